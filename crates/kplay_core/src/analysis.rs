@@ -1,0 +1,151 @@
+//! The facade: `analyze(files, options)` runs the whole pipeline and returns everything a host
+//! shows. The pipeline follows the API server's order for each object (decode, defaults,
+//! admission, the Service allocation phase, validation) and then simulates the cluster.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::{Acceptance, Object};
+use crate::rules::{self, Ctx, Sink, Stage};
+use crate::source::{ColumnEncoding, LineIndex, Position, SourceFile, Span};
+use crate::version::KubeVersion;
+use crate::yaml::{self, Limits};
+
+/// Everything that changes the answer.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, rename_all = "kebab-case")]
+pub struct Options {
+    pub kube_version: KubeVersion,
+    /// Namespace for objects that name none (kubectl's context namespace).
+    pub default_namespace: String,
+    pub limits: Limits,
+    /// Rules switched off by name.
+    pub disabled_rules: Vec<String>,
+    /// Severity overrides by rule name.
+    pub severity_overrides: HashMap<String, Severity>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            kube_version: KubeVersion::DEFAULT,
+            default_namespace: "default".into(),
+            limits: Limits::default(),
+            disabled_rules: Vec::new(),
+            severity_overrides: HashMap::new(),
+        }
+    }
+}
+
+/// Per-file data kept for position conversion.
+#[derive(Debug, Clone)]
+pub struct FileInfo {
+    pub name: String,
+    pub line_index: LineIndex,
+    pub documents: usize,
+}
+
+/// The result of one analysis.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    pub files: Vec<FileInfo>,
+    pub objects: Vec<Object>,
+    /// Sorted by file, position and rule.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Analysis {
+    pub fn count(&self, severity: Severity) -> usize {
+        self.diagnostics.iter().filter(|d| d.severity == severity).count()
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.count(Severity::Error) > 0
+    }
+}
+
+/// Converts a span of `file` to 1-based start and end positions.
+pub fn span_positions(files: &[SourceFile], info: &[FileInfo], file: usize, span: Span, enc: ColumnEncoding) -> (Position, Position) {
+    let text = &files[file].text;
+    let idx = &info[file].line_index;
+    (idx.position(text, span.start, enc), idx.position(text, span.end, enc))
+}
+
+/// Runs the whole analysis. Never panics on any input.
+pub fn analyze(files: &[SourceFile], opts: &Options) -> Analysis {
+    let mut diagnostics = Vec::new();
+    let mut objects = Vec::new();
+    let mut infos = Vec::with_capacity(files.len());
+    for (fid, file) in files.iter().enumerate() {
+        let loaded = yaml::load_file(fid, file, &opts.limits);
+        diagnostics.extend(loaded.diagnostics);
+        infos.push(FileInfo { name: file.name.clone(), line_index: LineIndex::new(&file.text), documents: loaded.docs.len() });
+        for doc in loaded.docs {
+            let Some(root) = doc.root else { continue };
+            crate::schema::split_objects(fid, doc.index, root, opts, &mut objects, &mut diagnostics);
+        }
+    }
+    for obj in &mut objects {
+        check_object(obj, opts, &mut diagnostics);
+    }
+    crate::cluster::simulate_diagnostics(files, &objects, opts, &mut diagnostics);
+    finish(&mut diagnostics, opts);
+    Analysis { files: infos, objects, diagnostics }
+}
+
+/// The per-object pipeline.
+fn check_object(obj: &mut Object, opts: &Options, out: &mut Vec<Diagnostic>) {
+    if !crate::model::is_modelled(&obj.api_version, &obj.kind) {
+        obj.acceptance = Acceptance::Unknown;
+        return;
+    }
+    let decode = crate::schema::decode(obj, opts);
+    let decode_failed = decode.iter().any(|d| d.severity == Severity::Error && d.kubernetes.is_some());
+    out.extend(decode);
+    if decode_failed {
+        obj.acceptance = Acceptance::Decode;
+        return;
+    }
+    crate::cluster::defaults::apply(obj, opts);
+    let all = rules::all();
+    for stage in [Stage::Admission, Stage::Allocation, Stage::Validation, Stage::Lint] {
+        let mut rejected = false;
+        for rule in all.iter().filter(|r| r.stage == stage) {
+            let Some(check) = rule.check else { continue };
+            if opts.disabled_rules.iter().any(|d| d == rule.name) {
+                continue;
+            }
+            let ctx = Ctx { obj, opts };
+            let mut sink = Sink::new(rule, obj.file, Some(&obj.object_ref));
+            check(&ctx, &mut sink);
+            rejected |= sink.out.iter().any(|d| d.severity == Severity::Error && d.kubernetes.is_some());
+            out.extend(sink.out);
+        }
+        if rejected {
+            obj.acceptance = match stage {
+                Stage::Admission => Acceptance::Admission,
+                Stage::Allocation => Acceptance::Allocation,
+                _ => Acceptance::Validation,
+            };
+            // The server stops at the first stage that refuses; lint still runs on objects
+            // refused by validation, since what they say stays true after the fix.
+            if stage != Stage::Validation {
+                return;
+            }
+        }
+    }
+}
+
+/// Applies configuration (disabled rules, severity overrides) and sorts.
+fn finish(diags: &mut Vec<Diagnostic>, opts: &Options) {
+    diags.retain(|d| !opts.disabled_rules.iter().any(|r| r == d.rule));
+    for d in diags.iter_mut() {
+        if let Some(&s) = opts.severity_overrides.get(d.rule) {
+            d.severity = s;
+        }
+    }
+    diags.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    diags.dedup();
+}

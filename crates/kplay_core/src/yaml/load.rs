@@ -1,0 +1,649 @@
+//! Building [`Node`] trees from saphyr-parser events.
+
+use std::collections::HashMap;
+
+use saphyr_parser::{Event, Parser, ScalarStyle as PStyle, Span as PSpan};
+
+use super::node::{Entry, Node, NodeKind, ScalarStyle};
+use super::Limits;
+use crate::diagnostic::{Diagnostic, ErrorType, Severity};
+use crate::rules::yaml as r;
+use crate::source::{FileId, SourceFile, Span};
+
+/// One YAML document of a file.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// 0-based index among the non-empty documents of the file.
+    pub index: usize,
+    /// The bytes of the document (from its `---` line, if any).
+    pub span: Span,
+    /// `None` when the document could not be parsed (a diagnostic says why) or is empty.
+    pub root: Option<Node>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct LoadedFile {
+    pub docs: Vec<Document>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Loads every document of `file`. Never fails and never panics.
+pub fn load_file(file_id: FileId, file: &SourceFile, limits: &Limits) -> LoadedFile {
+    let mut out = LoadedFile::default();
+    let text = file.text.as_str();
+    for &at in &file.invalid_utf8 {
+        out.diagnostics.push(
+            Diagnostic::new(r::INVALID_UTF8, Severity::Error, file_id, Span::new(at, at + 3), "the file is not valid UTF-8")
+                .with_help("save the file as UTF-8; the invalid bytes were replaced by U+FFFD here")
+                .with_label_message("invalid byte sequence"),
+        );
+    }
+    if text.len() > limits.max_file_bytes {
+        out.diagnostics.push(
+            Diagnostic::new(
+                r::LIMIT,
+                Severity::Error,
+                file_id,
+                Span::point(0),
+                format!("the file is {} bytes, over the limit of {} bytes; it was not analysed", text.len(), limits.max_file_bytes),
+            )
+            .with_help("split the manifests into several files, or raise `limits.max-file-bytes` in kplay.toml"),
+        );
+        return out;
+    }
+    let mut index = 0;
+    for seg in split_documents(text) {
+        let seg_text = &text[seg.range()];
+        if is_blank(seg_text) {
+            continue;
+        }
+        if index >= limits.max_documents {
+            out.diagnostics.push(
+                Diagnostic::new(
+                    r::LIMIT,
+                    Severity::Error,
+                    file_id,
+                    Span::new(seg.start, seg.start + 3.min(seg.len())),
+                    format!("the file has more than {} documents; the rest were not analysed", limits.max_documents),
+                )
+                .with_help("split the file, or raise `limits.max-documents` in kplay.toml"),
+            );
+            break;
+        }
+        if seg.len() as usize > limits.max_document_bytes {
+            out.diagnostics.push(
+                Diagnostic::new(
+                    r::LIMIT,
+                    Severity::Error,
+                    file_id,
+                    Span::new(seg.start, seg.start + first_line_len(seg_text)),
+                    format!(
+                        "this document is {} bytes, over the limit of {} bytes; it was not analysed",
+                        seg.len(),
+                        limits.max_document_bytes
+                    ),
+                )
+                .with_help("the API server refuses request bodies over 3 MiB; split the document, or raise `limits.max-document-bytes`"),
+            );
+            out.docs.push(Document { index, span: seg, root: None });
+            index += 1;
+            continue;
+        }
+        let mut b = Builder::new(file_id, seg.start, seg_text, limits);
+        let root = b.run();
+        out.diagnostics.append(&mut b.diags);
+        if root.is_none() && !b.failed {
+            // Only comments or an explicit empty document: kubectl skips it.
+            continue;
+        }
+        out.docs.push(Document { index, span: seg, root });
+        index += 1;
+    }
+    out
+}
+
+fn first_line_len(s: &str) -> u32 {
+    s.find('\n').unwrap_or(s.len()).min(80) as u32
+}
+
+/// True for text with nothing but blanks, comments and document markers.
+fn is_blank(s: &str) -> bool {
+    s.lines().all(|l| {
+        let t = l.trim_start_matches('\u{feff}').trim();
+        t.is_empty() || t.starts_with('#') || t == "---" || t == "..." || (t.starts_with("--- #"))
+    })
+}
+
+/// Splits at lines that start with `---` followed by a blank or the end of the line.
+fn split_documents(text: &str) -> Vec<Span> {
+    let mut cuts = vec![0usize];
+    let bytes = text.as_bytes();
+    let mut line_start = 0usize;
+    loop {
+        let rest = &bytes[line_start..];
+        if line_start != 0 && rest.starts_with(b"---") && matches!(rest.get(3), None | Some(b' ' | b'\t' | b'\r' | b'\n')) {
+            cuts.push(line_start);
+        }
+        match memchr_nl(rest) {
+            Some(i) => line_start += i + 1,
+            None => break,
+        }
+    }
+    cuts.push(text.len());
+    cuts.windows(2).map(|w| Span::new(w[0] as u32, w[1] as u32)).collect()
+}
+
+fn memchr_nl(b: &[u8]) -> Option<usize> {
+    b.iter().position(|&c| c == b'\n')
+}
+
+/// Converts saphyr's character indices to byte offsets in the original file.
+struct Offsets<'a> {
+    base: u32,
+    text: &'a str,
+    ascii: bool,
+    /// Byte offset of every 64th character.
+    checkpoints: Vec<u32>,
+}
+
+impl<'a> Offsets<'a> {
+    fn new(base: u32, text: &'a str) -> Self {
+        let ascii = text.is_ascii();
+        let mut checkpoints = Vec::new();
+        if !ascii {
+            for (n, (i, _)) in text.char_indices().enumerate() {
+                if n % 64 == 0 {
+                    checkpoints.push(i as u32);
+                }
+            }
+        }
+        Self { base, text, ascii, checkpoints }
+    }
+
+    fn byte(&self, char_index: usize) -> u32 {
+        if self.ascii {
+            return self.base + char_index.min(self.text.len()) as u32;
+        }
+        let Some(&cp) = self.checkpoints.get(char_index / 64) else {
+            return self.base + self.text.len() as u32;
+        };
+        let skip = char_index % 64;
+        let off = self.text[cp as usize..].char_indices().nth(skip).map_or(self.text.len(), |(i, _)| cp as usize + i);
+        self.base + off as u32
+    }
+
+    fn span(&self, s: &PSpan) -> Span {
+        Span::new(self.byte(s.start.index()), self.byte(s.end.index()))
+    }
+}
+
+enum Frame {
+    Seq { start: u32, anchor: usize, tag: Option<Box<str>>, items: Vec<Node> },
+    Map(MapFrame),
+}
+
+struct MapFrame {
+    start: u32,
+    anchor: usize,
+    tag: Option<Box<str>>,
+    entries: Vec<Entry>,
+    key: Option<Node>,
+    merges: Vec<Node>,
+    index: Option<HashMap<String, usize>>,
+}
+
+struct Builder<'a> {
+    file: FileId,
+    offsets: Offsets<'a>,
+    text: &'a str,
+    limits: &'a Limits,
+    diags: Vec<Diagnostic>,
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, (Node, usize)>,
+    alias_budget: usize,
+    alias_reported: bool,
+    depth_reported: bool,
+    /// Nesting count while skipping a subtree that is too deep.
+    skipping: usize,
+    skip_start: u32,
+    root: Option<Node>,
+    failed: bool,
+    /// Path of the node being built, for duplicate-key field paths.
+    docs_seen: usize,
+}
+
+impl<'a> Builder<'a> {
+    fn new(file: FileId, base: u32, text: &'a str, limits: &'a Limits) -> Self {
+        Self {
+            file,
+            offsets: Offsets::new(base, text),
+            text,
+            limits,
+            diags: Vec::new(),
+            stack: Vec::new(),
+            anchors: HashMap::new(),
+            alias_budget: limits.max_alias_nodes,
+            alias_reported: false,
+            depth_reported: false,
+            skipping: 0,
+            skip_start: 0,
+            root: None,
+            failed: false,
+            docs_seen: 0,
+        }
+    }
+
+    fn run(&mut self) -> Option<Node> {
+        let mut parser = Parser::new_from_str(self.text);
+        while let Some(ev) = parser.next_event() {
+            match ev {
+                Ok((event, span)) => {
+                    if !self.event(event, &span) {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    let at = self.offsets.byte(e.marker().index());
+                    let at = clamp_to_char(self.text, self.offsets.base, at);
+                    let end = next_char_end(self.text, self.offsets.base, at);
+                    let info = e.info().to_string();
+                    if info.contains("recursion limit") {
+                        self.diags.push(
+                            Diagnostic::new(r::LIMIT, Severity::Error, self.file, Span::new(at, end), "nesting exceeds the YAML parser's limit of 256 levels; this document was not analysed")
+                                .with_help("no Kubernetes object nests this deep; flatten the structure"),
+                        );
+                        self.failed = true;
+                        return None;
+                    }
+                    let mut d = Diagnostic::new(r::SYNTAX, Severity::Error, self.file, Span::new(at, end), format!("YAML syntax error: {info}"))
+                        .with_kubernetes("", ErrorType::Decode);
+                    d.kubernetes = None;
+                    let help = if info.contains("tab") || self.text[(at - self.offsets.base) as usize..].starts_with('\t') {
+                        "YAML does not allow tabs for indentation; indent with spaces"
+                    } else {
+                        "fix the YAML syntax here; the other documents of the file were still analysed"
+                    };
+                    self.diags.push(d.with_help(help).with_label_message("the parser stopped here"));
+                    self.failed = true;
+                    self.root = None;
+                    return None;
+                }
+            }
+        }
+        self.root.take()
+    }
+
+    /// Handles one event; returns false to stop (end of the first document).
+    fn event(&mut self, event: Event<'_>, span: &PSpan) -> bool {
+        let sp = self.offsets.span(span);
+        if self.skipping > 0 {
+            match event {
+                Event::SequenceStart(..) | Event::MappingStart(..) => self.skipping += 1,
+                Event::SequenceEnd | Event::MappingEnd => {
+                    self.skipping -= 1;
+                    if self.skipping == 0 {
+                        let n = Node::scalar(Span::new(self.skip_start, sp.end.max(self.skip_start)), "", ScalarStyle::Plain);
+                        self.push(n);
+                    }
+                }
+                _ => {}
+            }
+            return true;
+        }
+        match event {
+            Event::StreamStart | Event::Nothing => {}
+            Event::DocumentStart(_) => {
+                self.docs_seen += 1;
+                if self.docs_seen > 1 {
+                    // A second document in one segment (after `...`): handled as its own
+                    // segment would be, but we keep the first one only and say so.
+                    self.diags.push(
+                        Diagnostic::new(r::SYNTAX, Severity::Warning, self.file, sp, "a second document follows `...` without a `---` line; it was ignored")
+                            .with_help("start every document with a `---` line"),
+                    );
+                    return false;
+                }
+            }
+            Event::DocumentEnd => {}
+            Event::StreamEnd => return false,
+            Event::Alias(id) => {
+                let node = match self.anchors.get(&id) {
+                    Some((node, count)) => {
+                        if *count > self.alias_budget {
+                            if !self.alias_reported {
+                                self.alias_reported = true;
+                                self.diags.push(
+                                    Diagnostic::new(
+                                        r::LIMIT,
+                                        Severity::Error,
+                                        self.file,
+                                        sp,
+                                        format!("alias expansion exceeds {} nodes; the alias was not expanded", self.limits.max_alias_nodes),
+                                    )
+                                    .with_help("this looks like an alias bomb; expand fewer aliases, or raise `limits.max-alias-nodes`"),
+                                );
+                            }
+                            Node::scalar(sp, "", ScalarStyle::Plain)
+                        } else {
+                            self.alias_budget -= count;
+                            node.clone()
+                        }
+                    }
+                    None => {
+                        self.diags.push(
+                            Diagnostic::new(r::SYNTAX, Severity::Error, self.file, sp, "this alias refers to an anchor that is not defined before it")
+                                .with_help("define the anchor (`&name`) on a node that comes before the alias (`*name`)"),
+                        );
+                        Node::scalar(sp, "", ScalarStyle::Plain)
+                    }
+                };
+                self.push(node);
+            }
+            Event::Scalar(value, style, anchor, tag) => {
+                let style = match style {
+                    PStyle::Plain => ScalarStyle::Plain,
+                    PStyle::SingleQuoted => ScalarStyle::SingleQuoted,
+                    PStyle::DoubleQuoted => ScalarStyle::DoubleQuoted,
+                    PStyle::Literal => ScalarStyle::Literal,
+                    PStyle::Folded => ScalarStyle::Folded,
+                };
+                let mut n = Node::scalar(sp, value.into_owned(), style);
+                n.tag = tag.map(|t| tag_text(&t.handle, &t.suffix));
+                self.check_tag(&n);
+                if anchor != 0 {
+                    self.anchors.insert(anchor, (n.clone(), 1));
+                }
+                self.push(n);
+            }
+            Event::SequenceStart(anchor, tag) | Event::MappingStart(anchor, tag) if self.stack.len() >= self.limits.max_depth => {
+                let _ = (anchor, tag);
+                if !self.depth_reported {
+                    self.depth_reported = true;
+                    self.diags.push(
+                        Diagnostic::new(
+                            r::LIMIT,
+                            Severity::Error,
+                            self.file,
+                            Span::new(sp.start, next_char_end(self.text, self.offsets.base, sp.start)),
+                            format!("nesting exceeds {} levels; deeper content was not analysed", self.limits.max_depth),
+                        )
+                        .with_help("no Kubernetes object nests this deep; raise `limits.max-depth` if you really need it"),
+                    );
+                }
+                self.skipping = 1;
+                self.skip_start = sp.start;
+            }
+            Event::SequenceStart(anchor, tag) => {
+                self.stack.push(Frame::Seq {
+                    start: sp.start,
+                    anchor,
+                    tag: tag.map(|t| tag_text(&t.handle, &t.suffix)),
+                    items: Vec::new(),
+                });
+            }
+            Event::MappingStart(anchor, tag) => {
+                self.stack.push(Frame::Map(MapFrame {
+                    start: sp.start,
+                    anchor,
+                    tag: tag.map(|t| tag_text(&t.handle, &t.suffix)),
+                    entries: Vec::new(),
+                    key: None,
+                    merges: Vec::new(),
+                    index: None,
+                }));
+            }
+            Event::SequenceEnd => {
+                if let Some(Frame::Seq { start, anchor, tag, items }) = self.stack.pop() {
+                    let end = if sp.is_empty() { items.last().map_or(sp.end, |n| n.span.end) } else { sp.end };
+                    let mut n = Node::seq(Span::new(start, end.max(start)), items);
+                    n.tag = tag;
+                    self.finish(n, anchor);
+                }
+            }
+            Event::MappingEnd => {
+                if let Some(Frame::Map(m)) = self.stack.pop() {
+                    let n = self.close_map(m, sp);
+                    let anchor = n.1;
+                    self.finish(n.0, anchor);
+                }
+            }
+        }
+        true
+    }
+
+    fn check_tag(&mut self, n: &Node) {
+        if let Some(t) = n.tag.as_deref() {
+            let known = matches!(t, "!!str" | "!!int" | "!!float" | "!!bool" | "!!null" | "!!binary" | "!!map" | "!!seq" | "!!timestamp" | "!");
+            if !known {
+                self.diags.push(
+                    Diagnostic::new(
+                        r::UNKNOWN_TAG,
+                        Severity::Warning,
+                        self.file,
+                        n.span,
+                        format!("the tag `{t}` means nothing to Kubernetes; the value is read as if it were untagged"),
+                    )
+                    .with_help("remove the tag"),
+                );
+            }
+        }
+    }
+
+    fn close_map(&mut self, m: MapFrame, end: Span) -> (Node, usize) {
+        let MapFrame { start, anchor, tag, mut entries, merges, mut index, .. } = m;
+        if !merges.is_empty() {
+            // Explicit keys win over merged ones; earlier merged maps win over later ones.
+            for src in merges {
+                let maps: Vec<Node> = match src.kind {
+                    NodeKind::Map(_) => vec![src],
+                    NodeKind::Seq(items) => items,
+                    NodeKind::Scalar(_) => {
+                        self.diags.push(
+                            Diagnostic::new(r::MERGE, Severity::Error, self.file, src.span, "a merge key (`<<`) must be given a mapping or a list of mappings")
+                                .with_help("merge an alias of a mapping, e.g. `<<: *defaults`"),
+                        );
+                        continue;
+                    }
+                };
+                for mm in maps {
+                    match mm.kind {
+                        NodeKind::Map(es) => {
+                            for e in es {
+                                let k = e.key.text().map(str::to_owned);
+                                let exists = k.as_deref().is_some_and(|k| entries.iter().any(|x| x.key.text() == Some(k)));
+                                if !exists {
+                                    entries.push(e);
+                                }
+                            }
+                        }
+                        _ => self.diags.push(
+                            Diagnostic::new(r::MERGE, Severity::Error, self.file, mm.span, "a merge key (`<<`) list may only hold mappings")
+                                .with_help("merge aliases of mappings, e.g. `<<: [*a, *b]`"),
+                        ),
+                    }
+                }
+            }
+            index = None;
+        }
+        let _ = index;
+        let last_end = entries.iter().map(|e| e.value.span.end.max(e.key.span.end)).max().unwrap_or(start);
+        let end_off = if end.is_empty() { last_end } else { end.end.max(last_end) };
+        let mut n = Node::map(Span::new(start, end_off.max(start)), entries);
+        n.tag = tag;
+        (n, anchor)
+    }
+
+    fn finish(&mut self, n: Node, anchor: usize) {
+        if anchor != 0 {
+            let count = n.count();
+            self.anchors.insert(anchor, (n.clone(), count));
+        }
+        self.push(n);
+    }
+
+    fn push(&mut self, n: Node) {
+        let file = self.file;
+        match self.stack.last_mut() {
+            None => {
+                if self.root.is_none() && !(n.is_null() && n.span.is_empty()) {
+                    self.root = Some(n);
+                }
+            }
+            Some(Frame::Seq { items, .. }) => items.push(n),
+            Some(Frame::Map(m)) => match m.key.take() {
+                None => m.key = Some(n),
+                Some(key) => {
+                    if key.as_scalar().is_some_and(|s| s.value == "<<" && !s.style.is_quoted()) {
+                        m.merges.push(n);
+                        return;
+                    }
+                    let Some(k) = key.text().map(str::to_owned) else {
+                        self.diags.push(
+                            Diagnostic::new(r::COMPLEX_KEY, Severity::Error, file, key.span, "a mapping key must be a plain string; JSON has no other kind of key")
+                                .with_help("use a string key"),
+                        );
+                        return;
+                    };
+                    if m.index.is_none() && m.entries.len() >= 16 {
+                        m.index = Some(m.entries.iter().enumerate().filter_map(|(i, e)| e.key.text().map(|t| (t.to_owned(), i))).collect());
+                    }
+                    let dup = match &m.index {
+                        Some(ix) => ix.get(&k).copied(),
+                        None => m.entries.iter().position(|e| e.key.text() == Some(k.as_str())),
+                    };
+                    if let Some(i) = dup {
+                        let first = m.entries[i].key.span;
+                        self.diags.push(
+                            Diagnostic::new(r::DUPLICATE_KEY, Severity::Error, file, key.span, format!("the key `{k}` is already defined in this mapping"))
+                                .with_help("remove one of the two entries; with strict field validation the API server rejects duplicate fields")
+                                .with_label_message("defined again here")
+                                .with_secondary(file, first, "first defined here"),
+                        );
+                        // Go's decoders keep the last value.
+                        m.entries[i].value = n;
+                        return;
+                    }
+                    if let Some(ix) = &mut m.index {
+                        ix.insert(k, m.entries.len());
+                    }
+                    m.entries.push(Entry { key, value: n });
+                }
+            },
+        }
+    }
+}
+
+fn tag_text(handle: &str, suffix: &str) -> Box<str> {
+    let handle = if handle == "tag:yaml.org,2002:" { "!!" } else { handle };
+    format!("{handle}{suffix}").into_boxed_str()
+}
+
+fn clamp_to_char(text: &str, base: u32, at: u32) -> u32 {
+    let mut rel = ((at - base) as usize).min(text.len());
+    while !text.is_char_boundary(rel) {
+        rel -= 1;
+    }
+    base + rel as u32
+}
+
+fn next_char_end(text: &str, base: u32, at: u32) -> u32 {
+    let rel = (at - base) as usize;
+    match text.get(rel..).and_then(|t| t.chars().next()) {
+        Some(c) if c != '\n' && c != '\r' => at + c.len_utf8() as u32,
+        _ => at,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str) -> LoadedFile {
+        load_file(0, &SourceFile::new("t.yaml", text), &Limits::default())
+    }
+
+    #[test]
+    fn spans_are_bytes_from_file_start_across_documents() {
+        let text = "a: 1\n---\nname: \"héllo\"\nb: [x, y]\n";
+        let f = load(text);
+        assert!(f.diagnostics.is_empty(), "{:?}", f.diagnostics);
+        assert_eq!(f.docs.len(), 2);
+        let root = f.docs[1].root.as_ref().unwrap();
+        let name = root.get("name").unwrap();
+        assert_eq!(&text[name.span.range()], "\"héllo\"");
+        assert_eq!(name.as_scalar().unwrap().style, ScalarStyle::DoubleQuoted);
+        let b = root.get("b").unwrap();
+        assert_eq!(&text[b.span.range()], "[x, y]");
+        let y = &b.as_seq().unwrap()[1];
+        assert_eq!(&text[y.span.range()], "y");
+    }
+
+    #[test]
+    fn syntax_error_keeps_other_documents() {
+        let f = load("a: [1\n---\nb: 2\n");
+        assert_eq!(f.diagnostics.len(), 1);
+        assert_eq!(f.diagnostics[0].rule, r::SYNTAX);
+        assert!(f.docs[0].root.is_none());
+        assert!(f.docs[1].root.as_ref().unwrap().get("b").is_some());
+    }
+
+    #[test]
+    fn duplicate_keys_are_reported_at_the_second_key() {
+        let text = "a: 1\nb: 2\na: 3\n";
+        let f = load(text);
+        assert_eq!(f.diagnostics.len(), 1);
+        let d = &f.diagnostics[0];
+        assert_eq!(d.rule, r::DUPLICATE_KEY);
+        assert_eq!(d.primary.span.start, 10);
+        assert_eq!(f.docs[0].root.as_ref().unwrap().get("a").unwrap().as_i64(), Some(3));
+    }
+
+    #[test]
+    fn anchors_aliases_and_merge_keys() {
+        let f = load("base: &b {x: 1, y: 2}\nc:\n  <<: *b\n  y: 3\nd: *b\n");
+        assert!(f.diagnostics.is_empty(), "{:?}", f.diagnostics);
+        let root = f.docs[0].root.as_ref().unwrap();
+        let c = root.get("c").unwrap();
+        assert_eq!(c.get("x").unwrap().as_i64(), Some(1));
+        assert_eq!(c.get("y").unwrap().as_i64(), Some(3));
+        assert_eq!(root.get("d").unwrap().get("y").unwrap().as_i64(), Some(2));
+    }
+
+    #[test]
+    fn alias_bomb_is_bounded() {
+        let mut s = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..12 {
+            let p = i - 1;
+            s.push_str(&format!("a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"));
+        }
+        let f = load(&s);
+        assert!(f.diagnostics.iter().any(|d| d.rule == r::LIMIT && d.message.contains("alias expansion")));
+    }
+
+    #[test]
+    fn deep_nesting_is_bounded() {
+        let s = "[".repeat(100_000);
+        let f = load(&s);
+        assert!(f.diagnostics.iter().any(|d| d.rule == r::LIMIT || d.rule == r::SYNTAX));
+        let s = format!("{}1{}", "[".repeat(1000), "]".repeat(1000));
+        let f = load(&s);
+        assert!(f.diagnostics.iter().any(|d| d.rule == r::LIMIT && d.message.contains("nesting")));
+    }
+
+    #[test]
+    fn crlf_bom_and_multibyte_positions() {
+        let text = "\u{feff}a: b\r\nc: \"ü\"\r\nd: e\r\n";
+        let f = load(text);
+        assert!(f.diagnostics.is_empty(), "{:?}", f.diagnostics);
+        let root = f.docs[0].root.as_ref().unwrap();
+        let d = root.get("d").unwrap();
+        assert_eq!(&text[d.span.range()], "e");
+    }
+
+    #[test]
+    fn tabs_give_a_syntax_error_with_help() {
+        let f = load("a:\n\tb: 1\n");
+        assert_eq!(f.diagnostics.len(), 1, "{:?}", f.diagnostics);
+        assert!(f.diagnostics[0].help.as_deref().unwrap().contains("tab") || f.diagnostics[0].rule == r::SYNTAX);
+    }
+}

@@ -1,0 +1,1 @@
+//! wasm-bindgen bindings for JavaScript: type conversion only.
