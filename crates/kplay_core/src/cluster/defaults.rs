@@ -1,9 +1,21 @@
-//! Server-side defaulting (`pkg/apis/*/v1/defaults.go`): fills `Object::stored`.
+//! Server-side defaulting (`pkg/apis/*/v1/defaults.go`): fills `Object::stored`. One file per
+//! API area; this module only dispatches on the kind.
 
 use crate::analysis::Options;
 use crate::model::Object;
 
+mod ingress;
+mod pod;
+mod service;
+mod workload;
+
 /// Applies the v1 defaults of the object's kind to `obj.stored`.
-pub fn apply(obj: &mut Object, _opts: &Options) {
-    let _ = obj;
+pub fn apply(obj: &mut Object, opts: &Options) {
+    match obj.kind.as_str() {
+        "Pod" => pod::pod(obj, opts),
+        "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" | "Job" | "CronJob" => workload::workload(obj, opts),
+        "Service" => service::service(obj, opts),
+        "Ingress" | "IngressClass" => ingress::ingress(obj, opts),
+        _ => {}
+    }
 }

@@ -6,8 +6,16 @@
 //! its rules once in its `RULES` slice; [`all`] concatenates the groups. `docs/rules.md` is
 //! generated from this registry (`cargo xtask docs`) and a test fails when it is stale.
 
+pub mod cluster;
 pub mod ctx;
+pub mod decode;
+pub mod endpointslice;
+pub mod ingress;
+pub mod meta;
 pub mod objects;
+pub mod pod;
+pub mod service;
+pub mod workload;
 pub mod yaml;
 
 pub use ctx::{Ctx, Cur, Sink};
@@ -73,7 +81,18 @@ pub struct Rule {
 
 /// Every rule, in a stable order.
 pub fn all() -> Vec<&'static Rule> {
-    let groups: &[&[&'static Rule]] = &[yaml::RULES, objects::RULES];
+    let groups: &[&[&'static Rule]] = &[
+        yaml::RULES,
+        objects::RULES,
+        decode::RULES,
+        meta::RULES,
+        pod::RULES,
+        workload::RULES,
+        service::RULES,
+        ingress::RULES,
+        endpointslice::RULES,
+        cluster::RULES,
+    ];
     groups.iter().flat_map(|g| g.iter().copied()).collect()
 }
 

@@ -1,0 +1,5 @@
+//! Rules of the `cluster` group. Each rule is one file; list it once in `RULES`.
+
+use super::Rule;
+
+pub static RULES: &[&Rule] = &[];
