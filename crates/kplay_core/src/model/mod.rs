@@ -54,7 +54,11 @@ impl Object {
         let object_ref = ObjectRef {
             api_version: api_version.clone(),
             kind: kind.clone(),
-            namespace: if is_cluster_scoped(&kind) { None } else { Some(namespace.clone().unwrap_or_else(|| default_namespace.to_string())) },
+            namespace: if is_cluster_scoped(&kind) {
+                None
+            } else {
+                Some(namespace.clone().unwrap_or_else(|| default_namespace.to_string()))
+            },
             name: name.clone(),
         };
         Object {

@@ -89,7 +89,12 @@ impl<'a> Cur<'a> {
 
     /// The list items with `path[i]`.
     pub fn items(&self) -> impl Iterator<Item = (usize, Cur<'a>)> + '_ {
-        self.node.as_seq().unwrap_or(&[]).iter().enumerate().map(move |(i, n)| (i, Cur { node: n, key: None, path: format!("{}[{i}]", self.path) }))
+        self.node
+            .as_seq()
+            .unwrap_or(&[])
+            .iter()
+            .enumerate()
+            .map(move |(i, n)| (i, Cur { node: n, key: None, path: format!("{}[{i}]", self.path) }))
     }
 
     /// The mapping entries with `path[key]`.

@@ -12,7 +12,8 @@ pub const COMPLEX_KEY: &str = "yaml-complex-key";
 pub const MERGE: &str = "yaml-merge-invalid";
 pub const UNKNOWN_TAG: &str = "yaml-unknown-tag";
 
-pub static RULES: &[&Rule] = &[&SYNTAX_RULE, &DUPLICATE_KEY_RULE, &LIMIT_RULE, &INVALID_UTF8_RULE, &COMPLEX_KEY_RULE, &MERGE_RULE, &UNKNOWN_TAG_RULE];
+pub static RULES: &[&Rule] =
+    &[&SYNTAX_RULE, &DUPLICATE_KEY_RULE, &LIMIT_RULE, &INVALID_UTF8_RULE, &COMPLEX_KEY_RULE, &MERGE_RULE, &UNKNOWN_TAG_RULE];
 
 pub static SYNTAX_RULE: Rule = Rule {
     name: SYNTAX,

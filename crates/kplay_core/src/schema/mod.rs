@@ -12,9 +12,15 @@ use crate::yaml::{Node, NodeKind};
 pub fn split_objects(file: FileId, doc: usize, root: Node, opts: &Options, objects: &mut Vec<Object>, out: &mut Vec<Diagnostic>) {
     if root.as_map().is_none() {
         out.push(
-            Diagnostic::new(objects::NOT_AN_OBJECT.name, Severity::Error, file, root.span, "this document is not a mapping, so it is not a Kubernetes object")
-                .with_help("write one object per document: a mapping with `apiVersion`, `kind` and `metadata`")
-                .with_kubernetes("", ErrorType::Decode),
+            Diagnostic::new(
+                objects::NOT_AN_OBJECT.name,
+                Severity::Error,
+                file,
+                root.span,
+                "this document is not a mapping, so it is not a Kubernetes object",
+            )
+            .with_help("write one object per document: a mapping with `apiVersion`, `kind` and `metadata`")
+            .with_kubernetes("", ErrorType::Decode),
         );
         return;
     }
@@ -24,9 +30,15 @@ pub fn split_objects(file: FileId, doc: usize, root: Node, opts: &Options, objec
         for (i, item) in items.into_iter().enumerate() {
             if item.as_map().is_none() {
                 out.push(
-                    Diagnostic::new(objects::NOT_AN_OBJECT.name, Severity::Error, file, item.span, "this List item is not a mapping, so it is not a Kubernetes object")
-                        .with_help("each item of `items` must be an object with `apiVersion`, `kind` and `metadata`")
-                        .with_kubernetes(format!("items[{i}]"), ErrorType::Decode),
+                    Diagnostic::new(
+                        objects::NOT_AN_OBJECT.name,
+                        Severity::Error,
+                        file,
+                        item.span,
+                        "this List item is not a mapping, so it is not a Kubernetes object",
+                    )
+                    .with_help("each item of `items` must be an object with `apiVersion`, `kind` and `metadata`")
+                    .with_kubernetes(format!("items[{i}]"), ErrorType::Decode),
                 );
                 continue;
             }

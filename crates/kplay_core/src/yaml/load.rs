@@ -249,14 +249,21 @@ impl<'a> Builder<'a> {
                     let info = e.info().to_string();
                     if info.contains("recursion limit") {
                         self.diags.push(
-                            Diagnostic::new(r::LIMIT, Severity::Error, self.file, Span::new(at, end), "nesting exceeds the YAML parser's limit of 256 levels; this document was not analysed")
-                                .with_help("no Kubernetes object nests this deep; flatten the structure"),
+                            Diagnostic::new(
+                                r::LIMIT,
+                                Severity::Error,
+                                self.file,
+                                Span::new(at, end),
+                                "nesting exceeds the YAML parser's limit of 256 levels; this document was not analysed",
+                            )
+                            .with_help("no Kubernetes object nests this deep; flatten the structure"),
                         );
                         self.failed = true;
                         return None;
                     }
-                    let mut d = Diagnostic::new(r::SYNTAX, Severity::Error, self.file, Span::new(at, end), format!("YAML syntax error: {info}"))
-                        .with_kubernetes("", ErrorType::Decode);
+                    let mut d =
+                        Diagnostic::new(r::SYNTAX, Severity::Error, self.file, Span::new(at, end), format!("YAML syntax error: {info}"))
+                            .with_kubernetes("", ErrorType::Decode);
                     d.kubernetes = None;
                     let help = if info.contains("tab") || self.text[(at - self.offsets.base) as usize..].starts_with('\t') {
                         "YAML does not allow tabs for indentation; indent with spaces"
@@ -298,8 +305,14 @@ impl<'a> Builder<'a> {
                     // A second document in one segment (after `...`): handled as its own
                     // segment would be, but we keep the first one only and say so.
                     self.diags.push(
-                        Diagnostic::new(r::SYNTAX, Severity::Warning, self.file, sp, "a second document follows `...` without a `---` line; it was ignored")
-                            .with_help("start every document with a `---` line"),
+                        Diagnostic::new(
+                            r::SYNTAX,
+                            Severity::Warning,
+                            self.file,
+                            sp,
+                            "a second document follows `...` without a `---` line; it was ignored",
+                        )
+                        .with_help("start every document with a `---` line"),
                     );
                     return false;
                 }
@@ -318,7 +331,10 @@ impl<'a> Builder<'a> {
                                         Severity::Error,
                                         self.file,
                                         sp,
-                                        format!("alias expansion exceeds {} nodes; the alias was not expanded", self.limits.max_alias_nodes),
+                                        format!(
+                                            "alias expansion exceeds {} nodes; the alias was not expanded",
+                                            self.limits.max_alias_nodes
+                                        ),
                                     )
                                     .with_help("this looks like an alias bomb; expand fewer aliases, or raise `limits.max-alias-nodes`"),
                                 );
@@ -331,8 +347,14 @@ impl<'a> Builder<'a> {
                     }
                     None => {
                         self.diags.push(
-                            Diagnostic::new(r::SYNTAX, Severity::Error, self.file, sp, "this alias refers to an anchor that is not defined before it")
-                                .with_help("define the anchor (`&name`) on a node that comes before the alias (`*name`)"),
+                            Diagnostic::new(
+                                r::SYNTAX,
+                                Severity::Error,
+                                self.file,
+                                sp,
+                                "this alias refers to an anchor that is not defined before it",
+                            )
+                            .with_help("define the anchor (`&name`) on a node that comes before the alias (`*name`)"),
                         );
                         Node::scalar(sp, "", ScalarStyle::Plain)
                     }
@@ -413,7 +435,8 @@ impl<'a> Builder<'a> {
 
     fn check_tag(&mut self, n: &Node) {
         if let Some(t) = n.tag.as_deref() {
-            let known = matches!(t, "!!str" | "!!int" | "!!float" | "!!bool" | "!!null" | "!!binary" | "!!map" | "!!seq" | "!!timestamp" | "!");
+            let known =
+                matches!(t, "!!str" | "!!int" | "!!float" | "!!bool" | "!!null" | "!!binary" | "!!map" | "!!seq" | "!!timestamp" | "!");
             if !known {
                 self.diags.push(
                     Diagnostic::new(
@@ -439,8 +462,14 @@ impl<'a> Builder<'a> {
                     NodeKind::Seq(items) => items,
                     NodeKind::Scalar(_) => {
                         self.diags.push(
-                            Diagnostic::new(r::MERGE, Severity::Error, self.file, src.span, "a merge key (`<<`) must be given a mapping or a list of mappings")
-                                .with_help("merge an alias of a mapping, e.g. `<<: *defaults`"),
+                            Diagnostic::new(
+                                r::MERGE,
+                                Severity::Error,
+                                self.file,
+                                src.span,
+                                "a merge key (`<<`) must be given a mapping or a list of mappings",
+                            )
+                            .with_help("merge an alias of a mapping, e.g. `<<: *defaults`"),
                         );
                         continue;
                     }
@@ -457,8 +486,14 @@ impl<'a> Builder<'a> {
                             }
                         }
                         _ => self.diags.push(
-                            Diagnostic::new(r::MERGE, Severity::Error, self.file, mm.span, "a merge key (`<<`) list may only hold mappings")
-                                .with_help("merge aliases of mappings, e.g. `<<: [*a, *b]`"),
+                            Diagnostic::new(
+                                r::MERGE,
+                                Severity::Error,
+                                self.file,
+                                mm.span,
+                                "a merge key (`<<`) list may only hold mappings",
+                            )
+                            .with_help("merge aliases of mappings, e.g. `<<: [*a, *b]`"),
                         ),
                     }
                 }
@@ -499,8 +534,14 @@ impl<'a> Builder<'a> {
                     }
                     let Some(k) = key.text().map(str::to_owned) else {
                         self.diags.push(
-                            Diagnostic::new(r::COMPLEX_KEY, Severity::Error, file, key.span, "a mapping key must be a plain string; JSON has no other kind of key")
-                                .with_help("use a string key"),
+                            Diagnostic::new(
+                                r::COMPLEX_KEY,
+                                Severity::Error,
+                                file,
+                                key.span,
+                                "a mapping key must be a plain string; JSON has no other kind of key",
+                            )
+                            .with_help("use a string key"),
                         );
                         return;
                     };
@@ -514,10 +555,18 @@ impl<'a> Builder<'a> {
                     if let Some(i) = dup {
                         let first = m.entries[i].key.span;
                         self.diags.push(
-                            Diagnostic::new(r::DUPLICATE_KEY, Severity::Error, file, key.span, format!("the key `{k}` is already defined in this mapping"))
-                                .with_help("remove one of the two entries; with strict field validation the API server rejects duplicate fields")
-                                .with_label_message("defined again here")
-                                .with_secondary(file, first, "first defined here"),
+                            Diagnostic::new(
+                                r::DUPLICATE_KEY,
+                                Severity::Error,
+                                file,
+                                key.span,
+                                format!("the key `{k}` is already defined in this mapping"),
+                            )
+                            .with_help(
+                                "remove one of the two entries; with strict field validation the API server rejects duplicate fields",
+                            )
+                            .with_label_message("defined again here")
+                            .with_secondary(file, first, "first defined here"),
                         );
                         // Go's decoders keep the last value.
                         m.entries[i].value = n;

@@ -6,10 +6,10 @@
 //! styles) and built into a [`Node`] tree here, which is where anchors, aliases, merge keys,
 //! duplicate keys and the resource limits are handled.
 
+pub mod emit;
 mod load;
 mod node;
 pub mod resolve;
-pub mod emit;
 
 pub use load::{load_file, Document, LoadedFile};
 pub use node::{format_go_float, Entry, Node, NodeKind, Resolved, Scalar, ScalarStyle};
