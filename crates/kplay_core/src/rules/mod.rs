@@ -10,6 +10,7 @@ pub mod cluster;
 pub mod ctx;
 pub mod decode;
 pub mod endpointslice;
+pub mod formats;
 pub mod ingress;
 pub mod meta;
 pub mod objects;
