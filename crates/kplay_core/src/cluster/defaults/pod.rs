@@ -1,8 +1,508 @@
-//! Defaults for pod objects.
+//! Pod defaulting (`pkg/apis/core/v1/defaults.go`) and the default mutating admission plugins
+//! that change a Pod before validation (ServiceAccount, DefaultTolerationSeconds, Priority).
+//! [`pod_spec`] is shared with the workload templates.
+//!
+//! Go zero values count as unset: a missing, null or (for strings) empty field is defaulted, and
+//! for non-pointer integers (probe timings) `0` is too. Added nodes are `synthetic` and carry the
+//! span of the key they hang from, so a diagnostic about a defaulted value points there.
 
 use crate::analysis::Options;
 use crate::model::Object;
+use crate::source::Span;
+use crate::yaml::{Entry, Node, NodeKind, Resolved, ScalarStyle};
 
 pub fn pod(obj: &mut Object, opts: &Options) {
-    let _ = (obj, opts);
+    let root_span = obj.stored.span;
+    let Some((anchor, spec)) = child_mut(&mut obj.stored, "spec") else {
+        return;
+    };
+    let anchor = if anchor == Span::default() { root_span } else { anchor };
+    pod_spec(spec, anchor, true, opts);
+    pod_only(spec, anchor);
+    admission(spec, anchor, obj.name.as_deref().unwrap_or(""));
+}
+
+// ----- node helpers -----
+
+/// A string scalar; quoted when a plain scalar would read as another type.
+pub(super) fn str_node(span: Span, s: &str) -> Node {
+    let style = if matches!(crate::yaml::resolve::resolve_plain(s), Resolved::Str(_)) && !s.is_empty() {
+        ScalarStyle::Plain
+    } else {
+        ScalarStyle::DoubleQuoted
+    };
+    Node::scalar(span, s, style).synthetic()
+}
+
+pub(super) fn int_node(span: Span, i: i64) -> Node {
+    Node::scalar(span, i.to_string(), ScalarStyle::Plain).synthetic()
+}
+
+pub(super) fn bool_node(span: Span, b: bool) -> Node {
+    Node::scalar(span, if b { "true" } else { "false" }, ScalarStyle::Plain).synthetic()
+}
+
+pub(super) fn map_node(span: Span) -> Node {
+    Node::map(span, Vec::new()).synthetic()
+}
+
+/// The value of `key` with its key's span, when it is a mapping or a list (not null).
+pub(super) fn child_mut<'a>(map: &'a mut Node, key: &str) -> Option<(Span, &'a mut Node)> {
+    let e = map.as_map_mut()?.iter_mut().find(|e| e.key.text() == Some(key))?;
+    matches!(e.value.kind, NodeKind::Map(_) | NodeKind::Seq(_)).then_some((e.key.span, &mut e.value))
+}
+
+/// True when `key` is missing or null (a nil pointer in Go).
+pub(super) fn is_nil(map: &Node, key: &str) -> bool {
+    map.get(key).is_none_or(Node::is_null)
+}
+
+/// True when `key` holds Go's zero value: missing, null, `""` or `0`.
+pub(super) fn is_zero(map: &Node, key: &str) -> bool {
+    match map.get(key).and_then(Node::resolved) {
+        None => map.get(key).is_none(),
+        Some(Resolved::Null) => true,
+        Some(Resolved::Str(s)) => s.is_empty(),
+        Some(Resolved::Int(i)) => i == 0,
+        Some(Resolved::Float(f)) => f == 0.0,
+        _ => false,
+    }
+}
+
+/// Sets `key` (replacing a null or zero value), with a synthetic key at `anchor`.
+pub(super) fn put(map: &mut Node, anchor: Span, key: &str, value: Node) {
+    let Some(m) = map.as_map_mut() else { return };
+    if let Some(e) = m.iter_mut().find(|e| e.key.text() == Some(key)) {
+        e.value = value;
+    } else {
+        m.push(Entry { key: Node::scalar(anchor, key, ScalarStyle::Plain).synthetic(), value });
+    }
+}
+
+/// Defaults a pointer field (missing or null).
+pub(super) fn default_nil(map: &mut Node, anchor: Span, key: &str, value: impl FnOnce(Span) -> Node) {
+    if map.as_map().is_some() && is_nil(map, key) {
+        put(map, anchor, key, value(anchor));
+    }
+}
+
+/// Defaults a value field (missing, null, empty or zero).
+pub(super) fn default_zero(map: &mut Node, anchor: Span, key: &str, value: impl FnOnce(Span) -> Node) {
+    if map.as_map().is_some() && is_zero(map, key) {
+        put(map, anchor, key, value(anchor));
+    }
+}
+
+/// Calls `f` on every mapping item of the list `key`.
+fn each_item(map: &mut Node, key: &str, mut f: impl FnMut(Span, &mut Node)) {
+    if let Some((_, list)) = child_mut(map, key) {
+        if let Some(items) = list.as_seq_mut() {
+            for item in items.iter_mut().filter(|i| i.as_map().is_some()) {
+                let span = item.span;
+                f(span, item);
+            }
+        }
+    }
+}
+
+// ----- PodSpec (pods and templates) -----
+
+const CONTAINER_LISTS: [&str; 3] = ["containers", "initContainers", "ephemeralContainers"];
+
+/// `SetDefaults_PodSpec` and everything nested in it. `is_pod` is false for templates.
+pub(super) fn pod_spec(spec: &mut Node, anchor: Span, is_pod: bool, opts: &Options) {
+    let _ = (is_pod, opts);
+    if spec.as_map().is_none() {
+        return;
+    }
+    default_zero(spec, anchor, "dnsPolicy", |s| str_node(s, "ClusterFirst"));
+    default_zero(spec, anchor, "restartPolicy", |s| str_node(s, "Always"));
+    default_nil(spec, anchor, "terminationGracePeriodSeconds", |s| int_node(s, 30));
+    default_nil(spec, anchor, "securityContext", map_node);
+    default_zero(spec, anchor, "schedulerName", |s| str_node(s, "default-scheduler"));
+    for list in CONTAINER_LISTS {
+        each_item(spec, list, |_, c| container(c));
+    }
+    each_item(spec, "volumes", |_, v| volume(v));
+}
+
+/// `SetDefaults_Container` plus ports, probes, lifecycle handlers and env field refs.
+fn container(c: &mut Node) {
+    let anchor = c.get("name").map_or(c.span, |n| n.span);
+    if is_zero(c, "imagePullPolicy") {
+        let image = c.get("image").and_then(Node::text).unwrap_or("");
+        let policy = if image_tag(image).as_deref() == Some("latest") { "Always" } else { "IfNotPresent" };
+        let at = c.get("image").map_or(anchor, |n| n.span);
+        put(c, at, "imagePullPolicy", str_node(at, policy));
+    }
+    default_zero(c, anchor, "terminationMessagePath", |s| str_node(s, "/dev/termination-log"));
+    default_zero(c, anchor, "terminationMessagePolicy", |s| str_node(s, "File"));
+    each_item(c, "ports", |span, p| {
+        let at = p.get("containerPort").map_or(span, |n| n.span);
+        default_zero(p, at, "protocol", |s| str_node(s, "TCP"));
+    });
+    for probe_key in ["livenessProbe", "readinessProbe", "startupProbe"] {
+        if let Some((at, p)) = child_mut(c, probe_key) {
+            probe(p, at);
+        }
+    }
+    if let Some((_, lc)) = child_mut(c, "lifecycle") {
+        for h in ["postStart", "preStop"] {
+            if let Some((at, handler)) = child_mut(lc, h) {
+                http_get(handler, at);
+            }
+        }
+    }
+    each_item(c, "env", |_, e| {
+        if let Some((_, vf)) = child_mut(e, "valueFrom") {
+            if let Some((at, fr)) = child_mut(vf, "fieldRef") {
+                default_zero(fr, at, "apiVersion", |s| str_node(s, "v1"));
+            }
+        }
+    });
+}
+
+/// `SetDefaults_Probe` (zero values only) and its handler's defaults.
+fn probe(p: &mut Node, anchor: Span) {
+    default_zero(p, anchor, "timeoutSeconds", |s| int_node(s, 1));
+    default_zero(p, anchor, "periodSeconds", |s| int_node(s, 10));
+    default_zero(p, anchor, "successThreshold", |s| int_node(s, 1));
+    default_zero(p, anchor, "failureThreshold", |s| int_node(s, 3));
+    http_get(p, anchor);
+}
+
+/// `SetDefaults_HTTPGetAction`: path `/`, scheme `HTTP`.
+fn http_get(handler: &mut Node, _anchor: Span) {
+    if let Some((at, h)) = child_mut(handler, "httpGet") {
+        default_zero(h, at, "path", |s| str_node(s, "/"));
+        default_zero(h, at, "scheme", |s| str_node(s, "HTTP"));
+    }
+}
+
+/// Volume source keys of `v1.VolumeSource`, in the server's order.
+pub(crate) const VOLUME_SOURCES: &[&str] = &[
+    "hostPath",
+    "emptyDir",
+    "gcePersistentDisk",
+    "awsElasticBlockStore",
+    "gitRepo",
+    "secret",
+    "nfs",
+    "iscsi",
+    "glusterfs",
+    "persistentVolumeClaim",
+    "rbd",
+    "flexVolume",
+    "cinder",
+    "cephfs",
+    "flocker",
+    "downwardAPI",
+    "fc",
+    "azureFile",
+    "configMap",
+    "vsphereVolume",
+    "quobyte",
+    "azureDisk",
+    "photonPersistentDisk",
+    "projected",
+    "portworxVolume",
+    "scaleIO",
+    "storageos",
+    "csi",
+    "ephemeral",
+    "image",
+];
+
+/// `SetDefaults_Volume` and the source defaults (modes 0644, hostPath type, token expiry).
+fn volume(v: &mut Node) {
+    let anchor = v.get("name").map_or(v.span, |n| n.span);
+    if VOLUME_SOURCES.iter().all(|k| is_nil(v, k)) {
+        put(v, anchor, "emptyDir", map_node(anchor));
+    }
+    for src in ["secret", "configMap", "downwardAPI", "projected"] {
+        if let Some((at, s)) = child_mut(v, src) {
+            default_nil(s, at, "defaultMode", |sp| int_node(sp, 420));
+            if src == "downwardAPI" {
+                each_item(s, "items", |_, item| field_ref_api_version(item));
+            }
+        }
+    }
+    if let Some((at, hp)) = child_mut(v, "hostPath") {
+        default_nil(hp, at, "type", |s| str_node(s, ""));
+    }
+    if let Some((_, pj)) = child_mut(v, "projected") {
+        each_item(pj, "sources", |_, src| {
+            if let Some((at, t)) = child_mut(src, "serviceAccountToken") {
+                default_nil(t, at, "expirationSeconds", |s| int_node(s, 3600));
+            }
+            if let Some((_, d)) = child_mut(src, "downwardAPI") {
+                each_item(d, "items", |_, item| field_ref_api_version(item));
+            }
+        });
+    }
+}
+
+fn field_ref_api_version(item: &mut Node) {
+    if let Some((at, fr)) = child_mut(item, "fieldRef") {
+        default_zero(fr, at, "apiVersion", |s| str_node(s, "v1"));
+    }
+}
+
+// ----- Pod-only defaults -----
+
+/// `SetDefaults_Pod`: enableServiceLinks, requests from limits, hostNetwork host ports.
+fn pod_only(spec: &mut Node, anchor: Span) {
+    default_nil(spec, anchor, "enableServiceLinks", |s| bool_node(s, true));
+    let host_network = spec.get("hostNetwork").and_then(Node::as_bool) == Some(true);
+    for list in ["containers", "initContainers"] {
+        each_item(spec, list, |_, c| {
+            requests_from_limits(c);
+            if host_network {
+                each_item(c, "ports", |_, p| {
+                    if is_zero(p, "hostPort") {
+                        if let Some(cp) = p.get("containerPort").cloned() {
+                            if cp.as_i64().is_some() {
+                                let mut v = cp.clone().synthetic();
+                                v.span = cp.span;
+                                put(p, cp.span, "hostPort", v);
+                            }
+                        }
+                    }
+                });
+            }
+        });
+    }
+}
+
+/// Each limit without a request becomes the request too (`SetDefaults_Pod`, Pods only).
+fn requests_from_limits(c: &mut Node) {
+    let Some((res_at, res)) = child_mut(c, "resources") else { return };
+    let Some(limits) = res.get("limits").filter(|l| l.as_map().is_some_and(|m| !m.is_empty())).cloned() else {
+        return;
+    };
+    if is_nil(res, "requests") {
+        put(res, res_at, "requests", map_node(res_at));
+    }
+    let Some(req) = res.get_mut("requests") else { return };
+    if req.as_map().is_none() {
+        return;
+    }
+    for e in limits.as_map().unwrap_or(&[]) {
+        let Some(k) = e.key.text() else { continue };
+        if req.get(k).is_none() {
+            let mut v = e.value.clone().synthetic();
+            v.span = e.value.span;
+            put(req, e.key.span, k, v);
+        }
+    }
+}
+
+// ----- default mutating admission (Pods only) -----
+
+/// What the default admission plugins add before validation. kplay assumes the ServiceAccount
+/// exists when it is `default` (the controller creates it in every namespace); any other name
+/// is looked up among the analysed objects by the `service-account-not-found` rule.
+fn admission(spec: &mut Node, anchor: Span, pod_name: &str) {
+    // ServiceAccount: serviceAccountName defaults to `default`; the deprecated alias mirrors it.
+    default_zero(spec, anchor, "serviceAccountName", |s| str_node(s, "default"));
+    if is_zero(spec, "serviceAccount") {
+        if let Some(sa) = spec.get("serviceAccountName").cloned() {
+            let mut v = sa.clone().synthetic();
+            v.span = sa.span;
+            put(spec, sa.span, "serviceAccount", v);
+        }
+    }
+    // The token volume and its mounts, unless automounting is off.
+    if spec.get("automountServiceAccountToken").and_then(Node::as_bool) != Some(false) {
+        token_volume(spec, anchor, pod_name);
+    }
+    // Priority: without a class (and no global default class) the priority is 0; the two system
+    // classes always exist. Other classes are assumed to exist.
+    let class = spec.get("priorityClassName").and_then(Node::as_str).unwrap_or("");
+    let priority = match class {
+        "" => Some(0),
+        "system-cluster-critical" => Some(2_000_000_000),
+        "system-node-critical" => Some(2_000_001_000),
+        _ => None,
+    };
+    if let Some(p) = priority {
+        default_nil(spec, anchor, "priority", |s| int_node(s, p));
+    }
+    default_nil(spec, anchor, "preemptionPolicy", |s| str_node(s, "PreemptLowerPriority"));
+    // DefaultTolerationSeconds: not-ready and unreachable NoExecute for 300 s, when absent.
+    if spec.get("tolerations").is_some_and(|t| !t.is_null() && t.as_seq().is_none()) {
+        return;
+    }
+    if is_nil(spec, "tolerations") {
+        put(spec, anchor, "tolerations", Node::seq(anchor, Vec::new()).synthetic());
+    }
+    let Some(tols) = spec.get_mut("tolerations").and_then(Node::as_seq_mut) else { return };
+    for key in ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"] {
+        let present = tols.iter().any(|t| {
+            let k = t.get("key").and_then(Node::as_str);
+            let eff = t.get("effect").and_then(Node::as_str).unwrap_or("");
+            (k == Some(key) || k.is_none_or(str::is_empty)) && (eff.is_empty() || eff == "NoExecute")
+        });
+        if !present {
+            let mut t = map_node(anchor);
+            put(&mut t, anchor, "key", str_node(anchor, key));
+            put(&mut t, anchor, "operator", str_node(anchor, "Exists"));
+            put(&mut t, anchor, "effect", str_node(anchor, "NoExecute"));
+            put(&mut t, anchor, "tolerationSeconds", int_node(anchor, 300));
+            tols.push(t);
+        }
+    }
+}
+
+const TOKEN_MOUNT_PATH: &str = "/var/run/secrets/kubernetes.io/serviceaccount";
+
+/// The projected `kube-api-access-<suffix>` volume and a read-only mount in every container
+/// that has none at the token path. The suffix is derived from the pod name (deterministic).
+fn token_volume(spec: &mut Node, anchor: Span, pod_name: &str) {
+    const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+    let mut h: u32 = 2_166_136_261;
+    for b in pod_name.bytes() {
+        h = (h ^ u32::from(b)).wrapping_mul(16_777_619);
+    }
+    let suffix: String = (0..5).map(|i| ALPHABET[((h >> (i * 6)) % 27) as usize] as char).collect();
+    let name = format!("kube-api-access-{suffix}");
+    let mut any = false;
+    for list in ["containers", "initContainers"] {
+        each_item(spec, list, |span, c| {
+            let has = c
+                .get("volumeMounts")
+                .and_then(Node::as_seq)
+                .is_some_and(|m| m.iter().any(|m| m.get("mountPath").and_then(Node::text) == Some(TOKEN_MOUNT_PATH)));
+            if has || c.get("volumeMounts").is_some_and(|m| !m.is_null() && m.as_seq().is_none()) {
+                return;
+            }
+            any = true;
+            if is_nil(c, "volumeMounts") {
+                put(c, span, "volumeMounts", Node::seq(span, Vec::new()).synthetic());
+            }
+            if let Some(mounts) = c.get_mut("volumeMounts").and_then(Node::as_seq_mut) {
+                let mut m = map_node(span);
+                put(&mut m, span, "name", str_node(span, &name));
+                put(&mut m, span, "mountPath", str_node(span, TOKEN_MOUNT_PATH));
+                put(&mut m, span, "readOnly", bool_node(span, true));
+                mounts.push(m);
+            }
+        });
+    }
+    if !any {
+        return;
+    }
+    if spec.get("volumes").is_some_and(|v| !v.is_null() && v.as_seq().is_none()) {
+        return;
+    }
+    if is_nil(spec, "volumes") {
+        put(spec, anchor, "volumes", Node::seq(anchor, Vec::new()).synthetic());
+    }
+    let Some(vols) = spec.get_mut("volumes").and_then(Node::as_seq_mut) else { return };
+    let a = anchor;
+    let mut token = map_node(a);
+    put(&mut token, a, "expirationSeconds", int_node(a, 3607));
+    put(&mut token, a, "path", str_node(a, "token"));
+    let mut sat = map_node(a);
+    put(&mut sat, a, "serviceAccountToken", token);
+    let mut ca_item = map_node(a);
+    put(&mut ca_item, a, "key", str_node(a, "ca.crt"));
+    put(&mut ca_item, a, "path", str_node(a, "ca.crt"));
+    let mut cm = map_node(a);
+    put(&mut cm, a, "items", Node::seq(a, vec![ca_item]).synthetic());
+    put(&mut cm, a, "name", str_node(a, "kube-root-ca.crt"));
+    let mut cms = map_node(a);
+    put(&mut cms, a, "configMap", cm);
+    let mut fr = map_node(a);
+    put(&mut fr, a, "apiVersion", str_node(a, "v1"));
+    put(&mut fr, a, "fieldPath", str_node(a, "metadata.namespace"));
+    let mut ns_item = map_node(a);
+    put(&mut ns_item, a, "fieldRef", fr);
+    put(&mut ns_item, a, "path", str_node(a, "namespace"));
+    let mut dapi = map_node(a);
+    put(&mut dapi, a, "items", Node::seq(a, vec![ns_item]).synthetic());
+    let mut dapis = map_node(a);
+    put(&mut dapis, a, "downwardAPI", dapi);
+    let mut projected = map_node(a);
+    put(&mut projected, a, "defaultMode", int_node(a, 420));
+    put(&mut projected, a, "sources", Node::seq(a, vec![sat, cms, dapis]).synthetic());
+    let mut vol = map_node(a);
+    put(&mut vol, a, "name", str_node(a, &name));
+    put(&mut vol, a, "projected", projected);
+    vols.push(vol);
+}
+
+// ----- image references -----
+
+/// The tag the reference parser (`parsers.ParseImageName`) finds: `latest` when the image has
+/// neither tag nor digest, `None` for a digest without tag or an unparseable reference.
+pub(crate) fn image_tag(image: &str) -> Option<String> {
+    if image.is_empty() || image.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return None;
+    }
+    let (name, digest) = match image.split_once('@') {
+        Some((n, d)) => (n, Some(d)),
+        None => (image, None),
+    };
+    if digest.is_some_and(|d| !d.contains(':')) {
+        return None;
+    }
+    let last_slash = name.rfind('/').map_or(0, |i| i + 1);
+    let (repo, tag) = match name[last_slash..].rfind(':') {
+        Some(i) => (&name[..last_slash + i], Some(&name[last_slash + i + 1..])),
+        None => (name, None),
+    };
+    if let Some(t) = tag {
+        let b = t.as_bytes();
+        let ok = !b.is_empty()
+            && b.len() <= 128
+            && (b[0].is_ascii_alphanumeric() || b[0] == b'_')
+            && b.iter().all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-'));
+        if !ok {
+            return None;
+        }
+    }
+    // The repository path: an optional domain, then lowercase components.
+    let mut comps: Vec<&str> = repo.split('/').collect();
+    if comps.len() > 1 && (comps[0].contains(['.', ':']) || comps[0] == "localhost" || comps[0].chars().any(|c| c.is_ascii_uppercase())) {
+        comps.remove(0);
+    }
+    let comp_ok = |c: &str| {
+        let b = c.as_bytes();
+        !b.is_empty()
+            && is_lower_alnum(b[0])
+            && is_lower_alnum(b[b.len() - 1])
+            && b.iter().all(|&ch| is_lower_alnum(ch) || matches!(ch, b'.' | b'_' | b'-'))
+    };
+    if !comps.iter().all(|c| comp_ok(c)) {
+        return None;
+    }
+    match (tag, digest) {
+        (Some(t), _) => Some(t.to_string()),
+        (None, None) => Some("latest".to_string()),
+        (None, Some(_)) => None,
+    }
+}
+
+fn is_lower_alnum(b: u8) -> bool {
+    b.is_ascii_lowercase() || b.is_ascii_digit()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn image_tags() {
+        assert_eq!(image_tag("nginx").as_deref(), Some("latest"));
+        assert_eq!(image_tag("nginx:latest").as_deref(), Some("latest"));
+        assert_eq!(image_tag("nginx:1.27").as_deref(), Some("1.27"));
+        assert_eq!(image_tag("localhost:5000/app").as_deref(), Some("latest"));
+        assert_eq!(image_tag("registry.example.com:5000/team/app:v2").as_deref(), Some("v2"));
+        assert_eq!(image_tag("nginx@sha256:abcd"), None);
+        assert_eq!(image_tag("nginx:latest@sha256:abcd").as_deref(), Some("latest"));
+        assert_eq!(image_tag("NGINX:Latest"), None);
+        assert_eq!(image_tag("foo bar"), None);
+        assert_eq!(image_tag(""), None);
+    }
 }
