@@ -1,1 +1,77 @@
-fn main() {}
+//! The `kplay` command: argument parsing, file and stdin IO, exit codes and output formats.
+//! All analysis happens in kplay_core.
+
+mod cmd;
+mod inputs;
+mod output;
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Exit codes, documented in the README.
+pub mod exit {
+    /// No diagnostic of error severity.
+    pub const OK: u8 = 0;
+    /// At least one error.
+    pub const ERRORS: u8 = 1;
+    /// Bad usage or an IO error.
+    pub const USAGE: u8 = 2;
+    /// A bug in kplay.
+    pub const INTERNAL: u8 = 3;
+}
+
+#[derive(Parser, Debug)]
+#[command(name = "kplay", version, about = "Checks Kubernetes manifests as the API server would, and simulates what the cluster does with them.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Validate manifests and report every problem at its exact place.
+    Check(cmd::check::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { exit::USAGE } else { exit::OK };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let result = std::panic::catch_unwind(|| run(cli));
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(_) => {
+            eprintln!("error: internal error in kplay (this is a bug; please report it with the input that caused it)");
+            ExitCode::from(exit::INTERNAL)
+        }
+    }
+}
+
+fn run(cli: Cli) -> u8 {
+    match cli.command {
+        Command::Check(args) => cmd::check::run(&args),
+    }
+}
+
+/// Writes to stdout, ignoring a closed pipe (`kplay check | head`).
+pub fn print_out(s: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(s.as_bytes());
+    let _ = out.flush();
+}
+
+/// True when colour should be used on stdout.
+pub fn want_color(choice: cmd::ColorChoice) -> bool {
+    match choice {
+        cmd::ColorChoice::Always => true,
+        cmd::ColorChoice::Never => false,
+        cmd::ColorChoice::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    }
+}

@@ -7,6 +7,7 @@ pub mod cluster;
 pub mod diagnostic;
 pub mod model;
 pub mod proxy;
+pub mod report;
 pub mod rules;
 pub mod schema;
 pub mod source;
