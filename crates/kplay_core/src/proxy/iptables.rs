@@ -1,0 +1,661 @@
+//! kube-proxy's iptables mode: the `filter` and `nat` rules `syncProxyRules` writes for one node
+//! (`pkg/proxy/iptables/proxier.go`), kept as structured rules so the packet evaluator walks
+//! exactly what is printed, and rendered in `iptables-save` form.
+//!
+//! Services are processed in `ServicePortName` order (kube-proxy iterates a Go map; its tests sort
+//! the output the same way), so the text is deterministic.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::net::IpAddr;
+
+use super::endpoints::{categorize, Categorized};
+use super::input::{join_host_port, Cidr, EndpointInfo, Protocol, ProxyInput, ServicePortInfo};
+use super::names;
+
+/// The masquerade mark bit (`--iptables-masquerade-bit` 14).
+pub const MASQ_MARK: u32 = 0x4000;
+/// Above this many endpoints in total kube-proxy drops per-endpoint comments.
+pub const LARGE_CLUSTER_ENDPOINTS: usize = 1000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Table {
+    Filter,
+    Nat,
+}
+
+impl Table {
+    pub fn name(self) -> &'static str {
+        match self {
+            Table::Filter => "filter",
+            Table::Nat => "nat",
+        }
+    }
+}
+
+/// One match of a rule, in the order kube-proxy writes it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Match {
+    Comment(String),
+    /// `-m tcp -p tcp`.
+    Proto(Protocol),
+    Src(Cidr),
+    NotSrc(Cidr),
+    Dst(Cidr),
+    NotDst(Cidr),
+    DPort(u16),
+    /// `-m addrtype --dst-type LOCAL`.
+    DstTypeLocal,
+    /// `-m addrtype --src-type LOCAL`.
+    SrcTypeLocal,
+    /// `-m statistic --mode random --probability P`; `stored` is the kernel's threshold.
+    Statistic { probability: String, stored: u32 },
+    /// `-m recent --name N --rcheck --seconds T --reap`.
+    RecentCheck { name: String, seconds: u32 },
+    /// `-m recent --name N --set` (always matches, records the source).
+    RecentSet(String),
+    /// `-m mark --mark M/M`.
+    Mark(u32),
+    /// `-m mark ! --mark M/M`.
+    NotMark(u32),
+    /// `-m conntrack --ctstate S` (`!` when negated).
+    CtState { negated: bool, states: &'static str },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Target {
+    /// No `-j` (a rule that only counts, like the end of a KUBE-FW chain).
+    None,
+    Jump(String),
+    Return,
+    Accept,
+    Drop,
+    Reject,
+    Dnat { ip: IpAddr, port: u16 },
+    MarkOr(u32),
+    MarkXor(u32),
+    Masquerade { random_fully: bool },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rule {
+    pub matches: Vec<Match>,
+    pub target: Target,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Chain {
+    pub name: String,
+    /// Policy of a built-in chain (`ACCEPT`); `None` for user chains.
+    pub policy: Option<&'static str>,
+    pub rules: Vec<Rule>,
+}
+
+/// The rules of one node.
+#[derive(Debug, Clone, Default)]
+pub struct Ruleset {
+    pub node: String,
+    pub filter: Vec<Chain>,
+    pub nat: Vec<Chain>,
+    index: HashMap<(bool, String), usize>,
+}
+
+impl Ruleset {
+    pub fn chains(&self, table: Table) -> &[Chain] {
+        match table {
+            Table::Filter => &self.filter,
+            Table::Nat => &self.nat,
+        }
+    }
+
+    pub fn chain(&self, table: Table, name: &str) -> Option<&Chain> {
+        let idx = *self.index.get(&(table == Table::Nat, name.to_string()))?;
+        self.chains(table).get(idx)
+    }
+
+    pub fn rule_count(&self) -> usize {
+        self.filter.iter().chain(&self.nat).map(|c| c.rules.len()).sum()
+    }
+
+    fn table_mut(&mut self, table: Table) -> &mut Vec<Chain> {
+        match table {
+            Table::Filter => &mut self.filter,
+            Table::Nat => &mut self.nat,
+        }
+    }
+
+    fn add_chain(&mut self, table: Table, name: &str, policy: Option<&'static str>) {
+        let key = (table == Table::Nat, name.to_string());
+        if self.index.contains_key(&key) {
+            return;
+        }
+        let chains = self.table_mut(table);
+        chains.push(Chain { name: name.to_string(), policy, rules: Vec::new() });
+        let idx = chains.len() - 1;
+        self.index.insert(key, idx);
+    }
+
+    fn push(&mut self, table: Table, chain: &str, matches: Vec<Match>, target: Target) {
+        if !self.index.contains_key(&(table == Table::Nat, chain.to_string())) {
+            self.add_chain(table, chain, None);
+        }
+        let idx = self.index[&(table == Table::Nat, chain.to_string())];
+        self.table_mut(table)[idx].rules.push(Rule { matches, target });
+    }
+
+    /// Builds the chain index again after chains were reordered.
+    fn reindex(&mut self) {
+        self.index.clear();
+        for (i, c) in self.filter.iter().enumerate() {
+            self.index.insert((false, c.name.clone()), i);
+        }
+        for (i, c) in self.nat.iter().enumerate() {
+            self.index.insert((true, c.name.clone()), i);
+        }
+    }
+}
+
+/// How to print the rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RenderOptions {
+    /// Include the built-in chains (PREROUTING, INPUT, ...) with kube-proxy's jump rules, as
+    /// `iptables-save` shows a node; without them the text is kube-proxy's `iptables-restore`
+    /// input, as in its unit tests.
+    pub builtin_chains: bool,
+    /// Print probabilities as `iptables-save` does (kernel-rounded, 11 decimals) instead of the
+    /// strings kube-proxy wrote.
+    pub saved_probabilities: bool,
+}
+
+/// Quotes a comment the way `iptables-save` does: only when it contains spaces.
+fn quote(s: &str) -> String {
+    if s.contains(' ') || s.is_empty() {
+        format!("\"{s}\"")
+    } else {
+        s.to_string()
+    }
+}
+
+impl Match {
+    pub fn render(&self, out: &mut String, opts: RenderOptions) {
+        let _ = match self {
+            Match::Comment(c) => write!(out, " -m comment --comment {}", quote(c)),
+            Match::Proto(p) => write!(out, " -m {0} -p {0}", p.lower()),
+            Match::Src(c) => write!(out, " -s {c}"),
+            Match::NotSrc(c) => write!(out, " ! -s {c}"),
+            Match::Dst(c) => write!(out, " -d {c}"),
+            Match::NotDst(c) => write!(out, " ! -d {c}"),
+            Match::DPort(p) => write!(out, " --dport {p}"),
+            Match::DstTypeLocal => write!(out, " -m addrtype --dst-type LOCAL"),
+            Match::SrcTypeLocal => write!(out, " -m addrtype --src-type LOCAL"),
+            Match::Statistic { probability, .. } => {
+                let p = if opts.saved_probabilities { names::probability_saved(probability) } else { probability.clone() };
+                write!(out, " -m statistic --mode random --probability {p}")
+            }
+            Match::RecentCheck { name, seconds } => write!(out, " -m recent --name {name} --rcheck --seconds {seconds} --reap"),
+            Match::RecentSet(name) => write!(out, " -m recent --name {name} --set"),
+            Match::Mark(m) => write!(out, " -m mark --mark {m:#x}/{m:#x}"),
+            Match::NotMark(m) => write!(out, " -m mark ! --mark {m:#x}/{m:#x}"),
+            Match::CtState { negated, states } => {
+                if *negated {
+                    write!(out, " -m conntrack ! --ctstate {states}")
+                } else {
+                    write!(out, " -m conntrack --ctstate {states}")
+                }
+            }
+        };
+    }
+}
+
+impl Target {
+    pub fn render(&self, out: &mut String) {
+        let _ = match self {
+            Target::None => Ok(()),
+            Target::Jump(c) => write!(out, " -j {c}"),
+            Target::Return => write!(out, " -j RETURN"),
+            Target::Accept => write!(out, " -j ACCEPT"),
+            Target::Drop => write!(out, " -j DROP"),
+            Target::Reject => write!(out, " -j REJECT"),
+            Target::Dnat { ip, port } => write!(out, " -j DNAT --to-destination {}", join_host_port(*ip, *port)),
+            Target::MarkOr(m) => write!(out, " -j MARK --or-mark {m:#x}"),
+            Target::MarkXor(m) => write!(out, " -j MARK --xor-mark {m:#x}"),
+            Target::Masquerade { random_fully } => {
+                if *random_fully {
+                    write!(out, " -j MASQUERADE --random-fully")
+                } else {
+                    write!(out, " -j MASQUERADE")
+                }
+            }
+        };
+    }
+}
+
+impl Rule {
+    /// The rule as one `-A CHAIN ...` line.
+    pub fn render(&self, chain: &str, opts: RenderOptions) -> String {
+        let mut s = format!("-A {chain}");
+        for m in &self.matches {
+            m.render(&mut s, opts);
+        }
+        self.target.render(&mut s);
+        s
+    }
+
+    pub fn comment(&self) -> Option<&str> {
+        self.matches.iter().find_map(|m| match m {
+            Match::Comment(c) => Some(c.as_str()),
+            _ => None,
+        })
+    }
+}
+
+impl Ruleset {
+    /// The whole ruleset as `iptables-save` / `iptables-restore` text.
+    pub fn render(&self, opts: RenderOptions) -> String {
+        let mut out = String::new();
+        for table in [Table::Filter, Table::Nat] {
+            let _ = writeln!(out, "*{}", table.name());
+            let chains: Vec<&Chain> = self.chains(table).iter().filter(|c| opts.builtin_chains || c.policy.is_none()).collect();
+            for c in &chains {
+                let _ = writeln!(out, ":{} {} [0:0]", c.name, c.policy.unwrap_or("-"));
+            }
+            for c in &chains {
+                for r in &c.rules {
+                    out.push_str(&r.render(&c.name, opts));
+                    out.push('\n');
+                }
+            }
+            out.push_str("COMMIT\n");
+        }
+        out
+    }
+}
+
+/// What kube-proxy knows about the node it runs on.
+#[derive(Debug, Clone)]
+pub struct NodeContext<'a> {
+    pub name: &'a str,
+    pub ips: &'a [IpAddr],
+    pub zone: Option<&'a str>,
+    pub ipv6: bool,
+}
+
+impl<'a> NodeContext<'a> {
+    /// The context of `node` in `input`, or a bare one when the node is unknown.
+    pub fn of(input: &'a ProxyInput, node: &'a str) -> Self {
+        match input.node(node) {
+            Some(n) => NodeContext { name: &n.name, ips: &n.ips, zone: n.zone.as_deref(), ipv6: false },
+            None => NodeContext { name: node, ips: &[], zone: None, ipv6: false },
+        }
+    }
+
+    fn primary_ip(&self) -> Option<IpAddr> {
+        self.ips.iter().copied().find(|ip| ip.is_ipv6() == self.ipv6)
+    }
+}
+
+/// Top-level jump rules kube-proxy (and kubelet) ensure in the built-in chains, in their final
+/// order (kube-proxy prepends them, so the last ensured comes first).
+fn builtin_jumps(rs: &mut Ruleset, localhost_node_ports: bool, ipv6: bool) {
+    let new = || Match::CtState { negated: false, states: "NEW" };
+    let c = |s: &str| Match::Comment(s.to_string());
+    for ch in ["INPUT", "FORWARD", "OUTPUT"] {
+        rs.add_chain(Table::Filter, ch, Some("ACCEPT"));
+    }
+    for ch in ["PREROUTING", "INPUT", "OUTPUT", "POSTROUTING"] {
+        rs.add_chain(Table::Nat, ch, Some("ACCEPT"));
+    }
+    let kubelet_fw = !ipv6 && localhost_node_ports;
+    if kubelet_fw {
+        rs.push(Table::Filter, "INPUT", vec![], Target::Jump("KUBE-FIREWALL".into()));
+    }
+    rs.push(Table::Filter, "INPUT", vec![new(), c("kubernetes load balancer firewall")], Target::Jump("KUBE-PROXY-FIREWALL".into()));
+    rs.push(Table::Filter, "INPUT", vec![c("kubernetes health check service ports")], Target::Jump("KUBE-NODEPORTS".into()));
+    rs.push(Table::Filter, "INPUT", vec![new(), c("kubernetes externally-visible service portals")], Target::Jump("KUBE-EXTERNAL-SERVICES".into()));
+    rs.push(Table::Filter, "FORWARD", vec![new(), c("kubernetes load balancer firewall")], Target::Jump("KUBE-PROXY-FIREWALL".into()));
+    rs.push(Table::Filter, "FORWARD", vec![c("kubernetes forwarding rules")], Target::Jump("KUBE-FORWARD".into()));
+    rs.push(Table::Filter, "FORWARD", vec![new(), c("kubernetes service portals")], Target::Jump("KUBE-SERVICES".into()));
+    rs.push(Table::Filter, "FORWARD", vec![new(), c("kubernetes externally-visible service portals")], Target::Jump("KUBE-EXTERNAL-SERVICES".into()));
+    if kubelet_fw {
+        rs.push(Table::Filter, "OUTPUT", vec![], Target::Jump("KUBE-FIREWALL".into()));
+    }
+    rs.push(Table::Filter, "OUTPUT", vec![new(), c("kubernetes load balancer firewall")], Target::Jump("KUBE-PROXY-FIREWALL".into()));
+    rs.push(Table::Filter, "OUTPUT", vec![new(), c("kubernetes service portals")], Target::Jump("KUBE-SERVICES".into()));
+    rs.push(Table::Nat, "PREROUTING", vec![c("kubernetes service portals")], Target::Jump("KUBE-SERVICES".into()));
+    rs.push(Table::Nat, "OUTPUT", vec![c("kubernetes service portals")], Target::Jump("KUBE-SERVICES".into()));
+    rs.push(Table::Nat, "POSTROUTING", vec![c("kubernetes postrouting rules")], Target::Jump("KUBE-POSTROUTING".into()));
+}
+
+/// Generates the rules kube-proxy writes on `node` for the IPv4 (or IPv6) family.
+pub fn generate(input: &ProxyInput, node: &NodeContext<'_>) -> Ruleset {
+    let cfg = &input.config;
+    let mut rs = Ruleset { node: node.name.to_string(), ..Ruleset::default() };
+    builtin_jumps(&mut rs, cfg.localhost_node_ports, node.ipv6);
+    for ch in ["KUBE-NODEPORTS", "KUBE-SERVICES", "KUBE-EXTERNAL-SERVICES"] {
+        rs.add_chain(Table::Filter, ch, None);
+    }
+    let kubelet_fw = !node.ipv6 && cfg.localhost_node_ports;
+    if kubelet_fw {
+        rs.add_chain(Table::Filter, "KUBE-FIREWALL", None);
+    }
+    for ch in ["KUBE-FORWARD", "KUBE-PROXY-FIREWALL"] {
+        rs.add_chain(Table::Filter, ch, None);
+    }
+    for ch in ["KUBE-NODEPORTS", "KUBE-SERVICES", "KUBE-MARK-MASQ", "KUBE-POSTROUTING"] {
+        rs.add_chain(Table::Nat, ch, None);
+    }
+
+    let services: Vec<&ServicePortInfo> =
+        input.sorted_services().into_iter().filter(|s| s.cluster_ip_for(!node.ipv6).is_some()).collect();
+    let total_endpoints: usize = services.iter().map(|s| s.endpoints.len()).sum();
+    let large = total_endpoints > LARGE_CLUSTER_ENDPOINTS;
+    let cluster_cidr = cfg.cluster_cidrs.iter().copied().find(|c| c.addr.is_ipv6() == node.ipv6);
+
+    // Per-service rules go to separate buffers per chain so that chains keep kube-proxy's
+    // grouping: all KUBE-SERVICES rules, then per-service chains.
+    let mut svc_chains: Vec<Chain> = Vec::new();
+    for svc in &services {
+        service_rules(&mut rs, &mut svc_chains, svc, node, cluster_cidr, cfg.masquerade_all, large);
+    }
+
+    // Fixed chains' rules.
+    let nodeports_last = {
+        let mut m = vec![Match::Comment("kubernetes service nodeports; NOTE: this must be the last rule in this chain".into())];
+        m.push(Match::DstTypeLocal);
+        if node.ipv6 {
+            m.push(Match::NotDst(Cidr::parse("::1/128").unwrap_or(Cidr::host(IpAddr::V6(std::net::Ipv6Addr::LOCALHOST)))));
+        } else if !cfg.localhost_node_ports {
+            m.push(Match::NotDst(Cidr { addr: IpAddr::V4([127, 0, 0, 0].into()), prefix: 8 }));
+        }
+        m
+    };
+    rs.push(Table::Nat, "KUBE-SERVICES", nodeports_last, Target::Jump("KUBE-NODEPORTS".into()));
+    rs.push(Table::Nat, "KUBE-MARK-MASQ", vec![], Target::MarkOr(MASQ_MARK));
+    rs.push(Table::Nat, "KUBE-POSTROUTING", vec![Match::NotMark(MASQ_MARK)], Target::Return);
+    rs.push(Table::Nat, "KUBE-POSTROUTING", vec![], Target::MarkXor(MASQ_MARK));
+    rs.push(
+        Table::Nat,
+        "KUBE-POSTROUTING",
+        vec![Match::Comment("kubernetes service traffic requiring SNAT".into())],
+        Target::Masquerade { random_fully: cfg.masquerade_random_fully },
+    );
+    if kubelet_fw {
+        let lo = Cidr { addr: IpAddr::V4([127, 0, 0, 0].into()), prefix: 8 };
+        rs.push(
+            Table::Filter,
+            "KUBE-FIREWALL",
+            vec![
+                Match::Comment("block incoming localnet connections".into()),
+                Match::Dst(lo),
+                Match::NotSrc(lo),
+                Match::CtState { negated: true, states: "RELATED,ESTABLISHED,DNAT" },
+            ],
+            Target::Drop,
+        );
+    }
+    rs.push(Table::Filter, "KUBE-FORWARD", vec![Match::CtState { negated: false, states: "INVALID" }], Target::Drop);
+    rs.push(
+        Table::Filter,
+        "KUBE-FORWARD",
+        vec![Match::Comment("kubernetes forwarding rules".into()), Match::Mark(MASQ_MARK)],
+        Target::Accept,
+    );
+    rs.push(
+        Table::Filter,
+        "KUBE-FORWARD",
+        vec![
+            Match::Comment("kubernetes forwarding conntrack rule".into()),
+            Match::CtState { negated: false, states: "RELATED,ESTABLISHED" },
+        ],
+        Target::Accept,
+    );
+
+    // Chains in the order kube-proxy's test helper prints them: built-ins, KUBE-NODEPORTS,
+    // KUBE-SERVICES, then the rest by name.
+    rs.nat.extend(svc_chains);
+    for chains in [&mut rs.filter, &mut rs.nat] {
+        chains.sort_by_key(|c| {
+            let rank = match (c.policy, c.name.as_str()) {
+                (Some(_), _) => 0,
+                (None, "KUBE-NODEPORTS") => 1,
+                (None, "KUBE-SERVICES") => 2,
+                _ => 3,
+            };
+            (rank, if rank == 0 { String::new() } else { c.name.clone() })
+        });
+    }
+    rs.reindex();
+    rs
+}
+
+fn service_rules(
+    rs: &mut Ruleset,
+    chains: &mut Vec<Chain>,
+    svc: &ServicePortInfo,
+    node: &NodeContext<'_>,
+    cluster_cidr: Option<Cidr>,
+    masquerade_all: bool,
+    large: bool,
+) {
+    let Some(cluster_ip) = svc.cluster_ip_for(!node.ipv6) else { return };
+    let spn = svc.port_name_string();
+    let proto = svc.protocol.lower();
+    let cat: Categorized<'_> = categorize(svc, node.name, node.zone);
+    let has_endpoints = cat.has_any;
+    let cluster_chain = names::svc_chain(&spn, proto);
+    let local_chain = names::svl_chain(&spn, proto);
+    let ext_chain = names::ext_chain(&spn, proto);
+    let fw_chain = names::fw_chain(&spn, proto);
+    let uses_cluster_chain = !cat.cluster.is_empty() && svc.uses_cluster_endpoints();
+    let uses_local_chain = !cat.local.is_empty() && svc.uses_local_endpoints();
+
+    let (internal_chain, has_internal) = if svc.internal_policy_local() {
+        (&local_chain, has_endpoints && !cat.local.is_empty())
+    } else {
+        (&cluster_chain, has_endpoints)
+    };
+    let (external_policy_chain, has_external) = if svc.external_policy_local() {
+        (&local_chain, has_endpoints && !cat.local.is_empty())
+    } else {
+        (&cluster_chain, has_endpoints)
+    };
+    let uses_ext_chain = has_endpoints && svc.externally_accessible();
+    let lb_ips: Vec<IpAddr> = svc.load_balancer_ips.iter().copied().filter(|ip| ip.is_ipv6() == node.ipv6).collect();
+    let ext_ips: Vec<IpAddr> = svc.external_ips.iter().copied().filter(|ip| ip.is_ipv6() == node.ipv6).collect();
+    let uses_fw = has_endpoints && !lb_ips.is_empty() && !svc.load_balancer_source_ranges.is_empty();
+    let lb_chain = if uses_fw { &fw_chain } else { &ext_chain };
+
+    let (internal_filter, external_filter) = if has_endpoints {
+        (
+            (!has_internal).then(|| (Target::Drop, format!("{spn} has no local endpoints"))),
+            (!has_external).then(|| (Target::Drop, format!("{spn} has no local endpoints"))),
+        )
+    } else {
+        let c = format!("{spn} has no endpoints");
+        (Some((Target::Reject, c.clone())), Some((Target::Reject, c)))
+    };
+    let vip = |comment: String, ip: IpAddr, port: u16| {
+        vec![Match::Comment(comment), Match::Proto(svc.protocol), Match::Dst(Cidr::host(ip)), Match::DPort(port)]
+    };
+
+    if has_internal {
+        rs.push(Table::Nat, "KUBE-SERVICES", vip(format!("{spn} cluster IP"), cluster_ip, svc.port), Target::Jump(internal_chain.clone()));
+    } else if let Some((t, c)) = &internal_filter {
+        rs.push(Table::Filter, "KUBE-SERVICES", vip(c.clone(), cluster_ip, svc.port), t.clone());
+    }
+    for &ip in &ext_ips {
+        if has_endpoints {
+            rs.push(Table::Nat, "KUBE-SERVICES", vip(format!("{spn} external IP"), ip, svc.port), Target::Jump(ext_chain.clone()));
+        }
+        if let Some((t, c)) = &external_filter {
+            rs.push(Table::Filter, "KUBE-EXTERNAL-SERVICES", vip(c.clone(), ip, svc.port), t.clone());
+        }
+    }
+    for &ip in &lb_ips {
+        if has_endpoints {
+            rs.push(Table::Nat, "KUBE-SERVICES", vip(format!("{spn} loadbalancer IP"), ip, svc.port), Target::Jump(lb_chain.clone()));
+        }
+        if uses_fw {
+            rs.push(
+                Table::Filter,
+                "KUBE-PROXY-FIREWALL",
+                vip(format!("{spn} traffic not accepted by {fw_chain}"), ip, svc.port),
+                Target::Drop,
+            );
+        }
+    }
+    if let Some((t, c)) = &external_filter {
+        for &ip in &lb_ips {
+            rs.push(Table::Filter, "KUBE-EXTERNAL-SERVICES", vip(c.clone(), ip, svc.port), t.clone());
+        }
+    }
+    if svc.node_port != 0 {
+        if has_endpoints {
+            rs.push(
+                Table::Nat,
+                "KUBE-NODEPORTS",
+                vec![Match::Comment(spn.clone()), Match::Proto(svc.protocol), Match::DPort(svc.node_port)],
+                Target::Jump(ext_chain.clone()),
+            );
+        }
+        if let Some((t, c)) = &external_filter {
+            rs.push(
+                Table::Filter,
+                "KUBE-EXTERNAL-SERVICES",
+                vec![Match::Comment(c.clone()), Match::DstTypeLocal, Match::Proto(svc.protocol), Match::DPort(svc.node_port)],
+                t.clone(),
+            );
+        }
+    }
+    // serviceport.go keeps healthCheckNodePort only when the service needs one (ETP=Local).
+    if svc.health_check_node_port != 0 && svc.external_policy_local() {
+        rs.push(
+            Table::Filter,
+            "KUBE-NODEPORTS",
+            vec![Match::Comment(format!("{spn} health check node port")), Match::Proto(Protocol::Tcp), Match::DPort(svc.health_check_node_port)],
+            Target::Accept,
+        );
+    }
+
+    // Internal traffic: masquerade off-cluster sources in the internal chain.
+    let mut internal_rules = Vec::new();
+    if has_internal {
+        let mut m = vip(format!("{spn} cluster IP"), cluster_ip, svc.port);
+        if masquerade_all {
+            internal_rules.push(Rule { matches: m, target: Target::Jump("KUBE-MARK-MASQ".into()) });
+        } else if let Some(cidr) = cluster_cidr {
+            m.push(Match::NotSrc(cidr));
+            internal_rules.push(Rule { matches: m, target: Target::Jump("KUBE-MARK-MASQ".into()) });
+        }
+    }
+
+    if uses_ext_chain {
+        let mut rules = Vec::new();
+        if svc.external_policy_local() {
+            if let Some(cidr) = cluster_cidr {
+                rules.push(Rule {
+                    matches: vec![Match::Comment(format!("pod traffic for {spn} external destinations")), Match::Src(cidr)],
+                    target: Target::Jump(cluster_chain.clone()),
+                });
+            }
+            rules.push(Rule {
+                matches: vec![Match::Comment(format!("masquerade LOCAL traffic for {spn} external destinations")), Match::SrcTypeLocal],
+                target: Target::Jump("KUBE-MARK-MASQ".into()),
+            });
+            rules.push(Rule {
+                matches: vec![Match::Comment(format!("route LOCAL traffic for {spn} external destinations")), Match::SrcTypeLocal],
+                target: Target::Jump(cluster_chain.clone()),
+            });
+        } else {
+            rules.push(Rule {
+                matches: vec![Match::Comment(format!("masquerade traffic for {spn} external destinations"))],
+                target: Target::Jump("KUBE-MARK-MASQ".into()),
+            });
+        }
+        if has_external {
+            rules.push(Rule { matches: vec![], target: Target::Jump(external_policy_chain.clone()) });
+        }
+        chains.push(Chain { name: ext_chain.clone(), policy: None, rules });
+    }
+
+    if uses_fw {
+        let mut rules = Vec::new();
+        let comment = Match::Comment(format!("{spn} loadbalancer IP"));
+        let mut allow_from_node = false;
+        let node_ip = node.primary_ip();
+        for cidr in &svc.load_balancer_source_ranges {
+            rules.push(Rule { matches: vec![comment.clone(), Match::Src(*cidr)], target: Target::Jump(ext_chain.clone()) });
+            allow_from_node |= node_ip.is_some_and(|ip| cidr.contains(ip));
+        }
+        if allow_from_node {
+            for &ip in &lb_ips {
+                rules.push(Rule { matches: vec![comment.clone(), Match::Src(Cidr::host(ip))], target: Target::Jump(ext_chain.clone()) });
+            }
+        }
+        rules.push(Rule {
+            matches: vec![Match::Comment(format!("other traffic to {spn} will be dropped by KUBE-PROXY-FIREWALL"))],
+            target: Target::None,
+        });
+        chains.push(Chain { name: fw_chain.clone(), policy: None, rules });
+    }
+
+    let sep_name = |ep: &EndpointInfo| names::sep_chain(&spn, proto, &ep.addr());
+    let lb_rules = |eps: &[&EndpointInfo]| -> Vec<Rule> {
+        let mut rules = Vec::new();
+        let ep_comment = |ep: &EndpointInfo| {
+            if large {
+                vec![]
+            } else {
+                vec![Match::Comment(format!("{spn} -> {}", ep.addr()))]
+            }
+        };
+        if let Some(timeout) = svc.session_affinity {
+            for ep in eps {
+                let sep = sep_name(ep);
+                let mut m = ep_comment(ep);
+                m.push(Match::RecentCheck { name: sep.clone(), seconds: timeout });
+                rules.push(Rule { matches: m, target: Target::Jump(sep) });
+            }
+        }
+        let n = eps.len();
+        for (i, ep) in eps.iter().enumerate() {
+            let mut m = ep_comment(ep);
+            if i + 1 < n {
+                let p = names::probability(n - i);
+                let stored = names::probability_stored(&p);
+                m.push(Match::Statistic { probability: p, stored });
+            }
+            rules.push(Rule { matches: m, target: Target::Jump(sep_name(ep)) });
+        }
+        rules
+    };
+    if uses_cluster_chain {
+        let mut rules = if svc.internal_policy_local() { Vec::new() } else { std::mem::take(&mut internal_rules) };
+        rules.extend(lb_rules(&cat.cluster));
+        chains.push(Chain { name: cluster_chain.clone(), policy: None, rules });
+    }
+    if uses_local_chain {
+        let mut rules = if svc.internal_policy_local() { std::mem::take(&mut internal_rules) } else { Vec::new() };
+        rules.extend(lb_rules(&cat.local));
+        chains.push(Chain { name: local_chain.clone(), policy: None, rules });
+    }
+    for ep in &cat.all_reachable {
+        let sep = sep_name(ep);
+        let comment = if large { vec![] } else { vec![Match::Comment(spn.clone())] };
+        let mut first = comment.clone();
+        first.push(Match::Src(Cidr::host(ep.ip)));
+        let mut second = comment;
+        if svc.session_affinity.is_some() {
+            second.push(Match::RecentSet(sep.clone()));
+        }
+        second.push(Match::Proto(svc.protocol));
+        chains.push(Chain {
+            name: sep,
+            policy: None,
+            rules: vec![
+                Rule { matches: first, target: Target::Jump("KUBE-MARK-MASQ".into()) },
+                Rule { matches: second, target: Target::Dnat { ip: ep.ip, port: ep.port } },
+            ],
+        });
+    }
+}
