@@ -578,6 +578,58 @@ pub fn cidr_msgs(s: &str, strict: bool) -> Vec<String> {
     errs
 }
 
+// ----- image references -----
+
+/// The tag the reference parser (`parsers.ParseImageName`) finds: `latest` when the image has
+/// neither tag nor digest, `None` for a digest without tag or an unparseable reference.
+pub fn image_tag(image: &str) -> Option<String> {
+    if image.is_empty() || image.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return None;
+    }
+    let (name, digest) = match image.split_once('@') {
+        Some((n, d)) => (n, Some(d)),
+        None => (image, None),
+    };
+    if digest.is_some_and(|d| !d.contains(':')) {
+        return None;
+    }
+    let last_slash = name.rfind('/').map_or(0, |i| i + 1);
+    let (repo, tag) = match name[last_slash..].rfind(':') {
+        Some(i) => (&name[..last_slash + i], Some(&name[last_slash + i + 1..])),
+        None => (name, None),
+    };
+    if let Some(t) = tag {
+        let b = t.as_bytes();
+        let ok = !b.is_empty()
+            && b.len() <= 128
+            && (b[0].is_ascii_alphanumeric() || b[0] == b'_')
+            && b.iter().all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-'));
+        if !ok {
+            return None;
+        }
+    }
+    // The repository path: an optional domain, then lowercase components.
+    let mut comps: Vec<&str> = repo.split('/').collect();
+    if comps.len() > 1 && (comps[0].contains(['.', ':']) || comps[0] == "localhost" || comps[0].chars().any(|c| c.is_ascii_uppercase())) {
+        comps.remove(0);
+    }
+    let comp_ok = |c: &str| {
+        let b = c.as_bytes();
+        !b.is_empty()
+            && is_lower_alnum(b[0])
+            && is_lower_alnum(b[b.len() - 1])
+            && b.iter().all(|&ch| is_lower_alnum(ch) || matches!(ch, b'.' | b'_' | b'-'))
+    };
+    if !comps.iter().all(|c| comp_ok(c)) {
+        return None;
+    }
+    match (tag, digest) {
+        (Some(t), _) => Some(t.to_string()),
+        (None, None) => Some("latest".to_string()),
+        (None, Some(_)) => None,
+    }
+}
+
 // ----- message spelling (the server's `field.Error` text) -----
 
 /// A Go `%q`-style quoted string.
@@ -770,5 +822,18 @@ mod tests {
         // Go's RegexError really writes two spaces before "or".
         assert_eq!(regex_error("m", "f", &["a", "b"]), "m (e.g. 'a',  or 'b', regex used for validation is 'f')");
         assert_eq!(regex_error("m", "f", &[]), "m (regex used for validation is 'f')");
+    }
+    #[test]
+    fn image_tags() {
+        assert_eq!(image_tag("nginx").as_deref(), Some("latest"));
+        assert_eq!(image_tag("nginx:latest").as_deref(), Some("latest"));
+        assert_eq!(image_tag("nginx:1.27").as_deref(), Some("1.27"));
+        assert_eq!(image_tag("localhost:5000/app").as_deref(), Some("latest"));
+        assert_eq!(image_tag("registry.example.com:5000/team/app:v2").as_deref(), Some("v2"));
+        assert_eq!(image_tag("nginx@sha256:abcd"), None);
+        assert_eq!(image_tag("nginx:latest@sha256:abcd").as_deref(), Some("latest"));
+        assert_eq!(image_tag("NGINX:Latest"), None);
+        assert_eq!(image_tag("foo bar"), None);
+        assert_eq!(image_tag(""), None);
     }
 }

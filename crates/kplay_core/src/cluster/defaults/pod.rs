@@ -131,7 +131,7 @@ fn container(c: &mut Node) {
     let anchor = c.get("name").map_or(c.span, |n| n.span);
     if is_zero(c, "imagePullPolicy") {
         let image = c.get("image").and_then(Node::text).unwrap_or("");
-        let policy = if image_tag(image).as_deref() == Some("latest") { "Always" } else { "IfNotPresent" };
+        let policy = if crate::rules::formats::image_tag(image).as_deref() == Some("latest") { "Always" } else { "IfNotPresent" };
         let at = c.get("image").map_or(anchor, |n| n.span);
         put(c, at, "imagePullPolicy", str_node(at, policy));
     }
@@ -430,79 +430,4 @@ fn token_volume(spec: &mut Node, anchor: Span, pod_name: &str) {
     put(&mut vol, a, "name", str_node(a, &name));
     put(&mut vol, a, "projected", projected);
     vols.push(vol);
-}
-
-// ----- image references -----
-
-/// The tag the reference parser (`parsers.ParseImageName`) finds: `latest` when the image has
-/// neither tag nor digest, `None` for a digest without tag or an unparseable reference.
-pub(crate) fn image_tag(image: &str) -> Option<String> {
-    if image.is_empty() || image.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return None;
-    }
-    let (name, digest) = match image.split_once('@') {
-        Some((n, d)) => (n, Some(d)),
-        None => (image, None),
-    };
-    if digest.is_some_and(|d| !d.contains(':')) {
-        return None;
-    }
-    let last_slash = name.rfind('/').map_or(0, |i| i + 1);
-    let (repo, tag) = match name[last_slash..].rfind(':') {
-        Some(i) => (&name[..last_slash + i], Some(&name[last_slash + i + 1..])),
-        None => (name, None),
-    };
-    if let Some(t) = tag {
-        let b = t.as_bytes();
-        let ok = !b.is_empty()
-            && b.len() <= 128
-            && (b[0].is_ascii_alphanumeric() || b[0] == b'_')
-            && b.iter().all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-'));
-        if !ok {
-            return None;
-        }
-    }
-    // The repository path: an optional domain, then lowercase components.
-    let mut comps: Vec<&str> = repo.split('/').collect();
-    if comps.len() > 1 && (comps[0].contains(['.', ':']) || comps[0] == "localhost" || comps[0].chars().any(|c| c.is_ascii_uppercase())) {
-        comps.remove(0);
-    }
-    let comp_ok = |c: &str| {
-        let b = c.as_bytes();
-        !b.is_empty()
-            && is_lower_alnum(b[0])
-            && is_lower_alnum(b[b.len() - 1])
-            && b.iter().all(|&ch| is_lower_alnum(ch) || matches!(ch, b'.' | b'_' | b'-'))
-    };
-    if !comps.iter().all(|c| comp_ok(c)) {
-        return None;
-    }
-    match (tag, digest) {
-        (Some(t), _) => Some(t.to_string()),
-        (None, None) => Some("latest".to_string()),
-        (None, Some(_)) => None,
-    }
-}
-
-fn is_lower_alnum(b: u8) -> bool {
-    b.is_ascii_lowercase() || b.is_ascii_digit()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn image_tags() {
-        assert_eq!(image_tag("nginx").as_deref(), Some("latest"));
-        assert_eq!(image_tag("nginx:latest").as_deref(), Some("latest"));
-        assert_eq!(image_tag("nginx:1.27").as_deref(), Some("1.27"));
-        assert_eq!(image_tag("localhost:5000/app").as_deref(), Some("latest"));
-        assert_eq!(image_tag("registry.example.com:5000/team/app:v2").as_deref(), Some("v2"));
-        assert_eq!(image_tag("nginx@sha256:abcd"), None);
-        assert_eq!(image_tag("nginx:latest@sha256:abcd").as_deref(), Some("latest"));
-        assert_eq!(image_tag("NGINX:Latest"), None);
-        assert_eq!(image_tag("foo bar"), None);
-        assert_eq!(image_tag(""), None);
-    }
 }

@@ -1,0 +1,90 @@
+//! `container-image-invalid`: image missing, or (Pods only) surrounded by whitespace (C-05, C-06).
+
+use crate::diagnostic::{ErrorType, Severity};
+use crate::rules::formats;
+use crate::rules::pod::util::containers;
+use crate::rules::{Ctx, Rule, Sink, Stage};
+
+pub static CONTAINER_IMAGE_INVALID: Rule = Rule {
+    name: "container-image-invalid",
+    severity: Severity::Error,
+    stage: Stage::Validation,
+    summary: "A container has no image, or (in a Pod) the image has leading or trailing whitespace.",
+    docs: r#"## What it does
+Checks that every container names an `image`. For bare Pods the API server also refuses leading
+or trailing whitespace; templates of workloads only need a non-empty image. The image reference
+itself is never parsed by the API server (the kubelet fails later on a bad reference).
+
+## Why is this bad?
+The API server rejects the object (`spec.containers[0].image: Required value`).
+
+## Example
+```yaml
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+    - name: web
+```
+
+## Use instead
+```yaml
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+    - name: web
+      image: nginx:1.27
+```
+
+## References
+- Images: <https://kubernetes.io/docs/concepts/containers/images/>
+"#,
+    spec: &["C-05", "C-06"],
+    check: Some(check),
+};
+
+fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+    let Some(spec) = ctx.pod_spec() else { return };
+    for (_, c) in containers(&spec) {
+        match c.field("image") {
+            None => {
+                sink.required(&c, "image", formats::required("")).help("set `image`, e.g. `image: nginx:1.27`");
+            }
+            Some(img) => {
+                let v = img.text().unwrap_or("");
+                if v.is_empty() {
+                    sink.field_error(&img, ErrorType::Required, formats::required("")).help("set `image`, e.g. `image: nginx:1.27`");
+                } else if !ctx.is_template() && v.trim() != v {
+                    sink.field_error(&img, ErrorType::Invalid, formats::invalid(v, "must not have leading or trailing whitespace"))
+                        .help("remove the spaces around the image reference");
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::pod::util::{errors_of, pairs, pod_with};
+    const R: &str = "container-image-invalid";
+
+    #[test]
+    fn table() {
+        assert_eq!(errors_of(R, &pod_with("  containers:\n  - name: web\n")), pairs(&[("spec.containers[0].image", "Required")]));
+        assert_eq!(
+            errors_of(R, &pod_with("  containers:\n  - name: web\n    image: ' nginx'\n")),
+            pairs(&[("spec.containers[0].image", "Invalid")])
+        );
+        assert_eq!(
+            errors_of(R, &pod_with("  containers:\n  - name: web\n    image: ' '\n")),
+            pairs(&[("spec.containers[0].image", "Invalid")])
+        );
+        let dep = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - name: web\n        image: ' '\n";
+        assert_eq!(errors_of(R, dep), pairs(&[]));
+    }
+}
