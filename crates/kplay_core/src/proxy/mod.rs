@@ -5,6 +5,8 @@
 //! a packet; `ingress` matches HTTP requests; `trace` follows one request or simulates many.
 
 pub mod endpoints;
+pub mod eval;
+pub mod ingress;
 pub mod input;
 pub mod iptables;
 pub mod names;

@@ -1,0 +1,356 @@
+//! The Ingress controller model: which Ingresses a controller serves (IngressClass), host
+//! matching (exact, one-label `*.` wildcards), Exact/Prefix/ImplementationSpecific paths with
+//! element-wise Prefix matching, precedence across merged Ingresses, `defaultBackend` and the
+//! controller's 404. Where the Ingress API leaves room the choices are ingress-nginx's
+//! (routing-semantics.md §7).
+
+use super::input::{IngressBackend, IngressInfo, IngressPath, PathType, ProxyInput};
+
+/// An HTTP request as the controller sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpRequest {
+    /// The Host header (a `:port` suffix is ignored).
+    pub host: String,
+    pub path: String,
+    pub https: bool,
+}
+
+impl HttpRequest {
+    /// Parses `http://host[:port]/path[?query]`. A URL without a scheme is taken as http.
+    pub fn parse_url(url: &str) -> Option<Self> {
+        let (https, rest) = if let Some(r) = url.strip_prefix("https://") {
+            (true, r)
+        } else if let Some(r) = url.strip_prefix("http://") {
+            (false, r)
+        } else {
+            (false, url)
+        };
+        let (authority, path) = match rest.find('/') {
+            Some(i) => (&rest[..i], &rest[i..]),
+            None => (rest, "/"),
+        };
+        let path = path.split(['?', '#']).next().unwrap_or("/");
+        Some(HttpRequest { host: authority.to_string(), path: if path.is_empty() { "/".into() } else { path.to_string() }, https })
+    }
+
+    /// The host without port, lowercased (host names compare case-insensitively).
+    pub fn bare_host(&self) -> String {
+        let h = self.host.trim();
+        let h = if h.starts_with('[') {
+            h.split(']').next().map_or(h, |s| s.trim_start_matches('['))
+        } else {
+            h.rsplit_once(':').filter(|(_, p)| p.chars().all(|c| c.is_ascii_digit())).map_or(h, |(h, _)| h)
+        };
+        h.to_ascii_lowercase()
+    }
+}
+
+/// How a rule's host matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum HostMatch {
+    /// A rule without host.
+    Any,
+    Wildcard,
+    Exact,
+}
+
+/// `host` of a rule against a bare request host.
+pub fn host_matches(rule_host: Option<&str>, host: &str) -> Option<HostMatch> {
+    let Some(rule) = rule_host.filter(|h| !h.is_empty()) else { return Some(HostMatch::Any) };
+    let rule = rule.to_ascii_lowercase();
+    if let Some(suffix) = rule.strip_prefix("*.") {
+        // `*` covers exactly one non-empty label.
+        let (first, rest) = host.split_once('.')?;
+        return (!first.is_empty() && rest == suffix).then_some(HostMatch::Wildcard);
+    }
+    (rule == host).then_some(HostMatch::Exact)
+}
+
+fn elements(path: &str) -> impl Iterator<Item = &str> {
+    path.split('/').filter(|e| !e.is_empty())
+}
+
+/// Prefix matching: the rule's path elements are a prefix of the request's, element by element.
+pub fn prefix_matches(rule: &str, request: &str) -> bool {
+    let mut req = elements(request);
+    elements(rule).all(|e| req.next() == Some(e))
+}
+
+/// Whether one path of a rule matches a request path; `regex` is ingress-nginx's mode once any
+/// Ingress of the host uses `use-regex` or `rewrite-target` (`~* ^path`, approximated here as a
+/// case-insensitive string prefix).
+pub fn path_matches(p: &IngressPath, request: &str, regex: bool) -> bool {
+    if regex {
+        return request.to_ascii_lowercase().starts_with(&p.path.to_ascii_lowercase());
+    }
+    match p.path_type {
+        PathType::Exact => p.path == request,
+        // ingress-nginx treats ImplementationSpecific like Prefix when no regex is in use.
+        PathType::Prefix | PathType::ImplementationSpecific => prefix_matches(&p.path, request),
+    }
+}
+
+/// The Ingresses the controller serves, and why.
+#[derive(Debug, Clone)]
+pub struct Served<'a> {
+    pub class: Option<String>,
+    pub ingresses: Vec<&'a IngressInfo>,
+    pub note: String,
+}
+
+/// Picks the controller's IngressClass (`class`, else the default class, else the only one) and
+/// the Ingresses it serves: those naming the class, plus class-less ones when it is the default.
+/// Without any IngressClass every Ingress is served (a controller run with
+/// `--watch-ingress-without-class`, the usual local set-up).
+pub fn served<'a>(input: &'a ProxyInput, class: Option<&str>) -> Served<'a> {
+    let mut all: Vec<&IngressInfo> = input.ingresses.iter().collect();
+    all.sort_by_key(|i| i.order);
+    if input.ingress_classes.is_empty() && class.is_none() {
+        return Served { class: None, ingresses: all, note: "no IngressClass exists: the controller serves every Ingress".into() };
+    }
+    let chosen = class
+        .and_then(|c| input.ingress_classes.iter().find(|k| k.name == c))
+        .or_else(|| input.ingress_classes.iter().find(|k| k.is_default))
+        .or_else(|| if input.ingress_classes.len() == 1 { input.ingress_classes.first() } else { None });
+    let name = chosen.map(|c| c.name.clone()).or_else(|| class.map(str::to_string));
+    let is_default = chosen.is_some_and(|c| c.is_default);
+    let ingresses: Vec<&IngressInfo> = all
+        .into_iter()
+        .filter(|i| match (&i.class_name, &name) {
+            (Some(c), Some(n)) => c == n,
+            (None, _) => is_default,
+            (Some(_), None) => false,
+        })
+        .collect();
+    let note = match &name {
+        Some(n) if is_default => format!("IngressClass {n} (the default class: also serves Ingresses without a class)"),
+        Some(n) => format!("IngressClass {n}"),
+        None => "no IngressClass selected: several exist and none is the default".into(),
+    };
+    Served { class: name, ingresses, note }
+}
+
+/// Where the request went.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IngressRoute<'a> {
+    pub ingress: &'a IngressInfo,
+    pub backend: &'a IngressBackend,
+    /// `(rule index, path index)` of the matched path; `None` for a defaultBackend.
+    pub path: Option<(usize, usize)>,
+    pub host_match: Option<HostMatch>,
+    pub detail: String,
+}
+
+/// The decision for one request.
+#[derive(Debug, Clone, PartialEq)]
+pub enum IngressDecision<'a> {
+    Routed(IngressRoute<'a>),
+    /// The controller's own default backend: HTTP 404.
+    NotFound { detail: String },
+}
+
+/// Matches `req` against the served Ingresses.
+pub fn route<'a>(ingresses: &[&'a IngressInfo], req: &HttpRequest) -> IngressDecision<'a> {
+    let host = req.bare_host();
+    // One server per host: exact names first, then wildcards, then the host-less catch-all.
+    let mut best_kind = None;
+    for ing in ingresses {
+        for rule in &ing.rules {
+            if let Some(k) = host_matches(rule.host.as_deref(), &host) {
+                best_kind = best_kind.max(Some(k));
+            }
+        }
+    }
+    let mut best: Option<((bool, usize), IngressRoute<'a>)> = None;
+    if let Some(kind) = best_kind {
+        let in_group = |r: &super::input::IngressRule| host_matches(r.host.as_deref(), &host) == Some(kind);
+        let regex = ingresses.iter().any(|i| i.uses_regex && i.rules.iter().any(in_group));
+        for ing in ingresses {
+            for (ri, rule) in ing.rules.iter().enumerate().filter(|(_, r)| in_group(r)) {
+                for (pi, p) in rule.paths.iter().enumerate() {
+                    if !path_matches(p, &req.path, regex) {
+                        continue;
+                    }
+                    // Exact wins whenever it matches; then the longest path; ties keep the oldest.
+                    let key = (p.path_type == PathType::Exact && !regex, elements(&p.path).count());
+                    if best.as_ref().is_none_or(|(k, _)| key > *k) {
+                        let how = if regex { "regex (case-insensitive prefix)" } else { p.path_type.as_str() };
+                        let detail = format!(
+                            "ingress {}/{} rule host {} path {} ({how}) matches {}",
+                            ing.namespace,
+                            ing.name,
+                            rule.host.as_deref().filter(|h| !h.is_empty()).unwrap_or("*"),
+                            p.path,
+                            req.path
+                        );
+                        best = Some((key, IngressRoute { ingress: ing, backend: &p.backend, path: Some((ri, pi)), host_match: Some(kind), detail }));
+                    }
+                }
+            }
+        }
+    }
+    if let Some((_, r)) = best {
+        return IngressDecision::Routed(r);
+    }
+    if let Some(ing) = ingresses.iter().find(|i| i.default_backend.is_some()) {
+        if let Some(b) = &ing.default_backend {
+            let detail = format!("no rule matches {}{}: spec.defaultBackend of ingress {}/{}", host, req.path, ing.namespace, ing.name);
+            return IngressDecision::Routed(IngressRoute { ingress: ing, backend: b, path: None, host_match: best_kind, detail });
+        }
+    }
+    let detail = match best_kind {
+        Some(_) => format!("host {host} is served but no path matches {} and no Ingress has a defaultBackend: the controller answers 404", req.path),
+        None => format!("no Ingress rule matches host {host} and no Ingress has a defaultBackend: the controller answers 404"),
+    };
+    IngressDecision::NotFound { detail }
+}
+
+/// The TLS entry covering `host`, as `(ingress, secret)`.
+pub fn tls_for<'a>(ingresses: &[&'a IngressInfo], host: &str) -> Option<(&'a IngressInfo, Option<&'a str>)> {
+    ingresses.iter().find_map(|i| {
+        i.tls
+            .iter()
+            .find(|t| t.hosts.iter().any(|h| host_matches(Some(h), host).is_some_and(|k| k != HostMatch::Any)))
+            .map(|t| (*i, t.secret_name.as_deref()))
+    })
+}
+
+/// ingress-nginx's location blocks for one host's paths, in the order it writes them
+/// (`updateServerLocations`, then sorted by path descending and length descending).
+pub fn nginx_locations(paths: &[(String, PathType)]) -> Vec<String> {
+    let mut locs: Vec<(String, bool)> = Vec::new();
+    for (p, t) in paths {
+        match t {
+            PathType::Exact => locs.push((p.clone(), true)),
+            PathType::Prefix | PathType::ImplementationSpecific => {
+                if p == "/" {
+                    locs.push((p.clone(), false));
+                } else {
+                    let trimmed = p.trim_end_matches('/');
+                    locs.push((format!("{trimmed}/"), false));
+                    let has_exact = paths.iter().any(|(q, qt)| *qt == PathType::Exact && q == trimmed);
+                    if *t == PathType::Prefix && !has_exact {
+                        locs.push((trimmed.to_string(), true));
+                    }
+                }
+            }
+        }
+    }
+    // Stable sorts: by path descending, then by length descending (controller.go).
+    locs.sort_by(|a, b| b.0.cmp(&a.0));
+    locs.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+    locs.into_iter().map(|(p, exact)| if exact { format!("location = {p}") } else { format!("location {p}") }).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::input::{BackendPort, IngressRule, IngressTls};
+    use super::*;
+
+    fn backend(name: &str) -> IngressBackend {
+        IngressBackend::Service { name: name.into(), port: BackendPort::Number(80) }
+    }
+
+    fn ingress(rules: Vec<(Option<&str>, Vec<(&str, PathType, &str)>)>) -> IngressInfo {
+        IngressInfo {
+            namespace: "default".into(),
+            name: "ing".into(),
+            class_name: None,
+            order: 0,
+            default_backend: None,
+            rules: rules
+                .into_iter()
+                .map(|(h, ps)| IngressRule {
+                    host: h.map(str::to_string),
+                    paths: ps.into_iter().map(|(p, t, b)| IngressPath { path: p.into(), path_type: t, backend: backend(b) }).collect(),
+                })
+                .collect(),
+            tls: vec![],
+            uses_regex: false,
+        }
+    }
+
+    fn routed_to(ing: &IngressInfo, url: &str) -> Option<String> {
+        match route(&[ing], &HttpRequest::parse_url(url).unwrap()) {
+            IngressDecision::Routed(r) => match r.backend {
+                IngressBackend::Service { name, .. } => Some(name.clone()),
+                IngressBackend::Resource { .. } => None,
+            },
+            IngressDecision::NotFound { .. } => None,
+        }
+    }
+
+    /// Every row of the documented examples table (routing-semantics.md §7.2).
+    #[test]
+    fn documented_path_table() {
+        use PathType::{Exact, Prefix};
+        let rows: &[(&[(&str, PathType)], &str, Option<&str>)] = &[
+            (&[("/", Prefix)], "/any/path", Some("/")),
+            (&[("/foo", Exact)], "/foo", Some("/foo")),
+            (&[("/foo", Exact)], "/bar", None),
+            (&[("/foo", Exact)], "/foo/", None),
+            (&[("/foo/", Exact)], "/foo", None),
+            (&[("/foo", Prefix)], "/foo", Some("/foo")),
+            (&[("/foo", Prefix)], "/foo/", Some("/foo")),
+            (&[("/foo/", Prefix)], "/foo", Some("/foo/")),
+            (&[("/foo/", Prefix)], "/foo/", Some("/foo/")),
+            (&[("/aaa/bb", Prefix)], "/aaa/bbb", None),
+            (&[("/aaa/bbb", Prefix)], "/aaa/bbb", Some("/aaa/bbb")),
+            (&[("/aaa/bbb/", Prefix)], "/aaa/bbb", Some("/aaa/bbb/")),
+            (&[("/aaa/bbb", Prefix)], "/aaa/bbb/", Some("/aaa/bbb")),
+            (&[("/aaa/bbb", Prefix)], "/aaa/bbb/ccc", Some("/aaa/bbb")),
+            (&[("/aaa/bbb", Prefix)], "/aaa/bbbxyz", None),
+            (&[("/", Prefix), ("/aaa", Prefix)], "/aaa/ccc", Some("/aaa")),
+            (&[("/", Prefix), ("/aaa", Prefix), ("/aaa/bbb", Prefix)], "/aaa/bbb", Some("/aaa/bbb")),
+            (&[("/", Prefix), ("/aaa", Prefix), ("/aaa/bbb", Prefix)], "/ccc", Some("/")),
+            (&[("/aaa", Prefix)], "/ccc", None),
+            (&[("/foo", Prefix), ("/foo", Exact)], "/foo", Some("exact:/foo")),
+            (&[("/foo/bar", Prefix)], "/foo/barbaz", None),
+        ];
+        for (paths, req, want) in rows {
+            // Each path gets a backend named after it so the winner is visible.
+            let ing = ingress(vec![(
+                Some("h"),
+                paths
+                    .iter()
+                    .map(|(p, t)| (*p, *t, if *t == Exact && paths.len() > 1 { Box::leak(format!("exact:{p}").into_boxed_str()) as &str } else { *p }))
+                    .collect(),
+            )]);
+            assert_eq!(routed_to(&ing, &format!("http://h{req}")).as_deref(), *want, "{paths:?} {req}");
+        }
+    }
+
+    #[test]
+    fn hosts_exact_wildcard_one_label() {
+        let ing = ingress(vec![
+            (Some("*.foo.com"), vec![("/", PathType::Prefix, "wildcard-foo-com")]),
+            (Some("foo.bar.com"), vec![("/", PathType::Prefix, "foo-bar-com")]),
+        ]);
+        assert_eq!(routed_to(&ing, "http://foo.bar.com/").as_deref(), Some("foo-bar-com"));
+        assert_eq!(routed_to(&ing, "http://bar.foo.com/").as_deref(), Some("wildcard-foo-com"));
+        assert_eq!(routed_to(&ing, "http://baz.bar.foo.com/"), None);
+        assert_eq!(routed_to(&ing, "http://foo.com/"), None);
+        assert_eq!(routed_to(&ing, "http://FOO.bar.com:8080/x").as_deref(), Some("foo-bar-com"));
+    }
+
+    #[test]
+    fn default_backend_and_404() {
+        let mut ing = ingress(vec![]);
+        ing.default_backend = Some(backend("echo-service"));
+        for url in ["http://my-host/", "http://my-host/sub-path", "http://some-host/", "/resource"] {
+            assert_eq!(routed_to(&ing, url).as_deref(), Some("echo-service"), "{url}");
+        }
+        let ing = ingress(vec![(Some("exact-path-rules"), vec![("/foo", PathType::Exact, "foo-exact")])]);
+        assert_eq!(routed_to(&ing, "http://exact-path-rules/bar"), None);
+    }
+
+    #[test]
+    fn tls_hosts_and_nginx_locations() {
+        let mut ing = ingress(vec![(Some("shop.example.com"), vec![("/", PathType::Prefix, "web")])]);
+        ing.tls = vec![IngressTls { hosts: vec!["shop.example.com".into()], secret_name: Some("shop-tls".into()) }];
+        assert_eq!(tls_for(&[&ing], "shop.example.com").and_then(|t| t.1), Some("shop-tls"));
+        assert!(tls_for(&[&ing], "other.example.com").is_none());
+        let locs = nginx_locations(&[("/foo".into(), PathType::Prefix), ("/bar".into(), PathType::Exact), ("/".into(), PathType::Prefix)]);
+        assert_eq!(locs, ["location /foo/", "location = /foo", "location = /bar", "location /"]);
+    }
+}
