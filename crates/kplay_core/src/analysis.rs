@@ -25,6 +25,8 @@ pub struct Options {
     pub disabled_rules: Vec<String>,
     /// Severity overrides by rule name.
     pub severity_overrides: HashMap<String, Severity>,
+    /// Honour `# kplay: ignore[...]` comments (CI that must not be bypassed turns this off).
+    pub inline_ignores: bool,
 }
 
 impl Default for Options {
@@ -35,6 +37,7 @@ impl Default for Options {
             limits: Limits::default(),
             disabled_rules: Vec::new(),
             severity_overrides: HashMap::new(),
+            inline_ignores: true,
         }
     }
 }
@@ -91,6 +94,8 @@ pub fn analyze(files: &[SourceFile], opts: &Options) -> Analysis {
         check_object(obj, opts, &mut diagnostics);
     }
     crate::cluster::simulate_diagnostics(files, &objects, opts, &mut diagnostics);
+    let lines: Vec<&LineIndex> = infos.iter().map(|i| &i.line_index).collect();
+    crate::suppress::apply(files, &lines, &objects, opts.inline_ignores, &mut diagnostics);
     finish(&mut diagnostics, opts);
     Analysis { files: infos, objects, diagnostics }
 }

@@ -11,6 +11,7 @@ pub mod report;
 pub mod rules;
 pub mod schema;
 pub mod source;
+pub mod suppress;
 pub mod version;
 pub mod yaml;
 

@@ -16,6 +16,7 @@ pub mod meta;
 pub mod objects;
 pub mod pod;
 pub mod service;
+pub mod suppress;
 pub mod workload;
 pub mod yaml;
 
@@ -93,6 +94,7 @@ pub fn all() -> Vec<&'static Rule> {
         ingress::RULES,
         endpointslice::RULES,
         cluster::RULES,
+        suppress::RULES,
     ];
     groups.iter().flat_map(|g| g.iter().copied()).collect()
 }
