@@ -49,7 +49,7 @@ spec:
 };
 
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
-    let Some(spec) = ctx.pod_spec() else { return };
+    let Some(spec) = crate::rules::pod::util::pod_spec(ctx) else { return };
     for (_, c) in containers(&spec) {
         match c.field("image") {
             None => {

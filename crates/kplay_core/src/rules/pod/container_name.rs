@@ -57,7 +57,7 @@ spec:
 };
 
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
-    let Some(spec) = ctx.pod_spec() else { return };
+    let Some(spec) = crate::rules::pod::util::pod_spec(ctx) else { return };
     let all = containers(&spec);
     // Init and ephemeral containers are compared against every regular container name.
     let regular: HashSet<&str> =

@@ -50,7 +50,7 @@ spec:
 };
 
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
-    let Some(spec) = ctx.pod_spec() else { return };
+    let Some(spec) = crate::rules::pod::util::pod_spec(ctx) else { return };
     for (_, c) in containers(&spec) {
         enum_field(sink, &c, "terminationMessagePolicy", &["File", "FallbackToLogsOnError"], true);
         enum_field(sink, &c, "imagePullPolicy", &["Always", "IfNotPresent", "Never"], true);

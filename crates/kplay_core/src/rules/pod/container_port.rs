@@ -60,7 +60,7 @@ spec:
 };
 
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
-    let Some(spec) = ctx.pod_spec() else { return };
+    let Some(spec) = crate::rules::pod::util::pod_spec(ctx) else { return };
     for (_, c) in containers(&spec) {
         let Some(ports) = c.field("ports") else { continue };
         let mut names: HashSet<&str> = HashSet::new();

@@ -57,7 +57,7 @@ spec:
 };
 
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
-    let Some(spec) = ctx.pod_spec() else { return };
+    let Some(spec) = crate::rules::pod::util::pod_spec(ctx) else { return };
     // RelaxedEnvironmentVariableValidation: beta (on) from 1.32, GA in 1.34.
     let relaxed = ctx.opts.kube_version.at_least(32);
     let name_msgs = |v: &str| if relaxed { formats::env_var_name_relaxed_msgs(v) } else { formats::env_var_name_strict_msgs(v) };

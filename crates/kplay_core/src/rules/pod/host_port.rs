@@ -71,7 +71,7 @@ spec:
 };
 
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
-    let Some(spec) = ctx.pod_spec() else { return };
+    let Some(spec) = crate::rules::pod::util::pod_spec(ctx) else { return };
     let all = containers(&spec);
     let mut regular: HashSet<String> = HashSet::new();
     for (kind, c) in &all {

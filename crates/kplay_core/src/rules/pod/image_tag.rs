@@ -51,7 +51,7 @@ spec:
 };
 
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
-    let Some(spec) = ctx.pod_spec() else { return };
+    let Some(spec) = crate::rules::pod::util::pod_spec(ctx) else { return };
     for (_, c) in containers(&spec) {
         let Some(img) = c.field("image") else { continue };
         let Some(text) = img.str() else { continue };

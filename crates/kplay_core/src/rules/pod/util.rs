@@ -1,7 +1,7 @@
 //! Helpers shared by the pod, workload and meta rules: walking containers, reporting the
 //! server's per-message errors, enum checks, and a table-test helper.
 
-use crate::diagnostic::{Diagnostic, ErrorType};
+use crate::diagnostic::ErrorType;
 use crate::rules::formats;
 use crate::rules::{Cur, Sink};
 
@@ -93,7 +93,7 @@ pub fn errors_of_version(rule: &str, yaml: &str, v: crate::KubeVersion) -> Vec<(
         .diagnostics
         .iter()
         .filter(|d| d.rule == rule)
-        .map(|d: &Diagnostic| {
+        .map(|d: &crate::diagnostic::Diagnostic| {
             d.kubernetes.as_ref().map_or((String::new(), String::new()), |k| (k.field.clone(), k.error_type.as_str().to_string()))
         })
         .collect();
@@ -113,4 +113,17 @@ pub fn pairs(p: &[(&str, &str)]) -> Vec<(String, String)> {
 #[cfg(test)]
 pub fn pod_with(spec_yaml: &str) -> String {
     format!("apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  labels:\n    app: web\nspec:\n{spec_yaml}")
+}
+
+/// The pod spec as the server validates it: `None` for workloads whose selector cannot be
+/// converted (`LabelSelectorAsSelector` fails), because the server then skips the template.
+pub fn pod_spec<'a>(ctx: &crate::rules::Ctx<'a>) -> Option<Cur<'a>> {
+    if matches!(ctx.kind(), "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet") {
+        if let Some(sel) = ctx.root().field("spec").and_then(|s| s.field("selector")) {
+            if crate::rules::workload::selector::selector_broken(&sel) {
+                return None;
+            }
+        }
+    }
+    ctx.pod_spec()
 }

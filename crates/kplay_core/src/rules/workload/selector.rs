@@ -1,0 +1,266 @@
+//! `workload-selector-invalid`: a workload's selector is missing, empty, malformed or does not
+//! match its template labels (D-02..D-05, and the same rules of ReplicaSet, StatefulSet,
+//! DaemonSet and Jobs with `manualSelector`).
+
+use crate::diagnostic::{ErrorType, Severity};
+use crate::rules::formats;
+use crate::rules::meta::labels::check_labels;
+use crate::rules::pod::util::invalid_each;
+use crate::rules::{Ctx, Cur, Rule, Sink, Stage};
+
+pub static WORKLOAD_SELECTOR_INVALID: Rule = Rule {
+    name: "workload-selector-invalid",
+    severity: Severity::Error,
+    stage: Stage::Validation,
+    summary: "The workload's selector is missing, empty, malformed, or does not match its pod template labels.",
+    docs: r#"## What it does
+Checks `spec.selector` of Deployments, ReplicaSets, StatefulSets and DaemonSets (and of Jobs
+with `manualSelector: true`): it is required, may not be empty, its `matchLabels` and
+`matchExpressions` must be valid, and it must select the pod template's labels. A missing
+selector gives two errors (Required, and a template that matches nothing). A selector that
+cannot be converted also makes the server skip the whole pod template.
+
+## Why is this bad?
+The API server rejects the object: a controller must recognise the pods it creates.
+
+## Example
+```yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: frontend
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27
+```
+
+## Use instead
+```yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27
+```
+
+## References
+- Deployment selector: <https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#selector>
+"#,
+    spec: &["D-02", "D-03", "D-04", "D-05"],
+    check: Some(check),
+};
+
+/// The empty-selector message of each kind (ReplicaSet reuses the Deployment text, sic).
+fn empty_msg(kind: &str) -> Option<&'static str> {
+    match kind {
+        "Deployment" | "ReplicaSet" => Some("empty selector is invalid for deployment"),
+        "StatefulSet" => Some("empty selector is invalid for statefulset"),
+        "DaemonSet" => Some("empty selector is invalid for daemonset"),
+        "Job" => Some("`selector` not auto-generated"),
+        _ => None,
+    }
+}
+
+/// True when the selector's fields fail validation, which also makes
+/// `LabelSelectorAsSelector` fail (the server then skips the template).
+pub fn selector_broken(sel: &Cur<'_>) -> bool {
+    let mut sink_free = true;
+    if let Some(ml) = sel.field("matchLabels") {
+        for e in ml.node.as_map().unwrap_or(&[]) {
+            sink_free &= formats::label_key_msgs(e.key.text().unwrap_or("")).is_empty();
+            sink_free &= formats::label_value_msgs(e.value.text().unwrap_or("")).is_empty();
+        }
+    }
+    if let Some(me) = sel.field("matchExpressions") {
+        for (_, x) in me.items() {
+            let op = x.field("operator").and_then(|o| o.text().map(str::to_string)).unwrap_or_default();
+            let n = x.field("values").map_or(0, |v| v.len());
+            sink_free &= match op.as_str() {
+                "In" | "NotIn" => n > 0,
+                "Exists" | "DoesNotExist" => n == 0,
+                _ => false,
+            };
+            sink_free &= formats::label_key_msgs(x.field("key").and_then(|k| k.text()).unwrap_or("")).is_empty();
+        }
+    }
+    !sink_free
+}
+
+/// Whether the selector (as a Go `labels.Selector`) matches `labels`.
+fn matches(sel: &Cur<'_>, labels: Option<&Cur<'_>>) -> bool {
+    let get = |k: &str| labels.and_then(|l| l.node.get(k)).and_then(|v| v.text());
+    for e in sel.field("matchLabels").map(|m| m.node.as_map().unwrap_or(&[]).to_vec()).unwrap_or_default() {
+        if get(e.key.text().unwrap_or("")) != e.value.text() {
+            return false;
+        }
+    }
+    if let Some(me) = sel.field("matchExpressions") {
+        for (_, x) in me.items() {
+            let key = x.field("key").and_then(|k| k.text()).unwrap_or("");
+            let vals: Vec<&str> = x.field("values").map(|v| v.items().filter_map(|(_, i)| i.text()).collect()).unwrap_or_default();
+            let have = get(key);
+            let ok = match x.field("operator").and_then(|o| o.text()).unwrap_or("") {
+                "In" => have.is_some_and(|h| vals.contains(&h)),
+                "NotIn" => have.is_none_or(|h| !vals.contains(&h)),
+                "Exists" => have.is_some(),
+                "DoesNotExist" => have.is_none(),
+                _ => false,
+            };
+            if !ok {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+    let Some(empty_text) = empty_msg(ctx.kind()) else { return };
+    let Some(spec) = ctx.root().field("spec") else { return };
+    if ctx.kind() == "Job" && spec.field("manualSelector").and_then(|m| m.bool()) != Some(true) {
+        return;
+    }
+    let template = spec.field("template");
+    let tlabels = template.as_ref().and_then(|t| t.field("metadata")).and_then(|m| m.field("labels"));
+    let Some(sel) = spec.field("selector") else {
+        sink.required(&spec, "selector", formats::required(""))
+            .help("add `selector.matchLabels` with the template's labels, e.g. `app: web`");
+        if let Some(t) = &template {
+            let span = tlabels.as_ref().map_or(t.key_span(), Cur::key_span);
+            sink.field_error_at(
+                span,
+                &format!("{}.metadata.labels", t.path),
+                ErrorType::Invalid,
+                "Invalid value: `selector` does not match template `labels`",
+            )
+            .help("a missing selector matches no pods; add one that selects these labels");
+        }
+        return;
+    };
+    if let Some(ml) = sel.field("matchLabels") {
+        check_labels(sink, &ml, &ml.path);
+    }
+    if let Some(me) = sel.field("matchExpressions") {
+        for (_, x) in me.items() {
+            if let Some(k) = x.field("key") {
+                let v = k.text().unwrap_or("");
+                invalid_each(sink, &k, v, formats::label_key_msgs(v), "use a valid label key");
+            } else {
+                invalid_each(sink, &Cur::new(x.node, x.child_path("key")), "", formats::label_key_msgs(""), "set `key` to a label key");
+            }
+            let n = x.field("values").map_or(0, |v| v.len());
+            let op = x.field("operator").and_then(|o| o.text().map(str::to_string)).unwrap_or_default();
+            match op.as_str() {
+                "In" | "NotIn" if n == 0 => {
+                    sink.required(&x, "values", formats::required("must be specified when `operator` is 'In' or 'NotIn'"))
+                        .help("list at least one value");
+                }
+                "Exists" | "DoesNotExist" if n > 0 => {
+                    if let Some(v) = x.field("values") {
+                        sink.field_error(
+                            &v,
+                            ErrorType::Forbidden,
+                            formats::forbidden("may not be specified when `operator` is 'Exists' or 'DoesNotExist'"),
+                        )
+                        .help("remove `values`");
+                    }
+                }
+                "In" | "NotIn" | "Exists" | "DoesNotExist" => {}
+                _ => {
+                    let at = x.field("operator").unwrap_or_else(|| Cur::new(x.node, x.child_path("operator")));
+                    let at = Cur { path: x.child_path("operator"), ..at };
+                    sink.field_error(&at, ErrorType::Invalid, formats::invalid(&op, "not a valid selector operator"))
+                        .help("use `In`, `NotIn`, `Exists` or `DoesNotExist`");
+                }
+            }
+            if let Some(vals) = x.field("values") {
+                for (_, v) in vals.items() {
+                    let t = v.text().unwrap_or("");
+                    invalid_each(sink, &v, t, formats::label_value_msgs(t), "use a valid label value");
+                }
+            }
+        }
+    }
+    let n_ml = sel.field("matchLabels").map_or(0, |m| m.len());
+    let n_me = sel.field("matchExpressions").map_or(0, |m| m.len());
+    if n_ml + n_me == 0 {
+        sink.field_error(&sel, ErrorType::Invalid, format!("Invalid value: {empty_text}"))
+            .help("add `matchLabels` with the template's labels");
+        return;
+    }
+    if selector_broken(&sel) {
+        sink.field_error(&sel, ErrorType::Invalid, "Invalid value: invalid label selector")
+            .help("fix the selector; until then the pod template is not checked");
+        return;
+    }
+    if let Some(t) = &template {
+        if !matches(&sel, tlabels.as_ref()) {
+            let span = tlabels.as_ref().map_or(t.key_span(), Cur::span);
+            let d = sink.field_error_at(
+                span,
+                &format!("{}.metadata.labels", t.path),
+                ErrorType::Invalid,
+                "Invalid value: `selector` does not match template `labels`",
+            );
+            d.help("make the template's labels include every `matchLabels` pair of the selector");
+            d.secondary(sink_file(ctx), sel.span(), "the selector");
+        }
+    }
+}
+
+fn sink_file(ctx: &Ctx<'_>) -> crate::source::FileId {
+    ctx.obj.file
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::pod::util::{errors_of, pairs};
+    const R: &str = "workload-selector-invalid";
+
+    fn dep(sel: &str, labels: &str) -> String {
+        format!("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n{sel}  template:\n    metadata:\n      labels:\n{labels}    spec:\n      containers:\n      - name: web\n        image: nginx:1.27\n")
+    }
+
+    #[test]
+    fn table() {
+        assert_eq!(errors_of(R, &dep("  selector: {}\n", "        app: web\n")), pairs(&[("spec.selector", "Invalid")]));
+        assert_eq!(
+            errors_of(R, &dep("", "        app: web\n")),
+            pairs(&[("spec.selector", "Required"), ("spec.template.metadata.labels", "Invalid")])
+        );
+        assert_eq!(
+            errors_of(R, &dep("  selector:\n    matchLabels: {app: web}\n", "        app: api\n")),
+            pairs(&[("spec.template.metadata.labels", "Invalid")])
+        );
+        assert_eq!(
+            errors_of(R, &dep("  selector:\n    matchExpressions:\n    - {key: app, operator: In, values: [web]}\n", "        app: web\n")),
+            pairs(&[])
+        );
+        assert_eq!(
+            errors_of(R, &dep("  selector:\n    matchExpressions:\n    - {key: app, operator: Is, values: [web]}\n", "        app: web\n")),
+            pairs(&[("spec.selector", "Invalid"), ("spec.selector.matchExpressions[0].operator", "Invalid")])
+        );
+        let job = "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: pi\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: pi\n        image: perl:5.34\n";
+        assert_eq!(errors_of(R, job), pairs(&[]));
+    }
+}

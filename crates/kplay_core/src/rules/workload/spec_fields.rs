@@ -1,0 +1,212 @@
+//! `workload-spec-invalid`: numeric and enum fields of workload specs: replicas, minReadySeconds,
+//! history limits, progress deadline, StatefulSet podManagementPolicy, Job counts, CronJob
+//! schedule and concurrency (D-01, D-16, D-17 and the same rules of the other workloads).
+
+use crate::diagnostic::{ErrorType, Severity};
+use crate::rules::formats;
+use crate::rules::{Ctx, Cur, Rule, Sink, Stage};
+
+pub static WORKLOAD_SPEC_INVALID: Rule = Rule {
+    name: "workload-spec-invalid",
+    severity: Severity::Error,
+    stage: Stage::Validation,
+    summary: "A workload spec field is negative, out of range or not a supported value.",
+    docs: r#"## What it does
+Checks the workload-level fields: `replicas`, `minReadySeconds`, `revisionHistoryLimit` and
+`progressDeadlineSeconds` may not be negative and the deadline must exceed `minReadySeconds`;
+StatefulSet `podManagementPolicy` is `OrderedReady` or `Parallel`; Job `parallelism`,
+`completions`, `backoffLimit` and `ttlSecondsAfterFinished` may not be negative and
+`activeDeadlineSeconds` must be positive; a CronJob needs a `schedule`, a known
+`concurrencyPolicy` and non-negative limits.
+
+## Why is this bad?
+The API server rejects the object.
+
+## Example
+```yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 3
+  minReadySeconds: 30
+  progressDeadlineSeconds: 10
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27
+```
+
+## Use instead
+```yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 3
+  minReadySeconds: 30
+  progressDeadlineSeconds: 600
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27
+```
+
+## References
+- Deployment spec: <https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/deployment-v1/#DeploymentSpec>
+- CronJob: <https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/>
+"#,
+    spec: &["D-01", "D-16", "D-17"],
+    check: Some(check),
+};
+
+fn non_negative(sink: &mut Sink<'_>, parent: &Cur<'_>, name: &str) {
+    if let Some(c) = parent.field(name) {
+        if let Some(n) = c.i64().filter(|n| *n < 0) {
+            sink.field_error(&c, ErrorType::Invalid, formats::invalid_num(n, "must be greater than or equal to 0"))
+                .help(format!("use 0 or more for `{name}`"));
+        }
+    }
+}
+
+fn positive(sink: &mut Sink<'_>, parent: &Cur<'_>, name: &str) {
+    if let Some(c) = parent.field(name) {
+        if let Some(n) = c.i64().filter(|n| *n <= 0) {
+            sink.field_error(&c, ErrorType::Invalid, formats::invalid_num(n, "must be greater than 0"))
+                .help(format!("use a positive `{name}`"));
+        }
+    }
+}
+
+fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+    let Some(spec) = ctx.root().field("spec") else { return };
+    match ctx.kind() {
+        "Deployment" => {
+            for f in ["replicas", "minReadySeconds", "revisionHistoryLimit", "progressDeadlineSeconds"] {
+                non_negative(sink, &spec, f);
+            }
+            if let Some(p) = spec.field("progressDeadlineSeconds") {
+                let min = spec.field("minReadySeconds").and_then(|m| m.i64()).unwrap_or(0);
+                if let Some(n) = p.i64().filter(|n| *n <= min) {
+                    sink.field_error(&p, ErrorType::Invalid, formats::invalid_num(n, "must be greater than minReadySeconds"))
+                        .help(format!("set `progressDeadlineSeconds` above {min} (the default is 600)"));
+                }
+            }
+        }
+        "ReplicaSet" => {
+            for f in ["replicas", "minReadySeconds"] {
+                non_negative(sink, &spec, f);
+            }
+        }
+        "StatefulSet" => {
+            for f in ["replicas", "minReadySeconds", "revisionHistoryLimit"] {
+                non_negative(sink, &spec, f);
+            }
+            if let Some(p) = spec.field("podManagementPolicy") {
+                let v = p.text().unwrap_or("");
+                if !matches!(v, "OrderedReady" | "Parallel") {
+                    sink.field_error(&p, ErrorType::Invalid, formats::invalid(v, "must be 'OrderedReady' or 'Parallel'"))
+                        .help("use `OrderedReady` (default) or `Parallel`");
+                }
+            }
+        }
+        "DaemonSet" => {
+            for f in ["minReadySeconds", "revisionHistoryLimit"] {
+                non_negative(sink, &spec, f);
+            }
+        }
+        "Job" => job(sink, &spec),
+        "CronJob" => {
+            match spec.field("schedule") {
+                None => {
+                    sink.required(&spec, "schedule", formats::required("")).help("add a cron `schedule`, e.g. `\"*/5 * * * *\"`");
+                }
+                Some(s) => {
+                    let v = s.text().unwrap_or("");
+                    if v.is_empty() {
+                        sink.field_error(&s, ErrorType::Required, formats::required("")).help("add a cron `schedule`");
+                    } else if !schedule_ok(v) {
+                        sink.field_error(&s, ErrorType::Invalid, formats::invalid(v, "unparseable cron schedule"))
+                            .help("use five fields (minute hour day-of-month month day-of-week) or a macro like `@hourly`");
+                    }
+                }
+            }
+            if let Some(p) = spec.field("concurrencyPolicy") {
+                let v = p.text().unwrap_or("");
+                if !matches!(v, "Allow" | "Forbid" | "Replace") {
+                    sink.field_error(&p, ErrorType::NotSupported, formats::not_supported(v, &["Allow", "Forbid", "Replace"]))
+                        .help("use `Allow`, `Forbid` or `Replace`");
+                }
+            }
+            for f in ["startingDeadlineSeconds", "successfulJobsHistoryLimit", "failedJobsHistoryLimit"] {
+                non_negative(sink, &spec, f);
+            }
+            if let Some(js) = spec.field("jobTemplate").and_then(|j| j.field("spec")) {
+                job(sink, &js);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn job(sink: &mut Sink<'_>, spec: &Cur<'_>) {
+    for f in ["parallelism", "completions", "backoffLimit", "ttlSecondsAfterFinished"] {
+        non_negative(sink, spec, f);
+    }
+    positive(sink, spec, "activeDeadlineSeconds");
+}
+
+/// A lenient check of robfig/cron's standard parser: five fields of `*`, numbers, ranges,
+/// steps, lists and names, or a `@` macro; `TZ=`/`CRON_TZ=` prefixes are refused by the server.
+fn schedule_ok(s: &str) -> bool {
+    let s = s.trim();
+    if let Some(m) = s.strip_prefix('@') {
+        return matches!(m, "yearly" | "annually" | "monthly" | "weekly" | "daily" | "midnight" | "hourly") || m.starts_with("every ");
+    }
+    let fields: Vec<&str> = s.split_whitespace().collect();
+    fields.len() == 5 && fields.iter().all(|f| f.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '*' | '/' | '-' | ',' | '?')))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::pod::util::{errors_of, pairs};
+    const R: &str = "workload-spec-invalid";
+
+    #[test]
+    fn table() {
+        let dep = |f: &str| {
+            format!("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n{f}  selector:\n    matchLabels: {{app: web}}\n  template:\n    metadata:\n      labels: {{app: web}}\n    spec:\n      containers:\n      - name: web\n        image: nginx:1.27\n")
+        };
+        assert_eq!(
+            errors_of(R, &dep("  minReadySeconds: 30\n  progressDeadlineSeconds: 10\n")),
+            pairs(&[("spec.progressDeadlineSeconds", "Invalid")])
+        );
+        assert_eq!(errors_of(R, &dep("  replicas: -1\n")), pairs(&[("spec.replicas", "Invalid")]));
+        assert_eq!(errors_of(R, &dep("  replicas: 0\n")), pairs(&[]));
+        let cj = |f: &str| {
+            format!("apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: tick\nspec:\n{f}  jobTemplate:\n    spec:\n      template:\n        spec:\n          restartPolicy: OnFailure\n          containers:\n          - name: t\n            image: busybox:1.36\n")
+        };
+        assert_eq!(errors_of(R, &cj("  schedule: '*/5 * * * *'\n")), pairs(&[]));
+        assert_eq!(
+            errors_of(R, &cj("  schedule: 'every day'\n  concurrencyPolicy: Never\n")),
+            pairs(&[("spec.concurrencyPolicy", "NotSupported"), ("spec.schedule", "Invalid")])
+        );
+        assert_eq!(errors_of(R, &cj("")), pairs(&[("spec.schedule", "Required")]));
+    }
+}

@@ -1,0 +1,264 @@
+//! `update-strategy-invalid`: Deployment strategy, DaemonSet and StatefulSet update strategies,
+//! int-or-percent values (D-11..D-15).
+
+use crate::diagnostic::{ErrorType, Severity};
+use crate::rules::formats;
+use crate::rules::pod::util::invalid_each;
+use crate::rules::{Ctx, Cur, Rule, Sink, Stage};
+use crate::yaml::Resolved;
+
+pub static UPDATE_STRATEGY_INVALID: Rule = Rule {
+    name: "update-strategy-invalid",
+    severity: Severity::Error,
+    stage: Stage::Validation,
+    summary: "The rollout strategy has an unknown type or invalid `maxSurge` / `maxUnavailable` values.",
+    docs: r#"## What it does
+Checks `spec.strategy` of Deployments and `spec.updateStrategy` of DaemonSets and StatefulSets:
+the type must be known, `rollingUpdate` may only go with the rolling type, `maxSurge` and
+`maxUnavailable` must be non-negative integers or percents like `25%` (a quoted `"25"` is a
+string without `%`), `maxUnavailable` may not exceed 100% and both may not be 0 (`maxSurge` may
+exceed 100%). A missing value counts with its default (25% for Deployments).
+
+## Why is this bad?
+The API server rejects the object: with both 0 a rollout could never make progress.
+
+## Example
+```yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels:
+      app: web
+  strategy:
+    type: RollingUpdate
+    rollingUpdate:
+      maxSurge: 0
+      maxUnavailable: 0
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27
+```
+
+## Use instead
+```yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels:
+      app: web
+  strategy:
+    type: RollingUpdate
+    rollingUpdate:
+      maxSurge: 1
+      maxUnavailable: 0
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27
+```
+
+## References
+- Deployment strategy: <https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#strategy>
+"#,
+    spec: &["D-11", "D-12", "D-13", "D-14", "D-15"],
+    check: Some(check),
+};
+
+/// `getIntOrPercentValue`: a valid percent's number, else the int (a numeric string counts).
+fn value(c: Option<&Cur<'_>>) -> i64 {
+    let Some(c) = c else { return 0 };
+    match c.node.resolved() {
+        Some(Resolved::Int(i)) => i,
+        Some(Resolved::Str(s)) => formats::parse_percent(s).map_or_else(|| s.parse().unwrap_or(0), |p| p.min(i64::MAX as u64) as i64),
+        _ => 0,
+    }
+}
+
+/// `ValidatePositiveIntOrPercent` (+ `IsNotMoreThan100Percent` when `max100`).
+fn int_or_percent(sink: &mut Sink<'_>, c: Option<&Cur<'_>>, max100: bool) {
+    let Some(c) = c else { return };
+    match c.node.resolved() {
+        Some(Resolved::Str(s)) => {
+            invalid_each(sink, c, s, formats::percent_msgs(s), "write a percent like `25%` or an unquoted integer");
+            if max100 && formats::parse_percent(s).is_some_and(|p| p > 100) {
+                sink.field_error(c, ErrorType::Invalid, formats::invalid(s, "must not be greater than 100%")).help("use at most `100%`");
+            }
+        }
+        Some(Resolved::Int(i)) if i < 0 => {
+            sink.field_error(c, ErrorType::Invalid, formats::invalid_num(i, "must be greater than or equal to 0")).help("use 0 or more");
+        }
+        _ => {}
+    }
+}
+
+fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+    let Some(spec) = ctx.root().field("spec") else { return };
+    match ctx.kind() {
+        "Deployment" => deployment(sink, &spec),
+        "DaemonSet" => daemon_set(sink, &spec),
+        "StatefulSet" => stateful_set(sink, &spec, ctx.opts.kube_version.at_least(37)),
+        _ => {}
+    }
+}
+
+fn type_of<'a>(s: &Cur<'a>) -> &'a str {
+    s.field("type").and_then(|t| t.text()).unwrap_or("")
+}
+
+fn deployment(sink: &mut Sink<'_>, spec: &Cur<'_>) {
+    let Some(st) = spec.field("strategy") else { return };
+    match type_of(&st) {
+        "Recreate" => {
+            if let Some(ru) = st.field("rollingUpdate") {
+                sink.field_error(&ru, ErrorType::Forbidden, formats::forbidden("may not be specified when strategy `type` is 'Recreate'"))
+                    .help("remove `rollingUpdate` or use `type: RollingUpdate`");
+            }
+        }
+        "RollingUpdate" => {
+            let Some(ru) = st.field("rollingUpdate") else { return };
+            let mu = ru.field("maxUnavailable");
+            let ms = ru.field("maxSurge");
+            int_or_percent(sink, mu.as_ref(), false);
+            int_or_percent(sink, ms.as_ref(), false);
+            if value(mu.as_ref()) == 0 && value(ms.as_ref()) == 0 {
+                let t = mu.as_ref().and_then(Cur::text).unwrap_or("0");
+                let at = mu.clone().unwrap_or_else(|| Cur::new(ru.node, ru.child_path("maxUnavailable")));
+                sink.field_error(&at, ErrorType::Invalid, formats::invalid(t, "may not be 0 when `maxSurge` is 0"))
+                    .help("let at least one of `maxSurge` and `maxUnavailable` be above 0, or the rollout cannot progress");
+            }
+            if let Some(m) = &mu {
+                if let Some(Resolved::Str(s)) = m.node.resolved() {
+                    if formats::parse_percent(s).is_some_and(|p| p > 100) {
+                        sink.field_error(m, ErrorType::Invalid, formats::invalid(s, "must not be greater than 100%"))
+                            .help("use at most `100%`");
+                    }
+                }
+            }
+        }
+        other => {
+            sink.field_error(&st, ErrorType::NotSupported, formats::not_supported(other, &["Recreate", "RollingUpdate"]))
+                .help("use `type: RollingUpdate` or `type: Recreate`");
+        }
+    }
+}
+
+fn daemon_set(sink: &mut Sink<'_>, spec: &Cur<'_>) {
+    let Some(st) = spec.field("updateStrategy") else { return };
+    match type_of(&st) {
+        "OnDelete" => {}
+        "RollingUpdate" => {
+            let Some(ru) = st.field("rollingUpdate") else {
+                sink.required(&st, "rollingUpdate", formats::required("")).help("add `rollingUpdate`");
+                return;
+            };
+            let mu = ru.field("maxUnavailable");
+            let ms = ru.field("maxSurge");
+            int_or_percent(sink, mu.as_ref(), true);
+            int_or_percent(sink, ms.as_ref(), true);
+            let (hu, hs) = (value(mu.as_ref()) != 0, value(ms.as_ref()) != 0);
+            if hu && hs {
+                if let Some(s) = &ms {
+                    sink.field_error(
+                        s,
+                        ErrorType::Invalid,
+                        formats::invalid(s.text().unwrap_or(""), "may not be set when maxUnavailable is non-zero"),
+                    )
+                    .help("a DaemonSet either surges or makes pods unavailable: set one of them to 0");
+                }
+            } else if !hu && !hs {
+                sink.field_error_at(
+                    mu.as_ref().map_or(ru.key_span(), Cur::span),
+                    &ru.child_path("maxUnavailable"),
+                    ErrorType::Required,
+                    formats::required("cannot be 0 when maxSurge is 0"),
+                )
+                .help("set `maxUnavailable` (e.g. 1) or `maxSurge` above 0");
+            }
+        }
+        other => {
+            sink.field_error(&st, ErrorType::NotSupported, formats::not_supported(other, &["RollingUpdate", "OnDelete"]))
+                .help("use `RollingUpdate` or `OnDelete`");
+        }
+    }
+}
+
+/// `max_unavailable`: MaxUnavailableStatefulSet is on (1.37); before, the field is dropped.
+fn stateful_set(sink: &mut Sink<'_>, spec: &Cur<'_>, max_unavailable: bool) {
+    let Some(st) = spec.field("updateStrategy") else { return };
+    match type_of(&st) {
+        "OnDelete" => {
+            if let Some(ru) = st.field("rollingUpdate") {
+                sink.field_error(&ru, ErrorType::Invalid, "Invalid value: only allowed for updateStrategy 'RollingUpdate'")
+                    .help("remove `rollingUpdate`");
+            }
+        }
+        "RollingUpdate" => {
+            let Some(ru) = st.field("rollingUpdate") else { return };
+            if let Some(p) = ru.field("partition") {
+                if let Some(n) = p.i64().filter(|n| *n < 0) {
+                    sink.field_error(&p, ErrorType::Invalid, formats::invalid_num(n, "must be greater than or equal to 0"))
+                        .help("use 0 or more");
+                }
+            }
+            if let Some(m) = ru.field("maxUnavailable").filter(|_| max_unavailable) {
+                int_or_percent(sink, Some(&m), true);
+                if value(Some(&m)) == 0 {
+                    sink.field_error(&m, ErrorType::Invalid, formats::invalid(m.text().unwrap_or(""), "cannot be 0"))
+                        .help("use at least 1");
+                }
+            }
+        }
+        other => {
+            sink.field_error(&st, ErrorType::Invalid, formats::invalid(other, "must be 'RollingUpdate' or 'OnDelete'"))
+                .help("use `RollingUpdate` or `OnDelete`");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::pod::util::{errors_of, pairs};
+    const R: &str = "update-strategy-invalid";
+
+    fn dep(strategy: &str) -> String {
+        format!("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels: {{app: web}}\n  strategy:\n{strategy}  template:\n    metadata:\n      labels: {{app: web}}\n    spec:\n      containers:\n      - name: web\n        image: nginx:1.27\n")
+    }
+
+    #[test]
+    fn table() {
+        let ru = |body: &str| dep(&format!("    type: RollingUpdate\n    rollingUpdate:\n{body}"));
+        assert_eq!(errors_of(R, &ru("      maxSurge: '25'\n")), pairs(&[("spec.strategy.rollingUpdate.maxSurge", "Invalid")]));
+        assert_eq!(
+            errors_of(R, &ru("      maxSurge: 0\n      maxUnavailable: 0\n")),
+            pairs(&[("spec.strategy.rollingUpdate.maxUnavailable", "Invalid")])
+        );
+        assert_eq!(errors_of(R, &ru("      maxSurge: 0\n      maxUnavailable: 100%\n")), pairs(&[]));
+        assert_eq!(
+            errors_of(R, &ru("      maxSurge: 200%\n      maxUnavailable: 101%\n")),
+            pairs(&[("spec.strategy.rollingUpdate.maxUnavailable", "Invalid")])
+        );
+        assert_eq!(errors_of(R, &ru("      maxSurge: 0\n      maxUnavailable: 1\n")), pairs(&[]));
+        assert_eq!(
+            errors_of(R, &dep("    type: Recreate\n    rollingUpdate: {maxSurge: 1}\n")),
+            pairs(&[("spec.strategy.rollingUpdate", "Forbidden")])
+        );
+        assert_eq!(errors_of(R, &dep("    type: BlueGreen\n")), pairs(&[("spec.strategy", "NotSupported")]));
+        let ds = "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: agent\nspec:\n  selector:\n    matchLabels: {app: agent}\n  updateStrategy:\n    rollingUpdate: {maxSurge: 1}\n  template:\n    metadata:\n      labels: {app: agent}\n    spec:\n      containers:\n      - name: agent\n        image: fluent/fluent-bit:3.1\n";
+        assert_eq!(errors_of(R, ds), pairs(&[("spec.updateStrategy.rollingUpdate.maxSurge", "Invalid")]));
+    }
+}

@@ -1,0 +1,121 @@
+//! `pod-template-invalid`: what a workload's pod template may not hold: a restart policy other
+//! than the controller's, `activeDeadlineSeconds` (apps/v1), ephemeral containers (D-08..D-10).
+
+use crate::diagnostic::{ErrorType, Severity};
+use crate::rules::formats;
+use crate::rules::pod::util::pod_spec;
+use crate::rules::{Ctx, Cur, Rule, Sink, Stage};
+
+pub static POD_TEMPLATE_INVALID: Rule = Rule {
+    name: "pod-template-invalid",
+    severity: Severity::Error,
+    stage: Stage::Validation,
+    summary: "The pod template has a restart policy the controller cannot use, or a field templates may not set.",
+    docs: r#"## What it does
+Checks pod templates: Deployments, ReplicaSets, StatefulSets and DaemonSets need
+`restartPolicy: Always` (the default) and may not set `activeDeadlineSeconds`; Jobs and CronJobs
+need `OnFailure` or `Never` (the default `Always` is refused); no template may hold ephemeral
+containers.
+
+## Why is this bad?
+The API server rejects the object: a controller that keeps pods running cannot use pods that
+stop for good, and a Job cannot finish with pods that always restart.
+
+## Example
+```yaml
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: pi
+spec:
+  template:
+    spec:
+      containers:
+        - name: pi
+          image: perl:5.34
+          command: ["perl", "-Mbignum=bpi", "-wle", "print bpi(200)"]
+```
+
+## Use instead
+```yaml
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: pi
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+        - name: pi
+          image: perl:5.34
+          command: ["perl", "-Mbignum=bpi", "-wle", "print bpi(200)"]
+```
+
+## References
+- Jobs, pod template: <https://kubernetes.io/docs/concepts/workloads/controllers/job/#pod-template>
+"#,
+    spec: &["D-08", "D-09", "D-10"],
+    check: Some(check),
+};
+
+fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+    if !ctx.is_template() {
+        return;
+    }
+    let Some(spec) = pod_spec(ctx) else { return };
+    let jobs = matches!(ctx.kind(), "Job" | "CronJob");
+    let supported: &[&str] = if jobs { &["OnFailure", "Never"] } else { &["Always"] };
+    let rp = spec.field("restartPolicy");
+    let v = rp.as_ref().and_then(Cur::text).unwrap_or("");
+    if !supported.contains(&v) {
+        let msg = formats::not_supported(v, supported);
+        let help = if jobs {
+            "set `restartPolicy: OnFailure` or `Never` in the template: a Job's pods must be able to finish"
+        } else {
+            "remove `restartPolicy` (it defaults to `Always`): this controller keeps its pods running"
+        };
+        match &rp {
+            Some(r) if !r.node.synthetic => sink.field_error(r, ErrorType::NotSupported, msg),
+            _ => sink.field_error_at(spec.key_span(), &spec.child_path("restartPolicy"), ErrorType::NotSupported, msg),
+        }
+        .help(help);
+    }
+    if !jobs {
+        if let Some(a) = spec.field("activeDeadlineSeconds") {
+            let kind = if ctx.kind() == "Deployment" { "ReplicaSet" } else { ctx.kind() };
+            sink.field_error(&a, ErrorType::Forbidden, formats::forbidden(&format!("activeDeadlineSeconds in {kind} is not Supported")))
+                .help("remove `activeDeadlineSeconds`: it would kill pods the controller must keep running");
+        }
+    }
+    if let Some(e) = spec.field("ephemeralContainers") {
+        sink.field_error(&e, ErrorType::Forbidden, formats::forbidden("ephemeral containers not allowed in pod template"))
+            .help("add ephemeral containers to running pods with `kubectl debug`");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::pod::util::{errors_of, pairs};
+    const R: &str = "pod-template-invalid";
+
+    #[test]
+    fn table() {
+        let dep = |extra: &str| {
+            format!("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels: {{app: web}}\n  template:\n    metadata:\n      labels: {{app: web}}\n    spec:\n{extra}      containers:\n      - name: web\n        image: nginx:1.27\n")
+        };
+        assert_eq!(errors_of(R, &dep("      restartPolicy: Never\n")), pairs(&[("spec.template.spec.restartPolicy", "NotSupported")]));
+        assert_eq!(
+            errors_of(R, &dep("      activeDeadlineSeconds: 5\n")),
+            pairs(&[("spec.template.spec.activeDeadlineSeconds", "Forbidden")])
+        );
+        assert_eq!(errors_of(R, &dep("")), pairs(&[]));
+        let job = |rp: &str| {
+            format!("apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: pi\nspec:\n  template:\n    spec:\n{rp}      containers:\n      - name: pi\n        image: perl:5.34\n")
+        };
+        assert_eq!(errors_of(R, &job("")), pairs(&[("spec.template.spec.restartPolicy", "NotSupported")]));
+        assert_eq!(errors_of(R, &job("      restartPolicy: OnFailure\n")), pairs(&[]));
+        let cj = "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: tick\nspec:\n  schedule: '*/5 * * * *'\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers:\n          - name: t\n            image: busybox:1.36\n";
+        assert_eq!(errors_of(R, cj), pairs(&[("spec.jobTemplate.spec.template.spec.restartPolicy", "NotSupported")]));
+    }
+}
