@@ -11,9 +11,11 @@ pub mod container_port;
 pub mod env_var_name;
 pub mod host_port;
 pub mod image_tag;
+pub mod pod_spec;
 pub mod util;
 
 pub static RULES: &[&Rule] = &[
+    &pod_spec::POD_SPEC_INVALID,
     &container_name::CONTAINER_NAME_INVALID,
     &container_image::CONTAINER_IMAGE_INVALID,
     &container_policy::CONTAINER_POLICY_UNSUPPORTED,

@@ -1,0 +1,149 @@
+//! `pod-spec-invalid`: PodSpec-level fields: containers required, restartPolicy, dnsPolicy,
+//! activeDeadlineSeconds, name-like fields, os, ephemeral containers on create
+//! (P-01..P-04, P-09..P-17, P-36).
+
+use crate::diagnostic::{ErrorType, Severity};
+use crate::rules::formats;
+use crate::rules::pod::util::{enum_field, invalid_each, pod_spec};
+use crate::rules::{Ctx, Rule, Sink, Stage};
+
+pub static POD_SPEC_INVALID: Rule = Rule {
+    name: "pod-spec-invalid",
+    severity: Severity::Error,
+    stage: Stage::Validation,
+    summary: "A pod-level field is missing, out of range or not a supported value.",
+    docs: r#"## What it does
+Checks the PodSpec itself: at least one container; `restartPolicy` (`Always`, `OnFailure`,
+`Never`); `dnsPolicy` (`ClusterFirstWithHostNet`, `ClusterFirst`, `Default`, `None`);
+`activeDeadlineSeconds` between 1 and 2147483647; `hostname` and `subdomain` as DNS-1123 labels;
+`nodeName`, `priorityClassName`, `runtimeClassName` and `serviceAccountName` as DNS subdomains;
+`preemptionPolicy`; `os.name` (`linux` or `windows`, reported on `spec.os`); and ephemeral
+containers, which a Pod may not have on create.
+
+## Why is this bad?
+The API server rejects the object.
+
+## Example
+```yaml
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  dnsPolicy: Custom
+  containers:
+    - name: web
+      image: nginx:1.27
+```
+
+## Use instead
+```yaml
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  dnsPolicy: ClusterFirst
+  containers:
+    - name: web
+      image: nginx:1.27
+```
+
+## References
+- PodSpec: <https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#PodSpec>
+"#,
+    spec: &["P-01", "P-02", "P-03", "P-04", "P-09", "P-10", "P-11", "P-12", "P-13", "P-14", "P-15", "P-16", "P-17", "P-36"],
+    check: Some(check),
+};
+
+fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+    let Some(spec) = pod_spec(ctx) else { return };
+    match spec.field("containers") {
+        Some(c) if !c.is_empty() => {}
+        Some(c) => {
+            sink.field_error(&c, ErrorType::Required, formats::required("")).help("add at least one container");
+        }
+        None => {
+            sink.required(&spec, "containers", formats::required("")).help("add `containers:` with at least one container");
+        }
+    }
+    if spec.field("terminationGracePeriodSeconds").is_none() {
+        sink.required(&spec, "terminationGracePeriodSeconds", formats::required(""))
+            .help("set `terminationGracePeriodSeconds` (default 30)");
+    }
+    // Templates check restartPolicy against the controller (pod-template-invalid).
+    if !ctx.is_template() {
+        enum_field(sink, &spec, "restartPolicy", &["Always", "OnFailure", "Never"], true);
+    }
+    enum_field(sink, &spec, "dnsPolicy", &["ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"], true);
+    if let Some(a) = spec.field("activeDeadlineSeconds") {
+        if let Some(n) = a.i64().filter(|n| !(1..=2_147_483_647).contains(n)) {
+            sink.field_error(&a, ErrorType::Invalid, formats::invalid_num(n, &formats::inclusive_range_error(1, 2_147_483_647)))
+                .help("use a number of seconds from 1 to 2147483647, or remove the field");
+        }
+    }
+    for f in ["hostname", "subdomain"] {
+        if let Some(c) = spec.field(f) {
+            let v = c.text().unwrap_or("");
+            if !v.is_empty() {
+                invalid_each(sink, &c, v, formats::dns1123_label_msgs(v), "use lowercase letters, digits and `-` (at most 63, no dots)");
+            }
+        }
+    }
+    for f in ["serviceAccountName", "nodeName", "priorityClassName", "runtimeClassName"] {
+        if let Some(c) = spec.field(f) {
+            let v = c.text().unwrap_or("");
+            if !v.is_empty() || f == "runtimeClassName" {
+                invalid_each(sink, &c, v, formats::dns1123_subdomain_msgs(v), "use lowercase letters, digits, `-` and `.`");
+            }
+        }
+    }
+    if spec.field("preemptionPolicy").is_some() {
+        enum_field(sink, &spec, "preemptionPolicy", &["Never", "PreemptLowerPriority"], false);
+    }
+    if let Some(os) = spec.field("os") {
+        match os.field("name").and_then(|n| n.text().map(str::to_string)).filter(|n| !n.is_empty()) {
+            None => {
+                sink.required(&os, "name", formats::required("")).help("set `os.name` to `linux` or `windows`");
+            }
+            Some(n) if n != "linux" && n != "windows" => {
+                sink.field_error_at(
+                    os.field("name").map_or(os.span(), |c| c.span()),
+                    &os.path,
+                    ErrorType::NotSupported,
+                    formats::not_supported(&n, &["linux", "windows"]),
+                )
+                .help("use `linux` or `windows`");
+            }
+            Some(_) => {}
+        }
+    }
+    if !ctx.is_template() {
+        if let Some(e) = spec.field("ephemeralContainers").filter(|e| !e.is_empty()) {
+            sink.field_error(&e, ErrorType::Forbidden, formats::forbidden("cannot be set on create"))
+                .help("add ephemeral containers to a running pod with `kubectl debug`");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::pod::util::{errors_of, pairs, pod_with};
+    const R: &str = "pod-spec-invalid";
+
+    #[test]
+    fn table() {
+        let p = |extra: &str| pod_with(&format!("{extra}  containers:\n  - name: web\n    image: nginx:1.27\n"));
+        assert_eq!(errors_of(R, &p("  dnsPolicy: Custom\n")), pairs(&[("spec.dnsPolicy", "NotSupported")]));
+        assert_eq!(errors_of(R, &p("  activeDeadlineSeconds: 0\n")), pairs(&[("spec.activeDeadlineSeconds", "Invalid")]));
+        assert_eq!(errors_of(R, &p("  restartPolicy: Sometimes\n")), pairs(&[("spec.restartPolicy", "NotSupported")]));
+        assert_eq!(errors_of(R, &p("  os:\n    name: macos\n")), pairs(&[("spec.os", "NotSupported")]));
+        assert_eq!(
+            errors_of(R, &p("  ephemeralContainers:\n  - name: dbg\n    image: busybox:1.36\n")),
+            pairs(&[("spec.ephemeralContainers", "Forbidden")])
+        );
+        assert_eq!(errors_of(R, &p("  hostname: web.1\n")), pairs(&[("spec.hostname", "Invalid")]));
+        assert_eq!(errors_of(R, &p("")), pairs(&[]));
+        assert_eq!(errors_of(R, &pod_with("  containers: []\n")), pairs(&[("spec.containers", "Required")]));
+    }
+}
