@@ -10,6 +10,7 @@ pub mod ingress;
 pub mod input;
 pub mod iptables;
 pub mod names;
+pub mod trace;
 
 #[cfg(test)]
 mod tests;

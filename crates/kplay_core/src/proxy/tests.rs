@@ -136,3 +136,163 @@ fn saved_form_prints_builtins_and_kernel_probabilities() {
     assert!(text.contains("-A PREROUTING -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES"));
     assert!(text.contains("--probability 0.50000000000 -j KUBE-SEP-UKSFD7AGPMPPLUHC"));
 }
+
+mod flows {
+    use std::collections::BTreeSet;
+
+    use super::super::trace::{Destination, Outcome, SimulateRequest, Source, TraceRequest, Tracer};
+    use super::*;
+    use crate::source::SourceFile;
+    use crate::yaml::{load_file, Limits, Node};
+
+    /// The vectors of the copied spec sample, by id.
+    fn vector(id: &str) -> Node {
+        let text = include_str!("../../../../tests/fixtures/proxy/routing-vectors.yaml");
+        let file = SourceFile::new("routing-vectors.yaml", text);
+        let loaded = load_file(0, &file, &Limits::default());
+        let root = loaded.docs.into_iter().next().and_then(|d| d.root).expect("vectors load");
+        let vectors = root.get("vectors").and_then(Node::as_seq).expect("vectors list").to_vec();
+        vectors.into_iter().find(|v| v.get("id").and_then(Node::text) == Some(id)).unwrap_or_else(|| panic!("no vector {id}"))
+    }
+
+    /// `possible_destinations` as a set (or `{"REJECT"}`) and `masquerade`.
+    fn expected(id: &str) -> (BTreeSet<String>, Option<bool>) {
+        let v = vector(id);
+        let e = v.get("expected").expect("expected");
+        let dests = e.get("possible_destinations").and_then(Node::text).unwrap_or_default();
+        let set = dests.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+        (set, e.get("masquerade").and_then(Node::as_bool))
+    }
+
+    /// Two nodes: `test-node` (192.168.0.2, the one kube-proxy's tests run on) and `host2`.
+    fn two_nodes() -> ProxyInput {
+        ProxyInput {
+            config: ProxyConfig { cluster_cidrs: vec![Cidr::parse("10.0.0.0/8").unwrap()], ..ProxyConfig::default() },
+            nodes: vec![
+                NodeInfo { name: TEST_NODE.into(), ips: vec![ip("192.168.0.2")], zone: None },
+                NodeInfo { name: "host2".into(), ips: vec![ip("192.168.0.3")], zone: None },
+            ],
+            pods: vec![PodInfo { namespace: "ns".into(), name: "client".into(), ip: Some(ip("10.180.0.2")), node: Some(TEST_NODE.into()), host_network: false }],
+            ..ProxyInput::default()
+        }
+    }
+
+    /// ns2/svc2 of TestClusterIPGeneral / TestExternalTrafficPolicy*: endpoints 10.180.0.1
+    /// (on host2) and 10.180.2.1 (on test-node), ports 80/TCP and 53/UDP.
+    fn svc2(input: &mut ProxyInput, etp: TrafficPolicy) {
+        for (name, proto, port) in [("http", Protocol::Tcp, 80), ("dns", Protocol::Udp, 53)] {
+            let mut s = ServicePortInfo::cluster_ip("ns2", "svc2", name, proto, ip("172.30.0.42"), port);
+            s.service_type = ServiceType::LoadBalancer;
+            s.node_port = if port == 80 { 3001 } else { 3002 };
+            s.load_balancer_ips = vec![ip("1.2.3.4")];
+            s.external_policy = etp;
+            s.endpoints =
+                vec![EndpointInfo::ready(ip("10.180.0.1"), port).on_node("host2"), EndpointInfo::ready(ip("10.180.2.1"), port).on_node(TEST_NODE)];
+            input.services.push(s);
+        }
+    }
+
+    /// Every destination 400 simulated requests reach, and whether they were masqueraded.
+    fn reach(input: &ProxyInput, from: Source, to: &str, proto: Protocol, entry: Option<&str>) -> (BTreeSet<String>, Option<bool>) {
+        let mut req = TraceRequest::new(from, Destination::parse(to).expect("destination"));
+        req.protocol = proto;
+        req.entry_node = entry.map(str::to_string);
+        let sim = Tracer::new(input).simulate(&SimulateRequest { trace: req, requests: 400, clients: 1, interval_ms: 1 });
+        if sim.rejected == sim.requests {
+            return (BTreeSet::from(["REJECT".to_string()]), None);
+        }
+        let set = sim.endpoints.iter().filter(|e| e.count > 0).map(|e| format!("{}:{}", e.endpoint.ip, e.endpoint.port)).collect();
+        (set, Some(sim.masqueraded > 0))
+    }
+
+    #[test]
+    fn flow_vectors() {
+        let pod = || Source::Pod { namespace: None, name: "client".into() };
+        let mut cluster = two_nodes();
+        svc2(&mut cluster, TrafficPolicy::Cluster);
+        let mut local = two_nodes();
+        svc2(&mut local, TrafficPolicy::Local);
+
+        assert_eq!(reach(&cluster, pod(), "172.30.0.42:80", Protocol::Tcp, None), expected("flow-01"));
+        assert_eq!(reach(&cluster, pod(), "172.30.0.42:53", Protocol::Udp, None), expected("flow-04"));
+        let ext = Source::Ip(ip("203.0.113.2"));
+        assert_eq!(reach(&local, ext.clone(), "1.2.3.4:80", Protocol::Tcp, Some(TEST_NODE)), expected("flow-07"));
+        assert_eq!(reach(&cluster, ext, "192.168.0.2:3001", Protocol::Tcp, None), expected("flow-10"));
+
+        // flow-13: NodePort ignores loadBalancerSourceRanges (TestLoadBalancer's single endpoint).
+        let mut lb = two_nodes();
+        let mut s = ServicePortInfo::cluster_ip("ns1", "svc1", "p80", Protocol::Tcp, ip("172.30.0.41"), 80);
+        s.node_port = 3001;
+        s.load_balancer_ips = vec![ip("1.2.3.4")];
+        s.load_balancer_source_ranges = vec![Cidr::parse("203.0.113.0/25").unwrap()];
+        s.endpoints = vec![EndpointInfo::ready(ip("10.180.0.1"), 80).on_node("host2")];
+        lb.services.push(s);
+        assert_eq!(reach(&lb, Source::Ip(ip("203.0.113.130")), "192.168.0.2:3001", Protocol::Tcp, None), expected("flow-13"));
+        let (dropped, _) = reach(&lb, Source::Ip(ip("203.0.113.130")), "1.2.3.4:80", Protocol::Tcp, Some(TEST_NODE));
+        assert!(dropped.is_empty(), "{dropped:?}");
+
+        // flow-16: internalTrafficPolicy Local.
+        let mut itp = two_nodes();
+        let mut s = ServicePortInfo::cluster_ip("ns1", "svc1", "", Protocol::Tcp, ip("172.30.1.1"), 80);
+        s.internal_policy = TrafficPolicy::Local;
+        s.endpoints = vec![
+            EndpointInfo::ready(ip("10.0.1.1"), 80).on_node(TEST_NODE),
+            EndpointInfo::ready(ip("10.0.1.2"), 80).on_node("host2"),
+            EndpointInfo::ready(ip("10.0.1.3"), 80).on_node("host2"),
+        ];
+        itp.services.push(s);
+        assert_eq!(reach(&itp, pod(), "172.30.1.1:80", Protocol::Tcp, None), expected("flow-16"));
+
+        // flow-19: only not-serving terminating endpoints.
+        let mut term = two_nodes();
+        let mut s = ServicePortInfo::cluster_ip("ns1", "svc1", "", Protocol::Tcp, ip("172.30.1.1"), 80);
+        s.endpoints = vec![EndpointInfo { ready: false, serving: false, terminating: true, ..EndpointInfo::ready(ip("10.0.1.4"), 80) }];
+        term.services.push(s);
+        assert_eq!(reach(&term, pod(), "172.30.1.1:80", Protocol::Tcp, None), expected("flow-19"));
+    }
+
+    #[test]
+    fn simulate_matches_expected_shares_and_honours_affinity() {
+        let mut input = two_nodes();
+        let mut s = ServicePortInfo::cluster_ip("ns1", "svc1", "", Protocol::Tcp, ip("172.30.1.1"), 80);
+        s.endpoints = (1..=4).map(|i| EndpointInfo::ready(ip(&format!("10.0.1.{i}")), 80)).collect();
+        input.services.push(s);
+        let pod = Source::Pod { namespace: None, name: "client".into() };
+        let req = TraceRequest { seed: 42, ..TraceRequest::new(pod.clone(), Destination::parse("svc/ns1/svc1:80").unwrap()) };
+        let sim = Tracer::new(&input).simulate(&SimulateRequest { trace: req.clone(), requests: 100_000, clients: 1, interval_ms: 1 });
+        assert_eq!(sim.delivered, 100_000);
+        assert_eq!(sim.endpoints.len(), 4);
+        for e in &sim.endpoints {
+            assert!((e.expected_share - 0.25).abs() < 1e-6, "{e:?}");
+            assert!((e.share - 0.25).abs() < 0.01, "{e:?}");
+        }
+        // Same seed, same counts.
+        let again = Tracer::new(&input).simulate(&SimulateRequest { trace: req.clone(), requests: 100_000, clients: 1, interval_ms: 1 });
+        assert_eq!(sim.endpoints, again.endpoints);
+
+        // ClientIP affinity: one client sticks to one endpoint; many clients spread.
+        input.services[0].session_affinity = Some(10800);
+        let sim = Tracer::new(&input).simulate(&SimulateRequest { trace: req.clone(), requests: 10_000, clients: 1, interval_ms: 1 });
+        assert_eq!(sim.endpoints.iter().filter(|e| e.count > 0).count(), 1, "{:?}", sim.endpoints);
+        let sim = Tracer::new(&input).simulate(&SimulateRequest { trace: req, requests: 10_000, clients: 64, interval_ms: 1 });
+        assert!(sim.endpoints.iter().filter(|e| e.count > 0).count() > 1);
+    }
+
+    #[test]
+    fn trace_explains_rejection_of_a_service_without_endpoints() {
+        let mut input = two_nodes();
+        input.services.push(ServicePortInfo::cluster_ip("default", "my-service", "http", Protocol::Tcp, ip("10.96.0.20"), 80));
+        let t = Tracer::new(&input).trace(&TraceRequest::new(
+            Source::Pod { namespace: None, name: "client".into() },
+            Destination::parse("my-service.default:80").unwrap(),
+        ));
+        assert_eq!(t.outcome, Outcome::Rejected);
+        assert!(t.hops.iter().any(|h| h.kind == "dns" && h.detail.contains("10.96.0.20")));
+        let rej = t.hops.iter().find(|h| h.kind == "iptables" && h.detail.contains("REJECT")).expect("reject hop");
+        assert!(rej.rule.as_deref().unwrap_or_default().contains("\"default/my-service:http has no endpoints\""), "{rej:?}");
+        assert!(t.hops.last().unwrap().detail.contains("no EndpointSlice"));
+        let json = serde_json::to_value(&t).unwrap();
+        assert_eq!(json["outcome"], "rejected");
+        assert!(json["endpoint"].is_null());
+    }
+}

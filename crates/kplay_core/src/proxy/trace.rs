@@ -1,0 +1,906 @@
+//! Following requests: `trace` walks one request from a client (pod, node or external address)
+//! through DNS, the Ingress controller and the node's generated iptables rules to an endpoint,
+//! recording every rule that matched and why; `simulate` sends many, with per-endpoint counts
+//! beside the shares the rules imply. Both are deterministic for a seed.
+//!
+//! `simulate` precomputes, per client and entry node, the decision structure of the one
+//! load-balancing chain the packet reaches (affinity checks, statistic thresholds, and the outcome
+//! behind each branch, each branch obtained by walking the rules with that branch forced), so a
+//! request costs a few random draws.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+
+use serde::Serialize;
+
+use super::endpoints::categorize;
+use super::eval::{self, ForcedOracle, Origin, Packet, RandomOracle, Rng, Verdict, Walk};
+use super::ingress::{self, HttpRequest, IngressDecision};
+use super::input::{join_host_port, BackendPort, IngressBackend, PodInfo, Protocol, ProxyInput, ServicePortInfo, TrafficPolicy};
+use super::iptables::{self, Match, NodeContext, Ruleset, Table, Target};
+
+/// Where a request starts.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Source {
+    /// An address outside the cluster (203.0.113.10, a documentation address).
+    #[default]
+    External,
+    /// `pod/NAME` or `pod/NAMESPACE/NAME`.
+    Pod { namespace: Option<String>, name: String },
+    /// A process on a node (host network).
+    Node(String),
+    Ip(IpAddr),
+}
+
+/// Where a request goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Destination {
+    /// `svc/NAMESPACE/NAME:PORT` (port number or name).
+    Service { namespace: String, name: String, port: BackendPort },
+    Addr { ip: IpAddr, port: u16 },
+    /// A DNS name and port (`web.shop:8080`, `web.shop.svc.cluster.local:80`).
+    Name { host: String, port: u16 },
+    /// An HTTP(S) URL, through the Ingress controller.
+    Url(HttpRequest),
+}
+
+impl Destination {
+    /// Parses the CLI forms: `svc/NS/NAME:PORT`, `IP:PORT`, `[IPv6]:PORT`, `NAME:PORT`, or a URL.
+    pub fn parse(s: &str) -> Option<Self> {
+        let s = s.trim();
+        if s.starts_with("http://") || s.starts_with("https://") {
+            return HttpRequest::parse_url(s).map(Destination::Url);
+        }
+        if let Some(rest) = s.strip_prefix("svc/").or_else(|| s.strip_prefix("service/")) {
+            let (path, port) = rest.rsplit_once(':')?;
+            let (ns, name) = path.split_once('/').unwrap_or(("default", path));
+            let port = port.parse::<u16>().map_or_else(|_| BackendPort::Name(port.to_string()), BackendPort::Number);
+            return Some(Destination::Service { namespace: ns.into(), name: name.into(), port });
+        }
+        if let Ok(sa) = s.parse::<std::net::SocketAddr>() {
+            return Some(Destination::Addr { ip: sa.ip(), port: sa.port() });
+        }
+        let (host, port) = s.rsplit_once(':')?;
+        let port = port.parse().ok()?;
+        match host.parse::<IpAddr>() {
+            Ok(ip) => Some(Destination::Addr { ip, port }),
+            Err(_) => Some(Destination::Name { host: host.to_string(), port }),
+        }
+    }
+}
+
+/// One request to trace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TraceRequest {
+    pub from: Source,
+    pub to: Destination,
+    pub protocol: Protocol,
+    pub seed: u64,
+    /// The node external traffic enters through (default: chosen as a load balancer would).
+    pub entry_node: Option<String>,
+    pub ingress_class: Option<String>,
+}
+
+impl TraceRequest {
+    pub fn new(from: Source, to: Destination) -> Self {
+        TraceRequest { from, to, protocol: Protocol::Tcp, seed: 0, entry_node: None, ingress_class: None }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outcome {
+    Delivered,
+    Rejected,
+    Dropped,
+    NoRoute,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Delivered => "delivered",
+            Outcome::Rejected => "rejected",
+            Outcome::Dropped => "dropped",
+            Outcome::NoRoute => "no-route",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BackendRef {
+    pub namespace: String,
+    pub service: String,
+    pub port: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct EndpointRef {
+    pub ip: String,
+    pub port: u16,
+    pub pod: Option<String>,
+    pub node: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Hop {
+    pub kind: String,
+    pub name: String,
+    pub detail: String,
+    /// The rule as printed (`-A CHAIN ...`) for iptables hops.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    /// The node whose rules were walked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub node: Option<String>,
+}
+
+fn hop(kind: &str, name: impl Into<String>, detail: impl Into<String>) -> Hop {
+    Hop { kind: kind.into(), name: name.into(), detail: detail.into(), rule: None, node: None }
+}
+
+/// The path of one request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Trace {
+    pub outcome: Outcome,
+    pub http_status: Option<u16>,
+    pub backend: Option<BackendRef>,
+    pub endpoint: Option<EndpointRef>,
+    pub hops: Vec<Hop>,
+    /// The source address the endpoint sees was rewritten to the node's (masquerade).
+    pub masqueraded: bool,
+}
+
+impl Trace {
+    fn end(outcome: Outcome, hops: Vec<Hop>) -> Self {
+        Trace { outcome, http_status: None, backend: None, endpoint: None, hops, masqueraded: false }
+    }
+}
+
+/// The external client address used when none is given.
+pub const EXTERNAL_CLIENT: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(203, 0, 113, 10));
+
+/// Generates and caches node rulesets for one input.
+pub struct Tracer<'a> {
+    pub input: &'a ProxyInput,
+    rules: HashMap<String, Ruleset>,
+}
+
+/// A resolved client.
+#[derive(Debug, Clone)]
+struct Client {
+    ip: IpAddr,
+    node: Option<String>,
+    origin: Origin,
+    label: String,
+    namespace: Option<String>,
+}
+
+impl<'a> Tracer<'a> {
+    pub fn new(input: &'a ProxyInput) -> Self {
+        Tracer { input, rules: HashMap::new() }
+    }
+
+    /// The ruleset of `node`, generated on first use.
+    pub fn ruleset(&mut self, node: &str) -> &Ruleset {
+        let input = self.input;
+        self.rules.entry(node.to_string()).or_insert_with(|| iptables::generate(input, &NodeContext::of(input, node)))
+    }
+
+    fn node_ips(&self, node: &str) -> Vec<IpAddr> {
+        self.input.node(node).map(|n| n.ips.clone()).unwrap_or_default()
+    }
+
+    fn client(&self, from: &Source) -> Result<Client, String> {
+        let pod_client = |p: &PodInfo| -> Result<Client, String> {
+            let label = format!("pod/{}/{}", p.namespace, p.name);
+            if p.host_network {
+                let node = p.node.clone().ok_or_else(|| format!("{label} is not scheduled"))?;
+                let ip = self.node_ips(&node).first().copied().ok_or_else(|| format!("node {node} has no address"))?;
+                return Ok(Client { ip, node: Some(node), origin: Origin::Local, label, namespace: Some(p.namespace.clone()) });
+            }
+            let ip = p.ip.ok_or_else(|| format!("{label} has no IP (not scheduled or not started)"))?;
+            Ok(Client { ip, node: p.node.clone(), origin: Origin::Routed, label, namespace: Some(p.namespace.clone()) })
+        };
+        match from {
+            Source::External => Ok(Client { ip: EXTERNAL_CLIENT, node: None, origin: Origin::Routed, label: format!("external client {EXTERNAL_CLIENT}"), namespace: None }),
+            Source::Pod { namespace, name } => {
+                let p = self
+                    .input
+                    .pods
+                    .iter()
+                    .find(|p| p.name == *name && namespace.as_ref().is_none_or(|n| *n == p.namespace))
+                    .ok_or_else(|| format!("no pod named {name}"))?;
+                pod_client(p)
+            }
+            Source::Node(n) => {
+                let ip = self.node_ips(n).first().copied().ok_or_else(|| format!("no node named {n} with an address"))?;
+                Ok(Client { ip, node: Some(n.clone()), origin: Origin::Local, label: format!("node {n}"), namespace: None })
+            }
+            Source::Ip(ip) => {
+                if let Some(p) = self.input.pod_by_ip(*ip) {
+                    return pod_client(p);
+                }
+                if let Some(n) = self.input.node_by_ip(*ip) {
+                    return Ok(Client { ip: *ip, node: Some(n.name.clone()), origin: Origin::Local, label: format!("node {}", n.name), namespace: None });
+                }
+                Ok(Client { ip: *ip, node: None, origin: Origin::Routed, label: format!("external client {ip}"), namespace: None })
+            }
+        }
+    }
+
+    /// The service port a destination VIP belongs to, as kube-proxy's rules identify it.
+    fn service_for(&self, dst: IpAddr, port: u16, proto: Protocol, node_local: bool) -> Option<&'a ServicePortInfo> {
+        self.input.services.iter().find(|s| {
+            s.protocol == proto
+                && ((s.port == port && (s.cluster_ips.contains(&dst) || s.external_ips.contains(&dst) || s.load_balancer_ips.contains(&dst)))
+                    || (node_local && s.node_port != 0 && s.node_port == port))
+        })
+    }
+
+    /// Nodes an external load balancer would send this service's traffic to: all nodes, or
+    /// with `externalTrafficPolicy: Local` those whose health check reports a local endpoint.
+    fn lb_nodes(&self, svc: Option<&ServicePortInfo>) -> Vec<String> {
+        let mut nodes: Vec<String> = self.input.nodes.iter().map(|n| n.name.clone()).collect();
+        if let Some(s) = svc.filter(|s| s.external_policy == TrafficPolicy::Local) {
+            let healthy: Vec<String> =
+                nodes.iter().filter(|n| s.endpoints.iter().any(|e| e.ready && e.is_local(n))).cloned().collect();
+            if !healthy.is_empty() {
+                nodes = healthy;
+            }
+        }
+        nodes
+    }
+
+    /// Traces one request.
+    pub fn trace(&mut self, req: &TraceRequest) -> Trace {
+        let mut hops = Vec::new();
+        let client = match self.client(&req.from) {
+            Ok(c) => c,
+            Err(e) => return Trace::end(Outcome::NoRoute, vec![hop("client", "unknown", e)]),
+        };
+        hops.push(hop(
+            "client",
+            client.label.clone(),
+            match &client.node {
+                Some(n) => format!("source {} on node {n}", client.ip),
+                None => format!("source {} outside the cluster", client.ip),
+            },
+        ));
+        let mut rng = Rng::new(req.seed);
+        let (dst, port) = match &req.to {
+            Destination::Url(http) => return self.trace_http(http, req, hops, &mut rng),
+            Destination::Addr { ip, port } => (*ip, *port),
+            Destination::Service { namespace, name, port } => match self.find_service_port(namespace, name, port, req.protocol) {
+                Ok(s) => match s.cluster_ips.first() {
+                    Some(ip) => {
+                        hops.push(hop("service", format!("{namespace}/{name}"), format!("ClusterIP {ip} port {}", s.port)));
+                        (*ip, s.port)
+                    }
+                    None => return Trace::end(Outcome::NoRoute, hops),
+                },
+                Err(e) => {
+                    hops.push(hop("service", format!("{namespace}/{name}"), e));
+                    return Trace::end(Outcome::NoRoute, hops);
+                }
+            },
+            Destination::Name { host, port } => match self.resolve(host, client.namespace.as_deref()) {
+                Ok((ip, detail)) => {
+                    hops.push(hop("dns", host.clone(), detail));
+                    (ip, *port)
+                }
+                Err(e) => {
+                    hops.push(hop("dns", host.clone(), e));
+                    return Trace::end(Outcome::NoRoute, hops);
+                }
+            },
+        };
+        self.trace_packet(&client, dst, port, req, hops, &mut rng)
+    }
+
+    fn find_service_port(&self, ns: &str, name: &str, port: &BackendPort, proto: Protocol) -> Result<&'a ServicePortInfo, String> {
+        let ports: Vec<&ServicePortInfo> = self.input.services.iter().filter(|s| s.namespace == ns && s.name == name).collect();
+        if ports.is_empty() {
+            return Err(format!("no Service {ns}/{name} with a ClusterIP (missing, headless or ExternalName: kube-proxy has no rules for it)"));
+        }
+        ports
+            .iter()
+            .copied()
+            .find(|s| {
+                (match port {
+                    BackendPort::Number(n) => s.port == *n,
+                    BackendPort::Name(n) => s.port_name == *n,
+                }) && (s.protocol == proto || matches!(port, BackendPort::Name(_)))
+            })
+            .ok_or_else(|| format!("Service {ns}/{name} has no port {port}"))
+    }
+
+    /// Cluster DNS for Services: `name`, `name.ns`, `name.ns.svc`, `name.ns.svc.<zone>`.
+    fn resolve(&self, host: &str, client_ns: Option<&str>) -> Result<(IpAddr, String), String> {
+        if let Ok(ip) = host.parse::<IpAddr>() {
+            return Ok((ip, "an address, no lookup".into()));
+        }
+        let host = host.trim_end_matches('.').to_ascii_lowercase();
+        let zone = format!(".svc.{}", self.input.config.cluster_domain);
+        let base = host.strip_suffix(&zone).or_else(|| host.strip_suffix(".svc")).unwrap_or(&host);
+        let (name, ns) = match base.split_once('.') {
+            Some((n, ns)) if !ns.contains('.') => (n, ns.to_string()),
+            Some(_) => return Err(format!("{host} is not a cluster Service name; outside DNS is not simulated")),
+            None => (base, client_ns.unwrap_or("default").to_string()),
+        };
+        let fqdn = format!("{name}.{ns}{zone}");
+        match self.input.services.iter().find(|s| s.namespace == ns && s.name == name).and_then(|s| s.cluster_ips.first()) {
+            Some(ip) => Ok((*ip, format!("{fqdn} A {ip}"))),
+            None => Err(format!("{fqdn}: NXDOMAIN (no Service with a ClusterIP of that name)")),
+        }
+    }
+
+    fn entry_node(&self, client: &Client, dst: IpAddr, port: u16, req: &TraceRequest, rng: &mut Rng, hops: &mut Vec<Hop>) -> Option<String> {
+        if let Some(n) = &client.node {
+            return Some(n.clone());
+        }
+        if let Some(n) = self.input.node_by_ip(dst) {
+            return Some(n.name.clone());
+        }
+        if let Some(n) = &req.entry_node {
+            return Some(n.clone());
+        }
+        let svc = self.service_for(dst, port, req.protocol, false);
+        let nodes = self.lb_nodes(svc);
+        if nodes.is_empty() {
+            return None;
+        }
+        let pick = nodes[rng.below(nodes.len())].clone();
+        hops.push(hop(
+            "load-balancer",
+            pick.clone(),
+            format!("traffic to {dst} enters the cluster at node {pick} (one of {} eligible nodes)", nodes.len()),
+        ));
+        Some(pick)
+    }
+
+    fn trace_packet(&mut self, client: &Client, dst: IpAddr, port: u16, req: &TraceRequest, mut hops: Vec<Hop>, rng: &mut Rng) -> Trace {
+        let Some(node) = self.entry_node(client, dst, port, req, rng, &mut hops) else {
+            hops.push(hop("route", dst.to_string(), "the cluster has no node to carry this traffic"));
+            return Trace::end(Outcome::NoRoute, hops);
+        };
+        let pkt = Packet { src: client.ip, dst, dport: port, proto: req.protocol };
+        let node_ips = self.node_ips(&node);
+        let mut oracle = RandomOracle::new(rng.next_u64());
+        let input = self.input;
+        let rs = self.ruleset(&node);
+        let w = eval::walk(rs, &node_ips, pkt, client.origin, &mut oracle);
+        for h in &w.hits {
+            hops.push(rule_hop(rs, h, &node));
+        }
+        let svc = self.service_for(dst, port, req.protocol, node_ips.contains(&dst) || dst.is_loopback());
+        let backend = svc.map(|s| BackendRef { namespace: s.namespace.clone(), service: s.name.clone(), port: port_label(s) });
+        let mut t = self.finish_walk(&w, input, svc, dst, port, hops);
+        t.backend = backend;
+        t
+    }
+
+    fn finish_walk(&self, w: &Walk, input: &ProxyInput, svc: Option<&ServicePortInfo>, dst: IpAddr, port: u16, mut hops: Vec<Hop>) -> Trace {
+        match w.verdict {
+            Verdict::Reject => {
+                let why = match svc {
+                    Some(s) if s.endpoints.is_empty() => format!(
+                        "{} has no endpoints: no EndpointSlice lists a pod for it (a Service without a selector, or a selector that matches no pod)",
+                        s.port_name_string()
+                    ),
+                    Some(s) => format!("{} has no ready or serving-terminating endpoint", s.port_name_string()),
+                    None => "rejected by a filter rule".into(),
+                };
+                hops.push(hop("verdict", "REJECT", format!("{why}; the client gets an immediate ICMP port unreachable / TCP reset (connection refused)")));
+                Trace::end(Outcome::Rejected, hops)
+            }
+            Verdict::Drop => {
+                let why = if w.truncated { "the rule walk hit its step limit".into() } else { "the packet is dropped silently: the client times out".to_string() };
+                hops.push(hop("verdict", "DROP", why));
+                Trace::end(Outcome::Dropped, hops)
+            }
+            Verdict::Accept => {
+                let (ip, p) = w.dnat.unwrap_or((dst, port));
+                if w.dnat.is_none() {
+                    if let Some(pod) = input.pod_by_ip(ip) {
+                        hops.push(hop("pod-network", format!("{}/{}", pod.namespace, pod.name), "no Service VIP: routed straight to the pod IP"));
+                    } else if w.delivered_locally {
+                        hops.push(hop("route", ip.to_string(), format!("delivered to the node itself; no kube-proxy rule matches port {p}")));
+                        return Trace::end(Outcome::NoRoute, hops);
+                    } else {
+                        hops.push(hop("route", ip.to_string(), "no pod, node or Service VIP has this address"));
+                        return Trace::end(Outcome::NoRoute, hops);
+                    }
+                } else {
+                    hops.push(hop("dnat", join_host_port(ip, p), format!("destination rewritten from {} to {}", join_host_port(dst, port), join_host_port(ip, p))));
+                }
+                if w.masqueraded {
+                    hops.push(hop("snat", "MASQUERADE", "KUBE-MARK-MASQ set mark 0x4000, so POSTROUTING masquerades: the pod sees the node's address as source"));
+                }
+                let ep = endpoint_ref(input, svc, ip, p);
+                hops.push(hop(
+                    "endpoint",
+                    ep.pod.clone().unwrap_or_else(|| ep.ip.clone()),
+                    format!("{}:{}{}", ep.ip, ep.port, ep.node.as_ref().map(|n| format!(" on node {n}")).unwrap_or_default()),
+                ));
+                Trace { outcome: Outcome::Delivered, http_status: None, backend: None, endpoint: Some(ep), hops, masqueraded: w.masqueraded }
+            }
+        }
+    }
+
+    fn trace_http(&mut self, http: &HttpRequest, req: &TraceRequest, mut hops: Vec<Hop>, rng: &mut Rng) -> Trace {
+        let input = self.input;
+        let served = ingress::served(input, req.ingress_class.as_deref());
+        hops.push(hop("ingress-class", served.class.clone().unwrap_or_else(|| "-".into()), served.note.clone()));
+        let host = http.bare_host();
+        if http.https {
+            match ingress::tls_for(&served.ingresses, &host) {
+                Some((ing, secret)) => hops.push(hop(
+                    "tls",
+                    host.clone(),
+                    format!("TLS terminated with secret {} of ingress {}/{}", secret.unwrap_or("(controller default)"), ing.namespace, ing.name),
+                )),
+                None => hops.push(hop("tls", host.clone(), "no Ingress lists this host under tls: the controller presents its default (self-signed) certificate")),
+            }
+        }
+        let route = match ingress::route(&served.ingresses, http) {
+            IngressDecision::NotFound { detail } => {
+                hops.push(hop("ingress", "default-backend", detail));
+                let mut t = Trace::end(Outcome::NoRoute, hops);
+                t.http_status = Some(404);
+                return t;
+            }
+            IngressDecision::Routed(r) => r,
+        };
+        hops.push(hop("ingress", format!("{}/{}", route.ingress.namespace, route.ingress.name), route.detail.clone()));
+        let (svc_name, port) = match route.backend {
+            IngressBackend::Service { name, port } => (name, port),
+            IngressBackend::Resource { kind, name } => {
+                hops.push(hop("backend", format!("{kind}/{name}"), "a resource backend: not a Service, not simulated"));
+                return Trace::end(Outcome::NoRoute, hops);
+            }
+        };
+        let ns = &route.ingress.namespace;
+        let backend = BackendRef { namespace: ns.clone(), service: svc_name.clone(), port: port.to_string() };
+        let svc = match self.find_service_port(ns, svc_name, port, Protocol::Tcp) {
+            Ok(s) => s,
+            Err(e) => {
+                hops.push(hop("service", format!("{ns}/{svc_name}"), format!("{e}: ingress-nginx answers 503")));
+                let mut t = Trace::end(Outcome::Rejected, hops);
+                t.http_status = Some(503);
+                t.backend = Some(backend);
+                return t;
+            }
+        };
+        // ingress-nginx balances over the EndpointSlice addresses itself, bypassing kube-proxy.
+        let cat = categorize(svc, "", None);
+        let eps = if cat.cluster.is_empty() { cat.local } else { cat.cluster };
+        if eps.is_empty() {
+            hops.push(hop("service", format!("{ns}/{svc_name}"), format!("{} has no ready endpoints: ingress-nginx answers 503", svc.port_name_string())));
+            let mut t = Trace::end(Outcome::Rejected, hops);
+            t.http_status = Some(503);
+            t.backend = Some(backend);
+            return t;
+        }
+        let ep = eps[rng.below(eps.len())];
+        hops.push(hop(
+            "service",
+            format!("{ns}/{svc_name}"),
+            format!("{} endpoint(s); ingress-nginx picks {} itself from the EndpointSlices (kube-proxy is not involved)", eps.len(), ep.addr()),
+        ));
+        let er = endpoint_ref(input, Some(svc), ep.ip, ep.port);
+        hops.push(hop("endpoint", er.pod.clone().unwrap_or_else(|| er.ip.clone()), format!("{}:{}", er.ip, er.port)));
+        Trace { outcome: Outcome::Delivered, http_status: Some(200), backend: Some(backend), endpoint: Some(er), hops, masqueraded: false }
+    }
+}
+
+fn port_label(s: &ServicePortInfo) -> String {
+    if s.port_name.is_empty() {
+        s.port.to_string()
+    } else {
+        s.port_name.clone()
+    }
+}
+
+fn endpoint_ref(input: &ProxyInput, svc: Option<&ServicePortInfo>, ip: IpAddr, port: u16) -> EndpointRef {
+    let ep = svc.and_then(|s| s.endpoints.iter().find(|e| e.ip == ip && e.port == port));
+    let pod = ep.and_then(|e| e.pod.as_ref()).map(|p| format!("{}/{}", p.namespace, p.name)).or_else(|| input.pod_by_ip(ip).map(|p| format!("{}/{}", p.namespace, p.name)));
+    let node = ep.and_then(|e| e.node_name.clone()).or_else(|| input.pod_by_ip(ip).and_then(|p| p.node.clone()));
+    EndpointRef { ip: ip.to_string(), port, pod, node }
+}
+
+/// A hop for a matched iptables rule, with why it matched.
+fn rule_hop(rs: &Ruleset, h: &eval::Hit, node: &str) -> Hop {
+    let rule = rs.chain(h.table, &h.chain).and_then(|c| c.rules.get(h.rule));
+    let text = eval::hit_text(rs, h);
+    let mut why = Vec::new();
+    if let Some(r) = rule {
+        for m in &r.matches {
+            match m {
+                Match::Statistic { probability, .. } => why.push(format!("random draw under probability {probability}")),
+                Match::RecentCheck { name, seconds } => why.push(format!("client seen in {name} within {seconds}s (ClientIP session affinity)")),
+                Match::NotSrc(c) => why.push(format!("source outside {c}")),
+                Match::Src(c) => why.push(format!("source in {c}")),
+                Match::SrcTypeLocal => why.push("source is a local address of the node".into()),
+                Match::DstTypeLocal => why.push("destination is a local address of the node".into()),
+                _ => {}
+            }
+        }
+        let what = match &r.target {
+            Target::Jump(c) => format!("jump to {c}"),
+            Target::Dnat { ip, port } => format!("DNAT to {}", join_host_port(*ip, *port)),
+            Target::Reject => "REJECT".into(),
+            Target::Drop => "DROP".into(),
+            Target::Accept => "ACCEPT".into(),
+            Target::MarkOr(_) => "mark for masquerade".into(),
+            Target::MarkXor(_) => "clear the mark".into(),
+            Target::Masquerade { .. } => "MASQUERADE".into(),
+            Target::Return => "RETURN".into(),
+            Target::None => "count only; falls through".into(),
+        };
+        let comment = r.comment().map(|c| format!("\"{c}\": ")).unwrap_or_default();
+        why.insert(0, format!("{comment}{what}"));
+    }
+    Hop {
+        kind: "iptables".into(),
+        name: format!("{}/{}", if h.table == Table::Nat { "nat" } else { "filter" }, h.chain),
+        detail: why.join("; "),
+        rule: Some(text),
+        node: Some(node.to_string()),
+    }
+}
+
+/// Options of a simulation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SimulateRequest {
+    pub trace: TraceRequest,
+    pub requests: usize,
+    /// Distinct client addresses (affinity is per client address).
+    pub clients: usize,
+    /// Simulated time between requests, in milliseconds (affinity expires after its timeout).
+    pub interval_ms: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EndpointCount {
+    pub endpoint: EndpointRef,
+    pub count: u64,
+    pub share: f64,
+    /// The share the rules imply (probabilities multiplied along the chain, averaged over
+    /// clients and entry nodes).
+    pub expected_share: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Simulation {
+    pub requests: u64,
+    pub clients: usize,
+    pub delivered: u64,
+    pub rejected: u64,
+    pub dropped: u64,
+    pub no_route: u64,
+    pub masqueraded: u64,
+    pub endpoints: Vec<EndpointCount>,
+    /// The first request's trace, to show the path.
+    pub sample: Trace,
+}
+
+/// A precomputed branch of a load-balancing decision.
+#[derive(Debug, Clone)]
+struct Branch {
+    outcome: Outcome,
+    endpoint: Option<usize>,
+    masq: bool,
+}
+
+/// The decision structure for one client entering at one node.
+#[derive(Debug, Clone)]
+struct Decision {
+    /// Affinity checks in rule order: (recent name, seconds, branch index).
+    affinity: Vec<(String, u32, usize)>,
+    /// Statistic thresholds in rule order, each with its branch; the last branch is the
+    /// unconditional one.
+    thresholds: Vec<(u32, usize)>,
+    branches: Vec<Branch>,
+    /// Probability of each branch on a fresh draw.
+    probs: Vec<f64>,
+}
+
+impl Tracer<'_> {
+    /// Client addresses for `k` clients derived from the request's client.
+    fn clients(&self, req: &TraceRequest, k: usize) -> Result<Vec<Client>, String> {
+        let base = self.client(&req.from)?;
+        let mut out = vec![base.clone()];
+        for i in 1..k {
+            let ip = match base.ip {
+                IpAddr::V4(v4) => IpAddr::V4((u32::from(v4).wrapping_add(i as u32)).into()),
+                IpAddr::V6(v6) => IpAddr::V6((u128::from(v6).wrapping_add(i as u128)).into()),
+            };
+            out.push(Client { ip, label: format!("{} +{i}", base.label), ..base.clone() });
+        }
+        Ok(out)
+    }
+
+    fn compile(&mut self, client: &Client, node: &str, dst: IpAddr, port: u16, proto: Protocol, eps: &mut Vec<EndpointRef>) -> Decision {
+        let input = self.input;
+        let node_ips = self.node_ips(node);
+        let pkt = Packet { src: client.ip, dst, dport: port, proto };
+        let svc = self.service_for(dst, port, proto, node_ips.contains(&dst));
+        let rs = self.ruleset(node);
+        let mut probe = ForcedOracle { chain: None, take: None, first_random_chain: None };
+        let base = eval::walk(rs, &node_ips, pkt, client.origin, &mut probe);
+        let branch_of = |w: &Walk, eps: &mut Vec<EndpointRef>| -> Branch {
+            let outcome = match w.verdict {
+                Verdict::Accept if w.dnat.is_some() || input.pod_by_ip(dst).is_some() => Outcome::Delivered,
+                Verdict::Accept => Outcome::NoRoute,
+                Verdict::Reject => Outcome::Rejected,
+                Verdict::Drop => Outcome::Dropped,
+            };
+            let endpoint = (outcome == Outcome::Delivered).then(|| {
+                let (ip, p) = w.dnat.unwrap_or((dst, port));
+                let er = endpoint_ref(input, svc, ip, p);
+                eps.iter().position(|e| *e == er).unwrap_or_else(|| {
+                    eps.push(er);
+                    eps.len() - 1
+                })
+            });
+            Branch { outcome, endpoint, masq: w.masqueraded }
+        };
+        let Some(lb) = probe.first_random_chain.clone() else {
+            let b = branch_of(&base, eps);
+            return Decision { affinity: vec![], thresholds: vec![], branches: vec![b], probs: vec![1.0] };
+        };
+        let rules = rs.chain(Table::Nat, &lb).map(|c| c.rules.clone()).unwrap_or_default();
+        let mut d = Decision { affinity: vec![], thresholds: vec![], branches: vec![], probs: vec![] };
+        let mut sep_branch: HashMap<String, usize> = HashMap::new();
+        let mut remaining = 1.0;
+        for (idx, r) in rules.iter().enumerate() {
+            // Only the rules that pick an endpoint chain; the masquerade rule comes first.
+            let Target::Jump(sep) = &r.target else { continue };
+            if !sep.starts_with("KUBE-SEP-") {
+                continue;
+            }
+            let recent = r.matches.iter().find_map(|m| match m {
+                Match::RecentCheck { name, seconds } => Some((name.clone(), *seconds)),
+                _ => None,
+            });
+            if let Some((name, secs)) = recent {
+                d.affinity.push((name, secs, usize::MAX));
+                continue;
+            }
+            let stored = r.matches.iter().find_map(|m| match m {
+                Match::Statistic { stored, .. } => Some(*stored),
+                _ => None,
+            });
+            let mut forced = ForcedOracle { chain: Some(lb.clone()), take: Some(idx), first_random_chain: None };
+            let w = eval::walk(rs, &node_ips, pkt, client.origin, &mut forced);
+            let b = branch_of(&w, eps);
+            d.branches.push(b);
+            let bi = d.branches.len() - 1;
+            sep_branch.insert(sep.clone(), bi);
+            match stored {
+                Some(s) => {
+                    let p = f64::from(s) / 2_147_483_648.0;
+                    d.probs.push(remaining * p);
+                    remaining *= 1.0 - p;
+                    d.thresholds.push((s, bi));
+                }
+                None => {
+                    d.probs.push(remaining);
+                    d.thresholds.push((u32::MAX, bi));
+                    break;
+                }
+            }
+        }
+        for a in &mut d.affinity {
+            a.2 = sep_branch.get(&a.0).copied().unwrap_or(usize::MAX);
+        }
+        d.affinity.retain(|a| a.2 != usize::MAX);
+        if d.branches.is_empty() {
+            let b = branch_of(&base, eps);
+            return Decision { affinity: vec![], thresholds: vec![], branches: vec![b], probs: vec![1.0] };
+        }
+        d
+    }
+
+    /// Sends `requests` requests and counts where they land.
+    pub fn simulate(&mut self, sim: &SimulateRequest) -> Simulation {
+        let sample = self.trace(&sim.trace);
+        let mut out = Simulation {
+            requests: sim.requests as u64,
+            clients: sim.clients.max(1),
+            delivered: 0,
+            rejected: 0,
+            dropped: 0,
+            no_route: 0,
+            masqueraded: 0,
+            endpoints: vec![],
+            sample: sample.clone(),
+        };
+        let mut rng = Rng::new(sim.trace.seed ^ 0x5EED_0F_5EED);
+        let mut eps: Vec<EndpointRef> = Vec::new();
+        let mut counts: Vec<u64> = Vec::new();
+        let mut expected: Vec<f64> = Vec::new();
+        let bump = |o: Outcome, out: &mut Simulation, n: u64| match o {
+            Outcome::Delivered => out.delivered += n,
+            Outcome::Rejected => out.rejected += n,
+            Outcome::Dropped => out.dropped += n,
+            Outcome::NoRoute => out.no_route += n,
+        };
+
+        // HTTP through the Ingress: the route is fixed; the controller picks endpoints uniformly.
+        let dest = match &sim.trace.to {
+            Destination::Url(_) => None,
+            _ => self.vip_of(&sim.trace),
+        };
+        let Some((dst, port)) = dest else {
+            self.simulate_http(sim, &sample, &mut out, &mut rng);
+            return out;
+        };
+        let clients = match self.clients(&sim.trace, out.clients) {
+            Ok(c) => c,
+            Err(_) => {
+                out.no_route = out.requests;
+                return out;
+            }
+        };
+        // Entry nodes per client: its own node, the node owning the address, or the LB's choice.
+        let svc = self.service_for(dst, port, sim.trace.protocol, false);
+        let lb_nodes = self.lb_nodes(svc);
+        let mut decisions: Vec<Vec<(String, Decision)>> = Vec::new();
+        for c in &clients {
+            let nodes: Vec<String> = if let Some(n) = &c.node {
+                vec![n.clone()]
+            } else if let Some(n) = self.input.node_by_ip(dst) {
+                vec![n.name.clone()]
+            } else if let Some(n) = &sim.trace.entry_node {
+                vec![n.clone()]
+            } else {
+                lb_nodes.clone()
+            };
+            let mut per = Vec::new();
+            for n in nodes {
+                let d = self.compile(c, &n, dst, port, sim.trace.protocol, &mut eps);
+                per.push((n, d));
+            }
+            decisions.push(per);
+        }
+        counts.resize(eps.len(), 0);
+        expected.resize(eps.len(), 0.0);
+        for per in &decisions {
+            let w = 1.0 / (clients.len() as f64 * per.len().max(1) as f64);
+            for (_, d) in per {
+                for (b, p) in d.branches.iter().zip(&d.probs) {
+                    if let Some(e) = b.endpoint {
+                        expected[e] += w * p;
+                    }
+                }
+            }
+        }
+        // Affinity memory: per client, per branch, the time it was last recorded.
+        let mut recent: Vec<Vec<Vec<f64>>> =
+            decisions.iter().map(|per| per.iter().map(|(_, d)| vec![f64::NEG_INFINITY; d.branches.len()]).collect()).collect();
+        let step = sim.interval_ms as f64 / 1000.0;
+        for i in 0..sim.requests {
+            let now = i as f64 * step;
+            let ci = if clients.len() == 1 { 0 } else { rng.below(clients.len()) };
+            let per = &decisions[ci];
+            if per.is_empty() {
+                out.no_route += 1;
+                continue;
+            }
+            let ni = if per.len() == 1 { 0 } else { rng.below(per.len()) };
+            let d = &per[ni].1;
+            let mem = &mut recent[ci][ni];
+            let mut chosen = None;
+            for (_, secs, bi) in &d.affinity {
+                if now - mem[*bi] <= f64::from(*secs) {
+                    chosen = Some(*bi);
+                    break;
+                }
+            }
+            let bi = chosen.unwrap_or_else(|| {
+                if d.thresholds.is_empty() {
+                    return 0;
+                }
+                for &(stored, bi) in &d.thresholds {
+                    if stored == u32::MAX || (rng.next_u32() & 0x7FFF_FFFF) < stored {
+                        return bi;
+                    }
+                }
+                d.thresholds[d.thresholds.len() - 1].1
+            });
+            if !d.affinity.is_empty() {
+                mem[bi] = now;
+            }
+            let b = &d.branches[bi];
+            bump(b.outcome, &mut out, 1);
+            if b.masq {
+                out.masqueraded += 1;
+            }
+            if let Some(e) = b.endpoint {
+                counts[e] += 1;
+            }
+        }
+        out.endpoints = eps
+            .into_iter()
+            .zip(counts.iter().zip(&expected))
+            .map(|(endpoint, (&count, &exp))| EndpointCount {
+                endpoint,
+                count,
+                share: if sim.requests == 0 { 0.0 } else { count as f64 / sim.requests as f64 },
+                expected_share: exp,
+            })
+            .collect();
+        out.endpoints.sort_by(|a, b| a.endpoint.ip.cmp(&b.endpoint.ip).then(a.endpoint.port.cmp(&b.endpoint.port)));
+        out
+    }
+
+    /// The VIP and port a service or DNS destination resolves to.
+    fn vip_of(&self, req: &TraceRequest) -> Option<(IpAddr, u16)> {
+        match &req.to {
+            Destination::Service { namespace, name, port } => {
+                let s = self.find_service_port(namespace, name, port, req.protocol).ok()?;
+                Some((*s.cluster_ips.first()?, s.port))
+            }
+            Destination::Name { host, port } => {
+                let ns = self.client(&req.from).ok().and_then(|c| c.namespace);
+                self.resolve(host, ns.as_deref()).ok().map(|(ip, _)| (ip, *port))
+            }
+            Destination::Addr { ip, port } => Some((*ip, *port)),
+            Destination::Url(_) => None,
+        }
+    }
+
+    fn simulate_http(&mut self, sim: &SimulateRequest, sample: &Trace, out: &mut Simulation, rng: &mut Rng) {
+        let n = sim.requests as u64;
+        match sample.outcome {
+            Outcome::Delivered => {}
+            Outcome::Rejected => {
+                out.rejected = n;
+                return;
+            }
+            Outcome::Dropped => {
+                out.dropped = n;
+                return;
+            }
+            Outcome::NoRoute => {
+                out.no_route = n;
+                return;
+            }
+        }
+        let Some(b) = &sample.backend else { return };
+        let port = b.port.parse::<u16>().map_or_else(|_| BackendPort::Name(b.port.clone()), BackendPort::Number);
+        let Ok(svc) = self.find_service_port(&b.namespace, &b.service, &port, Protocol::Tcp) else { return };
+        let cat = categorize(svc, "", None);
+        let eps = if cat.cluster.is_empty() { cat.local } else { cat.cluster };
+        if eps.is_empty() {
+            return;
+        }
+        let mut counts = vec![0u64; eps.len()];
+        for _ in 0..sim.requests {
+            counts[rng.below(eps.len())] += 1;
+        }
+        out.delivered = n;
+        out.endpoints = eps
+            .iter()
+            .zip(counts)
+            .map(|(e, c)| EndpointCount {
+                endpoint: endpoint_ref(self.input, Some(svc), e.ip, e.port),
+                count: c,
+                share: if n == 0 { 0.0 } else { c as f64 / n as f64 },
+                expected_share: 1.0 / eps.len() as f64,
+            })
+            .collect();
+    }
+}
+
+/// Traces one request (convenience over [`Tracer`]).
+pub fn trace(input: &ProxyInput, req: &TraceRequest) -> Trace {
+    Tracer::new(input).trace(req)
+}
+
+/// Simulates many requests (convenience over [`Tracer`]).
+pub fn simulate(input: &ProxyInput, sim: &SimulateRequest) -> Simulation {
+    Tracer::new(input).simulate(sim)
+}
