@@ -1,11 +1,40 @@
 //! The simulated control plane: defaults, registry, allocators, controllers, EndpointSlices, DNS.
+//!
+//! [`simulate`] applies the accepted objects to a fresh cluster ([`ClusterDescription`]) and
+//! returns the settled [`Cluster`]; the cross-object diagnostics it finds are the `cluster`
+//! rules (`rules/cluster`).
 
+pub mod alloc;
 pub mod defaults;
+pub mod dns;
+pub mod endpointslice;
+pub(crate) mod index;
+pub mod net;
+pub(crate) mod sim;
+pub mod state;
+
+pub use state::{
+    simulate, Cluster, ClusterDescription, DnsRecord, Endpoint, EndpointPort, EndpointSlice, Ingress, IngressClass, Namespace, Node,
+    NodeDescription, Overrides, Pod, PodOverride, ProxyMode, ScaleOverride, Service, ServicePort, Workload,
+};
 
 use crate::analysis::Options;
 use crate::diagnostic::Diagnostic;
 use crate::model::Object;
 use crate::source::SourceFile;
 
-/// Cross-object diagnostics found by simulating the cluster.
-pub fn simulate_diagnostics(_files: &[SourceFile], _objects: &[Object], _opts: &Options, _out: &mut Vec<Diagnostic>) {}
+/// Cross-object diagnostics found by simulating the cluster. A diagnostic the per-object checks
+/// already made (same place, same field) is not repeated.
+pub fn simulate_diagnostics(files: &[SourceFile], objects: &[Object], opts: &Options, out: &mut Vec<Diagnostic>) {
+    let cluster = simulate(files, objects, opts);
+    for d in cluster.diagnostics {
+        let dup = d.kubernetes.is_some()
+            && out.iter().any(|o| o.primary.file == d.primary.file && o.primary.span == d.primary.span && o.kubernetes == d.kubernetes);
+        if !dup {
+            out.push(d);
+        }
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests;

@@ -1,6 +1,8 @@
 //! Objects found in the input: where they came from, what they are, the tree as written and the
 //! tree as the API server would store it (after defaulting).
 
+pub mod typed;
+
 use crate::diagnostic::ObjectRef;
 use crate::source::{FileId, Span};
 use crate::yaml::Node;

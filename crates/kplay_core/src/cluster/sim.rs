@@ -1,0 +1,1013 @@
+//! The simulation run: the registry (objects applied in order to a fresh cluster with its
+//! built-in namespaces and Services), the Service allocation phase, the workload controllers,
+//! the scheduler and pod IPAM, then the EndpointSlice controller and the cross-object checks.
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap, HashSet};
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use super::alloc::{parse_port_range, AllocError, IpAllocator, PortAllocator};
+use super::index::PodIndex;
+use super::net::{self, fnv32a, fnv64, generate_name, safe_encode, Prefix};
+use super::state::{
+    Cluster, ClusterDescription, Ingress, IngressClass, Namespace, Node, OwnerRef, Pod, Service, ServicePort, StoreMeta, Workload,
+};
+use crate::analysis::Options;
+use crate::diagnostic::{Diagnostic, ErrorType};
+use crate::model::typed::{self, Labels, Origin, PodSpec, PodTemplate, PodView, ServiceView, WorkloadView};
+use crate::model::Object;
+use crate::rules::cluster as rc;
+use crate::source::SourceFile;
+
+/// Nodes beyond this are not simulated (Kubernetes' published limit is 5,000).
+const MAX_NODES: usize = 20_000;
+
+pub(crate) struct Sim<'a> {
+    pub objects: &'a [Object],
+    pub desc: &'a ClusterDescription,
+    pub cluster: Cluster,
+    rv: u64,
+    order: usize,
+    pub diags: Vec<Diagnostic>,
+}
+
+impl Sim<'_> {
+    pub(crate) fn store(&mut self, kind: &str, ns: &str, name: &str) -> StoreMeta {
+        self.rv += 1;
+        self.order += 1;
+        StoreMeta {
+            uid: net::uid(fnv64(&[&self.desc.seed.to_string(), kind, ns, name])),
+            resource_version: self.rv,
+            creation_index: self.order - 1,
+        }
+    }
+}
+
+pub(crate) fn run(_files: &[SourceFile], objects: &[Object], opts: &Options) -> Cluster {
+    let desc = &opts.cluster;
+    let cluster = Cluster {
+        description: desc.clone(),
+        nodes: Vec::new(),
+        namespaces: Vec::new(),
+        workloads: Vec::new(),
+        pods: Vec::new(),
+        services: Vec::new(),
+        endpoint_slices: Vec::new(),
+        ingresses: Vec::new(),
+        ingress_classes: Vec::new(),
+        dns_service_ip: None,
+        diagnostics: Vec::new(),
+        pod_index: PodIndex::default(),
+    };
+    let mut sim = Sim { objects, desc, cluster, rv: 100, order: 0, diags: Vec::new() };
+    build_nodes(&mut sim);
+    for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
+        add_namespace(&mut sim, ns, Labels::new(), true, Origin::BUILTIN);
+    }
+    if opts.default_namespace != "default" {
+        add_namespace(&mut sim, &opts.default_namespace, Labels::new(), true, Origin::BUILTIN);
+    }
+
+    // The registry: accepted objects in order; a later object of the same kind, namespace and
+    // name updates the earlier one (`kubectl apply`), keeping its place.
+    let mut seen: HashMap<(String, String, String), usize> = HashMap::new();
+    let mut latest: Vec<usize> = Vec::new();
+    for (i, o) in objects.iter().enumerate() {
+        if !o.is_accepted() || !crate::model::is_modelled(&o.api_version, &o.kind) {
+            continue;
+        }
+        let Some(name) = o.name.clone() else { continue };
+        let key = (o.kind.clone(), if o.is_namespaced() { o.namespace.clone() } else { String::new() }, name);
+        match seen.get(&key) {
+            Some(&slot) => latest[slot] = i,
+            None => {
+                seen.insert(key, latest.len());
+                latest.push(i);
+            }
+        }
+    }
+
+    let mut services: Vec<ServiceView> = Vec::new();
+    let mut workloads: Vec<WorkloadView> = Vec::new();
+    let mut pods: Vec<PodView> = Vec::new();
+    let mut user_slices = Vec::new();
+    for &i in &latest {
+        let o = &objects[i];
+        match o.kind.as_str() {
+            "Namespace" => {
+                let v = typed::namespace(i, o);
+                if !sim.cluster.namespaces.iter().any(|n| n.name == v.meta.name) {
+                    add_namespace(&mut sim, &v.meta.name.clone(), v.meta.labels.clone(), false, v.origin);
+                }
+            }
+            "Service" => services.push(typed::service(i, o)),
+            "Pod" => pods.push(typed::pod(i, o)),
+            "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" | "Job" | "CronJob" => workloads.push(typed::workload(i, o)),
+            "EndpointSlice" => user_slices.push(typed::endpoint_slice(i, o)),
+            "Ingress" => {
+                let v = typed::ingress(i, o);
+                let store = sim.store("Ingress", &v.meta.namespace, &v.meta.name);
+                let addresses = Vec::new();
+                sim.cluster.ingresses.push(Ingress {
+                    namespace: v.meta.namespace.clone(),
+                    name: v.meta.name.clone(),
+                    spec: v,
+                    addresses,
+                    store,
+                });
+            }
+            "IngressClass" => {
+                let v = typed::ingress_class(i, o);
+                let store = sim.store("IngressClass", "", &v.meta.name);
+                sim.cluster.ingress_classes.push(IngressClass { name: v.meta.name.clone(), spec: v, store });
+            }
+            _ => {}
+        }
+    }
+
+    allocate_services(&mut sim, services);
+    run_workloads(&mut sim, workloads, pods);
+    schedule(&mut sim);
+    sim.cluster.pod_index = PodIndex::build(&sim.cluster.pods);
+    super::endpointslice::reconcile(&mut sim, user_slices);
+    rc::check_all(&sim.cluster, objects, &mut sim.diags);
+    let mut cluster = sim.cluster;
+    cluster.diagnostics = sim.diags;
+    cluster
+}
+
+fn add_namespace(sim: &mut Sim<'_>, name: &str, labels: Labels, builtin: bool, origin: Origin) {
+    let store = sim.store("Namespace", "", name);
+    let mut labels = labels;
+    // Every namespace carries its name as a label (since v1.21).
+    labels.insert("kubernetes.io/metadata.name".into(), name.into());
+    sim.cluster.namespaces.push(Namespace { name: name.into(), labels, builtin, origin, store });
+}
+
+fn build_nodes(sim: &mut Sim<'_>) {
+    let d = sim.desc;
+    let count = if d.nodes.is_empty() { d.node_count } else { d.nodes.len() }.min(MAX_NODES);
+    let node_net = Prefix::parse(&d.node_network).or_else(|| Prefix::parse("172.18.0.0/16"));
+    let cidr = Prefix::parse(&d.cluster_cidr);
+    let cidr6 = d.cluster_cidr_v6.as_deref().and_then(Prefix::parse);
+    let down: HashSet<&str> = d.overrides.nodes_down.iter().map(String::as_str).collect();
+    let default_desc = super::state::NodeDescription::default();
+    for i in 0..count {
+        let nd = d.nodes.get(i).unwrap_or(&default_desc);
+        let name = nd.name.clone().unwrap_or_else(|| format!("{}{}", d.node_name_prefix, i + 1));
+        let zone = nd.zone.clone().or_else(|| (!d.zones.is_empty()).then(|| d.zones[i % d.zones.len()].clone()));
+        let ip = nd
+            .ip
+            .as_deref()
+            .and_then(net::parse_ip)
+            .or_else(|| node_net.and_then(|p| p.nth(2 + i as u128)))
+            .unwrap_or(IpAddr::V4([172, 18, 0, 2].into()));
+        let mut pod_cidrs = Vec::new();
+        if let Some(p) =
+            nd.pod_cidr.clone().or_else(|| cidr.and_then(|c| c.subnet(d.node_cidr_mask_size, i as u128)).map(|p| p.to_string()))
+        {
+            pod_cidrs.push(p);
+        }
+        if let Some(p) = cidr6.and_then(|c| c.subnet(d.node_cidr_mask_size_v6, i as u128)) {
+            pod_cidrs.push(p.to_string());
+        }
+        let mut labels = Labels::new();
+        labels.insert("kubernetes.io/arch".into(), "amd64".into());
+        labels.insert("kubernetes.io/hostname".into(), name.clone());
+        labels.insert("kubernetes.io/os".into(), "linux".into());
+        if let Some(z) = &zone {
+            labels.insert("topology.kubernetes.io/zone".into(), z.clone());
+        }
+        if !d.region.is_empty() {
+            labels.insert("topology.kubernetes.io/region".into(), d.region.clone());
+        }
+        labels.extend(nd.labels.clone());
+        let ready = nd.ready.unwrap_or(true) && !down.contains(name.as_str());
+        let store = sim.store("Node", "", &name);
+        sim.cluster.nodes.push(Node { name, zone, labels, internal_ip: ip, pod_cidrs, ready, store });
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Built-in objects
+
+const KUBERNETES_SERVICE: &str = "apiVersion: v1
+kind: Service
+metadata:
+  name: kubernetes
+  namespace: default
+  labels:
+    component: apiserver
+    provider: kubernetes
+spec:
+  type: ClusterIP
+  ports:
+  - name: https
+    port: 443
+    protocol: TCP
+    targetPort: 6443
+";
+
+const KUBE_DNS_SERVICE: &str = "apiVersion: v1
+kind: Service
+metadata:
+  name: kube-dns
+  namespace: kube-system
+  labels:
+    k8s-app: kube-dns
+    kubernetes.io/cluster-service: \"true\"
+    kubernetes.io/name: CoreDNS
+spec:
+  type: ClusterIP
+  selector:
+    k8s-app: kube-dns
+  ports:
+  - name: dns
+    port: 53
+    protocol: UDP
+    targetPort: 53
+  - name: dns-tcp
+    port: 53
+    protocol: TCP
+    targetPort: 53
+  - name: metrics
+    port: 9153
+    protocol: TCP
+    targetPort: 9153
+";
+
+const COREDNS_DEPLOYMENT: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: coredns
+  namespace: kube-system
+  labels:
+    k8s-app: kube-dns
+spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      k8s-app: kube-dns
+  template:
+    metadata:
+      labels:
+        k8s-app: kube-dns
+    spec:
+      containers:
+      - name: coredns
+        image: registry.k8s.io/coredns/coredns:v1.11.3
+        ports:
+        - containerPort: 53
+          name: dns
+          protocol: UDP
+        - containerPort: 53
+          name: dns-tcp
+          protocol: TCP
+        - containerPort: 9153
+          name: metrics
+          protocol: TCP
+";
+
+/// Parses one of the built-in manifests above into an object (never fails for these texts).
+fn builtin_object(text: &str) -> Option<Object> {
+    let file = SourceFile::new("<builtin>", text);
+    let loaded = crate::yaml::load_file(0, &file, &crate::yaml::Limits::default());
+    let root = loaded.docs.into_iter().next()?.root?;
+    Some(Object::new(0, 0, None, root, "default"))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Services: the allocation phase
+
+struct Allocators {
+    ips: Vec<IpAllocator>,
+    ports: PortAllocator,
+    lb_pool: Option<Prefix>,
+    lb_next: u128,
+    lb_used: HashSet<IpAddr>,
+}
+
+impl Allocators {
+    fn for_family(&mut self, v4: bool) -> Option<&mut IpAllocator> {
+        self.ips.iter_mut().find(|a| a.cidr.is_ipv4() == v4)
+    }
+}
+
+/// The families a Service gets addresses for, primary first.
+fn service_families(v: &ServiceView, al: &Allocators) -> Vec<bool> {
+    let served: Vec<bool> = al.ips.iter().map(|a| a.cidr.is_ipv4()).collect();
+    let mut fams: Vec<bool> = v.ip_families.iter().map(|f| f == "IPv4").collect();
+    if fams.is_empty() {
+        fams = v.cluster_ips.iter().filter_map(|c| net::parse_ip(c)).map(|ip| ip.is_ipv4()).collect();
+    }
+    if fams.is_empty() {
+        fams.extend(served.first().copied());
+    }
+    let dual = matches!(v.ip_family_policy.as_deref(), Some("PreferDualStack" | "RequireDualStack"));
+    if dual && fams.len() == 1 && served.len() == 2 {
+        fams.push(!fams[0]);
+    }
+    fams.dedup();
+    fams.retain(|f| served.contains(f));
+    fams
+}
+
+struct Pending {
+    view: ServiceView,
+    builtin: bool,
+    ips: Vec<Option<IpAddr>>,
+    families: Vec<bool>,
+    node_ports: Vec<Option<u16>>,
+    hc: Option<u16>,
+}
+
+fn wants_node_ports(v: &ServiceView) -> bool {
+    v.type_ == "NodePort" || (v.type_ == "LoadBalancer" && v.allocate_load_balancer_node_ports != Some(false))
+}
+
+fn wants_health_check(v: &ServiceView) -> bool {
+    v.type_ == "LoadBalancer" && v.external_traffic_policy.as_deref() == Some("Local")
+}
+
+fn allocate_services(sim: &mut Sim<'_>, user: Vec<ServiceView>) {
+    let d = sim.desc;
+    let mut ips = Vec::new();
+    ips.extend(Prefix::parse(&d.service_cidr).map(IpAllocator::new));
+    if let Some(p) = d.service_cidr_secondary.as_deref().and_then(Prefix::parse) {
+        if ips.first().is_none_or(|a: &IpAllocator| a.cidr.is_ipv4() != p.is_ipv4()) {
+            ips.push(IpAllocator::new(p));
+        }
+    }
+    let (first, last) = parse_port_range(&d.node_port_range).unwrap_or((30000, 32767));
+    let mut al = Allocators {
+        ips,
+        ports: PortAllocator::new(first, last),
+        lb_pool: Prefix::parse(&d.load_balancer_cidr),
+        lb_next: 0,
+        lb_used: HashSet::new(),
+    };
+
+    // The built-ins first: `default/kubernetes` takes network + 1, kube-dns network + 10.
+    let mut all: Vec<(ServiceView, bool)> = Vec::new();
+    let primary = al.ips.first().map(|a| a.cidr);
+    for (text, off) in [(KUBERNETES_SERVICE, 1u128), (KUBE_DNS_SERVICE, 10)] {
+        if off == 10 && !d.system_dns {
+            continue;
+        }
+        let Some(obj) = builtin_object(text) else { continue };
+        let mut v = typed::service(usize::MAX, &obj);
+        v.origin = Origin::BUILTIN;
+        if let Some(ip) = primary.and_then(|p| p.nth(off)) {
+            v.cluster_ips = vec![ip.to_string()];
+            if off == 10 {
+                sim.cluster.dns_service_ip = Some(ip);
+            }
+        }
+        all.push((v, true));
+    }
+    all.extend(user.into_iter().map(|v| (v, false)));
+
+    // Pass 1, in creation order: requested ClusterIPs, NodePorts and health-check ports. Doing
+    // the requests before any dynamic pick keeps a request from colliding with a simulated
+    // random pick (the static band exists to make that unlikely on a real cluster).
+    let mut pending: Vec<Pending> = Vec::new();
+    for (v, builtin) in all {
+        if v.type_ == "ExternalName" {
+            pending.push(Pending {
+                ips: Vec::new(),
+                families: Vec::new(),
+                node_ports: vec![None; v.ports.len()],
+                hc: None,
+                view: v,
+                builtin,
+            });
+            continue;
+        }
+        let families = if v.is_headless() { Vec::new() } else { service_families(&v, &al) };
+        let mut got: Vec<Option<IpAddr>> = vec![None; families.len()];
+        let mut taken_ips: Vec<IpAddr> = Vec::new();
+        let mut taken_ports: Vec<i64> = Vec::new();
+        let mut failed = false;
+        for req in v.cluster_ips.iter().filter(|c| c.as_str() != "None" && !c.is_empty()) {
+            let Some(ip) = net::parse_ip(req) else { continue };
+            let Some(slot) = families.iter().position(|&f| f == ip.is_ipv4()) else { continue };
+            let Some(a) = al.for_family(ip.is_ipv4()) else { continue };
+            match a.allocate(ip) {
+                Ok(()) => {
+                    got[slot] = Some(ip);
+                    taken_ips.push(ip);
+                }
+                Err(e) => {
+                    if !builtin {
+                        let rule = if matches!(e, AllocError::Allocated) {
+                            &rc::CLUSTER_IP_ALREADY_ALLOCATED
+                        } else {
+                            &rc::CLUSTER_IP_OUT_OF_RANGE
+                        };
+                        let owner =
+                            sim.cluster.services.iter().chain(std::iter::empty()).find(|s| s.cluster_ips.contains(&ip)).map(|s| s.origin());
+                        let other = pending.iter().find(|p| p.ips.contains(&Some(ip))).map(|p| p.view.origin).or(owner);
+                        let d = rc::diag(
+                            rule,
+                            sim.objects,
+                            &v.origin,
+                            v.cluster_ips_span.unwrap_or(v.spec_span),
+                            format!("failed to allocate IP {req}: {}", e.ip_message(req)),
+                        )
+                        .with_kubernetes("spec.clusterIPs", ErrorType::Invalid);
+                        let mut d = d.with_help(if matches!(e, AllocError::Allocated) {
+                            "remove `clusterIP` to get a free address, or pick one no other Service uses".to_string()
+                        } else {
+                            format!(
+                                "pick an address inside the Service CIDR {}, or remove `clusterIP`",
+                                al.for_family(ip.is_ipv4()).map_or(String::new(), |a| a.cidr.to_string())
+                            )
+                        });
+                        if let Some(o) = other.filter(|o| !o.is_builtin()) {
+                            d = d.with_secondary(o.file, o.head, "this Service already holds the address");
+                        }
+                        sim.diags.push(d);
+                    }
+                    failed = true;
+                    break;
+                }
+            }
+        }
+        // NodePorts: ports with the same `port` number share one NodePort (initNodePorts).
+        let mut node_ports: Vec<Option<u16>> = vec![None; v.ports.len()];
+        if !failed && wants_node_ports(&v) {
+            let mut by_port: HashMap<i64, u16> = HashMap::new();
+            for (i, p) in v.ports.iter().enumerate() {
+                if let Some(&np) = by_port.get(&p.port) {
+                    node_ports[i] = Some(np);
+                    continue;
+                }
+                let requested = v.ports[i..].iter().find(|q| q.port == p.port && q.node_port.is_some()).and_then(|q| q.node_port);
+                let Some(np) = requested else { continue };
+                match al.ports.allocate(np) {
+                    Ok(()) => {
+                        by_port.insert(p.port, np as u16);
+                        node_ports[i] = Some(np as u16);
+                        taken_ports.push(np);
+                    }
+                    Err(e) => {
+                        if !builtin {
+                            let rule = if matches!(e, AllocError::Allocated) {
+                                &rc::NODE_PORT_ALREADY_ALLOCATED
+                            } else {
+                                &rc::NODE_PORT_OUT_OF_RANGE
+                            };
+                            let span = p.node_port_span.unwrap_or(p.span);
+                            let mut d = rc::diag(rule, sim.objects, &v.origin, span, e.port_message())
+                                .with_kubernetes(format!("spec.ports[{i}].nodePort"), ErrorType::Invalid)
+                                .with_help(if matches!(e, AllocError::Allocated) {
+                                    "remove `nodePort` to get a free port, or pick one no other Service uses".to_string()
+                                } else {
+                                    format!("pick a port in {}, or remove `nodePort` to get one", al.ports.range_text())
+                                });
+                            if let Some(o) = pending.iter().find(|q| q.node_ports.contains(&Some(np as u16)) || q.hc == Some(np as u16)) {
+                                if !o.view.origin.is_builtin() {
+                                    d = d.with_secondary(o.view.origin.file, o.view.origin.head, "this Service already holds the port");
+                                }
+                            }
+                            sim.diags.push(d);
+                        }
+                        failed = true;
+                        break;
+                    }
+                }
+            }
+        }
+        let mut hc = None;
+        if !failed && wants_health_check(&v) {
+            if let Some(req) = v.health_check_node_port {
+                match al.ports.allocate(req) {
+                    Ok(()) => {
+                        hc = Some(req as u16);
+                        taken_ports.push(req);
+                    }
+                    Err(e) => {
+                        let rule =
+                            if matches!(e, AllocError::Allocated) { &rc::NODE_PORT_ALREADY_ALLOCATED } else { &rc::NODE_PORT_OUT_OF_RANGE };
+                        sim.diags.push(
+                            rc::diag(
+                                rule,
+                                sim.objects,
+                                &v.origin,
+                                v.health_check_node_port_span.unwrap_or(v.spec_span),
+                                format!("failed to allocate requested HealthCheck NodePort {req}: {}", e.port_message()),
+                            )
+                            .with_kubernetes("spec.healthCheckNodePort", ErrorType::Invalid)
+                            .with_help("remove `healthCheckNodePort` to get a free port"),
+                        );
+                        failed = true;
+                    }
+                }
+            }
+        }
+        if failed {
+            // The request is refused as a whole: give back what it took.
+            for ip in taken_ips {
+                if let Some(a) = al.for_family(ip.is_ipv4()) {
+                    a.release(ip);
+                }
+            }
+            for p in taken_ports {
+                al.ports.release(p);
+            }
+            continue;
+        }
+        pending.push(Pending { ips: got, families, node_ports, hc, view: v, builtin });
+    }
+
+    // Pass 2: dynamic picks, then the objects are stored.
+    for mut p in pending {
+        let v = &p.view;
+        let (ns, name) = (v.meta.namespace.clone(), v.meta.name.clone());
+        let seed = |what: &str| fnv64(&[&sim.desc.seed.to_string(), what, &ns, &name]);
+        for (slot, &fam) in p.families.iter().enumerate() {
+            if p.ips[slot].is_none() {
+                if let Some(a) = al.for_family(fam) {
+                    p.ips[slot] = a.allocate_next(seed(if fam { "ipv4" } else { "ipv6" })).ok();
+                }
+            }
+        }
+        if wants_node_ports(v) {
+            let mut by_port: HashMap<i64, u16> =
+                v.ports.iter().zip(&p.node_ports).filter_map(|(sp, np)| np.map(|n| (sp.port, n))).collect();
+            for (i, sp) in v.ports.iter().enumerate() {
+                if p.node_ports[i].is_some() {
+                    continue;
+                }
+                if let Some(&np) = by_port.get(&sp.port) {
+                    p.node_ports[i] = Some(np);
+                    continue;
+                }
+                if let Ok(np) = al.ports.allocate_next(seed(&format!("nodeport/{i}"))) {
+                    by_port.insert(sp.port, np as u16);
+                    p.node_ports[i] = Some(np as u16);
+                }
+            }
+        }
+        if wants_health_check(v) && p.hc.is_none() {
+            p.hc = al.ports.allocate_next(seed("healthcheck")).ok().map(|n| n as u16);
+        }
+        let mut lb_ips: Vec<IpAddr> = v.status_lb_ips.iter().filter_map(|s| net::parse_ip(s)).collect();
+        if v.type_ == "LoadBalancer" && lb_ips.is_empty() {
+            if let Some(ip) = v.load_balancer_ip.as_deref().and_then(net::parse_ip) {
+                lb_ips.push(ip);
+            } else if let Some(pool) = al.lb_pool {
+                // A MetalLB-like pool: the lowest free address, skipping the network address.
+                while let Some(ip) = pool.nth(al.lb_next + 1) {
+                    al.lb_next += 1;
+                    if al.lb_used.insert(ip) {
+                        lb_ips.push(ip);
+                        break;
+                    }
+                }
+            }
+        }
+        let store = sim.store("Service", &ns, &name);
+        let ports = v.ports.iter().zip(&p.node_ports).map(|(sp, np)| ServicePort { spec: sp.clone(), node_port: *np }).collect();
+        let selector = v.selector.clone().filter(|_| v.type_ != "ExternalName");
+        sim.cluster.services.push(Service {
+            namespace: ns,
+            name,
+            type_: v.type_.clone(),
+            selector,
+            cluster_ips: p.ips.iter().flatten().copied().collect(),
+            headless: v.is_headless(),
+            ports,
+            health_check_node_port: p.hc,
+            load_balancer_ips: lb_ips,
+            builtin: p.builtin,
+            spec: p.view,
+            store,
+        });
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Workload controllers
+
+fn template_hash(t: &PodTemplate) -> String {
+    // Kubernetes hashes the Go struct with `DeepHashObject` (fnv32a over a spew dump), which
+    // cannot be reproduced from YAML; kplay hashes the canonical YAML of the stored template
+    // the same way, so the label has the real shape (SafeEncodeString of a decimal uint32) and
+    // changes exactly when the template changes, but its value differs from a real cluster's.
+    safe_encode(&fnv32a(t.canonical.as_bytes()).to_string())
+}
+
+fn scale_override(sim: &Sim<'_>, kind: &str, ns: &str, name: &str) -> Option<i64> {
+    sim.desc
+        .overrides
+        .scale
+        .iter()
+        .find(|s| s.kind.eq_ignore_ascii_case(kind) && s.name == name && s.namespace.as_deref().unwrap_or("default") == ns)
+        .map(|s| s.replicas)
+}
+
+struct NewPod {
+    name: String,
+    labels: Labels,
+    spec: Arc<PodSpec>,
+    owner: Option<OwnerRef>,
+    workload: Option<usize>,
+    origin: Origin,
+    /// Pinned by the DaemonSet controller.
+    pinned_node: Option<String>,
+    hostname: Option<String>,
+    subdomain: Option<String>,
+    deleting: bool,
+    status: Option<typed::PodStatusHint>,
+}
+
+fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodView>) {
+    if sim.desc.system_dns {
+        if let Some(o) = builtin_object(COREDNS_DEPLOYMENT) {
+            let mut v = typed::workload(usize::MAX, &o);
+            v.origin = Origin::BUILTIN;
+            views.insert(0, v);
+        }
+    }
+    let mut names: HashSet<String> = HashSet::new();
+    let mut new_pods: Vec<(String, NewPod)> = Vec::new();
+    let max = sim.desc.max_replicas_per_workload.max(0);
+    for v in views {
+        let ns = v.meta.namespace.clone();
+        let name = v.meta.name.clone();
+        let kind = v.kind.clone();
+        let default_replicas = match kind.as_str() {
+            // The API server defaults `replicas` to 1; read it that way if defaulting did not run.
+            "Deployment" | "ReplicaSet" | "StatefulSet" => 1,
+            "Job" => {
+                let par = v.replicas.unwrap_or(1);
+                v.completions.map_or(par, |c| par.min(c))
+            }
+            _ => 0,
+        };
+        let desired = scale_override(sim, &kind, &ns, &name).unwrap_or(if kind == "Job" {
+            default_replicas
+        } else {
+            v.replicas.unwrap_or(default_replicas)
+        });
+        let desired = desired.max(0);
+        let mut count = desired;
+        if kind != "DaemonSet" && desired > max {
+            sim.diags.push(
+                rc::diag(
+                    &rc::REPLICAS_OVER_SIMULATION_LIMIT,
+                    sim.objects,
+                    &v.origin,
+                    v.replicas_span.unwrap_or(v.spec_span),
+                    format!("{} `{name}` asks for {desired} replicas; kplay simulates only the first {max}", kind.to_lowercase()),
+                )
+                .with_help("lower `replicas`, or raise `max-replicas-per-workload` in the `[cluster]` settings of kplay.toml"),
+            );
+            count = max;
+        }
+        let store = sim.store(&kind, &ns, &name);
+        let top = sim.cluster.workloads.len();
+        let template = v.template.clone();
+        let spec = Arc::new(template.spec.clone());
+        let mut pod_owner = OwnerRef { kind: kind.clone(), name: name.clone() };
+        let mut pod_labels = template.labels.clone();
+        let mut pod_base = format!("{name}-");
+        sim.cluster.workloads.push(Workload {
+            kind: kind.clone(),
+            namespace: ns.clone(),
+            name: name.clone(),
+            labels: v.meta.labels.clone(),
+            selector: v.selector.clone(),
+            desired,
+            replicas: 0,
+            ready_replicas: 0,
+            template: template.clone(),
+            owner: None,
+            root: top,
+            pod_template_hash: None,
+            origin: v.origin,
+            view: Some(v.clone()),
+            store,
+        });
+        match kind.as_str() {
+            "Deployment" => {
+                let h = template_hash(&template);
+                let rs_name = format!("{name}-{h}");
+                pod_labels.insert("pod-template-hash".into(), h.clone());
+                let mut sel = v.selector.clone().unwrap_or_default();
+                sel.match_labels.insert("pod-template-hash".into(), h.clone());
+                let mut rs_template = template.clone();
+                rs_template.labels = pod_labels.clone();
+                let store = sim.store("ReplicaSet", &ns, &rs_name);
+                let mut rs_labels = template.labels.clone();
+                rs_labels.insert("pod-template-hash".into(), h.clone());
+                sim.cluster.workloads.push(Workload {
+                    kind: "ReplicaSet".into(),
+                    namespace: ns.clone(),
+                    name: rs_name.clone(),
+                    labels: rs_labels,
+                    selector: Some(sel),
+                    desired,
+                    replicas: 0,
+                    ready_replicas: 0,
+                    template: rs_template,
+                    owner: Some(OwnerRef { kind: "Deployment".into(), name: name.clone() }),
+                    root: top,
+                    pod_template_hash: Some(h.clone()),
+                    origin: v.origin,
+                    view: None,
+                    store,
+                });
+                sim.cluster.workloads[top].pod_template_hash = Some(h);
+                pod_owner = OwnerRef { kind: "ReplicaSet".into(), name: rs_name.clone() };
+                pod_base = format!("{rs_name}-");
+            }
+            "StatefulSet" => {
+                let h = template_hash(&template);
+                pod_labels.insert("controller-revision-hash".into(), format!("{name}-{h}"));
+            }
+            "DaemonSet" => {
+                let h = template_hash(&template);
+                pod_labels.insert("controller-revision-hash".into(), h);
+                pod_labels.insert("pod-template-generation".into(), "1".into());
+            }
+            "Job" => {
+                let uid = sim.cluster.workloads[top].store.uid.clone();
+                for k in ["batch.kubernetes.io/controller-uid", "controller-uid"] {
+                    pod_labels.insert(k.into(), uid.clone());
+                }
+                for k in ["batch.kubernetes.io/job-name", "job-name"] {
+                    pod_labels.insert(k.into(), name.clone());
+                }
+            }
+            _ => {}
+        }
+        let mk = |pod_name: String, labels: Labels, pinned: Option<String>| NewPod {
+            name: pod_name,
+            labels,
+            spec: spec.clone(),
+            owner: Some(pod_owner.clone()),
+            workload: Some(top),
+            origin: v.origin,
+            pinned_node: pinned,
+            hostname: template.spec.hostname.clone(),
+            subdomain: template.spec.subdomain.clone(),
+            deleting: false,
+            status: None,
+        };
+        match kind.as_str() {
+            "StatefulSet" => {
+                for i in 0..count {
+                    let pod_name = format!("{name}-{i}");
+                    let mut labels = pod_labels.clone();
+                    labels.insert("apps.kubernetes.io/pod-index".into(), i.to_string());
+                    labels.insert("statefulset.kubernetes.io/pod-name".into(), pod_name.clone());
+                    let mut p = mk(pod_name.clone(), labels, None);
+                    // `updateIdentity`: the hostname is the pod name, the subdomain the governing Service.
+                    p.hostname = Some(pod_name.clone());
+                    p.subdomain.clone_from(&v.service_name);
+                    names.insert(format!("{ns}/{pod_name}"));
+                    new_pods.push((ns.clone(), p));
+                }
+            }
+            "DaemonSet" => {
+                let nodes: Vec<String> = sim
+                    .cluster
+                    .nodes
+                    .iter()
+                    .filter(|n| template.spec.placement.allows(&n.name, &n.labels))
+                    .map(|n| n.name.clone())
+                    .collect();
+                for node in nodes {
+                    let pod_name = unique_name(&mut names, &ns, &pod_base, &[&node]);
+                    new_pods.push((ns.clone(), mk(pod_name, pod_labels.clone(), Some(node))));
+                }
+            }
+            _ => {
+                for i in 0..count {
+                    let pod_name = unique_name(&mut names, &ns, &pod_base, &[&i.to_string()]);
+                    new_pods.push((ns.clone(), mk(pod_name, pod_labels.clone(), None)));
+                }
+            }
+        }
+    }
+    for b in bare {
+        let ns = b.meta.namespace.clone();
+        names.insert(format!("{ns}/{}", b.meta.name));
+        new_pods.push((
+            ns,
+            NewPod {
+                name: b.meta.name.clone(),
+                labels: b.meta.labels.clone(),
+                hostname: b.template.spec.hostname.clone(),
+                subdomain: b.template.spec.subdomain.clone(),
+                spec: Arc::new(b.template.spec),
+                owner: None,
+                workload: None,
+                origin: b.origin,
+                pinned_node: None,
+                deleting: b.meta.deleting,
+                status: Some(b.status),
+            },
+        ));
+    }
+    for (ns, p) in new_pods {
+        let store = sim.store("Pod", &ns, &p.name);
+        let status = p.status.unwrap_or_default();
+        let node = p.pinned_node.or_else(|| p.spec.placement.node_name.clone());
+        let ips: Vec<IpAddr> = status.pod_ips.iter().filter_map(|s| net::parse_ip(s)).collect();
+        sim.cluster.pods.push(Pod {
+            namespace: ns,
+            name: p.name,
+            labels: p.labels,
+            ips,
+            node,
+            owner: p.owner,
+            workload: p.workload,
+            phase: status.phase.unwrap_or_default(),
+            ready: status.ready.unwrap_or(true),
+            terminating: p.deleting,
+            host_network: p.spec.host_network,
+            hostname: p.hostname,
+            subdomain: p.subdomain,
+            spec: p.spec,
+            origin: p.origin,
+            unschedulable: None,
+            store,
+        });
+    }
+}
+
+fn unique_name(names: &mut HashSet<String>, ns: &str, base: &str, salt: &[&str]) -> String {
+    let mut attempt = 0u32;
+    loop {
+        let a = attempt.to_string();
+        let mut parts: Vec<&str> = vec![ns, base];
+        parts.extend_from_slice(salt);
+        parts.push(&a);
+        let name = generate_name(base, fnv64(&parts));
+        if names.insert(format!("{ns}/{name}")) {
+            return name;
+        }
+        attempt += 1;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scheduler and pod IPAM
+
+/// Per node: pods placed, next host offset in each pod CIDR.
+struct NodeSlots {
+    count: usize,
+    cidrs: Vec<Prefix>,
+    next: Vec<u128>,
+}
+
+fn schedule(sim: &mut Sim<'_>) {
+    let max_pods = sim.desc.max_pods_per_node.max(1);
+    let node_pos: HashMap<String, usize> = sim.cluster.nodes.iter().enumerate().map(|(i, n)| (n.name.clone(), i)).collect();
+    let mut slots: Vec<NodeSlots> = sim
+        .cluster
+        .nodes
+        .iter()
+        .map(|n| {
+            let cidrs: Vec<Prefix> = n.pod_cidrs.iter().filter_map(|c| Prefix::parse(c)).collect();
+            // host-local IPAM hands out addresses from network + 2 (network + 1 is the gateway).
+            let next = vec![2; cidrs.len()];
+            NodeSlots { count: 0, cidrs, next }
+        })
+        .collect();
+    // Least-loaded ready node first, ties by node order; entries are refreshed lazily.
+    let mut heap: BinaryHeap<Reverse<(usize, usize)>> =
+        sim.cluster.nodes.iter().enumerate().filter(|(_, n)| n.ready).map(|(i, _)| Reverse((0, i))).collect();
+    let nodes = &sim.cluster.nodes;
+    let overrides = &sim.desc.overrides.pods;
+    for pod in &mut sim.cluster.pods {
+        let placement = &pod.spec.placement;
+        let target = if let Some(n) = pod.node.clone() {
+            match node_pos.get(&n) {
+                Some(&i) => Some(i),
+                None => {
+                    pod.unschedulable = Some(format!("spec.nodeName names the node `{n}`, which does not exist; the pod stays Pending"));
+                    None
+                }
+            }
+        } else if placement.node_selector.is_empty() && placement.required_terms.is_empty() {
+            let mut found = None;
+            while let Some(Reverse((c, i))) = heap.pop() {
+                if c != slots[i].count {
+                    heap.push(Reverse((slots[i].count, i)));
+                    continue;
+                }
+                if c >= max_pods {
+                    continue;
+                }
+                found = Some(i);
+                break;
+            }
+            if found.is_none() {
+                pod.unschedulable = Some(format!("0/{} nodes are available: no ready node has room for another pod", nodes.len()));
+            }
+            found
+        } else {
+            let mut best: Option<usize> = None;
+            let mut not_matching = 0;
+            for (i, n) in nodes.iter().enumerate() {
+                if !placement.allows(&n.name, &n.labels) {
+                    not_matching += 1;
+                    continue;
+                }
+                if !n.ready || slots[i].count >= max_pods {
+                    continue;
+                }
+                if best.is_none_or(|b| slots[i].count < slots[b].count) {
+                    best = Some(i);
+                }
+            }
+            if best.is_none() {
+                pod.unschedulable = Some(format!(
+                    "0/{} nodes are available: {not_matching} node(s) didn't match Pod's node affinity/selector",
+                    nodes.len()
+                ));
+            }
+            best
+        };
+        if let Some(i) = target {
+            let node = &nodes[i];
+            pod.node = Some(node.name.clone());
+            slots[i].count += 1;
+            if slots[i].count < max_pods && node.ready {
+                heap.push(Reverse((slots[i].count, i)));
+            }
+            if pod.ips.is_empty() {
+                if pod.host_network {
+                    pod.ips.push(node.internal_ip);
+                } else {
+                    let s = &mut slots[i];
+                    for (k, c) in s.cidrs.iter().enumerate() {
+                        let last = if c.is_ipv4() { c.size().saturating_sub(2) } else { c.size().saturating_sub(1) };
+                        if s.next[k] <= last {
+                            if let Some(ip) = c.nth(s.next[k]) {
+                                pod.ips.push(ip);
+                            }
+                            s.next[k] += 1;
+                        }
+                    }
+                }
+            }
+            if pod.phase.is_empty() {
+                pod.phase = if pod.ips.is_empty() { "Pending".into() } else { "Running".into() };
+            }
+            // The node lifecycle controller marks pods of an unreachable node not ready.
+            if !node.ready {
+                pod.ready = false;
+            }
+        } else {
+            pod.ips.clear();
+            if pod.phase.is_empty() {
+                pod.phase = "Pending".into();
+            }
+            pod.ready = false;
+        }
+        if pod.phase != "Running" {
+            pod.ready = false;
+        }
+        if let Some(o) = overrides.iter().find(|o| o.name == pod.name && o.namespace.as_deref().unwrap_or("default") == pod.namespace) {
+            if let Some(r) = o.ready {
+                pod.ready = r;
+            }
+            if let Some(t) = o.terminating {
+                pod.terminating = t;
+            }
+        }
+    }
+    // Workload status.
+    let mut counts: HashMap<(String, String, String), (usize, usize)> = HashMap::new();
+    for p in &sim.cluster.pods {
+        if let Some(o) = &p.owner {
+            let e = counts.entry((p.namespace.clone(), o.kind.clone(), o.name.clone())).or_default();
+            e.0 += 1;
+            e.1 += usize::from(p.ready);
+        }
+    }
+    for w in &mut sim.cluster.workloads {
+        if let Some(&(n, r)) = counts.get(&(w.namespace.clone(), w.kind.clone(), w.name.clone())) {
+            w.replicas = n;
+            w.ready_replicas = r;
+        }
+    }
+    let children: Vec<(usize, usize, usize)> = sim
+        .cluster
+        .workloads
+        .iter()
+        .enumerate()
+        .filter(|(i, w)| w.root != *i)
+        .map(|(_, w)| (w.root, w.replicas, w.ready_replicas))
+        .collect();
+    for (root, n, r) in children {
+        sim.cluster.workloads[root].replicas += n;
+        sim.cluster.workloads[root].ready_replicas += r;
+    }
+}

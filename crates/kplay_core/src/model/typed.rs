@@ -1,0 +1,855 @@
+//! Typed views of the objects the simulated cluster works with (Service, Pod and pod templates,
+//! workloads, EndpointSlice, Ingress, IngressClass, Namespace), decoded leniently from
+//! `Object::stored` (the tree after defaulting). Fields that diagnostics point at keep their span.
+//!
+//! Decoding here never fails: objects that reach the simulator were accepted by the checks, so
+//! a missing or odd field simply reads as absent.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::model::Object;
+use crate::source::{FileId, Span};
+use crate::yaml::Node;
+
+/// A label map in key order, as Kubernetes compares it.
+pub type Labels = BTreeMap<String, String>;
+
+/// `int-or-string` (Service `targetPort`, Ingress backend port by name or number).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(untagged)]
+pub enum IntOrString {
+    Int(i64),
+    Str(String),
+}
+
+impl std::fmt::Display for IntOrString {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            IntOrString::Int(i) => write!(f, "{i}"),
+            IntOrString::Str(s) => f.write_str(s),
+        }
+    }
+}
+
+/// Where an object and its head (`metadata.name`) are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+pub struct Origin {
+    /// Index into the analysis' `objects` (usize::MAX for built-in objects).
+    pub object: usize,
+    pub file: FileId,
+    /// `metadata.name`'s value (or the object's start).
+    pub head: Span,
+}
+
+impl Origin {
+    /// For objects kplay adds itself (system namespaces, the `kubernetes` Service ...).
+    pub const BUILTIN: Origin = Origin { object: usize::MAX, file: 0, head: Span::point(0) };
+
+    pub fn is_builtin(&self) -> bool {
+        self.object == usize::MAX
+    }
+}
+
+/// `metadata` fields the cluster cares about.
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct Meta {
+    pub name: String,
+    pub namespace: String,
+    pub labels: Labels,
+    /// The `metadata.labels` node (span of the mapping), if present.
+    pub labels_span: Option<Span>,
+    /// `metadata.labels[key]` value spans.
+    #[serde(skip)]
+    pub label_spans: BTreeMap<String, Span>,
+    pub annotations: Labels,
+    /// `metadata.deletionTimestamp` is set.
+    pub deleting: bool,
+}
+
+/// A label selector (`matchLabels` + `matchExpressions`), or the map form used by Services.
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct LabelSelector {
+    pub match_labels: Labels,
+    pub match_expressions: Vec<Requirement>,
+    /// Span of the selector node.
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Requirement {
+    pub key: String,
+    /// `In`, `NotIn`, `Exists`, `DoesNotExist` (node affinity adds `Gt`, `Lt`).
+    pub operator: String,
+    pub values: Vec<String>,
+}
+
+impl Requirement {
+    /// `labels.Requirement.Matches`.
+    pub fn matches(&self, labels: &Labels) -> bool {
+        let v = labels.get(&self.key);
+        match self.operator.as_str() {
+            "In" => v.is_some_and(|v| self.values.iter().any(|x| x == v)),
+            "NotIn" => v.is_none_or(|v| !self.values.iter().any(|x| x == v)),
+            "Exists" => v.is_some(),
+            "DoesNotExist" => v.is_none(),
+            "Gt" | "Lt" => {
+                let (Some(v), Some(x)) = (v.and_then(|v| v.parse::<i64>().ok()), self.values.first().and_then(|x| x.parse::<i64>().ok()))
+                else {
+                    return false;
+                };
+                if self.operator == "Gt" {
+                    v > x
+                } else {
+                    v < x
+                }
+            }
+            _ => false,
+        }
+    }
+}
+
+impl LabelSelector {
+    /// `metav1.LabelSelectorAsSelector`: an empty selector matches everything.
+    pub fn matches(&self, labels: &Labels) -> bool {
+        self.match_labels.iter().all(|(k, v)| labels.get(k) == Some(v)) && self.match_expressions.iter().all(|r| r.matches(labels))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.match_labels.is_empty() && self.match_expressions.is_empty()
+    }
+
+    /// `k=v,k2 in (a,b)` as kubectl prints selectors.
+    pub fn display(&self) -> String {
+        let mut parts: Vec<String> = self.match_labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        for r in &self.match_expressions {
+            parts.push(match r.operator.as_str() {
+                "In" => format!("{} in ({})", r.key, r.values.join(",")),
+                "NotIn" => format!("{} notin ({})", r.key, r.values.join(",")),
+                "Exists" => r.key.clone(),
+                "DoesNotExist" => format!("!{}", r.key),
+                op => format!("{} {op} {}", r.key, r.values.join(",")),
+            });
+        }
+        parts.join(",")
+    }
+}
+
+/// Formats a label map as `k=v,k2=v2`.
+pub fn labels_display(labels: &Labels) -> String {
+    labels.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(",")
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pods and pod templates
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ContainerPort {
+    pub name: Option<String>,
+    pub container_port: i64,
+    /// `TCP` when not written (the server default).
+    pub protocol: String,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Container {
+    pub name: String,
+    pub ports: Vec<ContainerPort>,
+    /// Init containers with `restartPolicy: Always` (sidecars) serve ports like containers.
+    pub sidecar: bool,
+    pub span: Span,
+}
+
+/// What the scheduler honours: `nodeName`, `nodeSelector`, and required node affinity.
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct Placement {
+    pub node_name: Option<String>,
+    pub node_selector: Labels,
+    /// `requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms`: ORed terms of ANDed
+    /// requirements on node labels.
+    pub required_terms: Vec<Vec<Requirement>>,
+}
+
+impl Placement {
+    pub fn allows(&self, node_name: &str, node_labels: &Labels) -> bool {
+        if self.node_name.as_deref().is_some_and(|n| n != node_name) {
+            return false;
+        }
+        if !self.node_selector.iter().all(|(k, v)| node_labels.get(k) == Some(v)) {
+            return false;
+        }
+        // An empty term list means no constraint; an empty term matches nothing (as in
+        // `nodeaffinity.NewLazyErrorNodeSelector`).
+        self.required_terms.is_empty() || self.required_terms.iter().any(|t| !t.is_empty() && t.iter().all(|r| r.matches(node_labels)))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct PodSpec {
+    /// Containers and sidecar init containers, in the order `FindPort` searches them.
+    pub containers: Vec<Container>,
+    pub placement: Placement,
+    pub hostname: Option<String>,
+    pub subdomain: Option<String>,
+    pub host_network: bool,
+    pub restart_policy: Option<String>,
+    pub span: Span,
+}
+
+impl PodSpec {
+    /// `podutil.FindPort`: the first container port named `name` with `protocol`.
+    pub fn find_port(&self, name: &str, protocol: &str) -> Option<&ContainerPort> {
+        self.containers.iter().flat_map(|c| &c.ports).find(|p| p.name.as_deref() == Some(name) && p.protocol == protocol)
+    }
+
+    /// Any declared port with this number and protocol.
+    pub fn declares_number(&self, number: i64, protocol: &str) -> bool {
+        self.containers.iter().flat_map(|c| &c.ports).any(|p| p.container_port == number && p.protocol == protocol)
+    }
+
+    pub fn all_ports(&self) -> impl Iterator<Item = &ContainerPort> {
+        self.containers.iter().flat_map(|c| &c.ports)
+    }
+}
+
+/// A pod template of a workload (or the pod part of a Pod).
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct PodTemplate {
+    pub labels: Labels,
+    pub labels_span: Option<Span>,
+    #[serde(skip)]
+    pub label_spans: BTreeMap<String, Span>,
+    pub annotations: Labels,
+    pub spec: PodSpec,
+    /// Span of `template` (or of the Pod's `metadata`).
+    pub span: Span,
+    /// The canonical text of the template, hashed for `pod-template-hash`.
+    #[serde(skip)]
+    pub canonical: String,
+}
+
+/// Status a user wrote into a Pod manifest (honoured by the simulator).
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct PodStatusHint {
+    pub phase: Option<String>,
+    /// `conditions[type=Ready].status == "True"` when the condition is present.
+    pub ready: Option<bool>,
+    pub pod_ips: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PodView {
+    pub origin: Origin,
+    pub meta: Meta,
+    pub template: PodTemplate,
+    pub status: PodStatusHint,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Workloads
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WorkloadView {
+    pub origin: Origin,
+    /// `Deployment`, `ReplicaSet`, `StatefulSet`, `DaemonSet`, `Job`, `CronJob`.
+    pub kind: String,
+    pub meta: Meta,
+    /// `spec.replicas` (Deployment, ReplicaSet, StatefulSet) or `spec.parallelism` (Job).
+    pub replicas: Option<i64>,
+    pub replicas_span: Option<Span>,
+    /// Job `spec.completions`.
+    pub completions: Option<i64>,
+    pub selector: Option<LabelSelector>,
+    pub template: PodTemplate,
+    /// StatefulSet `spec.serviceName`.
+    pub service_name: Option<String>,
+    pub service_name_span: Option<Span>,
+    /// The key span of `spec` (where to point when `spec.serviceName` is missing).
+    pub spec_span: Span,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Services
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ServicePortView {
+    pub index: usize,
+    /// `""` when unnamed.
+    pub name: String,
+    pub protocol: String,
+    pub port: i64,
+    /// Defaulted to `port` by the server when absent.
+    pub target_port: IntOrString,
+    pub target_port_span: Span,
+    pub node_port: Option<i64>,
+    pub node_port_span: Option<Span>,
+    pub app_protocol: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ServiceView {
+    pub origin: Origin,
+    pub meta: Meta,
+    /// `ClusterIP`, `NodePort`, `LoadBalancer`, `ExternalName`.
+    pub type_: String,
+    /// `spec.selector`; `None` when absent or empty (an empty map is not stored as a selector).
+    pub selector: Option<Labels>,
+    pub selector_span: Option<Span>,
+    #[serde(skip)]
+    pub selector_value_spans: BTreeMap<String, Span>,
+    /// `spec.clusterIPs` (or `spec.clusterIP`) as written / defaulted, `None` included.
+    pub cluster_ips: Vec<String>,
+    pub cluster_ips_span: Option<Span>,
+    pub ip_families: Vec<String>,
+    pub ip_family_policy: Option<String>,
+    pub ports: Vec<ServicePortView>,
+    pub ports_span: Option<Span>,
+    pub publish_not_ready_addresses: bool,
+    pub external_name: Option<String>,
+    pub external_ips: Vec<String>,
+    pub external_traffic_policy: Option<String>,
+    pub internal_traffic_policy: Option<String>,
+    pub health_check_node_port: Option<i64>,
+    pub health_check_node_port_span: Option<Span>,
+    pub allocate_load_balancer_node_ports: Option<bool>,
+    pub load_balancer_ip: Option<String>,
+    pub load_balancer_source_ranges: Vec<String>,
+    pub load_balancer_class: Option<String>,
+    pub session_affinity: Option<String>,
+    pub session_affinity_timeout: Option<i64>,
+    pub traffic_distribution: Option<String>,
+    /// `status.loadBalancer.ingress[*].ip` as written.
+    pub status_lb_ips: Vec<String>,
+    pub status_lb_hostnames: Vec<String>,
+    pub spec_span: Span,
+}
+
+impl ServiceView {
+    pub fn is_headless(&self) -> bool {
+        self.cluster_ips.first().is_some_and(|c| c == "None")
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// EndpointSlices (user-supplied)
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EndpointSliceView {
+    pub origin: Origin,
+    pub meta: Meta,
+    pub address_type: String,
+    pub endpoints: Vec<EndpointView>,
+    pub ports: Vec<EndpointPortView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EndpointView {
+    pub addresses: Vec<String>,
+    pub ready: Option<bool>,
+    pub serving: Option<bool>,
+    pub terminating: Option<bool>,
+    pub hostname: Option<String>,
+    pub node_name: Option<String>,
+    pub zone: Option<String>,
+    pub target_ref_name: Option<String>,
+    pub for_zones: Vec<String>,
+    pub for_nodes: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EndpointPortView {
+    pub name: Option<String>,
+    pub port: Option<i64>,
+    pub protocol: Option<String>,
+    pub app_protocol: Option<String>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ingress
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IngressBackendView {
+    pub service_name: Option<String>,
+    pub service_name_span: Span,
+    /// `service.port.number` or `service.port.name`.
+    pub port: Option<IntOrString>,
+    pub port_span: Span,
+    /// `resource` backends (`apiGroup/kind/name`) are not routed by kplay.
+    pub resource: Option<String>,
+    /// Server path of the backend (`spec.rules[0].http.paths[1].backend`).
+    pub path: String,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IngressPathView {
+    pub path: Option<String>,
+    pub path_type: String,
+    pub backend: IngressBackendView,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IngressRuleView {
+    pub host: Option<String>,
+    pub paths: Vec<IngressPathView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IngressTlsView {
+    pub hosts: Vec<String>,
+    pub secret_name: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IngressView {
+    pub origin: Origin,
+    pub meta: Meta,
+    /// `spec.ingressClassName`, else the legacy `kubernetes.io/ingress.class` annotation.
+    pub class_name: Option<String>,
+    pub class_span: Option<Span>,
+    /// The class came from the deprecated annotation.
+    pub class_from_annotation: bool,
+    pub default_backend: Option<IngressBackendView>,
+    pub rules: Vec<IngressRuleView>,
+    pub tls: Vec<IngressTlsView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IngressClassView {
+    pub origin: Origin,
+    pub meta: Meta,
+    pub controller: Option<String>,
+    /// Annotation `ingressclass.kubernetes.io/is-default-class: "true"`.
+    pub is_default: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NamespaceView {
+    pub origin: Origin,
+    pub meta: Meta,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decoding
+
+fn s(n: Option<&Node>) -> Option<String> {
+    n.and_then(Node::text).filter(|_| !n.is_some_and(Node::is_null)).map(str::to_owned)
+}
+
+fn i(n: Option<&Node>) -> Option<i64> {
+    n.and_then(Node::as_i64)
+}
+
+fn b(n: Option<&Node>) -> Option<bool> {
+    n.and_then(Node::as_bool)
+}
+
+fn seq(n: Option<&Node>) -> &[Node] {
+    n.and_then(Node::as_seq).unwrap_or(&[])
+}
+
+fn strings(n: Option<&Node>) -> Vec<String> {
+    seq(n).iter().filter_map(Node::text).map(str::to_owned).collect()
+}
+
+/// A string map with the value spans.
+fn string_map(n: Option<&Node>) -> (Labels, BTreeMap<String, Span>) {
+    let mut m = Labels::new();
+    let mut spans = BTreeMap::new();
+    for e in n.and_then(Node::as_map).unwrap_or(&[]) {
+        if let Some(k) = e.key.text() {
+            let v = if e.value.is_null() { "" } else { e.value.text().unwrap_or("") };
+            m.insert(k.to_owned(), v.to_owned());
+            spans.insert(k.to_owned(), e.value.span);
+        }
+    }
+    (m, spans)
+}
+
+fn value_span(parent: &Node, key: &str) -> Option<Span> {
+    parent.get(key).map(|n| n.span)
+}
+
+fn origin(index: usize, obj: &Object) -> Origin {
+    Origin { object: index, file: obj.file, head: obj.head_span() }
+}
+
+fn meta(obj: &Object) -> Meta {
+    let m = obj.stored.get("metadata");
+    let (labels, label_spans) = string_map(m.and_then(|m| m.get("labels")));
+    let (annotations, _) = string_map(m.and_then(|m| m.get("annotations")));
+    Meta {
+        name: obj.name.clone().unwrap_or_default(),
+        namespace: if obj.is_namespaced() { obj.namespace.clone() } else { String::new() },
+        labels,
+        labels_span: m.and_then(|m| value_span(m, "labels")),
+        label_spans,
+        annotations,
+        deleting: m.and_then(|m| m.get("deletionTimestamp")).is_some_and(|n| !n.is_null()),
+    }
+}
+
+/// Reads a `metav1.LabelSelector`.
+pub fn label_selector(n: &Node) -> LabelSelector {
+    let (match_labels, _) = string_map(n.get("matchLabels"));
+    let match_expressions = seq(n.get("matchExpressions")).iter().map(requirement).collect();
+    LabelSelector { match_labels, match_expressions, span: n.span }
+}
+
+fn requirement(n: &Node) -> Requirement {
+    Requirement {
+        key: s(n.get("key")).unwrap_or_default(),
+        operator: s(n.get("operator")).unwrap_or_default(),
+        values: strings(n.get("values")),
+    }
+}
+
+fn container(n: &Node, sidecar: bool) -> Container {
+    let ports = seq(n.get("ports"))
+        .iter()
+        .map(|p| ContainerPort {
+            name: s(p.get("name")).filter(|x| !x.is_empty()),
+            container_port: i(p.get("containerPort")).unwrap_or(0),
+            // The server defaults the protocol to TCP; read it that way if defaulting left it out.
+            protocol: s(p.get("protocol")).unwrap_or_else(|| "TCP".into()),
+            span: p.span,
+        })
+        .collect();
+    Container { name: s(n.get("name")).unwrap_or_default(), ports, sidecar, span: n.span }
+}
+
+/// Reads a PodSpec node.
+pub fn pod_spec(n: &Node) -> PodSpec {
+    let mut containers: Vec<Container> = seq(n.get("containers")).iter().map(|c| container(c, false)).collect();
+    // `FindPort` searches regular containers first, then sidecars.
+    containers.extend(
+        seq(n.get("initContainers"))
+            .iter()
+            .filter(|c| c.get("restartPolicy").and_then(Node::text) == Some("Always"))
+            .map(|c| container(c, true)),
+    );
+    let (node_selector, _) = string_map(n.get("nodeSelector"));
+    let required_terms = n
+        .path(&["affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms"])
+        .map(|t| seq(Some(t)).iter().map(|term| seq(term.get("matchExpressions")).iter().map(requirement).collect()).collect())
+        .unwrap_or_default();
+    PodSpec {
+        containers,
+        placement: Placement { node_name: s(n.get("nodeName")).filter(|x| !x.is_empty()), node_selector, required_terms },
+        hostname: s(n.get("hostname")).filter(|x| !x.is_empty()),
+        subdomain: s(n.get("subdomain")).filter(|x| !x.is_empty()),
+        host_network: b(n.get("hostNetwork")).unwrap_or(false),
+        restart_policy: s(n.get("restartPolicy")),
+        span: n.span,
+    }
+}
+
+/// Reads a pod template node (`metadata` + `spec`).
+pub fn pod_template(n: &Node) -> PodTemplate {
+    let m = n.get("metadata");
+    let (labels, label_spans) = string_map(m.and_then(|m| m.get("labels")));
+    let (annotations, _) = string_map(m.and_then(|m| m.get("annotations")));
+    PodTemplate {
+        labels,
+        labels_span: m.and_then(|m| value_span(m, "labels")),
+        label_spans,
+        annotations,
+        spec: n.get("spec").map(pod_spec).unwrap_or_default(),
+        span: n.span,
+        canonical: crate::yaml::emit::to_yaml(n),
+    }
+}
+
+pub fn pod(index: usize, obj: &Object) -> PodView {
+    let root = &obj.stored;
+    let meta = meta(obj);
+    let m = root.get("metadata");
+    let template = PodTemplate {
+        labels: meta.labels.clone(),
+        labels_span: meta.labels_span,
+        label_spans: meta.label_spans.clone(),
+        annotations: meta.annotations.clone(),
+        spec: root.get("spec").map(pod_spec).unwrap_or_default(),
+        span: m.map_or(root.span, |m| m.span),
+        canonical: String::new(),
+    };
+    let st = root.get("status");
+    let ready = st
+        .and_then(|st| st.get("conditions"))
+        .and_then(|c| seq(Some(c)).iter().find(|c| c.get("type").and_then(Node::text) == Some("Ready")))
+        .map(|c| c.get("status").and_then(Node::text) == Some("True"));
+    let mut pod_ips: Vec<String> = seq(st.and_then(|st| st.get("podIPs"))).iter().filter_map(|p| s(p.get("ip"))).collect();
+    if pod_ips.is_empty() {
+        pod_ips.extend(s(st.and_then(|st| st.get("podIP"))));
+    }
+    let status = PodStatusHint { phase: s(st.and_then(|st| st.get("phase"))), ready, pod_ips };
+    PodView { origin: origin(index, obj), meta, template, status }
+}
+
+pub fn workload(index: usize, obj: &Object) -> WorkloadView {
+    let root = &obj.stored;
+    let spec_entry = root.entry("spec");
+    let spec = spec_entry.map(|e| &e.value);
+    // CronJob: the pods come from `spec.jobTemplate.spec`.
+    let inner = if obj.kind == "CronJob" { spec.and_then(|s| s.path(&["jobTemplate", "spec"])) } else { spec };
+    let replicas_key = if matches!(obj.kind.as_str(), "Job" | "CronJob") { "parallelism" } else { "replicas" };
+    WorkloadView {
+        origin: origin(index, obj),
+        kind: obj.kind.clone(),
+        meta: meta(obj),
+        replicas: i(inner.and_then(|s| s.get(replicas_key))),
+        replicas_span: inner.and_then(|s| value_span(s, replicas_key)),
+        completions: i(inner.and_then(|s| s.get("completions"))),
+        selector: inner.and_then(|s| s.get("selector")).filter(|n| !n.is_null()).map(label_selector),
+        template: inner.and_then(|s| s.get("template")).map(pod_template).unwrap_or_default(),
+        service_name: s(spec.and_then(|s| s.get("serviceName"))).filter(|x| !x.is_empty()),
+        service_name_span: spec.and_then(|s| value_span(s, "serviceName")),
+        spec_span: spec_entry.map_or(obj.head_span(), |e| e.key.span),
+    }
+}
+
+pub fn service(index: usize, obj: &Object) -> ServiceView {
+    let root = &obj.stored;
+    let spec_entry = root.entry("spec");
+    let spec = spec_entry.map(|e| &e.value);
+    let g = |k: &str| spec.and_then(|s| s.get(k));
+    let sel_node = g("selector").filter(|n| !n.is_null());
+    let (sel, sel_spans) = string_map(sel_node);
+    let mut cluster_ips = strings(g("clusterIPs"));
+    let mut cluster_ips_span = g("clusterIPs").map(|n| n.span);
+    if cluster_ips.is_empty() {
+        if let Some(ip) = s(g("clusterIP")).filter(|x| !x.is_empty()) {
+            cluster_ips.push(ip);
+            cluster_ips_span = g("clusterIP").map(|n| n.span);
+        }
+    }
+    let ports = seq(g("ports"))
+        .iter()
+        .enumerate()
+        .map(|(index, p)| {
+            let port = i(p.get("port")).unwrap_or(0);
+            let tp = p.get("targetPort").filter(|n| !n.is_null());
+            // The server defaults an absent, 0 or "" targetPort to `port`.
+            let target_port = match tp {
+                Some(n) => match n.as_i64() {
+                    Some(0) => IntOrString::Int(port),
+                    Some(v) => IntOrString::Int(v),
+                    None => match n.text() {
+                        Some("") | None => IntOrString::Int(port),
+                        Some(t) => IntOrString::Str(t.to_owned()),
+                    },
+                },
+                None => IntOrString::Int(port),
+            };
+            ServicePortView {
+                index,
+                name: s(p.get("name")).unwrap_or_default(),
+                protocol: s(p.get("protocol")).unwrap_or_else(|| "TCP".into()),
+                port,
+                target_port,
+                target_port_span: tp.map_or(p.span, |n| n.span),
+                node_port: i(p.get("nodePort")).filter(|&n| n != 0),
+                node_port_span: value_span(p, "nodePort"),
+                app_protocol: s(p.get("appProtocol")),
+                span: p.span,
+            }
+        })
+        .collect();
+    let lb_ingress = seq(root.path(&["status", "loadBalancer", "ingress"]));
+    ServiceView {
+        origin: origin(index, obj),
+        meta: meta(obj),
+        type_: s(g("type")).unwrap_or_else(|| "ClusterIP".into()),
+        selector: if sel.is_empty() { None } else { Some(sel) },
+        selector_span: sel_node.map(|n| n.span),
+        selector_value_spans: sel_spans,
+        cluster_ips,
+        cluster_ips_span,
+        ip_families: strings(g("ipFamilies")),
+        ip_family_policy: s(g("ipFamilyPolicy")),
+        ports,
+        ports_span: g("ports").map(|n| n.span),
+        publish_not_ready_addresses: b(g("publishNotReadyAddresses")).unwrap_or(false),
+        external_name: s(g("externalName")).filter(|x| !x.is_empty()),
+        external_ips: strings(g("externalIPs")),
+        external_traffic_policy: s(g("externalTrafficPolicy")),
+        internal_traffic_policy: s(g("internalTrafficPolicy")),
+        health_check_node_port: i(g("healthCheckNodePort")).filter(|&n| n != 0),
+        health_check_node_port_span: g("healthCheckNodePort").map(|n| n.span),
+        allocate_load_balancer_node_ports: b(g("allocateLoadBalancerNodePorts")),
+        load_balancer_ip: s(g("loadBalancerIP")).filter(|x| !x.is_empty()),
+        load_balancer_source_ranges: strings(g("loadBalancerSourceRanges")),
+        load_balancer_class: s(g("loadBalancerClass")),
+        session_affinity: s(g("sessionAffinity")),
+        session_affinity_timeout: i(g("sessionAffinityConfig").and_then(|c| c.path(&["clientIP", "timeoutSeconds"]))),
+        traffic_distribution: s(g("trafficDistribution")),
+        status_lb_ips: lb_ingress.iter().filter_map(|e| s(e.get("ip"))).collect(),
+        status_lb_hostnames: lb_ingress.iter().filter_map(|e| s(e.get("hostname"))).collect(),
+        spec_span: spec_entry.map_or(obj.head_span(), |e| e.key.span),
+    }
+}
+
+pub fn endpoint_slice(index: usize, obj: &Object) -> EndpointSliceView {
+    let root = &obj.stored;
+    let endpoints = seq(root.get("endpoints"))
+        .iter()
+        .map(|e| {
+            let c = e.get("conditions");
+            let hints = e.get("hints");
+            EndpointView {
+                addresses: strings(e.get("addresses")),
+                ready: b(c.and_then(|c| c.get("ready"))),
+                serving: b(c.and_then(|c| c.get("serving"))),
+                terminating: b(c.and_then(|c| c.get("terminating"))),
+                hostname: s(e.get("hostname")),
+                node_name: s(e.get("nodeName")),
+                zone: s(e.get("zone")),
+                target_ref_name: s(e.path(&["targetRef", "name"])),
+                for_zones: seq(hints.and_then(|h| h.get("forZones"))).iter().filter_map(|z| s(z.get("name"))).collect(),
+                for_nodes: seq(hints.and_then(|h| h.get("forNodes"))).iter().filter_map(|z| s(z.get("name"))).collect(),
+            }
+        })
+        .collect();
+    let ports = seq(root.get("ports"))
+        .iter()
+        .map(|p| EndpointPortView {
+            name: s(p.get("name")),
+            port: i(p.get("port")),
+            protocol: s(p.get("protocol")),
+            app_protocol: s(p.get("appProtocol")),
+        })
+        .collect();
+    EndpointSliceView {
+        origin: origin(index, obj),
+        meta: meta(obj),
+        address_type: s(root.get("addressType")).unwrap_or_default(),
+        endpoints,
+        ports,
+    }
+}
+
+fn ingress_backend(n: &Node, path: String) -> IngressBackendView {
+    let svc = n.get("service");
+    let name = svc.and_then(|s| s.get("name"));
+    let port = svc.and_then(|s| s.get("port"));
+    let num = port.and_then(|p| p.get("number"));
+    let pname = port.and_then(|p| p.get("name"));
+    let (port_value, port_span) = match (num.and_then(Node::as_i64), pname.and_then(Node::text)) {
+        (Some(v), _) => (Some(IntOrString::Int(v)), num.map_or(n.span, |x| x.span)),
+        (None, Some(t)) => (Some(IntOrString::Str(t.to_owned())), pname.map_or(n.span, |x| x.span)),
+        _ => (None, port.map_or(n.span, |x| x.span)),
+    };
+    let resource = n.get("resource").map(|r| {
+        format!(
+            "{}/{}/{}",
+            r.get("apiGroup").and_then(Node::text).unwrap_or(""),
+            r.get("kind").and_then(Node::text).unwrap_or(""),
+            r.get("name").and_then(Node::text).unwrap_or("")
+        )
+    });
+    IngressBackendView {
+        service_name: s(name),
+        service_name_span: name.map_or(n.span, |x| x.span),
+        port: port_value,
+        port_span,
+        resource,
+        path,
+        span: n.span,
+    }
+}
+
+pub fn ingress(index: usize, obj: &Object) -> IngressView {
+    let root = &obj.stored;
+    let spec = root.get("spec");
+    let meta = meta(obj);
+    let class_node = spec.and_then(|s| s.get("ingressClassName")).filter(|n| !n.is_null());
+    let ann = obj.stored.path(&["metadata", "annotations", "kubernetes.io/ingress.class"]);
+    let (class_name, class_span, class_from_annotation) = match (class_node, ann) {
+        (Some(c), _) => (c.text().map(str::to_owned), Some(c.span), false),
+        (None, Some(a)) => (a.text().map(str::to_owned), Some(a.span), true),
+        _ => (None, None, false),
+    };
+    let rules = seq(spec.and_then(|s| s.get("rules")))
+        .iter()
+        .enumerate()
+        .map(|(ri, r)| IngressRuleView {
+            host: s(r.get("host")).filter(|h| !h.is_empty()),
+            paths: seq(r.path(&["http", "paths"]))
+                .iter()
+                .enumerate()
+                .map(|(pi, p)| IngressPathView {
+                    path: s(p.get("path")),
+                    path_type: s(p.get("pathType")).unwrap_or_default(),
+                    backend: ingress_backend(p.get("backend").unwrap_or(p), format!("spec.rules[{ri}].http.paths[{pi}].backend")),
+                })
+                .collect(),
+        })
+        .collect();
+    IngressView {
+        origin: origin(index, obj),
+        meta,
+        class_name,
+        class_span,
+        class_from_annotation,
+        default_backend: spec
+            .and_then(|s| s.get("defaultBackend"))
+            .filter(|n| !n.is_null())
+            .map(|n| ingress_backend(n, "spec.defaultBackend".into())),
+        rules,
+        tls: seq(spec.and_then(|s| s.get("tls")))
+            .iter()
+            .map(|t| IngressTlsView { hosts: strings(t.get("hosts")), secret_name: s(t.get("secretName")) })
+            .collect(),
+    }
+}
+
+pub fn ingress_class(index: usize, obj: &Object) -> IngressClassView {
+    let meta = meta(obj);
+    let is_default = meta.annotations.get("ingressclass.kubernetes.io/is-default-class").is_some_and(|v| v == "true");
+    IngressClassView { origin: origin(index, obj), controller: s(obj.stored.path(&["spec", "controller"])), is_default, meta }
+}
+
+pub fn namespace(index: usize, obj: &Object) -> NamespaceView {
+    NamespaceView { origin: origin(index, obj), meta: meta(obj) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lbl(pairs: &[(&str, &str)]) -> Labels {
+        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+    }
+
+    #[test]
+    fn requirements_follow_label_semantics() {
+        let l = lbl(&[("app", "web"), ("tier", "fe")]);
+        let r = |op: &str, vals: &[&str]| Requirement {
+            key: "app".into(),
+            operator: op.into(),
+            values: vals.iter().map(|v| (*v).to_owned()).collect(),
+        };
+        assert!(r("In", &["web", "x"]).matches(&l));
+        assert!(!r("In", &["x"]).matches(&l));
+        assert!(r("NotIn", &["x"]).matches(&l));
+        assert!(r("NotIn", &["x"]).matches(&Labels::new()), "NotIn matches when the key is absent");
+        assert!(r("Exists", &[]).matches(&l));
+        assert!(r("DoesNotExist", &[]).matches(&Labels::new()));
+        assert!(!r("Bogus", &[]).matches(&l));
+    }
+
+    #[test]
+    fn empty_selector_matches_everything_and_affinity_terms_or() {
+        assert!(LabelSelector::default().matches(&lbl(&[("a", "b")])));
+        let mut p = Placement::default();
+        assert!(p.allows("n1", &Labels::new()));
+        p.required_terms = vec![vec![Requirement { key: "zone".into(), operator: "In".into(), values: vec!["a".into()] }], vec![]];
+        assert!(p.allows("n1", &lbl(&[("zone", "a")])));
+        assert!(!p.allows("n1", &lbl(&[("zone", "b")])), "the empty term matches nothing");
+        p.node_name = Some("n2".into());
+        assert!(!p.allows("n1", &lbl(&[("zone", "a")])));
+    }
+}

@@ -1,0 +1,78 @@
+//! `node-port-already-allocated`: a requested NodePort another Service (or port) holds.
+
+use crate::diagnostic::Severity;
+use crate::rules::{Rule, Stage};
+
+pub static NODE_PORT_ALREADY_ALLOCATED: Rule = Rule {
+    name: "node-port-already-allocated",
+    severity: Severity::Error,
+    stage: Stage::Cluster,
+    summary: "A Service asks for a `nodePort` (or `healthCheckNodePort`) that is already taken.",
+    docs: r#"## What it does
+Replays the NodePort allocator over every Service in apply order and reports a requested
+`nodePort` or `healthCheckNodePort` that an earlier Service (or an earlier port of the same
+Service with another port number) already holds. The server answers
+`spec.ports[0].nodePort: Invalid value: 30080: provided port is already allocated`.
+
+## Why is this bad?
+A NodePort is opened on every node for one Service only; the second Service is refused.
+
+## Example
+```yaml
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  type: NodePort
+  selector:
+    app: web
+  ports:
+    - port: 80
+      nodePort: 30080
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: api
+spec:
+  type: NodePort
+  selector:
+    app: api
+  ports:
+    - port: 80
+      nodePort: 30080
+```
+
+## Use instead
+```yaml
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  type: NodePort
+  selector:
+    app: web
+  ports:
+    - port: 80
+      nodePort: 30080
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: api
+spec:
+  type: NodePort
+  selector:
+    app: api
+  ports:
+    - port: 80
+```
+
+## References
+- NodePort allocation: <https://kubernetes.io/docs/concepts/services-networking/service/#type-nodeport>
+"#,
+    spec: &["SA-08"],
+    check: None,
+};
