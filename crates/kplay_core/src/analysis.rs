@@ -27,6 +27,8 @@ pub struct Options {
     pub severity_overrides: HashMap<String, Severity>,
     /// Honour `# kplay: ignore[...]` comments (CI that must not be bypassed turns this off).
     pub inline_ignores: bool,
+    /// The simulated cluster the objects are applied to.
+    pub cluster: crate::cluster::ClusterDescription,
 }
 
 impl Default for Options {
@@ -38,6 +40,7 @@ impl Default for Options {
             disabled_rules: Vec::new(),
             severity_overrides: HashMap::new(),
             inline_ignores: true,
+            cluster: crate::cluster::ClusterDescription::default(),
         }
     }
 }
