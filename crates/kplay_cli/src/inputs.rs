@@ -7,7 +7,7 @@ use kplay_core::SourceFile;
 
 /// The files to analyse, in a stable order: arguments in the order given, directory contents
 /// sorted by path.
-pub fn collect(paths: &[String]) -> Result<Vec<SourceFile>, String> {
+pub fn collect(paths: &[String], ignored: &dyn Fn(&Path) -> bool) -> Result<Vec<SourceFile>, String> {
     let mut files = Vec::new();
     let paths: Vec<String> = if paths.is_empty() { vec!["-".into()] } else { paths.to_vec() };
     for p in &paths {
@@ -23,10 +23,10 @@ pub fn collect(paths: &[String]) -> Result<Vec<SourceFile>, String> {
             let mut found = Vec::new();
             walk(path, &mut found)?;
             found.sort();
-            for f in found {
+            for f in found.into_iter().filter(|f| !ignored(f)) {
                 files.push(read(&f)?);
             }
-        } else {
+        } else if !ignored(path) {
             files.push(read(path)?);
         }
     }

@@ -2,6 +2,7 @@
 //! All analysis happens in kplay_core.
 
 mod cmd;
+mod config;
 mod inputs;
 mod output;
 
@@ -33,6 +34,8 @@ struct Cli {
 enum Command {
     /// Validate manifests and report every problem at its exact place.
     Check(cmd::check::Args),
+    /// List the rules, or print one rule's documentation.
+    Rules(cmd::rules::Args),
 }
 
 fn main() -> ExitCode {
@@ -57,6 +60,7 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> u8 {
     match cli.command {
         Command::Check(args) => cmd::check::run(&args),
+        Command::Rules(args) => cmd::rules::run(&args),
     }
 }
 

@@ -24,14 +24,13 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> u8 {
-    let files = match crate::inputs::collect(&args.common.paths) {
-        Ok(f) => f,
+    let (files, opts) = match args.common.load() {
+        Ok(x) => x,
         Err(e) => {
             eprintln!("error: {e}");
             return exit::USAGE;
         }
     };
-    let opts = args.common.options();
     let analysis = analyze(&files, &opts);
     if args.show_defaulted {
         let mut out = String::new();
