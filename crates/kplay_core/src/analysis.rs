@@ -105,15 +105,17 @@ pub fn analyze(files: &[SourceFile], opts: &Options) -> Analysis {
 
 /// The per-object pipeline.
 fn check_object(obj: &mut Object, opts: &Options, out: &mut Vec<Diagnostic>) {
-    if !crate::model::is_modelled(&obj.api_version, &obj.kind) {
-        obj.acceptance = Acceptance::Unknown;
-        return;
-    }
+    // Decode runs for every object: it rejects missing, removed or unserved apiVersion/kind pairs
+    // and gives kinds kplay does not model their `kind-not-checked` note.
     let decode = crate::schema::decode(obj, opts);
     let decode_failed = decode.iter().any(|d| d.severity == Severity::Error && d.kubernetes.is_some());
     out.extend(decode);
     if decode_failed {
         obj.acceptance = Acceptance::Decode;
+        return;
+    }
+    if !crate::model::is_modelled(&obj.api_version, &obj.kind) {
+        obj.acceptance = Acceptance::Unknown;
         return;
     }
     crate::cluster::defaults::apply(obj, opts);

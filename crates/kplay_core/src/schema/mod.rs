@@ -1,4 +1,11 @@
-//! Decoding: from YAML documents to objects, as kubectl and the API server's strict decoder do.
+//! Decoding: from YAML documents to objects, as kubectl and the API server's strict decoder do,
+//! against the field schema of each Kubernetes version (generated data, see [`table`]).
+
+mod decode;
+mod identity;
+pub mod quantity;
+pub mod suggest;
+pub mod table;
 
 use crate::analysis::Options;
 use crate::diagnostic::{Diagnostic, ErrorType, Severity};
@@ -49,10 +56,24 @@ pub fn split_objects(file: FileId, doc: usize, root: Node, opts: &Options, objec
     objects.push(Object::new(file, doc, None, root, &opts.default_namespace));
 }
 
-/// The decode stage for one object: strict decoding into the versioned type.
-pub fn decode(obj: &Object, _opts: &Options) -> Vec<Diagnostic> {
-    let _ = obj;
-    Vec::new()
+/// The decode stage for one object: is `apiVersion`/`kind` served by `opts.kube_version`, then
+/// strict decoding into the versioned type. For kinds kplay does not model it returns the
+/// [`not_checked`] note (or the reason the pair is not served at all).
+pub fn decode(obj: &Object, opts: &Options) -> Vec<Diagnostic> {
+    let table = table::Table::get();
+    let minor = opts.kube_version.minor;
+    let mut out = match identity::identify(obj, table, minor) {
+        identity::Identity::Rejected(d) => d,
+        identity::Identity::NotModelled => vec![not_checked(obj)],
+        identity::Identity::Modelled(root) => {
+            let mut d = decode::Decoder::new(table, minor, obj);
+            d.run(root);
+            d.out
+        }
+    };
+    // A disabled decode rule lets the object through, like the server's `fieldValidation=Ignore`.
+    out.retain(|d| !opts.disabled_rules.iter().any(|r| r == d.rule));
+    out
 }
 
 /// The "not checked" note for kinds kplay does not model.
