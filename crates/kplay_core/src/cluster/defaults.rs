@@ -16,6 +16,7 @@ pub fn apply(obj: &mut Object, opts: &Options) {
         "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" | "Job" | "CronJob" => workload::workload(obj, opts),
         "Service" => service::service(obj, opts),
         "Ingress" | "IngressClass" => ingress::ingress(obj, opts),
+        "EndpointSlice" => service::endpoint_slice(obj, opts),
         _ => {}
     }
 }
