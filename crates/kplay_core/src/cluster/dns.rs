@@ -89,7 +89,7 @@ pub(crate) fn records(c: &Cluster) -> Vec<DnsRecord> {
             }
             srv.sort();
             srv.dedup();
-            push_srv(&mut set, srv);
+            push_srv(&mut set, &srv);
             continue;
         }
         for ip in &svc.cluster_ips {
@@ -105,7 +105,7 @@ pub(crate) fn records(c: &Cluster) -> Vec<DnsRecord> {
             .filter(|p| !p.spec.name.is_empty())
             .map(|p| (format!("_{}._{}.{base}", p.spec.name, p.spec.protocol.to_lowercase()), format!("{} {base}.", p.spec.port)))
             .collect();
-        push_srv(&mut set, srv);
+        push_srv(&mut set, &srv);
     }
     for pod in &c.pods {
         if pod.host_network {
@@ -119,7 +119,7 @@ pub(crate) fn records(c: &Cluster) -> Vec<DnsRecord> {
 }
 
 /// SRV answers share the weight of one name: `floor(100 / answers)` as CoreDNS computes it.
-fn push_srv(set: &mut BTreeSet<DnsRecord>, srv: Vec<(String, String)>) {
+fn push_srv(set: &mut BTreeSet<DnsRecord>, srv: &[(String, String)]) {
     let mut i = 0;
     while i < srv.len() {
         let name = &srv[i].0;

@@ -18,6 +18,7 @@ use crate::diagnostic::{Diagnostic, ErrorType};
 use crate::model::typed::{self, Labels, Origin, PodSpec, PodTemplate, PodView, ServiceView, WorkloadView};
 use crate::model::Object;
 use crate::rules::cluster as rc;
+use crate::rules::Rule;
 use crate::source::SourceFile;
 
 /// Nodes beyond this are not simulated (Kubernetes' published limit is 5,000).
@@ -322,6 +323,17 @@ struct Pending {
     hc: Option<u16>,
 }
 
+/// The rule for an allocation failure: conflicts are this group's; a request outside the range
+/// is the Service allocation-phase rule's (found by name, so that it is reported by one rule
+/// whichever check sees it first).
+fn alloc_rule(e: &AllocError, conflict: &'static Rule, out_of_range: &str) -> Option<&'static Rule> {
+    match e {
+        AllocError::Allocated => Some(conflict),
+        AllocError::NotInRange(_) => crate::rules::find(out_of_range),
+        AllocError::Full => None,
+    }
+}
+
 fn wants_node_ports(v: &ServiceView) -> bool {
     v.type_ == "NodePort" || (v.type_ == "LoadBalancer" && v.allocate_load_balancer_node_ports != Some(false))
 }
@@ -399,14 +411,8 @@ fn allocate_services(sim: &mut Sim<'_>, user: Vec<ServiceView>) {
                     taken_ips.push(ip);
                 }
                 Err(e) => {
-                    if !builtin {
-                        let rule = if matches!(e, AllocError::Allocated) {
-                            &rc::CLUSTER_IP_ALREADY_ALLOCATED
-                        } else {
-                            &rc::CLUSTER_IP_OUT_OF_RANGE
-                        };
-                        let owner =
-                            sim.cluster.services.iter().chain(std::iter::empty()).find(|s| s.cluster_ips.contains(&ip)).map(|s| s.origin());
+                    if let Some(rule) = alloc_rule(&e, &rc::CLUSTER_IP_CONFLICT, "service-cluster-ip-out-of-range").filter(|_| !builtin) {
+                        let owner = sim.cluster.services.iter().find(|s| s.cluster_ips.contains(&ip)).map(Service::origin);
                         let other = pending.iter().find(|p| p.ips.contains(&Some(ip))).map(|p| p.view.origin).or(owner);
                         let d = rc::diag(
                             rule,
@@ -452,12 +458,7 @@ fn allocate_services(sim: &mut Sim<'_>, user: Vec<ServiceView>) {
                         taken_ports.push(np);
                     }
                     Err(e) => {
-                        if !builtin {
-                            let rule = if matches!(e, AllocError::Allocated) {
-                                &rc::NODE_PORT_ALREADY_ALLOCATED
-                            } else {
-                                &rc::NODE_PORT_OUT_OF_RANGE
-                            };
+                        if let Some(rule) = alloc_rule(&e, &rc::NODE_PORT_CONFLICT, "service-node-port-out-of-range").filter(|_| !builtin) {
                             let span = p.node_port_span.unwrap_or(p.span);
                             let mut d = rc::diag(rule, sim.objects, &v.origin, span, e.port_message())
                                 .with_kubernetes(format!("spec.ports[{i}].nodePort"), ErrorType::Invalid)
@@ -488,19 +489,19 @@ fn allocate_services(sim: &mut Sim<'_>, user: Vec<ServiceView>) {
                         taken_ports.push(req);
                     }
                     Err(e) => {
-                        let rule =
-                            if matches!(e, AllocError::Allocated) { &rc::NODE_PORT_ALREADY_ALLOCATED } else { &rc::NODE_PORT_OUT_OF_RANGE };
-                        sim.diags.push(
-                            rc::diag(
-                                rule,
-                                sim.objects,
-                                &v.origin,
-                                v.health_check_node_port_span.unwrap_or(v.spec_span),
-                                format!("failed to allocate requested HealthCheck NodePort {req}: {}", e.port_message()),
-                            )
-                            .with_kubernetes("spec.healthCheckNodePort", ErrorType::Invalid)
-                            .with_help("remove `healthCheckNodePort` to get a free port"),
-                        );
+                        if let Some(rule) = alloc_rule(&e, &rc::NODE_PORT_CONFLICT, "service-node-port-out-of-range") {
+                            sim.diags.push(
+                                rc::diag(
+                                    rule,
+                                    sim.objects,
+                                    &v.origin,
+                                    v.health_check_node_port_span.unwrap_or(v.spec_span),
+                                    format!("failed to allocate requested HealthCheck NodePort {req}: {}", e.port_message()),
+                                )
+                                .with_kubernetes("spec.healthCheckNodePort", ErrorType::Invalid)
+                                .with_help("remove `healthCheckNodePort` to get a free port"),
+                            );
+                        }
                         failed = true;
                     }
                 }

@@ -3,30 +3,65 @@
 //! one file; list it once in `RULES`. The checks run on the simulated [`Cluster`] after every
 //! controller settled, called from [`check_all`].
 
-mod cluster_ip_already_allocated;
-mod cluster_ip_out_of_range;
-mod node_port_already_allocated;
-mod node_port_out_of_range;
+mod cluster_ip_conflict;
+mod ingress_backend_port_not_found;
+mod ingress_backend_service_not_found;
+mod ingress_class_not_found;
+mod namespace_not_found;
+mod node_port_conflict;
+mod pod_unschedulable;
 mod replicas_over_simulation_limit;
+mod selector_matches_no_pods;
+mod selectorless_service_has_no_endpoints;
+mod service_selects_unrelated_workloads;
+mod statefulset_service_not_found;
+mod statefulset_service_not_headless;
+mod target_port_not_declared;
+mod target_port_not_found;
+mod workload_selectors_overlap;
 
-pub use cluster_ip_already_allocated::CLUSTER_IP_ALREADY_ALLOCATED;
-pub use cluster_ip_out_of_range::CLUSTER_IP_OUT_OF_RANGE;
-pub use node_port_already_allocated::NODE_PORT_ALREADY_ALLOCATED;
-pub use node_port_out_of_range::NODE_PORT_OUT_OF_RANGE;
+pub use cluster_ip_conflict::CLUSTER_IP_CONFLICT;
+pub use ingress_backend_port_not_found::INGRESS_BACKEND_PORT_NOT_FOUND;
+pub use ingress_backend_service_not_found::INGRESS_BACKEND_SERVICE_NOT_FOUND;
+pub use ingress_class_not_found::INGRESS_CLASS_NOT_FOUND;
+pub use namespace_not_found::NAMESPACE_NOT_FOUND;
+pub use node_port_conflict::NODE_PORT_CONFLICT;
+pub use pod_unschedulable::POD_UNSCHEDULABLE;
 pub use replicas_over_simulation_limit::REPLICAS_OVER_SIMULATION_LIMIT;
+pub use selector_matches_no_pods::SELECTOR_MATCHES_NO_PODS;
+pub use selectorless_service_has_no_endpoints::SELECTORLESS_SERVICE_HAS_NO_ENDPOINTS;
+pub use service_selects_unrelated_workloads::SERVICE_SELECTS_UNRELATED_WORKLOADS;
+pub use statefulset_service_not_found::STATEFULSET_SERVICE_NOT_FOUND;
+pub use statefulset_service_not_headless::STATEFULSET_SERVICE_NOT_HEADLESS;
+pub use target_port_not_declared::TARGET_PORT_NOT_DECLARED;
+pub use target_port_not_found::TARGET_PORT_NOT_FOUND;
+pub use workload_selectors_overlap::WORKLOAD_SELECTORS_OVERLAP;
+
+use std::collections::BTreeMap;
 
 use super::Rule;
-use crate::cluster::state::Cluster;
+use crate::cluster::state::{Cluster, Service};
 use crate::diagnostic::Diagnostic;
-use crate::model::typed::Origin;
+use crate::model::typed::{Labels, Origin};
 use crate::model::Object;
 use crate::source::Span;
 
 pub static RULES: &[&Rule] = &[
-    &CLUSTER_IP_ALREADY_ALLOCATED,
-    &CLUSTER_IP_OUT_OF_RANGE,
-    &NODE_PORT_ALREADY_ALLOCATED,
-    &NODE_PORT_OUT_OF_RANGE,
+    &SELECTORLESS_SERVICE_HAS_NO_ENDPOINTS,
+    &SELECTOR_MATCHES_NO_PODS,
+    &TARGET_PORT_NOT_FOUND,
+    &TARGET_PORT_NOT_DECLARED,
+    &SERVICE_SELECTS_UNRELATED_WORKLOADS,
+    &WORKLOAD_SELECTORS_OVERLAP,
+    &STATEFULSET_SERVICE_NOT_FOUND,
+    &STATEFULSET_SERVICE_NOT_HEADLESS,
+    &INGRESS_BACKEND_SERVICE_NOT_FOUND,
+    &INGRESS_BACKEND_PORT_NOT_FOUND,
+    &INGRESS_CLASS_NOT_FOUND,
+    &CLUSTER_IP_CONFLICT,
+    &NODE_PORT_CONFLICT,
+    &POD_UNSCHEDULABLE,
+    &NAMESPACE_NOT_FOUND,
     &REPLICAS_OVER_SIMULATION_LIMIT,
 ];
 
@@ -36,7 +71,138 @@ pub(crate) fn diag(rule: &'static Rule, objects: &[Object], origin: &Origin, spa
         .with_object(objects.get(origin.object).map(|o| o.object_ref.clone()))
 }
 
+/// What the cluster checks see.
+pub(crate) struct Cx<'a> {
+    pub cluster: &'a Cluster,
+    pub objects: &'a [Object],
+}
+
+/// A pod template a Service could select: a workload's template or a bare Pod.
+pub(crate) struct Candidate<'a> {
+    pub labels: &'a Labels,
+    pub label_spans: &'a BTreeMap<String, Span>,
+    pub labels_span: Option<Span>,
+    pub origin: Origin,
+    /// `deployment/web`, `pod/my-pod`.
+    pub display: String,
+    pub namespace: &'a str,
+}
+
+impl<'a> Cx<'a> {
+    pub fn diag(&self, rule: &'static Rule, origin: &Origin, span: Span, message: impl Into<String>) -> Diagnostic {
+        diag(rule, self.objects, origin, span, message)
+    }
+
+    /// Pod templates of the user's workloads and the user's bare Pods.
+    pub fn candidates(&self) -> Vec<Candidate<'a>> {
+        let mut v = Vec::new();
+        for w in &self.cluster.workloads {
+            if w.origin.is_builtin() || w.owner.is_some() {
+                continue;
+            }
+            v.push(Candidate {
+                labels: &w.template.labels,
+                label_spans: &w.template.label_spans,
+                labels_span: w.template.labels_span,
+                origin: w.origin,
+                display: format!("{}/{}", w.kind.to_lowercase(), w.name),
+                namespace: &w.namespace,
+            });
+        }
+        for p in &self.cluster.pods {
+            if p.workload.is_some() || p.origin.is_builtin() {
+                continue;
+            }
+            let Some(obj) = self.objects.get(p.origin.object) else { continue };
+            let labels_span = obj.raw.path(&["metadata", "labels"]).map(|n| n.span);
+            v.push(Candidate {
+                labels: &p.labels,
+                label_spans: &EMPTY_SPANS,
+                labels_span,
+                origin: p.origin,
+                display: format!("pod/{}", p.name),
+                namespace: &p.namespace,
+            });
+        }
+        v
+    }
+
+    /// Where a candidate's label `key` is written (bare pods: looked up in the manifest).
+    pub fn label_span(&self, c: &Candidate<'_>, key: &str) -> Option<Span> {
+        c.label_spans.get(key).copied().or_else(|| {
+            let obj = self.objects.get(c.origin.object)?;
+            obj.raw.path(&["metadata", "labels", key]).map(|n| n.span)
+        })
+    }
+}
+
+static EMPTY_SPANS: BTreeMap<String, Span> = BTreeMap::new();
+
 /// Runs every cross-object check on the settled cluster.
 pub(crate) fn check_all(cluster: &Cluster, objects: &[Object], out: &mut Vec<Diagnostic>) {
-    let _ = (cluster, objects, out);
+    let cx = Cx { cluster, objects };
+    selectorless_service_has_no_endpoints::check(&cx, out);
+    selector_matches_no_pods::check(&cx, out);
+    target_port_not_found::check(&cx, out);
+    target_port_not_declared::check(&cx, out);
+    service_selects_unrelated_workloads::check(&cx, out);
+    workload_selectors_overlap::check(&cx, out);
+    statefulset_service_not_found::check(&cx, out);
+    statefulset_service_not_headless::check(&cx, out);
+    ingress_backend_service_not_found::check(&cx, out);
+    ingress_backend_port_not_found::check(&cx, out);
+    ingress_class_not_found::check(&cx, out);
+    pod_unschedulable::check(&cx, out);
+    namespace_not_found::check(&cx, out);
+}
+
+/// The user's Services (not the built-in ones).
+pub(crate) fn user_services(c: &Cluster) -> impl Iterator<Item = &Service> {
+    c.services.iter().filter(|s| !s.builtin)
+}
+
+/// Levenshtein distance, for "did you mean" hints.
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// The closest of `names` to `name` when it is close enough to be a typo.
+pub(crate) fn did_you_mean<'a>(name: &str, names: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    names.map(|n| (edit_distance(name, n), n)).filter(|(d, _)| *d > 0 && *d <= 2.max(name.len() / 4)).min().map(|(_, n)| n)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::{analyze, Options};
+    use crate::source::SourceFile;
+
+    /// The first ```yaml block after `heading`.
+    fn block<'a>(docs: &'a str, heading: &str) -> &'a str {
+        let at = docs.find(heading).expect("heading");
+        let rest = &docs[at..];
+        let start = rest.find("```yaml\n").expect("yaml block") + 8;
+        let end = rest[start..].find("```").expect("closing fence");
+        &rest[start..start + end]
+    }
+
+    #[test]
+    fn examples_trigger_and_fixes_do_not() {
+        for rule in super::RULES {
+            let count = |text: &str| {
+                let files = [SourceFile::new("example.yaml", text)];
+                analyze(&files, &Options::default()).diagnostics.iter().filter(|d| d.rule == rule.name).count()
+            };
+            assert!(count(block(rule.docs, "## Example")) > 0, "the Example of {} does not trigger it", rule.name);
+            assert_eq!(count(block(rule.docs, "## Use instead")), 0, "the fix of {} still triggers it", rule.name);
+        }
+    }
 }

@@ -1,10 +1,10 @@
-//! `node-port-already-allocated`: a requested NodePort another Service (or port) holds.
+//! `node-port-conflict`: a requested NodePort another Service (or port) holds.
 
 use crate::diagnostic::Severity;
 use crate::rules::{Rule, Stage};
 
-pub static NODE_PORT_ALREADY_ALLOCATED: Rule = Rule {
-    name: "node-port-already-allocated",
+pub static NODE_PORT_CONFLICT: Rule = Rule {
+    name: "node-port-conflict",
     severity: Severity::Error,
     stage: Stage::Cluster,
     summary: "A Service asks for a `nodePort` (or `healthCheckNodePort`) that is already taken.",

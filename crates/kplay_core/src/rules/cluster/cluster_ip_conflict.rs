@@ -1,10 +1,10 @@
-//! `cluster-ip-already-allocated`: a requested ClusterIP another Service holds.
+//! `cluster-ip-conflict`: a requested ClusterIP another Service holds.
 
 use crate::diagnostic::Severity;
 use crate::rules::{Rule, Stage};
 
-pub static CLUSTER_IP_ALREADY_ALLOCATED: Rule = Rule {
-    name: "cluster-ip-already-allocated",
+pub static CLUSTER_IP_CONFLICT: Rule = Rule {
+    name: "cluster-ip-conflict",
     severity: Severity::Error,
     stage: Stage::Cluster,
     summary: "A Service asks for a `clusterIP` that another Service already holds.",

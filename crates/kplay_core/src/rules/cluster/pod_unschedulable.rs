@@ -1,0 +1,99 @@
+//! `pod-unschedulable`: pods the simulated scheduler could place on no node.
+
+use std::collections::BTreeMap;
+
+use super::Cx;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::rules::{Rule, Stage};
+
+pub static POD_UNSCHEDULABLE: Rule = Rule {
+    name: "pod-unschedulable",
+    severity: Severity::Warning,
+    stage: Stage::Cluster,
+    summary: "Pods stay Pending: no node of the simulated cluster satisfies their nodeName, nodeSelector or node affinity (or has room).",
+    docs: r#"## What it does
+Runs a small scheduler over the simulated nodes (3 by default, labelled with
+`kubernetes.io/hostname`, `kubernetes.io/os`, `kubernetes.io/arch`, `topology.kubernetes.io/zone`
+and `topology.kubernetes.io/region`, plus what the `[cluster]` settings add) honouring
+`nodeName`, `nodeSelector`, required node affinity and the per-node pod limit. One diagnostic
+per workload (or bare Pod) whose pods could not be placed.
+
+## Why is this bad?
+A Pending pod has no IP and is no endpoint of any Service. Node labels differ between clusters:
+a `nodeSelector` copied from another cluster often matches nothing.
+
+## Example
+```yaml
+apiVersion: v1
+kind: Pod
+metadata:
+  name: gpu-job
+spec:
+  nodeSelector:
+    accelerator: nvidia-a100
+  containers:
+    - name: main
+      image: busybox:1.36
+```
+
+## Use instead
+```yaml
+apiVersion: v1
+kind: Pod
+metadata:
+  name: gpu-job
+spec:
+  nodeSelector:
+    kubernetes.io/os: linux
+  containers:
+    - name: main
+      image: busybox:1.36
+```
+
+## References
+- Assigning pods to nodes: <https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/>
+"#,
+    spec: &[],
+    check: None,
+};
+
+pub(crate) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
+    // Group by origin: one diagnostic per workload template or bare Pod.
+    let mut by_origin: BTreeMap<usize, (usize, usize, &str)> = BTreeMap::new();
+    for p in &cx.cluster.pods {
+        if p.origin.is_builtin() {
+            continue;
+        }
+        let total = by_origin.entry(p.origin.object).or_insert((0, 0, ""));
+        total.0 += 1;
+        if let Some(r) = &p.unschedulable {
+            total.1 += 1;
+            total.2 = r;
+        }
+    }
+    for (obj, (total, stuck, reason)) in by_origin {
+        if stuck == 0 {
+            continue;
+        }
+        let Some(pod) = cx.cluster.pods.iter().find(|p| p.origin.object == obj) else { continue };
+        let owner = pod.workload.map_or(format!("pod/{}", pod.name), |w| {
+            let w = &cx.cluster.workloads[w];
+            format!("{}/{}", w.kind.to_lowercase(), w.name)
+        });
+        let span = cx
+            .objects
+            .get(obj)
+            .and_then(|o| {
+                let spec = if o.kind == "Pod" { o.raw.get("spec") } else { o.raw.path(&["spec", "template", "spec"]) }?;
+                spec.entry("nodeSelector").or_else(|| spec.entry("affinity")).or_else(|| spec.entry("nodeName")).map(|e| e.key.span)
+            })
+            .unwrap_or(pod.origin.head);
+        let count = if total == 1 { "its pod".to_string() } else { format!("{stuck} of its {total} pods") };
+        out.push(
+            cx.diag(&POD_UNSCHEDULABLE, &pod.origin, span, format!("{owner}: {count} cannot be scheduled and stay Pending ({reason})"))
+                .with_help(
+                "match the labels of the nodes the pods should run on, or describe such nodes in the `[cluster]` settings of kplay.toml",
+            ),
+        );
+    }
+}

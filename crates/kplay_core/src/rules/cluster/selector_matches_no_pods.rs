@@ -1,0 +1,193 @@
+//! `selector-matches-no-pods`: a Service selector no pod (or pod template) matches.
+
+use super::{user_services, Candidate, Cx};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::typed::labels_display;
+use crate::rules::{Rule, Stage};
+
+pub static SELECTOR_MATCHES_NO_PODS: Rule = Rule {
+    name: "selector-matches-no-pods",
+    severity: Severity::Warning,
+    stage: Stage::Cluster,
+    summary: "A Service's selector matches no pod and no pod template in its namespace.",
+    docs: r#"## What it does
+Matches each Service's `selector` against the labels of every pod the simulated cluster runs
+and every workload pod template, in the Service's namespace. When nothing matches, it points at
+the closest template and at each label that differs, in whatever file it is.
+
+## Why is this bad?
+The Service gets no endpoints: connections to it are refused. The usual causes are a typo in a
+label, a label on the Deployment's own `metadata` instead of its pod template, or pods in
+another namespace (a Service only selects pods in its own namespace).
+
+## Example
+```yaml
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector:
+    app: web
+  ports:
+    - port: 80
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels:
+      app: web-server
+  template:
+    metadata:
+      labels:
+        app: web-server
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27
+```
+
+## Use instead
+```yaml
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector:
+    app: web-server
+  ports:
+    - port: 80
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels:
+      app: web-server
+  template:
+    metadata:
+      labels:
+        app: web-server
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27
+```
+
+## References
+- Labels and selectors: <https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/>
+- Service: <https://kubernetes.io/docs/concepts/services-networking/service/>
+"#,
+    spec: &["routing-semantics §1.1"],
+    check: None,
+};
+
+pub(crate) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
+    let candidates = cx.candidates();
+    for svc in user_services(cx.cluster) {
+        let Some(sel) = &svc.selector else { continue };
+        if svc.type_ == "ExternalName" || !cx.cluster.select_pods(&svc.namespace, sel).is_empty() {
+            continue;
+        }
+        let matches = |c: &Candidate<'_>| sel.iter().all(|(k, v)| c.labels.get(k) == Some(v));
+        // A template that matches but runs no pods (0 replicas, a CronJob) is not this defect.
+        if candidates.iter().any(|c| c.namespace == svc.namespace && matches(c)) {
+            continue;
+        }
+        let v = &svc.spec;
+        let mut d = cx.diag(
+            &SELECTOR_MATCHES_NO_PODS,
+            &v.origin,
+            v.selector_span.unwrap_or(v.spec_span),
+            format!(
+                "Service `{}` selects no pods: no pod in namespace `{}` has the labels {}",
+                svc.name,
+                svc.namespace,
+                labels_display(sel)
+            ),
+        );
+        d.primary.message = "this selector matches nothing".into();
+        let score = |c: &Candidate<'_>| sel.iter().filter(|(k, v)| c.labels.get(*k) == Some(*v)).count();
+        let best = candidates
+            .iter()
+            .filter(|c| c.namespace == svc.namespace)
+            .max_by_key(|c| (score(c), sel.keys().filter(|k| c.labels.contains_key(*k)).count(), std::cmp::Reverse(c.origin.object)));
+        let mut help =
+            "make the selector and the pod template's labels agree (labels on a Deployment's own metadata do not count)".to_string();
+        if let Some(c) = best {
+            for (k, want) in sel {
+                match c.labels.get(k) {
+                    Some(have) if have == want => {}
+                    Some(have) => {
+                        let span = cx.label_span(c, k).unwrap_or(c.origin.head);
+                        d = d.with_secondary(
+                            c.origin.file,
+                            span,
+                            format!("{} has `{k}: {have}`; the selector wants `{k}: {want}`", c.display),
+                        );
+                        help = format!("change the selector to `{k}: {have}`, or the label of {} to `{k}: {want}`", c.display);
+                    }
+                    None => {
+                        let span = c.labels_span.unwrap_or(c.origin.head);
+                        d = d.with_secondary(c.origin.file, span, format!("{} has no `{k}` label", c.display));
+                    }
+                }
+            }
+        }
+        for c in candidates.iter().filter(|c| c.namespace != svc.namespace && matches(c)).take(2) {
+            d = d.with_secondary(
+                c.origin.file,
+                c.origin.head,
+                format!("{} in namespace `{}` matches, but a Service selects pods only in its own namespace", c.display, c.namespace),
+            );
+        }
+        out.push(d.with_help(help));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::cluster::tests::sim_with;
+
+    fn hits(texts: &[&str]) -> Vec<crate::Diagnostic> {
+        sim_with(texts, &crate::Options::default())
+            .0
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.rule == super::SELECTOR_MATCHES_NO_PODS.name)
+            .collect()
+    }
+
+    const SVC: &str =
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: web\n    tier: fe\n  ports:\n    - port: 80\n";
+
+    fn deploy(labels: &str, replicas: u32) -> String {
+        format!("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: {replicas}\n  selector:\n    matchLabels:\n{labels}  template:\n    metadata:\n      labels:\n{labels}    spec:\n      containers:\n        - name: web\n          image: nginx:1.27\n")
+            .replace("matchLabels:\n", "matchLabels:\n")
+    }
+
+    #[test]
+    fn points_at_the_differing_label_across_files() {
+        let d = deploy("        app: web\n        tier: backend\n", 2);
+        let h = hits(&[SVC, &d]);
+        assert_eq!(h.len(), 1);
+        let l = &h[0].secondary;
+        assert!(l.iter().any(|l| l.file == 1 && l.message.contains("`tier: backend`") && &d[l.span.range()] == "backend"), "{l:?}");
+    }
+
+    #[test]
+    fn matching_templates_and_pods_are_not_reported() {
+        assert!(hits(&[SVC, &deploy("        app: web\n        tier: fe\n", 2)]).is_empty());
+        assert!(hits(&[SVC, &deploy("        app: web\n        tier: fe\n", 0)]).is_empty(), "scaled to zero is not a selector defect");
+        let other_ns = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: shop\n  labels:\n    app: web\n    tier: fe\nspec:\n  containers:\n    - name: c\n      image: nginx:1.27\n";
+        let h = hits(&[SVC, other_ns]);
+        assert_eq!(h.len(), 1);
+        assert!(h[0].secondary.iter().any(|l| l.message.contains("namespace `shop`")));
+    }
+}

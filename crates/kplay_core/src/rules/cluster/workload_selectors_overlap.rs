@@ -1,0 +1,150 @@
+//! `workload-selectors-overlap`: two workloads whose selectors match each other's pods.
+
+use super::Cx;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::rules::{Rule, Stage};
+
+pub static WORKLOAD_SELECTORS_OVERLAP: Rule = Rule {
+    name: "workload-selectors-overlap",
+    severity: Severity::Warning,
+    stage: Stage::Cluster,
+    summary: "Two Deployments (or ReplicaSets, StatefulSets, DaemonSets) in a namespace have selectors that match each other's pods.",
+    docs: r#"## What it does
+For each pair of workload controllers in a namespace, checks whether one's `spec.selector`
+matches the labels of the other's pod template.
+
+## Why is this bad?
+Controllers must own disjoint sets of pods. With overlapping selectors they count, adopt or
+delete each other's pods; the Kubernetes documentation calls the behaviour of overlapping
+Deployments undefined. Services selecting "the app" then also pick the other workload's pods.
+
+## Example
+```yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels:
+      app: shop
+  template:
+    metadata:
+      labels:
+        app: shop
+        component: web
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: worker
+spec:
+  selector:
+    matchLabels:
+      app: shop
+  template:
+    metadata:
+      labels:
+        app: shop
+        component: worker
+    spec:
+      containers:
+        - name: worker
+          image: busybox:1.36
+```
+
+## Use instead
+```yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels:
+      app: shop
+      component: web
+  template:
+    metadata:
+      labels:
+        app: shop
+        component: web
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: worker
+spec:
+  selector:
+    matchLabels:
+      app: shop
+      component: worker
+  template:
+    metadata:
+      labels:
+        app: shop
+        component: worker
+    spec:
+      containers:
+        - name: worker
+          image: busybox:1.36
+```
+
+## References
+- Deployments, label selector updates: <https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#selector>
+"#,
+    spec: &[],
+    check: None,
+};
+
+pub(crate) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
+    // Jobs get generated, unique selectors; CronJobs own Jobs, not pods.
+    let ws: Vec<usize> = cx
+        .cluster
+        .workloads
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| {
+            w.owner.is_none()
+                && !w.origin.is_builtin()
+                && matches!(w.kind.as_str(), "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet")
+        })
+        .map(|(i, _)| i)
+        .collect();
+    for (bi, &b) in ws.iter().enumerate() {
+        for &a in &ws[..bi] {
+            let (wa, wb) = (&cx.cluster.workloads[a], &cx.cluster.workloads[b]);
+            if wa.namespace != wb.namespace {
+                continue;
+            }
+            let (Some(sa), Some(sb)) = (&wa.selector, &wb.selector) else { continue };
+            if sa.is_empty() || sb.is_empty() {
+                continue;
+            }
+            let b_takes_a = sb.matches(&wa.template.labels);
+            let a_takes_b = sa.matches(&wb.template.labels);
+            if !(a_takes_b || b_takes_a) {
+                continue;
+            }
+            let show = |w: &crate::cluster::state::Workload| format!("{}/{}", w.kind.to_lowercase(), w.name);
+            let what = match (b_takes_a, a_takes_b) {
+                (true, true) => format!("the selectors of {} and {} both match both pod templates", show(wb), show(wa)),
+                (true, false) => format!("the selector of {} also matches the pods of {}", show(wb), show(wa)),
+                _ => format!("the selector of {} matches the pods of {}", show(wa), show(wb)),
+            };
+            let d = cx
+                .diag(&WORKLOAD_SELECTORS_OVERLAP, &wb.origin, sb.span, format!("{what}: the two controllers fight over the same pods"))
+                .with_secondary(wa.origin.file, sa.span, format!("the selector of {}", show(wa)))
+                .with_help("give each workload a label of its own (e.g. `component: <name>`) in its template and in its selector");
+            out.push(d);
+        }
+    }
+}
