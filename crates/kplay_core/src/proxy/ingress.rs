@@ -146,7 +146,9 @@ pub struct IngressRoute<'a> {
 pub enum IngressDecision<'a> {
     Routed(IngressRoute<'a>),
     /// The controller's own default backend: HTTP 404.
-    NotFound { detail: String },
+    NotFound {
+        detail: String,
+    },
 }
 
 /// Matches `req` against the served Ingresses.
@@ -183,7 +185,10 @@ pub fn route<'a>(ingresses: &[&'a IngressInfo], req: &HttpRequest) -> IngressDec
                             p.path,
                             req.path
                         );
-                        best = Some((key, IngressRoute { ingress: ing, backend: &p.backend, path: Some((ri, pi)), host_match: Some(kind), detail }));
+                        best = Some((
+                            key,
+                            IngressRoute { ingress: ing, backend: &p.backend, path: Some((ri, pi)), host_match: Some(kind), detail },
+                        ));
                     }
                 }
             }
@@ -199,7 +204,10 @@ pub fn route<'a>(ingresses: &[&'a IngressInfo], req: &HttpRequest) -> IngressDec
         }
     }
     let detail = match best_kind {
-        Some(_) => format!("host {host} is served but no path matches {} and no Ingress has a defaultBackend: the controller answers 404", req.path),
+        Some(_) => format!(
+            "host {host} is served but no path matches {} and no Ingress has a defaultBackend: the controller answers 404",
+            req.path
+        ),
         None => format!("no Ingress rule matches host {host} and no Ingress has a defaultBackend: the controller answers 404"),
     };
     IngressDecision::NotFound { detail }
@@ -238,11 +246,12 @@ pub fn nginx_locations(paths: &[(String, PathType)]) -> Vec<String> {
     }
     // Stable sorts: by path descending, then by length descending (controller.go).
     locs.sort_by(|a, b| b.0.cmp(&a.0));
-    locs.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+    locs.sort_by_key(|l| std::cmp::Reverse(l.0.len()));
     locs.into_iter().map(|(p, exact)| if exact { format!("location = {p}") } else { format!("location {p}") }).collect()
 }
 
 #[cfg(test)]
+#[allow(clippy::type_complexity)]
 mod tests {
     use super::super::input::{BackendPort, IngressRule, IngressTls};
     use super::*;
@@ -313,7 +322,9 @@ mod tests {
                 Some("h"),
                 paths
                     .iter()
-                    .map(|(p, t)| (*p, *t, if *t == Exact && paths.len() > 1 { Box::leak(format!("exact:{p}").into_boxed_str()) as &str } else { *p }))
+                    .map(|(p, t)| {
+                        (*p, *t, if *t == Exact && paths.len() > 1 { Box::leak(format!("exact:{p}").into_boxed_str()) as &str } else { *p })
+                    })
                     .collect(),
             )]);
             assert_eq!(routed_to(&ing, &format!("http://h{req}")).as_deref(), *want, "{paths:?} {req}");

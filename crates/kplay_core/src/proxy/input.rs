@@ -177,6 +177,7 @@ impl EndpointInfo {
         }
     }
 
+    #[must_use]
     pub fn on_node(mut self, node: &str) -> Self {
         self.node_name = Some(node.to_string());
         self
@@ -362,9 +363,15 @@ impl fmt::Display for BackendPort {
 /// An Ingress backend.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum IngressBackend {
-    Service { name: String, port: BackendPort },
+    Service {
+        name: String,
+        port: BackendPort,
+    },
     /// `resource:` backends (an object reference, usually a bucket); not routable here.
-    Resource { kind: String, name: String },
+    Resource {
+        kind: String,
+        name: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -464,9 +471,7 @@ impl ProxyInput {
     /// kube-proxy iterates a Go map; its tests sort the output by the service name the same way.
     pub fn sorted_services(&self) -> Vec<&ServicePortInfo> {
         let mut v: Vec<(String, &ServicePortInfo)> = self.services.iter().map(|s| (format!("{}/{}", s.namespace, s.name), s)).collect();
-        v.sort_by(|a, b| {
-            a.0.cmp(&b.0).then_with(|| a.1.port_name.cmp(&b.1.port_name)).then_with(|| a.1.protocol.cmp(&b.1.protocol))
-        });
+        v.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.port_name.cmp(&b.1.port_name)).then_with(|| a.1.protocol.cmp(&b.1.protocol)));
         v.into_iter().map(|(_, s)| s).collect()
     }
 

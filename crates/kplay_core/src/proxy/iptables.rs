@@ -49,9 +49,15 @@ pub enum Match {
     /// `-m addrtype --src-type LOCAL`.
     SrcTypeLocal,
     /// `-m statistic --mode random --probability P`; `stored` is the kernel's threshold.
-    Statistic { probability: String, stored: u32 },
+    Statistic {
+        probability: String,
+        stored: u32,
+    },
     /// `-m recent --name N --rcheck --seconds T --reap`.
-    RecentCheck { name: String, seconds: u32 },
+    RecentCheck {
+        name: String,
+        seconds: u32,
+    },
     /// `-m recent --name N --set` (always matches, records the source).
     RecentSet(String),
     /// `-m mark --mark M/M`.
@@ -59,7 +65,10 @@ pub enum Match {
     /// `-m mark ! --mark M/M`.
     NotMark(u32),
     /// `-m conntrack --ctstate S` (`!` when negated).
-    CtState { negated: bool, states: &'static str },
+    CtState {
+        negated: bool,
+        states: &'static str,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -71,10 +80,15 @@ pub enum Target {
     Accept,
     Drop,
     Reject,
-    Dnat { ip: IpAddr, port: u16 },
+    Dnat {
+        ip: IpAddr,
+        port: u16,
+    },
     MarkOr(u32),
     MarkXor(u32),
-    Masquerade { random_fully: bool },
+    Masquerade {
+        random_fully: bool,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -311,11 +325,21 @@ fn builtin_jumps(rs: &mut Ruleset, localhost_node_ports: bool, ipv6: bool) {
     }
     rs.push(Table::Filter, "INPUT", vec![new(), c("kubernetes load balancer firewall")], Target::Jump("KUBE-PROXY-FIREWALL".into()));
     rs.push(Table::Filter, "INPUT", vec![c("kubernetes health check service ports")], Target::Jump("KUBE-NODEPORTS".into()));
-    rs.push(Table::Filter, "INPUT", vec![new(), c("kubernetes externally-visible service portals")], Target::Jump("KUBE-EXTERNAL-SERVICES".into()));
+    rs.push(
+        Table::Filter,
+        "INPUT",
+        vec![new(), c("kubernetes externally-visible service portals")],
+        Target::Jump("KUBE-EXTERNAL-SERVICES".into()),
+    );
     rs.push(Table::Filter, "FORWARD", vec![new(), c("kubernetes load balancer firewall")], Target::Jump("KUBE-PROXY-FIREWALL".into()));
     rs.push(Table::Filter, "FORWARD", vec![c("kubernetes forwarding rules")], Target::Jump("KUBE-FORWARD".into()));
     rs.push(Table::Filter, "FORWARD", vec![new(), c("kubernetes service portals")], Target::Jump("KUBE-SERVICES".into()));
-    rs.push(Table::Filter, "FORWARD", vec![new(), c("kubernetes externally-visible service portals")], Target::Jump("KUBE-EXTERNAL-SERVICES".into()));
+    rs.push(
+        Table::Filter,
+        "FORWARD",
+        vec![new(), c("kubernetes externally-visible service portals")],
+        Target::Jump("KUBE-EXTERNAL-SERVICES".into()),
+    );
     if kubelet_fw {
         rs.push(Table::Filter, "OUTPUT", vec![], Target::Jump("KUBE-FIREWALL".into()));
     }
@@ -345,8 +369,7 @@ pub fn generate(input: &ProxyInput, node: &NodeContext<'_>) -> Ruleset {
         rs.add_chain(Table::Nat, ch, None);
     }
 
-    let services: Vec<&ServicePortInfo> =
-        input.sorted_services().into_iter().filter(|s| s.cluster_ip_for(!node.ipv6).is_some()).collect();
+    let services: Vec<&ServicePortInfo> = input.sorted_services().into_iter().filter(|s| s.cluster_ip_for(!node.ipv6).is_some()).collect();
     let total_endpoints: usize = services.iter().map(|s| s.endpoints.len()).sum();
     let large = total_endpoints > LARGE_CLUSTER_ENDPOINTS;
     let cluster_cidr = cfg.cluster_cidrs.iter().copied().find(|c| c.addr.is_ipv6() == node.ipv6);
@@ -449,16 +472,10 @@ fn service_rules(
     let uses_cluster_chain = !cat.cluster.is_empty() && svc.uses_cluster_endpoints();
     let uses_local_chain = !cat.local.is_empty() && svc.uses_local_endpoints();
 
-    let (internal_chain, has_internal) = if svc.internal_policy_local() {
-        (&local_chain, has_endpoints && !cat.local.is_empty())
-    } else {
-        (&cluster_chain, has_endpoints)
-    };
-    let (external_policy_chain, has_external) = if svc.external_policy_local() {
-        (&local_chain, has_endpoints && !cat.local.is_empty())
-    } else {
-        (&cluster_chain, has_endpoints)
-    };
+    let (internal_chain, has_internal) =
+        if svc.internal_policy_local() { (&local_chain, has_endpoints && !cat.local.is_empty()) } else { (&cluster_chain, has_endpoints) };
+    let (external_policy_chain, has_external) =
+        if svc.external_policy_local() { (&local_chain, has_endpoints && !cat.local.is_empty()) } else { (&cluster_chain, has_endpoints) };
     let uses_ext_chain = has_endpoints && svc.externally_accessible();
     let lb_ips: Vec<IpAddr> = svc.load_balancer_ips.iter().copied().filter(|ip| ip.is_ipv6() == node.ipv6).collect();
     let ext_ips: Vec<IpAddr> = svc.external_ips.iter().copied().filter(|ip| ip.is_ipv6() == node.ipv6).collect();
@@ -532,7 +549,11 @@ fn service_rules(
         rs.push(
             Table::Filter,
             "KUBE-NODEPORTS",
-            vec![Match::Comment(format!("{spn} health check node port")), Match::Proto(Protocol::Tcp), Match::DPort(svc.health_check_node_port)],
+            vec![
+                Match::Comment(format!("{spn} health check node port")),
+                Match::Proto(Protocol::Tcp),
+                Match::DPort(svc.health_check_node_port),
+            ],
             Target::Accept,
         );
     }

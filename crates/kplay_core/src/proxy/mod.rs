@@ -6,6 +6,7 @@
 
 pub mod endpoints;
 pub mod eval;
+pub mod from_cluster;
 pub mod ingress;
 pub mod input;
 pub mod iptables;

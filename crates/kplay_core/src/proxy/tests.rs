@@ -101,7 +101,9 @@ fn internal_traffic_policy_chains() {
 
     input.services[0].internal_policy = TrafficPolicy::Local;
     let text = iptables::generate(&input, &NodeContext::of(&input, TEST_NODE)).render(RenderOptions::default());
-    assert!(text.contains("-A KUBE-SERVICES -m comment --comment \"ns1/svc1 cluster IP\" -m tcp -p tcp -d 172.30.1.1 --dport 80 -j KUBE-SVL-AQI2S6QIMU7PVVRP"));
+    assert!(text.contains(
+        "-A KUBE-SERVICES -m comment --comment \"ns1/svc1 cluster IP\" -m tcp -p tcp -d 172.30.1.1 --dport 80 -j KUBE-SVL-AQI2S6QIMU7PVVRP"
+    ));
     assert!(text.contains("-A KUBE-SVL-AQI2S6QIMU7PVVRP -m comment --comment \"ns1/svc1 -> 10.0.1.1:80\" -j KUBE-SEP-3JOIVZTXZZRGORX4"));
     assert!(!text.contains("KUBE-SVC-AQI2S6QIMU7PVVRP"), "{text}");
 
@@ -172,7 +174,13 @@ mod flows {
                 NodeInfo { name: TEST_NODE.into(), ips: vec![ip("192.168.0.2")], zone: None },
                 NodeInfo { name: "host2".into(), ips: vec![ip("192.168.0.3")], zone: None },
             ],
-            pods: vec![PodInfo { namespace: "ns".into(), name: "client".into(), ip: Some(ip("10.180.0.2")), node: Some(TEST_NODE.into()), host_network: false }],
+            pods: vec![PodInfo {
+                namespace: "ns".into(),
+                name: "client".into(),
+                ip: Some(ip("10.180.0.2")),
+                node: Some(TEST_NODE.into()),
+                host_network: false,
+            }],
             ..ProxyInput::default()
         }
     }
@@ -186,8 +194,10 @@ mod flows {
             s.node_port = if port == 80 { 3001 } else { 3002 };
             s.load_balancer_ips = vec![ip("1.2.3.4")];
             s.external_policy = etp;
-            s.endpoints =
-                vec![EndpointInfo::ready(ip("10.180.0.1"), port).on_node("host2"), EndpointInfo::ready(ip("10.180.2.1"), port).on_node(TEST_NODE)];
+            s.endpoints = vec![
+                EndpointInfo::ready(ip("10.180.0.1"), port).on_node("host2"),
+                EndpointInfo::ready(ip("10.180.2.1"), port).on_node(TEST_NODE),
+            ];
             input.services.push(s);
         }
     }

@@ -26,7 +26,10 @@ pub enum Source {
     #[default]
     External,
     /// `pod/NAME` or `pod/NAMESPACE/NAME`.
-    Pod { namespace: Option<String>, name: String },
+    Pod {
+        namespace: Option<String>,
+        name: String,
+    },
     /// A process on a node (host network).
     Node(String),
     Ip(IpAddr),
@@ -36,10 +39,20 @@ pub enum Source {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Destination {
     /// `svc/NAMESPACE/NAME:PORT` (port number or name).
-    Service { namespace: String, name: String, port: BackendPort },
-    Addr { ip: IpAddr, port: u16 },
+    Service {
+        namespace: String,
+        name: String,
+        port: BackendPort,
+    },
+    Addr {
+        ip: IpAddr,
+        port: u16,
+    },
     /// A DNS name and port (`web.shop:8080`, `web.shop.svc.cluster.local:80`).
-    Name { host: String, port: u16 },
+    Name {
+        host: String,
+        port: u16,
+    },
     /// An HTTP(S) URL, through the Ingress controller.
     Url(HttpRequest),
 }
@@ -203,7 +216,13 @@ impl<'a> Tracer<'a> {
             Ok(Client { ip, node: p.node.clone(), origin: Origin::Routed, label, namespace: Some(p.namespace.clone()) })
         };
         match from {
-            Source::External => Ok(Client { ip: EXTERNAL_CLIENT, node: None, origin: Origin::Routed, label: format!("external client {EXTERNAL_CLIENT}"), namespace: None }),
+            Source::External => Ok(Client {
+                ip: EXTERNAL_CLIENT,
+                node: None,
+                origin: Origin::Routed,
+                label: format!("external client {EXTERNAL_CLIENT}"),
+                namespace: None,
+            }),
             Source::Pod { namespace, name } => {
                 let p = self
                     .input
@@ -222,7 +241,13 @@ impl<'a> Tracer<'a> {
                     return pod_client(p);
                 }
                 if let Some(n) = self.input.node_by_ip(*ip) {
-                    return Ok(Client { ip: *ip, node: Some(n.name.clone()), origin: Origin::Local, label: format!("node {}", n.name), namespace: None });
+                    return Ok(Client {
+                        ip: *ip,
+                        node: Some(n.name.clone()),
+                        origin: Origin::Local,
+                        label: format!("node {}", n.name),
+                        namespace: None,
+                    });
                 }
                 Ok(Client { ip: *ip, node: None, origin: Origin::Routed, label: format!("external client {ip}"), namespace: None })
             }
@@ -233,7 +258,8 @@ impl<'a> Tracer<'a> {
     fn service_for(&self, dst: IpAddr, port: u16, proto: Protocol, node_local: bool) -> Option<&'a ServicePortInfo> {
         self.input.services.iter().find(|s| {
             s.protocol == proto
-                && ((s.port == port && (s.cluster_ips.contains(&dst) || s.external_ips.contains(&dst) || s.load_balancer_ips.contains(&dst)))
+                && ((s.port == port
+                    && (s.cluster_ips.contains(&dst) || s.external_ips.contains(&dst) || s.load_balancer_ips.contains(&dst)))
                     || (node_local && s.node_port != 0 && s.node_port == port))
         })
     }
@@ -243,8 +269,7 @@ impl<'a> Tracer<'a> {
     fn lb_nodes(&self, svc: Option<&ServicePortInfo>) -> Vec<String> {
         let mut nodes: Vec<String> = self.input.nodes.iter().map(|n| n.name.clone()).collect();
         if let Some(s) = svc.filter(|s| s.external_policy == TrafficPolicy::Local) {
-            let healthy: Vec<String> =
-                nodes.iter().filter(|n| s.endpoints.iter().any(|e| e.ready && e.is_local(n))).cloned().collect();
+            let healthy: Vec<String> = nodes.iter().filter(|n| s.endpoints.iter().any(|e| e.ready && e.is_local(n))).cloned().collect();
             if !healthy.is_empty() {
                 nodes = healthy;
             }
@@ -301,7 +326,9 @@ impl<'a> Tracer<'a> {
     fn find_service_port(&self, ns: &str, name: &str, port: &BackendPort, proto: Protocol) -> Result<&'a ServicePortInfo, String> {
         let ports: Vec<&ServicePortInfo> = self.input.services.iter().filter(|s| s.namespace == ns && s.name == name).collect();
         if ports.is_empty() {
-            return Err(format!("no Service {ns}/{name} with a ClusterIP (missing, headless or ExternalName: kube-proxy has no rules for it)"));
+            return Err(format!(
+                "no Service {ns}/{name} with a ClusterIP (missing, headless or ExternalName: kube-proxy has no rules for it)"
+            ));
         }
         ports
             .iter()
@@ -335,7 +362,15 @@ impl<'a> Tracer<'a> {
         }
     }
 
-    fn entry_node(&self, client: &Client, dst: IpAddr, port: u16, req: &TraceRequest, rng: &mut Rng, hops: &mut Vec<Hop>) -> Option<String> {
+    fn entry_node(
+        &self,
+        client: &Client,
+        dst: IpAddr,
+        port: u16,
+        req: &TraceRequest,
+        rng: &mut Rng,
+        hops: &mut Vec<Hop>,
+    ) -> Option<String> {
         if let Some(n) = &client.node {
             return Some(n.clone());
         }
@@ -375,12 +410,12 @@ impl<'a> Tracer<'a> {
         }
         let svc = self.service_for(dst, port, req.protocol, node_ips.contains(&dst) || dst.is_loopback());
         let backend = svc.map(|s| BackendRef { namespace: s.namespace.clone(), service: s.name.clone(), port: port_label(s) });
-        let mut t = self.finish_walk(&w, input, svc, dst, port, hops);
+        let mut t = Self::finish_walk(&w, input, svc, dst, port, hops);
         t.backend = backend;
         t
     }
 
-    fn finish_walk(&self, w: &Walk, input: &ProxyInput, svc: Option<&ServicePortInfo>, dst: IpAddr, port: u16, mut hops: Vec<Hop>) -> Trace {
+    fn finish_walk(w: &Walk, input: &ProxyInput, svc: Option<&ServicePortInfo>, dst: IpAddr, port: u16, mut hops: Vec<Hop>) -> Trace {
         match w.verdict {
             Verdict::Reject => {
                 let why = match svc {
@@ -391,11 +426,19 @@ impl<'a> Tracer<'a> {
                     Some(s) => format!("{} has no ready or serving-terminating endpoint", s.port_name_string()),
                     None => "rejected by a filter rule".into(),
                 };
-                hops.push(hop("verdict", "REJECT", format!("{why}; the client gets an immediate ICMP port unreachable / TCP reset (connection refused)")));
+                hops.push(hop(
+                    "verdict",
+                    "REJECT",
+                    format!("{why}; the client gets an immediate ICMP port unreachable / TCP reset (connection refused)"),
+                ));
                 Trace::end(Outcome::Rejected, hops)
             }
             Verdict::Drop => {
-                let why = if w.truncated { "the rule walk hit its step limit".into() } else { "the packet is dropped silently: the client times out".to_string() };
+                let why = if w.truncated {
+                    "the rule walk hit its step limit".into()
+                } else {
+                    "the packet is dropped silently: the client times out".to_string()
+                };
                 hops.push(hop("verdict", "DROP", why));
                 Trace::end(Outcome::Dropped, hops)
             }
@@ -403,19 +446,35 @@ impl<'a> Tracer<'a> {
                 let (ip, p) = w.dnat.unwrap_or((dst, port));
                 if w.dnat.is_none() {
                     if let Some(pod) = input.pod_by_ip(ip) {
-                        hops.push(hop("pod-network", format!("{}/{}", pod.namespace, pod.name), "no Service VIP: routed straight to the pod IP"));
+                        hops.push(hop(
+                            "pod-network",
+                            format!("{}/{}", pod.namespace, pod.name),
+                            "no Service VIP: routed straight to the pod IP",
+                        ));
                     } else if w.delivered_locally {
-                        hops.push(hop("route", ip.to_string(), format!("delivered to the node itself; no kube-proxy rule matches port {p}")));
+                        hops.push(hop(
+                            "route",
+                            ip.to_string(),
+                            format!("delivered to the node itself; no kube-proxy rule matches port {p}"),
+                        ));
                         return Trace::end(Outcome::NoRoute, hops);
                     } else {
                         hops.push(hop("route", ip.to_string(), "no pod, node or Service VIP has this address"));
                         return Trace::end(Outcome::NoRoute, hops);
                     }
                 } else {
-                    hops.push(hop("dnat", join_host_port(ip, p), format!("destination rewritten from {} to {}", join_host_port(dst, port), join_host_port(ip, p))));
+                    hops.push(hop(
+                        "dnat",
+                        join_host_port(ip, p),
+                        format!("destination rewritten from {} to {}", join_host_port(dst, port), join_host_port(ip, p)),
+                    ));
                 }
                 if w.masqueraded {
-                    hops.push(hop("snat", "MASQUERADE", "KUBE-MARK-MASQ set mark 0x4000, so POSTROUTING masquerades: the pod sees the node's address as source"));
+                    hops.push(hop(
+                        "snat",
+                        "MASQUERADE",
+                        "KUBE-MARK-MASQ set mark 0x4000, so POSTROUTING masquerades: the pod sees the node's address as source",
+                    ));
                 }
                 let ep = endpoint_ref(input, svc, ip, p);
                 hops.push(hop(
@@ -423,7 +482,14 @@ impl<'a> Tracer<'a> {
                     ep.pod.clone().unwrap_or_else(|| ep.ip.clone()),
                     format!("{}:{}{}", ep.ip, ep.port, ep.node.as_ref().map(|n| format!(" on node {n}")).unwrap_or_default()),
                 ));
-                Trace { outcome: Outcome::Delivered, http_status: None, backend: None, endpoint: Some(ep), hops, masqueraded: w.masqueraded }
+                Trace {
+                    outcome: Outcome::Delivered,
+                    http_status: None,
+                    backend: None,
+                    endpoint: Some(ep),
+                    hops,
+                    masqueraded: w.masqueraded,
+                }
             }
         }
     }
@@ -438,9 +504,18 @@ impl<'a> Tracer<'a> {
                 Some((ing, secret)) => hops.push(hop(
                     "tls",
                     host.clone(),
-                    format!("TLS terminated with secret {} of ingress {}/{}", secret.unwrap_or("(controller default)"), ing.namespace, ing.name),
+                    format!(
+                        "TLS terminated with secret {} of ingress {}/{}",
+                        secret.unwrap_or("(controller default)"),
+                        ing.namespace,
+                        ing.name
+                    ),
                 )),
-                None => hops.push(hop("tls", host.clone(), "no Ingress lists this host under tls: the controller presents its default (self-signed) certificate")),
+                None => hops.push(hop(
+                    "tls",
+                    host.clone(),
+                    "no Ingress lists this host under tls: the controller presents its default (self-signed) certificate",
+                )),
             }
         }
         let route = match ingress::route(&served.ingresses, http) {
@@ -476,7 +551,11 @@ impl<'a> Tracer<'a> {
         let cat = categorize(svc, "", None);
         let eps = if cat.cluster.is_empty() { cat.local } else { cat.cluster };
         if eps.is_empty() {
-            hops.push(hop("service", format!("{ns}/{svc_name}"), format!("{} has no ready endpoints: ingress-nginx answers 503", svc.port_name_string())));
+            hops.push(hop(
+                "service",
+                format!("{ns}/{svc_name}"),
+                format!("{} has no ready endpoints: ingress-nginx answers 503", svc.port_name_string()),
+            ));
             let mut t = Trace::end(Outcome::Rejected, hops);
             t.http_status = Some(503);
             t.backend = Some(backend);
@@ -486,7 +565,11 @@ impl<'a> Tracer<'a> {
         hops.push(hop(
             "service",
             format!("{ns}/{svc_name}"),
-            format!("{} endpoint(s); ingress-nginx picks {} itself from the EndpointSlices (kube-proxy is not involved)", eps.len(), ep.addr()),
+            format!(
+                "{} endpoint(s); ingress-nginx picks {} itself from the EndpointSlices (kube-proxy is not involved)",
+                eps.len(),
+                ep.addr()
+            ),
         ));
         let er = endpoint_ref(input, Some(svc), ep.ip, ep.port);
         hops.push(hop("endpoint", er.pod.clone().unwrap_or_else(|| er.ip.clone()), format!("{}:{}", er.ip, er.port)));
@@ -504,7 +587,10 @@ fn port_label(s: &ServicePortInfo) -> String {
 
 fn endpoint_ref(input: &ProxyInput, svc: Option<&ServicePortInfo>, ip: IpAddr, port: u16) -> EndpointRef {
     let ep = svc.and_then(|s| s.endpoints.iter().find(|e| e.ip == ip && e.port == port));
-    let pod = ep.and_then(|e| e.pod.as_ref()).map(|p| format!("{}/{}", p.namespace, p.name)).or_else(|| input.pod_by_ip(ip).map(|p| format!("{}/{}", p.namespace, p.name)));
+    let pod = ep
+        .and_then(|e| e.pod.as_ref())
+        .map(|p| format!("{}/{}", p.namespace, p.name))
+        .or_else(|| input.pod_by_ip(ip).map(|p| format!("{}/{}", p.namespace, p.name)));
     let node = ep.and_then(|e| e.node_name.clone()).or_else(|| input.pod_by_ip(ip).and_then(|p| p.node.clone()));
     EndpointRef { ip: ip.to_string(), port, pod, node }
 }
@@ -518,7 +604,9 @@ fn rule_hop(rs: &Ruleset, h: &eval::Hit, node: &str) -> Hop {
         for m in &r.matches {
             match m {
                 Match::Statistic { probability, .. } => why.push(format!("random draw under probability {probability}")),
-                Match::RecentCheck { name, seconds } => why.push(format!("client seen in {name} within {seconds}s (ClientIP session affinity)")),
+                Match::RecentCheck { name, seconds } => {
+                    why.push(format!("client seen in {name} within {seconds}s (ClientIP session affinity)"))
+                }
                 Match::NotSrc(c) => why.push(format!("source outside {c}")),
                 Match::Src(c) => why.push(format!("source in {c}")),
                 Match::SrcTypeLocal => why.push("source is a local address of the node".into()),
@@ -717,7 +805,7 @@ impl Tracer<'_> {
             endpoints: vec![],
             sample: sample.clone(),
         };
-        let mut rng = Rng::new(sim.trace.seed ^ 0x5EED_0F_5EED);
+        let mut rng = Rng::new(sim.trace.seed ^ 0x005E_ED0F_5EED);
         let mut eps: Vec<EndpointRef> = Vec::new();
         let mut counts: Vec<u64> = Vec::new();
         let mut expected: Vec<f64> = Vec::new();
@@ -737,12 +825,9 @@ impl Tracer<'_> {
             self.simulate_http(sim, &sample, &mut out, &mut rng);
             return out;
         };
-        let clients = match self.clients(&sim.trace, out.clients) {
-            Ok(c) => c,
-            Err(_) => {
-                out.no_route = out.requests;
-                return out;
-            }
+        let Ok(clients) = self.clients(&sim.trace, out.clients) else {
+            out.no_route = out.requests;
+            return out;
         };
         // Entry nodes per client: its own node, the node owning the address, or the LB's choice.
         let svc = self.service_for(dst, port, sim.trace.protocol, false);

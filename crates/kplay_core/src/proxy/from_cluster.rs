@@ -1,0 +1,275 @@
+//! Builds the proxy inputs from the simulated cluster, the way kube-proxy's caches read the
+//! API: service ports of Services with a ClusterIP, endpoints joined from EndpointSlices by the
+//! `kubernetes.io/service-name` label, port name and protocol (`endpointslicecache.go`), and the
+//! Ingress objects for the controller model.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+
+use super::input::{
+    BackendPort, Cidr, EndpointInfo, IngressBackend, IngressClassInfo, IngressInfo, IngressPath, IngressRule, IngressTls, NodeInfo,
+    PathType, PodInfo, PodRef, Protocol, ProxyConfig, ProxyInput, ServicePortInfo, ServiceType, TrafficPolicy,
+};
+use crate::cluster::state::{Cluster, Service};
+use crate::model::typed::{IngressBackendView, IntOrString};
+
+/// The default `sessionAffinityConfig.clientIP.timeoutSeconds`.
+const DEFAULT_AFFINITY_TIMEOUT: u32 = 10_800;
+
+impl ProxyInput {
+    /// What kube-proxy and an Ingress controller would see in `cluster`.
+    pub fn from_cluster(cluster: &Cluster) -> ProxyInput {
+        let d = &cluster.description;
+        let mut cidrs: Vec<Cidr> = Cidr::parse(&d.cluster_cidr).into_iter().collect();
+        cidrs.extend(d.cluster_cidr_v6.as_deref().and_then(Cidr::parse));
+        let config = ProxyConfig { cluster_cidrs: cidrs, cluster_domain: d.cluster_domain.clone(), ..ProxyConfig::default() };
+        let nodes =
+            cluster.nodes.iter().map(|n| NodeInfo { name: n.name.clone(), ips: vec![n.internal_ip], zone: n.zone.clone() }).collect();
+        let pods = cluster
+            .pods
+            .iter()
+            .map(|p| PodInfo {
+                namespace: p.namespace.clone(),
+                name: p.name.clone(),
+                ip: p.ip(),
+                node: p.node.clone(),
+                host_network: p.host_network,
+            })
+            .collect();
+        let mut services = Vec::new();
+        for svc in &cluster.services {
+            service_ports(cluster, svc, &mut services);
+        }
+        let ingresses = cluster
+            .ingresses
+            .iter()
+            .map(|i| {
+                let ann = &i.spec.meta.annotations;
+                IngressInfo {
+                    namespace: i.namespace.clone(),
+                    name: i.name.clone(),
+                    class_name: i.spec.class_name.clone(),
+                    order: i.store.creation_index,
+                    default_backend: i.spec.default_backend.as_ref().and_then(backend),
+                    rules: i
+                        .spec
+                        .rules
+                        .iter()
+                        .map(|r| IngressRule {
+                            host: r.host.clone(),
+                            paths: r
+                                .paths
+                                .iter()
+                                .filter_map(|p| {
+                                    Some(IngressPath {
+                                        path: p.path.clone().unwrap_or_else(|| "/".into()),
+                                        path_type: PathType::parse(&p.path_type)?,
+                                        backend: backend(&p.backend)?,
+                                    })
+                                })
+                                .collect(),
+                        })
+                        .collect(),
+                    tls: i.spec.tls.iter().map(|t| IngressTls { hosts: t.hosts.clone(), secret_name: t.secret_name.clone() }).collect(),
+                    uses_regex: ann.get("nginx.ingress.kubernetes.io/use-regex").is_some_and(|v| v == "true")
+                        || ann.contains_key("nginx.ingress.kubernetes.io/rewrite-target"),
+                }
+            })
+            .collect();
+        let ingress_classes = cluster
+            .ingress_classes
+            .iter()
+            .map(|c| IngressClassInfo {
+                name: c.name.clone(),
+                controller: c.spec.controller.clone().unwrap_or_default(),
+                is_default: c.spec.is_default,
+            })
+            .collect();
+        ProxyInput { config, nodes, pods, services, ingresses, ingress_classes }
+    }
+}
+
+fn backend(b: &IngressBackendView) -> Option<IngressBackend> {
+    if let Some(r) = &b.resource {
+        let (kind, name) = r.rsplit_once('/').unwrap_or(("", r));
+        return Some(IngressBackend::Resource { kind: kind.rsplit('/').next().unwrap_or(kind).to_string(), name: name.to_string() });
+    }
+    let name = b.service_name.clone()?;
+    let port = match b.port.as_ref()? {
+        IntOrString::Int(n) => BackendPort::Number(u16::try_from(*n).ok()?),
+        IntOrString::Str(s) => BackendPort::Name(s.clone()),
+    };
+    Some(IngressBackend::Service { name, port })
+}
+
+fn policy(p: Option<&str>) -> TrafficPolicy {
+    if p == Some("Local") {
+        TrafficPolicy::Local
+    } else {
+        TrafficPolicy::Cluster
+    }
+}
+
+fn service_ports(cluster: &Cluster, svc: &Service, out: &mut Vec<ServicePortInfo>) {
+    // kube-proxy ignores headless and ExternalName Services.
+    if svc.headless || svc.cluster_ips.is_empty() || svc.type_ == "ExternalName" {
+        return;
+    }
+    let spec = &svc.spec;
+    let service_type = match svc.type_.as_str() {
+        "NodePort" => ServiceType::NodePort,
+        "LoadBalancer" => ServiceType::LoadBalancer,
+        _ => ServiceType::ClusterIp,
+    };
+    let external_ips: Vec<IpAddr> = spec.external_ips.iter().filter_map(|s| s.trim().parse().ok()).collect();
+    let ranges: Vec<Cidr> = spec.load_balancer_source_ranges.iter().filter_map(|s| Cidr::parse(s)).collect();
+    let affinity = (spec.session_affinity.as_deref() == Some("ClientIP"))
+        .then(|| spec.session_affinity_timeout.and_then(|t| u32::try_from(t).ok()).unwrap_or(DEFAULT_AFFINITY_TIMEOUT));
+    let etp = policy(spec.external_traffic_policy.as_deref());
+    for p in &svc.ports {
+        let Some(protocol) = Protocol::parse(&p.spec.protocol) else { continue };
+        let Ok(port) = u16::try_from(p.spec.port) else { continue };
+        let mut info = ServicePortInfo {
+            namespace: svc.namespace.clone(),
+            name: svc.name.clone(),
+            port_name: p.spec.name.clone(),
+            protocol,
+            service_type,
+            cluster_ips: svc.cluster_ips.clone(),
+            port,
+            target_port: match &p.spec.target_port {
+                IntOrString::Int(n) => u16::try_from(*n).ok(),
+                IntOrString::Str(_) => None,
+            },
+            node_port: p.node_port.unwrap_or(0),
+            external_ips: external_ips.clone(),
+            load_balancer_ips: svc.load_balancer_ips.clone(),
+            load_balancer_source_ranges: ranges.clone(),
+            session_affinity: affinity,
+            external_policy: etp,
+            internal_policy: policy(spec.internal_traffic_policy.as_deref()),
+            health_check_node_port: svc.health_check_node_port.unwrap_or(0),
+            traffic_distribution: spec.traffic_distribution.clone(),
+            endpoints: Vec::new(),
+        };
+        info.endpoints = endpoints_for(cluster, svc, &info);
+        out.push(info);
+    }
+}
+
+/// Endpoints of one service port from its slices: port matched by name and protocol, only
+/// `addresses[0]`, of the service's primary family; duplicates by `ip:port` resolved in favour
+/// of a non-terminating copy.
+fn endpoints_for(cluster: &Cluster, svc: &Service, info: &ServicePortInfo) -> Vec<EndpointInfo> {
+    let mut by_addr: HashMap<String, EndpointInfo> = HashMap::new();
+    let mut order: Vec<String> = Vec::new();
+    for slice in cluster.slices_of(&svc.namespace, &svc.name) {
+        let family_v4 = match slice.address_type.as_str() {
+            "IPv4" => true,
+            "IPv6" => false,
+            _ => continue,
+        };
+        // One proxier per family: the primary ClusterIP's.
+        if info.cluster_ips.first().is_some_and(|ip| ip.is_ipv4() != family_v4) {
+            continue;
+        }
+        let Some(port) = slice.ports.iter().find_map(|sp| {
+            let name_ok = sp.name.as_deref() == Some(info.port_name.as_str());
+            let proto_ok = sp.protocol.as_deref().unwrap_or("TCP") == info.protocol.upper();
+            if name_ok && proto_ok {
+                sp.port.and_then(|p| u16::try_from(p).ok()).filter(|&p| p != 0)
+            } else {
+                None
+            }
+        }) else {
+            continue;
+        };
+        for ep in &slice.endpoints {
+            let Some(ip) = ep.addresses.first().and_then(|a| a.parse::<IpAddr>().ok()) else { continue };
+            if ip.is_ipv4() != family_v4 {
+                continue;
+            }
+            let e = EndpointInfo {
+                ip,
+                port,
+                ready: ep.is_ready(),
+                serving: ep.is_serving(),
+                terminating: ep.is_terminating(),
+                node_name: ep.node_name.clone(),
+                zone: ep.zone.clone(),
+                zone_hints: ep.for_zones.clone(),
+                node_hints: ep.for_nodes.clone(),
+                pod: ep
+                    .target_ref
+                    .as_ref()
+                    .filter(|t| t.kind == "Pod")
+                    .map(|t| PodRef { namespace: t.namespace.clone(), name: t.name.clone() }),
+            };
+            let key = e.addr();
+            match by_addr.get(&key) {
+                Some(old) if !old.terminating || e.terminating => {}
+                Some(_) => {
+                    by_addr.insert(key, e);
+                }
+                None => {
+                    order.push(key.clone());
+                    by_addr.insert(key, e);
+                }
+            }
+        }
+    }
+    order.into_iter().filter_map(|k| by_addr.remove(&k)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::trace::{Destination, Outcome, Source, TraceRequest, Tracer};
+    use super::*;
+    use crate::analysis::{analyze, Options};
+    use crate::cluster::state::simulate;
+    use crate::source::SourceFile;
+
+    fn input_of(yaml: &str) -> ProxyInput {
+        let files = vec![SourceFile::new("t.yaml", yaml)];
+        let opts = Options::default();
+        let analysis = analyze(&files, &opts);
+        ProxyInput::from_cluster(&simulate(&files, &analysis.objects, &opts))
+    }
+
+    /// The seed tutorial: a Service without selector gets no endpoints, so its ClusterIP
+    /// rejects connections.
+    #[test]
+    fn seed_tutorial_request_is_rejected() {
+        let input = input_of(
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: my-service\nspec:\n  type: ClusterIP\n  ports:\n    - name: http\n      port: 80\n      targetPort: 8080\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: my-pod\nspec:\n  containers:\n    - name: my-container\n      image: my-image\n",
+        );
+        let svc = input.services.iter().find(|s| s.name == "my-service").expect("my-service port");
+        assert!(svc.endpoints.is_empty());
+        let t = Tracer::new(&input).trace(&TraceRequest::new(Source::External, Destination::parse("svc/default/my-service:80").unwrap()));
+        assert_eq!(t.outcome, Outcome::Rejected, "{t:#?}");
+        let t = Tracer::new(&input).trace(&TraceRequest::new(
+            Source::Pod { namespace: None, name: "my-pod".into() },
+            Destination::parse("my-service:80").unwrap(),
+        ));
+        assert_eq!(t.outcome, Outcome::Rejected, "{t:#?}");
+        assert!(t.hops.iter().any(|h| h.detail.contains("default/my-service:http has no endpoints")), "{t:#?}");
+    }
+
+    #[test]
+    fn selected_pods_become_endpoints_and_ingress_routes_to_them() {
+        let input = input_of(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 3\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27\n          ports: [{name: http, containerPort: 8080}]\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector: {app: web}\n  ports:\n    - name: http\n      port: 80\n      targetPort: http\n---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: shop\nspec:\n  rules:\n    - host: shop.example.com\n      http:\n        paths:\n          - path: /cart\n            pathType: Prefix\n            backend:\n              service:\n                name: web\n                port: {name: http}\n",
+        );
+        let svc = input.services.iter().find(|s| s.name == "web").expect("web port");
+        assert_eq!(svc.endpoints.len(), 3, "{svc:#?}");
+        assert!(svc.endpoints.iter().all(|e| e.port == 8080));
+        let t = Tracer::new(&input)
+            .trace(&TraceRequest::new(Source::External, Destination::parse("http://shop.example.com/cart/items").unwrap()));
+        assert_eq!(t.outcome, Outcome::Delivered, "{t:#?}");
+        assert_eq!(t.http_status, Some(200));
+        assert_eq!(t.endpoint.as_ref().map(|e| e.port), Some(8080));
+        let t =
+            Tracer::new(&input).trace(&TraceRequest::new(Source::External, Destination::parse("http://shop.example.com/other").unwrap()));
+        assert_eq!(t.http_status, Some(404));
+    }
+}
