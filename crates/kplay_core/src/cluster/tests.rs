@@ -111,3 +111,254 @@ fn overrides_toggle_readiness_nodes_and_scale() {
     let e = s.iter().find(|e| e.target_ref.as_ref().is_some_and(|t| t.name == name)).unwrap();
     assert_eq!((e.conditions.ready, e.conditions.serving, e.conditions.terminating), (Some(false), Some(false), Some(true)));
 }
+
+// ---------------------------------------------------------------------------------------------
+// The EndpointSlice, allocator and DNS vectors of the spec, as fixtures.
+
+use crate::yaml::Node;
+
+fn t(n: &Node, path: &[&str]) -> String {
+    n.path(path).and_then(Node::text).unwrap_or_default().to_string()
+}
+
+fn list(n: &Node, path: &[&str]) -> Vec<String> {
+    n.path(path).and_then(Node::as_seq).unwrap_or(&[]).iter().filter_map(Node::text).map(str::to_owned).collect()
+}
+
+/// The answers for one name and type, sorted (DNS answers are a set).
+fn records_named(c: &Cluster, name: &str, type_: &str) -> Vec<String> {
+    let mut v: Vec<String> = c.dns_records().into_iter().filter(|r| r.name == name && r.type_ == type_).map(|r| r.data).collect();
+    v.sort();
+    v
+}
+
+fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v
+}
+
+/// A Service and one Pod it selects; `pod_extra` is spliced into the Pod's top level.
+fn svc_and_pod(svc_ports: &str, publish: bool, pod_meta: &str, pod_spec_ports: &str, pod_status: &str) -> String {
+    format!(
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  publishNotReadyAddresses: {publish}\n  selector:\n    app: x\n  ports:\n{svc_ports}---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  labels:\n    app: x\n{pod_meta}spec:\n  containers:\n    - name: c\n      image: busybox:1.36\n{pod_spec_ports}{pod_status}"
+    )
+}
+
+fn check_vector(v: &Node) {
+    let id = t(v, &["id"]);
+    let cat = t(v, &["category"]);
+    let input = v.get("input").expect("input");
+    let exp = v.get("expected").expect("expected");
+    match cat.as_str() {
+        "endpointslice_conditions" => {
+            let pod = t(input, &["pod"]);
+            let ready = if pod.contains("Ready=True") { "True" } else { "False" };
+            let deleting = !pod.contains("not deleting");
+            let publish = input.get("publishNotReadyAddresses").and_then(Node::as_bool).unwrap_or(false);
+            let meta = if deleting { "  deletionTimestamp: \"2026-01-01T00:00:00Z\"\n" } else { "" };
+            let status = format!("status:\n  phase: Running\n  conditions:\n    - type: Ready\n      status: \"{ready}\"\n");
+            let text = svc_and_pod("    - port: 80\n", publish, meta, "", &status);
+            let c = sim(&[&text]);
+            let ep = c.slices_of("default", "s").flat_map(|s| &s.endpoints).next().unwrap_or_else(|| panic!("{id}: no endpoint"));
+            let want = |k: &str| exp.get(k).and_then(Node::as_bool);
+            assert_eq!(ep.conditions.ready, want("ready"), "{id} ready");
+            assert_eq!(ep.conditions.serving, want("serving"), "{id} serving");
+            assert_eq!(ep.conditions.terminating, want("terminating"), "{id} terminating");
+        }
+        "endpointslice_addresses" => {
+            let ips = list(input, &["podIPs"]);
+            let status = format!(
+                "status:\n  phase: Running\n  podIPs:\n{}",
+                ips.iter().map(|ip| format!("    - ip: \"{ip}\"\n")).collect::<String>()
+            );
+            let text = svc_and_pod("    - port: 80\n", false, "", "", &status);
+            let c = sim(&[&text]);
+            let fam = t(input, &["slice_addressType"]);
+            let got: Vec<String> = c
+                .slices_of("default", "s")
+                .filter(|s| s.address_type == fam)
+                .flat_map(|s| &s.endpoints)
+                .flat_map(|e| e.addresses.clone())
+                .collect();
+            assert_eq!(got, list(exp, &["addresses"]), "{id}");
+        }
+        "endpointslice_ports" => {
+            let sp = input.get("service_port").expect("service_port");
+            let mut svc_ports = format!("    - name: {}\n      protocol: {}\n", t(sp, &["name"]), t(sp, &["protocol"]));
+            svc_ports.push_str(&format!("      port: {}\n", sp.get("port").and_then(Node::as_i64).unwrap_or(53)));
+            svc_ports.push_str(&format!("      targetPort: {}\n", t(sp, &["targetPort"])));
+            let mut pod_ports = String::new();
+            for p in input.get("pod_container_ports").and_then(Node::as_seq).unwrap_or(&[]) {
+                pod_ports.push_str(&format!(
+                    "      ports:\n        - name: {}\n          containerPort: {}\n          protocol: {}\n",
+                    t(p, &["name"]),
+                    t(p, &["containerPort"]),
+                    t(p, &["protocol"])
+                ));
+            }
+            let text = svc_and_pod(&svc_ports, false, "", &pod_ports, "");
+            let c = sim(&[&text]);
+            let svc = c.service("default", "s").unwrap();
+            let pod = c.pod("default", "p").unwrap();
+            let got = crate::cluster::endpointslice::endpoint_ports(&svc.ports, pod);
+            if let Some(one) = exp.get("endpoint_port") {
+                assert_eq!(got.len(), 1, "{id}");
+                assert_eq!(got[0].name.as_deref(), Some(t(one, &["name"]).as_str()), "{id}");
+                assert_eq!(got[0].port, one.get("port").and_then(Node::as_i64), "{id}");
+                assert_eq!(got[0].protocol.as_deref(), Some(t(one, &["protocol"]).as_str()), "{id}");
+            } else {
+                assert_eq!(got.len(), exp.get("endpoint_ports").and_then(Node::as_seq).map_or(0, <[Node]>::len), "{id}");
+            }
+        }
+        "endpointslice_size" => {
+            let n = input.get("ready_pods").and_then(Node::as_i64).unwrap();
+            let mut opts = Options::default();
+            opts.cluster.max_endpoints_per_slice = input.get("maxEndpointsPerSlice").and_then(Node::as_i64).unwrap() as usize;
+            let text = format!("{}---\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: web\n  ports:\n    - port: 80\n", WEB.split("---").next().unwrap().replace("replicas: 3", &format!("replicas: {n}")));
+            let (c, _) = sim_with(&[&text], &opts);
+            let sizes: Vec<usize> = c.slices_of("default", "web").map(|s| s.endpoints.len()).collect();
+            assert_eq!(sizes.len() as i64, exp.get("slices").and_then(Node::as_i64).unwrap(), "{id}");
+            assert_eq!(sizes, [100, 100, 50], "{id}: fresh creation packs full slices");
+        }
+        "clusterip_bands" => {
+            let p = super::net::Prefix::parse(&t(input, &["service_cidr"])).unwrap();
+            let a = super::alloc::IpAllocator::new(p);
+            assert_eq!(a.offset, exp.get("offset").and_then(Node::as_i64).unwrap() as u128, "{id}");
+            let ((s0, s1), (d0, d1)) = a.bands();
+            assert_eq!(vec![s0.to_string(), s1.to_string()], list(exp, &["static_band"]), "{id}");
+            assert_eq!(vec![d0.to_string(), d1.to_string()], list(exp, &["dynamic_band"]), "{id}");
+            if exp.get("last_allocatable").is_some() {
+                assert_eq!(d1.to_string(), t(exp, &["last_allocatable"]), "{id}");
+            }
+            // The `kubernetes` Service of a cluster with this CIDR gets network + 1.
+            let mut opts = Options::default();
+            opts.cluster.service_cidr = t(input, &["service_cidr"]);
+            let (c, _) = sim_with(&[], &opts);
+            assert_eq!(c.service("default", "kubernetes").unwrap().cluster_ips[0].to_string(), t(exp, &["kubernetes_service_ip"]), "{id}");
+        }
+        "nodeport_bands" => {
+            let (a, b) = super::alloc::parse_port_range(&t(input, &["range"])).unwrap();
+            let p = super::alloc::PortAllocator::new(a, b);
+            assert_eq!(i64::from(p.offset), exp.get("offset").and_then(Node::as_i64).unwrap(), "{id}");
+            let ((s0, s1), (d0, d1)) = p.bands();
+            assert_eq!(format!("{s0}-{s1}"), t(exp, &["static_band"]), "{id}");
+            assert_eq!(format!("{d0}-{d1}"), t(exp, &["dynamic_band"]), "{id}");
+        }
+        "dns" => check_dns_vector(&id, input, exp),
+        other => panic!("{id}: unexpected category {other}"),
+    }
+}
+
+fn check_dns_vector(id: &str, input: &Node, exp: &Node) {
+    let zone = input.get("zone").and_then(Node::text).unwrap_or("cluster.local").to_string();
+    let mut opts = Options::default();
+    opts.cluster.cluster_domain.clone_from(&zone);
+    let ns = t(input, &["namespace"]);
+    let case = t(input, &["case"]);
+    if case.starts_with("A for ClusterIP") {
+        let ip = t(input, &["clusterIP"]);
+        opts.cluster.service_cidr = format!("{}/24", ip.rsplit_once('.').unwrap().0.to_string() + ".0");
+        let (c, _) = sim_with(&[], &opts);
+        let q = t(exp, &["query"]);
+        let name = q.split_whitespace().next().unwrap().trim_end_matches('.');
+        assert_eq!(records_named(&c, name, "A"), list(exp, &["answer"]), "{id}");
+    } else if case.starts_with("A for headless") || case.starts_with("headless SRV") {
+        // A selector-less headless Service with a user-supplied EndpointSlice.
+        let svc = t(input, &["service"]);
+        let (port_name, proto) = (t(input, &["port", "name"]), t(input, &["port", "protocol"]));
+        let hostnames = list(input, &["endpoint_hostnames"]);
+        let ips: Vec<String> = if hostnames.is_empty() {
+            list(input, &["ready_endpoints"])
+        } else {
+            (1..=hostnames.len()).map(|i| format!("10.3.0.{i}")).collect()
+        };
+        let svc_ports = if port_name.is_empty() {
+            String::new()
+        } else {
+            format!("  ports:\n    - name: {port_name}\n      protocol: {proto}\n      port: 443\n")
+        };
+        let mut eps = String::new();
+        for (i, ip) in ips.iter().enumerate() {
+            eps.push_str(&format!("  - addresses: [\"{ip}\"]\n    conditions:\n      ready: true\n"));
+            if let Some(h) = hostnames.get(i) {
+                eps.push_str(&format!("    hostname: {h}\n"));
+            }
+        }
+        let slice_ports = if port_name.is_empty() {
+            String::new()
+        } else {
+            format!("ports:\n  - name: {port_name}\n    protocol: {proto}\n    port: 443\n")
+        };
+        let text = format!(
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: {svc}\n  namespace: {ns}\nspec:\n  clusterIP: None\n{svc_ports}---\napiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata:\n  name: {svc}-abcde\n  namespace: {ns}\n  labels:\n    kubernetes.io/service-name: {svc}\naddressType: IPv4\n{slice_ports}endpoints:\n{eps}"
+        );
+        let (c, _) = sim_with(&[&text], &opts);
+        let q = t(exp, &["query"]);
+        let mut parts = q.split_whitespace();
+        let name = parts.next().unwrap().trim_end_matches('.');
+        let qtype = parts.nth(1).unwrap();
+        if qtype == "SRV" {
+            let targets: Vec<String> = records_named(&c, name, "SRV").iter().map(|d| d.rsplit(' ').next().unwrap().to_string()).collect();
+            assert_eq!(sorted(targets), sorted(list(exp, &["answer_targets"])), "{id}");
+        } else {
+            assert_eq!(records_named(&c, name, qtype), sorted(list(exp, &["answer"])), "{id}");
+        }
+    } else if case.starts_with("unnamed port") {
+        let text = format!(
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: {}\n  namespace: {ns}\nspec:\n  selector:\n    app: x\n  ports:\n    - port: {}\n",
+            t(input, &["service"]),
+            t(input, &["port", "port"])
+        );
+        let (c, _) = sim_with(&[&text], &opts);
+        let srv: Vec<_> = c
+            .dns_records()
+            .into_iter()
+            .filter(|r| r.type_ == "SRV" && r.name.ends_with(&format!("{}.{ns}.svc.{zone}", t(input, &["service"]))))
+            .collect();
+        assert_eq!(srv.len(), exp.get("srv_records").and_then(Node::as_seq).map_or(0, <[Node]>::len), "{id}");
+    } else if case.starts_with("pod with subdomain") {
+        let sub = t(input, &["pod", "subdomain"]);
+        let svc = t(input, &["headless_service"]);
+        let text = format!(
+            "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {ns}\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: {svc}\n  namespace: {ns}\nspec:\n  clusterIP: None\n  selector:\n    app: x\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: {ns}\n  labels:\n    app: x\nspec:\n  subdomain: {sub}\n  containers:\n    - name: c\n      image: busybox:1.36\n"
+        );
+        let (c, _) = sim_with(&[&text], &opts);
+        let pod_ip = c.pod(&ns, "p").unwrap().ip().unwrap().to_string();
+        let included = t(exp, &["included_in"]);
+        assert_eq!(records_named(&c, &included, "A"), vec![pod_ip.clone()], "{id}");
+        // No record of the pod's own under the subdomain except the address-derived one.
+        let own: Vec<_> = c
+            .dns_records()
+            .into_iter()
+            .filter(|r| r.name.ends_with(&format!(".{included}")) && !r.name.starts_with(&super::dns::dashed(&pod_ip)))
+            .collect();
+        assert!(own.is_empty() && exp.get("per_pod_record").is_some_and(Node::is_null), "{id}: {own:?}");
+    } else if case.starts_with("SRV owner name") {
+        let text = format!(
+            "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {ns}\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: {}\n  namespace: {ns}\nspec:\n  selector:\n    app: x\n  ports:\n    - name: {}\n      protocol: {}\n      port: 5432\n",
+            t(input, &["service"]),
+            t(input, &["port_name"]),
+            t(input, &["protocol"])
+        );
+        let (c, _) = sim_with(&[&text], &opts);
+        let srv = t(exp, &["srv_name"]);
+        let a = t(exp, &["a_name"]);
+        assert_eq!(records_named(&c, &srv, "SRV"), vec![format!("0 100 5432 {a}.")], "{id}");
+        assert_eq!(records_named(&c, &a, "A").len(), 1, "{id}");
+    } else {
+        panic!("{id}: unhandled DNS case {case}");
+    }
+}
+
+#[test]
+fn vectors_from_the_spec() {
+    let text = include_str!("../../../../tests/fixtures/cluster/routing-vectors.yaml");
+    let file = SourceFile::new("routing-vectors.yaml", text);
+    let loaded = crate::yaml::load_file(0, &file, &crate::yaml::Limits::default());
+    let root = loaded.docs[0].root.as_ref().expect("document");
+    let vectors = root.get("vectors").and_then(Node::as_seq).expect("vectors");
+    assert!(vectors.len() >= 18);
+    for v in vectors {
+        check_vector(v);
+    }
+}
