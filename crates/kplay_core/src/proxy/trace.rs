@@ -605,7 +605,7 @@ fn rule_hop(rs: &Ruleset, h: &eval::Hit, node: &str) -> Hop {
             match m {
                 Match::Statistic { probability, .. } => why.push(format!("random draw under probability {probability}")),
                 Match::RecentCheck { name, seconds } => {
-                    why.push(format!("client seen in {name} within {seconds}s (ClientIP session affinity)"))
+                    why.push(format!("client seen in {name} within {seconds}s (ClientIP session affinity)"));
                 }
                 Match::NotSrc(c) => why.push(format!("source outside {c}")),
                 Match::Src(c) => why.push(format!("source in {c}")),
