@@ -187,8 +187,10 @@ impl<'a> Decoder<'a> {
     }
 
     fn value(&mut self, node: &'a Node, ty: &Ty) {
-        // JSON null leaves Go's zero value: accepted for every field.
-        if node.is_null() {
+        // Resolved once: this is the hot path. JSON null leaves Go's zero value: accepted for
+        // every field.
+        let resolved = node.resolved();
+        if matches!(resolved, Some(Resolved::Null)) {
             return;
         }
         match ty {
@@ -215,12 +217,12 @@ impl<'a> Decoder<'a> {
                 }
                 None => self.mismatch(node, ty),
             },
-            Ty::Str => match node.resolved() {
+            Ty::Str => match resolved {
                 Some(Resolved::Str(_)) => {}
                 Some(other) if is_implicit(node) => self.implicit(node, &other),
                 _ => self.mismatch(node, ty),
             },
-            Ty::Time => match node.resolved() {
+            Ty::Time => match resolved {
                 Some(Resolved::Str(s)) => {
                     if !is_rfc3339(s) {
                         let msg = format!(
@@ -231,7 +233,7 @@ impl<'a> Decoder<'a> {
                 }
                 _ => self.mismatch(node, ty),
             },
-            Ty::Int32 | Ty::Int64 | Ty::IntOrString => match node.resolved() {
+            Ty::Int32 | Ty::Int64 | Ty::IntOrString => match resolved {
                 Some(Resolved::Str(_)) if matches!(ty, Ty::IntOrString) => {}
                 Some(n @ (Resolved::Int(_) | Resolved::Uint(_) | Resolved::Float(_))) => {
                     let bits = if matches!(ty, Ty::Int64) { 64 } else { 32 };
@@ -241,12 +243,12 @@ impl<'a> Decoder<'a> {
                 }
                 _ => self.mismatch(node, ty),
             },
-            Ty::Number => match node.resolved() {
+            Ty::Number => match resolved {
                 Some(Resolved::Int(_) | Resolved::Uint(_)) => {}
                 Some(Resolved::Float(f)) if f.is_finite() => {}
                 _ => self.mismatch(node, ty),
             },
-            Ty::Bool => match node.resolved() {
+            Ty::Bool => match resolved {
                 Some(Resolved::Bool(_)) => {}
                 _ => self.mismatch(node, ty),
             },
@@ -341,7 +343,10 @@ impl<'a> Decoder<'a> {
             (Ty::Int32 | Ty::Int64 | Ty::Number | Ty::Bool, Some(Resolved::Str(s))) if quoted && unquoted_fits(s, ty) => {
                 (format!("\"{s}\" is a string because it is quoted"), format!("remove the quotes: {s}"))
             }
-            (_, Some(res)) => (format!("`{text}` is {}", describe(&res)), format!("write {want} here")),
+            (Ty::Array(_), Some(res)) => {
+                (format!("`{text}` is {}", with_article(&res)), format!("write a list: [{text}], or one `- {text}` item per line"))
+            }
+            (_, Some(res)) => (format!("`{text}` is {}", with_article(&res)), format!("write {want} here")),
             (_, None) if matches!(node.kind, NodeKind::Seq(_)) => {
                 ("a list was given".to_string(), format!("write {want} here, not a list"))
             }
@@ -402,6 +407,15 @@ fn describe(r: &Resolved<'_>) -> String {
         Resolved::Bool(b) => format!("boolean {b}"),
         Resolved::Int(_) | Resolved::Uint(_) | Resolved::Float(_) => format!("number {}", r.json_text()),
         Resolved::Str(s) => format!("string {s:?}"),
+    }
+}
+
+/// "a string", "the boolean true", "the number 5", "null".
+fn with_article(r: &Resolved<'_>) -> String {
+    match r {
+        Resolved::Str(_) => "a string".into(),
+        Resolved::Null => "null".into(),
+        other => format!("the {}", describe(other)),
     }
 }
 
