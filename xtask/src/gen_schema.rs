@@ -9,7 +9,8 @@
 //! Usage: `cargo xtask gen-schema [--from DIR | --wheel FILE.whl] [--out FILE] [--check]`
 //! - `--from DIR`: the unpacked `kubernetes_validate/kubernetes-json-schema` folder;
 //! - `--wheel FILE`: the downloaded wheel (unpacked with python3's zipfile module);
-//! - neither: `pip download --no-deps kubernetes-validate==<PACKAGE_VERSION>` into a temporary folder;
+//! - neither: `python3 -m pip download --no-deps kubernetes-validate==<PACKAGE_VERSION>` into a
+//!   temporary folder (needs the package registry; `--check` in CI should pass `--wheel`);
 //! - `--check`: fail when the committed file differs from what would be generated.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -67,12 +68,12 @@ pub fn run(args: &[String]) -> Result<(), String> {
         (None, None) => {
             std::fs::create_dir_all(&tmp).map_err(|e| e.to_string())?;
             let spec = format!("kubernetes-validate=={PACKAGE_VERSION}");
-            let st = Command::new("pip")
-                .args(["download", "--no-deps", "-d"])
+            let st = Command::new("python3")
+                .args(["-m", "pip", "download", "--no-deps", "-d"])
                 .arg(&tmp)
                 .arg(&spec)
                 .status()
-                .map_err(|e| format!("running pip: {e}"))?;
+                .map_err(|e| format!("running python3 -m pip: {e}"))?;
             if !st.success() {
                 return Err(format!("pip download {spec} failed"));
             }
@@ -85,7 +86,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
             unpack_wheel(&whl, &tmp)?
         }
     };
-    let text = generate(&dir)?;
+    let text = generate(&dir);
+    // The temporary download (if any) is not needed any more, whatever the outcome.
+    let _ = std::fs::remove_dir_all(&tmp);
+    let text = text?;
     if check {
         let old = std::fs::read_to_string(&out).map_err(|e| format!("{}: {e}", out.display()))?;
         if old != text {
