@@ -8,6 +8,8 @@
 //!   `# expect-k8s: <field path> <type>` lines, then the manifest. The diagnostics' `kubernetes`
 //!   (field, type) pairs must equal the expected ones exactly (as a multiset).
 
+pub mod corpus;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
