@@ -20,3 +20,6 @@ pub enum Format {
     /// JUnit XML, one test case per object.
     Junit,
 }
+
+#[cfg(test)]
+mod tests;
