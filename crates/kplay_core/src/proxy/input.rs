@@ -425,6 +425,8 @@ pub struct IngressClassInfo {
 pub struct ProxyConfig {
     /// `--cluster-cidr`: traffic from outside it is masqueraded (the `LocalDetector`).
     pub cluster_cidrs: Vec<Cidr>,
+    /// The Service CIDRs (nftables drops traffic to unallocated ClusterIPs in them).
+    pub service_cidrs: Vec<Cidr>,
     /// `--masquerade-all`.
     pub masquerade_all: bool,
     /// The kernel supports `MASQUERADE --random-fully` (every current kernel does).
@@ -441,6 +443,7 @@ impl Default for ProxyConfig {
     fn default() -> Self {
         ProxyConfig {
             cluster_cidrs: vec![Cidr { addr: IpAddr::V4([10, 244, 0, 0].into()), prefix: 16 }],
+            service_cidrs: vec![Cidr { addr: IpAddr::V4([10, 96, 0, 0].into()), prefix: 12 }],
             masquerade_all: false,
             masquerade_random_fully: true,
             localhost_node_ports: true,

@@ -10,7 +10,9 @@ pub mod from_cluster;
 pub mod ingress;
 pub mod input;
 pub mod iptables;
+pub mod ipvs;
 pub mod names;
+pub mod nftables;
 pub mod trace;
 
 #[cfg(test)]
