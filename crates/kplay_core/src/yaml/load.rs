@@ -369,6 +369,7 @@ impl<'a> Builder<'a> {
                     PStyle::Literal => ScalarStyle::Literal,
                     PStyle::Folded => ScalarStyle::Folded,
                 };
+                let sp = self.scalar_span(sp, style);
                 let mut n = Node::scalar(sp, value.into_owned(), style);
                 n.tag = tag.map(|t| tag_text(&t.handle, &t.suffix));
                 self.check_tag(&n);
@@ -431,6 +432,53 @@ impl<'a> Builder<'a> {
             }
         }
         true
+    }
+
+    /// saphyr's scalar spans can run past the scalar (over trailing blanks and, for quoted
+    /// scalars, a trailing comment): end quoted scalars at their closing quote and trim trailing
+    /// white space from the others.
+    fn scalar_span(&self, sp: Span, style: ScalarStyle) -> Span {
+        let base = self.offsets.base;
+        let (Some(start), Some(end)) = ((sp.start.checked_sub(base)).map(|x| x as usize), (sp.end.checked_sub(base)).map(|x| x as usize)) else {
+            return sp;
+        };
+        let Some(text) = self.text.get(start..end.min(self.text.len())) else { return sp };
+        let b = text.as_bytes();
+        let len = match style {
+            ScalarStyle::DoubleQuoted if b.first() == Some(&b'"') => {
+                let mut i = 1;
+                let mut close = None;
+                while i < b.len() {
+                    match b[i] {
+                        b'\\' => i += 2,
+                        b'"' => {
+                            close = Some(i + 1);
+                            break;
+                        }
+                        _ => i += 1,
+                    }
+                }
+                close.unwrap_or(b.len())
+            }
+            ScalarStyle::SingleQuoted if b.first() == Some(&b'\'') => {
+                let mut i = 1;
+                let mut close = None;
+                while i < b.len() {
+                    if b[i] == b'\'' {
+                        if b.get(i + 1) == Some(&b'\'') {
+                            i += 2;
+                            continue;
+                        }
+                        close = Some(i + 1);
+                        break;
+                    }
+                    i += 1;
+                }
+                close.unwrap_or(b.len())
+            }
+            _ => text.trim_end_matches([' ', '\t', '\r', '\n']).len(),
+        };
+        Span::new(sp.start, sp.start + len as u32)
     }
 
     fn check_tag(&mut self, n: &Node) {
@@ -625,6 +673,20 @@ mod tests {
         assert_eq!(&text[b.span.range()], "[x, y]");
         let y = &b.as_seq().unwrap()[1];
         assert_eq!(&text[y.span.range()], "y");
+    }
+
+    #[test]
+    fn scalar_spans_end_at_the_scalar() {
+        let text = "a: \"2\"   # c\nb: 'it''s'  \nc: plain text   # d\nd: |\n  lit\n\ne: [\"q\" , p ]\n";
+        let f = load(text);
+        let root = f.docs[0].root.as_ref().unwrap();
+        let span_of = |k: &str| &text[root.get(k).unwrap().span.range()];
+        assert_eq!(span_of("a"), "\"2\"");
+        assert_eq!(span_of("b"), "'it''s'");
+        assert_eq!(span_of("c"), "plain text");
+        assert_eq!(span_of("d"), "lit");
+        let e = root.get("e").unwrap().as_seq().unwrap();
+        assert_eq!(&text[e[0].span.range()], "\"q\"");
     }
 
     #[test]
