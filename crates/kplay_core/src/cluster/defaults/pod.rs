@@ -8,6 +8,7 @@
 
 use crate::analysis::Options;
 use crate::model::Object;
+use crate::rules::pod::volume::VOLUME_SOURCES;
 use crate::source::Span;
 use crate::yaml::{Entry, Node, NodeKind, Resolved, ScalarStyle};
 
@@ -18,7 +19,7 @@ pub fn pod(obj: &mut Object, opts: &Options) {
     };
     let anchor = if anchor == Span::default() { root_span } else { anchor };
     pod_spec(spec, anchor, true, opts);
-    pod_only(spec, anchor);
+    pod_only(spec, anchor, opts);
     admission(spec, anchor, obj.name.as_deref().unwrap_or(""));
 }
 
@@ -124,6 +125,70 @@ pub(super) fn pod_spec(spec: &mut Node, anchor: Span, is_pod: bool, opts: &Optio
         each_item(spec, list, |_, c| container(c));
     }
     each_item(spec, "volumes", |_, v| volume(v));
+    if let Some((_, r)) = child_mut(spec, "resources") {
+        resource_lists(r);
+    }
+    drop_disabled_fields(spec, opts);
+}
+
+/// The pod strategy's `dropDisabledFields` (`PrepareForCreate`, also for templates): fields of
+/// feature gates that are off in the target version are removed before validation.
+fn drop_disabled_fields(spec: &mut Node, opts: &Options) {
+    let v = opts.kube_version;
+    // ContainerRestartRules (alpha, off in 1.34; absent before, beta on from 1.35): a regular
+    // container's restartPolicy and a non-Always init container restartPolicy are dropped.
+    if v.at_least(34) && !v.at_least(35) {
+        for list in CONTAINER_LISTS {
+            each_item(spec, list, |_, c| {
+                let keep = list == "initContainers" && c.get("restartPolicy").and_then(Node::text) == Some("Always");
+                if !keep {
+                    c.remove("restartPolicy");
+                }
+                c.remove("restartPolicyRules");
+            });
+        }
+    }
+    // EnvFiles (beta, on from 1.35): `valueFrom.fileKeyRef` is dropped before.
+    if !v.at_least(35) {
+        for list in CONTAINER_LISTS {
+            each_item(spec, list, |_, c| {
+                each_item(c, "env", |_, e| {
+                    if let Some((_, vf)) = child_mut(e, "valueFrom") {
+                        vf.remove("fileKeyRef");
+                    }
+                });
+            });
+        }
+    }
+    // UserNamespacesSupport and ProcMountType (on by default from 1.33): `hostUsers` and
+    // container `procMount` are dropped before.
+    if !v.at_least(33) {
+        spec.remove("hostUsers");
+        for list in CONTAINER_LISTS {
+            each_item(spec, list, |_, c| {
+                if let Some((_, sc)) = child_mut(c, "securityContext") {
+                    sc.remove("procMount");
+                }
+            });
+        }
+    }
+}
+
+/// `SetDefaults_ResourceList` for `limits` and `requests`: every quantity is rounded up to milli
+/// precision, and the stored text is the canonical one (`0.5` becomes `500m`, `1.5Gi` `1536Mi`).
+fn resource_lists(res: &mut Node) {
+    for key in ["limits", "requests"] {
+        let Some(list) = res.get_mut(key).and_then(Node::as_map_mut) else { continue };
+        for e in list.iter_mut() {
+            let Some(text) = e.value.text() else { continue };
+            let Some(q) = crate::rules::pod::quantity::Quantity::parse(text) else { continue };
+            let canonical = q.canonical();
+            if canonical != text {
+                let span = e.value.span;
+                e.value = str_node(span, &canonical);
+            }
+        }
+    }
 }
 
 /// `SetDefaults_Container` plus ports, probes, lifecycle handlers and env field refs.
@@ -137,6 +202,9 @@ fn container(c: &mut Node) {
     }
     default_zero(c, anchor, "terminationMessagePath", |s| str_node(s, "/dev/termination-log"));
     default_zero(c, anchor, "terminationMessagePolicy", |s| str_node(s, "File"));
+    if let Some((_, r)) = child_mut(c, "resources") {
+        resource_lists(r);
+    }
     each_item(c, "ports", |span, p| {
         let at = p.get("containerPort").map_or(span, |n| n.span);
         default_zero(p, at, "protocol", |s| str_node(s, "TCP"));
@@ -179,40 +247,6 @@ fn http_get(handler: &mut Node, _anchor: Span) {
     }
 }
 
-/// Volume source keys of `v1.VolumeSource`, in the server's order.
-pub(crate) const VOLUME_SOURCES: &[&str] = &[
-    "hostPath",
-    "emptyDir",
-    "gcePersistentDisk",
-    "awsElasticBlockStore",
-    "gitRepo",
-    "secret",
-    "nfs",
-    "iscsi",
-    "glusterfs",
-    "persistentVolumeClaim",
-    "rbd",
-    "flexVolume",
-    "cinder",
-    "cephfs",
-    "flocker",
-    "downwardAPI",
-    "fc",
-    "azureFile",
-    "configMap",
-    "vsphereVolume",
-    "quobyte",
-    "azureDisk",
-    "photonPersistentDisk",
-    "projected",
-    "portworxVolume",
-    "scaleIO",
-    "storageos",
-    "csi",
-    "ephemeral",
-    "image",
-];
-
 /// `SetDefaults_Volume` and the source defaults (modes 0644, hostPath type, token expiry).
 fn volume(v: &mut Node) {
     let anchor = v.get("name").map_or(v.span, |n| n.span);
@@ -251,7 +285,7 @@ fn field_ref_api_version(item: &mut Node) {
 // ----- Pod-only defaults -----
 
 /// `SetDefaults_Pod`: enableServiceLinks, requests from limits, hostNetwork host ports.
-fn pod_only(spec: &mut Node, anchor: Span) {
+fn pod_only(spec: &mut Node, anchor: Span, opts: &Options) {
     default_nil(spec, anchor, "enableServiceLinks", |s| bool_node(s, true));
     let host_network = spec.get("hostNetwork").and_then(Node::as_bool) == Some(true);
     for list in ["containers", "initContainers"] {
@@ -271,6 +305,54 @@ fn pod_only(spec: &mut Node, anchor: Span) {
                 });
             }
         });
+    }
+    // After the containers' defaults, as in SetDefaults_Pod.
+    if opts.kube_version.at_least(34) {
+        pod_level_requests(spec);
+    }
+}
+
+/// `defaultPodRequests` (PodLevelResources, on from 1.34): with pod-level limits, a missing
+/// pod-level request of cpu or memory becomes the sum of the containers' requests, or else the
+/// pod-level limit.
+fn pod_level_requests(spec: &mut Node) {
+    use crate::rules::pod::quantity::Quantity;
+    let Some(limits) = spec.path(&["resources", "limits"]).and_then(Node::as_map).filter(|m| !m.is_empty()).map(<[Entry]>::to_vec) else {
+        return;
+    };
+    let mut sums: Vec<(String, Quantity, Span)> = Vec::new();
+    for c in spec.get("containers").and_then(Node::as_seq).unwrap_or(&[]) {
+        for e in c.path(&["resources", "requests"]).and_then(Node::as_map).unwrap_or(&[]) {
+            let (Some(k), Some(q)) = (e.key.text(), e.value.text().and_then(Quantity::parse)) else { continue };
+            if !matches!(k, "cpu" | "memory") {
+                continue;
+            }
+            match sums.iter_mut().find(|(n, _, _)| n == k) {
+                Some((_, acc, _)) => acc.milli += q.milli,
+                None => sums.push((k.to_string(), q, e.value.span)),
+            }
+        }
+    }
+    let Some((res_at, res)) = child_mut(spec, "resources") else { return };
+    if is_nil(res, "requests") {
+        put(res, res_at, "requests", map_node(res_at));
+    }
+    let Some(req) = res.get_mut("requests").filter(|r| r.as_map().is_some()) else { return };
+    for (k, q, span) in &sums {
+        if req.get(k).is_none() {
+            put(req, *span, k, str_node(*span, &q.canonical()));
+        }
+    }
+    for e in &limits {
+        let Some(k) = e.key.text() else { continue };
+        if matches!(k, "cpu" | "memory") && req.get(k).is_none() {
+            let mut v = e.value.clone().synthetic();
+            v.span = e.value.span;
+            put(req, e.key.span, k, v);
+        }
+    }
+    if req.as_map().is_some_and(<[Entry]>::is_empty) {
+        res.remove("requests");
     }
 }
 

@@ -4,15 +4,27 @@
 
 use super::Rule;
 
+pub mod affinity;
 pub mod container_image;
 pub mod container_name;
 pub mod container_policy;
 pub mod container_port;
+pub mod dns_config;
+pub mod env_source;
 pub mod env_var_name;
 pub mod host_port;
 pub mod image_tag;
 pub mod pod_spec;
+pub mod probe;
+pub mod quantity;
+pub mod resources;
+pub mod restart_policy;
+pub mod scheduling;
+pub mod security_context;
+pub mod toleration;
 pub mod util;
+pub mod volume;
+pub mod volume_mount;
 
 pub static RULES: &[&Rule] = &[
     &pod_spec::POD_SPEC_INVALID,
@@ -22,5 +34,16 @@ pub static RULES: &[&Rule] = &[
     &container_port::CONTAINER_PORT_INVALID,
     &host_port::HOST_PORT_CONFLICT,
     &env_var_name::ENV_VAR_NAME_INVALID,
+    &env_source::ENV_SOURCE_INVALID,
+    &restart_policy::CONTAINER_RESTART_POLICY_INVALID,
+    &resources::RESOURCES_INVALID,
+    &probe::PROBE_INVALID,
+    &volume::VOLUME_INVALID,
+    &volume_mount::VOLUME_MOUNT_INVALID,
+    &security_context::SECURITY_CONTEXT_INVALID,
+    &toleration::TOLERATION_INVALID,
+    &dns_config::DNS_CONFIG_INVALID,
+    &scheduling::SCHEDULING_CONSTRAINT_INVALID,
+    &affinity::AFFINITY_INVALID,
     &image_tag::IMAGE_TAG_LATEST,
 ];

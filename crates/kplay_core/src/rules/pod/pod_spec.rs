@@ -1,6 +1,6 @@
 //! `pod-spec-invalid`: PodSpec-level fields: containers required, restartPolicy, dnsPolicy,
-//! activeDeadlineSeconds, name-like fields, os, ephemeral containers on create
-//! (P-01..P-04, P-09..P-17, P-36).
+//! activeDeadlineSeconds, name-like fields, os, image pull secrets, host aliases, ephemeral
+//! containers on create (P-01..P-04, P-09..P-18, P-26, P-36).
 
 use crate::diagnostic::{ErrorType, Severity};
 use crate::rules::formats;
@@ -17,7 +17,8 @@ Checks the PodSpec itself: at least one container; `restartPolicy` (`Always`, `O
 `Never`); `dnsPolicy` (`ClusterFirstWithHostNet`, `ClusterFirst`, `Default`, `None`);
 `activeDeadlineSeconds` between 1 and 2147483647; `hostname` and `subdomain` as DNS-1123 labels;
 `nodeName`, `priorityClassName`, `runtimeClassName` and `serviceAccountName` as DNS subdomains;
-`preemptionPolicy`; `os.name` (`linux` or `windows`, reported on `spec.os`); and ephemeral
+`preemptionPolicy`; `os.name` (`linux` or `windows`, reported on `spec.os`); `imagePullSecrets`
+entries with only a `name`; `hostAliases` with an IP address and DNS host names; and ephemeral
 containers, which a Pod may not have on create.
 
 ## Why is this bad?
@@ -52,7 +53,7 @@ spec:
 ## References
 - PodSpec: <https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#PodSpec>
 "#,
-    spec: &["P-01", "P-02", "P-03", "P-04", "P-09", "P-10", "P-11", "P-12", "P-13", "P-14", "P-15", "P-16", "P-17", "P-36"],
+    spec: &["P-01", "P-02", "P-03", "P-04", "P-09", "P-10", "P-11", "P-12", "P-13", "P-14", "P-15", "P-16", "P-17", "P-18", "P-26", "P-36"],
     check: Some(check),
 };
 
@@ -116,6 +117,30 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
                 .help("use `linux` or `windows`");
             }
             Some(_) => {}
+        }
+    }
+    // P-18: only `name` may be set in an image pull secret reference.
+    if let Some(ips) = spec.field("imagePullSecrets") {
+        for (_, s) in ips.items() {
+            if s.node.as_map().is_some_and(|m| m.iter().any(|e| e.key.text() != Some("name"))) {
+                sink.field_error(&s, ErrorType::Invalid, formats::invalid("", "only name may be set"))
+                    .help("keep only `name` in `imagePullSecrets` entries");
+            }
+        }
+    }
+    // P-26: host aliases (IsValidIPForLegacyField; strict from 1.36) and DNS subdomain names.
+    if let Some(ha) = spec.field("hostAliases") {
+        let strict = ctx.opts.kube_version.at_least(36);
+        for (_, a) in ha.items() {
+            let ip_cur = crate::rules::pod::util::child_or_parent(&a, "ip");
+            let ip = crate::rules::pod::util::text(&a, "ip");
+            invalid_each(sink, &ip_cur, ip, formats::ip_msgs(ip, strict), "use an IP address such as 10.1.2.3");
+            if let Some(hn) = a.field("hostnames") {
+                for (_, h) in hn.items() {
+                    let v = h.text().unwrap_or("");
+                    invalid_each(sink, &h, v, formats::dns1123_subdomain_msgs(v), "use a lowercase host name");
+                }
+            }
         }
     }
     if !ctx.is_template() {

@@ -79,6 +79,122 @@ pub fn list(values: &[&str]) -> String {
     values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ")
 }
 
+/// An integer field's value (`None` when missing, null or not an integer).
+pub fn int(cur: &Cur<'_>, name: &str) -> Option<i64> {
+    cur.field(name).and_then(|c| c.i64())
+}
+
+/// A string field's text, empty when missing (Go's zero value).
+pub fn text<'a>(cur: &Cur<'a>, name: &str) -> &'a str {
+    cur.field(name).and_then(|c| c.text()).unwrap_or("")
+}
+
+/// A cursor for a child that may be missing: the child itself, or else the parent's key (the
+/// parent itself for list items) with the child's path, so an error about it points there.
+pub fn child_or_parent<'a>(parent: &Cur<'a>, name: &str) -> Cur<'a> {
+    parent
+        .field_or_null(name)
+        .map_or_else(|| Cur { node: parent.key.unwrap_or(parent.node), key: parent.key, path: parent.child_path(name) }, |c| whole(&c))
+}
+
+/// Where to point for an error about a whole mapping or list: its key (the value of a block
+/// mapping starts on the next line); scalars and list items point at themselves.
+pub fn whole<'a>(c: &Cur<'a>) -> Cur<'a> {
+    match (&c.node.kind, c.key) {
+        (crate::yaml::NodeKind::Map(_) | crate::yaml::NodeKind::Seq(_), Some(k)) => Cur { node: k, key: c.key, path: c.path.clone() },
+        _ => c.clone(),
+    }
+}
+
+/// `ValidateLabelName` / `ValidateQualifiedName`: one `Invalid` per message at `at`.
+pub fn qualified_name(sink: &mut Sink<'_>, at: &Cur<'_>, value: &str) {
+    invalid_each(
+        sink,
+        at,
+        value,
+        formats::qualified_name_msgs(value),
+        "use an optional `prefix/` (DNS subdomain) and a name of letters, digits, `-`, `_` and `.` (at most 63)",
+    );
+}
+
+/// `metav1validation.ValidateLabelSelector`: matchLabels (reported on the map) and
+/// matchExpressions (operator, values, key).
+pub fn label_selector(sink: &mut Sink<'_>, sel: &Cur<'_>) {
+    if let Some(ml) = sel.field("matchLabels") {
+        crate::rules::meta::labels::check_labels(sink, &ml, &ml.path);
+    }
+    let Some(me) = sel.field("matchExpressions") else { return };
+    for (_, x) in me.items() {
+        let n = x.field("values").map_or(0, |v| v.len());
+        let op = text(&x, "operator");
+        match op {
+            "In" | "NotIn" if n == 0 => {
+                sink.field_error(
+                    &child_or_parent(&x, "values"),
+                    ErrorType::Required,
+                    formats::required("must be specified when `operator` is 'In' or 'NotIn'"),
+                )
+                .help("list at least one value");
+            }
+            "Exists" | "DoesNotExist" if n > 0 => {
+                sink.field_error(
+                    &child_or_parent(&x, "values"),
+                    ErrorType::Forbidden,
+                    formats::forbidden("may not be specified when `operator` is 'Exists' or 'DoesNotExist'"),
+                )
+                .help("remove `values`");
+            }
+            "In" | "NotIn" | "Exists" | "DoesNotExist" => {}
+            _ => {
+                sink.field_error(
+                    &child_or_parent(&x, "operator"),
+                    ErrorType::Invalid,
+                    formats::invalid(op, "not a valid selector operator"),
+                )
+                .help("use `In`, `NotIn`, `Exists` or `DoesNotExist`");
+            }
+        }
+        qualified_name(sink, &child_or_parent(&x, "key"), text(&x, "key"));
+        if let Some(vals) = x.field("values") {
+            for (_, v) in vals.items() {
+                let t = v.text().unwrap_or("");
+                invalid_each(sink, &v, t, formats::label_value_msgs(t), "use a valid label value");
+            }
+        }
+    }
+}
+
+/// `validatePathNoBacksteps`: one error when any `/`-separated element is `..`.
+pub fn has_backsteps(p: &str) -> bool {
+    p.split('/').any(|e| e == "..")
+}
+
+/// `validateLocalDescendingPath`: relative, no `..` elements.
+pub fn local_descending_path(sink: &mut Sink<'_>, at: &Cur<'_>, path: &str, p: &str) {
+    if p.starts_with('/') {
+        sink.field_error_at(at.span(), path, ErrorType::Invalid, formats::invalid(p, "must be a relative path"))
+            .help("write the path relative to the volume root");
+    }
+    if has_backsteps(p) {
+        sink.field_error_at(at.span(), path, ErrorType::Invalid, formats::invalid(p, "must not contain '..'"))
+            .help("remove the `..` elements");
+    }
+}
+
+/// `ValidateLocalNonReservedPath`: a local descending path that does not start with `..`.
+pub fn local_non_reserved_path(sink: &mut Sink<'_>, at: &Cur<'_>, p: &str) {
+    local_descending_path(sink, at, &at.path, p);
+    if p.starts_with("..") && !p.starts_with("../") {
+        sink.field_error(at, ErrorType::Invalid, formats::invalid(p, "must not start with '..'")).help("do not start the path with `..`");
+    }
+}
+
+/// Containers whose probes and lifecycle are validated: regular containers and sidecars
+/// (init containers with `restartPolicy: Always`).
+pub fn is_sidecar(c: &Cur<'_>) -> bool {
+    text(c, "restartPolicy") == "Always"
+}
+
 /// The `(field, type)` pairs of `rule` diagnostics for a manifest (table tests).
 #[cfg(test)]
 pub fn errors_of(rule: &str, yaml: &str) -> Vec<(String, String)> {

@@ -1,0 +1,476 @@
+//! `resources-invalid`: container and pod-level `resources` (R-01..R-11, P-39): resource names,
+//! quantities, requests against limits, hugepages and resource claims.
+//!
+//! Ported from `validateResourceRequirements`, `validateContainerResourceName`,
+//! `validateResourceName` and `validatePodResources` in `pkg/apis/core/validation`. Quantities
+//! are compared after the server's round-up to milli precision; texts that do not decode are
+//! left to `quantity-invalid` (decode stage).
+
+use std::collections::HashSet;
+
+use crate::diagnostic::{ErrorType, Severity};
+use crate::rules::formats;
+use crate::rules::pod::quantity::Quantity;
+use crate::rules::pod::util::{containers, invalid_each_at, ContainerKind};
+use crate::rules::{Ctx, Cur, Rule, Sink, Stage};
+
+pub static RESOURCES_INVALID: Rule = Rule {
+    name: "resources-invalid",
+    severity: Severity::Error,
+    stage: Stage::Validation,
+    summary: "A resource name or quantity in `resources` is not allowed, or a request exceeds its limit.",
+    docs: r#"## What it does
+Checks `resources` of every container (and the pod-level `spec.resources`): resource names must
+be standard (`cpu`, `memory`, `ephemeral-storage`, `hugepages-<size>`) or fully qualified
+extended resources (`example.com/gpu`); quantities must not be negative; extended resources must
+be whole numbers and have a limit equal to the request; a request may not exceed its limit;
+hugepages need `cpu` or `memory` too and must be a multiple of the page size; `claims` must name
+claims of `spec.resourceClaims`.
+
+## Why is this bad?
+The API server rejects the object. A request above the limit cannot be satisfied by the kubelet,
+and an unknown unqualified name such as `gpu` is never scheduled.
+
+## Example
+```yaml
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+    - name: web
+      image: nginx:1.27
+      resources:
+        requests:
+          cpu: "2"
+        limits:
+          cpu: "1"
+```
+
+## Use instead
+```yaml
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+    - name: web
+      image: nginx:1.27
+      resources:
+        requests:
+          cpu: 500m
+        limits:
+          cpu: "1"
+```
+
+## References
+- Resource management for pods and containers: <https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/>
+- `validateResourceRequirements` in `pkg/apis/core/validation/validation.go`
+"#,
+    spec: &["R-01", "R-02", "R-03", "R-04", "R-05", "R-06", "R-07", "R-08", "R-09", "R-10", "R-11", "P-39"],
+    check: Some(check),
+};
+
+/// `standardResources` of `pkg/apis/core/helper` (names valid without a prefix anywhere).
+const STANDARD_RESOURCES: &[&str] = &[
+    "cpu",
+    "memory",
+    "ephemeral-storage",
+    "requests.cpu",
+    "requests.memory",
+    "requests.ephemeral-storage",
+    "limits.cpu",
+    "limits.memory",
+    "limits.ephemeral-storage",
+    "pods",
+    "quota",
+    "services",
+    "replicationcontrollers",
+    "resourcequotas",
+    "secrets",
+    "configmaps",
+    "persistentvolumeclaims",
+    "storage",
+    "requests.storage",
+    "services.nodeports",
+    "services.loadbalancers",
+];
+
+fn is_hugepages(name: &str) -> bool {
+    name.starts_with("hugepages-")
+}
+
+fn is_native(name: &str) -> bool {
+    !name.contains('/') || name.contains("kubernetes.io/")
+}
+
+/// `IsExtendedResourceName`: not native, not `requests.`-prefixed, and `requests.<name>` is a
+/// qualified name.
+fn is_extended(name: &str) -> bool {
+    !is_native(name) && !name.starts_with("requests.") && formats::qualified_name_msgs(&format!("requests.{name}")).is_empty()
+}
+
+fn overcommit_allowed(name: &str) -> bool {
+    is_native(name) && !is_hugepages(name)
+}
+
+/// `validateResourceName`: qualified name, then (unprefixed) a standard resource.
+fn resource_name_msgs(name: &str) -> Vec<String> {
+    let msgs = formats::qualified_name_msgs(name);
+    if !msgs.is_empty() {
+        return msgs;
+    }
+    if !name.contains('/') && !STANDARD_RESOURCES.contains(&name) && !is_hugepages(name) {
+        return vec!["must be a standard resource type or fully qualified".to_string()];
+    }
+    Vec::new()
+}
+
+/// `validateContainerResourceName`.
+fn container_resource_name_msgs(name: &str) -> Vec<String> {
+    let mut msgs = resource_name_msgs(name);
+    if !name.contains('/') {
+        if !matches!(name, "cpu" | "memory" | "ephemeral-storage") && !is_hugepages(name) {
+            msgs.push("must be a standard resource for containers".to_string());
+        }
+    } else if !is_native(name) && !is_extended(name) {
+        msgs.push("doesn't follow extended resource name standard".to_string());
+    }
+    msgs
+}
+
+/// The page size in bytes of `hugepages-<size>`, when it parses to a positive whole number.
+fn hugepage_size(name: &str) -> Option<i128> {
+    let q = Quantity::parse(name.strip_prefix("hugepages-")?)?;
+    (q.milli > 0 && q.is_integer()).then_some(q.milli / 1000)
+}
+
+/// `Quantity.Value()`: rounded up to a whole number.
+fn whole(q: &Quantity) -> i128 {
+    let v = q.milli / 1000;
+    if q.milli % 1000 > 0 {
+        v + 1
+    } else {
+        v
+    }
+}
+
+struct Level {
+    /// Pod-level resources use other name rules and may not have claims.
+    pod: bool,
+}
+
+fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+    let Some(spec) = crate::rules::pod::util::pod_spec(ctx) else { return };
+    let claim_names: HashSet<&str> = spec
+        .field("resourceClaims")
+        .map(|rc| rc.items().filter_map(|(_, c)| c.field("name").and_then(|n| n.str())).collect())
+        .unwrap_or_default();
+    for (kind, c) in containers(&spec) {
+        // Ephemeral containers may not set resources (`ephemeralContainers[i].resources` is
+        // Forbidden by validateEphemeralContainers); pods on create cannot have them anyway.
+        if kind == ContainerKind::Ephemeral {
+            continue;
+        }
+        if let Some(r) = c.field("resources") {
+            requirements(sink, &r, &Level { pod: false }, &claim_names);
+        }
+    }
+    // PodLevelResources: beta and on by default from 1.34.
+    if ctx.opts.kube_version.at_least(34) {
+        if let Some(r) = spec.field("resources") {
+            if let Some(claims) = r.field("claims") {
+                sink.field_error(
+                    &crate::rules::pod::util::whole(&claims),
+                    ErrorType::Forbidden,
+                    formats::forbidden("claims may not be set for Resources at pod-level"),
+                )
+                .help("declare resource claims on the containers");
+            }
+            requirements(sink, &r, &Level { pod: true }, &claim_names);
+            pod_consistency(sink, &spec, &r);
+        }
+    }
+}
+
+/// The parsed entries of `limits` or `requests`.
+fn list<'a>(r: &Cur<'a>, key: &str) -> Vec<(&'a str, Cur<'a>, Option<Quantity>)> {
+    r.field(key).map_or_else(Vec::new, |l| l.entries().map(|(k, v)| (k, v.clone(), v.text().and_then(Quantity::parse))).collect())
+}
+
+fn requirements(sink: &mut Sink<'_>, r: &Cur<'_>, level: &Level, claims: &HashSet<&str>) {
+    let lim_path = r.child_path("limits");
+    let req_path = r.child_path("requests");
+    let limits = list(r, "limits");
+    let requests = list(r, "requests");
+    let (mut cpu_mem, mut huge) = (false, false);
+    for (is_limit, entries) in [(true, &limits), (false, &requests)] {
+        for (name, v, q) in entries {
+            name_and_value(sink, name, v, q.as_ref(), level);
+            if is_hugepages(name) {
+                huge = true;
+                if let Some(q) = q {
+                    let divisible = hugepage_size(name).is_some_and(|size| whole(q) % size == 0);
+                    if !divisible {
+                        let c = q.canonical();
+                        sink.field_error(
+                            v,
+                            ErrorType::Invalid,
+                            formats::invalid(&c, &format!("{c} is not positive integer multiple of {name}")),
+                        )
+                        .help("use a whole multiple of the page size");
+                    }
+                }
+            }
+            if matches!(*name, "cpu" | "memory") {
+                cpu_mem = true;
+            }
+            if is_limit {
+                continue;
+            }
+            let limit = limits.iter().find(|(n, _, _)| n == name);
+            match (limit, q) {
+                (Some((_, _, Some(l))), Some(q)) => {
+                    if q.milli != l.milli && !overcommit_allowed(name) {
+                        sink.field_error_at(
+                            v.span(),
+                            &req_path,
+                            ErrorType::Invalid,
+                            formats::invalid(&q.canonical(), &format!("must be equal to {name} limit of {}", l.canonical())),
+                        )
+                        .help(format!("set the request of `{name}` equal to its limit (it cannot be overcommitted)"));
+                    } else if q.milli > l.milli {
+                        sink.field_error_at(
+                            v.span(),
+                            &req_path,
+                            ErrorType::Invalid,
+                            formats::invalid(&q.canonical(), &format!("must be less than or equal to {name} limit of {}", l.canonical())),
+                        )
+                        .help(format!("lower the request of `{name}` or raise its limit"));
+                    }
+                }
+                (None, _) if !overcommit_allowed(name) => {
+                    sink.field_error_at(
+                        v.key_span(),
+                        &lim_path,
+                        ErrorType::Required,
+                        formats::required("Limit must be set for non overcommitable resources"),
+                    )
+                    .help(format!("add a limit for `{name}` equal to the request"));
+                }
+                _ => {}
+            }
+        }
+    }
+    if !cpu_mem && huge {
+        sink.field_error_at(r.key_span(), &r.path, ErrorType::Forbidden, formats::forbidden("HugePages require cpu or memory"))
+            .help("request `cpu` or `memory` together with hugepages");
+    }
+    if level.pod {
+        return;
+    }
+    if let Some(cl) = r.field("claims") {
+        let mut seen = HashSet::new();
+        for (_, c) in cl.items() {
+            let name = c.field("name").and_then(|n| n.text().map(str::to_string)).unwrap_or_default();
+            if name.is_empty() {
+                sink.field_error(&c, ErrorType::Required, formats::required("")).help("name a claim of `spec.resourceClaims`");
+                continue;
+            }
+            let request = c.field("request").and_then(|n| n.text().map(str::to_string)).unwrap_or_default();
+            let key = if request.is_empty() { name.clone() } else { format!("{name}/{request}") };
+            if !seen.insert(key.clone()) {
+                sink.field_error(&c, ErrorType::Duplicate, formats::duplicate(&key)).help("list each claim once");
+            }
+            if !claims.contains(name.as_str()) {
+                sink.field_error(&c, ErrorType::NotFound, formats::not_found(&name))
+                    .help("add the claim to `spec.resourceClaims` or fix the name");
+            }
+            if !request.is_empty() {
+                if let Some(rq) = c.field("request") {
+                    crate::rules::pod::util::invalid_each(
+                        sink,
+                        &rq,
+                        &request,
+                        formats::dns1123_label_msgs(&request),
+                        "use a DNS-1123 label",
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Name rules and `ValidateResourceQuantityValue` for one entry.
+fn name_and_value(sink: &mut Sink<'_>, name: &str, v: &Cur<'_>, q: Option<&Quantity>, level: &Level) {
+    let at = Cur { node: v.key.unwrap_or(v.node), key: v.key, path: v.path.clone() };
+    if level.pod {
+        let msgs = resource_name_msgs(name);
+        invalid_each_at(sink, &at, &v.path, name, msgs, "use a standard resource name");
+        if !matches!(name, "cpu" | "memory") && !is_hugepages(name) {
+            sink.field_error_at(at.span(), &v.path, ErrorType::NotSupported, formats::not_supported(name, &["cpu", "memory"]))
+                .help("pod-level resources support `cpu`, `memory` and hugepages");
+        }
+    } else {
+        let msgs = container_resource_name_msgs(name);
+        invalid_each_at(
+            sink,
+            &at,
+            &v.path,
+            name,
+            msgs,
+            "use `cpu`, `memory`, `ephemeral-storage`, `hugepages-<size>` or a fully qualified extended resource such as `example.com/gpu`",
+        );
+    }
+    let Some(q) = q else { return };
+    if q.is_negative() {
+        sink.field_error(v, ErrorType::Invalid, formats::invalid(&q.canonical(), "must be greater than or equal to 0"))
+            .help("use a quantity of 0 or more");
+    }
+    // IsIntegerResourceName: extended resources (and quota names, not valid here).
+    if is_extended(name) && !q.is_integer() {
+        sink.field_error(v, ErrorType::Invalid, formats::invalid(&q.canonical(), "must be an integer"))
+            .help("extended resources are counted in whole units");
+    }
+}
+
+/// `validatePodResourceConsistency`: pod requests cover the containers' requests; no container
+/// limit above the pod limit.
+fn pod_consistency(sink: &mut Sink<'_>, spec: &Cur<'_>, r: &Cur<'_>) {
+    let pod_req = list(r, "requests");
+    let pod_lim = list(r, "limits");
+    let regular: Vec<Cur<'_>> = spec.field("containers").map(|l| l.items().map(|(_, c)| c).collect()).unwrap_or_default();
+    for (name, v, q) in &pod_req {
+        let Some(q) = q else { continue };
+        let sum: i128 = regular
+            .iter()
+            .filter_map(|c| c.field("resources")?.field("requests")?.field(name)?.text().and_then(Quantity::parse))
+            .map(|q| q.milli)
+            .sum();
+        if sum > q.milli {
+            let agg = Quantity { milli: sum, format: q.format, rounded: false };
+            sink.field_error(
+                v,
+                ErrorType::Invalid,
+                formats::invalid(
+                    &q.canonical(),
+                    &format!("must be greater than or equal to aggregate container requests of {}", agg.canonical()),
+                ),
+            )
+            .help("raise the pod-level request or lower the containers' requests");
+        }
+    }
+    for (name, _, q) in &pod_lim {
+        let Some(q) = q else { continue };
+        for (i, c) in regular.iter().enumerate() {
+            let Some(cl) = c.field("resources").and_then(|r| r.field("limits")).and_then(|l| l.field(name)) else { continue };
+            let Some(cq) = cl.text().and_then(Quantity::parse) else { continue };
+            if cq.milli > q.milli {
+                let path = format!("{}.containers[{i}][{name}].limits", r.path);
+                sink.field_error_at(
+                    cl.span(),
+                    &path,
+                    ErrorType::Invalid,
+                    formats::invalid(&cq.canonical(), &format!("must be less than or equal to pod limits of {}", q.canonical())),
+                )
+                .help("a container limit may not exceed the pod-level limit");
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::pod::util::{errors_of, pairs, pod_with};
+    const R: &str = "resources-invalid";
+
+    fn c(res: &str) -> String {
+        pod_with(&format!("  containers:\n  - name: web\n    image: nginx:1.27\n    resources:\n{res}"))
+    }
+
+    fn dep(res: &str) -> String {
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n      - name: web\n        image: nginx:1.27\n        resources:\n{res}"
+        )
+    }
+
+    #[test]
+    fn names_and_values() {
+        assert_eq!(
+            errors_of(R, &c("      requests:\n        memory: -64Mi\n")),
+            pairs(&[("spec.containers[0].resources.requests[memory]", "Invalid")])
+        );
+        // Pods copy the limit into the request first: both are reported.
+        assert_eq!(
+            errors_of(R, &c("      limits:\n        cpu: -1\n")),
+            pairs(&[("spec.containers[0].resources.limits[cpu]", "Invalid"), ("spec.containers[0].resources.requests[cpu]", "Invalid")])
+        );
+        assert_eq!(
+            errors_of(R, &c("      requests:\n        gpu: 1\n")),
+            pairs(&[("spec.containers[0].resources.requests[gpu]", "Invalid"), ("spec.containers[0].resources.requests[gpu]", "Invalid")])
+        );
+        assert_eq!(
+            errors_of(R, &c("      requests:\n        pods: 1\n")),
+            pairs(&[("spec.containers[0].resources.requests[pods]", "Invalid")])
+        );
+        assert_eq!(
+            errors_of(R, &c("      requests:\n        example.com/gpu: 500m\n      limits:\n        example.com/gpu: 500m\n")),
+            pairs(&[
+                ("spec.containers[0].resources.limits[example.com/gpu]", "Invalid"),
+                ("spec.containers[0].resources.requests[example.com/gpu]", "Invalid")
+            ])
+        );
+        assert_eq!(errors_of(R, &c("      requests:\n        cpu: 100m\n        memory: 1Gi\n")), pairs(&[]));
+    }
+
+    #[test]
+    fn requests_against_limits() {
+        assert_eq!(
+            errors_of(R, &c("      requests:\n        cpu: '2'\n      limits:\n        cpu: '1'\n")),
+            pairs(&[("spec.containers[0].resources.requests", "Invalid")])
+        );
+        assert_eq!(errors_of(R, &c("      requests:\n        cpu: 1000m\n      limits:\n        cpu: '1'\n")), pairs(&[]));
+        // Templates do not copy limits into requests: an extended resource needs both.
+        assert_eq!(
+            errors_of(R, &dep("          requests:\n            example.com/gpu: 1\n")),
+            pairs(&[("spec.template.spec.containers[0].resources.limits", "Required")])
+        );
+        assert_eq!(
+            errors_of(R, &dep("          requests:\n            example.com/gpu: 1\n          limits:\n            example.com/gpu: 2\n")),
+            pairs(&[("spec.template.spec.containers[0].resources.requests", "Invalid")])
+        );
+    }
+
+    #[test]
+    fn hugepages_and_claims() {
+        assert_eq!(
+            errors_of(R, &dep("          limits:\n            hugepages-2Mi: 3Mi\n          requests:\n            hugepages-2Mi: 3Mi\n")),
+            pairs(&[
+                ("spec.template.spec.containers[0].resources", "Forbidden"),
+                ("spec.template.spec.containers[0].resources.limits[hugepages-2Mi]", "Invalid"),
+                ("spec.template.spec.containers[0].resources.requests[hugepages-2Mi]", "Invalid")
+            ])
+        );
+        let y = pod_with(
+            "  resourceClaims:\n  - name: gpu\n  containers:\n  - name: web\n    image: nginx:1.27\n    resources:\n      claims:\n      - name: gpu\n      - name: gpu\n      - name: tpu\n",
+        );
+        assert_eq!(
+            errors_of(R, &y),
+            pairs(&[("spec.containers[0].resources.claims[1]", "Duplicate"), ("spec.containers[0].resources.claims[2]", "NotFound")])
+        );
+    }
+
+    #[test]
+    fn pod_level() {
+        // The pod-level request defaults to the containers' sum (2), above the pod limit (1).
+        let y = pod_with(
+            "  resources:\n    limits:\n      cpu: '1'\n  containers:\n  - name: web\n    image: nginx:1.27\n    resources:\n      limits:\n        cpu: '2'\n",
+        );
+        assert_eq!(
+            errors_of(R, &y),
+            pairs(&[("spec.resources.containers[0][cpu].limits", "Invalid"), ("spec.resources.requests", "Invalid")])
+        );
+    }
+}

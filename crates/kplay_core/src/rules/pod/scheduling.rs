@@ -1,0 +1,218 @@
+//! `scheduling-constraint-invalid`: nodeSelector, readiness gates, scheduling gates and topology
+//! spread constraints (P-08, P-27, P-28, P-29, and `nodeName` with scheduling gates for Pods).
+//!
+//! Ported from `ValidateLabels` (nodeSelector), `validateReadinessGates`,
+//! `validateSchedulingGates`, `validateTopologySpreadConstraints` and `ValidatePodCreate`.
+
+use std::collections::HashSet;
+
+use crate::diagnostic::{ErrorType, Severity};
+use crate::rules::formats;
+use crate::rules::pod::util::{child_or_parent, label_selector, qualified_name, text};
+use crate::rules::{Ctx, Cur, Rule, Sink, Stage};
+
+pub static SCHEDULING_CONSTRAINT_INVALID: Rule = Rule {
+    name: "scheduling-constraint-invalid",
+    severity: Severity::Error,
+    stage: Stage::Validation,
+    summary: "A nodeSelector, readiness gate, scheduling gate or topology spread constraint is invalid.",
+    docs: r#"## What it does
+Checks `spec.nodeSelector` (label keys and values), `readinessGates[].conditionType` and
+`schedulingGates[].name` (qualified names, gates unique), and `topologySpreadConstraints`:
+`maxSkew` above 0, a `topologyKey`, `whenUnsatisfiable` `DoNotSchedule` or `ScheduleAnyway`,
+no two constraints with the same key and action, `minDomains` above 0 and only with
+`DoNotSchedule`, `nodeAffinityPolicy`/`nodeTaintsPolicy` `Honor` or `Ignore`, a valid
+`labelSelector` and `matchLabelKeys`. A Pod may not set `nodeName` while it has scheduling gates.
+
+## Why is this bad?
+The API server rejects the object.
+
+## Example
+```yaml
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+  labels:
+    app: web
+spec:
+  containers:
+    - name: web
+      image: nginx:1.27
+  topologySpreadConstraints:
+    - maxSkew: 0
+      topologyKey: topology.kubernetes.io/zone
+      whenUnsatisfiable: DoNotSchedule
+      labelSelector:
+        matchLabels:
+          app: web
+```
+
+## Use instead
+```yaml
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+  labels:
+    app: web
+spec:
+  containers:
+    - name: web
+      image: nginx:1.27
+  topologySpreadConstraints:
+    - maxSkew: 1
+      topologyKey: topology.kubernetes.io/zone
+      whenUnsatisfiable: DoNotSchedule
+      labelSelector:
+        matchLabels:
+          app: web
+```
+
+## References
+- Pod topology spread constraints: <https://kubernetes.io/docs/concepts/scheduling-eviction/topology-spread-constraints/>
+- `validateTopologySpreadConstraints` in `pkg/apis/core/validation/validation.go`
+"#,
+    spec: &["P-08", "P-27", "P-28", "P-29"],
+    check: Some(check),
+};
+
+fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+    let Some(spec) = crate::rules::pod::util::pod_spec(ctx) else { return };
+    if let Some(ns) = spec.field("nodeSelector") {
+        crate::rules::meta::labels::check_labels(sink, &ns, &ns.path);
+    }
+    if let Some(rg) = spec.field("readinessGates") {
+        for (_, g) in rg.items() {
+            qualified_name(sink, &child_or_parent(&g, "conditionType"), text(&g, "conditionType"));
+        }
+    }
+    if let Some(sg) = spec.field("schedulingGates") {
+        let mut seen = HashSet::new();
+        for (_, g) in sg.items() {
+            let name = text(&g, "name");
+            let at = Cur { path: g.path.clone(), ..child_or_parent(&g, "name") };
+            qualified_name(sink, &at, name);
+            if !seen.insert(name) {
+                sink.field_error(&at, ErrorType::Duplicate, formats::duplicate(name)).help("list each scheduling gate once");
+            }
+        }
+        if !ctx.is_template() && !sg.is_empty() {
+            if let Some(nn) = spec.field("nodeName").filter(|n| !n.text().unwrap_or("").is_empty()) {
+                sink.field_error(
+                    &nn,
+                    ErrorType::Forbidden,
+                    formats::forbidden("cannot be set until all schedulingGates have been cleared"),
+                )
+                .help("remove `nodeName` or the scheduling gates");
+            }
+        }
+    }
+    if let Some(tsc) = spec.field("topologySpreadConstraints") {
+        let all: Vec<Cur<'_>> = tsc.items().map(|(_, c)| c).collect();
+        for (i, c) in all.iter().enumerate() {
+            constraint(sink, c, &all[i + 1..]);
+        }
+    }
+}
+
+fn constraint(sink: &mut Sink<'_>, c: &Cur<'_>, rest: &[Cur<'_>]) {
+    let skew = c.field("maxSkew").and_then(|m| m.i64()).unwrap_or(0);
+    if skew <= 0 {
+        sink.field_error(&child_or_parent(c, "maxSkew"), ErrorType::Invalid, formats::invalid_num(skew, "must be greater than zero"))
+            .help("use a `maxSkew` of 1 or more");
+    }
+    let key = text(c, "topologyKey");
+    let key_cur = child_or_parent(c, "topologyKey");
+    if key.is_empty() {
+        sink.field_error(&key_cur, ErrorType::Required, formats::required("can not be empty"))
+            .help("set a node label key such as `topology.kubernetes.io/zone`");
+    } else {
+        qualified_name(sink, &key_cur, key);
+    }
+    let when = text(c, "whenUnsatisfiable");
+    const WHEN: &[&str] = &["DoNotSchedule", "ScheduleAnyway"];
+    if !WHEN.contains(&when) {
+        sink.field_error(&child_or_parent(c, "whenUnsatisfiable"), ErrorType::NotSupported, formats::not_supported(when, WHEN))
+            .help("use `DoNotSchedule` or `ScheduleAnyway`");
+    }
+    if rest.iter().any(|o| text(o, "topologyKey") == key && text(o, "whenUnsatisfiable") == when) {
+        let v = format!("{{{key}, {when}}}");
+        sink.field_error_at(c.span(), &c.child_path("{topologyKey, whenUnsatisfiable}"), ErrorType::Duplicate, formats::duplicate(&v))
+            .help("merge the constraints with the same topology key and action");
+    }
+    if let Some(md) = c.field("minDomains") {
+        let n = md.i64().unwrap_or(0);
+        if n <= 0 {
+            sink.field_error(&md, ErrorType::Invalid, formats::invalid_num(n, "must be greater than 0")).help("use 1 or more");
+        }
+        if when != "DoNotSchedule" {
+            sink.field_error(
+                &md,
+                ErrorType::Invalid,
+                formats::invalid_num(n, &format!("can only use minDomains if whenUnsatisfiable=DoNotSchedule, not {when}")),
+            )
+            .help("remove `minDomains` or use `whenUnsatisfiable: DoNotSchedule`");
+        }
+    }
+    for f in ["nodeAffinityPolicy", "nodeTaintsPolicy"] {
+        if let Some(p) = c.field(f) {
+            let v = p.text().unwrap_or("");
+            if !matches!(v, "Honor" | "Ignore") {
+                sink.field_error(&p, ErrorType::NotSupported, formats::not_supported(v, &["Honor", "Ignore"]))
+                    .help("use `Honor` or `Ignore`");
+            }
+        }
+    }
+    if let Some(mlk) = c.field("matchLabelKeys") {
+        for (_, k) in mlk.items() {
+            let t = k.text().unwrap_or("");
+            qualified_name(sink, &k, t);
+        }
+    }
+    if let Some(sel) = c.field("labelSelector") {
+        label_selector(sink, &sel);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::pod::util::{errors_of, pairs, pod_with};
+    const R: &str = "scheduling-constraint-invalid";
+
+    fn p(extra: &str) -> String {
+        pod_with(&format!("{extra}  containers:\n  - name: web\n    image: nginx:1.27\n"))
+    }
+
+    #[test]
+    fn table() {
+        assert_eq!(errors_of(R, &p("  nodeSelector:\n    disk type: ssd\n")), pairs(&[("spec.nodeSelector", "Invalid")]));
+        assert_eq!(
+            errors_of(R, &p("  schedulingGates:\n  - name: a\n  - name: a\n  - name: 'b c'\n")),
+            pairs(&[("spec.schedulingGates[1]", "Duplicate"), ("spec.schedulingGates[2]", "Invalid")])
+        );
+        assert_eq!(errors_of(R, &p("  nodeName: n1\n  schedulingGates:\n  - name: a\n")), pairs(&[("spec.nodeName", "Forbidden")]));
+        assert_eq!(
+            errors_of(R, &p("  readinessGates:\n  - conditionType: 'x y'\n")),
+            pairs(&[("spec.readinessGates[0].conditionType", "Invalid")])
+        );
+        let t = "spec.topologySpreadConstraints";
+        assert_eq!(
+            errors_of(
+                R,
+                &p("  topologySpreadConstraints:\n  - maxSkew: 0\n    topologyKey: zone\n    whenUnsatisfiable: Maybe\n    minDomains: 2\n  - maxSkew: 1\n    topologyKey: zone\n    whenUnsatisfiable: Maybe\n")
+            ),
+            pairs(&[
+                (&format!("{t}[0].maxSkew"), "Invalid"),
+                (&format!("{t}[0].minDomains"), "Invalid"),
+                (&format!("{t}[0].whenUnsatisfiable"), "NotSupported"),
+                (&format!("{t}[0].{{topologyKey, whenUnsatisfiable}}"), "Duplicate"),
+                (&format!("{t}[1].whenUnsatisfiable"), "NotSupported")
+            ])
+        );
+        assert_eq!(
+            errors_of(R, &p("  topologySpreadConstraints:\n  - maxSkew: 1\n    whenUnsatisfiable: DoNotSchedule\n    labelSelector:\n      matchExpressions:\n      - key: app\n        operator: In\n")),
+            pairs(&[(&format!("{t}[0].labelSelector.matchExpressions[0].values"), "Required"), (&format!("{t}[0].topologyKey"), "Required")])
+        );
+    }
+}

@@ -1,0 +1,340 @@
+//! `security-context-invalid`: pod and container security contexts (P-30..P-34, C-14..C-17),
+//! ported from `validatePodSpecSecurityContext`, `validateSysctls`, `validateHostUsers` and
+//! `ValidateSecurityContext`.
+//!
+//! C-14 (`privileged: true` while the API server runs with `--allow-privileged=false`) is not
+//! reported: kplay assumes a kubeadm/kind-like cluster, where the flag is true.
+
+use std::collections::HashSet;
+
+use crate::diagnostic::{ErrorType, Severity};
+use crate::rules::formats;
+use crate::rules::pod::util::{child_or_parent, containers, local_descending_path, text, whole};
+use crate::rules::{Ctx, Cur, Rule, Sink, Stage};
+
+pub static SECURITY_CONTEXT_INVALID: Rule = Rule {
+    name: "security-context-invalid",
+    severity: Severity::Error,
+    stage: Stage::Validation,
+    summary: "A pod or container security context has an out-of-range id, a bad sysctl or profile, or conflicting settings.",
+    docs: r#"## What it does
+Checks `spec.securityContext` and every container's `securityContext`: user and group ids
+between 0 and 2147483647; `shareProcessNamespace` not together with `hostPID`; sysctl names
+valid, unique and not namespaced ones with `hostNetwork`/`hostIPC`; `fsGroupChangePolicy`,
+`seccompProfile`, `appArmorProfile` and `procMount` values; `allowPrivilegeEscalation: false`
+not with `privileged: true` or `CAP_SYS_ADMIN`; and host namespaces not with `hostUsers: false`.
+
+## Why is this bad?
+The API server rejects the object.
+
+## Example
+```yaml
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+    - name: web
+      image: nginx:1.27
+      securityContext:
+        privileged: true
+        allowPrivilegeEscalation: false
+```
+
+## Use instead
+```yaml
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+    - name: web
+      image: nginx:1.27
+      securityContext:
+        allowPrivilegeEscalation: false
+        runAsNonRoot: true
+        runAsUser: 1000
+```
+
+## References
+- Configure a security context: <https://kubernetes.io/docs/tasks/configure-pod-container/security-context/>
+- `validatePodSpecSecurityContext` and `ValidateSecurityContext` in `pkg/apis/core/validation/validation.go`
+"#,
+    spec: &["P-30", "P-31", "P-32", "P-33", "P-34", "C-14", "C-15", "C-16", "C-17"],
+    check: Some(check),
+};
+
+const MAX_ID: i64 = 2_147_483_647;
+
+fn id(sink: &mut Sink<'_>, c: &Cur<'_>) {
+    if let Some(n) = c.i64().filter(|n| !(0..=MAX_ID).contains(n)) {
+        sink.field_error(c, ErrorType::Invalid, formats::invalid_num(n, &formats::inclusive_range_error(0, MAX_ID)))
+            .help("use an id from 0 to 2147483647");
+    }
+}
+
+fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+    let Some(spec) = crate::rules::pod::util::pod_spec(ctx) else { return };
+    let flag = |k: &str| spec.field(k).and_then(|b| b.bool()) == Some(true);
+    let (host_net, host_pid, host_ipc) = (flag("hostNetwork"), flag("hostPID"), flag("hostIPC"));
+    let host_users = spec.field("hostUsers").and_then(|b| b.bool()) != Some(false);
+    if let Some(sc) = spec.field("securityContext") {
+        for f in ["fsGroup", "runAsUser", "runAsGroup"] {
+            if let Some(c) = sc.field(f) {
+                id(sink, &c);
+            }
+        }
+        if let Some(g) = sc.field("supplementalGroups") {
+            for (_, c) in g.items() {
+                id(sink, &c);
+            }
+        }
+        if let Some(sysctls) = sc.field("sysctls") {
+            sysctl_list(sink, &sysctls, host_net, host_ipc);
+        }
+        if let Some(p) = sc.field("fsGroupChangePolicy") {
+            let v = p.text().unwrap_or("");
+            if !matches!(v, "OnRootMismatch" | "Always") {
+                sink.field_error(&p, ErrorType::NotSupported, formats::not_supported(v, &["Always", "OnRootMismatch"]))
+                    .help("use `OnRootMismatch` or `Always`");
+            }
+        }
+        if let Some(p) = sc.field("supplementalGroupsPolicy") {
+            let v = p.text().unwrap_or("");
+            if !matches!(v, "Merge" | "Strict") {
+                sink.field_error(&p, ErrorType::NotSupported, formats::not_supported(v, &["Merge", "Strict"]))
+                    .help("use `Merge` or `Strict`");
+            }
+        }
+        profile(sink, &sc, "seccompProfile", "seccomp");
+        profile(sink, &sc, "appArmorProfile", "AppArmor");
+    }
+    // The internal type keeps shareProcessNamespace in the security context.
+    if flag("shareProcessNamespace") && host_pid {
+        let at = spec.field("shareProcessNamespace").unwrap_or_else(|| spec.clone());
+        sink.field_error_at(
+            at.span(),
+            "spec.securityContext.shareProcessNamespace",
+            ErrorType::Invalid,
+            formats::invalid("true", "ShareProcessNamespace and HostPID cannot both be enabled"),
+        )
+        .help("drop `shareProcessNamespace` or `hostPID`");
+    }
+    if !host_users {
+        // Paths as the server spells them (`HostPID`, `HostIPC`, sic).
+        for (on, key, path) in
+            [(host_net, "hostNetwork", "hostNetwork"), (host_pid, "hostPID", "HostPID"), (host_ipc, "hostIPC", "HostIPC")]
+        {
+            if on {
+                let at = spec.field(key).unwrap_or_else(|| spec.clone());
+                sink.field_error_at(
+                    at.span(),
+                    &spec.child_path(path),
+                    ErrorType::Forbidden,
+                    formats::forbidden("when `pod.Spec.HostUsers` is false"),
+                )
+                .help("host namespaces cannot be combined with a user namespace (`hostUsers: false`)");
+            }
+        }
+    }
+    for (_, c) in containers(&spec) {
+        let Some(sc) = c.field("securityContext") else { continue };
+        for f in ["runAsUser", "runAsGroup"] {
+            if let Some(x) = sc.field(f) {
+                id(sink, &x);
+            }
+        }
+        if let Some(pm) = sc.field("procMount") {
+            let v = pm.text().unwrap_or("");
+            if !matches!(v, "Default" | "Unmasked") {
+                sink.field_error(&pm, ErrorType::NotSupported, formats::not_supported(v, &["Default", "Unmasked"]))
+                    .help("use `Default` or `Unmasked`");
+            }
+            if host_users && v == "Unmasked" {
+                sink.field_error(&pm, ErrorType::Invalid, formats::invalid(v, "`hostUsers` must be false to use `Unmasked`"))
+                    .help("set `hostUsers: false` on the pod, or use `procMount: Default`");
+            }
+        }
+        profile(sink, &sc, "seccompProfile", "seccomp");
+        if sc.field("allowPrivilegeEscalation").and_then(|b| b.bool()) == Some(false) {
+            if sc.field("privileged").and_then(|b| b.bool()) == Some(true) {
+                sink.field_error(
+                    &whole(&sc),
+                    ErrorType::Invalid,
+                    formats::invalid("", "cannot set `allowPrivilegeEscalation` to false and `privileged` to true"),
+                )
+                .help("a privileged container can always escalate; drop one of the two");
+            }
+            let adds = sc.field("capabilities").and_then(|c| c.field("add"));
+            for (_, cap) in adds.iter().flat_map(|a| a.items()) {
+                if cap.text() == Some("CAP_SYS_ADMIN") {
+                    sink.field_error(
+                        &whole(&sc),
+                        ErrorType::Invalid,
+                        formats::invalid("", "cannot set `allowPrivilegeEscalation` to false and `capabilities.Add` CAP_SYS_ADMIN"),
+                    )
+                    .help("CAP_SYS_ADMIN allows escalation; drop it or allow escalation");
+                }
+            }
+        }
+        profile(sink, &sc, "appArmorProfile", "AppArmor");
+    }
+}
+
+/// `validateSeccompProfileField` / `ValidateAppArmorProfileField`.
+fn profile(sink: &mut Sink<'_>, sc: &Cur<'_>, key: &str, what: &str) {
+    let Some(p) = sc.field(key) else { return };
+    let ty = text(&p, "type");
+    const TYPES: &[&str] = &["Localhost", "RuntimeDefault", "Unconfined"];
+    match ty {
+        "" => {
+            sink.field_error(
+                &child_or_parent(&p, "type"),
+                ErrorType::Required,
+                formats::required(&format!("type is required when {what} profile is set")),
+            )
+            .help("set `type`");
+        }
+        t if !TYPES.contains(&t) => {
+            sink.field_error(&child_or_parent(&p, "type"), ErrorType::NotSupported, formats::not_supported(t, TYPES))
+                .help("use `RuntimeDefault`, `Localhost` or `Unconfined`");
+        }
+        _ => {}
+    }
+    let lp = p.field("localhostProfile");
+    if ty == "Localhost" {
+        match lp {
+            None => {
+                sink.field_error(
+                    &child_or_parent(&p, "localhostProfile"),
+                    ErrorType::Required,
+                    formats::required(&format!("must be set when {what} type is Localhost")),
+                )
+                .help("name the profile file on the node");
+            }
+            Some(l) if what == "seccomp" => {
+                let v = l.text().unwrap_or("");
+                local_descending_path(sink, &l, &l.path, v);
+            }
+            Some(l) if l.text().unwrap_or("").trim().is_empty() => {
+                sink.field_error(&l, ErrorType::Required, formats::required(&format!("must be set when {what} type is Localhost")))
+                    .help("name the profile");
+            }
+            Some(_) => {}
+        }
+    } else if let Some(l) = lp {
+        sink.field_error(&l, ErrorType::Invalid, formats::invalid("", &format!("can only be set when {what} type is Localhost")))
+            .help("remove `localhostProfile` or use `type: Localhost`");
+    }
+}
+
+/// `^([a-z0-9]([-_a-z0-9]*[a-z0-9])?[\./])*[a-z0-9]([-_a-z0-9]*[a-z0-9])?$`, at most 253.
+fn valid_sysctl_name(s: &str) -> bool {
+    let seg = |x: &str| {
+        let b = x.as_bytes();
+        !b.is_empty()
+            && (b[0].is_ascii_lowercase() || b[0].is_ascii_digit())
+            && (b[b.len() - 1].is_ascii_lowercase() || b[b.len() - 1].is_ascii_digit())
+            && b.iter().all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-' || c == b'_')
+    };
+    s.len() <= 253 && s.split(['.', '/']).all(seg)
+}
+
+fn sysctl_list(sink: &mut Sink<'_>, list: &Cur<'_>, host_net: bool, host_ipc: bool) {
+    let mut seen = HashSet::new();
+    for (_, s) in list.items() {
+        let name = text(&s, "name");
+        let at = child_or_parent(&s, "name");
+        if name.is_empty() {
+            sink.field_error(&at, ErrorType::Required, formats::required("")).help("name the sysctl, e.g. `net.core.somaxconn`");
+        } else if !valid_sysctl_name(name) {
+            sink.field_error(
+                &at,
+                ErrorType::Invalid,
+                formats::invalid(name, "must have at most 253 characters and match regex ^([a-z0-9]([-_a-z0-9]*[a-z0-9])?[\\./])*[a-z0-9]([-_a-z0-9]*[a-z0-9])?$"),
+            )
+            .help("use a sysctl name such as `net.core.somaxconn`");
+        } else if seen.contains(name) {
+            sink.field_error(&at, ErrorType::Duplicate, formats::duplicate(name)).help("set each sysctl once");
+        }
+        // utilsysctl.GetNamespace
+        let ipc =
+            name.starts_with("kernel.shm") || name.starts_with("kernel.msg") || name == "kernel.sem" || name.starts_with("fs.mqueue.");
+        let net = name.starts_with("net.");
+        if ipc && host_ipc {
+            sink.field_error(&at, ErrorType::Invalid, formats::invalid(name, "sysctl not allowed with host ipc enabled"))
+                .help("drop the sysctl or `hostIPC`");
+        } else if net && host_net {
+            sink.field_error(&at, ErrorType::Invalid, formats::invalid(name, "sysctl not allowed with host net enabled"))
+                .help("drop the sysctl or `hostNetwork`");
+        }
+        seen.insert(name);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::pod::util::{errors_of, errors_of_version, pairs, pod_with};
+    use crate::KubeVersion;
+    const R: &str = "security-context-invalid";
+
+    fn p(extra: &str, csc: &str) -> String {
+        pod_with(&format!("{extra}  containers:\n  - name: web\n    image: nginx:1.27\n{csc}"))
+    }
+
+    #[test]
+    fn pod_level() {
+        assert_eq!(
+            errors_of(
+                R,
+                &p(
+                    "  securityContext:\n    runAsUser: -1\n    supplementalGroups: [1, 3000000000]\n    fsGroupChangePolicy: Sometimes\n",
+                    ""
+                )
+            ),
+            pairs(&[
+                ("spec.securityContext.fsGroupChangePolicy", "NotSupported"),
+                ("spec.securityContext.runAsUser", "Invalid"),
+                ("spec.securityContext.supplementalGroups[1]", "Invalid")
+            ])
+        );
+        assert_eq!(
+            errors_of(R, &p("  hostNetwork: true\n  securityContext:\n    sysctls:\n    - name: net.core.somaxconn\n      value: '1024'\n    - name: Bad\n      value: '1'\n", "")),
+            pairs(&[("spec.securityContext.sysctls[0].name", "Invalid"), ("spec.securityContext.sysctls[1].name", "Invalid")])
+        );
+        assert_eq!(
+            errors_of(R, &p("  shareProcessNamespace: true\n  hostPID: true\n", "")),
+            pairs(&[("spec.securityContext.shareProcessNamespace", "Invalid")])
+        );
+        let hu = p("  hostUsers: false\n  hostNetwork: true\n  hostPID: true\n", "");
+        assert_eq!(errors_of(R, &hu), pairs(&[("spec.HostPID", "Forbidden"), ("spec.hostNetwork", "Forbidden")]));
+        assert_eq!(errors_of_version(R, &hu, KubeVersion::new(32)), pairs(&[]));
+        assert_eq!(
+            errors_of(R, &p("  securityContext:\n    seccompProfile:\n      type: Localhost\n", "")),
+            pairs(&[("spec.securityContext.seccompProfile.localhostProfile", "Required")])
+        );
+    }
+
+    #[test]
+    fn container_level() {
+        let c = "spec.containers[0].securityContext";
+        assert_eq!(
+            errors_of(
+                R,
+                &p("", "    securityContext:\n      privileged: true\n      allowPrivilegeEscalation: false\n      runAsGroup: -5\n")
+            ),
+            pairs(&[(c, "Invalid"), (&format!("{c}.runAsGroup"), "Invalid")])
+        );
+        assert_eq!(
+            errors_of(R, &p("", "    securityContext:\n      procMount: Unmasked\n")),
+            pairs(&[(&format!("{c}.procMount"), "Invalid")])
+        );
+        assert_eq!(
+            errors_of(R, &p("", "    securityContext:\n      seccompProfile:\n        type: Strict\n")),
+            pairs(&[(&format!("{c}.seccompProfile.type"), "NotSupported")])
+        );
+        assert_eq!(errors_of(R, &p("", "    securityContext:\n      runAsNonRoot: true\n      runAsUser: 1000\n")), pairs(&[]));
+    }
+}

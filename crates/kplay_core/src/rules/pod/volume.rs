@@ -1,0 +1,414 @@
+//! `volume-invalid`: `spec.volumes[]`: names, exactly one source, and the common sources'
+//! fields (V-01..V-07, P-37).
+//!
+//! Ported from `ValidateVolumes` and `validateVolumeSource`. A volume with any error is not
+//! registered by the server, so mounts of it are also reported (`volume-mount-invalid` uses
+//! [`valid_volumes`]).
+
+use std::collections::HashSet;
+
+use crate::diagnostic::{ErrorType, Severity};
+use crate::rules::formats;
+use crate::rules::pod::env_source::{object_field_selector, resource_field_selector, VOLUME_FIELD_PATHS};
+use crate::rules::pod::quantity::Quantity;
+use crate::rules::pod::util::{child_or_parent, has_backsteps, invalid_each, local_non_reserved_path, text, whole};
+use crate::rules::{Ctx, Cur, Rule, Sink, Stage};
+
+pub static VOLUME_INVALID: Rule = Rule {
+    name: "volume-invalid",
+    severity: Severity::Error,
+    stage: Stage::Validation,
+    summary: "A volume has a bad or duplicate name, several sources, or a source with missing or invalid fields.",
+    docs: r#"## What it does
+Checks `spec.volumes`: names are unique DNS-1123 labels, each volume has one source, and the
+sources' fields are set and valid: `configMap.name`, `secret.secretName`,
+`persistentVolumeClaim.claimName`, `hostPath.path` (no `..`), `nfs.server` and an absolute
+`nfs.path`; file modes between 0 and 0777; `items[].key`/`path` set, relative and without
+`..`; `emptyDir.sizeLimit` not negative; projected sources with one source each and a service
+account token of at least 10 minutes.
+
+## Why is this bad?
+The API server rejects the object, and mounts of a volume it rejected are reported as not
+found as well.
+
+## Example
+```yaml
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+    - name: web
+      image: nginx:1.27
+      volumeMounts:
+        - name: tls
+          mountPath: /etc/tls
+  volumes:
+    - name: tls
+      secret:
+        secretName: web-tls
+        defaultMode: 999
+```
+
+## Use instead
+```yaml
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+    - name: web
+      image: nginx:1.27
+      volumeMounts:
+        - name: tls
+          mountPath: /etc/tls
+  volumes:
+    - name: tls
+      secret:
+        secretName: web-tls
+        defaultMode: 0400
+```
+
+## References
+- Volumes: <https://kubernetes.io/docs/concepts/storage/volumes/>
+- `ValidateVolumes` in `pkg/apis/core/validation/validation.go`
+"#,
+    spec: &["V-01", "V-02", "V-03", "V-04", "V-05", "V-06", "V-07", "P-37"],
+    check: Some(check),
+};
+
+/// Volume source keys of `v1.VolumeSource`, in the server's order.
+pub const VOLUME_SOURCES: &[&str] = &[
+    "hostPath",
+    "emptyDir",
+    "gcePersistentDisk",
+    "awsElasticBlockStore",
+    "gitRepo",
+    "secret",
+    "nfs",
+    "iscsi",
+    "glusterfs",
+    "persistentVolumeClaim",
+    "rbd",
+    "flexVolume",
+    "cinder",
+    "cephfs",
+    "flocker",
+    "downwardAPI",
+    "fc",
+    "azureFile",
+    "configMap",
+    "vsphereVolume",
+    "quobyte",
+    "azureDisk",
+    "photonPersistentDisk",
+    "projected",
+    "portworxVolume",
+    "scaleIO",
+    "storageos",
+    "csi",
+    "ephemeral",
+    "image",
+];
+
+const FILE_MODE_MSG: &str = "must be a number between 0 and 0777 (octal), both inclusive";
+
+fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+    let Some(spec) = crate::rules::pod::util::pod_spec(ctx) else { return };
+    volumes(sink, &spec, !ctx.is_template());
+}
+
+/// Validates every volume; returns the names the server registers (volumes without errors).
+fn volumes<'a>(sink: &mut Sink<'_>, spec: &Cur<'a>, is_pod: bool) -> HashSet<&'a str> {
+    let mut ok = HashSet::new();
+    let mut all = HashSet::new();
+    let Some(vs) = spec.field("volumes") else { return ok };
+    let sa = text(spec, "serviceAccountName");
+    for (_, v) in vs.items() {
+        let before = sink.out.len();
+        source(sink, &v, is_pod, sa);
+        let name = v.field("name").and_then(|n| n.str()).unwrap_or("");
+        let name_cur = child_or_parent(&v, "name");
+        if name.is_empty() {
+            sink.field_error(&name_cur, ErrorType::Required, formats::required("")).help("give the volume a name");
+        } else {
+            invalid_each(sink, &name_cur, name, formats::dns1123_label_msgs(name), "use lowercase letters, digits and `-` (at most 63)");
+        }
+        if all.contains(name) {
+            sink.field_error(&name_cur, ErrorType::Duplicate, formats::duplicate(name)).help("give each volume its own name");
+        }
+        if sink.out.len() == before {
+            all.insert(name);
+            ok.insert(name);
+        }
+    }
+    ok
+}
+
+/// The names of the volumes the server registers (for mount checks).
+pub fn valid_volumes<'a>(spec: &Cur<'a>, is_pod: bool, file: crate::source::FileId) -> HashSet<&'a str> {
+    let mut scratch = Sink::new(&VOLUME_INVALID, file, None);
+    volumes(&mut scratch, spec, is_pod)
+}
+
+fn mode(sink: &mut Sink<'_>, parent: &Cur<'_>, key: &str) {
+    if let Some(m) = parent.field(key) {
+        if let Some(n) = m.i64().filter(|n| !(0..=0o777).contains(n)) {
+            sink.field_error(&m, ErrorType::Invalid, formats::invalid_num(n, FILE_MODE_MSG))
+                .help("use an octal mode such as 0644 (YAML 1.1 reads a leading 0 as octal) or a decimal up to 511");
+        }
+    }
+}
+
+fn required(sink: &mut Sink<'_>, parent: &Cur<'_>, key: &str, help: &str) -> bool {
+    if text(parent, key).is_empty() {
+        sink.field_error(&child_or_parent(parent, key), ErrorType::Required, formats::required("")).help(help);
+        return true;
+    }
+    false
+}
+
+/// `validateKeyToPath` for each of `items`.
+fn key_to_path_items(sink: &mut Sink<'_>, src: &Cur<'_>) {
+    let Some(items) = src.field("items") else { return };
+    for (_, kp) in items.items() {
+        required(sink, &kp, "key", "set `key` to the entry to project");
+        if !required(sink, &kp, "path", "set `path`, the file name inside the volume") {
+            if let Some(p) = kp.field("path") {
+                local_non_reserved_path(sink, &p, p.text().unwrap_or(""));
+            }
+        }
+        mode(sink, &kp, "mode");
+    }
+}
+
+/// `validateDownwardAPIVolumeFile` for each of `items`.
+fn downward_items(sink: &mut Sink<'_>, src: &Cur<'_>) {
+    let Some(items) = src.field("items") else { return };
+    for (_, f) in items.items() {
+        if !required(sink, &f, "path", "set `path`, the file name inside the volume") {
+            if let Some(p) = f.field("path") {
+                local_non_reserved_path(sink, &p, p.text().unwrap_or(""));
+            }
+        }
+        match (f.field("fieldRef"), f.field("resourceFieldRef")) {
+            (Some(fr), None) => object_field_selector(sink, &fr, VOLUME_FIELD_PATHS),
+            (None, Some(rf)) => resource_field_selector(sink, &rf, true),
+            (Some(_), Some(_)) => {
+                sink.field_error(
+                    &f,
+                    ErrorType::Invalid,
+                    formats::invalid("", "fieldRef and resourceFieldRef can not be specified simultaneously"),
+                )
+                .help("keep one of `fieldRef` and `resourceFieldRef`");
+            }
+            (None, None) => {
+                sink.field_error(&f, ErrorType::Required, formats::required("one of fieldRef and resourceFieldRef is required"))
+                    .help("add `fieldRef` or `resourceFieldRef`");
+            }
+        }
+        mode(sink, &f, "mode");
+    }
+}
+
+fn source(sink: &mut Sink<'_>, v: &Cur<'_>, is_pod: bool, sa: &str) {
+    let mut n = 0;
+    for k in VOLUME_SOURCES {
+        let Some(src) = v.field(k) else { continue };
+        if n > 0 {
+            sink.field_error(&whole(&src), ErrorType::Forbidden, formats::forbidden("may not specify more than 1 volume type"))
+                .help("split the sources into separate volumes, or use a `projected` volume");
+            continue;
+        }
+        n += 1;
+        match *k {
+            "hostPath" => {
+                if !required(sink, &src, "path", "set the path on the node") {
+                    if let Some(p) = src.field("path") {
+                        let t = p.text().unwrap_or("");
+                        if has_backsteps(t) {
+                            sink.field_error(&p, ErrorType::Invalid, formats::invalid(t, "must not contain '..'")).help("remove `..`");
+                        }
+                    }
+                }
+                if let Some(t) = src.field("type") {
+                    let ty = t.text().unwrap_or("");
+                    const TYPES: &[&str] =
+                        &["", "DirectoryOrCreate", "Directory", "FileOrCreate", "File", "Socket", "CharDevice", "BlockDevice"];
+                    if !TYPES.contains(&ty) {
+                        sink.field_error(&t, ErrorType::NotSupported, formats::not_supported(ty, TYPES))
+                            .help("use a hostPath type such as `Directory`");
+                    }
+                }
+            }
+            "emptyDir" => {
+                if let Some(sl) = src.field("sizeLimit") {
+                    if sl.text().and_then(Quantity::parse).is_some_and(|q| q.is_negative()) {
+                        sink.field_error(
+                            &sl,
+                            ErrorType::Forbidden,
+                            formats::forbidden("SizeLimit field must be a valid resource quantity"),
+                        )
+                        .help("use a positive size such as `1Gi`");
+                    }
+                }
+            }
+            "secret" => {
+                required(sink, &src, "secretName", "name the Secret");
+                mode(sink, &src, "defaultMode");
+                key_to_path_items(sink, &src);
+            }
+            "configMap" => {
+                required(sink, &src, "name", "name the ConfigMap");
+                mode(sink, &src, "defaultMode");
+                key_to_path_items(sink, &src);
+            }
+            "persistentVolumeClaim" => {
+                required(sink, &src, "claimName", "name the PersistentVolumeClaim");
+            }
+            "nfs" => {
+                required(sink, &src, "server", "set the NFS server");
+                if !required(sink, &src, "path", "set the exported path") {
+                    if let Some(p) = src.field("path") {
+                        let t = p.text().unwrap_or("");
+                        if !t.starts_with('/') {
+                            sink.field_error(&p, ErrorType::Invalid, formats::invalid(t, "must be an absolute path"))
+                                .help("start the path with `/`");
+                        }
+                    }
+                }
+            }
+            "downwardAPI" => {
+                mode(sink, &src, "defaultMode");
+                downward_items(sink, &src);
+            }
+            "projected" => projected(sink, &src, is_pod, sa),
+            "csi" => {
+                required(sink, &src, "driver", "name the CSI driver");
+            }
+            _ => {}
+        }
+    }
+    if n == 0 {
+        sink.field_error(v, ErrorType::Required, formats::required("must specify a volume type"))
+            .help("add a source such as `emptyDir: {}`");
+    }
+}
+
+fn projected(sink: &mut Sink<'_>, p: &Cur<'_>, is_pod: bool, sa: &str) {
+    mode(sink, p, "defaultMode");
+    let Some(sources) = p.field("sources") else { return };
+    for (_, s) in sources.items() {
+        let mut n = 0;
+        for k in ["secret", "downwardAPI", "configMap", "serviceAccountToken", "clusterTrustBundle", "podCertificate"] {
+            let Some(src) = s.field(k) else { continue };
+            n += 1;
+            if n > 1 {
+                sink.field_error(
+                    &whole(&src),
+                    ErrorType::Forbidden,
+                    formats::forbidden("may not specify more than 1 volume type per source"),
+                )
+                .help("give each projected source its own list item");
+                continue;
+            }
+            match k {
+                "secret" | "configMap" => key_to_path_items(sink, &src),
+                "downwardAPI" => downward_items(sink, &src),
+                "serviceAccountToken" => {
+                    if is_pod && sa.is_empty() {
+                        sink.field_error(
+                            &whole(&src),
+                            ErrorType::Forbidden,
+                            formats::forbidden("must not be specified when serviceAccountName is not set"),
+                        )
+                        .help("set `serviceAccountName`");
+                    }
+                    if let Some(e) = src.field("expirationSeconds") {
+                        match e.i64() {
+                            Some(x) if x < 600 => {
+                                sink.field_error(
+                                    &e,
+                                    ErrorType::Invalid,
+                                    formats::invalid_num(x, "may not specify a duration less than 10 minutes"),
+                                )
+                                .help("use at least 600 seconds");
+                            }
+                            Some(x) if x > 1 << 32 => {
+                                sink.field_error(
+                                    &e,
+                                    ErrorType::Invalid,
+                                    formats::invalid_num(x, "may not specify a duration larger than 2^32 seconds"),
+                                )
+                                .help("use a shorter duration");
+                            }
+                            _ => {}
+                        }
+                    }
+                    if !required(sink, &src, "path", "set `path`, the token's file name") {
+                        if let Some(pc) = src.field("path") {
+                            local_non_reserved_path(sink, &pc, pc.text().unwrap_or(""));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::pod::util::{errors_of, pairs, pod_with};
+    const R: &str = "volume-invalid";
+
+    fn v(vols: &str) -> String {
+        pod_with(&format!("  containers:\n  - name: web\n    image: nginx:1.27\n  volumes:\n{vols}"))
+    }
+
+    #[test]
+    fn names_and_sources() {
+        assert_eq!(
+            errors_of(R, &v("  - name: tls\n    secret:\n      secretName: t\n      defaultMode: 999\n")),
+            pairs(&[("spec.volumes[0].secret.defaultMode", "Invalid")])
+        );
+        assert_eq!(errors_of(R, &v("  - name: a\n  - name: a\n")), pairs(&[("spec.volumes[1].name", "Duplicate")]));
+        assert_eq!(errors_of(R, &v("  - name: A_b\n")), pairs(&[("spec.volumes[0].name", "Invalid")]));
+        assert_eq!(
+            errors_of(R, &v("  - name: a\n    emptyDir: {}\n    configMap:\n      name: c\n")),
+            pairs(&[("spec.volumes[0].configMap", "Forbidden")])
+        );
+        assert_eq!(errors_of(R, &v("  - name: a\n    configMap: {}\n")), pairs(&[("spec.volumes[0].configMap.name", "Required")]));
+        assert_eq!(
+            errors_of(R, &v("  - name: a\n    nfs:\n      server: s\n      path: data\n")),
+            pairs(&[("spec.volumes[0].nfs.path", "Invalid")])
+        );
+        assert_eq!(
+            errors_of(R, &v("  - name: a\n    emptyDir:\n      sizeLimit: -1Gi\n")),
+            pairs(&[("spec.volumes[0].emptyDir.sizeLimit", "Forbidden")])
+        );
+        assert_eq!(
+            errors_of(R, &v("  - name: a\n    emptyDir: {}\n  - name: b\n    configMap:\n      name: c\n      defaultMode: 0644\n")),
+            pairs(&[])
+        );
+    }
+
+    #[test]
+    fn items() {
+        assert_eq!(
+            errors_of(R, &v("  - name: a\n    configMap:\n      name: c\n      items:\n      - key: k\n        path: /etc/x\n      - key: ''\n        path: ../x\n        mode: -1\n")),
+            pairs(&[
+                ("spec.volumes[0].configMap.items[0].path", "Invalid"),
+                ("spec.volumes[0].configMap.items[1].key", "Required"),
+                ("spec.volumes[0].configMap.items[1].mode", "Invalid"),
+                ("spec.volumes[0].configMap.items[1].path", "Invalid")
+            ])
+        );
+        assert_eq!(
+            errors_of(R, &v("  - name: a\n    projected:\n      sources:\n      - serviceAccountToken:\n          path: token\n          expirationSeconds: 60\n")),
+            pairs(&[("spec.volumes[0].projected.sources[0].serviceAccountToken.expirationSeconds", "Invalid")])
+        );
+    }
+}
