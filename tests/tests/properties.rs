@@ -74,3 +74,36 @@ fn fixtures_with_bytes_cut_never_panic() {
         }
     }
 }
+
+/// The objects as stored (defaults applied), written out and checked again, give no error that
+/// the original did not have: defaulting never produces something the server would refuse.
+#[test]
+fn stored_objects_check_clean_again() {
+    let mut failures = Vec::new();
+    for path in kplay_tests::files_under(&kplay_tests::fixtures_dir()) {
+        let text = std::fs::read_to_string(&path).expect("fixture is UTF-8");
+        let files = vec![SourceFile::new("f.yaml", text)];
+        let a = analyze(&files, &Options::default());
+        let mut out = String::new();
+        for o in a.objects.iter().filter(|o| o.is_accepted()) {
+            out.push_str("---\n");
+            out.push_str(&kplay_core::yaml::emit::to_yaml(&o.stored));
+        }
+        if out.is_empty() {
+            continue;
+        }
+        let again = analyze(&[SourceFile::new("stored.yaml", out.clone())], &Options::default());
+        let before: std::collections::BTreeSet<(&str, String)> =
+            a.diagnostics.iter().filter(|d| d.severity == kplay_core::Severity::Error).map(|d| (d.rule, d.message.clone())).collect();
+        let new: Vec<String> = again
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == kplay_core::Severity::Error && !before.contains(&(d.rule, d.message.clone())))
+            .map(|d| format!("{}: {}", d.rule, d.message))
+            .collect();
+        if !new.is_empty() {
+            failures.push(format!("{}:\n    {}", path.display(), new.join("\n    ")));
+        }
+    }
+    assert!(failures.is_empty(), "stored objects gained errors:\n{}", failures.join("\n"));
+}
