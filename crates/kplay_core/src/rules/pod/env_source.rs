@@ -167,6 +167,8 @@ pub fn object_field_selector(sink: &mut Sink<'_>, fr: &Cur<'_>, expressions: &[&
     }
 }
 
+const MEM: &[&str] = &["1", "1k", "1M", "1G", "1T", "1P", "1E", "1Ki", "1Mi", "1Gi", "1Ti", "1Pi", "1Ei"];
+
 /// `validateContainerResourceFieldSelector` (+ divisor); `volume` requires `containerName`.
 pub fn resource_field_selector(sink: &mut Sink<'_>, rf: &Cur<'_>, volume: bool) {
     let res = text(rf, "resource");
@@ -186,7 +188,6 @@ pub fn resource_field_selector(sink: &mut Sink<'_>, rf: &Cur<'_>, volume: bool) 
         return;
     }
     let c = q.canonical();
-    const MEM: &[&str] = &["1", "1k", "1M", "1G", "1T", "1P", "1E", "1Ki", "1Mi", "1Gi", "1Ti", "1Pi", "1Ei"];
     let msg = match res {
         "limits.cpu" | "requests.cpu" if !matches!(c.as_str(), "1m" | "1") => Some("only divisor's values 1m and 1 are supported with the cpu resource"),
         "limits.memory" | "requests.memory" if !MEM.contains(&c.as_str()) => {

@@ -126,7 +126,7 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
             // AllowSidecarResizePolicy (InPlacePodVerticalScaling, on from 1.33); from 1.35 any
             // init container may carry one.
             let sidecar_ok = v.at_least(33);
-            if kind == ContainerKind::Init && !v.at_least(35) && !(sidecar_ok && is_sidecar(&c)) && !rp.is_empty() {
+            if kind == ContainerKind::Init && !v.at_least(35) && (!sidecar_ok || !is_sidecar(&c)) && !rp.is_empty() {
                 sink.field_error(&whole(&rp), ErrorType::Invalid, formats::invalid("", "must not be set for init containers"))
                     .help("remove `resizePolicy` from the init container");
             }

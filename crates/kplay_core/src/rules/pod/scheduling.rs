@@ -116,6 +116,8 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     }
 }
 
+const WHEN: &[&str] = &["DoNotSchedule", "ScheduleAnyway"];
+
 fn constraint(sink: &mut Sink<'_>, c: &Cur<'_>, rest: &[Cur<'_>]) {
     let skew = c.field("maxSkew").and_then(|m| m.i64()).unwrap_or(0);
     if skew <= 0 {
@@ -131,7 +133,6 @@ fn constraint(sink: &mut Sink<'_>, c: &Cur<'_>, rest: &[Cur<'_>]) {
         qualified_name(sink, &key_cur, key);
     }
     let when = text(c, "whenUnsatisfiable");
-    const WHEN: &[&str] = &["DoNotSchedule", "ScheduleAnyway"];
     if !WHEN.contains(&when) {
         sink.field_error(&child_or_parent(c, "whenUnsatisfiable"), ErrorType::NotSupported, formats::not_supported(when, WHEN))
             .help("use `DoNotSchedule` or `ScheduleAnyway`");

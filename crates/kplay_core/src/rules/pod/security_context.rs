@@ -168,7 +168,7 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
                 .help("a privileged container can always escalate; drop one of the two");
             }
             let adds = sc.field("capabilities").and_then(|c| c.field("add"));
-            for (_, cap) in adds.iter().flat_map(|a| a.items()) {
+            for (_, cap) in adds.iter().flat_map(Cur::items) {
                 if cap.text() == Some("CAP_SYS_ADMIN") {
                     sink.field_error(
                         &whole(&sc),
@@ -183,11 +183,12 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     }
 }
 
+const TYPES: &[&str] = &["Localhost", "RuntimeDefault", "Unconfined"];
+
 /// `validateSeccompProfileField` / `ValidateAppArmorProfileField`.
 fn profile(sink: &mut Sink<'_>, sc: &Cur<'_>, key: &str, what: &str) {
     let Some(p) = sc.field(key) else { return };
     let ty = text(&p, "type");
-    const TYPES: &[&str] = &["Localhost", "RuntimeDefault", "Unconfined"];
     match ty {
         "" => {
             sink.field_error(

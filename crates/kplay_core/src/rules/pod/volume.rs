@@ -113,6 +113,8 @@ pub const VOLUME_SOURCES: &[&str] = &[
     "image",
 ];
 
+const HOST_PATH_TYPES: &[&str] = &["", "DirectoryOrCreate", "Directory", "FileOrCreate", "File", "Socket", "CharDevice", "BlockDevice"];
+
 const FILE_MODE_MSG: &str = "must be a number between 0 and 0777 (octal), both inclusive";
 
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
@@ -235,10 +237,8 @@ fn source(sink: &mut Sink<'_>, v: &Cur<'_>, is_pod: bool, sa: &str) {
                 }
                 if let Some(t) = src.field("type") {
                     let ty = t.text().unwrap_or("");
-                    const TYPES: &[&str] =
-                        &["", "DirectoryOrCreate", "Directory", "FileOrCreate", "File", "Socket", "CharDevice", "BlockDevice"];
-                    if !TYPES.contains(&ty) {
-                        sink.field_error(&t, ErrorType::NotSupported, formats::not_supported(ty, TYPES))
+                    if !HOST_PATH_TYPES.contains(&ty) {
+                        sink.field_error(&t, ErrorType::NotSupported, formats::not_supported(ty, HOST_PATH_TYPES))
                             .help("use a hostPath type such as `Directory`");
                     }
                 }

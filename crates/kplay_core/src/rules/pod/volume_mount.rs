@@ -107,6 +107,10 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     }
 }
 
+const SUPPORTED: &[&str] = &["Bidirectional", "HostToContainer", "None"];
+
+const RRO: &[&str] = &["Disabled", "Enabled", "IfPossible"];
+
 fn mount<'a>(
     sink: &mut Sink<'_>,
     list: &Cur<'_>,
@@ -159,7 +163,6 @@ fn mount<'a>(
     }
     if let Some(p) = m.field("mountPropagation") {
         let v = p.text().unwrap_or("");
-        const SUPPORTED: &[&str] = &["Bidirectional", "HostToContainer", "None"];
         if !SUPPORTED.contains(&v) {
             sink.field_error(&p, ErrorType::NotSupported, formats::not_supported(v, SUPPORTED))
                 .help("use `None`, `HostToContainer` or `Bidirectional`");
@@ -175,7 +178,6 @@ fn mount<'a>(
     }
     if let Some(r) = m.field("recursiveReadOnly") {
         let v = r.text().unwrap_or("");
-        const RRO: &[&str] = &["Disabled", "Enabled", "IfPossible"];
         if !RRO.contains(&v) {
             sink.field_error(&r, ErrorType::NotSupported, formats::not_supported(v, RRO)).help("use `Disabled`, `IfPossible` or `Enabled`");
         } else if v != "Disabled" {
