@@ -117,7 +117,7 @@ mod tests {
         };
         assert_eq!(errors_of(R, &pod("    team name: x\n")), pairs(&[("metadata.labels", "Invalid")]));
         assert_eq!(
-            errors_of(R, &pod("    a: -x-\n    example.com/: y\n")),
+            errors_of(R, &pod("    a: -x-\n    example.com/: v\n")),
             pairs(&[("metadata.labels", "Invalid"), ("metadata.labels", "Invalid"), ("metadata.labels", "Invalid")])
         );
         assert_eq!(errors_of(R, &pod("    app.kubernetes.io/name: web\n    empty: ''\n")), pairs(&[]));

@@ -1,6 +1,6 @@
 //! `workload-spec-invalid`: numeric and enum fields of workload specs: replicas, minReadySeconds,
 //! history limits, progress deadline, StatefulSet podManagementPolicy, Job counts, CronJob
-//! schedule and concurrency (D-01, D-16, D-17 and the same rules of the other workloads).
+//! schedule, concurrency and time zone (D-01, D-16, D-17 and the same rules of the other workloads).
 
 use crate::diagnostic::{ErrorType, Severity};
 use crate::rules::formats;
@@ -17,7 +17,7 @@ Checks the workload-level fields: `replicas`, `minReadySeconds`, `revisionHistor
 StatefulSet `podManagementPolicy` is `OrderedReady` or `Parallel`; Job `parallelism`,
 `completions`, `backoffLimit` and `ttlSecondsAfterFinished` may not be negative and
 `activeDeadlineSeconds` must be positive; a CronJob needs a `schedule`, a known
-`concurrencyPolicy` and non-negative limits.
+`concurrencyPolicy`, non-negative limits and, if set, an IANA `timeZone` (not `Local`).
 
 ## Why is this bad?
 The API server rejects the object.
@@ -154,6 +154,14 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
                         .help("use `Allow`, `Forbid` or `Replace`");
                 }
             }
+            if let Some(tz) = spec.field_or_null("timeZone").filter(|t| !t.node.is_null()) {
+                let v = tz.text().unwrap_or("");
+                for m in time_zone_msgs(v) {
+                    sink.field_error(&tz, ErrorType::Invalid, formats::invalid(v, &m)).help(
+                        "use an IANA time zone name such as `Europe/Berlin` or `Etc/UTC`, or remove `timeZone` for the controller's zone",
+                    );
+                }
+            }
             for f in ["startingDeadlineSeconds", "successfulJobsHistoryLimit", "failedJobsHistoryLimit"] {
                 non_negative(sink, &spec, f);
             }
@@ -172,6 +180,92 @@ fn job(sink: &mut Sink<'_>, spec: &Cur<'_>) {
     positive(sink, spec, "activeDeadlineSeconds");
 }
 
+/// `validateTimeZone` (batch): non-empty, not `Local`, and loadable by `time.LoadLocation`. kplay
+/// has no time zone database, so "loadable" is approximated: `UTC`, the legacy single names and
+/// `Area/Location` names under the IANA areas (an unknown city in a known area is accepted).
+fn time_zone_msgs(tz: &str) -> Vec<String> {
+    const AREAS: &[&str] = &[
+        "Africa",
+        "America",
+        "Antarctica",
+        "Arctic",
+        "Asia",
+        "Atlantic",
+        "Australia",
+        "Europe",
+        "Indian",
+        "Pacific",
+        "Etc",
+        "US",
+        "Canada",
+        "Brazil",
+        "Mexico",
+        "Chile",
+    ];
+    const SINGLE: &[&str] = &[
+        "UTC",
+        "GMT",
+        "UCT",
+        "Universal",
+        "Zulu",
+        "Greenwich",
+        "EST",
+        "MST",
+        "HST",
+        "EST5EDT",
+        "CST6CDT",
+        "MST7MDT",
+        "PST8PDT",
+        "CET",
+        "EET",
+        "MET",
+        "WET",
+        "Japan",
+        "Singapore",
+        "Turkey",
+        "Iran",
+        "Israel",
+        "Egypt",
+        "Eire",
+        "Cuba",
+        "Hongkong",
+        "Iceland",
+        "Jamaica",
+        "Libya",
+        "Navajo",
+        "Poland",
+        "Portugal",
+        "PRC",
+        "ROC",
+        "ROK",
+        "NZ",
+        "NZ-CHAT",
+        "GB",
+        "GB-Eire",
+        "Kwajalein",
+        "W-SU",
+        "GMT0",
+        "GMT+0",
+        "GMT-0",
+    ];
+    if tz.is_empty() {
+        return vec!["timeZone must be nil or non-empty string".to_string()];
+    }
+    let mut msgs = Vec::new();
+    if tz.eq_ignore_ascii_case("Local") {
+        msgs.push("timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones".to_string());
+    }
+    let seg_ok = |x: &str| !x.is_empty() && x.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '+'));
+    let parts: Vec<&str> = tz.split('/').collect();
+    let known = SINGLE.contains(&tz) || (parts.len() >= 2 && AREAS.contains(&parts[0]) && parts[1..].iter().all(|p| seg_ok(p)));
+    if tz.contains("..") || tz.starts_with('/') || tz.starts_with('\\') {
+        msgs.push("time: invalid location name".to_string());
+    } else if !known && !tz.eq_ignore_ascii_case("Local") {
+        msgs.push(format!("unknown time zone {tz}"));
+    }
+    msgs
+}
+
 /// A lenient check of robfig/cron's standard parser: five fields of `*`, numbers, ranges,
 /// steps, lists and names, or a `@` macro; `TZ=`/`CRON_TZ=` prefixes are refused by the server.
 fn schedule_ok(s: &str) -> bool {
@@ -187,6 +281,18 @@ fn schedule_ok(s: &str) -> bool {
 mod tests {
     use crate::rules::pod::util::{errors_of, pairs};
     const R: &str = "workload-spec-invalid";
+
+    #[test]
+    fn time_zones() {
+        let cj = |tz: &str| {
+            format!("apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: c\nspec:\n  schedule: '0 * * * *'\n  timeZone: {tz}\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          restartPolicy: OnFailure\n          containers:\n          - name: c\n            image: busybox:1.36\n")
+        };
+        assert_eq!(errors_of(R, &cj("Europe/Berlin")), pairs(&[]));
+        assert_eq!(errors_of(R, &cj("Etc/UTC")), pairs(&[]));
+        assert_eq!(errors_of(R, &cj("Local")), pairs(&[("spec.timeZone", "Invalid")]));
+        assert_eq!(errors_of(R, &cj("'Mars/Olympus'")), pairs(&[("spec.timeZone", "Invalid")]));
+        assert_eq!(errors_of(R, &cj("''")), pairs(&[("spec.timeZone", "Invalid")]));
+    }
 
     #[test]
     fn table() {
