@@ -382,8 +382,10 @@ fn requests_from_limits(c: &mut Node) {
 // ----- default mutating admission (Pods only) -----
 
 /// What the default admission plugins add before validation. kplay assumes the ServiceAccount
-/// exists when it is `default` (the controller creates it in every namespace); any other name
-/// is looked up among the analysed objects by the `service-account-not-found` rule.
+/// exists: `default` is created in every namespace by the controller, and other names are
+/// assumed to be created alongside (checking them needs the other objects, which is the
+/// simulator's business; no per-object rule reports a missing account). Likewise every
+/// `priorityClassName` and `runtimeClassName` is assumed to exist.
 fn admission(spec: &mut Node, anchor: Span, pod_name: &str) {
     // ServiceAccount: serviceAccountName defaults to `default`; the deprecated alias mirrors it.
     default_zero(spec, anchor, "serviceAccountName", |s| str_node(s, "default"));
