@@ -36,6 +36,12 @@ enum Command {
     Check(cmd::check::Args),
     /// List the rules, or print one rule's documentation.
     Rules(cmd::rules::Args),
+    /// Print the rules kube-proxy programs on one node (iptables-save, nft list ruleset or ipvsadm -Ln).
+    ProxyRules(cmd::proxy_rules::Args),
+    /// Follow one request from a client through DNS, Ingress and kube-proxy's rules to a pod.
+    Trace(cmd::trace::Args),
+    /// Send many requests and count where they land, beside the shares the rules imply.
+    Simulate(cmd::simulate::Args),
 }
 
 fn main() -> ExitCode {
@@ -61,6 +67,9 @@ fn run(cli: Cli) -> u8 {
     match cli.command {
         Command::Check(args) => cmd::check::run(&args),
         Command::Rules(args) => cmd::rules::run(&args),
+        Command::ProxyRules(args) => cmd::proxy_rules::run(&args),
+        Command::Trace(args) => cmd::trace::run(&args),
+        Command::Simulate(args) => cmd::simulate::run(&args),
     }
 }
 

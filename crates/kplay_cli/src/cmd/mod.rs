@@ -2,7 +2,10 @@
 //! options) live here.
 
 pub mod check;
+pub mod proxy_rules;
 pub mod rules;
+pub mod simulate;
+pub mod trace;
 
 use clap::ValueEnum;
 use kplay_core::{KubeVersion, Options, SourceFile};

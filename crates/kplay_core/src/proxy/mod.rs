@@ -11,6 +11,7 @@ pub mod ingress;
 pub mod input;
 pub mod iptables;
 pub mod ipvs;
+pub mod modes;
 pub mod names;
 pub mod nftables;
 pub mod trace;

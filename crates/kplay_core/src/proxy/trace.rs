@@ -18,6 +18,9 @@ use super::eval::{self, ForcedOracle, Origin, Packet, RandomOracle, Rng, Verdict
 use super::ingress::{self, HttpRequest, IngressDecision};
 use super::input::{join_host_port, BackendPort, IngressBackend, PodInfo, Protocol, ProxyInput, ServicePortInfo, TrafficPolicy};
 use super::iptables::{self, Match, NodeContext, Ruleset, Table, Target};
+use super::ipvs::{self, IpvsTable};
+use super::modes::{self, HitInfo, Mode};
+use super::nftables::{self, NftRuleset};
 
 /// Where a request starts.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -92,11 +95,13 @@ pub struct TraceRequest {
     /// The node external traffic enters through (default: chosen as a load balancer would).
     pub entry_node: Option<String>,
     pub ingress_class: Option<String>,
+    /// The proxy mode whose rules the hops name (the path is decided the same way in each).
+    pub mode: Mode,
 }
 
 impl TraceRequest {
     pub fn new(from: Source, to: Destination) -> Self {
-        TraceRequest { from, to, protocol: Protocol::Tcp, seed: 0, entry_node: None, ingress_class: None }
+        TraceRequest { from, to, protocol: Protocol::Tcp, seed: 0, entry_node: None, ingress_class: None, mode: Mode::Iptables }
     }
 }
 
@@ -177,6 +182,8 @@ pub const EXTERNAL_CLIENT: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(203, 0, 1
 pub struct Tracer<'a> {
     pub input: &'a ProxyInput,
     rules: HashMap<String, Ruleset>,
+    nft: HashMap<String, NftRuleset>,
+    ipvs: HashMap<String, IpvsTable>,
 }
 
 /// A resolved client.
@@ -191,13 +198,25 @@ struct Client {
 
 impl<'a> Tracer<'a> {
     pub fn new(input: &'a ProxyInput) -> Self {
-        Tracer { input, rules: HashMap::new() }
+        Tracer { input, rules: HashMap::new(), nft: HashMap::new(), ipvs: HashMap::new() }
     }
 
     /// The ruleset of `node`, generated on first use.
     pub fn ruleset(&mut self, node: &str) -> &Ruleset {
         let input = self.input;
         self.rules.entry(node.to_string()).or_insert_with(|| iptables::generate(input, &NodeContext::of(input, node)))
+    }
+
+    /// The nftables table of `node`, generated on first use.
+    pub fn nft_ruleset(&mut self, node: &str) -> &NftRuleset {
+        let input = self.input;
+        self.nft.entry(node.to_string()).or_insert_with(|| nftables::generate(input, &NodeContext::of(input, node)))
+    }
+
+    /// The IPVS table of `node`, generated on first use.
+    pub fn ipvs_table(&mut self, node: &str) -> &IpvsTable {
+        let input = self.input;
+        self.ipvs.entry(node.to_string()).or_insert_with(|| ipvs::generate(input, &NodeContext::of(input, node)))
     }
 
     fn node_ips(&self, node: &str) -> Vec<IpAddr> {
@@ -386,11 +405,15 @@ impl<'a> Tracer<'a> {
             return None;
         }
         let pick = nodes[rng.below(nodes.len())].clone();
-        hops.push(hop(
-            "load-balancer",
-            pick.clone(),
-            format!("traffic to {dst} enters the cluster at node {pick} (one of {} eligible nodes)", nodes.len()),
-        ));
+        let cluster_ip = self.input.services.iter().any(|s| s.cluster_ips.contains(&dst));
+        let detail = if cluster_ip {
+            format!(
+                "{dst} is a ClusterIP: virtual, reachable only from nodes and pods or through a route to the Service CIDR; the request is sent to node {pick} as such a route would"
+            )
+        } else {
+            format!("traffic to {dst} enters the cluster at node {pick} (one of {} eligible nodes)", nodes.len())
+        };
+        hops.push(hop("load-balancer", pick.clone(), detail));
         Some(pick)
     }
 
@@ -403,12 +426,55 @@ impl<'a> Tracer<'a> {
         let node_ips = self.node_ips(&node);
         let mut oracle = RandomOracle::new(rng.next_u64());
         let input = self.input;
+        let svc = self.service_for(dst, port, req.protocol, node_ips.contains(&dst) || dst.is_loopback());
         let rs = self.ruleset(&node);
         let w = eval::walk(rs, &node_ips, pkt, client.origin, &mut oracle);
-        for h in &w.hits {
-            hops.push(rule_hop(rs, h, &node));
+        match req.mode {
+            Mode::Iptables => hops.extend(rule_hops(rs, &w.hits, &node)),
+            Mode::Nftables => {
+                let infos = HitInfo::collect(rs, &w.hits);
+                let nft = self.nft_ruleset(&node);
+                for st in modes::nft_steps(nft, &infos, svc, client.ip, dst, port, req.protocol, client.origin == Origin::Local) {
+                    hops.push(Hop {
+                        kind: "nftables".into(),
+                        name: st.name,
+                        detail: st.detail,
+                        rule: (!st.rule.is_empty()).then_some(st.rule),
+                        node: Some(node.clone()),
+                    });
+                }
+                // nftables-only rules: ClusterIPs on unused ports and unallocated Service IPs.
+                if w.verdict == Verdict::Accept && w.dnat.is_none() {
+                    if let Some((reject, st)) = modes::nft_cluster_ip_check(nft, dst) {
+                        hops.push(Hop {
+                            kind: "nftables".into(),
+                            name: st.name,
+                            detail: st.detail,
+                            rule: Some(st.rule),
+                            node: Some(node.clone()),
+                        });
+                        let (outcome, v) = if reject { (Outcome::Rejected, "REJECT") } else { (Outcome::Dropped, "DROP") };
+                        hops.push(hop(
+                            "verdict",
+                            v,
+                            format!("kube-proxy's nftables rules {} traffic to {dst}:{port}", if reject { "reject" } else { "drop" }),
+                        ));
+                        return Trace::end(outcome, hops);
+                    }
+                }
+            }
+            Mode::Ipvs => {
+                let endpoint = w.dnat;
+                let table = self.ipvs_table(&node);
+                match svc.and_then(|s| modes::ipvs_step(table, s, dst, port, endpoint)) {
+                    Some(st) => {
+                        hops.push(Hop { kind: "ipvs".into(), name: st.name, detail: st.detail, rule: None, node: Some(node.clone()) })
+                    }
+                    None if w.dnat.is_none() => {}
+                    None => hops.push(hop("ipvs", dst.to_string(), "no IPVS virtual server has this address and port")),
+                }
+            }
         }
-        let svc = self.service_for(dst, port, req.protocol, node_ips.contains(&dst) || dst.is_loopback());
         let backend = svc.map(|s| BackendRef { namespace: s.namespace.clone(), service: s.name.clone(), port: port_label(s) });
         let mut t = Self::finish_walk(&w, input, svc, dst, port, hops);
         t.backend = backend;
@@ -597,7 +663,8 @@ fn endpoint_ref(input: &ProxyInput, svc: Option<&ServicePortInfo>, ip: IpAddr, p
 
 /// A hop for a matched iptables rule, with why it matched.
 fn rule_hop(rs: &Ruleset, h: &eval::Hit, node: &str) -> Hop {
-    let rule = rs.chain(h.table, &h.chain).and_then(|c| c.rules.get(h.rule));
+    let chain = rs.chain(h.table, &h.chain);
+    let rule = chain.and_then(|c| c.rules.get(h.rule));
     let text = eval::hit_text(rs, h);
     let mut why = Vec::new();
     if let Some(r) = rule {
@@ -614,6 +681,29 @@ fn rule_hop(rs: &Ruleset, h: &eval::Hit, node: &str) -> Hop {
                 _ => {}
             }
         }
+        // In a load-balancing chain, say where this rule stands among the endpoint rules.
+        if let (Some(c), Target::Jump(t)) = (chain, &r.target) {
+            let is_lb = |r: &iptables::Rule| {
+                matches!(&r.target, Target::Jump(j) if j.starts_with("KUBE-SEP-"))
+                    && !r.matches.iter().any(|m| matches!(m, Match::RecentCheck { .. }))
+            };
+            if t.starts_with("KUBE-SEP-") && is_lb(r) {
+                let lb: Vec<usize> = c.rules.iter().enumerate().filter(|(_, r)| is_lb(r)).map(|(i, _)| i).collect();
+                let n = lb.len();
+                if let Some(k) = lb.iter().position(|&i| i == h.rule) {
+                    if n == 1 {
+                        why.push("the only endpoint".into());
+                    } else if k + 1 == n {
+                        why.push(format!(
+                            "the {} earlier random draws did not match, so the last of {n} endpoints takes it (1/{n} overall)",
+                            n - 1
+                        ));
+                    } else {
+                        why.push(format!("endpoint {} of {n}; the cascade of draws gives each endpoint 1/{n} overall", k + 1));
+                    }
+                }
+            }
+        }
         let what = match &r.target {
             Target::Jump(c) => format!("jump to {c}"),
             Target::Dnat { ip, port } => format!("DNAT to {}", join_host_port(*ip, *port)),
@@ -623,6 +713,9 @@ fn rule_hop(rs: &Ruleset, h: &eval::Hit, node: &str) -> Hop {
             Target::MarkOr(_) => "mark for masquerade".into(),
             Target::MarkXor(_) => "clear the mark".into(),
             Target::Masquerade { .. } => "MASQUERADE".into(),
+            Target::Return if r.matches.iter().any(|m| matches!(m, Match::NotMark(_))) => {
+                "RETURN: the connection is not marked for masquerade, so the source address is kept".into()
+            }
             Target::Return => "RETURN".into(),
             Target::None => "count only; falls through".into(),
         };
@@ -636,6 +729,46 @@ fn rule_hop(rs: &Ruleset, h: &eval::Hit, node: &str) -> Hop {
         rule: Some(text),
         node: Some(node.to_string()),
     }
+}
+
+/// Hops for the matched rules. Jumps into chains where nothing matched (the filter checks a
+/// connection passes) are folded into one hop per calling chain, so the path stays readable.
+fn rule_hops(rs: &Ruleset, hits: &[eval::Hit], node: &str) -> Vec<Hop> {
+    let mut out: Vec<Hop> = Vec::new();
+    let mut passed: Vec<(String, String, String)> = Vec::new(); // (calling chain, target, rule)
+    let flush = |passed: &mut Vec<(String, String, String)>, out: &mut Vec<Hop>| {
+        if passed.is_empty() {
+            return;
+        }
+        let targets: Vec<&str> = passed.iter().map(|p| p.1.as_str()).collect();
+        let rules: Vec<&str> = passed.iter().map(|p| p.2.as_str()).collect();
+        out.push(Hop {
+            kind: "iptables".into(),
+            name: passed[0].0.clone(),
+            detail: format!("checked {}: no rule there applies to this connection", targets.join(", ")),
+            rule: Some(rules.join("\n")),
+            node: Some(node.to_string()),
+        });
+        passed.clear();
+    };
+    for (i, h) in hits.iter().enumerate() {
+        let target = rs.chain(h.table, &h.chain).and_then(|c| c.rules.get(h.rule)).map(|r| &r.target);
+        let name = format!("{}/{}", if h.table == Table::Nat { "nat" } else { "filter" }, h.chain);
+        if let Some(Target::Jump(t)) = target {
+            let entered = hits.get(i + 1).is_some_and(|n| n.table == h.table && n.chain == *t);
+            if !entered {
+                if passed.first().is_some_and(|p| p.0 != name) {
+                    flush(&mut passed, &mut out);
+                }
+                passed.push((name, t.clone(), eval::hit_text(rs, h)));
+                continue;
+            }
+        }
+        flush(&mut passed, &mut out);
+        out.push(rule_hop(rs, h, node));
+    }
+    flush(&mut passed, &mut out);
+    out
 }
 
 /// Options of a simulation.
