@@ -15,7 +15,7 @@ fn repo_root() -> PathBuf {
 }
 
 fn env_path(name: &str) -> PathBuf {
-    std::env::var_os(name).map(PathBuf::from).unwrap_or_else(|| panic!("set {name} (cargo xtask test does)"))
+    std::env::var_os(name).map_or_else(|| panic!("set {name} (cargo xtask test does)"), PathBuf::from)
 }
 
 /// A scratch folder removed at the end, also when the test fails.

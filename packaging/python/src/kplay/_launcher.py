@@ -29,6 +29,11 @@ EXIT_INTERNAL = 3
 PASSED_ENV = ("NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE", "TERM", "COLUMNS")
 PASSED_ENV_PREFIX = "KPLAY_"
 
+#: The wasmtime version the package pins (pyproject.toml), part of the cache key. Asking the
+#: installed metadata instead costs a noticeable part of the start-up; wasmtime itself rejects
+#: a compiled module from another version, which is then compiled again.
+WASMTIME_VERSION = "50.0.1"
+
 
 def bundled_wasm() -> Path:
     """The module to run: `KPLAY_WASM` if set (for testing a fresh build), else the bundled one."""
@@ -179,15 +184,6 @@ def cache_key(wasm_bytes: bytes, runtime_version: str) -> str:
     return h.hexdigest()[:32]
 
 
-def runtime_version() -> str:
-    try:
-        from importlib.metadata import version
-
-        return version("wasmtime")
-    except Exception:  # noqa: BLE001 - any failure only makes the cache key less specific
-        return "unknown"
-
-
 def load_module(wasmtime, engine, wasm: Path):  # noqa: ANN001 - the wasmtime module and Engine
     """The compiled module, from the cache when possible; compiles and caches it otherwise.
 
@@ -196,7 +192,7 @@ def load_module(wasmtime, engine, wasm: Path):  # noqa: ANN001 - the wasmtime mo
     as trusted as the installed package itself.
     """
     data = wasm.read_bytes()
-    cached = cache_dir() / f"kplay-{cache_key(data, runtime_version())}.cwasm"
+    cached = cache_dir() / f"kplay-{cache_key(data, WASMTIME_VERSION)}.cwasm"
     if cached.is_file():
         try:
             return wasmtime.Module.deserialize_file(engine, str(cached))
