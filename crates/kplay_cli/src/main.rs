@@ -36,6 +36,10 @@ enum Command {
     Check(cmd::check::Args),
     /// List the rules, or print one rule's documentation.
     Rules(cmd::rules::Args),
+    /// Show what `kubectl get` would list after applying the manifests to a simulated cluster.
+    Get(cmd::get::Args),
+    /// List the DNS records the simulated cluster's CoreDNS would serve.
+    Dns(cmd::dns::Args),
     /// Print the rules kube-proxy programs on one node (iptables-save, nft list ruleset or ipvsadm -Ln).
     ProxyRules(cmd::proxy_rules::Args),
     /// Follow one request from a client through DNS, Ingress and kube-proxy's rules to a pod.
@@ -67,6 +71,8 @@ fn run(cli: Cli) -> u8 {
     match cli.command {
         Command::Check(args) => cmd::check::run(&args),
         Command::Rules(args) => cmd::rules::run(&args),
+        Command::Get(args) => cmd::get::run(&args),
+        Command::Dns(args) => cmd::dns::run(&args),
         Command::ProxyRules(args) => cmd::proxy_rules::run(&args),
         Command::Trace(args) => cmd::trace::run(&args),
         Command::Simulate(args) => cmd::simulate::run(&args),

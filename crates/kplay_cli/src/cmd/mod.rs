@@ -2,6 +2,8 @@
 //! options) live here.
 
 pub mod check;
+pub mod dns;
+pub mod get;
 pub mod proxy_rules;
 pub mod rules;
 pub mod simulate;

@@ -49,6 +49,13 @@ pub fn dashed(ip: &str) -> String {
 pub(crate) fn records(c: &Cluster) -> Vec<DnsRecord> {
     let zone = c.description.cluster_domain.trim_matches('.').to_string();
     let mut set = BTreeSet::new();
+    // Slices by (namespace, service-name label), as CoreDNS's informer index holds them.
+    let mut slices: std::collections::HashMap<(&str, &str), Vec<&super::state::EndpointSlice>> = std::collections::HashMap::new();
+    for s in &c.endpoint_slices {
+        if let Some(name) = s.service.as_deref() {
+            slices.entry((s.namespace.as_str(), name)).or_default().push(s);
+        }
+    }
     for svc in &c.services {
         let base = format!("{}.{}.svc.{zone}", svc.name, svc.namespace);
         if svc.type_ == "ExternalName" {
@@ -60,7 +67,7 @@ pub(crate) fn records(c: &Cluster) -> Vec<DnsRecord> {
         }
         if svc.headless {
             let mut srv: Vec<(String, String)> = Vec::new();
-            for slice in c.slices_of(&svc.namespace, &svc.name) {
+            for slice in slices.get(&(svc.namespace.as_str(), svc.name.as_str())).map_or(&[][..], Vec::as_slice) {
                 for ep in slice.endpoints.iter().filter(|e| e.is_ready()) {
                     let Some(addr) = ep.addresses.first() else { continue };
                     let Ok(ip) = addr.parse::<IpAddr>() else { continue };

@@ -12,6 +12,7 @@ pub(crate) mod index;
 pub mod net;
 pub(crate) mod sim;
 pub mod state;
+pub mod view;
 
 pub use state::{
     simulate, Cluster, ClusterDescription, DnsRecord, Endpoint, EndpointPort, EndpointSlice, Ingress, IngressClass, Namespace, Node,

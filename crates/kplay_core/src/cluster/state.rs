@@ -28,7 +28,7 @@ pub enum ProxyMode {
 
 /// One node as the user describes it; everything is optional.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-#[serde(default, rename_all = "kebab-case")]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct NodeDescription {
     pub name: Option<String>,
     pub zone: Option<String>,
@@ -44,7 +44,7 @@ pub struct NodeDescription {
 
 /// A pod toggle from the playground: `namespace/name` (namespace defaults to `default`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-#[serde(default, rename_all = "kebab-case")]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct PodOverride {
     pub namespace: Option<String>,
     pub name: String,
@@ -56,7 +56,7 @@ pub struct PodOverride {
 
 /// Scale a workload (`kubectl scale`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-#[serde(default, rename_all = "kebab-case")]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct ScaleOverride {
     pub namespace: Option<String>,
     /// `Deployment`, `ReplicaSet`, `StatefulSet`, `Job` (case-insensitive).
@@ -67,7 +67,7 @@ pub struct ScaleOverride {
 
 /// What the playground can toggle without editing manifests.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-#[serde(default, rename_all = "kebab-case")]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Overrides {
     pub pods: Vec<PodOverride>,
     /// Node names that are down.
@@ -78,7 +78,7 @@ pub struct Overrides {
 /// The cluster the manifests are applied to. Every field has a default; `kplay.toml`'s
 /// `[cluster]` table and the JavaScript options deserialize into it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, rename_all = "kebab-case")]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct ClusterDescription {
     /// Number of nodes when `nodes` does not list them.
     pub node_count: usize,

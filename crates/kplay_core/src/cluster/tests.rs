@@ -169,7 +169,7 @@ fn check_vector(v: &Node) {
             let ips = list(input, &["podIPs"]);
             let status = format!(
                 "status:\n  phase: Running\n  podIPs:\n{}",
-                ips.iter().map(|ip| format!("    - ip: \"{ip}\"\n")).collect::<String>()
+                ips.iter().map(|ip| format!("    - ip: \"{ip}\"\n")).collect::<Vec<_>>().concat()
             );
             let text = svc_and_pod("    - port: 80\n", false, "", "", &status);
             let c = sim(&[&text]);

@@ -75,6 +75,56 @@ pub(crate) fn diag(rule: &'static Rule, objects: &[Object], origin: &Origin, spa
 pub(crate) struct Cx<'a> {
     pub cluster: &'a Cluster,
     pub objects: &'a [Object],
+    /// Pods and workload templates the API server refused: not in the cluster, but what the
+    /// user meant, so hints can still point at them.
+    pub refused: Vec<Refused>,
+}
+
+/// A refused Pod or workload, read from its manifest.
+pub(crate) struct Refused {
+    pub labels: Labels,
+    pub label_spans: BTreeMap<String, Span>,
+    pub labels_span: Option<Span>,
+    pub origin: Origin,
+    pub display: String,
+    pub namespace: String,
+}
+
+fn refused(objects: &[Object]) -> Vec<Refused> {
+    use crate::model::{typed, Acceptance};
+    let mut v = Vec::new();
+    for (i, o) in objects.iter().enumerate() {
+        if !matches!(o.acceptance, Acceptance::Admission | Acceptance::Validation) || o.name.is_none() {
+            continue;
+        }
+        let display = format!("{}/{}", o.kind.to_lowercase(), o.name.as_deref().unwrap_or_default());
+        match o.kind.as_str() {
+            "Pod" => {
+                let p = typed::pod(i, o);
+                v.push(Refused {
+                    labels: p.template.labels,
+                    label_spans: p.template.label_spans,
+                    labels_span: p.template.labels_span,
+                    origin: p.origin,
+                    display,
+                    namespace: p.meta.namespace,
+                });
+            }
+            "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" | "Job" | "CronJob" => {
+                let w = typed::workload(i, o);
+                v.push(Refused {
+                    labels: w.template.labels,
+                    label_spans: w.template.label_spans,
+                    labels_span: w.template.labels_span,
+                    origin: w.origin,
+                    display,
+                    namespace: w.meta.namespace,
+                });
+            }
+            _ => {}
+        }
+    }
+    v
 }
 
 /// A pod template a Service could select: a workload's template or a bare Pod.
@@ -86,15 +136,17 @@ pub(crate) struct Candidate<'a> {
     /// `deployment/web`, `pod/my-pod`.
     pub display: String,
     pub namespace: &'a str,
+    /// Refused by the API server: not running, shown for hints only.
+    pub refused: bool,
 }
 
-impl<'a> Cx<'a> {
+impl Cx<'_> {
     pub fn diag(&self, rule: &'static Rule, origin: &Origin, span: Span, message: impl Into<String>) -> Diagnostic {
         diag(rule, self.objects, origin, span, message)
     }
 
     /// Pod templates of the user's workloads and the user's bare Pods.
-    pub fn candidates(&self) -> Vec<Candidate<'a>> {
+    pub fn candidates(&self) -> Vec<Candidate<'_>> {
         let mut v = Vec::new();
         for w in &self.cluster.workloads {
             if w.origin.is_builtin() || w.owner.is_some() {
@@ -107,6 +159,7 @@ impl<'a> Cx<'a> {
                 origin: w.origin,
                 display: format!("{}/{}", w.kind.to_lowercase(), w.name),
                 namespace: &w.namespace,
+                refused: false,
             });
         }
         for p in &self.cluster.pods {
@@ -122,6 +175,18 @@ impl<'a> Cx<'a> {
                 origin: p.origin,
                 display: format!("pod/{}", p.name),
                 namespace: &p.namespace,
+                refused: false,
+            });
+        }
+        for r in &self.refused {
+            v.push(Candidate {
+                labels: &r.labels,
+                label_spans: &r.label_spans,
+                labels_span: r.labels_span,
+                origin: r.origin,
+                display: r.display.clone(),
+                namespace: &r.namespace,
+                refused: true,
             });
         }
         v
@@ -140,7 +205,7 @@ static EMPTY_SPANS: BTreeMap<String, Span> = BTreeMap::new();
 
 /// Runs every cross-object check on the settled cluster.
 pub(crate) fn check_all(cluster: &Cluster, objects: &[Object], out: &mut Vec<Diagnostic>) {
-    let cx = Cx { cluster, objects };
+    let cx = Cx { cluster, objects, refused: refused(objects) };
     selectorless_service_has_no_endpoints::check(&cx, out);
     selector_matches_no_pods::check(&cx, out);
     target_port_not_found::check(&cx, out);

@@ -59,23 +59,23 @@ spec:
 
 pub(crate) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
     // Group by origin: one diagnostic per workload template or bare Pod.
-    let mut by_origin: BTreeMap<usize, (usize, usize, &str)> = BTreeMap::new();
-    for p in &cx.cluster.pods {
+    let mut by_origin: BTreeMap<usize, (usize, usize, &str, usize)> = BTreeMap::new();
+    for (i, p) in cx.cluster.pods.iter().enumerate() {
         if p.origin.is_builtin() {
             continue;
         }
-        let total = by_origin.entry(p.origin.object).or_insert((0, 0, ""));
+        let total = by_origin.entry(p.origin.object).or_insert((0, 0, "", i));
         total.0 += 1;
         if let Some(r) = &p.unschedulable {
             total.1 += 1;
             total.2 = r;
         }
     }
-    for (obj, (total, stuck, reason)) in by_origin {
+    for (obj, (total, stuck, reason, first)) in by_origin {
         if stuck == 0 {
             continue;
         }
-        let Some(pod) = cx.cluster.pods.iter().find(|p| p.origin.object == obj) else { continue };
+        let pod = &cx.cluster.pods[first];
         let owner = pod.workload.map_or(format!("pod/{}", pod.name), |w| {
             let w = &cx.cluster.workloads[w];
             format!("{}/{}", w.kind.to_lowercase(), w.name)

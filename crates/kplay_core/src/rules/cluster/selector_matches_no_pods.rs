@@ -97,7 +97,7 @@ pub(crate) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
         }
         let matches = |c: &Candidate<'_>| sel.iter().all(|(k, v)| c.labels.get(k) == Some(v));
         // A template that matches but runs no pods (0 replicas, a CronJob) is not this defect.
-        if candidates.iter().any(|c| c.namespace == svc.namespace && matches(c)) {
+        if candidates.iter().any(|c| c.namespace == svc.namespace && !c.refused && matches(c)) {
             continue;
         }
         let v = &svc.spec;
@@ -114,9 +114,16 @@ pub(crate) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
         );
         d.primary.message = "this selector matches nothing".into();
         let score = |c: &Candidate<'_>| sel.iter().filter(|(k, v)| c.labels.get(*k) == Some(*v)).count();
+        if let Some(c) = candidates.iter().find(|c| c.namespace == svc.namespace && c.refused && matches(c)) {
+            d = d.with_secondary(
+                c.origin.file,
+                c.origin.head,
+                format!("{} would match, but the API server refuses it as written", c.display),
+            );
+        }
         let best = candidates
             .iter()
-            .filter(|c| c.namespace == svc.namespace)
+            .filter(|c| c.namespace == svc.namespace && !c.refused)
             .max_by_key(|c| (score(c), sel.keys().filter(|k| c.labels.contains_key(*k)).count(), std::cmp::Reverse(c.origin.object)));
         let mut help =
             "make the selector and the pod template's labels agree (labels on a Deployment's own metadata do not count)".to_string();
@@ -140,7 +147,7 @@ pub(crate) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
                 }
             }
         }
-        for c in candidates.iter().filter(|c| c.namespace != svc.namespace && matches(c)).take(2) {
+        for c in candidates.iter().filter(|c| c.namespace != svc.namespace && !c.refused && matches(c)).take(2) {
             d = d.with_secondary(
                 c.origin.file,
                 c.origin.head,

@@ -105,17 +105,22 @@ pub(crate) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
         let here: Vec<_> = candidates.iter().filter(|c| c.namespace == svc.namespace).collect();
         let mut suggestion = "app: my-app".to_string();
         for c in here.iter().take(3) {
+            let refused = if c.refused { " (and the API server refuses it as written)" } else { "" };
             if c.labels.is_empty() {
                 d = d.with_secondary(
                     c.origin.file,
                     c.origin.head,
-                    format!("{} has no labels, so no selector could pick it anyway", c.display),
+                    format!("{} has no labels, so no selector could pick it anyway{refused}", c.display),
                 );
             } else {
                 if let Some((k, val)) = c.labels.iter().next() {
                     suggestion = format!("{k}: {val}");
                 }
-                d = d.with_secondary(c.origin.file, c.labels_span.unwrap_or(c.origin.head), format!("{} has these labels", c.display));
+                d = d.with_secondary(
+                    c.origin.file,
+                    c.labels_span.unwrap_or(c.origin.head),
+                    format!("{} has these labels{refused}", c.display),
+                );
             }
         }
         d = d.with_help(format!(
@@ -142,9 +147,11 @@ mod tests {
 
     #[test]
     fn seed_tutorial_has_no_endpoints_with_the_reason() {
-        let seed = "apiVersion: v1\nkind: Service\nmetadata:\n  name: my-service\nspec:\n  type: ClusterIP\n  ports:\n    - name: http\n      port: 80\n      targetPort: 8080\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: my-pod\nspec:\n  containers:\n    - name: my-container\n      image: my-image\n";
+        let seed = "apiVersion: v1\nkind: Service\nmetadata:\n  name: my-service\nspec:\n  type: ClusterIP\n  ports:\n    - name: http\n      port: 80\n      targetPort: 8080\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: my-pod\nspec:\n  containers:\n    - name: my-container\n      image: my-image\n      env:\n        - name: MY_VARIABLE=value\n";
         let d = hits(seed);
         assert_eq!(d.len(), 1);
+        // The Pod is refused (its env var name has `=`) but is still named as the reason.
+        assert!(d[0].secondary[0].message.ends_with("(and the API server refuses it as written)"), "{:?}", d[0].secondary);
         assert!(d[0].message.contains("no selector") && d[0].message.contains("no endpoints"), "{}", d[0].message);
         assert!(d[0].message.contains(":80 are rejected"), "{}", d[0].message);
         assert!(d[0].secondary.iter().any(|l| l.message.contains("pod/my-pod has no labels")));

@@ -119,12 +119,14 @@ pub(crate) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
         })
         .map(|(i, _)| i)
         .collect();
-    for (bi, &b) in ws.iter().enumerate() {
-        for &a in &ws[..bi] {
+    // Pairs within a namespace only: group first, so the cost is the sum of squares per namespace.
+    let mut by_ns: std::collections::BTreeMap<&str, Vec<usize>> = std::collections::BTreeMap::new();
+    for &w in &ws {
+        by_ns.entry(cx.cluster.workloads[w].namespace.as_str()).or_default().push(w);
+    }
+    for (b, a) in by_ns.values().flat_map(|g| g.iter().enumerate().flat_map(move |(bi, &b)| g[..bi].iter().map(move |&a| (b, a)))) {
+        {
             let (wa, wb) = (&cx.cluster.workloads[a], &cx.cluster.workloads[b]);
-            if wa.namespace != wb.namespace {
-                continue;
-            }
             let (Some(sa), Some(sb)) = (&wa.selector, &wb.selector) else { continue };
             if sa.is_empty() || sb.is_empty() {
                 continue;

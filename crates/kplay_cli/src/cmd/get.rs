@@ -1,0 +1,78 @@
+//! `kplay get KIND [PATH...]`: what `kubectl get` would show after applying the manifests to a
+//! fresh simulated cluster: kubectl-like tables, or the objects as a `v1` List (`-o yaml|json`).
+
+use kplay_core::cluster::view::{self, Kind, Scope};
+use kplay_core::{analyze, cluster};
+
+use super::Common;
+use crate::exit;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum GetOutput {
+    /// The table with extra columns (pod IP and node, Service selector).
+    Wide,
+    Yaml,
+    Json,
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct Args {
+    /// What to list: pods, services, endpointslices, deployments, replicasets, statefulsets,
+    /// daemonsets, jobs, nodes, namespaces, ingresses, ingressclasses (kubectl's short names work).
+    #[arg(value_name = "KIND")]
+    pub kind: String,
+    #[command(flatten)]
+    pub common: Common,
+    /// More files or directories (like `kubectl get -f`).
+    #[arg(short = 'f', long = "filename", value_name = "PATH")]
+    pub filename: Vec<String>,
+    /// Output format (default: a table).
+    #[arg(short = 'o', long, value_enum)]
+    pub output: Option<GetOutput>,
+    /// List the objects of every namespace.
+    #[arg(short = 'A', long)]
+    pub all_namespaces: bool,
+}
+
+pub fn run(args: &Args) -> u8 {
+    let kind: Kind = match args.kind.parse() {
+        Ok(k) => k,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::USAGE;
+        }
+    };
+    let mut common = args.common.clone();
+    common.paths.extend(args.filename.iter().cloned());
+    let (files, opts) = match common.load() {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::USAGE;
+        }
+    };
+    let analysis = analyze(&files, &opts);
+    let c = cluster::simulate(&files, &analysis.objects, &opts);
+    let scope = if args.all_namespaces { Scope::All } else { Scope::Namespace(opts.default_namespace.clone()) };
+    let text = match args.output {
+        Some(GetOutput::Json) => view::to_json(&view::list(&c, &analysis.objects, kind, &scope)),
+        Some(GetOutput::Yaml) => kplay_core::yaml::emit::to_yaml(&view::list(&c, &analysis.objects, kind, &scope)),
+        Some(GetOutput::Wide) | None => {
+            let t = view::table(&c, kind, &scope, args.output == Some(GetOutput::Wide));
+            if t.rows.is_empty() {
+                match &scope {
+                    Scope::Namespace(ns) if kind.is_namespaced() => eprintln!("No resources found in {ns} namespace."),
+                    _ => eprintln!("No resources found"),
+                }
+                String::new()
+            } else {
+                t.render()
+            }
+        }
+    };
+    crate::print_out(&text);
+    if analysis.has_errors() {
+        eprintln!("note: some objects were refused (run `kplay check` for the errors); they are not in the simulated cluster");
+    }
+    exit::OK
+}

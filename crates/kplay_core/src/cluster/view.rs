@@ -1,0 +1,812 @@
+//! What `kubectl get` shows of the simulated cluster: kubectl-like tables, and the objects in
+//! their API shape (a `v1` `List`) as YAML nodes, with a JSON writer, so that every host prints
+//! the same thing.
+
+use std::fmt::Write as _;
+use std::str::FromStr;
+
+use super::state::{Cluster, EndpointSlice, Namespace, Node as ClusterNode, Pod, Service, Workload};
+use crate::model::typed::{labels_display, IntOrString, LabelSelector, Labels, Origin};
+use crate::model::Object;
+use crate::source::Span;
+use crate::yaml::{Entry, Node, Resolved, ScalarStyle};
+
+/// The kinds `get` lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Pods,
+    Services,
+    EndpointSlices,
+    Deployments,
+    ReplicaSets,
+    StatefulSets,
+    DaemonSets,
+    Jobs,
+    Nodes,
+    Namespaces,
+    Ingresses,
+    IngressClasses,
+}
+
+impl FromStr for Kind {
+    type Err = String;
+
+    /// kubectl's names, short names and singulars (`po`, `svc`, `endpointslice`, `deploy` ...).
+    fn from_str(s: &str) -> Result<Kind, String> {
+        Ok(match s.to_ascii_lowercase().as_str() {
+            "pods" | "pod" | "po" => Kind::Pods,
+            "services" | "service" | "svc" => Kind::Services,
+            "endpointslices" | "endpointslice" | "endpointslices.discovery.k8s.io" => Kind::EndpointSlices,
+            "deployments" | "deployment" | "deploy" => Kind::Deployments,
+            "replicasets" | "replicaset" | "rs" => Kind::ReplicaSets,
+            "statefulsets" | "statefulset" | "sts" => Kind::StatefulSets,
+            "daemonsets" | "daemonset" | "ds" => Kind::DaemonSets,
+            "jobs" | "job" => Kind::Jobs,
+            "nodes" | "node" | "no" => Kind::Nodes,
+            "namespaces" | "namespace" | "ns" => Kind::Namespaces,
+            "ingresses" | "ingress" | "ing" => Kind::Ingresses,
+            "ingressclasses" | "ingressclass" => Kind::IngressClasses,
+            other => {
+                return Err(format!(
+                    "unknown resource type `{other}`: use pods, services, endpointslices, deployments, replicasets, statefulsets, daemonsets, jobs, nodes, namespaces, ingresses or ingressclasses"
+                ))
+            }
+        })
+    }
+}
+
+impl Kind {
+    pub fn is_namespaced(self) -> bool {
+        !matches!(self, Kind::Nodes | Kind::Namespaces | Kind::IngressClasses)
+    }
+}
+
+/// Which namespaces to show: one (kubectl's context namespace) or all (`-A`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    Namespace(String),
+    All,
+}
+
+impl Scope {
+    fn shows(&self, ns: &str) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Namespace(n) => n == ns,
+        }
+    }
+}
+
+/// A table as kubectl prints it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Table {
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    /// Columns padded to their widest cell, separated by three spaces (kubectl's layout).
+    pub fn render(&self) -> String {
+        let mut widths: Vec<usize> = self.headers.iter().map(|h| h.chars().count()).collect();
+        for r in &self.rows {
+            for (i, c) in r.iter().enumerate() {
+                if let Some(w) = widths.get_mut(i) {
+                    *w = (*w).max(c.chars().count());
+                }
+            }
+        }
+        let mut out = String::new();
+        for row in std::iter::once(&self.headers).chain(&self.rows) {
+            let mut line = String::new();
+            for (i, c) in row.iter().enumerate() {
+                if i + 1 < row.len() {
+                    let _ = write!(line, "{c:<w$}   ", w = widths[i]);
+                } else {
+                    line.push_str(c);
+                }
+            }
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+        out
+    }
+}
+
+fn none_if_empty(s: String) -> String {
+    if s.is_empty() {
+        "<none>".into()
+    } else {
+        s
+    }
+}
+
+fn service_ports(s: &Service) -> String {
+    let v: Vec<String> = s
+        .ports
+        .iter()
+        .map(|p| match p.node_port {
+            Some(np) => format!("{}:{np}/{}", p.spec.port, p.spec.protocol),
+            None => format!("{}/{}", p.spec.port, p.spec.protocol),
+        })
+        .collect();
+    none_if_empty(v.join(","))
+}
+
+fn slice_ports(s: &EndpointSlice) -> String {
+    let v: Vec<String> = s.ports.iter().filter_map(|p| p.port).map(|p| p.to_string()).collect();
+    if v.is_empty() {
+        "<unset>".into()
+    } else {
+        v.join(",")
+    }
+}
+
+/// kubectl shows the first three addresses and "+ N more...".
+fn slice_endpoints(s: &EndpointSlice) -> String {
+    let all: Vec<&String> = s.endpoints.iter().flat_map(|e| &e.addresses).collect();
+    if all.is_empty() {
+        return "<unset>".into();
+    }
+    let head: Vec<&str> = all.iter().take(3).map(|a| a.as_str()).collect();
+    let mut out = head.join(",");
+    if all.len() > 3 {
+        let _ = write!(out, " + {} more...", all.len() - 3);
+    }
+    out
+}
+
+fn pod_ready(p: &Pod) -> String {
+    let n = p.spec.containers.iter().filter(|c| !c.sidecar).count().max(1);
+    format!("{}/{n}", if p.ready { n } else { 0 })
+}
+
+fn pod_status(p: &Pod) -> String {
+    if p.terminating {
+        "Terminating".into()
+    } else {
+        p.phase.clone()
+    }
+}
+
+fn workloads<'a>(c: &'a Cluster, kind: &'a str, scope: &'a Scope) -> impl Iterator<Item = &'a Workload> + 'a {
+    c.workloads.iter().filter(move |w| w.kind == kind && scope.shows(&w.namespace))
+}
+
+/// The `kubectl get KIND` table (with `wide` columns when asked).
+pub fn table(c: &Cluster, kind: Kind, scope: &Scope, wide: bool) -> Table {
+    let all = *scope == Scope::All && kind.is_namespaced();
+    let mut headers: Vec<&str> = Vec::new();
+    let mut rows: Vec<(String, Vec<String>)> = Vec::new();
+    match kind {
+        Kind::Pods => {
+            headers.extend(["NAME", "READY", "STATUS", "RESTARTS"]);
+            if wide {
+                headers.extend(["IP", "NODE"]);
+            }
+            for p in c.pods.iter().filter(|p| scope.shows(&p.namespace)) {
+                let mut r = vec![p.name.clone(), pod_ready(p), pod_status(p), "0".into()];
+                if wide {
+                    r.push(p.ip().map_or("<none>".into(), |i| i.to_string()));
+                    r.push(p.node.clone().unwrap_or_else(|| "<none>".into()));
+                }
+                rows.push((p.namespace.clone(), r));
+            }
+        }
+        Kind::Services => {
+            headers.extend(["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)"]);
+            if wide {
+                headers.push("SELECTOR");
+            }
+            for s in c.services.iter().filter(|s| scope.shows(&s.namespace)) {
+                let cip = if s.headless {
+                    "None".into()
+                } else {
+                    none_if_empty(s.cluster_ips.iter().map(ToString::to_string).collect::<Vec<_>>().join(","))
+                };
+                let ext = if s.type_ == "ExternalName" {
+                    s.spec.external_name.clone().unwrap_or_default()
+                } else if s.type_ == "LoadBalancer" && s.load_balancer_ips.is_empty() {
+                    "<pending>".into()
+                } else {
+                    let mut v: Vec<String> = s.load_balancer_ips.iter().map(ToString::to_string).collect();
+                    v.extend(s.spec.external_ips.iter().cloned());
+                    none_if_empty(v.join(","))
+                };
+                let mut r = vec![s.name.clone(), s.type_.clone(), cip, ext, service_ports(s)];
+                if wide {
+                    r.push(none_if_empty(s.selector.as_ref().map(labels_display).unwrap_or_default()));
+                }
+                rows.push((s.namespace.clone(), r));
+            }
+        }
+        Kind::EndpointSlices => {
+            headers.extend(["NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS"]);
+            for s in c.endpoint_slices.iter().filter(|s| scope.shows(&s.namespace)) {
+                rows.push((s.namespace.clone(), vec![s.name.clone(), s.address_type.clone(), slice_ports(s), slice_endpoints(s)]));
+            }
+        }
+        Kind::Deployments => {
+            headers.extend(["NAME", "READY", "UP-TO-DATE", "AVAILABLE"]);
+            for w in workloads(c, "Deployment", scope) {
+                rows.push((
+                    w.namespace.clone(),
+                    vec![
+                        w.name.clone(),
+                        format!("{}/{}", w.ready_replicas, w.desired),
+                        w.replicas.to_string(),
+                        w.ready_replicas.to_string(),
+                    ],
+                ));
+            }
+        }
+        Kind::ReplicaSets => {
+            headers.extend(["NAME", "DESIRED", "CURRENT", "READY"]);
+            for w in workloads(c, "ReplicaSet", scope) {
+                rows.push((
+                    w.namespace.clone(),
+                    vec![w.name.clone(), w.desired.to_string(), w.replicas.to_string(), w.ready_replicas.to_string()],
+                ));
+            }
+        }
+        Kind::StatefulSets => {
+            headers.extend(["NAME", "READY"]);
+            for w in workloads(c, "StatefulSet", scope) {
+                rows.push((w.namespace.clone(), vec![w.name.clone(), format!("{}/{}", w.ready_replicas, w.desired)]));
+            }
+        }
+        Kind::DaemonSets => {
+            headers.extend(["NAME", "DESIRED", "CURRENT", "READY", "UP-TO-DATE", "AVAILABLE", "NODE SELECTOR"]);
+            for w in workloads(c, "DaemonSet", scope) {
+                let sel = none_if_empty(labels_display(&w.template.spec.placement.node_selector));
+                let (n, r) = (w.replicas.to_string(), w.ready_replicas.to_string());
+                rows.push((w.namespace.clone(), vec![w.name.clone(), n.clone(), n.clone(), r.clone(), n, r, sel]));
+            }
+        }
+        Kind::Jobs => {
+            headers.extend(["NAME", "STATUS", "COMPLETIONS"]);
+            for w in workloads(c, "Job", scope) {
+                let completions = w.view.as_ref().and_then(|v| v.completions).unwrap_or(1);
+                rows.push((w.namespace.clone(), vec![w.name.clone(), "Running".into(), format!("0/{completions}")]));
+            }
+        }
+        Kind::Nodes => {
+            headers.extend(["NAME", "STATUS", "ROLES", "INTERNAL-IP", "ZONE", "POD-CIDR"]);
+            for n in &c.nodes {
+                rows.push((
+                    String::new(),
+                    vec![
+                        n.name.clone(),
+                        if n.ready { "Ready" } else { "NotReady" }.into(),
+                        "<none>".into(),
+                        n.internal_ip.to_string(),
+                        n.zone.clone().unwrap_or_else(|| "<none>".into()),
+                        n.pod_cidrs.join(","),
+                    ],
+                ));
+            }
+        }
+        Kind::Namespaces => {
+            headers.extend(["NAME", "STATUS"]);
+            for n in &c.namespaces {
+                rows.push((String::new(), vec![n.name.clone(), "Active".into()]));
+            }
+        }
+        Kind::Ingresses => {
+            headers.extend(["NAME", "CLASS", "HOSTS", "ADDRESS", "PORTS"]);
+            for i in c.ingresses.iter().filter(|i| scope.shows(&i.namespace)) {
+                let hosts: Vec<String> = i.spec.rules.iter().map(|r| r.host.clone().unwrap_or_else(|| "*".into())).collect();
+                let ports = if i.spec.tls.is_empty() { "80" } else { "80, 443" };
+                rows.push((
+                    i.namespace.clone(),
+                    vec![
+                        i.name.clone(),
+                        i.spec.class_name.clone().unwrap_or_else(|| "<none>".into()),
+                        if hosts.is_empty() { "*".into() } else { hosts.join(",") },
+                        i.addresses.iter().map(ToString::to_string).collect::<Vec<_>>().join(","),
+                        ports.into(),
+                    ],
+                ));
+            }
+        }
+        Kind::IngressClasses => {
+            headers.extend(["NAME", "CONTROLLER"]);
+            for i in &c.ingress_classes {
+                rows.push((String::new(), vec![i.name.clone(), i.spec.controller.clone().unwrap_or_default()]));
+            }
+        }
+    }
+    let mut headers: Vec<String> = headers.into_iter().map(str::to_owned).collect();
+    if all {
+        headers.insert(0, "NAMESPACE".into());
+    }
+    let rows = rows
+        .into_iter()
+        .map(|(ns, mut r)| {
+            if all {
+                r.insert(0, ns);
+            }
+            r
+        })
+        .collect();
+    Table { headers, rows }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Objects in their API shape
+
+const AT: Span = Span::point(0);
+
+fn s(v: &str) -> Node {
+    Node::scalar(AT, v, ScalarStyle::DoubleQuoted)
+}
+
+fn int(v: i64) -> Node {
+    Node::scalar(AT, v.to_string(), ScalarStyle::Plain)
+}
+
+fn boolean(v: bool) -> Node {
+    Node::scalar(AT, if v { "true" } else { "false" }, ScalarStyle::Plain)
+}
+
+fn map(entries: Vec<(&str, Node)>) -> Node {
+    Node::map(AT, entries.into_iter().map(|(k, v)| Entry { key: Node::scalar(AT, k, ScalarStyle::Plain), value: v }).collect())
+}
+
+fn seq(items: Vec<Node>) -> Node {
+    Node::seq(AT, items)
+}
+
+fn labels(l: &Labels) -> Node {
+    Node::map(AT, l.iter().map(|(k, v)| Entry { key: Node::scalar(AT, k.as_str(), ScalarStyle::Plain), value: s(v) }).collect())
+}
+
+fn strings<'a>(v: impl IntoIterator<Item = &'a String>) -> Node {
+    seq(v.into_iter().map(|x| s(x)).collect())
+}
+
+fn selector(sel: &LabelSelector) -> Node {
+    let mut e = vec![("matchLabels", labels(&sel.match_labels))];
+    if !sel.match_expressions.is_empty() {
+        e.push((
+            "matchExpressions",
+            seq(sel
+                .match_expressions
+                .iter()
+                .map(|r| map(vec![("key", s(&r.key)), ("operator", s(&r.operator)), ("values", strings(&r.values))]))
+                .collect()),
+        ));
+    }
+    map(e)
+}
+
+fn metadata(name: &str, namespace: Option<&str>, l: &Labels, uid: &str, rv: u64, owner: Option<(&str, &str, &str)>) -> Node {
+    let mut e = vec![("name", s(name))];
+    if let Some(ns) = namespace {
+        e.push(("namespace", s(ns)));
+    }
+    if !l.is_empty() {
+        e.push(("labels", labels(l)));
+    }
+    e.push(("uid", s(uid)));
+    e.push(("resourceVersion", s(&rv.to_string())));
+    if let Some((api, kind, oname)) = owner {
+        e.push((
+            "ownerReferences",
+            seq(vec![map(vec![
+                ("apiVersion", s(api)),
+                ("kind", s(kind)),
+                ("name", s(oname)),
+                ("controller", boolean(true)),
+                ("blockOwnerDeletion", boolean(true)),
+            ])]),
+        ));
+    }
+    map(e)
+}
+
+fn object(api: &str, kind: &str, rest: Vec<(&str, Node)>) -> Node {
+    let mut e = vec![("apiVersion", s(api)), ("kind", s(kind))];
+    e.extend(rest);
+    map(e)
+}
+
+fn stored<'a>(objects: &'a [Object], o: &Origin) -> Option<&'a Object> {
+    if o.is_builtin() {
+        None
+    } else {
+        objects.get(o.object)
+    }
+}
+
+fn api_of(kind: &str) -> &'static str {
+    match kind {
+        "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" => "apps/v1",
+        "Job" | "CronJob" => "batch/v1",
+        _ => "v1",
+    }
+}
+
+fn pod_object(c: &Cluster, objects: &[Object], p: &Pod) -> Node {
+    let owner = p.owner.as_ref().map(|o| (api_of(&o.kind), o.kind.as_str(), o.name.as_str()));
+    let mut spec = stored(objects, &p.origin)
+        .and_then(|o| if o.kind == "Pod" { o.stored.get("spec") } else { o.stored.path(&["spec", "template", "spec"]) })
+        .cloned()
+        .unwrap_or_else(|| map(Vec::new()));
+    if let Some(n) = &p.node {
+        spec.set("nodeName", s(n));
+    }
+    if let Some(h) = &p.hostname {
+        spec.set("hostname", s(h));
+    }
+    if let Some(sd) = &p.subdomain {
+        spec.set("subdomain", s(sd));
+    }
+    let mut status = vec![("phase", s(&p.phase))];
+    status.push(("conditions", seq(vec![map(vec![("type", s("Ready")), ("status", s(if p.ready { "True" } else { "False" }))])])));
+    if let Some(n) = p.node.as_deref().and_then(|n| c.node(n)) {
+        status.push(("hostIP", s(&n.internal_ip.to_string())));
+    }
+    if let Some(ip) = p.ip() {
+        status.push(("podIP", s(&ip.to_string())));
+        status.push(("podIPs", seq(p.ips.iter().map(|i| map(vec![("ip", s(&i.to_string()))])).collect())));
+    }
+    let mut meta = metadata(&p.name, Some(&p.namespace), &p.labels, &p.store.uid, p.store.resource_version, owner);
+    if p.terminating {
+        meta.set("deletionTimestamp", s("1970-01-01T00:00:00Z"));
+    }
+    object("v1", "Pod", vec![("metadata", meta), ("spec", spec), ("status", map(status))])
+}
+
+fn service_object(svc: &Service) -> Node {
+    let v = &svc.spec;
+    let mut spec = vec![("type", s(&svc.type_))];
+    if let Some(sel) = &svc.selector {
+        spec.push(("selector", labels(sel)));
+    }
+    if svc.headless {
+        spec.push(("clusterIP", s("None")));
+        spec.push(("clusterIPs", seq(vec![s("None")])));
+    } else if let Some(ip) = svc.cluster_ips.first() {
+        spec.push(("clusterIP", s(&ip.to_string())));
+        spec.push(("clusterIPs", seq(svc.cluster_ips.iter().map(|i| s(&i.to_string())).collect())));
+        spec.push(("ipFamilies", seq(svc.cluster_ips.iter().map(|i| s(super::net::family(*i))).collect())));
+        spec.push(("ipFamilyPolicy", s(v.ip_family_policy.as_deref().unwrap_or("SingleStack"))));
+    }
+    if let Some(e) = &v.external_name {
+        spec.push(("externalName", s(e)));
+    }
+    if !v.external_ips.is_empty() {
+        spec.push(("externalIPs", strings(&v.external_ips)));
+    }
+    let ports: Vec<Node> = svc
+        .ports
+        .iter()
+        .map(|p| {
+            let mut e = Vec::new();
+            if !p.spec.name.is_empty() {
+                e.push(("name", s(&p.spec.name)));
+            }
+            e.push(("protocol", s(&p.spec.protocol)));
+            if let Some(a) = &p.spec.app_protocol {
+                e.push(("appProtocol", s(a)));
+            }
+            e.push(("port", int(p.spec.port)));
+            e.push((
+                "targetPort",
+                match &p.spec.target_port {
+                    IntOrString::Int(n) => int(*n),
+                    IntOrString::Str(t) => s(t),
+                },
+            ));
+            if let Some(np) = p.node_port {
+                e.push(("nodePort", int(i64::from(np))));
+            }
+            map(e)
+        })
+        .collect();
+    if !ports.is_empty() {
+        spec.push(("ports", seq(ports)));
+    }
+    for (k, val) in [
+        ("sessionAffinity", &v.session_affinity),
+        ("externalTrafficPolicy", &v.external_traffic_policy),
+        ("internalTrafficPolicy", &v.internal_traffic_policy),
+        ("trafficDistribution", &v.traffic_distribution),
+    ] {
+        if let Some(x) = val {
+            spec.push((k, s(x)));
+        }
+    }
+    if v.publish_not_ready_addresses {
+        spec.push(("publishNotReadyAddresses", boolean(true)));
+    }
+    if let Some(h) = svc.health_check_node_port {
+        spec.push(("healthCheckNodePort", int(i64::from(h))));
+    }
+    let lb: Vec<Node> = svc.load_balancer_ips.iter().map(|ip| map(vec![("ip", s(&ip.to_string())), ("ipMode", s("VIP"))])).collect();
+    let status = map(vec![("loadBalancer", if lb.is_empty() { map(Vec::new()) } else { map(vec![("ingress", seq(lb))]) })]);
+    object(
+        "v1",
+        "Service",
+        vec![
+            ("metadata", metadata(&svc.name, Some(&svc.namespace), &v.meta.labels, &svc.store.uid, svc.store.resource_version, None)),
+            ("spec", map(spec)),
+            ("status", status),
+        ],
+    )
+}
+
+/// An EndpointSlice as `kubectl get endpointslice -o yaml` prints it.
+pub fn endpoint_slice_object(c: &Cluster, es: &EndpointSlice) -> Node {
+    let owner_svc = es.service.as_deref().filter(|_| es.managed);
+    let mut meta = metadata(&es.name, Some(&es.namespace), &es.labels, &es.store.uid, es.store.resource_version, None);
+    if let Some(svc) = owner_svc.and_then(|n| c.service(&es.namespace, n)) {
+        meta.set("generateName", s(&format!("{}-", svc.name)));
+        meta.set(
+            "ownerReferences",
+            seq(vec![map(vec![
+                ("apiVersion", s("v1")),
+                ("kind", s("Service")),
+                ("name", s(&svc.name)),
+                ("uid", s(&svc.store.uid)),
+                ("controller", boolean(true)),
+                ("blockOwnerDeletion", boolean(true)),
+            ])]),
+        );
+    }
+    let endpoints: Vec<Node> = es
+        .endpoints
+        .iter()
+        .map(|e| {
+            let mut f = vec![("addresses", strings(&e.addresses))];
+            let mut cond = Vec::new();
+            for (k, v) in [("ready", e.conditions.ready), ("serving", e.conditions.serving), ("terminating", e.conditions.terminating)] {
+                if let Some(b) = v {
+                    cond.push((k, boolean(b)));
+                }
+            }
+            f.push(("conditions", map(cond)));
+            if let Some(h) = &e.hostname {
+                f.push(("hostname", s(h)));
+            }
+            if let Some(n) = &e.node_name {
+                f.push(("nodeName", s(n)));
+            }
+            if let Some(z) = &e.zone {
+                f.push(("zone", s(z)));
+            }
+            if let Some(t) = &e.target_ref {
+                let mut r = vec![("kind", s(&t.kind)), ("namespace", s(&t.namespace)), ("name", s(&t.name))];
+                if !t.uid.is_empty() {
+                    r.push(("uid", s(&t.uid)));
+                }
+                f.push(("targetRef", map(r)));
+            }
+            if !e.for_zones.is_empty() || !e.for_nodes.is_empty() {
+                let mut h = Vec::new();
+                if !e.for_zones.is_empty() {
+                    h.push(("forZones", seq(e.for_zones.iter().map(|z| map(vec![("name", s(z))])).collect())));
+                }
+                if !e.for_nodes.is_empty() {
+                    h.push(("forNodes", seq(e.for_nodes.iter().map(|z| map(vec![("name", s(z))])).collect())));
+                }
+                f.push(("hints", map(h)));
+            }
+            map(f)
+        })
+        .collect();
+    let mut rest = vec![("metadata", meta), ("addressType", s(&es.address_type)), ("endpoints", seq(endpoints))];
+    if !es.ports.is_empty() || !es.managed {
+        let ports = es
+            .ports
+            .iter()
+            .map(|p| {
+                let mut f = Vec::new();
+                if let Some(n) = &p.name {
+                    f.push(("name", s(n)));
+                }
+                if let Some(n) = p.port {
+                    f.push(("port", int(n)));
+                }
+                if let Some(pr) = &p.protocol {
+                    f.push(("protocol", s(pr)));
+                }
+                if let Some(a) = &p.app_protocol {
+                    f.push(("appProtocol", s(a)));
+                }
+                map(f)
+            })
+            .collect();
+        rest.push(("ports", seq(ports)));
+    }
+    object("discovery.k8s.io/v1", "EndpointSlice", rest)
+}
+
+fn workload_object(objects: &[Object], w: &Workload) -> Node {
+    let status = map(vec![
+        ("replicas", int(w.replicas as i64)),
+        ("readyReplicas", int(w.ready_replicas as i64)),
+        ("availableReplicas", int(w.ready_replicas as i64)),
+    ]);
+    if let Some(o) = stored(objects, &w.origin).filter(|o| o.kind == w.kind) {
+        let mut n = o.stored.clone();
+        n.set("status", status);
+        return n;
+    }
+    let owner = w.owner.as_ref().map(|o| (api_of(&o.kind), o.kind.as_str(), o.name.as_str()));
+    let mut spec = vec![("replicas", int(w.desired))];
+    if let Some(sel) = &w.selector {
+        spec.push(("selector", selector(sel)));
+    }
+    spec.push(("template", map(vec![("metadata", map(vec![("labels", labels(&w.template.labels))]))])));
+    object(
+        api_of(&w.kind),
+        &w.kind,
+        vec![
+            ("metadata", metadata(&w.name, Some(&w.namespace), &w.labels, &w.store.uid, w.store.resource_version, owner)),
+            ("spec", map(spec)),
+            ("status", status),
+        ],
+    )
+}
+
+fn node_object(n: &ClusterNode) -> Node {
+    object(
+        "v1",
+        "Node",
+        vec![
+            ("metadata", metadata(&n.name, None, &n.labels, &n.store.uid, n.store.resource_version, None)),
+            ("spec", map(vec![("podCIDR", s(n.pod_cidrs.first().map_or("", String::as_str))), ("podCIDRs", strings(&n.pod_cidrs))])),
+            (
+                "status",
+                map(vec![
+                    (
+                        "addresses",
+                        seq(vec![
+                            map(vec![("type", s("InternalIP")), ("address", s(&n.internal_ip.to_string()))]),
+                            map(vec![("type", s("Hostname")), ("address", s(&n.name))]),
+                        ]),
+                    ),
+                    ("conditions", seq(vec![map(vec![("type", s("Ready")), ("status", s(if n.ready { "True" } else { "Unknown" }))])])),
+                ]),
+            ),
+        ],
+    )
+}
+
+fn namespace_object(n: &Namespace) -> Node {
+    object(
+        "v1",
+        "Namespace",
+        vec![
+            ("metadata", metadata(&n.name, None, &n.labels, &n.store.uid, n.store.resource_version, None)),
+            ("spec", map(vec![("finalizers", seq(vec![s("kubernetes")]))])),
+            ("status", map(vec![("phase", s("Active"))])),
+        ],
+    )
+}
+
+/// The objects of `kind` in their API shape, as a `v1` `List`.
+pub fn list(c: &Cluster, objects: &[Object], kind: Kind, scope: &Scope) -> Node {
+    let items: Vec<Node> = match kind {
+        Kind::Pods => c.pods.iter().filter(|p| scope.shows(&p.namespace)).map(|p| pod_object(c, objects, p)).collect(),
+        Kind::Services => c.services.iter().filter(|x| scope.shows(&x.namespace)).map(service_object).collect(),
+        Kind::EndpointSlices => {
+            c.endpoint_slices.iter().filter(|x| scope.shows(&x.namespace)).map(|e| endpoint_slice_object(c, e)).collect()
+        }
+        Kind::Deployments => workloads(c, "Deployment", scope).map(|w| workload_object(objects, w)).collect(),
+        Kind::ReplicaSets => workloads(c, "ReplicaSet", scope).map(|w| workload_object(objects, w)).collect(),
+        Kind::StatefulSets => workloads(c, "StatefulSet", scope).map(|w| workload_object(objects, w)).collect(),
+        Kind::DaemonSets => workloads(c, "DaemonSet", scope).map(|w| workload_object(objects, w)).collect(),
+        Kind::Jobs => workloads(c, "Job", scope).map(|w| workload_object(objects, w)).collect(),
+        Kind::Nodes => c.nodes.iter().map(node_object).collect(),
+        Kind::Namespaces => c.namespaces.iter().map(namespace_object).collect(),
+        Kind::Ingresses => c
+            .ingresses
+            .iter()
+            .filter(|i| scope.shows(&i.namespace))
+            .filter_map(|i| stored(objects, &i.spec.origin).map(|o| o.stored.clone()))
+            .collect(),
+        Kind::IngressClasses => {
+            c.ingress_classes.iter().filter_map(|i| stored(objects, &i.spec.origin).map(|o| o.stored.clone())).collect()
+        }
+    };
+    object("v1", "List", vec![("items", seq(items)), ("metadata", map(vec![("resourceVersion", s(""))]))])
+}
+
+/// Writes a node as JSON (two-space indentation), the way the API returns the object.
+pub fn to_json(n: &Node) -> String {
+    let mut out = String::new();
+    json(n, 0, &mut out);
+    out.push('\n');
+    out
+}
+
+fn json_string(v: &str, out: &mut String) {
+    out.push('"');
+    for c in v.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+fn json(n: &Node, indent: usize, out: &mut String) {
+    let pad = |k: usize| " ".repeat(k);
+    match &n.kind {
+        crate::yaml::NodeKind::Map(entries) if entries.is_empty() => out.push_str("{}"),
+        crate::yaml::NodeKind::Map(entries) => {
+            out.push_str("{\n");
+            for (i, e) in entries.iter().enumerate() {
+                out.push_str(&pad(indent + 2));
+                json_string(e.key.text().unwrap_or(""), out);
+                out.push_str(": ");
+                json(&e.value, indent + 2, out);
+                if i + 1 < entries.len() {
+                    out.push(',');
+                }
+                out.push('\n');
+            }
+            out.push_str(&pad(indent));
+            out.push('}');
+        }
+        crate::yaml::NodeKind::Seq(items) if items.is_empty() => out.push_str("[]"),
+        crate::yaml::NodeKind::Seq(items) => {
+            out.push_str("[\n");
+            for (i, it) in items.iter().enumerate() {
+                out.push_str(&pad(indent + 2));
+                json(it, indent + 2, out);
+                if i + 1 < items.len() {
+                    out.push(',');
+                }
+                out.push('\n');
+            }
+            out.push_str(&pad(indent));
+            out.push(']');
+        }
+        crate::yaml::NodeKind::Scalar(_) => match n.resolved() {
+            Some(Resolved::Str(v)) => json_string(v, out),
+            Some(Resolved::Null) | None => out.push_str("null"),
+            Some(r) => out.push_str(&r.json_text()),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cluster::tests::sim_with;
+
+    #[test]
+    fn tables_and_lists() {
+        let text = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: NodePort\n  selector:\n    app: web\n  ports:\n    - port: 80\n      nodePort: 30080\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  labels:\n    app: web\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27\n";
+        let files = [crate::SourceFile::new("a.yaml", text)];
+        let opts = crate::Options::default();
+        let a = crate::analyze(&files, &opts);
+        let (c, _) = sim_with(&[text], &opts);
+        let t = table(&c, Kind::Services, &Scope::Namespace("default".into()), false);
+        let web = t.rows.iter().find(|r| r[0] == "web").unwrap();
+        assert_eq!(web[4], "80:30080/TCP");
+        assert!(t.render().starts_with("NAME "));
+        let all = table(&c, Kind::Pods, &Scope::All, true);
+        assert_eq!(all.headers[0], "NAMESPACE");
+        assert!(all.rows.iter().any(|r| r[0] == "kube-system"), "CoreDNS pods");
+        let l = list(&c, &a.objects, Kind::EndpointSlices, &Scope::Namespace("default".into()));
+        let j = to_json(&l);
+        assert!(j.contains("\"kind\": \"List\"") && j.contains("\"apiVersion\": \"discovery.k8s.io/v1\""), "{j}");
+        assert!(j.contains("\"kubernetes.io/service-name\": \"web\"") && j.contains("\"port\": 80"), "{j}");
+        let y = crate::yaml::emit::to_yaml(&l);
+        assert!(y.contains("kind: EndpointSlice"), "{y}");
+        assert_eq!("svc".parse::<Kind>(), Ok(Kind::Services));
+        assert!("bogus".parse::<Kind>().is_err());
+    }
+}
