@@ -1,1 +1,64 @@
-fn main() {}
+//! `cargo xtask`: the project's tasks (installing the pinned toolchain, serving the playground,
+//! the whole test suite, benchmarks, generated docs), written as a plain Rust program so they
+//! run the same on every machine and in CI.
+
+mod bench;
+mod docs;
+mod gen_schema;
+mod install;
+mod test;
+mod util;
+mod web;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <task> [options]
+
+tasks:
+  install              install the pinned tools the other tasks need (skips what is present)
+  build                build the playground into dist/ (trunk build --release --offline)
+  serve [--port N]     serve the playground on http://127.0.0.1:N (default 8080) with trunk
+  test                 everything CI runs: install, fmt, clippy, tests, docs check, browser tests
+  bench                criterion benchmarks (kplay_tests) and the playground's wasm size
+  docs [--check]       regenerate docs/rules.md from the rule registry (--check: fail if stale)
+  gen-schema [...]     regenerate the field schema from Kubernetes' OpenAPI (see xtask/src/gen_schema.rs)
+  help                 this text
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some((task, rest)) = args.split_first() else {
+        eprint!("{USAGE}");
+        return ExitCode::FAILURE;
+    };
+    util::prepare_env();
+    let result = match task.as_str() {
+        "install" => no_args(rest).and_then(|()| install::run()),
+        "build" => no_args(rest).and_then(|()| web::build()),
+        "serve" => web::serve(rest),
+        "test" => no_args(rest).and_then(|()| test::run()),
+        "bench" => no_args(rest).and_then(|()| bench::run()),
+        "docs" => docs::run(rest),
+        "gen-schema" => gen_schema::run(rest),
+        "help" | "--help" | "-h" => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        other => Err(format!("unknown task `{other}`\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("\nxtask {task}: error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn no_args(rest: &[String]) -> Result<(), String> {
+    match rest.first() {
+        None => Ok(()),
+        Some(a) => Err(format!("unexpected argument `{a}`")),
+    }
+}

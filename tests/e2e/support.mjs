@@ -1,0 +1,117 @@
+// Shared set-up for the browser end-to-end tests: serves the built playground (dist/) on
+// 127.0.0.1 and drives Debian's Chromium with playwright-core. Each `*.test.mjs` in this folder
+// is run by `cargo xtask test` (step web-e2e) as `node --test`; build dist/ first
+// (`cargo xtask build`) to run one by hand: `node --test tests/e2e/playground.test.mjs`.
+
+import { createServer } from 'node:http';
+import { readFile, mkdtemp, mkdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+export const DIST = process.env.KPLAY_DIST ?? join(ROOT, 'dist');
+/** Screenshots and other test output (git-ignored). */
+export const OUT = join(ROOT, 'target', 'e2e');
+
+const MIME = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+};
+
+/** Serves `dir` on 127.0.0.1 at a free port; unknown paths get index.html (a single-page app). */
+export async function serveDist(dir = DIST) {
+  const base = resolve(dir);
+  const index = await readFile(join(base, 'index.html')).catch(() => {
+    throw new Error(`${base}/index.html is missing: build the playground first (cargo xtask build)`);
+  });
+  const server = createServer(async (req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
+    const file = normalize(join(base, path));
+    if (!file.startsWith(base + sep) && file !== base) {
+      res.writeHead(403).end();
+      return;
+    }
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream' }).end(body);
+    } catch {
+      res.writeHead(200, { 'content-type': MIME['.html'] }).end(index);
+    }
+  });
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  const { port } = server.address();
+  return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((ok) => server.close(ok)) };
+}
+
+/** Flags for headless Chromium on these machines: as root the sandbox must be off, and the
+ * closed network refuses Chromium's own background connections. */
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** A headless Chromium with a fresh profile (--user-data-dir), removed again by `close`. */
+export async function launchBrowser() {
+  const profile = await mkdtemp(join(tmpdir(), 'kplay-e2e-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1280, height: 800 },
+  });
+  return {
+    context,
+    close: async () => {
+      await context.close();
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Opens `url` in a new page, recording console errors and uncaught exceptions in `errors`. */
+export async function openPage(context, url) {
+  const page = await context.newPage();
+  const errors = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => errors.push(`page error: ${err.message}`));
+  page.on('requestfailed', (req) => errors.push(`request failed: ${req.url()} ${req.failure()?.errorText ?? ''}`));
+  await page.goto(url);
+  return { page, errors };
+}
+
+/** Saves a PNG screenshot under target/e2e/ and returns its path. */
+export async function screenshot(page, name) {
+  await mkdir(OUT, { recursive: true });
+  const path = join(OUT, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+/** The diagnostics shown on the page, as plain objects. */
+export async function diagnostics(page) {
+  return page.$$eval('[data-testid="diagnostic"]', (items) =>
+    items.map((li) => ({
+      rule: li.dataset.rule,
+      severity: li.dataset.severity,
+      line: Number(li.dataset.line),
+      column: Number(li.dataset.column),
+      message: li.querySelector('.message')?.textContent ?? '',
+      help: li.querySelector('.help')?.textContent ?? null,
+    })),
+  );
+}

@@ -1,0 +1,99 @@
+//! `cargo xtask test`: everything CI runs, in order, stopping at the first failure: install,
+//! formatting, clippy, the workspace's tests, the generated-docs check, the playground build and
+//! the browser end-to-end tests. `.ci/run` runs exactly this.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::util::{self, cmd, exec};
+use crate::{docs, install, web};
+
+/// Browser end-to-end tests: every `*.test.mjs` here runs under `node --test` against dist/.
+const E2E_DIR: &str = "tests/e2e";
+
+type StepFn = fn() -> Result<(), String>;
+
+const STEPS: &[(&str, StepFn)] = &[
+    ("install", install::run),
+    ("fmt", fmt),
+    ("clippy", clippy),
+    ("cargo-test", cargo_test),
+    ("docs", docs_check),
+    ("web-build", web::build_installed),
+    ("web-e2e", web_e2e),
+];
+
+pub fn run() -> Result<(), String> {
+    let mut times: Vec<(&str, Duration)> = Vec::new();
+    let n = STEPS.len();
+    for (i, (name, step)) in STEPS.iter().enumerate() {
+        println!("\n== xtask test [{}/{n}] {name}", i + 1);
+        let (result, took) = util::timed(step);
+        times.push((name, took));
+        if let Err(e) = result {
+            print_times(&times);
+            return Err(format!("step `{name}` failed after {}: {e}", util::fmt_duration(took)));
+        }
+    }
+    print_times(&times);
+    let total: Duration = times.iter().map(|(_, d)| *d).sum();
+    println!("xtask test: all {n} steps succeeded in {}", util::fmt_duration(total));
+    Ok(())
+}
+
+fn print_times(times: &[(&str, Duration)]) {
+    println!("\n== xtask test: step times");
+    for (name, d) in times {
+        println!("   {name:<12} {:>8}", util::fmt_duration(*d));
+    }
+}
+
+/// `--locked` in CI: the committed Cargo.lock must be complete.
+fn cargo(args: &[&str]) -> std::process::Command {
+    let mut c = cmd("cargo", args);
+    if util::is_ci() {
+        c.arg("--locked");
+    }
+    c
+}
+
+fn fmt() -> Result<(), String> {
+    exec(&mut cmd("cargo", ["fmt", "--all", "--check"])).map_err(|e| format!("{e}\n  fix: cargo fmt --all"))
+}
+
+/// The web crate compiles natively too (yew's csr renderer builds on every target), so one
+/// native clippy run covers the whole workspace.
+fn clippy() -> Result<(), String> {
+    exec(cargo(&["clippy", "--workspace", "--all-targets"]).args(["--", "-D", "warnings"]))
+}
+
+fn cargo_test() -> Result<(), String> {
+    exec(&mut cargo(&["test", "--workspace"]))
+}
+
+fn docs_check() -> Result<(), String> {
+    docs::run(&["--check".to_owned()])
+}
+
+fn web_e2e() -> Result<(), String> {
+    let files = e2e_files();
+    if files.is_empty() {
+        println!("no {E2E_DIR}/*.test.mjs files: nothing to run");
+        return Ok(());
+    }
+    let mut c = cmd("node", ["--test"]);
+    c.args(&files).env("KPLAY_DIST", util::root().join("dist"));
+    exec(&mut c)
+}
+
+fn e2e_files() -> Vec<PathBuf> {
+    let dir = util::root().join(E2E_DIR);
+    let Ok(entries) = std::fs::read_dir(&dir) else { return Vec::new() };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.ends_with(".test.mjs")))
+        .collect();
+    files.sort();
+    files
+}

@@ -1,0 +1,179 @@
+//! Helpers shared by the tasks: the repository root, the PATH the tools are found on, running
+//! commands with their command line echoed, and durations.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The repository root (the parent of `xtask/`).
+pub fn root() -> PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().map_or_else(|| manifest.to_path_buf(), Path::to_path_buf)
+}
+
+/// Cargo's bin folder, where `cargo install` puts trunk and wasm-bindgen.
+pub fn cargo_bin() -> PathBuf {
+    std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .unwrap_or_else(|| PathBuf::from(".cargo"))
+        .join("bin")
+}
+
+/// Puts the project's npm tools (wasm-opt, ...) and cargo's bin folder first on PATH, so every
+/// child process (trunk looks for wasm-opt and wasm-bindgen there) finds the pinned versions.
+pub fn prepare_env() {
+    let mut dirs = vec![root().join("node_modules").join(".bin"), cargo_bin()];
+    if let Some(old) = std::env::var_os("PATH") {
+        dirs.extend(std::env::split_paths(&old));
+    }
+    if let Ok(path) = std::env::join_paths(dirs) {
+        // Single-threaded at this point: nothing reads the environment concurrently.
+        std::env::set_var("PATH", path);
+    }
+    std::env::set_current_dir(root()).ok();
+}
+
+/// The command line as it would be typed.
+pub fn display(cmd: &Command) -> String {
+    let mut s = cmd.get_program().to_string_lossy().into_owned();
+    for a in cmd.get_args() {
+        let a = a.to_string_lossy();
+        if a.is_empty() || a.contains([' ', '"', '\'']) {
+            s.push_str(&format!(" '{a}'"));
+        } else {
+            s.push(' ');
+            s.push_str(&a);
+        }
+    }
+    s
+}
+
+/// Runs `cmd` with inherited output; fails with the command line when it cannot start or exits
+/// non-zero.
+pub fn exec(cmd: &mut Command) -> Result<(), String> {
+    let line = display(cmd);
+    println!("$ {line}");
+    let status = cmd.status().map_err(|e| format!("cannot run `{line}`: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{line}` failed ({status})"))
+    }
+}
+
+/// The trimmed standard output of `cmd`, or `None` when it cannot start or fails. For version
+/// probes: standard error is discarded.
+pub fn probe(cmd: &mut Command) -> Option<String> {
+    let out = cmd.stdin(Stdio::null()).stderr(Stdio::null()).output().ok()?;
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+}
+
+/// `program args...` as a Command.
+pub fn cmd<I, S>(program: &str, args: I) -> Command
+where
+    I: IntoIterator<Item = S>,
+    S: Into<OsString>,
+{
+    let mut c = Command::new(program);
+    c.args(args.into_iter().map(Into::into));
+    c
+}
+
+/// `1m05s`, `3.2s`.
+pub fn fmt_duration(d: Duration) -> String {
+    let secs = d.as_secs_f64();
+    if secs < 60.0 {
+        format!("{secs:.1}s")
+    } else {
+        let whole = d.as_secs();
+        format!("{}m{:02}s", whole / 60, whole % 60)
+    }
+}
+
+/// Runs `f` and returns its result with the time it took.
+pub fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
+    let start = Instant::now();
+    let value = f();
+    (value, start.elapsed())
+}
+
+/// Whether we run in CI (`CI=true`, as CI systems set it).
+pub fn is_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
+}
+
+/// The value of `key = "value"` in a TOML-like text (first match, any table): enough for the
+/// few pins xtask cross-checks, without a TOML parser.
+pub fn toml_string(text: &str, key: &str) -> Option<String> {
+    text.lines().find_map(|line| {
+        let (k, v) = line.split_once('=')?;
+        if k.trim() != key {
+            return None;
+        }
+        let v = v.split('#').next()?.trim();
+        Some(v.strip_prefix('"')?.strip_suffix('"')?.to_owned())
+    })
+}
+
+/// The version of `package` in a Cargo.lock text.
+pub fn cargo_lock_version(lock: &str, package: &str) -> Option<String> {
+    let needle = format!("name = \"{package}\"");
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() == needle {
+            return lines.next().and_then(|l| toml_string(l, "version"));
+        }
+    }
+    None
+}
+
+/// The version of `node_modules/<package>` recorded in a package-lock.json text (lockfile v2/v3).
+pub fn npm_lock_version(lock: &str, package: &str) -> Option<String> {
+    let key = format!("\"node_modules/{package}\"");
+    let at = lock.find(&key)?;
+    let rest = &lock[at + key.len()..];
+    let v = rest.find("\"version\"")?;
+    let rest = &rest[v + "\"version\"".len()..];
+    let start = rest.find('"')? + 1;
+    let end = start + rest[start..].find('"')?;
+    Some(rest[start..end].to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_pins_from_lock_files() {
+        let lock = "[[package]]\nname = \"wasm-bindgen\"\nversion = \"0.2.130\"\n\n[[package]]\nname = \"wasm-bindgen-macro\"\nversion = \"0.2.129\"\n";
+        assert_eq!(cargo_lock_version(lock, "wasm-bindgen").as_deref(), Some("0.2.130"));
+        assert_eq!(cargo_lock_version(lock, "wasm-bindgen-macro").as_deref(), Some("0.2.129"));
+        assert_eq!(cargo_lock_version(lock, "yew"), None);
+
+        let npm = r#"{"packages": {"": {"devDependencies": {"binaryen": "132.0.0"}},
+            "node_modules/binaryen": {"version": "132.0.0", "dev": true},
+            "node_modules/playwright-core": {"version": "1.65.1"}}}"#;
+        assert_eq!(npm_lock_version(npm, "binaryen").as_deref(), Some("132.0.0"));
+        assert_eq!(npm_lock_version(npm, "playwright-core").as_deref(), Some("1.65.1"));
+        assert_eq!(npm_lock_version(npm, "typescript"), None);
+
+        let trunk = "[tools]\nwasm_bindgen = \"0.2.130\"   # equal to Cargo.lock\nwasm_opt = \"version_132\"\n";
+        assert_eq!(toml_string(trunk, "wasm_bindgen").as_deref(), Some("0.2.130"));
+        assert_eq!(toml_string(trunk, "wasm_opt").as_deref(), Some("version_132"));
+        assert_eq!(toml_string(trunk, "wasm"), None);
+    }
+
+    #[test]
+    fn durations_read_well() {
+        assert_eq!(fmt_duration(Duration::from_millis(3200)), "3.2s");
+        assert_eq!(fmt_duration(Duration::from_secs(65)), "1m05s");
+    }
+
+    #[test]
+    fn command_lines_quote_what_needs_it() {
+        let c = cmd("cargo", ["clippy", "--", "-D", "warnings", "a b"]);
+        assert_eq!(display(&c), "cargo clippy -- -D warnings 'a b'");
+    }
+}
