@@ -3,6 +3,7 @@
 //! get data back.
 
 pub mod analysis;
+pub mod api;
 pub mod cluster;
 pub mod diagnostic;
 pub mod model;
