@@ -8,6 +8,7 @@ mod gen_schema;
 mod install;
 mod test;
 mod util;
+mod wasi;
 mod web;
 
 use std::process::ExitCode;
@@ -23,6 +24,7 @@ tasks:
   bench                criterion benchmarks (kplay_tests) and the playground's wasm size
   docs [--check]       regenerate docs/rules.md from the rule registry (--check: fail if stale)
   gen-schema [...]     regenerate the field schema from Kubernetes' OpenAPI (see xtask/src/gen_schema.rs)
+  wheel                build kplay.wasm (wasm32-wasip1) and the Python launcher wheel (packaging/python)
   help                 this text
 ";
 
@@ -37,8 +39,9 @@ fn main() -> ExitCode {
         "install" => no_args(rest).and_then(|()| install::run()),
         "build" => no_args(rest).and_then(|()| web::build()),
         "serve" => web::serve(rest),
-        "test" => no_args(rest).and_then(|()| test::run()),
-        "bench" => no_args(rest).and_then(|()| bench::run()),
+        "test" => no_args(rest).and_then(|()| test::run()).and_then(|()| wasi::test()),
+        "bench" => no_args(rest).and_then(|()| bench::run()).and_then(|()| wasi::bench()),
+        "wheel" => no_args(rest).and_then(|()| wasi::wheel()),
         "docs" => docs::run(rest),
         "gen-schema" => gen_schema::run(rest),
         "help" | "--help" | "-h" => {
