@@ -656,16 +656,20 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
         let desired = desired.max(0);
         let mut count = desired;
         if kind != "DaemonSet" && desired > max {
-            sim.diags.push(
-                rc::diag(
-                    &rc::REPLICAS_OVER_SIMULATION_LIMIT,
-                    sim.objects,
-                    &v.origin,
-                    v.replicas_span.unwrap_or(v.spec_span),
-                    format!("{} `{name}` asks for {desired} replicas; kplay simulates only the first {max}", kind.to_lowercase()),
-                )
-                .with_help("lower `replicas`, or raise `max-replicas-per-workload` in the `[cluster]` settings of kplay.toml"),
-            );
+            // The built-in CoreDNS Deployment is capped too, silently: it has no place in the
+            // user's files to point at.
+            if !v.origin.is_builtin() {
+                sim.diags.push(
+                    rc::diag(
+                        &rc::REPLICAS_OVER_SIMULATION_LIMIT,
+                        sim.objects,
+                        &v.origin,
+                        v.replicas_span.unwrap_or(v.spec_span),
+                        format!("{} `{name}` asks for {desired} replicas; kplay simulates only the first {max}", kind.to_lowercase()),
+                    )
+                    .with_help("lower `replicas`, or raise `max-replicas-per-workload` in the `[cluster]` settings of kplay.toml"),
+                );
+            }
             count = max;
         }
         let store = sim.store(&kind, &ns, &name);
