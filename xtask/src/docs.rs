@@ -47,6 +47,7 @@ pub fn generate(rules: &[&Rule]) -> String {
     for r in rules {
         let _ = writeln!(s, "| [`{0}`](#{0}) | {1} | {2} | {3} |", r.name, r.severity.as_str(), r.stage.as_str(), table_cell(r.summary));
     }
+    s.push_str(&coverage(rules));
     for r in rules {
         let _ = write!(s, "\n## {}\n\n", r.name);
         let _ = write!(s, "Severity: **{}** · Stage: **{}**", r.severity.as_str(), r.stage.as_str());
@@ -57,6 +58,28 @@ pub fn generate(rules: &[&Rule]) -> String {
         s.push_str(demote_headings(r.docs).trim_end());
         s.push('\n');
     }
+    s
+}
+
+/// The specification's rule ids (docs/spec-rule-ids.txt: id, tab, field path).
+const SPEC_IDS: &str = include_str!("../../docs/spec-rule-ids.txt");
+
+/// "Specification coverage": every rule id of the specification and the kplay rules that list it
+/// in their `spec`, so what is implemented, and what is not, is visible.
+fn coverage(rules: &[&Rule]) -> String {
+    let mut s = String::from("\n## Specification coverage\n\nEach rule id of the specification (`validation-rules.md`) and the kplay rules that implement it.\n\n| Spec id | Field | kplay rules |\n|---|---|---|\n");
+    let (mut total, mut covered) = (0, 0);
+    for line in SPEC_IDS.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
+        let (id, field) = line.split_once('\t').unwrap_or((line, ""));
+        let names: Vec<String> = rules.iter().filter(|r| r.spec.contains(&id)).map(|r| format!("[`{0}`](#{0})", r.name)).collect();
+        total += 1;
+        if !names.is_empty() {
+            covered += 1;
+        }
+        let impl_by = if names.is_empty() { "not implemented".to_string() } else { names.join(", ") };
+        let _ = writeln!(s, "| {id} | `{}` | {impl_by} |", table_cell(field).replace('`', ""));
+    }
+    let _ = writeln!(s, "\n{covered} of {total} specification rules are implemented.");
     s
 }
 
@@ -91,6 +114,14 @@ mod tests {
     fn headings_are_demoted_outside_code_only() {
         let docs = "## What it does\nText\n```yaml\n# a comment\nkey: v\n```\n## Example\n";
         assert_eq!(demote_headings(docs), "### What it does\nText\n```yaml\n# a comment\nkey: v\n```\n### Example\n");
+    }
+
+    #[test]
+    fn coverage_lists_every_spec_id() {
+        let all = rules::all();
+        let page = coverage(&all);
+        assert!(page.contains("| M-01 |"));
+        assert!(page.contains("specification rules are implemented"));
     }
 
     #[test]
