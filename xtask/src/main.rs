@@ -6,6 +6,7 @@ mod bench;
 mod docs;
 mod gen_schema;
 mod install;
+mod npm;
 mod test;
 mod util;
 mod wasi;
@@ -24,6 +25,7 @@ tasks:
   bench                criterion benchmarks (kplay_tests) and the playground's wasm size
   docs [--check]       regenerate docs/rules.md from the rule registry (--check: fail if stale)
   gen-schema [...]     regenerate the field schema from Kubernetes' OpenAPI (see xtask/src/gen_schema.rs)
+  npm                  build the JavaScript library's npm package folder (web + Node, not published) and its size
   wheel                build kplay.wasm (wasm32-wasip1) and the Python launcher wheel (packaging/python)
   help                 this text
 ";
@@ -39,8 +41,9 @@ fn main() -> ExitCode {
         "install" => no_args(rest).and_then(|()| install::run()),
         "build" => no_args(rest).and_then(|()| web::build()),
         "serve" => web::serve(rest),
-        "test" => no_args(rest).and_then(|()| test::run()).and_then(|()| wasi::test()),
-        "bench" => no_args(rest).and_then(|()| bench::run()).and_then(|()| wasi::bench()),
+        "test" => no_args(rest).and_then(|()| test::run()).and_then(|()| wasi::test()).and_then(|()| npm::test()),
+        "bench" => no_args(rest).and_then(|()| bench::run()).and_then(|()| wasi::bench()).and_then(|()| npm::run()),
+        "npm" => no_args(rest).and_then(|()| npm::run()),
         "wheel" => no_args(rest).and_then(|()| wasi::wheel()),
         "docs" => docs::run(rest),
         "gen-schema" => gen_schema::run(rest),
