@@ -59,7 +59,8 @@ pub fn expected_markers(text: &str) -> BTreeMap<(u32, String), usize> {
 pub fn actual_markers(files: &[SourceFile], a: &Analysis) -> BTreeMap<(u32, String), usize> {
     let mut out = BTreeMap::new();
     for d in &a.diagnostics {
-        let (start, _) = kplay_core::analysis::span_positions(files, &a.files, d.primary.file, d.primary.span, kplay_core::ColumnEncoding::Chars);
+        let (start, _) =
+            kplay_core::analysis::span_positions(files, &a.files, d.primary.file, d.primary.span, kplay_core::ColumnEncoding::Chars);
         *out.entry((start.line, d.rule.to_string())).or_insert(0) += 1;
     }
     out

@@ -20,7 +20,8 @@ fn rule_fixtures_match_their_markers() {
                     .diagnostics
                     .iter()
                     .map(|d| {
-                        let (s, _) = kplay_core::analysis::span_positions(&files, &a.files, 0, d.primary.span, kplay_core::ColumnEncoding::Chars);
+                        let (s, _) =
+                            kplay_core::analysis::span_positions(&files, &a.files, 0, d.primary.span, kplay_core::ColumnEncoding::Chars);
                         format!("    {}:{} {} {}", s.line, s.column, d.rule, d.message)
                     })
                     .collect();
@@ -43,8 +44,12 @@ fn spec_validation_vectors() {
         let h = vector_header(&text);
         let (_files, a) = analyze_one(&h.id, &text, h.kube_version.as_deref());
         let got = k8s_pairs(&a);
-        let errors: Vec<String> =
-            a.diagnostics.iter().filter(|d| d.severity == kplay_core::Severity::Error).map(|d| format!("{}: {}", d.rule, d.message)).collect();
+        let errors: Vec<String> = a
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == kplay_core::Severity::Error)
+            .map(|d| format!("{}: {}", d.rule, d.message))
+            .collect();
         if h.valid {
             if !errors.is_empty() {
                 failures.push(format!("{} should be valid, got:\n    {}", h.id, errors.join("\n    ")));

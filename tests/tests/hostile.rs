@@ -25,7 +25,11 @@ fn billion_laughs_is_cut_with_a_diagnostic() {
     }
     let a = run(&s);
     let d = a.diagnostics.iter().find(|d| d.rule == "yaml-limit-exceeded").expect("limit diagnostic");
-    assert!(d.message.contains("alias expansion exceeds 100000 nodes") || d.message.contains("100,000") || d.message.contains("alias"), "{}", d.message);
+    assert!(
+        d.message.contains("alias expansion exceeds 100000 nodes") || d.message.contains("100,000") || d.message.contains("alias"),
+        "{}",
+        d.message
+    );
 }
 
 #[test]

@@ -12,7 +12,10 @@ fn check_invariants(text: &str) {
             let t = &files[l.file].text;
             assert!(l.span.start <= l.span.end, "inverted span in {d:?}");
             assert!((l.span.end as usize) <= t.len(), "span past the end in {d:?}");
-            assert!(t.is_char_boundary(l.span.start as usize) && t.is_char_boundary(l.span.end as usize), "span not on a char boundary: {d:?}");
+            assert!(
+                t.is_char_boundary(l.span.start as usize) && t.is_char_boundary(l.span.end as usize),
+                "span not on a char boundary: {d:?}"
+            );
         }
         assert!(!d.message.is_empty());
     }

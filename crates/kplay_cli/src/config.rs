@@ -58,7 +58,10 @@ impl Config {
         for (name, level) in &file.rules {
             if kplay_core::rules::find(name).is_none() {
                 let hint = kplay_core::suppress::closest_rule(name).map(|c| format!(" (did you mean `{c}`?)")).unwrap_or_default();
-                return Err(format!("{}: [rules] names `{name}`, which is not a kplay rule{hint}; `kplay rules` lists them", path.display()));
+                return Err(format!(
+                    "{}: [rules] names `{name}`, which is not a kplay rule{hint}; `kplay rules` lists them",
+                    path.display()
+                ));
             }
             if level != "off" && Severity::parse(level).is_none() {
                 return Err(format!("{}: [rules] {name} = \"{level}\": use \"off\", \"error\", \"warning\" or \"info\"", path.display()));
@@ -99,7 +102,8 @@ impl Config {
             }
         }
         if let Some(c) = &f.cluster {
-            apply_cluster(c, opts).map_err(|e| format!("{}: [cluster]: {e}", self.path.as_deref().unwrap_or(Path::new(FILE_NAME)).display()))?;
+            apply_cluster(c, opts)
+                .map_err(|e| format!("{}: [cluster]: {e}", self.path.as_deref().unwrap_or(Path::new(FILE_NAME)).display()))?;
         }
         Ok(())
     }

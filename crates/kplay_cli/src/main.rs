@@ -24,7 +24,11 @@ pub mod exit {
 }
 
 #[derive(Parser, Debug)]
-#[command(name = "kplay", version, about = "Checks Kubernetes manifests as the API server would, and simulates what the cluster does with them.")]
+#[command(
+    name = "kplay",
+    version,
+    about = "Checks Kubernetes manifests as the API server would, and simulates what the cluster does with them."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

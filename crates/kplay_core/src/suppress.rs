@@ -51,7 +51,13 @@ pub fn apply(files: &[SourceFile], lines: &[&LineIndex], objects: &[Object], inl
     for s in &sups {
         if !known(&s.rule) {
             let close = closest_rule(&s.rule);
-            let mut d = Diagnostic::new(r::UNKNOWN_RULE.name, Severity::Warning, s.file, s.span, format!("`{}` is not a kplay rule, so this suppresses nothing", s.rule));
+            let mut d = Diagnostic::new(
+                r::UNKNOWN_RULE.name,
+                Severity::Warning,
+                s.file,
+                s.span,
+                format!("`{}` is not a kplay rule, so this suppresses nothing", s.rule),
+            );
             d.help = Some(match close {
                 Some(c) => format!("did you mean `{c}`? `kplay rules` lists every rule"),
                 None => "`kplay rules` lists every rule".into(),
@@ -111,7 +117,13 @@ fn inline_suppressions(fid: FileId, text: &str, li: &LineIndex, sups: &mut Vec<S
             let n = name.trim();
             if !n.is_empty() {
                 let start = cursor + lead;
-                sups.push(Suppression { file: fid, span: Span::new(start as u32, (start + n.len()) as u32), rule: n.to_string(), scope: Scope::Line(target), used: false });
+                sups.push(Suppression {
+                    file: fid,
+                    span: Span::new(start as u32, (start + n.len()) as u32),
+                    rule: n.to_string(),
+                    scope: Scope::Line(target),
+                    used: false,
+                });
             }
             cursor += name.len() + 1;
         }
@@ -136,8 +148,14 @@ fn find_comment_directive(line: &str) -> Option<usize> {
 
 fn malformed(fid: FileId, off: usize, text: &str) -> Diagnostic {
     let len = text.split_whitespace().next().map_or(0, str::len);
-    Diagnostic::new(r::MALFORMED.name, Severity::Warning, fid, Span::new(off as u32, (off + len) as u32), "this `kplay:` comment is not a suppression kplay understands")
-        .with_help("write `# kplay: ignore[rule-name]` (several names separated by commas)")
+    Diagnostic::new(
+        r::MALFORMED.name,
+        Severity::Warning,
+        fid,
+        Span::new(off as u32, (off + len) as u32),
+        "this `kplay:` comment is not a suppression kplay understands",
+    )
+    .with_help("write `# kplay: ignore[rule-name]` (several names separated by commas)")
 }
 
 fn annotation_suppressions(o: &Object, sups: &mut Vec<Suppression>, _extra: &mut [Diagnostic]) {

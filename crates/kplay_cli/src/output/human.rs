@@ -22,7 +22,8 @@ pub fn render(files: &[SourceFile], analysis: &Analysis, color: bool) -> String 
                 Severity::Warning => CsSeverity::Warning,
                 Severity::Info => CsSeverity::Note,
             };
-            let mut labels = vec![Label::new(LabelStyle::Primary, d.primary.file, d.primary.span.range()).with_message(d.primary.message.clone())];
+            let mut labels =
+                vec![Label::new(LabelStyle::Primary, d.primary.file, d.primary.span.range()).with_message(d.primary.message.clone())];
             for l in &d.secondary {
                 labels.push(Label::new(LabelStyle::Secondary, l.file, l.span.range()).with_message(l.message.clone()));
             }
@@ -47,7 +48,6 @@ fn buf_line(w: &mut dyn term::WriteStyle, d: &kplay_core::Diagnostic) {
     let _ = writeln!(w, "{}[{}]: {}", d.severity.as_str(), d.rule, d.message);
 }
 
-
 /// `error: 2 errors, 1 warning and 0 infos in 3 files (5 objects)` or `ok: no problems ...`.
 pub fn summary(files: usize, a: &Analysis) -> String {
     let (e, w, i) = (a.count(Severity::Error), a.count(Severity::Warning), a.count(Severity::Info));
@@ -56,7 +56,13 @@ pub fn summary(files: usize, a: &Analysis) -> String {
     if e + w + i == 0 {
         format!("ok: no problems {what}\n")
     } else {
-        let head = if e > 0 { "error" } else if w > 0 { "warning" } else { "ok" };
+        let head = if e > 0 {
+            "error"
+        } else if w > 0 {
+            "warning"
+        } else {
+            "ok"
+        };
         format!("{head}: {}, {} and {} {what}\n", plural(e, "error"), plural(w, "warning"), plural(i, "info"))
     }
 }

@@ -39,7 +39,15 @@ pub fn render(files: &[SourceFile], analysis: &Analysis, report: &Report) -> Res
                 .iter()
                 .map(|&i| {
                     let d = &report.diagnostics[i];
-                    format!("{}:{}:{}: {}[{}]: {}", d.file, d.range.start.line, d.range.start.column, d.severity.as_str(), d.rule, d.message)
+                    format!(
+                        "{}:{}:{}: {}[{}]: {}",
+                        d.file,
+                        d.range.start.line,
+                        d.range.start.column,
+                        d.severity.as_str(),
+                        d.rule,
+                        d.message
+                    )
                 })
                 .collect();
             if let TestCaseStatus::NonSuccess { message, description, .. } = &mut s {

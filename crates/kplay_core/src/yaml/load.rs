@@ -439,7 +439,8 @@ impl<'a> Builder<'a> {
     /// white space from the others.
     fn scalar_span(&self, sp: Span, style: ScalarStyle) -> Span {
         let base = self.offsets.base;
-        let (Some(start), Some(end)) = ((sp.start.checked_sub(base)).map(|x| x as usize), (sp.end.checked_sub(base)).map(|x| x as usize)) else {
+        let (Some(start), Some(end)) = ((sp.start.checked_sub(base)).map(|x| x as usize), (sp.end.checked_sub(base)).map(|x| x as usize))
+        else {
             return sp;
         };
         let Some(text) = self.text.get(start..end.min(self.text.len())) else { return sp };
