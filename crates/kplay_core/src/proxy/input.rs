@@ -97,7 +97,7 @@ impl Cidr {
         ip.is_ipv4() == self.addr.is_ipv4() && mask(ip, self.prefix) == self.addr
     }
 
-    fn is_host(&self) -> bool {
+    pub fn is_host(&self) -> bool {
         self.prefix == if self.addr.is_ipv4() { 32 } else { 128 }
     }
 }

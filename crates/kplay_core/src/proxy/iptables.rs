@@ -111,7 +111,8 @@ pub struct Ruleset {
     pub node: String,
     pub filter: Vec<Chain>,
     pub nat: Vec<Chain>,
-    index: HashMap<(bool, String), usize>,
+    /// Chain positions by name, per table (filter, nat): looked up by `&str`, no allocation.
+    index: [HashMap<String, usize>; 2],
 }
 
 impl Ruleset {
@@ -123,7 +124,7 @@ impl Ruleset {
     }
 
     pub fn chain(&self, table: Table, name: &str) -> Option<&Chain> {
-        let idx = *self.index.get(&(table == Table::Nat, name.to_string()))?;
+        let idx = *self.index[usize::from(table == Table::Nat)].get(name)?;
         self.chains(table).get(idx)
     }
 
@@ -138,33 +139,32 @@ impl Ruleset {
         }
     }
 
-    fn add_chain(&mut self, table: Table, name: &str, policy: Option<&'static str>) {
-        let key = (table == Table::Nat, name.to_string());
-        if self.index.contains_key(&key) {
-            return;
+    fn add_chain(&mut self, table: Table, name: &str, policy: Option<&'static str>) -> usize {
+        let t = usize::from(table == Table::Nat);
+        if let Some(&i) = self.index[t].get(name) {
+            return i;
         }
         let chains = self.table_mut(table);
         chains.push(Chain { name: name.to_string(), policy, rules: Vec::new() });
         let idx = chains.len() - 1;
-        self.index.insert(key, idx);
+        self.index[t].insert(name.to_string(), idx);
+        idx
     }
 
     fn push(&mut self, table: Table, chain: &str, matches: Vec<Match>, target: Target) {
-        if !self.index.contains_key(&(table == Table::Nat, chain.to_string())) {
-            self.add_chain(table, chain, None);
-        }
-        let idx = self.index[&(table == Table::Nat, chain.to_string())];
+        let idx = self.add_chain(table, chain, None);
         self.table_mut(table)[idx].rules.push(Rule { matches, target });
     }
 
     /// Builds the chain index again after chains were reordered.
     fn reindex(&mut self) {
-        self.index.clear();
-        for (i, c) in self.filter.iter().enumerate() {
-            self.index.insert((false, c.name.clone()), i);
-        }
-        for (i, c) in self.nat.iter().enumerate() {
-            self.index.insert((true, c.name.clone()), i);
+        for (t, chains) in [(0, &self.filter), (1, &self.nat)] {
+            let index = &mut self.index[t];
+            index.clear();
+            index.reserve(chains.len());
+            for (i, c) in chains.iter().enumerate() {
+                index.insert(c.name.clone(), i);
+            }
         }
     }
 }
@@ -176,83 +176,174 @@ pub struct RenderOptions {
     /// `iptables-save` shows a node; without them the text is kube-proxy's `iptables-restore`
     /// input, as in its unit tests.
     pub builtin_chains: bool,
-    /// Print probabilities as `iptables-save` does (kernel-rounded, 11 decimals) instead of the
-    /// strings kube-proxy wrote.
+    /// Print rules as `iptables-save` does instead of as kube-proxy wrote them: probabilities
+    /// kernel-rounded with 11 decimals, `-s`/`-d`/`-p` first with `/32` masks, comments quoted
+    /// unless plain, and the defaults the kernel reports (`--reject-with`, `recent`'s
+    /// `--mask ... --rsource`).
     pub saved_probabilities: bool,
 }
 
-/// Quotes a comment the way `iptables-save` does: only when it contains spaces.
-fn quote(s: &str) -> String {
-    if s.contains(' ') || s.is_empty() {
-        format!("\"{s}\"")
+/// Writes a comment as kube-proxy does (quoted when it has a space) or as `iptables-save` does
+/// (`xtables_save_string`: quoted unless only letters, digits, `_` and `-`).
+fn push_comment(out: &mut String, c: &str, saved: bool) {
+    let plain = if saved {
+        !c.is_empty() && c.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
     } else {
-        s.to_string()
+        !c.is_empty() && !c.contains(' ')
+    };
+    out.push_str(" -m comment --comment ");
+    if plain {
+        out.push_str(c);
+    } else {
+        out.push('"');
+        for ch in c.chars() {
+            if saved && matches!(ch, '"' | '\\' | '\'') {
+                out.push('\\');
+            }
+            out.push(ch);
+        }
+        out.push('"');
+    }
+}
+
+/// An address as iptables-save prints it: always with a prefix length.
+fn push_cidr(out: &mut String, c: &Cidr, saved: bool) {
+    let _ = write!(out, "{}", c.addr);
+    if saved || !c.is_host() {
+        let _ = write!(out, "/{}", c.prefix);
     }
 }
 
 impl Match {
+    fn is_front(&self) -> bool {
+        matches!(self, Match::Src(_) | Match::NotSrc(_) | Match::Dst(_) | Match::NotDst(_))
+    }
+
     pub fn render(&self, out: &mut String, opts: RenderOptions) {
-        let _ = match self {
-            Match::Comment(c) => write!(out, " -m comment --comment {}", quote(c)),
-            Match::Proto(p) => write!(out, " -m {0} -p {0}", p.lower()),
-            Match::Src(c) => write!(out, " -s {c}"),
-            Match::NotSrc(c) => write!(out, " ! -s {c}"),
-            Match::Dst(c) => write!(out, " -d {c}"),
-            Match::NotDst(c) => write!(out, " ! -d {c}"),
-            Match::DPort(p) => write!(out, " --dport {p}"),
-            Match::DstTypeLocal => write!(out, " -m addrtype --dst-type LOCAL"),
-            Match::SrcTypeLocal => write!(out, " -m addrtype --src-type LOCAL"),
-            Match::Statistic { probability, .. } => {
-                let p = if opts.saved_probabilities { names::probability_saved(probability) } else { probability.clone() };
-                write!(out, " -m statistic --mode random --probability {p}")
+        let saved = opts.saved_probabilities;
+        match self {
+            Match::Comment(c) => push_comment(out, c, saved),
+            Match::Proto(p) if saved => {
+                out.push_str(" -m ");
+                out.push_str(p.lower());
             }
-            Match::RecentCheck { name, seconds } => write!(out, " -m recent --name {name} --rcheck --seconds {seconds} --reap"),
-            Match::RecentSet(name) => write!(out, " -m recent --name {name} --set"),
-            Match::Mark(m) => write!(out, " -m mark --mark {m:#x}/{m:#x}"),
-            Match::NotMark(m) => write!(out, " -m mark ! --mark {m:#x}/{m:#x}"),
-            Match::CtState { negated, states } => {
-                if *negated {
-                    write!(out, " -m conntrack ! --ctstate {states}")
+            Match::Proto(p) => {
+                let _ = write!(out, " -m {0} -p {0}", p.lower());
+            }
+            Match::Src(c) | Match::NotSrc(c) | Match::Dst(c) | Match::NotDst(c) => {
+                out.push_str(match self {
+                    Match::Src(_) => " -s ",
+                    Match::NotSrc(_) => " ! -s ",
+                    Match::Dst(_) => " -d ",
+                    _ => " ! -d ",
+                });
+                push_cidr(out, c, saved);
+            }
+            Match::DPort(p) => {
+                let _ = write!(out, " --dport {p}");
+            }
+            Match::DstTypeLocal => out.push_str(" -m addrtype --dst-type LOCAL"),
+            Match::SrcTypeLocal => out.push_str(" -m addrtype --src-type LOCAL"),
+            Match::Statistic { probability, stored } => {
+                out.push_str(" -m statistic --mode random --probability ");
+                if saved {
+                    let _ = write!(out, "{:.11}", f64::from(*stored) / 2_147_483_648.0);
                 } else {
-                    write!(out, " -m conntrack --ctstate {states}")
+                    out.push_str(probability);
                 }
             }
-        };
+            Match::RecentCheck { name, seconds } if saved => {
+                let _ = write!(out, " -m recent --rcheck --seconds {seconds} --reap --name {name} --mask 255.255.255.255 --rsource");
+            }
+            Match::RecentCheck { name, seconds } => {
+                let _ = write!(out, " -m recent --name {name} --rcheck --seconds {seconds} --reap");
+            }
+            Match::RecentSet(name) if saved => {
+                let _ = write!(out, " -m recent --set --name {name} --mask 255.255.255.255 --rsource");
+            }
+            Match::RecentSet(name) => {
+                let _ = write!(out, " -m recent --name {name} --set");
+            }
+            Match::Mark(m) => {
+                let _ = write!(out, " -m mark --mark {m:#x}/{m:#x}");
+            }
+            Match::NotMark(m) => {
+                let _ = write!(out, " -m mark ! --mark {m:#x}/{m:#x}");
+            }
+            Match::CtState { negated, states } => {
+                out.push_str(if *negated { " -m conntrack ! --ctstate " } else { " -m conntrack --ctstate " });
+                out.push_str(states);
+            }
+        }
     }
 }
 
 impl Target {
     pub fn render(&self, out: &mut String) {
-        let _ = match self {
-            Target::None => Ok(()),
-            Target::Jump(c) => write!(out, " -j {c}"),
-            Target::Return => write!(out, " -j RETURN"),
-            Target::Accept => write!(out, " -j ACCEPT"),
-            Target::Drop => write!(out, " -j DROP"),
-            Target::Reject => write!(out, " -j REJECT"),
-            Target::Dnat { ip, port } => write!(out, " -j DNAT --to-destination {}", join_host_port(*ip, *port)),
-            Target::MarkOr(m) => write!(out, " -j MARK --or-mark {m:#x}"),
-            Target::MarkXor(m) => write!(out, " -j MARK --xor-mark {m:#x}"),
-            Target::Masquerade { random_fully } => {
-                if *random_fully {
-                    write!(out, " -j MASQUERADE --random-fully")
-                } else {
-                    write!(out, " -j MASQUERADE")
-                }
+        self.render_as(out, false);
+    }
+
+    fn render_as(&self, out: &mut String, saved: bool) {
+        match self {
+            Target::None => {}
+            Target::Jump(c) => {
+                out.push_str(" -j ");
+                out.push_str(c);
             }
-        };
+            Target::Return => out.push_str(" -j RETURN"),
+            Target::Accept => out.push_str(" -j ACCEPT"),
+            Target::Drop => out.push_str(" -j DROP"),
+            Target::Reject if saved => out.push_str(" -j REJECT --reject-with icmp-port-unreachable"),
+            Target::Reject => out.push_str(" -j REJECT"),
+            Target::Dnat { ip, port } => {
+                out.push_str(" -j DNAT --to-destination ");
+                out.push_str(&join_host_port(*ip, *port));
+            }
+            Target::MarkOr(m) => {
+                let _ = write!(out, " -j MARK --or-mark {m:#x}");
+            }
+            Target::MarkXor(m) => {
+                let _ = write!(out, " -j MARK --xor-mark {m:#x}");
+            }
+            Target::Masquerade { random_fully } => {
+                out.push_str(if *random_fully { " -j MASQUERADE --random-fully" } else { " -j MASQUERADE" });
+            }
+        }
     }
 }
 
 impl Rule {
     /// The rule as one `-A CHAIN ...` line.
     pub fn render(&self, chain: &str, opts: RenderOptions) -> String {
-        let mut s = format!("-A {chain}");
-        for m in &self.matches {
-            m.render(&mut s, opts);
-        }
-        self.target.render(&mut s);
+        let mut s = String::with_capacity(128);
+        self.render_into(chain, opts, &mut s);
         s
+    }
+
+    /// Appends the `-A CHAIN ...` line (without newline) to `out`.
+    pub fn render_into(&self, chain: &str, opts: RenderOptions, out: &mut String) {
+        out.push_str("-A ");
+        out.push_str(chain);
+        if opts.saved_probabilities {
+            // iptables-save prints the addresses and the protocol before the matches.
+            for want_src in [true, false] {
+                for m in self.matches.iter().filter(|m| m.is_front() && matches!(m, Match::Src(_) | Match::NotSrc(_)) == want_src) {
+                    m.render(out, opts);
+                }
+            }
+            if let Some(p) = self.matches.iter().find_map(|m| if let Match::Proto(p) = m { Some(p) } else { None }) {
+                out.push_str(" -p ");
+                out.push_str(p.lower());
+            }
+            for m in self.matches.iter().filter(|m| !m.is_front()) {
+                m.render(out, opts);
+            }
+        } else {
+            for m in &self.matches {
+                m.render(out, opts);
+            }
+        }
+        self.target.render_as(out, opts.saved_probabilities);
     }
 
     pub fn comment(&self) -> Option<&str> {
@@ -266,16 +357,23 @@ impl Rule {
 impl Ruleset {
     /// The whole ruleset as `iptables-save` / `iptables-restore` text.
     pub fn render(&self, opts: RenderOptions) -> String {
-        let mut out = String::new();
+        let rules = self.rule_count();
+        let mut out = String::with_capacity(64 + rules * 110 + (self.filter.len() + self.nat.len()) * 40);
         for table in [Table::Filter, Table::Nat] {
-            let _ = writeln!(out, "*{}", table.name());
-            let chains: Vec<&Chain> = self.chains(table).iter().filter(|c| opts.builtin_chains || c.policy.is_none()).collect();
-            for c in &chains {
-                let _ = writeln!(out, ":{} {} [0:0]", c.name, c.policy.unwrap_or("-"));
+            out.push('*');
+            out.push_str(table.name());
+            out.push('\n');
+            let chains = self.chains(table).iter().filter(|c| opts.builtin_chains || c.policy.is_none());
+            for c in chains.clone() {
+                out.push(':');
+                out.push_str(&c.name);
+                out.push(' ');
+                out.push_str(c.policy.unwrap_or("-"));
+                out.push_str(" [0:0]\n");
             }
-            for c in &chains {
+            for c in chains {
                 for r in &c.rules {
-                    out.push_str(&r.render(&c.name, opts));
+                    r.render_into(&c.name, opts, &mut out);
                     out.push('\n');
                 }
             }
@@ -376,9 +474,10 @@ pub fn generate(input: &ProxyInput, node: &NodeContext<'_>) -> Ruleset {
 
     // Per-service rules go to separate buffers per chain so that chains keep kube-proxy's
     // grouping: all KUBE-SERVICES rules, then per-service chains.
-    let mut svc_chains: Vec<Chain> = Vec::new();
+    let mut svc_chains: Vec<Chain> = Vec::with_capacity(services.len() * 2 + total_endpoints);
+    let mut probs: Vec<(String, u32)> = Vec::new();
     for svc in &services {
-        service_rules(&mut rs, &mut svc_chains, svc, node, cluster_cidr, cfg.masquerade_all, large);
+        service_rules(&mut rs, &mut svc_chains, svc, node, cluster_cidr, cfg.masquerade_all, large, &mut probs);
     }
 
     // Fixed chains' rules.
@@ -436,21 +535,24 @@ pub fn generate(input: &ProxyInput, node: &NodeContext<'_>) -> Ruleset {
     // Chains in the order kube-proxy's test helper prints them: built-ins, KUBE-NODEPORTS,
     // KUBE-SERVICES, then the rest by name.
     rs.nat.extend(svc_chains);
+    let rank = |c: &Chain| match (c.policy, c.name.as_str()) {
+        (Some(_), _) => 0,
+        (None, "KUBE-NODEPORTS") => 1,
+        (None, "KUBE-SERVICES") => 2,
+        _ => 3,
+    };
     for chains in [&mut rs.filter, &mut rs.nat] {
-        chains.sort_by_key(|c| {
-            let rank = match (c.policy, c.name.as_str()) {
-                (Some(_), _) => 0,
-                (None, "KUBE-NODEPORTS") => 1,
-                (None, "KUBE-SERVICES") => 2,
-                _ => 3,
-            };
-            (rank, if rank == 0 { String::new() } else { c.name.clone() })
+        // Stable: built-in chains keep their order; the others sort by name (no key clones).
+        chains.sort_by(|a, b| {
+            let (ra, rb) = (rank(a), rank(b));
+            ra.cmp(&rb).then_with(|| if ra == 0 { std::cmp::Ordering::Equal } else { a.name.cmp(&b.name) })
         });
     }
     rs.reindex();
     rs
 }
 
+#[allow(clippy::too_many_arguments)]
 fn service_rules(
     rs: &mut Ruleset,
     chains: &mut Vec<Chain>,
@@ -459,16 +561,19 @@ fn service_rules(
     cluster_cidr: Option<Cidr>,
     masquerade_all: bool,
     large: bool,
+    probs: &mut Vec<(String, u32)>,
 ) {
     let Some(cluster_ip) = svc.cluster_ip_for(!node.ipv6) else { return };
     let spn = svc.port_name_string();
     let proto = svc.protocol.lower();
     let cat: Categorized<'_> = categorize(svc, node.name, node.zone);
     let has_endpoints = cat.has_any;
-    let cluster_chain = names::svc_chain(&spn, proto);
-    let local_chain = names::svl_chain(&spn, proto);
-    let ext_chain = names::ext_chain(&spn, proto);
-    let fw_chain = names::fw_chain(&spn, proto);
+    // One hash for the four per-port chains; one per endpoint for its SEP chain.
+    let hash = names::port_proto_hash(&spn, proto);
+    let cluster_chain = format!("KUBE-SVC-{hash}");
+    let local_chain = format!("KUBE-SVL-{hash}");
+    let ext_chain = format!("KUBE-EXT-{hash}");
+    let fw_chain = format!("KUBE-FW-{hash}");
     let uses_cluster_chain = !cat.cluster.is_empty() && svc.uses_cluster_endpoints();
     let uses_local_chain = !cat.local.is_empty() && svc.uses_local_endpoints();
 
@@ -620,7 +725,21 @@ fn service_rules(
         chains.push(Chain { name: fw_chain.clone(), policy: None, rules });
     }
 
-    let sep_name = |ep: &EndpointInfo| names::sep_chain(&spn, proto, &ep.addr());
+    let sep_names: HashMap<usize, String> = cat
+        .all_reachable
+        .iter()
+        .map(|e| (std::ptr::from_ref::<EndpointInfo>(e) as usize, names::sep_chain(&spn, proto, &e.addr())))
+        .collect();
+    let sep_name = |ep: &EndpointInfo| -> String {
+        sep_names.get(&(std::ptr::from_ref(ep) as usize)).cloned().unwrap_or_else(|| names::sep_chain(&spn, proto, &ep.addr()))
+    };
+    let most = cat.cluster.len().max(cat.local.len());
+    while probs.len() <= most {
+        let p = names::probability(probs.len().max(1));
+        let stored = names::probability_stored(&p);
+        probs.push((p, stored));
+    }
+    let probs = &*probs;
     let lb_rules = |eps: &[&EndpointInfo]| -> Vec<Rule> {
         let mut rules = Vec::new();
         let ep_comment = |ep: &EndpointInfo| {
@@ -642,9 +761,8 @@ fn service_rules(
         for (i, ep) in eps.iter().enumerate() {
             let mut m = ep_comment(ep);
             if i + 1 < n {
-                let p = names::probability(n - i);
-                let stored = names::probability_stored(&p);
-                m.push(Match::Statistic { probability: p, stored });
+                let (p, stored) = &probs[n - i];
+                m.push(Match::Statistic { probability: p.clone(), stored: *stored });
             }
             rules.push(Rule { matches: m, target: Target::Jump(sep_name(ep)) });
         }

@@ -7,7 +7,7 @@
 //! The layout (base chains and priorities, `cluster-ips-check`, the masquerade rule without a
 //! port match) is that of the newest `TestOverallNFTablesRules`.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::net::IpAddr;
 
@@ -143,6 +143,13 @@ impl NftRuleset {
     }
 }
 
+/// What generation has already added, for constant-time duplicate checks.
+#[derive(Default)]
+struct Seen {
+    cluster_ips: HashSet<IpAddr>,
+    affinity_sets: HashSet<String>,
+}
+
 fn rule(text: impl Into<String>) -> NftRule {
     NftRule { text: text.into(), comment: None }
 }
@@ -260,9 +267,9 @@ pub fn generate(input: &ProxyInput, node: &NodeContext<'_>) -> NftRuleset {
     rs.add_chain("service-endpoints-check", vec![rule(format!("{ipx} daddr . meta l4proto . th dport vmap @no-endpoint-services"))]);
 
     let cluster_cidr = input.config.cluster_cidrs.iter().copied().find(|c| c.addr.is_ipv6() == v6);
-    let mut seen_sets = HashSet::new();
+    let mut seen = Seen::default();
     for svc in input.sorted_services() {
-        service_rules(&mut rs, svc, node, ipx, addr_type, cluster_cidr, input.config.masquerade_all, &mut seen_sets);
+        service_rules(&mut rs, svc, node, ipx, addr_type, cluster_cidr, input.config.masquerade_all, &mut seen);
     }
     rs
 }
@@ -276,7 +283,7 @@ fn service_rules(
     addr_type: &'static str,
     cluster_cidr: Option<Cidr>,
     masquerade_all: bool,
-    seen_sets: &mut HashSet<String>,
+    seen: &mut Seen,
 ) {
     let v6 = node.ipv6;
     let Some(cluster_ip) = svc.cluster_ip_for(!v6) else { return };
@@ -302,10 +309,9 @@ fn service_rules(
     let key = |ip: IpAddr| format!("{ip} . {proto} . {}", svc.port);
     let elem = |key: String, verdict: String, comment: Option<&str>| NftElement { key, comment: comment.map(str::to_string), verdict };
 
-    if let Some(s) = rs.sets.iter_mut().find(|s| s.name == "cluster-ips") {
-        let ip = cluster_ip.to_string();
-        if !s.elements.contains(&ip) {
-            s.elements.push(ip);
+    if seen.cluster_ips.insert(cluster_ip) {
+        if let Some(s) = rs.sets.iter_mut().find(|s| s.name == "cluster-ips") {
+            s.elements.push(cluster_ip.to_string());
         }
     }
     if has_internal {
@@ -353,6 +359,12 @@ fn service_rules(
         cluster_cidr.map(|c| rule(format!("{ipx} daddr {cluster_ip} {ipx} saddr != {c} jump mark-for-masquerade")))
     };
     let affinity = svc.session_affinity;
+    // Each endpoint's names are hashed once.
+    let ep_names: HashMap<usize, (String, String)> =
+        cat.all_reachable.iter().map(|e| (std::ptr::from_ref::<EndpointInfo>(e) as usize, endpoint_names(svc, e))).collect();
+    let endpoint_names = |svc: &ServicePortInfo, ep: &EndpointInfo| -> (String, String) {
+        ep_names.get(&(std::ptr::from_ref(ep) as usize)).cloned().unwrap_or_else(|| endpoint_names(svc, ep))
+    };
     let lb_rules = |eps: &[&EndpointInfo]| -> Vec<NftRule> {
         let mut rules = Vec::new();
         if affinity.is_some() {
@@ -368,7 +380,7 @@ fn service_rules(
     if affinity.is_some() {
         for ep in &cat.all_reachable {
             let (_, set) = endpoint_names(svc, ep);
-            if seen_sets.insert(set.clone()) {
+            if seen.affinity_sets.insert(set.clone()) {
                 rs.sets.push(NftSet { name: set, type_: addr_type, comment: None, timeout: affinity, elements: vec![] });
             }
         }

@@ -137,6 +137,15 @@ fn saved_form_prints_builtins_and_kernel_probabilities() {
     assert!(text.contains(":PREROUTING ACCEPT [0:0]"));
     assert!(text.contains("-A PREROUTING -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES"));
     assert!(text.contains("--probability 0.50000000000 -j KUBE-SEP-UKSFD7AGPMPPLUHC"));
+    // iptables-save's canonical order and forms, as in dumps from real nodes.
+    for line in [
+        "-A KUBE-SVC-XPGD46QRK7WJZT7O ! -s 10.0.0.0/8 -d 172.30.0.41/32 -p tcp -m comment --comment \"ns1/svc1:p80 cluster IP\" -m tcp --dport 80 -j KUBE-MARK-MASQ",
+        "-A KUBE-SEP-SXIVWICOYRO3J4NJ -s 10.180.0.1/32 -m comment --comment \"ns1/svc1:p80\" -j KUBE-MARK-MASQ",
+        "-A KUBE-SEP-SXIVWICOYRO3J4NJ -p tcp -m comment --comment \"ns1/svc1:p80\" -m tcp -j DNAT --to-destination 10.180.0.1:80",
+        "-A KUBE-SERVICES -d 172.30.0.46/32 -p tcp -m comment --comment \"ns6/svc6:p80 has no endpoints\" -m tcp --dport 80 -j REJECT --reject-with icmp-port-unreachable",
+    ] {
+        assert!(text.contains(line), "missing {line}\n{text}");
+    }
 }
 
 mod flows {
