@@ -33,6 +33,16 @@ fn options() -> Options {
     o
 }
 
+/// CPU time (user + system) this process used so far (Linux), in seconds. On a shared machine
+/// wall time says little; CPU time does not depend on the other load.
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let rest = stat.rsplit_once(')')?.1;
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
+}
+
 /// Peak resident set size of this process (Linux), in MiB.
 fn peak_rss_mib() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -51,12 +61,14 @@ fn bench(c: &mut Criterion) {
         let analysis = analyze(&files, &opts);
         let analyzed = t.elapsed();
         let t = Instant::now();
+        let cpu = cpu_seconds();
         let cl = cluster::simulate(&files, &analysis.objects, &opts);
         let once = t.elapsed();
+        let cpu = cpu.zip(cpu_seconds()).map_or(f64::NAN, |(a, b)| b - a);
         let slices = cl.endpoint_slices.len();
         let eps: usize = cl.endpoint_slices.iter().map(|s| s.endpoints.len()).sum();
         println!(
-            "cluster/{services}-services: {} nodes, {} pods, {} Services, {slices} EndpointSlices with {eps} endpoints; analyze (incl. simulation) {:.2?}, simulate {:.2?}, peak RSS {:.0} MiB",
+            "cluster/{services}-services: {} nodes, {} pods, {} Services, {slices} EndpointSlices with {eps} endpoints; analyze (incl. simulation) {:.2?}, simulate {:.2?} ({cpu:.2} s CPU), peak RSS {:.0} MiB",
             cl.nodes.len(),
             cl.pods.len(),
             cl.services.len(),
