@@ -171,9 +171,14 @@ fn symlink_dir(target: &Path, link: &Path) -> Result<(), String> {
     std::os::unix::fs::symlink(target, link).map_err(|e| format!("{}: {e}", link.display()))
 }
 
-#[cfg(not(unix))]
+#[cfg(windows)]
 fn symlink_dir(target: &Path, link: &Path) -> Result<(), String> {
     std::os::windows::fs::symlink_dir(target, link).map_err(|e| format!("{}: {e}", link.display()))
+}
+
+#[cfg(not(any(unix, windows)))]
+fn symlink_dir(_target: &Path, link: &Path) -> Result<(), String> {
+    Err(format!("{}: symbolic links are not supported here", link.display()))
 }
 
 /// The native `kplay` the consistency test compares against.
@@ -202,7 +207,7 @@ pub fn size_report() -> Result<(), String> {
         let p = pkg.join(&rel);
         let raw = std::fs::read(&p).map_err(|e| format!("{}: {e} (run `cargo xtask npm` first)", p.display()))?;
         let gz = gzip_len(&raw)?;
-        if rel.starts_with("web/") && rel.ends_with(".wasm") {
+        if rel == format!("web/{OUT_NAME}_bg.wasm") {
             wasm_gz = gz;
         }
         println!("   {rel:<24} {:>22} {:>22}", bytes(raw.len()), bytes(gz));

@@ -4,6 +4,9 @@
 //! like the CLI's JSON (`null` for absent values, objects for maps). The TypeScript declarations
 //! below are emitted into the generated `.d.ts` and checked by compiling `tests/js/usage.ts`.
 
+// Exported functions take `JsValue` arguments by value: the ABI hands them over that way.
+#![allow(clippy::needless_pass_by_value)]
+
 use kplay_core::api::{self, SimulateSpec, TraceSpec, WorkspaceOptions};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -59,6 +62,16 @@ export interface WorkspaceOptions {
   /** Honour `# kplay: ignore[...]` comments (default true). */
   inlineIgnores?: boolean;
   cluster?: ClusterDescription;
+  /** Resource limits (docs/limits.md); omitted keys keep their defaults. */
+  limits?: Limits;
+}
+
+export interface Limits {
+  "max-alias-nodes"?: number;
+  "max-depth"?: number;
+  "max-document-bytes"?: number;
+  "max-file-bytes"?: number;
+  "max-documents"?: number;
 }
 
 /** 1-based line and column (column in the workspace's position encoding). */

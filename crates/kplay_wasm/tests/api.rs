@@ -96,17 +96,17 @@ fn bad_arguments_throw_with_a_clear_message() {
     assert!(Workspace::new(JsValue::UNDEFINED).is_ok(), "options are optional");
 
     let mut w = workspace("{}", APP);
-    let e = w.set_file(JsValue::from_str("x.yaml"), JsValue::from_f64(3.0)).err().expect("text must be a string");
+    let e = w.set_file(JsValue::from_str("x.yaml"), JsValue::from_f64(3.0)).expect_err("text must be a string");
     assert!(message(e).contains("must be a string"));
-    let e = w.trace(js(r#"{"to": "nowhere"}"#)).err().expect("bad destination");
+    let e = w.trace(js(r#"{"to": "nowhere"}"#)).expect_err("bad destination");
     assert!(message(e).contains("not a destination"));
-    let e = w.trace(JsValue::UNDEFINED).err().expect("a request is required");
+    let e = w.trace(JsValue::UNDEFINED).expect_err("a request is required");
     assert!(message(e).contains("required"));
-    let e = w.simulate(js(r#"{"to": "svc/default/web:80", "requests": 0}"#)).err().expect("zero requests");
+    let e = w.simulate(js(r#"{"to": "svc/default/web:80", "requests": 0}"#)).expect_err("zero requests");
     assert!(message(e).contains("requests"));
-    let e = w.proxy_rules(JsValue::from_str("userspace"), JsValue::UNDEFINED).err().expect("bad mode");
+    let e = w.proxy_rules(JsValue::from_str("userspace"), JsValue::UNDEFINED).expect_err("bad mode");
     assert!(message(e).contains("userspace"));
-    let e = w.proxy_rules(JsValue::UNDEFINED, JsValue::from_str("node-99")).err().expect("bad node");
+    let e = w.proxy_rules(JsValue::UNDEFINED, JsValue::from_str("node-99")).expect_err("bad node");
     assert!(message(e).contains("node-99"));
 }
 
