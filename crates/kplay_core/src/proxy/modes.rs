@@ -146,11 +146,9 @@ pub fn nft_steps(
         let exit = group.iter().rev().find(|g| !g.jumps_to("KUBE-MARK-MASQ")).unwrap_or(&group[group.len() - 1]);
         let marked = group.iter().any(|g| g.jumps_to("KUBE-MARK-MASQ"));
         match (h.table, h.chain.as_str()) {
-            (Table::Nat, "PREROUTING" | "OUTPUT") => {
-                if !entered {
-                    out.push(step(hook, "jump services", "every new connection goes through the services dispatch"));
-                    entered = true;
-                }
+            (Table::Nat, "PREROUTING" | "OUTPUT") if !entered => {
+                out.push(step(hook, "jump services", "every new connection goes through the services dispatch"));
+                entered = true;
             }
             (Table::Nat, "KUBE-SERVICES" | "KUBE-NODEPORTS") => {
                 let Target::Jump(t) = &exit.target else { continue };
@@ -220,8 +218,7 @@ pub fn nft_steps(
                         .split(" , ")
                         .find(|e| e.trim_end_matches(" }").ends_with(&format!("goto {ep_chain}")))
                         .and_then(|e| e.rsplit('{').next().unwrap_or(e).split(':').next())
-                        .map(|s| s.trim().to_string())
-                        .unwrap_or_else(|| "?".into());
+                        .map_or_else(|| "?".into(), |s| s.trim().to_string());
                     out.push(step(
                         chain,
                         r,

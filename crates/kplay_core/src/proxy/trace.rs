@@ -468,7 +468,7 @@ impl<'a> Tracer<'a> {
                 let table = self.ipvs_table(&node);
                 match svc.and_then(|s| modes::ipvs_step(table, s, dst, port, endpoint)) {
                     Some(st) => {
-                        hops.push(Hop { kind: "ipvs".into(), name: st.name, detail: st.detail, rule: None, node: Some(node.clone()) })
+                        hops.push(Hop { kind: "ipvs".into(), name: st.name, detail: st.detail, rule: None, node: Some(node.clone()) });
                     }
                     None if w.dnat.is_none() => {}
                     None => hops.push(hop("ipvs", dst.to_string(), "no IPVS virtual server has this address and port")),
