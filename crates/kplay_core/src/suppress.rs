@@ -68,7 +68,7 @@ pub fn apply(files: &[SourceFile], lines: &[&LineIndex], objects: &[Object], inl
     diags.retain(|d| {
         let line = lines.get(d.primary.file).map(|li| li.line_of(d.primary.span.start));
         let mut suppressed = false;
-        for s in sups.iter_mut() {
+        for s in &mut sups {
             if s.file != d.primary.file || s.rule != d.rule {
                 continue;
             }
