@@ -80,7 +80,7 @@ pub(crate) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
     for ing in &cx.cluster.ingresses {
         for b in backends(ing) {
             let (Some(name), Some(port)) = (&b.service_name, &b.port) else { continue };
-            let Some(svc) = cx.cluster.service(&ing.namespace, name) else { continue };
+            let Some(svc) = cx.service(&ing.namespace, name) else { continue };
             if svc.type_ == "ExternalName" && svc.ports.is_empty() {
                 continue;
             }

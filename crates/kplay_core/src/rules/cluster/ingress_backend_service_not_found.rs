@@ -97,7 +97,7 @@ pub(crate) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
     for ing in &cx.cluster.ingresses {
         for b in backends(ing) {
             let Some(name) = &b.service_name else { continue };
-            if cx.cluster.service(&ing.namespace, name).is_some() {
+            if cx.service(&ing.namespace, name).is_some() {
                 continue;
             }
             let mut d = cx.diag(
@@ -106,11 +106,11 @@ pub(crate) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
                 b.service_name_span,
                 format!("Ingress `{}` sends requests to Service `{name}`, which does not exist in namespace `{}`", ing.name, ing.namespace),
             );
-            let here = cx.cluster.services.iter().filter(|s| s.namespace == ing.namespace && !s.builtin).map(|s| s.name.as_str());
+            let here = cx.user_services_in(&ing.namespace).map(|s| s.name.as_str());
             let mut help = format!("create the Service `{name}` in namespace `{}`, or name an existing one", ing.namespace);
             if let Some(m) = did_you_mean(name, here) {
                 help = format!("did you mean the Service `{m}`?");
-                if let Some(s) = cx.cluster.service(&ing.namespace, m) {
+                if let Some(s) = cx.service(&ing.namespace, m) {
                     d = d.with_secondary(s.spec.origin.file, s.spec.origin.head, format!("Service `{m}` is here"));
                 }
             }

@@ -37,7 +37,7 @@ pub use target_port_not_declared::TARGET_PORT_NOT_DECLARED;
 pub use target_port_not_found::TARGET_PORT_NOT_FOUND;
 pub use workload_selectors_overlap::WORKLOAD_SELECTORS_OVERLAP;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::Rule;
 use crate::cluster::state::{Cluster, Service};
@@ -78,6 +78,10 @@ pub(crate) struct Cx<'a> {
     /// Pods and workload templates the API server refused: not in the cluster, but what the
     /// user meant, so hints can still point at them.
     pub refused: Vec<Refused>,
+    /// Services by (namespace, name), and the Services of each namespace: lookups stay O(1)
+    /// with tens of thousands of objects.
+    services: HashMap<(&'a str, &'a str), usize>,
+    services_by_ns: HashMap<&'a str, Vec<usize>>,
 }
 
 /// A refused Pod or workload, read from its manifest.
@@ -140,7 +144,27 @@ pub(crate) struct Candidate<'a> {
     pub refused: bool,
 }
 
-impl Cx<'_> {
+impl<'a> Cx<'a> {
+    pub fn new(cluster: &'a Cluster, objects: &'a [Object]) -> Self {
+        let mut services = HashMap::new();
+        let mut services_by_ns: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, s) in cluster.services.iter().enumerate() {
+            services.insert((s.namespace.as_str(), s.name.as_str()), i);
+            services_by_ns.entry(s.namespace.as_str()).or_default().push(i);
+        }
+        Cx { cluster, objects, refused: refused(objects), services, services_by_ns }
+    }
+
+    /// The Service `namespace/name`.
+    pub fn service(&self, namespace: &str, name: &str) -> Option<&'a Service> {
+        self.services.get(&(namespace, name)).map(|&i| &self.cluster.services[i])
+    }
+
+    /// The user's Services of a namespace.
+    pub fn user_services_in(&self, namespace: &str) -> impl Iterator<Item = &'a Service> + '_ {
+        self.services_by_ns.get(namespace).into_iter().flatten().map(|&i| &self.cluster.services[i]).filter(|s| !s.builtin)
+    }
+
     pub fn diag(&self, rule: &'static Rule, origin: &Origin, span: Span, message: impl Into<String>) -> Diagnostic {
         diag(rule, self.objects, origin, span, message)
     }
@@ -205,7 +229,7 @@ static EMPTY_SPANS: BTreeMap<String, Span> = BTreeMap::new();
 
 /// Runs every cross-object check on the settled cluster.
 pub(crate) fn check_all(cluster: &Cluster, objects: &[Object], out: &mut Vec<Diagnostic>) {
-    let cx = Cx { cluster, objects, refused: refused(objects) };
+    let cx = Cx::new(cluster, objects);
     selectorless_service_has_no_endpoints::check(&cx, out);
     selector_matches_no_pods::check(&cx, out);
     target_port_not_found::check(&cx, out);

@@ -67,9 +67,11 @@ spec:
 
 pub(crate) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
     let mut reported = std::collections::HashSet::new();
+    // One lookup per object, not a scan of every namespace (quadratic with many Namespaces).
+    let existing: std::collections::HashSet<&str> = cx.cluster.namespaces.iter().map(|n| n.name.as_str()).collect();
     for o in cx.objects {
         let stored = matches!(o.acceptance, crate::model::Acceptance::Accepted | crate::model::Acceptance::Unknown);
-        if !stored || !o.is_namespaced() || o.name.is_none() || cx.cluster.namespaces.iter().any(|n| n.name == o.namespace) {
+        if !stored || !o.is_namespaced() || o.name.is_none() || existing.contains(o.namespace.as_str()) {
             continue;
         }
         let Some(ns) = o.raw.path(&["metadata", "namespace"]) else { continue };

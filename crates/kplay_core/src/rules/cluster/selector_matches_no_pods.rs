@@ -1,5 +1,7 @@
 //! `selector-matches-no-pods`: a Service selector no pod (or pod template) matches.
 
+use std::collections::HashMap;
+
 use super::{user_services, Candidate, Cx};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::typed::labels_display;
@@ -90,6 +92,18 @@ spec:
 
 pub(crate) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
     let candidates = cx.candidates();
+    // Candidates per namespace, and per `key=value` label (for matches in other namespaces), so
+    // that many Services selecting nothing do not each scan every template.
+    let mut by_ns: HashMap<&str, Vec<&Candidate<'_>>> = HashMap::new();
+    let mut by_label: HashMap<(&str, &str), Vec<&Candidate<'_>>> = HashMap::new();
+    for c in &candidates {
+        by_ns.entry(c.namespace).or_default().push(c);
+        if !c.refused {
+            for (k, v) in c.labels {
+                by_label.entry((k.as_str(), v.as_str())).or_default().push(c);
+            }
+        }
+    }
     for svc in user_services(cx.cluster) {
         let Some(sel) = &svc.selector else { continue };
         if svc.type_ == "ExternalName" || !cx.cluster.select_pods(&svc.namespace, sel).is_empty() {
@@ -97,7 +111,8 @@ pub(crate) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
         }
         let matches = |c: &Candidate<'_>| sel.iter().all(|(k, v)| c.labels.get(k) == Some(v));
         // A template that matches but runs no pods (0 replicas, a CronJob) is not this defect.
-        if candidates.iter().any(|c| c.namespace == svc.namespace && !c.refused && matches(c)) {
+        let here: &[&Candidate<'_>] = by_ns.get(svc.namespace.as_str()).map_or(&[], Vec::as_slice);
+        if here.iter().any(|c| !c.refused && matches(c)) {
             continue;
         }
         let v = &svc.spec;
@@ -114,16 +129,16 @@ pub(crate) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
         );
         d.primary.message = "this selector matches nothing".into();
         let score = |c: &Candidate<'_>| sel.iter().filter(|(k, v)| c.labels.get(*k) == Some(*v)).count();
-        if let Some(c) = candidates.iter().find(|c| c.namespace == svc.namespace && c.refused && matches(c)) {
+        if let Some(c) = here.iter().find(|c| c.refused && matches(c)) {
             d = d.with_secondary(
                 c.origin.file,
                 c.origin.head,
                 format!("{} would match, but the API server refuses it as written", c.display),
             );
         }
-        let best = candidates
+        let best = here
             .iter()
-            .filter(|c| c.namespace == svc.namespace && !c.refused)
+            .filter(|c| !c.refused)
             .max_by_key(|c| (score(c), sel.keys().filter(|k| c.labels.contains_key(*k)).count(), std::cmp::Reverse(c.origin.object)));
         let mut help =
             "make the selector and the pod template's labels agree (labels on a Deployment's own metadata do not count)".to_string();
@@ -147,7 +162,8 @@ pub(crate) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
                 }
             }
         }
-        for c in candidates.iter().filter(|c| c.namespace != svc.namespace && !c.refused && matches(c)).take(2) {
+        let elsewhere = sel.iter().next().and_then(|(k, v)| by_label.get(&(k.as_str(), v.as_str()))).map_or(&[][..], Vec::as_slice);
+        for c in elsewhere.iter().filter(|c| c.namespace != svc.namespace && matches(c)).take(2) {
             d = d.with_secondary(
                 c.origin.file,
                 c.origin.head,

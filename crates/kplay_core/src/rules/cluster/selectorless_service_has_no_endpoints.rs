@@ -81,6 +81,10 @@ spec:
 
 pub(crate) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
     let candidates = cx.candidates();
+    let mut by_ns: std::collections::HashMap<&str, Vec<&super::Candidate<'_>>> = std::collections::HashMap::new();
+    for c in &candidates {
+        by_ns.entry(c.namespace).or_default().push(c);
+    }
     for svc in user_services(cx.cluster) {
         if svc.type_ == "ExternalName" || svc.selector.is_some() || cx.cluster.slices_of(&svc.namespace, &svc.name).next().is_some() {
             continue;
@@ -102,7 +106,7 @@ pub(crate) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
             ),
         );
         d.primary.message = "no `selector` here".into();
-        let here: Vec<_> = candidates.iter().filter(|c| c.namespace == svc.namespace).collect();
+        let here: &[&super::Candidate<'_>] = by_ns.get(svc.namespace.as_str()).map_or(&[], Vec::as_slice);
         let mut suggestion = "app: my-app".to_string();
         for c in here.iter().take(3) {
             let refused = if c.refused { " (and the API server refuses it as written)" } else { "" };

@@ -82,7 +82,7 @@ pub(crate) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
     for w in cx.cluster.workloads.iter().filter(|w| w.kind == "StatefulSet" && !w.origin.is_builtin()) {
         let Some(view) = &w.view else { continue };
         let (Some(name), Some(span)) = (&view.service_name, view.service_name_span) else { continue };
-        if cx.cluster.service(&w.namespace, name).is_some() {
+        if cx.service(&w.namespace, name).is_some() {
             continue;
         }
         out.push(

@@ -93,7 +93,7 @@ pub(crate) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
     for w in cx.cluster.workloads.iter().filter(|w| w.kind == "StatefulSet" && !w.origin.is_builtin()) {
         let Some(view) = &w.view else { continue };
         let (Some(name), Some(span)) = (&view.service_name, view.service_name_span) else { continue };
-        let Some(svc) = cx.cluster.service(&w.namespace, name) else { continue };
+        let Some(svc) = cx.service(&w.namespace, name) else { continue };
         if svc.headless || svc.type_ == "ExternalName" {
             continue;
         }
