@@ -2,7 +2,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launchBrowser, openPage, screenshot, diagnostics } from './support.mjs';
+import { serveDist, launchBrowser, openPage, screenshot, diagnostics, editorText } from './support.mjs';
 
 let server;
 let browser;
@@ -22,7 +22,7 @@ test('the page loads with the seed tutorial and its diagnostics list', async () 
   const editor = page.getByTestId('editor');
   await editor.waitFor();
   assert.equal(await page.title(), 'kplay playground');
-  const text = await editor.inputValue();
+  const text = await editorText(page);
   assert.match(text, /kind: Service/);
   assert.match(text, /name: MY_VARIABLE=value/);
   // The panel shows either the list or the empty state once the wasm has analysed the text.

@@ -107,6 +107,7 @@ export async function diagnostics(page) {
   return page.$$eval('[data-testid="diagnostic"]', (items) =>
     items.map((li) => ({
       rule: li.dataset.rule,
+      file: li.dataset.file,
       severity: li.dataset.severity,
       line: Number(li.dataset.line),
       column: Number(li.dataset.column),
@@ -114,4 +115,19 @@ export async function diagnostics(page) {
       help: li.querySelector('.help')?.textContent ?? null,
     })),
   );
+}
+
+/** The whole text of the playground's editor (CodeMirror renders only the visible lines). */
+export async function editorText(page) {
+  await page.locator('.cm-content').waitFor();
+  return page.evaluate(() => window.kplayEditor.text(window.kplayEditor.current));
+}
+
+/** Replaces the editor's text as one user input (select all, then insert), like a paste. */
+export async function setEditorText(page, text) {
+  const content = page.locator('.cm-content');
+  await content.click();
+  await page.keyboard.press('Control+A');
+  if (text === '') await page.keyboard.press('Delete');
+  else await page.keyboard.insertText(text);
 }

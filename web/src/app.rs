@@ -1,21 +1,72 @@
-//! The root component: owns the application state and provides it to every component.
+//! The root component: builds the first state (share link, autosave or the default example),
+//! provides it to every component, autosaves it, and follows `#rule=` links from hover cards.
 
+use std::rc::Rc;
+
+use wasm_bindgen::prelude::*;
 use yew::prelude::*;
 
-use crate::components::{DiagnosticsPanel, Editor, Header};
+use crate::components::{Editor, Header, Panels};
+use crate::editor_js;
 use crate::hooks::AppContext;
-use crate::state::AppState;
+use crate::startup::{self, Start};
+use crate::state::{Action, AppState, Panel};
+
+/// The state the page opens with.
+fn initial() -> AppState {
+    let stored = editor_js::load_saved();
+    let hash = editor_js::hash();
+    let start = startup::decide(&hash, stored.as_deref(), editor_js::decompress);
+    if hash.starts_with(startup::SHARE_PREFIX) {
+        // The link has been read; edits from here on are autosaved, so a reload keeps them.
+        editor_js::replace_hash("");
+    }
+    match start {
+        Start::Saved(saved, notice) => AppState { notice: notice.map(Rc::from), ..AppState::from_saved(&saved) },
+        Start::Default(notice) => AppState { notice: notice.map(Rc::from), ..AppState::default() },
+    }
+}
 
 #[function_component(App)]
 pub fn app() -> Html {
-    let state = use_reducer(AppState::default);
+    let state = use_reducer(initial);
+    {
+        let json = state.to_saved().to_json();
+        use_effect_with(json, |json| editor_js::save(json));
+    }
+    {
+        let state = state.clone();
+        use_effect_with((), move |()| {
+            let on_hash = Closure::<dyn FnMut()>::new(move || {
+                let hash = editor_js::hash();
+                if let Some(rule) = hash.strip_prefix("#rule=") {
+                    state.dispatch(Action::Show(Panel::Rules, Some(rule.to_owned())));
+                    editor_js::replace_hash("");
+                }
+            });
+            if let Some(w) = web_sys::window() {
+                let _ = w.add_event_listener_with_callback("hashchange", on_hash.as_ref().unchecked_ref());
+            }
+            on_hash.forget();
+        });
+    }
+    let dismiss = {
+        let state = state.clone();
+        Callback::from(move |_| state.dispatch(Action::Notice(None)))
+    };
     html! {
-        <ContextProvider<AppContext> context={state}>
+        <ContextProvider<AppContext> context={state.clone()}>
             <div class="app">
                 <Header />
+                if let Some(n) = &state.notice {
+                    <div class="notice" role="status" data-testid="notice">
+                        <span>{ n.to_string() }</span>
+                        <button onclick={dismiss} aria-label="Dismiss the notice">{ "×" }</button>
+                    </div>
+                }
                 <main class="workspace">
                     <Editor />
-                    <DiagnosticsPanel />
+                    <Panels />
                 </main>
             </div>
         </ContextProvider<AppContext>>

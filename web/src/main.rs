@@ -1,11 +1,14 @@
-//! The kplay playground: a Yew app that analyses the manifest being edited with `kplay_core`
-//! and shows the diagnostics. It compiles natively too, so its state logic is unit-tested with
-//! the rest of the workspace; only the browser build mounts it.
+//! The kplay playground: a Yew app that analyses the files being edited with `kplay_core` and
+//! shows the diagnostics in a CodeMirror editor and beside it. It compiles natively too, so its
+//! state logic is unit-tested with the rest of the workspace; only the browser build mounts it.
 
 mod app;
 mod components;
+mod editor_js;
 mod examples;
 mod hooks;
+mod persist;
+mod startup;
 mod state;
 
 fn main() {

@@ -1,25 +1,29 @@
-//! The playground's one application state: the edited text and the analysis of it, changed
-//! only through [`Action`]s so every view recomputes from the same data.
+//! The playground's one application state: the edited files, the open tab and the analysis of
+//! them, changed only through [`Action`]s so every view recomputes from the same data.
 
 use std::rc::Rc;
 
+use kplay_core::report::report;
 use kplay_core::{analyze, Analysis, ColumnEncoding, Options, Severity, SourceFile};
 use yew::Reducible;
 
-use crate::examples;
-
-/// The name the edited text has in diagnostics.
-pub const FILE_NAME: &str = "manifest.yaml";
+use crate::examples::{self, Example};
+use crate::persist::{check_name, Saved, SavedFile};
 
 /// One line of the diagnostics list, with positions already converted for the browser.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DiagnosticRow {
     pub severity: Severity,
     pub rule: &'static str,
+    /// Index of the file in [`AppState::files`].
+    pub file: usize,
+    pub file_name: String,
     /// 1-based line of the primary span's start.
     pub line: u32,
     /// 1-based column in UTF-16 code units, as browser editors count them.
     pub column: u32,
+    pub end_line: u32,
+    pub end_column: u32,
     pub message: String,
     pub help: Option<String>,
 }
@@ -27,45 +31,140 @@ pub struct DiagnosticRow {
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub files: Rc<[SourceFile]>,
+    /// The open tab (always a valid index).
+    pub active: usize,
     pub options: Rc<Options>,
     pub analysis: Rc<Analysis>,
     pub rows: Rc<[DiagnosticRow]>,
+    /// A message for the user (a share link that could not be read, a refused file name).
+    pub notice: Option<Rc<str>>,
+    /// Bumped when the files are replaced wholesale (example, share link), so the editor reloads.
+    pub generation: u32,
+    pub panel: Panel,
+    /// The rule whose documentation the Rules view shows.
+    pub rule: Option<Rc<str>>,
+}
+
+/// The right-hand views.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Panel {
+    Problems,
+    Objects,
+    Rules,
 }
 
 pub enum Action {
-    /// The user edited the manifest.
-    SetText(String),
+    /// The editor reports an edit of file `name` made while `generation` was current (a late
+    /// report from before an example was loaded is dropped).
+    Edit {
+        generation: u32,
+        name: String,
+        text: String,
+    },
+    /// Show a right-hand view; `Rules` with a rule name opens its page.
+    Show(Panel, Option<String>),
+    /// Open another tab.
+    Select(usize),
+    /// Add an empty file with a fresh name and open it.
+    AddFile,
+    /// Rename a file; refused names leave a notice.
+    Rename(usize, String),
+    /// Remove a file (the last one cannot be removed).
+    Remove(usize),
+    /// Replace everything with a gallery example.
+    LoadExample(&'static Example),
+    Notice(Option<String>),
 }
 
 impl AppState {
-    pub fn new(text: &str, options: Options) -> Self {
-        let files: Rc<[SourceFile]> = Rc::from(vec![SourceFile::new(FILE_NAME, text)]);
+    pub fn new(files: Vec<SourceFile>, active: usize, options: Options) -> Self {
+        let files: Rc<[SourceFile]> = files.into();
         let analysis = analyze(&files, &options);
         let rows = rows(&files, &analysis).into();
-        Self { files, options: Rc::new(options), analysis: Rc::new(analysis), rows }
+        let active = active.min(files.len().saturating_sub(1));
+        Self {
+            files,
+            active,
+            options: Rc::new(options),
+            analysis: Rc::new(analysis),
+            rows,
+            notice: None,
+            generation: 0,
+            panel: Panel::Problems,
+            rule: None,
+        }
     }
 
-    /// The text of the (single) edited file.
+    pub fn from_example(e: &Example) -> Self {
+        Self::new(e.files.iter().map(|(n, t)| SourceFile::new(*n, *t)).collect(), 0, Options::default())
+    }
+
+    pub fn from_saved(s: &Saved) -> Self {
+        Self::new(s.files.iter().map(|f| SourceFile::new(f.name.as_str(), f.text.as_str())).collect(), s.active, Options::default())
+    }
+
+    pub fn to_saved(&self) -> Saved {
+        Saved {
+            v: 1,
+            files: self.files.iter().map(|f| SavedFile { name: f.name.clone(), text: f.text.clone() }).collect(),
+            active: self.active,
+        }
+    }
+
+    /// The text of the open file.
     pub fn text(&self) -> &str {
-        self.files.first().map_or("", |f| f.text.as_str())
+        self.files.get(self.active).map_or("", |f| f.text.as_str())
+    }
+
+    pub fn active_name(&self) -> &str {
+        self.files.get(self.active).map_or("", |f| f.name.as_str())
     }
 
     pub fn count(&self, severity: Severity) -> usize {
         self.rows.iter().filter(|r| r.severity == severity).count()
     }
+
+    /// A copy with other files (re-analysed), keeping the notice and generation.
+    fn with_files(&self, files: Vec<SourceFile>, active: usize) -> Self {
+        let mut next = Self::new(files, active, (*self.options).clone());
+        next.notice.clone_from(&self.notice);
+        next.generation = self.generation;
+        next.panel = self.panel;
+        next.rule.clone_from(&self.rule);
+        next
+    }
+
+    fn with_notice(&self, notice: Option<String>) -> Self {
+        let mut next = self.clone();
+        next.notice = notice.map(Rc::from);
+        next
+    }
+
+    fn fresh_name(&self) -> String {
+        (1..=crate::persist::MAX_FILES + 1)
+            .map(|i| format!("file{i}.yaml"))
+            .find(|n| self.files.iter().all(|f| &f.name != n))
+            .unwrap_or_default()
+    }
 }
 
-/// States are compared by identity: every change builds a new analysis, so two states with the
-/// same analysis are the same state, and comparing whole analyses on each render would be waste.
+/// States are compared by identity of their parts: every edit builds a new analysis, and
+/// comparing whole analyses on each render would be waste.
 impl PartialEq for AppState {
     fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.analysis, &other.analysis) && Rc::ptr_eq(&self.options, &other.options)
+        Rc::ptr_eq(&self.analysis, &other.analysis)
+            && Rc::ptr_eq(&self.options, &other.options)
+            && self.active == other.active
+            && self.notice == other.notice
+            && self.generation == other.generation
+            && self.panel == other.panel
+            && self.rule == other.rule
     }
 }
 
 impl Default for AppState {
     fn default() -> Self {
-        Self::new(examples::SEED_TUTORIAL, Options::default())
+        Self::from_example(&examples::GALLERY[0])
     }
 }
 
@@ -74,32 +173,97 @@ impl Reducible for AppState {
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         match action {
-            Action::SetText(text) => {
-                if text == self.text() {
+            Action::Edit { generation, name, text } => {
+                if generation != self.generation {
                     return self;
                 }
-                Rc::new(Self::new(&text, (*self.options).clone()))
+                let Some(i) = self.files.iter().position(|f| f.name == name) else { return self };
+                if self.files[i].text == text {
+                    return self;
+                }
+                let mut files = self.files.to_vec();
+                files[i] = SourceFile::new(name, text);
+                Rc::new(self.with_files(files, self.active))
             }
+            Action::Show(panel, rule) => {
+                let mut next = (*self).clone();
+                next.panel = panel;
+                if rule.is_some() {
+                    next.rule = rule.map(Rc::from);
+                }
+                Rc::new(next)
+            }
+            Action::Select(i) => {
+                if i >= self.files.len() || i == self.active {
+                    return self;
+                }
+                let mut next = (*self).clone();
+                next.active = i;
+                Rc::new(next)
+            }
+            Action::AddFile => {
+                if self.files.len() >= crate::persist::MAX_FILES {
+                    return Rc::new(self.with_notice(Some(format!("At most {} files.", crate::persist::MAX_FILES))));
+                }
+                let mut files = self.files.to_vec();
+                files.push(SourceFile::new(self.fresh_name(), ""));
+                let active = files.len() - 1;
+                Rc::new(self.with_files(files, active))
+            }
+            Action::Rename(i, name) => {
+                let name = name.trim().to_owned();
+                let Some(old) = self.files.get(i) else { return self };
+                if old.name == name {
+                    return self;
+                }
+                if let Err(e) = check_name(&name) {
+                    return Rc::new(self.with_notice(Some(format!("Not renamed: {e}."))));
+                }
+                if self.files.iter().any(|f| f.name == name) {
+                    return Rc::new(self.with_notice(Some(format!("Not renamed: a file named `{name}` exists."))));
+                }
+                let mut files = self.files.to_vec();
+                files[i] = SourceFile::new(name, old.text.as_str());
+                Rc::new(self.with_files(files, self.active))
+            }
+            Action::Remove(i) => {
+                if self.files.len() <= 1 || i >= self.files.len() {
+                    return self;
+                }
+                let mut files = self.files.to_vec();
+                files.remove(i);
+                let active = if self.active > i || self.active == files.len() { self.active.saturating_sub(1) } else { self.active };
+                Rc::new(self.with_files(files, active))
+            }
+            Action::LoadExample(e) => {
+                let mut next = Self::from_example(e);
+                next.generation = self.generation + 1;
+                next.panel = self.panel;
+                Rc::new(next)
+            }
+            Action::Notice(n) => Rc::new(self.with_notice(n)),
         }
     }
 }
 
-/// Converts the analysis' diagnostics to list rows, keeping the analysis' order.
+/// Converts the analysis' diagnostics to list rows (UTF-16 columns), keeping the analysis' order.
 pub fn rows(files: &[SourceFile], analysis: &Analysis) -> Vec<DiagnosticRow> {
+    let r = report(files, analysis, ColumnEncoding::Utf16);
     analysis
         .diagnostics
         .iter()
-        .map(|d| {
-            let (line, column) = match (files.get(d.primary.file), analysis.files.get(d.primary.file)) {
-                (Some(file), Some(info)) => {
-                    let p = info.line_index.position(&file.text, d.primary.span.start, ColumnEncoding::Utf16);
-                    (p.line, p.column)
-                }
-                // A label pointing outside the inputs would be a core bug; show it without a
-                // position rather than failing the page.
-                _ => (0, 0),
-            };
-            DiagnosticRow { severity: d.severity, rule: d.rule, line, column, message: d.message.clone(), help: d.help.clone() }
+        .zip(r.diagnostics)
+        .map(|(d, rd)| DiagnosticRow {
+            severity: rd.severity,
+            rule: rd.rule,
+            file: d.primary.file,
+            file_name: rd.file,
+            line: rd.range.start.line,
+            column: rd.range.start.column,
+            end_line: rd.range.end.line,
+            end_column: rd.range.end.column,
+            message: rd.message,
+            help: rd.help,
         })
         .collect()
 }
@@ -108,14 +272,23 @@ pub fn rows(files: &[SourceFile], analysis: &Analysis) -> Vec<DiagnosticRow> {
 mod tests {
     use super::*;
 
+    /// The user's edit of the open file.
+    fn edit(s: &AppState, text: &str) -> Action {
+        Action::Edit { generation: s.generation, name: s.active_name().to_owned(), text: text.to_owned() }
+    }
+
+    fn one(text: &str) -> AppState {
+        AppState::new(vec![SourceFile::new("manifest.yaml", text)], 0, Options::default())
+    }
+
     #[test]
     fn broken_yaml_gives_a_syntax_error_on_line_one() {
-        let state = AppState::new("a: [", Options::default());
+        let state = one("a: [");
         let row = state.rows.iter().find(|r| r.rule == "yaml-syntax").expect("a yaml-syntax row");
         assert_eq!(row.severity, Severity::Error);
-        assert_eq!(row.line, 1);
+        assert_eq!((row.line, row.file, row.file_name.as_str()), (1, 0, "manifest.yaml"));
         assert!(row.column >= 1);
-        assert_eq!(state.count(Severity::Error), state.rows.iter().filter(|r| r.severity == Severity::Error).count());
+        assert!((row.end_line, row.end_column) >= (row.line, row.column));
     }
 
     #[test]
@@ -123,7 +296,7 @@ mod tests {
         // "é" is 2 bytes and 1 UTF-16 unit, "😀" is 4 bytes and 2 units: the error at the
         // unclosed bracket must land after 3 units, not after 6 bytes.
         let text = "é😀: [";
-        let state = AppState::new(text, Options::default());
+        let state = one(text);
         let row = state.rows.iter().find(|r| r.rule == "yaml-syntax").expect("a yaml-syntax row");
         let idx = kplay_core::LineIndex::new(text);
         let d = state.analysis.diagnostics.iter().find(|d| d.rule == "yaml-syntax").expect("diagnostic");
@@ -137,11 +310,11 @@ mod tests {
 
     #[test]
     fn editing_replaces_the_analysis_and_same_text_keeps_it() {
-        let start = Rc::new(AppState::new("a: [", Options::default()));
+        let start = Rc::new(one("a: ["));
         assert!(!start.rows.is_empty());
-        let same = start.clone().reduce(Action::SetText("a: [".into()));
+        let same = start.clone().reduce(edit(&start, "a: ["));
         assert!(Rc::ptr_eq(&start, &same));
-        let fixed = start.reduce(Action::SetText("a: []\n".into()));
+        let fixed = start.clone().reduce(edit(&start, "a: []\n"));
         assert_eq!(fixed.text(), "a: []\n");
         assert!(fixed.rows.iter().all(|r| r.rule != "yaml-syntax"));
     }
@@ -152,5 +325,43 @@ mod tests {
         assert_eq!(state.text(), examples::SEED_TUTORIAL);
         assert_eq!(state.analysis.files.len(), 1);
         assert_eq!(state.analysis.files[0].documents, 2);
+    }
+
+    #[test]
+    fn tabs_add_rename_remove() {
+        let s = Rc::new(AppState::default());
+        let s = s.reduce(Action::AddFile);
+        assert_eq!((s.files.len(), s.active, s.active_name()), (2, 1, "file1.yaml"));
+        let s = s.clone().reduce(edit(&s, "a: ["));
+        let row = s.rows.iter().find(|r| r.rule == "yaml-syntax").expect("syntax error in the new file");
+        assert_eq!((row.file, row.file_name.as_str()), (1, "file1.yaml"));
+        let s = s.reduce(Action::Rename(1, "svc.yaml".into()));
+        assert_eq!(s.active_name(), "svc.yaml");
+        let s = s.reduce(Action::Rename(1, "manifest.yaml".into()));
+        assert_eq!(s.active_name(), "svc.yaml");
+        assert!(s.notice.as_deref().is_some_and(|n| n.contains("exists")));
+        let s = s.reduce(Action::Rename(1, "a/b".into()));
+        assert!(s.notice.as_deref().is_some_and(|n| n.contains("slash")));
+        let s = s.reduce(Action::Remove(1));
+        assert_eq!((s.files.len(), s.active), (1, 0));
+        let s = s.reduce(Action::Remove(0));
+        assert_eq!(s.files.len(), 1, "the last file stays");
+    }
+
+    #[test]
+    fn saved_round_trip_and_examples_bump_the_generation() {
+        let s = Rc::new(AppState::default()).reduce(Action::AddFile);
+        let saved = s.to_saved();
+        let back = AppState::from_saved(&saved);
+        assert_eq!(back.to_saved(), saved);
+        let e = examples::find("clusterip").expect("example");
+        let g = s.generation;
+        let s = s.reduce(Action::LoadExample(e));
+        assert_eq!((s.files.len(), s.generation), (2, g + 1));
+        // A late edit from before the example was loaded is dropped; a current one applies.
+        let late = s.clone().reduce(Action::Edit { generation: g, name: "service.yaml".into(), text: "x: 1\n".into() });
+        assert_ne!(late.files[0].text, "x: 1\n");
+        let now = s.reduce(Action::Edit { generation: g + 1, name: "service.yaml".into(), text: "x: 1\n".into() });
+        assert_eq!(now.files[0].text, "x: 1\n");
     }
 }

@@ -16,6 +16,7 @@ pub fn build() -> Result<(), String> {
 /// The build alone, for callers that have installed already.
 pub fn build_installed() -> Result<(), String> {
     fetch()?;
+    editor_bundle()?;
     let (result, took) = util::timed(|| exec(&mut cmd("trunk", ["build", "--release", "--offline"])));
     result?;
     println!("== playground built into dist/ in {}", util::fmt_duration(took));
@@ -37,8 +38,15 @@ pub fn serve(args: &[String]) -> Result<(), String> {
     }
     install::run()?;
     fetch()?;
+    editor_bundle()?;
     println!("== serving the playground on http://127.0.0.1:{port}/ (Ctrl-C stops)");
     exec(&mut cmd("trunk", ["serve", "--release", "--offline", "--address", "127.0.0.1", "--port", &port.to_string()]))
+}
+
+/// The CodeMirror bundle (web/editor/index.js -> web/editor/dist/kplay-editor.js) with the
+/// esbuild pinned in package-lock.json; index.html copies it into dist/.
+fn editor_bundle() -> Result<(), String> {
+    exec(cmd("node", ["web/editor/build.mjs"]).current_dir(util::root()))
 }
 
 /// `--offline` also makes trunk's cargo offline, so every crate must be fetched before.

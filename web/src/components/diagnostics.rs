@@ -1,24 +1,50 @@
-//! The diagnostics list: severity, position, rule, message and the suggested fix.
+//! The diagnostics list: severity, position, rule, message and the suggested fix. A click jumps
+//! to the place in the editor (opening its file); the severity counts filter the list.
 
+use kplay_core::Severity;
 use yew::prelude::*;
 
+use crate::editor_js;
 use crate::hooks::use_app;
-use crate::state::{DiagnosticRow, FILE_NAME};
+use crate::state::{Action, DiagnosticRow, Panel};
+
+const SEVERITIES: [Severity; 3] = [Severity::Error, Severity::Warning, Severity::Info];
 
 #[function_component(DiagnosticsPanel)]
 pub fn diagnostics_panel() -> Html {
     let state = use_app();
+    // Severities hidden by the filter buttons.
+    let hidden = use_state(Vec::<Severity>::new);
+    let shown: Vec<&DiagnosticRow> = state.rows.iter().filter(|r| !hidden.contains(&r.severity)).collect();
     html! {
-        <section class="diagnostics" aria-label="Diagnostics">
-            <h2>{ "Problems" }</h2>
+        <div class="diagnostics">
+            <div class="filters" role="group" aria-label="Show severities">
+                { for SEVERITIES.iter().map(|&s| {
+                    let on = !hidden.contains(&s);
+                    let toggle = {
+                        let hidden = hidden.clone();
+                        Callback::from(move |_| {
+                            let mut h = (*hidden).clone();
+                            if let Some(i) = h.iter().position(|x| *x == s) { h.remove(i); } else { h.push(s); }
+                            hidden.set(h);
+                        })
+                    };
+                    html! {
+                        <button class={classes!("filter", format!("severity-{}", s.as_str()))} aria-pressed={on.to_string()}
+                            data-testid={format!("filter-{}", s.as_str())} onclick={toggle}>
+                            { format!("{} {}", state.count(s), s.as_str()) }
+                        </button>
+                    }
+                }) }
+            </div>
             if state.rows.is_empty() {
                 <p class="empty" data-testid="no-diagnostics">{ "No problems found." }</p>
             } else {
                 <ul data-testid="diagnostics">
-                    { for state.rows.iter().map(|row| html! { <DiagnosticItem row={row.clone()} /> }) }
+                    { for shown.into_iter().map(|row| html! { <DiagnosticItem row={row.clone()} /> }) }
                 </ul>
             }
-        </section>
+        </div>
     }
 }
 
@@ -29,21 +55,40 @@ pub struct DiagnosticItemProps {
 
 #[function_component(DiagnosticItem)]
 fn diagnostic_item(props: &DiagnosticItemProps) -> Html {
+    let state = use_app();
     let row = &props.row;
     let severity = row.severity.as_str();
+    let jump = {
+        let state = state.clone();
+        let (file, line, column) = (row.file, row.line, row.column);
+        Callback::from(move |_| {
+            state.dispatch(Action::Select(file));
+            // The tab switch is applied by an effect after this render; jump once it has.
+            let _ = gloo_timeout(move || editor_js::jump(line, column));
+        })
+    };
+    let rule_page = {
+        let state = state.clone();
+        let rule = row.rule;
+        Callback::from(move |e: MouseEvent| {
+            e.stop_propagation();
+            state.dispatch(Action::Show(Panel::Rules, Some(rule.to_owned())));
+        })
+    };
     html! {
         <li
             class={classes!("diagnostic", format!("severity-{severity}"))}
             data-testid="diagnostic"
             data-rule={row.rule}
             data-severity={severity}
+            data-file={row.file_name.clone()}
             data-line={row.line.to_string()}
             data-column={row.column.to_string()}
         >
             <div class="headline">
                 <span class="badge">{ severity }</span>
-                <span class="position">{ format!("{FILE_NAME}:{}:{}", row.line, row.column) }</span>
-                <code class="rule">{ row.rule }</code>
+                <button class="position" onclick={jump} title="Show in the editor">{ format!("{}:{}:{}", row.file_name, row.line, row.column) }</button>
+                <button class="rule" onclick={rule_page} title="What this rule checks">{ row.rule }</button>
             </div>
             <p class="message">{ &row.message }</p>
             if let Some(help) = &row.help {
@@ -51,4 +96,12 @@ fn diagnostic_item(props: &DiagnosticItemProps) -> Html {
             }
         </li>
     }
+}
+
+/// Runs `f` on the next turn of the event loop (after Yew has applied pending effects).
+fn gloo_timeout(f: impl FnOnce() + 'static) -> Option<()> {
+    use wasm_bindgen::prelude::*;
+    let cb = Closure::once_into_js(f);
+    web_sys::window()?.set_timeout_with_callback_and_timeout_and_arguments_0(cb.unchecked_ref(), 0).ok()?;
+    Some(())
 }

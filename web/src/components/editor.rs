@@ -1,32 +1,147 @@
-//! The manifest editor: for now a plain text area; every edit re-runs the analysis.
+//! The manifest editor: file tabs over the CodeMirror editor (web/editor/). Edits come back
+//! debounced from JS; after each analysis the open file's diagnostics become underlines and
+//! gutter marks at their exact UTF-16 positions.
 
-use web_sys::HtmlTextAreaElement;
+use std::fmt::Write as _;
+
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use crate::editor_js;
 use crate::hooks::use_app;
-use crate::state::{Action, FILE_NAME};
+use crate::state::{Action, DiagnosticRow};
 
 #[function_component(Editor)]
 pub fn editor() -> Html {
     let state = use_app();
-    let oninput = {
+    let host = use_node_ref();
+
+    {
+        let host = host.clone();
         let state = state.clone();
-        Callback::from(move |e: InputEvent| {
-            let area: HtmlTextAreaElement = e.target_unchecked_into();
-            state.dispatch(Action::SetText(area.value()));
-        })
+        use_effect_with((), move |()| {
+            if let Some(el) = host.cast::<web_sys::Element>() {
+                editor_js::mount(&el, move |key: String, text: String| {
+                    // Keys are "<generation>:<file name>" (see the `show` effect below).
+                    let Some((generation, name)) = key.split_once(':') else { return };
+                    let Ok(generation) = generation.parse() else { return };
+                    state.dispatch(Action::Edit { generation, name: name.to_owned(), text });
+                });
+            }
+        });
+    }
+    {
+        let key = format!("{}:{}", state.generation, state.active_name());
+        let text = state.text().to_owned();
+        use_effect_with(key, move |key| editor_js::show(key, &text));
+    }
+    {
+        let json = diagnostics_json(state.rows.iter().filter(|r| r.file == state.active));
+        use_effect_with((json, state.generation, state.active), move |(json, ..)| editor_js::set_diagnostics(json));
+    }
+
+    html! {
+        <section class="editor" aria-label="Editor">
+            <Tabs />
+            <div class="cm-host" ref={host}></div>
+        </section>
+    }
+}
+
+/// The diagnostics of one file as the JSON array `kplayEditor.setDiagnostics` reads.
+fn diagnostics_json<'a>(rows: impl Iterator<Item = &'a DiagnosticRow>) -> String {
+    let mut out = String::from("[");
+    for (i, r) in rows.enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let _ = write!(
+            out,
+            r#"{{"line":{},"column":{},"endLine":{},"endColumn":{},"severity":{},"rule":{},"message":{},"help":{}}}"#,
+            r.line,
+            r.column,
+            r.end_line,
+            r.end_column,
+            json_str(r.severity.as_str()),
+            json_str(r.rule),
+            json_str(&r.message),
+            r.help.as_deref().map_or_else(|| "null".to_owned(), json_str),
+        );
+    }
+    out.push(']');
+    out
+}
+
+fn json_str(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_owned())
+}
+
+/// The file tabs: click to open, double-click (or the pencil) to rename, × to remove, + to add.
+#[function_component(Tabs)]
+fn tabs() -> Html {
+    let state = use_app();
+    let renaming = use_state(|| None::<usize>);
+    let add = {
+        let state = state.clone();
+        Callback::from(move |_| state.dispatch(Action::AddFile))
     };
     html! {
-        <section class="editor">
-            <div class="tabs"><span class="tab active">{ FILE_NAME }</span></div>
-            <textarea
-                data-testid="editor"
-                aria-label="Kubernetes manifest"
-                spellcheck="false"
-                autocomplete="off"
-                value={state.text().to_owned()}
-                {oninput}
-            />
-        </section>
+        <div class="tabs" role="tablist" aria-label="Files">
+            { for state.files.iter().enumerate().map(|(i, f)| {
+                let active = i == state.active;
+                if *renaming == Some(i) {
+                    let done = {
+                        let state = state.clone();
+                        let renaming = renaming.clone();
+                        move |input: HtmlInputElement| {
+                            state.dispatch(Action::Rename(i, input.value()));
+                            renaming.set(None);
+                        }
+                    };
+                    let onkeydown = {
+                        let done = done.clone();
+                        let renaming = renaming.clone();
+                        Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
+                            "Enter" => done(e.target_unchecked_into()),
+                            "Escape" => renaming.set(None),
+                            _ => {}
+                        })
+                    };
+                    let onblur = Callback::from(move |e: FocusEvent| done(e.target_unchecked_into()));
+                    return html! {
+                        <input class="tab-rename" aria-label="File name" data-testid="tab-rename"
+                            value={f.name.clone()} {onkeydown} {onblur} autofocus=true />
+                    };
+                }
+                let select = {
+                    let state = state.clone();
+                    Callback::from(move |_| state.dispatch(Action::Select(i)))
+                };
+                let rename = {
+                    let renaming = renaming.clone();
+                    Callback::from(move |_| renaming.set(Some(i)))
+                };
+                let remove = {
+                    let state = state.clone();
+                    Callback::from(move |e: MouseEvent| {
+                        e.stop_propagation();
+                        state.dispatch(Action::Remove(i));
+                    })
+                };
+                html! {
+                    <span class={classes!("tab", active.then_some("active"))}>
+                        <button role="tab" aria-selected={active.to_string()} class="tab-name" data-testid="tab"
+                            onclick={select} ondblclick={rename.clone()}>{ &f.name }</button>
+                        if active {
+                            <button class="tab-icon" title="Rename this file" aria-label={format!("Rename {}", f.name)} onclick={rename}>{ "✎" }</button>
+                        }
+                        if state.files.len() > 1 {
+                            <button class="tab-icon" title="Remove this file" aria-label={format!("Remove {}", f.name)} onclick={remove}>{ "×" }</button>
+                        }
+                    </span>
+                }
+            }) }
+            <button class="tab-add" title="Add a file" aria-label="Add a file" data-testid="tab-add" onclick={add}>{ "+" }</button>
+        </div>
     }
 }

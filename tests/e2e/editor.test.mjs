@@ -1,0 +1,203 @@
+// The CodeMirror editor, tabs, gallery, share links, autosave and hostile content.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serveDist, launchBrowser, openPage, screenshot, diagnostics, editorText, setEditorText } from './support.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await serveDist();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Opens the page with empty storage (tests share one browser profile). */
+async function fresh(hash = '') {
+  const { page, errors } = await openPage(browser.context, server.url);
+  await page.evaluate(() => localStorage.clear());
+  await page.goto(server.url + hash);
+  await page.locator('.cm-content').waitFor();
+  await page.locator('[data-testid="diagnostics"], [data-testid="no-diagnostics"]').first().waitFor();
+  return { page, errors };
+}
+
+const BAD_NAME = `apiVersion: v1
+kind: Service
+metadata:
+  name: My_Service
+spec:
+  selector:
+    app: web
+  ports:
+    - port: 80
+`;
+
+test('an error is underlined at its exact characters, listed, and cleared when fixed', async () => {
+  const { page, errors } = await fresh();
+  await setEditorText(page, BAD_NAME);
+  const mark = page.locator('.cm-lintRange-error');
+  await mark.first().waitFor();
+  const marked = await mark.allTextContents();
+  assert.ok(marked.includes('My_Service'), `underlined: ${JSON.stringify(marked)}`);
+  const shown = await diagnostics(page);
+  const d = shown.find((x) => x.line === 4 && x.column === 9 && x.severity === 'error');
+  assert.ok(d, `an error at 4:9 among ${JSON.stringify(shown)}`);
+  // The gutter marks the line.
+  assert.ok((await page.locator('.cm-lint-marker-error').count()) >= 1);
+  // Hover card: message, help and the rule's link, as text.
+  await mark.first().hover();
+  const card = page.locator('.kp-card').first();
+  await card.waitFor();
+  assert.match(await card.locator('.kp-card-rule').textContent(), /^[a-z0-9-]+$/);
+  await screenshot(page, 'editor-underline');
+
+  // Fix the name: the underline and the list entry disappear.
+  await setEditorText(page, BAD_NAME.replace('My_Service', 'my-service'));
+  await page.waitForFunction(() => !document.querySelector('[data-testid="diagnostic"][data-line="4"][data-severity="error"]'));
+  assert.equal(await page.locator('.cm-lintRange-error').count(), 0);
+  assert.deepEqual(errors, []);
+});
+
+test('clicking a problem jumps to it, the rule link opens its page, filters hide severities', async () => {
+  const { page, errors } = await fresh();
+  const item = page.locator('[data-testid="diagnostic"][data-rule="env-var-name-invalid"]');
+  await item.locator('.position').click();
+  await page.waitForFunction(() => {
+    const sel = window.getSelection();
+    return sel && sel.focusNode && document.querySelector('.cm-activeLine')?.textContent?.includes('MY_VARIABLE=value');
+  });
+  await item.locator('button.rule').click();
+  const doc = page.getByTestId('rule-doc');
+  await doc.locator('h2').waitFor();
+  assert.equal(await doc.locator('h2').textContent(), 'env-var-name-invalid');
+  assert.match(await doc.textContent(), /## What it does/);
+  await page.getByTestId('view-problems').click();
+  const before = (await diagnostics(page)).length;
+  await page.getByTestId('filter-error').click();
+  const after = await diagnostics(page);
+  assert.ok(after.every((d) => d.severity !== 'error') && after.length < before, `${before} -> ${after.length}`);
+  assert.deepEqual(errors, []);
+});
+
+test('the gallery switches examples and the tabs show their files', async () => {
+  const { page, errors } = await fresh();
+  await page.getByTestId('gallery').selectOption('clusterip');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="tab"]').length === 2);
+  const tabs = await page.getByTestId('tab').allTextContents();
+  assert.deepEqual(tabs, ['service.yaml', 'deployment.yaml']);
+  assert.match(await editorText(page), /kind: Service/);
+  await page.getByTestId('no-diagnostics').or(page.locator('[data-testid="diagnostic"]').first()).waitFor();
+  assert.equal((await diagnostics(page)).filter((d) => d.severity === 'error').length, 0);
+  await page.getByTestId('tab').nth(1).click();
+  await page.waitForFunction(() => window.kplayEditor.text(window.kplayEditor.current).includes('kind: Deployment'));
+  // Objects view: the stored Service carries the server's defaults.
+  await page.getByTestId('view-objects').click();
+  const yaml = (await page.getByTestId('object-yaml').allTextContents()).join('\n');
+  assert.match(yaml, /type: ClusterIP/);
+  assert.match(yaml, /sessionAffinity: None/);
+  await screenshot(page, 'gallery-clusterip');
+  // Seed tutorial beside its corrected version.
+  await page.getByTestId('gallery').selectOption('seed-compare');
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="tab"]')].map((t) => t.textContent).join() === 'tutorial.yaml,corrected.yaml');
+  await page.getByTestId('view-problems').click();
+  await page.locator('[data-testid="diagnostic"]').first().waitFor();
+  const files = new Set((await diagnostics(page)).filter((d) => d.severity === 'error').map((d) => d.file));
+  assert.deepEqual([...files], ['tutorial.yaml']);
+  assert.deepEqual(errors, []);
+});
+
+test('tabs: add, rename and remove a file', async () => {
+  const { page, errors } = await fresh();
+  await page.getByTestId('tab-add').click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="tab"]').length === 2);
+  await setEditorText(page, 'a: [');
+  const item = page.locator('[data-testid="diagnostic"][data-rule="yaml-syntax"]');
+  await item.first().waitFor();
+  assert.equal(await item.first().getAttribute('data-file'), 'file1.yaml');
+  await page.getByRole('button', { name: 'Rename file1.yaml' }).click();
+  const input = page.getByTestId('tab-rename');
+  await input.fill('broken.yaml');
+  await input.press('Enter');
+  await page.locator('[data-testid="diagnostic"][data-file="broken.yaml"]').first().waitFor();
+  await page.getByRole('button', { name: 'Remove broken.yaml' }).click();
+  await item.first().waitFor({ state: 'detached' });
+  assert.deepEqual(await page.getByTestId('tab').allTextContents(), ['manifest.yaml']);
+  assert.deepEqual(errors, []);
+});
+
+const HOSTILE = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: "<script>alert(1)</script>"
+  annotations:
+    link: javascript:alert(document.cookie)
+    img: <img src=x onerror=alert(2)>
+    remote: <img src="https://example.invalid/x.png">
+data:
+  page: |
+    <iframe src="javascript:alert(3)"></iframe><svg onload=alert(4)>
+<b>not yaml</b>: [<script>alert(5)</script>
+`;
+
+test('a manifest full of HTML and javascript: URLs renders as text', async () => {
+  const { page, errors } = await fresh();
+  const dialogs = [];
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    d.dismiss();
+  });
+  const requests = [];
+  page.on('request', (r) => {
+    if (!r.url().startsWith(server.url) && !r.url().startsWith('data:')) requests.push(r.url());
+  });
+  await setEditorText(page, HOSTILE);
+  await page.locator('[data-testid="diagnostic"]').first().waitFor();
+  await page.waitForTimeout(300);
+  for (const mark of await page.locator('.cm-lintRange').all()) await mark.hover().catch(() => {});
+  await page.getByTestId('view-objects').click();
+  await page.waitForTimeout(200);
+  await page.getByTestId('share').click();
+  const link = await page.getByTestId('share-link').inputValue();
+  await page.goto(link);
+  await page.locator('.cm-content').waitFor();
+  await page.waitForTimeout(300);
+  assert.equal(await editorText(page), HOSTILE);
+  assert.equal(await page.locator('.cm-content script, .cm-content img:not(.cm-widgetBuffer), .cm-content iframe, .diagnostics script, .diagnostics img').count(), 0);
+  assert.equal(await page.locator('body script:not([src])').count() <= 1, true);
+  assert.deepEqual(dialogs, []);
+  assert.deepEqual(requests, []);
+  assert.deepEqual(errors, []);
+});
+
+test('keystroke to underline on a 1,000-line document', async () => {
+  const { page, errors } = await fresh();
+  const block = (i) => `---\napiVersion: v1\nkind: Service\nmetadata:\n  name: svc-${i}\nspec:\n  selector:\n    app: a${i}\n  ports:\n    - port: 80\n`;
+  let doc = '';
+  for (let i = 0; doc.split('\n').length < 1000; i++) doc += block(i);
+  await setEditorText(page, doc);
+  await page.waitForTimeout(1500);
+  await page.evaluate(() => window.kplayEditor.jump(window.kplayEditor.current, 5, 9));
+  // Main-thread work between the (debounced) change and the next underline: long tasks.
+  await page.evaluate(() => {
+    window.__tasks = [];
+    new PerformanceObserver((l) => window.__tasks.push(...l.getEntries().map((e) => e.duration))).observe({ type: 'longtask' });
+  });
+  const t0 = Date.now();
+  await page.keyboard.type('X');
+  await page.locator('.cm-lintRange-error').first().waitFor();
+  const wall = Date.now() - t0;
+  const tasks = await page.evaluate(() => window.__tasks);
+  const measured = await page.evaluate(() => {
+    const t = performance.now();
+    window.kplayEditor.text(window.kplayEditor.current);
+    return performance.now() - t;
+  });
+  console.log(`1,000-line document: keystroke to underline ${wall} ms wall (debounce included); long tasks ${JSON.stringify(tasks.map(Math.round))} ms; doc read ${measured.toFixed(2)} ms`);
+  assert.deepEqual(errors, []);
+});

@@ -1,0 +1,174 @@
+// kplay playground editor bundle: CodeMirror 6 (YAML, line numbers, search, undo, lint gutter),
+// the share-link compressor, and nothing else. Bundled at build time by esbuild
+// (`cargo xtask build` runs web/editor/build.mjs) into one classic script that defines
+// `window.kplayEditor`; the Yew app calls it through wasm-bindgen extern blocks
+// (web/src/editor_js.rs). Everything the page shows from user data goes through textContent:
+// manifests and diagnostics are data, never markup.
+
+import { EditorView, keymap, lineNumbers, highlightActiveLine, highlightActiveLineGutter,
+  drawSelection, highlightSpecialChars } from '@codemirror/view';
+import { EditorState } from '@codemirror/state';
+import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
+import { searchKeymap, highlightSelectionMatches } from '@codemirror/search';
+import { lintGutter, setDiagnostics, lintKeymap } from '@codemirror/lint';
+import { syntaxHighlighting, defaultHighlightStyle, indentOnInput, bracketMatching, foldGutter } from '@codemirror/language';
+import { yaml } from '@codemirror/lang-yaml';
+import LZString from 'lz-string';
+
+/** Milliseconds of quiet typing before the document is analysed again. */
+const DEBOUNCE_MS = 120;
+
+function extensions(handle) {
+  return [
+    lineNumbers(),
+    highlightActiveLineGutter(),
+    foldGutter(),
+    lintGutter(),
+    highlightSpecialChars(),
+    history(),
+    drawSelection(),
+    indentOnInput(),
+    bracketMatching(),
+    highlightActiveLine(),
+    highlightSelectionMatches(),
+    syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+    yaml(),
+    EditorState.tabSize.of(2),
+    keymap.of([...defaultKeymap, ...historyKeymap, ...searchKeymap, ...lintKeymap, indentWithTab]),
+    EditorView.contentAttributes.of({ 'aria-label': 'Kubernetes manifest', 'data-testid': 'editor' }),
+    EditorView.updateListener.of((u) => {
+      if (!u.docChanged || handle.silent) return;
+      clearTimeout(handle.timer);
+      handle.timer = setTimeout(() => {
+        handle.timer = undefined;
+        handle.onChange(handle.key, u.view.state.doc.toString());
+      }, DEBOUNCE_MS);
+    }),
+  ];
+}
+
+/** A hover card: message, help and a link to the rule's page, all as text nodes. */
+function renderMessage(d) {
+  const box = document.createElement('div');
+  box.className = 'kp-card';
+  const msg = document.createElement('div');
+  msg.className = 'kp-card-message';
+  msg.textContent = d.message;
+  box.append(msg);
+  if (d.help) {
+    const help = document.createElement('div');
+    help.className = 'kp-card-help';
+    help.textContent = `help: ${d.help}`;
+    box.append(help);
+  }
+  const rule = document.createElement('a');
+  rule.className = 'kp-card-rule';
+  rule.textContent = d.rule;
+  // Rule names are kebab-case identifiers from the registry; encode anyway.
+  rule.href = `#rule=${encodeURIComponent(d.rule)}`;
+  box.append(rule);
+  return box;
+}
+
+/** Converts a 1-based line and UTF-16 column to a document offset, clamped into the document. */
+function offset(doc, line, column) {
+  if (line < 1) return 0;
+  if (line > doc.lines) return doc.length;
+  const l = doc.line(line);
+  return Math.min(l.from + Math.max(column - 1, 0), l.to);
+}
+
+const kplayEditor = {
+  /** Creates an editor in `parent`; `onChange(key, text)` is called (debounced) after user edits
+   * of the file shown under `key`. */
+  mount(parent, onChange) {
+    const handle = { onChange, timer: undefined, silent: false, states: new Map(), key: null };
+    handle.extensions = extensions(handle);
+    handle.view = new EditorView({ parent, state: EditorState.create({ doc: '', extensions: handle.extensions }) });
+    // The page has one editor; tests and the embed page read it through `current`.
+    kplayEditor.current = handle;
+    return handle;
+  },
+
+  /** Shows file `key` with `text`. A file shown before keeps its undo history if unchanged. */
+  show(handle, key, text) {
+    const view = handle.view;
+    if (handle.key === key) {
+      if (view.state.doc.toString() === text) return;
+      handle.silent = true;
+      view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });
+      handle.silent = false;
+      return;
+    }
+    // An edit still waiting for the debounce belongs to the file being left: report it now.
+    if (handle.timer !== undefined) {
+      clearTimeout(handle.timer);
+      handle.timer = undefined;
+      handle.onChange(handle.key, view.state.doc.toString());
+    }
+    if (handle.key !== null) handle.states.set(handle.key, view.state);
+    const kept = handle.states.get(key);
+    const state = kept && kept.doc.toString() === text ? kept : EditorState.create({ doc: text, extensions: handle.extensions });
+    view.setState(state);
+    handle.key = key;
+  },
+
+  /** Forgets the kept state of a removed or renamed file. */
+  forget(handle, key) {
+    handle.states.delete(key);
+  },
+
+  /** Replaces the diagnostics: a JSON array of {line, column, endLine, endColumn, severity,
+   * message, help, rule} with 1-based lines and UTF-16 columns. */
+  setDiagnostics(handle, json) {
+    const view = handle.view;
+    const doc = view.state.doc;
+    let items;
+    try {
+      items = JSON.parse(json);
+    } catch {
+      items = [];
+    }
+    const diagnostics = items.map((d) => {
+      const from = offset(doc, d.line, d.column);
+      const to = Math.max(from, offset(doc, d.endLine, d.endColumn));
+      return {
+        from,
+        to,
+        severity: d.severity === 'error' ? 'error' : d.severity === 'warning' ? 'warning' : 'info',
+        message: d.message,
+        source: d.rule,
+        renderMessage: () => renderMessage(d),
+      };
+    });
+    view.dispatch(setDiagnostics(view.state, diagnostics));
+  },
+
+  /** Moves the cursor to a 1-based line and UTF-16 column and focuses the editor. */
+  jump(handle, line, column) {
+    const view = handle.view;
+    const pos = offset(view.state.doc, line, column);
+    view.dispatch({ selection: { anchor: pos }, scrollIntoView: true });
+    view.focus();
+  },
+
+  /** The text in the editor now (not waiting for the debounce). */
+  text(handle) {
+    return handle.view.state.doc.toString();
+  },
+
+  /** Share links: text to a URL-safe compressed string and back (null when corrupt). */
+  compress(text) {
+    return LZString.compressToEncodedURIComponent(text);
+  },
+  decompress(data) {
+    try {
+      const out = LZString.decompressFromEncodedURIComponent(data);
+      return typeof out === 'string' && out.length > 0 ? out : null;
+    } catch {
+      return null;
+    }
+  },
+};
+
+window.kplayEditor = kplayEditor;
