@@ -46,6 +46,8 @@ pub struct WorkspaceOptions {
     /// Honour `# kplay: ignore[...]` comments (default true).
     pub inline_ignores: Option<bool>,
     pub cluster: Option<ClusterDescription>,
+    /// Resource limits, with `kplay.toml`'s kebab-case keys (docs/limits.md).
+    pub limits: Option<crate::yaml::Limits>,
 }
 
 impl WorkspaceOptions {
@@ -74,6 +76,9 @@ impl WorkspaceOptions {
         }
         if let Some(c) = self.cluster {
             o.cluster = c;
+        }
+        if let Some(l) = self.limits {
+            o.limits = l;
         }
         Ok((o, self.position_encoding.unwrap_or(ColumnEncoding::Utf16)))
     }
@@ -443,6 +448,15 @@ mod tests {
         assert!(bad.resolve().unwrap_err().contains("no-such-rule"));
         let empty_ns = WorkspaceOptions { default_namespace: Some(String::new()), ..Default::default() };
         assert!(empty_ns.resolve().is_err());
+    }
+
+    #[test]
+    fn options_take_limits_with_kebab_case_keys() {
+        let opts: WorkspaceOptions = serde_json::from_str(r#"{"limits": {"max-documents": 2, "max-depth": 16}}"#).unwrap();
+        let (o, _) = opts.resolve().unwrap();
+        assert_eq!((o.limits.max_documents, o.limits.max_depth), (2, 16));
+        assert_eq!(o.limits.max_alias_nodes, crate::yaml::Limits::default().max_alias_nodes);
+        assert!(serde_json::from_str::<WorkspaceOptions>(r#"{"limits": {"maxDepth": 1}}"#).is_err(), "unknown keys are refused");
     }
 
     #[test]

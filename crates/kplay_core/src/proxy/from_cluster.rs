@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 
 use super::input::{
-    BackendPort, Cidr, EndpointInfo, IngressBackend, IngressClassInfo, IngressInfo, IngressPath, IngressRule, IngressTls, NodeInfo,
-    PathType, PodInfo, PodRef, Protocol, ProxyConfig, ProxyInput, ServicePortInfo, ServiceType, TrafficPolicy,
+    BackendPort, Cidr, EndpointInfo, ExternalNameInfo, IngressBackend, IngressClassInfo, IngressInfo, IngressPath, IngressRule, IngressTls,
+    NodeInfo, PathType, PodInfo, PodRef, Protocol, ProxyConfig, ProxyInput, ServicePortInfo, ServiceType, TrafficPolicy,
 };
 use crate::cluster::state::{Cluster, Service};
 use crate::model::typed::{IngressBackendView, IntOrString};
@@ -88,7 +88,16 @@ impl ProxyInput {
                 is_default: c.spec.is_default,
             })
             .collect();
-        ProxyInput { config, nodes, pods, services, ingresses, ingress_classes }
+        let external_names = cluster
+            .services
+            .iter()
+            .filter(|s| s.type_ == "ExternalName")
+            .filter_map(|s| {
+                let name = s.spec.external_name.clone()?;
+                Some(ExternalNameInfo { namespace: s.namespace.clone(), name: s.name.clone(), external_name: name })
+            })
+            .collect();
+        ProxyInput { config, nodes, pods, services, ingresses, ingress_classes, external_names }
     }
 }
 

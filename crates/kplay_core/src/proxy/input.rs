@@ -463,11 +463,27 @@ pub struct ProxyInput {
     pub services: Vec<ServicePortInfo>,
     pub ingresses: Vec<IngressInfo>,
     pub ingress_classes: Vec<IngressClassInfo>,
+    /// ExternalName Services: no kube-proxy rules, but CoreDNS answers their names with a
+    /// CNAME and ingress-nginx proxies to the name, so traces follow them.
+    pub external_names: Vec<ExternalNameInfo>,
+}
+
+/// An ExternalName Service (`spec.externalName`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExternalNameInfo {
+    pub namespace: String,
+    pub name: String,
+    pub external_name: String,
 }
 
 impl ProxyInput {
     pub fn node(&self, name: &str) -> Option<&NodeInfo> {
         self.nodes.iter().find(|n| n.name == name)
+    }
+
+    /// The `spec.externalName` of the ExternalName Service `namespace/name`.
+    pub fn external_name(&self, namespace: &str, name: &str) -> Option<&str> {
+        self.external_names.iter().find(|e| e.namespace == namespace && e.name == name).map(|e| e.external_name.as_str())
     }
 
     /// Service ports in a deterministic order: by `namespace/name`, then port name and protocol.

@@ -175,6 +175,9 @@ impl Trace {
     }
 }
 
+/// CNAMEs followed before giving up (ExternalName Services pointing at each other).
+const MAX_CNAME_CHAIN: usize = 8;
+
 /// The external client address used when none is given.
 pub const EXTERNAL_CLIENT: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(203, 0, 113, 10));
 
@@ -362,23 +365,58 @@ impl<'a> Tracer<'a> {
     }
 
     /// Cluster DNS for Services: `name`, `name.ns`, `name.ns.svc`, `name.ns.svc.<zone>`.
+    /// ExternalName Services answer with a CNAME, which is followed inside the cluster zone;
+    /// a chain that comes back to a name already seen is a loop (resolvers give up: SERVFAIL).
     fn resolve(&self, host: &str, client_ns: Option<&str>) -> Result<(IpAddr, String), String> {
         if let Ok(ip) = host.parse::<IpAddr>() {
             return Ok((ip, "an address, no lookup".into()));
         }
-        let host = host.trim_end_matches('.').to_ascii_lowercase();
+        let mut host = host.trim_end_matches('.').to_ascii_lowercase();
+        let mut chain: Vec<String> = Vec::new();
+        loop {
+            // A CNAME target is absolute: the search path applies to the first name only.
+            let (ns, name, fqdn) = self.cluster_name(&host, client_ns, chain.is_empty()).ok_or_else(|| {
+                let via = chain.last().map(|c| format!("{c} CNAME {host}: ")).unwrap_or_default();
+                format!("{via}{host} is not a cluster Service name; outside DNS is not simulated")
+            })?;
+            if let Some(ip) = self.input.services.iter().find(|s| s.namespace == ns && s.name == name).and_then(|s| s.cluster_ips.first()) {
+                chain.push(format!("{fqdn} A {ip}"));
+                return Ok((*ip, chain.join(", ")));
+            }
+            let Some(ext) = self.input.external_name(&ns, &name) else {
+                return Err(format!("{fqdn}: NXDOMAIN (no Service with a ClusterIP of that name)"));
+            };
+            let target = ext.trim_end_matches('.').to_ascii_lowercase();
+            if chain.iter().any(|c| c.starts_with(&format!("{target} "))) || fqdn == target {
+                chain.push(format!("{fqdn} CNAME {target}"));
+                return Err(format!("CNAME loop: {}; the resolver gives up (SERVFAIL)", chain.join(", ")));
+            }
+            if chain.len() >= MAX_CNAME_CHAIN {
+                return Err(format!("CNAME chain longer than {MAX_CNAME_CHAIN} names: {}", chain.join(", ")));
+            }
+            chain.push(format!("{fqdn} CNAME {target}"));
+            host = target;
+        }
+    }
+
+    /// `(namespace, name, fqdn)` of a Service DNS name; `None` for names outside the cluster.
+    /// Without the search path (`search: false`, absolute names such as CNAME targets) only
+    /// `<name>.<ns>.svc[.<zone>]` qualifies.
+    fn cluster_name(&self, host: &str, client_ns: Option<&str>, search: bool) -> Option<(String, String, String)> {
         let zone = format!(".svc.{}", self.input.config.cluster_domain);
-        let base = host.strip_suffix(&zone).or_else(|| host.strip_suffix(".svc")).unwrap_or(&host);
+        let stripped = host.strip_suffix(zone.as_str()).or_else(|| host.strip_suffix(".svc"));
+        let base = match (stripped, search) {
+            (Some(b), _) => b,
+            (None, true) => host,
+            (None, false) => return None,
+        };
         let (name, ns) = match base.split_once('.') {
             Some((n, ns)) if !ns.contains('.') => (n, ns.to_string()),
-            Some(_) => return Err(format!("{host} is not a cluster Service name; outside DNS is not simulated")),
+            Some(_) => return None,
             None => (base, client_ns.unwrap_or("default").to_string()),
         };
         let fqdn = format!("{name}.{ns}{zone}");
-        match self.input.services.iter().find(|s| s.namespace == ns && s.name == name).and_then(|s| s.cluster_ips.first()) {
-            Some(ip) => Ok((*ip, format!("{fqdn} A {ip}"))),
-            None => Err(format!("{fqdn}: NXDOMAIN (no Service with a ClusterIP of that name)")),
-        }
+        Some((ns, name.to_string(), fqdn))
     }
 
     fn entry_node(
@@ -584,25 +622,42 @@ impl<'a> Tracer<'a> {
                 )),
             }
         }
-        let route = match ingress::route(&served.ingresses, http) {
-            IngressDecision::NotFound { detail } => {
-                hops.push(hop("ingress", "default-backend", detail));
-                let mut t = Trace::end(Outcome::NoRoute, hops);
-                t.http_status = Some(404);
-                return t;
+        let mut http = http.clone();
+        // What the request already passed (hosts, ExternalName Services): coming back is a loop.
+        let mut seen: Vec<String> = vec![format!("host {}", http.bare_host())];
+        let (ns, svc_name, port, backend) = loop {
+            let route = match ingress::route(&served.ingresses, &http) {
+                IngressDecision::NotFound { detail } => {
+                    hops.push(hop("ingress", "default-backend", detail));
+                    let mut t = Trace::end(Outcome::NoRoute, hops);
+                    t.http_status = Some(404);
+                    return t;
+                }
+                IngressDecision::Routed(r) => r,
+            };
+            hops.push(hop("ingress", format!("{}/{}", route.ingress.namespace, route.ingress.name), route.detail.clone()));
+            let (svc_name, port) = match route.backend {
+                IngressBackend::Service { name, port } => (name, port),
+                IngressBackend::Resource { kind, name } => {
+                    hops.push(hop("backend", format!("{kind}/{name}"), "a resource backend: not a Service, not simulated"));
+                    return Trace::end(Outcome::NoRoute, hops);
+                }
+            };
+            let ns = route.ingress.namespace.clone();
+            let backend = BackendRef { namespace: ns.clone(), service: svc_name.clone(), port: port.to_string() };
+            match self.follow_external_name(&served.ingresses, ns, svc_name.clone(), port, &mut seen, &mut hops) {
+                Follow::Service { namespace, name } => break (namespace, name, port.clone(), backend),
+                Follow::Ingress(host) => {
+                    http = HttpRequest { host, path: http.path, https: false };
+                }
+                Follow::End(outcome) => {
+                    let mut t = Trace::end(outcome, hops);
+                    t.backend = Some(backend);
+                    return t;
+                }
             }
-            IngressDecision::Routed(r) => r,
         };
-        hops.push(hop("ingress", format!("{}/{}", route.ingress.namespace, route.ingress.name), route.detail.clone()));
-        let (svc_name, port) = match route.backend {
-            IngressBackend::Service { name, port } => (name, port),
-            IngressBackend::Resource { kind, name } => {
-                hops.push(hop("backend", format!("{kind}/{name}"), "a resource backend: not a Service, not simulated"));
-                return Trace::end(Outcome::NoRoute, hops);
-            }
-        };
-        let ns = &route.ingress.namespace;
-        let backend = BackendRef { namespace: ns.clone(), service: svc_name.clone(), port: port.to_string() };
+        let (ns, svc_name, port) = (&ns, &svc_name, &port);
         let svc = match self.find_service_port(ns, svc_name, port, Protocol::Tcp) {
             Ok(s) => s,
             Err(e) => {
@@ -640,6 +695,89 @@ impl<'a> Tracer<'a> {
         let er = endpoint_ref(input, Some(svc), ep.ip, ep.port);
         hops.push(hop("endpoint", er.pod.clone().unwrap_or_else(|| er.ip.clone()), format!("{}:{}", er.ip, er.port)));
         Trace { outcome: Outcome::Delivered, http_status: Some(200), backend: Some(backend), endpoint: Some(er), hops, masqueraded: false }
+    }
+}
+
+/// Where an Ingress backend leads once ExternalName Services are followed.
+enum Follow {
+    /// A Service with a ClusterIP (or none at all: the caller reports it).
+    Service {
+        namespace: String,
+        name: String,
+    },
+    /// The ExternalName points at a host the same controller serves: the request comes back.
+    Ingress(String),
+    End(Outcome),
+}
+
+impl Tracer<'_> {
+    /// Follows ExternalName backends: ingress-nginx proxies to `spec.externalName`, which is a
+    /// cluster Service name (followed), a host of the same controller (the request re-enters
+    /// it), or outside the cluster (not simulated). Passing a Service or host twice is a loop.
+    fn follow_external_name(
+        &self,
+        ingresses: &[&super::input::IngressInfo],
+        mut ns: String,
+        mut name: String,
+        port: &BackendPort,
+        seen: &mut Vec<String>,
+        hops: &mut Vec<Hop>,
+    ) -> Follow {
+        let looped = |seen: &[String], again: &str, hops: &mut Vec<Hop>| {
+            hops.push(hop(
+                "loop",
+                again.to_string(),
+                format!(
+                    "request loop: {} -> {again} again. The request never reaches a pod: ingress-nginx keeps proxying it to itself until a timeout or its connection limit ends it with an error",
+                    seen.join(" -> ")
+                ),
+            ));
+            Follow::End(Outcome::Dropped)
+        };
+        loop {
+            let Some(ext) = self.input.external_name(&ns, &name) else { return Follow::Service { namespace: ns, name } };
+            let key = format!("service {ns}/{name}");
+            if seen.contains(&key) || seen.len() > 2 * MAX_CNAME_CHAIN {
+                return looped(seen, &key, hops);
+            }
+            seen.push(key);
+            let target = ext.trim_end_matches('.').to_ascii_lowercase();
+            if let Some((ns2, name2, fqdn)) = self.cluster_name(&target, None, false) {
+                hops.push(hop(
+                    "service",
+                    format!("{ns}/{name}"),
+                    format!("ExternalName: CNAME {fqdn}; ingress-nginx proxies to {fqdn}:{port}"),
+                ));
+                (ns, name) = (ns2, name2);
+                continue;
+            }
+            // Only hosts named by a rule (exactly or by wildcard): a host-less rule would catch
+            // every outside name, and nothing says those resolve to this controller.
+            let served_here = ingresses.iter().any(|i| {
+                i.rules.iter().any(|r| {
+                    r.host.as_deref().is_some_and(|h| !h.is_empty()) && ingress::host_matches(r.host.as_deref(), &target).is_some()
+                })
+            });
+            if !served_here {
+                hops.push(hop(
+                    "service",
+                    format!("{ns}/{name}"),
+                    format!("ExternalName: CNAME {target}; ingress-nginx proxies to {target}:{port}, outside the cluster (not simulated)"),
+                ));
+                return Follow::End(Outcome::NoRoute);
+            }
+            hops.push(hop(
+                "service",
+                format!("{ns}/{name}"),
+                format!("ExternalName: CNAME {target}; ingress-nginx proxies to {target}:{port}, a host this controller serves: the request comes back in"),
+            ));
+            let host_key = format!("host {target}");
+            if seen.contains(&host_key) {
+                return looped(seen, &host_key, hops);
+            }
+            seen.push(host_key);
+            return Follow::Ingress(target);
+        }
     }
 }
 

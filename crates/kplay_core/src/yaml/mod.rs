@@ -19,7 +19,8 @@ use serde::{Deserialize, Serialize};
 /// Bounds that keep hostile input from exhausting time or memory. Exceeding one gives a
 /// `yaml-limit-exceeded` diagnostic at the place it happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, rename_all = "kebab-case")]
+// Unknown keys are refused: a misspelt limit silently keeping its default would be a surprise.
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Limits {
     /// Nodes that alias expansion may create in one document (billion-laughs guard).
     pub max_alias_nodes: usize,
