@@ -4,6 +4,7 @@
 
 mod bench;
 mod docs;
+mod fuzz;
 mod gen_schema;
 mod install;
 mod npm;
@@ -23,6 +24,8 @@ tasks:
   serve [--port N]     serve the playground on http://127.0.0.1:N (default 8080) with trunk
   test                 everything CI runs: install, fmt, clippy, tests, docs check, browser tests
   bench                criterion benchmarks (kplay_tests) and the playground's wasm size
+  fuzz [--seconds N] [TARGET]
+                       run the cargo-fuzz targets (yaml_load, analyze, trace) N seconds each (default 300)
   docs [--check]       regenerate docs/rules.md from the rule registry (--check: fail if stale)
   gen-schema [...]     regenerate the field schema from Kubernetes' OpenAPI (see xtask/src/gen_schema.rs)
   npm                  build the JavaScript library's npm package folder (web + Node, not published) and its size
@@ -45,6 +48,7 @@ fn main() -> ExitCode {
         "bench" => no_args(rest).and_then(|()| bench::run()).and_then(|()| wasi::bench()).and_then(|()| npm::run()),
         "npm" => no_args(rest).and_then(|()| npm::run()),
         "wheel" => no_args(rest).and_then(|()| wasi::wheel()),
+        "fuzz" => fuzz::run(rest),
         "docs" => docs::run(rest),
         "gen-schema" => gen_schema::run(rest),
         "help" | "--help" | "-h" => {

@@ -1,12 +1,12 @@
 //! `cargo xtask test`: everything CI runs, in order, stopping at the first failure: install,
-//! formatting, clippy, the workspace's tests, the generated-docs check, the playground build and
-//! the browser end-to-end tests. `.ci/run` runs exactly this.
+//! formatting, clippy, the workspace's tests, a bounded fuzz run, the generated-docs check, the
+//! playground build and the browser end-to-end tests. `.ci/run` runs exactly this.
 
 use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::util::{self, cmd, exec};
-use crate::{docs, install, web};
+use crate::{docs, fuzz, install, web};
 
 /// Browser end-to-end tests: every `*.test.mjs` here runs under `node --test` against dist/.
 const E2E_DIR: &str = "tests/e2e";
@@ -18,6 +18,8 @@ const STEPS: &[(&str, StepFn)] = &[
     ("fmt", fmt),
     ("clippy", clippy),
     ("cargo-test", cargo_test),
+    // A bounded fuzz run: about a minute per target on CI (xtask/src/fuzz.rs).
+    ("fuzz", fuzz::bounded),
     ("docs", docs_check),
     ("web-build", web::build_installed),
     ("web-e2e", web_e2e),
