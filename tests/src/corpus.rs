@@ -86,7 +86,7 @@ spec:
 "#,
         replicas = 1 + i % 3
     );
-    if i % 3 == 0 {
+    if i.is_multiple_of(3) {
         s.push_str(&format!(
             r#"---
 apiVersion: networking.k8s.io/v1
