@@ -102,8 +102,14 @@ pub fn load_file(file_id: FileId, file: &SourceFile, limits: &Limits) -> LoadedF
     out
 }
 
+/// Length of the first line, at most 80 bytes, ending on a character boundary (found by the
+/// yaml_load fuzz target: a multi-byte character across byte 80 split the span).
 fn first_line_len(s: &str) -> u32 {
-    s.find('\n').unwrap_or(s.len()).min(80) as u32
+    let mut n = s.find('\n').unwrap_or(s.len()).min(80);
+    while !s.is_char_boundary(n) {
+        n -= 1;
+    }
+    n as u32
 }
 
 /// True for text with nothing but blanks, comments and document markers.
@@ -757,5 +763,17 @@ mod tests {
         let f = load("a:\n\tb: 1\n");
         assert_eq!(f.diagnostics.len(), 1, "{:?}", f.diagnostics);
         assert!(f.diagnostics[0].help.as_deref().unwrap().contains("tab") || f.diagnostics[0].rule == r::SYNTAX);
+    }
+
+    /// Regression (yaml_load fuzz target): the oversized-document diagnostic cut its span at
+    /// byte 80, inside a multi-byte character.
+    #[test]
+    fn oversized_document_span_ends_on_a_character_boundary() {
+        let text = format!("k: {}\n{}", "é".repeat(60), "x: 1\n".repeat(100));
+        let limits = Limits { max_document_bytes: 256, ..Limits::default() };
+        let f = load_file(0, &SourceFile::new("t.yaml", text.as_str()), &limits);
+        let d = f.diagnostics.iter().find(|d| d.rule == r::LIMIT).expect("a limit diagnostic");
+        assert!(text.is_char_boundary(d.primary.span.end as usize), "{:?}", d.primary.span);
+        assert!(d.primary.span.end > 70, "{:?}", d.primary.span);
     }
 }
