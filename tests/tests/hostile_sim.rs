@@ -34,7 +34,7 @@ fn service(name: &str, selector: &str) -> String {
 
 /// `labels`: lines indented for `matchLabels` (six spaces); the template's get two more.
 fn deployment(name: &str, replicas: i64, labels: &str) -> String {
-    let tpl: String = labels.lines().map(|l| format!("  {l}\n")).collect();
+    let tpl: String = labels.lines().flat_map(|l| ["  ", l, "\n"]).collect();
     format!(
         "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\nspec:\n  replicas: {replicas}\n  selector:\n    matchLabels:\n{labels}  template:\n    metadata:\n      labels:\n{tpl}    spec:\n      containers:\n        - name: c\n          image: nginx:1.27\n          ports:\n            - name: http\n              containerPort: 8080\n"
     )
@@ -69,7 +69,7 @@ fn a_hundred_thousand_user_endpoints_behind_one_service() {
     let mut text = service("big", "");
     text.push_str(&user_slices("big", 100_000));
     let opts = Options::default();
-    let (files, a) = timed("100k user endpoints", text, &opts, Duration::from_secs(60));
+    let (files, a) = timed("100k user endpoints", text, &opts, Duration::from_mins(1));
     assert!(!a.has_errors(), "{:?}", &a.diagnostics[..a.diagnostics.len().min(5)]);
     let start = Instant::now();
     let cluster = cluster::simulate(&files, &a.objects, &opts);
@@ -81,7 +81,7 @@ fn a_hundred_thousand_user_endpoints_behind_one_service() {
     assert_eq!(t.outcome, Outcome::Delivered, "{t:?}");
     let took = start.elapsed();
     eprintln!("100k user endpoints: simulated and traced in {took:?}");
-    assert!(took < Duration::from_secs(60), "simulation and trace took {took:?}");
+    assert!(took < Duration::from_mins(1), "simulation and trace took {took:?}");
 }
 
 #[test]
@@ -102,7 +102,7 @@ fn many_requests_to_a_service_with_thousands_of_endpoints() {
     });
     assert_eq!(sim.delivered, 1000);
     eprintln!("2k user endpoints: 1000 requests simulated in {:?}", start.elapsed());
-    assert!(start.elapsed() < Duration::from_secs(60));
+    assert!(start.elapsed() < Duration::from_mins(1));
 }
 
 #[test]
@@ -117,7 +117,7 @@ fn a_deployment_of_a_hundred_thousand_replicas() {
         cluster: ClusterDescription { node_count: 1000, max_replicas_per_workload: 100_000, ..ClusterDescription::default() },
         ..Options::default()
     };
-    let (files, a) = timed("100k replicas", text, &opts, Duration::from_secs(120));
+    let (files, a) = timed("100k replicas", text, &opts, Duration::from_mins(2));
     assert!(!rules(&a).contains(&"replicas-over-simulation-limit"), "{:?}", rules(&a));
     assert!(!a.has_errors(), "{:#?}", a.diagnostics);
     let cluster = cluster::simulate(&files, &a.objects, &opts);
@@ -135,7 +135,7 @@ fn a_deployment_of_a_hundred_thousand_replicas() {
 fn absurd_replica_counts_are_capped_with_a_diagnostic() {
     let text =
         [deployment("huge", i64::from(i32::MAX), "      app: huge\n"), deployment("big", 1_000_000, "      app: big\n")].join("---\n");
-    let (files, a) = timed("absurd replicas", text, &Options::default(), Duration::from_secs(60));
+    let (files, a) = timed("absurd replicas", text, &Options::default(), Duration::from_mins(1));
     let capped: Vec<_> = a.diagnostics.iter().filter(|d| d.rule == "replicas-over-simulation-limit").collect();
     assert_eq!(capped.len(), 2, "{:?}", rules(&a));
     let d = capped[0];
@@ -193,7 +193,7 @@ fn selectors_that_match_every_pod_of_many_workloads() {
         "---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: greedy\nspec:\n  replicas: 1\n  selector:\n    matchExpressions:\n      - {key: app, operator: Exists}\n  template:\n    metadata:\n      labels:\n        app: greedy\n    spec:\n      containers:\n        - name: c\n          image: nginx:1.27\n",
     );
     let opts = Options { cluster: ClusterDescription { node_count: 50, ..ClusterDescription::default() }, ..Options::default() };
-    let (files, a) = timed("match-everything selectors", text, &opts, Duration::from_secs(60));
+    let (files, a) = timed("match-everything selectors", text, &opts, Duration::from_mins(1));
     let overlaps = a.diagnostics.iter().filter(|d| d.rule == "workload-selectors-overlap").count();
     assert!(overlaps >= 1, "the greedy selector is reported");
     // One report per pair with the greedy Deployment at most: no pairwise explosion.
@@ -219,7 +219,7 @@ fn many_namespaces_and_services_are_linear() {
             1 + i % 250
         );
     }
-    let (_, a) = timed("40k namespaces, 5k services", text, &Options::default(), Duration::from_secs(60));
+    let (_, a) = timed("40k namespaces, 5k services", text, &Options::default(), Duration::from_mins(1));
     assert!(!rules(&a).contains(&"cluster-ip-conflict"), "{:?}", &a.diagnostics[..a.diagnostics.len().min(3)]);
     assert_eq!(a.objects.len(), 45_000);
 }

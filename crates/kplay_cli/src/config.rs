@@ -113,7 +113,7 @@ impl Config {
         let Some(set) = &self.ignore else { return false };
         let base = self.path.as_deref().and_then(Path::parent).unwrap_or(Path::new(""));
         let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-        let rel = abs(path).strip_prefix(abs(base)).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf());
+        let rel = abs(path).strip_prefix(abs(base)).map_or_else(|_| path.to_path_buf(), Path::to_path_buf);
         set.is_match(&rel) || set.is_match(path)
     }
 }
