@@ -22,7 +22,8 @@ tasks:
   install              install the pinned tools the other tasks need (skips what is present)
   build                build the playground into dist/ (trunk build --release --offline)
   serve [--port N]     serve the playground on http://127.0.0.1:N (default 8080) with trunk
-  test                 everything CI runs: install, fmt, clippy, tests, docs check, browser tests
+  test                 everything CI runs: install, fmt, clippy, tests, fuzz, docs check, browser tests,
+                       WASI build + pre-commit, npm package tests (step times at the end)
   bench                criterion benchmarks (kplay_tests) and the playground's wasm size
   fuzz [--seconds N] [TARGET]
                        run the cargo-fuzz targets (yaml_load, analyze, trace) N seconds each (default 300)
@@ -44,7 +45,7 @@ fn main() -> ExitCode {
         "install" => no_args(rest).and_then(|()| install::run()),
         "build" => no_args(rest).and_then(|()| web::build()),
         "serve" => web::serve(rest),
-        "test" => no_args(rest).and_then(|()| test::run()).and_then(|()| wasi::test()).and_then(|()| npm::test()),
+        "test" => no_args(rest).and_then(|()| test::run()),
         "bench" => no_args(rest).and_then(|()| bench::run()).and_then(|()| wasi::bench()).and_then(|()| npm::run()),
         "npm" => no_args(rest).and_then(|()| npm::run()),
         "wheel" => no_args(rest).and_then(|()| wasi::wheel()),

@@ -1,12 +1,14 @@
 //! `cargo xtask test`: everything CI runs, in order, stopping at the first failure: install,
 //! formatting, clippy, the workspace's tests, a bounded fuzz run, the generated-docs check, the
-//! playground build and the browser end-to-end tests. `.ci/run` runs exactly this.
+//! playground build and the browser end-to-end tests, the WASI build with its launcher, parity and
+//! pre-commit tests, and the npm package with its Node, Chromium and TypeScript tests. `.ci/run`
+//! runs exactly this; each step's time is printed at the end.
 
 use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::util::{self, cmd, exec};
-use crate::{docs, fuzz, install, web};
+use crate::{docs, fuzz, install, npm, wasi, web};
 
 /// Browser end-to-end tests: every `*.test.mjs` here runs under `node --test` against dist/.
 const E2E_DIR: &str = "tests/e2e";
@@ -23,6 +25,10 @@ const STEPS: &[(&str, StepFn)] = &[
     ("docs", docs_check),
     ("web-build", web::build_installed),
     ("web-e2e", web_e2e),
+    // The WASI build: wheel, launcher tests, native-vs-wasm parity, pre-commit end to end.
+    ("wasi", wasi::test),
+    // The JavaScript library: npm package, wasm-bindgen tests in Node and Chromium, tsc.
+    ("npm", npm::test),
 ];
 
 pub fn run() -> Result<(), String> {
@@ -69,8 +75,9 @@ fn clippy() -> Result<(), String> {
     exec(cargo(&["clippy", "--workspace", "--all-targets"]).args(["--", "-D", "warnings"]))
 }
 
+/// `--no-fail-fast`: one run shows every failing test binary, not just the first.
 fn cargo_test() -> Result<(), String> {
-    exec(&mut cargo(&["test", "--workspace"]))
+    exec(&mut cargo(&["test", "--workspace", "--no-fail-fast"]))
 }
 
 fn docs_check() -> Result<(), String> {
