@@ -80,19 +80,19 @@ sameKeys("StoredObject", objects[0], keysOf<StoredObject>()("file", "document", 
 
 const slices: EndpointSlice[] = ws.endpointSlices();
 const web = slices.find((s) => s.service === "web");
-sameKeys("EndpointSlice", web, keysOf<EndpointSlice>()("namespace", "name", "labels", "address_type", "endpoints", "ports", "service", "managed", "origin", "store"));
+sameKeys("EndpointSlice", web, keysOf<EndpointSlice>()("namespace", "name", "labels", "addressType", "endpoints", "ports", "service", "managed", "origin", "store"));
 const endpoint: Endpoint | undefined = web?.endpoints[0];
-sameKeys("Endpoint", endpoint, keysOf<Endpoint>()("addresses", "conditions", "hostname", "node_name", "zone", "target_ref", "for_zones", "for_nodes"));
+sameKeys("Endpoint", endpoint, keysOf<Endpoint>()("addresses", "conditions", "hostname", "nodeName", "zone", "targetRef", "forZones", "forNodes"));
 
 const records: DnsRecord[] = ws.dns();
 sameKeys("DnsRecord", records[0], keysOf<DnsRecord>()("name", "type", "data"));
 
 const trace: Trace = ws.trace({ from: "external", to: "svc/default/web:80" });
-sameKeys("Trace", trace, keysOf<Trace>()("outcome", "http_status", "backend", "endpoint", "hops", "masqueraded"));
+sameKeys("Trace", trace, keysOf<Trace>()("outcome", "httpStatus", "backend", "endpoint", "hops", "masqueraded"));
 if (trace.outcome !== "delivered") failures.push(`trace: ${trace.outcome}`);
 
 const sim: Simulation = ws.simulate({ to: "svc/default/web:80", requests: 100, clients: 10 });
-sameKeys("Simulation", sim, keysOf<Simulation>()("requests", "clients", "delivered", "rejected", "dropped", "no_route", "masqueraded", "endpoints", "sample"));
+sameKeys("Simulation", sim, keysOf<Simulation>()("requests", "clients", "delivered", "rejected", "dropped", "noRoute", "masqueraded", "endpoints", "sample"));
 
 const rules: string = ws.proxyRules("iptables", "node-1");
 if (!rules.includes("*nat")) failures.push("proxyRules: no nat table");

@@ -111,24 +111,24 @@ export interface StoredObject {
 
 export interface Span { start: number; end: number; }
 export interface Origin { object: number; file: number; head: Span; }
-export interface StoreMeta { uid: string; resource_version: number; creation_index: number; }
+export interface StoreMeta { uid: string; resourceVersion: number; creationIndex: number; }
 export interface EndpointConditions { ready: boolean | null; serving: boolean | null; terminating: boolean | null; }
 export interface Endpoint {
   addresses: string[];
   conditions: EndpointConditions;
   hostname: string | null;
-  node_name: string | null;
+  nodeName: string | null;
   zone: string | null;
-  target_ref: { kind: string; namespace: string; name: string; uid: string } | null;
-  for_zones: string[];
-  for_nodes: string[];
+  targetRef: { kind: string; namespace: string; name: string; uid: string } | null;
+  forZones: string[];
+  forNodes: string[];
 }
-export interface EndpointPort { name: string | null; port: number | null; protocol: string | null; app_protocol: string | null; }
+export interface EndpointPort { name: string | null; port: number | null; protocol: string | null; appProtocol: string | null; }
 export interface EndpointSlice {
   namespace: string;
   name: string;
   labels: Record<string, string>;
-  address_type: "IPv4" | "IPv6" | "FQDN";
+  addressType: "IPv4" | "IPv6" | "FQDN";
   endpoints: Endpoint[];
   ports: EndpointPort[];
   /** The `kubernetes.io/service-name` label. */
@@ -166,20 +166,20 @@ export interface BackendRef { namespace: string; service: string; port: string; 
 export interface EndpointRef { ip: string; port: number; pod: string | null; node: string | null; }
 export interface Trace {
   outcome: Outcome;
-  http_status: number | null;
+  httpStatus: number | null;
   backend: BackendRef | null;
   endpoint: EndpointRef | null;
   hops: Hop[];
   masqueraded: boolean;
 }
-export interface EndpointCount { endpoint: EndpointRef; count: number; share: number; expected_share: number; }
+export interface EndpointCount { endpoint: EndpointRef; count: number; share: number; expectedShare: number; }
 export interface Simulation {
   requests: number;
   clients: number;
   delivered: number;
   rejected: number;
   dropped: number;
-  no_route: number;
+  noRoute: number;
   masqueraded: number;
   endpoints: EndpointCount[];
   sample: Trace;

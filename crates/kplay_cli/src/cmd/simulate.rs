@@ -117,17 +117,8 @@ pub fn run(args: &Args) -> u8 {
     let text = match args.format {
         TraceFormat::Human => human(&s, &what),
         TraceFormat::Json => {
-            let v = serde_json::json!({
-                "requests": s.requests,
-                "clients": s.clients,
-                "delivered": s.delivered,
-                "rejected": s.rejected,
-                "dropped": s.dropped,
-                "no_route": s.no_route,
-                "masqueraded": s.masqueraded,
-                "endpoints": s.endpoints,
-                "sample": super::trace::to_json(&s.sample),
-            });
+            // The core's `Simulation` as every host serializes it (camelCase keys).
+            let v = serde_json::to_value(&s).unwrap_or(serde_json::Value::Null);
             match serde_json::to_string_pretty(&v) {
                 Ok(t) => t + "\n",
                 Err(e) => {

@@ -15,7 +15,7 @@ use crate::exit;
 pub enum TraceFormat {
     /// One numbered line per hop, then the outcome.
     Human,
-    /// `{"outcome", "http_status", "backend", "endpoint", "hops"}`.
+    /// `{"outcome", "httpStatus", "backend", "endpoint", "hops", "masqueraded"}`.
     Json,
 }
 
@@ -123,15 +123,10 @@ pub struct Args {
     pub verbose: bool,
 }
 
-/// The trace as JSON: exactly the documented keys, plus `rule`/`node` on rule hops.
+/// The trace as JSON: the core's `Trace` as every host serializes it (`outcome`, `httpStatus`,
+/// `backend`, `endpoint`, `hops` with `rule`/`node` on rule hops, `masqueraded`).
 pub fn to_json(t: &Trace) -> serde_json::Value {
-    serde_json::json!({
-        "outcome": t.outcome.as_str(),
-        "http_status": t.http_status,
-        "backend": t.backend,
-        "endpoint": t.endpoint,
-        "hops": t.hops,
-    })
+    serde_json::to_value(t).unwrap_or(serde_json::Value::Null)
 }
 
 /// One line per hop, then a sentence with the outcome.

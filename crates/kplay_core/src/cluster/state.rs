@@ -152,6 +152,7 @@ impl Default for ClusterDescription {
 
 /// What the registry keeps for every object.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "camelCase")]
 pub struct StoreMeta {
     pub uid: String,
     /// etcd revision at creation (increasing in apply order).
@@ -161,6 +162,7 @@ pub struct StoreMeta {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Node {
     pub name: String,
     pub zone: Option<String>,
@@ -191,6 +193,7 @@ pub struct OwnerRef {
 
 /// A workload controller object: one from the manifests, or a ReplicaSet a Deployment made.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Workload {
     pub kind: String,
     pub namespace: String,
@@ -217,6 +220,7 @@ pub struct Workload {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Pod {
     pub namespace: String,
     pub name: String,
@@ -255,6 +259,7 @@ impl Pod {
 
 /// A Service port with its allocated NodePort.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ServicePort {
     #[serde(flatten)]
     pub spec: ServicePortView,
@@ -262,6 +267,7 @@ pub struct ServicePort {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Service {
     pub namespace: String,
     pub name: String,
@@ -306,6 +312,7 @@ pub struct TargetRef {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Endpoint {
     pub addresses: Vec<String>,
     pub conditions: Conditions,
@@ -331,6 +338,7 @@ impl Endpoint {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct EndpointPort {
     pub name: Option<String>,
     pub port: Option<i64>,
@@ -339,6 +347,7 @@ pub struct EndpointPort {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct EndpointSlice {
     pub namespace: String,
     pub name: String,
@@ -377,6 +386,7 @@ pub struct IngressClass {
 
 /// One DNS record CoreDNS would answer.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct DnsRecord {
     /// The owner name, without the trailing dot (`web.shop.svc.cluster.local`).
     pub name: String,
@@ -389,6 +399,7 @@ pub struct DnsRecord {
 
 /// The cluster after every accepted object was applied and every controller settled.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Cluster {
     pub description: ClusterDescription,
     pub nodes: Vec<Node>,

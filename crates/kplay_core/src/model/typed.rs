@@ -54,6 +54,7 @@ impl Origin {
 
 /// `metadata` fields the cluster cares about.
 #[derive(Debug, Clone, PartialEq, Serialize, Default)]
+#[serde(rename_all = "camelCase")]
 pub struct Meta {
     pub name: String,
     pub namespace: String,
@@ -70,6 +71,7 @@ pub struct Meta {
 
 /// A label selector (`matchLabels` + `matchExpressions`), or the map form used by Services.
 #[derive(Debug, Clone, PartialEq, Serialize, Default)]
+#[serde(rename_all = "camelCase")]
 pub struct LabelSelector {
     pub match_labels: Labels,
     pub match_expressions: Vec<Requirement>,
@@ -145,6 +147,7 @@ pub fn labels_display(labels: &Labels) -> String {
 // Pods and pod templates
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ContainerPort {
     pub name: Option<String>,
     pub container_port: i64,
@@ -164,6 +167,7 @@ pub struct Container {
 
 /// What the scheduler honours: `nodeName`, `nodeSelector`, and required node affinity.
 #[derive(Debug, Clone, PartialEq, Serialize, Default)]
+#[serde(rename_all = "camelCase")]
 pub struct Placement {
     pub node_name: Option<String>,
     pub node_selector: Labels,
@@ -187,6 +191,7 @@ impl Placement {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Default)]
+#[serde(rename_all = "camelCase")]
 pub struct PodSpec {
     /// Containers and sidecar init containers, in the order `FindPort` searches them.
     pub containers: Vec<Container>,
@@ -216,6 +221,7 @@ impl PodSpec {
 
 /// A pod template of a workload (or the pod part of a Pod).
 #[derive(Debug, Clone, PartialEq, Serialize, Default)]
+#[serde(rename_all = "camelCase")]
 pub struct PodTemplate {
     pub labels: Labels,
     pub labels_span: Option<Span>,
@@ -232,6 +238,7 @@ pub struct PodTemplate {
 
 /// Status a user wrote into a Pod manifest (honoured by the simulator).
 #[derive(Debug, Clone, PartialEq, Serialize, Default)]
+#[serde(rename_all = "camelCase")]
 pub struct PodStatusHint {
     pub phase: Option<String>,
     /// `conditions[type=Ready].status == "True"` when the condition is present.
@@ -251,6 +258,7 @@ pub struct PodView {
 // Workloads
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct WorkloadView {
     pub origin: Origin,
     /// `Deployment`, `ReplicaSet`, `StatefulSet`, `DaemonSet`, `Job`, `CronJob`.
@@ -274,6 +282,7 @@ pub struct WorkloadView {
 // Services
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ServicePortView {
     pub index: usize,
     /// `""` when unnamed.
@@ -290,6 +299,7 @@ pub struct ServicePortView {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ServiceView {
     pub origin: Origin,
     pub meta: Meta,
@@ -337,6 +347,7 @@ impl ServiceView {
 // EndpointSlices (user-supplied)
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct EndpointSliceView {
     pub origin: Origin,
     pub meta: Meta,
@@ -346,6 +357,7 @@ pub struct EndpointSliceView {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct EndpointView {
     pub addresses: Vec<String>,
     pub ready: Option<bool>,
@@ -360,6 +372,7 @@ pub struct EndpointView {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct EndpointPortView {
     pub name: Option<String>,
     pub port: Option<i64>,
@@ -371,6 +384,7 @@ pub struct EndpointPortView {
 // Ingress
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct IngressBackendView {
     pub service_name: Option<String>,
     pub service_name_span: Span,
@@ -385,6 +399,7 @@ pub struct IngressBackendView {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct IngressPathView {
     pub path: Option<String>,
     pub path_type: String,
@@ -398,12 +413,14 @@ pub struct IngressRuleView {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct IngressTlsView {
     pub hosts: Vec<String>,
     pub secret_name: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct IngressView {
     pub origin: Origin,
     pub meta: Meta,
@@ -418,6 +435,7 @@ pub struct IngressView {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct IngressClassView {
     pub origin: Origin,
     pub meta: Meta,

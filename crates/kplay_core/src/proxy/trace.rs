@@ -159,6 +159,7 @@ fn hop(kind: &str, name: impl Into<String>, detail: impl Into<String>) -> Hop {
 
 /// The path of one request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Trace {
     pub outcome: Outcome,
     pub http_status: Option<u16>,
@@ -921,6 +922,7 @@ pub struct SimulateRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct EndpointCount {
     pub endpoint: EndpointRef,
     pub count: u64,
@@ -931,6 +933,7 @@ pub struct EndpointCount {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Simulation {
     pub requests: u64,
     pub clients: usize,
