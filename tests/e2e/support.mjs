@@ -26,6 +26,10 @@ const MIME = {
   '.png': 'image/png',
 };
 
+/** Embeds run in sandboxed frames with an opaque origin, so every file they load is a
+ * cross-origin request: the playground's host must allow any origin (docs/embeds.md). */
+const CORS = { 'access-control-allow-origin': '*' };
+
 /** Serves `dir` on 127.0.0.1 at a free port; unknown paths get index.html (a single-page app). */
 export async function serveDist(dir = DIST) {
   const base = resolve(dir);
@@ -41,9 +45,9 @@ export async function serveDist(dir = DIST) {
     }
     try {
       const body = await readFile(file);
-      res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream' }).end(body);
+      res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream', ...CORS }).end(body);
     } catch {
-      res.writeHead(200, { 'content-type': MIME['.html'] }).end(index);
+      res.writeHead(200, { 'content-type': MIME['.html'], ...CORS }).end(index);
     }
   });
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
@@ -130,4 +134,52 @@ export async function setEditorText(page, text) {
   await page.keyboard.press('Control+A');
   if (text === '') await page.keyboard.press('Delete');
   else await page.keyboard.insertText(text);
+}
+
+/** The localStorage key of the playground's autosave (web/src/editor_js.rs). */
+export const STORAGE_KEY = 'kplay.workspace.v1';
+
+/** A saved workspace in the form share links and the autosave hold (web/src/persist.rs). */
+export function savedJson(files, active = 0) {
+  return JSON.stringify({ v: 1, files: files.map(([name, text]) => ({ name, text })), active });
+}
+
+/** Runs `fn(arg)` in a page of `baseUrl`'s origin that is not the app (the embed demo's
+ * stylesheet), to read or seed localStorage without the app's autosave racing with it. */
+export async function onOrigin(context, baseUrl, fn, arg) {
+  const page = await context.newPage();
+  await page.goto(new URL('embed-demo.css', baseUrl).href);
+  const out = await page.evaluate(fn, arg);
+  await page.close();
+  return out;
+}
+
+/** The autosaved workspace of `baseUrl`'s origin (null when there is none). */
+export function storedWork(context, baseUrl) {
+  return onOrigin(context, baseUrl, (key) => localStorage.getItem(key), STORAGE_KEY);
+}
+
+/** Replaces the autosaved workspace of `baseUrl`'s origin (null clears it). */
+export function storeWork(context, baseUrl, json) {
+  return onOrigin(
+    context,
+    baseUrl,
+    ([key, value]) => (value === null ? localStorage.removeItem(key) : localStorage.setItem(key, value)),
+    [STORAGE_KEY, json],
+  );
+}
+
+/** Records what a page does that content must never make it do: dialogs (dismissed), requests
+ * to anything but `origin`'s own files, and console errors and uncaught exceptions in any frame. */
+export function watch(page, origin) {
+  const seen = { dialogs: [], requests: [] };
+  page.on('dialog', (d) => {
+    seen.dialogs.push(d.message());
+    d.dismiss().catch(() => {});
+  });
+  page.on('request', (r) => {
+    const url = r.url();
+    if (!url.startsWith(origin) && !url.startsWith('data:')) seen.requests.push(url);
+  });
+  return seen;
 }
