@@ -183,3 +183,43 @@ export function watch(page, origin) {
   });
   return seen;
 }
+
+/** A manifest made of markup, script and `javascript:` URLs: wherever it is shown, it must be
+ * text. Every payload that could run sets `window.__pwned` or opens a dialog. */
+export const HOSTILE = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: "<script>alert(1)</script>"
+  annotations:
+    link: javascript:alert(document.cookie)
+    img: <img src=x onerror=alert(2)>
+    pwn: <img src=x onerror="window.__pwned=1">
+    remote: <img src="https://example.invalid/x.png">
+    style: <style>@import url(https://example.invalid/x.css);</style>
+data:
+  page: |
+    <iframe src="javascript:alert(3)"></iframe><svg onload=alert(4)>
+    </pre></textarea></script><script>window.__pwned=2</script>
+    <a href="javascript:window.__pwned=3">click</a>
+<b>not yaml</b>: [<script>alert(5)</script>
+`;
+
+/** What a page shows that only markup could have made: elements that load or run something,
+ * `on*` attributes, and the `window.__pwned` flag of HOSTILE's payloads. CodeMirror's own
+ * `img.cm-widgetBuffer` spacers and theme `<style>` elements, and embed.js's sandboxed frames,
+ * are not counted. */
+export function markupFound(frame) {
+  return frame.evaluate(() => {
+    const found = [];
+    const risky = 'img:not(.cm-widgetBuffer), iframe:not(figure.kplay-embed > iframe[sandbox="allow-scripts"]), object, embed, script:not([src]), a[href^="javascript:"], b, textarea';
+    for (const el of document.body.querySelectorAll(risky)) found.push(el.outerHTML.slice(0, 120));
+    for (const el of document.querySelectorAll('style')) {
+      if (el.textContent.includes('example.invalid')) found.push(el.outerHTML.slice(0, 120));
+    }
+    for (const el of document.querySelectorAll('*')) {
+      for (const a of el.attributes) if (/^on/i.test(a.name)) found.push(`<${el.tagName.toLowerCase()} ${a.name}>`);
+    }
+    if (window.__pwned !== undefined) found.push(`window.__pwned = ${window.__pwned}`);
+    return found;
+  });
+}

@@ -81,6 +81,7 @@ function build(pre, index) {
   frame.style.border = '1px solid #d8dce0';
   frame.style.borderRadius = '6px';
   frame.style.display = 'block';
+  frame.style.boxSizing = 'border-box';
 
   const caption = document.createElement('figcaption');
   caption.style.font = '0.85em system-ui, sans-serif';
