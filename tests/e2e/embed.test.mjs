@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import LZString from 'lz-string';
-import { serveDist, launchBrowser, openPage, editorText, savedJson, storedWork, storeWork } from './support.mjs';
+import { serveDist, launchBrowser, openPage, editorText, savedJson, storedWork, storeWork, OUT } from './support.mjs';
 
 const WAIT = { timeout: 10_000 };
 
@@ -56,8 +56,21 @@ test('the demo page shows two independent embeds of its blocks', async () => {
   // data-view: the first shows the problems, the second the stored objects.
   await first.locator('[data-testid="diagnostic"][data-rule="selector-matches-no-pods"]').first().waitFor(WAIT);
   assert.match((await second.getByTestId('object-yaml').allTextContents()).join('\n'), /sessionAffinity: None/);
-  // The compact page: no gallery, share or reset.
+  // The compact page: no gallery, share or reset; the problems and its own view only.
   assert.equal(await first.getByTestId('gallery').isVisible(), false);
+  assert.deepEqual(await first.locator('.views [role="tab"]').allTextContents(), ['Problems']);
+  assert.deepEqual(await second.locator('.views [role="tab"]').allTextContents(), ['Problems', 'Objects']);
+  const figures = page.locator('figure.kplay-embed');
+  for (let i = 0; i < 2; i++) {
+    await figures.nth(i).scrollIntoViewIfNeeded();
+    await figures.nth(i).screenshot({ path: `${OUT}/embed-demo-${i + 1}.png` });
+  }
+  // A problem's rule opens its page, with a tab to come back from it.
+  await first.locator('[data-testid="diagnostic"] button.rule').first().click();
+  await first.getByTestId('rule-doc').locator('h2').waitFor(WAIT);
+  assert.deepEqual(await first.locator('.views [role="tab"]').allTextContents(), ['Problems', 'Rules']);
+  await first.getByTestId('view-problems').click();
+  await first.locator('[data-testid="diagnostic"]').first().waitFor(WAIT);
 
   // Typing in one embed changes it alone.
   const before = await editorText(second);
