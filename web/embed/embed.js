@@ -4,8 +4,9 @@
 //   <pre class="kplay" data-view="problems" data-height="360">apiVersion: v1 ...</pre>
 //   <script type="module" src="https://<playground>/embed.js"></script>
 //
-// Attributes: data-view (problems, objects or rules; default problems), data-height (pixels,
-// 160 to 2000; default 360), data-file (the file name shown; default manifest.yaml).
+// Attributes: data-view (problems, objects or rules, as web/src/embed.rs lists; default
+// problems), data-height (pixels, 160 to 2000; default 360), data-file (the file name shown;
+// default manifest.yaml).
 //
 // Security (docs/security.md): the YAML is read with textContent and handed to the frame as
 // data in the URL fragment, never as HTML. The frame is sandboxed with `allow-scripts` only, so
@@ -17,7 +18,6 @@
 
 const HERE = new URL('./', import.meta.url);
 const PAGE = new URL('index.html', HERE);
-const VIEWS = new Set(['problems', 'objects', 'rules']);
 const MIN_HEIGHT = 160;
 const MAX_HEIGHT = 2000;
 const DEFAULT_HEIGHT = 360;
@@ -55,7 +55,8 @@ function fileName(pre) {
 export function frameUrl(yaml, view, file) {
   const url = new URL(PAGE);
   url.searchParams.set('embed', '1');
-  url.searchParams.set('view', VIEWS.has(view) ? view : 'problems');
+  // The embed page knows its views (web/src/embed.rs) and opens the problems for any other name.
+  url.searchParams.set('view', /^[a-z-]{1,32}$/.test(view) ? view : 'problems');
   const saved = { v: 1, files: [{ name: file, text: yaml }], active: 0 };
   url.hash = 'e=' + encodeURIComponent(JSON.stringify(saved));
   return url.href;
