@@ -169,8 +169,8 @@ export function storeWork(context, baseUrl, json) {
   );
 }
 
-/** Records what a page does that content must never make it do: dialogs (dismissed), requests
- * to anything but `origin`'s own files, and console errors and uncaught exceptions in any frame. */
+/** Records what content must never make a page do, in any of its frames: dialogs (dismissed)
+ * and requests to anything but `origin`'s own files. `openPage` records the console errors. */
 export function watch(page, origin) {
   const seen = { dialogs: [], requests: [] };
   page.on('dialog', (d) => {
