@@ -2,7 +2,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launchBrowser, openPage, screenshot, diagnostics, editorText, setEditorText } from './support.mjs';
+import { serveDist, launchBrowser, openPage, screenshot, diagnostics, editorText, setEditorText, storeWork, HOSTILE } from './support.mjs';
 
 let server;
 let browser;
@@ -17,11 +17,12 @@ after(async () => {
   await server?.close();
 });
 
-/** Opens the page with empty storage (tests share one browser profile). */
+/** Opens the page with empty storage (tests share one browser profile). The storage is
+ * cleared from a page that is not the app: loading the app only to leave it at once aborts
+ * its wasm download, which the error log would report. */
 async function fresh(hash = '') {
-  const { page, errors } = await openPage(browser.context, server.url);
-  await page.evaluate(() => localStorage.clear());
-  await page.goto(server.url + hash);
+  await storeWork(browser.context, server.url, null);
+  const { page, errors } = await openPage(browser.context, server.url + hash);
   await page.locator('.cm-content').waitFor();
   await page.locator('[data-testid="diagnostics"], [data-testid="no-diagnostics"]').first().waitFor();
   return { page, errors };
@@ -130,20 +131,6 @@ test('tabs: add, rename and remove a file', async () => {
   assert.deepEqual(await page.getByTestId('tab').allTextContents(), ['manifest.yaml']);
   assert.deepEqual(errors, []);
 });
-
-const HOSTILE = `apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: "<script>alert(1)</script>"
-  annotations:
-    link: javascript:alert(document.cookie)
-    img: <img src=x onerror=alert(2)>
-    remote: <img src="https://example.invalid/x.png">
-data:
-  page: |
-    <iframe src="javascript:alert(3)"></iframe><svg onload=alert(4)>
-<b>not yaml</b>: [<script>alert(5)</script>
-`;
 
 test('a manifest full of HTML and javascript: URLs renders as text', async () => {
   const { page, errors } = await fresh();

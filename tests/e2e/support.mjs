@@ -26,6 +26,10 @@ const MIME = {
   '.png': 'image/png',
 };
 
+/** Embeds run in sandboxed frames with an opaque origin, so every file they load is a
+ * cross-origin request: the playground's host must allow any origin (docs/embeds.md). */
+const CORS = { 'access-control-allow-origin': '*' };
+
 /** Serves `dir` on 127.0.0.1 at a free port; unknown paths get index.html (a single-page app). */
 export async function serveDist(dir = DIST) {
   const base = resolve(dir);
@@ -41,9 +45,9 @@ export async function serveDist(dir = DIST) {
     }
     try {
       const body = await readFile(file);
-      res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream' }).end(body);
+      res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream', ...CORS }).end(body);
     } catch {
-      res.writeHead(200, { 'content-type': MIME['.html'] }).end(index);
+      res.writeHead(200, { 'content-type': MIME['.html'], ...CORS }).end(index);
     }
   });
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
@@ -130,4 +134,92 @@ export async function setEditorText(page, text) {
   await page.keyboard.press('Control+A');
   if (text === '') await page.keyboard.press('Delete');
   else await page.keyboard.insertText(text);
+}
+
+/** The localStorage key of the playground's autosave (web/src/editor_js.rs). */
+export const STORAGE_KEY = 'kplay.workspace.v1';
+
+/** A saved workspace in the form share links and the autosave hold (web/src/persist.rs). */
+export function savedJson(files, active = 0) {
+  return JSON.stringify({ v: 1, files: files.map(([name, text]) => ({ name, text })), active });
+}
+
+/** Runs `fn(arg)` in a page of `baseUrl`'s origin that is not the app (the embed demo's
+ * stylesheet), to read or seed localStorage without the app's autosave racing with it. */
+export async function onOrigin(context, baseUrl, fn, arg) {
+  const page = await context.newPage();
+  await page.goto(new URL('embed-demo.css', baseUrl).href);
+  const out = await page.evaluate(fn, arg);
+  await page.close();
+  return out;
+}
+
+/** The autosaved workspace of `baseUrl`'s origin (null when there is none). */
+export function storedWork(context, baseUrl) {
+  return onOrigin(context, baseUrl, (key) => localStorage.getItem(key), STORAGE_KEY);
+}
+
+/** Replaces the autosaved workspace of `baseUrl`'s origin (null clears it). */
+export function storeWork(context, baseUrl, json) {
+  return onOrigin(
+    context,
+    baseUrl,
+    ([key, value]) => (value === null ? localStorage.removeItem(key) : localStorage.setItem(key, value)),
+    [STORAGE_KEY, json],
+  );
+}
+
+/** Records what content must never make a page do, in any of its frames: dialogs (dismissed)
+ * and requests to anything but `origin`'s own files. `openPage` records the console errors. */
+export function watch(page, origin) {
+  const seen = { dialogs: [], requests: [] };
+  page.on('dialog', (d) => {
+    seen.dialogs.push(d.message());
+    d.dismiss().catch(() => {});
+  });
+  page.on('request', (r) => {
+    const url = r.url();
+    if (!url.startsWith(origin) && !url.startsWith('data:')) seen.requests.push(url);
+  });
+  return seen;
+}
+
+/** A manifest made of markup, script and `javascript:` URLs: wherever it is shown, it must be
+ * text. Every payload that could run sets `window.__pwned` or opens a dialog. */
+export const HOSTILE = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: "<script>alert(1)</script>"
+  annotations:
+    link: javascript:alert(document.cookie)
+    img: <img src=x onerror=alert(2)>
+    pwn: <img src=x onerror="window.__pwned=1">
+    remote: <img src="https://example.invalid/x.png">
+    style: <style>@import url(https://example.invalid/x.css);</style>
+data:
+  page: |
+    <iframe src="javascript:alert(3)"></iframe><svg onload=alert(4)>
+    </pre></textarea></script><script>window.__pwned=2</script>
+    <a href="javascript:window.__pwned=3">click</a>
+<b>not yaml</b>: [<script>alert(5)</script>
+`;
+
+/** What a page shows that only markup could have made: elements that load or run something,
+ * `on*` attributes, and the `window.__pwned` flag of HOSTILE's payloads. CodeMirror's own
+ * `img.cm-widgetBuffer` spacers and theme `<style>` elements, and embed.js's sandboxed frames,
+ * are not counted. */
+export function markupFound(frame) {
+  return frame.evaluate(() => {
+    const found = [];
+    const risky = 'img:not(.cm-widgetBuffer), iframe:not(figure.kplay-embed > iframe[sandbox="allow-scripts"]), object, embed, script:not([src]), a[href^="javascript:"], b, textarea';
+    for (const el of document.body.querySelectorAll(risky)) found.push(el.outerHTML.slice(0, 120));
+    for (const el of document.querySelectorAll('style')) {
+      if (el.textContent.includes('example.invalid')) found.push(el.outerHTML.slice(0, 120));
+    }
+    for (const el of document.querySelectorAll('*')) {
+      for (const a of el.attributes) if (/^on/i.test(a.name)) found.push(`<${el.tagName.toLowerCase()} ${a.name}>`);
+    }
+    if (window.__pwned !== undefined) found.push(`window.__pwned = ${window.__pwned}`);
+    return found;
+  });
 }

@@ -8,12 +8,17 @@ use yew::prelude::*;
 
 use crate::components::{Editor, Header, Panels};
 use crate::editor_js;
+use crate::embed;
 use crate::hooks::AppContext;
 use crate::startup::{self, Start};
 use crate::state::{Action, AppState, Panel};
 
 /// The state the page opens with.
 fn initial() -> AppState {
+    if let Some(view) = embed::mode() {
+        // An embed reads only its own fragment: the playground's autosave is not its business.
+        return AppState { panel: view, ..from_start(embed::decide(&editor_js::hash())) };
+    }
     let stored = editor_js::load_saved();
     let hash = editor_js::hash();
     let start = startup::decide(&hash, stored.as_deref(), editor_js::decompress);
@@ -21,6 +26,10 @@ fn initial() -> AppState {
         // The link has been read; edits from here on are autosaved, so a reload keeps them.
         editor_js::replace_hash("");
     }
+    from_start(start)
+}
+
+fn from_start(start: Start) -> AppState {
     match start {
         Start::Saved(saved, notice) => AppState { notice: notice.map(Rc::from), ..AppState::from_saved(&saved) },
         Start::Default(notice) => AppState { notice: notice.map(Rc::from), ..AppState::default() },
@@ -32,7 +41,9 @@ pub fn app() -> Html {
     let state = use_reducer(initial);
     {
         let json = state.to_saved().to_json();
-        use_effect_with(json, |json| editor_js::save(json));
+        // Embeds never autosave (they would overwrite the playground's work); they tell the
+        // embedding page their share link instead.
+        use_effect_with(json, |json| if embed::mode().is_some() { embed::report(json) } else { editor_js::save(json) });
     }
     {
         let state = state.clone();
@@ -56,7 +67,7 @@ pub fn app() -> Html {
     };
     html! {
         <ContextProvider<AppContext> context={state.clone()}>
-            <div class="app">
+            <div class={classes!("app", embed::mode().is_some().then_some("embed"))}>
                 <Header />
                 if let Some(n) = &state.notice {
                     <div class="notice" role="status" data-testid="notice">

@@ -5,6 +5,7 @@
 mod app;
 mod components;
 mod editor_js;
+mod embed;
 mod examples;
 mod hooks;
 mod persist;

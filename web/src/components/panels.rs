@@ -17,7 +17,7 @@ pub fn panels() -> Html {
     html! {
         <section class="panels" aria-label="Views">
             <div class="views" role="tablist" aria-label="Views">
-                { for PANELS.iter().map(|&(p, label)| {
+                { for PANELS.iter().filter(|&&(p, _)| crate::embed::offers(p, state.panel)).map(|&(p, label)| {
                     let show = {
                         let state = state.clone();
                         Callback::from(move |_| state.dispatch(Action::Show(p, None)))

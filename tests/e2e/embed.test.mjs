@@ -1,0 +1,147 @@
+// Embeds: the demo documentation page (dist/embed-demo.html) turns its two <pre class="kplay">
+// blocks into independent, sandboxed playgrounds that never touch the playground's autosave.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import LZString from 'lz-string';
+import { serveDist, launchBrowser, openPage, editorText, savedJson, storedWork, storeWork, OUT } from './support.mjs';
+
+const WAIT = { timeout: 10_000 };
+
+let server;
+let browser;
+
+before(async () => {
+  server = await serveDist();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** The demo page with both frames' editors and problems shown; frames in page order. */
+async function demo() {
+  const { page, errors } = await openPage(browser.context, `${server.url}embed-demo.html`);
+  const iframes = page.locator('figure.kplay-embed iframe');
+  await page.waitForFunction(() => document.querySelectorAll('figure.kplay-embed iframe').length === 2, null, WAIT);
+  const frames = [];
+  for (let i = 0; i < 2; i++) {
+    const frame = await (await iframes.nth(i).elementHandle()).contentFrame();
+    await frame.locator('.cm-content').waitFor(WAIT);
+    await frame.locator('[data-testid="count-error"]').waitFor(WAIT);
+    frames.push(frame);
+  }
+  return { page, errors, frames };
+}
+
+const WORK = savedJson([['mine.yaml', 'kind: Namespace\napiVersion: v1\nmetadata:\n  name: do-not-touch\n']]);
+
+test('the demo page shows two independent embeds of its blocks', async () => {
+  await storeWork(browser.context, server.url, WORK);
+  const { page, errors, frames } = await demo();
+  // The blocks stay in the page, hidden, and each has its frame.
+  assert.equal(await page.locator('pre.kplay[hidden]').count(), 2);
+  for (const iframe of await page.locator('figure.kplay-embed iframe').all()) {
+    assert.equal(await iframe.getAttribute('sandbox'), 'allow-scripts');
+  }
+  const heights = await page.locator('figure.kplay-embed iframe').evaluateAll((fs) => fs.map((f) => f.getBoundingClientRect().height));
+  assert.deepEqual(heights, [360, 320]);
+
+  const [first, second] = frames;
+  assert.match(await editorText(first), /name: web\n/);
+  assert.match(await editorText(second), /name: api\n/);
+  assert.deepEqual(await first.getByTestId('tab').allTextContents(), ['web.yaml']);
+  // data-view: the first shows the problems, the second the stored objects.
+  await first.locator('[data-testid="diagnostic"][data-rule="selector-matches-no-pods"]').first().waitFor(WAIT);
+  assert.match((await second.getByTestId('object-yaml').allTextContents()).join('\n'), /sessionAffinity: None/);
+  // The compact page: no gallery, share or reset; the problems and its own view only.
+  assert.equal(await first.getByTestId('gallery').isVisible(), false);
+  assert.deepEqual(await first.locator('.views [role="tab"]').allTextContents(), ['Problems']);
+  assert.deepEqual(await second.locator('.views [role="tab"]').allTextContents(), ['Problems', 'Objects']);
+  const figures = page.locator('figure.kplay-embed');
+  for (let i = 0; i < 2; i++) {
+    await figures.nth(i).scrollIntoViewIfNeeded();
+    await figures.nth(i).screenshot({ path: `${OUT}/embed-demo-${i + 1}.png` });
+  }
+  // A problem's rule opens its page, with a tab to come back from it.
+  await first.locator('[data-testid="diagnostic"] button.rule').first().click();
+  await first.getByTestId('rule-doc').locator('h2').waitFor(WAIT);
+  assert.deepEqual(await first.locator('.views [role="tab"]').allTextContents(), ['Problems', 'Rules']);
+  await first.getByTestId('view-problems').click();
+  await first.locator('[data-testid="diagnostic"]').first().waitFor(WAIT);
+
+  // Typing in one embed changes it alone.
+  const before = await editorText(second);
+  await first.locator('.cm-content').click();
+  await first.locator('.cm-content').press('Control+A');
+  await first.locator('.cm-content').pressSequentially('a: [');
+  await first.locator('[data-testid="diagnostic"][data-rule="yaml-syntax"]').first().waitFor(WAIT);
+  assert.equal(await editorText(second), before);
+
+  // The embed's link carries its edited state to the full playground.
+  const link = page.locator('a.kplay-open').first();
+  await page.waitForFunction(() => {
+    const a = document.querySelector('a.kplay-open');
+    return a && !a.hidden && a.href.includes('#s=');
+  }, null, WAIT);
+  await page.waitForFunction(
+    () => document.querySelector('a.kplay-open').href.length > 0 && !document.querySelector('a.kplay-open').href.endsWith('#s='),
+    null,
+    WAIT,
+  );
+  assert.equal(await link.getAttribute('target'), '_blank');
+  const href = await link.getAttribute('href');
+  const state = JSON.parse(LZString.decompressFromEncodedURIComponent(new URL(href).hash.slice(3)));
+  assert.deepEqual(state.files.map((f) => [f.name, f.text]), [['web.yaml', 'a: [']]);
+
+  // The embeds wrote nothing into the playground's autosave.
+  assert.equal(await storedWork(browser.context, server.url), WORK);
+  assert.deepEqual(errors, []);
+  await page.close();
+
+  const { page: full, errors: fullErrors } = await openPage(browser.context, href);
+  await full.locator('.cm-content').waitFor(WAIT);
+  assert.deepEqual(await full.getByTestId('tab').allTextContents(), ['web.yaml']);
+  assert.equal(await editorText(full), 'a: [');
+  assert.deepEqual(fullErrors, []);
+  await full.close();
+});
+
+test('the embedding page accepts a share link only from its own frame, in the link alphabet', async () => {
+  const { page, errors, frames } = await demo();
+  const links = page.locator('a.kplay-open');
+  await page.waitForFunction(() => [...document.querySelectorAll('a.kplay-open')].every((a) => !a.hidden), null, WAIT);
+  const original = await links.nth(0).getAttribute('href');
+  const post = (target, message) => target.evaluate((m) => (window === window.top ? window : window.parent).postMessage(m, '*'), message);
+  // From the embedding page itself (not a frame), from the frame with a foreign hash, a
+  // javascript: URL, another message type.
+  await post(page, { type: 'kplay:share', hash: '#s=fromthepage' });
+  await post(frames[0], { type: 'kplay:share', hash: 'javascript:alert(1)' });
+  await post(frames[0], { type: 'kplay:share', hash: '#s=<img src=x onerror=alert(1)>' });
+  await post(frames[0], { type: 'other', hash: '#s=abc' });
+  await post(frames[0], '#s=abc');
+  await page.waitForTimeout(200);
+  assert.equal(await links.nth(0).getAttribute('href'), original);
+  // A well-formed message from the frame is taken, and only for that frame's link.
+  const second = await links.nth(1).getAttribute('href');
+  await post(frames[0], { type: 'kplay:share', hash: '#s=abc' });
+  await page.waitForFunction(() => document.querySelector('a.kplay-open').href.endsWith('#s=abc'), null, WAIT);
+  assert.equal(await links.nth(1).getAttribute('href'), second);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('without the script the blocks stay readable YAML', async () => {
+  const { page } = await openPage(browser.context, 'about:blank');
+  await page.route('**/embed.js', (route) => route.abort());
+  await page.goto(`${server.url}embed-demo.html`);
+  await page.waitForTimeout(300);
+  assert.equal(await page.locator('iframe').count(), 0);
+  const blocks = page.locator('pre.kplay');
+  assert.equal(await blocks.count(), 2);
+  assert.equal(await blocks.first().isVisible(), true);
+  assert.match(await blocks.first().textContent(), /^apiVersion: v1\nkind: Service\n/);
+  await page.close();
+});

@@ -1,0 +1,104 @@
+// Share links: a link opens the same files; a corrupt or oversized one falls back with a notice
+// and keeps the autosaved work.
+//
+// Every navigation opens a new page. Going to the same address with another fragment is only a
+// fragment navigation: the app is not loaded again, reads no link, and a wait for the notice
+// would run until the test's time-out (what made an earlier draft of this test hang). The
+// waits below have short explicit time-outs for the same reason.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import LZString from 'lz-string';
+import { serveDist, launchBrowser, openPage, editorText, savedJson, storedWork, storeWork, STORAGE_KEY } from './support.mjs';
+
+const WAIT = { timeout: 10_000 };
+
+let server;
+let browser;
+
+before(async () => {
+  server = await serveDist();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const WORK = savedJson([['mine.yaml', 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: autosaved-work\n']]);
+const SHARED = savedJson(
+  [
+    ['service.yaml', 'apiVersion: v1\nkind: Service\nmetadata:\n  name: shared\nspec:\n  selector:\n    app: shared\n  ports:\n    - port: 80\n'],
+    ['notes.yaml', '# shared notes, é 😀\na: [\n'],
+  ],
+  1,
+);
+
+/** Opens the playground at `hash` in a new page, once its editor and problems are shown. */
+async function open(hash) {
+  const { page, errors } = await openPage(browser.context, server.url + hash);
+  await page.locator('.cm-content').waitFor(WAIT);
+  await page.locator('[data-testid="diagnostics"], [data-testid="no-diagnostics"]').first().waitFor(WAIT);
+  return { page, errors };
+}
+
+async function tabs(page) {
+  return page.getByTestId('tab').allTextContents();
+}
+
+test('a share link opens the same files, with the same tab open', async () => {
+  await storeWork(browser.context, server.url, WORK);
+  const { page, errors } = await open(`#s=${LZString.compressToEncodedURIComponent(SHARED)}`);
+  assert.deepEqual(await tabs(page), ['service.yaml', 'notes.yaml']);
+  assert.equal(await editorText(page), '# shared notes, é 😀\na: [\n');
+  await page.locator('[data-testid="diagnostic"][data-rule="yaml-syntax"][data-file="notes.yaml"]').first().waitFor(WAIT);
+  assert.equal(await page.getByTestId('notice').count(), 0);
+  // The link has been read: the address loses it, and the files are the autosaved work now.
+  assert.equal(new URL(page.url()).hash, '');
+  await page.waitForFunction((key) => localStorage.getItem(key)?.includes('shared notes'), STORAGE_KEY, WAIT);
+
+  // The page's own Share button makes a link that opens the same thing again.
+  await page.getByTestId('share').click();
+  const link = await page.getByTestId('share-link').inputValue(WAIT);
+  assert.match(link, /#s=[A-Za-z0-9+\-$]+$/);
+  await page.close();
+  const again = await open(new URL(link).hash);
+  assert.deepEqual(await tabs(again.page), ['service.yaml', 'notes.yaml']);
+  assert.equal(await editorText(again.page), '# shared notes, é 😀\na: [\n');
+  assert.deepEqual([...errors, ...again.errors], []);
+  await again.page.close();
+});
+
+const BAD_LINKS = [
+  ['a damaged link', '#s=!!not-lz-string!!', /damaged|could not be opened/],
+  ['a link to something that is not a workspace', `#s=${LZString.compressToEncodedURIComponent('{"v":1,"files":[],"active":0}')}`, /could not be opened: it holds 0 files/],
+  ['an oversized link', `#s=${'A'.repeat(1024 * 1024 + 1)}`, /longer than 1048576 characters/],
+];
+
+for (const [what, hash, notice] of BAD_LINKS) {
+  test(`${what} falls back with a notice and keeps the autosaved work`, async () => {
+    await storeWork(browser.context, server.url, WORK);
+    const { page, errors } = await open(hash);
+    const shown = page.getByTestId('notice');
+    await shown.waitFor(WAIT);
+    assert.match(await shown.textContent(), notice);
+    assert.deepEqual(await tabs(page), ['mine.yaml']);
+    assert.match(await editorText(page), /name: autosaved-work/);
+    await page.close();
+    assert.equal(await storedWork(browser.context, server.url), WORK);
+    assert.deepEqual(errors, []);
+  });
+}
+
+test('a corrupt link without autosaved work opens the example with a notice', async () => {
+  await storeWork(browser.context, server.url, null);
+  const { page, errors } = await open('#s=!!');
+  await page.getByTestId('notice').waitFor(WAIT);
+  assert.match(await editorText(page), /kind: Service/);
+  // The notice can be dismissed.
+  await page.getByRole('button', { name: 'Dismiss the notice' }).click();
+  await page.getByTestId('notice').waitFor({ state: 'detached', ...WAIT });
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -1,0 +1,46 @@
+// Trunk post_build hook (Trunk.toml): moves the inline module script that Trunk writes into
+// index.html (it imports the wasm-bindgen JS and starts the wasm) into a file of its own,
+// kplay-start-<hash>.js, so the page's Content-Security-Policy can say `script-src 'self'`
+// without 'unsafe-inline' or a per-build hash. Fails the build if index.html would still hold
+// an inline script or an inline event handler, which the policy would block.
+import { createHash } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+const staging = process.env.TRUNK_STAGING_DIR;
+if (!staging) {
+  console.error('start-script.mjs runs as a Trunk hook (TRUNK_STAGING_DIR is not set)');
+  process.exit(1);
+}
+const publicUrl = process.env.TRUNK_PUBLIC_URL || '/';
+const indexPath = join(staging, 'index.html');
+let html = await readFile(indexPath, 'utf8');
+
+const INLINE = /<script(?![^>]*\ssrc=)([^>]*)>([\s\S]*?)<\/script>/g;
+let moved = 0;
+const files = [];
+html = html.replace(INLINE, (whole, attrs, body) => {
+  if (body.trim() === '') return whole;
+  if (!/type\s*=\s*["']?module/.test(attrs)) {
+    console.error(`start-script.mjs: an inline classic script in index.html cannot be moved safely:\n${whole.slice(0, 200)}`);
+    process.exit(1);
+  }
+  const hash = createHash('sha256').update(body).digest('hex').slice(0, 16);
+  const name = `kplay-start-${hash}.js`;
+  files.push([name, body.trim() + '\n']);
+  moved += 1;
+  return `<script type="module" src="${publicUrl}${name}"></script>`;
+});
+for (const [name, body] of files) await writeFile(join(staging, name), body);
+
+if (moved === 0) {
+  console.error('start-script.mjs: Trunk wrote no inline module script into index.html; check the loader');
+  process.exit(1);
+}
+const handler = html.match(/<[^>]+\son[a-z]+\s*=/i);
+if (handler) {
+  console.error(`start-script.mjs: index.html holds an inline event handler, which the CSP blocks: ${handler[0]}`);
+  process.exit(1);
+}
+await writeFile(indexPath, html);
+console.log(`start-script.mjs: moved ${moved} inline script(s) out of index.html`);
