@@ -1,5 +1,6 @@
-//! `cargo xtask bench`: the criterion benchmarks of kplay_tests and the playground's download
-//! size (raw and gzipped bytes of its .wasm and .js).
+//! `cargo xtask bench`: the criterion benchmarks (check throughput in kplay_tests; cluster
+//! simulation and kube-proxy rule generation/evaluation in kplay_core) and the playground's
+//! download size (raw and gzipped bytes of its .wasm and .js).
 
 use std::io::Write as _;
 use std::process::{Command, Stdio};
@@ -10,6 +11,7 @@ use crate::{install, web};
 pub fn run() -> Result<(), String> {
     install::run()?;
     exec(&mut cmd("cargo", ["bench", "-p", "kplay_tests"]))?;
+    exec(&mut cmd("cargo", ["bench", "-p", "kplay_core", "--bench", "cluster", "--bench", "proxy"]))?;
     web::build_installed()?;
     size_report()
 }

@@ -186,7 +186,9 @@ fn build_nodes(sim: &mut Sim<'_>) {
             labels.insert("topology.kubernetes.io/region".into(), d.region.clone());
         }
         labels.extend(nd.labels.clone());
-        let ready = nd.ready.unwrap_or(true) && !down.contains(name.as_str());
+        // A node the IPAM controller found no pod CIDR for (the cluster CIDR is used up:
+        // `CIDRNotAvailable`) never gets its pod network, so it stays NotReady and takes no pods.
+        let ready = nd.ready.unwrap_or(true) && !down.contains(name.as_str()) && !pod_cidrs.is_empty();
         let store = sim.store("Node", "", &name);
         sim.cluster.nodes.push(Node { name, zone, labels, internal_ip: ip, pod_cidrs, ready, store });
     }

@@ -66,6 +66,22 @@ fn builtins_exist_like_on_a_real_cluster() {
 }
 
 #[test]
+fn nodes_beyond_the_cluster_cidr_get_no_pod_cidr_and_take_no_pods() {
+    // A /22 cluster CIDR holds four /24 node CIDRs: the fifth and sixth nodes stay NotReady.
+    let mut opts = Options::default();
+    opts.cluster.node_count = 6;
+    opts.cluster.cluster_cidr = "10.244.0.0/22".into();
+    let (c, _) = sim_with(&[WEB], &opts);
+    let ready: Vec<bool> = c.nodes.iter().map(|n| n.ready).collect();
+    assert_eq!(ready, [true, true, true, true, false, false]);
+    assert!(c.nodes[4].pod_cidrs.is_empty());
+    let web: Vec<&Pod> = c.pods.iter().filter(|p| p.namespace == "default").collect();
+    assert_eq!(web.len(), 3);
+    assert!(web.iter().all(|p| p.node.as_deref().is_some_and(|n| n != c.nodes[4].name && n != c.nodes[5].name)), "{web:?}");
+    assert!(web.iter().all(|p| p.ready && !p.ips.is_empty()));
+}
+
+#[test]
 fn deployment_pods_become_endpoints_with_resolved_named_ports() {
     let c = sim(&[WEB]);
     let rs = c.workloads.iter().find(|w| w.kind == "ReplicaSet" && w.owner.as_ref().is_some_and(|o| o.name == "web")).expect("rs");
