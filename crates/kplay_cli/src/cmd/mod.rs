@@ -10,6 +10,7 @@ pub mod simulate;
 pub mod trace;
 
 use clap::ValueEnum;
+use kplay_core::cluster::ClusterDescription;
 use kplay_core::{KubeVersion, Options, SourceFile};
 
 use crate::config::Config;
@@ -40,6 +41,13 @@ pub struct Common {
     /// Ignore `# kplay: ignore[...]` comments (for CI that must not be bypassed).
     #[arg(long)]
     pub no_inline_ignores: bool,
+    /// Number of nodes of the simulated cluster (the `[cluster]` key `node-count`).
+    #[arg(long, value_name = "N")]
+    pub nodes: Option<usize>,
+    /// Set a key of the simulated cluster, as in kplay.toml's `[cluster]` table (repeatable):
+    /// `--cluster proxy-mode=ipvs --cluster service-cidr=10.0.0.0/16 --cluster 'zones=["a","b"]'`.
+    #[arg(long = "cluster", value_name = "KEY=VALUE")]
+    pub cluster: Vec<String>,
 }
 
 fn parse_version(s: &str) -> Result<KubeVersion, String> {
@@ -61,7 +69,71 @@ impl Common {
         if self.no_inline_ignores {
             o.inline_ignores = false;
         }
+        let mut sets = self.cluster.clone();
+        if let Some(n) = self.nodes {
+            sets.push(format!("node-count={n}"));
+        }
+        if !sets.is_empty() {
+            o.cluster = set_cluster_keys(&o.cluster, &sets)?;
+        }
         let files = crate::inputs::collect(&self.paths, &|p| config.ignores(p))?;
         Ok((files, o))
+    }
+}
+
+/// Applies `KEY=VALUE` settings to a cluster description. A value is read as a TOML value
+/// (`5`, `true`, `["a", "b"]`, `"text"`), else taken as a plain string (`10.0.0.0/16`); keys
+/// and values are checked by the same deserializer as kplay.toml's `[cluster]` table.
+pub fn set_cluster_keys(cluster: &ClusterDescription, sets: &[String]) -> Result<ClusterDescription, String> {
+    let mut value = serde_json::to_value(cluster).map_err(|e| e.to_string())?;
+    for set in sets {
+        let Some((key, raw)) = set.split_once('=') else {
+            return Err(format!("--cluster {set}: expected KEY=VALUE, e.g. --cluster proxy-mode=ipvs"));
+        };
+        let key = key.trim();
+        let parsed = toml::from_str::<toml::Table>(&format!("v = {raw}"))
+            .ok()
+            .and_then(|mut t| t.remove("v"))
+            .unwrap_or_else(|| toml::Value::String(raw.to_owned()));
+        let json = serde_json::to_value(parsed).map_err(|e| e.to_string())?;
+        match value.as_object_mut() {
+            Some(map) if map.contains_key(key) => {
+                map.insert(key.to_owned(), json);
+            }
+            _ => {
+                let known: Vec<&str> = value.as_object().map(|m| m.keys().map(String::as_str).collect()).unwrap_or_default();
+                return Err(format!("--cluster {set}: unknown key `{key}` (known: {})", known.join(", ")));
+            }
+        }
+    }
+    serde_json::from_value(value).map_err(|e| format!("--cluster: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cluster_keys_are_typed_like_the_config_table() {
+        let base = ClusterDescription::default();
+        let sets = ["node-count=5", "proxy-mode=ipvs", "service-cidr=10.0.0.0/16", "zones=[\"x\", \"y\"]", "system-dns=false"];
+        let c = set_cluster_keys(&base, &sets.map(String::from)).expect("valid settings");
+        assert_eq!(c.node_count, 5);
+        assert_eq!(c.proxy_mode, kplay_core::cluster::ProxyMode::Ipvs);
+        assert_eq!(c.service_cidr, "10.0.0.0/16");
+        assert_eq!(c.zones, ["x", "y"]);
+        assert!(!c.system_dns);
+        assert_eq!(c.cluster_domain, base.cluster_domain, "other keys keep their values");
+    }
+
+    #[test]
+    fn bad_cluster_keys_are_refused_with_the_reason() {
+        let base = ClusterDescription::default();
+        let err = set_cluster_keys(&base, &["node-cont=5".to_owned()]).unwrap_err();
+        assert!(err.contains("unknown key `node-cont`") && err.contains("node-count"), "{err}");
+        let err = set_cluster_keys(&base, &["node-count=many".to_owned()]).unwrap_err();
+        assert!(err.contains("--cluster"), "{err}");
+        let err = set_cluster_keys(&base, &["proxy-mode".to_owned()]).unwrap_err();
+        assert!(err.contains("KEY=VALUE"), "{err}");
     }
 }
