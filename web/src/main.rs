@@ -7,9 +7,11 @@ mod components;
 mod editor_js;
 mod examples;
 mod hooks;
+mod map;
 mod persist;
 mod startup;
 mod state;
+mod views;
 
 fn main() {
     yew::Renderer::<app::App>::new().render();
