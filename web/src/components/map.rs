@@ -29,7 +29,8 @@ pub fn map_view() -> Html {
                 <p class="empty">{ "Nothing to route yet: add a Service, a workload or an Ingress." }</p>
             } else {
                 <svg class="map" data-testid="map" role="img" aria-label="Routing map: Ingresses, Services, EndpointSlices and Pods"
-                    viewBox={format!("0 0 {} {}", map.width, map.height)} width="100%" style={format!("max-width: {}px", map.width)}>
+                    viewBox={format!("0 0 {} {}", map.width, map.height)} width="100%"
+                    style={format!("min-width: {:.0}px; max-width: {:.0}px", map.width * 0.7, map.width)}>
                     <defs>
                         <marker id="arrow" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
                             <path d="M0,0 L8,4 L0,8 z" class="arrow-head" />
@@ -90,7 +91,8 @@ fn map_box(state: &AppContext, b: &MapBox) -> Html {
     let selected = state.selected.as_deref() == Some(b.id.as_str());
     let class =
         classes!("box", format!("kind-{}", b.kind.as_str()), format!("health-{}", b.health.as_str()), selected.then_some("selected"));
-    let title = truncate(&b.title, 24);
+    // Pod titles leave room for the toggle in the corner.
+    let title = truncate(&b.title, if b.kind == Kind::Pod { 21 } else { 24 });
     let pod_toggle = (b.kind == Kind::Pod && !b.health.is_placeholder()).then(|| pod_toggle(state, b));
     html! {
         <g class={class} data-testid="map-box" data-id={b.id.clone()} data-kind={b.kind.as_str()} data-health={b.health.as_str()}
