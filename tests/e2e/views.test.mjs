@@ -173,3 +173,24 @@ test('trace, kube-proxy rules and DNS records', async () => {
   await page.getByTestId('header-proxy-mode').selectOption('iptables');
   assert.deepEqual(errors, []);
 });
+
+test('scaling the Deployment from a pod box adds pods to the map and the traffic', async () => {
+  const { page, errors } = await fresh();
+  await clusterip(page);
+  const pods = await readyPods(page);
+  await box(page, pods[0]).click();
+  const scale = page.getByTestId('scale');
+  assert.equal(await scale.inputValue(), '3');
+  await scale.fill('5');
+  await scale.dispatchEvent('change');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="map-box"][data-kind="pod"][data-health="ok"]').length === 5);
+  await page.getByTestId('view-traffic').click();
+  const rows = await trafficRows(page);
+  assert.equal(rows.length, 5);
+  assert.equal(rows.reduce((s, r) => s + r.count, 0), 1000);
+  await page.getByTestId('view-map').click();
+  await box(page, pods[0]).click();
+  await page.getByTestId('scale-reset').click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="map-box"][data-kind="pod"][data-health="ok"]').length === 3);
+  assert.deepEqual(errors, []);
+});

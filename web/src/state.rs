@@ -4,7 +4,7 @@
 
 use std::rc::Rc;
 
-use kplay_core::cluster::{Cluster, Overrides, PodOverride, ProxyMode};
+use kplay_core::cluster::{Cluster, Overrides, PodOverride, ProxyMode, ScaleOverride};
 use kplay_core::report::report;
 use kplay_core::{analyze, Analysis, ColumnEncoding, Options, Severity, SourceFile};
 use yew::Reducible;
@@ -65,6 +65,9 @@ pub enum Panel {
     Rules,
 }
 
+/// The most replicas the page's scale control asks for.
+pub const MAX_SCALE: i64 = 100;
+
 /// A change of the simulated cluster (not of the manifests).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ClusterChange {
@@ -79,6 +82,13 @@ pub enum ClusterChange {
     },
     /// Mark a node down (or up again).
     NodeDown(String, bool),
+    /// `kubectl scale`: a workload's replicas (`None` goes back to the manifest's count).
+    Scale {
+        namespace: String,
+        kind: String,
+        name: String,
+        replicas: Option<i64>,
+    },
     /// Drop every toggle.
     ClearOverrides,
 }
@@ -199,6 +209,16 @@ impl AppState {
                 c.overrides.nodes_down.retain(|n| *n != node);
                 if down {
                     c.overrides.nodes_down.push(node);
+                }
+            }
+            ClusterChange::Scale { namespace, kind, name, replicas } => {
+                if replicas.is_some_and(|r| !(0..=MAX_SCALE).contains(&r)) {
+                    return Err(format!("Replicas from 0 to {MAX_SCALE}."));
+                }
+                let same = |s: &ScaleOverride| s.kind == kind && s.name == name && s.namespace.as_deref().unwrap_or("default") == namespace;
+                c.overrides.scale.retain(|s| !same(s));
+                if let Some(replicas) = replicas {
+                    c.overrides.scale.push(ScaleOverride { namespace: Some(namespace), kind, name, replicas });
                 }
             }
             ClusterChange::ClearOverrides => c.overrides = Overrides::default(),
@@ -501,5 +521,16 @@ mod tests {
         assert_eq!(ready(&s), 3);
         assert!(s.options.cluster.overrides.pods.is_empty());
         assert_eq!(s.to_saved().cluster.map(|c| c.node_count), Some(5));
+        // kubectl scale deployment web --replicas 5, then back to the manifest's 3.
+        let scale =
+            |replicas| ClusterChange::Scale { namespace: "default".into(), kind: "Deployment".into(), name: "web".into(), replicas };
+        let pods = |s: &AppState| s.cluster.pods.iter().filter(|p| p.namespace == "default").count();
+        let s = s.reduce(Action::Cluster(scale(Some(5))));
+        assert_eq!(pods(&s), 5);
+        assert_eq!(s.options.cluster.overrides.scale.len(), 1);
+        let s = s.reduce(Action::Cluster(scale(Some(-1))));
+        assert!(s.notice.as_deref().is_some_and(|n| n.contains("Replicas")));
+        let s = s.reduce(Action::Cluster(scale(None)));
+        assert_eq!(pods(&s), 3);
     }
 }

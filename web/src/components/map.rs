@@ -2,13 +2,15 @@
 //! EndpointSlices -> Pods), a legend, and below it the clicked box's stored object, its
 //! diagnostics and, for pods, the readiness toggles. The model and layout are in `crate::map`.
 
+use kplay_core::model::Acceptance;
 use kplay_core::yaml::emit::to_yaml;
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::hooks::use_app;
 use crate::hooks::AppContext;
 use crate::map::{self, Kind, Map, MapBox, MapEdge, BOX_W, LINE_H};
-use crate::state::{Action, ClusterChange, Panel};
+use crate::state::{Action, ClusterChange, Panel, MAX_SCALE};
 
 #[function_component(MapView)]
 pub fn map_view() -> Html {
@@ -195,6 +197,9 @@ fn details(props: &DetailsProps) -> Html {
             if b.kind == Kind::Pod && !b.health.is_placeholder() {
                 <PodToggles id={b.id.clone()} />
             }
+            if let Some(o) = object.filter(|o| o.acceptance == Acceptance::Accepted && matches!(o.kind.as_str(), "Deployment" | "ReplicaSet" | "StatefulSet")) {
+                <Scale namespace={o.namespace.clone()} kind={o.kind.clone()} name={o.name.clone().unwrap_or_default()} />
+            }
             if !broken.is_empty() {
                 <ul class="broken-list">{ for broken.iter().map(|r| html! { <li>{ *r }</li> }) }</ul>
             }
@@ -246,6 +251,61 @@ fn pod_toggles(props: &PodTogglesProps) -> Html {
                 onclick={set((!not_ready).then_some(false), current.terminating)} />{ " not ready" }</label>
             <label class="check"><input type="checkbox" data-testid="toggle-terminating" checked={terminating}
                 onclick={set(current.ready, (!terminating).then_some(true))} />{ " terminating" }</label>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ScaleProps {
+    namespace: String,
+    kind: String,
+    name: String,
+}
+
+/// `kubectl scale` for the workload a pod comes from.
+#[function_component(Scale)]
+fn scale(props: &ScaleProps) -> Html {
+    let state = use_app();
+    let current = state
+        .cluster
+        .workloads
+        .iter()
+        .find(|w| w.kind == props.kind && w.namespace == props.namespace && w.name == props.name)
+        .map_or(0, |w| w.desired);
+    let scaled = state.options.cluster.overrides.scale.iter().any(|s| s.kind == props.kind && s.name == props.name);
+    let onchange = {
+        let state = state.clone();
+        let (namespace, kind, name) = (props.namespace.clone(), props.kind.clone(), props.name.clone());
+        Callback::from(move |e: Event| match e.target_unchecked_into::<HtmlInputElement>().value().trim().parse::<i64>() {
+            Ok(r) => state.dispatch(Action::Cluster(ClusterChange::Scale {
+                namespace: namespace.clone(),
+                kind: kind.clone(),
+                name: name.clone(),
+                replicas: Some(r),
+            })),
+            Err(_) => state.dispatch(Action::Notice(Some("Replicas is a whole number.".to_owned()))),
+        })
+    };
+    let reset = {
+        let state = state.clone();
+        let (namespace, kind, name) = (props.namespace.clone(), props.kind.clone(), props.name.clone());
+        Callback::from(move |_| {
+            state.dispatch(Action::Cluster(ClusterChange::Scale {
+                namespace: namespace.clone(),
+                kind: kind.clone(),
+                name: name.clone(),
+                replicas: None,
+            }));
+        })
+    };
+    html! {
+        <div class="form-row">
+            <label>{ format!("{} {} replicas ", props.kind, props.name) }
+                <input type="number" min="0" max={MAX_SCALE.to_string()} data-testid="scale" value={current.to_string()} onchange={onchange} />
+            </label>
+            if scaled {
+                <button onclick={reset} data-testid="scale-reset">{ "back to the manifest's count" }</button>
+            }
         </div>
     }
 }
