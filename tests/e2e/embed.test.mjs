@@ -68,7 +68,7 @@ test('the demo page shows two independent embeds of its blocks', async () => {
   // A problem's rule opens its page, with a tab to come back from it.
   await first.locator('[data-testid="diagnostic"] button.rule').first().click();
   await first.getByTestId('rule-doc').locator('h2').waitFor(WAIT);
-  assert.deepEqual(await first.locator('.views [role="tab"]').allTextContents(), ['Problems', 'Rules']);
+  assert.deepEqual(await first.locator('.views [role="tab"]').allTextContents(), ['Problems', 'Docs']);
   await first.getByTestId('view-problems').click();
   await first.locator('[data-testid="diagnostic"]').first().waitFor(WAIT);
 

@@ -36,9 +36,14 @@ pub fn parse_query(search: &str) -> Option<Panel> {
 /// The views an embed may open with, by the names `data-view` uses.
 pub fn panel(name: &str) -> Option<Panel> {
     match name {
+        "map" => Some(Panel::Map),
         "problems" => Some(Panel::Problems),
         "objects" => Some(Panel::Objects),
-        "rules" => Some(Panel::Rules),
+        "traffic" => Some(Panel::Traffic),
+        "trace" => Some(Panel::Trace),
+        "proxy" | "kube-proxy" => Some(Panel::Proxy),
+        "dns" => Some(Panel::Dns),
+        "rules" | "docs" => Some(Panel::Rules),
         _ => None,
     }
 }
@@ -151,8 +156,12 @@ mod tests {
 
     #[test]
     fn fragment_opens_the_files_or_falls_back_with_a_notice() {
-        let saved =
-            Saved { v: 1, files: vec![SavedFile { name: "a.yaml".into(), text: "<img src=x onerror=alert(1)>\n".into() }], active: 0 };
+        let saved = Saved {
+            v: 1,
+            files: vec![SavedFile { name: "a.yaml".into(), text: "<img src=x onerror=alert(1)>\n".into() }],
+            active: 0,
+            cluster: None,
+        };
         assert_eq!(decide(&format!("#e={}", encode(&saved.to_json()))), Start::Saved(saved, None));
         for (hash, why) in [
             ("", "no files"),

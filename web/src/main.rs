@@ -8,9 +8,11 @@ mod editor_js;
 mod embed;
 mod examples;
 mod hooks;
+mod map;
 mod persist;
 mod startup;
 mod state;
+mod views;
 
 fn main() {
     yew::Renderer::<app::App>::new().render();

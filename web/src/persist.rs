@@ -1,8 +1,9 @@
-//! The playground's saved form: the files and the open tab as JSON, read back with limits so a
-//! corrupt or oversized share link or localStorage entry falls back to the default example with
-//! a notice instead of breaking the page. The compression of share links lives in the editor
+//! The playground's saved form: the files, the open tab and the cluster toggles as JSON, read
+//! back with limits so a corrupt or oversized share link or localStorage entry falls back to the
+//! default example with a notice instead of breaking the page. The compression of share links lives in the editor
 //! bundle (lz-string); this module only sees plain text.
 
+use kplay_core::cluster::{ClusterDescription, Overrides, ProxyMode};
 use serde::{Deserialize, Serialize};
 
 /// The most text a saved workspace may hold (all files together), in bytes.
@@ -11,6 +12,10 @@ pub const MAX_TEXT_BYTES: usize = 2 * 1024 * 1024;
 pub const MAX_FILES: usize = 32;
 /// The longest file name accepted.
 pub const MAX_NAME_CHARS: usize = 100;
+/// The most simulated nodes the page offers.
+pub const MAX_NODES: usize = 12;
+/// The most pod toggles, scaled workloads or down nodes a saved workspace may hold.
+pub const MAX_OVERRIDES: usize = 1000;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SavedFile {
@@ -18,12 +23,58 @@ pub struct SavedFile {
     pub text: String,
 }
 
-/// What is written to localStorage and into share links (`{"v":1,"files":[..],"active":0}`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// The part of the simulated cluster the page changes: node count, kube-proxy mode and the
+/// toggles (pods not ready or terminating, nodes down, scaled workloads), with the kebab-case
+/// keys of `kplay.toml`'s `[cluster]` table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SavedCluster {
+    pub node_count: usize,
+    pub proxy_mode: ProxyMode,
+    pub overrides: Overrides,
+}
+
+impl Default for SavedCluster {
+    fn default() -> Self {
+        Self::from(&ClusterDescription::default())
+    }
+}
+
+impl From<&ClusterDescription> for SavedCluster {
+    fn from(c: &ClusterDescription) -> Self {
+        SavedCluster { node_count: c.node_count, proxy_mode: c.proxy_mode, overrides: c.overrides.clone() }
+    }
+}
+
+impl SavedCluster {
+    /// The description with these settings over `base`.
+    pub fn apply(&self, base: &ClusterDescription) -> ClusterDescription {
+        ClusterDescription { node_count: self.node_count, proxy_mode: self.proxy_mode, overrides: self.overrides.clone(), ..base.clone() }
+    }
+
+    fn check(&self) -> Result<(), String> {
+        if self.node_count == 0 || self.node_count > MAX_NODES {
+            return Err(format!("it asks for {} nodes (1 to {MAX_NODES} allowed)", self.node_count));
+        }
+        let o = &self.overrides;
+        let n = o.pods.len() + o.nodes_down.len() + o.scale.len();
+        if n > MAX_OVERRIDES {
+            return Err(format!("it holds {n} cluster toggles, more than the {MAX_OVERRIDES} allowed"));
+        }
+        Ok(())
+    }
+}
+
+/// What is written to localStorage and into share links
+/// (`{"v":1,"files":[..],"active":0,"cluster":{..}}`; `cluster` is left out when it is the
+/// default, and states saved before it existed load with the default cluster).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Saved {
     pub v: u32,
     pub files: Vec<SavedFile>,
     pub active: usize,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<SavedCluster>,
 }
 
 impl Saved {
@@ -57,6 +108,9 @@ impl Saved {
         if saved.active >= saved.files.len() {
             return Err("its open tab does not exist".into());
         }
+        if let Some(c) = &saved.cluster {
+            c.check()?;
+        }
         Ok(saved)
     }
 }
@@ -80,7 +134,45 @@ mod tests {
     use super::*;
 
     fn saved(files: &[(&str, &str)], active: usize) -> Saved {
-        Saved { v: 1, files: files.iter().map(|(n, t)| SavedFile { name: (*n).into(), text: (*t).into() }).collect(), active }
+        Saved {
+            v: 1,
+            files: files.iter().map(|(n, t)| SavedFile { name: (*n).into(), text: (*t).into() }).collect(),
+            active,
+            cluster: None,
+        }
+    }
+
+    #[test]
+    fn cluster_settings_round_trip_and_old_states_still_load() {
+        let mut s = saved(&[("a.yaml", "kind: Service\n")], 0);
+        let mut c = SavedCluster { node_count: 5, proxy_mode: ProxyMode::Ipvs, ..SavedCluster::default() };
+        c.overrides.pods.push(kplay_core::cluster::PodOverride { name: "web-1".into(), ready: Some(false), ..Default::default() });
+        c.overrides.nodes_down.push("node-2".into());
+        s.cluster = Some(c.clone());
+        let json = s.to_json();
+        assert!(json.contains(r#""proxy-mode":"ipvs""#) && json.contains(r#""nodes-down":["node-2"]"#), "{json}");
+        assert_eq!(Saved::from_json(&json), Ok(s));
+        let d = c.apply(&ClusterDescription::default());
+        assert_eq!((d.node_count, d.proxy_mode, d.overrides.pods.len()), (5, ProxyMode::Ipvs, 1));
+        assert_eq!(d.service_cidr, ClusterDescription::default().service_cidr);
+        // A v:1 state written before cluster settings existed.
+        let old = Saved::from_json(r#"{"v":1,"files":[{"name":"a.yaml","text":"x: 1\n"}],"active":0}"#).expect("old state");
+        assert_eq!(old.cluster, None);
+        assert!(!saved(&[("a", "")], 0).to_json().contains("cluster"));
+    }
+
+    #[test]
+    fn rejects_bad_cluster_settings() {
+        let base = r#"{"v":1,"files":[{"name":"a","text":""}],"active":0,"cluster":"#;
+        for (c, why) in [
+            (r#"{"node-count":0}"#, "0 nodes"),
+            (r#"{"node-count":1000}"#, "1000 nodes"),
+            (r#"{"proxy-mode":"userspace"}"#, "not a saved workspace"),
+            (r#"{"nodeCount":2}"#, "not a saved workspace"),
+        ] {
+            let err = Saved::from_json(&format!("{base}{c}}}")).expect_err(c);
+            assert!(err.contains(why), "{c}: {err}");
+        }
     }
 
     #[test]

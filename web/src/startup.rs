@@ -10,7 +10,7 @@ pub const SHARE_PREFIX: &str = "#s=";
 pub const MAX_FRAGMENT_CHARS: usize = 1024 * 1024;
 
 /// The outcome of reading the page's inputs.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, PartialEq)]
 pub enum Start {
     Saved(Saved, Option<String>),
     Default(Option<String>),
@@ -49,7 +49,7 @@ mod tests {
     use crate::persist::SavedFile;
 
     fn saved() -> Saved {
-        Saved { v: 1, files: vec![SavedFile { name: "a.yaml".into(), text: "kind: Pod\n".into() }], active: 0 }
+        Saved { v: 1, files: vec![SavedFile { name: "a.yaml".into(), text: "kind: Pod\n".into() }], active: 0, cluster: None }
     }
 
     /// A stand-in compression: identity, with "!" as corrupt data.

@@ -1,14 +1,16 @@
-//! The playground's one application state: the edited files, the open tab and the analysis of
-//! them, changed only through [`Action`]s so every view recomputes from the same data.
+//! The playground's one application state: the edited files, the open tab, the cluster
+//! options, the analysis of the files and the simulated cluster, changed only through
+//! [`Action`]s so every view recomputes from the same data.
 
 use std::rc::Rc;
 
+use kplay_core::cluster::{Cluster, Overrides, PodOverride, ProxyMode, ScaleOverride};
 use kplay_core::report::report;
 use kplay_core::{analyze, Analysis, ColumnEncoding, Options, Severity, SourceFile};
 use yew::Reducible;
 
 use crate::examples::{self, Example};
-use crate::persist::{check_name, Saved, SavedFile};
+use crate::persist::{check_name, Saved, SavedCluster, SavedFile, MAX_NODES, MAX_OVERRIDES};
 
 /// One line of the diagnostics list, with positions already converted for the browser.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,22 +37,60 @@ pub struct AppState {
     pub active: usize,
     pub options: Rc<Options>,
     pub analysis: Rc<Analysis>,
+    /// The cluster after applying the accepted objects (`options.cluster` shapes it).
+    pub cluster: Rc<Cluster>,
     pub rows: Rc<[DiagnosticRow]>,
     /// A message for the user (a share link that could not be read, a refused file name).
     pub notice: Option<Rc<str>>,
     /// Bumped when the files are replaced wholesale (example, share link), so the editor reloads.
     pub generation: u32,
     pub panel: Panel,
-    /// The rule whose documentation the Rules view shows.
+    /// The rule whose documentation the Docs view shows.
     pub rule: Option<Rc<str>>,
+    /// The map box clicked last (`svc/NS/NAME`, `pod/NS/NAME`, ...); a Service also picks the
+    /// chains the kube-proxy view highlights.
+    pub selected: Option<Rc<str>>,
 }
 
 /// The right-hand views.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Panel {
+    Map,
     Problems,
     Objects,
+    Traffic,
+    Trace,
+    Proxy,
+    Dns,
     Rules,
+}
+
+/// The most replicas the page's scale control asks for.
+pub const MAX_SCALE: i64 = 100;
+
+/// A change of the simulated cluster (not of the manifests).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClusterChange {
+    NodeCount(usize),
+    ProxyMode(ProxyMode),
+    /// Force a pod's Ready condition or mark it terminating; `None` leaves the manifest's say.
+    Pod {
+        namespace: String,
+        name: String,
+        ready: Option<bool>,
+        terminating: Option<bool>,
+    },
+    /// Mark a node down (or up again).
+    NodeDown(String, bool),
+    /// `kubectl scale`: a workload's replicas (`None` goes back to the manifest's count).
+    Scale {
+        namespace: String,
+        kind: String,
+        name: String,
+        replicas: Option<i64>,
+    },
+    /// Drop every toggle.
+    ClearOverrides,
 }
 
 pub enum Action {
@@ -74,12 +114,16 @@ pub enum Action {
     /// Replace everything with a gallery example.
     LoadExample(&'static Example),
     Notice(Option<String>),
+    /// Select a map box (or nothing).
+    SelectBox(Option<String>),
+    Cluster(ClusterChange),
 }
 
 impl AppState {
     pub fn new(files: Vec<SourceFile>, active: usize, options: Options) -> Self {
         let files: Rc<[SourceFile]> = files.into();
         let analysis = analyze(&files, &options);
+        let cluster = kplay_core::cluster::simulate(&files, &analysis.objects, &options);
         let rows = rows(&files, &analysis).into();
         let active = active.min(files.len().saturating_sub(1));
         Self {
@@ -87,11 +131,13 @@ impl AppState {
             active,
             options: Rc::new(options),
             analysis: Rc::new(analysis),
+            cluster: Rc::new(cluster),
             rows,
             notice: None,
             generation: 0,
             panel: Panel::Problems,
             rule: None,
+            selected: None,
         }
     }
 
@@ -100,14 +146,20 @@ impl AppState {
     }
 
     pub fn from_saved(s: &Saved) -> Self {
-        Self::new(s.files.iter().map(|f| SourceFile::new(f.name.as_str(), f.text.as_str())).collect(), s.active, Options::default())
+        let mut options = Options::default();
+        if let Some(c) = &s.cluster {
+            options.cluster = c.apply(&options.cluster);
+        }
+        Self::new(s.files.iter().map(|f| SourceFile::new(f.name.as_str(), f.text.as_str())).collect(), s.active, options)
     }
 
     pub fn to_saved(&self) -> Saved {
+        let cluster = SavedCluster::from(&self.options.cluster);
         Saved {
             v: 1,
             files: self.files.iter().map(|f| SavedFile { name: f.name.clone(), text: f.text.clone() }).collect(),
             active: self.active,
+            cluster: (cluster != SavedCluster::default()).then_some(cluster),
         }
     }
 
@@ -126,12 +178,64 @@ impl AppState {
 
     /// A copy with other files (re-analysed), keeping the notice and generation.
     fn with_files(&self, files: Vec<SourceFile>, active: usize) -> Self {
-        let mut next = Self::new(files, active, (*self.options).clone());
+        self.rebuilt(files, active, (*self.options).clone())
+    }
+
+    /// A copy re-analysed with other files or options, keeping what the user looks at.
+    fn rebuilt(&self, files: Vec<SourceFile>, active: usize, options: Options) -> Self {
+        let mut next = Self::new(files, active, options);
         next.notice.clone_from(&self.notice);
         next.generation = self.generation;
         next.panel = self.panel;
         next.rule.clone_from(&self.rule);
+        next.selected.clone_from(&self.selected);
         next
+    }
+
+    /// A copy with the cluster changed; `None` when the change is refused or changes nothing.
+    fn with_cluster(&self, change: ClusterChange) -> Result<Option<Self>, String> {
+        let mut options = (*self.options).clone();
+        let c = &mut options.cluster;
+        match change {
+            ClusterChange::NodeCount(n) => {
+                if n == 0 || n > MAX_NODES {
+                    return Err(format!("The cluster has 1 to {MAX_NODES} nodes."));
+                }
+                c.node_count = n;
+            }
+            ClusterChange::ProxyMode(m) => c.proxy_mode = m,
+            ClusterChange::Pod { namespace, name, ready, terminating } => set_pod(&mut c.overrides, &namespace, &name, ready, terminating),
+            ClusterChange::NodeDown(node, down) => {
+                c.overrides.nodes_down.retain(|n| *n != node);
+                if down {
+                    c.overrides.nodes_down.push(node);
+                }
+            }
+            ClusterChange::Scale { namespace, kind, name, replicas } => {
+                if replicas.is_some_and(|r| !(0..=MAX_SCALE).contains(&r)) {
+                    return Err(format!("Replicas from 0 to {MAX_SCALE}."));
+                }
+                let same = |s: &ScaleOverride| s.kind == kind && s.name == name && s.namespace.as_deref().unwrap_or("default") == namespace;
+                c.overrides.scale.retain(|s| !same(s));
+                if let Some(replicas) = replicas {
+                    c.overrides.scale.push(ScaleOverride { namespace: Some(namespace), kind, name, replicas });
+                }
+            }
+            ClusterChange::ClearOverrides => c.overrides = Overrides::default(),
+        }
+        let o = &c.overrides;
+        if o.pods.len() + o.nodes_down.len() + o.scale.len() > MAX_OVERRIDES {
+            return Err(format!("At most {MAX_OVERRIDES} cluster toggles."));
+        }
+        if options.cluster == self.options.cluster {
+            return Ok(None);
+        }
+        Ok(Some(self.rebuilt(self.files.to_vec(), self.active, options)))
+    }
+
+    /// The toggle of pod `namespace/name`, if any.
+    pub fn pod_override(&self, namespace: &str, name: &str) -> Option<&PodOverride> {
+        self.options.cluster.overrides.pods.iter().find(|p| p.name == name && p.namespace.as_deref().unwrap_or("default") == namespace)
     }
 
     fn with_notice(&self, notice: Option<String>) -> Self {
@@ -159,6 +263,7 @@ impl PartialEq for AppState {
             && self.generation == other.generation
             && self.panel == other.panel
             && self.rule == other.rule
+            && self.selected == other.selected
     }
 }
 
@@ -236,13 +341,39 @@ impl Reducible for AppState {
                 Rc::new(self.with_files(files, active))
             }
             Action::LoadExample(e) => {
-                let mut next = Self::from_example(e);
+                // The node count and the mode stay; toggles name the old example's pods.
+                let mut options = Options::default();
+                options.cluster.node_count = self.options.cluster.node_count;
+                options.cluster.proxy_mode = self.options.cluster.proxy_mode;
+                let mut next = Self::new(e.files.iter().map(|(n, t)| SourceFile::new(*n, *t)).collect(), 0, options);
                 next.generation = self.generation + 1;
                 next.panel = self.panel;
                 Rc::new(next)
             }
             Action::Notice(n) => Rc::new(self.with_notice(n)),
+            Action::SelectBox(id) => {
+                let id: Option<Rc<str>> = id.map(Rc::from);
+                if id == self.selected {
+                    return self;
+                }
+                let mut next = (*self).clone();
+                next.selected = id;
+                Rc::new(next)
+            }
+            Action::Cluster(change) => match self.with_cluster(change) {
+                Ok(Some(next)) => Rc::new(next),
+                Ok(None) => self,
+                Err(e) => Rc::new(self.with_notice(Some(e))),
+            },
         }
+    }
+}
+
+/// Sets (or with both `None`, removes) the toggle of pod `namespace/name`.
+pub fn set_pod(o: &mut Overrides, namespace: &str, name: &str, ready: Option<bool>, terminating: Option<bool>) {
+    o.pods.retain(|p| !(p.name == name && p.namespace.as_deref().unwrap_or("default") == namespace));
+    if ready.is_some() || terminating.is_some() {
+        o.pods.push(PodOverride { namespace: Some(namespace.to_owned()), name: name.to_owned(), ready, terminating });
     }
 }
 
@@ -363,5 +494,43 @@ mod tests {
         assert_ne!(late.files[0].text, "x: 1\n");
         let now = s.reduce(Action::Edit { generation: g + 1, name: "service.yaml".into(), text: "x: 1\n".into() });
         assert_eq!(now.files[0].text, "x: 1\n");
+    }
+
+    #[test]
+    fn cluster_changes_re_analyse_and_are_saved() {
+        let s = Rc::new(AppState::default()).reduce(Action::LoadExample(examples::find("clusterip").expect("example")));
+        let pod = s.cluster.pods.iter().find(|p| p.namespace == "default").expect("a web pod").name.clone();
+        let ready = |s: &AppState| s.cluster.pods.iter().filter(|p| p.namespace == "default" && p.ready).count();
+        assert_eq!(ready(&s), 3);
+        let toggle = |ready| ClusterChange::Pod { namespace: "default".into(), name: pod.clone(), ready, terminating: None };
+        let s = s.reduce(Action::Cluster(toggle(Some(false))));
+        assert_eq!(ready(&s), 2);
+        assert_eq!(s.pod_override("default", &pod).and_then(|o| o.ready), Some(false));
+        let s = s.reduce(Action::Cluster(ClusterChange::NodeCount(5)));
+        let s = s.reduce(Action::Cluster(ClusterChange::ProxyMode(ProxyMode::Nftables)));
+        assert_eq!(s.cluster.nodes.len(), 5);
+        let saved = s.to_saved();
+        let back = AppState::from_saved(&Saved::from_json(&saved.to_json()).expect("loads"));
+        assert_eq!((back.cluster.nodes.len(), back.options.cluster.proxy_mode, ready(&back)), (5, ProxyMode::Nftables, 2));
+        // Same value again: the same state; refused values leave a notice.
+        let same = s.clone().reduce(Action::Cluster(ClusterChange::NodeCount(5)));
+        assert!(Rc::ptr_eq(&s, &same));
+        let s = s.reduce(Action::Cluster(ClusterChange::NodeCount(0)));
+        assert!(s.notice.as_deref().is_some_and(|n| n.contains("nodes")));
+        let s = s.reduce(Action::Cluster(toggle(None)));
+        assert_eq!(ready(&s), 3);
+        assert!(s.options.cluster.overrides.pods.is_empty());
+        assert_eq!(s.to_saved().cluster.map(|c| c.node_count), Some(5));
+        // kubectl scale deployment web --replicas 5, then back to the manifest's 3.
+        let scale =
+            |replicas| ClusterChange::Scale { namespace: "default".into(), kind: "Deployment".into(), name: "web".into(), replicas };
+        let pods = |s: &AppState| s.cluster.pods.iter().filter(|p| p.namespace == "default").count();
+        let s = s.reduce(Action::Cluster(scale(Some(5))));
+        assert_eq!(pods(&s), 5);
+        assert_eq!(s.options.cluster.overrides.scale.len(), 1);
+        let s = s.reduce(Action::Cluster(scale(Some(-1))));
+        assert!(s.notice.as_deref().is_some_and(|n| n.contains("Replicas")));
+        let s = s.reduce(Action::Cluster(scale(None)));
+        assert_eq!(pods(&s), 3);
     }
 }

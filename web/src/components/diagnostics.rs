@@ -32,7 +32,7 @@ pub fn diagnostics_panel() -> Html {
                     html! {
                         <button class={classes!("filter", format!("severity-{}", s.as_str()))} aria-pressed={on.to_string()}
                             data-testid={format!("filter-{}", s.as_str())} onclick={toggle}>
-                            { format!("{} {}", state.count(s), s.as_str()) }
+                            { crate::components::header::plural(state.count(s), s.as_str()) }
                         </button>
                     }
                 }) }

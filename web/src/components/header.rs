@@ -1,12 +1,15 @@
-//! The top bar: the gallery, share and reset, and the problem counts.
+//! The top bar: the gallery, share and reset, the simulated cluster's node count and
+//! kube-proxy mode, and the problem counts.
 
+use kplay_core::cluster::ProxyMode;
 use kplay_core::Severity;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use crate::examples::{self, GALLERY};
 use crate::hooks::use_app;
-use crate::state::Action;
+use crate::persist::MAX_NODES;
+use crate::state::{Action, ClusterChange};
 use crate::{editor_js, startup};
 
 #[function_component(Header)]
@@ -40,6 +43,32 @@ pub fn header() -> Html {
         let state = state.clone();
         Callback::from(move |_| state.dispatch(Action::LoadExample(&GALLERY[0])))
     };
+    let nodes = {
+        let state = state.clone();
+        Callback::from(move |e: Event| {
+            let v = e.target_unchecked_into::<HtmlSelectElement>().value();
+            if let Ok(n) = v.parse() {
+                state.dispatch(Action::Cluster(ClusterChange::NodeCount(n)));
+            }
+        })
+    };
+    let mode = {
+        let state = state.clone();
+        Callback::from(move |e: Event| {
+            let m = match e.target_unchecked_into::<HtmlSelectElement>().value().as_str() {
+                "nftables" => ProxyMode::Nftables,
+                "ipvs" => ProxyMode::Ipvs,
+                _ => ProxyMode::Iptables,
+            };
+            state.dispatch(Action::Cluster(ClusterChange::ProxyMode(m)));
+        })
+    };
+    let c = &state.options.cluster;
+    let overrides = c.overrides.pods.len() + c.overrides.nodes_down.len() + c.overrides.scale.len();
+    let clear = {
+        let state = state.clone();
+        Callback::from(move |_| state.dispatch(Action::Cluster(ClusterChange::ClearOverrides)))
+    };
     html! {
         <header class="topbar">
             <h1 class="brand">{ "kplay" }<span class="tagline">{ "Kubernetes manifests, checked as the API server would" }</span></h1>
@@ -51,6 +80,21 @@ pub fn header() -> Html {
                 </select>
                 <button data-testid="share" onclick={share} title="Put the whole workspace into the address (nothing is uploaded)">{ "Share" }</button>
                 <button data-testid="reset" onclick={reset} title="Replace the files with the seed tutorial">{ "Reset" }</button>
+                <span class="cluster-controls" role="group" aria-label="Simulated cluster">
+                    <label for="node-count" title="Nodes of the simulated cluster">{ "Nodes" }</label>
+                    <select id="node-count" data-testid="node-count" onchange={nodes}>
+                        { for (1..=MAX_NODES).map(|n| html! { <option value={n.to_string()} selected={n == c.node_count}>{ n }</option> }) }
+                    </select>
+                    <label for="proxy-mode-select" title="kube-proxy's mode">{ "kube-proxy" }</label>
+                    <select id="proxy-mode-select" data-testid="header-proxy-mode" onchange={mode}>
+                        { for [(ProxyMode::Iptables, "iptables"), (ProxyMode::Nftables, "nftables"), (ProxyMode::Ipvs, "ipvs")].iter().map(|(m, n)| html! {
+                            <option value={*n} selected={*m == c.proxy_mode}>{ *n }</option>
+                        }) }
+                    </select>
+                    if overrides > 0 {
+                        <button data-testid="clear-toggles" onclick={clear} title="Drop the pod and node toggles">{ plural(overrides, "toggle") + " ×" }</button>
+                    }
+                </span>
                 if !link.is_empty() {
                     <input class="share-link" data-testid="share-link" aria-label="Share link" readonly=true value={(*link).clone()} />
                 }
@@ -64,10 +108,24 @@ pub fn header() -> Html {
     }
 }
 
-fn plural(n: usize, word: &str) -> String {
+/// `1 error`, `0 errors`, `2 warnings`; "info" has no plural.
+pub fn plural(n: usize, word: &str) -> String {
     if n == 1 || word == "info" {
         format!("{n} {word}")
     } else {
         format!("{n} {word}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plural;
+
+    #[test]
+    fn counts_read_as_english() {
+        assert_eq!(plural(0, "warning"), "0 warnings");
+        assert_eq!(plural(1, "warning"), "1 warning");
+        assert_eq!(plural(2, "error"), "2 errors");
+        assert_eq!(plural(3, "info"), "3 info");
     }
 }

@@ -1,11 +1,22 @@
 //! The playground's components, one per file.
 
 mod diagnostics;
+mod dns;
 mod editor;
-mod header;
-mod panels;
+pub mod header;
+mod map;
+pub mod panels;
+mod pick;
+mod proxy;
+mod trace;
+mod traffic;
 
 pub use diagnostics::DiagnosticsPanel;
+pub use dns::DnsView;
 pub use editor::Editor;
 pub use header::Header;
+pub use map::MapView;
 pub use panels::Panels;
+pub use proxy::ProxyView;
+pub use trace::TraceView;
+pub use traffic::Traffic;

@@ -1,15 +1,29 @@
-//! The right-hand side: a view switcher over the problems list, the stored objects (what the
-//! API server would keep: defaults, allocated ClusterIPs and node ports) and the rule pages
+//! The right-hand side: a view switcher over the routing map, the problems list, the stored
+//! objects (what the API server would keep: defaults, allocated ClusterIPs and node ports), the
+//! traffic simulation, request traces, kube-proxy's rules, the DNS records and the rule pages
 //! generated from the registry.
 
+use kplay_core::cluster::Cluster;
+use kplay_core::model::Object;
 use kplay_core::yaml::emit::to_yaml;
 use yew::prelude::*;
 
-use crate::components::DiagnosticsPanel;
+use crate::components::{DiagnosticsPanel, DnsView, MapView, ProxyView, TraceView, Traffic};
 use crate::hooks::use_app;
 use crate::state::{Action, Panel};
 
-const PANELS: [(Panel, &str); 3] = [(Panel::Problems, "Problems"), (Panel::Objects, "Objects"), (Panel::Rules, "Rules")];
+/// The views in tab order with their labels; the test id is `view-` and the label in lower case
+/// (`view-rules` for the rule pages, whose tab reads "Docs" since kube-proxy's rules came).
+const PANELS: [(Panel, &str, &str); 8] = [
+    (Panel::Map, "Map", "view-map"),
+    (Panel::Problems, "Problems", "view-problems"),
+    (Panel::Objects, "Objects", "view-objects"),
+    (Panel::Traffic, "Traffic", "view-traffic"),
+    (Panel::Trace, "Trace", "view-trace"),
+    (Panel::Proxy, "kube-proxy", "view-kube-proxy"),
+    (Panel::Dns, "DNS", "view-dns"),
+    (Panel::Rules, "Docs", "view-rules"),
+];
 
 #[function_component(Panels)]
 pub fn panels() -> Html {
@@ -17,21 +31,26 @@ pub fn panels() -> Html {
     html! {
         <section class="panels" aria-label="Views">
             <div class="views" role="tablist" aria-label="Views">
-                { for PANELS.iter().filter(|&&(p, _)| crate::embed::offers(p, state.panel)).map(|&(p, label)| {
+                { for PANELS.iter().filter(|&&(p, _, _)| crate::embed::offers(p, state.panel)).map(|&(p, label, testid)| {
                     let show = {
                         let state = state.clone();
                         Callback::from(move |_| state.dispatch(Action::Show(p, None)))
                     };
                     html! {
-                        <button role="tab" aria-selected={(state.panel == p).to_string()} data-testid={format!("view-{}", label.to_lowercase())}
+                        <button role="tab" aria-selected={(state.panel == p).to_string()} data-testid={testid}
                             class={classes!("view", (state.panel == p).then_some("active"))} onclick={show}>{ label }</button>
                     }
                 }) }
             </div>
             <div class="view-body" role="tabpanel">
                 { match state.panel {
+                    Panel::Map => html! { <MapView /> },
                     Panel::Problems => html! { <DiagnosticsPanel /> },
                     Panel::Objects => html! { <Objects /> },
+                    Panel::Traffic => html! { <Traffic /> },
+                    Panel::Trace => html! { <TraceView /> },
+                    Panel::Proxy => html! { <ProxyView /> },
+                    Panel::Dns => html! { <DnsView /> },
                     Panel::Rules => html! { <RuleDocs /> },
                 } }
             </div>
@@ -50,15 +69,37 @@ fn objects() -> Html {
             { for state.analysis.objects.iter().map(|o| {
                 let file = state.files.get(o.file).map_or("", |f| f.name.as_str());
                 let title = format!("{} {}/{}", o.kind, o.namespace, o.name.as_deref().unwrap_or("(no name)"));
+                let allocated = allocated(&state.cluster, o);
                 html! {
                     <details class="object" open=true>
                         <summary><strong>{ title }</strong><span class="muted">{ format!("  {file}, document {}", o.doc + 1) }</span></summary>
+                        if let Some(a) = allocated {
+                            <p class="allocated" data-testid="allocated">{ a }</p>
+                        }
                         <pre class="yaml" data-testid="object-yaml">{ to_yaml(&o.stored) }</pre>
                     </details>
                 }
             }) }
         </div>
     }
+}
+
+/// What the simulated cluster allocated for a Service (its ClusterIPs and node ports), which
+/// the stored tree of the manifest does not hold.
+pub fn allocated(cluster: &Cluster, o: &Object) -> Option<String> {
+    if o.kind != "Service" {
+        return None;
+    }
+    let s = cluster.service(&o.namespace, o.name.as_deref()?)?;
+    let mut parts = Vec::new();
+    if !s.cluster_ips.is_empty() {
+        parts.push(format!("clusterIP: {}", s.cluster_ips.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")));
+    }
+    let ports: Vec<String> = s.ports.iter().filter_map(|p| p.node_port.map(|n| format!("{} → nodePort {n}", p.spec.port))).collect();
+    if !ports.is_empty() {
+        parts.push(ports.join(", "));
+    }
+    (!parts.is_empty()).then(|| format!("Allocated in the simulated cluster: {}", parts.join("; ")))
 }
 
 #[function_component(RuleDocs)]

@@ -1,0 +1,196 @@
+// The views over the simulated cluster: Map, Traffic, Trace, kube-proxy and DNS, on the default
+// example (the seed tutorial) and on the "ClusterIP basics" gallery example, with the cluster
+// toggles and their autosave.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serveDist, launchBrowser, openPage, screenshot } from './support.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await serveDist();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** A fresh page on the default example (autosave from an earlier test is reset). */
+async function fresh() {
+  const opened = await openPage(browser.context, server.url);
+  await opened.page.getByTestId('editor').waitFor();
+  await opened.page.getByTestId('reset').click();
+  return opened;
+}
+
+async function clusterip(page) {
+  await page.getByTestId('gallery').selectOption('clusterip');
+  await page.locator('[data-testid="view-map"]').click();
+  await page.locator('[data-testid="map-box"][data-id="svc/default/web"]').waitFor();
+}
+
+const box = (page, id) => page.locator(`[data-testid="map-box"][data-id="${id}"]`);
+
+/** Ids of the pod boxes drawn as ready. */
+const readyPods = (page) =>
+  page.$$eval('[data-testid="map-box"][data-kind="pod"][data-health="ok"]', (els) => els.map((e) => e.dataset.id));
+
+/** Per-pod request counts of the Traffic view. */
+const trafficRows = (page) =>
+  page.$$eval('[data-testid="traffic-row"]', (rows) => rows.map((r) => ({ pod: r.dataset.pod, count: Number(r.dataset.count) })));
+
+test('the map draws the seed tutorial: its Service with the stored ClusterIP, the broken link and the refused pod', async () => {
+  const { page, errors } = await fresh();
+  const tabs = await page.$$eval('.views [role="tab"]', (els) => els.map((e) => e.textContent));
+  assert.deepEqual(tabs, ['Map', 'Problems', 'Objects', 'Traffic', 'Trace', 'kube-proxy', 'DNS', 'Docs']);
+  await page.getByTestId('view-objects').click();
+  const allocated = await page.getByTestId('allocated').textContent();
+  const clusterIP = allocated.match(/clusterIP: ([0-9.]+)/)?.[1];
+  assert.ok(clusterIP, `a clusterIP in ${allocated}`);
+
+  await page.getByTestId('view-map').click();
+  const svc = box(page, 'svc/default/my-service');
+  await svc.waitFor();
+  assert.match(await svc.textContent(), new RegExp(`${clusterIP.replaceAll('.', '\\.')}:80 → 8080`));
+  // The selector-less Service: a dashed link in the error colour, with the reason as text and tooltip.
+  const broken = page.locator('[data-testid="map-edge"][data-broken]');
+  assert.equal(await broken.count(), 1);
+  const reason = await broken.getAttribute('data-broken');
+  assert.match(reason, /no selector/);
+  assert.equal(await broken.locator('title').textContent(), reason);
+  assert.match(await page.getByTestId('map').textContent(), /no EndpointSlice/);
+  const dash = await broken.locator('path').evaluate((p) => getComputedStyle(p).strokeDasharray);
+  assert.notEqual(dash, 'none');
+  // The pod the API server refuses (invalid env name) is drawn, dashed, saying so.
+  const pod = box(page, 'refused/Pod/default/my-pod');
+  assert.equal(await pod.getAttribute('data-health'), 'refused');
+  assert.match(await pod.textContent(), /refused at validation/);
+  assert.ok(await page.getByTestId('map-legend').isVisible());
+
+  // Clicking the Service shows its stored object; clicking the pod shows its problems.
+  await svc.click();
+  assert.match(await page.getByTestId('box-yaml').textContent(), /name: my-service/);
+  assert.match(await page.getByTestId('map-details').textContent(), new RegExp(`clusterIP: ${clusterIP.replaceAll('.', '\\.')}`));
+  await pod.click();
+  assert.match(await page.getByTestId('box-problems').textContent(), /env-var-name-invalid/);
+  // A typo elsewhere does not blank the map.
+  assert.ok((await page.locator('[data-testid="map-box"]').count()) >= 3);
+  assert.deepEqual(errors, []);
+});
+
+test('traffic: 1000 requests to the web Service are counted per pod, and a pod toggled not ready leaves map and counts', async () => {
+  const { page, errors } = await fresh();
+  await clusterip(page);
+  const pods = await readyPods(page);
+  assert.equal(pods.length, 3, JSON.stringify(pods));
+
+  await page.getByTestId('view-traffic').click();
+  await page.getByTestId('traffic-summary').waitFor();
+  assert.equal(await page.getByTestId('traffic-requests').inputValue(), '1000');
+  let rows = await trafficRows(page);
+  assert.equal(rows.length, 3);
+  assert.equal(rows.reduce((s, r) => s + r.count, 0), 1000);
+  assert.ok(rows.every((r) => r.count > 200), JSON.stringify(rows));
+  assert.equal(await page.getByTestId('traffic-summary').getAttribute('data-delivered'), '1000');
+  assert.equal(await page.locator('.bar-fill').count(), 3);
+
+  // Toggle the first pod on the map.
+  await page.getByTestId('view-map').click();
+  const first = pods[0];
+  await box(page, first).locator('[data-testid="pod-toggle"]').click();
+  await page.waitForFunction((id) => document.querySelector(`[data-id="${id}"]`)?.dataset.health === 'not-ready', first);
+  assert.deepEqual(await readyPods(page), pods.slice(1));
+  assert.match(await page.getByTestId('clear-toggles').textContent(), /1 toggle/);
+
+  await page.getByTestId('view-traffic').click();
+  await page.getByTestId('traffic-summary').waitFor();
+  rows = await trafficRows(page);
+  assert.equal(rows.length, 2, JSON.stringify(rows));
+  assert.equal(rows.reduce((s, r) => s + r.count, 0), 1000);
+  const name = first.split('/').slice(1).join('/');
+  assert.ok(rows.every((r) => !r.pod.endsWith(name)), `${name} gets no requests: ${JSON.stringify(rows)}`);
+
+  // Several clients: each one's picks are listed.
+  await page.getByTestId('traffic-clients').fill('4');
+  await page.getByTestId('traffic-clients').dispatchEvent('change');
+  await page.getByTestId('per-client').waitFor();
+  assert.equal(await page.locator('[data-testid="per-client"] tbody tr').count(), 4);
+  await screenshot(page, 'views-traffic');
+
+  // The toggle is autosaved: a reload keeps it.
+  await page.reload();
+  await page.getByTestId('view-map').click();
+  await box(page, first).waitFor();
+  assert.equal(await box(page, first).getAttribute('data-health'), 'not-ready');
+  assert.deepEqual(errors, []);
+});
+
+test('trace, kube-proxy rules and DNS records', async () => {
+  const { page, errors } = await fresh();
+  // DNS of the default example.
+  await page.getByTestId('view-dns').click();
+  const dns = await page.getByTestId('dns').textContent();
+  assert.match(dns, /my-service\.default\.svc\.cluster\.local/);
+  assert.ok((await page.getByTestId('dns-record').count()) > 3);
+
+  await clusterip(page);
+  await page.getByTestId('view-trace').click();
+  await page.getByTestId('trace-from').selectOption('node/node-1');
+  await page.getByTestId('trace-target').selectOption('svc/default/web:80');
+  await page.getByTestId('hops').waitFor();
+  assert.ok((await page.getByTestId('hop').count()) >= 3, await page.getByTestId('trace').textContent());
+  assert.equal(await page.getByTestId('trace-outcome').getAttribute('data-outcome'), 'delivered');
+  assert.match(await page.getByTestId('hops').textContent(), /KUBE-SVC-/);
+
+  // Selecting the Service on the map highlights its chains in the kube-proxy view.
+  await page.getByTestId('view-map').click();
+  await box(page, 'svc/default/web').click();
+  await page.getByTestId('show-chains').click();
+  const rules = page.getByTestId('proxy-rules');
+  await rules.waitFor();
+  assert.match(await rules.textContent(), /KUBE-SERVICES/);
+  const marks = await rules.locator('mark').allTextContents();
+  assert.ok(marks.some((m) => m.startsWith(':KUBE-SVC-')), JSON.stringify(marks));
+  assert.ok(marks.every((m) => !m.includes('kube-dns')));
+  await page.getByTestId('proxy-mode').selectOption('nftables');
+  assert.match(await rules.textContent(), /table ip kube-proxy/);
+  assert.ok((await rules.locator('mark').count()) > 0);
+
+  // Node count and kube-proxy mode live in the header and are saved.
+  await page.getByTestId('node-count').selectOption('5');
+  await page.getByTestId('header-proxy-mode').selectOption('ipvs');
+  await page.reload();
+  await page.getByTestId('view-kube-proxy').click();
+  assert.equal(await page.getByTestId('node-count').inputValue(), '5');
+  assert.equal(await page.getByTestId('proxy-mode').inputValue(), 'ipvs');
+  assert.ok((await page.locator('[data-testid="proxy-node"] option').allTextContents()).includes('node-5'));
+  // Back to the defaults for the other test files sharing nothing but this profile.
+  await page.getByTestId('node-count').selectOption('3');
+  await page.getByTestId('header-proxy-mode').selectOption('iptables');
+  assert.deepEqual(errors, []);
+});
+
+test('scaling the Deployment from a pod box adds pods to the map and the traffic', async () => {
+  const { page, errors } = await fresh();
+  await clusterip(page);
+  const pods = await readyPods(page);
+  await box(page, pods[0]).click();
+  const scale = page.getByTestId('scale');
+  assert.equal(await scale.inputValue(), '3');
+  await scale.fill('5');
+  await scale.dispatchEvent('change');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="map-box"][data-kind="pod"][data-health="ok"]').length === 5);
+  await page.getByTestId('view-traffic').click();
+  const rows = await trafficRows(page);
+  assert.equal(rows.length, 5);
+  assert.equal(rows.reduce((s, r) => s + r.count, 0), 1000);
+  await page.getByTestId('view-map').click();
+  await box(page, pods[0]).click();
+  await page.getByTestId('scale-reset').click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="map-box"][data-kind="pod"][data-health="ok"]').length === 3);
+  assert.deepEqual(errors, []);
+});

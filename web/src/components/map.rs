@@ -1,0 +1,311 @@
+//! The Map view: the routing map of the simulated cluster as SVG (Ingresses -> Services ->
+//! EndpointSlices -> Pods), a legend, and below it the clicked box's stored object, its
+//! diagnostics and, for pods, the readiness toggles. The model and layout are in `crate::map`.
+
+use kplay_core::model::Acceptance;
+use kplay_core::yaml::emit::to_yaml;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use crate::hooks::use_app;
+use crate::hooks::AppContext;
+use crate::map::{self, Kind, Map, MapBox, MapEdge, BOX_W, LINE_H};
+use crate::state::{Action, ClusterChange, Panel, MAX_SCALE};
+
+#[function_component(MapView)]
+pub fn map_view() -> Html {
+    let state = use_app();
+    let system = use_state(|| false);
+    let map = map::build(&state.cluster, &state.analysis.objects, *system);
+    let toggle_system = {
+        let system = system.clone();
+        Callback::from(move |_| system.set(!*system))
+    };
+    html! {
+        <div class="map-view">
+            <div class="map-bar">
+                <Legend />
+                <label class="check"><input type="checkbox" data-testid="map-system" checked={*system} onclick={toggle_system} />{ " system objects (kube-dns)" }</label>
+            </div>
+            if map.boxes.is_empty() {
+                <p class="empty">{ "Nothing to route yet: add a Service, a workload or an Ingress." }</p>
+            } else {
+                <svg class="map" data-testid="map" role="img" aria-label="Routing map: Ingresses, Services, EndpointSlices and Pods"
+                    viewBox={format!("0 0 {} {}", map.width, map.height)} width="100%"
+                    style={format!("min-width: {:.0}px; max-width: {:.0}px", map.width * 0.7, map.width)}>
+                    <defs>
+                        <marker id="arrow" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+                            <path d="M0,0 L8,4 L0,8 z" class="arrow-head" />
+                        </marker>
+                    </defs>
+                    { for map.edges.iter().map(|e| edge(&map, e)) }
+                    { for map.boxes.iter().map(|b| map_box(&state, b)) }
+                </svg>
+            }
+            <Details map={std::rc::Rc::new(map)} />
+        </div>
+    }
+}
+
+#[function_component(Legend)]
+fn legend() -> Html {
+    let item = |class: &str, text: &str| html! { <span class="legend-item"><span class={classes!("swatch", class.to_owned())}></span>{ text.to_owned() }</span> };
+    html! {
+        <div class="legend" data-testid="map-legend" aria-label="Legend">
+            { item("kind-ingress", "Ingress") }
+            { item("kind-service", "Service") }
+            { item("kind-slice", "EndpointSlice") }
+            { item("kind-pod", "Pod ready") }
+            { item("health-not-ready", "not ready") }
+            { item("health-terminating", "terminating") }
+            { item("health-missing", "broken link / missing / refused") }
+            <span class="legend-item muted">{ "line width: traffic share" }</span>
+        </div>
+    }
+}
+
+fn edge(map: &Map, e: &MapEdge) -> Html {
+    let (Some(a), Some(b)) = (map.boxes.get(e.from), map.boxes.get(e.to)) else { return html! {} };
+    let (x1, y1) = a.out_point();
+    let (x2, y2) = b.in_point();
+    let mid = f64::midpoint(x1, x2);
+    let d = format!("M{x1:.1},{y1:.1} C{mid:.1},{y1:.1} {mid:.1},{y2:.1} {x2:.1},{y2:.1}");
+    let width = e.share.map_or(1.5, |s| 1.0 + 5.0 * s);
+    let tip = e.broken.clone().unwrap_or_else(|| format!("{} → {}", a.title, b.title));
+    let class = classes!("edge", e.broken.is_some().then_some("broken"), (e.share == Some(0.0)).then_some("idle"));
+    html! {
+        <g class={class} data-testid="map-edge" data-from={a.id.clone()} data-to={b.id.clone()} data-broken={e.broken.clone()}>
+            <title>{ tip }</title>
+            <path d={d} stroke-width={format!("{width:.2}")} marker-end="url(#arrow)" />
+            if !e.label.is_empty() {
+                <text class="edge-label" x={format!("{:.1}", x2 - 6.0)} y={format!("{:.1}", y2 - 4.0)} text-anchor="end">{ e.label.clone() }</text>
+            }
+        </g>
+    }
+}
+
+fn map_box(state: &AppContext, b: &MapBox) -> Html {
+    let select = {
+        let state = state.clone();
+        let id = b.id.clone();
+        Callback::from(move |_| state.dispatch(Action::SelectBox(Some(id.clone()))))
+    };
+    let selected = state.selected.as_deref() == Some(b.id.as_str());
+    let class =
+        classes!("box", format!("kind-{}", b.kind.as_str()), format!("health-{}", b.health.as_str()), selected.then_some("selected"));
+    // Pod titles leave room for the toggle in the corner.
+    let title = truncate(&b.title, if b.kind == Kind::Pod { 21 } else { 24 });
+    let pod_toggle = (b.kind == Kind::Pod && !b.health.is_placeholder()).then(|| pod_toggle(state, b));
+    html! {
+        <g class={class} data-testid="map-box" data-id={b.id.clone()} data-kind={b.kind.as_str()} data-health={b.health.as_str()}
+            onclick={select} tabindex="0" role="button" aria-label={format!("{} {}", b.kind.as_str(), b.title)}>
+            <title>{ format!("{} {}\n{}", b.kind.as_str(), b.title, b.lines.join("\n")) }</title>
+            <rect x={fmt(b.x)} y={fmt(b.y)} width={fmt(BOX_W)} height={fmt(b.h)} rx="5" />
+            <text class="box-title" x={fmt(b.x + 8.0)} y={fmt(b.y + 15.0)}>{ title }</text>
+            { for b.lines.iter().enumerate().map(|(i, l)| html! {
+                <text class="box-line" x={fmt(b.x + 8.0)} y={fmt(b.y + 30.0 + LINE_H * i as f64)}>{ truncate(l, map::LINE_CHARS) }</text>
+            }) }
+            { pod_toggle.unwrap_or_default() }
+        </g>
+    }
+}
+
+/// The ready switch in a pod box's corner: forces the pod not ready, or clears the toggle.
+fn pod_toggle(state: &AppContext, b: &MapBox) -> Html {
+    let Some((namespace, name)) = b.id.strip_prefix("pod/").and_then(|r| r.split_once('/')) else { return html! {} };
+    let toggled = state.pod_override(namespace, name).is_some();
+    let onclick = {
+        let state = state.clone();
+        let (namespace, name) = (namespace.to_owned(), name.to_owned());
+        Callback::from(move |e: MouseEvent| {
+            e.stop_propagation();
+            let ready = (!toggled).then_some(false);
+            state.dispatch(Action::Cluster(ClusterChange::Pod {
+                namespace: namespace.clone(),
+                name: name.clone(),
+                ready,
+                terminating: None,
+            }));
+        })
+    };
+    let tip = if toggled { "Undo the toggle (back to what the manifests say)" } else { "Mark this pod not ready" };
+    html! {
+        <g class={classes!("pod-toggle", toggled.then_some("on"))} data-testid="pod-toggle" onclick={onclick} role="button" aria-label={tip}>
+            <title>{ tip }</title>
+            <circle cx={fmt(b.x + BOX_W - 12.0)} cy={fmt(b.y + 11.0)} r="6" />
+        </g>
+    }
+}
+
+fn fmt(x: f64) -> String {
+    format!("{x:.1}")
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_owned()
+    } else {
+        format!("{}…", s.chars().take(n - 1).collect::<String>())
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct DetailsProps {
+    map: std::rc::Rc<Map>,
+}
+
+/// What the clicked box stands for: its manifest as stored, its diagnostics, its links.
+#[function_component(Details)]
+fn details(props: &DetailsProps) -> Html {
+    let state = use_app();
+    let Some(b) = state.selected.as_deref().and_then(|id| props.map.find(id)) else {
+        return html! { <p class="muted map-hint">{ "Click a box to see its object and problems; the dot in a pod's corner marks it not ready." }</p> };
+    };
+    let object = b.object.and_then(|i| state.analysis.objects.get(i));
+    let problems: Vec<_> = object
+        .map(|o| {
+            state
+                .analysis
+                .diagnostics
+                .iter()
+                .zip(state.rows.iter())
+                .filter(|(d, _)| d.object.as_ref() == Some(&o.object_ref))
+                .map(|(_, r)| r.clone())
+                .collect()
+        })
+        .unwrap_or_default();
+    let index = props.map.boxes.iter().position(|x| x.id == b.id);
+    let broken: Vec<&str> =
+        props.map.broken().filter(|e| Some(e.from) == index || Some(e.to) == index).filter_map(|e| e.broken.as_deref()).collect();
+    let close = {
+        let state = state.clone();
+        Callback::from(move |_| state.dispatch(Action::SelectBox(None)))
+    };
+    let to_rules = {
+        let state = state.clone();
+        Callback::from(move |_| state.dispatch(Action::Show(Panel::Proxy, None)))
+    };
+    html! {
+        <section class="map-details" data-testid="map-details">
+            <header>
+                <strong>{ format!("{} {}", b.kind.as_str(), b.title) }</strong>
+                if b.kind == Kind::Service && !b.health.is_placeholder() {
+                    <button onclick={to_rules} data-testid="show-chains">{ "Show its kube-proxy chains" }</button>
+                }
+                <button onclick={close} aria-label="Close">{ "×" }</button>
+            </header>
+            if b.kind == Kind::Pod && !b.health.is_placeholder() {
+                <PodToggles id={b.id.clone()} />
+            }
+            if let Some(o) = object.filter(|o| o.acceptance == Acceptance::Accepted && matches!(o.kind.as_str(), "Deployment" | "ReplicaSet" | "StatefulSet")) {
+                <Scale namespace={o.namespace.clone()} kind={o.kind.clone()} name={o.name.clone().unwrap_or_default()} />
+            }
+            if !broken.is_empty() {
+                <ul class="broken-list">{ for broken.iter().map(|r| html! { <li>{ *r }</li> }) }</ul>
+            }
+            if problems.is_empty() {
+                <p class="muted">{ "No problems reported for this object." }</p>
+            } else {
+                <ul class="box-problems" data-testid="box-problems">
+                    { for problems.iter().map(|r| html! {
+                        <li class={format!("severity-{}", r.severity.as_str())}><span class="badge">{ r.severity.as_str() }</span>{ " " }<code>{ r.rule }</code>{ format!(" {}", r.message) }</li>
+                    }) }
+                </ul>
+            }
+            if let Some(a) = object.and_then(|o| crate::components::panels::allocated(&state.cluster, o)) {
+                <p class="allocated">{ a }</p>
+            }
+            if let Some(o) = object {
+                <p class="muted">{ format!("{} {} as stored{}", o.kind, o.name.as_deref().unwrap_or("(no name)"), if b.kind == Kind::Pod && o.kind != "Pod" { " (the pod comes from it)" } else { "" }) }</p>
+                <pre class="yaml" data-testid="box-yaml">{ to_yaml(&o.stored) }</pre>
+            } else if !b.health.is_placeholder() {
+                <p class="muted">{ "Made by the cluster (no manifest)." }</p>
+            }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct PodTogglesProps {
+    id: String,
+}
+
+/// Ready / terminating switches of one pod.
+#[function_component(PodToggles)]
+fn pod_toggles(props: &PodTogglesProps) -> Html {
+    let state = use_app();
+    let Some((ns, name)) = props.id.strip_prefix("pod/").and_then(|r| r.split_once('/')) else { return html! {} };
+    let current = state.pod_override(ns, name).cloned().unwrap_or_default();
+    let set = |ready: Option<bool>, terminating: Option<bool>| {
+        let state = state.clone();
+        let (ns, name) = (ns.to_owned(), name.to_owned());
+        Callback::from(move |_| {
+            state.dispatch(Action::Cluster(ClusterChange::Pod { namespace: ns.clone(), name: name.clone(), ready, terminating }));
+        })
+    };
+    let not_ready = current.ready == Some(false);
+    let terminating = current.terminating == Some(true);
+    html! {
+        <div class="pod-toggles">
+            <label class="check"><input type="checkbox" data-testid="toggle-not-ready" checked={not_ready}
+                onclick={set((!not_ready).then_some(false), current.terminating)} />{ " not ready" }</label>
+            <label class="check"><input type="checkbox" data-testid="toggle-terminating" checked={terminating}
+                onclick={set(current.ready, (!terminating).then_some(true))} />{ " terminating" }</label>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ScaleProps {
+    namespace: String,
+    kind: String,
+    name: String,
+}
+
+/// `kubectl scale` for the workload a pod comes from.
+#[function_component(Scale)]
+fn scale(props: &ScaleProps) -> Html {
+    let state = use_app();
+    let current = state
+        .cluster
+        .workloads
+        .iter()
+        .find(|w| w.kind == props.kind && w.namespace == props.namespace && w.name == props.name)
+        .map_or(0, |w| w.desired);
+    let scaled = state.options.cluster.overrides.scale.iter().any(|s| s.kind == props.kind && s.name == props.name);
+    let onchange = {
+        let state = state.clone();
+        let (namespace, kind, name) = (props.namespace.clone(), props.kind.clone(), props.name.clone());
+        Callback::from(move |e: Event| match e.target_unchecked_into::<HtmlInputElement>().value().trim().parse::<i64>() {
+            Ok(r) => state.dispatch(Action::Cluster(ClusterChange::Scale {
+                namespace: namespace.clone(),
+                kind: kind.clone(),
+                name: name.clone(),
+                replicas: Some(r),
+            })),
+            Err(_) => state.dispatch(Action::Notice(Some("Replicas is a whole number.".to_owned()))),
+        })
+    };
+    let reset = {
+        let state = state.clone();
+        let (namespace, kind, name) = (props.namespace.clone(), props.kind.clone(), props.name.clone());
+        Callback::from(move |_| {
+            state.dispatch(Action::Cluster(ClusterChange::Scale {
+                namespace: namespace.clone(),
+                kind: kind.clone(),
+                name: name.clone(),
+                replicas: None,
+            }));
+        })
+    };
+    html! {
+        <div class="form-row">
+            <label>{ format!("{} {} replicas ", props.kind, props.name) }
+                <input type="number" min="0" max={MAX_SCALE.to_string()} data-testid="scale" value={current.to_string()} onchange={onchange} />
+            </label>
+            if scaled {
+                <button onclick={reset} data-testid="scale-reset">{ "back to the manifest's count" }</button>
+            }
+        </div>
+    }
+}

@@ -1,0 +1,535 @@
+//! The routing map's model: which boxes (Ingresses, Services, EndpointSlices, Pods) and which
+//! links between them the simulated cluster holds, with traffic shares and the reasons of
+//! broken links, laid out in fixed columns (one per kind) with rows in a sorted order so the
+//! same cluster always gives the same picture. Pure data: the Map component only draws it.
+
+use std::collections::BTreeMap;
+
+use kplay_core::api::acceptance_name;
+use kplay_core::cluster::{Cluster, EndpointSlice, Pod, Service};
+use kplay_core::model::typed::{IngressBackendView, IntOrString};
+use kplay_core::model::{Acceptance, Object};
+
+/// Box width and the horizontal distance between columns, in SVG units.
+pub const BOX_W: f64 = 180.0;
+const COL_GAP: f64 = 72.0;
+const MARGIN: f64 = 12.0;
+const ROW_GAP: f64 = 12.0;
+/// Height of the title line and of each further line.
+const TITLE_H: f64 = 20.0;
+pub const LINE_H: f64 = 14.0;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Kind {
+    Ingress,
+    Service,
+    Slice,
+    Pod,
+}
+
+impl Kind {
+    pub fn column(self) -> usize {
+        self as usize
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Ingress => "ingress",
+            Kind::Service => "service",
+            Kind::Slice => "slice",
+            Kind::Pod => "pod",
+        }
+    }
+}
+
+/// How a box is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Health {
+    Ok,
+    NotReady,
+    Terminating,
+    /// Something the manifests refer to that does not exist (drawn as a dashed box).
+    Missing,
+    /// An object the API server would refuse: it is not in the cluster (dashed too).
+    Refused,
+}
+
+impl Health {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Health::Ok => "ok",
+            Health::NotReady => "not-ready",
+            Health::Terminating => "terminating",
+            Health::Missing => "missing",
+            Health::Refused => "refused",
+        }
+    }
+
+    /// Not a real object of the cluster.
+    pub fn is_placeholder(self) -> bool {
+        matches!(self, Health::Missing | Health::Refused)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MapBox {
+    /// `svc/NS/NAME`, `pod/NS/NAME`, `ing/NS/NAME`, `slice/NS/NAME`, `missing/...`.
+    pub id: String,
+    pub kind: Kind,
+    pub title: String,
+    pub lines: Vec<String>,
+    pub health: Health,
+    /// Index into the analysis' objects of the manifest it comes from (a pod's workload).
+    pub object: Option<usize>,
+    pub x: f64,
+    pub y: f64,
+    pub h: f64,
+}
+
+impl MapBox {
+    fn new(id: String, kind: Kind, title: String, lines: Vec<String>, health: Health, object: Option<usize>) -> Self {
+        let h = TITLE_H + LINE_H * lines.len() as f64 + 6.0;
+        MapBox { id, kind, title, lines, health, object, x: 0.0, y: 0.0, h }
+    }
+
+    /// The point links leave from (right edge, middle) and arrive at (left edge, middle).
+    pub fn out_point(&self) -> (f64, f64) {
+        (self.x + BOX_W, self.y + self.h / 2.0)
+    }
+
+    pub fn in_point(&self) -> (f64, f64) {
+        (self.x, self.y + self.h / 2.0)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MapEdge {
+    pub from: usize,
+    pub to: usize,
+    pub label: String,
+    /// The share of the Service's traffic this link carries (Slice -> Pod links).
+    pub share: Option<f64>,
+    /// Why the link is broken (drawn dashed in the error colour).
+    pub broken: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Map {
+    pub boxes: Vec<MapBox>,
+    pub edges: Vec<MapEdge>,
+    pub width: f64,
+    pub height: f64,
+}
+
+impl Map {
+    pub fn find(&self, id: &str) -> Option<&MapBox> {
+        self.boxes.iter().find(|b| b.id == id)
+    }
+
+    /// Ids of the pods drawn as ready.
+    #[cfg(test)]
+    pub fn ready_pods(&self) -> Vec<&str> {
+        self.boxes.iter().filter(|b| b.kind == Kind::Pod && b.health == Health::Ok).map(|b| b.id.as_str()).collect()
+    }
+
+    pub fn broken(&self) -> impl Iterator<Item = &MapEdge> {
+        self.edges.iter().filter(|e| e.broken.is_some())
+    }
+}
+
+/// Splits `text` into lines of at most `width` characters at spaces (longer words stay whole).
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        match out.last_mut() {
+            Some(line) if line.chars().count() + 1 + word.chars().count() <= width => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => out.push(word.to_owned()),
+        }
+    }
+    out
+}
+
+/// Characters of a box line that fit in [`BOX_W`].
+pub const LINE_CHARS: usize = 27;
+
+/// `NAME` in the default namespace, else `NAMESPACE/NAME`.
+pub fn short(ns: &str, name: &str) -> String {
+    if ns == "default" {
+        name.to_owned()
+    } else {
+        format!("{ns}/{name}")
+    }
+}
+
+/// Built-in objects (the `kubernetes` Service, CoreDNS) come from no manifest.
+fn user_object(object: usize) -> Option<usize> {
+    (object != usize::MAX).then_some(object)
+}
+
+fn pod_health(p: &Pod) -> Health {
+    if p.terminating {
+        Health::Terminating
+    } else if p.ready {
+        Health::Ok
+    } else {
+        Health::NotReady
+    }
+}
+
+/// Equal shares of the ready endpoints: what kube-proxy's random picks converge to with one
+/// client and no affinity. `ready[i]` says whether endpoint `i` is ready; not-ready endpoints get 0.
+pub fn equal_shares(ready: &[bool]) -> Vec<f64> {
+    let n = ready.iter().filter(|r| **r).count();
+    ready.iter().map(|&r| if r && n > 0 { 1.0 / n as f64 } else { 0.0 }).collect()
+}
+
+fn percent(x: f64) -> String {
+    let p = x * 100.0;
+    if (p - p.round()).abs() < 0.05 {
+        format!("{p:.0}%")
+    } else {
+        format!("{p:.1}%")
+    }
+}
+
+/// Builds the map of `cluster`; `objects` are the analysis' objects, whose refused Services,
+/// Ingresses, pods and workloads are drawn as dashed boxes; `system` adds the built-in
+/// Services and pods (kube-dns).
+pub fn build(cluster: &Cluster, objects: &[Object], system: bool) -> Map {
+    let mut b = Builder { boxes: Vec::new(), ids: BTreeMap::new(), edges: Vec::new() };
+    let mut services: Vec<&Service> = cluster.services.iter().filter(|s| system || !s.builtin).collect();
+    services.sort_by(|a, c| (&a.namespace, &a.name).cmp(&(&c.namespace, &c.name)));
+    let mut ingresses: Vec<_> = cluster.ingresses.iter().collect();
+    ingresses.sort_by(|a, c| (&a.namespace, &a.name).cmp(&(&c.namespace, &c.name)));
+
+    // Ingresses and their backends.
+    for ing in &ingresses {
+        let mut backends: Vec<(String, &IngressBackendView)> = Vec::new();
+        if let Some(d) = &ing.spec.default_backend {
+            backends.push(("(default)".to_owned(), d));
+        }
+        for r in &ing.spec.rules {
+            for p in &r.paths {
+                let host = r.host.as_deref().unwrap_or("*");
+                backends.push((format!("{host}{}", p.path.as_deref().unwrap_or("/")), &p.backend));
+            }
+        }
+        let lines = backends.iter().map(|(route, _)| route.clone()).collect();
+        let id = format!("ing/{}/{}", ing.namespace, ing.name);
+        let from =
+            b.add(MapBox::new(id, Kind::Ingress, short(&ing.namespace, &ing.name), lines, Health::Ok, user_object(ing.spec.origin.object)));
+        for (_, be) in backends {
+            let Some(svc_name) = &be.service_name else { continue };
+            let label = be.port.as_ref().map_or_else(String::new, |p| format!(":{p}"));
+            match cluster.service(&ing.namespace, svc_name) {
+                Some(svc) => {
+                    let to = b.service(svc);
+                    let broken = be.port.as_ref().and_then(|p| {
+                        let found = svc.ports.iter().any(|sp| match p {
+                            IntOrString::Int(n) => sp.spec.port == *n,
+                            IntOrString::Str(s) => sp.spec.name == *s,
+                        });
+                        (!found).then(|| format!("Service {svc_name} has no port {p}"))
+                    });
+                    b.edges.push(MapEdge { from, to, label, share: None, broken });
+                }
+                None => {
+                    let id = format!("missing/svc/{}/{svc_name}", ing.namespace);
+                    let reason = format!("backend Service {svc_name} does not exist in namespace {}", ing.namespace);
+                    let lines = wrap(&reason, LINE_CHARS);
+                    let to = b.add_once(MapBox::new(id, Kind::Service, short(&ing.namespace, svc_name), lines, Health::Missing, None));
+                    b.edges.push(MapEdge { from, to, label, share: None, broken: Some(reason) });
+                }
+            }
+        }
+    }
+
+    // Services, their slices and the pods behind them.
+    for svc in &services {
+        let sid = b.service(svc);
+        let slices: Vec<_> = cluster.slices_of(&svc.namespace, &svc.name).collect();
+        let ready: Vec<bool> = slices.iter().flat_map(|s| s.endpoints.iter().map(kplay_core::cluster::Endpoint::is_ready)).collect();
+        let mut shares = equal_shares(&ready).into_iter();
+        for slice in &slices {
+            let n_ready = slice.endpoints.iter().filter(|e| e.is_ready()).count();
+            let ports: Vec<String> = slice.ports.iter().filter_map(|p| p.port).map(|p| p.to_string()).collect();
+            let lines = vec![format!("{} endpoints, {n_ready} ready", slice.endpoints.len()), format!("ports {}", ports.join(", "))];
+            let id = format!("slice/{}/{}", slice.namespace, slice.name);
+            let obj = if slice.managed { None } else { user_object(slice.origin.object) };
+            let title = slice.name.clone();
+            let to = b.add_once(MapBox::new(id, Kind::Slice, title, lines, Health::Ok, obj));
+            b.edges.push(MapEdge { from: sid, to, label: String::new(), share: None, broken: None });
+            let port = slice.ports.first().and_then(|p| p.port);
+            for e in &slice.endpoints {
+                let share = shares.next().unwrap_or(0.0);
+                let Some(t) = e.target_ref.as_ref().filter(|t| t.kind == "Pod") else { continue };
+                let Some(pod) = cluster.pod(&t.namespace, &t.name) else { continue };
+                let pid = b.pod(cluster, pod, port);
+                let label = if e.is_ready() { percent(share) } else { "not ready".to_owned() };
+                b.edges.push(MapEdge { from: to, to: pid, label, share: Some(share), broken: None });
+            }
+        }
+        b.selector_links(cluster, svc, sid, &slices);
+    }
+
+    // Pods nothing routes to are drawn too, below.
+    let mut pods: Vec<&Pod> = cluster.pods.iter().filter(|p| system || p.origin.object != usize::MAX).collect();
+    pods.sort_by(|a, c| (&a.namespace, &a.name).cmp(&(&c.namespace, &c.name)));
+    for p in pods {
+        b.pod(cluster, p, None);
+    }
+    for (i, o) in objects.iter().enumerate() {
+        if matches!(o.acceptance, Acceptance::Accepted | Acceptance::Unknown) {
+            continue;
+        }
+        let kind = match o.kind.as_str() {
+            "Ingress" => Kind::Ingress,
+            "Service" => Kind::Service,
+            "Pod" | "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" | "Job" | "CronJob" => Kind::Pod,
+            _ => continue,
+        };
+        let name = o.name.as_deref().unwrap_or("(no name)");
+        let id = format!("refused/{}/{}/{name}", o.kind, o.namespace);
+        let lines = wrap(&format!("{} refused at {}: not in the cluster", o.kind, acceptance_name(o.acceptance)), LINE_CHARS);
+        b.add_once(MapBox::new(id, kind, short(&o.namespace, name), lines, Health::Refused, Some(i)));
+    }
+    b.layout()
+}
+
+struct Builder {
+    boxes: Vec<MapBox>,
+    ids: BTreeMap<String, usize>,
+    edges: Vec<MapEdge>,
+}
+
+impl Builder {
+    fn add(&mut self, bx: MapBox) -> usize {
+        let i = self.boxes.len();
+        self.ids.insert(bx.id.clone(), i);
+        self.boxes.push(bx);
+        i
+    }
+
+    fn add_once(&mut self, bx: MapBox) -> usize {
+        match self.ids.get(&bx.id) {
+            Some(&i) => i,
+            None => self.add(bx),
+        }
+    }
+
+    fn service(&mut self, svc: &Service) -> usize {
+        let id = format!("svc/{}/{}", svc.namespace, svc.name);
+        if let Some(&i) = self.ids.get(&id) {
+            return i;
+        }
+        let mut lines = vec![svc.type_.clone()];
+        let ip = if svc.headless { "None".to_owned() } else { svc.cluster_ips.first().map_or_else(|| "-".to_owned(), ToString::to_string) };
+        for p in &svc.ports {
+            lines.push(format!("{ip}:{} → {}", p.spec.port, p.spec.target_port));
+            if let Some(np) = p.node_port {
+                lines.push(format!("NodePort {np}"));
+            }
+        }
+        if svc.ports.is_empty() {
+            lines.push(ip);
+        }
+        if let Some(a) = svc.spec.session_affinity.as_deref().filter(|a| *a != "None") {
+            lines.push(format!("affinity {a}"));
+        }
+        let origin = svc.origin();
+        self.add(MapBox::new(id, Kind::Service, short(&svc.namespace, &svc.name), lines, Health::Ok, user_object(origin.object)))
+    }
+
+    fn pod(&mut self, cluster: &Cluster, p: &Pod, port: Option<i64>) -> usize {
+        let id = format!("pod/{}/{}", p.namespace, p.name);
+        if let Some(&i) = self.ids.get(&id) {
+            return i;
+        }
+        let ip = p.ip().map_or_else(|| "no IP".to_owned(), |ip| port.map_or_else(|| ip.to_string(), |port| format!("{ip}:{port}")));
+        let node = p.node.as_deref().unwrap_or("unscheduled");
+        let zone = p.node.as_deref().and_then(|n| cluster.node(n)).and_then(|n| n.zone.as_deref()).unwrap_or("-");
+        let health = pod_health(p);
+        let state = match health {
+            Health::Ok => "ready",
+            Health::NotReady => "not ready",
+            Health::Terminating => "terminating",
+            Health::Missing | Health::Refused => "missing",
+        };
+        let lines = vec![ip, format!("{node} · {zone}"), state.to_owned()];
+        self.add(MapBox::new(id, Kind::Pod, short(&p.namespace, &p.name), lines, health, user_object(p.origin.object)))
+    }
+
+    /// Links that explain why a Service reaches no pod: a selector matching nothing, a
+    /// selector-less Service without slices, a named targetPort the selected pods lack.
+    fn selector_links(&mut self, cluster: &Cluster, svc: &Service, sid: usize, slices: &[&EndpointSlice]) {
+        if svc.type_ == "ExternalName" {
+            return;
+        }
+        let Some(selector) = &svc.selector else {
+            if slices.is_empty() {
+                let id = format!("missing/endpoints/{}/{}", svc.namespace, svc.name);
+                let reason = "the Service has no selector, so no EndpointSlice is written for it".to_owned();
+                let to = self.add_once(MapBox::new(
+                    id,
+                    Kind::Slice,
+                    "no EndpointSlice".to_owned(),
+                    wrap(&reason, LINE_CHARS),
+                    Health::Missing,
+                    None,
+                ));
+                self.edges.push(MapEdge { from: sid, to, label: "no selector".to_owned(), share: None, broken: Some(reason) });
+            }
+            return;
+        };
+        let selected = cluster.select_pods(&svc.namespace, selector);
+        let sel = selector.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(",");
+        if selected.is_empty() {
+            let id = format!("missing/pods/{}/{}", svc.namespace, svc.name);
+            let reason = format!("selector {sel} matches no pod in namespace {}", svc.namespace);
+            let to = self.add_once(MapBox::new(id, Kind::Pod, "no pods".to_owned(), wrap(&reason, LINE_CHARS), Health::Missing, None));
+            self.edges.push(MapEdge { from: sid, to, label: "selector matches nothing".to_owned(), share: None, broken: Some(reason) });
+            return;
+        }
+        for &i in &selected {
+            let Some(p) = cluster.pods.get(i) else { continue };
+            for sp in &svc.ports {
+                let IntOrString::Str(name) = &sp.spec.target_port else { continue };
+                if p.spec.find_port(name, &sp.spec.protocol).is_some() {
+                    continue;
+                }
+                let pid = self.pod(cluster, p, None);
+                let reason = format!("named port {name} is missing: no container of pod {} declares it", p.name);
+                self.edges.push(MapEdge { from: sid, to: pid, label: format!("port {name} missing"), share: None, broken: Some(reason) });
+            }
+        }
+    }
+
+    /// Columns by kind; rows in the order the boxes were added, which follows sorted
+    /// Services, so linked boxes sit near each other.
+    fn layout(mut self) -> Map {
+        let mut next_y = [MARGIN; 4];
+        let used: Vec<bool> = (0..4).map(|c| self.boxes.iter().any(|b| b.kind.column() == c)).collect();
+        // Empty columns (no Ingress) take no room.
+        let mut xs = [0.0; 4];
+        let mut x = MARGIN;
+        for c in 0..4 {
+            xs[c] = x;
+            if used[c] {
+                x += BOX_W + COL_GAP;
+            }
+        }
+        for bx in &mut self.boxes {
+            let c = bx.kind.column();
+            bx.x = xs[c];
+            bx.y = next_y[c];
+            next_y[c] += bx.h + ROW_GAP;
+        }
+        let height = next_y.iter().copied().fold(MARGIN, f64::max);
+        Map { width: (x - COL_GAP + MARGIN).max(BOX_W + 2.0 * MARGIN), height, boxes: self.boxes, edges: self.edges }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kplay_core::{analyze, Options, SourceFile};
+
+    fn map_of(files: &[(&str, &str)], opts: &Options, system: bool) -> (Map, Cluster) {
+        let files: Vec<SourceFile> = files.iter().map(|(n, t)| SourceFile::new(*n, *t)).collect();
+        let a = analyze(&files, opts);
+        let c = kplay_core::cluster::simulate(&files, &a.objects, opts);
+        (build(&c, &a.objects, system), c)
+    }
+
+    fn example(id: &str) -> Vec<(&'static str, &'static str)> {
+        crate::examples::find(id).expect("example").files.to_vec()
+    }
+
+    #[test]
+    fn equal_shares_split_among_ready_endpoints() {
+        assert_eq!(equal_shares(&[true, false, true]), vec![0.5, 0.0, 0.5]);
+        assert_eq!(equal_shares(&[false, false]), vec![0.0, 0.0]);
+        assert!(equal_shares(&[]).is_empty());
+        let s = equal_shares(&[true, true, true]);
+        assert!((s.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+        assert_eq!(percent(1.0 / 3.0), "33.3%");
+        assert_eq!(percent(0.5), "50%");
+        assert_eq!(wrap("selector app=web matches no pod", 16), vec!["selector app=web", "matches no pod"]);
+        assert_eq!(wrap("averyveryverylongword x", 4), vec!["averyveryverylongword", "x"]);
+    }
+
+    #[test]
+    fn a_service_with_a_deployment_links_service_slice_and_pods() {
+        let (m, c) = map_of(&example("clusterip"), &Options::default(), false);
+        let svc = m.find("svc/default/web").expect("the web Service");
+        assert!(svc.lines.iter().any(|l| l.contains(":80 → http")), "{:?}", svc.lines);
+        assert!(m.boxes.iter().flat_map(|b| &b.lines).all(|l| l.chars().count() <= LINE_CHARS), "lines fit their box");
+        let ip = c.service("default", "web").unwrap().cluster_ips[0].to_string();
+        assert!(svc.lines.iter().any(|l| l.starts_with(&ip)), "{:?}", svc.lines);
+        assert_eq!(m.ready_pods().len(), 3);
+        assert!(m.boxes.iter().all(|b| !b.id.contains("kube-dns")), "system objects are hidden");
+        let pod_links: Vec<_> = m.edges.iter().filter(|e| m.boxes[e.to].kind == Kind::Pod).collect();
+        assert_eq!(pod_links.len(), 3);
+        let total: f64 = pod_links.iter().filter_map(|e| e.share).sum();
+        assert!((total - 1.0).abs() < 1e-9, "{total}");
+        assert!(m.broken().next().is_none());
+        // With the system objects, kube-dns and its CoreDNS pods appear.
+        assert!(map_of(&example("clusterip"), &Options::default(), true).0.find("svc/kube-system/kube-dns").is_some());
+    }
+
+    #[test]
+    fn layout_is_deterministic_columns_by_kind() {
+        let (a, _) = map_of(&example("clusterip"), &Options::default(), true);
+        assert_eq!(a, map_of(&example("clusterip"), &Options::default(), true).0);
+        for bx in &a.boxes {
+            let same_col = a.boxes.iter().filter(|o| o.kind == bx.kind);
+            assert!(same_col.clone().all(|o| (o.x - bx.x).abs() < f64::EPSILON));
+            for o in same_col.filter(|o| o.id != bx.id) {
+                assert!(o.y + o.h <= bx.y || bx.y + bx.h <= o.y, "{} overlaps {}", o.id, bx.id);
+            }
+        }
+        let svc_x = a.boxes.iter().find(|b| b.kind == Kind::Service).unwrap().x;
+        let pod_x = a.boxes.iter().find(|b| b.kind == Kind::Pod).unwrap().x;
+        assert!(svc_x < pod_x);
+        assert!(a.boxes.iter().all(|b| b.x + BOX_W <= a.width && b.y + b.h <= a.height));
+    }
+
+    #[test]
+    fn a_not_ready_pod_gets_no_share() {
+        let (_, c) = map_of(&example("clusterip"), &Options::default(), false);
+        let pod = c.pods.iter().find(|p| p.namespace == "default").unwrap().name.clone();
+        let mut opts = Options::default();
+        opts.cluster.overrides.pods.push(kplay_core::cluster::PodOverride { name: pod.clone(), ready: Some(false), ..Default::default() });
+        let (m, _) = map_of(&example("clusterip"), &opts, false);
+        assert_eq!(m.ready_pods().len(), 2);
+        assert_eq!(m.find(&format!("pod/default/{pod}")).unwrap().health, Health::NotReady);
+        let shares: Vec<f64> = m.edges.iter().filter_map(|e| e.share).filter(|s| *s > 0.0).collect();
+        assert_eq!(shares, vec![0.5, 0.5]);
+    }
+
+    #[test]
+    fn broken_links_say_why() {
+        let text = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: wbe\n  ports:\n    - port: 80\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: named\nspec:\n  selector:\n    app: web\n  ports:\n    - port: 80\n      targetPort: http\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  labels:\n    app: web\nspec:\n  containers:\n    - name: c\n      image: nginx:1.27\n---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: ing\nspec:\n  rules:\n    - host: shop.example\n      http:\n        paths:\n          - path: /\n            pathType: Prefix\n            backend:\n              service:\n                name: gone\n                port:\n                  number: 80\n";
+        let (m, _) = map_of(&[("a.yaml", text)], &Options::default(), false);
+        let reasons: Vec<&str> = m.broken().filter_map(|e| e.broken.as_deref()).collect();
+        assert!(reasons.iter().any(|r| r.contains("selector app=wbe matches no pod")), "{reasons:?}");
+        assert!(reasons.iter().any(|r| r.contains("named port http is missing")), "{reasons:?}");
+        assert!(reasons.iter().any(|r| r.contains("backend Service gone does not exist")), "{reasons:?}");
+        assert_eq!(m.find("missing/svc/default/gone").map(|b| b.health), Some(Health::Missing));
+        assert!(m.find("ing/default/ing").unwrap().lines.contains(&"shop.example/".to_owned()));
+    }
+
+    #[test]
+    fn the_seed_tutorial_still_draws_its_service_and_pod() {
+        let (m, _) = map_of(&[("m.yaml", crate::examples::SEED_TUTORIAL)], &Options::default(), false);
+        assert!(m.find("svc/default/my-service").is_some());
+        // The pod's invalid env name makes the API server refuse it: drawn, dashed, with why.
+        let pod = m.find("refused/Pod/default/my-pod").expect("the refused pod");
+        assert_eq!(pod.health, Health::Refused);
+        assert!(pod.lines.join(" ").contains("refused at validation"), "{:?}", pod.lines);
+        assert!(m.broken().any(|e| e.broken.as_deref().is_some_and(|r| r.contains("no selector"))));
+    }
+}

@@ -1,0 +1,245 @@
+//! Pure helpers of the Traffic, Trace and kube-proxy views: the targets and sources offered in
+//! their selects (read from the simulated cluster), the calls into the core's request API, and
+//! which lines of a rules dump belong to a Service. Kept apart from the components so they are
+//! tested natively.
+
+use std::net::IpAddr;
+
+use kplay_core::api::{SimulateSpec, TraceSpec};
+use kplay_core::cluster::Cluster;
+use kplay_core::proxy::input::ProxyInput;
+use kplay_core::proxy::modes::Mode;
+use kplay_core::proxy::trace::{self, Simulation, Trace, EXTERNAL_CLIENT};
+
+use crate::map::short;
+
+/// One choice of a select: what the user reads and the spelling the core's API parses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Choice {
+    pub label: String,
+    pub spec: String,
+}
+
+/// The spec of the choice named `wanted`, else the first one's (the list changes with the
+/// cluster, so an earlier pick may be gone); empty when there is no choice.
+pub fn chosen(choices: &[Choice], wanted: &str) -> String {
+    choices.iter().find(|c| c.spec == wanted).or(choices.first()).map_or_else(String::new, |c| c.spec.clone())
+}
+
+fn choice(label: String, spec: String) -> Choice {
+    Choice { label, spec }
+}
+
+/// Where requests can go: every Service port with a ClusterIP, every NodePort (through the
+/// first node) and every Ingress route as a URL. User objects first, built-in ones after.
+pub fn targets(cluster: &Cluster) -> Vec<Choice> {
+    let mut services: Vec<_> = cluster.services.iter().collect();
+    services.sort_by_key(|s| (s.builtin, s.namespace.clone(), s.name.clone()));
+    let mut out = Vec::new();
+    let first_node = cluster.nodes.first();
+    for s in &services {
+        if s.headless || s.cluster_ips.is_empty() {
+            continue;
+        }
+        for p in &s.ports {
+            let name = short(&s.namespace, &s.name);
+            out.push(choice(
+                format!("{name}:{} ({} {}:{})", p.spec.port, s.type_, s.cluster_ips[0], p.spec.port),
+                format!("svc/{}/{}:{}", s.namespace, s.name, p.spec.port),
+            ));
+            if let (Some(np), Some(node)) = (p.node_port, first_node) {
+                out.push(choice(format!("{name} NodePort {np} on {}", node.name), format!("{}:{np}", fmt_ip(node.internal_ip))));
+            }
+        }
+    }
+    let mut ingresses: Vec<_> = cluster.ingresses.iter().collect();
+    ingresses.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
+    for ing in ingresses {
+        let fallback = ing.addresses.first().map(|ip| fmt_ip(*ip));
+        for r in &ing.spec.rules {
+            let Some(host) = r.host.clone().or_else(|| fallback.clone()) else { continue };
+            for p in &r.paths {
+                let path = p.path.as_deref().unwrap_or("/");
+                let url = format!("http://{}{path}", host.trim_start_matches("*."));
+                out.push(choice(format!("{url} (Ingress {})", short(&ing.namespace, &ing.name)), url));
+            }
+        }
+    }
+    out
+}
+
+fn fmt_ip(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => format!("[{v6}]"),
+    }
+}
+
+/// Where requests can come from: outside, a pod (user pods first) or a node.
+pub fn sources(cluster: &Cluster) -> Vec<Choice> {
+    let mut out = vec![choice(format!("external client {EXTERNAL_CLIENT}"), "external".to_owned())];
+    let mut pods: Vec<_> = cluster.pods.iter().filter(|p| p.ip().is_some()).collect();
+    pods.sort_by_key(|p| (p.origin.object == usize::MAX, p.namespace.clone(), p.name.clone()));
+    for p in pods {
+        out.push(choice(format!("pod {}", short(&p.namespace, &p.name)), format!("pod/{}/{}", p.namespace, p.name)));
+    }
+    for n in &cluster.nodes {
+        out.push(choice(format!("node {}", n.name), format!("node/{}", n.name)));
+    }
+    out
+}
+
+/// Traces one request through `cluster` as `kplay trace` does.
+pub fn run_trace(cluster: &Cluster, spec: &TraceSpec) -> Result<Trace, String> {
+    let req = spec.to_request(cluster.description.proxy_mode.into())?;
+    Ok(trace::trace(&ProxyInput::from_cluster(cluster), &req))
+}
+
+/// Sends many requests as `kplay simulate` does.
+pub fn run_simulation(cluster: &Cluster, spec: &SimulateSpec) -> Result<Simulation, String> {
+    let req = spec.to_request(cluster.description.proxy_mode.into())?;
+    Ok(trace::simulate(&ProxyInput::from_cluster(cluster), &req))
+}
+
+/// One client's address and the pods (or endpoint IPs) its requests reached, with counts.
+pub type ClientPicks = (String, Vec<(String, u64)>);
+
+/// Where each of the first `shown` clients' requests went, for a simulation from outside with
+/// `clients` addresses: the core gives client `i` the address `EXTERNAL_CLIENT + i`, so each
+/// is simulated alone with its share of the requests. `(client, [(pod or ip, count)])`.
+pub fn per_client(cluster: &Cluster, spec: &SimulateSpec, shown: usize) -> Result<Vec<ClientPicks>, String> {
+    let clients = spec.clients.unwrap_or(1).max(1);
+    let requests = spec.requests.unwrap_or(1000);
+    let IpAddr::V4(base) = EXTERNAL_CLIENT else { return Ok(Vec::new()) };
+    let mut out = Vec::new();
+    for i in 0..clients.min(shown) {
+        let ip = std::net::Ipv4Addr::from(u32::from(base).wrapping_add(i as u32));
+        let mut one = spec.clone();
+        one.trace.from = Some(ip.to_string());
+        one.clients = Some(1);
+        // Requests are spread round-robin over the clients.
+        one.requests = Some((requests / clients + usize::from(i < requests % clients)).max(1));
+        let sim = run_simulation(cluster, &one)?;
+        let hits = sim
+            .endpoints
+            .iter()
+            .filter(|e| e.count > 0)
+            .map(|e| (e.endpoint.pod.clone().unwrap_or_else(|| e.endpoint.ip.clone()), e.count))
+            .collect();
+        out.push((ip.to_string(), hits));
+    }
+    Ok(out)
+}
+
+/// Marks the lines of a rules dump that belong to Service `namespace/name`: lines naming it
+/// (`"ns/name:port"` comments, nftables `ns/name/proto/port` chains), lines with its
+/// ClusterIP, and every line using a chain first found on those lines (its KUBE-SVC-, KUBE-SEP-,
+/// KUBE-EXT-, ... chains), so the jumps into its chains are marked too.
+pub fn highlight(text: &str, namespace: &str, name: &str, cluster_ips: &[String], mode: Mode) -> Vec<bool> {
+    let keys = [format!("{namespace}/{name}:"), format!("{namespace}/{name}/")];
+    let ip_keys: Vec<String> = cluster_ips.iter().map(|ip| format!("{ip}:")).collect();
+    let names =
+        |l: &str| keys.iter().any(|k| l.contains(k.as_str())) || (mode == Mode::Ipvs && ip_keys.iter().any(|k| l.contains(k.as_str())));
+    let mut chains: Vec<&str> = Vec::new();
+    for line in text.lines().filter(|l| names(l)) {
+        for word in line.split(|c: char| c.is_whitespace() || c == '"' || c == '{' || c == '}' || c == ',') {
+            let chain = ["KUBE-SVC-", "KUBE-SEP-", "KUBE-EXT-", "KUBE-FW-", "KUBE-SVL-", "service-", "endpoint-", "external-"]
+                .iter()
+                .any(|p| word.starts_with(p) && word.len() > p.len() + 4);
+            if chain && !chains.contains(&word) {
+                chains.push(word);
+            }
+        }
+    }
+    let mut in_ipvs_block = false;
+    text.lines()
+        .map(|l| {
+            if mode == Mode::Ipvs {
+                // ipvsadm prints a virtual server, then its real servers indented below it.
+                if !l.starts_with(' ') {
+                    in_ipvs_block = names(l);
+                }
+                return in_ipvs_block;
+            }
+            names(l) || chains.iter().any(|c| l.contains(c))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kplay_core::{analyze, Options, SourceFile};
+
+    fn cluster(id: &str) -> Cluster {
+        let files: Vec<SourceFile> =
+            crate::examples::find(id).expect("example").files.iter().map(|(n, t)| SourceFile::new(*n, *t)).collect();
+        let opts = Options::default();
+        let a = analyze(&files, &opts);
+        kplay_core::cluster::simulate(&files, &a.objects, &opts)
+    }
+
+    #[test]
+    fn targets_and_sources_come_from_the_cluster() {
+        let c = cluster("clusterip");
+        let t = targets(&c);
+        assert_eq!(t[0].spec, "svc/default/web:80", "{t:?}");
+        assert!(t.iter().any(|x| x.spec == "svc/kube-system/kube-dns:53"), "built-in Services come after");
+        let s = sources(&c);
+        assert_eq!(s[0].spec, "external");
+        assert_eq!(chosen(&s, "node/node-2"), "node/node-2");
+        assert_eq!(chosen(&s, "pod/gone/gone"), "external", "a pick that is gone falls back to the first");
+        assert_eq!(chosen(&[], "x"), "");
+        assert!(s[1].spec.starts_with("pod/default/web-"), "{s:?}");
+        assert!(s.iter().any(|x| x.spec == "node/node-1"));
+    }
+
+    #[test]
+    fn a_simulation_splits_1000_requests_over_the_ready_pods() {
+        let c = cluster("clusterip");
+        let spec = SimulateSpec {
+            trace: TraceSpec { to: "svc/default/web:80".into(), ..TraceSpec::default() },
+            requests: Some(1000),
+            ..SimulateSpec::default()
+        };
+        let sim = run_simulation(&c, &spec).expect("runs");
+        assert_eq!(sim.endpoints.iter().map(|e| e.count).sum::<u64>(), 1000);
+        assert_eq!(sim.endpoints.len(), 3);
+        let two = SimulateSpec { clients: Some(2), ..spec };
+        let rows = per_client(&c, &two, 8).expect("runs");
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows.iter().flat_map(|(_, h)| h.iter().map(|x| x.1)).sum::<u64>(), 1000);
+        assert!(run_simulation(&c, &SimulateSpec { requests: Some(0), ..SimulateSpec::default() }).is_err());
+    }
+
+    #[test]
+    fn a_trace_has_hops() {
+        let c = cluster("clusterip");
+        let t = run_trace(&c, &TraceSpec { to: "svc/default/web:80".into(), from: Some("node/node-1".into()), ..TraceSpec::default() })
+            .expect("runs");
+        assert!(t.hops.len() >= 3, "{t:?}");
+        assert!(run_trace(&c, &TraceSpec { to: "nowhere".into(), ..TraceSpec::default() }).is_err());
+    }
+
+    #[test]
+    fn the_services_chains_are_highlighted() {
+        let c = cluster("clusterip");
+        let text = kplay_core::api::proxy_rules(&c, Mode::Iptables, "node-1").expect("rules");
+        let svc = c.service("default", "web").unwrap();
+        let ips: Vec<String> = svc.cluster_ips.iter().map(ToString::to_string).collect();
+        let marks = highlight(&text, "default", "web", &ips, Mode::Iptables);
+        let lines: Vec<&str> = text.lines().collect();
+        let marked: Vec<&str> = lines.iter().zip(&marks).filter(|(_, m)| **m).map(|(l, _)| *l).collect();
+        assert!(marked.iter().any(|l| l.starts_with(":KUBE-SVC-")), "the chain declaration: {marked:?}");
+        assert!(marked.iter().any(|l| l.starts_with("-A KUBE-SERVICES") && l.contains("KUBE-SVC-")), "the jump from KUBE-SERVICES");
+        assert_eq!(marked.iter().filter(|l| l.starts_with(":KUBE-SEP-")).count(), 3, "one chain per endpoint");
+        assert!(marked.iter().all(|l| !l.contains("kube-dns")), "{marked:?}");
+        assert!(marks.iter().any(|m| !m));
+        for mode in [Mode::Nftables, Mode::Ipvs] {
+            let text = kplay_core::api::proxy_rules(&c, mode, "node-1").expect("rules");
+            let marks = highlight(&text, "default", "web", &ips, mode);
+            assert!(marks.iter().any(|m| *m), "{mode:?}: {text}");
+            assert!(marks.iter().any(|m| !m), "{mode:?}");
+        }
+    }
+}
