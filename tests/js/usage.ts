@@ -88,11 +88,11 @@ const records: DnsRecord[] = ws.dns();
 sameKeys("DnsRecord", records[0], keysOf<DnsRecord>()("name", "type", "data"));
 
 const trace: Trace = ws.trace({ from: "external", to: "svc/default/web:80" });
-sameKeys("Trace", trace, keysOf<Trace>()("outcome", "httpStatus", "backend", "endpoint", "hops", "masqueraded"));
+sameKeys("Trace", trace, keysOf<Trace>()("outcome", "http_status", "backend", "endpoint", "hops", "masqueraded"));
 if (trace.outcome !== "delivered") failures.push(`trace: ${trace.outcome}`);
 
 const sim: Simulation = ws.simulate({ to: "svc/default/web:80", requests: 100, clients: 10 });
-sameKeys("Simulation", sim, keysOf<Simulation>()("requests", "clients", "delivered", "rejected", "dropped", "noRoute", "masqueraded", "endpoints", "sample"));
+sameKeys("Simulation", sim, keysOf<Simulation>()("requests", "clients", "delivered", "rejected", "dropped", "no_route", "masqueraded", "endpoints", "sample"));
 
 const rules: string = ws.proxyRules("iptables", "node-1");
 if (!rules.includes("*nat")) failures.push("proxyRules: no nat table");

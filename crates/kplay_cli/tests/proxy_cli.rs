@@ -31,7 +31,7 @@ fn seed_tutorial_request_is_traced_to_its_rejection() {
     assert_eq!(o.status.code(), Some(1), "not delivered: exit 1");
     let v = json(&o);
     assert_eq!(v["outcome"], "rejected");
-    assert!(v["httpStatus"].is_null());
+    assert!(v["http_status"].is_null());
     assert_eq!(v["backend"]["service"], "my-service");
     assert!(v["endpoint"].is_null());
     let hops = v["hops"].as_array().expect("hops");
@@ -39,7 +39,7 @@ fn seed_tutorial_request_is_traced_to_its_rejection() {
     let reject = hops.iter().find(|h| h["detail"].as_str().unwrap_or_default().contains("REJECT")).expect("a REJECT hop");
     assert!(reject["rule"].as_str().unwrap_or_default().contains("default/my-service:http has no endpoints"), "{reject}");
     let keys: Vec<&str> = v.as_object().expect("object").keys().map(String::as_str).collect();
-    assert_eq!(keys, ["backend", "endpoint", "hops", "httpStatus", "masqueraded", "outcome"]);
+    assert_eq!(keys, ["backend", "endpoint", "hops", "http_status", "masqueraded", "outcome"]);
 
     let human = stdout(&kplay(&["trace", &seed, "--to", "svc/default/my-service:80"]));
     assert!(human.contains("no EndpointSlice lists a pod for it"), "{human}");
@@ -53,12 +53,12 @@ fn ingress_url_reaches_a_web_pod_and_other_paths_get_404() {
     assert_eq!(o.status.code(), Some(0));
     let v = json(&o);
     assert_eq!(v["outcome"], "delivered");
-    assert_eq!(v["httpStatus"], 200);
+    assert_eq!(v["http_status"], 200);
     assert_eq!(v["backend"], serde_json::json!({"namespace": "shop", "service": "web", "port": "http"}));
     assert_eq!(v["endpoint"]["port"], 8080);
     assert!(v["endpoint"]["pod"].as_str().unwrap_or_default().starts_with("shop/web-"));
     let v = json(&kplay(&["trace", &shop, "--url", "http://shop.example.com/cartoon", "--format", "json"]));
-    assert_eq!(v["httpStatus"], 404, "element-wise Prefix: /cart does not match /cartoon");
+    assert_eq!(v["http_status"], 404, "element-wise Prefix: /cart does not match /cartoon");
 }
 
 #[test]
@@ -129,7 +129,7 @@ fn simulate_counts_requests_per_endpoint() {
     for e in eps {
         let share = e["share"].as_f64().unwrap_or(0.0);
         assert!((share - 1.0 / 3.0).abs() < 0.02, "{e}");
-        assert!((e["expectedShare"].as_f64().unwrap_or(0.0) - 1.0 / 3.0).abs() < 1e-6, "{e}");
+        assert!((e["expected_share"].as_f64().unwrap_or(0.0) - 1.0 / 3.0).abs() < 1e-6, "{e}");
     }
     // Deterministic for a seed.
     assert_eq!(v, json(&kplay(&[&args[..], &["--format", "json"]].concat())));

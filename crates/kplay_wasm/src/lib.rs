@@ -166,20 +166,20 @@ export interface BackendRef { namespace: string; service: string; port: string; 
 export interface EndpointRef { ip: string; port: number; pod: string | null; node: string | null; }
 export interface Trace {
   outcome: Outcome;
-  httpStatus: number | null;
+  http_status: number | null;
   backend: BackendRef | null;
   endpoint: EndpointRef | null;
   hops: Hop[];
   masqueraded: boolean;
 }
-export interface EndpointCount { endpoint: EndpointRef; count: number; share: number; expectedShare: number; }
+export interface EndpointCount { endpoint: EndpointRef; count: number; share: number; expected_share: number; }
 export interface Simulation {
   requests: number;
   clients: number;
   delivered: number;
   rejected: number;
   dropped: number;
-  noRoute: number;
+  no_route: number;
   masqueraded: number;
   endpoints: EndpointCount[];
   sample: Trace;

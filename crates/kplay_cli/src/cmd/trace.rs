@@ -15,7 +15,7 @@ use crate::exit;
 pub enum TraceFormat {
     /// One numbered line per hop, then the outcome.
     Human,
-    /// `{"outcome", "httpStatus", "backend", "endpoint", "hops", "masqueraded"}`.
+    /// `{"outcome", "http_status", "backend", "endpoint", "hops", "masqueraded"}`.
     Json,
 }
 
@@ -123,7 +123,7 @@ pub struct Args {
     pub verbose: bool,
 }
 
-/// The trace as JSON: the core's `Trace` as every host serializes it (`outcome`, `httpStatus`,
+/// The trace as JSON: the core's `Trace` as every host serializes it (`outcome`, `http_status`,
 /// `backend`, `endpoint`, `hops` with `rule`/`node` on rule hops, `masqueraded`).
 pub fn to_json(t: &Trace) -> serde_json::Value {
     serde_json::to_value(t).unwrap_or(serde_json::Value::Null)

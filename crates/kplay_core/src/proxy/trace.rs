@@ -157,9 +157,9 @@ fn hop(kind: &str, name: impl Into<String>, detail: impl Into<String>) -> Hop {
     Hop { kind: kind.into(), name: name.into(), detail: detail.into(), rule: None, node: None }
 }
 
-/// The path of one request.
+/// The path of one request. Serialized as `kplay trace --format json` documents it (snake_case
+/// keys: `http_status`), the same in every host.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
 pub struct Trace {
     pub outcome: Outcome,
     pub http_status: Option<u16>,
@@ -922,7 +922,6 @@ pub struct SimulateRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
 pub struct EndpointCount {
     pub endpoint: EndpointRef,
     pub count: u64,
@@ -933,7 +932,6 @@ pub struct EndpointCount {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
 pub struct Simulation {
     pub requests: u64,
     pub clients: usize,
