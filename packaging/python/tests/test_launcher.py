@@ -28,6 +28,35 @@ class PathArguments(unittest.TestCase):
         self.assertEqual(list(launcher.path_arguments(["--show-defaulted", "-q"])), [])
 
 
+class WithConfig(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.root = Path(self.tmp.name)
+        (self.root / "repo" / "deploy" / "k8s").mkdir(parents=True)
+        (self.root / "repo" / "kplay.toml").write_text('kube-version = "1.31"\n')
+        self.sub = str(self.root / "repo" / "deploy" / "k8s")
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def test_a_config_above_the_working_directory_is_passed_relative(self):
+        got = launcher.with_config(["check", "--format", "json", "."], self.sub)
+        self.assertEqual(got, ["check", "--config", os.path.join("..", "..", "kplay.toml"), "--format", "json", "."])
+        # ... and its directory is preopened under that name.
+        self.assertIn((os.path.join("..", ".."), str(self.root / "repo")), launcher.preopens(got, self.sub))
+
+    def test_nothing_added_in_the_config_directory_with_an_explicit_config_or_without_one(self):
+        repo = str(self.root / "repo")
+        self.assertEqual(launcher.with_config(["check", "."], repo), ["check", "."])
+        for explicit in (["check", "--config", "x.toml", "."], ["check", "--config=x.toml", "."]):
+            self.assertEqual(launcher.with_config(explicit, self.sub), explicit)
+        self.assertEqual(launcher.with_config(["check", "."], str(self.root)), ["check", "."])
+
+    def test_only_subcommands_that_read_the_config(self):
+        for args in (["rules"], ["--version"], []):
+            self.assertEqual(launcher.with_config(args, self.sub), args)
+
+
 class Preopens(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.TemporaryDirectory()

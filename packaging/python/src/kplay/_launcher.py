@@ -29,6 +29,12 @@ EXIT_INTERNAL = 3
 PASSED_ENV = ("NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE", "TERM", "COLUMNS")
 PASSED_ENV_PREFIX = "KPLAY_"
 
+#: The configuration file the CLI looks for (crates/kplay_cli/src/config.rs, `FILE_NAME`).
+CONFIG_FILE = "kplay.toml"
+
+#: Subcommands that read the configuration (they take `--config`).
+CONFIG_SUBCOMMANDS = ("check", "get", "dns", "proxy-rules", "trace", "simulate")
+
 #: The wasmtime version the package pins (pyproject.toml), part of the cache key. Asking the
 #: installed metadata instead costs a noticeable part of the start-up; wasmtime itself rejects
 #: a compiled module from another version, which is then compiled again.
@@ -65,6 +71,7 @@ def run(args: Sequence[str], cwd: Optional[str] = None) -> int:
     except (OSError, wasmtime.WasmtimeError) as e:
         return fail(f"cannot load {wasm}: {e}")
 
+    args = with_config(args, cwd)
     config = wasmtime.WasiConfig()
     config.argv = ["kplay", *args]
     config.env = guest_env(os.environ)
@@ -95,6 +102,28 @@ def run(args: Sequence[str], cwd: Optional[str] = None) -> int:
         # A Rust panic aborts, which traps: the CLI reports internal errors with this code.
         return fail(f"internal error in kplay (the WebAssembly module trapped; this is a bug, please report it):\n{e}")
     return 0
+
+
+def with_config(args: Sequence[str], cwd: str) -> List[str]:
+    """`args` with `--config PATH` added when the native build would find a kplay.toml above the
+    working directory: the guest sees only its preopened directories, so it cannot look upward
+    itself. PATH is relative to `cwd` (`../kplay.toml`), which `preopens` then opens."""
+    args = list(args)
+    if not args or args[0] not in CONFIG_SUBCOMMANDS:
+        return args
+    if any(a == "--config" or a.startswith("--config=") for a in args[1:]):
+        return args
+    if os.path.isfile(os.path.join(cwd, CONFIG_FILE)):
+        return args
+    here = os.path.abspath(cwd)
+    while True:
+        parent = os.path.dirname(here)
+        if parent == here:
+            return args
+        here = parent
+        if os.path.isfile(os.path.join(here, CONFIG_FILE)):
+            found = os.path.relpath(os.path.join(here, CONFIG_FILE), cwd)
+            return [args[0], "--config", found, *args[1:]]
 
 
 def fail(message: str) -> int:
