@@ -38,6 +38,8 @@ export interface ClusterDescription {
   "node-port-range"?: string;
   "cluster-domain"?: string;
   "proxy-mode"?: "iptables" | "nftables" | "ipvs";
+  /** kube-proxy's --ipvs-scheduler in IPVS mode (default "rr"). */
+  "ipvs-scheduler"?: string;
   "load-balancer-cidr"?: string;
   "max-endpoints-per-slice"?: number;
   "max-pods-per-node"?: number;

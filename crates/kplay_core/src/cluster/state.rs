@@ -106,6 +106,8 @@ pub struct ClusterDescription {
     pub node_port_range: String,
     pub cluster_domain: String,
     pub proxy_mode: ProxyMode,
+    /// kube-proxy `--ipvs-scheduler` (IPVS mode): `rr` (default), `wrr`, `lc`, `sh`, ...
+    pub ipvs_scheduler: String,
     /// The address pool a LoadBalancer implementation (MetalLB-like) hands out.
     pub load_balancer_cidr: String,
     /// `--max-endpoints-per-slice`.
@@ -139,6 +141,7 @@ impl Default for ClusterDescription {
             node_port_range: "30000-32767".into(),
             cluster_domain: "cluster.local".into(),
             proxy_mode: ProxyMode::Iptables,
+            ipvs_scheduler: "rr".into(),
             load_balancer_cidr: "172.18.255.0/24".into(),
             max_endpoints_per_slice: 100,
             max_pods_per_node: 110,

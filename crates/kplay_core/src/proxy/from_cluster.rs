@@ -24,8 +24,13 @@ impl ProxyInput {
         cidrs.extend(d.cluster_cidr_v6.as_deref().and_then(Cidr::parse));
         let mut service_cidrs: Vec<Cidr> = Cidr::parse(&d.service_cidr).into_iter().collect();
         service_cidrs.extend(d.service_cidr_secondary.as_deref().and_then(Cidr::parse));
-        let config =
-            ProxyConfig { cluster_cidrs: cidrs, service_cidrs, cluster_domain: d.cluster_domain.clone(), ..ProxyConfig::default() };
+        let config = ProxyConfig {
+            cluster_cidrs: cidrs,
+            service_cidrs,
+            cluster_domain: d.cluster_domain.clone(),
+            ipvs_scheduler: d.ipvs_scheduler.clone(),
+            ..ProxyConfig::default()
+        };
         let nodes =
             cluster.nodes.iter().map(|n| NodeInfo { name: n.name.clone(), ips: vec![n.internal_ip], zone: n.zone.clone() }).collect();
         let pods = cluster

@@ -298,6 +298,35 @@ mod flows {
     }
 
     #[test]
+    fn ipvs_schedulers_pick_in_turn_or_by_source_hash() {
+        let mut input = two_nodes();
+        let mut s = ServicePortInfo::cluster_ip("ns1", "svc1", "", Protocol::Tcp, ip("172.30.1.1"), 80);
+        s.endpoints = (1..=3).map(|i| EndpointInfo::ready(ip(&format!("10.0.1.{i}")), 80)).collect();
+        input.services.push(s);
+        let pod = Source::Pod { namespace: None, name: "client".into() };
+        let req = TraceRequest {
+            seed: 7,
+            mode: crate::proxy::modes::Mode::Ipvs,
+            ..TraceRequest::new(pod, Destination::parse("svc/ns1/svc1:80").unwrap())
+        };
+        let run = |input: &ProxyInput, clients: usize| {
+            Tracer::new(input).simulate(&SimulateRequest { trace: req.clone(), requests: 999, clients, interval_ms: 1 })
+        };
+        // rr: the real servers in turn, exactly a third each (iptables' random picks would not be).
+        let counts: Vec<u64> = run(&input, 1).endpoints.iter().map(|e| e.count).collect();
+        assert_eq!(counts, [333, 333, 333]);
+        let mut iptables = req.clone();
+        iptables.mode = crate::proxy::modes::Mode::Iptables;
+        let random = Tracer::new(&input).simulate(&SimulateRequest { trace: iptables, requests: 999, clients: 1, interval_ms: 1 });
+        assert_ne!(random.endpoints.iter().map(|e| e.count).collect::<Vec<_>>(), [333, 333, 333]);
+        // sh: one client always reaches the same real server.
+        input.config.ipvs_scheduler = "sh".into();
+        let sim = run(&input, 1);
+        assert_eq!(sim.endpoints.iter().filter(|e| e.count > 0).count(), 1, "{:?}", sim.endpoints);
+        assert_eq!(sim.delivered, 999);
+    }
+
+    #[test]
     fn trace_explains_rejection_of_a_service_without_endpoints() {
         let mut input = two_nodes();
         input.services.push(ServicePortInfo::cluster_ip("default", "my-service", "http", Protocol::Tcp, ip("10.96.0.20"), 80));

@@ -1137,6 +1137,14 @@ impl Tracer<'_> {
         // Affinity memory: per client, per branch, the time it was last recorded.
         let mut recent: Vec<Vec<Vec<f64>>> =
             decisions.iter().map(|per| per.iter().map(|(_, d)| vec![f64::NEG_INFINITY; d.branches.len()]).collect()).collect();
+        // IPVS picks with its scheduler, not with iptables' random numbers: `rr` (and `wrr`, as
+        // kube-proxy gives every real server weight 1) takes the real servers of the node's
+        // virtual server in turn, `sh` hashes the client address; others draw at random.
+        let scheduler = match sim.trace.mode {
+            Mode::Ipvs => Some(self.input.config.ipvs_scheduler.as_str()),
+            _ => None,
+        };
+        let mut turn: HashMap<&str, usize> = HashMap::new();
         let step = sim.interval_ms as f64 / 1000.0;
         for i in 0..sim.requests {
             let now = i as f64 * step;
@@ -1159,6 +1167,24 @@ impl Tracer<'_> {
             let bi = chosen.unwrap_or_else(|| {
                 if d.thresholds.is_empty() {
                     return 0;
+                }
+                if let Some(sched) = scheduler {
+                    let live: Vec<usize> = (0..d.branches.len()).filter(|&b| d.probs.get(b).is_some_and(|&p| p > 0.0)).collect();
+                    if !live.is_empty() {
+                        match sched {
+                            "" | "rr" | "wrr" => {
+                                let k = turn.entry(per[ni].0.as_str()).or_insert(0);
+                                let b = live[*k % live.len()];
+                                *k += 1;
+                                return b;
+                            }
+                            "sh" => {
+                                let h = (ci as u64).wrapping_add(1).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 33;
+                                return live[(h % live.len() as u64) as usize];
+                            }
+                            _ => {}
+                        }
+                    }
                 }
                 for &(stored, bi) in &d.thresholds {
                     if stored == u32::MAX || (rng.next_u32() & 0x7FFF_FFFF) < stored {
