@@ -117,6 +117,8 @@ pub fn per_client(cluster: &Cluster, spec: &SimulateSpec, shown: usize) -> Resul
         let mut one = spec.clone();
         one.trace.from = Some(ip.to_string());
         one.clients = Some(1);
+        // Each client draws its own random numbers (the same seed would repeat one client's picks).
+        one.trace.seed = spec.trace.seed.wrapping_add(i as u64);
         // Requests are spread round-robin over the clients.
         one.requests = Some((requests / clients + usize::from(i < requests % clients)).max(1));
         let sim = run_simulation(cluster, &one)?;
@@ -209,6 +211,7 @@ mod tests {
         let rows = per_client(&c, &two, 8).expect("runs");
         assert_eq!(rows.len(), 2);
         assert_eq!(rows.iter().flat_map(|(_, h)| h.iter().map(|x| x.1)).sum::<u64>(), 1000);
+        assert_ne!(rows[0].1, rows[1].1, "two clients without affinity do not repeat each other's picks");
         assert!(run_simulation(&c, &SimulateSpec { requests: Some(0), ..SimulateSpec::default() }).is_err());
     }
 
