@@ -945,6 +945,17 @@ pub struct Simulation {
     pub sample: Trace,
 }
 
+/// How `simulate` picks among a decision's branches when no affinity applies: iptables and
+/// nftables draw with the rules' probabilities; IPVS uses its scheduler (`rr`, and `wrr` since
+/// kube-proxy gives every real server weight 1: in turn; `sh`: by the client's address; other
+/// schedulers are drawn like iptables).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum IpvsPick {
+    Random,
+    InTurn,
+    SourceHash,
+}
+
 /// A precomputed branch of a load-balancing decision.
 #[derive(Debug, Clone)]
 struct Branch {
@@ -1137,13 +1148,23 @@ impl Tracer<'_> {
         // Affinity memory: per client, per branch, the time it was last recorded.
         let mut recent: Vec<Vec<Vec<f64>>> =
             decisions.iter().map(|per| per.iter().map(|(_, d)| vec![f64::NEG_INFINITY; d.branches.len()]).collect()).collect();
-        // IPVS picks with its scheduler, not with iptables' random numbers: `rr` (and `wrr`, as
-        // kube-proxy gives every real server weight 1) takes the real servers of the node's
-        // virtual server in turn, `sh` hashes the client address; others draw at random.
-        let scheduler = match sim.trace.mode {
-            Mode::Ipvs => Some(self.input.config.ipvs_scheduler.as_str()),
-            _ => None,
+        // IPVS picks with its scheduler, not with iptables' random numbers (see `IpvsPick`).
+        let pick = match (sim.trace.mode, self.input.config.ipvs_scheduler.as_str()) {
+            (Mode::Ipvs, "" | "rr" | "wrr") => IpvsPick::InTurn,
+            (Mode::Ipvs, "sh") => IpvsPick::SourceHash,
+            _ => IpvsPick::Random,
         };
+        // The branches each decision can take (probability above zero), computed once.
+        let live: Vec<Vec<Vec<usize>>> = match pick {
+            IpvsPick::Random => Vec::new(),
+            _ => decisions
+                .iter()
+                .map(|per| {
+                    per.iter().map(|(_, d)| (0..d.branches.len()).filter(|&b| d.probs.get(b).is_some_and(|&p| p > 0.0)).collect()).collect()
+                })
+                .collect(),
+        };
+        // rr's position per node (its virtual server for this destination).
         let mut turn: HashMap<&str, usize> = HashMap::new();
         let step = sim.interval_ms as f64 / 1000.0;
         for i in 0..sim.requests {
@@ -1168,23 +1189,17 @@ impl Tracer<'_> {
                 if d.thresholds.is_empty() {
                     return 0;
                 }
-                if let Some(sched) = scheduler {
-                    let live: Vec<usize> = (0..d.branches.len()).filter(|&b| d.probs.get(b).is_some_and(|&p| p > 0.0)).collect();
-                    if !live.is_empty() {
-                        match sched {
-                            "" | "rr" | "wrr" => {
-                                let k = turn.entry(per[ni].0.as_str()).or_insert(0);
-                                let b = live[*k % live.len()];
-                                *k += 1;
-                                return b;
-                            }
-                            "sh" => {
-                                let h = (ci as u64).wrapping_add(1).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 33;
-                                return live[(h % live.len() as u64) as usize];
-                            }
-                            _ => {}
-                        }
+                match (pick, live.get(ci).and_then(|l| l.get(ni))) {
+                    (IpvsPick::InTurn, Some(l)) if !l.is_empty() => {
+                        let k = turn.entry(per[ni].0.as_str()).or_insert(0);
+                        *k += 1;
+                        return l[(*k - 1) % l.len()];
                     }
+                    (IpvsPick::SourceHash, Some(l)) if !l.is_empty() => {
+                        let h = (ci as u64).wrapping_add(1).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 33;
+                        return l[(h % l.len() as u64) as usize];
+                    }
+                    _ => {}
                 }
                 for &(stored, bi) in &d.thresholds {
                     if stored == u32::MAX || (rng.next_u32() & 0x7FFF_FFFF) < stored {
