@@ -3,6 +3,10 @@
 // kplay-start-<hash>.js, so the page's Content-Security-Policy can say `script-src 'self'`
 // without 'unsafe-inline' or a per-build hash. Fails the build if index.html would still hold
 // an inline script or an inline event handler, which the policy would block.
+//
+// It also writes the analysis worker's script, kplay-worker-<hash>.js (web/src/worker.rs): a
+// module worker that starts the same wasm-bindgen JS and wasm the loader starts (the browser
+// fetches them once), and tells the page its URL through `window.kplayWorkerUrl`.
 import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -17,13 +21,28 @@ const indexPath = join(staging, 'index.html');
 let html = await readFile(indexPath, 'utf8');
 
 const INLINE = /<script(?![^>]*\ssrc=)([^>]*)>([\s\S]*?)<\/script>/g;
+const GLUE = /\bfrom\s*(['"])([^'"]+\.js)\1/;
+const WASM = /module_or_path\s*:\s*(['"])([^'"]+\.wasm)\1/;
 let moved = 0;
+let workers = 0;
 const files = [];
 html = html.replace(INLINE, (whole, attrs, body) => {
   if (body.trim() === '') return whole;
   if (!/type\s*=\s*["']?module/.test(attrs)) {
     console.error(`start-script.mjs: an inline classic script in index.html cannot be moved safely:\n${whole.slice(0, 200)}`);
     process.exit(1);
+  }
+  const glue = body.match(GLUE);
+  const wasm = body.match(WASM);
+  if (glue && wasm) {
+    const worker =
+      '// kplay\'s analysis worker (web/src/worker.rs): the page\'s own wasm, started again here.\n' +
+      `import init from ${JSON.stringify(glue[2])};\n` +
+      `await init({ module_or_path: ${JSON.stringify(wasm[2])} });\n`;
+    const workerName = `kplay-worker-${createHash('sha256').update(worker).digest('hex').slice(0, 16)}.js`;
+    files.push([workerName, worker]);
+    body = `window.kplayWorkerUrl = ${JSON.stringify(publicUrl + workerName)};\n${body.trim()}`;
+    workers += 1;
   }
   const hash = createHash('sha256').update(body).digest('hex').slice(0, 16);
   const name = `kplay-start-${hash}.js`;
@@ -37,10 +56,14 @@ if (moved === 0) {
   console.error('start-script.mjs: Trunk wrote no inline module script into index.html; check the loader');
   process.exit(1);
 }
+if (workers !== 1) {
+  console.error(`start-script.mjs: found the wasm loader in ${workers} scripts (expected 1); the analysis worker needs its URLs`);
+  process.exit(1);
+}
 const handler = html.match(/<[^>]+\son[a-z]+\s*=/i);
 if (handler) {
   console.error(`start-script.mjs: index.html holds an inline event handler, which the CSP blocks: ${handler[0]}`);
   process.exit(1);
 }
 await writeFile(indexPath, html);
-console.log(`start-script.mjs: moved ${moved} inline script(s) out of index.html`);
+console.log(`start-script.mjs: moved ${moved} inline script(s) out of index.html and wrote the analysis worker`);

@@ -169,6 +169,9 @@ test('keystroke to underline on a 1,000-line document', async () => {
   for (let i = 0; doc.split('\n').length < 1000; i++) doc += block(i);
   await setEditorText(page, doc);
   await page.waitForTimeout(1500);
+  // The analysis runs in the worker (web/src/worker.rs), not on the main thread.
+  await page.waitForFunction(() => document.documentElement.dataset.analysis);
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.analysis), 'worker');
   await page.evaluate(() => window.kplayEditor.jump(window.kplayEditor.current, 5, 9));
   // Main-thread work between the (debounced) change and the next underline: long tasks.
   await page.evaluate(() => {
@@ -186,5 +189,11 @@ test('keystroke to underline on a 1,000-line document', async () => {
     return performance.now() - t;
   });
   console.log(`1,000-line document: keystroke to underline ${wall} ms wall (debounce included); long tasks ${JSON.stringify(tasks.map(Math.round))} ms; doc read ${measured.toFixed(2)} ms`);
+  // The underline is the worker's: its row is listed with the rule the broken name breaks.
+  const rows = await page.locator('[data-testid="diagnostic"][data-severity="error"]').evaluateAll((els) => els.map((e) => e.dataset.line));
+  assert.deepEqual(rows, ['5']);
+  // Fixing it clears it again through the same path.
+  await page.keyboard.press('Backspace');
+  await page.locator('.cm-lintRange-error').first().waitFor({ state: 'detached' });
   assert.deepEqual(errors, []);
 });

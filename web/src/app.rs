@@ -12,6 +12,10 @@ use crate::embed;
 use crate::hooks::AppContext;
 use crate::startup::{self, Start};
 use crate::state::{Action, AppState, Panel};
+use crate::worker;
+
+/// How long typing must pause before a view's model is rebuilt on the main thread, in ms.
+const REFRESH_PAUSE_MS: i32 = 400;
 
 /// The state the page opens with.
 fn initial() -> AppState {
@@ -40,10 +44,56 @@ fn from_start(start: Start) -> AppState {
 pub fn app() -> Html {
     let state = use_reducer(initial);
     {
-        let json = state.to_saved().to_json();
+        // The analysis worker starts with the page; its rows come back as actions.
+        let rows = state.dispatcher();
+        let failed = state.dispatcher();
+        use_effect_with((), move |()| {
+            worker::start(
+                move |r| {
+                    if let Some(e) = r.error {
+                        // The page's own state was refused: analyse it here instead.
+                        web_sys::console::warn_1(&format!("kplay analysis worker: {e}").into());
+                        rows.dispatch(Action::Refresh);
+                    } else {
+                        rows.dispatch(Action::Rows { revision: r.revision, rows: r.rows });
+                    }
+                },
+                move || failed.dispatch(Action::Refresh),
+            );
+        });
+    }
+    {
+        // Each new revision goes to the worker; without one it is analysed here at once.
+        let dispatcher = state.dispatcher();
+        let job = state.rows_stale().then(|| state.to_job());
+        use_effect_with(state.revision, move |_| {
+            let timer = job.filter(|j| !worker::submit(j)).map(|_| Timer::new(0, move || dispatcher.dispatch(Action::Refresh)));
+            move || drop(timer)
+        });
+    }
+    {
+        // A view that draws the cluster gets its model rebuilt once typing pauses.
+        let dispatcher = state.dispatcher();
+        let wanted = state.stale() && state.panel.needs_model();
+        use_effect_with((state.revision, wanted), move |&(_, wanted)| {
+            let timer = wanted.then(|| Timer::new(REFRESH_PAUSE_MS, move || dispatcher.dispatch(Action::Refresh)));
+            move || drop(timer)
+        });
+    }
+    {
+        // Once per change of the files, options or open tab (not on every render: the rows
+        // coming back from the worker change nothing worth saving).
+        let saved = (*state).clone();
         // Embeds never autosave (they would overwrite the playground's work); they tell the
         // embedding page their share link instead.
-        use_effect_with(json, |json| if embed::mode().is_some() { embed::report(json) } else { editor_js::save(json) });
+        use_effect_with((state.revision, state.active, state.generation), move |_| {
+            let json = saved.to_saved().to_json();
+            if embed::mode().is_some() {
+                embed::report(&json);
+            } else {
+                editor_js::save(&json);
+            }
+        });
     }
     {
         let state = state.clone();
@@ -81,5 +131,33 @@ pub fn app() -> Html {
                 </main>
             </div>
         </ContextProvider<AppContext>>
+    }
+}
+
+/// A `setTimeout` that is cleared when dropped (effects drop theirs when their inputs change).
+struct Timer {
+    id: Option<i32>,
+    _callback: Closure<dyn FnMut()>,
+}
+
+impl Timer {
+    fn new(ms: i32, f: impl FnOnce() + 'static) -> Self {
+        let mut f = Some(f);
+        let callback = Closure::<dyn FnMut()>::new(move || {
+            if let Some(f) = f.take() {
+                f();
+            }
+        });
+        let id = web_sys::window()
+            .and_then(|w| w.set_timeout_with_callback_and_timeout_and_arguments_0(callback.as_ref().unchecked_ref(), ms).ok());
+        Self { id, _callback: callback }
+    }
+}
+
+impl Drop for Timer {
+    fn drop(&mut self) {
+        if let (Some(id), Some(w)) = (self.id, web_sys::window()) {
+            w.clear_timeout_with_handle(id);
+        }
     }
 }

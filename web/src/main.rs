@@ -13,7 +13,12 @@ mod persist;
 mod startup;
 mod state;
 mod views;
+mod worker;
 
 fn main() {
+    // The same wasm runs the analysis worker (web/src/worker.rs): there it serves jobs only.
+    if worker::serve() {
+        return;
+    }
     yew::Renderer::<app::App>::new().render();
 }

@@ -1,22 +1,31 @@
 //! The playground's one application state: the edited files, the open tab, the cluster
 //! options, the analysis of the files and the simulated cluster, changed only through
 //! [`Action`]s so every view recomputes from the same data.
+//!
+//! An edit only stores the text and bumps [`AppState::revision`]: the reducer does no analysis
+//! on a keystroke. The diagnostics come back from the analysis worker (web/src/worker.rs) as
+//! [`Action::Rows`]; the full analysis and simulated cluster the views draw (the "model") is
+//! rebuilt on the main thread by [`Action::Refresh`] only when a view needs it (see
+//! [`Panel::needs_model`]), after typing pauses. Without a worker (embeds in sandboxed frames)
+//! `Refresh` follows every edit, as the whole analysis did before.
 
 use std::rc::Rc;
 
 use kplay_core::cluster::{Cluster, Overrides, PodOverride, ProxyMode, ScaleOverride};
 use kplay_core::report::report;
 use kplay_core::{analyze, Analysis, ColumnEncoding, Options, Severity, SourceFile};
+use serde::{Deserialize, Serialize};
 use yew::Reducible;
 
 use crate::examples::{self, Example};
 use crate::persist::{check_name, Saved, SavedCluster, SavedFile, MAX_NODES, MAX_OVERRIDES};
 
-/// One line of the diagnostics list, with positions already converted for the browser.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One line of the diagnostics list, with positions already converted for the browser. The
+/// analysis worker sends these as JSON.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DiagnosticRow {
     pub severity: Severity,
-    pub rule: &'static str,
+    pub rule: String,
     /// Index of the file in [`AppState::files`].
     pub file: usize,
     pub file_name: String,
@@ -36,10 +45,21 @@ pub struct AppState {
     /// The open tab (always a valid index).
     pub active: usize,
     pub options: Rc<Options>,
+    /// Bumped on every change of the files or the options.
+    pub revision: u64,
+    /// The analysis of the files as they were at `model_revision` (the model).
     pub analysis: Rc<Analysis>,
-    /// The cluster after applying the accepted objects (`options.cluster` shapes it).
+    /// The cluster after applying the accepted objects (`options.cluster` shapes it), at
+    /// `model_revision`.
     pub cluster: Rc<Cluster>,
+    /// The rows of `analysis`, in its diagnostics' order (for views that pair the two).
+    pub model_rows: Rc<[DiagnosticRow]>,
+    /// The revision `analysis` and `cluster` were built from; behind `revision` while stale.
+    pub model_revision: u64,
+    /// The newest diagnostics known (from the worker or the model), for the editor and lists.
     pub rows: Rc<[DiagnosticRow]>,
+    /// The revision `rows` belong to.
+    pub rows_revision: u64,
     /// A message for the user (a share link that could not be read, a refused file name).
     pub notice: Option<Rc<str>>,
     /// Bumped when the files are replaced wholesale (example, share link), so the editor reloads.
@@ -117,22 +137,41 @@ pub enum Action {
     /// Select a map box (or nothing).
     SelectBox(Option<String>),
     Cluster(ClusterChange),
+    /// The analysis worker's diagnostics for `revision` (dropped when the files moved on).
+    Rows {
+        revision: u64,
+        rows: Vec<DiagnosticRow>,
+    },
+    /// Build the model (analysis, cluster, rows) of the current files on this thread.
+    Refresh,
+}
+
+impl Panel {
+    /// Whether the view draws the analysis or the simulated cluster (not only the rows).
+    pub fn needs_model(self) -> bool {
+        !matches!(self, Panel::Problems | Panel::Rules)
+    }
 }
 
 impl AppState {
+    /// A state with its model built now (page load, examples).
     pub fn new(files: Vec<SourceFile>, active: usize, options: Options) -> Self {
         let files: Rc<[SourceFile]> = files.into();
         let analysis = analyze(&files, &options);
         let cluster = kplay_core::cluster::simulate(&files, &analysis.objects, &options);
-        let rows = rows(&files, &analysis).into();
+        let rows: Rc<[DiagnosticRow]> = rows(&files, &analysis).into();
         let active = active.min(files.len().saturating_sub(1));
         Self {
             files,
             active,
             options: Rc::new(options),
+            revision: 0,
             analysis: Rc::new(analysis),
             cluster: Rc::new(cluster),
+            model_rows: rows.clone(),
+            model_revision: 0,
             rows,
+            rows_revision: 0,
             notice: None,
             generation: 0,
             panel: Panel::Problems,
@@ -176,20 +215,48 @@ impl AppState {
         self.rows.iter().filter(|r| r.severity == severity).count()
     }
 
-    /// A copy with other files (re-analysed), keeping the notice and generation.
-    fn with_files(&self, files: Vec<SourceFile>, active: usize) -> Self {
-        self.rebuilt(files, active, (*self.options).clone())
+    /// Whether the views' model is behind the files and options.
+    pub fn stale(&self) -> bool {
+        self.model_revision != self.revision
     }
 
-    /// A copy re-analysed with other files or options, keeping what the user looks at.
-    fn rebuilt(&self, files: Vec<SourceFile>, active: usize, options: Options) -> Self {
-        let mut next = Self::new(files, active, options);
-        next.notice.clone_from(&self.notice);
-        next.generation = self.generation;
-        next.panel = self.panel;
-        next.rule.clone_from(&self.rule);
-        next.selected.clone_from(&self.selected);
+    /// Whether the rows are behind the files and options.
+    pub fn rows_stale(&self) -> bool {
+        self.rows_revision != self.revision
+    }
+
+    /// A copy with other files, to be analysed (a new revision).
+    fn with_files(&self, files: Vec<SourceFile>, active: usize) -> Self {
+        self.changed(files, active, (*self.options).clone())
+    }
+
+    /// A copy with other files or options, keeping what the user looks at; the model and the
+    /// rows stay as they were until [`Action::Rows`] or [`Action::Refresh`] catch up.
+    fn changed(&self, files: Vec<SourceFile>, active: usize, options: Options) -> Self {
+        let mut next = self.clone();
+        next.active = active.min(files.len().saturating_sub(1));
+        next.files = files.into();
+        next.options = Rc::new(options);
+        next.revision = self.revision + 1;
         next
+    }
+
+    /// A copy whose model (and rows) are built from the current files and options.
+    fn refreshed(&self) -> Self {
+        let built = Self::new(self.files.to_vec(), self.active, (*self.options).clone());
+        let mut next = self.clone();
+        next.analysis = built.analysis;
+        next.cluster = built.cluster;
+        next.model_rows = built.model_rows;
+        next.model_revision = self.revision;
+        next.rows = built.rows;
+        next.rows_revision = self.revision;
+        next
+    }
+
+    /// The state a worker job describes: the files and cluster settings of this revision.
+    pub fn to_job(&self) -> crate::worker::Job {
+        crate::worker::Job { revision: self.revision, saved: self.to_saved() }
     }
 
     /// A copy with the cluster changed; `None` when the change is refused or changes nothing.
@@ -230,7 +297,7 @@ impl AppState {
         if options.cluster == self.options.cluster {
             return Ok(None);
         }
-        Ok(Some(self.rebuilt(self.files.to_vec(), self.active, options)))
+        Ok(Some(self.changed(self.files.to_vec(), self.active, options)))
     }
 
     /// The toggle of pod `namespace/name`, if any.
@@ -257,6 +324,9 @@ impl AppState {
 impl PartialEq for AppState {
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.analysis, &other.analysis)
+            && Rc::ptr_eq(&self.rows, &other.rows)
+            && Rc::ptr_eq(&self.files, &other.files)
+            && self.revision == other.revision
             && Rc::ptr_eq(&self.options, &other.options)
             && self.active == other.active
             && self.notice == other.notice
@@ -348,6 +418,10 @@ impl Reducible for AppState {
                 let mut next = Self::new(e.files.iter().map(|(n, t)| SourceFile::new(*n, *t)).collect(), 0, options);
                 next.generation = self.generation + 1;
                 next.panel = self.panel;
+                // Revisions only grow: a late worker reply about the old files must not match.
+                next.revision = self.revision + 1;
+                next.model_revision = next.revision;
+                next.rows_revision = next.revision;
                 Rc::new(next)
             }
             Action::Notice(n) => Rc::new(self.with_notice(n)),
@@ -365,6 +439,21 @@ impl Reducible for AppState {
                 Ok(None) => self,
                 Err(e) => Rc::new(self.with_notice(Some(e))),
             },
+            Action::Rows { revision, rows } => {
+                if revision != self.revision || !self.rows_stale() {
+                    return self;
+                }
+                let mut next = (*self).clone();
+                next.rows = rows.into();
+                next.rows_revision = revision;
+                Rc::new(next)
+            }
+            Action::Refresh => {
+                if !self.stale() {
+                    return self;
+                }
+                Rc::new(self.refreshed())
+            }
         }
     }
 }
@@ -386,7 +475,7 @@ pub fn rows(files: &[SourceFile], analysis: &Analysis) -> Vec<DiagnosticRow> {
         .zip(r.diagnostics)
         .map(|(d, rd)| DiagnosticRow {
             severity: rd.severity,
-            rule: rd.rule,
+            rule: rd.rule.to_owned(),
             file: d.primary.file,
             file_name: rd.file,
             line: rd.range.start.line,
@@ -406,6 +495,17 @@ mod tests {
     /// The user's edit of the open file.
     fn edit(s: &AppState, text: &str) -> Action {
         Action::Edit { generation: s.generation, name: s.active_name().to_owned(), text: text.to_owned() }
+    }
+
+    /// Applies `action` and then what the page does next: rebuild the model.
+    trait Apply {
+        fn apply(self, action: Action) -> Rc<AppState>;
+    }
+
+    impl Apply for Rc<AppState> {
+        fn apply(self, action: Action) -> Rc<AppState> {
+            self.reduce(action).reduce(Action::Refresh)
+        }
     }
 
     fn one(text: &str) -> AppState {
@@ -443,9 +543,9 @@ mod tests {
     fn editing_replaces_the_analysis_and_same_text_keeps_it() {
         let start = Rc::new(one("a: ["));
         assert!(!start.rows.is_empty());
-        let same = start.clone().reduce(edit(&start, "a: ["));
+        let same = start.clone().apply(edit(&start, "a: ["));
         assert!(Rc::ptr_eq(&start, &same));
-        let fixed = start.clone().reduce(edit(&start, "a: []\n"));
+        let fixed = start.clone().apply(edit(&start, "a: []\n"));
         assert_eq!(fixed.text(), "a: []\n");
         assert!(fixed.rows.iter().all(|r| r.rule != "yaml-syntax"));
     }
@@ -461,63 +561,63 @@ mod tests {
     #[test]
     fn tabs_add_rename_remove() {
         let s = Rc::new(AppState::default());
-        let s = s.reduce(Action::AddFile);
+        let s = s.apply(Action::AddFile);
         assert_eq!((s.files.len(), s.active, s.active_name()), (2, 1, "file1.yaml"));
-        let s = s.clone().reduce(edit(&s, "a: ["));
+        let s = s.clone().apply(edit(&s, "a: ["));
         let row = s.rows.iter().find(|r| r.rule == "yaml-syntax").expect("syntax error in the new file");
         assert_eq!((row.file, row.file_name.as_str()), (1, "file1.yaml"));
-        let s = s.reduce(Action::Rename(1, "svc.yaml".into()));
+        let s = s.apply(Action::Rename(1, "svc.yaml".into()));
         assert_eq!(s.active_name(), "svc.yaml");
-        let s = s.reduce(Action::Rename(1, "manifest.yaml".into()));
+        let s = s.apply(Action::Rename(1, "manifest.yaml".into()));
         assert_eq!(s.active_name(), "svc.yaml");
         assert!(s.notice.as_deref().is_some_and(|n| n.contains("exists")));
-        let s = s.reduce(Action::Rename(1, "a/b".into()));
+        let s = s.apply(Action::Rename(1, "a/b".into()));
         assert!(s.notice.as_deref().is_some_and(|n| n.contains("slash")));
-        let s = s.reduce(Action::Remove(1));
+        let s = s.apply(Action::Remove(1));
         assert_eq!((s.files.len(), s.active), (1, 0));
-        let s = s.reduce(Action::Remove(0));
+        let s = s.apply(Action::Remove(0));
         assert_eq!(s.files.len(), 1, "the last file stays");
     }
 
     #[test]
     fn saved_round_trip_and_examples_bump_the_generation() {
-        let s = Rc::new(AppState::default()).reduce(Action::AddFile);
+        let s = Rc::new(AppState::default()).apply(Action::AddFile);
         let saved = s.to_saved();
         let back = AppState::from_saved(&saved);
         assert_eq!(back.to_saved(), saved);
         let e = examples::find("clusterip").expect("example");
         let g = s.generation;
-        let s = s.reduce(Action::LoadExample(e));
+        let s = s.apply(Action::LoadExample(e));
         assert_eq!((s.files.len(), s.generation), (2, g + 1));
         // A late edit from before the example was loaded is dropped; a current one applies.
-        let late = s.clone().reduce(Action::Edit { generation: g, name: "service.yaml".into(), text: "x: 1\n".into() });
+        let late = s.clone().apply(Action::Edit { generation: g, name: "service.yaml".into(), text: "x: 1\n".into() });
         assert_ne!(late.files[0].text, "x: 1\n");
-        let now = s.reduce(Action::Edit { generation: g + 1, name: "service.yaml".into(), text: "x: 1\n".into() });
+        let now = s.apply(Action::Edit { generation: g + 1, name: "service.yaml".into(), text: "x: 1\n".into() });
         assert_eq!(now.files[0].text, "x: 1\n");
     }
 
     #[test]
     fn cluster_changes_re_analyse_and_are_saved() {
-        let s = Rc::new(AppState::default()).reduce(Action::LoadExample(examples::find("clusterip").expect("example")));
+        let s = Rc::new(AppState::default()).apply(Action::LoadExample(examples::find("clusterip").expect("example")));
         let pod = s.cluster.pods.iter().find(|p| p.namespace == "default").expect("a web pod").name.clone();
         let ready = |s: &AppState| s.cluster.pods.iter().filter(|p| p.namespace == "default" && p.ready).count();
         assert_eq!(ready(&s), 3);
         let toggle = |ready| ClusterChange::Pod { namespace: "default".into(), name: pod.clone(), ready, terminating: None };
-        let s = s.reduce(Action::Cluster(toggle(Some(false))));
+        let s = s.apply(Action::Cluster(toggle(Some(false))));
         assert_eq!(ready(&s), 2);
         assert_eq!(s.pod_override("default", &pod).and_then(|o| o.ready), Some(false));
-        let s = s.reduce(Action::Cluster(ClusterChange::NodeCount(5)));
-        let s = s.reduce(Action::Cluster(ClusterChange::ProxyMode(ProxyMode::Nftables)));
+        let s = s.apply(Action::Cluster(ClusterChange::NodeCount(5)));
+        let s = s.apply(Action::Cluster(ClusterChange::ProxyMode(ProxyMode::Nftables)));
         assert_eq!(s.cluster.nodes.len(), 5);
         let saved = s.to_saved();
         let back = AppState::from_saved(&Saved::from_json(&saved.to_json()).expect("loads"));
         assert_eq!((back.cluster.nodes.len(), back.options.cluster.proxy_mode, ready(&back)), (5, ProxyMode::Nftables, 2));
         // Same value again: the same state; refused values leave a notice.
-        let same = s.clone().reduce(Action::Cluster(ClusterChange::NodeCount(5)));
+        let same = s.clone().apply(Action::Cluster(ClusterChange::NodeCount(5)));
         assert!(Rc::ptr_eq(&s, &same));
-        let s = s.reduce(Action::Cluster(ClusterChange::NodeCount(0)));
+        let s = s.apply(Action::Cluster(ClusterChange::NodeCount(0)));
         assert!(s.notice.as_deref().is_some_and(|n| n.contains("nodes")));
-        let s = s.reduce(Action::Cluster(toggle(None)));
+        let s = s.apply(Action::Cluster(toggle(None)));
         assert_eq!(ready(&s), 3);
         assert!(s.options.cluster.overrides.pods.is_empty());
         assert_eq!(s.to_saved().cluster.map(|c| c.node_count), Some(5));
@@ -525,12 +625,39 @@ mod tests {
         let scale =
             |replicas| ClusterChange::Scale { namespace: "default".into(), kind: "Deployment".into(), name: "web".into(), replicas };
         let pods = |s: &AppState| s.cluster.pods.iter().filter(|p| p.namespace == "default").count();
-        let s = s.reduce(Action::Cluster(scale(Some(5))));
+        let s = s.apply(Action::Cluster(scale(Some(5))));
         assert_eq!(pods(&s), 5);
         assert_eq!(s.options.cluster.overrides.scale.len(), 1);
-        let s = s.reduce(Action::Cluster(scale(Some(-1))));
+        let s = s.apply(Action::Cluster(scale(Some(-1))));
         assert!(s.notice.as_deref().is_some_and(|n| n.contains("Replicas")));
-        let s = s.reduce(Action::Cluster(scale(None)));
+        let s = s.apply(Action::Cluster(scale(None)));
         assert_eq!(pods(&s), 3);
+    }
+
+    #[test]
+    fn edits_wait_for_the_worker_or_a_refresh() {
+        let start = Rc::new(one("a: []\n"));
+        assert!(!start.stale() && !start.rows_stale());
+        let edited = start.clone().reduce(edit(&start, "a: ["));
+        // The keystroke itself analyses nothing: the old model and rows stay until replaced.
+        assert!(edited.stale() && edited.rows_stale());
+        assert!(Rc::ptr_eq(&edited.analysis, &start.analysis));
+        assert_eq!(edited.revision, start.revision + 1);
+        // The worker's rows for an older revision are dropped, the current ones shown.
+        let worker = crate::worker::answer(&edited.to_job().to_json());
+        let late = edited.clone().reduce(Action::Rows { revision: start.revision, rows: worker.rows.clone() });
+        assert!(Rc::ptr_eq(&late, &edited));
+        let shown = edited.clone().reduce(Action::Rows { revision: worker.revision, rows: worker.rows });
+        assert!(shown.rows.iter().any(|r| r.rule == "yaml-syntax") && !shown.rows_stale());
+        assert!(shown.stale(), "the views' model waits for a refresh");
+        let refreshed = shown.reduce(Action::Refresh);
+        assert!(!refreshed.stale());
+        assert_eq!(refreshed.rows, refreshed.model_rows);
+        assert!(refreshed.analysis.diagnostics.iter().any(|d| d.rule == "yaml-syntax"));
+        // A refresh of a current model is a no-op; examples keep revisions growing.
+        assert!(Rc::ptr_eq(&refreshed.clone().reduce(Action::Refresh), &refreshed));
+        let r = refreshed.revision;
+        let example = refreshed.reduce(Action::LoadExample(examples::find("clusterip").expect("example")));
+        assert!(example.revision > r && !example.stale() && !example.rows_stale());
     }
 }

@@ -1,6 +1,7 @@
 //! `cargo xtask bench`: the criterion benchmarks (check throughput in kplay_tests; cluster
-//! simulation and kube-proxy rule generation/evaluation in kplay_core) and the playground's
-//! download size (raw and gzipped bytes of its .wasm and .js).
+//! simulation and kube-proxy rule generation/evaluation in kplay_core), the playground's
+//! download size (raw and gzipped bytes of its .wasm and .js) and its keystroke-to-underline
+//! main-thread time in headless Chromium (tests/perf/keystroke.mjs).
 
 use std::io::Write as _;
 use std::process::{Command, Stdio};
@@ -13,7 +14,8 @@ pub fn run() -> Result<(), String> {
     exec(&mut cmd("cargo", ["bench", "-p", "kplay_tests"]))?;
     exec(&mut cmd("cargo", ["bench", "-p", "kplay_core", "--bench", "cluster", "--bench", "proxy"]))?;
     web::build_installed()?;
-    size_report()
+    size_report()?;
+    exec(&mut cmd("node", ["tests/perf/keystroke.mjs"]))
 }
 
 /// Prints the sizes of the built playground.

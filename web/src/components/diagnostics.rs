@@ -15,7 +15,24 @@ pub fn diagnostics_panel() -> Html {
     let state = use_app();
     // Severities hidden by the filter buttons.
     let hidden = use_state(Vec::<Severity>::new);
-    let shown: Vec<&DiagnosticRow> = state.rows.iter().filter(|r| !hidden.contains(&r.severity)).collect();
+    // Rebuilt only when the rows or the filter change: a keystroke re-renders the page twice
+    // (the edit, the worker's rows), and a long list must not be diffed for nothing.
+    let list = {
+        let rows = state.rows.clone();
+        use_memo((state.rows_revision, (*hidden).clone()), move |(_, hidden)| {
+            let mut seen = std::collections::HashMap::<String, usize>::new();
+            html! {
+                { for rows.iter().filter(|r| !hidden.contains(&r.severity)).map(|row| {
+                    // Keyed by what the row says, so a new row is one insertion, not a rewrite
+                    // of every row below it.
+                    let base = format!("{}:{}:{}:{}", row.file, row.line, row.column, row.rule);
+                    let n = seen.entry(base.clone()).or_default();
+                    *n += 1;
+                    html! { <DiagnosticItem key={format!("{base}#{n}")} row={row.clone()} /> }
+                }) }
+            }
+        })
+    };
     html! {
         <div class="diagnostics">
             <div class="filters" role="group" aria-label="Show severities">
@@ -41,7 +58,7 @@ pub fn diagnostics_panel() -> Html {
                 <p class="empty" data-testid="no-diagnostics">{ "No problems found." }</p>
             } else {
                 <ul data-testid="diagnostics">
-                    { for shown.into_iter().map(|row| html! { <DiagnosticItem row={row.clone()} /> }) }
+                    { (*list).clone() }
                 </ul>
             }
         </div>
@@ -69,17 +86,17 @@ fn diagnostic_item(props: &DiagnosticItemProps) -> Html {
     };
     let rule_page = {
         let state = state.clone();
-        let rule = row.rule;
+        let rule = row.rule.clone();
         Callback::from(move |e: MouseEvent| {
             e.stop_propagation();
-            state.dispatch(Action::Show(Panel::Rules, Some(rule.to_owned())));
+            state.dispatch(Action::Show(Panel::Rules, Some(rule.clone())));
         })
     };
     html! {
         <li
             class={classes!("diagnostic", format!("severity-{severity}"))}
             data-testid="diagnostic"
-            data-rule={row.rule}
+            data-rule={row.rule.clone()}
             data-severity={severity}
             data-file={row.file_name.clone()}
             data-line={row.line.to_string()}
@@ -88,7 +105,7 @@ fn diagnostic_item(props: &DiagnosticItemProps) -> Html {
             <div class="headline">
                 <span class="badge">{ severity }</span>
                 <button class="position" onclick={jump} title="Show in the editor">{ format!("{}:{}:{}", row.file_name, row.line, row.column) }</button>
-                <button class="rule" onclick={rule_page} title="What this rule checks">{ row.rule }</button>
+                <button class="rule" onclick={rule_page} title="What this rule checks">{ &row.rule }</button>
             </div>
             <p class="message">{ &row.message }</p>
             if let Some(help) = &row.help {

@@ -9,7 +9,10 @@ use crate::hooks::use_app;
 pub fn dns_view() -> Html {
     let state = use_app();
     let filter = use_state(String::new);
-    let records = state.cluster.dns_records();
+    let records = {
+        let cluster = state.cluster.clone();
+        use_memo(state.model_revision, move |_| cluster.dns_records())
+    };
     let f = filter.to_lowercase();
     let shown: Vec<_> =
         records.iter().filter(|r| f.is_empty() || r.name.to_lowercase().contains(&f) || r.data.to_lowercase().contains(&f)).collect();

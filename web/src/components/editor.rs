@@ -63,7 +63,7 @@ fn diagnostics_json<'a>(rows: impl Iterator<Item = &'a DiagnosticRow>) -> String
             r.end_line,
             r.end_column,
             json_str(r.severity.as_str()),
-            json_str(r.rule),
+            json_str(&r.rule),
             json_str(&r.message),
             r.help.as_deref().map_or_else(|| "null".to_owned(), json_str),
         );

@@ -168,7 +168,7 @@ fn details(props: &DetailsProps) -> Html {
                 .analysis
                 .diagnostics
                 .iter()
-                .zip(state.rows.iter())
+                .zip(state.model_rows.iter())
                 .filter(|(d, _)| d.object.as_ref() == Some(&o.object_ref))
                 .map(|(_, r)| r.clone())
                 .collect()
@@ -208,7 +208,7 @@ fn details(props: &DetailsProps) -> Html {
             } else {
                 <ul class="box-problems" data-testid="box-problems">
                     { for problems.iter().map(|r| html! {
-                        <li class={format!("severity-{}", r.severity.as_str())}><span class="badge">{ r.severity.as_str() }</span>{ " " }<code>{ r.rule }</code>{ format!(" {}", r.message) }</li>
+                        <li class={format!("severity-{}", r.severity.as_str())}><span class="badge">{ r.severity.as_str() }</span>{ " " }<code>{ &r.rule }</code>{ format!(" {}", r.message) }</li>
                     }) }
                 </ul>
             }

@@ -10,7 +10,7 @@ use yew::prelude::*;
 
 use crate::components::{DiagnosticsPanel, DnsView, MapView, ProxyView, TraceView, Traffic};
 use crate::hooks::use_app;
-use crate::state::{Action, Panel};
+use crate::state::{Action, AppState, Panel};
 
 /// The views in tab order with their labels; the test id is `view-` and the label in lower case
 /// (`view-rules` for the rule pages, whose tab reads "Docs" since kube-proxy's rules came).
@@ -61,12 +61,22 @@ pub fn panels() -> Html {
 #[function_component(Objects)]
 fn objects() -> Html {
     let state = use_app();
+    // Every object's YAML: drawn again only when the model changes, not on every keystroke.
+    let body = {
+        let state = state.clone();
+        use_memo(state.model_revision, move |_| objects_html(&state))
+    };
+    (*body).clone()
+}
+
+fn objects_html(state: &AppState) -> Html {
     if state.analysis.objects.is_empty() {
         return html! { <p class="empty">{ "No objects yet." }</p> };
     }
     html! {
         <div class="objects" data-testid="objects">
             { for state.analysis.objects.iter().map(|o| {
+                // The file names of the model's revision (a tab renamed since shows on refresh).
                 let file = state.files.get(o.file).map_or("", |f| f.name.as_str());
                 let title = format!("{} {}/{}", o.kind, o.namespace, o.name.as_deref().unwrap_or("(no name)"));
                 let allocated = allocated(&state.cluster, o);

@@ -13,21 +13,30 @@ pub fn trace_view() -> Html {
     let state = use_app();
     let target = use_state(String::new);
     let from = use_state(|| "external".to_owned());
-    let targets = views::targets(&state.cluster);
-    let sources = views::sources(&state.cluster);
+    // Worked out again only when the model or the picks change, not on every keystroke.
+    let choices = {
+        let cluster = state.cluster.clone();
+        use_memo(state.model_revision, move |_| (views::targets(&cluster), views::sources(&cluster)))
+    };
+    let (targets, sources) = (choices.0.clone(), choices.1.clone());
+    let to = views::chosen(&targets, &target);
+    let from_spec = views::chosen(&sources, &from);
+    let result = {
+        let cluster = state.cluster.clone();
+        use_memo((state.model_revision, to.clone(), from_spec.clone()), move |(_, to, from)| {
+            views::run_trace(&cluster, &TraceSpec { to: to.clone(), from: Some(from.clone()), ..TraceSpec::default() })
+        })
+    };
     if targets.is_empty() {
         return html! { <p class="empty pad">{ "No Service, NodePort or Ingress to trace a request to." }</p> };
     }
-    let to = views::chosen(&targets, &target);
-    let from_spec = views::chosen(&sources, &from);
-    let result = views::run_trace(&state.cluster, &TraceSpec { to: to.clone(), from: Some(from_spec.clone()), ..TraceSpec::default() });
     html! {
         <div class="trace pad" data-testid="trace">
             <div class="form-row">
                 <Pick label="From" testid="trace-from" choices={sources} value={from_spec} onchange={setter(&from)} />
                 <Pick label="To" testid="trace-target" choices={targets} value={to} onchange={setter(&target)} />
             </div>
-            { match result {
+            { match &*result {
                 Err(e) => html! { <p class="error-text">{ e }</p> },
                 Ok(t) => html! {
                     <>
