@@ -54,25 +54,22 @@ async function traced(page, action) {
   for (const t of tasks) {
     const ms = t.dur / 1000;
     main.push(ms);
-    // What the task ran: its first timeline event says whose work it was.
-    const first = inside.find((e) => e.ts >= t.ts && e.ts < t.ts + t.dur);
-    parts[classify(first)] += ms;
+    // What the task ran says whose work it was.
+    parts[classify(inside.filter((e) => e.ts >= t.ts && e.ts < t.ts + t.dur))] += ms;
   }
   const worker = events.filter((e) => e.ph === 'X' && e.name === 'ThreadControllerImpl::RunTask' && /worker/i.test(thread(e))).map((e) => e.dur / 1000);
   return { main, worker, parts };
 }
 
-/** Whose work a main-thread task was, from the first timeline event in it: kplay's (the wasm
- * app: the debounced edit, the worker's reply, its renders), the editor's (CodeMirror's input
- * handling and background parsing), the browser's rendering (style, layout, paint), or other. */
-function classify(e) {
-  if (!e) return 'other';
-  const url = e.args?.data?.url ?? '';
-  // The worker's replies; the debounce timer (kplayEditor's, it calls into the app) and the
-  // app's own timers; anything the app's script runs directly.
-  if (e.name === 'HandlePostMessage' || e.name === 'TimerFire' || /kplay_web/.test(url)) return 'kplay';
-  if (e.name === 'EventDispatch' || e.name === 'FireIdleCallback' || e.name === 'FireAnimationFrame' || /kplay-editor/.test(url)) return 'editor';
-  if (/Paint|Layout|Commit|UpdateLayoutTree|Layerize/.test(e.name)) return 'render';
+/** Whose work a main-thread task was, from the timeline events in it: the editor's (CodeMirror's
+ * input handling, its background parsing and measuring), kplay's (the wasm app: the debounced
+ * edit, the worker's reply, their renders), the browser's rendering (style, layout, paint), or
+ * other. Layout forced by a script counts as that script's. */
+function classify(events) {
+  const has = (re) => events.some((e) => re.test(e.name) || re.test(e.args?.data?.url ?? ''));
+  if (has(/^(EventDispatch|FireIdleCallback|FireAnimationFrame)$/)) return 'editor';
+  if (has(/^(HandlePostMessage|TimerFire)$|kplay_web/)) return 'kplay';
+  if (has(/Paint|Layout|Commit|UpdateLayoutTree|Layerize/)) return 'render';
   return 'other';
 }
 

@@ -6,7 +6,7 @@ use yew::prelude::*;
 
 use crate::editor_js;
 use crate::hooks::use_app;
-use crate::state::{Action, DiagnosticRow, Panel};
+use crate::state::{Action, AppState, DiagnosticRow, Panel};
 
 const SEVERITIES: [Severity; 3] = [Severity::Error, Severity::Warning, Severity::Info];
 
@@ -19,6 +19,7 @@ pub fn diagnostics_panel() -> Html {
     // (the edit, the worker's rows), and a long list must not be diffed for nothing.
     let list = {
         let rows = state.rows.clone();
+        let dispatch = state.dispatcher();
         use_memo((state.rows_revision, (*hidden).clone()), move |(_, hidden)| {
             let mut seen = std::collections::HashMap::<String, usize>::new();
             html! {
@@ -28,7 +29,7 @@ pub fn diagnostics_panel() -> Html {
                     let base = format!("{}:{}:{}:{}", row.file, row.line, row.column, row.rule);
                     let n = seen.entry(base.clone()).or_default();
                     *n += 1;
-                    html! { <DiagnosticItem key={format!("{base}#{n}")} row={row.clone()} /> }
+                    html! { <DiagnosticItem key={format!("{base}#{n}")} row={row.clone()} dispatch={dispatch.clone()} /> }
                 }) }
             }
         })
@@ -68,11 +69,14 @@ pub fn diagnostics_panel() -> Html {
 #[derive(Properties, PartialEq)]
 pub struct DiagnosticItemProps {
     pub row: DiagnosticRow,
+    /// Not the app context: a context consumer re-renders on every change of the state, and
+    /// a list of hundreds of rows must not on every keystroke.
+    pub dispatch: UseReducerDispatcher<AppState>,
 }
 
 #[function_component(DiagnosticItem)]
 fn diagnostic_item(props: &DiagnosticItemProps) -> Html {
-    let state = use_app();
+    let state = props.dispatch.clone();
     let row = &props.row;
     let severity = row.severity.as_str();
     let jump = {
