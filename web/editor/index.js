@@ -11,7 +11,7 @@ import { EditorState } from '@codemirror/state';
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
 import { searchKeymap, highlightSelectionMatches } from '@codemirror/search';
 import { lintGutter, setDiagnostics, lintKeymap } from '@codemirror/lint';
-import { syntaxHighlighting, defaultHighlightStyle, indentOnInput, bracketMatching, foldGutter } from '@codemirror/language';
+import { syntaxHighlighting, defaultHighlightStyle } from '@codemirror/language';
 import { yaml } from '@codemirror/lang-yaml';
 import LZString from 'lz-string';
 
@@ -22,13 +22,10 @@ function extensions(handle) {
   return [
     lineNumbers(),
     highlightActiveLineGutter(),
-    foldGutter(),
     lintGutter(),
     highlightSpecialChars(),
     history(),
     drawSelection(),
-    indentOnInput(),
-    bracketMatching(),
     highlightActiveLine(),
     highlightSelectionMatches(),
     syntaxHighlighting(defaultHighlightStyle, { fallback: true }),

@@ -20,7 +20,7 @@ usage: cargo xtask <task> [options]
 
 tasks:
   install              install the pinned tools the other tasks need (skips what is present)
-  build                build the playground into dist/ (trunk build --release --offline)
+  build                build the playground into dist/ (trunk build --release --offline) and print its download size
   serve [--port N]     serve the playground on http://127.0.0.1:N (default 8080) with trunk
   test                 everything CI runs: install, fmt, clippy, tests, fuzz, docs check, browser tests,
                        WASI build + pre-commit, npm package tests (step times at the end)

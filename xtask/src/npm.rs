@@ -206,44 +206,15 @@ pub fn size_report() -> Result<(), String> {
     {
         let p = pkg.join(&rel);
         let raw = std::fs::read(&p).map_err(|e| format!("{}: {e} (run `cargo xtask npm` first)", p.display()))?;
-        let gz = gzip_len(&raw)?;
+        let gz = util::gzip_len(&raw)?;
         if rel == format!("web/{OUT_NAME}_bg.wasm") {
             wasm_gz = gz;
         }
-        println!("   {rel:<24} {:>22} {:>22}", bytes(raw.len()), bytes(gz));
+        println!("   {rel:<24} {:>22} {:>22}", util::fmt_bytes(raw.len()), util::fmt_bytes(gz));
     }
     // An aim, reported rather than enforced: the core's size is not this crate's to change.
-    if wasm_gz > GZIP_BUDGET {
-        println!("   warning: the wasm is {} gzipped, over the aim of {}", bytes(wasm_gz), bytes(GZIP_BUDGET));
-    } else {
-        println!("   within the aim of {} gzipped", bytes(GZIP_BUDGET));
-    }
+    util::print_size_aim("the wasm is", wasm_gz, GZIP_BUDGET);
     Ok(())
-}
-
-/// Compressed size with the system's gzip (what web servers typically use).
-fn gzip_len(data: &[u8]) -> Result<usize, String> {
-    use std::io::Write as _;
-    let mut child = Command::new("gzip")
-        .args(["-9", "-c", "-n"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("cannot run gzip: {e}"))?;
-    // Write from another thread so a full stdout pipe cannot block the write.
-    let mut stdin = child.stdin.take().ok_or("gzip has no stdin")?;
-    let input = data.to_vec();
-    let writer = std::thread::spawn(move || stdin.write_all(&input));
-    let out = child.wait_with_output().map_err(|e| format!("gzip: {e}"))?;
-    writer.join().map_err(|_| "gzip writer panicked")?.map_err(|e| format!("gzip: {e}"))?;
-    if !out.status.success() {
-        return Err(format!("gzip failed ({})", out.status));
-    }
-    Ok(out.stdout.len())
-}
-
-fn bytes(n: usize) -> String {
-    format!("{n} B ({:.1} KiB)", n as f64 / 1024.0)
 }
 
 #[cfg(test)]

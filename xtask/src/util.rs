@@ -1,7 +1,9 @@
 //! Helpers shared by the tasks: the repository root, the PATH the tools are found on, running
-//! commands with their command line echoed, and durations.
+//! commands with their command line echoed, durations, and sizes (raw and gzipped) for the size
+//! reports.
 
 use std::ffi::OsString;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -92,6 +94,41 @@ pub fn fmt_duration(d: Duration) -> String {
     }
 }
 
+/// Compressed size with the system's `gzip -9` (what web servers typically use).
+pub fn gzip_len(data: &[u8]) -> Result<usize, String> {
+    let mut child = Command::new("gzip")
+        .args(["-9", "-c", "-n"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run gzip: {e}"))?;
+    // Write from another thread so a full stdout pipe cannot block the write.
+    let mut stdin = child.stdin.take().ok_or("gzip has no stdin")?;
+    let input = data.to_vec();
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let out = child.wait_with_output().map_err(|e| format!("gzip: {e}"))?;
+    writer.join().map_err(|_| "gzip writer panicked")?.map_err(|e| format!("gzip: {e}"))?;
+    if !out.status.success() {
+        return Err(format!("gzip failed ({})", out.status));
+    }
+    Ok(out.stdout.len())
+}
+
+/// `1234 B (1.2 KiB)`.
+pub fn fmt_bytes(n: usize) -> String {
+    format!("{n} B ({:.1} KiB)", n as f64 / 1024.0)
+}
+
+/// The last line of a size report: a warning when `what` (`gz` bytes gzipped) is over `aim`.
+/// Reported, never enforced.
+pub fn print_size_aim(what: &str, gz: usize, aim: usize) {
+    if gz > aim {
+        println!("   warning: {what} {} gzipped, over the aim of {}", fmt_bytes(gz), fmt_bytes(aim));
+    } else {
+        println!("   within the aim of {} gzipped", fmt_bytes(aim));
+    }
+}
+
 /// Runs `f` and returns its result with the time it took.
 pub fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
     let start = Instant::now();
@@ -169,6 +206,14 @@ mod tests {
     fn durations_read_well() {
         assert_eq!(fmt_duration(Duration::from_millis(3200)), "3.2s");
         assert_eq!(fmt_duration(Duration::from_secs(65)), "1m05s");
+    }
+
+    #[test]
+    fn gzip_shrinks_repetitive_data() {
+        let data = b"kplay ".repeat(1000);
+        let gz = gzip_len(&data).expect("gzip on PATH");
+        assert!(gz > 0 && gz < 200, "{gz}");
+        assert_eq!(fmt_bytes(2048), "2048 B (2.0 KiB)");
     }
 
     #[test]

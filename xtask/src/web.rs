@@ -1,26 +1,25 @@
 //! `cargo xtask build` and `serve`: the playground through trunk, offline, with the pinned tools.
 
-use std::path::PathBuf;
-
 use crate::install;
 use crate::util::{self, cmd, exec};
 
 const DEFAULT_PORT: u16 = 8080;
 
-/// `trunk build --release --offline` into dist/. Installs what is missing first.
+/// `trunk build --release --offline` into dist/, then its size report. Installs what is missing
+/// first.
 pub fn build() -> Result<(), String> {
     install::run()?;
     build_installed()
 }
 
-/// The build alone, for callers that have installed already.
+/// The build and its size report, for callers that have installed already.
 pub fn build_installed() -> Result<(), String> {
     fetch()?;
     editor_bundle()?;
     let (result, took) = util::timed(|| exec(&mut cmd("trunk", ["build", "--release", "--offline"])));
     result?;
     println!("== playground built into dist/ in {}", util::fmt_duration(took));
-    Ok(())
+    size_report()
 }
 
 /// `trunk serve` on 127.0.0.1, rebuilding on change.
@@ -58,19 +57,58 @@ fn fetch() -> Result<(), String> {
     exec(&mut fetch)
 }
 
-/// The playground's built files: (wasm, js) paths in dist/.
-pub fn dist_artifacts() -> Result<(PathBuf, PathBuf), String> {
+/// The aim for everything the page downloads, gzipped (issue #6: "under 600 KB").
+const PAGE_GZIP_AIM: usize = 600_000;
+
+/// Whether the page itself downloads `name` from dist/: its HTML, the wasm and every script and
+/// stylesheet, but not the embed script (`embed.js`, loaded by other pages) and its demo page.
+fn is_page_file(name: &str) -> bool {
+    let ext = name.rsplit_once('.').map(|(_, e)| e);
+    matches!(ext, Some("html" | "wasm" | "js" | "mjs" | "css")) && !name.starts_with("embed")
+}
+
+/// Sizes (raw and gzip -9) of every file of dist/ the page downloads, their total, and a warning
+/// when the total is over the aim. Reported, not enforced.
+pub fn size_report() -> Result<(), String> {
     let dist = util::root().join("dist");
     let entries = std::fs::read_dir(&dist).map_err(|e| format!("{}: {e} (build the playground first)", dist.display()))?;
-    let (mut wasm, mut js) = (None, None);
-    for e in entries.filter_map(Result::ok) {
-        let p = e.path();
-        let ours = p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("kplay_web"));
-        match p.extension().and_then(|e| e.to_str()) {
-            Some("wasm") if ours => wasm = Some(p),
-            Some("js") if ours => js = Some(p),
-            _ => {}
+    let mut names: Vec<String> =
+        entries.filter_map(Result::ok).filter(|e| e.path().is_file()).map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    let (page, others): (Vec<String>, Vec<String>) = names.into_iter().partition(|n| is_page_file(n));
+    if !page.iter().any(|n| n.rsplit_once('.').is_some_and(|(_, e)| e == "wasm")) {
+        return Err(format!("{} holds no .wasm (build the playground first)", dist.display()));
+    }
+    println!("== playground download size (dist/)");
+    println!("   {:<40} {:>22} {:>22}", "file", "raw", "gzip -9");
+    let (mut raw_total, mut gz_total) = (0, 0);
+    for name in &page {
+        let p = dist.join(name);
+        let raw = std::fs::read(&p).map_err(|e| format!("{}: {e}", p.display()))?;
+        let gz = util::gzip_len(&raw)?;
+        raw_total += raw.len();
+        gz_total += gz;
+        println!("   {name:<40} {:>22} {:>22}", util::fmt_bytes(raw.len()), util::fmt_bytes(gz));
+    }
+    println!("   {:<40} {:>22} {:>22}", "total", util::fmt_bytes(raw_total), util::fmt_bytes(gz_total));
+    if !others.is_empty() {
+        println!("   not downloaded by the page: {}", others.join(", "));
+    }
+    util::print_size_aim("the page downloads", gz_total, PAGE_GZIP_AIM);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_page_files_are_its_own_scripts_styles_and_wasm() {
+        for page in ["index.html", "kplay_web-0123_bg.wasm", "kplay_web-0123.js", "kplay-editor.js", "style-0a.css", "kplay-worker.mjs"] {
+            assert!(is_page_file(page), "{page}");
+        }
+        for other in ["embed.js", "embed-demo.html", "embed-demo.css", "README", "notes.txt", "kplay_web.wasm.map"] {
+            assert!(!is_page_file(other), "{other}");
         }
     }
-    Ok((wasm.ok_or("dist/ holds no kplay_web*.wasm")?, js.ok_or("dist/ holds no kplay_web*.js")?))
 }

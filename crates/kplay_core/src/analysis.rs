@@ -158,5 +158,5 @@ fn finish(diags: &mut Vec<Diagnostic>, opts: &Options) {
     }
     // A stable sort, and no de-duplication: the server may return the same error twice on one
     // path, and the spec's vectors count them.
-    diags.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    crate::sort::sort_by(diags, |a, b| a.sort_key().cmp(&b.sort_key()));
 }

@@ -11,6 +11,7 @@ pub mod proxy;
 pub mod report;
 pub mod rules;
 pub mod schema;
+pub mod sort;
 pub mod source;
 pub mod suppress;
 pub mod version;

@@ -35,7 +35,7 @@ pub fn proxy_view() -> Html {
         .collect();
     let mut services: Vec<Choice> = vec![Choice { label: "(none)".to_owned(), spec: String::new() }];
     let mut svcs: Vec<_> = cluster.services.iter().collect();
-    svcs.sort_by_key(|s| (s.builtin, s.namespace.clone(), s.name.clone()));
+    kplay_core::sort::sort_by_key(&mut svcs, |s| (s.builtin, s.namespace.clone(), s.name.clone()));
     services.extend(
         svcs.iter().map(|s| Choice { label: crate::map::short(&s.namespace, &s.name), spec: format!("svc/{}/{}", s.namespace, s.name) }),
     );

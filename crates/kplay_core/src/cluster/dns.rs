@@ -94,7 +94,7 @@ pub(crate) fn records(c: &Cluster) -> Vec<DnsRecord> {
                     }
                 }
             }
-            srv.sort();
+            crate::sort::sort(&mut srv);
             srv.dedup();
             push_srv(&mut set, &srv);
             continue;

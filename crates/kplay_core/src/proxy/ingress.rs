@@ -104,7 +104,7 @@ pub struct Served<'a> {
 /// `--watch-ingress-without-class`, the usual local set-up).
 pub fn served<'a>(input: &'a ProxyInput, class: Option<&str>) -> Served<'a> {
     let mut all: Vec<&IngressInfo> = input.ingresses.iter().collect();
-    all.sort_by_key(|i| i.order);
+    crate::sort::sort_by_key(&mut all, |i| i.order);
     if input.ingress_classes.is_empty() && class.is_none() {
         return Served { class: None, ingresses: all, note: "no IngressClass exists: the controller serves every Ingress".into() };
     }
@@ -245,8 +245,8 @@ pub fn nginx_locations(paths: &[(String, PathType)]) -> Vec<String> {
         }
     }
     // Stable sorts: by path descending, then by length descending (controller.go).
-    locs.sort_by(|a, b| b.0.cmp(&a.0));
-    locs.sort_by_key(|l| std::cmp::Reverse(l.0.len()));
+    crate::sort::sort_by(&mut locs, |a, b| b.0.cmp(&a.0));
+    crate::sort::sort_by_key(&mut locs, |l| std::cmp::Reverse(l.0.len()));
     locs.into_iter().map(|(p, exact)| if exact { format!("location = {p}") } else { format!("location {p}") }).collect()
 }
 

@@ -291,7 +291,7 @@ impl ServicePortInfo {
     /// The endpoints in kube-proxy's order: a string sort of `ip:port` (endpointslicecache.go).
     pub fn sorted_endpoints(&self) -> Vec<&EndpointInfo> {
         let mut eps: Vec<(String, &EndpointInfo)> = self.endpoints.iter().map(|e| (e.addr(), e)).collect();
-        eps.sort_by(|a, b| a.0.cmp(&b.0));
+        crate::sort::sort_by(&mut eps, |a, b| a.0.cmp(&b.0));
         eps.dedup_by(|a, b| a.0 == b.0);
         eps.into_iter().map(|(_, e)| e).collect()
     }
@@ -490,7 +490,9 @@ impl ProxyInput {
     /// kube-proxy iterates a Go map; its tests sort the output by the service name the same way.
     pub fn sorted_services(&self) -> Vec<&ServicePortInfo> {
         let mut v: Vec<(String, &ServicePortInfo)> = self.services.iter().map(|s| (format!("{}/{}", s.namespace, s.name), s)).collect();
-        v.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.port_name.cmp(&b.1.port_name)).then_with(|| a.1.protocol.cmp(&b.1.protocol)));
+        crate::sort::sort_by(&mut v, |a, b| {
+            a.0.cmp(&b.0).then_with(|| a.1.port_name.cmp(&b.1.port_name)).then_with(|| a.1.protocol.cmp(&b.1.protocol))
+        });
         v.into_iter().map(|(_, s)| s).collect()
     }
 

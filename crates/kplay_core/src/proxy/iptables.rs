@@ -543,7 +543,7 @@ pub fn generate(input: &ProxyInput, node: &NodeContext<'_>) -> Ruleset {
     };
     for chains in [&mut rs.filter, &mut rs.nat] {
         // Stable: built-in chains keep their order; the others sort by name (no key clones).
-        chains.sort_by(|a, b| {
+        crate::sort::sort_by(chains, |a, b| {
             let (ra, rb) = (rank(a), rank(b));
             ra.cmp(&rb).then_with(|| if ra == 0 { std::cmp::Ordering::Equal } else { a.name.cmp(&b.name) })
         });

@@ -120,9 +120,9 @@ pub fn generate(input: &ProxyInput, node: &NodeContext<'_>) -> IpvsTable {
         }
     }
     // ipvsadm lists the kernel's hash order; sort like `ipvsadm -Ln --sort` for stable output.
-    table.services.sort_by_key(|a| (a.protocol, a.ip, a.port));
+    crate::sort::sort_by_key(&mut table.services, |a| (a.protocol, a.ip, a.port));
     for v in &mut table.services {
-        v.reals.sort_by_key(|a| (a.ip, a.port));
+        crate::sort::sort_by_key(&mut v.reals, |a| (a.ip, a.port));
     }
     table
 }

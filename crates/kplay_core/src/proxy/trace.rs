@@ -1230,7 +1230,7 @@ impl Tracer<'_> {
                 expected_share: exp,
             })
             .collect();
-        out.endpoints.sort_by(|a, b| a.endpoint.ip.cmp(&b.endpoint.ip).then(a.endpoint.port.cmp(&b.endpoint.port)));
+        crate::sort::sort_by(&mut out.endpoints, |a, b| a.endpoint.ip.cmp(&b.endpoint.ip).then(a.endpoint.port.cmp(&b.endpoint.port)));
         out
     }
 

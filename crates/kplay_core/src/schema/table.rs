@@ -156,7 +156,7 @@ impl Table {
     pub fn api_versions_of(&self, kind: &str, minor: u16) -> Vec<&'static str> {
         let mut out: Vec<&'static str> =
             self.served.iter().filter(|(_, kinds)| kinds.iter().any(|(k, m)| *k == kind && m.contains(minor))).map(|(av, _)| *av).collect();
-        out.sort_by_key(|av| (maturity(av), *av));
+        crate::sort::sort_by_key(&mut out, |av| (maturity(av), *av));
         out
     }
 
@@ -227,7 +227,7 @@ impl Table {
             }
         }
         for d in &mut t.defs {
-            d.props.sort_by(|a, b| a.name.cmp(b.name));
+            crate::sort::sort_by(&mut d.props, |a, b| a.name.cmp(b.name));
         }
         Ok(t)
     }
