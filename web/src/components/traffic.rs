@@ -3,6 +3,7 @@
 //! client went (session affinity), and the pod toggles beside the rows they change.
 
 use kplay_core::api::{SimulateSpec, TraceSpec};
+use kplay_core::proxy::trace::Simulation;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -44,7 +45,7 @@ pub fn traffic() -> Html {
         }),
         _ => Err("requests and clients are whole numbers".to_owned()),
     };
-    let result = spec.as_ref().map_err(Clone::clone).and_then(|s| views::run_simulation(&state.cluster, s).map(|sim| (s, sim)));
+    let result = spec.and_then(|s| views::run_simulation(&state.cluster, &s));
     let affinity = to
         .strip_prefix("svc/")
         .and_then(|r| r.rsplit_once(':'))
@@ -70,7 +71,7 @@ pub fn traffic() -> Html {
             }
             { match result {
                 Err(e) => html! { <p class="error-text" data-testid="traffic-error">{ e }</p> },
-                Ok((spec, sim)) => {
+                Ok(sim) => {
                     let total: u64 = sim.endpoints.iter().map(|e| e.count).sum();
                     html! {
                         <>
@@ -108,7 +109,7 @@ pub fn traffic() -> Html {
                             </table>
                         }
                         { toggled_pods(&state) }
-                        { per_client(&state, spec) }
+                        { per_client(&sim) }
                         </>
                     }
                 }
@@ -117,24 +118,34 @@ pub fn traffic() -> Html {
     }
 }
 
-/// Each client's picks, for several clients from outside.
-fn per_client(state: &AppContext, spec: &SimulateSpec) -> Html {
-    if spec.clients.unwrap_or(1) < 2 || spec.trace.from.as_deref() != Some("external") {
+/// Each client's picks in the same run as the bars (several clients only).
+fn per_client(sim: &Simulation) -> Html {
+    if sim.per_client.len() < 2 {
         return html! {};
     }
-    match views::per_client(&state.cluster, spec, CLIENTS_SHOWN) {
-        Err(e) => html! { <p class="error-text">{ e }</p> },
-        Ok(rows) => html! {
-            <table class="clients" data-testid="per-client">
-                <caption>{ format!("Where each client went (first {} clients)", rows.len()) }</caption>
-                <thead><tr><th>{ "Client" }</th><th>{ "Pods (requests)" }</th></tr></thead>
-                <tbody>
-                    { for rows.iter().map(|(client, hits)| html! {
-                        <tr><td class="mono">{ client.clone() }</td><td>{ hits.iter().map(|(p, n)| format!("{p} ({n})")).collect::<Vec<_>>().join(", ") }</td></tr>
-                    }) }
-                </tbody>
-            </table>
-        },
+    let rows = views::per_client(sim, CLIENTS_SHOWN);
+    let caption = if rows.len() < sim.per_client.len() {
+        format!("Where each client went (first {} of {} clients)", rows.len(), sim.per_client.len())
+    } else {
+        format!("Where each of the {} clients went", rows.len())
+    };
+    html! {
+        <table class="clients" data-testid="per-client">
+            <caption>{ caption }</caption>
+            <thead><tr><th>{ "Client" }</th><th class="num">{ "Requests" }</th><th>{ "Pods (requests)" }</th></tr></thead>
+            <tbody>
+                { for rows.iter().map(|r| {
+                    let reached: u64 = r.hits.iter().map(|(_, n)| n).sum();
+                    html! {
+                        <tr data-testid="client-row" data-client={r.client.clone()} data-requests={r.requests.to_string()} data-reached={reached.to_string()}>
+                            <td class="mono">{ r.client.clone() }</td>
+                            <td class="num">{ r.requests }</td>
+                            <td>{ r.hits.iter().map(|(p, n)| format!("{p} ({n})")).collect::<Vec<_>>().join(", ") }</td>
+                        </tr>
+                    }
+                }) }
+            </tbody>
+        </table>
     }
 }
 
