@@ -335,8 +335,9 @@ pub fn build(cluster: &Cluster, objects: &[Object], system: bool, from: Option<&
         b.pod(cluster, p, None);
     }
     // The nodes, and which node each drawn pod runs on.
+    // Pod counts are of the pods drawn (the CoreDNS pods only with the system objects).
     let mut per_node: HashMap<&str, usize> = HashMap::new();
-    for p in &cluster.pods {
+    for p in cluster.pods.iter().filter(|p| system || p.origin.object != usize::MAX) {
         if let Some(n) = p.node.as_deref() {
             *per_node.entry(n).or_insert(0) += 1;
         }
@@ -756,6 +757,18 @@ mod tests {
         let n3 = m.find("node/node-3").unwrap();
         assert_eq!(n3.health, Health::NotReady);
         assert!(n3.lines.contains(&"down".to_owned()), "{:?}", n3.lines);
+        let drawn_on =
+            |n: &str| m.boxes.iter().filter(|b| b.kind == Kind::Pod && b.lines.iter().any(|l| l.starts_with(&format!("{n} ")))).count();
+        for n in ["node-1", "node-2"] {
+            assert!(
+                m.find(&format!("node/{n}")).unwrap().lines.contains(&format!(
+                    "{} pod{}",
+                    drawn_on(n),
+                    if drawn_on(n) == 1 { "" } else { "s" }
+                )),
+                "{n}"
+            );
+        }
         let n1 = m.find("node/node-1").unwrap();
         assert!(n1.lines.contains(&"Ready".to_owned()) && n1.lines.contains(&"viewpoint".to_owned()), "{:?}", n1.lines);
         assert!(n1.lines[0].starts_with("zone "), "{:?}", n1.lines);
