@@ -4,7 +4,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launchBrowser, openPage, screenshot } from './support.mjs';
+import { serveDist, launchBrowser, openPage, screenshot, setEditorText } from './support.mjs';
 
 let server;
 let browser;
@@ -119,6 +119,14 @@ test('traffic: 1000 requests to the web Service are counted per pod, and a pod t
   await page.getByTestId('traffic-clients').dispatchEvent('change');
   await page.getByTestId('per-client').waitFor();
   assert.equal(await page.locator('[data-testid="per-client"] tbody tr').count(), 4);
+  // The clients' rows come from the same run as the bars: their counts add up to the bars'.
+  const clientRows = await page.$$eval('[data-testid="client-row"]', (rs) =>
+    rs.map((r) => ({ requests: Number(r.dataset.requests), reached: Number(r.dataset.reached) })));
+  const total = Number(await page.getByTestId('traffic-summary').getAttribute('data-total'));
+  assert.equal(clientRows.reduce((s, r) => s + r.requests, 0), 1000, JSON.stringify(clientRows));
+  assert.equal(clientRows.reduce((s, r) => s + r.reached, 0), total, JSON.stringify(clientRows));
+  const bars = (await trafficRows(page)).reduce((s, r) => s + r.count, 0);
+  assert.equal(total, bars);
   await screenshot(page, 'views-traffic');
 
   // The toggle is autosaved: a reload keeps it.
@@ -192,5 +200,81 @@ test('scaling the Deployment from a pod box adds pods to the map and the traffic
   await box(page, pods[0]).click();
   await page.getByTestId('scale-reset').click();
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="map-box"][data-kind="pod"][data-health="ok"]').length === 3);
+  assert.deepEqual(errors, []);
+});
+
+const LOCAL = `apiVersion: v1
+kind: Service
+metadata:
+  name: local
+spec:
+  internalTrafficPolicy: Local
+  selector:
+    app: web
+  ports:
+    - port: 80
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 3
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27
+`;
+
+/** `{node of the pod: share}` of the map's links into pods. */
+const sharesByNode = (page) =>
+  page.$$eval('[data-testid="map-edge"][data-share]', (edges) => {
+    const out = {};
+    for (const e of edges) {
+      const pod = document.querySelector(`[data-testid="map-box"][data-id="${e.dataset.to}"]`);
+      const node = document.querySelector(`[data-testid="map-runs-on"][data-from="${e.dataset.to}"]`)?.dataset.to;
+      if (pod && node) out[node] = Number(e.dataset.share);
+    }
+    return out;
+  });
+
+test('the map draws the nodes each pod runs on, and its shares are kube-proxy\'s from the chosen node', async () => {
+  const { page, errors } = await fresh();
+  await clusterip(page);
+  const nodes = await page.$$eval('[data-testid="map-box"][data-kind="node"]', (els) => els.map((e) => e.dataset.id));
+  assert.deepEqual(nodes, ['node/node-1', 'node/node-2', 'node/node-3']);
+  // Each pod has one dotted "runs on" link to a node box.
+  const pods = await readyPods(page);
+  for (const pod of pods) {
+    assert.equal(await page.locator(`[data-testid="map-runs-on"][data-from="${pod}"]`).count(), 1, pod);
+  }
+  assert.match(await box(page, 'node/node-1').textContent(), /zone .*Ready/s);
+  assert.match(await page.getByTestId('map-shares-from').textContent(), /for a client on node-1/);
+  // Clicking a node shows it, with the switch that takes it down.
+  await box(page, 'node/node-2').click();
+  assert.match(await page.getByTestId('node-details').textContent(), /Node node-2 in zone/);
+  await page.getByTestId('node-down').click();
+  await page.waitForFunction(() => document.querySelector('[data-id="node/node-2"]')?.dataset.health === 'not-ready');
+  assert.match(await box(page, 'node/node-2').textContent(), /down/);
+  await page.getByTestId('node-down').click();
+  await page.waitForFunction(() => document.querySelector('[data-id="node/node-2"]')?.dataset.health === 'ok');
+  await screenshot(page, 'views-map-nodes');
+
+  // internalTrafficPolicy Local: a client on node-1 reaches only node-1's pod; from node-2, node-2's.
+  await setEditorText(page, LOCAL);
+  await box(page, 'svc/default/local').waitFor();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="map-runs-on"]').length === 3);
+  assert.deepEqual(await sharesByNode(page), { 'node/node-1': 1, 'node/node-2': 0, 'node/node-3': 0 });
+  await page.getByTestId('map-viewpoint').selectOption('node-2');
+  await page.waitForFunction(() => /on node-2/.test(document.querySelector('[data-testid="map-shares-from"]')?.textContent));
+  assert.deepEqual(await sharesByNode(page), { 'node/node-1': 0, 'node/node-2': 1, 'node/node-3': 0 });
+  await screenshot(page, 'views-map-local');
   assert.deepEqual(errors, []);
 });

@@ -3,7 +3,7 @@
 // every declared key is present at runtime and nothing undeclared is (so they match).
 import { Workspace } from "kplay";
 import type {
-  Diagnostic, DnsRecord, Endpoint, EndpointSlice, Report, RuleInfo, Simulation, StoredObject, Summary, Trace,
+  ClientTally, Diagnostic, DnsRecord, Endpoint, EndpointSlice, Report, RuleInfo, Simulation, StoredObject, Summary, Trace,
   WorkspaceOptions,
 } from "kplay";
 
@@ -92,7 +92,10 @@ sameKeys("Trace", trace, keysOf<Trace>()("outcome", "http_status", "backend", "e
 if (trace.outcome !== "delivered") failures.push(`trace: ${trace.outcome}`);
 
 const sim: Simulation = ws.simulate({ to: "svc/default/web:80", requests: 100, clients: 10 });
-sameKeys("Simulation", sim, keysOf<Simulation>()("requests", "clients", "delivered", "rejected", "dropped", "no_route", "masqueraded", "endpoints", "sample"));
+sameKeys("Simulation", sim, keysOf<Simulation>()("requests", "clients", "delivered", "rejected", "dropped", "no_route", "masqueraded", "endpoints", "sample", "per_client"));
+sameKeys("ClientTally", sim.per_client[0], keysOf<ClientTally>()("client", "requests", "hits"));
+const perClient = sim.per_client.reduce((n, c) => n + c.hits.reduce((m, h) => m + h.count, 0), 0);
+if (perClient !== sim.delivered) failures.push(`simulate: per-client counts ${perClient} != delivered ${sim.delivered}`);
 
 const rules: string = ws.proxyRules("iptables", "node-1");
 if (!rules.includes("*nat")) failures.push("proxyRules: no nat table");

@@ -1,18 +1,24 @@
-//! The routing map's model: which boxes (Ingresses, Services, EndpointSlices, Pods) and which
-//! links between them the simulated cluster holds, with traffic shares and the reasons of
+//! The routing map's model: which boxes (Ingresses, Services, EndpointSlices, Pods, Nodes) and
+//! which links between them the simulated cluster holds, with traffic shares and the reasons of
 //! broken links, laid out in fixed columns (one per kind) with rows in a sorted order so the
 //! same cluster always gives the same picture. Pure data: the Map component only draws it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use kplay_core::api::acceptance_name;
-use kplay_core::cluster::{Cluster, EndpointSlice, Pod, Service};
+use kplay_core::cluster::{Cluster, EndpointSlice, Node, Pod, Service};
 use kplay_core::model::typed::{IngressBackendView, IntOrString};
 use kplay_core::model::{Acceptance, Object};
+use kplay_core::proxy::input::{BackendPort, ProxyInput};
+use kplay_core::proxy::trace::{Destination, Source, TraceRequest, Tracer};
 
 /// Box width and the horizontal distance between columns, in SVG units.
 pub const BOX_W: f64 = 180.0;
-const COL_GAP: f64 = 72.0;
+/// Node boxes are narrower: a name, a zone, an address and a state.
+pub const NODE_W: f64 = 110.0;
+const COL_GAP: f64 = 60.0;
+/// The gap before the node column (its links are short "runs on" lines).
+const NODE_GAP: f64 = 28.0;
 const MARGIN: f64 = 12.0;
 const ROW_GAP: f64 = 12.0;
 /// Height of the title line and of each further line.
@@ -25,6 +31,7 @@ pub enum Kind {
     Service,
     Slice,
     Pod,
+    Node,
 }
 
 impl Kind {
@@ -38,6 +45,7 @@ impl Kind {
             Kind::Service => "service",
             Kind::Slice => "slice",
             Kind::Pod => "pod",
+            Kind::Node => "node",
         }
     }
 }
@@ -83,18 +91,20 @@ pub struct MapBox {
     pub object: Option<usize>,
     pub x: f64,
     pub y: f64,
+    pub w: f64,
     pub h: f64,
 }
 
 impl MapBox {
     fn new(id: String, kind: Kind, title: String, lines: Vec<String>, health: Health, object: Option<usize>) -> Self {
         let h = TITLE_H + LINE_H * lines.len() as f64 + 6.0;
-        MapBox { id, kind, title, lines, health, object, x: 0.0, y: 0.0, h }
+        let w = if kind == Kind::Node { NODE_W } else { BOX_W };
+        MapBox { id, kind, title, lines, health, object, x: 0.0, y: 0.0, w, h }
     }
 
     /// The point links leave from (right edge, middle) and arrive at (left edge, middle).
     pub fn out_point(&self) -> (f64, f64) {
-        (self.x + BOX_W, self.y + self.h / 2.0)
+        (self.x + self.w, self.y + self.h / 2.0)
     }
 
     pub fn in_point(&self) -> (f64, f64) {
@@ -107,8 +117,11 @@ pub struct MapEdge {
     pub from: usize,
     pub to: usize,
     pub label: String,
-    /// The share of the Service's traffic this link carries (Slice -> Pod links).
+    /// The share of the Service's traffic this link carries (Slice -> Pod links), as kube-proxy's
+    /// rules on the map's viewpoint node give it.
     pub share: Option<f64>,
+    /// A pod -> node "runs on" link (drawn thin and dotted, no arrow).
+    pub runs_on: bool,
     /// Why the link is broken (drawn dashed in the error colour).
     pub broken: Option<String>,
 }
@@ -119,6 +132,9 @@ pub struct Map {
     pub edges: Vec<MapEdge>,
     pub width: f64,
     pub height: f64,
+    /// The node whose kube-proxy rules the shares come from: a client on it sends to each
+    /// Service's first port.
+    pub viewpoint: Option<String>,
 }
 
 impl Map {
@@ -154,6 +170,19 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
 
 /// Characters of a box line that fit in [`BOX_W`].
 pub const LINE_CHARS: usize = 27;
+/// Characters of a line that fit in a node box ([`NODE_W`]).
+pub const NODE_LINE_CHARS: usize = 15;
+
+impl MapBox {
+    /// Characters of one of its lines that fit.
+    pub fn line_chars(&self) -> usize {
+        if self.kind == Kind::Node {
+            NODE_LINE_CHARS
+        } else {
+            LINE_CHARS
+        }
+    }
+}
 
 /// `NAME` in the default namespace, else `NAMESPACE/NAME`.
 pub fn short(ns: &str, name: &str) -> String {
@@ -179,11 +208,25 @@ fn pod_health(p: &Pod) -> Health {
     }
 }
 
-/// Equal shares of the ready endpoints: what kube-proxy's random picks converge to with one
-/// client and no affinity. `ready[i]` says whether endpoint `i` is ready; not-ready endpoints get 0.
-pub fn equal_shares(ready: &[bool]) -> Vec<f64> {
-    let n = ready.iter().filter(|r| **r).count();
-    ready.iter().map(|&r| if r && n > 0 { 1.0 / n as f64 } else { 0.0 }).collect()
+/// The share of new connections each endpoint address of `svc` gets from a client on node
+/// `from` sending to the Service's first port, as the core's simulation expects it (traffic
+/// policies, topology, terminating fallback). `None` when kube-proxy does not balance the
+/// Service (headless, ExternalName, no port).
+fn service_shares(tracer: &mut Tracer, cluster: &Cluster, svc: &Service, from: &str) -> Option<HashMap<String, f64>> {
+    if svc.headless || svc.cluster_ips.is_empty() {
+        return None;
+    }
+    let port = svc.ports.first()?;
+    let to = Destination::Service {
+        namespace: svc.namespace.clone(),
+        name: svc.name.clone(),
+        port: BackendPort::Number(u16::try_from(port.spec.port).ok()?),
+    };
+    let mut req = TraceRequest::new(Source::Node(from.to_owned()), to);
+    req.protocol = kplay_core::proxy::input::Protocol::parse(&port.spec.protocol).unwrap_or(req.protocol);
+    req.mode = cluster.description.proxy_mode.into();
+    let shares = tracer.expected_shares(&req)?;
+    Some(shares.into_iter().map(|(e, share)| (e.ip, share)).collect())
 }
 
 fn percent(x: f64) -> String {
@@ -197,13 +240,17 @@ fn percent(x: f64) -> String {
 
 /// Builds the map of `cluster`; `objects` are the analysis' objects, whose refused Services,
 /// Ingresses, pods and workloads are drawn as dashed boxes; `system` adds the built-in
-/// Services and pods (kube-dns).
-pub fn build(cluster: &Cluster, objects: &[Object], system: bool) -> Map {
+/// Services and pods (kube-dns); traffic shares are those of a client on node `from` (default
+/// and fallback: the first node).
+pub fn build(cluster: &Cluster, objects: &[Object], system: bool, from: Option<&str>) -> Map {
     let mut b = Builder { boxes: Vec::new(), ids: BTreeMap::new(), edges: Vec::new() };
+    let viewpoint = from.and_then(|n| cluster.node(n)).or(cluster.nodes.first()).map(|n| n.name.clone());
+    let input = ProxyInput::from_cluster(cluster);
+    let mut tracer = Tracer::new(&input);
     let mut services: Vec<&Service> = cluster.services.iter().filter(|s| system || !s.builtin).collect();
-    services.sort_by(|a, c| (&a.namespace, &a.name).cmp(&(&c.namespace, &c.name)));
+    kplay_core::sort::sort_by(&mut services, |a, c| (&a.namespace, &a.name).cmp(&(&c.namespace, &c.name)));
     let mut ingresses: Vec<_> = cluster.ingresses.iter().collect();
-    ingresses.sort_by(|a, c| (&a.namespace, &a.name).cmp(&(&c.namespace, &c.name)));
+    kplay_core::sort::sort_by(&mut ingresses, |a, c| (&a.namespace, &a.name).cmp(&(&c.namespace, &c.name)));
 
     // Ingresses and their backends.
     for ing in &ingresses {
@@ -234,14 +281,14 @@ pub fn build(cluster: &Cluster, objects: &[Object], system: bool) -> Map {
                         });
                         (!found).then(|| format!("Service {svc_name} has no port {p}"))
                     });
-                    b.edges.push(MapEdge { from, to, label, share: None, broken });
+                    b.edges.push(MapEdge { from, to, label, share: None, runs_on: false, broken });
                 }
                 None => {
                     let id = format!("missing/svc/{}/{svc_name}", ing.namespace);
                     let reason = format!("backend Service {svc_name} does not exist in namespace {}", ing.namespace);
                     let lines = wrap(&reason, LINE_CHARS);
                     let to = b.add_once(MapBox::new(id, Kind::Service, short(&ing.namespace, svc_name), lines, Health::Missing, None));
-                    b.edges.push(MapEdge { from, to, label, share: None, broken: Some(reason) });
+                    b.edges.push(MapEdge { from, to, label, share: None, runs_on: false, broken: Some(reason) });
                 }
             }
         }
@@ -251,8 +298,7 @@ pub fn build(cluster: &Cluster, objects: &[Object], system: bool) -> Map {
     for svc in &services {
         let sid = b.service(svc);
         let slices: Vec<_> = cluster.slices_of(&svc.namespace, &svc.name).collect();
-        let ready: Vec<bool> = slices.iter().flat_map(|s| s.endpoints.iter().map(kplay_core::cluster::Endpoint::is_ready)).collect();
-        let mut shares = equal_shares(&ready).into_iter();
+        let shares = viewpoint.as_deref().and_then(|n| service_shares(&mut tracer, cluster, svc, n));
         for slice in &slices {
             let n_ready = slice.endpoints.iter().filter(|e| e.is_ready()).count();
             let ports: Vec<String> = slice.ports.iter().filter_map(|p| p.port).map(|p| p.to_string()).collect();
@@ -261,15 +307,22 @@ pub fn build(cluster: &Cluster, objects: &[Object], system: bool) -> Map {
             let obj = if slice.managed { None } else { user_object(slice.origin.object) };
             let title = slice.name.clone();
             let to = b.add_once(MapBox::new(id, Kind::Slice, title, lines, Health::Ok, obj));
-            b.edges.push(MapEdge { from: sid, to, label: String::new(), share: None, broken: None });
+            b.edges.push(MapEdge { from: sid, to, label: String::new(), share: None, runs_on: false, broken: None });
             let port = slice.ports.first().and_then(|p| p.port);
             for e in &slice.endpoints {
-                let share = shares.next().unwrap_or(0.0);
+                // A fold from +0.0 (an empty `sum` of floats is -0.0, printed "-0%").
+                let share = shares.as_ref().map(|m| e.addresses.iter().filter_map(|a| m.get(a)).fold(0.0, |t, s| t + s));
                 let Some(t) = e.target_ref.as_ref().filter(|t| t.kind == "Pod") else { continue };
                 let Some(pod) = cluster.pod(&t.namespace, &t.name) else { continue };
                 let pid = b.pod(cluster, pod, port);
-                let label = if e.is_ready() { percent(share) } else { "not ready".to_owned() };
-                b.edges.push(MapEdge { from: to, to: pid, label, share: Some(share), broken: None });
+                let label = match share {
+                    Some(s) if s > 0.0 => percent(s),
+                    _ if e.is_terminating() => "terminating".to_owned(),
+                    _ if !e.is_ready() => "not ready".to_owned(),
+                    Some(s) => percent(s),
+                    None => String::new(),
+                };
+                b.edges.push(MapEdge { from: to, to: pid, label, share, broken: None, runs_on: false });
             }
         }
         b.selector_links(cluster, svc, sid, &slices);
@@ -277,9 +330,34 @@ pub fn build(cluster: &Cluster, objects: &[Object], system: bool) -> Map {
 
     // Pods nothing routes to are drawn too, below.
     let mut pods: Vec<&Pod> = cluster.pods.iter().filter(|p| system || p.origin.object != usize::MAX).collect();
-    pods.sort_by(|a, c| (&a.namespace, &a.name).cmp(&(&c.namespace, &c.name)));
+    kplay_core::sort::sort_by(&mut pods, |a, c| (&a.namespace, &a.name).cmp(&(&c.namespace, &c.name)));
     for p in pods {
         b.pod(cluster, p, None);
+    }
+    // The nodes, and which node each drawn pod runs on.
+    // Pod counts are of the pods drawn (the CoreDNS pods only with the system objects).
+    let mut per_node: HashMap<&str, usize> = HashMap::new();
+    for p in cluster.pods.iter().filter(|p| system || p.origin.object != usize::MAX) {
+        if let Some(n) = p.node.as_deref() {
+            *per_node.entry(n).or_insert(0) += 1;
+        }
+    }
+    for n in &cluster.nodes {
+        b.node(cluster, n, per_node.get(n.name.as_str()).copied().unwrap_or(0), viewpoint.as_deref() == Some(n.name.as_str()));
+    }
+    let runs_on: Vec<(usize, usize)> = b
+        .boxes
+        .iter()
+        .enumerate()
+        .filter(|(_, x)| x.kind == Kind::Pod && !x.health.is_placeholder())
+        .filter_map(|(i, x)| {
+            let (ns, name) = x.id.strip_prefix("pod/")?.split_once('/')?;
+            let node = cluster.pod(ns, name)?.node.as_deref()?;
+            Some((i, *b.ids.get(&format!("node/{node}"))?))
+        })
+        .collect();
+    for (from, to) in runs_on {
+        b.edges.push(MapEdge { from, to, label: String::new(), share: None, broken: None, runs_on: true });
     }
     for (i, o) in objects.iter().enumerate() {
         if matches!(o.acceptance, Acceptance::Accepted | Acceptance::Unknown) {
@@ -296,7 +374,9 @@ pub fn build(cluster: &Cluster, objects: &[Object], system: bool) -> Map {
         let lines = wrap(&format!("{} refused at {}: not in the cluster", o.kind, acceptance_name(o.acceptance)), LINE_CHARS);
         b.add_once(MapBox::new(id, kind, short(&o.namespace, name), lines, Health::Refused, Some(i)));
     }
-    b.layout()
+    let mut map = b.layout();
+    map.viewpoint = viewpoint;
+    map
 }
 
 struct Builder {
@@ -362,6 +442,26 @@ impl Builder {
         self.add(MapBox::new(id, Kind::Pod, short(&p.namespace, &p.name), lines, health, user_object(p.origin.object)))
     }
 
+    fn node(&mut self, cluster: &Cluster, n: &Node, pods: usize, viewpoint: bool) -> usize {
+        // Nodes are built in the order they are described.
+        let described = cluster.nodes.iter().position(|x| x.name == n.name).and_then(|i| cluster.description.nodes.get(i));
+        let down = cluster.description.overrides.nodes_down.contains(&n.name) || described.is_some_and(|d| d.ready == Some(false));
+        let (state, health) = match (n.ready, down) {
+            (true, _) => ("Ready", Health::Ok),
+            (false, true) => ("down", Health::NotReady),
+            (false, false) => ("NotReady", Health::NotReady),
+        };
+        let mut lines = vec![format!("zone {}", n.zone.as_deref().unwrap_or("-")), n.internal_ip.to_string(), state.to_owned()];
+        if !n.ready && !down && n.pod_cidrs.is_empty() {
+            lines.push("no pod CIDR".to_owned());
+        }
+        lines.push(format!("{pods} pod{}", if pods == 1 { "" } else { "s" }));
+        if viewpoint {
+            lines.push("viewpoint".to_owned());
+        }
+        self.add(MapBox::new(format!("node/{}", n.name), Kind::Node, n.name.clone(), lines, health, None))
+    }
+
     /// Links that explain why a Service reaches no pod: a selector matching nothing, a
     /// selector-less Service without slices, a named targetPort the selected pods lack.
     fn selector_links(&mut self, cluster: &Cluster, svc: &Service, sid: usize, slices: &[&EndpointSlice]) {
@@ -380,7 +480,14 @@ impl Builder {
                     Health::Missing,
                     None,
                 ));
-                self.edges.push(MapEdge { from: sid, to, label: "no selector".to_owned(), share: None, broken: Some(reason) });
+                self.edges.push(MapEdge {
+                    from: sid,
+                    to,
+                    label: "no selector".to_owned(),
+                    share: None,
+                    runs_on: false,
+                    broken: Some(reason),
+                });
             }
             return;
         };
@@ -390,7 +497,14 @@ impl Builder {
             let id = format!("missing/pods/{}/{}", svc.namespace, svc.name);
             let reason = format!("selector {sel} matches no pod in namespace {}", svc.namespace);
             let to = self.add_once(MapBox::new(id, Kind::Pod, "no pods".to_owned(), wrap(&reason, LINE_CHARS), Health::Missing, None));
-            self.edges.push(MapEdge { from: sid, to, label: "selector matches nothing".to_owned(), share: None, broken: Some(reason) });
+            self.edges.push(MapEdge {
+                from: sid,
+                to,
+                label: "selector matches nothing".to_owned(),
+                share: None,
+                runs_on: false,
+                broken: Some(reason),
+            });
             return;
         }
         for &i in &selected {
@@ -402,7 +516,14 @@ impl Builder {
                 }
                 let pid = self.pod(cluster, p, None);
                 let reason = format!("named port {name} is missing: no container of pod {} declares it", p.name);
-                self.edges.push(MapEdge { from: sid, to: pid, label: format!("port {name} missing"), share: None, broken: Some(reason) });
+                self.edges.push(MapEdge {
+                    from: sid,
+                    to: pid,
+                    label: format!("port {name} missing"),
+                    share: None,
+                    runs_on: false,
+                    broken: Some(reason),
+                });
             }
         }
     }
@@ -410,15 +531,21 @@ impl Builder {
     /// Columns by kind; rows in the order the boxes were added, which follows sorted
     /// Services, so linked boxes sit near each other.
     fn layout(mut self) -> Map {
-        let mut next_y = [MARGIN; 4];
-        let used: Vec<bool> = (0..4).map(|c| self.boxes.iter().any(|b| b.kind.column() == c)).collect();
+        const COLS: usize = 5;
+        let mut next_y = [MARGIN; COLS];
+        let used: Vec<bool> = (0..COLS).map(|c| self.boxes.iter().any(|b| b.kind.column() == c)).collect();
         // Empty columns (no Ingress) take no room.
-        let mut xs = [0.0; 4];
+        let mut xs = [0.0; COLS];
         let mut x = MARGIN;
-        for c in 0..4 {
+        for c in 0..COLS {
+            let node = c == Kind::Node.column();
+            if used[c] && node && x > MARGIN {
+                // The node column sits closer to the pods than the other columns to each other.
+                x -= COL_GAP - NODE_GAP;
+            }
             xs[c] = x;
             if used[c] {
-                x += BOX_W + COL_GAP;
+                x += if node { NODE_W } else { BOX_W } + COL_GAP;
             }
         }
         for bx in &mut self.boxes {
@@ -428,7 +555,7 @@ impl Builder {
             next_y[c] += bx.h + ROW_GAP;
         }
         let height = next_y.iter().copied().fold(MARGIN, f64::max);
-        Map { width: (x - COL_GAP + MARGIN).max(BOX_W + 2.0 * MARGIN), height, boxes: self.boxes, edges: self.edges }
+        Map { width: (x - COL_GAP + MARGIN).max(BOX_W + 2.0 * MARGIN), height, boxes: self.boxes, edges: self.edges, viewpoint: None }
     }
 }
 
@@ -441,7 +568,7 @@ mod tests {
         let files: Vec<SourceFile> = files.iter().map(|(n, t)| SourceFile::new(*n, *t)).collect();
         let a = analyze(&files, opts);
         let c = kplay_core::cluster::simulate(&files, &a.objects, opts);
-        (build(&c, &a.objects, system), c)
+        (build(&c, &a.objects, system, None), c)
     }
 
     fn example(id: &str) -> Vec<(&'static str, &'static str)> {
@@ -449,12 +576,7 @@ mod tests {
     }
 
     #[test]
-    fn equal_shares_split_among_ready_endpoints() {
-        assert_eq!(equal_shares(&[true, false, true]), vec![0.5, 0.0, 0.5]);
-        assert_eq!(equal_shares(&[false, false]), vec![0.0, 0.0]);
-        assert!(equal_shares(&[]).is_empty());
-        let s = equal_shares(&[true, true, true]);
-        assert!((s.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+    fn percentages_and_wrapping() {
         assert_eq!(percent(1.0 / 3.0), "33.3%");
         assert_eq!(percent(0.5), "50%");
         assert_eq!(wrap("selector app=web matches no pod", 16), vec!["selector app=web", "matches no pod"]);
@@ -466,12 +588,12 @@ mod tests {
         let (m, c) = map_of(&example("clusterip"), &Options::default(), false);
         let svc = m.find("svc/default/web").expect("the web Service");
         assert!(svc.lines.iter().any(|l| l.contains(":80 → http")), "{:?}", svc.lines);
-        assert!(m.boxes.iter().flat_map(|b| &b.lines).all(|l| l.chars().count() <= LINE_CHARS), "lines fit their box");
+        assert!(m.boxes.iter().all(|b| b.lines.iter().all(|l| l.chars().count() <= b.line_chars())), "lines fit their box");
         let ip = c.service("default", "web").unwrap().cluster_ips[0].to_string();
         assert!(svc.lines.iter().any(|l| l.starts_with(&ip)), "{:?}", svc.lines);
         assert_eq!(m.ready_pods().len(), 3);
         assert!(m.boxes.iter().all(|b| !b.id.contains("kube-dns")), "system objects are hidden");
-        let pod_links: Vec<_> = m.edges.iter().filter(|e| m.boxes[e.to].kind == Kind::Pod).collect();
+        let pod_links: Vec<_> = m.edges.iter().filter(|e| m.boxes[e.to].kind == Kind::Pod && !e.runs_on).collect();
         assert_eq!(pod_links.len(), 3);
         let total: f64 = pod_links.iter().filter_map(|e| e.share).sum();
         assert!((total - 1.0).abs() < 1e-9, "{total}");
@@ -494,7 +616,9 @@ mod tests {
         let svc_x = a.boxes.iter().find(|b| b.kind == Kind::Service).unwrap().x;
         let pod_x = a.boxes.iter().find(|b| b.kind == Kind::Pod).unwrap().x;
         assert!(svc_x < pod_x);
-        assert!(a.boxes.iter().all(|b| b.x + BOX_W <= a.width && b.y + b.h <= a.height));
+        assert!(a.boxes.iter().all(|b| b.x + b.w <= a.width && b.y + b.h <= a.height));
+        let node_x = a.boxes.iter().find(|b| b.kind == Kind::Node).unwrap().x;
+        assert!(pod_x + BOX_W < node_x, "nodes are the last column");
     }
 
     #[test]
@@ -531,5 +655,138 @@ mod tests {
         assert_eq!(pod.health, Health::Refused);
         assert!(pod.lines.join(" ").contains("refused at validation"), "{:?}", pod.lines);
         assert!(m.broken().any(|e| e.broken.as_deref().is_some_and(|r| r.contains("no selector"))));
+    }
+
+    /// Two Services over the same three pods (one per node, zones a/b/c): one with
+    /// internalTrafficPolicy Local, one with trafficDistribution PreferClose.
+    const POLICIES: &str = "apiVersion: v1\nkind: Service\nmetadata:\n  name: local\nspec:\n  internalTrafficPolicy: Local\n  selector:\n    app: web\n  ports:\n    - port: 80\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: close\nspec:\n  trafficDistribution: PreferClose\n  selector:\n    app: web\n  ports:\n    - port: 80\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: spread\nspec:\n  selector:\n    app: web\n  ports:\n    - port: 80\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 3\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27\n";
+
+    /// `service -> [(pod's node, share)]` of the map's slice -> pod links.
+    fn shares(m: &Map, c: &Cluster, svc: &str) -> Vec<(String, f64)> {
+        let slices: Vec<usize> = m
+            .edges
+            .iter()
+            .filter(|e| m.boxes[e.from].id == format!("svc/default/{svc}") && m.boxes[e.to].kind == Kind::Slice)
+            .map(|e| e.to)
+            .collect();
+        let mut out: Vec<(String, f64)> = m
+            .edges
+            .iter()
+            .filter(|e| slices.contains(&e.from) && !e.runs_on)
+            .map(|e| {
+                let (ns, name) = m.boxes[e.to].id.strip_prefix("pod/").unwrap().split_once('/').unwrap();
+                (c.pod(ns, name).unwrap().node.clone().unwrap(), e.share.expect("a share"))
+            })
+            .collect();
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out
+    }
+
+    #[test]
+    fn shares_are_kube_proxys_from_the_viewpoint_node() {
+        let files: Vec<SourceFile> = vec![SourceFile::new("p.yaml", POLICIES)];
+        let opts = Options::default();
+        let a = analyze(&files, &opts);
+        let c = kplay_core::cluster::simulate(&files, &a.objects, &opts);
+        assert_eq!(c.nodes.len(), 3);
+        let m = build(&c, &a.objects, false, None);
+        assert_eq!(m.viewpoint.as_deref(), Some("node-1"));
+        // Without a policy: a third each.
+        for (_, s) in shares(&m, &c, "spread") {
+            assert!((s - 1.0 / 3.0).abs() < 1e-9, "{s}");
+        }
+        // internalTrafficPolicy Local: all of node-1's traffic goes to the pod on node-1.
+        let local = shares(&m, &c, "local");
+        assert_eq!(
+            local.iter().map(|(n, s)| (n.as_str(), (s * 100.0).round() as i64)).collect::<Vec<_>>(),
+            vec![("node-1", 100), ("node-2", 0), ("node-3", 0)]
+        );
+        let label = |svc: &str, node: &str| {
+            m.edges
+                .iter()
+                .find(|e| {
+                    !e.runs_on
+                        && m.boxes[e.from].id.starts_with(&format!("slice/default/{svc}"))
+                        && m.boxes[e.to].lines.iter().any(|l| l.starts_with(node))
+                })
+                .map(|e| e.label.clone())
+        };
+        assert_eq!(label("local", "node-1").as_deref(), Some("100%"));
+        assert_eq!(label("local", "node-2").as_deref(), Some("0%"));
+        // From node-2, the Local Service's traffic stays on node-2.
+        let m2 = build(&c, &a.objects, false, Some("node-2"));
+        assert_eq!(m2.viewpoint.as_deref(), Some("node-2"));
+        let local2 = shares(&m2, &c, "local");
+        assert!((local2[1].1 - 1.0).abs() < 1e-9 && local2[0].1 == 0.0, "{local2:?}");
+        // An unknown viewpoint falls back to the first node.
+        assert_eq!(build(&c, &a.objects, false, Some("gone")).viewpoint.as_deref(), Some("node-1"));
+        // PreferClose: the pod in node-1's zone.
+        let close = shares(&m, &c, "close");
+        assert!((close[0].1 - 1.0).abs() < 1e-9, "{close:?}");
+    }
+
+    #[test]
+    fn terminating_endpoints_take_the_traffic_when_none_is_ready() {
+        let (_, c) = map_of(&example("clusterip"), &Options::default(), false);
+        let mut pods: Vec<String> = c.pods.iter().filter(|p| p.namespace == "default").map(|p| p.name.clone()).collect();
+        pods.sort();
+        let mut opts = Options::default();
+        for (i, p) in pods.iter().enumerate() {
+            // Two pods not ready, the third terminating (still serving).
+            let o = if i == 0 {
+                kplay_core::cluster::PodOverride { name: p.clone(), terminating: Some(true), ..Default::default() }
+            } else {
+                kplay_core::cluster::PodOverride { name: p.clone(), ready: Some(false), ..Default::default() }
+            };
+            opts.cluster.overrides.pods.push(o);
+        }
+        let (m, _) = map_of(&example("clusterip"), &opts, false);
+        let to_pods: Vec<&MapEdge> = m.edges.iter().filter(|e| !e.runs_on && m.boxes[e.to].kind == Kind::Pod).collect();
+        let term = to_pods.iter().find(|e| m.boxes[e.to].id == format!("pod/default/{}", pods[0])).expect("the terminating pod's link");
+        assert_eq!(term.share, Some(1.0), "kube-proxy falls back to serving terminating endpoints");
+        assert!(to_pods.iter().filter(|e| e.share == Some(0.0)).all(|e| e.label == "not ready"));
+    }
+
+    #[test]
+    fn nodes_are_drawn_with_their_pods_and_state() {
+        let mut opts = Options::default();
+        opts.cluster.overrides.nodes_down.push("node-3".into());
+        let (m, c) = map_of(&example("clusterip"), &opts, false);
+        let nodes: Vec<&MapBox> = m.boxes.iter().filter(|b| b.kind == Kind::Node).collect();
+        assert_eq!(nodes.iter().map(|b| b.title.as_str()).collect::<Vec<_>>(), vec!["node-1", "node-2", "node-3"]);
+        let n3 = m.find("node/node-3").unwrap();
+        assert_eq!(n3.health, Health::NotReady);
+        assert!(n3.lines.contains(&"down".to_owned()), "{:?}", n3.lines);
+        let drawn_on =
+            |n: &str| m.boxes.iter().filter(|b| b.kind == Kind::Pod && b.lines.iter().any(|l| l.starts_with(&format!("{n} ")))).count();
+        for n in ["node-1", "node-2"] {
+            assert!(
+                m.find(&format!("node/{n}")).unwrap().lines.contains(&format!(
+                    "{} pod{}",
+                    drawn_on(n),
+                    if drawn_on(n) == 1 { "" } else { "s" }
+                )),
+                "{n}"
+            );
+        }
+        let n1 = m.find("node/node-1").unwrap();
+        assert!(n1.lines.contains(&"Ready".to_owned()) && n1.lines.contains(&"viewpoint".to_owned()), "{:?}", n1.lines);
+        assert!(n1.lines[0].starts_with("zone "), "{:?}", n1.lines);
+        // Every drawn pod has one "runs on" link, to its own node.
+        for (i, b) in m.boxes.iter().enumerate().filter(|(_, b)| b.kind == Kind::Pod) {
+            let links: Vec<&MapEdge> = m.edges.iter().filter(|e| e.runs_on && e.from == i).collect();
+            assert_eq!(links.len(), 1, "{}", b.id);
+            let (ns, name) = b.id.strip_prefix("pod/").unwrap().split_once('/').unwrap();
+            assert_eq!(m.boxes[links[0].to].title, c.pod(ns, name).unwrap().node.clone().unwrap());
+        }
+        assert!(nodes.iter().all(|b| b.lines.iter().all(|l| l.chars().count() <= NODE_LINE_CHARS)), "{nodes:?}");
+        // A cluster CIDR with room for one node: the others stay NotReady, and say why.
+        let mut small = Options::default();
+        small.cluster.cluster_cidr = "10.244.0.0/24".into();
+        let (m, _) = map_of(&example("clusterip"), &small, false);
+        let n2 = m.find("node/node-2").unwrap();
+        assert_eq!(n2.health, Health::NotReady);
+        assert!(n2.lines.contains(&"NotReady".to_owned()) && n2.lines.contains(&"no pod CIDR".to_owned()), "{:?}", n2.lines);
+        assert_eq!(m.find("node/node-1").unwrap().health, Health::Ok);
     }
 }

@@ -34,7 +34,7 @@ fn choice(label: String, spec: String) -> Choice {
 /// first node) and every Ingress route as a URL. User objects first, built-in ones after.
 pub fn targets(cluster: &Cluster) -> Vec<Choice> {
     let mut services: Vec<_> = cluster.services.iter().collect();
-    services.sort_by_key(|s| (s.builtin, s.namespace.clone(), s.name.clone()));
+    kplay_core::sort::sort_by_key(&mut services, |s| (s.builtin, s.namespace.clone(), s.name.clone()));
     let mut out = Vec::new();
     let first_node = cluster.nodes.first();
     for s in &services {
@@ -53,7 +53,7 @@ pub fn targets(cluster: &Cluster) -> Vec<Choice> {
         }
     }
     let mut ingresses: Vec<_> = cluster.ingresses.iter().collect();
-    ingresses.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
+    kplay_core::sort::sort_by(&mut ingresses, |a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
     for ing in ingresses {
         let fallback = ing.addresses.first().map(|ip| fmt_ip(*ip));
         for r in &ing.spec.rules {
@@ -79,7 +79,7 @@ fn fmt_ip(ip: IpAddr) -> String {
 pub fn sources(cluster: &Cluster) -> Vec<Choice> {
     let mut out = vec![choice(format!("external client {EXTERNAL_CLIENT}"), "external".to_owned())];
     let mut pods: Vec<_> = cluster.pods.iter().filter(|p| p.ip().is_some()).collect();
-    pods.sort_by_key(|p| (p.origin.object == usize::MAX, p.namespace.clone(), p.name.clone()));
+    kplay_core::sort::sort_by_key(&mut pods, |p| (p.origin.object == usize::MAX, p.namespace.clone(), p.name.clone()));
     for p in pods {
         out.push(choice(format!("pod {}", short(&p.namespace, &p.name)), format!("pod/{}/{}", p.namespace, p.name)));
     }
@@ -101,36 +101,34 @@ pub fn run_simulation(cluster: &Cluster, spec: &SimulateSpec) -> Result<Simulati
     Ok(trace::simulate(&ProxyInput::from_cluster(cluster), &req))
 }
 
-/// One client's address and the pods (or endpoint IPs) its requests reached, with counts.
-pub type ClientPicks = (String, Vec<(String, u64)>);
+/// One client of a simulation: its address, the requests it sent and the pods (or endpoint
+/// IPs) they reached, with counts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientPicks {
+    pub client: String,
+    pub requests: u64,
+    pub hits: Vec<(String, u64)>,
+}
 
-/// Where each of the first `shown` clients' requests went, for a simulation from outside with
-/// `clients` addresses: the core gives client `i` the address `EXTERNAL_CLIENT + i`, so each
-/// is simulated alone with its share of the requests. `(client, [(pod or ip, count)])`.
-pub fn per_client(cluster: &Cluster, spec: &SimulateSpec, shown: usize) -> Result<Vec<ClientPicks>, String> {
-    let clients = spec.clients.unwrap_or(1).max(1);
-    let requests = spec.requests.unwrap_or(1000);
-    let IpAddr::V4(base) = EXTERNAL_CLIENT else { return Ok(Vec::new()) };
-    let mut out = Vec::new();
-    for i in 0..clients.min(shown) {
-        let ip = std::net::Ipv4Addr::from(u32::from(base).wrapping_add(i as u32));
-        let mut one = spec.clone();
-        one.trace.from = Some(ip.to_string());
-        one.clients = Some(1);
-        // Each client draws its own random numbers (the same seed would repeat one client's picks).
-        one.trace.seed = spec.trace.seed.wrapping_add(i as u64);
-        // Requests are spread round-robin over the clients.
-        one.requests = Some((requests / clients + usize::from(i < requests % clients)).max(1));
-        let sim = run_simulation(cluster, &one)?;
-        let hits = sim
-            .endpoints
-            .iter()
-            .filter(|e| e.count > 0)
-            .map(|e| (e.endpoint.pod.clone().unwrap_or_else(|| e.endpoint.ip.clone()), e.count))
-            .collect();
-        out.push((ip.to_string(), hits));
-    }
-    Ok(out)
+/// Where each of the first `shown` clients' requests went in `sim` (the same run as its
+/// per-pod counts, so the counts of all clients add up to them).
+pub fn per_client(sim: &Simulation, shown: usize) -> Vec<ClientPicks> {
+    sim.per_client
+        .iter()
+        .take(shown)
+        .map(|c| ClientPicks {
+            client: c.client.clone(),
+            requests: c.requests,
+            hits: c
+                .hits
+                .iter()
+                .filter_map(|h| {
+                    let e = &sim.endpoints.get(h.endpoint)?.endpoint;
+                    Some((e.pod.clone().unwrap_or_else(|| e.ip.clone()), h.count))
+                })
+                .collect(),
+        })
+        .collect()
 }
 
 /// Marks the lines of a rules dump that belong to Service `namespace/name`: lines naming it
@@ -207,11 +205,20 @@ mod tests {
         let sim = run_simulation(&c, &spec).expect("runs");
         assert_eq!(sim.endpoints.iter().map(|e| e.count).sum::<u64>(), 1000);
         assert_eq!(sim.endpoints.len(), 3);
-        let two = SimulateSpec { clients: Some(2), ..spec };
-        let rows = per_client(&c, &two, 8).expect("runs");
-        assert_eq!(rows.len(), 2);
-        assert_eq!(rows.iter().flat_map(|(_, h)| h.iter().map(|x| x.1)).sum::<u64>(), 1000);
-        assert_ne!(rows[0].1, rows[1].1, "two clients without affinity do not repeat each other's picks");
+        assert_eq!(per_client(&sim, 8).len(), 1);
+        let three = SimulateSpec { clients: Some(3), ..spec };
+        let sim = run_simulation(&c, &three).expect("runs");
+        let rows = per_client(&sim, 8);
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows.iter().map(|r| r.requests).sum::<u64>(), 1000);
+        // The clients' counts are the same run's: per pod, they add up to the bars' counts.
+        for e in &sim.endpoints {
+            let pod = e.endpoint.pod.clone().expect("a pod");
+            let by_clients: u64 = rows.iter().flat_map(|r| &r.hits).filter(|(p, _)| *p == pod).map(|(_, n)| n).sum();
+            assert_eq!(by_clients, e.count, "{pod}");
+        }
+        assert_ne!(rows[0].hits, rows[1].hits, "two clients without affinity do not repeat each other's picks");
+        assert_eq!(per_client(&sim, 2).len(), 2);
         assert!(run_simulation(&c, &SimulateSpec { requests: Some(0), ..SimulateSpec::default() }).is_err());
     }
 

@@ -175,6 +175,10 @@ export interface Trace {
   masqueraded: boolean;
 }
 export interface EndpointCount { endpoint: EndpointRef; count: number; share: number; expected_share: number; }
+/** Requests of one client that reached one endpoint; `endpoint` indexes `Simulation.endpoints`. */
+export interface ClientHit { endpoint: number; count: number; }
+/** One client address of the run: the requests it sent and where they landed. */
+export interface ClientTally { client: string; requests: number; hits: ClientHit[]; }
 export interface Simulation {
   requests: number;
   clients: number;
@@ -185,6 +189,8 @@ export interface Simulation {
   masqueraded: number;
   endpoints: EndpointCount[];
   sample: Trace;
+  /** Each client address of this same run; its counts add up to `endpoints`' counts. */
+  per_client: ClientTally[];
 }
 
 export interface RuleInfo {

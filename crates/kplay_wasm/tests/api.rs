@@ -151,8 +151,12 @@ fn the_cluster_answers_slices_dns_traces_and_rules() {
     let t = data(&w.trace(js(r#"{"from": "external", "to": "svc/default/web:80"}"#)).expect("trace"));
     assert_eq!(t["outcome"], "delivered", "{t}");
     assert_eq!(t["endpoint"]["port"], 8080);
-    let s = data(&w.simulate(js(r#"{"to": "svc/default/web:80", "requests": 100}"#)).expect("simulate"));
+    let s = data(&w.simulate(js(r#"{"to": "svc/default/web:80", "requests": 100, "clients": 3}"#)).expect("simulate"));
     assert_eq!(s["delivered"], 100);
+    let per_client = s["per_client"].as_array().expect("per_client");
+    assert_eq!(per_client.len(), 3);
+    let hits: u64 = per_client.iter().flat_map(|c| c["hits"].as_array().into_iter().flatten()).filter_map(|h| h["count"].as_u64()).sum();
+    assert_eq!(hits, 100, "{s}");
     let rules = w.proxy_rules(JsValue::from_str("iptables"), JsValue::from_str("node-2")).expect("rules");
     assert!(rules.contains("*nat") && rules.contains("default/web"), "{rules}");
 }

@@ -7,25 +7,51 @@ use kplay_core::yaml::emit::to_yaml;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use crate::components::pick::{setter, Pick};
 use crate::hooks::use_app;
 use crate::hooks::AppContext;
-use crate::map::{self, Kind, Map, MapBox, MapEdge, BOX_W, LINE_H};
+use crate::map::{self, Kind, Map, MapBox, MapEdge, LINE_H};
 use crate::state::{Action, ClusterChange, Panel, MAX_SCALE};
+use crate::views::Choice;
 
 #[function_component(MapView)]
 pub fn map_view() -> Html {
     let state = use_app();
     let system = use_state(|| false);
-    let map = map::build(&state.cluster, &state.analysis.objects, *system);
+    let from = use_state(String::new);
+    // Built and drawn again only when the model, the options or the selection change: while the
+    // user types, the model stays until typing pauses (web/src/app.rs), so keystrokes skip this.
+    let map = {
+        let (cluster, analysis) = (state.cluster.clone(), state.analysis.clone());
+        use_memo((state.model_revision, *system, (*from).clone()), move |(_, system, from)| {
+            map::build(&cluster, &analysis.objects, *system, Some(from.as_str()))
+        })
+    };
+    let drawing = {
+        let (state, map) = (state.clone(), map.clone());
+        use_memo((state.model_revision, *system, (*from).clone(), state.selected.clone()), move |_| {
+            html! {
+                <>
+                    { for map.edges.iter().map(|e| edge(&map, e)) }
+                    { for map.boxes.iter().map(|b| map_box(&state, b)) }
+                </>
+            }
+        })
+    };
     let toggle_system = {
         let system = system.clone();
         Callback::from(move |_| system.set(!*system))
     };
+    let nodes: Vec<Choice> = state.cluster.nodes.iter().map(|n| Choice { label: n.name.clone(), spec: n.name.clone() }).collect();
+    let viewpoint = map.viewpoint.clone().unwrap_or_default();
     html! {
         <div class="map-view">
             <div class="map-bar">
-                <Legend />
+                <Legend viewpoint={map.viewpoint.clone()} />
                 <label class="check"><input type="checkbox" data-testid="map-system" checked={*system} onclick={toggle_system} />{ " system objects (kube-dns)" }</label>
+                if nodes.len() > 1 {
+                    <Pick label="Shares from a client on" testid="map-viewpoint" choices={nodes} value={viewpoint} onchange={setter(&from)} />
+                }
             </div>
             if map.boxes.is_empty() {
                 <p class="empty">{ "Nothing to route yet: add a Service, a workload or an Ingress." }</p>
@@ -34,21 +60,25 @@ pub fn map_view() -> Html {
                     viewBox={format!("0 0 {} {}", map.width, map.height)} width="100%"
                     style={format!("min-width: {:.0}px; max-width: {:.0}px", map.width * 0.7, map.width)}>
                     <defs>
-                        <marker id="arrow" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+                        <marker id="arrow" viewBox="0 0 8 8" refX="7" refY="4" markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" orient="auto-start-reverse">
                             <path d="M0,0 L8,4 L0,8 z" class="arrow-head" />
                         </marker>
                     </defs>
-                    { for map.edges.iter().map(|e| edge(&map, e)) }
-                    { for map.boxes.iter().map(|b| map_box(&state, b)) }
+                    { (*drawing).clone() }
                 </svg>
             }
-            <Details map={std::rc::Rc::new(map)} />
+            <Details map={map.clone()} />
         </div>
     }
 }
 
+#[derive(Properties, PartialEq)]
+struct LegendProps {
+    viewpoint: Option<String>,
+}
+
 #[function_component(Legend)]
-fn legend() -> Html {
+fn legend(props: &LegendProps) -> Html {
     let item = |class: &str, text: &str| html! { <span class="legend-item"><span class={classes!("swatch", class.to_owned())}></span>{ text.to_owned() }</span> };
     html! {
         <div class="legend" data-testid="map-legend" aria-label="Legend">
@@ -59,7 +89,11 @@ fn legend() -> Html {
             { item("health-not-ready", "not ready") }
             { item("health-terminating", "terminating") }
             { item("health-missing", "broken link / missing / refused") }
-            <span class="legend-item muted">{ "line width: traffic share" }</span>
+            { item("kind-node", "Node (dotted: runs on)") }
+            <span class="legend-item muted" data-testid="map-shares-from">{ match &props.viewpoint {
+                Some(n) => format!("line width: kube-proxy's share of new connections for a client on {n} (each Service's first port)"),
+                None => "line width: traffic share".to_owned(),
+            } }</span>
         </div>
     }
 }
@@ -70,11 +104,20 @@ fn edge(map: &Map, e: &MapEdge) -> Html {
     let (x2, y2) = b.in_point();
     let mid = f64::midpoint(x1, x2);
     let d = format!("M{x1:.1},{y1:.1} C{mid:.1},{y1:.1} {mid:.1},{y2:.1} {x2:.1},{y2:.1}");
+    if e.runs_on {
+        return html! {
+            <g class="edge runs-on" data-testid="map-runs-on" data-from={a.id.clone()} data-to={b.id.clone()}>
+                <title>{ format!("{} runs on {}", a.title, b.title) }</title>
+                <path d={d} />
+            </g>
+        };
+    }
     let width = e.share.map_or(1.5, |s| 1.0 + 5.0 * s);
     let tip = e.broken.clone().unwrap_or_else(|| format!("{} → {}", a.title, b.title));
     let class = classes!("edge", e.broken.is_some().then_some("broken"), (e.share == Some(0.0)).then_some("idle"));
     html! {
-        <g class={class} data-testid="map-edge" data-from={a.id.clone()} data-to={b.id.clone()} data-broken={e.broken.clone()}>
+        <g class={class} data-testid="map-edge" data-from={a.id.clone()} data-to={b.id.clone()} data-broken={e.broken.clone()}
+            data-share={e.share.map(|s| format!("{s:.4}"))}>
             <title>{ tip }</title>
             <path d={d} stroke-width={format!("{width:.2}")} marker-end="url(#arrow)" />
             if !e.label.is_empty() {
@@ -94,16 +137,23 @@ fn map_box(state: &AppContext, b: &MapBox) -> Html {
     let class =
         classes!("box", format!("kind-{}", b.kind.as_str()), format!("health-{}", b.health.as_str()), selected.then_some("selected"));
     // Pod titles leave room for the toggle in the corner.
-    let title = truncate(&b.title, if b.kind == Kind::Pod { 21 } else { 24 });
+    let title = truncate(
+        &b.title,
+        match b.kind {
+            Kind::Pod => 21,
+            Kind::Node => 14,
+            _ => 24,
+        },
+    );
     let pod_toggle = (b.kind == Kind::Pod && !b.health.is_placeholder()).then(|| pod_toggle(state, b));
     html! {
         <g class={class} data-testid="map-box" data-id={b.id.clone()} data-kind={b.kind.as_str()} data-health={b.health.as_str()}
             onclick={select} tabindex="0" role="button" aria-label={format!("{} {}", b.kind.as_str(), b.title)}>
             <title>{ format!("{} {}\n{}", b.kind.as_str(), b.title, b.lines.join("\n")) }</title>
-            <rect x={fmt(b.x)} y={fmt(b.y)} width={fmt(BOX_W)} height={fmt(b.h)} rx="5" />
+            <rect x={fmt(b.x)} y={fmt(b.y)} width={fmt(b.w)} height={fmt(b.h)} rx="5" />
             <text class="box-title" x={fmt(b.x + 8.0)} y={fmt(b.y + 15.0)}>{ title }</text>
             { for b.lines.iter().enumerate().map(|(i, l)| html! {
-                <text class="box-line" x={fmt(b.x + 8.0)} y={fmt(b.y + 30.0 + LINE_H * i as f64)}>{ truncate(l, map::LINE_CHARS) }</text>
+                <text class="box-line" x={fmt(b.x + 8.0)} y={fmt(b.y + 30.0 + LINE_H * i as f64)}>{ truncate(l, b.line_chars()) }</text>
             }) }
             { pod_toggle.unwrap_or_default() }
         </g>
@@ -132,7 +182,7 @@ fn pod_toggle(state: &AppContext, b: &MapBox) -> Html {
     html! {
         <g class={classes!("pod-toggle", toggled.then_some("on"))} data-testid="pod-toggle" onclick={onclick} role="button" aria-label={tip}>
             <title>{ tip }</title>
-            <circle cx={fmt(b.x + BOX_W - 12.0)} cy={fmt(b.y + 11.0)} r="6" />
+            <circle cx={fmt(b.x + b.w - 12.0)} cy={fmt(b.y + 11.0)} r="6" />
         </g>
     }
 }
@@ -197,6 +247,9 @@ fn details(props: &DetailsProps) -> Html {
             if b.kind == Kind::Pod && !b.health.is_placeholder() {
                 <PodToggles id={b.id.clone()} />
             }
+            if b.kind == Kind::Node {
+                <NodeDetails id={b.id.clone()} />
+            }
             if let Some(o) = object.filter(|o| o.acceptance == Acceptance::Accepted && matches!(o.kind.as_str(), "Deployment" | "ReplicaSet" | "StatefulSet")) {
                 <Scale namespace={o.namespace.clone()} kind={o.kind.clone()} name={o.name.clone().unwrap_or_default()} />
             }
@@ -218,7 +271,7 @@ fn details(props: &DetailsProps) -> Html {
             if let Some(o) = object {
                 <p class="muted">{ format!("{} {} as stored{}", o.kind, o.name.as_deref().unwrap_or("(no name)"), if b.kind == Kind::Pod && o.kind != "Pod" { " (the pod comes from it)" } else { "" }) }</p>
                 <pre class="yaml" data-testid="box-yaml">{ to_yaml(&o.stored) }</pre>
-            } else if !b.health.is_placeholder() {
+            } else if !b.health.is_placeholder() && b.kind != Kind::Node {
                 <p class="muted">{ "Made by the cluster (no manifest)." }</p>
             }
         </section>
@@ -251,6 +304,41 @@ fn pod_toggles(props: &PodTogglesProps) -> Html {
                 onclick={set((!not_ready).then_some(false), current.terminating)} />{ " not ready" }</label>
             <label class="check"><input type="checkbox" data-testid="toggle-terminating" checked={terminating}
                 onclick={set(current.ready, (!terminating).then_some(true))} />{ " terminating" }</label>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct NodeDetailsProps {
+    id: String,
+}
+
+/// A node of the simulated cluster: its addresses, its pods and the switch that takes it down.
+#[function_component(NodeDetails)]
+fn node_details(props: &NodeDetailsProps) -> Html {
+    let state = use_app();
+    let Some(node) = props.id.strip_prefix("node/").and_then(|n| state.cluster.node(n)) else { return html! {} };
+    let down = state.options.cluster.overrides.nodes_down.contains(&node.name);
+    let onclick = {
+        let state = state.clone();
+        let name = node.name.clone();
+        Callback::from(move |_| state.dispatch(Action::Cluster(ClusterChange::NodeDown(name.clone(), !down))))
+    };
+    let mut pods: Vec<String> = state
+        .cluster
+        .pods
+        .iter()
+        .filter(|p| p.node.as_deref() == Some(node.name.as_str()))
+        .map(|p| map::short(&p.namespace, &p.name))
+        .collect();
+    kplay_core::sort::sort(&mut pods);
+    html! {
+        <div class="node-details" data-testid="node-details">
+            <p>{ format!("Node {} in zone {}: InternalIP {}, pod CIDR {}, {}.", node.name, node.zone.as_deref().unwrap_or("-"), node.internal_ip,
+                if node.pod_cidrs.is_empty() { "none".to_owned() } else { node.pod_cidrs.join(", ") },
+                if node.ready { "Ready" } else { "NotReady" }) }</p>
+            <label class="check"><input type="checkbox" data-testid="node-down" checked={down} onclick={onclick} />{ " down (its pods become not ready, new pods go elsewhere)" }</label>
+            <p class="muted">{ if pods.is_empty() { "No pods run here.".to_owned() } else { format!("Pods here: {}", pods.join(", ")) } }</p>
         </div>
     }
 }

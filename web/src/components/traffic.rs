@@ -3,6 +3,7 @@
 //! client went (session affinity), and the pod toggles beside the rows they change.
 
 use kplay_core::api::{SimulateSpec, TraceSpec};
+use kplay_core::proxy::trace::Simulation;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -21,11 +22,12 @@ pub fn traffic() -> Html {
     let from = use_state(|| "external".to_owned());
     let requests = use_state(|| "1000".to_owned());
     let clients = use_state(|| "1".to_owned());
-    let targets = views::targets(&state.cluster);
-    let sources = views::sources(&state.cluster);
-    if targets.is_empty() {
-        return html! { <p class="empty pad">{ "No Service, NodePort or Ingress to send requests to." }</p> };
-    }
+    // Worked out again only when the model or the inputs change, not on every keystroke.
+    let choices = {
+        let cluster = state.cluster.clone();
+        use_memo(state.model_revision, move |_| (views::targets(&cluster), views::sources(&cluster)))
+    };
+    let (targets, sources) = (choices.0.clone(), choices.1.clone());
     let to = views::chosen(&targets, &target);
     let from_spec = views::chosen(&sources, &from);
     let number = |h: &UseStateHandle<String>| {
@@ -44,7 +46,15 @@ pub fn traffic() -> Html {
         }),
         _ => Err("requests and clients are whole numbers".to_owned()),
     };
-    let result = spec.as_ref().map_err(Clone::clone).and_then(|s| views::run_simulation(&state.cluster, s).map(|sim| (s, sim)));
+    let result = {
+        let cluster = state.cluster.clone();
+        // The spec follows from these inputs alone.
+        let key = (state.model_revision, to.clone(), from_spec.clone(), (*requests).clone(), (*clients).clone());
+        use_memo(key, move |_| spec.and_then(|s| views::run_simulation(&cluster, &s)))
+    };
+    if targets.is_empty() {
+        return html! { <p class="empty pad">{ "No Service, NodePort or Ingress to send requests to." }</p> };
+    }
     let affinity = to
         .strip_prefix("svc/")
         .and_then(|r| r.rsplit_once(':'))
@@ -68,9 +78,9 @@ pub fn traffic() -> Html {
             if let Some(a) = affinity {
                 <p class="muted" data-testid="affinity">{ a }</p>
             }
-            { match result {
+            { match &*result {
                 Err(e) => html! { <p class="error-text" data-testid="traffic-error">{ e }</p> },
-                Ok((spec, sim)) => {
+                Ok(sim) => {
                     let total: u64 = sim.endpoints.iter().map(|e| e.count).sum();
                     html! {
                         <>
@@ -108,7 +118,7 @@ pub fn traffic() -> Html {
                             </table>
                         }
                         { toggled_pods(&state) }
-                        { per_client(&state, spec) }
+                        { per_client(sim) }
                         </>
                     }
                 }
@@ -117,24 +127,34 @@ pub fn traffic() -> Html {
     }
 }
 
-/// Each client's picks, for several clients from outside.
-fn per_client(state: &AppContext, spec: &SimulateSpec) -> Html {
-    if spec.clients.unwrap_or(1) < 2 || spec.trace.from.as_deref() != Some("external") {
+/// Each client's picks in the same run as the bars (several clients only).
+fn per_client(sim: &Simulation) -> Html {
+    if sim.per_client.len() < 2 {
         return html! {};
     }
-    match views::per_client(&state.cluster, spec, CLIENTS_SHOWN) {
-        Err(e) => html! { <p class="error-text">{ e }</p> },
-        Ok(rows) => html! {
-            <table class="clients" data-testid="per-client">
-                <caption>{ format!("Where each client went (first {} clients)", rows.len()) }</caption>
-                <thead><tr><th>{ "Client" }</th><th>{ "Pods (requests)" }</th></tr></thead>
-                <tbody>
-                    { for rows.iter().map(|(client, hits)| html! {
-                        <tr><td class="mono">{ client.clone() }</td><td>{ hits.iter().map(|(p, n)| format!("{p} ({n})")).collect::<Vec<_>>().join(", ") }</td></tr>
-                    }) }
-                </tbody>
-            </table>
-        },
+    let rows = views::per_client(sim, CLIENTS_SHOWN);
+    let caption = if rows.len() < sim.per_client.len() {
+        format!("Where each client went (first {} of {} clients)", rows.len(), sim.per_client.len())
+    } else {
+        format!("Where each of the {} clients went", rows.len())
+    };
+    html! {
+        <table class="clients" data-testid="per-client">
+            <caption>{ caption }</caption>
+            <thead><tr><th>{ "Client" }</th><th class="num">{ "Requests" }</th><th>{ "Pods (requests)" }</th></tr></thead>
+            <tbody>
+                { for rows.iter().map(|r| {
+                    let reached: u64 = r.hits.iter().map(|(_, n)| n).sum();
+                    html! {
+                        <tr data-testid="client-row" data-client={r.client.clone()} data-requests={r.requests.to_string()} data-reached={reached.to_string()}>
+                            <td class="mono">{ r.client.clone() }</td>
+                            <td class="num">{ r.requests }</td>
+                            <td>{ r.hits.iter().map(|(p, n)| format!("{p} ({n})")).collect::<Vec<_>>().join(", ") }</td>
+                        </tr>
+                    }
+                }) }
+            </tbody>
+        </table>
     }
 }
 

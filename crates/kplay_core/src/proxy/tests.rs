@@ -295,6 +295,47 @@ mod flows {
         assert_eq!(sim.endpoints.iter().filter(|e| e.count > 0).count(), 1, "{:?}", sim.endpoints);
         let sim = Tracer::new(&input).simulate(&SimulateRequest { trace: req, requests: 10_000, clients: 64, interval_ms: 1 });
         assert!(sim.endpoints.iter().filter(|e| e.count > 0).count() > 1);
+        // The per-client tally is this run's: each client sticks to one endpoint, and the
+        // clients' counts add up to the endpoints' counts.
+        assert_eq!(sim.per_client.len(), 64);
+        assert_eq!(sim.per_client.iter().map(|c| c.requests).sum::<u64>(), 10_000);
+        assert!(sim.per_client.iter().all(|c| c.hits.len() <= 1), "{:?}", sim.per_client);
+        for (i, e) in sim.endpoints.iter().enumerate() {
+            let by_clients: u64 = sim.per_client.iter().flat_map(|c| &c.hits).filter(|h| h.endpoint == i).map(|h| h.count).sum();
+            assert_eq!(by_clients, e.count, "{e:?}");
+        }
+        assert_eq!(sim.per_client[1].client, "10.180.0.3", "client addresses follow the first one (the pod's 10.180.0.2)");
+    }
+
+    #[test]
+    fn per_client_counts_add_up_without_affinity_and_through_an_ingress() {
+        let mut input = two_nodes();
+        let mut s = ServicePortInfo::cluster_ip("ns1", "svc1", "", Protocol::Tcp, ip("172.30.1.1"), 80);
+        s.endpoints = (1..=3).map(|i| EndpointInfo::ready(ip(&format!("10.0.1.{i}")), 80)).collect();
+        input.services.push(s);
+        let req = TraceRequest { seed: 3, ..TraceRequest::new(Source::External, Destination::parse("172.30.1.1:80").unwrap()) };
+        let sim = Tracer::new(&input).simulate(&SimulateRequest { trace: req.clone(), requests: 5_000, clients: 7, interval_ms: 1 });
+        let total: u64 = sim.per_client.iter().flat_map(|c| &c.hits).map(|h| h.count).sum();
+        assert_eq!(total, sim.endpoints.iter().map(|e| e.count).sum::<u64>());
+        assert_eq!(sim.per_client.iter().map(|c| c.requests).sum::<u64>(), 5_000);
+        assert!(sim.per_client.iter().all(|c| c.hits.windows(2).all(|w| w[0].endpoint < w[1].endpoint)), "hits in endpoint order");
+        let json = serde_json::to_value(&sim).unwrap();
+        assert_eq!(json["per_client"][0]["client"], "203.0.113.10");
+        assert!(json["per_client"][0]["hits"][0]["endpoint"].is_u64());
+        // One client: its tally is the endpoints' counts.
+        let one = Tracer::new(&input).simulate(&SimulateRequest { trace: req.clone(), requests: 300, clients: 1, interval_ms: 1 });
+        assert_eq!(one.per_client.len(), 1);
+        assert_eq!(
+            one.per_client[0].hits.iter().map(|h| h.count).collect::<Vec<_>>(),
+            one.endpoints.iter().map(|e| e.count).collect::<Vec<_>>()
+        );
+        // The expected shares without a run are the simulation's.
+        let shares = Tracer::new(&input).expected_shares(&req).expect("shares");
+        assert_eq!(shares.len(), 3);
+        for ((e, s), c) in shares.iter().zip(&one.endpoints) {
+            assert_eq!(e, &c.endpoint);
+            assert!((s - c.expected_share).abs() < 1e-12 && (s - 1.0 / 3.0).abs() < 1e-9);
+        }
     }
 
     #[test]

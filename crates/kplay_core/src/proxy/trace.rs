@@ -943,6 +943,36 @@ pub struct Simulation {
     pub endpoints: Vec<EndpointCount>,
     /// The first request's trace, to show the path.
     pub sample: Trace,
+    /// Each client address of this same run, in address order: how many requests it sent and
+    /// which endpoints they reached. Its counts add up to `endpoints`' counts.
+    pub per_client: Vec<ClientTally>,
+}
+
+/// One client address's requests in a simulation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClientTally {
+    pub client: String,
+    /// Requests this address sent (delivered or not).
+    pub requests: u64,
+    /// The endpoints its requests reached, in the order of `Simulation::endpoints`.
+    pub hits: Vec<ClientHit>,
+}
+
+/// Requests of one client that reached one endpoint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClientHit {
+    /// Index into `Simulation::endpoints`.
+    pub endpoint: usize,
+    pub count: u64,
+}
+
+/// The load-balancing decisions of one destination: per client, per entry node, compiled
+/// from that node's rules, with the endpoints they can reach and the share each should get.
+struct Plan {
+    clients: Vec<Client>,
+    decisions: Vec<Vec<(String, Decision)>>,
+    eps: Vec<EndpointRef>,
+    expected: Vec<f64>,
 }
 
 /// How `simulate` picks among a decision's branches when no affinity applies: iptables and
@@ -1074,6 +1104,63 @@ impl Tracer<'_> {
         d
     }
 
+    /// Compiles the decisions of `clients` client addresses derived from `req`'s client sending
+    /// to `(dst, port)`: their entry nodes (its own node, the node owning the address, the
+    /// request's entry node, or every node the load balancer may pick), each node's decision,
+    /// and the share of each endpoint averaged over clients and entry nodes.
+    fn plan(&mut self, req: &TraceRequest, clients: usize, dst: IpAddr, port: u16) -> Result<Plan, String> {
+        let clients = self.clients(req, clients)?;
+        let svc = self.service_for(dst, port, req.protocol, false);
+        let lb_nodes = self.lb_nodes(svc);
+        let mut eps: Vec<EndpointRef> = Vec::new();
+        let mut decisions: Vec<Vec<(String, Decision)>> = Vec::new();
+        for c in &clients {
+            let nodes: Vec<String> = if let Some(n) = &c.node {
+                vec![n.clone()]
+            } else if let Some(n) = self.input.node_by_ip(dst) {
+                vec![n.name.clone()]
+            } else if let Some(n) = &req.entry_node {
+                vec![n.clone()]
+            } else {
+                lb_nodes.clone()
+            };
+            let mut per = Vec::new();
+            for n in nodes {
+                let d = self.compile(c, &n, dst, port, req.protocol, &mut eps);
+                per.push((n, d));
+            }
+            decisions.push(per);
+        }
+        let mut expected = vec![0.0; eps.len()];
+        for per in &decisions {
+            let w = 1.0 / (clients.len() as f64 * per.len().max(1) as f64);
+            for (_, d) in per {
+                for (b, p) in d.branches.iter().zip(&d.probs) {
+                    if let Some(e) = b.endpoint {
+                        expected[e] += w * p;
+                    }
+                }
+            }
+        }
+        Ok(Plan { clients, decisions, eps, expected })
+    }
+
+    /// The share of new connections each endpoint gets from `req`'s client, as the rules of
+    /// its node imply (traffic policies, topology, terminating fallback, affinity aside): the
+    /// `expected_share` of [`Tracer::simulate`] without sending anything. Sorted by endpoint;
+    /// endpoints the rules never pick are left out. `None` for Ingress URLs and destinations
+    /// or clients that do not resolve.
+    pub fn expected_shares(&mut self, req: &TraceRequest) -> Option<Vec<(EndpointRef, f64)>> {
+        if matches!(req.to, Destination::Url(_)) {
+            return None;
+        }
+        let (dst, port) = self.vip_of(req)?;
+        let plan = self.plan(req, 1, dst, port).ok()?;
+        let mut out: Vec<(EndpointRef, f64)> = plan.eps.into_iter().zip(plan.expected).collect();
+        crate::sort::sort_by(&mut out, |a, b| a.0.ip.cmp(&b.0.ip).then(a.0.port.cmp(&b.0.port)));
+        Some(out)
+    }
+
     /// Sends `requests` requests and counts where they land.
     pub fn simulate(&mut self, sim: &SimulateRequest) -> Simulation {
         let sample = self.trace(&sim.trace);
@@ -1087,11 +1174,9 @@ impl Tracer<'_> {
             masqueraded: 0,
             endpoints: vec![],
             sample: sample.clone(),
+            per_client: vec![],
         };
         let mut rng = Rng::new(sim.trace.seed ^ 0x005E_ED0F_5EED);
-        let mut eps: Vec<EndpointRef> = Vec::new();
-        let mut counts: Vec<u64> = Vec::new();
-        let mut expected: Vec<f64> = Vec::new();
         let bump = |o: Outcome, out: &mut Simulation, n: u64| match o {
             Outcome::Delivered => out.delivered += n,
             Outcome::Rejected => out.rejected += n,
@@ -1108,43 +1193,14 @@ impl Tracer<'_> {
             self.simulate_http(sim, &sample, &mut out, &mut rng);
             return out;
         };
-        let Ok(clients) = self.clients(&sim.trace, out.clients) else {
+        let Ok(Plan { clients, decisions, eps, expected }) = self.plan(&sim.trace, out.clients, dst, port) else {
             out.no_route = out.requests;
             return out;
         };
-        // Entry nodes per client: its own node, the node owning the address, or the LB's choice.
-        let svc = self.service_for(dst, port, sim.trace.protocol, false);
-        let lb_nodes = self.lb_nodes(svc);
-        let mut decisions: Vec<Vec<(String, Decision)>> = Vec::new();
-        for c in &clients {
-            let nodes: Vec<String> = if let Some(n) = &c.node {
-                vec![n.clone()]
-            } else if let Some(n) = self.input.node_by_ip(dst) {
-                vec![n.name.clone()]
-            } else if let Some(n) = &sim.trace.entry_node {
-                vec![n.clone()]
-            } else {
-                lb_nodes.clone()
-            };
-            let mut per = Vec::new();
-            for n in nodes {
-                let d = self.compile(c, &n, dst, port, sim.trace.protocol, &mut eps);
-                per.push((n, d));
-            }
-            decisions.push(per);
-        }
-        counts.resize(eps.len(), 0);
-        expected.resize(eps.len(), 0.0);
-        for per in &decisions {
-            let w = 1.0 / (clients.len() as f64 * per.len().max(1) as f64);
-            for (_, d) in per {
-                for (b, p) in d.branches.iter().zip(&d.probs) {
-                    if let Some(e) = b.endpoint {
-                        expected[e] += w * p;
-                    }
-                }
-            }
-        }
+        let mut counts: Vec<u64> = vec![0; eps.len()];
+        // Per client: requests sent, and (endpoint, count) for the endpoints it reached.
+        let mut sent: Vec<u64> = vec![0; clients.len()];
+        let mut tally: HashMap<(usize, usize), u64> = HashMap::new();
         // Affinity memory: per client, per branch, the time it was last recorded.
         let mut recent: Vec<Vec<Vec<f64>>> =
             decisions.iter().map(|per| per.iter().map(|(_, d)| vec![f64::NEG_INFINITY; d.branches.len()]).collect()).collect();
@@ -1170,6 +1226,7 @@ impl Tracer<'_> {
         for i in 0..sim.requests {
             let now = i as f64 * step;
             let ci = if clients.len() == 1 { 0 } else { rng.below(clients.len()) };
+            sent[ci] += 1;
             let per = &decisions[ci];
             if per.is_empty() {
                 out.no_route += 1;
@@ -1218,19 +1275,34 @@ impl Tracer<'_> {
             }
             if let Some(e) = b.endpoint {
                 counts[e] += 1;
+                // One client's tally is `counts` itself.
+                if clients.len() > 1 {
+                    *tally.entry((ci, e)).or_insert(0) += 1;
+                }
             }
         }
-        out.endpoints = eps
-            .into_iter()
-            .zip(counts.iter().zip(&expected))
-            .map(|(endpoint, (&count, &exp))| EndpointCount {
+        if clients.len() == 1 {
+            tally.extend(counts.iter().enumerate().filter(|(_, &n)| n > 0).map(|(e, &n)| ((0, e), n)));
+        }
+        // Endpoints are listed sorted; client hits name them by their place in that list.
+        let mut order: Vec<usize> = (0..eps.len()).collect();
+        crate::sort::sort_by(&mut order, |&a, &b| eps[a].ip.cmp(&eps[b].ip).then(eps[a].port.cmp(&eps[b].port)));
+        let mut place = vec![0; eps.len()];
+        for (i, &e) in order.iter().enumerate() {
+            place[e] = i;
+        }
+        out.per_client = tally_clients(&clients, sent, tally, |e| place[e]);
+        let mut eps: Vec<Option<EndpointRef>> = eps.into_iter().map(Some).collect();
+        out.endpoints = order
+            .iter()
+            .filter_map(|&e| Some((eps[e].take()?, counts[e], expected[e])))
+            .map(|(endpoint, count, exp)| EndpointCount {
                 endpoint,
                 count,
                 share: if sim.requests == 0 { 0.0 } else { count as f64 / sim.requests as f64 },
                 expected_share: exp,
             })
             .collect();
-        crate::sort::sort_by(&mut out.endpoints, |a, b| a.endpoint.ip.cmp(&b.endpoint.ip).then(a.endpoint.port.cmp(&b.endpoint.port)));
         out
     }
 
@@ -1276,9 +1348,21 @@ impl Tracer<'_> {
             return;
         }
         let mut counts = vec![0u64; eps.len()];
-        for _ in 0..sim.requests {
-            counts[rng.below(eps.len())] += 1;
+        // The controller does not look at the client: requests are spread over the client
+        // addresses in turn, each tallied where it went.
+        let clients = self.clients(&sim.trace, out.clients).unwrap_or_default();
+        let mut sent = vec![0u64; clients.len()];
+        let mut tally: HashMap<(usize, usize), u64> = HashMap::new();
+        for i in 0..sim.requests {
+            let e = rng.below(eps.len());
+            counts[e] += 1;
+            if !clients.is_empty() {
+                let ci = i % clients.len();
+                sent[ci] += 1;
+                *tally.entry((ci, e)).or_insert(0) += 1;
+            }
         }
+        out.per_client = tally_clients(&clients, sent, tally, |e| e);
         out.delivered = n;
         out.endpoints = eps
             .iter()
@@ -1293,6 +1377,31 @@ impl Tracer<'_> {
     }
 }
 
+/// Each client's [`ClientTally`] from the requests it `sent` and the `(client, endpoint)`
+/// counts; `place` maps an endpoint to its index in `Simulation::endpoints`.
+fn tally_clients(
+    clients: &[Client],
+    sent: Vec<u64>,
+    tally: HashMap<(usize, usize), u64>,
+    place: impl Fn(usize) -> usize,
+) -> Vec<ClientTally> {
+    let mut hits: Vec<Vec<ClientHit>> = vec![Vec::new(); clients.len()];
+    for ((ci, e), count) in tally {
+        if let Some(h) = hits.get_mut(ci) {
+            h.push(ClientHit { endpoint: place(e), count });
+        }
+    }
+    clients
+        .iter()
+        .zip(sent)
+        .zip(hits)
+        .map(|((c, requests), mut hits)| {
+            crate::sort::sort_by_key(&mut hits, |h| h.endpoint);
+            ClientTally { client: c.ip.to_string(), requests, hits }
+        })
+        .collect()
+}
+
 /// Traces one request (convenience over [`Tracer`]).
 pub fn trace(input: &ProxyInput, req: &TraceRequest) -> Trace {
     Tracer::new(input).trace(req)
@@ -1301,4 +1410,9 @@ pub fn trace(input: &ProxyInput, req: &TraceRequest) -> Trace {
 /// Simulates many requests (convenience over [`Tracer`]).
 pub fn simulate(input: &ProxyInput, sim: &SimulateRequest) -> Simulation {
     Tracer::new(input).simulate(sim)
+}
+
+/// The share of new connections each endpoint gets (convenience over [`Tracer::expected_shares`]).
+pub fn expected_shares(input: &ProxyInput, req: &TraceRequest) -> Option<Vec<(EndpointRef, f64)>> {
+    Tracer::new(input).expected_shares(req)
 }
