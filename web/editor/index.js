@@ -11,8 +11,13 @@ import { EditorState } from '@codemirror/state';
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
 import { searchKeymap, highlightSelectionMatches } from '@codemirror/search';
 import { lintGutter, setDiagnostics, lintKeymap } from '@codemirror/lint';
-import { syntaxHighlighting, defaultHighlightStyle } from '@codemirror/language';
-import { yaml } from '@codemirror/lang-yaml';
+import { syntaxHighlighting, defaultHighlightStyle, StreamLanguage } from '@codemirror/language';
+// YAML highlighting from CodeMirror's line-based stream mode rather than the Lezer grammar
+// (@codemirror/lang-yaml): the Lezer YAML parser re-parsed up to its 20 ms budget on every
+// keystroke of a long manifest (it cannot reuse nodes across indentation context), and the
+// stream mode re-tokenizes only the lines it must; the page needs colouring only (kplay's own
+// parser finds the errors), and the bundle is smaller.
+import { yaml } from '@codemirror/legacy-modes/mode/yaml';
 import LZString from 'lz-string';
 
 /** Milliseconds of quiet typing before the document is analysed again. */
@@ -29,7 +34,7 @@ function extensions(handle) {
     highlightActiveLine(),
     highlightSelectionMatches(),
     syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
-    yaml(),
+    StreamLanguage.define(yaml),
     EditorState.tabSize.of(2),
     keymap.of([...defaultKeymap, ...historyKeymap, ...searchKeymap, ...lintKeymap, indentWithTab]),
     EditorView.contentAttributes.of({ 'aria-label': 'Kubernetes manifest', 'data-testid': 'editor' }),
