@@ -361,7 +361,9 @@ impl Reducible for AppState {
                 Rc::new(self.with_files(files, self.active))
             }
             Action::Show(panel, rule) => {
-                let mut next = (*self).clone();
+                // A view that draws the cluster opens on the current files, not on the model
+                // as it was before the last edits (nobody is typing while switching views).
+                let mut next = if panel.needs_model() && self.stale() { self.refreshed() } else { (*self).clone() };
                 next.panel = panel;
                 if rule.is_some() {
                     next.rule = rule.map(Rc::from);
@@ -650,6 +652,11 @@ mod tests {
         let shown = edited.clone().reduce(Action::Rows { revision: worker.revision, rows: worker.rows });
         assert!(shown.rows.iter().any(|r| r.rule == "yaml-syntax") && !shown.rows_stale());
         assert!(shown.stale(), "the views' model waits for a refresh");
+        // Opening a view that draws the cluster brings its model up to date at once.
+        let on_map = shown.clone().reduce(Action::Show(Panel::Map, None));
+        assert!(!on_map.stale() && on_map.analysis.diagnostics.iter().any(|d| d.rule == "yaml-syntax"));
+        let on_docs = shown.clone().reduce(Action::Show(Panel::Rules, None));
+        assert!(on_docs.stale(), "the Docs view needs no model");
         let refreshed = shown.reduce(Action::Refresh);
         assert!(!refreshed.stale());
         assert_eq!(refreshed.rows, refreshed.model_rows);
