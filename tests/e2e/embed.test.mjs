@@ -50,6 +50,12 @@ test('the demo page shows two independent embeds of its blocks', async () => {
   assert.deepEqual(heights, [360, 320]);
 
   const [first, second] = frames;
+  // Sandboxed frames have an opaque origin, where Chromium refuses the analysis worker: the
+  // embeds take the main-thread path (web/src/worker.rs), and everything below still works.
+  for (const f of frames) {
+    await f.waitForFunction(() => document.documentElement.dataset.analysis, null, WAIT);
+    assert.equal(await f.evaluate(() => document.documentElement.dataset.analysis), 'page');
+  }
   assert.match(await editorText(first), /name: web\n/);
   assert.match(await editorText(second), /name: api\n/);
   assert.deepEqual(await first.getByTestId('tab').allTextContents(), ['web.yaml']);
