@@ -89,6 +89,13 @@ impl Saved {
             return Err(format!("it is larger than {} MiB", MAX_TEXT_BYTES * 2 / (1024 * 1024)));
         }
         let saved: Saved = serde_json::from_str(json).map_err(|e| format!("it is not a saved workspace ({e})"))?;
+        saved.check()?;
+        Ok(saved)
+    }
+
+    /// The limits a saved workspace must keep (format version, files, names, size, cluster).
+    pub fn check(&self) -> Result<(), String> {
+        let saved = self;
         if saved.v != 1 {
             return Err(format!("it has format version {}, this page reads version 1", saved.v));
         }
@@ -111,7 +118,7 @@ impl Saved {
         if let Some(c) = &saved.cluster {
             c.check()?;
         }
-        Ok(saved)
+        Ok(())
     }
 }
 

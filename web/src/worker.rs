@@ -55,7 +55,7 @@ pub fn answer(job_json: &str) -> Reply {
         Err(e) => return Reply { revision: 0, rows: Vec::new(), error: Some(format!("not a job ({e})")) },
     };
     // The same checks as a share link: the page sent it, but a worker trusts no message.
-    if let Err(e) = Saved::from_json(&job.saved.to_json()) {
+    if let Err(e) = job.saved.check() {
         return Reply { revision: job.revision, rows: Vec::new(), error: Some(e) };
     }
     let mut options = Options::default();
