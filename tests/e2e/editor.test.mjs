@@ -2,7 +2,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launchBrowser, openPage, screenshot, diagnostics, editorText, setEditorText, storeWork, HOSTILE } from './support.mjs';
+import { serveDist, launchBrowser, openPage, screenshot, diagnostics, editorText, setEditorText, storeWork, STORAGE_KEY, HOSTILE } from './support.mjs';
 
 let server;
 let browser;
@@ -129,6 +129,21 @@ test('tabs: add, rename and remove a file', async () => {
   await page.getByRole('button', { name: 'Remove broken.yaml' }).click();
   await item.first().waitFor({ state: 'detached' });
   assert.deepEqual(await page.getByTestId('tab').allTextContents(), ['manifest.yaml']);
+  assert.deepEqual(errors, []);
+});
+
+test('edits are autosaved once typing pauses, and a reload right after typing keeps them', async () => {
+  const { page, errors } = await fresh();
+  await setEditorText(page, 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: first-edit\n');
+  // Written once typing pauses, without leaving the page.
+  await page.waitForFunction((key) => localStorage.getItem(key)?.includes('first-edit'), STORAGE_KEY);
+  // Typing, then reloading at once: the page writes its work as it is left.
+  await page.locator('.cm-content').press('Control+End');
+  await page.keyboard.type('# typed just before the reload\n');
+  await page.waitForFunction(() => window.kplayEditor.text(window.kplayEditor.current).includes('just before'));
+  await page.reload();
+  await page.locator('.cm-content').waitFor();
+  assert.match(await editorText(page), /name: first-edit\n# typed just before the reload/);
   assert.deepEqual(errors, []);
 });
 

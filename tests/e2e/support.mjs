@@ -159,8 +159,17 @@ export function storedWork(context, baseUrl) {
   return onOrigin(context, baseUrl, (key) => localStorage.getItem(key), STORAGE_KEY);
 }
 
-/** Replaces the autosaved workspace of `baseUrl`'s origin (null clears it). */
-export function storeWork(context, baseUrl, json) {
+/** Closes the pages still open in `context` (earlier tests' playgrounds). The app writes its
+ * autosave once typing pauses and when a page is left: a page left open could write its work
+ * over what the next test seeds or expects to find. */
+export async function closePages(context) {
+  await Promise.all(context.pages().map((p) => p.close()));
+}
+
+/** Replaces the autosaved workspace of `baseUrl`'s origin (null clears it), after closing the
+ * pages still open (`closePages`). */
+export async function storeWork(context, baseUrl, json) {
+  await closePages(context);
   return onOrigin(
     context,
     baseUrl,

@@ -4,7 +4,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launchBrowser, openPage, screenshot, setEditorText } from './support.mjs';
+import { serveDist, launchBrowser, openPage, screenshot, setEditorText, closePages } from './support.mjs';
 
 let server;
 let browser;
@@ -21,6 +21,7 @@ after(async () => {
 
 /** A fresh page on the default example (autosave from an earlier test is reset). */
 async function fresh() {
+  await closePages(browser.context);
   const opened = await openPage(browser.context, server.url);
   await opened.page.getByTestId('editor').waitFor();
   await opened.page.getByTestId('reset').click();

@@ -154,6 +154,12 @@ const kplayEditor = {
     view.focus();
   },
 
+  /** The text of an edit not reported yet (still in the debounce), or null. The page asks when
+   * it is left, so that the keystrokes of the last 120 ms are saved too. */
+  pending(handle) {
+    return handle.timer === undefined ? null : handle.view.state.doc.toString();
+  },
+
   /** The text in the editor now (not waiting for the debounce). */
   text(handle) {
     return handle.view.state.doc.toString();

@@ -16,6 +16,8 @@ extern "C" {
     fn js_set_diagnostics(handle: &JsValue, json: &str);
     #[wasm_bindgen(js_namespace = kplayEditor, js_name = jump)]
     fn js_jump(handle: &JsValue, line: u32, column: u32);
+    #[wasm_bindgen(js_namespace = kplayEditor, js_name = pending)]
+    fn js_pending(handle: &JsValue) -> Option<String>;
     #[wasm_bindgen(js_namespace = kplayEditor, js_name = compress)]
     pub fn compress(text: &str) -> String;
     #[wasm_bindgen(js_namespace = kplayEditor, js_name = decompress)]
@@ -50,6 +52,11 @@ pub fn show(key: &str, text: &str) {
 
 pub fn set_diagnostics(json: &str) {
     with(|h| js_set_diagnostics(h, json));
+}
+
+/// The open file's text when the user's last edit is still in the editor's debounce.
+pub fn pending() -> Option<String> {
+    EDITOR.with(|e| e.borrow().as_ref().and_then(js_pending))
 }
 
 pub fn jump(line: u32, column: u32) {
