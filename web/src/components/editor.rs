@@ -32,11 +32,18 @@ pub fn editor() -> Html {
     }
     {
         let key = format!("{}:{}", state.generation, state.active_name());
-        let text = state.text().to_owned();
-        use_effect_with(key, move |key| editor_js::show(key, &text));
+        // The state, not a copy of the text: this component renders twice per keystroke.
+        let shown = state.clone();
+        use_effect_with(key, move |key| editor_js::show(key, shown.text()));
     }
     {
-        let json = diagnostics_json(state.rows.iter().filter(|r| r.file == state.active));
+        // Built once per set of rows (the rows of a revision do not change), not per render.
+        let rows = state.rows.clone();
+        let json = use_memo((state.rows_revision, state.active, state.generation), move |&(_, active, _)| {
+            diagnostics_json(rows.iter().filter(|r| r.file == active))
+        });
+        // Again after the editor's state was replaced (a tab switch, a new example), even when
+        // the JSON is the same.
         use_effect_with((json, state.generation, state.active), move |(json, ..)| editor_js::set_diagnostics(json));
     }
 
