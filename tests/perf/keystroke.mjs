@@ -9,6 +9,8 @@
 // analysis worker's own time is reported apart: it is off the main thread. Each view is
 // measured: Problems and Docs draw only the rows; the others also rebuild their model on the
 // main thread once typing pauses (web/src/app.rs REFRESH_PAUSE_MS), measured as "refresh".
+// Last, the editor alone (the same bundle, document and keystrokes on a page without kplay) gives
+// the floor any page with this editor pays; the difference is the work kplay adds.
 
 import { serveDist, launchBrowser, openPage, setEditorText, storeWork } from '../e2e/support.mjs';
 
@@ -89,7 +91,10 @@ try {
   await page.waitForTimeout(2000);
   console.log(`keystroke to underline, ${lines}-line document, analysis in: ${mode}; ${KEYS} keystrokes per view (ms)`);
   console.log(`   ${'view'.padEnd(10)} ${'main sum'.padStart(9)} ${'main max'.padStart(9)} ${'worker'.padStart(8)} ${'wall'.padStart(8)} ${'refresh'.padStart(9)}   main sum by whose work (median): kplay / editor / render / other`);
-  for (const view of ['problems', 'map', 'traffic']) {
+  /** Median main-thread sum per view, and the time window the editor's floor is traced over. */
+  const medians = {};
+  let span = 250;
+  for (const view of (process.env.KPLAY_PERF_VIEWS ?? 'problems,map,traffic').split(',')) {
     await page.locator(`[data-testid="view-${view}"]`).click();
     await page.waitForTimeout(1500);
     // Line 5 is `  name: svc-0`: typing "X" makes the name invalid (underlined), Backspace fixes it.
@@ -123,8 +128,40 @@ try {
       rows.push({ sum: sum(main), max: Math.max(0, ...main), worker: sum(worker), wall, ...parts, refresh: Math.max(0, ...after.main) });
     }
     const m = (k) => median(rows.map((r) => r[k]));
+    medians[view] = m('sum');
+    if (view === 'problems') span = Math.round(m('wall'));
     const worst = (k) => Math.max(...rows.map((r) => r[k]));
     console.log(`   ${view.padEnd(10)} ${fmt(m('sum'))}  ${fmt(m('max'))}  ${fmt(m('worker'))} ${fmt(m('wall'))}  ${fmt(m('refresh'))}     ${['kplay', 'editor', 'render', 'other'].map((k) => m(k).toFixed(1)).join(' / ')}   (worst main sum ${worst('sum').toFixed(1)}, worst task ${worst('max').toFixed(1)})`);
+  }
+  // The floor: the same editor bundle with the same extensions and document, on a page of its
+  // own without kplay (no analysis, no diagnostics, no app), typed into the same way, traced over
+  // the same time window. What the playground spends above it is kplay's.
+  const bare = await page.context().newPage();
+  await bare.route('**/kplay-bare.html', (route) => route.fulfill({
+    contentType: 'text/html',
+    body: '<!doctype html><meta charset="utf-8"><style>html,body{height:100%;margin:0}#h{height:100vh}</style>'
+      + '<script src="kplay-editor.js"></script><div id="h"></div>'
+      + '<script>window.kplayEditor.mount(document.getElementById("h"), () => {});</script>',
+  }));
+  await bare.goto(`${server.url}kplay-bare.html`);
+  await bare.evaluate((text) => {
+    const h = window.kplayEditor.current;
+    window.kplayEditor.show(h, 'bare', text);
+    window.kplayEditor.jump(h, 5, 14);
+  }, doc);
+  await bare.waitForTimeout(1500);
+  const floor = [];
+  for (let i = -WARM_UP; i < KEYS; i++) {
+    const { main } = await traced(bare, async () => {
+      await bare.keyboard.press((i + WARM_UP) % 2 === 0 ? 'X' : 'Backspace');
+      await bare.waitForTimeout(span);
+    });
+    if (i >= 0) floor.push(sum(main));
+  }
+  await bare.close();
+  console.log(`   ${'editor only'.padEnd(10)} ${fmt(median(floor))}  (CodeMirror alone, same bundle and document, ${span} ms window: the floor; worst ${Math.max(...floor).toFixed(1)})`);
+  for (const [view, m] of Object.entries(medians)) {
+    console.log(`   ${view.padEnd(10)} kplay's own main-thread work per keystroke (main sum - floor): ${(m - median(floor)).toFixed(1)} ms`);
   }
   if (errors.length) {
     console.error(`console errors: ${JSON.stringify(errors)}`);
