@@ -3,6 +3,7 @@
 //! state logic is unit-tested with the rest of the workspace; only the browser build mounts it.
 
 mod app;
+mod autosave;
 mod components;
 mod editor_js;
 mod embed;
@@ -12,6 +13,7 @@ mod map;
 mod persist;
 mod startup;
 mod state;
+mod timer;
 mod views;
 mod worker;
 

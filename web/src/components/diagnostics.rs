@@ -7,6 +7,7 @@ use yew::prelude::*;
 use crate::editor_js;
 use crate::hooks::use_app;
 use crate::state::{Action, AppState, DiagnosticRow, Panel};
+use crate::timer;
 
 const SEVERITIES: [Severity; 3] = [Severity::Error, Severity::Warning, Severity::Info];
 
@@ -85,7 +86,7 @@ fn diagnostic_item(props: &DiagnosticItemProps) -> Html {
         Callback::from(move |_| {
             state.dispatch(Action::Select(file));
             // The tab switch is applied by an effect after this render; jump once it has.
-            let _ = gloo_timeout(move || editor_js::jump(line, column));
+            timer::once(0, move || editor_js::jump(line, column));
         })
     };
     let rule_page = {
@@ -117,12 +118,4 @@ fn diagnostic_item(props: &DiagnosticItemProps) -> Html {
             }
         </li>
     }
-}
-
-/// Runs `f` on the next turn of the event loop (after Yew has applied pending effects).
-fn gloo_timeout(f: impl FnOnce() + 'static) -> Option<()> {
-    use wasm_bindgen::prelude::*;
-    let cb = Closure::once_into_js(f);
-    web_sys::window()?.set_timeout_with_callback_and_timeout_and_arguments_0(cb.unchecked_ref(), 0).ok()?;
-    Some(())
 }

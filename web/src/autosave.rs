@@ -1,0 +1,83 @@
+//! The playground's autosave. Serialising the workspace and writing it to localStorage on
+//! every keystroke of a long manifest costs the main thread about a millisecond, so the newest
+//! state is written once typing pauses ([`AUTOSAVE_MS`]), and at once when the page is hidden or
+//! left (`visibilitychange`, `pagehide`: a reload, a closed tab, a switch to another tab), then
+//! with the editor's text if an edit is still in its debounce, so a reload loses nothing.
+
+use std::cell::RefCell;
+
+use wasm_bindgen::prelude::*;
+
+use crate::editor_js;
+use crate::state::AppState;
+use crate::timer::Timer;
+
+/// How long typing must pause before the workspace is written, in ms.
+const AUTOSAVE_MS: i32 = 500;
+
+#[derive(Default)]
+struct Autosave {
+    /// The newest state of the page.
+    latest: Option<AppState>,
+    /// Whether `latest` has not been written yet.
+    dirty: bool,
+    listening: bool,
+}
+
+thread_local! {
+    static AUTOSAVE: RefCell<Autosave> = RefCell::default();
+}
+
+/// Remembers `state` as the one to write and returns the timer that writes it (an effect
+/// drops it when the next change comes, which postpones the write).
+pub fn later(state: AppState) -> Timer {
+    let listening = AUTOSAVE.with(|a| {
+        let mut a = a.borrow_mut();
+        a.latest = Some(state);
+        a.dirty = true;
+        std::mem::replace(&mut a.listening, true)
+    });
+    if !listening {
+        listen();
+    }
+    Timer::new(AUTOSAVE_MS, || write(None))
+}
+
+/// Writes the newest state if it is not written yet, or if the editor holds an edit the
+/// page has not seen (`pending`, the open file's text).
+fn write(pending: Option<String>) {
+    let saved = AUTOSAVE.with(|a| {
+        let mut a = a.borrow_mut();
+        if !a.dirty && pending.is_none() {
+            return None;
+        }
+        a.dirty = false;
+        let state = a.latest.as_ref()?;
+        let mut saved = state.to_saved();
+        if let (Some(text), Some(file)) = (pending, saved.files.get_mut(state.active)) {
+            file.text = text;
+        }
+        Some(saved.to_json())
+    });
+    if let Some(json) = saved {
+        editor_js::save(&json);
+    }
+}
+
+fn listen() {
+    let Some(w) = web_sys::window() else { return };
+    let hidden = Closure::<dyn FnMut()>::new(|| {
+        let hidden = web_sys::window().and_then(|w| w.document()).is_some_and(|d| d.visibility_state() == web_sys::VisibilityState::Hidden);
+        if hidden {
+            write(editor_js::pending());
+        }
+    });
+    let left = Closure::<dyn FnMut()>::new(|| write(editor_js::pending()));
+    if let Some(d) = w.document() {
+        let _ = d.add_event_listener_with_callback("visibilitychange", hidden.as_ref().unchecked_ref());
+    }
+    let _ = w.add_event_listener_with_callback("pagehide", left.as_ref().unchecked_ref());
+    // Page-long listeners.
+    hidden.forget();
+    left.forget();
+}
