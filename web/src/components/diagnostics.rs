@@ -4,6 +4,7 @@
 use kplay_core::Severity;
 use yew::prelude::*;
 
+use crate::components::Frozen;
 use crate::editor_js;
 use crate::hooks::use_app;
 use crate::state::{Action, AppState, DiagnosticRow, Panel};
@@ -60,7 +61,7 @@ pub fn diagnostics_panel() -> Html {
                 <p class="empty" data-testid="no-diagnostics">{ "No problems found." }</p>
             } else {
                 <ul data-testid="diagnostics">
-                    { (*list).clone() }
+                    <Frozen html={list} />
                 </ul>
             }
         </div>

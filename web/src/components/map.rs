@@ -8,6 +8,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::components::pick::{setter, Pick};
+use crate::components::Frozen;
 use crate::hooks::use_app;
 use crate::hooks::AppContext;
 use crate::map::{self, Kind, Map, MapBox, MapEdge, LINE_H};
@@ -64,7 +65,7 @@ pub fn map_view() -> Html {
                             <path d="M0,0 L8,4 L0,8 z" class="arrow-head" />
                         </marker>
                     </defs>
-                    { (*drawing).clone() }
+                    <Frozen html={drawing} />
                 </svg>
             }
             <Details map={map.clone()} />

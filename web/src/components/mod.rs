@@ -3,6 +3,7 @@
 mod diagnostics;
 mod dns;
 mod editor;
+mod frozen;
 pub mod header;
 mod map;
 pub mod panels;
@@ -14,6 +15,7 @@ mod traffic;
 pub use diagnostics::DiagnosticsPanel;
 pub use dns::DnsView;
 pub use editor::Editor;
+pub use frozen::Frozen;
 pub use header::Header;
 pub use map::MapView;
 pub use panels::Panels;

@@ -8,6 +8,7 @@ use kplay_core::model::Object;
 use kplay_core::yaml::emit::to_yaml;
 use yew::prelude::*;
 
+use crate::components::Frozen;
 use crate::components::{DiagnosticsPanel, DnsView, MapView, ProxyView, TraceView, Traffic};
 use crate::hooks::use_app;
 use crate::state::{Action, AppState, Panel};
@@ -66,7 +67,7 @@ fn objects() -> Html {
         let state = state.clone();
         use_memo(state.model_revision, move |_| objects_html(&state))
     };
-    (*body).clone()
+    html! { <Frozen html={body} /> }
 }
 
 fn objects_html(state: &AppState) -> Html {

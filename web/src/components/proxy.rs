@@ -6,6 +6,7 @@ use kplay_core::proxy::modes::Mode;
 use yew::prelude::*;
 
 use crate::components::pick::{setter, Pick};
+use crate::components::Frozen;
 use crate::hooks::use_app;
 use crate::state::Action;
 use crate::views::{self, Choice};
@@ -62,7 +63,7 @@ pub fn proxy_view() -> Html {
                 <Pick label="Mode" testid="proxy-mode" choices={modes} value={mode_name(mode_val).to_owned()} onchange={setter(&mode)} />
                 <Pick label="Highlight" testid="proxy-service" choices={services} value={selected.clone()} onchange={on_service} />
             </div>
-            { (*rules).clone() }
+            <Frozen html={rules} />
         </div>
     }
 }
