@@ -94,12 +94,22 @@ test('clicking a problem jumps to it, the rule link opens its page, filters hide
   assert.deepEqual(errors, []);
 });
 
-test('the Docs view says so when the rule docs cannot be loaded', async () => {
+test('the Docs view says it is loading the rule docs, and says so when they cannot be loaded', async () => {
   const { page, errors } = await fresh();
-  await page.route(isRuleDocs, (route) => route.abort());
+  let release;
+  const held = new Promise((resolve) => {
+    release = resolve;
+  });
+  await page.route(isRuleDocs, async (route) => {
+    await held;
+    await route.abort();
+  });
   await page.locator('[data-testid="diagnostic"] button.rule').first().click();
+  assert.match(await page.getByTestId('rule-doc-loading').textContent(), /^Loading the rule's documentation…$/);
+  release();
   const error = page.getByTestId('rule-doc-error');
   await error.waitFor();
+  assert.equal(await page.getByTestId('rule-doc-loading').count(), 0);
   assert.match(await error.textContent(), /could not be loaded/);
   assert.equal(await page.getByTestId('rule-doc').locator('h2').count(), 1);
   // The aborted request is the only error (no panic): the browser logs it twice.
