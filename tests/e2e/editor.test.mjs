@@ -2,7 +2,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launchBrowser, openPage, screenshot, diagnostics, editorText, setEditorText, storeWork, STORAGE_KEY, HOSTILE } from './support.mjs';
+import { serveDist, launchBrowser, openPage, screenshot, diagnostics, editorText, setEditorText, storeWork, STORAGE_KEY, isRuleDocs, HOSTILE } from './support.mjs';
 
 let server;
 let browser;
@@ -22,10 +22,10 @@ after(async () => {
  * its wasm download, which the error log would report. */
 async function fresh(hash = '') {
   await storeWork(browser.context, server.url, null);
-  const { page, errors } = await openPage(browser.context, server.url + hash);
+  const { page, errors, requests } = await openPage(browser.context, server.url + hash);
   await page.locator('.cm-content').waitFor();
   await page.locator('[data-testid="diagnostics"], [data-testid="no-diagnostics"]').first().waitFor();
-  return { page, errors };
+  return { page, errors, requests };
 }
 
 const BAD_NAME = `apiVersion: v1
@@ -66,24 +66,57 @@ test('an error is underlined at its exact characters, listed, and cleared when f
 });
 
 test('clicking a problem jumps to it, the rule link opens its page, filters hide severities', async () => {
-  const { page, errors } = await fresh();
+  const { page, errors, requests } = await fresh();
   const item = page.locator('[data-testid="diagnostic"][data-rule="env-var-name-invalid"]');
   await item.locator('.position').click();
   await page.waitForFunction(() => {
     const sel = window.getSelection();
     return sel && sel.focusNode && document.querySelector('.cm-activeLine')?.textContent?.includes('MY_VARIABLE=value');
   });
+  // The rule docs are not in the wasm and not loaded until the Docs view shows a rule.
+  assert.deepEqual(requests.filter(isRuleDocs), []);
   await item.locator('button.rule').click();
   const doc = page.getByTestId('rule-doc');
   await doc.locator('h2').waitFor();
   assert.equal(await doc.locator('h2').textContent(), 'env-var-name-invalid');
-  assert.match(await doc.textContent(), /## What it does/);
+  await doc.locator('pre.doc').waitFor();
+  assert.match(await doc.locator('pre.doc').textContent(), /^## What it does\n.*`env\[\]\.name`/s);
+  // Another rule's page shows at once from the script already loaded.
+  await page.locator('button.rule-link', { hasText: /^selector-matches-no-pods$/ }).click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="rule-doc"] h2')?.textContent === 'selector-matches-no-pods');
+  assert.match(await doc.locator('pre.doc').textContent(), /^## What it does\n/);
+  assert.equal(requests.filter(isRuleDocs).length, 1);
   await page.getByTestId('view-problems').click();
   const before = (await diagnostics(page)).length;
   await page.getByTestId('filter-error').click();
   const after = await diagnostics(page);
   assert.ok(after.every((d) => d.severity !== 'error') && after.length < before, `${before} -> ${after.length}`);
   assert.deepEqual(errors, []);
+});
+
+test('the Docs view says it is loading the rule docs, and says so when they cannot be loaded', async () => {
+  const { page, errors } = await fresh();
+  let release;
+  const held = new Promise((resolve) => {
+    release = resolve;
+  });
+  await page.route(isRuleDocs, async (route) => {
+    await held;
+    await route.abort();
+  });
+  await page.locator('[data-testid="diagnostic"] button.rule').first().click();
+  assert.match(await page.getByTestId('rule-doc-loading').textContent(), /^Loading the rule's documentation…$/);
+  release();
+  const error = page.getByTestId('rule-doc-error');
+  await error.waitFor();
+  assert.equal(await page.getByTestId('rule-doc-loading').count(), 0);
+  assert.match(await error.textContent(), /could not be loaded/);
+  assert.equal(await page.getByTestId('rule-doc').locator('h2').count(), 1);
+  // The aborted request is the only error (no panic): the browser logs it twice.
+  assert.ok(errors.some((e) => e.includes('kplay-rule-docs.js')), errors.join('\n'));
+  const others = errors.filter((e) => !e.includes('kplay-rule-docs.js') && !e.startsWith('console: Failed to load resource'));
+  assert.deepEqual(others, []);
+  await page.close();
 });
 
 test('the gallery switches examples and the tabs show their files', async () => {

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import LZString from 'lz-string';
-import { serveDist, launchBrowser, openPage, editorText, savedJson, storedWork, storeWork, OUT } from './support.mjs';
+import { serveDist, launchBrowser, openPage, editorText, savedJson, storedWork, storeWork, isRuleDocs, OUT } from './support.mjs';
 
 const WAIT = { timeout: 10_000 };
 
@@ -23,7 +23,7 @@ after(async () => {
 
 /** The demo page with both frames' editors and problems shown; frames in page order. */
 async function demo() {
-  const { page, errors } = await openPage(browser.context, `${server.url}embed-demo.html`);
+  const { page, errors, requests } = await openPage(browser.context, `${server.url}embed-demo.html`);
   const iframes = page.locator('figure.kplay-embed iframe');
   await page.waitForFunction(() => document.querySelectorAll('figure.kplay-embed iframe').length === 2, null, WAIT);
   const frames = [];
@@ -33,14 +33,14 @@ async function demo() {
     await frame.locator('[data-testid="count-error"]').waitFor(WAIT);
     frames.push(frame);
   }
-  return { page, errors, frames };
+  return { page, errors, requests, frames };
 }
 
 const WORK = savedJson([['mine.yaml', 'kind: Namespace\napiVersion: v1\nmetadata:\n  name: do-not-touch\n']]);
 
 test('the demo page shows two independent embeds of its blocks', async () => {
   await storeWork(browser.context, server.url, WORK);
-  const { page, errors, frames } = await demo();
+  const { page, errors, requests, frames } = await demo();
   // The blocks stay in the page, hidden, and each has its frame.
   assert.equal(await page.locator('pre.kplay[hidden]').count(), 2);
   for (const iframe of await page.locator('figure.kplay-embed iframe').all()) {
@@ -72,8 +72,14 @@ test('the demo page shows two independent embeds of its blocks', async () => {
     await figures.nth(i).screenshot({ path: `${OUT}/embed-demo-${i + 1}.png` });
   }
   // A problem's rule opens its page, with a tab to come back from it.
+  // Its text comes from the rule docs script, loaded only now (a classic script: it loads in the
+  // sandboxed frame, where fetching a JSON file would be a refused CORS request).
+  assert.deepEqual(requests.filter(isRuleDocs), []);
   await first.locator('[data-testid="diagnostic"] button.rule').first().click();
   await first.getByTestId('rule-doc').locator('h2').waitFor(WAIT);
+  await first.getByTestId('rule-doc').locator('pre.doc').waitFor(WAIT);
+  assert.match(await first.getByTestId('rule-doc').locator('pre.doc').textContent(), /^## What it does\n/);
+  assert.equal(requests.filter(isRuleDocs).length, 1);
   assert.deepEqual(await first.locator('.views [role="tab"]').allTextContents(), ['Problems', 'Docs']);
   await first.getByTestId('view-problems').click();
   await first.locator('[data-testid="diagnostic"]').first().waitFor(WAIT);

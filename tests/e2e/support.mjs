@@ -85,17 +85,25 @@ export async function launchBrowser() {
   };
 }
 
-/** Opens `url` in a new page, recording console errors and uncaught exceptions in `errors`. */
+/** Opens `url` in a new page, recording console errors and uncaught exceptions in `errors` and
+ * the URL of every request (of any frame) in `requests`. */
 export async function openPage(context, url) {
   const page = await context.newPage();
   const errors = [];
+  const requests = [];
+  page.on('request', (req) => requests.push(req.url()));
   page.on('console', (msg) => {
     if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
   });
   page.on('pageerror', (err) => errors.push(`page error: ${err.message}`));
   page.on('requestfailed', (req) => errors.push(`request failed: ${req.url()} ${req.failure()?.errorText ?? ''}`));
   await page.goto(url);
-  return { page, errors };
+  return { page, errors, requests };
+}
+
+/** Whether `url` is the rule docs script, which the Docs view loads only when it shows a rule. */
+export function isRuleDocs(url) {
+  return new URL(url).pathname.endsWith('/kplay-rule-docs.js');
 }
 
 /** Saves a PNG screenshot under target/e2e/ and returns its path. */

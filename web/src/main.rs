@@ -11,6 +11,7 @@ mod examples;
 mod hooks;
 mod map;
 mod persist;
+mod rule_docs;
 mod startup;
 mod state;
 mod timer;

@@ -10,7 +10,8 @@ use yew::prelude::*;
 
 use crate::components::Frozen;
 use crate::components::{DiagnosticsPanel, DnsView, MapView, ProxyView, TraceView, Traffic};
-use crate::hooks::use_app;
+use crate::hooks::{use_app, use_rule_docs};
+use crate::rule_docs::Status;
 use crate::state::{Action, AppState, Panel};
 
 /// The views in tab order with their labels; the test id is `view-` and the label in lower case
@@ -113,11 +114,31 @@ pub fn allocated(cluster: &Cluster, o: &Object) -> Option<String> {
     (!parts.is_empty()).then(|| format!("Allocated in the simulated cluster: {}", parts.join("; ")))
 }
 
+/// A rule's documentation as text (never markup), or where loading it stands.
+fn doc_text(name: &str, status: Status) -> Html {
+    match status {
+        Status::Idle | Status::Loading => {
+            html! { <p class="muted" data-testid="rule-doc-loading">{ "Loading the rule's documentation…" }</p> }
+        }
+        Status::Loaded => match crate::rule_docs::text(name) {
+            Some(text) => html! { <pre class="doc">{ text }</pre> },
+            None => {
+                html! { <p class="error-text" data-testid="rule-doc-error">{ format!("The documentation of `{name}` is missing from the page's rule docs (kplay-rule-docs.js); the page may be half updated, reload it.") }</p> }
+            }
+        },
+        Status::Failed => html! {
+            <p class="error-text" data-testid="rule-doc-error">{ "The rules' documentation (kplay-rule-docs.js) could not be loaded. Check the connection and reload the page." }</p>
+        },
+    }
+}
+
 #[function_component(RuleDocs)]
 fn rule_docs() -> Html {
     let state = use_app();
     let rules = kplay_core::rules::all();
     let selected = state.rule.as_deref().and_then(|n| rules.iter().find(|r| r.name == n));
+    // The list (names, severities, summaries) is in the wasm; the text is loaded on demand.
+    let docs = use_rule_docs(selected.is_some());
     html! {
         <div class="rules">
             <nav class="rule-list" aria-label="Rules">
@@ -137,7 +158,7 @@ fn rule_docs() -> Html {
                 if let Some(r) = selected {
                     <h2>{ r.name }</h2>
                     <p class="muted">{ format!("{} · {}", r.severity.as_str(), r.summary) }</p>
-                    <pre class="doc">{ r.docs }</pre>
+                    { doc_text(r.name, docs) }
                 } else {
                     <p class="muted">{ format!("{} rules. Pick one, or click a rule name in a problem or a hover card.", rules.len()) }</p>
                 }

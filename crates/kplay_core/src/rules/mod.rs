@@ -5,6 +5,27 @@
 //! check (when the rule is checked per object) and a small table test. Each group module lists
 //! its rules once in its `RULES` slice; [`all`] concatenates the groups. `docs/rules.md` is
 //! generated from this registry (`cargo xtask docs`) and a test fails when it is stale.
+//!
+//! Each rule's documentation is wrapped in `rule_docs!`: with the `rule-docs` feature (on by
+//! default) it is the Markdown literal, without it "" (the playground builds without the feature
+//! and loads the text on demand from a script `cargo xtask build` generates, so the page's wasm
+//! does not carry ~120 KB of Markdown).
+
+/// A rule's documentation: the literal with the `rule-docs` feature, "" without it.
+#[cfg(feature = "rule-docs")]
+macro_rules! rule_docs {
+    ($text:literal) => {
+        $text
+    };
+}
+
+/// A rule's documentation: the literal with the `rule-docs` feature, "" without it.
+#[cfg(not(feature = "rule-docs"))]
+macro_rules! rule_docs {
+    ($text:literal) => {
+        ""
+    };
+}
 
 pub mod cluster;
 pub mod ctx;
@@ -71,7 +92,8 @@ pub struct Rule {
     pub stage: Stage,
     /// One line: what the rule finds.
     pub summary: &'static str,
-    /// Markdown with the fixed headings.
+    /// Markdown with the fixed headings; "" when kplay_core is built without the `rule-docs`
+    /// feature.
     pub docs: &'static str,
     /// Ids of the rules in the specification (`validation-rules.md`, `routing-semantics.md`)
     /// that this rule implements.

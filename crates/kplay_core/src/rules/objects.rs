@@ -10,7 +10,8 @@ pub static KIND_NOT_CHECKED: Rule = Rule {
     severity: Severity::Info,
     stage: Stage::Decode,
     summary: "The object's kind is not modelled by kplay, so it was not checked.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Says once per object that kplay does not check this kind (custom resources, ConfigMaps, RBAC ...).
 It is never an error: the object may well be valid.
 
@@ -36,7 +37,8 @@ data:
 
 ## References
 - Kubernetes API reference: <https://kubernetes.io/docs/reference/kubernetes-api/>
-"#,
+"#
+    ),
     spec: &[],
     check: None,
 };
@@ -46,7 +48,8 @@ pub static NOT_AN_OBJECT: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Decode,
     summary: "A document is not a mapping, so it cannot be a Kubernetes object.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Reports documents whose top level is a list or a scalar, and `List` items that are not mappings.
 
 ## Why is this bad?
@@ -70,7 +73,8 @@ metadata:
 
 ## References
 - Objects in Kubernetes: <https://kubernetes.io/docs/concepts/overview/working-with-objects/>
-"#,
+"#
+    ),
     spec: &[],
     check: None,
 };

@@ -10,7 +10,8 @@ pub static UNKNOWN_RULE: Rule = Rule {
     severity: Severity::Warning,
     stage: Stage::Meta,
     summary: "A suppression names a rule that does not exist.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Reports rule names in `# kplay: ignore[...]` comments and in the `kplay.dev/ignore` annotation
 that are not kplay rules, with the closest real name.
 
@@ -38,7 +39,8 @@ metadata:
 
 ## References
 - `kplay rules` lists every rule; docs/rules.md documents them.
-"#,
+"#
+    ),
     spec: &[],
     check: None,
 };
@@ -48,7 +50,8 @@ pub static UNUSED: Rule = Rule {
     severity: Severity::Info,
     stage: Stage::Meta,
     summary: "A suppression suppresses nothing.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Reports suppressions of a real rule that matched no diagnostic.
 
 ## Why is this bad?
@@ -73,7 +76,8 @@ metadata:
 
 ## References
 - docs/rules.md
-"#,
+"#
+    ),
     spec: &[],
     check: None,
 };
@@ -83,7 +87,8 @@ pub static MALFORMED: Rule = Rule {
     severity: Severity::Warning,
     stage: Stage::Meta,
     summary: "A `# kplay:` comment is not a suppression kplay understands.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Reports `# kplay:` comments that are not of the form `# kplay: ignore[rule-a, rule-b]`.
 
 ## Why is this bad?
@@ -107,7 +112,8 @@ metadata:
 
 ## References
 - docs/rules.md
-"#,
+"#
+    ),
     spec: &[],
     check: None,
 };

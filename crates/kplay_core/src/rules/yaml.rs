@@ -20,7 +20,8 @@ pub static SYNTAX_RULE: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Load,
     summary: "The document is not valid YAML.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Reports the first YAML syntax error of a document, at the character where the parser stopped.
 
 ## Why is this bad?
@@ -51,7 +52,8 @@ spec:
 
 ## References
 - YAML 1.2 specification, <https://yaml.org/spec/1.2.2/>
-"#,
+"#
+    ),
     spec: &[],
     check: None,
 };
@@ -61,7 +63,8 @@ pub static DUPLICATE_KEY_RULE: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Load,
     summary: "A mapping defines the same key twice.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Reports a key that appears twice in one mapping, with the first definition as a secondary label.
 
 ## Why is this bad?
@@ -93,7 +96,8 @@ spec:
 
 ## References
 - Kubernetes API concepts, field validation: <https://kubernetes.io/docs/reference/using-api/api-concepts/#field-validation>
-"#,
+"#
+    ),
     spec: &["DEC-dup"],
     check: None,
 };
@@ -103,7 +107,8 @@ pub static LIMIT_RULE: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Load,
     summary: "The input exceeds a resource limit (file or document size, nesting, alias expansion).",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Stops reading where the input exceeds one of kplay's limits, so hostile input cannot exhaust time
 or memory: file size (64 MiB), document size (8 MiB), documents per file (100,000), nesting depth
 (256) and nodes created by alias expansion (100,000). Each is configurable under `[limits]` in
@@ -130,7 +135,8 @@ a: [x, x]
 
 ## References
 - Billion laughs attack: <https://en.wikipedia.org/wiki/Billion_laughs_attack>
-"#,
+"#
+    ),
     spec: &[],
     check: None,
 };
@@ -140,7 +146,8 @@ pub static INVALID_UTF8_RULE: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Load,
     summary: "The file contains bytes that are not UTF-8.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Reports each invalid UTF-8 sequence; kplay replaces it with U+FFFD and analyses the rest.
 
 ## Why is this bad?
@@ -158,7 +165,8 @@ YAML and JSON are Unicode text; kubectl refuses a file that is not valid UTF-8.
 
 ## References
 - YAML 1.2 specification, character encodings: <https://yaml.org/spec/1.2.2/#52-character-encodings>
-"#,
+"#
+    ),
     spec: &[],
     check: None,
 };
@@ -168,7 +176,8 @@ pub static COMPLEX_KEY_RULE: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Load,
     summary: "A mapping key is a list or a mapping.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Reports mapping keys that are collections (`? [a, b]: c`).
 
 ## Why is this bad?
@@ -187,7 +196,8 @@ a-b: c
 
 ## References
 - sigs.k8s.io/yaml: <https://github.com/kubernetes-sigs/yaml>
-"#,
+"#
+    ),
     spec: &[],
     check: None,
 };
@@ -197,7 +207,8 @@ pub static MERGE_RULE: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Load,
     summary: "A merge key (`<<`) is given something other than mappings.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Reports `<<` merge keys whose value is not a mapping or a list of mappings.
 
 ## Why is this bad?
@@ -219,7 +230,8 @@ svc:
 
 ## References
 - YAML merge key type: <https://yaml.org/type/merge.html>
-"#,
+"#
+    ),
     spec: &[],
     check: None,
 };
@@ -229,7 +241,8 @@ pub static UNKNOWN_TAG_RULE: Rule = Rule {
     severity: Severity::Warning,
     stage: Stage::Load,
     summary: "A node carries a tag that Kubernetes does not understand.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Reports custom tags such as `!custom` or `!Ref`.
 
 ## Why is this bad?
@@ -248,7 +261,8 @@ value: my-parameter
 
 ## References
 - YAML tags: <https://yaml.org/spec/1.2.2/#tags>
-"#,
+"#
+    ),
     spec: &[],
     check: None,
 };

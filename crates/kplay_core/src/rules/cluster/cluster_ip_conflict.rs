@@ -8,7 +8,8 @@ pub static CLUSTER_IP_CONFLICT: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Cluster,
     summary: "A Service asks for a `clusterIP` that another Service already holds.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Replays the ClusterIP allocator over every Service in apply order and reports a requested
 `clusterIP` (or `clusterIPs` entry) that an earlier Service already holds. The API server's
 allocation phase refuses the second Service with
@@ -69,7 +70,8 @@ spec:
 ## References
 - Service ClusterIP allocation: <https://kubernetes.io/docs/concepts/services-networking/cluster-ip-allocation/>
 - `pkg/registry/core/service/ipallocator` in kubernetes/kubernetes
-"#,
+"#
+    ),
     spec: &["SA-06"],
     check: None,
 };

@@ -11,7 +11,8 @@ pub static INGRESS_BACKEND_PORT_NOT_FOUND: Rule = Rule {
     severity: Severity::Warning,
     stage: Stage::Cluster,
     summary: "An Ingress backend's `port.number` or `port.name` is not a port of the Service.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Checks that the backend's `service.port.number` is one of the Service's `ports[].port` (not
 its `targetPort`), or that `service.port.name` is one of its port names.
 
@@ -71,7 +72,8 @@ spec:
 
 ## References
 - IngressServiceBackend: <https://kubernetes.io/docs/reference/kubernetes-api/service-resources/ingress-v1/#IngressBackend>
-"#,
+"#
+    ),
     spec: &["routing-semantics §7"],
     check: None,
 };

@@ -10,7 +10,8 @@ pub static INGRESS_BACKEND_SERVICE_NOT_FOUND: Rule = Rule {
     severity: Severity::Warning,
     stage: Stage::Cluster,
     summary: "An Ingress backend names a Service that does not exist in the Ingress's namespace.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Looks up every `backend.service.name` of an Ingress (rules and `defaultBackend`) among the
 Services of the Ingress's namespace.
 
@@ -83,7 +84,8 @@ spec:
 
 ## References
 - Ingress backends: <https://kubernetes.io/docs/concepts/services-networking/ingress/#resource-backend>
-"#,
+"#
+    ),
     spec: &["routing-semantics §7"],
     check: None,
 };

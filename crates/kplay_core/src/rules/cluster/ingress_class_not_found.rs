@@ -9,7 +9,8 @@ pub static INGRESS_CLASS_NOT_FOUND: Rule = Rule {
     severity: Severity::Warning,
     stage: Stage::Cluster,
     summary: "An Ingress's `ingressClassName` names an IngressClass that is not in the manifests.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Checks `spec.ingressClassName` against the IngressClass objects of the input. (The legacy
 `kubernetes.io/ingress.class` annotation is matched by controllers directly and is not checked.)
 
@@ -85,7 +86,8 @@ spec:
 
 ## References
 - Ingress class: <https://kubernetes.io/docs/concepts/services-networking/ingress/#ingress-class>
-"#,
+"#
+    ),
     spec: &["routing-semantics §7"],
     check: None,
 };

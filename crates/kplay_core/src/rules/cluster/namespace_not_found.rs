@@ -9,7 +9,8 @@ pub static NAMESPACE_NOT_FOUND: Rule = Rule {
     severity: Severity::Warning,
     stage: Stage::Cluster,
     summary: "An object names a namespace that is neither built in nor created by the manifests.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Checks each namespaced object's `metadata.namespace` against the namespaces of a fresh cluster
 (`default`, `kube-system`, `kube-public`, `kube-node-lease`, and the context namespace) and the
 Namespace objects of the input.
@@ -60,7 +61,8 @@ spec:
 
 ## References
 - Namespaces: <https://kubernetes.io/docs/concepts/overview/working-with-objects/namespaces/>
-"#,
+"#
+    ),
     spec: &[],
     check: None,
 };

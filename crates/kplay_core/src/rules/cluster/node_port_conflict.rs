@@ -8,7 +8,8 @@ pub static NODE_PORT_CONFLICT: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Cluster,
     summary: "A Service asks for a `nodePort` (or `healthCheckNodePort`) that is already taken.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Replays the NodePort allocator over every Service in apply order and reports a requested
 `nodePort` or `healthCheckNodePort` that an earlier Service (or an earlier port of the same
 Service with another port number) already holds. The server answers
@@ -72,7 +73,8 @@ spec:
 
 ## References
 - NodePort allocation: <https://kubernetes.io/docs/concepts/services-networking/service/#type-nodeport>
-"#,
+"#
+    ),
     spec: &["SA-08"],
     check: None,
 };

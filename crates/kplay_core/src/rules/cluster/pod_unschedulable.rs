@@ -11,7 +11,8 @@ pub static POD_UNSCHEDULABLE: Rule = Rule {
     severity: Severity::Warning,
     stage: Stage::Cluster,
     summary: "Pods stay Pending: no node of the simulated cluster satisfies their nodeName, nodeSelector or node affinity (or has room).",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Runs a small scheduler over the simulated nodes (3 by default, labelled with
 `kubernetes.io/hostname`, `kubernetes.io/os`, `kubernetes.io/arch`, `topology.kubernetes.io/zone`
 and `topology.kubernetes.io/region`, plus what the `[cluster]` settings add) honouring
@@ -52,7 +53,8 @@ spec:
 
 ## References
 - Assigning pods to nodes: <https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/>
-"#,
+"#
+    ),
     spec: &[],
     check: None,
 };

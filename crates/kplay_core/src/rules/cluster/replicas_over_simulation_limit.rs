@@ -8,7 +8,8 @@ pub static REPLICAS_OVER_SIMULATION_LIMIT: Rule = Rule {
     severity: Severity::Warning,
     stage: Stage::Cluster,
     summary: "A workload asks for more replicas than kplay simulates; only the first ones are created.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Caps the pods created for one workload at `max-replicas-per-workload` (10,000 by default, in the
 `[cluster]` settings) and says so, instead of allocating an absurd number of simulated pods.
 
@@ -60,7 +61,8 @@ spec:
 
 ## References
 - Considerations for large clusters: <https://kubernetes.io/docs/setup/best-practices/cluster-large/>
-"#,
+"#
+    ),
     spec: &[],
     check: None,
 };

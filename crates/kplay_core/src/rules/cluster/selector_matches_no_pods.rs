@@ -12,7 +12,8 @@ pub static SELECTOR_MATCHES_NO_PODS: Rule = Rule {
     severity: Severity::Warning,
     stage: Stage::Cluster,
     summary: "A Service's selector matches no pod and no pod template in its namespace.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Matches each Service's `selector` against the labels of every pod the simulated cluster runs
 and every workload pod template, in the Service's namespace. When nothing matches, it points at
 the closest template and at each label that differs, in whatever file it is.
@@ -85,7 +86,8 @@ spec:
 ## References
 - Labels and selectors: <https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/>
 - Service: <https://kubernetes.io/docs/concepts/services-networking/service/>
-"#,
+"#
+    ),
     spec: &["routing-semantics §1.1"],
     check: None,
 };

@@ -9,7 +9,8 @@ pub static SELECTORLESS_SERVICE_HAS_NO_ENDPOINTS: Rule = Rule {
     severity: Severity::Warning,
     stage: Stage::Cluster,
     summary: "A Service has no `selector` and no EndpointSlice names it, so it has no endpoints.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Finds Services without a `selector` (or with an empty one) for which no EndpointSlice labelled
 `kubernetes.io/service-name: <service>` exists in the namespace. The EndpointSlice controller
 manages nothing for such a Service: its endpoints must come from slices someone else writes.
@@ -74,7 +75,8 @@ spec:
 ## References
 - Services without selectors: <https://kubernetes.io/docs/concepts/services-networking/service/#services-without-selectors>
 - EndpointSlices: <https://kubernetes.io/docs/concepts/services-networking/endpoint-slices/>
-"#,
+"#
+    ),
     spec: &["routing-semantics §1.1"],
     check: None,
 };

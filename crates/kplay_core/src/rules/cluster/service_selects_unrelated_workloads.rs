@@ -11,7 +11,8 @@ pub static SERVICE_SELECTS_UNRELATED_WORKLOADS: Rule = Rule {
     severity: Severity::Warning,
     stage: Stage::Cluster,
     summary: "A Service's selector picks pods of two workloads that share no container, so traffic is spread over different apps.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Groups the pods a Service selects by the workload that owns them (a Deployment rather than its
 ReplicaSet). When two of those workloads run no container of the same name, they are taken to be
 different applications.
@@ -121,7 +122,8 @@ spec:
 
 ## References
 - Labels and selectors: <https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/>
-"#,
+"#
+    ),
     spec: &[],
     check: None,
 };

@@ -9,7 +9,8 @@ pub static STATEFULSET_SERVICE_NOT_FOUND: Rule = Rule {
     severity: Severity::Warning,
     stage: Stage::Cluster,
     summary: "A StatefulSet's `serviceName` names a Service that does not exist in its namespace.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Looks up the StatefulSet's governing Service (`spec.serviceName`) in its namespace.
 
 ## Why is this bad?
@@ -73,7 +74,8 @@ spec:
 
 ## References
 - StatefulSet stable network ID: <https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#stable-network-id>
-"#,
+"#
+    ),
     spec: &["routing-semantics §6"],
     check: None,
 };

@@ -9,7 +9,8 @@ pub static STATEFULSET_SERVICE_NOT_HEADLESS: Rule = Rule {
     severity: Severity::Warning,
     stage: Stage::Cluster,
     summary: "A StatefulSet's governing Service is not headless, so its pods get no per-pod DNS names.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Checks that the Service named by a StatefulSet's `serviceName` is headless (`clusterIP: None`).
 
 ## Why is this bad?
@@ -84,7 +85,8 @@ spec:
 ## References
 - Headless Services: <https://kubernetes.io/docs/concepts/services-networking/service/#headless-services>
 - DNS for Services and Pods: <https://kubernetes.io/docs/concepts/services-networking/dns-pod-service/>
-"#,
+"#
+    ),
     spec: &["routing-semantics §6"],
     check: None,
 };

@@ -12,7 +12,8 @@ pub static TARGET_PORT_NOT_DECLARED: Rule = Rule {
     severity: Severity::Info,
     stage: Stage::Cluster,
     summary: "A numeric `targetPort` is not declared as a `containerPort` by the pods the Service selects (legal; worth a look).",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 For a Service port with a numeric `targetPort`, checks whether the selected pods declare that
 port number (with the Service port's protocol) in `containers[].ports`. It is only advice: a
 numeric targetPort needs no declaration, and traffic reaches whatever listens on that port.
@@ -76,7 +77,8 @@ spec:
 
 ## References
 - Container ports: <https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#ports>
-"#,
+"#
+    ),
     spec: &["routing-semantics §1.4"],
     check: None,
 };

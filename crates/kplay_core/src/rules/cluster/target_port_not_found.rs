@@ -12,7 +12,8 @@ pub static TARGET_PORT_NOT_FOUND: Rule = Rule {
     severity: Severity::Warning,
     stage: Stage::Cluster,
     summary: "A Service's named `targetPort` is not declared (with that protocol) by the pods it selects.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 For a Service port whose `targetPort` is a name, looks the name up in each selected pod's
 containers (and sidecar init containers) the way the EndpointSlice controller does (`FindPort`):
 the container port must have that `name` **and** the Service port's `protocol`.
@@ -94,7 +95,8 @@ spec:
 ## References
 - Defining a Service (named ports): <https://kubernetes.io/docs/concepts/services-networking/service/#field-spec-ports>
 - `FindPort` in `pkg/api/v1/pod/util.go` (kubernetes/kubernetes)
-"#,
+"#
+    ),
     spec: &["routing-semantics §1.4"],
     check: None,
 };

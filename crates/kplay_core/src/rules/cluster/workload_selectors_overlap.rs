@@ -9,7 +9,8 @@ pub static WORKLOAD_SELECTORS_OVERLAP: Rule = Rule {
     severity: Severity::Warning,
     stage: Stage::Cluster,
     summary: "Two Deployments (or ReplicaSets, StatefulSets, DaemonSets) in a namespace have selectors that match each other's pods.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 For each pair of workload controllers in a namespace, checks whether one's `spec.selector`
 matches the labels of the other's pod template.
 
@@ -100,7 +101,8 @@ spec:
 
 ## References
 - Deployments, label selector updates: <https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#selector>
-"#,
+"#
+    ),
     spec: &[],
     check: None,
 };

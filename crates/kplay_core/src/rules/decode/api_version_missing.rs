@@ -8,7 +8,8 @@ pub static API_VERSION_MISSING: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Decode,
     summary: "An object has no `apiVersion`.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Reports objects without an `apiVersion` (or with an empty one), at the start of the object, and
 suggests the API version that serves its `kind`.
 
@@ -33,7 +34,8 @@ metadata:
 
 ## References
 - Required fields of an object: <https://kubernetes.io/docs/concepts/overview/working-with-objects/#required-fields>
-"#,
+"#
+    ),
     spec: &[],
     check: None,
 };

@@ -8,7 +8,8 @@ pub static API_VERSION_REMOVED: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Decode,
     summary: "The object uses an API version that Kubernetes removed (e.g. `extensions/v1beta1` Ingress, `batch/v1beta1` CronJob).",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Reports objects whose `apiVersion` once served their `kind` but was removed before the chosen
 Kubernetes version, names the release that removed it and the API version to use, with what
 changes in the move (for Ingress: `service.name`/`service.port.number` backends and a required
@@ -56,7 +57,8 @@ spec:
 
 ## References
 - Deprecated API migration guide: <https://kubernetes.io/docs/reference/using-api/deprecation-guide/>
-"#,
+"#
+    ),
     spec: &[],
     check: None,
 };

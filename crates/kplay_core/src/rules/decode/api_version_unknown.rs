@@ -8,7 +8,8 @@ pub static API_VERSION_UNKNOWN: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Decode,
     summary: "A built-in kind is written with an `apiVersion` that never served it, such as `v1` Deployment.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Reports objects whose `kind` is a Kubernetes kind but whose `apiVersion` (of a Kubernetes API
 group) does not serve it in the chosen version: `v1` Deployment, `apps/v1` Service, `batch/v2`
 Job, or an API version that only later Kubernetes versions serve. The help names the API version
@@ -59,7 +60,8 @@ spec:
 
 ## References
 - API groups and versioning: <https://kubernetes.io/docs/concepts/overview/kubernetes-api/#api-groups-and-versioning>
-"#,
+"#
+    ),
     spec: &[],
     check: None,
 };

@@ -8,7 +8,8 @@ pub static FIELD_TYPE_MISMATCH: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Decode,
     summary: "A value of the wrong JSON type: a quoted number for an integer, a list for a string, a fraction for an int32.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Checks every value against the type of its field: strings, integers (with their 32 or 64-bit
 range), booleans, int-or-string fields (a number or a string, never a boolean, a list or a
 fraction), lists and mappings. A quoted number such as `"80"` is a string, so it does not fit an
@@ -64,7 +65,8 @@ spec:
 ## References
 - API conventions, primitive types: <https://github.com/kubernetes/community/blob/master/contributors/devel/sig-architecture/api-conventions.md#primitive-types>
 - API reference: <https://kubernetes.io/docs/reference/kubernetes-api/>
-"#,
+"#
+    ),
     spec: &[],
     check: None,
 };

@@ -8,7 +8,8 @@ pub static KIND_MISSING: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Decode,
     summary: "An object has no `kind`.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Reports objects without a `kind` (or with an empty one), at the start of the object.
 
 ## Why is this bad?
@@ -32,7 +33,8 @@ metadata:
 
 ## References
 - Required fields of an object: <https://kubernetes.io/docs/concepts/overview/working-with-objects/#required-fields>
-"#,
+"#
+    ),
     spec: &[],
     check: None,
 };

@@ -8,7 +8,8 @@ pub static KIND_UNKNOWN: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Decode,
     summary: "The `kind` is not a kind of the Kubernetes API group named by `apiVersion` (often a typo: `Deploymnet`).",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Reports a `kind` that no API version of Kubernetes serves while `apiVersion` names a Kubernetes API
 group (`v1`, `apps/v1`, `networking.k8s.io/v1` ...), with the closest kind of that API version.
 Kinds are case-sensitive. Objects of other API groups (custom resources) are left alone.
@@ -58,7 +59,8 @@ spec:
 
 ## References
 - API reference: <https://kubernetes.io/docs/reference/kubernetes-api/>
-"#,
+"#
+    ),
     spec: &[],
     check: None,
 };

@@ -8,7 +8,8 @@ pub static QUANTITY_INVALID: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Decode,
     summary: "A resource quantity such as `1 core`, `1GB` or `512mi` that the API server cannot parse.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Parses every quantity field (container `resources.limits`/`requests`, pod `overhead`,
 `emptyDir.sizeLimit`, ...) the way the API server does: a number with an optional unit, either a
 decimal SI suffix (`m`, `k`, `M`, `G`, `T`, `P`, `E`), a binary one (`Ki`, `Mi`, `Gi`, `Ti`,
@@ -54,7 +55,8 @@ spec:
 ## References
 - Resource units: <https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/#resource-units-in-kubernetes>
 - Quantity format: <https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/quantity/>
-"#,
+"#
+    ),
     spec: &[],
     check: None,
 };

@@ -8,7 +8,8 @@ pub static UNKNOWN_FIELD: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Decode,
     summary: "A field that the object's type does not have in this Kubernetes version.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Reports mapping keys that are not fields of the Kubernetes type at that place, for the chosen
 Kubernetes version, with the closest real field name ("did you mean `containers`?"). The field
 path is the one the API server names: `spec.template.spec.containers[0].imagePullpolicy`.
@@ -47,7 +48,8 @@ spec:
 ## References
 - Field validation: <https://kubernetes.io/docs/reference/using-api/api-concepts/#field-validation>
 - API reference: <https://kubernetes.io/docs/reference/kubernetes-api/>
-"#,
+"#
+    ),
     spec: &[],
     check: None,
 };

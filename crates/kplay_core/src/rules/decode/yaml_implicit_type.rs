@@ -9,7 +9,8 @@ pub static YAML_IMPLICIT_TYPE: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Decode,
     summary: "An unquoted value such as `yes`, `on`, `1.10` or `0755` is read as a boolean or a number where a string is required.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Finds unquoted values that kubectl's YAML library (YAML 1.1 rules) turns into booleans or numbers
 where the field is a string: environment variable values (`yes`, `on`, `off`, `y`, `n`), label and
 annotation values (`1.10` becomes the number 1.1, `0755` the number 493, `1e3` the number 1000),
@@ -57,7 +58,8 @@ spec:
 ## References
 - YAML 1.1 boolean type: <https://yaml.org/type/bool.html>
 - Kubernetes configuration best practices (quote values): <https://kubernetes.io/docs/concepts/configuration/overview/>
-"#,
+"#
+    ),
     spec: &[],
     check: None,
 };

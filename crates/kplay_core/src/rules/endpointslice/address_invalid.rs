@@ -11,7 +11,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "An endpoint has no address, or an address is not of the slice's addressType (or is loopback, link-local, unspecified).",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Checks `endpoints[].addresses` of EndpointSlices: at least one address per endpoint, and each
 address fits `addressType`: an IPv4 or IPv6 address of that family that is not unspecified,
 loopback, link-local or link-local multicast; or, for FQDN, a fully qualified lowercase domain
@@ -57,7 +58,8 @@ ports:
 
 ## References
 - EndpointSlices: <https://kubernetes.io/docs/concepts/services-networking/endpoint-slices/>
-"#,
+"#
+    ),
     spec: &[],
     check: Some(check),
 };

@@ -11,7 +11,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "An EndpointSlice's `addressType` is missing or not IPv4, IPv6 or FQDN.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Checks `addressType` of EndpointSlices: required, and one of `IPv4`, `IPv6`, `FQDN` (the old
 `IP` is refused on create).
 
@@ -54,7 +55,8 @@ ports:
 
 ## References
 - EndpointSlices, address types: <https://kubernetes.io/docs/concepts/services-networking/endpoint-slices/#address-types>
-"#,
+"#
+    ),
     spec: &[],
     check: Some(check),
 };

@@ -9,7 +9,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "An endpoint's `hostname`, `nodeName` or `hints` (zone/node names) are invalid or repeated.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Checks the other fields of each EndpointSlice endpoint: `hostname` must be a DNS-1123 label,
 `nodeName` a DNS-1123 subdomain, `hints.forZones[].name` label values without repeats and
 `hints.forNodes[].name` node names without repeats. (`deprecatedTopology` is dropped from v1
@@ -56,7 +57,8 @@ ports:
 
 ## References
 - EndpointSlices: <https://kubernetes.io/docs/concepts/services-networking/endpoint-slices/>
-"#,
+"#
+    ),
     spec: &[],
     check: Some(check),
 };

@@ -8,7 +8,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "An EndpointSlice exceeds a size limit: 1000 endpoints, 100 addresses per endpoint, 20000 ports, 8 zone or node hints.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Checks the size limits of EndpointSlices: at most 1000 `endpoints` (beyond that nothing inside
 is checked), 100 `addresses` per endpoint, 20000 `ports`, and 8 entries in each of
 `hints.forZones` and `hints.forNodes`.
@@ -67,7 +68,8 @@ ports:
 
 ## References
 - EndpointSlices: <https://kubernetes.io/docs/concepts/services-networking/endpoint-slices/>
-"#,
+"#
+    ),
     spec: &[],
     check: Some(check),
 };

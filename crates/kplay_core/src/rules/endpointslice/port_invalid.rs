@@ -11,7 +11,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "An EndpointSlice port has a name that is not a DNS label or is repeated, an unknown protocol, or a bad appProtocol.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Checks `ports[]` of EndpointSlices: `name` (defaulted to `""`) is a DNS-1123 label when set and
 unique within the slice (two unnamed ports clash too), `protocol` is TCP, UDP or SCTP, and
 `appProtocol` is a qualified name. The names must equal the Service's port names for
@@ -58,7 +59,8 @@ ports:
 
 ## References
 - EndpointSlices: <https://kubernetes.io/docs/concepts/services-networking/endpoint-slices/>
-"#,
+"#
+    ),
     spec: &[],
     check: Some(check),
 };

@@ -11,7 +11,8 @@ pub static RULE: Rule = Rule {
     stage: Stage::Validation,
     summary:
         "An Ingress backend sets both or neither of `service` and `resource`, or its service port both or neither of `name` and `number`.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Checks the shape of each Ingress backend (`spec.defaultBackend` and the backends of paths that
 have a `pathType`): exactly one of `service` and `resource`, and for a service exactly one of
 `port.name` and `port.number`. Errors are reported on the backend itself, as the server does.
@@ -51,7 +52,8 @@ spec:
 
 ## References
 - Ingress backends: <https://kubernetes.io/docs/concepts/services-networking/ingress/#resource-backend>
-"#,
+"#
+    ),
     spec: &["I-14", "I-15", "I-18", "I-19"],
     check: Some(check),
 };

@@ -9,7 +9,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "A resource backend lacks `kind`/`name`, or has an invalid `apiGroup`, `kind` or `name`.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Checks `resource` backends: `apiGroup`, when set, must be a DNS subdomain; `kind` and `name` are
 required and must not be `.` or `..` nor contain `/` or `%`.
 
@@ -46,7 +47,8 @@ spec:
 
 ## References
 - Resource backends: <https://kubernetes.io/docs/concepts/services-networking/ingress/#resource-backend>
-"#,
+"#
+    ),
     spec: &["I-22", "I-23"],
     check: Some(check),
 };

@@ -9,7 +9,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "An Ingress backend's `service.name` is empty or not a valid Service name (DNS-1035 label; DNS-1123 label from 1.36).",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Checks `service.name` of each Ingress backend: required, and a valid Service name. Up to
 Kubernetes 1.35 that is a DNS-1035 label (lowercase letters, digits and `-`, starting with a
 letter, at most 63 characters); from 1.36 (RelaxedServiceNameValidation) a DNS-1123 label, which
@@ -48,7 +49,8 @@ spec:
 
 ## References
 - Ingress backends: <https://kubernetes.io/docs/concepts/services-networking/ingress/#ingress-rules>
-"#,
+"#
+    ),
     spec: &["I-16", "I-17"],
     check: Some(check),
 };

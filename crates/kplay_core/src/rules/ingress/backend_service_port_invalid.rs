@@ -9,7 +9,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "An Ingress backend's `service.port.name` is not an IANA service name, or `port.number` is outside 1-65535.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Checks `service.port` of each Ingress backend: a `name` must be an IANA service name (at most 15
 lowercase letters, digits and `-`, with at least one letter; one error per failed check, so
 `HTTP` gives two), a `number` must be between 1 and 65535.
@@ -48,7 +49,8 @@ spec:
 
 ## References
 - Ingress backends: <https://kubernetes.io/docs/concepts/services-networking/ingress/#ingress-rules>
-"#,
+"#
+    ),
     spec: &["I-20", "I-21"],
     check: Some(check),
 };

@@ -11,7 +11,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "The `kubernetes.io/ingress.class` annotation and `spec.ingressClassName` name different classes.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Reports an Ingress whose deprecated `kubernetes.io/ingress.class` annotation differs from
 `spec.ingressClassName`. The server names the path `annotations.kubernetes.io/ingress.class`
 (without `metadata.`).
@@ -53,7 +54,8 @@ spec:
 
 ## References
 - Deprecated annotation: <https://kubernetes.io/docs/concepts/services-networking/ingress/#deprecated-annotation>
-"#,
+"#
+    ),
     spec: &["I-27"],
     check: Some(check),
 };

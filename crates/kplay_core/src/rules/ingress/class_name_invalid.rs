@@ -9,7 +9,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "`spec.ingressClassName` is not a valid IngressClass name (DNS-1123 subdomain).",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Checks `spec.ingressClassName`: when present (even empty) it must be a DNS-1123 subdomain, the
 name of an IngressClass.
 
@@ -48,7 +49,8 @@ spec:
 
 ## References
 - IngressClass: <https://kubernetes.io/docs/concepts/services-networking/ingress/#ingress-class>
-"#,
+"#
+    ),
     spec: &["I-26"],
     check: Some(check),
 };

@@ -9,7 +9,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "`spec.rules[].host` is an IP address, a malformed wildcard, or not a lowercase DNS name.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Checks each rule's `host`: it must be a DNS-1123 subdomain (lowercase, no port, no `_`), or a
 wildcard of exactly the form `*.` followed by a subdomain. IP addresses are refused ("must be a
 DNS name, not an IP address"; an IPv6 address also fails the name check). An empty host matches
@@ -61,7 +62,8 @@ spec:
 
 ## References
 - Hostname wildcards: <https://kubernetes.io/docs/concepts/services-networking/ingress/#hostname-wildcards>
-"#,
+"#
+    ),
     spec: &["I-02", "I-03", "I-04", "I-05"],
     check: Some(check),
 };

@@ -11,7 +11,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "`spec.controller` of an IngressClass is missing, longer than 250, or not a domain-prefixed path like `k8s.io/ingress-nginx`.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Checks `spec.controller` of IngressClasses: required, at most 250 characters, and a
 domain-prefixed path: a DNS subdomain, `/`, and a non-empty path of URL characters
 (`example.com/ingress-controller`).
@@ -41,7 +42,8 @@ spec:
 
 ## References
 - IngressClass: <https://kubernetes.io/docs/concepts/services-networking/ingress/#ingress-class>
-"#,
+"#
+    ),
     spec: &[],
     check: Some(check),
 };

@@ -9,7 +9,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "`spec.parameters` of an IngressClass lacks kind/name/scope, has a bad value, or a namespace that does not fit its scope.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Checks `spec.parameters` of IngressClasses: `apiGroup` (if set) a DNS subdomain; `kind` and
 `name` required, not `.`/`..`, without `/` or `%`; `scope` required, `Cluster` or `Namespace`;
 with `Namespace` a valid `namespace` is required, with `Cluster` it is forbidden.
@@ -51,7 +52,8 @@ spec:
 
 ## References
 - IngressClass parameters: <https://kubernetes.io/docs/concepts/services-networking/ingress/#ingressclass-scope>
-"#,
+"#
+    ),
     spec: &[],
     check: Some(check),
 };

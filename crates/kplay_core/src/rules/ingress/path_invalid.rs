@@ -12,7 +12,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "An Ingress path is not absolute, or an Exact/Prefix path contains `//`, `/./`, `/../`, `%2f` or ends in `/.` or `/..`.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Checks `spec.rules[].http.paths[].path`. For `Exact` and `Prefix` it must start with `/` (so an
 empty path is refused) and must not contain `//`, `/./`, `/../`, `%2f`, `%2F` (one error per
 sequence) nor end with `/..` or `/.`. For `ImplementationSpecific` a non-empty path must start
@@ -62,7 +63,8 @@ spec:
 
 ## References
 - Path types and matching: <https://kubernetes.io/docs/concepts/services-networking/ingress/#examples>
-"#,
+"#
+    ),
     spec: &["I-09", "I-10", "I-11", "I-12", "I-13"],
     check: Some(check),
 };

@@ -9,7 +9,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "An Ingress path has no `pathType` (required in networking.k8s.io/v1).",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Reports `spec.rules[].http.paths[]` entries without `pathType`. In `networking.k8s.io/v1` it is
 required and not defaulted (v1beta1 defaulted it to ImplementationSpecific). As on the server,
 the backend of such a path is not validated.
@@ -57,7 +58,8 @@ spec:
 
 ## References
 - Path types: <https://kubernetes.io/docs/concepts/services-networking/ingress/#path-types>
-"#,
+"#
+    ),
     spec: &["I-07"],
     check: Some(check),
 };

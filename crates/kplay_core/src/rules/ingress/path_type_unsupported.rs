@@ -11,7 +11,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "An Ingress `pathType` is not Exact, Prefix or ImplementationSpecific.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Checks `pathType` of each Ingress path against the three path types (case-sensitive).
 
 ## Why is this bad?
@@ -57,7 +58,8 @@ spec:
 
 ## References
 - Path types: <https://kubernetes.io/docs/concepts/services-networking/ingress/#path-types>
-"#,
+"#
+    ),
     spec: &["I-08"],
     check: Some(check),
 };

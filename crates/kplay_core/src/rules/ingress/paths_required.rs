@@ -9,7 +9,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "A rule's `http` section has no `paths`.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Reports `spec.rules[].http` without entries in `paths`. (A rule without `http` at all is
 allowed.)
 
@@ -52,7 +53,8 @@ spec:
 
 ## References
 - Ingress rules: <https://kubernetes.io/docs/concepts/services-networking/ingress/#ingress-rules>
-"#,
+"#
+    ),
     spec: &["I-06"],
     check: Some(check),
 };

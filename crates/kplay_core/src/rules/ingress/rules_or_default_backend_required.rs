@@ -8,7 +8,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "The Ingress has neither `rules` nor `defaultBackend`.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Reports an Ingress whose `spec` has no `rules` and no `defaultBackend`.
 
 ## Why is this bad?
@@ -41,7 +42,8 @@ spec:
 
 ## References
 - Ingress rules: <https://kubernetes.io/docs/concepts/services-networking/ingress/#ingress-rules>
-"#,
+"#
+    ),
     spec: &["I-01"],
     check: Some(check),
 };

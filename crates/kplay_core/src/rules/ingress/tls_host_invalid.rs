@@ -9,7 +9,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "A `spec.tls[].hosts[]` entry is not a lowercase DNS name or a `*.` wildcard.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Checks each `spec.tls[].hosts[]` entry: a DNS-1123 subdomain, or `*.` followed by one. (Unlike
 rule hosts, IP addresses are not refused specially.)
 
@@ -48,7 +49,8 @@ spec:
 
 ## References
 - TLS: <https://kubernetes.io/docs/concepts/services-networking/ingress/#tls>
-"#,
+"#
+    ),
     spec: &["I-24"],
     check: Some(check),
 };

@@ -9,7 +9,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "`spec.tls[].secretName` is not a valid Secret name (DNS-1123 subdomain).",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Checks `spec.tls[].secretName`: when set it must be a DNS-1123 subdomain (lowercase letters,
 digits, `-` and `.`). An empty or missing name is allowed (some controllers use a default
 certificate).
@@ -49,7 +50,8 @@ spec:
 
 ## References
 - TLS: <https://kubernetes.io/docs/concepts/services-networking/ingress/#tls>
-"#,
+"#
+    ),
     spec: &["I-25"],
     check: Some(check),
 };

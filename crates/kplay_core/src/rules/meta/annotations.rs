@@ -12,7 +12,8 @@ pub static METADATA_ANNOTATIONS_INVALID: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "An annotation key is not a qualified name, or the annotations exceed 256 KiB.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Checks the keys of `metadata.annotations` (and of a pod template's annotations): the lower-cased
 key must be a qualified name, an optional DNS subdomain prefix and `/` then a name of letters,
 digits, `-`, `_` and `.`. All keys and values together may hold at most 262144 bytes.
@@ -50,7 +51,8 @@ spec:
 
 ## References
 - Annotations: <https://kubernetes.io/docs/concepts/overview/working-with-objects/annotations/>
-"#,
+"#
+    ),
     spec: &["M-09", "M-10"],
     check: Some(check),
 };

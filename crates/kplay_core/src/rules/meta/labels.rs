@@ -11,7 +11,8 @@ pub static METADATA_LABELS_INVALID: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "A label key or value is not valid.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Checks the keys and values of `metadata.labels` and of a workload's pod template labels. A key is
 an optional DNS subdomain prefix and `/`, then a name of at most 63 characters (letters, digits,
 `-`, `_`, `.`, starting and ending with a letter or digit). A value is empty or follows the same
@@ -51,7 +52,8 @@ spec:
 
 ## References
 - Labels and selectors, syntax: <https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#syntax-and-character-set>
-"#,
+"#
+    ),
     spec: &["M-07", "M-08", "D-06"],
     check: Some(check),
 };

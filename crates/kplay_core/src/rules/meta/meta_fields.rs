@@ -10,7 +10,8 @@ pub static METADATA_INVALID: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "`metadata.generation`, `ownerReferences` or `finalizers` hold values the API server refuses.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Checks the rarer metadata fields: `generation` may not be negative; every owner reference needs
 `apiVersion` (with a version), `kind`, `name` and `uid`, and at most one may be the controller;
 finalizers must be qualified names, unqualified ones only `kubernetes`, `orphan` or
@@ -51,7 +52,8 @@ spec:
 ## References
 - Finalizers: <https://kubernetes.io/docs/concepts/overview/working-with-objects/finalizers/>
 - Owners and dependents: <https://kubernetes.io/docs/concepts/overview/working-with-objects/owners-dependents/>
-"#,
+"#
+    ),
     spec: &["M-06", "M-11", "M-12"],
     check: Some(check),
 };

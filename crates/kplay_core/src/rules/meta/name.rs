@@ -12,7 +12,8 @@ pub static METADATA_NAME_INVALID: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "`metadata.name` (or `generateName`) is missing or not a valid name for this kind.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Checks `metadata.name` with the kind's name rule: Pods, workloads, Ingresses and most kinds use a
 DNS-1123 subdomain (lowercase, digits, `-` and `.`, at most 253 characters); Namespaces use a
 DNS-1123 label (no dots, at most 63); Services use a DNS-1035 label (must start with a letter;
@@ -48,7 +49,8 @@ spec:
 
 ## References
 - Object names and IDs: <https://kubernetes.io/docs/concepts/overview/working-with-objects/names/>
-"#,
+"#
+    ),
     spec: &["M-01", "M-02", "M-03", "S-01"],
     check: Some(check),
 };

@@ -12,7 +12,8 @@ pub static METADATA_NAMESPACE_INVALID: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "`metadata.namespace` is not a DNS-1123 label, or is set on a cluster-scoped kind.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Checks `metadata.namespace`: it must be a DNS-1123 label (lowercase letters, digits and `-`, at
 most 63 characters, no dots). Cluster-scoped kinds such as Namespace may not have one.
 
@@ -47,7 +48,8 @@ spec:
 
 ## References
 - Namespaces: <https://kubernetes.io/docs/concepts/overview/working-with-objects/namespaces/>
-"#,
+"#
+    ),
     spec: &["M-04", "M-05"],
     check: Some(check),
 };

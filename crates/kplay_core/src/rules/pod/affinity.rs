@@ -12,7 +12,8 @@ pub static AFFINITY_INVALID: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "A node or pod affinity term has an invalid operator, values, key, weight or topology key.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Checks `spec.affinity`: node selector terms (at least one for required node affinity;
 operators `In`, `NotIn`, `Exists`, `DoesNotExist`, `Gt`, `Lt` with the values each needs; label
 keys and values; `matchFields` only on `metadata.name`), preference and pod-affinity weights
@@ -65,7 +66,8 @@ spec:
 ## References
 - Assigning pods to nodes: <https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/>
 - `validateAffinity` in `pkg/apis/core/validation/validation.go`
-"#,
+"#
+    ),
     spec: &["P-38"],
     check: Some(check),
 };

@@ -10,7 +10,8 @@ pub static CONTAINER_IMAGE_INVALID: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "A container has no image, or (in a Pod) the image has leading or trailing whitespace.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Checks that every container names an `image`. For bare Pods the API server also refuses leading
 or trailing whitespace; templates of workloads only need a non-empty image. The image reference
 itself is never parsed by the API server (the kubelet fails later on a bad reference).
@@ -43,7 +44,8 @@ spec:
 
 ## References
 - Images: <https://kubernetes.io/docs/concepts/containers/images/>
-"#,
+"#
+    ),
     spec: &["C-05", "C-06"],
     check: Some(check),
 };

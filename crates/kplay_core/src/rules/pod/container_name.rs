@@ -12,7 +12,8 @@ pub static CONTAINER_NAME_INVALID: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "A container name is missing, not a DNS-1123 label, or used twice in the pod.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Checks `name` of every container, init container and ephemeral container: it is required, must be
 a lowercase RFC 1123 label (at most 63 characters of `a-z`, `0-9` and `-`), and must be unique
 among the pod's containers (init containers may not reuse a regular container's name).
@@ -51,7 +52,8 @@ spec:
 
 ## References
 - Pod spec, containers: <https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#Container>
-"#,
+"#
+    ),
     spec: &["C-01", "C-02", "C-03", "C-04"],
     check: Some(check),
 };

@@ -9,7 +9,8 @@ pub static CONTAINER_POLICY_UNSUPPORTED: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "A container's `imagePullPolicy` or `terminationMessagePolicy` is not a supported value.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Checks `imagePullPolicy` (`Always`, `IfNotPresent`, `Never`) and `terminationMessagePolicy`
 (`File`, `FallbackToLogsOnError`) of every container. Values are case-sensitive.
 
@@ -44,7 +45,8 @@ spec:
 
 ## References
 - Image pull policy: <https://kubernetes.io/docs/concepts/containers/images/#image-pull-policy>
-"#,
+"#
+    ),
     spec: &["C-07", "C-08"],
     check: Some(check),
 };

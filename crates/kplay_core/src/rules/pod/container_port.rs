@@ -12,7 +12,8 @@ pub static CONTAINER_PORT_INVALID: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "A container port has an invalid name, number or protocol.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Checks every `ports[]` entry of every container: `name` must be an IANA service name (at most 15
 characters of `a-z`, `0-9` and `-`, with at least one letter, no `--`, not starting or ending
 with `-`) and unique within the container; `containerPort` is required and must be 1–65535;
@@ -54,7 +55,8 @@ spec:
 
 ## References
 - ContainerPort: <https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#ports>
-"#,
+"#
+    ),
     spec: &["CP-01", "CP-02", "CP-03", "CP-04", "CP-05", "CP-06"],
     check: Some(check),
 };

@@ -11,7 +11,8 @@ pub static DNS_CONFIG_INVALID: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "`dnsConfig` is missing for `dnsPolicy: None`, or has invalid nameservers, searches or options.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Checks `spec.dnsConfig`: with `dnsPolicy: None` it must exist and list at least one nameserver;
 at most 3 nameservers, each an IP address; at most 32 search domains, 2048 characters in all,
 each a DNS subdomain (a trailing dot is fine; underscores allowed from 1.33); options need a
@@ -55,7 +56,8 @@ spec:
 ## References
 - Pod's DNS config: <https://kubernetes.io/docs/concepts/services-networking/dns-pod-service/#pod-dns-config>
 - `validatePodDNSConfig` in `pkg/apis/core/validation/validation.go`
-"#,
+"#
+    ),
     spec: &["P-05", "P-06", "P-07"],
     check: Some(check),
 };

@@ -16,7 +16,8 @@ pub static ENV_SOURCE_INVALID: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "An environment variable's `valueFrom` or an `envFrom` entry has no source, several sources, or a bad reference.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Checks `env[].valueFrom` and `envFrom[]` of every container: exactly one source, no `value`
 next to `valueFrom`, `fieldRef.fieldPath` one of the fields the downward API exposes
 (`metadata.name`, `metadata.namespace`, `metadata.uid`, `spec.nodeName`,
@@ -67,7 +68,8 @@ spec:
 ## References
 - Expose pod information through environment variables: <https://kubernetes.io/docs/tasks/inject-data-application/environment-variable-expose-pod-information/>
 - `validateEnvVarValueFrom` and `ValidateEnvFrom` in `pkg/apis/core/validation/validation.go`
-"#,
+"#
+    ),
     spec: &["E-03", "E-04", "E-05", "E-06", "E-07", "E-08", "E-09", "E-10", "E-11", "E-12", "E-14", "E-15"],
     check: Some(check),
 };

@@ -10,7 +10,8 @@ pub static ENV_VAR_NAME_INVALID: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "An environment variable name is empty or not allowed (e.g. it contains `=`).",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Checks `env[].name` and `envFrom[].prefix` of every container, init container and ephemeral
 container, in Pods and pod templates. Since Kubernetes 1.32 (GA in 1.34) a name may hold any
 printable ASCII character except `=`; up to 1.31 it had to match `[-._a-zA-Z][-._a-zA-Z0-9]*`.
@@ -51,7 +52,8 @@ spec:
 ## References
 - Define environment variables for a container: <https://kubernetes.io/docs/tasks/inject-data-application/define-environment-variable-container/>
 - `IsRelaxedEnvVarName` / `IsEnvVarName` in `k8s.io/apimachinery/pkg/util/validation`
-"#,
+"#
+    ),
     spec: &["E-01", "E-02", "E-13"],
     check: Some(check),
 };

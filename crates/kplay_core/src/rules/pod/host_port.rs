@@ -13,7 +13,8 @@ pub static HOST_PORT_CONFLICT: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "Two container ports claim the same host port, or a host port differs from its container port under `hostNetwork`.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Finds `hostPort`s used twice with the same protocol and `hostIP` across the regular containers of
 a pod (init containers are checked one container at a time), and, with `hostNetwork: true`, host
 ports that differ from their `containerPort`. In a bare Pod a missing host port is first
@@ -65,7 +66,8 @@ spec:
 
 ## References
 - Configuration best practices, hostPort: <https://kubernetes.io/docs/concepts/configuration/overview/>
-"#,
+"#
+    ),
     spec: &["C-24", "P-35"],
     check: Some(check),
 };

@@ -10,7 +10,8 @@ pub static IMAGE_TAG_LATEST: Rule = Rule {
     severity: Severity::Info,
     stage: Stage::Lint,
     summary: "The image has no tag (or `latest`), so it means `:latest` and the pull policy defaults to `Always`.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Notes containers whose image has no tag and no digest, or the tag `latest`, when no
 `imagePullPolicy` is written. The API server reads `my-image` as `my-image:latest` and defaults
 `imagePullPolicy` to `Always`.
@@ -45,7 +46,8 @@ spec:
 
 ## References
 - Images, "Image pull policy": <https://kubernetes.io/docs/concepts/containers/images/#image-pull-policy>
-"#,
+"#
+    ),
     spec: &[],
     check: Some(check),
 };

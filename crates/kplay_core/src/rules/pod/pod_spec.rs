@@ -12,7 +12,8 @@ pub static POD_SPEC_INVALID: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "A pod-level field is missing, out of range or not a supported value.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Checks the PodSpec itself: at least one container; `restartPolicy` (`Always`, `OnFailure`,
 `Never`); `dnsPolicy` (`ClusterFirstWithHostNet`, `ClusterFirst`, `Default`, `None`);
 `activeDeadlineSeconds` between 1 and 2147483647; `hostname` and `subdomain` as DNS-1123 labels;
@@ -52,7 +53,8 @@ spec:
 
 ## References
 - PodSpec: <https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#PodSpec>
-"#,
+"#
+    ),
     spec: &["P-01", "P-02", "P-03", "P-04", "P-09", "P-10", "P-11", "P-12", "P-13", "P-14", "P-15", "P-16", "P-17", "P-18", "P-26", "P-36"],
     check: Some(check),
 };

@@ -16,7 +16,8 @@ pub static PROBE_INVALID: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "A probe or lifecycle handler has no handler, several handlers, or an invalid setting.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Checks `livenessProbe`, `readinessProbe`, `startupProbe` and `lifecycle.postStart`/`preStop`
 of containers and sidecars: exactly one handler (`exec`, `httpGet`, `tcpSocket`, `grpc`;
 `sleep` for lifecycle hooks), a non-empty `exec.command`, ports between 1 and 65535 or a valid
@@ -63,7 +64,8 @@ spec:
 ## References
 - Configure liveness, readiness and startup probes: <https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/>
 - `validateProbe` and `validateHandler` in `pkg/apis/core/validation/validation.go`
-"#,
+"#
+    ),
     spec: &["PR-01", "PR-02", "PR-03", "PR-04", "PR-05", "PR-06", "PR-07", "PR-08", "PR-09", "PR-10", "PR-11", "PR-12", "PR-13"],
     check: Some(check),
 };

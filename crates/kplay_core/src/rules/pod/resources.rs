@@ -19,7 +19,8 @@ pub static RESOURCES_INVALID: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "A resource name or quantity in `resources` is not allowed, or a request exceeds its limit.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Checks `resources` of every container (and the pod-level `spec.resources`): resource names must
 be standard (`cpu`, `memory`, `ephemeral-storage`, `hugepages-<size>`) or fully qualified
 extended resources (`example.com/gpu`); quantities must not be negative; extended resources must
@@ -68,7 +69,8 @@ spec:
 ## References
 - Resource management for pods and containers: <https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/>
 - `validateResourceRequirements` in `pkg/apis/core/validation/validation.go`
-"#,
+"#
+    ),
     spec: &["R-01", "R-02", "R-03", "R-04", "R-05", "R-06", "R-07", "R-08", "R-09", "R-10", "R-11", "P-39"],
     check: Some(check),
 };

@@ -20,7 +20,8 @@ pub static CONTAINER_RESTART_POLICY_INVALID: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "A container `restartPolicy`, restart rule or `resizePolicy` is not allowed, or a plain init container has probes.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Checks the container-level `restartPolicy` (only `Always`, which makes an init container a
 sidecar, up to Kubernetes 1.33; silently dropped in 1.34 unless `Always` on an init container;
 `Always`, `OnFailure` or `Never` with `restartPolicyRules` from 1.35), that init containers
@@ -74,7 +75,8 @@ spec:
 ## References
 - Sidecar containers: <https://kubernetes.io/docs/concepts/workloads/pods/sidecar-containers/>
 - `validateInitContainers` and `validateResizePolicy` in `pkg/apis/core/validation/validation.go`
-"#,
+"#
+    ),
     spec: &["C-09", "C-10", "C-11", "C-12", "C-13"],
     check: Some(check),
 };

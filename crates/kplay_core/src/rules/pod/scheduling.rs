@@ -16,7 +16,8 @@ pub static SCHEDULING_CONSTRAINT_INVALID: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "A nodeSelector, readiness gate, scheduling gate or topology spread constraint is invalid.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Checks `spec.nodeSelector` (label keys and values), `readinessGates[].conditionType` and
 `schedulingGates[].name` (qualified names, gates unique), and `topologySpreadConstraints`:
 `maxSkew` above 0, a `topologyKey`, `whenUnsatisfiable` `DoNotSchedule` or `ScheduleAnyway`,
@@ -72,7 +73,8 @@ spec:
 ## References
 - Pod topology spread constraints: <https://kubernetes.io/docs/concepts/scheduling-eviction/topology-spread-constraints/>
 - `validateTopologySpreadConstraints` in `pkg/apis/core/validation/validation.go`
-"#,
+"#
+    ),
     spec: &["P-08", "P-27", "P-28", "P-29"],
     check: Some(check),
 };

@@ -17,7 +17,8 @@ pub static SECURITY_CONTEXT_INVALID: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "A pod or container security context has an out-of-range id, a bad sysctl or profile, or conflicting settings.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Checks `spec.securityContext` and every container's `securityContext`: user and group ids
 between 0 and 2147483647; `shareProcessNamespace` not together with `hostPID`; sysctl names
 valid, unique and not namespaced ones with `hostNetwork`/`hostIPC`; `fsGroupChangePolicy`,
@@ -61,7 +62,8 @@ spec:
 ## References
 - Configure a security context: <https://kubernetes.io/docs/tasks/configure-pod-container/security-context/>
 - `validatePodSpecSecurityContext` and `ValidateSecurityContext` in `pkg/apis/core/validation/validation.go`
-"#,
+"#
+    ),
     spec: &["P-30", "P-31", "P-32", "P-33", "P-34", "C-14", "C-15", "C-16", "C-17"],
     check: Some(check),
 };

@@ -11,7 +11,8 @@ pub static TOLERATION_INVALID: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "A toleration has an invalid key, operator, value or effect combination.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Checks `spec.tolerations`: the key must be a label key; an empty key needs `operator: Exists`;
 `Exists` takes no value and `Equal` a valid label value; `effect` must be `NoSchedule`,
 `PreferNoSchedule` or `NoExecute`, and `tolerationSeconds` only goes with `NoExecute`.
@@ -57,7 +58,8 @@ spec:
 ## References
 - Taints and tolerations: <https://kubernetes.io/docs/concepts/scheduling-eviction/taint-and-toleration/>
 - `ValidateTolerations` in `pkg/apis/core/validation/validation.go`
-"#,
+"#
+    ),
     spec: &["P-19", "P-20", "P-21", "P-22", "P-23", "P-24", "P-25"],
     check: Some(check),
 };

@@ -19,7 +19,8 @@ pub static VOLUME_INVALID: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "A volume has a bad or duplicate name, several sources, or a source with missing or invalid fields.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Checks `spec.volumes`: names are unique DNS-1123 labels, each volume has one source, and the
 sources' fields are set and valid: `configMap.name`, `secret.secretName`,
 `persistentVolumeClaim.claimName`, `hostPath.path` (no `..`), `nfs.server` and an absolute
@@ -74,7 +75,8 @@ spec:
 ## References
 - Volumes: <https://kubernetes.io/docs/concepts/storage/volumes/>
 - `ValidateVolumes` in `pkg/apis/core/validation/validation.go`
-"#,
+"#
+    ),
     spec: &["V-01", "V-02", "V-03", "V-04", "V-05", "V-06", "V-07", "P-37"],
     check: Some(check),
 };

@@ -17,7 +17,8 @@ pub static VOLUME_MOUNT_INVALID: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "A volume mount names no existing volume, repeats a mount path, or has an invalid subPath or propagation.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Checks `volumeMounts` and `volumeDevices` of every container: the name must be a volume of
 `spec.volumes` (that is itself valid), `mountPath` must be set and unique in the container,
 `subPath`/`subPathExpr` must be relative without `..` and not both set, `mountPropagation` must be
@@ -65,7 +66,8 @@ spec:
 ## References
 - Volumes: <https://kubernetes.io/docs/concepts/storage/volumes/>
 - `ValidateVolumeMounts` in `pkg/apis/core/validation/validation.go`
-"#,
+"#
+    ),
     spec: &["C-18", "C-19", "C-20", "C-21", "C-22", "C-23"],
     check: Some(check),
 };

@@ -9,7 +9,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "A Service port's `appProtocol` is not a qualified name such as `http` or `kubernetes.io/h2c`.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Checks `spec.ports[].appProtocol`: it must be a qualified name (an optional DNS-subdomain prefix
 and `/`, then up to 63 alphanumerics, `-`, `_` or `.`), e.g. `http`, `https`,
 `kubernetes.io/h2c`, `example.com/custom`.
@@ -47,7 +48,8 @@ spec:
 
 ## References
 - Application protocol: <https://kubernetes.io/docs/concepts/services-networking/service/#application-protocol>
-"#,
+"#
+    ),
     spec: &["SP-07"],
     check: Some(check),
 };

@@ -9,7 +9,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Allocation,
     summary: "The requested `clusterIP` is not a usable address of the cluster's Service CIDR.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Checks a requested `clusterIP` against the Service CIDR of its family (kplay assumes kubeadm's
 `10.96.0.0/12`): it must lie inside, and be neither the network nor the broadcast address.
 Whether another Service already holds the address is checked by the cluster simulation.
@@ -50,7 +51,8 @@ spec:
 
 ## References
 - Avoiding collisions: <https://kubernetes.io/docs/concepts/services-networking/cluster-ip-allocation/>
-"#,
+"#
+    ),
     spec: &["SA-06"],
     check: Some(allocation::check),
 };

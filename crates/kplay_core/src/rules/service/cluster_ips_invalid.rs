@@ -9,7 +9,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Allocation,
     summary: "`clusterIP`/`clusterIPs` are not valid addresses, disagree, or do not match `ipFamilies`.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Checks `spec.clusterIP` and `spec.clusterIPs` the way the API server does before it allocates
 anything: every entry must be an IP address (or `None` alone, for a headless Service), at most
 two entries, one per IP family, `clusterIPs[0]` equal to `clusterIP`, `clusterIPs` only together
@@ -51,7 +52,8 @@ spec:
 ## References
 - Services, choosing your own IP address: <https://kubernetes.io/docs/concepts/services-networking/service/#choosing-your-own-ip-address>
 - IPv4/IPv6 dual-stack: <https://kubernetes.io/docs/concepts/services-networking/dual-stack/>
-"#,
+"#
+    ),
     spec: &["SD-01", "SD-02", "SD-05", "SD-06", "SD-07", "SD-08", "SD-09", "SA-01"],
     check: Some(allocation::check),
 };

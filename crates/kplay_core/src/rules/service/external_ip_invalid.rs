@@ -9,7 +9,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "A `spec.externalIPs` entry is not an IP address, or is unspecified, loopback or link-local.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Checks each `spec.externalIPs` entry: it must be an IP address (from 1.36 also without leading
 zeros or IPv4-mapped form), and not `0.0.0.0`/`::`, loopback, link-local (`169.254.0.0/16`,
 `fe80::/10`) or link-local multicast.
@@ -49,7 +50,8 @@ spec:
 
 ## References
 - External IPs: <https://kubernetes.io/docs/concepts/services-networking/service/#external-ips>
-"#,
+"#
+    ),
     spec: &["S-15"],
     check: Some(check),
 };

@@ -9,7 +9,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "An ExternalName Service sets `clusterIP(s)`, `ipFamilies` or `ipFamilyPolicy`.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Reports `clusterIP`/`clusterIPs` (even `None`), `ipFamilies` and `ipFamilyPolicy` on a Service
 of type ExternalName. A `clusterIP` is copied into `clusterIPs` first, so the error names
 `spec.clusterIPs`.
@@ -43,7 +44,8 @@ spec:
 
 ## References
 - ExternalName: <https://kubernetes.io/docs/concepts/services-networking/service/#externalname>
-"#,
+"#
+    ),
     spec: &["S-07", "S-08"],
     check: Some(check),
 };

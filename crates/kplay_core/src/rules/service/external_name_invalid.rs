@@ -9,7 +9,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "`spec.externalName` of an ExternalName Service is missing or not a lowercase DNS name.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 For Services of type ExternalName, checks that `spec.externalName` is set and is a DNS-1123
 subdomain (lowercase letters, digits, `-` and `.`; one trailing `.` is allowed). Digits-only
 names such as `1.2.3.4` pass, as on the server; for other types the field is not checked.
@@ -42,7 +43,8 @@ spec:
 
 ## References
 - ExternalName: <https://kubernetes.io/docs/concepts/services-networking/service/#externalname>
-"#,
+"#
+    ),
     spec: &["S-09", "S-10"],
     check: Some(check),
 };

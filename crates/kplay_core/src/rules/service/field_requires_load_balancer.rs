@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "`loadBalancerSourceRanges` (or its annotation), `allocateLoadBalancerNodePorts` or `loadBalancerClass` on a non-LoadBalancer Service.",
-    docs: r#"## What it does
+    docs: rule_docs!(r#"## What it does
 Reports fields that only make sense for `type: LoadBalancer` on other Service types:
 `loadBalancerSourceRanges` (the server spells the path `spec.LoadBalancerSourceRanges`), the
 `service.beta.kubernetes.io/load-balancer-source-ranges` annotation (checked only when the field
@@ -55,7 +55,7 @@ spec:
 
 ## References
 - Type LoadBalancer: <https://kubernetes.io/docs/concepts/services-networking/service/#loadbalancer>
-"#,
+"#),
     spec: &["S-19", "S-21", "S-22", "S-23", "S-24"],
     check: Some(check),
 };

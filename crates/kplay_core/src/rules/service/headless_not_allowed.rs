@@ -9,7 +9,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "A NodePort or LoadBalancer Service has `clusterIP: None`.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Reports `clusterIP: None` (a headless Service) on a Service of type NodePort or LoadBalancer.
 
 ## Why is this bad?
@@ -47,7 +48,8 @@ spec:
 
 ## References
 - Headless Services: <https://kubernetes.io/docs/concepts/services-networking/service/#headless-services>
-"#,
+"#
+    ),
     spec: &["S-05", "S-06"],
     check: Some(check),
 };

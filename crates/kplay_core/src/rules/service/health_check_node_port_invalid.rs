@@ -9,7 +9,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "`healthCheckNodePort` is set on a Service that is not LoadBalancer with `externalTrafficPolicy: Local`.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Reports `spec.healthCheckNodePort` unless the Service is a LoadBalancer with
 `externalTrafficPolicy: Local` (where the port is checked to be 1-65535; the allocator checks the
 node-port range first).
@@ -51,7 +52,8 @@ spec:
 
 ## References
 - Preserving the client source IP: <https://kubernetes.io/docs/tasks/access-application-cluster/create-external-load-balancer/#preserving-the-client-source-ip>
-"#,
+"#
+    ),
     spec: &["S-27", "S-28"],
     check: Some(check),
 };

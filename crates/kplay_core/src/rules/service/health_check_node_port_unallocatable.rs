@@ -9,7 +9,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Allocation,
     summary: "The requested `healthCheckNodePort` is outside the node-port range or used by a nodePort of the Service.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 For a LoadBalancer Service with `externalTrafficPolicy: Local`, checks the requested
 `healthCheckNodePort` the way the allocator does: inside the node-port range (default
 `30000-32767`) and not one of the Service's own nodePorts.
@@ -51,7 +52,8 @@ spec:
 
 ## References
 - Preserving the client source IP: <https://kubernetes.io/docs/tutorials/services/source-ip/#source-ip-for-services-with-type-loadbalancer>
-"#,
+"#
+    ),
     spec: &["SA-09"],
     check: Some(allocation::check),
 };

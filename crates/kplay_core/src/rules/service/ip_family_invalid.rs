@@ -9,7 +9,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Allocation,
     summary: "`ipFamilies` holds an unknown or repeated family, or `ipFamilyPolicy` an unknown policy.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Checks the values of `spec.ipFamilies` (each `IPv4` or `IPv6`, no family twice) and
 `spec.ipFamilyPolicy` (`SingleStack`, `PreferDualStack` or `RequireDualStack`), as the API
 server's allocation phase does before anything else.
@@ -52,7 +53,8 @@ spec:
 
 ## References
 - IPv4/IPv6 dual-stack Services: <https://kubernetes.io/docs/concepts/services-networking/dual-stack/#services>
-"#,
+"#
+    ),
     spec: &["SD-03", "SD-04", "SA-01"],
     check: Some(allocation::check),
 };

@@ -9,7 +9,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Allocation,
     summary: "The Service asks for an IP family, or for dual-stack, that the cluster is not configured for.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Compares the Service's IP families with the cluster's Service CIDRs (kplay assumes kubeadm's
 single-stack IPv4 `10.96.0.0/12`): a `clusterIP` or an `ipFamilies` entry of another family, or
 `ipFamilyPolicy: RequireDualStack`, cannot be served. Headless Services without selector are
@@ -49,7 +50,8 @@ spec:
 
 ## References
 - IPv4/IPv6 dual-stack: <https://kubernetes.io/docs/concepts/services-networking/dual-stack/>
-"#,
+"#
+    ),
     spec: &["SA-03", "SA-04", "SA-05"],
     check: Some(allocation::check),
 };

@@ -9,7 +9,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Allocation,
     summary: "`ipFamilyPolicy` is SingleStack (perhaps by default) but two cluster IPs or IP families are given.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Reports a Service whose `ipFamilyPolicy` is `SingleStack`, written or defaulted (the default for
 every Service except a headless one without selector), while `clusterIPs` or `ipFamilies` lists
 two entries.
@@ -52,7 +53,8 @@ spec:
 
 ## References
 - IPv4/IPv6 dual-stack Services: <https://kubernetes.io/docs/concepts/services-networking/dual-stack/#services>
-"#,
+"#
+    ),
     spec: &["SA-02"],
     check: Some(allocation::check),
 };

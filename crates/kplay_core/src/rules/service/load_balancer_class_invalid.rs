@@ -9,7 +9,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "`loadBalancerClass` of a LoadBalancer Service is not a qualified name such as `example.com/internal`.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Checks `spec.loadBalancerClass` of LoadBalancer Services: it must be a qualified name, normally
 prefixed with a domain (`example.com/internal-vip`).
 
@@ -48,7 +49,8 @@ spec:
 
 ## References
 - Load balancer class: <https://kubernetes.io/docs/concepts/services-networking/service/#load-balancer-class>
-"#,
+"#
+    ),
     spec: &["S-24"],
     check: Some(check),
 };

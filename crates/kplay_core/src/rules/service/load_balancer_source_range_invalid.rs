@@ -12,7 +12,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "A `loadBalancerSourceRanges` entry (or an entry of the source-ranges annotation) is not a CIDR.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Checks each entry of `spec.loadBalancerSourceRanges` (surrounding spaces are trimmed) and, when
 the field is empty, each comma-separated entry of the
 `service.beta.kubernetes.io/load-balancer-source-ranges` annotation: every entry must be a CIDR
@@ -56,7 +57,8 @@ spec:
 
 ## References
 - Restricting load balancer access: <https://kubernetes.io/docs/tasks/access-application-cluster/create-external-load-balancer/#preserving-the-client-source-ip>
-"#,
+"#
+    ),
     spec: &["S-20", "S-21"],
     check: Some(check),
 };

@@ -9,7 +9,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Allocation,
     summary: "The same nodePort is requested for ports with different `port` numbers.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Reports a NodePort or LoadBalancer Service that requests one nodePort for two ports with
 different `port` numbers. (Ports with the same number, e.g. TCP and UDP 53, share a nodePort
 legitimately.) Clashes with other Services are found by the cluster simulation.
@@ -58,7 +59,8 @@ spec:
 
 ## References
 - Type NodePort: <https://kubernetes.io/docs/concepts/services-networking/service/#type-nodeport>
-"#,
+"#
+    ),
     spec: &["SA-08"],
     check: Some(allocation::check),
 };

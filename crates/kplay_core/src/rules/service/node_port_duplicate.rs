@@ -8,7 +8,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "Two ports of a Service use the same nodePort with the same protocol.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Reports a port whose `(protocol, nodePort)` pair was already used by an earlier port of the
 Service. TCP and UDP may share a nodePort. For NodePort and LoadBalancer Services the allocator
 usually reports such clashes first (`service-node-port-already-allocated`); this check catches
@@ -54,7 +55,8 @@ spec:
 
 ## References
 - Type NodePort: <https://kubernetes.io/docs/concepts/services-networking/service/#type-nodeport>
-"#,
+"#
+    ),
     spec: &["S-17"],
     check: Some(check),
 };

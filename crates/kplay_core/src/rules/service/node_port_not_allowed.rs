@@ -9,7 +9,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "A ClusterIP Service sets `nodePort` on a port.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Reports `spec.ports[].nodePort` on a Service of type ClusterIP (the default type).
 
 ## Why is this bad?
@@ -47,7 +48,8 @@ spec:
 
 ## References
 - Type NodePort: <https://kubernetes.io/docs/concepts/services-networking/service/#type-nodeport>
-"#,
+"#
+    ),
     spec: &["S-16"],
     check: Some(check),
 };

@@ -9,7 +9,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Allocation,
     summary: "A NodePort/LoadBalancer Service requests a nodePort outside the node-port range (30000-32767).",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Checks the `nodePort` requested by a NodePort or LoadBalancer Service against the cluster's
 `--service-node-port-range` (default `30000-32767`). Only the first failing port is reported,
 as the allocator stops there. Ports with the same `port` number share one nodePort, so the
@@ -51,7 +52,8 @@ spec:
 
 ## References
 - Type NodePort: <https://kubernetes.io/docs/concepts/services-networking/service/#type-nodeport>
-"#,
+"#
+    ),
     spec: &["SA-07"],
     check: Some(allocation::check),
 };

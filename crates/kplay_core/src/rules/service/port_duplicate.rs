@@ -8,7 +8,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "Two ports of a Service have the same `port` number and protocol.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Reports a Service port whose `(protocol, port)` pair was already used by an earlier port. The
 same number with different protocols (DNS on TCP and UDP 53) is fine.
 
@@ -53,7 +54,8 @@ spec:
 
 ## References
 - Multi-port Services: <https://kubernetes.io/docs/concepts/services-networking/service/#multi-port-services>
-"#,
+"#
+    ),
     spec: &["S-18"],
     check: Some(check),
 };

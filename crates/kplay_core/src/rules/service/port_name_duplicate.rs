@@ -9,7 +9,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "Two ports of a Service have the same name.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Reports a Service port whose `name` was already used by an earlier port of the same Service.
 
 ## Why is this bad?
@@ -50,7 +51,8 @@ spec:
 
 ## References
 - Multi-port Services: <https://kubernetes.io/docs/concepts/services-networking/service/#multi-port-services>
-"#,
+"#
+    ),
     spec: &["SP-03"],
     check: Some(check),
 };

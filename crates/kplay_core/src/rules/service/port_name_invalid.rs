@@ -9,7 +9,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "A Service port name is not a DNS-1123 label (lowercase letters, digits, `-`, at most 63).",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Checks `spec.ports[].name` of Services. Unlike container port names (IANA service names: at most
 15 characters, at least one letter), Service port names are DNS-1123 labels: up to 63
 characters, digits-only names allowed, but no uppercase, `_` or `.`.
@@ -47,7 +48,8 @@ spec:
 
 ## References
 - Multi-port Services: <https://kubernetes.io/docs/concepts/services-networking/service/#multi-port-services>
-"#,
+"#
+    ),
     spec: &["SP-02"],
     check: Some(check),
 };

@@ -9,7 +9,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "A Service with more than one port has a port without `name`.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 When a Service lists more than one port, every port needs a `name`; each unnamed port is
 reported.
 
@@ -49,7 +50,8 @@ spec:
 
 ## References
 - Multi-port Services: <https://kubernetes.io/docs/concepts/services-networking/service/#multi-port-services>
-"#,
+"#
+    ),
     spec: &["SP-01"],
     check: Some(check),
 };

@@ -9,7 +9,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "A Service port's `port` is missing or outside 1-65535.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Checks `spec.ports[].port` of Services: it is required and must be between 1 and 65535. A
 missing `port` also leaves the defaulted `targetPort` at 0, so the server reports both fields.
 
@@ -44,7 +45,8 @@ spec:
 
 ## References
 - Defining a Service: <https://kubernetes.io/docs/concepts/services-networking/service/#defining-a-service>
-"#,
+"#
+    ),
     spec: &["SP-04"],
     check: Some(check),
 };

@@ -11,7 +11,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "A Service port's `protocol` is not TCP, UDP or SCTP (uppercase).",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Checks `spec.ports[].protocol` of Services: `TCP` (the default), `UDP` or `SCTP`, uppercase.
 Application protocols such as HTTP belong in `appProtocol`.
 
@@ -49,7 +50,8 @@ spec:
 
 ## References
 - Protocols for Services: <https://kubernetes.io/docs/reference/networking/service-protocols/>
-"#,
+"#
+    ),
     spec: &["SP-05"],
     check: Some(check),
 };

@@ -9,7 +9,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "The Service has no ports; only headless and ExternalName Services may omit them.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Reports a Service with an empty or missing `spec.ports` unless it is headless (`clusterIP: None`)
 or of type ExternalName.
 
@@ -45,7 +46,8 @@ spec:
 
 ## References
 - Defining a Service: <https://kubernetes.io/docs/concepts/services-networking/service/#defining-a-service>
-"#,
+"#
+    ),
     spec: &["S-03"],
     check: Some(check),
 };

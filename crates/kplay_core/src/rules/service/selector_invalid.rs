@@ -9,7 +9,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "A `spec.selector` key is not a label key or a value not a label value.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Checks each entry of a Service's `spec.selector` with the label rules: keys are qualified names
 (optional DNS prefix and `/`, then up to 63 alphanumerics, `-`, `_`, `.`), values at most 63 of
 the same characters (empty allowed). As on the server, errors name the map `spec.selector`, not
@@ -46,7 +47,8 @@ spec:
 
 ## References
 - Labels, syntax and character set: <https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#syntax-and-character-set>
-"#,
+"#
+    ),
     spec: &["S-11"],
     check: Some(check),
 };

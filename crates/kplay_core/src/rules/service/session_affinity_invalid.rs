@@ -11,7 +11,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "`sessionAffinity` is not ClientIP/None, or the ClientIP timeout is not in 1-86400 seconds.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Checks `spec.sessionAffinity` (`None`, the default, or `ClientIP`) and, for ClientIP,
 `sessionAffinityConfig.clientIP.timeoutSeconds` (1 to 86400; defaulted to 10800 when absent).
 With `None` a `sessionAffinityConfig` is silently dropped by defaulting, not rejected.
@@ -55,7 +56,8 @@ spec:
 
 ## References
 - Session stickiness: <https://kubernetes.io/docs/reference/networking/virtual-ips/#session-affinity>
-"#,
+"#
+    ),
     spec: &["S-12", "S-13", "S-14"],
     check: Some(check),
 };

@@ -10,7 +10,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "A Service `targetPort` is a number outside 1-65535 or a name that is not an IANA service name.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Checks `spec.ports[].targetPort`: a number must be between 1 and 65535; a string is the *name*
 of a container port and must be an IANA service name (at most 15 characters, lowercase letters,
 digits and `-`, at least one letter). A quoted number such as `"8080"` is a string, hence a
@@ -49,7 +50,8 @@ spec:
 
 ## References
 - Defining a Service (named target ports): <https://kubernetes.io/docs/concepts/services-networking/service/#defining-a-service>
-"#,
+"#
+    ),
     spec: &["SP-06", "SP-08"],
     check: Some(check),
 };

@@ -12,7 +12,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "The `topology-mode` annotation and the deprecated `topology-aware-hints` annotation have different values.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Reports a Service that carries both `service.kubernetes.io/topology-mode` and its deprecated
 predecessor `service.kubernetes.io/topology-aware-hints` with different values.
 
@@ -52,7 +53,8 @@ spec:
 
 ## References
 - Topology Aware Routing: <https://kubernetes.io/docs/concepts/services-networking/topology-aware-routing/>
-"#,
+"#
+    ),
     spec: &["S-02"],
     check: Some(check),
 };

@@ -10,7 +10,8 @@ pub static RULE: Rule = Rule {
     stage: Stage::Validation,
     summary:
         "`trafficDistribution` is not a value the cluster's version supports (PreferClose; from 1.34 also PreferSameZone, PreferSameNode).",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Checks `spec.trafficDistribution`. Kubernetes 1.31–1.33 accept only `PreferClose`; from 1.34
 (PreferSameTrafficDistribution on by default) also `PreferSameZone` and `PreferSameNode`. In 1.30
 the field is behind an alpha gate and silently dropped.
@@ -48,7 +49,8 @@ spec:
 
 ## References
 - Traffic distribution: <https://kubernetes.io/docs/concepts/services-networking/service/#traffic-distribution>
-"#,
+"#
+    ),
     spec: &["S-30"],
     check: Some(check),
 };

@@ -11,7 +11,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "`externalTrafficPolicy` on a Service that is not externally reachable, or a traffic policy other than Cluster/Local.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Checks `spec.externalTrafficPolicy`: it may only be set on externally reachable Services
 (NodePort, LoadBalancer, or ClusterIP with `externalIPs`), where it must be `Cluster` or
 `Local`; and `spec.internalTrafficPolicy`, which must be `Cluster` or `Local`.
@@ -50,7 +51,8 @@ spec:
 
 ## References
 - Traffic policies: <https://kubernetes.io/docs/reference/networking/virtual-ips/#traffic-policies>
-"#,
+"#
+    ),
     spec: &["S-25", "S-26", "S-29"],
     check: Some(check),
 };

@@ -11,7 +11,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "`spec.type` is not ClusterIP, NodePort, LoadBalancer or ExternalName.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Checks `spec.type` against the four Service types. Values are case-sensitive.
 
 ## Why is this bad?
@@ -47,7 +48,8 @@ spec:
 
 ## References
 - Service type: <https://kubernetes.io/docs/concepts/services-networking/service/#publishing-services-service-types>
-"#,
+"#
+    ),
     spec: &["S-04"],
     check: Some(check),
 };

@@ -13,7 +13,8 @@ pub static WORKLOAD_SELECTOR_INVALID: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "The workload's selector is missing, empty, malformed, or does not match its pod template labels.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Checks `spec.selector` of Deployments, ReplicaSets, StatefulSets and DaemonSets (and of Jobs
 with `manualSelector: true`): it is required, may not be empty, its `matchLabels` and
 `matchExpressions` must be valid, and it must select the pod template's labels. A missing
@@ -65,7 +66,8 @@ spec:
 
 ## References
 - Deployment selector: <https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#selector>
-"#,
+"#
+    ),
     spec: &["D-02", "D-03", "D-04", "D-05"],
     check: Some(check),
 };

@@ -11,7 +11,8 @@ pub static WORKLOAD_SPEC_INVALID: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "A workload spec field is negative, out of range or not a supported value.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Checks the workload-level fields: `replicas`, `minReadySeconds`, `revisionHistoryLimit` and
 `progressDeadlineSeconds` may not be negative and the deadline must exceed `minReadySeconds`;
 StatefulSet `podManagementPolicy` is `OrderedReady` or `Parallel`; Job `parallelism`,
@@ -71,7 +72,8 @@ spec:
 ## References
 - Deployment spec: <https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/deployment-v1/#DeploymentSpec>
 - CronJob: <https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/>
-"#,
+"#
+    ),
     spec: &["D-01", "D-16", "D-17"],
     check: Some(check),
 };

@@ -12,7 +12,8 @@ pub static UPDATE_STRATEGY_INVALID: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "The rollout strategy has an unknown type or invalid `maxSurge` / `maxUnavailable` values.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Checks `spec.strategy` of Deployments and `spec.updateStrategy` of DaemonSets and StatefulSets:
 the type must be known, `rollingUpdate` may only go with the rolling type, `maxSurge` and
 `maxUnavailable` must be non-negative integers or percents like `25%` (a quoted `"25"` is a
@@ -74,7 +75,8 @@ spec:
 
 ## References
 - Deployment strategy: <https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#strategy>
-"#,
+"#
+    ),
     spec: &["D-11", "D-12", "D-13", "D-14", "D-15"],
     check: Some(check),
 };

@@ -11,7 +11,8 @@ pub static POD_TEMPLATE_INVALID: Rule = Rule {
     severity: Severity::Error,
     stage: Stage::Validation,
     summary: "The pod template has a restart policy the controller cannot use, or a field templates may not set.",
-    docs: r#"## What it does
+    docs: rule_docs!(
+        r#"## What it does
 Checks pod templates: Deployments, ReplicaSets, StatefulSets and DaemonSets need
 `restartPolicy: Always` (the default) and may not set `activeDeadlineSeconds`; Jobs and CronJobs
 need `OnFailure` or `Never` (the default `Always` is refused); no template may hold ephemeral
@@ -54,7 +55,8 @@ spec:
 
 ## References
 - Jobs, pod template: <https://kubernetes.io/docs/concepts/workloads/controllers/job/#pod-template>
-"#,
+"#
+    ),
     spec: &["D-08", "D-09", "D-10"],
     check: Some(check),
 };
