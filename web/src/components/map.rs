@@ -2,6 +2,8 @@
 //! EndpointSlices -> Pods), a legend, and below it the clicked box's stored object, its
 //! diagnostics and, for pods, the readiness toggles. The model and layout are in `crate::map`.
 
+use std::collections::HashMap;
+
 use kplay_core::model::Acceptance;
 use kplay_core::yaml::emit::to_yaml;
 use web_sys::HtmlInputElement;
@@ -31,10 +33,18 @@ pub fn map_view() -> Html {
     let drawing = {
         let (state, map) = (state.clone(), map.clone());
         use_memo((state.model_revision, *system, (*from).clone(), state.selected.clone()), move |_| {
+            // Keyed by what they connect / show, so when a box comes or goes (an object refused
+            // while typing) the others are moved and patched, not rewritten one by one.
+            let mut seen = HashMap::new();
             html! {
                 <>
-                    { for map.edges.iter().map(|e| edge(&map, e)) }
-                    { for map.boxes.iter().map(|b| map_box(&state, b)) }
+                    { for map.edges.iter().filter_map(|e| edge(&map, e, &mut seen)) }
+                    { for map.boxes.iter().map(|b| {
+                        // Ids are unique per map; numbered anyway, as Yew requires unique keys.
+                        let n = seen.entry(b.id.clone()).or_default();
+                        *n += 1;
+                        map_box(&state, b, format!("{}#{n}", b.id))
+                    }) }
                 </>
             }
         })
@@ -99,25 +109,30 @@ fn legend(props: &LegendProps) -> Html {
     }
 }
 
-fn edge(map: &Map, e: &MapEdge) -> Html {
-    let (Some(a), Some(b)) = (map.boxes.get(e.from), map.boxes.get(e.to)) else { return html! {} };
+/// A link, keyed by the boxes it connects (`seen` numbers links between the same two boxes).
+fn edge(map: &Map, e: &MapEdge, seen: &mut HashMap<String, usize>) -> Option<Html> {
+    let (a, b) = (map.boxes.get(e.from)?, map.boxes.get(e.to)?);
+    let pair = format!("{}>{}", a.id, b.id);
+    let n = seen.entry(pair.clone()).or_default();
+    *n += 1;
+    let key = format!("{pair}#{n}");
     let (x1, y1) = a.out_point();
     let (x2, y2) = b.in_point();
     let mid = f64::midpoint(x1, x2);
     let d = format!("M{x1:.1},{y1:.1} C{mid:.1},{y1:.1} {mid:.1},{y2:.1} {x2:.1},{y2:.1}");
     if e.runs_on {
-        return html! {
-            <g class="edge runs-on" data-testid="map-runs-on" data-from={a.id.clone()} data-to={b.id.clone()}>
+        return Some(html! {
+            <g key={key} class="edge runs-on" data-testid="map-runs-on" data-from={a.id.clone()} data-to={b.id.clone()}>
                 <title>{ format!("{} runs on {}", a.title, b.title) }</title>
                 <path d={d} />
             </g>
-        };
+        });
     }
     let width = e.share.map_or(1.5, |s| 1.0 + 5.0 * s);
     let tip = e.broken.clone().unwrap_or_else(|| format!("{} → {}", a.title, b.title));
     let class = classes!("edge", e.broken.is_some().then_some("broken"), (e.share == Some(0.0)).then_some("idle"));
-    html! {
-        <g class={class} data-testid="map-edge" data-from={a.id.clone()} data-to={b.id.clone()} data-broken={e.broken.clone()}
+    Some(html! {
+        <g key={key} class={class} data-testid="map-edge" data-from={a.id.clone()} data-to={b.id.clone()} data-broken={e.broken.clone()}
             data-share={e.share.map(|s| format!("{s:.4}"))}>
             <title>{ tip }</title>
             <path d={d} stroke-width={format!("{width:.2}")} marker-end="url(#arrow)" />
@@ -125,10 +140,10 @@ fn edge(map: &Map, e: &MapEdge) -> Html {
                 <text class="edge-label" x={format!("{:.1}", x2 - 6.0)} y={format!("{:.1}", y2 - 4.0)} text-anchor="end">{ e.label.clone() }</text>
             }
         </g>
-    }
+    })
 }
 
-fn map_box(state: &AppContext, b: &MapBox) -> Html {
+fn map_box(state: &AppContext, b: &MapBox, key: String) -> Html {
     let select = {
         let state = state.clone();
         let id = b.id.clone();
@@ -148,7 +163,7 @@ fn map_box(state: &AppContext, b: &MapBox) -> Html {
     );
     let pod_toggle = (b.kind == Kind::Pod && !b.health.is_placeholder()).then(|| pod_toggle(state, b));
     html! {
-        <g class={class} data-testid="map-box" data-id={b.id.clone()} data-kind={b.kind.as_str()} data-health={b.health.as_str()}
+        <g key={key} class={class} data-testid="map-box" data-id={b.id.clone()} data-kind={b.kind.as_str()} data-health={b.health.as_str()}
             onclick={select} tabindex="0" role="button" aria-label={format!("{} {}", b.kind.as_str(), b.title)}>
             <title>{ format!("{} {}\n{}", b.kind.as_str(), b.title, b.lines.join("\n")) }</title>
             <rect x={fmt(b.x)} y={fmt(b.y)} width={fmt(b.w)} height={fmt(b.h)} rx="5" />
