@@ -279,3 +279,19 @@ test('the map draws the nodes each pod runs on, and its shares are kube-proxy\'s
   await screenshot(page, 'views-map-local');
   assert.deepEqual(errors, []);
 });
+
+test('at 1024 px the map is wider than its view and scrolls sideways to the nodes', async () => {
+  const { page, errors } = await fresh();
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await clusterip(page);
+  const node = box(page, 'node/node-3');
+  // Brought into view by scrolling the view, not cut off at its edge.
+  await node.evaluate((el) => el.scrollIntoView({ block: 'nearest', inline: 'nearest' }));
+  const seen = await node.evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    const view = el.closest('.view-body').getBoundingClientRect();
+    return { inside: r.left >= view.left - 1 && r.right <= view.right + 1, scrolled: el.closest('.view-body').scrollLeft > 0 };
+  });
+  assert.deepEqual(seen, { inside: true, scrolled: true });
+  assert.deepEqual(errors, []);
+});
