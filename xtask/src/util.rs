@@ -94,6 +94,12 @@ pub fn fmt_duration(d: Duration) -> String {
     }
 }
 
+/// A file's raw and `gzip -9` sizes, for the size reports.
+pub fn file_sizes(path: &std::path::Path) -> Result<(usize, usize), String> {
+    let raw = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok((raw.len(), gzip_len(&raw)?))
+}
+
 /// Compressed size with the system's `gzip -9` (what web servers typically use).
 pub fn gzip_len(data: &[u8]) -> Result<usize, String> {
     let mut child = Command::new("gzip")

@@ -126,14 +126,14 @@ pub fn size_report() -> Result<(), String> {
     println!("   {:<40} {:>22} {:>22}", "file", "raw", "gzip -9");
     let (mut raw_total, mut gz_total) = (0, 0);
     for name in &page {
-        let (raw, gz) = sizes(&dist.join(name))?;
+        let (raw, gz) = util::file_sizes(&dist.join(name))?;
         raw_total += raw;
         gz_total += gz;
         println!("   {name:<40} {:>22} {:>22}", util::fmt_bytes(raw), util::fmt_bytes(gz));
     }
     println!("   {:<40} {:>22} {:>22}", "total", util::fmt_bytes(raw_total), util::fmt_bytes(gz_total));
     for name in &on_demand {
-        let (raw, gz) = sizes(&dist.join(name))?;
+        let (raw, gz) = util::file_sizes(&dist.join(name))?;
         println!("   {:<40} {:>22} {:>22}", format!("{name} (on demand, not in total)"), util::fmt_bytes(raw), util::fmt_bytes(gz));
     }
     if !others.is_empty() {
@@ -141,12 +141,6 @@ pub fn size_report() -> Result<(), String> {
     }
     util::print_size_aim("the page downloads", gz_total, PAGE_GZIP_AIM);
     Ok(())
-}
-
-/// Raw and `gzip -9` size of a file.
-fn sizes(path: &std::path::Path) -> Result<(usize, usize), String> {
-    let raw = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    Ok((raw.len(), util::gzip_len(&raw)?))
 }
 
 #[cfg(test)]
