@@ -13,7 +13,7 @@ use std::rc::Rc;
 
 use kplay_core::cluster::{Cluster, Overrides, PodOverride, ProxyMode, ScaleOverride};
 use kplay_core::report::report;
-use kplay_core::{analyze, Analysis, ColumnEncoding, Options, Severity, SourceFile};
+use kplay_core::{analyze_and_simulate, Analysis, ColumnEncoding, Options, Severity, SourceFile};
 use serde::{Deserialize, Serialize};
 use yew::Reducible;
 
@@ -157,8 +157,7 @@ impl AppState {
     /// A state with its model built now (page load, examples).
     pub fn new(files: Vec<SourceFile>, active: usize, options: Options) -> Self {
         let files: Rc<[SourceFile]> = files.into();
-        let analysis = analyze(&files, &options);
-        let cluster = kplay_core::cluster::simulate(&files, &analysis.objects, &options);
+        let (analysis, cluster) = analyze_and_simulate(&files, &options);
         let rows: Rc<[DiagnosticRow]> = rows(&files, &analysis).into();
         let active = active.min(files.len().saturating_sub(1));
         Self {

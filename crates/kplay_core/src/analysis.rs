@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::cluster::Cluster;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{Acceptance, Object};
 use crate::rules::{self, Ctx, Sink, Stage};
@@ -81,6 +82,13 @@ pub fn span_positions(files: &[SourceFile], info: &[FileInfo], file: usize, span
 
 /// Runs the whole analysis. Never panics on any input.
 pub fn analyze(files: &[SourceFile], opts: &Options) -> Analysis {
+    analyze_and_simulate(files, opts).0
+}
+
+/// [`analyze`], and the cluster it simulated to find the cross-object diagnostics: the same
+/// [`Cluster`] as `cluster::simulate(files, &analysis.objects, opts)`, without simulating twice.
+/// For hosts that show the cluster too (the playground, `api::Workspace`).
+pub fn analyze_and_simulate(files: &[SourceFile], opts: &Options) -> (Analysis, Cluster) {
     let mut diagnostics = Vec::new();
     let mut objects = Vec::new();
     let mut infos = Vec::with_capacity(files.len());
@@ -96,11 +104,12 @@ pub fn analyze(files: &[SourceFile], opts: &Options) -> Analysis {
     for obj in &mut objects {
         check_object(obj, opts, &mut diagnostics);
     }
-    crate::cluster::simulate_diagnostics(files, &objects, opts, &mut diagnostics);
+    let cluster = crate::cluster::simulate(files, &objects, opts);
+    crate::cluster::add_diagnostics(&cluster, &mut diagnostics);
     let lines: Vec<&LineIndex> = infos.iter().map(|i| &i.line_index).collect();
     crate::suppress::apply(files, &lines, &objects, opts.inline_ignores, &mut diagnostics);
     finish(&mut diagnostics, opts);
-    Analysis { files: infos, objects, diagnostics }
+    (Analysis { files: infos, objects, diagnostics }, cluster)
 }
 
 /// The per-object pipeline.

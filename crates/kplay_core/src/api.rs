@@ -10,7 +10,7 @@ use std::net::IpAddr;
 use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Deserialize, Serialize, Serializer};
 
-use crate::analysis::{analyze, Analysis, Options};
+use crate::analysis::{analyze_and_simulate, Analysis, Options};
 use crate::cluster::{Cluster, ClusterDescription, DnsRecord, EndpointSlice};
 use crate::diagnostic::{ObjectRef, Severity};
 use crate::model::Acceptance;
@@ -351,18 +351,23 @@ impl Workspace {
     }
 
     pub fn analysis(&mut self) -> &Analysis {
-        self.analysis.get_or_insert_with(|| analyze(&self.files, &self.options))
+        self.settle();
+        self.analysis.as_ref().expect("set by settle")
     }
 
     /// The simulated cluster after applying the accepted objects.
     pub fn cluster(&mut self) -> &Cluster {
-        if self.cluster.is_none() {
-            let files = &self.files;
-            let opts = &self.options;
-            let a = self.analysis.get_or_insert_with(|| analyze(files, opts));
-            self.cluster = Some(crate::cluster::simulate(files, &a.objects, opts));
+        self.settle();
+        self.cluster.as_ref().expect("set by settle")
+    }
+
+    /// Analyses the files and keeps the cluster simulated on the way (one simulation, not two).
+    fn settle(&mut self) {
+        if self.analysis.is_none() || self.cluster.is_none() {
+            let (a, c) = analyze_and_simulate(&self.files, &self.options);
+            self.analysis = Some(a);
+            self.cluster = Some(c);
         }
-        self.cluster.as_ref().expect("set above")
     }
 
     /// The diagnostics in the JSON report's shape (the CLI's `--format json`).

@@ -17,7 +17,7 @@ pub mod suppress;
 pub mod version;
 pub mod yaml;
 
-pub use analysis::{analyze, Analysis, Options};
+pub use analysis::{analyze, analyze_and_simulate, Analysis, Options};
 pub use diagnostic::{Diagnostic, ErrorType, Label, ObjectRef, Severity};
 pub use source::{ColumnEncoding, FileId, LineIndex, Position, SourceFile, Span};
 pub use version::KubeVersion;

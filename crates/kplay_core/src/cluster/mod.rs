@@ -19,20 +19,16 @@ pub use state::{
     NodeDescription, Overrides, Pod, PodOverride, ProxyMode, ScaleOverride, Service, ServicePort, Workload,
 };
 
-use crate::analysis::Options;
 use crate::diagnostic::Diagnostic;
-use crate::model::Object;
-use crate::source::SourceFile;
 
-/// Cross-object diagnostics found by simulating the cluster. A diagnostic the per-object checks
-/// already made (same place, same field) is not repeated.
-pub fn simulate_diagnostics(files: &[SourceFile], objects: &[Object], opts: &Options, out: &mut Vec<Diagnostic>) {
-    let cluster = simulate(files, objects, opts);
-    for d in cluster.diagnostics {
+/// Adds the cross-object diagnostics the simulation of `cluster` found to `out`. A diagnostic
+/// the per-object checks already made (same place, same field) is not repeated.
+pub fn add_diagnostics(cluster: &Cluster, out: &mut Vec<Diagnostic>) {
+    for d in &cluster.diagnostics {
         let dup = d.kubernetes.is_some()
             && out.iter().any(|o| o.primary.file == d.primary.file && o.primary.span == d.primary.span && o.kubernetes == d.kubernetes);
         if !dup {
-            out.push(d);
+            out.push(d.clone());
         }
     }
 }

@@ -1,13 +1,14 @@
 //! Table tests of the whole simulation, driven by manifests.
 
 use super::*;
-use crate::analysis::{analyze, Options};
+use crate::analysis::{analyze_and_simulate, Options};
 use crate::source::SourceFile;
 
 pub(crate) fn sim_with(texts: &[&str], opts: &Options) -> (Cluster, Vec<crate::Diagnostic>) {
     let files: Vec<SourceFile> = texts.iter().enumerate().map(|(i, t)| SourceFile::new(format!("f{i}.yaml"), *t)).collect();
-    let a = analyze(&files, opts);
-    let c = simulate(&files, &a.objects, opts);
+    let (a, c) = analyze_and_simulate(&files, opts);
+    // The cluster the analysis simulated is the one simulated again from its objects.
+    assert_eq!(c, simulate(&files, &a.objects, opts));
     (c, a.diagnostics)
 }
 
