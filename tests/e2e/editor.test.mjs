@@ -65,6 +65,24 @@ test('an error is underlined at its exact characters, listed, and cleared when f
   assert.deepEqual(errors, []);
 });
 
+test('a line added above moves the problems and the underline instead of rebuilding them', async () => {
+  const { page, errors } = await fresh();
+  await setEditorText(page, BAD_NAME);
+  const row = '[data-testid="diagnostic"][data-severity="error"][data-rule="metadata-name-invalid"]';
+  await page.locator(`${row}[data-line="4"]`).waitFor();
+  // Tag the row's element: if the list rebuilds it, the new element has no tag.
+  await page.evaluate((sel) => { document.querySelector(sel).kplayTag = 'same'; }, `${row}[data-line="4"]`);
+  await page.evaluate(() => window.kplayEditor.jump(window.kplayEditor.current, 1, 1));
+  await page.keyboard.press('Enter');
+  await page.locator(`${row}[data-line="5"]`).waitFor();
+  assert.equal(await page.evaluate((sel) => document.querySelector(sel).kplayTag, `${row}[data-line="5"]`), 'same');
+  assert.match(await page.locator(`${row}[data-line="5"] .position`).textContent(), /:5:9$/);
+  // The underline stays on the same characters (CodeMirror moved it with the edit; the page
+  // does not apply a set of diagnostics that the editor already shows).
+  assert.deepEqual(await page.locator('.cm-lintRange-error').allTextContents(), ['My_Service']);
+  assert.deepEqual(errors, []);
+});
+
 test('clicking a problem jumps to it, the rule link opens its page, filters hide severities', async () => {
   const { page, errors, requests } = await fresh();
   const item = page.locator('[data-testid="diagnostic"][data-rule="env-var-name-invalid"]');

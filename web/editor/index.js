@@ -10,7 +10,7 @@ import { EditorView, keymap, lineNumbers, highlightActiveLine, highlightActiveLi
 import { EditorState } from '@codemirror/state';
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
 import { searchKeymap, highlightSelectionMatches } from '@codemirror/search';
-import { lintGutter, setDiagnostics, lintKeymap } from '@codemirror/lint';
+import { lintGutter, setDiagnostics, lintKeymap, forEachDiagnostic } from '@codemirror/lint';
 import { syntaxHighlighting, defaultHighlightStyle, StreamLanguage } from '@codemirror/language';
 // YAML highlighting from CodeMirror's line-based stream mode rather than the Lezer grammar
 // (@codemirror/lang-yaml): the Lezer YAML parser re-parsed up to its 20 ms budget on every
@@ -47,6 +47,19 @@ function extensions(handle) {
       }, DEBOUNCE_MS);
     }),
   ];
+}
+
+/** Whether the editor already shows exactly these diagnostics at these places. Most keystrokes
+ * leave the diagnostics as they were (CodeMirror moved them along with the edit); setting them
+ * again would redraw every line they are on and place the cursor again, a forced layout. */
+function showsAlready(state, next) {
+  const shown = [];
+  forEachDiagnostic(state, (d, from, to) => shown.push(`${from}:${to}:${d.kplayKey}`));
+  if (shown.length !== next.length) return false;
+  const wanted = next.map((d) => `${d.from}:${d.to}:${d.kplayKey}`);
+  shown.sort();
+  wanted.sort();
+  return shown.every((s, i) => s === wanted[i]);
 }
 
 /** A hover card: message, help and a link to the rule's page, all as text nodes. */
@@ -141,9 +154,10 @@ const kplayEditor = {
         message: d.message,
         source: d.rule,
         renderMessage: () => renderMessage(d),
+        kplayKey: JSON.stringify([d.severity, d.rule, d.message, d.help]),
       };
     });
-    view.dispatch(setDiagnostics(view.state, diagnostics));
+    if (!showsAlready(view.state, diagnostics)) view.dispatch(setDiagnostics(view.state, diagnostics));
   },
 
   /** Moves the cursor to a 1-based line and UTF-16 column and focuses the editor. */
