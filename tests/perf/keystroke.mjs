@@ -9,6 +9,8 @@
 // analysis worker's own time is reported apart: it is off the main thread. Each view is
 // measured: Problems and Docs draw only the rows; the others also rebuild their model on the
 // main thread once typing pauses (web/src/app.rs REFRESH_PAUSE_MS), measured as "refresh".
+// One more case, "problems ⏎", presses Enter: it changes no diagnostic but moves every one below
+// the cursor a line down, which the problems list must show (and undoing it moves them back).
 // Last, the editor alone (the same bundle, document and keystrokes on a page without kplay) gives
 // the floor any page with this editor pays; the difference is the work kplay adds.
 
@@ -75,6 +77,29 @@ function classify(events) {
   return 'other';
 }
 
+/** Resolves once the page shows the analysis of the key just pressed: the underline appeared
+ * (or went), or the last problem moved a line down (or back up). Watched from inside the page
+ * (a MutationObserver), not by polling from the test, which would itself run on the page's main
+ * thread. */
+function settled(page, until, breaking) {
+  return page.evaluate(([until, breaking]) => new Promise((done) => {
+    const last = () => Math.max(0, ...[...document.querySelectorAll('[data-testid="diagnostic"]')].map((e) => Number(e.dataset.line)));
+    const from = last();
+    const ok = until === 'underline'
+      ? () => (document.querySelector('.cm-lintRange-error') !== null) === breaking
+      : () => last() === from + (breaking ? 1 : -1);
+    if (ok()) return done();
+    const mo = new MutationObserver(() => {
+      if (ok()) {
+        mo.disconnect();
+        done();
+      }
+    });
+    const watched = document.querySelector(until === 'underline' ? '.cm-content' : '[data-testid="diagnostics"]');
+    mo.observe(watched, { subtree: true, childList: true, attributes: true });
+  }), [until, breaking]);
+}
+
 const sum = (xs) => xs.reduce((a, b) => a + b, 0);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 const fmt = (x) => x.toFixed(1).padStart(7);
@@ -91,47 +116,41 @@ try {
   await page.waitForTimeout(2000);
   console.log(`keystroke to underline, ${lines}-line document, analysis in: ${mode}; ${KEYS} keystrokes per view (ms)`);
   console.log(`   ${'view'.padEnd(10)} ${'main sum'.padStart(9)} ${'main max'.padStart(9)} ${'worker'.padStart(8)} ${'wall'.padStart(8)} ${'refresh'.padStart(9)}   main sum by whose work (median): kplay / editor / render / other`);
-  /** Median main-thread sum per view, and the time window the editor's floor is traced over. */
+  /** Median main-thread sum per case, and the time window each key's floor is traced over. */
   const medians = {};
-  let span = 250;
-  for (const view of (process.env.KPLAY_PERF_VIEWS ?? 'problems,map,traffic').split(',')) {
-    await page.locator(`[data-testid="view-${view}"]`).click();
+  const spans = {};
+  // Line 5 is `  name: svc-0`. "X" there makes the name invalid (underlined) and Backspace fixes
+  // it: the underline appears and goes, in each view. Enter there adds a line: no diagnostic
+  // changes, but every one below moves a line down (and back up when it is undone), which the
+  // problems list shows; the editor moves its underlines along with the edit by itself.
+  const views = (process.env.KPLAY_PERF_VIEWS ?? 'problems,map,traffic').split(',');
+  const cases = views.map((view) => ({ label: view, view, key: 'X', back: 'Backspace', until: 'underline' }));
+  if (views.includes('problems')) cases.push({ label: 'problems \u23ce', view: 'problems', key: 'Enter', back: 'Control+z', until: 'lines' });
+  for (const c of cases) {
+    await page.locator(`[data-testid="view-${c.view}"]`).click();
     await page.waitForTimeout(1500);
-    // Line 5 is `  name: svc-0`: typing "X" makes the name invalid (underlined), Backspace fixes it.
     await page.evaluate(() => window.kplayEditor.jump(window.kplayEditor.current, 5, 14));
     const rows = [];
     for (let i = -WARM_UP; i < KEYS; i++) {
       const breaking = (i + WARM_UP) % 2 === 0;
       const t0 = Date.now();
       const { main, worker, parts } = await traced(page, async () => {
-        // Watched from inside the page (a MutationObserver), not by polling from the test,
-        // which would itself run on the page's main thread.
-        const shown = page.evaluate((want) => new Promise((done) => {
-          const has = () => document.querySelector('.cm-lintRange-error') !== null;
-          if (has() === want) return done();
-          const mo = new MutationObserver(() => {
-            if (has() === want) {
-              mo.disconnect();
-              done();
-            }
-          });
-          mo.observe(document.querySelector('.cm-content'), { subtree: true, childList: true, attributes: true });
-        }), breaking);
-        await page.keyboard.press(breaking ? 'X' : 'Backspace');
+        const shown = settled(page, c.until, breaking);
+        await page.keyboard.press(breaking ? c.key : c.back);
         await shown;
       });
       const wall = Date.now() - t0;
       // What the pause after typing costs this view (its model rebuilt on the main thread).
       const after = await traced(page, () => page.waitForTimeout(900));
-      if (process.env.KPLAY_PERF_TASKS) console.log(`   ${view} key ${i}: tasks ${main.filter((t) => t >= 1).map((t) => t.toFixed(1)).join(' ')}`);
+      if (process.env.KPLAY_PERF_TASKS) console.log(`   ${c.label} key ${i}: tasks ${main.filter((t) => t >= 1).map((t) => t.toFixed(1)).join(' ')}`);
       if (i < 0) continue;
       rows.push({ sum: sum(main), max: Math.max(0, ...main), worker: sum(worker), wall, ...parts, refresh: Math.max(0, ...after.main) });
     }
     const m = (k) => median(rows.map((r) => r[k]));
-    medians[view] = m('sum');
-    if (view === 'problems') span = Math.round(m('wall'));
+    medians[c.label] = { sum: m('sum'), key: c.key };
+    if (c.view === 'problems') spans[c.key] = Math.round(m('wall'));
     const worst = (k) => Math.max(...rows.map((r) => r[k]));
-    console.log(`   ${view.padEnd(10)} ${fmt(m('sum'))}  ${fmt(m('max'))}  ${fmt(m('worker'))} ${fmt(m('wall'))}  ${fmt(m('refresh'))}     ${['kplay', 'editor', 'render', 'other'].map((k) => m(k).toFixed(1)).join(' / ')}   (worst main sum ${worst('sum').toFixed(1)}, worst task ${worst('max').toFixed(1)})`);
+    console.log(`   ${c.label.padEnd(10)} ${fmt(m('sum'))}  ${fmt(m('max'))}  ${fmt(m('worker'))} ${fmt(m('wall'))}  ${fmt(m('refresh'))}     ${['kplay', 'editor', 'render', 'other'].map((k) => m(k).toFixed(1)).join(' / ')}   (worst main sum ${worst('sum').toFixed(1)}, worst task ${worst('max').toFixed(1)})`);
   }
   // The floor: the same editor bundle with the same extensions and document, on a page of its
   // own without kplay (no analysis, no diagnostics, no app), typed into the same way, traced over
@@ -144,24 +163,29 @@ try {
       + '<script>window.kplayEditor.mount(document.getElementById("h"), () => {});</script>',
   }));
   await bare.goto(`${server.url}kplay-bare.html`);
-  await bare.evaluate((text) => {
-    const h = window.kplayEditor.current;
-    window.kplayEditor.show(h, 'bare', text);
-    window.kplayEditor.jump(h, 5, 14);
-  }, doc);
-  await bare.waitForTimeout(1500);
-  const floor = [];
-  for (let i = -WARM_UP; i < KEYS; i++) {
-    const { main } = await traced(bare, async () => {
-      await bare.keyboard.press((i + WARM_UP) % 2 === 0 ? 'X' : 'Backspace');
-      await bare.waitForTimeout(span);
-    });
-    if (i >= 0) floor.push(sum(main));
+  const floors = {};
+  for (const { key, back } of cases.filter((c, i) => cases.findIndex((d) => d.key === c.key) === i)) {
+    await bare.evaluate((text) => {
+      const h = window.kplayEditor.current;
+      window.kplayEditor.show(h, 'bare', text);
+      window.kplayEditor.jump(h, 5, 14);
+    }, doc);
+    await bare.waitForTimeout(1500);
+    const span = spans[key] ?? 250;
+    const floor = [];
+    for (let i = -WARM_UP; i < KEYS; i++) {
+      const { main } = await traced(bare, async () => {
+        await bare.keyboard.press((i + WARM_UP) % 2 === 0 ? key : back);
+        await bare.waitForTimeout(span);
+      });
+      if (i >= 0) floor.push(sum(main));
+    }
+    floors[key] = median(floor);
+    console.log(`   ${`editor ${key}`.padEnd(10)} ${fmt(floors[key])}  (CodeMirror alone, same bundle and document, ${key}/${back}, ${span} ms window: the floor; worst ${Math.max(...floor).toFixed(1)})`);
   }
   await bare.close();
-  console.log(`   ${'editor only'.padEnd(10)} ${fmt(median(floor))}  (CodeMirror alone, same bundle and document, ${span} ms window: the floor; worst ${Math.max(...floor).toFixed(1)})`);
-  for (const [view, m] of Object.entries(medians)) {
-    console.log(`   ${view.padEnd(10)} kplay's own main-thread work per keystroke (main sum - floor): ${(m - median(floor)).toFixed(1)} ms`);
+  for (const [label, { sum: m, key }] of Object.entries(medians)) {
+    console.log(`   ${label.padEnd(10)} kplay's own main-thread work per keystroke (main sum - floor): ${(m - floors[key]).toFixed(1)} ms`);
   }
   if (errors.length) {
     console.error(`console errors: ${JSON.stringify(errors)}`);
