@@ -280,7 +280,7 @@ test('the map draws the nodes each pod runs on, and its shares are kube-proxy\'s
   assert.deepEqual(errors, []);
 });
 
-test('at 1024 px the map is wider than its view and scrolls sideways to the nodes', async () => {
+test('at 1024 px the pods are in sight, the map scrolls sideways to the nodes, the view tabs take one row', async () => {
   const { page, errors } = await fresh();
   await page.setViewportSize({ width: 1024, height: 768 });
   await clusterip(page);
@@ -293,5 +293,14 @@ test('at 1024 px the map is wider than its view and scrolls sideways to the node
     return { inside: r.left >= view.left - 1 && r.right <= view.right + 1, scrolled: el.closest('.view-body').scrollLeft > 0 };
   });
   assert.deepEqual(seen, { inside: true, scrolled: true });
+  // The pods are in sight without scrolling back, and the view tabs take one row.
+  await page.locator('.view-body').evaluate((el) => { el.scrollLeft = 0; });
+  const pods = await page.locator('[data-testid="map-box"][data-kind="pod"]').evaluateAll((els) => {
+    const view = els[0].closest('.view-body').getBoundingClientRect();
+    return els.every((el) => el.getBoundingClientRect().right <= view.right + 1);
+  });
+  assert.equal(pods, true, 'every pod box is in sight at 1024 px');
+  const rows = await page.locator('[data-testid^="view-"]').evaluateAll((els) => new Set(els.map((e) => Math.round(e.getBoundingClientRect().top))).size);
+  assert.equal(rows, 1, 'the view tabs take one row at 1024 px');
   assert.deepEqual(errors, []);
 });
