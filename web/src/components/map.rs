@@ -12,9 +12,8 @@ use yew::prelude::*;
 use crate::components::pick::{setter, Pick};
 use crate::components::Frozen;
 use crate::hooks::use_app;
-use crate::hooks::AppContext;
 use crate::map::{self, Kind, Map, MapBox, MapEdge, LINE_H};
-use crate::state::{Action, ClusterChange, Panel, MAX_SCALE};
+use crate::state::{Action, AppState, ClusterChange, Panel, MAX_SCALE};
 use crate::views::Choice;
 
 #[function_component(MapView)]
@@ -33,6 +32,7 @@ pub fn map_view() -> Html {
     let drawing = {
         let (state, map) = (state.clone(), map.clone());
         use_memo((state.model_revision, *system, (*from).clone(), state.selected.clone()), move |_| {
+            let dispatch = state.dispatcher();
             // Keyed by what they connect / show, so when a box comes or goes (an object refused
             // while typing) the others are moved and patched, not rewritten one by one.
             let mut seen = HashMap::new();
@@ -43,7 +43,9 @@ pub fn map_view() -> Html {
                         // Ids are unique per map; numbered anyway, as Yew requires unique keys.
                         let n = seen.entry(b.id.clone()).or_default();
                         *n += 1;
-                        map_box(&state, b, format!("{}#{n}", b.id))
+                        let selected = state.selected.as_deref() == Some(b.id.as_str());
+                        let toggled = b.id.strip_prefix("pod/").and_then(|r| r.split_once('/')).is_some_and(|(ns, name)| state.pod_override(ns, name).is_some());
+                        html! { <BoxView key={format!("{}#{n}", b.id)} b={b.clone()} {selected} {toggled} dispatch={dispatch.clone()} /> }
                     }) }
                 </>
             }
@@ -143,15 +145,28 @@ fn edge(map: &Map, e: &MapEdge, seen: &mut HashMap<String, usize>) -> Option<Htm
     })
 }
 
-fn map_box(state: &AppContext, b: &MapBox, key: String) -> Html {
+#[derive(Properties, PartialEq)]
+struct BoxProps {
+    b: MapBox,
+    selected: bool,
+    /// A pod forced not ready from the map (its corner toggle is on).
+    toggled: bool,
+    /// Not the app context: a context consumer re-renders on every change of the state. A box
+    /// whose props are unchanged is skipped, so a model rebuilt after typing (or a click that
+    /// selects another box) patches only the boxes that changed on a map of hundreds.
+    dispatch: UseReducerDispatcher<AppState>,
+}
+
+#[function_component(BoxView)]
+fn box_view(props: &BoxProps) -> Html {
+    let b = &props.b;
     let select = {
-        let state = state.clone();
+        let dispatch = props.dispatch.clone();
         let id = b.id.clone();
-        Callback::from(move |_| state.dispatch(Action::SelectBox(Some(id.clone()))))
+        Callback::from(move |_| dispatch.dispatch(Action::SelectBox(Some(id.clone()))))
     };
-    let selected = state.selected.as_deref() == Some(b.id.as_str());
     let class =
-        classes!("box", format!("kind-{}", b.kind.as_str()), format!("health-{}", b.health.as_str()), selected.then_some("selected"));
+        classes!("box", format!("kind-{}", b.kind.as_str()), format!("health-{}", b.health.as_str()), props.selected.then_some("selected"));
     // Pod titles leave room for the toggle in the corner.
     let title = truncate(
         &b.title,
@@ -161,9 +176,9 @@ fn map_box(state: &AppContext, b: &MapBox, key: String) -> Html {
             _ => 24,
         },
     );
-    let pod_toggle = (b.kind == Kind::Pod && !b.health.is_placeholder()).then(|| pod_toggle(state, b));
+    let pod_toggle = (b.kind == Kind::Pod && !b.health.is_placeholder()).then(|| pod_toggle(&props.dispatch, b, props.toggled));
     html! {
-        <g key={key} class={class} data-testid="map-box" data-id={b.id.clone()} data-kind={b.kind.as_str()} data-health={b.health.as_str()}
+        <g class={class} data-testid="map-box" data-id={b.id.clone()} data-kind={b.kind.as_str()} data-health={b.health.as_str()}
             onclick={select} tabindex="0" role="button" aria-label={format!("{} {}", b.kind.as_str(), b.title)}>
             <title>{ format!("{} {}\n{}", b.kind.as_str(), b.title, b.lines.join("\n")) }</title>
             <rect x={fmt(b.x)} y={fmt(b.y)} width={fmt(b.w)} height={fmt(b.h)} rx="5" />
@@ -177,16 +192,15 @@ fn map_box(state: &AppContext, b: &MapBox, key: String) -> Html {
 }
 
 /// The ready switch in a pod box's corner: forces the pod not ready, or clears the toggle.
-fn pod_toggle(state: &AppContext, b: &MapBox) -> Html {
+fn pod_toggle(dispatch: &UseReducerDispatcher<AppState>, b: &MapBox, toggled: bool) -> Html {
     let Some((namespace, name)) = b.id.strip_prefix("pod/").and_then(|r| r.split_once('/')) else { return html! {} };
-    let toggled = state.pod_override(namespace, name).is_some();
     let onclick = {
-        let state = state.clone();
+        let dispatch = dispatch.clone();
         let (namespace, name) = (namespace.to_owned(), name.to_owned());
         Callback::from(move |e: MouseEvent| {
             e.stop_propagation();
             let ready = (!toggled).then_some(false);
-            state.dispatch(Action::Cluster(ClusterChange::Pod {
+            dispatch.dispatch(Action::Cluster(ClusterChange::Pod {
                 namespace: namespace.clone(),
                 name: name.clone(),
                 ready,
