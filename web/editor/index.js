@@ -49,9 +49,10 @@ function extensions(handle) {
   ];
 }
 
-/** Whether the editor already shows exactly these diagnostics at these places. Most keystrokes
- * leave the diagnostics as they were (CodeMirror moved them along with the edit); setting them
- * again would redraw every line they are on and place the cursor again, a forced layout. */
+/** Whether the editor already shows exactly these diagnostics at these places. An edit that adds
+ * or removes a line changes the line numbers of every diagnostic below it but not the places
+ * CodeMirror shows them at (it moved them along with the edit); setting them again would redraw
+ * the lines they are on and place the cursor again, a forced layout. */
 function showsAlready(state, next) {
   const shown = [];
   forEachDiagnostic(state, (d, from, to) => shown.push(`${from}:${to}:${d.kplayKey}`));
