@@ -83,7 +83,8 @@ function classify(events) {
  * thread. */
 function settled(page, until, breaking) {
   return page.evaluate(([until, breaking]) => new Promise((done) => {
-    const last = () => Math.max(0, ...[...document.querySelectorAll('[data-testid="diagnostic"]')].map((e) => Number(e.dataset.line)));
+    // The rows are in file and line order: the last one is the lowest in the manifest.
+    const last = () => Number(document.querySelector('[data-testid="diagnostics"]')?.lastElementChild?.dataset.line ?? 0);
     const from = last();
     const ok = until === 'underline'
       ? () => (document.querySelector('.cm-lintRange-error') !== null) === breaking
@@ -164,7 +165,7 @@ try {
   }));
   await bare.goto(`${server.url}kplay-bare.html`);
   const floors = {};
-  for (const { key, back } of cases.filter((c, i) => cases.findIndex((d) => d.key === c.key) === i)) {
+  for (const [key, back] of new Map(cases.map((c) => [c.key, c.back]))) {
     await bare.evaluate((text) => {
       const h = window.kplayEditor.current;
       window.kplayEditor.show(h, 'bare', text);

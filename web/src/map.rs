@@ -95,6 +95,11 @@ pub struct MapBox {
     pub h: f64,
 }
 
+/// The namespace and name in a pod box's id (`pod/NS/NAME`); `None` for other boxes.
+pub fn pod_ref(id: &str) -> Option<(&str, &str)> {
+    id.strip_prefix("pod/")?.split_once('/')
+}
+
 impl MapBox {
     fn new(id: String, kind: Kind, title: String, lines: Vec<String>, health: Health, object: Option<usize>) -> Self {
         let h = TITLE_H + LINE_H * lines.len() as f64 + 6.0;
@@ -351,7 +356,7 @@ pub fn build(cluster: &Cluster, objects: &[Object], system: bool, from: Option<&
         .enumerate()
         .filter(|(_, x)| x.kind == Kind::Pod && !x.health.is_placeholder())
         .filter_map(|(i, x)| {
-            let (ns, name) = x.id.strip_prefix("pod/")?.split_once('/')?;
+            let (ns, name) = pod_ref(&x.id)?;
             let node = cluster.pod(ns, name)?.node.as_deref()?;
             Some((i, *b.ids.get(&format!("node/{node}"))?))
         })
@@ -674,7 +679,7 @@ mod tests {
             .iter()
             .filter(|e| slices.contains(&e.from) && !e.runs_on)
             .map(|e| {
-                let (ns, name) = m.boxes[e.to].id.strip_prefix("pod/").unwrap().split_once('/').unwrap();
+                let (ns, name) = pod_ref(&m.boxes[e.to].id).unwrap();
                 (c.pod(ns, name).unwrap().node.clone().unwrap(), e.share.expect("a share"))
             })
             .collect();
@@ -776,7 +781,7 @@ mod tests {
         for (i, b) in m.boxes.iter().enumerate().filter(|(_, b)| b.kind == Kind::Pod) {
             let links: Vec<&MapEdge> = m.edges.iter().filter(|e| e.runs_on && e.from == i).collect();
             assert_eq!(links.len(), 1, "{}", b.id);
-            let (ns, name) = b.id.strip_prefix("pod/").unwrap().split_once('/').unwrap();
+            let (ns, name) = pod_ref(&b.id).unwrap();
             assert_eq!(m.boxes[links[0].to].title, c.pod(ns, name).unwrap().node.clone().unwrap());
         }
         assert!(nodes.iter().all(|b| b.lines.iter().all(|l| l.chars().count() <= NODE_LINE_CHARS)), "{nodes:?}");

@@ -44,7 +44,7 @@ pub fn map_view() -> Html {
                         let n = seen.entry(b.id.clone()).or_default();
                         *n += 1;
                         let selected = state.selected.as_deref() == Some(b.id.as_str());
-                        let toggled = b.id.strip_prefix("pod/").and_then(|r| r.split_once('/')).is_some_and(|(ns, name)| state.pod_override(ns, name).is_some());
+                        let toggled = map::pod_ref(&b.id).is_some_and(|(ns, name)| state.pod_override(ns, name).is_some());
                         html! { <BoxView key={format!("{}#{n}", b.id)} b={b.clone()} {selected} {toggled} dispatch={dispatch.clone()} /> }
                     }) }
                 </>
@@ -193,7 +193,7 @@ fn box_view(props: &BoxProps) -> Html {
 
 /// The ready switch in a pod box's corner: forces the pod not ready, or clears the toggle.
 fn pod_toggle(dispatch: &UseReducerDispatcher<AppState>, b: &MapBox, toggled: bool) -> Html {
-    let Some((namespace, name)) = b.id.strip_prefix("pod/").and_then(|r| r.split_once('/')) else { return html! {} };
+    let Some((namespace, name)) = map::pod_ref(&b.id) else { return html! {} };
     let onclick = {
         let dispatch = dispatch.clone();
         let (namespace, name) = (namespace.to_owned(), name.to_owned());
@@ -317,7 +317,7 @@ struct PodTogglesProps {
 #[function_component(PodToggles)]
 fn pod_toggles(props: &PodTogglesProps) -> Html {
     let state = use_app();
-    let Some((ns, name)) = props.id.strip_prefix("pod/").and_then(|r| r.split_once('/')) else { return html! {} };
+    let Some((ns, name)) = map::pod_ref(&props.id) else { return html! {} };
     let current = state.pod_override(ns, name).cloned().unwrap_or_default();
     let set = |ready: Option<bool>, terminating: Option<bool>| {
         let state = state.clone();
