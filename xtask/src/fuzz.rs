@@ -59,7 +59,13 @@ pub fn bounded() -> Result<(), String> {
         println!("KPLAY_FUZZ_SECONDS=0: fuzzing skipped");
         return Ok(());
     }
-    fuzz(&TARGETS, seconds)
+    let result = fuzz(&TARGETS, seconds);
+    // On CI the instrumented build (1-2 GB) is not needed again: give its disk to the later
+    // steps (a CI machine once ran out of disk in the last one). A failure keeps it for replay.
+    if result.is_ok() && util::is_ci() {
+        util::remove_build_dir(&target_dir());
+    }
+    result
 }
 
 fn fuzz(targets: &[&str], seconds: u64) -> Result<(), String> {

@@ -32,10 +32,16 @@ const STEPS: &[(&str, StepFn)] = &[
 ];
 
 pub fn run() -> Result<(), String> {
+    if util::is_ci() {
+        // A clean checkout gains nothing from incremental builds, and their caches took more
+        // than a GB of disk (a CI machine once ran out of it in the last step).
+        // Single-threaded here: nothing reads the environment concurrently.
+        std::env::set_var("CARGO_INCREMENTAL", "0");
+    }
     let mut times: Vec<(&str, Duration)> = Vec::new();
     let n = STEPS.len();
     for (i, (name, step)) in STEPS.iter().enumerate() {
-        println!("\n== xtask test [{}/{n}] {name}", i + 1);
+        println!("\n== xtask test [{}/{n}] {name}{}", i + 1, disk_note());
         let (result, took) = util::timed(step);
         times.push((name, took));
         if let Err(e) = result {
@@ -49,11 +55,17 @@ pub fn run() -> Result<(), String> {
     Ok(())
 }
 
+/// ` (disk: 5.4 GiB free)`, so that a CI log shows how close a run came to filling the disk.
+fn disk_note() -> String {
+    util::free_disk().map_or(String::new(), |b| format!(" (disk: {} free)", util::fmt_gib(b)))
+}
+
 fn print_times(times: &[(&str, Duration)]) {
     println!("\n== xtask test: step times");
     for (name, d) in times {
         println!("   {name:<12} {:>8}", util::fmt_duration(*d));
     }
+    println!("  {}", disk_note());
 }
 
 /// `--locked` in CI: the committed Cargo.lock must be complete.

@@ -142,6 +142,46 @@ pub fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
     (value, start.elapsed())
 }
 
+/// Removes a build folder that later steps do not need, saying how much disk that gave back.
+/// Best effort: a folder that cannot be removed only costs disk.
+pub fn remove_build_dir(dir: &Path) {
+    let Ok(meta) = std::fs::symlink_metadata(dir) else { return };
+    if !meta.is_dir() {
+        return;
+    }
+    let before = free_disk();
+    match std::fs::remove_dir_all(dir) {
+        Ok(()) => {
+            let freed = free_disk().zip(before).map(|(a, b)| a.saturating_sub(b));
+            println!(
+                "removed {} (not needed by later steps){}",
+                dir.display(),
+                freed.map_or(String::new(), |n| format!(": {} freed", fmt_gib(n)))
+            );
+        }
+        Err(e) => println!("could not remove {}: {e}", dir.display()),
+    }
+}
+
+/// Bytes free on the disk holding the repository, as `df -Pk` reports them (None where there is
+/// no df or its output is not understood).
+pub fn free_disk() -> Option<u64> {
+    let out = Command::new("df").args(["-Pk"]).arg(root()).stderr(Stdio::null()).output().ok()?;
+    parse_df_available(&String::from_utf8_lossy(&out.stdout))
+}
+
+/// The "Available" column (KiB) of `df -P`'s one data line, in bytes.
+pub fn parse_df_available(text: &str) -> Option<u64> {
+    let line = text.lines().nth(1)?;
+    let kib: u64 = line.split_whitespace().nth(3)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+/// `5.4 GiB`.
+pub fn fmt_gib(bytes: u64) -> String {
+    format!("{:.1} GiB", bytes as f64 / f64::from(1u32 << 30))
+}
+
 /// Whether we run in CI (`CI=true`, as CI systems set it).
 pub fn is_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
@@ -187,6 +227,16 @@ pub fn npm_lock_version(lock: &str, package: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_the_free_disk_from_df() {
+        let df =
+            "Filesystem     1024-blocks     Used Available Capacity Mounted on\n/dev/vda        263174212 89014740  5662860      95% /\n";
+        assert_eq!(parse_df_available(df), Some(5_662_860 * 1024));
+        assert_eq!(parse_df_available("Filesystem\n"), None);
+        assert_eq!(parse_df_available(""), None);
+        assert_eq!(fmt_gib(5_662_860 * 1024), "5.4 GiB");
+    }
 
     #[test]
     fn reads_pins_from_lock_files() {
