@@ -60,9 +60,10 @@ pub fn bounded() -> Result<(), String> {
         return Ok(());
     }
     let result = fuzz(&TARGETS, seconds);
-    // On CI the instrumented build (1-2 GB) is not needed again: give its disk to the later
-    // steps (a CI machine once ran out of disk in the last one). A failure keeps it for replay.
-    if result.is_ok() && util::is_ci() {
+    // On CI the instrumented build (0.4 GB) is not needed again: give its disk to the later
+    // steps (a CI machine once ran out of disk in the last one). A failure keeps it for replay,
+    // and a folder chosen with KPLAY_FUZZ_TARGET_DIR is left alone.
+    if result.is_ok() && util::is_ci() && std::env::var_os("KPLAY_FUZZ_TARGET_DIR").is_none() {
         util::remove_build_dir(&target_dir());
     }
     result
