@@ -65,7 +65,9 @@ fn print_times(times: &[(&str, Duration)]) {
     for (name, d) in times {
         println!("   {name:<12} {:>8}", util::fmt_duration(*d));
     }
-    println!("  {}", disk_note());
+    if let Some(b) = util::free_disk() {
+        println!("   (disk: {} free)", util::fmt_gib(b));
+    }
 }
 
 /// `--locked` in CI: the committed Cargo.lock must be complete.
