@@ -304,3 +304,61 @@ test('at 1024 px the pods are in sight, the map scrolls sideways to the nodes, t
   assert.equal(rows, 1, 'the view tabs take one row at 1024 px');
   assert.deepEqual(errors, []);
 });
+
+test('the splitter gives the map room: dragged, moved with keys, kept over a reload, reset', async () => {
+  const { page, errors } = await fresh();
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await clusterip(page);
+  const splitter = page.getByTestId('splitter');
+  const share = async () => Number(await splitter.getAttribute('aria-valuenow'));
+  const stored = () => page.evaluate(() => localStorage.getItem('kplay.split.v1'));
+  /** Whether the node-3 box is in sight in the view, without scrolling it. */
+  const nodeInSight = () =>
+    box(page, 'node/node-3').evaluate((el) => {
+      el.closest('.view-body').scrollLeft = 0;
+      return el.getBoundingClientRect().right <= el.closest('.view-body').getBoundingClientRect().right + 1;
+    });
+  assert.equal(await splitter.getAttribute('role'), 'separator');
+  const before = await share();
+  assert.ok(before > 40 && before < 55, `the default split (${before}%)`);
+  assert.equal(await nodeInSight(), false, 'at the default split the nodes are out of sight');
+
+  // Dragged to a quarter of the width: the editor narrows and the whole map is in sight.
+  const handle = await splitter.boundingBox();
+  await page.mouse.move(handle.x + handle.width / 2, handle.y + 300);
+  await page.mouse.down();
+  await page.mouse.move(256, handle.y + 320, { steps: 4 });
+  await page.mouse.up();
+  assert.equal(await share(), 25);
+  assert.equal(await stored(), '25');
+  const editorWidth = await page.locator('section.editor').evaluate((el) => el.getBoundingClientRect().width);
+  assert.ok(Math.abs(editorWidth - 256) < 3, `the editor is ${editorWidth} px wide`);
+  assert.equal(await nodeInSight(), true, 'after the drag the nodes are in sight');
+
+  // Keys: arrows by 2%, Shift by 10%, End and Home to the ends, all within 20-80%.
+  await splitter.focus();
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await share(), 27);
+  await page.keyboard.press('Shift+ArrowLeft');
+  assert.equal(await share(), 20);
+  await page.keyboard.press('ArrowLeft');
+  assert.equal(await share(), 20);
+  await page.keyboard.press('End');
+  assert.equal(await share(), 80);
+  await page.keyboard.press('Home');
+  assert.equal(await stored(), '20');
+
+  // A reload keeps the split; Enter (and a double click) go back to the default and forget it.
+  await page.reload();
+  await page.getByTestId('editor').waitFor();
+  assert.equal(await share(), 20);
+  await splitter.focus();
+  await page.keyboard.press('Enter');
+  assert.equal(await share(), before);
+  assert.equal(await stored(), null);
+  await page.keyboard.press('Home');
+  await splitter.dblclick();
+  assert.equal(await share(), before);
+  assert.equal(await stored(), null);
+  assert.deepEqual(errors, []);
+});

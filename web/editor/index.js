@@ -18,6 +18,7 @@ import { syntaxHighlighting, defaultHighlightStyle, StreamLanguage } from '@code
 // stream mode re-tokenizes only the lines it must; the page needs colouring only (kplay's own
 // parser finds the errors), and the bundle is smaller.
 import { yaml } from '@codemirror/legacy-modes/mode/yaml';
+import { splitter } from './splitter.js';
 import LZString from 'lz-string';
 
 /** Milliseconds of quiet typing before the document is analysed again. */
@@ -179,6 +180,10 @@ const kplayEditor = {
   text(handle) {
     return handle.view.state.doc.toString();
   },
+
+  /** Makes `handle` the splitter between the editor and the views of `workspace`
+   * (splitter.js); `remember`: keep the split in localStorage (the playground, not embeds). */
+  splitter,
 
   /** Share links: text to a URL-safe compressed string and back (null when corrupt). */
   compress(text) {

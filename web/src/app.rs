@@ -117,6 +117,16 @@ pub fn app() -> Html {
             on_hash.forget();
         });
     }
+    let (workspace, splitter) = (use_node_ref(), use_node_ref());
+    {
+        // The splitter between editor and views is plain DOM code (web/editor/splitter.js).
+        let (workspace, splitter) = (workspace.clone(), splitter.clone());
+        use_effect_with((), move |()| {
+            if let (Some(w), Some(s)) = (workspace.cast::<web_sys::Element>(), splitter.cast::<web_sys::Element>()) {
+                editor_js::splitter(&s, &w, embed::mode().is_none());
+            }
+        });
+    }
     let dismiss = {
         let state = state.clone();
         Callback::from(move |_| state.dispatch(Action::Notice(None)))
@@ -131,8 +141,9 @@ pub fn app() -> Html {
                         <button onclick={dismiss} aria-label="Dismiss the notice">{ "×" }</button>
                     </div>
                 }
-                <main class="workspace">
+                <main class="workspace" ref={workspace}>
                     <Editor />
+                    <div class="splitter" data-testid="splitter" ref={splitter}></div>
                     <Panels />
                 </main>
             </div>

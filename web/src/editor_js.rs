@@ -18,6 +18,8 @@ extern "C" {
     fn js_jump(handle: &JsValue, line: u32, column: u32);
     #[wasm_bindgen(js_namespace = kplayEditor, js_name = pending)]
     fn js_pending(handle: &JsValue) -> Option<String>;
+    #[wasm_bindgen(js_namespace = kplayEditor, js_name = splitter)]
+    fn js_splitter(handle: &web_sys::Element, workspace: &web_sys::Element, remember: bool);
     #[wasm_bindgen(js_namespace = kplayEditor, js_name = compress)]
     pub fn compress(text: &str) -> String;
     #[wasm_bindgen(js_namespace = kplayEditor, js_name = decompress)]
@@ -57,6 +59,12 @@ pub fn set_diagnostics(json: &str) {
 /// The open file's text when the user's last edit is still in the editor's debounce.
 pub fn pending() -> Option<String> {
     EDITOR.with(|e| e.borrow().as_ref().and_then(js_pending))
+}
+
+/// Makes `handle` the splitter of `workspace` (web/editor/splitter.js); `remember` keeps the
+/// user's split in localStorage.
+pub fn splitter(handle: &web_sys::Element, workspace: &web_sys::Element, remember: bool) {
+    js_splitter(handle, workspace, remember);
 }
 
 pub fn jump(line: u32, column: u32) {

@@ -167,15 +167,13 @@ fn box_view(props: &BoxProps) -> Html {
     };
     let class =
         classes!("box", format!("kind-{}", b.kind.as_str()), format!("health-{}", b.health.as_str()), props.selected.then_some("selected"));
-    // Pod titles leave room for the toggle in the corner.
-    let title = truncate(
-        &b.title,
-        match b.kind {
-            Kind::Pod => 21,
-            Kind::Node => 14,
-            _ => 24,
-        },
-    );
+    // Pod titles leave room for the toggle in the corner, and keep their end: the generated
+    // suffix is what tells a Deployment's pods apart.
+    let title = match b.kind {
+        Kind::Pod => truncate_middle(&b.title, 19),
+        Kind::Node => truncate(&b.title, 14),
+        _ => truncate(&b.title, 24),
+    };
     let pod_toggle = (b.kind == Kind::Pod && !b.health.is_placeholder()).then(|| pod_toggle(&props.dispatch, b, props.toggled));
     html! {
         <g class={class} data-testid="map-box" data-id={b.id.clone()} data-kind={b.kind.as_str()} data-health={b.health.as_str()}
@@ -227,6 +225,18 @@ fn truncate(s: &str, n: usize) -> String {
     } else {
         format!("{}…", s.chars().take(n - 1).collect::<String>())
     }
+}
+
+/// At most `n` characters: the start, "…" and the last six (a pod name's `-xxxxx`).
+fn truncate_middle(s: &str, n: usize) -> String {
+    const END: usize = 6;
+    let count = s.chars().count();
+    if count <= n {
+        return s.to_owned();
+    }
+    let head: String = s.chars().take(n - END - 1).collect();
+    let tail: String = s.chars().skip(count - END).collect();
+    format!("{head}…{tail}")
 }
 
 #[derive(Properties, PartialEq)]
@@ -425,5 +435,20 @@ fn scale(props: &ScaleProps) -> Html {
                 <button onclick={reset} data-testid="scale-reset">{ "back to the manifest's count" }</button>
             }
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_pod_names_keep_their_suffix() {
+        assert_eq!(truncate_middle("web-5d8f7c9b6-abcde", 19), "web-5d8f7c9b6-abcde");
+        let cut = truncate_middle("cart-7ccf7f65b6-rkxhj", 19);
+        assert_eq!(cut, "cart-7ccf7f6…-rkxhj");
+        assert_eq!(cut.chars().count(), 19);
+        assert_eq!(truncate_middle("ééééééééééééééééééééééé", 19).chars().count(), 19);
+        assert_eq!(truncate("kube-dns-service-long", 14), "kube-dns-serv…");
     }
 }
