@@ -36,6 +36,24 @@ async function demo() {
   return { page, errors, requests, frames };
 }
 
+const frameHeights = (page) =>
+  page.locator('figure.kplay-embed iframe').evaluateAll((fs) => fs.map((f) => Math.round(f.getBoundingClientRect().height)));
+
+/** Whether the editor of `frame` shows all of its lines without scrolling. */
+const editorFits = (frame) => frame.evaluate(() => {
+  const s = document.querySelector('.cm-scroller');
+  return s.scrollHeight <= s.clientHeight + 1;
+});
+
+/** Waits until the embed in `frame` shows its whole file without scrolling its editor. */
+async function fitted(page, frame) {
+  const deadline = Date.now() + WAIT.timeout;
+  while (!(await editorFits(frame))) {
+    if (Date.now() > deadline) assert.fail(`the frame was not fitted to its file: ${await frameHeights(page)}`);
+    await page.waitForTimeout(50);
+  }
+}
+
 const WORK = savedJson([['mine.yaml', 'kind: Namespace\napiVersion: v1\nmetadata:\n  name: do-not-touch\n']]);
 
 test('the demo page shows two independent embeds of its blocks', async () => {
@@ -46,8 +64,11 @@ test('the demo page shows two independent embeds of its blocks', async () => {
   for (const iframe of await page.locator('figure.kplay-embed iframe').all()) {
     assert.equal(await iframe.getAttribute('sandbox'), 'allow-scripts');
   }
-  const heights = await page.locator('figure.kplay-embed iframe').evaluateAll((fs) => fs.map((f) => f.getBoundingClientRect().height));
-  assert.deepEqual(heights, [360, 320]);
+  // The first block asks for a frame as tall as its file (data-height="auto"), the second for 320 px.
+  await fitted(page, frames[0]);
+  const heights = await frameHeights(page);
+  assert.ok(heights[0] > 600, `the 31 lines of the first block need more than 600 px (${heights[0]})`);
+  assert.equal(heights[1], 320);
 
   const [first, second] = frames;
   // Sandboxed frames have an opaque origin, where Chromium refuses the analysis worker: the
@@ -155,5 +176,42 @@ test('without the script the blocks stay readable YAML', async () => {
   assert.equal(await blocks.count(), 2);
   assert.equal(await blocks.first().isVisible(), true);
   assert.match(await blocks.first().textContent(), /^apiVersion: v1\nkind: Service\n/);
+  await page.close();
+});
+
+test('a frame with data-height="auto" follows its file, within bounds; others keep their height', async () => {
+  const { page, errors, frames } = await demo();
+  const [auto, fixed] = frames;
+  await fitted(page, auto);
+  const [start] = await frameHeights(page);
+  const lineHeight = await auto.evaluate(() => window.kplayEditor.current.view.defaultLineHeight);
+
+  // Ten more lines: the frame grows by ten lines and still shows every line.
+  await auto.locator('.cm-content').click();
+  await auto.locator('.cm-content').press('Control+End');
+  await auto.locator('.cm-content').pressSequentially('\n# 1\n# 2\n# 3\n# 4\n# 5\n# 6\n# 7\n# 8\n# 9\n# 10');
+  await page.waitForFunction((h) => document.querySelector('figure.kplay-embed iframe').getBoundingClientRect().height > h, start, WAIT);
+  await fitted(page, auto);
+  const [grown] = await frameHeights(page);
+  assert.ok(Math.abs(grown - start - 10 * lineHeight) <= 2, `grew by ${grown - start} px for ten ${lineHeight} px lines`);
+
+  // Down to one line: no smaller than 160 px.
+  await auto.locator('.cm-content').press('Control+A');
+  await auto.locator('.cm-content').pressSequentially('a: 1');
+  await page.waitForFunction(() => document.querySelector('figure.kplay-embed iframe').getBoundingClientRect().height === 160, null, WAIT);
+
+  // Heights are taken only from the frame itself, as whole numbers, up to 2000 px, and only by a
+  // frame that asked to fit.
+  const post = (target, message) => target.evaluate((m) => (window === window.top ? window : window.parent).postMessage(m, '*'), message);
+  await post(page, { type: 'kplay:height', height: 900 });
+  await post(auto, { type: 'kplay:height', height: '900' });
+  await post(auto, { type: 'kplay:height', height: 900.5 });
+  await post(auto, { type: 'kplay:height', height: -5 });
+  await post(fixed, { type: 'kplay:height', height: 900 });
+  await page.waitForTimeout(200);
+  assert.deepEqual(await frameHeights(page), [160, 320]);
+  await post(auto, { type: 'kplay:height', height: 1e9 });
+  await page.waitForFunction(() => document.querySelector('figure.kplay-embed iframe').getBoundingClientRect().height === 2000, null, WAIT);
+  assert.deepEqual(errors, []);
   await page.close();
 });

@@ -19,6 +19,7 @@ import { syntaxHighlighting, defaultHighlightStyle, StreamLanguage } from '@code
 // parser finds the errors), and the bundle is smaller.
 import { yaml } from '@codemirror/legacy-modes/mode/yaml';
 import { splitter } from './splitter.js';
+import { reportHeight } from './fit.js';
 import LZString from 'lz-string';
 
 /** Milliseconds of quiet typing before the document is analysed again. */
@@ -40,6 +41,7 @@ function extensions(handle) {
     keymap.of([...defaultKeymap, ...historyKeymap, ...searchKeymap, ...lintKeymap, indentWithTab]),
     EditorView.contentAttributes.of({ 'aria-label': 'Kubernetes manifest', 'data-testid': 'editor' }),
     EditorView.updateListener.of((u) => {
+      if (handle.onGeometry && (u.heightChanged || u.geometryChanged)) handle.onGeometry();
       if (!u.docChanged || handle.silent) return;
       clearTimeout(handle.timer);
       handle.timer = setTimeout(() => {
@@ -184,6 +186,10 @@ const kplayEditor = {
   /** Makes `handle` the splitter between the editor and the views of `workspace`
    * (splitter.js); `remember`: keep the split in localStorage (the playground, not embeds). */
   splitter,
+
+  /** In an embed's frame: tells the embedding page the height that shows the whole file, on
+   * every change of it (fit.js). */
+  reportHeight,
 
   /** Share links: text to a URL-safe compressed string and back (null when corrupt). */
   compress(text) {

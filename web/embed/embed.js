@@ -5,14 +5,15 @@
 //   <script type="module" src="https://<playground>/embed.js"></script>
 //
 // Attributes: data-view (problems, objects or rules, as web/src/embed.rs lists; default
-// problems), data-height (pixels, 160 to 2000; default 360), data-file (the file name shown;
-// default manifest.yaml).
+// problems), data-height (pixels, 160 to 2000, or "auto": as tall as the file needs, within the
+// same bounds; default 360), data-file (the file name shown; default manifest.yaml).
 //
 // Security (docs/security.md): the YAML is read with textContent and handed to the frame as
 // data in the URL fragment, never as HTML. The frame is sandboxed with `allow-scripts` only, so
 // it runs in an opaque origin: it can reach neither this page nor the playground's storage.
-// The one message accepted from it (the share link of its current state) must come from that
-// very frame, with the opaque origin, and match the share-link alphabet.
+// The two messages accepted from it must come from that very frame, with the opaque origin: the
+// share link of its current state, which must match the share-link alphabet, and the height its
+// file needs, a whole number taken only by frames with data-height="auto" and kept within bounds.
 //
 // Plain JavaScript on purpose: no bundler, no dependency, nothing fetched but the frame.
 
@@ -26,8 +27,11 @@ const MAX_LINK = 1024 * 1024;
 /** The characters of lz-string's URI-safe output after `#s=`. */
 const SHARE = /^#s=[A-Za-z0-9+\-$]*$/;
 const MESSAGE = 'kplay:share';
+const HEIGHT = 'kplay:height';
+/** The frame's border, which its height includes (box-sizing: border-box). */
+const BORDER = 2;
 
-/** Frames we made, by their window, with the link to update. */
+/** Frames we made, with the link to update and whether they fit their content. */
 const frames = new Map();
 
 /** The block's text without the indentation common to all lines and without blank edges. */
@@ -40,9 +44,18 @@ export function dedent(text) {
   return lines.map((l) => l.slice(cut)).join('\n') + '\n';
 }
 
+/** Whether the block asks for a frame as tall as its file (data-height="auto"). */
+function fits(pre) {
+  return (pre.dataset.height ?? '').trim().toLowerCase() === 'auto';
+}
+
+function clampHeight(h) {
+  return Math.min(MAX_HEIGHT, Math.max(MIN_HEIGHT, h));
+}
+
 function height(pre) {
   const h = Number.parseInt(pre.dataset.height ?? '', 10);
-  return Number.isFinite(h) ? Math.min(MAX_HEIGHT, Math.max(MIN_HEIGHT, h)) : DEFAULT_HEIGHT;
+  return Number.isFinite(h) ? clampHeight(h) : DEFAULT_HEIGHT;
 }
 
 function fileName(pre) {
@@ -103,19 +116,27 @@ function build(pre, index) {
   pre.hidden = true;
   pre.dataset.kplayEmbedded = '1';
   pre.after(figure);
-  frames.set(frame, link);
+  frames.set(frame, { link, fit: fits(pre) });
 }
 
-/** Accepts a frame's share link after checking where it comes from and what it holds. */
+/** Accepts a frame's share link or height after checking where it comes from and what it holds. */
 function onMessage(event) {
-  let link;
-  for (const [frame, a] of frames) {
-    if (frame.contentWindow === event.source) link = a;
+  let from;
+  for (const [frame, entry] of frames) {
+    if (frame.contentWindow === event.source) from = { frame, ...entry };
   }
   // Only our frames, and only while sandboxed: their origin is opaque ("null").
-  if (!link || event.origin !== 'null') return;
+  if (!from || event.origin !== 'null') return;
   const data = event.data;
-  if (!data || typeof data !== 'object' || data.type !== MESSAGE || typeof data.hash !== 'string') return;
+  if (!data || typeof data !== 'object') return;
+  if (data.type === HEIGHT) {
+    if (from.fit && Number.isSafeInteger(data.height) && data.height > 0) {
+      from.frame.style.height = `${clampHeight(data.height + BORDER)}px`;
+    }
+    return;
+  }
+  const link = from.link;
+  if (data.type !== MESSAGE || typeof data.hash !== 'string') return;
   if (data.hash.length > MAX_LINK || !SHARE.test(data.hash)) return;
   const url = new URL(PAGE);
   url.hash = data.hash.slice(1);

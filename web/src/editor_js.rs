@@ -20,6 +20,8 @@ extern "C" {
     fn js_pending(handle: &JsValue) -> Option<String>;
     #[wasm_bindgen(js_namespace = kplayEditor, js_name = splitter)]
     fn js_splitter(handle: &web_sys::Element, workspace: &web_sys::Element, remember: bool);
+    #[wasm_bindgen(js_namespace = kplayEditor, js_name = reportHeight)]
+    fn js_report_height(handle: &JsValue);
     #[wasm_bindgen(js_namespace = kplayEditor, js_name = compress)]
     pub fn compress(text: &str) -> String;
     #[wasm_bindgen(js_namespace = kplayEditor, js_name = decompress)]
@@ -65,6 +67,12 @@ pub fn pending() -> Option<String> {
 /// user's split in localStorage.
 pub fn splitter(handle: &web_sys::Element, workspace: &web_sys::Element, remember: bool) {
     js_splitter(handle, workspace, remember);
+}
+
+/// Embeds: tells the embedding page the height that shows the whole file, now and whenever it
+/// changes (web/editor/fit.js).
+pub fn report_height() {
+    with(js_report_height);
 }
 
 pub fn jump(line: u32, column: u32) {

@@ -8,6 +8,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::editor_js;
+use crate::embed;
 use crate::hooks::use_app;
 use crate::state::{Action, DiagnosticRow};
 
@@ -27,6 +28,10 @@ pub fn editor() -> Html {
                     let Ok(generation) = generation.parse() else { return };
                     state.dispatch(Action::Edit { generation, name: name.to_owned(), text });
                 });
+                if embed::mode().is_some() {
+                    // For frames the embedding page sizes to their content (data-height="auto").
+                    editor_js::report_height();
+                }
             }
         });
     }
