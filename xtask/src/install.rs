@@ -9,6 +9,8 @@ use crate::util::{self, cmd, exec, probe};
 
 /// trunk 0.22 needs a newer rustc than the machines have (see shared/design/toolchain.md).
 pub const TRUNK_VERSION: &str = "0.21.14";
+/// The WebDriver server for Firefox (tests/firefox/), from crates.io.
+pub const GECKODRIVER_VERSION: &str = "0.37.1";
 const WASM_TARGETS: [&str; 2] = ["wasm32-unknown-unknown", "wasm32-wasip1"];
 const VENV: &str = ".tools/venv";
 const REQUIREMENTS: &str = "xtask/requirements.txt";
@@ -27,12 +29,14 @@ enum Outcome {
 pub fn run() -> Result<(), String> {
     let pins = Pins::read()?;
     println!("== install: pinned tools (trunk {TRUNK_VERSION}, wasm-bindgen {}, binaryen {})", pins.wasm_bindgen, pins.binaryen);
-    let steps: [(&str, &Step<'_>); 6] = [
+    let steps: [(&str, &Step<'_>); 8] = [
         ("rust wasm targets", &wasm_targets),
         ("trunk", &trunk),
         ("wasm-bindgen-cli", &|| wasm_bindgen(&pins.wasm_bindgen)),
         ("npm packages", &npm_packages),
         ("chromium", &chromium),
+        ("firefox", &firefox),
+        ("geckodriver", &geckodriver),
         ("python venv", &python_venv),
     ];
     let mut total = Duration::ZERO;
@@ -146,17 +150,45 @@ fn chromium() -> Result<Outcome, String> {
     if let Some(v) = version() {
         return Ok(Outcome::Present(v));
     }
+    debian_packages("Chromium", &["chromium", "chromium-driver"])?;
+    version().map(Outcome::Installed).ok_or_else(|| "chromium still reports no version after apt-get install".into())
+}
+
+/// Debian's Firefox ESR, for the Firefox smoke test (tests/firefox/).
+fn firefox() -> Result<Outcome, String> {
+    let version = || probe(&mut cmd("firefox-esr", ["--version"]));
+    if let Some(v) = version() {
+        return Ok(Outcome::Present(v));
+    }
+    debian_packages("Firefox", &["firefox-esr"])?;
+    version().map(Outcome::Installed).ok_or_else(|| "firefox-esr still reports no version after apt-get install".into())
+}
+
+/// Installs Debian packages (as root only). Their version is the release's, so there is
+/// nothing to pin here.
+fn debian_packages(what: &str, packages: &[&str]) -> Result<(), String> {
     let root_user = probe(&mut cmd("id", ["-u"])).is_some_and(|u| u == "0");
     if !root_user {
-        return Err(
-            "Chromium is missing: install Debian's `chromium` and `chromium-driver` (as root: apt-get install chromium chromium-driver)"
-                .into(),
-        );
+        return Err(format!(
+            "{what} is missing: install Debian's {} (as root: apt-get install {})",
+            packages.join(", "),
+            packages.join(" ")
+        ));
     }
-    // Debian's packages: their version is the release's, so there is nothing to pin here.
     exec(cmd("apt-get", ["update", "-q"]).env("DEBIAN_FRONTEND", "noninteractive"))?;
-    exec(cmd("apt-get", ["install", "-y", "-q", "chromium", "chromium-driver"]).env("DEBIAN_FRONTEND", "noninteractive"))?;
-    version().map(Outcome::Installed).ok_or_else(|| "chromium still reports no version after apt-get install".into())
+    exec(cmd("apt-get", ["install", "-y", "-q"]).args(packages).env("DEBIAN_FRONTEND", "noninteractive"))
+}
+
+fn geckodriver() -> Result<Outcome, String> {
+    let want = format!("geckodriver {GECKODRIVER_VERSION}");
+    // The first line is "geckodriver 0.37.1", then its source and licence.
+    let installed = probe(&mut cmd("geckodriver", ["--version"])).is_some_and(|v| v.lines().next().is_some_and(|l| l.trim() == want));
+    if installed {
+        return Ok(Outcome::Present(want));
+    }
+    // --force: replaces another version, even one that cargo did not install.
+    exec(&mut cmd("cargo", ["install", "--locked", "--force", "geckodriver", "--version", GECKODRIVER_VERSION]))?;
+    Ok(Outcome::Installed(want))
 }
 
 fn python_venv() -> Result<Outcome, String> {

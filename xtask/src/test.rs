@@ -1,6 +1,6 @@
 //! `cargo xtask test`: everything CI runs, in order, stopping at the first failure: install,
 //! formatting, clippy, the workspace's tests, a bounded fuzz run, the generated-docs check, the
-//! playground build and the browser end-to-end tests, the WASI build with its launcher, parity and
+//! playground build and the browser end-to-end tests (Chromium, then a Firefox smoke test), the WASI build with its launcher, parity and
 //! pre-commit tests, and the npm package with its Node, Chromium and TypeScript tests. `.ci/run`
 //! runs exactly this; each step's time is printed at the end.
 
@@ -12,6 +12,8 @@ use crate::{docs, fuzz, install, npm, wasi, web};
 
 /// Browser end-to-end tests: every `*.test.mjs` here runs under `node --test` against dist/.
 const E2E_DIR: &str = "tests/e2e";
+/// The Firefox smoke test (Debian's firefox-esr through geckodriver), on the same dist/.
+const FIREFOX_DIR: &str = "tests/firefox";
 
 type StepFn = fn() -> Result<(), String>;
 
@@ -25,6 +27,8 @@ const STEPS: &[(&str, StepFn)] = &[
     ("docs", docs_check),
     ("web-build", web::build_installed),
     ("web-e2e", web_e2e),
+    // The same build in Firefox: a smoke test of the main path (tests/firefox/).
+    ("web-firefox", web_firefox),
     // The WASI build: wheel, launcher tests, native-vs-wasm parity, pre-commit end to end.
     ("wasi", wasi::test),
     // The JavaScript library: npm package, wasm-bindgen tests in Node and Chromium, tsc.
@@ -99,18 +103,27 @@ fn docs_check() -> Result<(), String> {
 }
 
 fn web_e2e() -> Result<(), String> {
-    let files = e2e_files();
+    browser_tests(E2E_DIR)
+}
+
+fn web_firefox() -> Result<(), String> {
+    browser_tests(FIREFOX_DIR)
+}
+
+/// Runs the `*.test.mjs` files of `dir` with `node --test` against dist/.
+fn browser_tests(dir: &str) -> Result<(), String> {
+    let files = test_files(dir);
     if files.is_empty() {
-        println!("no {E2E_DIR}/*.test.mjs files: nothing to run");
-        return Ok(());
+        return Err(format!("no {dir}/*.test.mjs files"));
     }
     let mut c = cmd("node", ["--test"]);
     c.args(&files).env("KPLAY_DIST", util::root().join("dist"));
     exec(&mut c)
 }
 
-fn e2e_files() -> Vec<PathBuf> {
-    let dir = util::root().join(E2E_DIR);
+/// The `*.test.mjs` files of `dir`, sorted.
+fn test_files(dir: &str) -> Vec<PathBuf> {
+    let dir = util::root().join(dir);
     let Ok(entries) = std::fs::read_dir(&dir) else { return Vec::new() };
     let mut files: Vec<PathBuf> = entries
         .filter_map(Result::ok)
