@@ -7,6 +7,14 @@
 // It also writes the analysis worker's script, kplay-worker-<hash>.js (web/src/worker.rs): a
 // module worker that starts the same wasm-bindgen JS and wasm the loader starts (the browser
 // fetches them once), and tells the page its URL through `window.kplayWorkerUrl`.
+//
+// And it writes embed.html, the page web/embed/embed.js frames: index.html with the policy's
+// 'self' widened to the schemes http: and https: (EMBED_SOURCES below). The frame is sandboxed
+// without allow-same-origin, so its document has an opaque origin; WebKit (Safari) matches
+// 'self' against that opaque origin, which no URL has, and refused every script, stylesheet and
+// fetch of the page: the frames stayed blank (tests/webdriver/, WebKitGTK 2.50). Chromium and
+// Firefox match 'self' against the page's own URL. Where the playground is hosted is unknown
+// when it is built, so the embed page cannot name its origin; docs/security.md weighs this.
 import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -66,4 +74,32 @@ if (handler) {
   process.exit(1);
 }
 await writeFile(indexPath, html);
-console.log(`start-script.mjs: moved ${moved} inline script(s) out of index.html and wrote the analysis worker`);
+
+/** The directives whose 'self' the embed page widens, and what it adds. */
+const EMBED_DIRECTIVES = ['default-src', 'script-src', 'style-src', 'connect-src', 'worker-src'];
+const EMBED_SOURCES = ['https:', 'http:'];
+const CSP_META = /(<meta\b[^>]*\bhttp-equiv=["']?Content-Security-Policy["']?[^>]*>)/gi;
+const metas = html.match(CSP_META) ?? [];
+if (metas.length !== 1) {
+  console.error(`start-script.mjs: index.html holds ${metas.length} Content-Security-Policy meta elements (expected 1)`);
+  process.exit(1);
+}
+// The policy holds single quotes ('self'), so its attribute is in double quotes.
+const embedMeta = metas[0].replace(/\bcontent="([^"]*)"/, (whole, policy) => {
+  const widened = policy
+    .split(';')
+    .map((d) => d.trim())
+    .filter(Boolean)
+    .map((d) => {
+      const [name, ...values] = d.split(/\s+/);
+      return EMBED_DIRECTIVES.includes(name) && values.includes("'self'") ? [name, ...values, ...EMBED_SOURCES].join(' ') : d;
+    })
+    .join('; ');
+  return `content="${widened}"`;
+});
+if (embedMeta === metas[0]) {
+  console.error('start-script.mjs: could not widen the policy for embed.html');
+  process.exit(1);
+}
+await writeFile(join(staging, 'embed.html'), html.replace(metas[0], embedMeta));
+console.log(`start-script.mjs: moved ${moved} inline script(s) out of index.html, wrote the analysis worker and embed.html`);

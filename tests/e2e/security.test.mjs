@@ -6,8 +6,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import LZString from 'lz-string';
-import { serveDist, launchBrowser, openPage, editorText, savedJson, storeWork, watch, markupFound, HOSTILE } from './support.mjs';
+import { serveDist, launchBrowser, openPage, editorText, savedJson, storeWork, watch, markupFound, HOSTILE, DIST } from './support.mjs';
 
 const WAIT = { timeout: 10_000 };
 /** A file name the tabs accept (no slash) that is markup too. */
@@ -74,6 +76,17 @@ async function assertInert(page, frame, seen, errors) {
   assert.deepEqual(errors, []);
 }
 
+/** Injects a script the way an HTML injection would, and checks the policy refused it. */
+async function refusesInjectedScript(page, errors) {
+  await page.evaluate(() => {
+    const s = document.createElement('script');
+    s.textContent = 'window.__pwned = "inline"';
+    document.body.append(s);
+  });
+  assert.equal(await page.evaluate(() => window.__pwned), undefined);
+  assert.ok(errors.some((e) => e.includes('CSP violation: script-src-elem')), JSON.stringify(errors));
+}
+
 test('the playground runs under its Content-Security-Policy with no violation and no inline script', async () => {
   const { page, errors } = await openPage(browser.context, server.url);
   await page.locator('.cm-content').waitFor(WAIT);
@@ -90,13 +103,30 @@ test('the playground runs under its Content-Security-Policy with no violation an
   assert.equal(await page.locator('script:not([src])').count(), 0);
   assert.deepEqual(await markupFound(page), []);
   // A script injected the way an HTML injection would is refused by the policy.
-  await page.evaluate(() => {
-    const s = document.createElement('script');
-    s.textContent = 'window.__pwned = "inline"';
-    document.body.append(s);
-  });
-  assert.equal(await page.evaluate(() => window.__pwned), undefined);
-  assert.ok(errors.some((e) => e.includes('CSP violation: script-src-elem')), JSON.stringify(errors));
+  await refusesInjectedScript(page, errors);
+  await page.close();
+});
+
+test('the embed page is the playground with its policy widened to http: and https: for its own files, and nothing else', async () => {
+  const [index, embed] = await Promise.all(['index.html', 'embed.html'].map((f) => readFile(join(DIST, f), 'utf8')));
+  const META = /<meta\b[^>]*\bhttp-equiv=["']?Content-Security-Policy["']?[^>]*>/i;
+  const policy = (html) => {
+    const content = html.match(META)[0].match(/\bcontent="([^"]*)"/)[1];
+    return Object.fromEntries(content.split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k, v]));
+  };
+  const [base, widened] = [policy(index), policy(embed)];
+  assert.deepEqual(Object.keys(widened), Object.keys(base));
+  for (const [name, values] of Object.entries(base)) {
+    const more = ['default-src', 'script-src', 'style-src', 'connect-src', 'worker-src'].includes(name) ? ['https:', 'http:'] : [];
+    assert.deepEqual(widened[name], [...values, ...more], name);
+  }
+  // The rest of the page is the same, byte for byte.
+  assert.equal(embed.replace(META, ''), index.replace(META, ''));
+
+  // It still refuses inline script.
+  const { page, errors } = await openPage(browser.context, `${server.url}embed.html?embed=1`);
+  await page.locator('.cm-content').waitFor(WAIT);
+  await refusesInjectedScript(page, errors);
   await page.close();
 });
 

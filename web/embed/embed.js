@@ -18,7 +18,11 @@
 // Plain JavaScript on purpose: no bundler, no dependency, nothing fetched but the frame.
 
 const HERE = new URL('./', import.meta.url);
+/** The playground, which "open in the playground" opens. */
 const PAGE = new URL('index.html', HERE);
+/** The same page for frames: its policy allows its files in a sandboxed frame in every browser
+ * (web/start-script.mjs explains why WebKit needs a page of its own). */
+const FRAME_PAGE = new URL('embed.html', HERE);
 const MIN_HEIGHT = 160;
 const MAX_HEIGHT = 2000;
 const DEFAULT_HEIGHT = 360;
@@ -66,7 +70,7 @@ function fileName(pre) {
 
 /** The frame's address: the view in the query, the files as JSON in the fragment. */
 export function frameUrl(yaml, view, file) {
-  const url = new URL(PAGE);
+  const url = new URL(FRAME_PAGE);
   url.searchParams.set('embed', '1');
   // The embed page knows its views (web/src/embed.rs) and opens the problems for any other name.
   url.searchParams.set('view', /^[a-z-]{1,32}$/.test(view) ? view : 'problems');

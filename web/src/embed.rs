@@ -1,4 +1,4 @@
-//! The compact embed page: `index.html?embed=1&view=<view>#e=<percent-encoded saved JSON>`, as
+//! The compact embed page: `embed.html?embed=1&view=<view>#e=<percent-encoded saved JSON>`, as
 //! built by web/embed/embed.js inside a sandboxed iframe. It shows the editor, the problems and
 //! the chosen view; it reads its files only from its own fragment (never from localStorage),
 //! never autosaves, and reports the share link of its state to the embedding page with

@@ -9,7 +9,7 @@ use crate::util::{self, cmd, exec, probe};
 
 /// trunk 0.22 needs a newer rustc than the machines have (see shared/design/toolchain.md).
 pub const TRUNK_VERSION: &str = "0.21.14";
-/// The WebDriver server for Firefox (tests/firefox/), from crates.io.
+/// The WebDriver server for Firefox (tests/webdriver/), from crates.io.
 pub const GECKODRIVER_VERSION: &str = "0.37.1";
 const WASM_TARGETS: [&str; 2] = ["wasm32-unknown-unknown", "wasm32-wasip1"];
 const VENV: &str = ".tools/venv";
@@ -35,7 +35,7 @@ pub fn run() -> Result<(), String> {
         ("wasm-bindgen-cli", &|| wasm_bindgen(&pins.wasm_bindgen)),
         ("npm packages", &npm_packages),
         ("chromium", &chromium),
-        ("firefox", &firefox),
+        ("firefox, webkit", &webdriver_browsers),
         ("geckodriver", &geckodriver),
         ("python venv", &python_venv),
     ];
@@ -154,14 +154,27 @@ fn chromium() -> Result<Outcome, String> {
     version().map(Outcome::Installed).ok_or_else(|| "chromium still reports no version after apt-get install".into())
 }
 
-/// Debian's Firefox ESR, for the Firefox smoke test (tests/firefox/).
-fn firefox() -> Result<Outcome, String> {
-    let version = || probe(&mut cmd("firefox-esr", ["--version"]));
-    if let Some(v) = version() {
-        return Ok(Outcome::Present(v));
+/// What the smoke tests in the other browsers (tests/webdriver/) need from Debian: Firefox ESR,
+/// WebKitGTK's WebDriver (its MiniBrowser comes with it), and Xvfb with xvfb-run, since
+/// WebKitGTK draws into an X display.
+const WEBDRIVER_PACKAGES: [&str; 4] = ["firefox-esr", "webkit2gtk-driver", "xvfb", "xauth"];
+
+fn webdriver_browsers() -> Result<Outcome, String> {
+    let versions = || WEBDRIVER_PACKAGES.iter().map(|p| debian_version(p).map(|v| format!("{p} {v}"))).collect::<Option<Vec<_>>>();
+    if let Some(v) = versions() {
+        return Ok(Outcome::Present(v.join(", ")));
     }
-    debian_packages("Firefox", &["firefox-esr"])?;
-    version().map(Outcome::Installed).ok_or_else(|| "firefox-esr still reports no version after apt-get install".into())
+    debian_packages("Firefox or WebKitGTK", &WEBDRIVER_PACKAGES)?;
+    versions()
+        .map(|v| Outcome::Installed(v.join(", ")))
+        .ok_or_else(|| format!("{} not all installed after apt-get install", WEBDRIVER_PACKAGES.join(", ")))
+}
+
+/// The installed version of a Debian package, if it is installed.
+fn debian_version(package: &str) -> Option<String> {
+    let out = probe(&mut cmd("dpkg-query", ["-W", "-f", "${Status}|${Version}", package]))?;
+    let (status, version) = out.split_once('|')?;
+    (status == "install ok installed" && !version.is_empty()).then(|| version.to_owned())
 }
 
 /// Installs Debian packages (as root only). Their version is the release's, so there is

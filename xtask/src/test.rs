@@ -1,6 +1,6 @@
 //! `cargo xtask test`: everything CI runs, in order, stopping at the first failure: install,
 //! formatting, clippy, the workspace's tests, a bounded fuzz run, the generated-docs check, the
-//! playground build and the browser end-to-end tests (Chromium, then a Firefox smoke test), the WASI build with its launcher, parity and
+//! playground build and the browser end-to-end tests (Chromium, then smoke tests in Firefox and WebKit), the WASI build with its launcher, parity and
 //! pre-commit tests, and the npm package with its Node, Chromium and TypeScript tests. `.ci/run`
 //! runs exactly this; each step's time is printed at the end.
 
@@ -12,8 +12,9 @@ use crate::{docs, fuzz, install, npm, wasi, web};
 
 /// Browser end-to-end tests: every `*.test.mjs` here runs under `node --test` against dist/.
 const E2E_DIR: &str = "tests/e2e";
-/// The Firefox smoke test (Debian's firefox-esr through geckodriver), on the same dist/.
-const FIREFOX_DIR: &str = "tests/firefox";
+/// The smoke tests in Firefox ESR (through geckodriver) and WebKitGTK (through WebKitWebDriver),
+/// on the same dist/.
+const WEBDRIVER_DIR: &str = "tests/webdriver";
 
 type StepFn = fn() -> Result<(), String>;
 
@@ -27,8 +28,8 @@ const STEPS: &[(&str, StepFn)] = &[
     ("docs", docs_check),
     ("web-build", web::build_installed),
     ("web-e2e", web_e2e),
-    // The same build in Firefox: a smoke test of the main path (tests/firefox/).
-    ("web-firefox", web_firefox),
+    // The same build in Firefox and WebKit: a smoke test of the main path (tests/webdriver/).
+    ("web-webdriver", web_webdriver),
     // The WASI build: wheel, launcher tests, native-vs-wasm parity, pre-commit end to end.
     ("wasi", wasi::test),
     // The JavaScript library: npm package, wasm-bindgen tests in Node and Chromium, tsc.
@@ -103,21 +104,25 @@ fn docs_check() -> Result<(), String> {
 }
 
 fn web_e2e() -> Result<(), String> {
-    browser_tests(E2E_DIR)
+    browser_tests(E2E_DIR, &[])
 }
 
-fn web_firefox() -> Result<(), String> {
-    browser_tests(FIREFOX_DIR)
+/// Under xvfb-run (`-a`: a free display number): WebKitGTK's MiniBrowser needs an X display.
+fn web_webdriver() -> Result<(), String> {
+    browser_tests(WEBDRIVER_DIR, &["xvfb-run", "-a"])
 }
 
-/// Runs the `*.test.mjs` files of `dir` with `node --test` against dist/.
-fn browser_tests(dir: &str) -> Result<(), String> {
+/// Runs the `*.test.mjs` files of `dir` with `node --test` against dist/, under `wrapper`.
+fn browser_tests(dir: &str, wrapper: &[&str]) -> Result<(), String> {
     let files = test_files(dir);
     if files.is_empty() {
         return Err(format!("no {dir}/*.test.mjs files"));
     }
-    let mut c = cmd("node", ["--test"]);
-    c.args(&files).env("KPLAY_DIST", util::root().join("dist"));
+    let mut c = match wrapper.split_first() {
+        Some((program, args)) => cmd(program, args.iter().copied().chain(["node"])),
+        None => cmd("node", std::iter::empty::<&str>()),
+    };
+    c.arg("--test").args(&files).env("KPLAY_DIST", util::root().join("dist"));
     exec(&mut c)
 }
 

@@ -1,9 +1,11 @@
-// A small W3C WebDriver client for Firefox: Debian's firefox-esr driven through geckodriver
-// (crates.io), both installed by `cargo xtask install`. Playwright drives stock Firefox only
-// through WebDriver BiDi, and playwright-core 1.65 sends a BiDi command Firefox ESR 153 does not
-// know (emulation.setMediaFeaturesOverride) when it opens a page; Playwright's own Firefox build
-// is a download from outside the package registries. Classic WebDriver over HTTP is enough for a
-// smoke test: these few endpoints, with fetch.
+// A small W3C WebDriver client for the browsers other than Chromium, both from Debian's packages
+// and installed by `cargo xtask install`: Firefox ESR through geckodriver (crates.io), and
+// WebKitGTK's MiniBrowser (the engine of Safari) through WebKitWebDriver, which needs an X
+// display (`cargo xtask test` runs these tests under xvfb-run). Playwright drives stock Firefox
+// only through WebDriver BiDi, and playwright-core 1.65 sends a BiDi command Firefox ESR 153 does
+// not know (emulation.setMediaFeaturesOverride) when it opens a page; its own Firefox and WebKit
+// builds are downloads from outside the package registries. Classic WebDriver over HTTP is
+// enough for a smoke test: these few endpoints, with fetch.
 
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -11,8 +13,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export const FIREFOX = process.env.FIREFOX ?? '/usr/bin/firefox-esr';
-export const GECKODRIVER = process.env.GECKODRIVER ?? 'geckodriver';
+const FIREFOX = process.env.FIREFOX ?? '/usr/bin/firefox-esr';
+const GECKODRIVER = process.env.GECKODRIVER ?? 'geckodriver';
+const MINIBROWSER = process.env.MINIBROWSER ?? '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
+const WEBKIT_DRIVER = process.env.WEBKIT_DRIVER ?? 'WebKitWebDriver';
 
 /** Prefs for a test profile on a machine without internet: nothing of Firefox's own that would
  * call out (updates, telemetry, safe browsing, captive portal, remote settings). */
@@ -36,12 +40,28 @@ async function freePort() {
 
 const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
 
-/** Starts geckodriver and a headless Firefox session; `close()` ends both. */
-export async function launchFirefox({ width = 1280, height = 800 } = {}) {
+/** How to start each browser's driver and session, in a window of `width` x `height`. */
+const ENGINES = {
+  firefox: {
+    driver: (port) => [GECKODRIVER, ['--port', String(port), '--host', '127.0.0.1']],
+    capabilities: (width, height) => ({
+      browserName: 'firefox',
+      'moz:firefoxOptions': { binary: FIREFOX, args: ['-headless', `--width=${width}`, `--height=${height}`], prefs: PREFS },
+    }),
+  },
+  webkit: {
+    driver: (port) => [WEBKIT_DRIVER, [`--port=${port}`, '--host=local']],
+    capabilities: () => ({ 'webkitgtk:browserOptions': { binary: MINIBROWSER, args: ['--automation'] } }),
+  },
+};
+
+/** Starts the driver of `engine` ('firefox' or 'webkit') and a session; `close()` ends both. */
+export async function launch(engine, { width = 1280, height = 800 } = {}) {
   const port = await freePort();
-  const profileRoot = await mkdtemp(join(tmpdir(), 'kplay-firefox-'));
+  const profileRoot = await mkdtemp(join(tmpdir(), `kplay-${engine}-`));
   const log = [];
-  const driver = spawn(GECKODRIVER, ['--port', String(port), '--host', '127.0.0.1'], {
+  const [program, args] = ENGINES[engine].driver(port);
+  const driver = spawn(program, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, TMPDIR: profileRoot },
   });
@@ -67,22 +87,17 @@ export async function launchFirefox({ width = 1280, height = 800 } = {}) {
     try {
       if ((await call('GET', '/status')).ready) break;
     } catch (e) {
-      if (Date.now() > deadline) throw new Error(`geckodriver did not start: ${e.message}\n${log.join('')}`);
+      if (Date.now() > deadline) throw new Error(`${program} did not start: ${e.message}\n${log.join('')}`);
       await new Promise((ok) => setTimeout(ok, 100));
     }
   }
-  const session = await call('POST', '/session', {
-    capabilities: {
-      alwaysMatch: {
-        browserName: 'firefox',
-        'moz:firefoxOptions': { binary: FIREFOX, args: ['-headless', `--width=${width}`, `--height=${height}`], prefs: PREFS },
-      },
-    },
-  });
+  const session = await call('POST', '/session', { capabilities: { alwaysMatch: ENGINES[engine].capabilities(width, height) } });
   const s = `/session/${session.sessionId}`;
+  // Firefox takes its size from its arguments; the others from the window's rectangle.
+  await call('POST', `${s}/window/rect`, { width, height }).catch(() => {});
 
   const browser = {
-    version: session.capabilities.browserVersion,
+    name: `${session.capabilities.browserName} ${session.capabilities.browserVersion}`,
     goto: (url) => call('POST', `${s}/url`, { url }),
     /** Runs `fn` (its source) in the page with `args`; returns its JSON-able result. */
     run: (fn, ...args) => call('POST', `${s}/execute/sync`, { script: `return (${fn}).apply(null, arguments);`, args }),
@@ -101,6 +116,12 @@ export async function launchFirefox({ width = 1280, height = 800 } = {}) {
       const el = await call('POST', `${s}/element`, { using: 'css selector', value: css });
       if (!el?.[ELEMENT]) throw new Error(`no element reference for ${css}: ${JSON.stringify(el)}`);
       await call('POST', `${s}/element/${el[ELEMENT]}/click`, {});
+    },
+    /** Runs the next calls in the `index`th frame of the page (null: the page itself again). */
+    async frame(index) {
+      if (index === null) return call('POST', `${s}/frame`, { id: null });
+      const frames = await call('POST', `${s}/elements`, { using: 'css selector', value: 'iframe' });
+      return call('POST', `${s}/frame`, { id: frames[index] });
     },
     /** Presses keys on the focused element: real key events, one per character (WebDriver's
      * key codes, e.g. '\uE003' for Backspace). */
