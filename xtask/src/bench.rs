@@ -7,7 +7,7 @@ use crate::util::{cmd, exec};
 use crate::{install, web};
 
 pub fn run() -> Result<(), String> {
-    install::run()?;
+    install::for_playground()?;
     exec(&mut cmd("cargo", ["bench", "-p", "kplay_tests"]))?;
     exec(&mut cmd("cargo", ["bench", "-p", "kplay_core", "--bench", "cluster", "--bench", "proxy"]))?;
     // Prints the page's download size after building.

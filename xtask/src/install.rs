@@ -19,6 +19,8 @@ const NPM_STAMP: &str = "node_modules/.kplay-installed-package-lock.json";
 const VENV_STAMP: &str = ".tools/venv/.kplay-installed-requirements.txt";
 
 type Step<'a> = dyn Fn() -> Result<Outcome, String> + 'a;
+/// The steps only the smoke tests in Firefox and WebKit need (tests/webdriver/).
+const WEBDRIVER_STEPS: [&str; 2] = ["firefox, webkit", "geckodriver"];
 
 enum Outcome {
     Present(String),
@@ -27,6 +29,16 @@ enum Outcome {
 
 /// Installs what is missing; prints one line per tool and the time it took.
 pub fn run() -> Result<(), String> {
+    install(true)
+}
+
+/// What building, serving and benchmarking the playground need: everything but the browsers and
+/// driver of the Firefox and WebKit smoke tests (`cargo xtask test` and `install` add those).
+pub fn for_playground() -> Result<(), String> {
+    install(false)
+}
+
+fn install(webdriver: bool) -> Result<(), String> {
     let pins = Pins::read()?;
     println!("== install: pinned tools (trunk {TRUNK_VERSION}, wasm-bindgen {}, binaryen {})", pins.wasm_bindgen, pins.binaryen);
     let steps: [(&str, &Step<'_>); 8] = [
@@ -41,6 +53,9 @@ pub fn run() -> Result<(), String> {
     ];
     let mut total = Duration::ZERO;
     for (name, step) in steps {
+        if !webdriver && WEBDRIVER_STEPS.contains(&name) {
+            continue;
+        }
         let (outcome, took) = util::timed(step);
         total += took;
         match outcome.map_err(|e| format!("installing {name}: {e}"))? {

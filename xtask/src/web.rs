@@ -8,7 +8,7 @@ const DEFAULT_PORT: u16 = 8080;
 /// `trunk build --release --offline` into dist/, then its size report. Installs what is missing
 /// first.
 pub fn build() -> Result<(), String> {
-    install::run()?;
+    install::for_playground()?;
     build_installed()
 }
 
@@ -36,7 +36,7 @@ pub fn serve(args: &[String]) -> Result<(), String> {
             other => return Err(format!("unexpected argument `{other}`")),
         }
     }
-    install::run()?;
+    install::for_playground()?;
     fetch()?;
     editor_bundle()?;
     rule_docs_script()?;
