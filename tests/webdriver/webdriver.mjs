@@ -67,7 +67,14 @@ export async function launch(engine, { width = 1280, height = 800 } = {}) {
   });
   driver.stdout.on('data', (d) => log.push(String(d)));
   driver.stderr.on('data', (d) => log.push(String(d)));
-  const exited = new Promise((ok) => driver.on('exit', ok));
+  // A driver that cannot start (not installed) says so in the error below, not as a crash.
+  driver.on('error', (e) => log.push(`${program}: ${e.message}\n`));
+  const exited = new Promise((ok) => driver.on('close', ok));
+  const stopDriver = async () => {
+    driver.kill();
+    await exited;
+    await rm(profileRoot, { recursive: true, force: true });
+  };
   const base = `http://127.0.0.1:${port}`;
 
   async function call(method, path, body) {
@@ -81,17 +88,24 @@ export async function launch(engine, { width = 1280, height = 800 } = {}) {
     return json.value;
   }
 
-  // geckodriver answers once it listens.
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    try {
-      if ((await call('GET', '/status')).ready) break;
-    } catch (e) {
-      if (Date.now() > deadline) throw new Error(`${program} did not start: ${e.message}\n${log.join('')}`);
-      await new Promise((ok) => setTimeout(ok, 100));
+  let session;
+  try {
+    // The driver answers once it listens.
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      try {
+        if ((await call('GET', '/status')).ready) break;
+      } catch (e) {
+        if (Date.now() > deadline) throw new Error(`${program} did not start: ${e.message}\n${log.join('')}`);
+        await new Promise((ok) => setTimeout(ok, 100));
+      }
     }
+    session = await call('POST', '/session', { capabilities: { alwaysMatch: ENGINES[engine].capabilities(width, height) } });
+  } catch (e) {
+    // Otherwise the driver would outlive the failed test and keep node running.
+    await stopDriver();
+    throw e;
   }
-  const session = await call('POST', '/session', { capabilities: { alwaysMatch: ENGINES[engine].capabilities(width, height) } });
   const s = `/session/${session.sessionId}`;
   // Firefox takes its size from its arguments; the others from the window's rectangle.
   await call('POST', `${s}/window/rect`, { width, height }).catch(() => {});
@@ -139,9 +153,7 @@ export async function launch(engine, { width = 1280, height = 800 } = {}) {
     },
     async close() {
       await call('DELETE', s).catch(() => {});
-      driver.kill();
-      await exited;
-      await rm(profileRoot, { recursive: true, force: true });
+      await stopDriver();
     },
   };
   return browser;

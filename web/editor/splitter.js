@@ -104,15 +104,15 @@ export function splitter(handle, workspace, remember) {
     const value = dragging ? atPointer(e) : null;
     if (value !== null) choose(value, false);
   });
-  const stop = (e, keep) => {
+  /** Ends a drag where the pointer was let go, or (`at` null: cancelled) where it was last. */
+  const stop = (at) => {
     if (!dragging) return;
     dragging = false;
     workspace.classList.remove('resizing');
-    const value = keep ? atPointer(e) : null;
-    if (value !== null) choose(value, true);
+    choose(at ?? share, true);
   };
-  handle.addEventListener('pointerup', (e) => stop(e, true));
-  handle.addEventListener('pointercancel', (e) => stop(e, false));
+  handle.addEventListener('pointerup', (e) => stop(atPointer(e)));
+  handle.addEventListener('pointercancel', () => stop(null));
   handle.addEventListener('dblclick', () => choose(null, true));
   // Without a chosen share, the default's width changes with the window's (style.css).
   window.addEventListener('resize', () => share === null && show());
