@@ -10,7 +10,7 @@
 //
 // And it writes embed.html, the page web/embed/embed.js frames: index.html with the policy's
 // 'self' widened to the schemes http: and https: (EMBED_SOURCES below). The frame is sandboxed
-// without allow-same-origin, so its document has an opaque origin; WebKit (Safari) matches
+// without allow-same-origin, so its document has an opaque origin; WebKit (Safari's engine) matches
 // 'self' against that opaque origin, which no URL has, and refused every script, stylesheet and
 // fetch of the page: the frames stayed blank (tests/webdriver/, WebKitGTK 2.50). Chromium and
 // Firefox match 'self' against the page's own URL. Where the playground is hosted is unknown
