@@ -9,6 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import LZString from 'lz-string';
 import { serveDist, OUT } from '../e2e/support.mjs';
 import { launch } from './webdriver.mjs';
 
@@ -111,8 +112,10 @@ export function smoke(engine) {
         return a && !a.hidden && a.href.includes('#s=');
       }, `frame ${i + 1} to report its state`, i);
     }
-    const links = await browser.run(() => document.querySelectorAll('a.kplay-open').length);
-    assert.equal(links, 2);
+    // Each link carries its own frame's files (the share link decompressed: web.yaml, service.yaml).
+    const links = await browser.run(() => [...document.querySelectorAll('a.kplay-open')].map((a) => new URL(a.href).hash.slice(3)));
+    const files = links.map((l) => JSON.parse(LZString.decompressFromEncodedURIComponent(l)).files.map((f) => f.name));
+    assert.deepEqual(files, [['web.yaml'], ['service.yaml']]);
     const heights = await browser.waitFor(() => {
       const h = [...document.querySelectorAll('figure.kplay-embed iframe')].map((f) => Math.round(f.getBoundingClientRect().height));
       return h[0] > 600 ? h : null;

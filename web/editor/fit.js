@@ -3,7 +3,8 @@
 // (lines added or removed, a wrap, the frame's width). The embedding page decides what to do
 // with it: embed.js applies it, within bounds, only to the frames asked to fit.
 
-export const HEIGHT_MESSAGE = 'kplay:height';
+/** The message's type; web/embed/embed.js checks it (HEIGHT there). */
+const HEIGHT_MESSAGE = 'kplay:height';
 
 /** The page height that shows every line: what sits above the workspace, then the editor's tabs,
  * its content and its horizontal scroll bar (twice that when the views are stacked under the

@@ -12,7 +12,7 @@ export const MIN_SHARE = 20;
 export const MAX_SHARE = 80;
 const STEP = 2;
 const BIG_STEP = 10;
-export const SPLIT_KEY = 'kplay.split.v1';
+const SPLIT_KEY = 'kplay.split.v1';
 
 /** A share of the width in percent, within range and to a tenth; null for a non-number. */
 export function clampShare(percent) {

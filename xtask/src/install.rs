@@ -19,8 +19,6 @@ const NPM_STAMP: &str = "node_modules/.kplay-installed-package-lock.json";
 const VENV_STAMP: &str = ".tools/venv/.kplay-installed-requirements.txt";
 
 type Step<'a> = dyn Fn() -> Result<Outcome, String> + 'a;
-/// The steps only the smoke tests in Firefox and WebKit need (tests/webdriver/).
-const WEBDRIVER_STEPS: [&str; 2] = ["firefox, webkit", "geckodriver"];
 
 enum Outcome {
     Present(String),
@@ -41,19 +39,20 @@ pub fn for_playground() -> Result<(), String> {
 fn install(webdriver: bool) -> Result<(), String> {
     let pins = Pins::read()?;
     println!("== install: pinned tools (trunk {TRUNK_VERSION}, wasm-bindgen {}, binaryen {})", pins.wasm_bindgen, pins.binaryen);
-    let steps: [(&str, &Step<'_>); 8] = [
-        ("rust wasm targets", &wasm_targets),
-        ("trunk", &trunk),
-        ("wasm-bindgen-cli", &|| wasm_bindgen(&pins.wasm_bindgen)),
-        ("npm packages", &npm_packages),
-        ("chromium", &chromium),
-        ("firefox, webkit", &webdriver_browsers),
-        ("geckodriver", &geckodriver),
-        ("python venv", &python_venv),
+    // The third field: only the smoke tests in Firefox and WebKit need it (tests/webdriver/).
+    let steps: [(&str, &Step<'_>, bool); 8] = [
+        ("rust wasm targets", &wasm_targets, false),
+        ("trunk", &trunk, false),
+        ("wasm-bindgen-cli", &|| wasm_bindgen(&pins.wasm_bindgen), false),
+        ("npm packages", &npm_packages, false),
+        ("chromium", &chromium, false),
+        ("firefox, webkit", &webdriver_browsers, true),
+        ("geckodriver", &geckodriver, true),
+        ("python venv", &python_venv, false),
     ];
     let mut total = Duration::ZERO;
-    for (name, step) in steps {
-        if !webdriver && WEBDRIVER_STEPS.contains(&name) {
+    for (name, step, webdriver_only) in steps {
+        if webdriver_only && !webdriver {
             continue;
         }
         let (outcome, took) = util::timed(step);
