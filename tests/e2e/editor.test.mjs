@@ -263,3 +263,53 @@ test('keystroke to underline on a 1,000-line document', async () => {
   await page.locator('.cm-lintRange-error').first().waitFor({ state: 'detached' });
   assert.deepEqual(errors, []);
 });
+
+/** WCAG contrast ratio of two `rgb(r, g, b)` colours. */
+function contrast(a, b) {
+  const lum = (css) => {
+    const [r, g, b] = css.match(/\d+(\.\d+)?/g).slice(0, 3).map(Number).map((v) => {
+      const c = v / 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+test('the YAML colours and the caret follow the light and dark themes and stay readable', async () => {
+  const seen = {};
+  for (const scheme of ['light', 'dark']) {
+    const { page, errors } = await fresh();
+    await page.emulateMedia({ colorScheme: scheme });
+    await setEditorText(page, 'apiVersion: v1 # a comment\nkind: "Service"\nspec:\n  port: 80\n  on: true\n---\n');
+    const colours = await page.evaluate(() => {
+      const editor = document.querySelector('.cm-editor');
+      const spans = [...document.querySelectorAll('.cm-line span')];
+      const of = (text) => {
+        const s = spans.find((e) => e.textContent.trim() === text);
+        return s ? getComputedStyle(s).color : null;
+      };
+      return {
+        background: getComputedStyle(editor).backgroundColor,
+        text: getComputedStyle(document.querySelector('.cm-line')).color,
+        caret: getComputedStyle(document.querySelector('.cm-content')).caretColor,
+        key: of('apiVersion'), string: of('"Service"'), number: of('80'), keyword: of('true'), meta: of('---'), comment: of('# a comment'),
+      };
+    });
+    for (const [token, colour] of Object.entries(colours)) {
+      if (token === 'background') continue;
+      assert.ok(colour, `${scheme}: no ${token} token found`);
+      // WCAG AA for normal text.
+      assert.ok(contrast(colour, colours.background) >= 4.5, `${scheme}: ${token} ${colour} on ${colours.background} is hard to read`);
+    }
+    // Tokens are coloured, not all left in the text colour.
+    assert.notEqual(colours.key, colours.text);
+    assert.notEqual(colours.string, colours.key);
+    seen[scheme] = colours;
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
+  assert.notEqual(seen.light.key, seen.dark.key);
+  assert.notEqual(seen.light.caret, seen.dark.caret);
+});

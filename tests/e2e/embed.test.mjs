@@ -215,3 +215,31 @@ test('a frame with data-height="auto" follows its file, within bounds; others ke
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('an embed reports a smaller height once its notice is dismissed', async () => {
+  // A frame of the embed page given damaged files: it shows the example with a notice bar.
+  // Dismissed, the bar's space goes to the editor, whose geometry change makes fit.js report.
+  // A page of its own, served by a route of the browser context (removed again at the end).
+  await browser.context.route('**/fit-notice.html', (route) => route.fulfill({
+    contentType: 'text/html',
+    body: '<!doctype html><meta charset="utf-8"><script>window.heights = [];'
+      + 'addEventListener("message", (e) => { if (e.data?.type === "kplay:height") window.heights.push(e.data.height); });</script>'
+      + '<iframe sandbox="allow-scripts" style="width:900px;height:500px" src="embed.html?embed=1&view=problems#e=%ZZ"></iframe>',
+  }));
+  const { page, errors } = await openPage(browser.context, `${server.url}fit-notice.html`);
+  await browser.context.unroute('**/fit-notice.html');
+  const frame = await (await page.locator('iframe').elementHandle()).contentFrame();
+  const notice = frame.getByTestId('notice');
+  await notice.waitFor(WAIT);
+  await page.waitForFunction(() => window.heights.length > 0, null, WAIT);
+  await page.waitForTimeout(300);
+  const before = await page.evaluate(() => window.heights.at(-1));
+  const bar = await notice.evaluate((n) => n.getBoundingClientRect().height);
+  await notice.getByRole('button', { name: 'Dismiss the notice' }).click();
+  await notice.waitFor({ state: 'detached' });
+  await page.waitForFunction((b) => window.heights.at(-1) < b, before, WAIT);
+  const after = await page.evaluate(() => window.heights.at(-1));
+  assert.ok(Math.abs(before - after - bar) <= 2, `the height went from ${before} to ${after} px; the notice was ${bar} px tall`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

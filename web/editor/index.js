@@ -6,12 +6,13 @@
 // manifests and diagnostics are data, never markup.
 
 import { EditorView, keymap, lineNumbers, highlightActiveLine, highlightActiveLineGutter,
-  drawSelection, highlightSpecialChars } from '@codemirror/view';
+  highlightSpecialChars } from '@codemirror/view';
 import { EditorState } from '@codemirror/state';
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
 import { searchKeymap, highlightSelectionMatches } from '@codemirror/search';
 import { lintGutter, setDiagnostics, lintKeymap, forEachDiagnostic } from '@codemirror/lint';
-import { syntaxHighlighting, defaultHighlightStyle, StreamLanguage } from '@codemirror/language';
+import { syntaxHighlighting, HighlightStyle, StreamLanguage } from '@codemirror/language';
+import { tags } from '@lezer/highlight';
 // YAML highlighting from CodeMirror's line-based stream mode rather than the Lezer grammar
 // (@codemirror/lang-yaml): the Lezer YAML parser re-parsed up to its 20 ms budget on every
 // keystroke of a long manifest (it cannot reuse nodes across indentation context), and the
@@ -21,6 +22,19 @@ import { yaml } from '@codemirror/legacy-modes/mode/yaml';
 import { splitter } from './splitter.js';
 import { reportHeight } from './fit.js';
 import LZString from 'lz-string';
+
+/** The colours of the YAML mode's tokens, from CSS variables (web/style.css) so that they follow
+ * the page's light or dark theme; CodeMirror's default style is made for light backgrounds only
+ * (its dark blue keys were hard to read on the dark theme). */
+const yamlColours = HighlightStyle.define([
+  { tag: tags.atom, color: 'var(--syn-key)' }, // mapping keys
+  { tag: tags.string, color: 'var(--syn-string)' },
+  { tag: tags.number, color: 'var(--syn-number)' },
+  { tag: tags.keyword, color: 'var(--syn-keyword)' }, // true, false, null, ~
+  { tag: tags.meta, color: 'var(--syn-meta)' }, // ---, ..., %directives, | and >
+  { tag: [tags.definition(tags.variableName), tags.variableName], color: 'var(--syn-anchor)' }, // &anchor, *alias
+  { tag: tags.comment, color: 'var(--syn-comment)' },
+]);
 
 /** Milliseconds of quiet typing before the document is analysed again. */
 const DEBOUNCE_MS = 120;
@@ -32,10 +46,13 @@ function extensions(handle) {
     lintGutter(),
     highlightSpecialChars(),
     history(),
-    drawSelection(),
+    // No drawSelection(): the browser's own caret and selection (coloured in web/style.css). The
+    // drawn cursor layer is measured again after every change, a forced layout per keystroke:
+    // without it a keystroke on a 1,000-line manifest costs ~3-4 ms less main-thread work in
+    // Chromium (ARCHITECTURE.md, keystroke benchmark). The page has one selection range.
     highlightActiveLine(),
     highlightSelectionMatches(),
-    syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+    syntaxHighlighting(yamlColours),
     StreamLanguage.define(yaml),
     EditorState.tabSize.of(2),
     keymap.of([...defaultKeymap, ...historyKeymap, ...searchKeymap, ...lintKeymap, indentWithTab]),
