@@ -13,9 +13,11 @@ pub fn dns_view() -> Html {
         let cluster = state.cluster.clone();
         use_memo(state.model_revision, move |_| cluster.dns_records())
     };
-    let f = filter.to_lowercase();
-    let shown: Vec<_> =
-        records.iter().filter(|r| f.is_empty() || r.name.to_lowercase().contains(&f) || r.data.to_lowercase().contains(&f)).collect();
+    let f = filter.to_ascii_lowercase();
+    let shown: Vec<_> = records
+        .iter()
+        .filter(|r| f.is_empty() || r.name.to_ascii_lowercase().contains(&f) || r.data.to_ascii_lowercase().contains(&f))
+        .collect();
     let oninput = {
         let filter = filter.clone();
         Callback::from(move |e: InputEvent| filter.set(e.target_unchecked_into::<HtmlInputElement>().value()))

@@ -88,7 +88,7 @@ pub(crate) fn records(c: &Cluster) -> Vec<DnsRecord> {
                             })
                             .and_then(|p| p.port);
                         if let Some(port) = port {
-                            let owner = format!("_{}._{}.{base}", sp.spec.name, sp.spec.protocol.to_lowercase());
+                            let owner = format!("_{}._{}.{base}", sp.spec.name, sp.spec.protocol.to_ascii_lowercase());
                             srv.push((owner, format!("{port} {host_name}.")));
                         }
                     }
@@ -110,7 +110,7 @@ pub(crate) fn records(c: &Cluster) -> Vec<DnsRecord> {
             .ports
             .iter()
             .filter(|p| !p.spec.name.is_empty())
-            .map(|p| (format!("_{}._{}.{base}", p.spec.name, p.spec.protocol.to_lowercase()), format!("{} {base}.", p.spec.port)))
+            .map(|p| (format!("_{}._{}.{base}", p.spec.name, p.spec.protocol.to_ascii_lowercase()), format!("{} {base}.", p.spec.port)))
             .collect();
         push_srv(&mut set, &srv);
     }

@@ -669,7 +669,7 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
                         sim.objects,
                         &v.origin,
                         v.replicas_span.unwrap_or(v.spec_span),
-                        format!("{} `{name}` asks for {desired} replicas; kplay simulates only the first {max}", kind.to_lowercase()),
+                        format!("{} `{name}` asks for {desired} replicas; kplay simulates only the first {max}", kind.to_ascii_lowercase()),
                     )
                     .with_help("lower `replicas`, or raise `max-replicas-per-workload` in the `[cluster]` settings of kplay.toml"),
                 );

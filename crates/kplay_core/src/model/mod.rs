@@ -99,7 +99,7 @@ impl Object {
 
     /// `kind/name` as kubectl writes it (`service/web`).
     pub fn display_name(&self) -> String {
-        format!("{}/{}", self.kind.to_lowercase(), self.name.as_deref().unwrap_or("<unnamed>"))
+        format!("{}/{}", self.kind.to_ascii_lowercase(), self.name.as_deref().unwrap_or("<unnamed>"))
     }
 
     pub fn is_accepted(&self) -> bool {

@@ -101,7 +101,7 @@ fn refused(objects: &[Object]) -> Vec<Refused> {
         if !matches!(o.acceptance, Acceptance::Admission | Acceptance::Validation) || o.name.is_none() {
             continue;
         }
-        let display = format!("{}/{}", o.kind.to_lowercase(), o.name.as_deref().unwrap_or_default());
+        let display = format!("{}/{}", o.kind.to_ascii_lowercase(), o.name.as_deref().unwrap_or_default());
         match o.kind.as_str() {
             "Pod" => {
                 let p = typed::pod(i, o);
@@ -181,7 +181,7 @@ impl<'a> Cx<'a> {
                 label_spans: &w.template.label_spans,
                 labels_span: w.template.labels_span,
                 origin: w.origin,
-                display: format!("{}/{}", w.kind.to_lowercase(), w.name),
+                display: format!("{}/{}", w.kind.to_ascii_lowercase(), w.name),
                 namespace: &w.namespace,
                 refused: false,
             });

@@ -80,7 +80,7 @@ pub(crate) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
         let pod = &cx.cluster.pods[first];
         let owner = pod.workload.map_or(format!("pod/{}", pod.name), |w| {
             let w = &cx.cluster.workloads[w];
-            format!("{}/{}", w.kind.to_lowercase(), w.name)
+            format!("{}/{}", w.kind.to_ascii_lowercase(), w.name)
         });
         let span = cx
             .objects

@@ -143,7 +143,7 @@ pub(crate) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
         }
         let show = |w: usize| {
             let w = &cx.cluster.workloads[w];
-            format!("{}/{}", w.kind.to_lowercase(), w.name)
+            format!("{}/{}", w.kind.to_ascii_lowercase(), w.name)
         };
         let mut d = cx.diag(
             &SERVICE_SELECTS_UNRELATED_WORKLOADS,

@@ -141,7 +141,7 @@ pub(crate) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
                 let pod = &cx.cluster.pods[p];
                 let owner = pod.workload.map_or(format!("pod/{}", pod.name), |w| {
                     let w = &cx.cluster.workloads[w];
-                    format!("{}/{}", w.kind.to_lowercase(), w.name)
+                    format!("{}/{}", w.kind.to_ascii_lowercase(), w.name)
                 });
                 let same_name = pod.spec.all_ports().find(|cp| cp.name.as_deref() == Some(name.as_str()));
                 let (span, msg) = match same_name {

@@ -138,7 +138,7 @@ pub(crate) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
             if !(a_takes_b || b_takes_a) {
                 continue;
             }
-            let show = |w: &crate::cluster::state::Workload| format!("{}/{}", w.kind.to_lowercase(), w.name);
+            let show = |w: &crate::cluster::state::Workload| format!("{}/{}", w.kind.to_ascii_lowercase(), w.name);
             let what = match (b_takes_a, a_takes_b) {
                 (true, true) => format!("the selectors of {} and {} both match both pod templates", show(wb), show(wa)),
                 (true, false) => format!("the selector of {} also matches the pods of {}", show(wb), show(wa)),

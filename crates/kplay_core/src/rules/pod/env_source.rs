@@ -157,7 +157,7 @@ pub fn object_field_selector(sink: &mut Sink<'_>, fr: &Cur<'_>, expressions: &[&
     };
     if let Some((path, sub)) = split_subscript(&internal) {
         let msgs = match path {
-            "metadata.annotations" => formats::qualified_name_msgs(&sub.to_lowercase()),
+            "metadata.annotations" => formats::qualified_name_msgs(&go_lower(sub)),
             "metadata.labels" => formats::qualified_name_msgs(sub),
             _ => vec!["does not support subscript".to_string()],
         };
@@ -167,6 +167,23 @@ pub fn object_field_selector(sink: &mut Sink<'_>, fr: &Cur<'_>, expressions: &[&
         sink.field_error(&fp_cur, ErrorType::NotSupported, formats::not_supported(&internal, expressions))
             .help(format!("use one of {}", crate::rules::pod::util::list(expressions)));
     }
+}
+
+/// Go's `strings.ToLower` as far as `IsQualifiedName` can tell, without Unicode's case tables
+/// (`str::to_lowercase` links ~17 KB of them into the playground's wasm, ~8 KB gzipped): ASCII
+/// letters, and the two non-ASCII letters whose simple lowercase in Go is ASCII (U+0130 'İ' to
+/// 'i', U+212A KELVIN SIGN to 'k'), so a key is valid exactly when the API server finds it valid.
+/// Other non-ASCII characters stay as written: the key is invalid either way (a qualified name
+/// is ASCII); only the length message of a key over 63 (name) or 253 (prefix) bytes could
+/// differ, when its lowercase has another UTF-8 length.
+fn go_lower(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\u{130}' => 'i',
+            '\u{212A}' => 'k',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect()
 }
 
 const MEM: &[&str] = &["1", "1k", "1M", "1G", "1T", "1P", "1E", "1Ki", "1Mi", "1Gi", "1Ti", "1Pi", "1Ei"];
@@ -412,6 +429,21 @@ mod tests {
             pairs(&[("spec.containers[0].env[0].valueFrom.resourceFieldRef.divisor", "Invalid")])
         );
         assert_eq!(errors_of(R, &r("          resource: limits.memory\n          divisor: 1Mi\n")), pairs(&[]));
+    }
+
+    #[test]
+    fn annotation_keys_are_lowered_as_go_does() {
+        assert_eq!(super::go_lower("Example.COM/My-Key"), "example.com/my-key");
+        // The two letters Go lowers to ASCII: a key with them is valid on the server.
+        assert_eq!(super::go_lower("\u{212A}ey-\u{130}d"), "key-id");
+        assert_eq!(super::go_lower("café"), "café");
+        let f = "spec.containers[0].env[0].valueFrom.fieldRef";
+        let e = |fp: &str| env(&format!("    - name: A\n      valueFrom:\n        fieldRef:\n          fieldPath: {fp}\n"));
+        assert_eq!(errors_of(R, &e("\"metadata.annotations['\u{212A}EY']\"")), pairs(&[]));
+        assert_eq!(errors_of(R, &e("\"metadata.annotations['Example.COM/Key']\"")), pairs(&[]));
+        // Upper case is an error in a label key, not in an annotation key (lowered first).
+        assert_eq!(errors_of(R, &e("\"metadata.labels['Example.COM/Key']\"")), pairs(&[(f, "Invalid")]));
+        assert_eq!(errors_of(R, &e("\"metadata.annotations['caf\u{e9}']\"")), pairs(&[(f, "Invalid")]));
     }
 
     #[test]
