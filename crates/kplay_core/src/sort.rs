@@ -6,6 +6,10 @@
 //! These functions sort a list of indices instead, with the comparator behind `dyn`, so the
 //! program holds one copy of the sort; then they move the elements into that order. The result
 //! is exactly the standard library's: stable, equal elements keep their order.
+//!
+//! The same goes for `slice::sort_unstable`, `sort_by_cached_key` (a sort of its own over key
+//! and index pairs) and collecting an iterator into a `BTreeSet` or `BTreeMap`, which sorts the
+//! items first: build those sets with `insert` instead.
 
 use std::cmp::Ordering;
 

@@ -111,8 +111,9 @@ pub fn categorize<'a>(svc: &'a ServicePortInfo, node: &str, zone: Option<&str>) 
     }
     // kube-proxy merges through a map (random order); SEP chain order does not change routing,
     // so keep the sorted order for deterministic output.
-    let mut all: Vec<&EndpointInfo> = out.cluster.iter().chain(out.local.iter()).copied().collect();
-    all.sort_by_cached_key(|e| e.addr());
+    let mut keyed: Vec<(String, &EndpointInfo)> = out.cluster.iter().chain(out.local.iter()).map(|e| (e.addr(), *e)).collect();
+    crate::sort::sort_by(&mut keyed, |a, b| a.0.cmp(&b.0));
+    let mut all: Vec<&EndpointInfo> = keyed.into_iter().map(|(_, e)| e).collect();
     // Both lists come from one deduplicated list, so equal endpoints are the same object.
     all.dedup_by(|a, b| std::ptr::eq(*a, *b));
     out.all_reachable = all;

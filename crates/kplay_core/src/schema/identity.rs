@@ -183,7 +183,7 @@ pub(super) fn identify(obj: &Object, table: &Table, minor: u16) -> Identity {
 
 fn list(kinds: &[&str]) -> String {
     let mut v = kinds.to_vec();
-    v.sort_unstable();
+    crate::sort::sort(&mut v);
     if v.len() > 8 {
         format!("{}, ...", v[..8].join(", "))
     } else {

@@ -131,11 +131,20 @@ spec:
 pub(crate) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
     for svc in user_services(cx.cluster) {
         let Some(sel) = &svc.selector else { continue };
-        let roots: BTreeSet<usize> =
-            cx.cluster.select_pods(&svc.namespace, sel).iter().filter_map(|&p| cx.cluster.pods[p].workload).collect();
+        // Sets built by `insert`, not `collect`: collecting into a B-tree sorts first, one more
+        // copy of the standard sort in the wasm per element type (crate::sort).
+        let mut roots = BTreeSet::new();
+        for w in cx.cluster.select_pods(&svc.namespace, sel).iter().filter_map(|&p| cx.cluster.pods[p].workload) {
+            roots.insert(w);
+        }
         let roots: Vec<usize> = roots.into_iter().filter(|&w| !cx.cluster.workloads[w].origin.is_builtin()).collect();
-        let names =
-            |w: usize| -> BTreeSet<&str> { cx.cluster.workloads[w].template.spec.containers.iter().map(|c| c.name.as_str()).collect() };
+        let names = |w: usize| -> BTreeSet<&str> {
+            let mut set = BTreeSet::new();
+            for c in &cx.cluster.workloads[w].template.spec.containers {
+                set.insert(c.name.as_str());
+            }
+            set
+        };
         let Some(&first) = roots.first() else { continue };
         let unrelated: Vec<usize> = roots[1..].iter().copied().filter(|&w| names(first).is_disjoint(&names(w))).collect();
         if unrelated.is_empty() {
