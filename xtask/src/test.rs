@@ -1,8 +1,9 @@
 //! `cargo xtask test`: everything CI runs, in order, stopping at the first failure: install,
 //! formatting, clippy, the workspace's tests, a bounded fuzz run, the generated-docs check, the
 //! playground build and the browser end-to-end tests (Chromium, then smoke tests in Firefox and
-//! WebKit), the WASI build with its launcher, parity and pre-commit tests, and the npm package with its Node, Chromium and TypeScript tests. `.ci/run`
-//! runs exactly this; each step's time is printed at the end.
+//! WebKit), the WASI build with its launcher, parity and pre-commit tests, and the npm package
+//! with its Node, Chromium and TypeScript tests. `.ci/run` runs exactly this; each step's time is
+//! printed at the end.
 
 use std::path::PathBuf;
 use std::time::Duration;
