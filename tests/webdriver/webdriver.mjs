@@ -69,7 +69,11 @@ export async function launch(engine, { width = 1280, height = 800 } = {}) {
   driver.stderr.on('data', (d) => log.push(String(d)));
   // A driver that cannot start (not installed) says so in the error below, not as a crash.
   driver.on('error', (e) => log.push(`${program}: ${e.message}\n`));
-  const exited = new Promise((ok) => driver.on('close', ok));
+  // Set once the driver has exited (or could not start): waiting for it to listen is then over.
+  let gone = false;
+  const exited = new Promise((ok) => driver.on('close', ok)).then(() => {
+    gone = true;
+  });
   const stopDriver = async () => {
     driver.kill();
     await exited;
@@ -96,7 +100,7 @@ export async function launch(engine, { width = 1280, height = 800 } = {}) {
       try {
         if ((await call('GET', '/status')).ready) break;
       } catch (e) {
-        if (Date.now() > deadline) throw new Error(`${program} did not start: ${e.message}\n${log.join('')}`);
+        if (gone || Date.now() > deadline) throw new Error(`${program} did not start: ${e.message}\n${log.join('')}`);
         await new Promise((ok) => setTimeout(ok, 100));
       }
     }

@@ -3,6 +3,7 @@
 //! package registries (crates.io, npm, PyPI, Debian), never from a download of its own.
 
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use crate::util::{self, cmd, exec, probe};
@@ -191,6 +192,10 @@ fn debian_version(package: &str) -> Option<String> {
     (status == "install ok installed" && !version.is_empty()).then(|| version.to_owned())
 }
 
+/// Whether this run has read Debian's package lists already: a fresh machine installs Chromium
+/// and the WebDriver browsers in the same run, and a second `apt-get update` only costs time.
+static LISTS_UPDATED: AtomicBool = AtomicBool::new(false);
+
 /// Installs Debian packages (as root only). Their version is the release's, so there is
 /// nothing to pin here.
 fn debian_packages(what: &str, packages: &[&str]) -> Result<(), String> {
@@ -202,7 +207,10 @@ fn debian_packages(what: &str, packages: &[&str]) -> Result<(), String> {
             packages.join(" ")
         ));
     }
-    exec(cmd("apt-get", ["update", "-q"]).env("DEBIAN_FRONTEND", "noninteractive"))?;
+    if !LISTS_UPDATED.load(Ordering::Relaxed) {
+        exec(cmd("apt-get", ["update", "-q"]).env("DEBIAN_FRONTEND", "noninteractive"))?;
+        LISTS_UPDATED.store(true, Ordering::Relaxed);
+    }
     exec(cmd("apt-get", ["install", "-y", "-q"]).args(packages).env("DEBIAN_FRONTEND", "noninteractive"))
 }
 
