@@ -1,5 +1,5 @@
 // A small W3C WebDriver client for the browsers other than Chromium, both from Debian's packages
-// and installed by `cargo xtask install`: Firefox ESR through geckodriver (crates.io), and
+// and installed by `cargo xtask install`: Firefox ESR through geckodriver (a Rust crate), and
 // WebKitGTK's MiniBrowser (the engine of Safari) through WebKitWebDriver, which needs an X
 // display (`cargo xtask test` runs these tests under xvfb-run). Playwright drives stock Firefox
 // only through WebDriver BiDi, and playwright-core 1.65 sends a BiDi command Firefox ESR 153 does

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use crate::util::{self, cmd, exec, probe};
 
-/// cargo-fuzz from crates.io, installed with `--locked` at this version.
+/// cargo-fuzz from the Rust package registry, installed with `--locked` at this version.
 pub const CARGO_FUZZ_VERSION: &str = "0.13.2";
 /// The targets, as named in fuzz/Cargo.toml.
 pub const TARGETS: [&str; 3] = ["yaml_load", "analyze", "trace"];

@@ -1,6 +1,6 @@
 //! `cargo xtask install`: idempotent, pinned installs of every tool the other tasks use. Each
 //! tool is skipped when the installed version already matches; everything comes from the
-//! package registries (crates.io, npm, PyPI, Debian), never from a download of its own.
+//! package registries (Rust's, npm's, Python's, Debian's), never from a download of its own.
 
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -10,7 +10,7 @@ use crate::util::{self, cmd, exec, probe};
 
 /// trunk 0.22 needs a newer rustc than the machines have (see shared/design/toolchain.md).
 pub const TRUNK_VERSION: &str = "0.21.14";
-/// The WebDriver server for Firefox (tests/webdriver/), from crates.io.
+/// The WebDriver server for Firefox (tests/webdriver/), a Rust crate.
 pub const GECKODRIVER_VERSION: &str = "0.37.1";
 const WASM_TARGETS: [&str; 2] = ["wasm32-unknown-unknown", "wasm32-wasip1"];
 const VENV: &str = ".tools/venv";
