@@ -198,6 +198,33 @@ test('edits are autosaved once typing pauses, and a reload right after typing ke
   assert.deepEqual(errors, []);
 });
 
+test('when the browser refuses to store the work, a notice says a reload would lose it', async () => {
+  await storeWork(browser.context, server.url, null);
+  const page = await browser.context.newPage();
+  const errors = [];
+  page.on('pageerror', (err) => errors.push(err.message));
+  // A full storage: every write throws, as Chromium's does over its quota.
+  await page.addInitScript(() => {
+    Storage.prototype.setItem = function () {
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    };
+  });
+  await page.goto(server.url);
+  await page.locator('.cm-content').waitFor();
+  const notice = page.locator('[data-testid="notice"]');
+  assert.equal(await notice.count(), 0);
+  await setEditorText(page, 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: not-stored\n');
+  await notice.waitFor();
+  assert.match(await notice.innerText(), /Autosave failed.*reload would lose your edits.*Share/s);
+  // Said once, not again on every failed write.
+  await notice.getByRole('button').click();
+  await setEditorText(page, 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: still-not-stored\n');
+  await page.waitForTimeout(1200);
+  assert.equal(await notice.count(), 0);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('a manifest full of HTML and javascript: URLs renders as text', async () => {
   const { page, errors } = await fresh();
   const dialogs = [];

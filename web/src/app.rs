@@ -88,6 +88,7 @@ pub fn app() -> Html {
         // Once per change of the files, options or open tab (not on every render: the rows
         // coming back from the worker change nothing worth saving).
         let saved = (*state).clone();
+        let dispatcher = state.dispatcher();
         // Embeds never autosave (they would overwrite the playground's work); they tell the
         // embedding page their share link at once (its "open in the playground" link must be
         // current whenever it is clicked; embedded manifests are short).
@@ -96,7 +97,7 @@ pub fn app() -> Html {
                 embed::report(&saved.to_saved().to_json());
                 None
             } else {
-                Some(autosave::later(saved))
+                Some(autosave::later(saved, move |n| dispatcher.dispatch(Action::Notice(Some(n)))))
             };
             move || drop(timer)
         });

@@ -3,8 +3,11 @@
 //! state is written once typing pauses ([`AUTOSAVE_MS`]), and at once when the page is hidden or
 //! left (`visibilitychange`, `pagehide`: a reload, a closed tab, a switch to another tab), then
 //! with the editor's text if an edit is still in its debounce, so a reload loses nothing.
+//! When the browser refuses to store it (storage full, or blocked as in some private modes),
+//! the page says so once, with a notice, rather than losing the next reload's work silently.
 
 use std::cell::RefCell;
+use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
 
@@ -22,18 +25,27 @@ struct Autosave {
     /// Whether `latest` has not been written yet.
     dirty: bool,
     listening: bool,
+    /// Whether the last write failed (the notice is shown once per run of failures).
+    failing: bool,
+    /// Shows a notice on the page.
+    notify: Option<Rc<dyn Fn(String)>>,
 }
+
+/// The notice shown when the browser refuses to store the workspace.
+pub const REFUSED: &str = "Autosave failed: this browser refused to store your work (its storage is full or blocked), \
+so a reload would lose your edits. Keep them with Share, or copy them out.";
 
 thread_local! {
     static AUTOSAVE: RefCell<Autosave> = RefCell::default();
 }
 
 /// Remembers `state` as the one to write and returns the timer that writes it (an effect
-/// drops it when the next change comes, which postpones the write).
-pub fn later(state: AppState) -> Timer {
+/// drops it when the next change comes, which postpones the write). `notify` shows a notice.
+pub fn later(state: AppState, notify: impl Fn(String) + 'static) -> Timer {
     let listening = AUTOSAVE.with(|a| {
         let mut a = a.borrow_mut();
         a.latest = Some(state);
+        a.notify = Some(Rc::new(notify));
         a.dirty = true;
         std::mem::replace(&mut a.listening, true)
     });
@@ -59,8 +71,16 @@ fn write(pending: Option<String>) {
         }
         Some(saved.to_json())
     });
-    if let Some(json) = saved {
-        editor_js::save(&json);
+    let Some(json) = saved else { return };
+    let ok = editor_js::save(&json);
+    let notify = AUTOSAVE.with(|a| {
+        let mut a = a.borrow_mut();
+        let first_failure = !ok && !a.failing;
+        a.failing = !ok;
+        first_failure.then(|| a.notify.clone()).flatten()
+    });
+    if let Some(notify) = notify {
+        notify(REFUSED.to_owned());
     }
 }
 

@@ -89,11 +89,9 @@ pub fn load_saved() -> Option<String> {
     storage()?.get_item(STORAGE_KEY).ok().flatten()
 }
 
-/// Saves the workspace; a full storage is not worth interrupting the user for.
-pub fn save(json: &str) {
-    if let Some(s) = storage() {
-        let _ = s.set_item(STORAGE_KEY, json);
-    }
+/// Saves the workspace; false when the browser refused (storage full, blocked or absent).
+pub fn save(json: &str) -> bool {
+    storage().is_some_and(|s| s.set_item(STORAGE_KEY, json).is_ok())
 }
 
 pub fn hash() -> String {

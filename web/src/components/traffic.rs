@@ -101,7 +101,7 @@ pub fn traffic() -> Html {
                                             <tr data-testid="traffic-row" data-pod={pod.clone()} data-count={e.count.to_string()}>
                                                 <td>{ pod }</td>
                                                 <td class="mono">{ format!("{}:{}", e.endpoint.ip, e.endpoint.port) }</td>
-                                                <td>{ e.endpoint.node.clone().unwrap_or_default() }</td>
+                                                <td class="nowrap">{ e.endpoint.node.clone().unwrap_or_default() }</td>
                                                 <td class="num">{ e.count }</td>
                                                 <td class="bar-cell">
                                                     <div class="bar" title={format!("{:.1}% of requests, {:.1}% expected", e.share * 100.0, e.expected_share * 100.0)}>
