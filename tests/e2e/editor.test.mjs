@@ -198,6 +198,29 @@ test('edits are autosaved once typing pauses, and a reload right after typing ke
   assert.deepEqual(errors, []);
 });
 
+test('an example or Reset over your files offers them back, and leaves them stored until it is changed', async () => {
+  const { page, errors } = await fresh();
+  await setEditorText(page, 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: my-own-work\n');
+  await page.waitForFunction((key) => localStorage.getItem(key)?.includes('my-own-work'), STORAGE_KEY);
+  await page.getByTestId('gallery').selectOption('clusterip');
+  await page.getByTestId('tab').filter({ hasText: 'deployment.yaml' }).waitFor();
+  assert.match(await page.getByTestId('notice').textContent(), /replaced your files/);
+  // A look at the example costs nothing: a reload now would still open the work.
+  await page.waitForTimeout(1200);
+  assert.match(await page.evaluate((key) => localStorage.getItem(key), STORAGE_KEY), /my-own-work/);
+  await page.getByTestId('restore').click();
+  await page.getByTestId('notice').waitFor({ state: 'detached' });
+  assert.match(await editorText(page), /name: my-own-work/);
+  // Reset is the same replacement; an unedited example replaced by another is not offered back.
+  await page.getByTestId('reset').click();
+  await page.getByTestId('restore').waitFor();
+  await page.getByRole('button', { name: 'Dismiss the notice' }).click();
+  await page.getByTestId('gallery').selectOption('clusterip');
+  await page.getByTestId('tab').filter({ hasText: 'deployment.yaml' }).waitFor();
+  assert.equal(await page.getByTestId('notice').count(), 0);
+  assert.deepEqual(errors, []);
+});
+
 test('when the browser refuses to store the work, a notice says a reload would lose it', async () => {
   await storeWork(browser.context, server.url, null);
   const page = await browser.context.newPage();

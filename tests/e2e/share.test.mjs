@@ -53,10 +53,16 @@ test('a share link opens the same files, with the same tab open', async () => {
   assert.deepEqual(await tabs(page), ['service.yaml', 'notes.yaml']);
   assert.equal(await editorText(page), '# shared notes, é 😀\na: [\n');
   await page.locator('[data-testid="diagnostic"][data-rule="yaml-syntax"][data-file="notes.yaml"]').first().waitFor(WAIT);
-  assert.equal(await page.getByTestId('notice').count(), 0);
-  // The link has been read: the address loses it, and the files are the autosaved work now.
+  // The link has been read: the address loses it. The files it replaced are offered back, and
+  // stay stored until the link's files are changed.
   assert.equal(new URL(page.url()).hash, '');
-  await page.waitForFunction((key) => localStorage.getItem(key)?.includes('shared notes'), STORAGE_KEY, WAIT);
+  assert.match(await page.getByTestId('notice').textContent(), /share link's files replaced your own/);
+  await page.getByTestId('restore').waitFor(WAIT);
+  await page.waitForTimeout(1200);
+  assert.equal(await storedWork(browser.context, server.url), WORK);
+  await page.locator('.cm-content').press('Control+Home');
+  await page.keyboard.type('# edited\n');
+  await page.waitForFunction((key) => localStorage.getItem(key)?.includes('# edited\\n# shared notes'), STORAGE_KEY, WAIT);
 
   // The page's own Share button makes a link that opens the same thing again.
   await page.getByTestId('share').click();
@@ -65,9 +71,26 @@ test('a share link opens the same files, with the same tab open', async () => {
   await page.close();
   const again = await open(new URL(link).hash);
   assert.deepEqual(await tabs(again.page), ['service.yaml', 'notes.yaml']);
-  assert.equal(await editorText(again.page), '# shared notes, é 😀\na: [\n');
+  assert.equal(await editorText(again.page), '# edited\n# shared notes, é 😀\na: [\n');
+  // The stored work is the link's own files now: nothing to offer back.
+  assert.equal(await again.page.getByTestId('notice').count(), 0);
   assert.deepEqual([...errors, ...again.errors], []);
   await again.page.close();
+});
+
+test('a share link over autosaved work offers that work back', async () => {
+  await storeWork(browser.context, server.url, WORK);
+  const { page, errors } = await open(`#s=${LZString.compressToEncodedURIComponent(SHARED)}`);
+  assert.deepEqual(await tabs(page), ['service.yaml', 'notes.yaml']);
+  await page.getByTestId('restore').click();
+  await page.getByTestId('notice').waitFor({ state: 'detached', ...WAIT });
+  assert.deepEqual(await tabs(page), ['mine.yaml']);
+  assert.match(await editorText(page), /name: autosaved-work/);
+  await page.locator('[data-testid="diagnostics"], [data-testid="no-diagnostics"]').first().waitFor(WAIT);
+  await page.close();
+  const stored = JSON.parse(await storedWork(browser.context, server.url));
+  assert.deepEqual(stored.files, JSON.parse(WORK).files);
+  assert.deepEqual(errors, []);
 });
 
 const BAD_LINKS = [

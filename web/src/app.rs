@@ -38,6 +38,13 @@ fn initial() -> AppState {
 fn from_start(start: Start) -> AppState {
     match start {
         Start::Saved(saved, notice) => AppState { notice: notice.map(Rc::from), ..AppState::from_saved(&saved) },
+        Start::Link(saved, replaced) => {
+            let undo = replaced.and_then(|mine| AppState::undo_of(mine, 0));
+            let notice = undo
+                .is_some()
+                .then(|| Rc::from("The share link's files replaced your own; yours stay saved in this browser until you change these."));
+            AppState { notice, undo, ..AppState::from_saved(&saved) }
+        }
         Start::Default(notice) => AppState { notice: notice.map(Rc::from), ..AppState::default() },
     }
 }
@@ -97,7 +104,7 @@ pub fn app() -> Html {
                 embed::report(&saved.to_saved().to_json());
                 None
             } else {
-                Some(autosave::later(saved, move |n| dispatcher.dispatch(Action::Notice(Some(n)))))
+                autosave::later(saved, move |n| dispatcher.dispatch(Action::Notice(Some(n))))
             };
             move || drop(timer)
         });
@@ -128,6 +135,10 @@ pub fn app() -> Html {
             }
         });
     }
+    let restore = {
+        let state = state.clone();
+        Callback::from(move |_| state.dispatch(Action::Restore))
+    };
     let dismiss = {
         let state = state.clone();
         Callback::from(move |_| state.dispatch(Action::Notice(None)))
@@ -139,6 +150,9 @@ pub fn app() -> Html {
                 if let Some(n) = &state.notice {
                     <div class="notice" role="status" data-testid="notice">
                         <span>{ n.to_string() }</span>
+                        if state.undo.is_some() {
+                            <button class="restore" data-testid="restore" onclick={restore}>{ "Bring back your files" }</button>
+                        }
                         <button onclick={dismiss} aria-label="Dismiss the notice">{ "×" }</button>
                     </div>
                 }

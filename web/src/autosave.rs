@@ -41,18 +41,27 @@ thread_local! {
 
 /// Remembers `state` as the one to write and returns the timer that writes it (an effect
 /// drops it when the next change comes, which postpones the write). `notify` shows a notice.
-pub fn later(state: AppState, notify: impl Fn(String) + 'static) -> Timer {
+///
+/// Files an example, Reset or a share link just put in place of the user's work
+/// ([`AppState::keeps_stored_work`]) are not written until they are changed: the stored work
+/// stays (its last edits written first), so a look at an example or a link costs nothing.
+pub fn later(state: AppState, notify: impl Fn(String) + 'static) -> Option<Timer> {
+    let keep = state.keeps_stored_work();
+    if keep {
+        // The user's newest edits, if the replacement came before their write.
+        write(None);
+    }
     let listening = AUTOSAVE.with(|a| {
         let mut a = a.borrow_mut();
         a.latest = Some(state);
         a.notify = Some(Rc::new(notify));
-        a.dirty = true;
+        a.dirty = !keep;
         std::mem::replace(&mut a.listening, true)
     });
     if !listening {
         listen();
     }
-    Timer::new(AUTOSAVE_MS, || write(None))
+    (!keep).then(|| Timer::new(AUTOSAVE_MS, || write(None)))
 }
 
 /// Writes the newest state if it is not written yet, or if the editor holds an edit the

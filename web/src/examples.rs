@@ -550,6 +550,11 @@ pub fn find(id: &str) -> Option<&'static Example> {
     GALLERY.iter().find(|e| e.id == id)
 }
 
+/// Whether `files` are exactly one example's, unedited: nothing of the user's.
+pub fn is_pristine(files: &[crate::persist::SavedFile]) -> bool {
+    GALLERY.iter().any(|e| e.files.len() == files.len() && e.files.iter().zip(files).all(|(&(n, t), f)| f.name == n && f.text == t))
+}
+
 #[cfg(test)]
 mod tests {
     use kplay_core::{analyze, Options, Severity, SourceFile};

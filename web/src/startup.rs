@@ -13,6 +13,8 @@ pub const MAX_FRAGMENT_CHARS: usize = 1024 * 1024;
 #[derive(Debug, PartialEq)]
 pub enum Start {
     Saved(Saved, Option<String>),
+    /// A share link's files, and the autosaved work they replace (when readable and other).
+    Link(Saved, Option<Saved>),
     Default(Option<String>),
 }
 
@@ -24,7 +26,10 @@ pub fn decide(hash: &str, stored: Option<&str>, decompress: impl Fn(&str) -> Opt
             notice = Some(format!("The share link is longer than {MAX_FRAGMENT_CHARS} characters and was not opened."));
         } else {
             match decompress(data).map(|json| Saved::from_json(&json)) {
-                Some(Ok(saved)) => return Start::Saved(saved, None),
+                Some(Ok(saved)) => {
+                    let replaced = stored.and_then(|json| Saved::from_json(json).ok()).filter(|mine| mine.files != saved.files);
+                    return Start::Link(saved, replaced);
+                }
                 Some(Err(e)) => notice = Some(format!("The share link could not be opened: {e}.")),
                 None => notice = Some("The share link is damaged (it does not decompress) and was not opened.".to_owned()),
             }
@@ -58,9 +63,13 @@ mod tests {
     }
 
     #[test]
-    fn share_link_wins_over_storage() {
+    fn share_link_wins_over_storage_and_names_the_work_it_replaces() {
         let json = saved().to_json();
-        assert_eq!(decide(&format!("#s={json}"), Some("{}"), ident), Start::Saved(saved(), None));
+        assert_eq!(decide(&format!("#s={json}"), Some("{}"), ident), Start::Link(saved(), None));
+        assert_eq!(decide(&format!("#s={json}"), Some(&json), ident), Start::Link(saved(), None));
+        let mut mine = saved();
+        mine.files[0].text = "kind: Service\n".into();
+        assert_eq!(decide(&format!("#s={json}"), Some(&mine.to_json()), ident), Start::Link(saved(), Some(mine)));
     }
 
     #[test]

@@ -70,6 +70,18 @@ pub struct AppState {
     /// The map box clicked last (`svc/NS/NAME`, `pod/NS/NAME`, ...); a Service also picks the
     /// chains the kube-proxy view highlights.
     pub selected: Option<Rc<str>>,
+    /// The user's files an example, Reset or a share link replaced: the notice offers them
+    /// back, and the autosave keeps them stored until the new files are changed.
+    pub undo: Option<Undo>,
+}
+
+/// What [`Action::Restore`] brings back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Undo {
+    pub saved: Rc<Saved>,
+    /// The revision the replacement made; while the state is still at it, nothing of the new
+    /// files is the user's, and the autosave leaves the stored work alone.
+    pub revision: u64,
 }
 
 /// The right-hand views.
@@ -133,6 +145,8 @@ pub enum Action {
     Remove(usize),
     /// Replace everything with a gallery example.
     LoadExample(&'static Example),
+    /// Bring back the files an example, Reset or a share link replaced ([`AppState::undo`]).
+    Restore,
     Notice(Option<String>),
     /// Select a map box (or nothing).
     SelectBox(Option<String>),
@@ -176,6 +190,7 @@ impl AppState {
             panel: Panel::Problems,
             rule: None,
             selected: None,
+            undo: None,
         }
     }
 
@@ -189,6 +204,18 @@ impl AppState {
             options.cluster = c.apply(&options.cluster);
         }
         Self::new(s.files.iter().map(|f| SourceFile::new(f.name.as_str(), f.text.as_str())).collect(), s.active, options)
+    }
+
+    /// The undo a wholesale replacement of these files needs: none when they are an example's,
+    /// unedited (nothing of the user's would be lost).
+    pub fn undo_of(saved: Saved, revision: u64) -> Option<Undo> {
+        (!examples::is_pristine(&saved.files)).then(|| Undo { saved: Rc::new(saved), revision })
+    }
+
+    /// Whether the files are as an example, Reset or a share link left them, over work of the
+    /// user's that the autosave must not overwrite yet.
+    pub fn keeps_stored_work(&self) -> bool {
+        self.undo.as_ref().is_some_and(|u| u.revision == self.revision)
     }
 
     pub fn to_saved(&self) -> Saved {
@@ -333,6 +360,7 @@ impl PartialEq for AppState {
             && self.panel == other.panel
             && self.rule == other.rule
             && self.selected == other.selected
+            && self.undo == other.undo
     }
 }
 
@@ -423,8 +451,27 @@ impl Reducible for AppState {
                 next.revision = self.revision + 1;
                 next.model_revision = next.revision;
                 next.rows_revision = next.revision;
+                next.undo = Self::undo_of(self.to_saved(), next.revision);
+                if next.undo.is_some() {
+                    next.notice = Some(Rc::from(format!(
+                        "The example “{}” replaced your files; they stay saved in this browser until you change it.",
+                        e.title
+                    )));
+                }
                 Rc::new(next)
             }
+            Action::Restore => {
+                let Some(undo) = &self.undo else { return self };
+                let mut next = Self::from_saved(&undo.saved);
+                next.generation = self.generation + 1;
+                next.panel = self.panel;
+                next.revision = self.revision + 1;
+                next.model_revision = next.revision;
+                next.rows_revision = next.revision;
+                Rc::new(next)
+            }
+            // Dismissing the notice also lets go of the files it offered back.
+            Action::Notice(None) => Rc::new(Self { undo: None, ..self.with_notice(None) }),
             Action::Notice(n) => Rc::new(self.with_notice(n)),
             Action::SelectBox(id) => {
                 let id: Option<Rc<str>> = id.map(Rc::from);
@@ -595,6 +642,31 @@ mod tests {
         assert_ne!(late.files[0].text, "x: 1\n");
         let now = s.apply(Action::Edit { generation: g + 1, name: "service.yaml".into(), text: "x: 1\n".into() });
         assert_eq!(now.files[0].text, "x: 1\n");
+    }
+
+    #[test]
+    fn an_example_over_the_users_files_can_be_undone_and_leaves_them_stored_until_changed() {
+        // Over an unedited example: nothing to give back, nothing to say.
+        let s = Rc::new(AppState::default()).apply(Action::LoadExample(examples::find("clusterip").expect("example")));
+        assert!(s.undo.is_none() && s.notice.is_none() && !s.keeps_stored_work());
+        // Over the user's files (two, the second open, three nodes): both offered back.
+        let mine =
+            s.clone().apply(edit(&s, "kind: Namespace\n")).apply(Action::Cluster(ClusterChange::NodeCount(5))).apply(Action::Select(1));
+        let example = mine.clone().apply(Action::LoadExample(&examples::GALLERY[0]));
+        assert_eq!(example.text(), examples::SEED_TUTORIAL);
+        assert!(example.keeps_stored_work());
+        assert!(example.notice.as_deref().is_some_and(|n| n.contains("replaced your files")));
+        let back = example.clone().apply(Action::Restore);
+        assert_eq!(back.to_saved(), mine.to_saved());
+        assert!(back.generation > example.generation && back.revision > example.revision);
+        assert!(back.undo.is_none() && !back.keeps_stored_work());
+        // An edit of the example is the user's: the autosave writes again, the undo stays.
+        let edited = example.clone().apply(edit(&example, "kind: Pod\n"));
+        assert!(!edited.keeps_stored_work() && edited.undo.is_some());
+        // Dismissing the notice lets the files go; Restore then does nothing.
+        let dismissed = example.apply(Action::Notice(None));
+        assert!(dismissed.undo.is_none() && dismissed.notice.is_none());
+        assert_eq!(dismissed.clone().apply(Action::Restore).to_saved(), dismissed.to_saved());
     }
 
     #[test]
