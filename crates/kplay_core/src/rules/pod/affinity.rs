@@ -88,7 +88,7 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
             }
             if let Some(terms) = terms {
                 for (_, t) in terms.items() {
-                    node_selector_term(sink, &t);
+                    node_selector_term(sink, &t, true);
                 }
             }
         }
@@ -96,7 +96,9 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
             for (_, p) in pref.items() {
                 weight(sink, &p);
                 if let Some(t) = p.field("preference") {
-                    node_selector_term(sink, &t);
+                    // "we always allow invalid label-value for preferred affinity"
+                    // (`ValidatePreferredSchedulingTerms`).
+                    node_selector_term(sink, &t, false);
                 }
             }
         }
@@ -127,7 +129,9 @@ fn weight(sink: &mut Sink<'_>, p: &Cur<'_>) {
     }
 }
 
-fn node_selector_term(sink: &mut Sink<'_>, t: &Cur<'_>) {
+/// `ValidateNodeSelectorTerm`; `check_values` is false for preferred terms, whose label
+/// values the server never checks.
+fn node_selector_term(sink: &mut Sink<'_>, t: &Cur<'_>, check_values: bool) {
     if let Some(me) = t.field("matchExpressions") {
         for (_, r) in me.items() {
             let n = r.field("values").map_or(0, |v| v.len());
@@ -169,7 +173,7 @@ fn node_selector_term(sink: &mut Sink<'_>, t: &Cur<'_>) {
                 }
             }
             qualified_name(sink, &child_or_parent(&r, "key"), text(&r, "key"));
-            if let Some(vals) = r.field("values") {
+            if let Some(vals) = r.field("values").filter(|_| check_values) {
                 for (_, v) in vals.items() {
                     let t = v.text().unwrap_or("");
                     invalid_each(sink, &v, t, formats::label_value_msgs(t), "use a valid label value");
@@ -229,9 +233,9 @@ fn pod_affinity_term(sink: &mut Sink<'_>, t: &Cur<'_>) {
     if key.is_empty() {
         sink.field_error(&at, ErrorType::Required, formats::required("can not be empty"))
             .help("set a node label key such as `kubernetes.io/hostname`");
-    } else {
-        qualified_name(sink, &at, key);
     }
+    // The server also runs `ValidateLabelName` on an empty key (two more Invalid errors).
+    qualified_name(sink, &at, key);
     for f in ["matchLabelKeys", "mismatchLabelKeys"] {
         if let Some(keys) = t.field(f) {
             for (_, k) in keys.items() {
@@ -265,8 +269,21 @@ mod tests {
             errors_of(R, &p("    podAntiAffinity:\n      preferredDuringSchedulingIgnoredDuringExecution:\n      - weight: 0\n        podAffinityTerm:\n          labelSelector:\n            matchLabels:\n              app: web\n")),
             pairs(&[
                 ("spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.topologyKey", "Required"),
+                // `ValidateLabelName("")`: "name part must be non-empty" and the regex message.
+                ("spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.topologyKey", "Invalid"),
+                ("spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.topologyKey", "Invalid"),
                 ("spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].weight", "Invalid")
             ])
+        );
+        // Label values are checked in required node affinity terms, never in preferred ones.
+        let term = "- key: disk\n            operator: In\n            values: [\"-bad\"]\n";
+        assert_eq!(
+            errors_of(R, &p(&format!("    nodeAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n        nodeSelectorTerms:\n        - matchExpressions:\n          {term}"))),
+            pairs(&[(&format!("{na}[0].matchExpressions[0].values[0]"), "Invalid")])
+        );
+        assert_eq!(
+            errors_of(R, &p(&format!("    nodeAffinity:\n      preferredDuringSchedulingIgnoredDuringExecution:\n      - weight: 1\n        preference:\n          matchExpressions:\n          {term}"))),
+            pairs(&[])
         );
         assert_eq!(
             errors_of(R, &p("    podAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n      - topologyKey: kubernetes.io/hostname\n        labelSelector:\n          matchLabels:\n            app: db\n")),
