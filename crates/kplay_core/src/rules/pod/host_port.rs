@@ -17,7 +17,8 @@ pub static HOST_PORT_CONFLICT: Rule = Rule {
         r#"## What it does
 Finds `hostPort`s used twice with the same protocol and `hostIP` across the regular containers of
 a pod (init containers are checked one container at a time), and, with `hostNetwork: true`, host
-ports that differ from their `containerPort`. In a bare Pod a missing host port is first
+ports of regular containers that differ from their `containerPort` (the server does not check
+init containers' ports against `hostNetwork`). In a bare Pod a missing host port is first
 defaulted to the container port; in a template a missing host port is tolerated.
 
 ## Why is this bad?
@@ -84,8 +85,9 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
         }
     }
     if spec.field("hostNetwork").and_then(|h| h.bool()) == Some(true) {
+        // `validatePodHostNetworkDeps` loops over `spec.Containers` only.
         for (kind, c) in &all {
-            if *kind == ContainerKind::Ephemeral {
+            if *kind != ContainerKind::Regular {
                 continue;
             }
             let Some(ports) = c.field("ports") else { continue };
@@ -137,6 +139,9 @@ mod tests {
         assert_eq!(errors_of(R, &y), pairs(&[("spec.containers[1].ports[0].hostPort", "Duplicate")]));
         let y = pod_with("  hostNetwork: true\n  containers:\n  - name: web\n    image: a:1\n    ports:\n    - containerPort: 80\n    - containerPort: 81\n      hostPort: 82\n");
         assert_eq!(errors_of(R, &y), pairs(&[("spec.containers[0].ports[1].hostPort", "Invalid")]));
+        // Init containers are not checked against `hostNetwork`.
+        let y = pod_with("  hostNetwork: true\n  initContainers:\n  - name: init\n    image: a:1\n    ports:\n    - containerPort: 80\n      hostPort: 81\n  containers:\n  - name: web\n    image: a:1\n");
+        assert_eq!(errors_of(R, &y), pairs(&[]));
         let y = pod_with("  containers:\n  - name: web\n    image: a:1\n    ports:\n    - containerPort: 80\n      hostPort: 8080\n      protocol: UDP\n    - containerPort: 80\n      hostPort: 8080\n");
         assert_eq!(errors_of(R, &y), pairs(&[]));
     }
