@@ -125,10 +125,11 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
             }
         }
         if let Some(rp) = c.field("resizePolicy") {
-            // AllowSidecarResizePolicy (InPlacePodVerticalScaling, on from 1.33); from 1.35 any
-            // init container may carry one.
+            // AllowSidecarResizePolicy (InPlacePodVerticalScaling, on from 1.33); from 1.34
+            // `validateInitContainers` checks only `!opts.AllowSidecarResizePolicy`, so no init
+            // container gets the error.
             let sidecar_ok = v.at_least(33);
-            if kind == ContainerKind::Init && !v.at_least(35) && (!sidecar_ok || !is_sidecar(&c)) && !rp.is_empty() {
+            if kind == ContainerKind::Init && !v.at_least(34) && (!sidecar_ok || !is_sidecar(&c)) && !rp.is_empty() {
                 sink.field_error(&whole(&rp), ErrorType::Invalid, formats::invalid("", "must not be set for init containers"))
                     .help("remove `resizePolicy` from the init container");
             }
@@ -289,5 +290,12 @@ mod tests {
                 ("spec.containers[0].resizePolicy[1]", "Duplicate")
             ])
         );
+        // A plain init container's resizePolicy: rejected up to 1.33, allowed from 1.34
+        // (InPlacePodVerticalScaling on, so AllowSidecarResizePolicy).
+        let init = pod_with(
+            "  initContainers:\n  - name: init\n    image: busybox:1.36\n    resizePolicy:\n    - resourceName: cpu\n      restartPolicy: NotRequired\n  containers:\n  - name: web\n    image: nginx:1.27\n",
+        );
+        assert_eq!(errors_of_version(R, &init, KubeVersion::new(33)), pairs(&[("spec.initContainers[0].resizePolicy", "Invalid")]));
+        assert_eq!(errors_of_version(R, &init, KubeVersion::new(34)), pairs(&[]));
     }
 }
