@@ -25,8 +25,10 @@ Checks `spec.volumes`: names are unique DNS-1123 labels, each volume has one sou
 sources' fields are set and valid: `configMap.name`, `secret.secretName`,
 `persistentVolumeClaim.claimName`, `hostPath.path` (no `..`), `nfs.server` and an absolute
 `nfs.path`; file modes between 0 and 0777; `items[].key`/`path` set, relative and without
-`..`; `emptyDir.sizeLimit` not negative; projected sources with one source each and a service
-account token of at least 10 minutes.
+`..`; `emptyDir.sizeLimit` not negative; projected sources with one source each, no file path
+used twice across a projected volume's sources, and a service account token of at least 10
+minutes. As the server does, errors in `downwardAPI` items are reported on the source's path
+(`…downwardAPI.path`, without `items[i]`) and a projected token's `path` on `projected.path`.
 
 ## Why is this bad?
 The API server rejects the object, and mounts of a volume it rejected are reported as not
@@ -81,35 +83,36 @@ spec:
     check: Some(check),
 };
 
-/// Volume source keys of `v1.VolumeSource`, in the server's order.
+/// Volume source keys of `v1.VolumeSource`, in the order `validateVolumeSource` counts them
+/// (the first one present is validated; each later one is Forbidden).
 pub const VOLUME_SOURCES: &[&str] = &[
-    "hostPath",
     "emptyDir",
+    "hostPath",
+    "gitRepo",
     "gcePersistentDisk",
     "awsElasticBlockStore",
-    "gitRepo",
     "secret",
     "nfs",
     "iscsi",
     "glusterfs",
+    "flocker",
     "persistentVolumeClaim",
     "rbd",
-    "flexVolume",
     "cinder",
     "cephfs",
-    "flocker",
+    "quobyte",
     "downwardAPI",
     "fc",
-    "azureFile",
+    "flexVolume",
     "configMap",
+    "azureFile",
     "vsphereVolume",
-    "quobyte",
-    "azureDisk",
     "photonPersistentDisk",
-    "projected",
     "portworxVolume",
-    "scaleIO",
+    "azureDisk",
     "storageos",
+    "projected",
+    "scaleIO",
     "csi",
     "ephemeral",
     "image",
@@ -188,10 +191,13 @@ fn key_to_path_items(sink: &mut Sink<'_>, src: &Cur<'_>) {
     }
 }
 
-/// `validateDownwardAPIVolumeFile` for each of `items`.
+/// `validateDownwardAPIVolumeFile` for each of `items`. The server passes the source's path,
+/// not the item's: errors are on `…downwardAPI.path`, `…downwardAPI.fieldRef.fieldPath`, ...
+/// (no `items[i]`), in a volume and in a projected source alike.
 fn downward_items(sink: &mut Sink<'_>, src: &Cur<'_>) {
     let Some(items) = src.field("items") else { return };
     for (_, f) in items.items() {
+        let f = Cur { path: src.path.clone(), ..f };
         if !required(sink, &f, "path", "set `path`, the file name inside the volume") {
             if let Some(p) = f.field("path") {
                 local_non_reserved_path(sink, &p, p.text().unwrap_or(""));
@@ -222,7 +228,14 @@ fn source(sink: &mut Sink<'_>, v: &Cur<'_>, is_pod: bool, sa: &str) {
     for k in VOLUME_SOURCES {
         let Some(src) = v.field(k) else { continue };
         if n > 0 {
-            sink.field_error(&whole(&src), ErrorType::Forbidden, formats::forbidden("may not specify more than 1 volume type"))
+            // The server's own spellings of two of these paths.
+            let name = match *k {
+                "cephfs" => "cephFS",
+                "downwardAPI" => "downwarAPI",
+                k => k,
+            };
+            let at = Cur { path: v.child_path(name), ..whole(&src) };
+            sink.field_error(&at, ErrorType::Forbidden, formats::forbidden("may not specify more than 1 volume type"))
                 .help("split the sources into separate volumes, or use a `projected` volume");
             continue;
         }
@@ -299,26 +312,60 @@ fn source(sink: &mut Sink<'_>, v: &Cur<'_>, is_pod: bool, sa: &str) {
     }
 }
 
+/// `validateProjectionSources`: every source of an item is validated, an item with several
+/// gets one Forbidden on `sources[i]`, and a file path used twice across the sources is
+/// Invalid on `projected` ("conflicting duplicate paths").
 fn projected(sink: &mut Sink<'_>, p: &Cur<'_>, is_pod: bool, sa: &str) {
     mode(sink, p, "defaultMode");
     let Some(sources) = p.field("sources") else { return };
+    let mut all_paths: HashSet<String> = HashSet::new();
+    let mut path_seen = |sink: &mut Sink<'_>, at: &Cur<'_>, path: &str, value: &str| {
+        if !all_paths.insert(path.to_string()) {
+            let at = Cur { path: p.path.clone(), ..at.clone() };
+            sink.field_error(&at, ErrorType::Invalid, formats::invalid(value, "conflicting duplicate paths"))
+                .help("give each projected file its own path");
+        }
+    };
     for (_, s) in sources.items() {
+        let mut extra: Option<Cur<'_>> = None;
         let mut n = 0;
-        for k in ["secret", "downwardAPI", "configMap", "serviceAccountToken", "clusterTrustBundle", "podCertificate"] {
+        for k in ["secret", "configMap", "downwardAPI", "serviceAccountToken", "clusterTrustBundle", "podCertificate"] {
             let Some(src) = s.field(k) else { continue };
             n += 1;
-            if n > 1 {
-                sink.field_error(
-                    &whole(&src),
-                    ErrorType::Forbidden,
-                    formats::forbidden("may not specify more than 1 volume type per source"),
-                )
-                .help("give each projected source its own list item");
-                continue;
+            if n == 2 {
+                extra = Some(whole(&src));
             }
             match k {
-                "secret" | "configMap" => key_to_path_items(sink, &src),
-                "downwardAPI" => downward_items(sink, &src),
+                "secret" | "configMap" => {
+                    key_to_path_items(sink, &src);
+                    let name = text(&src, "name");
+                    if let Some(items) = src.field("items") {
+                        for (_, kp) in items.items() {
+                            let Some(pc) = kp.field("path") else { continue };
+                            let t = pc.text().unwrap_or("");
+                            if !t.is_empty() {
+                                path_seen(sink, &pc, t, name);
+                            }
+                        }
+                    }
+                }
+                "downwardAPI" => {
+                    downward_items(sink, &src);
+                    if let Some(items) = src.field("items") {
+                        for (_, f) in items.items() {
+                            let Some(pc) = f.field("path") else { continue };
+                            let t = pc.text().unwrap_or("");
+                            if !t.is_empty() {
+                                path_seen(sink, &pc, t, t);
+                            }
+                        }
+                    }
+                }
+                "clusterTrustBundle" => {
+                    let pc = child_or_parent(&src, "path");
+                    let t = text(&src, "path");
+                    path_seen(sink, &pc, t, t);
+                }
                 "serviceAccountToken" => {
                     if is_pod && sa.is_empty() {
                         sink.field_error(
@@ -349,14 +396,22 @@ fn projected(sink: &mut Sink<'_>, p: &Cur<'_>, is_pod: bool, sa: &str) {
                             _ => {}
                         }
                     }
-                    if !required(sink, &src, "path", "set `path`, the token's file name") {
-                        if let Some(pc) = src.field("path") {
-                            local_non_reserved_path(sink, &pc, pc.text().unwrap_or(""));
-                        }
+                    // The server reports the token's path on `projected.path`, not under the source.
+                    let at = Cur { path: p.child_path("path"), ..child_or_parent(&src, "path") };
+                    let t = text(&src, "path");
+                    if t.is_empty() {
+                        sink.field_error(&at, ErrorType::Required, formats::required("")).help("set `path`, the token's file name");
+                    } else {
+                        local_non_reserved_path(sink, &at, t);
                     }
                 }
                 _ => {}
             }
+        }
+        if let Some(extra) = extra {
+            let at = Cur { path: s.path.clone(), ..extra };
+            sink.field_error(&at, ErrorType::Forbidden, formats::forbidden("may not specify more than 1 volume type per source"))
+                .help("give each projected source its own list item");
         }
     }
 }
@@ -411,6 +466,60 @@ mod tests {
         assert_eq!(
             errors_of(R, &v("  - name: a\n    projected:\n      sources:\n      - serviceAccountToken:\n          path: token\n          expirationSeconds: 60\n")),
             pairs(&[("spec.volumes[0].projected.sources[0].serviceAccountToken.expirationSeconds", "Invalid")])
+        );
+    }
+
+    /// `validateDownwardAPIVolumeFile` gets the source's path, not `items[i]`.
+    #[test]
+    fn downward_api_paths() {
+        assert_eq!(
+            errors_of(R, &v("  - name: a\n    downwardAPI:\n      items:\n      - path: ''\n        fieldRef:\n          fieldPath: spec.nodeName\n        mode: 01000\n")),
+            pairs(&[
+                ("spec.volumes[0].downwardAPI.fieldRef.fieldPath", "NotSupported"),
+                ("spec.volumes[0].downwardAPI.mode", "Invalid"),
+                ("spec.volumes[0].downwardAPI.path", "Required")
+            ])
+        );
+        assert_eq!(
+            errors_of(R, &v("  - name: a\n    projected:\n      sources:\n      - downwardAPI:\n          items:\n          - path: x\n")),
+            pairs(&[("spec.volumes[0].projected.sources[0].downwardAPI", "Required")])
+        );
+    }
+
+    #[test]
+    fn projected_paths() {
+        // The token's path is reported on `projected.path`.
+        assert_eq!(
+            errors_of(R, &v("  - name: a\n    projected:\n      sources:\n      - serviceAccountToken:\n          path: ''\n      - serviceAccountToken:\n          path: /abs\n")),
+            pairs(&[("spec.volumes[0].projected.path", "Invalid"), ("spec.volumes[0].projected.path", "Required")])
+        );
+        // Two sources in one item: one Forbidden on the item; both sources are validated.
+        assert_eq!(
+            errors_of(R, &v("  - name: a\n    projected:\n      sources:\n      - configMap:\n          name: c\n        secret:\n          name: s\n          items:\n          - key: ''\n            path: k\n")),
+            pairs(&[("spec.volumes[0].projected.sources[0]", "Forbidden"), ("spec.volumes[0].projected.sources[0].secret.items[0].key", "Required")])
+        );
+        // A path used twice across sources.
+        assert_eq!(
+            errors_of(R, &v("  - name: a\n    projected:\n      sources:\n      - configMap:\n          name: c\n          items:\n          - key: k\n            path: same\n      - secret:\n          name: s\n          items:\n          - key: k\n            path: same\n      - downwardAPI:\n          items:\n          - path: same\n            fieldRef:\n              fieldPath: metadata.name\n")),
+            pairs(&[("spec.volumes[0].projected", "Invalid"), ("spec.volumes[0].projected", "Invalid")])
+        );
+    }
+
+    /// `validateVolumeSource` counts `emptyDir` first, then `hostPath`, ... and spells two
+    /// paths its own way.
+    #[test]
+    fn source_order() {
+        assert_eq!(
+            errors_of(R, &v("  - name: a\n    hostPath:\n      path: ''\n    emptyDir: {}\n")),
+            pairs(&[("spec.volumes[0].hostPath", "Forbidden")])
+        );
+        assert_eq!(
+            errors_of(R, &v("  - name: a\n    configMap:\n      name: c\n    downwardAPI: {}\n    cephfs:\n      monitors: [m]\n")),
+            pairs(&[("spec.volumes[0].configMap", "Forbidden"), ("spec.volumes[0].downwarAPI", "Forbidden")])
+        );
+        assert_eq!(
+            errors_of(R, &v("  - name: a\n    emptyDir: {}\n    cephfs:\n      monitors: [m]\n")),
+            pairs(&[("spec.volumes[0].cephFS", "Forbidden")])
         );
     }
 }

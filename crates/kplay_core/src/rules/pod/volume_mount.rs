@@ -163,7 +163,9 @@ fn mount<'a>(
         }
         local_descending_path(sink, &at, &list.child_path("subPathExpr"), expr);
     }
+    // The server reports `mountPropagation` and `recursiveReadOnly` without the index too.
     if let Some(p) = m.field("mountPropagation") {
+        let p = Cur { path: list.child_path("mountPropagation"), ..p };
         let v = p.text().unwrap_or("");
         if !SUPPORTED.contains(&v) {
             sink.field_error(&p, ErrorType::NotSupported, formats::not_supported(v, SUPPORTED))
@@ -179,6 +181,7 @@ fn mount<'a>(
         }
     }
     if let Some(r) = m.field("recursiveReadOnly") {
+        let r = Cur { path: list.child_path("recursiveReadOnly"), ..r };
         let v = r.text().unwrap_or("");
         if !RRO.contains(&v) {
             sink.field_error(&r, ErrorType::NotSupported, formats::not_supported(v, RRO)).help("use `Disabled`, `IfPossible` or `Enabled`");
@@ -282,7 +285,15 @@ mod tests {
         );
         assert_eq!(
             errors_of(R, &c("    - name: data\n      mountPath: /d\n      mountPropagation: Bidirectional\n", v)),
-            pairs(&[("spec.containers[0].volumeMounts[0].mountPropagation", "Forbidden")])
+            pairs(&[("spec.containers[0].volumeMounts.mountPropagation", "Forbidden")])
+        );
+        assert_eq!(
+            errors_of(R, &c("    - name: data\n      mountPath: /d\n      mountPropagation: bogus\n      recursiveReadOnly: Enabled\n", v)),
+            pairs(&[
+                ("spec.containers[0].volumeMounts.mountPropagation", "NotSupported"),
+                ("spec.containers[0].volumeMounts.recursiveReadOnly", "Forbidden"),
+                ("spec.containers[0].volumeMounts.recursiveReadOnly", "Forbidden")
+            ])
         );
         assert_eq!(
             errors_of(R, &c("    - mountPath: /d\n", v)),
