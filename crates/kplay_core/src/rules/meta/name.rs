@@ -86,7 +86,13 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let name = meta.field("name").filter(|n| !n.text().unwrap_or("").is_empty());
     let gen = meta.field("generateName").filter(|n| !n.text().unwrap_or("").is_empty());
     match (name, gen) {
-        (Some(n), _) => {
+        (Some(n), g) => {
+            // `ValidateObjectMetaAccessor` checks a non-empty generateName whether or not a
+            // name is set.
+            if let Some(g) = g {
+                let v = g.text().unwrap_or("");
+                invalid_each(sink, &g, v, f.msgs(v, true), help(f));
+            }
             let v = n.text().unwrap_or("");
             invalid_each(sink, &n, v, f.msgs(v, false), help(f));
             if ctx.kind() == "CronJob" && v.len() > 52 {
@@ -130,6 +136,7 @@ mod tests {
             errors_of(R, &pod("  generateName: Worker-\n")),
             pairs(&[("metadata.generateName", "Invalid"), ("metadata.name", "Invalid")])
         );
+        assert_eq!(errors_of(R, &pod("  name: ok\n  generateName: Bad_\n")), pairs(&[("metadata.generateName", "Invalid")]));
         assert_eq!(errors_of(R, &pod("  labels: {a: b}\n")), pairs(&[("metadata.name", "Required")]));
         let svc = |n: &str| format!("apiVersion: v1\nkind: Service\nmetadata:\n  name: {n}\nspec:\n  ports:\n  - port: 80\n");
         assert_eq!(errors_of(R, &svc("1web")), pairs(&[("metadata.name", "Invalid")]));
