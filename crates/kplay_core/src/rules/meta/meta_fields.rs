@@ -13,10 +13,13 @@ pub static METADATA_INVALID: Rule = Rule {
     docs: rule_docs!(
         r#"## What it does
 Checks the rarer metadata fields: `generation` may not be negative; every owner reference needs
-`apiVersion` (with a version), `kind`, `name` and `uid`, and at most one may be the controller;
+`apiVersion` (with a version; `a/b/c` does not parse), `kind`, `name` and `uid`, an Event
+(`v1`, `Event`) may not be an owner, and at most one may be the controller;
 finalizers must be qualified names, unqualified ones only `kubernetes`, `orphan` or
-`foregroundDeletion`, and `orphan` and `foregroundDeletion` exclude each other. The server
-reports owner-reference errors without an index (`metadata.ownerReferences.uid`).
+`foregroundDeletion`, and `orphan` and `foregroundDeletion` exclude each other. Up to
+Kubernetes 1.36 the server reports owner-reference errors without an index
+(`metadata.ownerReferences.uid`); from 1.37 with one (`metadata.ownerReferences[0].uid`,
+Required when empty).
 
 ## Why is this bad?
 The API server rejects the object.
@@ -68,23 +71,56 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     }
     if let Some(refs) = meta.field("ownerReferences") {
         let path = refs.path.clone();
+        // 1.37 reports owner-reference errors per item, empty fields as Required, and checks
+        // the apiVersion's format (vspec §1.2, M-11).
+        let v137 = ctx.opts.kube_version.at_least(37);
         let mut first_controller: Option<String> = None;
         for (_, r) in refs.items() {
             let text = |k: &str| r.field(k).and_then(|c| c.text().map(str::to_string)).unwrap_or_default();
+            let item_path = if v137 { r.path.clone() } else { path.clone() };
             let api = text("apiVersion");
-            let version = api.rsplit_once('/').map_or(api.as_str(), |(_, v)| v);
-            let checks = [
-                ("apiVersion", version.is_empty(), api.clone(), "version must not be empty"),
-                ("kind", text("kind").is_empty(), text("kind"), "must not be empty"),
+            let kind = text("kind");
+            // `schema.FromAPIVersionAndKind`: `ParseGroupVersion` fails on more than one `/`,
+            // and the version is then empty.
+            let (group, version, parses) = match api.matches('/').count() {
+                0 => ("", api.as_str(), true),
+                1 => api.split_once('/').map_or(("", "", false), |(g, v)| (g, v, true)),
+                _ => ("", "", false),
+            };
+            let mut checks = vec![
+                ("kind", kind.is_empty(), kind.clone(), "must not be empty"),
                 ("name", text("name").is_empty(), text("name"), "must not be empty"),
                 ("uid", text("uid").is_empty(), text("uid"), "must not be empty"),
             ];
+            if v137 && !api.is_empty() {
+                checks.insert(0, ("apiVersion", !parses || version.is_empty(), api.clone(), "must be <group>/<version> or <version>"));
+            } else {
+                let msg = if v137 { "must not be empty" } else { "version must not be empty" };
+                checks.insert(0, ("apiVersion", version.is_empty(), api.clone(), msg));
+            }
             for (field, bad, value, msg) in checks {
                 if bad {
                     let span = r.field(field).map_or(r.span(), |c| c.span());
-                    sink.field_error_at(span, &format!("{path}.{field}"), ErrorType::Invalid, formats::invalid(&value, msg))
+                    let (ty, message) = if v137 && value.is_empty() {
+                        (ErrorType::Required, formats::required(msg))
+                    } else {
+                        (ErrorType::Invalid, formats::invalid(&value, msg))
+                    };
+                    sink.field_error_at(span, &format!("{item_path}.{field}"), ty, message)
                         .help("owner references need apiVersion, kind, name and uid of an existing object");
                 }
+            }
+            // `BannedOwners`: an Event may not own anything.
+            if group.is_empty() && version == "v1" && kind == "Event" {
+                let value =
+                    format!("{{\"apiVersion\":{:?},\"kind\":{:?},\"name\":{:?},\"uid\":{:?}}}", api, kind, text("name"), text("uid"));
+                sink.field_error_at(
+                    r.span(),
+                    &item_path,
+                    ErrorType::Invalid,
+                    format!("Invalid value: {value}: {group}/{version}, Kind={kind} is disallowed from being an owner"),
+                )
+                .help("point the owner reference at the object that owns this one; Events cannot own objects");
             }
             if r.field("controller").and_then(|c| c.bool()) == Some(true) {
                 let cur = format!("{}/{}", text("kind"), text("name"));
@@ -127,7 +163,8 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::pod::util::{errors_of, pairs};
+    use crate::rules::pod::util::{errors_of, errors_of_version, pairs};
+    use crate::KubeVersion;
     const R: &str = "metadata-invalid";
 
     #[test]
@@ -142,5 +179,24 @@ mod tests {
             pairs(&[("metadata.ownerReferences.uid", "Invalid")])
         );
         assert_eq!(errors_of(R, &pod("  generation: -1\n")), pairs(&[("metadata.generation", "Invalid")]));
+        // A banned owner kind, and an apiVersion `ParseGroupVersion` cannot parse.
+        let refs = "  ownerReferences:\n  - apiVersion: v1\n    kind: Event\n    name: e\n    uid: '1'\n  - apiVersion: a/b/c\n    kind: X\n    name: e\n    uid: '1'\n";
+        assert_eq!(
+            errors_of(R, &pod(refs)),
+            pairs(&[("metadata.ownerReferences", "Invalid"), ("metadata.ownerReferences.apiVersion", "Invalid")])
+        );
+        // 1.37: indexed paths, Required for empty fields, the apiVersion's format.
+        assert_eq!(
+            errors_of_version(R, &pod(refs), KubeVersion::new(37)),
+            pairs(&[("metadata.ownerReferences[0]", "Invalid"), ("metadata.ownerReferences[1].apiVersion", "Invalid")])
+        );
+        assert_eq!(
+            errors_of_version(
+                R,
+                &pod("  ownerReferences:\n  - apiVersion: apps/v1\n    kind: ReplicaSet\n    name: web\n"),
+                KubeVersion::new(37)
+            ),
+            pairs(&[("metadata.ownerReferences[0].uid", "Required")])
+        );
     }
 }
