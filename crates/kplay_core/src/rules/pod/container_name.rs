@@ -62,14 +62,28 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let Some(spec) = crate::rules::pod::util::pod_spec(ctx) else { return };
     let all = containers(&spec);
     // Init and ephemeral containers are compared against every regular container name.
-    let regular: HashSet<&str> =
-        all.iter().filter(|(k, _)| *k == ContainerKind::Regular).filter_map(|(_, c)| c.field("name").and_then(|n| n.text())).collect();
+    // A missing name is "" to the server, and "" takes part in the regular and init duplicate
+    // checks (`allNames.Has("")`): a second unnamed container is also a Duplicate.
+    let regular: HashSet<&str> = all
+        .iter()
+        .filter(|(k, _)| *k == ContainerKind::Regular)
+        .map(|(_, c)| c.field("name").and_then(|n| n.text()).unwrap_or(""))
+        .collect();
     let mut seen: HashSet<&str> = HashSet::new();
     let mut seen_init: HashSet<&str> = HashSet::new();
     let mut seen_all: HashSet<&str> = HashSet::new();
     for (kind, c) in &all {
         let Some(n) = c.field("name").filter(|n| !n.text().unwrap_or("").is_empty()) else {
             sink.required(c, "name", formats::required("")).help("give the container a `name` (a DNS-1123 label such as `web`)");
+            let dup = match kind {
+                ContainerKind::Regular => !seen.insert(""),
+                ContainerKind::Init => regular.contains(""),
+                ContainerKind::Ephemeral => false,
+            };
+            if dup {
+                sink.field_error_at(c.key_span(), &c.child_path("name"), ErrorType::Duplicate, formats::duplicate(""))
+                    .help("give every container of the pod its own name");
+            }
             continue;
         };
         let v = n.text().unwrap_or("");
@@ -103,6 +117,19 @@ mod tests {
                 ("spec.containers[1].name", "Duplicate"),
                 ("spec.initContainers[0].name", "Duplicate"),
                 ("spec.initContainers[1].name", "Required")
+            ])
+        );
+        // Unnamed containers: Required, and Duplicate "" for a second unnamed regular container
+        // and for an unnamed init container when a regular one is unnamed.
+        let y = pod_with("  containers:\n  - image: a:1\n  - image: b:1\n  initContainers:\n  - image: c:1\n");
+        assert_eq!(
+            errors_of(R, &y),
+            pairs(&[
+                ("spec.containers[0].name", "Required"),
+                ("spec.containers[1].name", "Duplicate"),
+                ("spec.containers[1].name", "Required"),
+                ("spec.initContainers[0].name", "Duplicate"),
+                ("spec.initContainers[0].name", "Required")
             ])
         );
         let y = pod_with("  containers:\n  - name: Web_1\n    image: a:1\n");
