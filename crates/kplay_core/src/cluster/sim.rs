@@ -338,7 +338,14 @@ fn alloc_rule(e: &AllocError, conflict: &'static Rule, out_of_range: &str) -> Op
     }
 }
 
-fn wants_node_ports(v: &ServiceView) -> bool {
+/// NodePort and LoadBalancer Services hold nodePorts (`txnAllocNodePorts`).
+fn has_node_ports(v: &ServiceView) -> bool {
+    v.type_ == "NodePort" || v.type_ == "LoadBalancer"
+}
+
+/// `shouldAllocateNodePorts`: whether ports without a requested nodePort get one. A
+/// LoadBalancer with `allocateLoadBalancerNodePorts: false` still keeps the ones it asks for.
+fn allocates_new_node_ports(v: &ServiceView) -> bool {
     v.type_ == "NodePort" || (v.type_ == "LoadBalancer" && v.allocate_load_balancer_node_ports != Some(false))
 }
 
@@ -444,20 +451,39 @@ fn allocate_services(sim: &mut Sim<'_>, user: Vec<ServiceView>) {
                 }
             }
         }
-        // NodePorts: ports with the same `port` number share one NodePort (initNodePorts).
+        // NodePorts, as `initNodePorts` does: the first port with a `port` number takes the
+        // nodePort any port with that number requests (`findRequestedNodePort`), or a dynamic
+        // pick (made in pass 2); a later port with the same number and no nodePort shares it,
+        // and one that requests its own keeps and reserves it. Without `shouldAllocateNodePorts`
+        // only the requested ones are allocated.
         let mut node_ports: Vec<Option<u16>> = vec![None; v.ports.len()];
-        if !failed && wants_node_ports(&v) {
-            let mut by_port: HashMap<i64, u16> = HashMap::new();
+        if !failed && has_node_ports(&v) {
+            let allocate_new = allocates_new_node_ports(&v);
+            // Port number -> the nodePort its first port got (`None`: a dynamic pick, later).
+            let mut by_port: HashMap<i64, Option<u16>> = HashMap::new();
             for (i, p) in v.ports.iter().enumerate() {
-                if let Some(&np) = by_port.get(&p.port) {
-                    node_ports[i] = Some(np);
+                if p.node_port.is_none() && !allocate_new {
                     continue;
                 }
-                let requested = v.ports[i..].iter().find(|q| q.port == p.port && q.node_port.is_some()).and_then(|q| q.node_port);
-                let Some(np) = requested else { continue };
+                let np = match (by_port.get(&p.port).copied(), p.node_port) {
+                    (None, _) => {
+                        let requested = v.ports.iter().find(|q| q.port == p.port && q.node_port.is_some()).and_then(|q| q.node_port);
+                        by_port.insert(p.port, requested.map(|n| n as u16));
+                        let Some(np) = requested else { continue };
+                        np
+                    }
+                    (Some(given), None) => {
+                        node_ports[i] = given;
+                        continue;
+                    }
+                    (Some(given), Some(np)) if given.map(i64::from) == Some(np) => {
+                        node_ports[i] = given;
+                        continue;
+                    }
+                    (Some(_), Some(np)) => np,
+                };
                 match al.ports.allocate(np) {
                     Ok(()) => {
-                        by_port.insert(p.port, np as u16);
                         node_ports[i] = Some(np as u16);
                         taken_ports.push(np);
                     }
@@ -538,9 +564,10 @@ fn allocate_services(sim: &mut Sim<'_>, user: Vec<ServiceView>) {
                 }
             }
         }
-        if wants_node_ports(v) {
-            let mut by_port: HashMap<i64, u16> =
-                v.ports.iter().zip(&p.node_ports).filter_map(|(sp, np)| np.map(|n| (sp.port, n))).collect();
+        if allocates_new_node_ports(v) {
+            // What is left is the ports whose number requested no nodePort: the first of
+            // each number picks one, the others share it.
+            let mut by_port: HashMap<i64, u16> = HashMap::new();
             for (i, sp) in v.ports.iter().enumerate() {
                 if p.node_ports[i].is_some() {
                     continue;

@@ -129,6 +129,43 @@ fn overrides_toggle_readiness_nodes_and_scale() {
     assert_eq!((e.conditions.ready, e.conditions.serving, e.conditions.terminating), (Some(false), Some(false), Some(true)));
 }
 
+fn node_ports_of(c: &Cluster, name: &str) -> Vec<Option<u16>> {
+    c.service("default", name).expect(name).ports.iter().map(|p| p.node_port).collect()
+}
+
+#[test]
+fn node_ports_follow_init_node_ports() {
+    let svc = |name: &str, extra: &str, ports: &str| {
+        format!("apiVersion: v1\nkind: Service\nmetadata:\n  name: {name}\nspec:\n{extra}  selector:\n    app: web\n  ports:\n{ports}---\n")
+    };
+    let np = "  type: NodePort\n";
+    let lb_no_alloc = "  type: LoadBalancer\n  allocateLoadBalancerNodePorts: false\n";
+    let text = [
+        // The same `port` twice, each with its own nodePort: each keeps its own.
+        svc("own", np, "    - {name: a, port: 80, nodePort: 30100}\n    - {name: b, port: 80, protocol: UDP, nodePort: 30101}\n"),
+        // Only a port without a nodePort shares the one of its number, requested later or earlier.
+        svc("share", np, "    - {name: a, port: 53}\n    - {name: b, port: 53, protocol: UDP, nodePort: 30053}\n    - {name: c, port: 53, protocol: SCTP}\n"),
+        // No new nodePorts, but the requested ones are kept (also through findRequestedNodePort).
+        svc(
+            "keep",
+            lb_no_alloc,
+            "    - {name: a, port: 80, nodePort: 30007}\n    - {name: b, port: 81}\n    - {name: c, port: 81, protocol: UDP, nodePort: 30081}\n",
+        ),
+    ]
+    .concat();
+    let c = sim(&[&text]);
+    assert_eq!(node_ports_of(&c, "own"), [Some(30100), Some(30101)]);
+    assert_eq!(node_ports_of(&c, "share"), [Some(30053), Some(30053), Some(30053)]);
+    assert_eq!(node_ports_of(&c, "keep"), [Some(30007), None, Some(30081)]);
+    // Each of them is reserved: asking for it again is refused.
+    for taken in [30101, 30007, 30081] {
+        let other = svc("other", np, &format!("    - {{port: 80, nodePort: {taken}}}\n"));
+        let (c, diags) = sim_with(&[&text, &other], &Options::default());
+        assert!(c.service("default", "other").is_none(), "{taken}");
+        assert!(diags.iter().any(|d| d.rule == "node-port-conflict"), "{taken}: {diags:?}");
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // The EndpointSlice, allocator and DNS vectors of the spec, as fixtures.
 
