@@ -76,6 +76,8 @@ const MAX_DEPTH: usize = 64;
 struct State<'a, O: Oracle> {
     rs: &'a Ruleset,
     node_ips: &'a [IpAddr],
+    /// What `--dst-type LOCAL` stands for in the NodePort rules (see [`walk_nodeports`]).
+    nodeport_addrs: Option<&'a [IpAddr]>,
     pkt: Packet,
     mark: u32,
     dnat: Option<(IpAddr, u16)>,
@@ -118,7 +120,10 @@ impl<O: Oracle> State<'_, O> {
                 Match::Dst(c) => c.contains(self.pkt.dst),
                 Match::NotDst(c) => !c.contains(self.pkt.dst),
                 Match::DPort(p) => self.pkt.dport == *p,
-                Match::DstTypeLocal => self.is_local(self.pkt.dst),
+                Match::DstTypeLocal => match self.nodeport_addrs {
+                    Some(addrs) => addrs.contains(&self.pkt.dst),
+                    None => self.is_local(self.pkt.dst),
+                },
                 Match::SrcTypeLocal => self.is_local(self.pkt.src),
                 Match::Statistic { stored, .. } => self.oracle.statistic(chain, idx, *stored),
                 Match::RecentCheck { name, seconds } => self.oracle.recent_check(name, self.pkt.src, *seconds),
@@ -185,7 +190,22 @@ impl<O: Oracle> State<'_, O> {
 
 /// Walks `pkt` through `rs` on a node owning `node_ips`.
 pub fn walk<O: Oracle>(rs: &Ruleset, node_ips: &[IpAddr], pkt: Packet, origin: Origin, oracle: &mut O) -> Walk {
-    let mut st = State { rs, node_ips, pkt, mark: 0, dnat: None, hits: Vec::new(), steps: 0, truncated: false, oracle };
+    walk_nodeports(rs, node_ips, None, pkt, origin, oracle)
+}
+
+/// [`walk`] for the modes whose NodePorts are not iptables' `-m addrtype --dst-type LOCAL`
+/// (only used by the NodePort rules): with `nodeport_addrs`, that match is "the destination is
+/// one of these addresses", as nftables' `daddr @nodeport-ips` and IPVS's NodePort virtual
+/// servers accept them (never localhost). `None` is iptables: any local address, loopback too.
+pub fn walk_nodeports<O: Oracle>(
+    rs: &Ruleset,
+    node_ips: &[IpAddr],
+    nodeport_addrs: Option<&[IpAddr]>,
+    pkt: Packet,
+    origin: Origin,
+    oracle: &mut O,
+) -> Walk {
+    let mut st = State { rs, node_ips, nodeport_addrs, pkt, mark: 0, dnat: None, hits: Vec::new(), steps: 0, truncated: false, oracle };
     let nat_hook = match origin {
         Origin::Routed => "PREROUTING",
         Origin::Local => "OUTPUT",

@@ -151,6 +151,7 @@ fn saved_form_prints_builtins_and_kernel_probabilities() {
 mod flows {
     use std::collections::BTreeSet;
 
+    use super::super::modes::Mode;
     use super::super::trace::{Destination, Outcome, SimulateRequest, Source, TraceRequest, Tracer};
     use super::*;
     use crate::source::SourceFile;
@@ -383,5 +384,98 @@ mod flows {
         let json = serde_json::to_value(&t).unwrap();
         assert_eq!(json["outcome"], "rejected");
         assert!(json["endpoint"].is_null());
+    }
+
+    /// ns1/np: a NodePort (3001) whose only endpoint runs on host2; `node-pod` is a second
+    /// client, on host2.
+    fn node_port_on_host2() -> ProxyInput {
+        let mut input = two_nodes();
+        let mut s = ServicePortInfo::cluster_ip("ns1", "np", "", Protocol::Tcp, ip("172.30.0.50"), 80);
+        s.service_type = ServiceType::NodePort;
+        s.node_port = 3001;
+        s.endpoints = vec![EndpointInfo::ready(ip("10.180.1.5"), 8080).on_node("host2")];
+        input.services.push(s);
+        input
+    }
+
+    const MODES: [Mode; 3] = [Mode::Iptables, Mode::Nftables, Mode::Ipvs];
+
+    fn trace_in(input: &ProxyInput, from: Source, to: &str, mode: Mode) -> super::super::trace::Trace {
+        Tracer::new(input).trace(&TraceRequest { mode, ..TraceRequest::new(from, Destination::parse(to).unwrap()) })
+    }
+
+    #[test]
+    fn another_nodes_node_port_is_routed_to_that_node_in_every_mode() {
+        let input = node_port_on_host2();
+        let pod = || Source::Pod { namespace: None, name: "client".into() };
+        for mode in MODES {
+            for from in [pod(), Source::Node(TEST_NODE.into()), Source::Ip(ip("10.180.0.2"))] {
+                let t = trace_in(&input, from.clone(), "192.168.0.3:3001", mode);
+                assert_eq!(t.outcome, Outcome::Delivered, "{mode:?} {from:?}: {:#?}", t.hops);
+                assert!(t.masqueraded, "{mode:?}: external-policy Cluster NodePorts masquerade");
+                assert_eq!(t.endpoint.as_ref().map(|e| e.ip.as_str()), Some("10.180.1.5"));
+                let route = t.hops.iter().position(|h| h.kind == "route" && h.name == "host2").expect("a hop to host2");
+                assert!(t.hops[route].detail.contains("192.168.0.3 is node host2's address"), "{:?}", t.hops[route]);
+                // The rules after that hop are host2's; the ones before, the client's node's.
+                assert!(t.hops[..route].iter().filter_map(|h| h.node.as_deref()).all(|n| n == TEST_NODE), "{mode:?}: {:#?}", t.hops);
+                assert!(t.hops[route + 1..].iter().any(|h| h.node.as_deref() == Some("host2")), "{mode:?}: {:#?}", t.hops);
+            }
+            if mode == Mode::Iptables {
+                let t = trace_in(&input, pod(), "192.168.0.3:3001", mode);
+                assert!(t.hops.iter().any(|h| h.name == "nat/PREROUTING" && h.node.as_deref() == Some("host2")), "{:#?}", t.hops);
+            }
+            let req = TraceRequest { mode, ..TraceRequest::new(pod(), Destination::parse("192.168.0.3:3001").unwrap()) };
+            let sim = Tracer::new(&input).simulate(&SimulateRequest { trace: req, requests: 20, clients: 3, interval_ms: 1 });
+            assert_eq!((sim.delivered, sim.masqueraded), (20, 20), "{mode:?}");
+            // The client's own node keeps working, and an address no node owns still has no route.
+            assert_eq!(trace_in(&input, pod(), "192.168.0.2:3001", mode).outcome, Outcome::Delivered);
+            assert_eq!(trace_in(&input, pod(), "192.168.0.9:3001", mode).outcome, Outcome::NoRoute);
+        }
+    }
+
+    #[test]
+    fn loopback_node_ports_follow_each_mode() {
+        let input = node_port_on_host2();
+        for mode in MODES {
+            // A pod's 127.0.0.1 is its own: the connection never reaches the node.
+            for from in [Source::Pod { namespace: None, name: "client".into() }, Source::External] {
+                let t = trace_in(&input, from.clone(), "127.0.0.1:3001", mode);
+                assert_eq!(t.outcome, Outcome::NoRoute, "{mode:?} {from:?}: {:#?}", t.hops);
+                assert_eq!(t.hops.len(), 2, "{:#?}", t.hops);
+                assert_eq!(t.hops[1].kind, "loopback");
+                assert!(t.hops[1].detail.contains("itself") && t.hops[1].detail.contains("connection refused"), "{:?}", t.hops[1]);
+                let req = TraceRequest { mode, ..TraceRequest::new(from, Destination::parse("127.0.0.1:3001").unwrap()) };
+                let sim = Tracer::new(&input).simulate(&SimulateRequest { trace: req, requests: 10, clients: 1, interval_ms: 1 });
+                assert_eq!(sim.no_route, 10, "{mode:?}");
+            }
+            // From the node itself: iptables takes NodePorts on localhost (on by default);
+            // nftables and IPVS never do, as their own tables say.
+            let t = trace_in(&input, Source::Node(TEST_NODE.into()), "127.0.0.1:3001", mode);
+            let req =
+                TraceRequest { mode, ..TraceRequest::new(Source::Node(TEST_NODE.into()), Destination::parse("127.0.0.1:3001").unwrap()) };
+            let sim = Tracer::new(&input).simulate(&SimulateRequest { trace: req, requests: 10, clients: 1, interval_ms: 1 });
+            if mode == Mode::Iptables {
+                assert_eq!(t.outcome, Outcome::Delivered, "{:#?}", t.hops);
+                assert!(t.masqueraded);
+                assert_eq!(sim.delivered, 10);
+                continue;
+            }
+            assert_eq!(t.outcome, Outcome::NoRoute, "{mode:?}: {:#?}", t.hops);
+            assert_eq!(sim.no_route, 10, "{mode:?}");
+            assert!(!t.hops.iter().any(|h| h.kind == "dnat"), "{mode:?}: {:#?}", t.hops);
+            assert!(t.hops.iter().any(|h| h.detail.contains("never on localhost")), "{mode:?}: {:#?}", t.hops);
+            assert!(t.hops[0].detail.contains("source is 127.0.0.1"), "{:?}", t.hops[0]);
+            let mut tracer = Tracer::new(&input);
+            if mode == Mode::Nftables {
+                let set = tracer.nft_ruleset(TEST_NODE).set("nodeport-ips").expect("nodeport-ips");
+                assert_eq!(set.elements, ["192.168.0.2"]);
+            } else {
+                assert!(tracer.ipvs_table(TEST_NODE).find(Protocol::Tcp, ip("127.0.0.1"), 3001).is_none());
+            }
+        }
+        // With localhost NodePorts turned off, iptables refuses them too.
+        let mut off = node_port_on_host2();
+        off.config.localhost_node_ports = false;
+        assert_eq!(trace_in(&off, Source::Node(TEST_NODE.into()), "127.0.0.1:3001", Mode::Iptables).outcome, Outcome::NoRoute);
     }
 }

@@ -457,29 +457,145 @@ impl<'a> Tracer<'a> {
     }
 
     fn trace_packet(&mut self, client: &Client, dst: IpAddr, port: u16, req: &TraceRequest, mut hops: Vec<Hop>, rng: &mut Rng) -> Trace {
+        if let Some(why) = own_loopback(client, dst, port) {
+            hops.push(hop("loopback", join_host_port(dst, port), why));
+            return Trace::end(Outcome::NoRoute, hops);
+        }
         let Some(node) = self.entry_node(client, dst, port, req, rng, &mut hops) else {
             hops.push(hop("route", dst.to_string(), "the cluster has no node to carry this traffic"));
             return Trace::end(Outcome::NoRoute, hops);
         };
-        let pkt = Packet { src: client.ip, dst, dport: port, proto: req.protocol };
-        let node_ips = self.node_ips(&node);
+        let src = source_for(client, dst);
+        if src != client.ip {
+            if let Some(h) = hops.iter_mut().find(|h| h.kind == "client") {
+                h.detail.push_str(&format!("; the connection's source is {src}, as the kernel picks for a loopback destination"));
+            }
+        }
+        let (mut w, mut svc) = match self.walk_node(&node, src, client.origin, dst, port, req, rng, &mut hops) {
+            Ok(x) => x,
+            Err(outcome) => return Trace::end(outcome, hops),
+        };
+        // Nothing on the client's node took it and the address is another node's: routed there,
+        // where it enters that node's rules (nat PREROUTING) like any packet from the network.
+        if let Some((next, src)) = self.forwarded(&node, &w, src, dst) {
+            hops.push(hop(
+                "route",
+                next.clone(),
+                format!(
+                    "{dst} is node {next}'s address: no rule on node {node} applies, so the packet is routed to node {next}, whose rules process it on arrival"
+                ),
+            ));
+            (w, svc) = match self.walk_node(&next, src, Origin::Routed, dst, port, req, rng, &mut hops) {
+                Ok(x) => x,
+                Err(outcome) => return Trace::end(outcome, hops),
+            };
+        }
+        let backend = svc.map(|s| BackendRef { namespace: s.namespace.clone(), service: s.name.clone(), port: port_label(s) });
+        let mut t = Self::finish_walk(&w, self.input, svc, dst, port, hops);
+        t.backend = backend;
+        t
+    }
+
+    /// The node a packet that crossed `node` untouched is routed to, and its source then: `dst`
+    /// is another node's address and no rule of `node` DNATed, rejected or kept it.
+    fn forwarded(&self, node: &str, w: &Walk, src: IpAddr, dst: IpAddr) -> Option<(String, IpAddr)> {
+        if w.verdict != Verdict::Accept || w.dnat.is_some() || w.delivered_locally {
+            return None;
+        }
+        let next = self.input.node_by_ip(dst).filter(|n| n.name != node)?;
+        let src = if w.masqueraded { self.node_ips(node).first().copied()? } else { src };
+        Some((next.name.clone(), src))
+    }
+
+    /// The addresses kube-proxy accepts NodePorts on in `mode` (`None`: iptables' address type
+    /// LOCAL, loopback included), taken from the node's own generated tables so the trace and
+    /// `proxy-rules` agree.
+    fn nodeport_addrs(&mut self, node: &str, mode: Mode) -> Option<Vec<IpAddr>> {
+        match mode {
+            Mode::Iptables => None,
+            Mode::Nftables => Some(
+                self.nft_ruleset(node)
+                    .set("nodeport-ips")
+                    .map(|s| s.elements.iter().filter_map(|e| e.parse().ok()).collect())
+                    .unwrap_or_default(),
+            ),
+            Mode::Ipvs => {
+                let mut out: Vec<IpAddr> = Vec::new();
+                for v in self.ipvs_table(node).services.iter().filter(|v| v.kind == ipvs::VipKind::NodePort) {
+                    if !out.contains(&v.ip) {
+                        out.push(v.ip);
+                    }
+                }
+                Some(out)
+            }
+        }
+    }
+
+    /// Whether `dst` takes NodePorts on `node` in `mode`.
+    fn accepts_nodeports(&self, node_ips: &[IpAddr], nodeport_addrs: Option<&[IpAddr]>, dst: IpAddr) -> bool {
+        match nodeport_addrs {
+            Some(a) => a.contains(&dst),
+            None => node_ips.contains(&dst) || (dst.is_loopback() && dst.is_ipv4() && self.input.config.localhost_node_ports),
+        }
+    }
+
+    /// Walks the packet through `node`'s rules and adds the hops in `req.mode`'s terms. `Err`
+    /// when a mode-only rule ended it (the hops say why).
+    #[allow(clippy::too_many_arguments)]
+    fn walk_node(
+        &mut self,
+        node: &str,
+        src: IpAddr,
+        origin: Origin,
+        dst: IpAddr,
+        port: u16,
+        req: &TraceRequest,
+        rng: &mut Rng,
+        hops: &mut Vec<Hop>,
+    ) -> Result<(Walk, Option<&'a ServicePortInfo>), Outcome> {
+        let pkt = Packet { src, dst, dport: port, proto: req.protocol };
+        let node_ips = self.node_ips(node);
+        let np_addrs = self.nodeport_addrs(node, req.mode);
         let mut oracle = RandomOracle::new(rng.next_u64());
-        let input = self.input;
-        let svc = self.service_for(dst, port, req.protocol, node_ips.contains(&dst) || dst.is_loopback());
-        let rs = self.ruleset(&node);
-        let w = eval::walk(rs, &node_ips, pkt, client.origin, &mut oracle);
+        let node_local = self.accepts_nodeports(&node_ips, np_addrs.as_deref(), dst);
+        let svc = self.service_for(dst, port, req.protocol, node_local);
+        if let Some(addrs) = np_addrs.as_deref().filter(|_| !node_local && (node_ips.contains(&dst) || dst.is_loopback())) {
+            // A NodePort asked for on an address this mode does not take NodePorts on.
+            if let Some(s) = self.input.services.iter().find(|s| s.node_port == port && s.protocol == req.protocol) {
+                let list = addrs.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
+                let detail = match req.mode {
+                    Mode::Nftables => format!(
+                        "{port} is the NodePort of {}, but nftables takes NodePorts only on @nodeport-ips ({list}; nodePortAddresses defaults to the primary IPs), never on localhost: {dst} gets no DNAT",
+                        s.port_name_string()
+                    ),
+                    _ => format!(
+                        "{port} is the NodePort of {}, but IPVS has NodePort virtual servers only on the node's addresses ({list}), never on localhost: {dst} gets no DNAT",
+                        s.port_name_string()
+                    ),
+                };
+                hops.push(Hop {
+                    kind: req.mode.as_str().into(),
+                    name: join_host_port(dst, port),
+                    detail,
+                    rule: None,
+                    node: Some(node.to_string()),
+                });
+            }
+        }
+        let rs = self.ruleset(node);
+        let w = eval::walk_nodeports(rs, &node_ips, np_addrs.as_deref(), pkt, origin, &mut oracle);
         match req.mode {
-            Mode::Iptables => hops.extend(rule_hops(rs, &w.hits, &node)),
+            Mode::Iptables => hops.extend(rule_hops(rs, &w.hits, node)),
             Mode::Nftables => {
                 let infos = HitInfo::collect(rs, &w.hits);
-                let nft = self.nft_ruleset(&node);
-                for st in modes::nft_steps(nft, &infos, svc, client.ip, dst, port, req.protocol, client.origin == Origin::Local) {
+                let nft = self.nft_ruleset(node);
+                for st in modes::nft_steps(nft, &infos, svc, src, dst, port, req.protocol, origin == Origin::Local) {
                     hops.push(Hop {
                         kind: "nftables".into(),
                         name: st.name,
                         detail: st.detail,
                         rule: (!st.rule.is_empty()).then_some(st.rule),
-                        node: Some(node.clone()),
+                        node: Some(node.to_string()),
                     });
                 }
                 // nftables-only rules: ClusterIPs on unused ports and unallocated Service IPs.
@@ -490,7 +606,7 @@ impl<'a> Tracer<'a> {
                             name: st.name,
                             detail: st.detail,
                             rule: Some(st.rule),
-                            node: Some(node.clone()),
+                            node: Some(node.to_string()),
                         });
                         let (outcome, v) = if reject { (Outcome::Rejected, "REJECT") } else { (Outcome::Dropped, "DROP") };
                         hops.push(hop(
@@ -498,26 +614,23 @@ impl<'a> Tracer<'a> {
                             v,
                             format!("kube-proxy's nftables rules {} traffic to {dst}:{port}", if reject { "reject" } else { "drop" }),
                         ));
-                        return Trace::end(outcome, hops);
+                        return Err(outcome);
                     }
                 }
             }
             Mode::Ipvs => {
                 let endpoint = w.dnat;
-                let table = self.ipvs_table(&node);
+                let table = self.ipvs_table(node);
                 match svc.and_then(|s| modes::ipvs_step(table, s, dst, port, endpoint)) {
                     Some(st) => {
-                        hops.push(Hop { kind: "ipvs".into(), name: st.name, detail: st.detail, rule: None, node: Some(node.clone()) });
+                        hops.push(Hop { kind: "ipvs".into(), name: st.name, detail: st.detail, rule: None, node: Some(node.to_string()) });
                     }
                     None if w.dnat.is_none() => {}
                     None => hops.push(hop("ipvs", dst.to_string(), "no IPVS virtual server has this address and port")),
                 }
             }
         }
-        let backend = svc.map(|s| BackendRef { namespace: s.namespace.clone(), service: s.name.clone(), port: port_label(s) });
-        let mut t = Self::finish_walk(&w, input, svc, dst, port, hops);
-        t.backend = backend;
-        t
+        Ok((w, svc))
     }
 
     fn finish_walk(w: &Walk, input: &ProxyInput, svc: Option<&ServicePortInfo>, dst: IpAddr, port: u16, mut hops: Vec<Hop>) -> Trace {
@@ -560,7 +673,7 @@ impl<'a> Tracer<'a> {
                         hops.push(hop(
                             "route",
                             ip.to_string(),
-                            format!("delivered to the node itself; no kube-proxy rule matches port {p}"),
+                            format!("delivered to the node itself; no kube-proxy rule matches port {p} (connection refused unless a process of the node listens there)"),
                         ));
                         return Trace::end(Outcome::NoRoute, hops);
                     } else {
@@ -779,6 +892,30 @@ impl Tracer<'_> {
             seen.push(host_key);
             return Follow::Ingress(target);
         }
+    }
+}
+
+/// Why a connection to a loopback address never leaves a client that is not in a node's
+/// network namespace (a pod, or a client outside the cluster): 127.0.0.1 is its own loopback.
+fn own_loopback(client: &Client, dst: IpAddr, port: u16) -> Option<String> {
+    if !dst.is_loopback() || client.origin != Origin::Routed {
+        return None;
+    }
+    let whose = if client.node.is_some() {
+        format!("the loopback of {} itself: inside the pod's network namespace the connection never reaches the node, so no kube-proxy rule sees it", client.label)
+    } else {
+        format!("the loopback of the {} itself: the connection never reaches the cluster", client.label)
+    };
+    Some(format!("{dst} is {whose}; only a process of the client listening on port {port} would answer (otherwise: connection refused)"))
+}
+
+/// The source address of a client's connection to `dst`: a process on a node reaching a
+/// loopback address sends from loopback, not from the node's address.
+fn source_for(client: &Client, dst: IpAddr) -> IpAddr {
+    match dst {
+        IpAddr::V4(_) if dst.is_loopback() && client.origin == Origin::Local => IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
+        IpAddr::V6(_) if dst.is_loopback() && client.origin == Origin::Local => IpAddr::V6(std::net::Ipv6Addr::LOCALHOST),
+        _ => client.ip,
     }
 }
 
@@ -1022,14 +1159,42 @@ impl Tracer<'_> {
         Ok(out)
     }
 
-    fn compile(&mut self, client: &Client, node: &str, dst: IpAddr, port: u16, proto: Protocol, eps: &mut Vec<EndpointRef>) -> Decision {
-        let input = self.input;
+    /// The client as the node its packet is routed to sees it, when nothing on `node` takes a
+    /// packet for another node's address (see [`Tracer::forwarded`]).
+    fn forwarded_client(&mut self, client: &Client, node: &str, dst: IpAddr, port: u16, req: &TraceRequest) -> Option<(String, Client)> {
+        if own_loopback(client, dst, port).is_some() {
+            return None;
+        }
         let node_ips = self.node_ips(node);
-        let pkt = Packet { src: client.ip, dst, dport: port, proto };
-        let svc = self.service_for(dst, port, proto, node_ips.contains(&dst));
+        let np_addrs = self.nodeport_addrs(node, req.mode);
+        let src = source_for(client, dst);
+        let pkt = Packet { src, dst, dport: port, proto: req.protocol };
         let rs = self.ruleset(node);
         let mut probe = ForcedOracle { chain: None, take: None, first_random_chain: None };
-        let base = eval::walk(rs, &node_ips, pkt, client.origin, &mut probe);
+        let w = eval::walk_nodeports(rs, &node_ips, np_addrs.as_deref(), pkt, client.origin, &mut probe);
+        let (next, src) = self.forwarded(node, &w, src, dst)?;
+        Some((next.clone(), Client { ip: src, node: Some(next), origin: Origin::Routed, ..client.clone() }))
+    }
+
+    fn compile(&mut self, client: &Client, node: &str, dst: IpAddr, port: u16, req: &TraceRequest, eps: &mut Vec<EndpointRef>) -> Decision {
+        let input = self.input;
+        let proto = req.protocol;
+        if own_loopback(client, dst, port).is_some() {
+            return Decision {
+                affinity: vec![],
+                thresholds: vec![],
+                branches: vec![Branch { outcome: Outcome::NoRoute, endpoint: None, masq: false }],
+                probs: vec![1.0],
+            };
+        }
+        let node_ips = self.node_ips(node);
+        let np_addrs = self.nodeport_addrs(node, req.mode);
+        let pkt = Packet { src: source_for(client, dst), dst, dport: port, proto };
+        let node_local = self.accepts_nodeports(&node_ips, np_addrs.as_deref(), dst);
+        let svc = self.service_for(dst, port, proto, node_local);
+        let rs = self.ruleset(node);
+        let mut probe = ForcedOracle { chain: None, take: None, first_random_chain: None };
+        let base = eval::walk_nodeports(rs, &node_ips, np_addrs.as_deref(), pkt, client.origin, &mut probe);
         let branch_of = |w: &Walk, eps: &mut Vec<EndpointRef>| -> Branch {
             let outcome = match w.verdict {
                 Verdict::Accept if w.dnat.is_some() || input.pod_by_ip(dst).is_some() => Outcome::Delivered,
@@ -1074,7 +1239,7 @@ impl Tracer<'_> {
                 _ => None,
             });
             let mut forced = ForcedOracle { chain: Some(lb.clone()), take: Some(idx), first_random_chain: None };
-            let w = eval::walk(rs, &node_ips, pkt, client.origin, &mut forced);
+            let w = eval::walk_nodeports(rs, &node_ips, np_addrs.as_deref(), pkt, client.origin, &mut forced);
             let b = branch_of(&w, eps);
             d.branches.push(b);
             let bi = d.branches.len() - 1;
@@ -1126,8 +1291,17 @@ impl Tracer<'_> {
             };
             let mut per = Vec::new();
             for n in nodes {
-                let d = self.compile(c, &n, dst, port, req.protocol, &mut eps);
-                per.push((n, d));
+                let d = match self.forwarded_client(c, &n, dst, port, req) {
+                    Some((next, fwd)) => {
+                        let d = self.compile(&fwd, &next, dst, port, req, &mut eps);
+                        (next, d)
+                    }
+                    None => {
+                        let d = self.compile(c, &n, dst, port, req, &mut eps);
+                        (n, d)
+                    }
+                };
+                per.push(d);
             }
             decisions.push(per);
         }
