@@ -160,6 +160,35 @@ fn drop_disabled_fields(spec: &mut Node, opts: &Options) {
             });
         }
     }
+    // HostnameOverride (beta, on from 1.35): `hostnameOverride` is dropped before.
+    // ImageVolume (beta on from 1.35; off in 1.34): `dropImageVolumes` removes image volumes
+    // and every mount of them before, so neither is validated.
+    if !v.at_least(35) {
+        spec.remove("hostnameOverride");
+        let mut image_volumes: Vec<String> = Vec::new();
+        if let Some((_, vols)) = child_mut(spec, "volumes") {
+            if let Some(items) = vols.as_seq_mut() {
+                items.retain(|vol| {
+                    if vol.as_map().is_none() || is_nil(vol, "image") {
+                        return true;
+                    }
+                    image_volumes.push(vol.get("name").and_then(Node::text).unwrap_or("").to_string());
+                    false
+                });
+            }
+        }
+        if !image_volumes.is_empty() {
+            for list in CONTAINER_LISTS {
+                each_item(spec, list, |_, c| {
+                    if let Some((_, mounts)) = child_mut(c, "volumeMounts") {
+                        if let Some(items) = mounts.as_seq_mut() {
+                            items.retain(|m| !image_volumes.iter().any(|n| m.get("name").and_then(Node::text) == Some(n.as_str())));
+                        }
+                    }
+                });
+            }
+        }
+    }
     // UserNamespacesSupport and ProcMountType (on by default from 1.33): `hostUsers` and
     // container `procMount` are dropped before.
     if !v.at_least(33) {

@@ -17,6 +17,8 @@ pub static POD_SPEC_INVALID: Rule = Rule {
 Checks the PodSpec itself: at least one container; `restartPolicy` (`Always`, `OnFailure`,
 `Never`); `dnsPolicy` (`ClusterFirstWithHostNet`, `ClusterFirst`, `Default`, `None`);
 `activeDeadlineSeconds` between 1 and 2147483647; `hostname` and `subdomain` as DNS-1123 labels;
+`hostnameOverride` (from Kubernetes 1.35) as a DNS subdomain of at most 64 characters, neither
+with `setHostnameAsFQDN` nor with `hostNetwork`;
 `nodeName`, `priorityClassName`, `runtimeClassName` and `serviceAccountName` as DNS subdomains;
 `preemptionPolicy`; `os.name` (`linux` or `windows`, reported on `spec.os`); `imagePullSecrets`
 entries with only a `name`; `hostAliases` with an IP address and DNS host names; and ephemeral
@@ -93,6 +95,23 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
             }
         }
     }
+    // HostnameOverride (1.35+; dropped before): not with setHostnameAsFQDN or hostNetwork, at
+    // most 64 characters, a DNS-1123 subdomain.
+    if let Some(c) = spec.field("hostnameOverride").filter(|_| ctx.opts.kube_version.at_least(35)) {
+        let v = c.text().unwrap_or("");
+        if spec.field("setHostnameAsFQDN").and_then(|b| b.bool()) == Some(true) {
+            sink.field_error(&c, ErrorType::Forbidden, formats::forbidden("may not be specified when setHostnameAsFQDN is true"))
+                .help("remove `hostnameOverride` or `setHostnameAsFQDN`");
+        }
+        if spec.field("hostNetwork").and_then(|b| b.bool()) == Some(true) {
+            sink.field_error(&c, ErrorType::Forbidden, formats::forbidden("may not be specified when hostNetwork is true"))
+                .help("remove `hostnameOverride`: a pod on the host's network has the node's host name");
+        }
+        if v.len() > 64 {
+            sink.field_error(&c, ErrorType::TooLong, "Too long: may not be more than 64 bytes").help("use at most 64 characters");
+        }
+        invalid_each(sink, &c, v, formats::dns1123_subdomain_msgs(v), "use lowercase letters, digits, `-` and `.`");
+    }
     for f in ["serviceAccountName", "nodeName", "priorityClassName", "runtimeClassName"] {
         if let Some(c) = spec.field(f) {
             let v = c.text().unwrap_or("");
@@ -155,7 +174,8 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::pod::util::{errors_of, pairs, pod_with};
+    use crate::rules::pod::util::{errors_of, errors_of_version, pairs, pod_with};
+    use crate::KubeVersion;
     const R: &str = "pod-spec-invalid";
 
     #[test]
@@ -172,5 +192,20 @@ mod tests {
         assert_eq!(errors_of(R, &p("  hostname: web.1\n")), pairs(&[("spec.hostname", "Invalid")]));
         assert_eq!(errors_of(R, &p("")), pairs(&[]));
         assert_eq!(errors_of(R, &pod_with("  containers: []\n")), pairs(&[("spec.containers", "Required")]));
+    }
+
+    /// `hostnameOverride`: dropped up to 1.34 (HostnameOverride off), validated from 1.35.
+    #[test]
+    fn hostname_override() {
+        let p = |extra: &str| pod_with(&format!("{extra}  containers:\n  - name: web\n    image: nginx:1.27\n"));
+        let bad = p("  hostnameOverride: Bad_Name\n  hostNetwork: true\n  setHostnameAsFQDN: true\n");
+        assert_eq!(errors_of_version(R, &bad, KubeVersion::new(34)), pairs(&[]));
+        assert_eq!(
+            errors_of_version(R, &bad, KubeVersion::new(35)),
+            pairs(&[("spec.hostnameOverride", "Forbidden"), ("spec.hostnameOverride", "Forbidden"), ("spec.hostnameOverride", "Invalid")])
+        );
+        let long = p(&format!("  hostnameOverride: {}\n", "a".repeat(65)));
+        assert_eq!(errors_of_version(R, &long, KubeVersion::new(37)), pairs(&[("spec.hostnameOverride", "TooLong")]));
+        assert_eq!(errors_of_version(R, &p("  hostnameOverride: web.example\n"), KubeVersion::new(35)), pairs(&[]));
     }
 }

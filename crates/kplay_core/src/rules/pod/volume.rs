@@ -13,6 +13,7 @@ use crate::rules::pod::env_source::{object_field_selector, resource_field_select
 use crate::rules::pod::quantity::Quantity;
 use crate::rules::pod::util::{child_or_parent, has_backsteps, invalid_each, local_non_reserved_path, text, whole};
 use crate::rules::{Ctx, Cur, Rule, Sink, Stage};
+use crate::KubeVersion;
 
 pub static VOLUME_INVALID: Rule = Rule {
     name: "volume-invalid",
@@ -124,18 +125,18 @@ const FILE_MODE_MSG: &str = "must be a number between 0 and 0777 (octal), both i
 
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let Some(spec) = crate::rules::pod::util::pod_spec(ctx) else { return };
-    volumes(sink, &spec, !ctx.is_template());
+    volumes(sink, &spec, !ctx.is_template(), ctx.opts.kube_version);
 }
 
 /// Validates every volume; returns the names the server registers (volumes without errors).
-fn volumes<'a>(sink: &mut Sink<'_>, spec: &Cur<'a>, is_pod: bool) -> HashSet<&'a str> {
+fn volumes<'a>(sink: &mut Sink<'_>, spec: &Cur<'a>, is_pod: bool, version: KubeVersion) -> HashSet<&'a str> {
     let mut ok = HashSet::new();
     let mut all = HashSet::new();
     let Some(vs) = spec.field("volumes") else { return ok };
     let sa = text(spec, "serviceAccountName");
     for (_, v) in vs.items() {
         let before = sink.out.len();
-        source(sink, &v, is_pod, sa);
+        source(sink, &v, is_pod, version, sa);
         let name = v.field("name").and_then(|n| n.str()).unwrap_or("");
         let name_cur = child_or_parent(&v, "name");
         if name.is_empty() {
@@ -155,9 +156,9 @@ fn volumes<'a>(sink: &mut Sink<'_>, spec: &Cur<'a>, is_pod: bool) -> HashSet<&'a
 }
 
 /// The names of the volumes the server registers (for mount checks).
-pub fn valid_volumes<'a>(spec: &Cur<'a>, is_pod: bool, file: crate::source::FileId) -> HashSet<&'a str> {
+pub fn valid_volumes<'a>(spec: &Cur<'a>, is_pod: bool, version: KubeVersion, file: crate::source::FileId) -> HashSet<&'a str> {
     let mut scratch = Sink::new(&VOLUME_INVALID, file, None);
-    volumes(&mut scratch, spec, is_pod)
+    volumes(&mut scratch, spec, is_pod, version)
 }
 
 fn mode(sink: &mut Sink<'_>, parent: &Cur<'_>, key: &str) {
@@ -223,7 +224,7 @@ fn downward_items(sink: &mut Sink<'_>, src: &Cur<'_>) {
     }
 }
 
-fn source(sink: &mut Sink<'_>, v: &Cur<'_>, is_pod: bool, sa: &str) {
+fn source(sink: &mut Sink<'_>, v: &Cur<'_>, is_pod: bool, version: KubeVersion, sa: &str) {
     let mut n = 0;
     for k in VOLUME_SOURCES {
         let Some(src) = v.field(k) else { continue };
@@ -302,6 +303,21 @@ fn source(sink: &mut Sink<'_>, v: &Cur<'_>, is_pod: bool, sa: &str) {
             "projected" => projected(sink, &src, is_pod, sa),
             "csi" => {
                 required(sink, &src, "driver", "name the CSI driver");
+            }
+            "image" => {
+                // `validateImageVolumeSource` (image volumes are dropped before 1.35): the
+                // reference is required in Pods, and in templates too from 1.37.
+                if is_pod || version.at_least(37) {
+                    required(sink, &src, "reference", "set `reference` to the image (or artifact) to mount");
+                }
+                if let Some(pp) = src.field("pullPolicy") {
+                    let t = pp.text().unwrap_or("");
+                    let supported = ["Always", "IfNotPresent", "Never"];
+                    if !t.is_empty() && !supported.contains(&t) {
+                        sink.field_error(&pp, ErrorType::NotSupported, formats::not_supported(t, &supported))
+                            .help("use `Always`, `IfNotPresent` or `Never`");
+                    }
+                }
             }
             _ => {}
         }
@@ -502,6 +518,31 @@ mod tests {
         assert_eq!(
             errors_of(R, &v("  - name: a\n    projected:\n      sources:\n      - configMap:\n          name: c\n          items:\n          - key: k\n            path: same\n      - secret:\n          name: s\n          items:\n          - key: k\n            path: same\n      - downwardAPI:\n          items:\n          - path: same\n            fieldRef:\n              fieldPath: metadata.name\n")),
             pairs(&[("spec.volumes[0].projected", "Invalid"), ("spec.volumes[0].projected", "Invalid")])
+        );
+    }
+
+    /// Image volumes: dropped with their mounts in 1.34 (ImageVolume off), the reference
+    /// required in Pods from 1.35 and in templates from 1.37.
+    #[test]
+    fn image_volumes() {
+        use crate::rules::pod::util::errors_of_version;
+        use crate::KubeVersion;
+        let pod = pod_with(
+            "  containers:\n  - name: web\n    image: nginx:1.27\n    volumeMounts:\n    - name: v\n      mountPath: /v\n  volumes:\n  - name: v\n    image:\n      pullPolicy: Sometimes\n",
+        );
+        assert_eq!(errors_of_version(R, &pod, KubeVersion::new(34)), pairs(&[]));
+        assert_eq!(errors_of_version("volume-mount-invalid", &pod, KubeVersion::new(34)), pairs(&[]));
+        assert_eq!(
+            errors_of_version(R, &pod, KubeVersion::new(35)),
+            pairs(&[("spec.volumes[0].image.pullPolicy", "NotSupported"), ("spec.volumes[0].image.reference", "Required")])
+        );
+        let dep = |v: &str| {
+            format!("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n      - name: web\n        image: nginx:1.27\n      volumes:\n      - name: v\n        image:\n          pullPolicy: {v}\n")
+        };
+        assert_eq!(errors_of_version(R, &dep("Always"), KubeVersion::new(36)), pairs(&[]));
+        assert_eq!(
+            errors_of_version(R, &dep("Always"), KubeVersion::new(37)),
+            pairs(&[("spec.template.spec.volumes[0].image.reference", "Required")])
         );
     }
 

@@ -74,7 +74,7 @@ spec:
 
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let Some(spec) = crate::rules::pod::util::pod_spec(ctx) else { return };
-    let vols = valid_volumes(&spec, !ctx.is_template(), ctx.obj.file);
+    let vols = valid_volumes(&spec, !ctx.is_template(), ctx.opts.kube_version, ctx.obj.file);
     // Name -> is a PVC or generic ephemeral volume (block devices need one).
     let pvc: HashMap<&str, bool> = spec
         .field("volumes")
