@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 use std::str::FromStr;
 
-use super::state::{Cluster, EndpointSlice, Namespace, Node as ClusterNode, Pod, Service, Workload};
+use super::state::{Cluster, EndpointSlice, Namespace, Node as ClusterNode, Pod, Service, StoreMeta, Workload};
 use crate::model::typed::{labels_display, IntOrString, LabelSelector, Labels, Origin};
 use crate::model::Object;
 use crate::source::Span;
@@ -418,6 +418,31 @@ fn stored<'a>(objects: &'a [Object], o: &Origin) -> Option<&'a Object> {
     }
 }
 
+/// A stored tree with what the registry adds to its metadata, as `kubectl get -o yaml` shows
+/// it: `namespace` after `name` (namespaced kinds), then `uid` and `resourceVersion`.
+fn with_identity(mut n: Node, namespace: Option<&str>, store: &StoreMeta) -> Node {
+    if n.get("metadata").and_then(Node::as_map).is_none() {
+        n.set("metadata", map(Vec::new()));
+    }
+    let Some(meta) = n.get_mut("metadata") else { return n };
+    if let Some(ns) = namespace.filter(|_| meta.get("namespace").is_none()) {
+        meta.set("namespace", s(ns));
+        if let Some(m) = meta.as_map_mut() {
+            // Move it from the end to just after `name`.
+            let at = m.iter().position(|e| e.key.text() == Some("name")).map_or(0, |i| i + 1);
+            let e = m.pop().expect("just set");
+            m.insert(at, e);
+        }
+    }
+    if meta.get("uid").is_none() {
+        meta.set("uid", s(&store.uid));
+    }
+    if meta.get("resourceVersion").is_none() {
+        meta.set("resourceVersion", s(&store.resource_version.to_string()));
+    }
+    n
+}
+
 fn api_of(kind: &str) -> &'static str {
     match kind {
         "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" => "apps/v1",
@@ -466,6 +491,13 @@ fn service_object(svc: &Service) -> Node {
     if svc.headless {
         spec.push(("clusterIP", s("None")));
         spec.push(("clusterIPs", seq(vec![s("None")])));
+        // `initIPFamilyFields` sets these on headless Services too (the stored tree has them).
+        if !v.ip_families.is_empty() {
+            spec.push(("ipFamilies", strings(&v.ip_families)));
+        }
+        if let Some(p) = &v.ip_family_policy {
+            spec.push(("ipFamilyPolicy", s(p)));
+        }
     } else if let Some(ip) = svc.cluster_ips.first() {
         spec.push(("clusterIP", s(&ip.to_string())));
         spec.push(("clusterIPs", seq(svc.cluster_ips.iter().map(|i| s(&i.to_string())).collect())));
@@ -512,16 +544,27 @@ fn service_object(svc: &Service) -> Node {
         ("externalTrafficPolicy", &v.external_traffic_policy),
         ("internalTrafficPolicy", &v.internal_traffic_policy),
         ("trafficDistribution", &v.traffic_distribution),
+        ("loadBalancerClass", &v.load_balancer_class),
+        ("loadBalancerIP", &v.load_balancer_ip),
     ] {
         if let Some(x) = val {
             spec.push((k, s(x)));
         }
+    }
+    if let Some(t) = v.session_affinity_timeout {
+        spec.push(("sessionAffinityConfig", map(vec![("clientIP", map(vec![("timeoutSeconds", int(t))]))])));
     }
     if v.publish_not_ready_addresses {
         spec.push(("publishNotReadyAddresses", boolean(true)));
     }
     if let Some(h) = svc.health_check_node_port {
         spec.push(("healthCheckNodePort", int(i64::from(h))));
+    }
+    if let Some(a) = v.allocate_load_balancer_node_ports {
+        spec.push(("allocateLoadBalancerNodePorts", boolean(a)));
+    }
+    if !v.load_balancer_source_ranges.is_empty() {
+        spec.push(("loadBalancerSourceRanges", strings(&v.load_balancer_source_ranges)));
     }
     let lb: Vec<Node> = svc.load_balancer_ips.iter().map(|ip| map(vec![("ip", s(&ip.to_string())), ("ipMode", s("VIP"))])).collect();
     let status = map(vec![("loadBalancer", if lb.is_empty() { map(Vec::new()) } else { map(vec![("ingress", seq(lb))]) })]);
@@ -629,7 +672,7 @@ fn workload_object(objects: &[Object], w: &Workload) -> Node {
         ("availableReplicas", int(w.ready_replicas as i64)),
     ]);
     if let Some(o) = stored(objects, &w.origin).filter(|o| o.kind == w.kind) {
-        let mut n = o.stored.clone();
+        let mut n = with_identity(o.stored.clone(), Some(&w.namespace), &w.store);
         n.set("status", status);
         return n;
     }
@@ -705,11 +748,13 @@ pub fn list(c: &Cluster, objects: &[Object], kind: Kind, scope: &Scope) -> Node 
             .ingresses
             .iter()
             .filter(|i| scope.shows(&i.namespace))
-            .filter_map(|i| stored(objects, &i.spec.origin).map(|o| o.stored.clone()))
+            .filter_map(|i| stored(objects, &i.spec.origin).map(|o| with_identity(o.stored.clone(), Some(&i.namespace), &i.store)))
             .collect(),
-        Kind::IngressClasses => {
-            c.ingress_classes.iter().filter_map(|i| stored(objects, &i.spec.origin).map(|o| o.stored.clone())).collect()
-        }
+        Kind::IngressClasses => c
+            .ingress_classes
+            .iter()
+            .filter_map(|i| stored(objects, &i.spec.origin).map(|o| with_identity(o.stored.clone(), None, &i.store)))
+            .collect(),
     };
     object("v1", "List", vec![("items", seq(items)), ("metadata", map(vec![("resourceVersion", s(""))]))])
 }
@@ -808,5 +853,55 @@ mod tests {
         assert!(y.contains("kind: EndpointSlice"), "{y}");
         assert_eq!("svc".parse::<Kind>(), Ok(Kind::Services));
         assert!("bogus".parse::<Kind>().is_err());
+    }
+
+    /// `spec` of one Service of `get services -o yaml`, as YAML.
+    fn service_spec(text: &str, name: &str) -> String {
+        let files = [crate::SourceFile::new("a.yaml", text)];
+        let opts = crate::Options::default();
+        let (a, c) = crate::analysis::analyze_and_simulate(&files, &opts);
+        let l = list(&c, &a.objects, Kind::Services, &Scope::All);
+        let item = l
+            .get("items")
+            .and_then(Node::as_seq)
+            .unwrap()
+            .iter()
+            .find(|i| i.path(&["metadata", "name"]).and_then(Node::as_str) == Some(name));
+        crate::yaml::emit::to_yaml(item.and_then(|i| i.get("spec")).expect(name))
+    }
+
+    #[test]
+    fn services_show_the_fields_the_server_stores() {
+        let lb = "apiVersion: v1\nkind: Service\nmetadata:\n  name: lb\nspec:\n  type: LoadBalancer\n  selector:\n    app: web\n  sessionAffinity: ClientIP\n  ports:\n    - port: 80\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: lb2\nspec:\n  type: LoadBalancer\n  selector:\n    app: web\n  sessionAffinity: ClientIP\n  sessionAffinityConfig: {clientIP: {timeoutSeconds: 60}}\n  allocateLoadBalancerNodePorts: false\n  loadBalancerClass: example.com/x\n  loadBalancerSourceRanges: [10.0.0.0/8]\n  ports:\n    - port: 80\n";
+        let y = service_spec(lb, "lb");
+        assert!(y.contains("sessionAffinityConfig:\n  clientIP:\n    timeoutSeconds: 10800\n"), "{y}");
+        assert!(y.contains("allocateLoadBalancerNodePorts: true\n"), "{y}");
+        let y = service_spec(lb, "lb2");
+        assert!(y.contains("timeoutSeconds: 60\n"), "{y}");
+        assert!(y.contains("allocateLoadBalancerNodePorts: false\n"), "{y}");
+        assert!(y.contains("loadBalancerClass: example.com/x\n"), "{y}");
+        assert!(y.contains("loadBalancerSourceRanges:\n  - 10.0.0.0/8\n"), "{y}");
+        // Headless Services get IP families too (initIPFamilyFields): selector-less ones both.
+        let hl = |extra: &str| format!("apiVersion: v1\nkind: Service\nmetadata:\n  name: hl\nspec:\n  clusterIP: None\n{extra}");
+        let y = service_spec(&hl(""), "hl");
+        assert!(y.contains("ipFamilies:\n  - IPv4\n  - IPv6\nipFamilyPolicy: RequireDualStack\n"), "{y}");
+        let y = service_spec(&hl("  ipFamilies: [IPv6]\n"), "hl");
+        assert!(y.contains("ipFamilies:\n  - IPv6\n  - IPv4\nipFamilyPolicy: RequireDualStack\n"), "{y}");
+        let y = service_spec(&hl("  selector:\n    app: web\n  ports:\n    - port: 80\n"), "hl");
+        assert!(y.contains("ipFamilies:\n  - IPv4\nipFamilyPolicy: SingleStack\n"), "{y}");
+        assert!(!y.contains("sessionAffinityConfig") && !y.contains("allocateLoadBalancerNodePorts"), "{y}");
+    }
+
+    #[test]
+    fn stored_objects_carry_their_namespace_uid_and_resource_version() {
+        let text = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  labels:\n    app: web\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27\n";
+        let files = [crate::SourceFile::new("a.yaml", text)];
+        let opts = crate::Options::default();
+        let (a, c) = crate::analysis::analyze_and_simulate(&files, &opts);
+        let l = list(&c, &a.objects, Kind::Deployments, &Scope::Namespace("default".into()));
+        let meta = l.get("items").and_then(Node::as_seq).unwrap()[0].get("metadata").unwrap();
+        let keys: Vec<&str> = meta.as_map().unwrap().iter().filter_map(|e| e.key.text()).collect();
+        assert_eq!(keys, ["name", "namespace", "labels", "uid", "resourceVersion"]);
+        assert_eq!(meta.get("namespace").and_then(Node::as_str), Some("default"));
     }
 }
