@@ -5,6 +5,7 @@
 //! (routing-semantics.md §7).
 
 use super::input::{IngressBackend, IngressInfo, IngressPath, PathType, ProxyInput};
+use super::path_regex::PathRegex;
 
 /// An HTTP request as the controller sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,11 +78,16 @@ pub fn prefix_matches(rule: &str, request: &str) -> bool {
 }
 
 /// Whether one path of a rule matches a request path; `regex` is ingress-nginx's mode once any
-/// Ingress of the host uses `use-regex` or `rewrite-target` (`~* ^path`, approximated here as a
-/// case-insensitive string prefix).
+/// Ingress of the host uses `use-regex` or `rewrite-target`: every path of the host is written
+/// as `location ~* "^<path>"`, a case-insensitive regular expression anchored at the start.
+/// nginx runs PCRE; [`PathRegex`] reads the part of its syntax Ingress paths use, and a path it
+/// cannot read is matched as a case-insensitive string prefix.
 pub fn path_matches(p: &IngressPath, request: &str, regex: bool) -> bool {
     if regex {
-        return request.to_ascii_lowercase().starts_with(&p.path.to_ascii_lowercase());
+        return match PathRegex::new(&p.path) {
+            Some(re) => re.matches_start(request),
+            None => request.to_ascii_lowercase().starts_with(&p.path.to_ascii_lowercase()),
+        };
     }
     match p.path_type {
         PathType::Exact => p.path == request,
@@ -163,7 +169,7 @@ pub fn route<'a>(ingresses: &[&'a IngressInfo], req: &HttpRequest) -> IngressDec
             }
         }
     }
-    let mut best: Option<((bool, usize), IngressRoute<'a>)> = None;
+    let mut best: Option<((bool, usize, &'a str), IngressRoute<'a>)> = None;
     if let Some(kind) = best_kind {
         let in_group = |r: &super::input::IngressRule| host_matches(r.host.as_deref(), &host) == Some(kind);
         let regex = ingresses.iter().any(|i| i.uses_regex && i.rules.iter().any(in_group));
@@ -174,9 +180,15 @@ pub fn route<'a>(ingresses: &[&'a IngressInfo], req: &HttpRequest) -> IngressDec
                         continue;
                     }
                     // Exact wins whenever it matches; then the longest path; ties keep the oldest.
-                    let key = (p.path_type == PathType::Exact && !regex, elements(&p.path).count());
+                    // Regex locations are tried in ingress-nginx's order (longest path string
+                    // first, then the greater string) and the first match wins.
+                    let key = if regex {
+                        (false, p.path.len(), p.path.as_str())
+                    } else {
+                        (p.path_type == PathType::Exact, elements(&p.path).count(), "")
+                    };
                     if best.as_ref().is_none_or(|(k, _)| key > *k) {
-                        let how = if regex { "regex (case-insensitive prefix)" } else { p.path_type.as_str() };
+                        let how = if regex { "case-insensitive regex, ingress-nginx's use-regex mode" } else { p.path_type.as_str() };
                         let detail = format!(
                             "ingress {}/{} rule host {} path {} ({how}) matches {}",
                             ing.namespace,
@@ -353,6 +365,43 @@ mod tests {
         }
         let ing = ingress(vec![(Some("exact-path-rules"), vec![("/foo", PathType::Exact, "foo-exact")])]);
         assert_eq!(routed_to(&ing, "http://exact-path-rules/bar"), None);
+    }
+
+    /// ingress-nginx with `use-regex` on the host: `~* "^<path>"` for every path, tried longest
+    /// path string first, the first match winning (routing-semantics.md §7.4).
+    #[test]
+    fn regex_mode_matches_case_insensitive_anchored_regexes_in_nginx_order() {
+        use PathType::{Exact, ImplementationSpecific, Prefix};
+        let mut ing = ingress(vec![(
+            Some("h"),
+            vec![
+                ("/api/v[0-9]+/users", ImplementationSpecific, "users"),
+                ("/f.*", ImplementationSpecific, "f"),
+                ("/foo", Exact, "foo-exact"),
+                ("/", Prefix, "root"),
+                ("/bad(", ImplementationSpecific, "unreadable"),
+            ],
+        )]);
+        ing.uses_regex = true;
+        let cases = [
+            ("/api/v1/users", "users"),
+            ("/API/V22/Users/7", "users"),
+            ("/api/vx/users", "root"),
+            ("/fabc", "f"),
+            ("/F", "f"),
+            // Exact is a regex prefix too in this mode; the longer "/foo" is tried before "/f.*".
+            ("/foo/bar", "foo-exact"),
+            ("/x/api/v1/users", "root"),
+            // Not a regex nginx's PCRE would take either way: matched as a string prefix.
+            ("/bad(1", "unreadable"),
+        ];
+        for (path, want) in cases {
+            assert_eq!(routed_to(&ing, &format!("http://h{path}")).as_deref(), Some(want), "{path}");
+        }
+        // Without use-regex the same paths are plain paths.
+        ing.uses_regex = false;
+        assert_eq!(routed_to(&ing, "http://h/api/v1/users").as_deref(), Some("root"));
+        assert_eq!(routed_to(&ing, "http://h/foo/bar").as_deref(), Some("root"));
     }
 
     #[test]

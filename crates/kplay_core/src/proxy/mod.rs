@@ -14,6 +14,7 @@ pub mod ipvs;
 pub mod modes;
 pub mod names;
 pub mod nftables;
+pub mod path_regex;
 pub mod trace;
 
 #[cfg(test)]
