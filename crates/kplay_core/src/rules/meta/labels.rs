@@ -84,8 +84,12 @@ pub fn check_labels(sink: &mut Sink<'_>, labels: &Cur<'_>, path: &str) {
     }
 }
 
-/// The pod template of a workload with the server's path for it.
+/// The pod template of a workload with the server's path for it; `None` when the server skips
+/// the template because the workload's selector cannot be converted.
 pub fn template<'a>(ctx: &Ctx<'a>) -> Option<Cur<'a>> {
+    if crate::rules::workload::selector::template_skipped(ctx) {
+        return None;
+    }
     let spec = ctx.root().field("spec")?;
     match ctx.kind() {
         "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" | "Job" => spec.field("template"),

@@ -234,12 +234,8 @@ pub fn pod_with(spec_yaml: &str) -> String {
 /// The pod spec as the server validates it: `None` for workloads whose selector cannot be
 /// converted (`LabelSelectorAsSelector` fails), because the server then skips the template.
 pub fn pod_spec<'a>(ctx: &crate::rules::Ctx<'a>) -> Option<Cur<'a>> {
-    if matches!(ctx.kind(), "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet") {
-        if let Some(sel) = ctx.root().field("spec").and_then(|s| s.field("selector")) {
-            if crate::rules::workload::selector::selector_broken(&sel) {
-                return None;
-            }
-        }
+    if crate::rules::workload::selector::template_skipped(ctx) {
+        return None;
     }
     ctx.pod_spec()
 }

@@ -108,6 +108,14 @@ pub fn selector_broken(sel: &Cur<'_>) -> bool {
     !sink_free
 }
 
+/// True when the server skips the whole pod template of this workload (its labels, annotations
+/// and pod spec): Deployments, ReplicaSets, StatefulSets and DaemonSets validate the template only
+/// when `LabelSelectorAsSelector` converts their selector.
+pub fn template_skipped(ctx: &Ctx<'_>) -> bool {
+    matches!(ctx.kind(), "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet")
+        && ctx.root().field("spec").and_then(|s| s.field("selector")).is_some_and(|sel| selector_broken(&sel))
+}
+
 /// Whether the selector (as a Go `labels.Selector`) matches `labels`.
 fn matches(sel: &Cur<'_>, labels: Option<&Cur<'_>>) -> bool {
     let get = |k: &str| labels.and_then(|l| l.node.get(k)).and_then(|v| v.text());
@@ -262,6 +270,10 @@ mod tests {
             errors_of(R, &dep("  selector:\n    matchExpressions:\n    - {key: app, operator: Is, values: [web]}\n", "        app: web\n")),
             pairs(&[("spec.selector", "Invalid"), ("spec.selector.matchExpressions[0].operator", "Invalid")])
         );
+        // A selector that cannot be converted: the server skips the whole template, its labels too.
+        let bad = dep("  selector:\n    matchLabels: {app: '-b'}\n", "        app: '-b'\n");
+        assert_eq!(errors_of(R, &bad), pairs(&[("spec.selector", "Invalid"), ("spec.selector.matchLabels", "Invalid")]));
+        assert_eq!(errors_of("metadata-labels-invalid", &bad), pairs(&[]));
         let job = "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: pi\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: pi\n        image: perl:5.34\n";
         assert_eq!(errors_of(R, job), pairs(&[]));
     }
