@@ -8,9 +8,12 @@ mod ingress;
 mod pod;
 mod service;
 mod workload;
+mod zero;
 
-/// Applies the v1 defaults of the object's kind to `obj.stored`.
+/// Applies the v1 defaults of the object's kind to `obj.stored`, after the Go zero values the
+/// server's decoder gives missing or null structs ([`zero`]).
 pub fn apply(obj: &mut Object, opts: &Options) {
+    zero::apply(obj, opts);
     match obj.kind.as_str() {
         "Pod" => pod::pod(obj, opts),
         "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" | "Job" | "CronJob" => workload::workload(obj, opts),

@@ -142,6 +142,14 @@ impl<'a> Cur<'a> {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+
+    /// For a struct the manifest leaves out (the zero value kplay adds where the server's decoder
+    /// would, see `cluster::defaults::zero`), a note saying so: diagnostics about its fields point
+    /// at the key it hangs from, which does not say by itself what is missing.
+    pub fn missing_note(&self) -> Option<String> {
+        let added = self.node.synthetic && self.key.is_some_and(|k| k.synthetic) && self.node.as_map().is_some();
+        added.then(|| format!(" (no `{}` in the manifest)", self.path))
+    }
 }
 
 /// Collects a rule's diagnostics for one object.
@@ -180,8 +188,10 @@ impl<'a> Sink<'a> {
     }
 
     /// A `Required` error for the missing child `name` of `parent`, pointing at the parent's key.
+    /// When the parent itself is missing from the manifest, the message says so.
     pub fn required(&mut self, parent: &Cur<'_>, name: &str, message: impl Into<String>) -> &mut Diagnostic {
         let path = parent.child_path(name);
+        let message = message.into() + parent.missing_note().as_deref().unwrap_or("");
         self.field_error_at(parent.key_span(), &path, ErrorType::Required, message)
     }
 }

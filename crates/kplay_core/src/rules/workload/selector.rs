@@ -161,7 +161,7 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
                 span,
                 &format!("{}.metadata.labels", t.path),
                 ErrorType::Invalid,
-                "Invalid value: `selector` does not match template `labels`",
+                format!("Invalid value: `selector` does not match template `labels`{}", t.missing_note().unwrap_or_default()),
             )
             .help("a missing selector matches no pods; add one that selects these labels");
         }
@@ -230,7 +230,7 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
                 span,
                 &format!("{}.metadata.labels", t.path),
                 ErrorType::Invalid,
-                "Invalid value: `selector` does not match template `labels`",
+                format!("Invalid value: `selector` does not match template `labels`{}", t.missing_note().unwrap_or_default()),
             );
             d.help("make the template's labels include every `matchLabels` pair of the selector");
             d.secondary(sink_file(ctx), sel.span(), "the selector");
