@@ -22,7 +22,8 @@ pub static SYNTAX_RULE: Rule = Rule {
     summary: "The document is not valid YAML.",
     docs: rule_docs!(
         r#"## What it does
-Reports the first YAML syntax error of a document, at the character where the parser stopped.
+Reports the first YAML syntax error of a document, at the character where the parser stopped,
+and aliases (`*name`) of anchors not defined before them, which go-yaml refuses too.
 
 ## Why is this bad?
 kubectl cannot turn the document into JSON, so nothing in it reaches the API server. The other

@@ -283,6 +283,9 @@ impl<'a> Builder<'a> {
                 }
             }
         }
+        if self.failed {
+            return None;
+        }
         self.root.take()
     }
 
@@ -348,17 +351,24 @@ impl<'a> Builder<'a> {
                             Node::scalar(sp, "", ScalarStyle::Plain)
                         } else {
                             self.alias_budget -= count;
-                            node.clone()
+                            // The copy is where the alias is: a problem in it points at `*name`,
+                            // not at the anchored original.
+                            let mut copy = node.clone();
+                            respan(&mut copy, sp);
+                            copy
                         }
                     }
                     None => {
+                        // go-yaml ("unknown anchor referenced") and so kubectl stop at it: the
+                        // document is not analysed.
+                        self.failed = true;
                         self.diags.push(
                             Diagnostic::new(
                                 r::SYNTAX,
                                 Severity::Error,
                                 self.file,
                                 sp,
-                                "this alias refers to an anchor that is not defined before it",
+                                "this alias refers to an anchor that is not defined before it; the document was not analysed",
                             )
                             .with_help("define the anchor (`&name`) on a node that comes before the alias (`*name`)"),
                         );
@@ -637,6 +647,24 @@ impl<'a> Builder<'a> {
     }
 }
 
+/// Gives every node of `n` (keys included) the span `to`.
+fn respan(n: &mut Node, to: Span) {
+    let mut stack = vec![n];
+    while let Some(n) = stack.pop() {
+        n.span = to;
+        match &mut n.kind {
+            NodeKind::Scalar(_) => {}
+            NodeKind::Seq(items) => stack.extend(items.iter_mut()),
+            NodeKind::Map(entries) => {
+                for e in entries {
+                    stack.push(&mut e.key);
+                    stack.push(&mut e.value);
+                }
+            }
+        }
+    }
+}
+
 fn tag_text(handle: &str, suffix: &str) -> Box<str> {
     let handle = if handle == "tag:yaml.org,2002:" { "!!" } else { handle };
     format!("{handle}{suffix}").into_boxed_str()
@@ -725,6 +753,28 @@ mod tests {
         assert_eq!(c.get("x").unwrap().as_i64(), Some(1));
         assert_eq!(c.get("y").unwrap().as_i64(), Some(3));
         assert_eq!(root.get("d").unwrap().get("y").unwrap().as_i64(), Some(2));
+    }
+
+    #[test]
+    fn an_alias_copy_is_spanned_at_the_alias() {
+        let text = "a: &x {k: v}\nb: *x\n";
+        let f = load(text);
+        let b = f.docs[0].root.as_ref().unwrap().get("b").unwrap();
+        let at = text.find("*x").unwrap();
+        for n in [b, b.get("k").unwrap(), &b.as_map().unwrap()[0].key] {
+            assert_eq!(&text[n.span.range()], "*x", "{:?}", n.span);
+        }
+        let a = f.docs[0].root.as_ref().unwrap().get("a").unwrap();
+        assert!(a.span.end as usize <= at, "the original keeps its span");
+    }
+
+    #[test]
+    fn an_undefined_alias_stops_the_document() {
+        let f = load("a: &x {k: *x}\n---\nb: 1\n");
+        assert_eq!(f.diagnostics.len(), 1, "{:?}", f.diagnostics);
+        assert_eq!(f.diagnostics[0].rule, r::SYNTAX);
+        assert!(f.docs[0].root.is_none());
+        assert!(f.docs[1].root.is_some());
     }
 
     #[test]
