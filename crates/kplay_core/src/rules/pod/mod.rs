@@ -14,6 +14,7 @@ pub mod env_source;
 pub mod env_var_name;
 pub mod host_port;
 pub mod image_tag;
+pub mod pod_annotations;
 pub mod pod_spec;
 pub mod probe;
 pub mod quantity;
@@ -28,6 +29,7 @@ pub mod volume_mount;
 
 pub static RULES: &[&Rule] = &[
     &pod_spec::POD_SPEC_INVALID,
+    &pod_annotations::POD_ANNOTATION_INVALID,
     &container_name::CONTAINER_NAME_INVALID,
     &container_image::CONTAINER_IMAGE_INVALID,
     &container_policy::CONTAINER_POLICY_UNSUPPORTED,
