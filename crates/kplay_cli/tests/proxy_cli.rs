@@ -159,3 +159,64 @@ fn usage_errors_exit_2() {
     assert_eq!(kplay(&["trace", &shop, "--to", "nonsense"]).status.code(), Some(2));
     assert_eq!(kplay(&["trace", &shop, "--to", "svc/shop/web:80", "--from", "deployment/web"]).status.code(), Some(2));
 }
+
+#[test]
+fn another_nodes_node_port_and_loopback_from_a_pod() {
+    let np = fixture("nodeport.yaml");
+    for mode in ["iptables", "nftables", "ipvs"] {
+        for from in ["pod/client", "node/node-3"] {
+            let o = kplay(&["trace", &np, "--to", "172.18.0.2:30081", "--from", from, "--mode", mode, "--format", "json"]);
+            let v = json(&o);
+            assert_eq!(v["outcome"], "delivered", "{mode} {from}: {v}");
+            assert_eq!(v["endpoint"]["pod"], "default/np-0");
+            let hops = v["hops"].as_array().expect("hops");
+            let route = hops.iter().position(|h| h["kind"] == "route" && h["name"] == "node-1").expect("a hop to node-1");
+            assert!(hops[route + 1..].iter().any(|h| h["node"] == "node-1"), "{mode}: node-1's rules follow: {v}");
+        }
+        let v = json(&kplay(&["trace", &np, "--to", "127.0.0.1:30081", "--from", "pod/client", "--mode", mode, "--format", "json"]));
+        assert_eq!(v["outcome"], "no-route", "{mode}: {v}");
+        assert_eq!(v["hops"][1]["kind"], "loopback");
+        let v = json(&kplay(&["trace", &np, "--to", "127.0.0.1:30081", "--from", "node/node-2", "--mode", mode, "--format", "json"]));
+        let expected = if mode == "iptables" { "delivered" } else { "no-route" };
+        assert_eq!(v["outcome"], expected, "{mode}: localhost NodePorts only in iptables mode: {v}");
+    }
+}
+
+#[test]
+fn headless_and_pod_names_resolve_as_kplay_dns_lists_them() {
+    let hl = fixture("headless.yaml");
+    let records = json(&kplay(&["dns", &hl, "--format", "json"]));
+    let a = |name: &str| -> Vec<String> {
+        records
+            .as_array()
+            .expect("records")
+            .iter()
+            .filter(|r| r["name"] == name && r["type"] == "A")
+            .map(|r| r["data"].as_str().unwrap_or_default().to_string())
+            .collect()
+    };
+    let all = a("db.default.svc.cluster.local");
+    assert_eq!(all.len(), 2, "{records}");
+    let db0 = a("db-0.db.default.svc.cluster.local");
+    assert_eq!(db0.len(), 1);
+    let pod_name = format!("{}.default.pod.cluster.local", db0[0].replace('.', "-"));
+    assert_eq!(a(&pod_name), db0);
+    for (to, ip) in [
+        ("db:5433", &all[0]),
+        ("db.default.svc.cluster.local:5433", &all[0]),
+        ("db-0.db:5433", &db0[0]),
+        ("db-0.db.default.svc.cluster.local.:5433", &db0[0]),
+        (&format!("{pod_name}:5433")[..], &db0[0]),
+    ] {
+        let o = kplay(&["trace", &hl, "--to", to, "--from", "pod/client", "--format", "json"]);
+        let v = json(&o);
+        assert_eq!(v["outcome"], "delivered", "{to}: {v}");
+        assert_eq!(v["endpoint"]["ip"], ip.as_str(), "{to}: the first answer");
+        assert!(v["backend"].is_null(), "{to}: no Service VIP, no kube-proxy");
+        assert!(v["hops"].as_array().expect("hops").iter().any(|h| h["kind"] == "pod-network"), "{v}");
+    }
+    let sim = json(&kplay(&["simulate", &hl, "--to", "db:5433", "--from", "pod/client", "-N", "20", "--format", "json"]));
+    assert_eq!(sim["delivered"], 20, "{sim}");
+    let v = json(&kplay(&["trace", &hl, "--to", "db-1.db:5433", "--from", "pod/client", "--format", "json"]));
+    assert_eq!(v["outcome"], "no-route", "db-1 has no hostname, so no name of its own: {v}");
+}

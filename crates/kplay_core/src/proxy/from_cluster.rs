@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 
 use super::input::{
-    BackendPort, Cidr, EndpointInfo, ExternalNameInfo, IngressBackend, IngressClassInfo, IngressInfo, IngressPath, IngressRule, IngressTls,
-    NodeInfo, PathType, PodInfo, PodRef, Protocol, ProxyConfig, ProxyInput, ServicePortInfo, ServiceType, TrafficPolicy,
+    BackendPort, Cidr, DnsAddress, EndpointInfo, ExternalNameInfo, IngressBackend, IngressClassInfo, IngressInfo, IngressPath, IngressRule,
+    IngressTls, NodeInfo, PathType, PodInfo, PodRef, Protocol, ProxyConfig, ProxyInput, ServicePortInfo, ServiceType, TrafficPolicy,
 };
 use crate::cluster::state::{Cluster, Service};
 use crate::model::typed::{IngressBackendView, IntOrString};
@@ -102,7 +102,16 @@ impl ProxyInput {
                 Some(ExternalNameInfo { namespace: s.namespace.clone(), name: s.name.clone(), external_name: name })
             })
             .collect();
-        ProxyInput { config, nodes, pods, services, ingresses, ingress_classes, external_names }
+        // ClusterIP records are answered from `services` (as kube-proxy has them).
+        let cluster_ips: Vec<IpAddr> = services.iter().flat_map(|s: &ServicePortInfo| s.cluster_ips.iter().copied()).collect();
+        let dns_addresses = cluster
+            .dns_records()
+            .into_iter()
+            .filter(|r| r.type_ == "A" || r.type_ == "AAAA")
+            .filter_map(|r| Some(DnsAddress { ip: r.data.parse().ok()?, name: r.name.to_ascii_lowercase() }))
+            .filter(|r| !cluster_ips.contains(&r.ip))
+            .collect();
+        ProxyInput { config, nodes, pods, services, ingresses, ingress_classes, external_names, dns_addresses }
     }
 }
 

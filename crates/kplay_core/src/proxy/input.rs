@@ -466,6 +466,17 @@ pub struct ProxyInput {
     /// ExternalName Services: no kube-proxy rules, but CoreDNS answers their names with a
     /// CNAME and ingress-nginx proxies to the name, so traces follow them.
     pub external_names: Vec<ExternalNameInfo>,
+    /// The A/AAAA records of cluster DNS that are not a ClusterIP (headless Services'
+    /// ready endpoints, endpoint hostnames, pod A records), in `kplay dns` order, so
+    /// traces resolve these names as the DNS view lists them.
+    pub dns_addresses: Vec<DnsAddress>,
+}
+
+/// One A or AAAA record: the owner name (no trailing dot, lower case) and the address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DnsAddress {
+    pub name: String,
+    pub ip: IpAddr,
 }
 
 /// An ExternalName Service (`spec.externalName`).

@@ -478,4 +478,53 @@ mod flows {
         off.config.localhost_node_ports = false;
         assert_eq!(trace_in(&off, Source::Node(TEST_NODE.into()), "127.0.0.1:3001", Mode::Iptables).outcome, Outcome::NoRoute);
     }
+
+    #[test]
+    fn headless_and_pod_names_resolve_to_the_first_pod_ip() {
+        let mut input = two_nodes();
+        for (name, addr, node) in [("db-1", "10.180.1.7", TEST_NODE), ("db-0", "10.180.1.8", "host2")] {
+            let pod =
+                PodInfo { namespace: "ns".into(), name: name.into(), ip: Some(ip(addr)), node: Some(node.into()), host_network: false };
+            input.pods.push(pod);
+        }
+        let zone = "svc.cluster.local";
+        for (name, addr) in [
+            (format!("db.ns.{zone}"), "10.180.1.7"),
+            (format!("db.ns.{zone}"), "10.180.1.8"),
+            (format!("db-0.db.ns.{zone}"), "10.180.1.8"),
+            ("10-180-1-8.ns.pod.cluster.local".to_string(), "10.180.1.8"),
+        ] {
+            input.dns_addresses.push(DnsAddress { name, ip: ip(addr) });
+        }
+        input.external_names.push(ExternalNameInfo {
+            namespace: "ns".into(),
+            name: "alias".into(),
+            external_name: format!("db-0.db.ns.{zone}"),
+        });
+        let pod = || Source::Pod { namespace: None, name: "client".into() };
+        for (to, want) in [
+            ("db:5432", "10.180.1.7"),
+            ("db.ns:5432", "10.180.1.7"),
+            ("DB.ns.svc.cluster.local.:5432", "10.180.1.7"),
+            ("db-0.db:5432", "10.180.1.8"),
+            ("10-180-1-8.ns.pod.cluster.local:5432", "10.180.1.8"),
+            ("alias:5432", "10.180.1.8"),
+        ] {
+            let t = Tracer::new(&input).trace(&TraceRequest::new(pod(), Destination::parse(to).unwrap()));
+            assert_eq!(t.outcome, Outcome::Delivered, "{to}: {:#?}", t.hops);
+            assert_eq!(t.endpoint.as_ref().map(|e| e.ip.as_str()), Some(want), "{to}");
+            assert!(t.backend.is_none(), "{to}: straight to the pod");
+            let dns = t.hops.iter().find(|h| h.kind == "dns").expect("dns hop");
+            assert!(dns.detail.contains("no kube-proxy rule"), "{dns:?}");
+        }
+        // Names of another namespace need their namespace; a pod without records has none.
+        for to in ["db-0.db.other:5432", "db-1.db:5432"] {
+            let t = Tracer::new(&input).trace(&TraceRequest::new(pod(), Destination::parse(to).unwrap()));
+            assert_eq!(t.outcome, Outcome::NoRoute, "{to}: {:#?}", t.hops);
+        }
+        let req = TraceRequest::new(pod(), Destination::parse("db:5432").unwrap());
+        let sim = Tracer::new(&input).simulate(&SimulateRequest { trace: req, requests: 30, clients: 2, interval_ms: 1 });
+        assert_eq!(sim.delivered, 30);
+        assert_eq!(sim.endpoints.iter().map(|e| e.endpoint.ip.as_str()).collect::<Vec<_>>(), ["10.180.1.7"]);
+    }
 }

@@ -376,27 +376,86 @@ impl<'a> Tracer<'a> {
         let mut chain: Vec<String> = Vec::new();
         loop {
             // A CNAME target is absolute: the search path applies to the first name only.
-            let (ns, name, fqdn) = self.cluster_name(&host, client_ns, chain.is_empty()).ok_or_else(|| {
-                let via = chain.last().map(|c| format!("{c} CNAME {host}: ")).unwrap_or_default();
-                format!("{via}{host} is not a cluster Service name; outside DNS is not simulated")
-            })?;
-            if let Some(ip) = self.input.services.iter().find(|s| s.namespace == ns && s.name == name).and_then(|s| s.cluster_ips.first()) {
-                chain.push(format!("{fqdn} A {ip}"));
-                return Ok((*ip, chain.join(", ")));
+            let search = chain.is_empty();
+            let service = self.cluster_name(&host, client_ns, search);
+            if let Some((ns, name, fqdn)) = &service {
+                let svc = self.input.services.iter().find(|s| s.namespace == *ns && s.name == *name);
+                if let Some(ip) = svc.and_then(|s| s.cluster_ips.first()) {
+                    chain.push(format!("{fqdn} A {ip}"));
+                    return Ok((*ip, chain.join(", ")));
+                }
+                if let Some(ext) = self.input.external_name(ns, name) {
+                    let target = ext.trim_end_matches('.').to_ascii_lowercase();
+                    if chain.iter().any(|c| c.starts_with(&format!("{target} "))) || *fqdn == target {
+                        chain.push(format!("{fqdn} CNAME {target}"));
+                        return Err(format!("CNAME loop: {}; the resolver gives up (SERVFAIL)", chain.join(", ")));
+                    }
+                    if chain.len() >= MAX_CNAME_CHAIN {
+                        return Err(format!("CNAME chain longer than {MAX_CNAME_CHAIN} names: {}", chain.join(", ")));
+                    }
+                    chain.push(format!("{fqdn} CNAME {target}"));
+                    host = target;
+                    continue;
+                }
             }
-            let Some(ext) = self.input.external_name(&ns, &name) else {
-                return Err(format!("{fqdn}: NXDOMAIN (no Service with a ClusterIP of that name)"));
-            };
-            let target = ext.trim_end_matches('.').to_ascii_lowercase();
-            if chain.iter().any(|c| c.starts_with(&format!("{target} "))) || fqdn == target {
-                chain.push(format!("{fqdn} CNAME {target}"));
-                return Err(format!("CNAME loop: {}; the resolver gives up (SERVFAIL)", chain.join(", ")));
+            // Headless Services, endpoint hostnames and pod A records: the client connects to
+            // the first answer, in the order `kplay dns` lists them.
+            if let Some((fqdn, ips)) = self.dns_addresses(&host, client_ns, search) {
+                let list = ips.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
+                let kind = if ips.iter().all(IpAddr::is_ipv6) { "AAAA" } else { "A" };
+                chain.push(format!("{fqdn} {kind} {list}"));
+                let what = self.dns_name_kind(&fqdn);
+                let pick = if ips.len() > 1 {
+                    format!("; the client takes the first answer, {}, in `kplay dns` order", ips[0])
+                } else {
+                    String::new()
+                };
+                return Ok((
+                    ips[0],
+                    format!("{}: {what}{pick}; it connects straight to the pod IP, no kube-proxy rule involved", chain.join(", ")),
+                ));
             }
-            if chain.len() >= MAX_CNAME_CHAIN {
-                return Err(format!("CNAME chain longer than {MAX_CNAME_CHAIN} names: {}", chain.join(", ")));
-            }
-            chain.push(format!("{fqdn} CNAME {target}"));
-            host = target;
+            let via = chain.last().map(|c| format!("{c}: ")).unwrap_or_default();
+            return Err(match service {
+                Some((_, _, fqdn)) => format!("{via}{fqdn}: NXDOMAIN (no Service with a ClusterIP or ready endpoints of that name)"),
+                None => format!("{via}{host} is not a cluster DNS name; outside DNS is not simulated"),
+            });
+        }
+    }
+
+    /// The cluster DNS address records of `host` (`kplay dns`'s A/AAAA records that are not
+    /// ClusterIPs), trying the names a pod's resolver tries: with `search`, the search path of
+    /// the client's namespace (`<ns>.svc.<zone> svc.<zone> <zone>`, `ndots:5`) and the name as
+    /// written; without it, the name as written only. The first name with records, and its
+    /// addresses in that order.
+    fn dns_addresses(&self, host: &str, client_ns: Option<&str>, search: bool) -> Option<(String, Vec<IpAddr>)> {
+        let zone = self.input.config.cluster_domain.trim_matches('.');
+        let ns = client_ns.unwrap_or("default");
+        let mut names = Vec::new();
+        if search && host.matches('.').count() < 5 {
+            names.extend([format!("{host}.{ns}.svc.{zone}"), format!("{host}.svc.{zone}"), format!("{host}.{zone}")]);
+        }
+        names.push(host.to_string());
+        if search && host.matches('.').count() >= 5 {
+            names.extend([format!("{host}.{ns}.svc.{zone}"), format!("{host}.svc.{zone}"), format!("{host}.{zone}")]);
+        }
+        names.into_iter().find_map(|name| {
+            let ips: Vec<IpAddr> = self.input.dns_addresses.iter().filter(|r| r.name == name).map(|r| r.ip).collect();
+            (!ips.is_empty()).then_some((name, ips))
+        })
+    }
+
+    /// What kind of record answers `fqdn`, for the DNS hop.
+    fn dns_name_kind(&self, fqdn: &str) -> String {
+        let zone = self.input.config.cluster_domain.trim_matches('.');
+        if fqdn.ends_with(&format!(".pod.{zone}")) {
+            return "a pod A record, made from the pod's IP".into();
+        }
+        let labels: Vec<&str> = fqdn.strip_suffix(&format!(".svc.{zone}")).unwrap_or(fqdn).split('.').collect();
+        match labels.as_slice() {
+            [svc, ns] => format!("headless Service {ns}/{svc}: one record per ready endpoint, no ClusterIP"),
+            [host, svc, ns] => format!("endpoint {host} of headless Service {ns}/{svc}, from the pod's hostname and subdomain"),
+            _ => "a cluster DNS record".into(),
         }
     }
 
