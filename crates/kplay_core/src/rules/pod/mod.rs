@@ -14,6 +14,7 @@ pub mod env_source;
 pub mod env_var_name;
 pub mod host_port;
 pub mod image_tag;
+pub mod os_fields;
 pub mod pod_annotations;
 pub mod pod_spec;
 pub mod probe;
@@ -43,6 +44,7 @@ pub static RULES: &[&Rule] = &[
     &volume::VOLUME_INVALID,
     &volume_mount::VOLUME_MOUNT_INVALID,
     &security_context::SECURITY_CONTEXT_INVALID,
+    &os_fields::POD_OS_FIELD_FORBIDDEN,
     &toleration::TOLERATION_INVALID,
     &dns_config::DNS_CONFIG_INVALID,
     &scheduling::SCHEDULING_CONSTRAINT_INVALID,
