@@ -46,6 +46,51 @@ impl HttpRequest {
     }
 }
 
+/// The path nginx matches locations against, as `ngx_http_parse_complex_uri` leaves it:
+/// percent-encoded unreserved characters decoded (`%66oo` is `foo`; RFC 3986 §2.3), runs of `/`
+/// merged (`merge_slashes on`), and `.` / `..` segments resolved (RFC 3986 §5.2.4, which clients
+/// such as curl and browsers also apply before sending; `..` stops at the root). Other
+/// percent-encodings are kept as written (nginx decodes them too; kplay does not model that).
+pub fn normalize_path(path: &str) -> String {
+    let bytes = path.as_bytes();
+    let mut decoded = String::with_capacity(path.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                let c = char::from((h * 16 + l) as u8);
+                if c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | '~') {
+                    decoded.push(c);
+                    i += 3;
+                    continue;
+                }
+            }
+        }
+        let ch = path[i..].chars().next().unwrap_or('/');
+        decoded.push(ch);
+        i += ch.len_utf8();
+    }
+    let rest = decoded.trim_start_matches('/');
+    let segments: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
+    let trailing = rest.is_empty() || decoded.ends_with('/') || matches!(segments.last(), Some(&("." | "..")));
+    let mut out: Vec<&str> = Vec::with_capacity(segments.len());
+    for seg in segments {
+        match seg {
+            "." => {}
+            ".." => {
+                out.pop();
+            }
+            s => out.push(s),
+        }
+    }
+    let mut p = format!("/{}", out.join("/"));
+    if trailing && !p.ends_with('/') {
+        p.push('/');
+    }
+    p
+}
+
 /// How a rule's host matched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum HostMatch {
@@ -160,6 +205,16 @@ pub enum IngressDecision<'a> {
 /// Matches `req` against the served Ingresses.
 pub fn route<'a>(ingresses: &[&'a IngressInfo], req: &HttpRequest) -> IngressDecision<'a> {
     let host = req.bare_host();
+    // nginx matches locations against the normalised path; say so when it differs.
+    let path = normalize_path(&req.path);
+    let normalised = if path == req.path {
+        String::new()
+    } else {
+        format!(
+            "nginx matches the normalised path {path}, not {} (dot segments resolved, slashes merged, percent-encoded unreserved characters decoded); ",
+            req.path
+        )
+    };
     // One server per host: exact names first, then wildcards, then the host-less catch-all.
     let mut best_kind = None;
     for ing in ingresses {
@@ -176,7 +231,7 @@ pub fn route<'a>(ingresses: &[&'a IngressInfo], req: &HttpRequest) -> IngressDec
         for ing in ingresses {
             for (ri, rule) in ing.rules.iter().enumerate().filter(|(_, r)| in_group(r)) {
                 for (pi, p) in rule.paths.iter().enumerate() {
-                    if !path_matches(p, &req.path, regex) {
+                    if !path_matches(p, &path, regex) {
                         continue;
                     }
                     // Exact wins whenever it matches; then the longest path; ties keep the oldest.
@@ -189,13 +244,27 @@ pub fn route<'a>(ingresses: &[&'a IngressInfo], req: &HttpRequest) -> IngressDec
                     };
                     if best.as_ref().is_none_or(|(k, _)| key > *k) {
                         let how = if regex { "case-insensitive regex, ingress-nginx's use-regex mode" } else { p.path_type.as_str() };
+                        // routing-semantics.md §7.4's known deviation: nginx redirects a request
+                        // for `location /foo/` without its trailing slash.
+                        let redirect = if !regex
+                            && p.path_type == PathType::Prefix
+                            && p.path.len() > 1
+                            && p.path.ends_with('/')
+                            && p.path.trim_end_matches('/') == path
+                        {
+                            format!(
+                                "; the Ingress spec matches this, but ingress-nginx itself answers 301 with Location {}: nginx redirects a request without the trailing slash of `location {}` (a known deviation, not simulated)",
+                                p.path, p.path
+                            )
+                        } else {
+                            String::new()
+                        };
                         let detail = format!(
-                            "ingress {}/{} rule host {} path {} ({how}) matches {}",
+                            "{normalised}ingress {}/{} rule host {} path {} ({how}) matches {path}{redirect}",
                             ing.namespace,
                             ing.name,
                             rule.host.as_deref().filter(|h| !h.is_empty()).unwrap_or("*"),
                             p.path,
-                            req.path
                         );
                         best = Some((
                             key,
@@ -211,14 +280,13 @@ pub fn route<'a>(ingresses: &[&'a IngressInfo], req: &HttpRequest) -> IngressDec
     }
     if let Some(ing) = ingresses.iter().find(|i| i.default_backend.is_some()) {
         if let Some(b) = &ing.default_backend {
-            let detail = format!("no rule matches {}{}: spec.defaultBackend of ingress {}/{}", host, req.path, ing.namespace, ing.name);
+            let detail = format!("{normalised}no rule matches {host}{path}: spec.defaultBackend of ingress {}/{}", ing.namespace, ing.name);
             return IngressDecision::Routed(IngressRoute { ingress: ing, backend: b, path: None, host_match: best_kind, detail });
         }
     }
     let detail = match best_kind {
         Some(_) => format!(
-            "host {host} is served but no path matches {} and no Ingress has a defaultBackend: the controller answers 404",
-            req.path
+            "{normalised}host {host} is served but no path matches {path} and no Ingress has a defaultBackend: the controller answers 404"
         ),
         None => format!("no Ingress rule matches host {host} and no Ingress has a defaultBackend: the controller answers 404"),
     };
@@ -412,5 +480,39 @@ mod tests {
         assert!(tls_for(&[&ing], "other.example.com").is_none());
         let locs = nginx_locations(&[("/foo".into(), PathType::Prefix), ("/bar".into(), PathType::Exact), ("/".into(), PathType::Prefix)]);
         assert_eq!(locs, ["location /foo/", "location = /foo", "location = /bar", "location /"]);
+    }
+
+    #[test]
+    fn paths_are_normalised_as_nginx_does_before_matching() {
+        for (raw, want) in [
+            ("/", "/"),
+            ("/foo/../bar", "/bar"),
+            ("/foo/..", "/"),
+            ("/../../x", "/x"),
+            ("/a/./b/.", "/a/b/"),
+            ("/a/b/..", "/a/"),
+            ("//foo///bar/", "/foo/bar/"),
+            ("/%66oo/", "/foo/"),
+            ("/%2E%2e/foo", "/foo"),
+            ("/%7Euser/a%2Db", "/~user/a-b"),
+            ("/a%2Fb%20c", "/a%2Fb%20c"),
+            ("/bad%6", "/bad%6"),
+            ("/caf\u{e9}/", "/caf\u{e9}/"),
+        ] {
+            assert_eq!(normalize_path(raw), want, "{raw}");
+        }
+        let ing = ingress(vec![(Some("h"), vec![("/foo/", PathType::Prefix, "foo")])]);
+        assert_eq!(routed_to(&ing, "http://h/foo/../bar"), None, "a path-traversal URL is /bar");
+        assert_eq!(routed_to(&ing, "http://h/%66oo/").as_deref(), Some("foo"));
+        assert_eq!(routed_to(&ing, "http://h//foo//x").as_deref(), Some("foo"));
+        let detail = |url: &str| match route(&[&ing], &HttpRequest::parse_url(url).unwrap()) {
+            IngressDecision::Routed(r) => r.detail,
+            IngressDecision::NotFound { detail } => detail,
+        };
+        assert!(detail("http://h/foo/../bar").starts_with("nginx matches the normalised path /bar, not /foo/../bar"));
+        assert!(!detail("http://h/foo/x").contains("normalised"));
+        // The spec's known deviation stays a match, and the trace says what nginx does instead.
+        assert!(detail("http://h/foo").contains("ingress-nginx itself answers 301 with Location /foo/"), "{}", detail("http://h/foo"));
+        assert!(!detail("http://h/foo/").contains("301"));
     }
 }
