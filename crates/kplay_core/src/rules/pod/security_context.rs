@@ -23,7 +23,9 @@ Checks `spec.securityContext` and every container's `securityContext`: user and 
 between 0 and 2147483647; `shareProcessNamespace` not together with `hostPID`; sysctl names
 valid, unique and not namespaced ones with `hostNetwork`/`hostIPC`; `fsGroupChangePolicy`,
 `seccompProfile`, `appArmorProfile` and `procMount` values; `allowPrivilegeEscalation: false`
-not with `privileged: true` or `CAP_SYS_ADMIN`; and host namespaces not with `hostUsers: false`.
+not with `privileged: true` or `CAP_SYS_ADMIN`; host namespaces not with `hostUsers: false`;
+and Windows HostProcess pods (the pod's and containers' `hostProcess` agree, all containers or
+none are HostProcess containers, and such pods use `hostNetwork: true`).
 
 ## Why is this bad?
 The API server rejects the object.
@@ -79,6 +81,7 @@ fn id(sink: &mut Sink<'_>, c: &Cur<'_>) {
 
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let Some(spec) = crate::rules::pod::util::pod_spec(ctx) else { return };
+    host_process(sink, &spec);
     let flag = |k: &str| spec.field(k).and_then(|b| b.bool()) == Some(true);
     let (host_net, host_pid, host_ipc) = (flag("hostNetwork"), flag("hostPID"), flag("hostIPC"));
     let host_users = spec.field("hostUsers").and_then(|b| b.bool()) != Some(false);
@@ -277,6 +280,53 @@ fn sysctl_list(sink: &mut Sink<'_>, list: &Cur<'_>, host_net: bool, host_ipc: bo
     }
 }
 
+/// `validateWindowsHostProcessPod`: a pod's and a container's `hostProcess` agree when both are
+/// set, and with any HostProcess container (set or inherited) every container is one and
+/// `hostNetwork` is true. (The "disallowed by cluster policy" error needs
+/// `--allow-privileged=false`, which kplay does not assume.)
+fn host_process(sink: &mut Sink<'_>, spec: &Cur<'_>) {
+    let hp = |sc: Option<Cur<'_>>| sc.and_then(|s| s.field("windowsOptions")).and_then(|w| w.field("hostProcess")).and_then(|h| h.bool());
+    let pod = hp(spec.field("securityContext"));
+    let all = containers(spec);
+    let mut count = 0;
+    for (_, c) in &all {
+        let ch = c.field("securityContext").and_then(|s| s.field("windowsOptions")).and_then(|w| w.field("hostProcess"));
+        let cv = ch.as_ref().and_then(Cur::bool);
+        if let (Some(p), Some(v), Some(at)) = (pod, cv, &ch) {
+            if p != v {
+                sink.field_error(
+                    at,
+                    ErrorType::Invalid,
+                    formats::invalid_num(v, &format!("pod hostProcess value must be identical if both are specified, was {p}")),
+                )
+                .help("set the same `hostProcess` on the pod and its containers, or only on the pod");
+            }
+        }
+        if cv.or(pod) == Some(true) {
+            count += 1;
+        }
+    }
+    if count > 0 {
+        if count != all.len() {
+            sink.field_error_at(
+                spec.key_span(),
+                &spec.path,
+                ErrorType::Invalid,
+                formats::invalid("", "If pod contains any hostProcess containers then all containers must be HostProcess containers"),
+            )
+            .help("make every container a HostProcess container, or none");
+        }
+        if spec.field("hostNetwork").and_then(|b| b.bool()) != Some(true) {
+            sink.field_error(
+                &child_or_parent(spec, "hostNetwork"),
+                ErrorType::Invalid,
+                formats::invalid_num(false, "hostNetwork must be true if pod contains any hostProcess containers"),
+            )
+            .help("add `hostNetwork: true`");
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::rules::pod::util::{errors_of, errors_of_version, pairs, pod_with};
@@ -313,6 +363,23 @@ mod tests {
         );
         let hu = p("  hostUsers: false\n  hostNetwork: true\n  hostPID: true\n", "");
         assert_eq!(errors_of(R, &hu), pairs(&[("spec.HostPID", "Forbidden"), ("spec.hostNetwork", "Forbidden")]));
+        // Windows HostProcess pods (`validateWindowsHostProcessPod`).
+        let hp = |extra: &str, c2: &str| {
+            pod_with(&format!("{extra}  containers:\n  - name: a\n    image: a:1\n    securityContext:\n      windowsOptions:\n        hostProcess: true\n  - name: b\n    image: b:1\n{c2}"))
+        };
+        assert_eq!(errors_of(R, &hp("", "")), pairs(&[("spec", "Invalid"), ("spec.hostNetwork", "Invalid")]));
+        let mixed = hp(
+            "  hostNetwork: true\n  securityContext:\n    windowsOptions:\n      hostProcess: true\n",
+            "    securityContext:\n      windowsOptions:\n        hostProcess: false\n",
+        );
+        assert_eq!(
+            errors_of(R, &mixed),
+            pairs(&[("spec", "Invalid"), ("spec.containers[1].securityContext.windowsOptions.hostProcess", "Invalid")])
+        );
+        assert_eq!(
+            errors_of(R, &hp("  hostNetwork: true\n  securityContext:\n    windowsOptions:\n      hostProcess: true\n", "")),
+            pairs(&[])
+        );
         assert_eq!(errors_of_version(R, &hu, KubeVersion::new(32)), pairs(&[]));
         assert_eq!(
             errors_of(R, &p("  securityContext:\n    seccompProfile:\n      type: Localhost\n", "")),
