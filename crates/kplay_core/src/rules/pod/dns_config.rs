@@ -135,7 +135,7 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     if let Some(o) = cfg.field("options") {
         for (_, x) in o.items() {
             if text(&x, "name").is_empty() {
-                sink.field_error(&x, ErrorType::Required, formats::required("Option.Name must not be empty"))
+                sink.field_error(&x, ErrorType::Required, formats::required("must not be empty"))
                     .help("give the option a `name`, e.g. `ndots`");
             }
         }
@@ -149,6 +149,15 @@ mod tests {
 
     fn p(extra: &str) -> String {
         pod_with(&format!("{extra}  containers:\n  - name: web\n    image: nginx:1.27\n"))
+    }
+
+    /// `validatePodDNSConfig`: `Required(options[i], "must not be empty")`.
+    #[test]
+    fn empty_option_name_message() {
+        let y = p("  dnsConfig:\n    options:\n    - value: '2'\n");
+        let a = crate::analyze(&[crate::SourceFile::new("t.yaml", &y)], &crate::Options::default());
+        let msgs: Vec<&str> = a.diagnostics.iter().filter(|d| d.rule == R).map(|d| d.message.as_str()).collect();
+        assert_eq!(msgs, ["Required value: must not be empty"]);
     }
 
     #[test]
