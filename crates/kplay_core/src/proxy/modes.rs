@@ -132,6 +132,9 @@ pub fn nft_steps(
     let names = svc.map(ServiceNames::of);
     let mut out = Vec::new();
     let hook = if local_origin { "nat-output" } else { "nat-prerouting" };
+    // KUBE-MARK-MASQ's own rule splits the calling chain's hits in two; nftables sets the mark
+    // inline, so the chain's hits are read as one group (its jump to KUBE-MARK-MASQ says `marked`).
+    let hits: Vec<&HitInfo> = hits.iter().filter(|h| !(h.table == Table::Nat && h.chain == "KUBE-MARK-MASQ")).collect();
     let mut entered = false;
     let mut i = 0;
     while i < hits.len() {

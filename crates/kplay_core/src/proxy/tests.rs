@@ -527,4 +527,16 @@ mod flows {
         assert_eq!(sim.delivered, 30);
         assert_eq!(sim.endpoints.iter().map(|e| e.endpoint.ip.as_str()).collect::<Vec<_>>(), ["10.180.1.7"]);
     }
+
+    #[test]
+    fn nftables_steps_read_a_masquerade_mark_inline() {
+        let input = node_port_on_host2();
+        for (from, to) in [(Source::External, "192.168.0.3:3001"), (Source::External, "172.30.0.50:80")] {
+            let t = trace_in(&input, from, to, Mode::Nftables);
+            assert_eq!(t.outcome, Outcome::Delivered, "{to}: {:#?}", t.hops);
+            let nft: Vec<_> = t.hops.iter().filter(|h| h.kind == "nftables").collect();
+            assert!(nft.iter().all(|h| !h.detail.ends_with("goto ") && !h.detail.contains("gave ?")), "{to}: {nft:#?}");
+            assert_eq!(nft.iter().filter(|h| h.detail.contains("marked for masquerade")).count(), 1, "{to}: {nft:#?}");
+        }
+    }
 }
