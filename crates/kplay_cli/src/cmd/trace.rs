@@ -42,7 +42,8 @@ pub struct Target {
     /// An HTTP(S) URL, routed by the Ingress controller (`http://shop.example.com/cart`).
     #[arg(long, value_name = "URL", conflicts_with = "to", required_unless_present = "to")]
     pub url: Option<String>,
-    /// `svc/NAMESPACE/NAME:PORT` (port number or name), `IP:PORT`, or `DNS-NAME:PORT`.
+    /// `svc/NAMESPACE/NAME:PORT` (port number or name), `IP:PORT`, or `DNS-NAME:PORT` (a name
+    /// `kplay dns` lists: Services, headless Services and their endpoints' hostnames, pods).
     #[arg(long, value_name = "DEST")]
     pub to: Option<String>,
     /// The client: `pod/NAME`, `pod/NAMESPACE/NAME` or `node/NAME` (default: a client outside
