@@ -1,10 +1,10 @@
 //! `pod-annotation-invalid`: the annotations the server checks on Pods and pod templates, ported
 //! from `ValidatePodSpecificAnnotations` (the mirror-pod annotation, the pod deletion cost and the
-//! deprecated seccomp annotations).
+//! deprecated seccomp and AppArmor annotations).
 
 use crate::diagnostic::{ErrorType, Severity};
 use crate::rules::formats;
-use crate::rules::pod::util::{local_descending_path, text};
+use crate::rules::pod::util::{containers, local_descending_path, text};
 use crate::rules::{Ctx, Cur, Rule, Sink, Stage};
 
 pub static POD_ANNOTATION_INVALID: Rule = Rule {
@@ -19,8 +19,10 @@ itself: `controller.kubernetes.io/pod-deletion-cost` must be a 32-bit integer (d
 and no leading zeros), `kubernetes.io/config.mirror` needs `spec.nodeName`, and the deprecated
 seccomp annotations (`seccomp.security.alpha.kubernetes.io/pod` and
 `container.seccomp.security.alpha.kubernetes.io/<container>`) must name `runtime/default`,
-`docker/default`, `unconfined` or `localhost/<relative path>`. For templates the server reports
-them on `spec.template.annotations`.
+`docker/default`, `unconfined` or `localhost/<relative path>`; the deprecated AppArmor
+annotations (`container.apparmor.security.beta.kubernetes.io/<container>`) must name a container
+of the pod and `runtime/default`, `unconfined` or `localhost/<profile>`. For templates the
+server reports them on `spec.template.annotations`.
 
 ## Why is this bad?
 The API server rejects the object (`metadata.annotations[...]: Invalid value`).
@@ -66,6 +68,7 @@ const MIRROR: &str = "kubernetes.io/config.mirror";
 const DELETION_COST: &str = "controller.kubernetes.io/pod-deletion-cost";
 const SECCOMP_POD: &str = "seccomp.security.alpha.kubernetes.io/pod";
 const SECCOMP_CONTAINER_PREFIX: &str = "container.seccomp.security.alpha.kubernetes.io/";
+const APPARMOR_CONTAINER_PREFIX: &str = "container.apparmor.security.beta.kubernetes.io/";
 
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let Some(spec) = crate::rules::pod::util::pod_spec(ctx) else { return };
@@ -87,6 +90,20 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
         if k == DELETION_COST && !valid_deletion_cost(v) {
             sink.field_error(&at, ErrorType::Invalid, formats::invalid(v, "must be a 32bit integer"))
                 .help("use an integer from -2147483648 to 2147483647, such as \"100\"");
+        }
+        if let Some(container) = k.strip_prefix(APPARMOR_CONTAINER_PREFIX) {
+            // `ValidateAppArmorPodAnnotations`: the container must exist (init, regular or
+            // ephemeral) and the profile be "", `runtime/default`, `unconfined` or `localhost/...`.
+            if !containers(&spec).iter().any(|(_, c)| text(c, "name") == container) {
+                sink.field_error(&at, ErrorType::Invalid, formats::invalid(container, "container not found"))
+                    .help("name one of the pod's containers after the `/`");
+            }
+            if !(matches!(v, "" | "runtime/default" | "unconfined") || v.starts_with("localhost/")) {
+                let msg = format!("invalid AppArmor profile name: \"{v}\"");
+                sink.field_error(&at, ErrorType::Invalid, formats::invalid(v, &msg)).help(
+                    "use `runtime/default`, `unconfined` or `localhost/<profile>`, or better the `securityContext.appArmorProfile` field",
+                );
+            }
         }
         if k == SECCOMP_POD || k.starts_with(SECCOMP_CONTAINER_PREFIX) {
             // `ValidateSeccompPodAnnotations` uses `Child(key)`, not `Key(key)`.
@@ -138,6 +155,14 @@ mod tests {
                 ("metadata.annotations.seccomp.security.alpha.kubernetes.io/pod", "Invalid"),
                 ("metadata.annotations[controller.kubernetes.io/pod-deletion-cost]", "Invalid"),
                 ("metadata.annotations[kubernetes.io/config.mirror]", "Invalid")
+            ])
+        );
+        let aa = "    container.apparmor.security.beta.kubernetes.io/nosuch: bogus\n    container.apparmor.security.beta.kubernetes.io/web: localhost/k8s-web\n";
+        assert_eq!(
+            errors_of(R, &pod(aa, "")),
+            pairs(&[
+                ("metadata.annotations[container.apparmor.security.beta.kubernetes.io/nosuch]", "Invalid"),
+                ("metadata.annotations[container.apparmor.security.beta.kubernetes.io/nosuch]", "Invalid")
             ])
         );
         let ok = "    controller.kubernetes.io/pod-deletion-cost: \"-5\"\n    kubernetes.io/config.mirror: x\n    seccomp.security.alpha.kubernetes.io/pod: runtime/default\n";
