@@ -103,7 +103,8 @@ impl ProxyInput {
             })
             .collect();
         // ClusterIP records are answered from `services` (as kube-proxy has them).
-        let cluster_ips: Vec<IpAddr> = services.iter().flat_map(|s: &ServicePortInfo| s.cluster_ips.iter().copied()).collect();
+        let cluster_ips: std::collections::HashSet<IpAddr> =
+            services.iter().flat_map(|s: &ServicePortInfo| s.cluster_ips.iter().copied()).collect();
         let dns_addresses = cluster
             .dns_records()
             .into_iter()
