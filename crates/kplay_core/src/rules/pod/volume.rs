@@ -353,6 +353,7 @@ fn projected(sink: &mut Sink<'_>, p: &Cur<'_>, is_pod: bool, sa: &str) {
             }
             match k {
                 "secret" | "configMap" => {
+                    required(sink, &src, "name", "name the object to project");
                     key_to_path_items(sink, &src);
                     let name = text(&src, "name");
                     if let Some(items) = src.field("items") {
@@ -513,6 +514,11 @@ mod tests {
         assert_eq!(
             errors_of(R, &v("  - name: a\n    projected:\n      sources:\n      - configMap:\n          name: c\n        secret:\n          name: s\n          items:\n          - key: ''\n            path: k\n")),
             pairs(&[("spec.volumes[0].projected.sources[0]", "Forbidden"), ("spec.volumes[0].projected.sources[0].secret.items[0].key", "Required")])
+        );
+        // A projected secret or configMap needs a name.
+        assert_eq!(
+            errors_of(R, &v("  - name: a\n    projected:\n      sources:\n      - configMap:\n          items:\n          - key: k\n            path: k\n")),
+            pairs(&[("spec.volumes[0].projected.sources[0].configMap.name", "Required")])
         );
         // A path used twice across sources.
         assert_eq!(
