@@ -217,6 +217,8 @@ fn headless_and_pod_names_resolve_as_kplay_dns_lists_them() {
     }
     let sim = json(&kplay(&["simulate", &hl, "--to", "db:5433", "--from", "pod/client", "-N", "20", "--format", "json"]));
     assert_eq!(sim["delivered"], 20, "{sim}");
+    let human = stdout(&kplay(&["trace", &hl, "--to", "svc/default/db:5432", "--from", "pod/client"]));
+    assert!(human.contains("send to its DNS name instead (db.default.svc.cluster.local:PORT)"), "{human}");
     let v = json(&kplay(&["trace", &hl, "--to", "db-1.db:5433", "--from", "pod/client", "--format", "json"]));
     assert_eq!(v["outcome"], "no-route", "db-1 has no hostname, so no name of its own: {v}");
 }

@@ -349,8 +349,14 @@ impl<'a> Tracer<'a> {
     fn find_service_port(&self, ns: &str, name: &str, port: &BackendPort, proto: Protocol) -> Result<&'a ServicePortInfo, String> {
         let ports: Vec<&ServicePortInfo> = self.input.services.iter().filter(|s| s.namespace == ns && s.name == name).collect();
         if ports.is_empty() {
+            let fqdn = format!("{name}.{ns}.svc.{}", self.input.config.cluster_domain.trim_matches('.'));
+            let hint = if self.input.dns_addresses.iter().any(|r| r.name == fqdn) {
+                format!("; send to its DNS name instead ({fqdn}:PORT), which resolves to its ready pods")
+            } else {
+                String::new()
+            };
             return Err(format!(
-                "no Service {ns}/{name} with a ClusterIP (missing, headless or ExternalName: kube-proxy has no rules for it)"
+                "no Service {ns}/{name} with a ClusterIP (missing, headless or ExternalName: kube-proxy has no rules for it){hint}"
             ));
         }
         ports
