@@ -21,7 +21,8 @@ pub static VOLUME_MOUNT_INVALID: Rule = Rule {
         r#"## What it does
 Checks `volumeMounts` and `volumeDevices` of every container: the name must be a volume of
 `spec.volumes` (that is itself valid), `mountPath` must be set and unique in the container,
-`subPath`/`subPathExpr` must be relative without `..` and not both set, `mountPropagation` must be
+`subPath`/`subPathExpr` must be relative without `..`, not both set, and not used on an image
+volume (Kubernetes 1.35+), `mountPropagation` must be
 `None`, `HostToContainer` or `Bidirectional` (the latter only for privileged containers), and
 devices must refer to PersistentVolumeClaim volumes with unique, non-overlapping paths.
 
@@ -87,6 +88,11 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
                 .collect()
         })
         .unwrap_or_default();
+    // Registered image volumes (1.35+; dropped before), whose mounts take no subPath.
+    let image_vols: HashSet<&str> = spec
+        .field("volumes")
+        .map(|vs| vs.items().filter_map(|(_, v)| v.field("image").and(v.field("name")?.str()).filter(|n| vols.contains(n))).collect())
+        .unwrap_or_default();
     for (kind, c) in containers(&spec) {
         let devices: Vec<(&str, &str)> = c
             .field("volumeDevices")
@@ -97,6 +103,15 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
             let mut paths = HashSet::new();
             for (_, m) in mounts.items() {
                 mount(sink, &mounts, &m, &vols, &devices, &mut paths, (kind != ContainerKind::Ephemeral).then_some(privileged));
+                if image_vols.contains(text(&m, "name")) {
+                    for f in ["subPath", "subPathExpr"] {
+                        if let Some(x) = m.field(f).filter(|x| !x.text().unwrap_or("").is_empty()) {
+                            let t = x.text().unwrap_or("");
+                            sink.field_error(&x, ErrorType::Invalid, formats::invalid(t, "not allowed in image volume sources"))
+                                .help("mount the whole image volume, without a sub-path");
+                        }
+                    }
+                }
             }
         }
         if let Some(devs) = c.field("volumeDevices") {
@@ -305,6 +320,16 @@ mod tests {
             pairs(&[("spec.containers[0].volumeMounts[0].name", "NotFound")])
         );
         assert_eq!(errors_of(R, &c("    - name: data\n      mountPath: /d\n      subPath: x/y\n", v)), pairs(&[]));
+        // Image volumes take no subPath (1.35+; in 1.34 they and their mounts are dropped).
+        let img = c(
+            "    - name: img\n      mountPath: /i\n      subPath: x\n",
+            "  - name: img\n    image:\n      reference: registry.example/data:1\n",
+        );
+        assert_eq!(
+            crate::rules::pod::util::errors_of_version(R, &img, crate::KubeVersion::new(35)),
+            pairs(&[("spec.containers[0].volumeMounts[0].subPath", "Invalid")])
+        );
+        assert_eq!(errors_of(R, &img), pairs(&[]));
     }
 
     #[test]
