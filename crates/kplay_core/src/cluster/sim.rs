@@ -133,7 +133,7 @@ pub(crate) fn run(_files: &[SourceFile], objects: &[Object], opts: &Options) -> 
     run_workloads(&mut sim, workloads, pods);
     schedule(&mut sim);
     sim.cluster.pod_index = PodIndex::build(&sim.cluster.pods);
-    super::endpointslice::reconcile(&mut sim, user_slices);
+    super::endpointslice::reconcile(&mut sim, user_slices, opts.kube_version);
     rc::check_all(&sim.cluster, objects, &mut sim.diags);
     let mut cluster = sim.cluster;
     cluster.diagnostics = sim.diags;
