@@ -586,7 +586,11 @@ fn allocate_services(sim: &mut Sim<'_>, user: Vec<ServiceView>) {
             p.hc = al.ports.allocate_next(seed("healthcheck")).ok().map(|n| n as u16);
         }
         let mut lb_ips: Vec<IpAddr> = v.status_lb_ips.iter().filter_map(|s| net::parse_ip(s)).collect();
-        if v.type_ == "LoadBalancer" && lb_ips.is_empty() {
+        // The simulated implementation is the cluster's default one: like a cloud provider's
+        // service controller and MetalLB out of the box, it leaves a Service that names a
+        // `loadBalancerClass` to that class's controller (KEP-1959), which is not simulated, so
+        // the Service stays pending.
+        if v.type_ == "LoadBalancer" && lb_ips.is_empty() && v.load_balancer_class.is_none() {
             if let Some(ip) = v.load_balancer_ip.as_deref().and_then(net::parse_ip) {
                 lb_ips.push(ip);
             } else if let Some(pool) = al.lb_pool {

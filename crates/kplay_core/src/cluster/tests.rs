@@ -134,6 +134,22 @@ fn node_ports_of(c: &Cluster, name: &str) -> Vec<Option<u16>> {
 }
 
 #[test]
+fn a_load_balancer_of_another_class_stays_pending() {
+    let svc = |name: &str, extra: &str| {
+        format!("apiVersion: v1\nkind: Service\nmetadata:\n  name: {name}\nspec:\n  type: LoadBalancer\n{extra}  selector:\n    app: web\n  ports:\n    - port: 80\n---\n")
+    };
+    let text = [
+        svc("plain", ""),
+        svc("classed", "  loadBalancerClass: example.com/lb\n"),
+        svc("asked", "  loadBalancerClass: example.com/lb\n  loadBalancerIP: 172.18.255.9\n"),
+    ]
+    .concat();
+    let c = sim(&[&text]);
+    let ips = |name: &str| c.service("default", name).expect(name).load_balancer_ips.len();
+    assert_eq!((ips("plain"), ips("classed"), ips("asked")), (1, 0, 0));
+}
+
+#[test]
 fn node_ports_follow_init_node_ports() {
     let svc = |name: &str, extra: &str, ports: &str| {
         format!("apiVersion: v1\nkind: Service\nmetadata:\n  name: {name}\nspec:\n{extra}  selector:\n    app: web\n  ports:\n{ports}---\n")
