@@ -211,10 +211,12 @@ test('an example or Reset over your files offers them back, and leaves them stor
   await page.getByTestId('restore').click();
   await page.getByTestId('notice').waitFor({ state: 'detached' });
   assert.match(await editorText(page), /name: my-own-work/);
-  // Reset is the same replacement; an unedited example replaced by another is not offered back.
+  // Reset is the same replacement; dismissing its notice lets the work go, and the example is
+  // then what a reload opens. An unedited example replaced by another is not offered back.
   await page.getByTestId('reset').click();
   await page.getByTestId('restore').waitFor();
   await page.getByRole('button', { name: 'Dismiss the notice' }).click();
+  await page.waitForFunction((key) => localStorage.getItem(key)?.includes('my-container'), STORAGE_KEY);
   await page.getByTestId('gallery').selectOption('clusterip');
   await page.getByTestId('tab').filter({ hasText: 'deployment.yaml' }).waitFor();
   assert.equal(await page.getByTestId('notice').count(), 0);

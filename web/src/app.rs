@@ -93,13 +93,15 @@ pub fn app() -> Html {
     }
     {
         // Once per change of the files, options or open tab (not on every render: the rows
-        // coming back from the worker change nothing worth saving).
+        // coming back from the worker change nothing worth saving), and when the files a
+        // replacement put aside are let go (the notice dismissed): the new files are then the
+        // ones a reload should open.
         let saved = (*state).clone();
         let dispatcher = state.dispatcher();
         // Embeds never autosave (they would overwrite the playground's work); they tell the
         // embedding page their share link at once (its "open in the playground" link must be
         // current whenever it is clicked; embedded manifests are short).
-        use_effect_with((state.revision, state.active, state.generation), move |_| {
+        use_effect_with((state.revision, state.active, state.generation, state.undo.is_some()), move |_| {
             let timer = if embed::mode().is_some() {
                 embed::report(&saved.to_saved().to_json());
                 None
