@@ -331,6 +331,18 @@ impl AppState {
         self.options.cluster.overrides.pods.iter().find(|p| p.name == name && p.namespace.as_deref().unwrap_or("default") == namespace)
     }
 
+    /// `next`, files replaced wholesale, as the state after this one: the editor reloads (a new
+    /// generation), the view stays, and revisions only grow, so a late worker reply about the
+    /// old files cannot match.
+    fn succeeded_by(&self, mut next: Self) -> Self {
+        next.generation = self.generation + 1;
+        next.panel = self.panel;
+        next.revision = self.revision + 1;
+        next.model_revision = next.revision;
+        next.rows_revision = next.revision;
+        next
+    }
+
     fn with_notice(&self, notice: Option<String>) -> Self {
         let mut next = self.clone();
         next.notice = notice.map(Rc::from);
@@ -444,13 +456,7 @@ impl Reducible for AppState {
                 let mut options = Options::default();
                 options.cluster.node_count = self.options.cluster.node_count;
                 options.cluster.proxy_mode = self.options.cluster.proxy_mode;
-                let mut next = Self::new(e.files.iter().map(|(n, t)| SourceFile::new(*n, *t)).collect(), 0, options);
-                next.generation = self.generation + 1;
-                next.panel = self.panel;
-                // Revisions only grow: a late worker reply about the old files must not match.
-                next.revision = self.revision + 1;
-                next.model_revision = next.revision;
-                next.rows_revision = next.revision;
+                let mut next = self.succeeded_by(Self::new(e.files.iter().map(|(n, t)| SourceFile::new(*n, *t)).collect(), 0, options));
                 next.undo = Self::undo_of(self.to_saved(), next.revision);
                 if next.undo.is_some() {
                     next.notice = Some(Rc::from(format!(
@@ -462,13 +468,7 @@ impl Reducible for AppState {
             }
             Action::Restore => {
                 let Some(undo) = &self.undo else { return self };
-                let mut next = Self::from_saved(&undo.saved);
-                next.generation = self.generation + 1;
-                next.panel = self.panel;
-                next.revision = self.revision + 1;
-                next.model_revision = next.revision;
-                next.rows_revision = next.revision;
-                Rc::new(next)
+                Rc::new(self.succeeded_by(Self::from_saved(&undo.saved)))
             }
             // Dismissing the notice also lets go of the files it offered back.
             Action::Notice(None) => Rc::new(Self { undo: None, ..self.with_notice(None) }),

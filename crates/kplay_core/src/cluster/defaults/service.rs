@@ -36,10 +36,8 @@ pub fn service(obj: &mut Object, opts: &Options) {
     if root.as_map().is_none() {
         return;
     }
+    // A missing or null spec is an empty mapping already (`zero::apply` runs first).
     let spec_key = root.entry("spec").map_or(head, |e| e.key.span);
-    if root.get("spec").is_none_or(Node::is_null) {
-        root.set("spec", Node::map(spec_key, Vec::new()).synthetic());
-    }
     let Some(spec) = root.get_mut("spec") else { return };
     if spec.as_map().is_none() {
         return;
