@@ -138,6 +138,25 @@ test('traffic: 1000 requests to the web Service are counted per pod, and a pod t
   assert.deepEqual(errors, []);
 });
 
+test('traffic to a headless Service goes by its DNS name from a pod, spread over the pods it answers with', async () => {
+  const { page, errors } = await fresh();
+  await page.getByTestId('gallery').selectOption('headless-statefulset');
+  await page.getByTestId('view-traffic').click();
+  await page.getByTestId('traffic-summary').waitFor();
+  assert.equal(await page.getByTestId('traffic-target').inputValue(), 'db.default:5432');
+  // Only pods ask the cluster's DNS: the view starts from one.
+  assert.match(await page.getByTestId('traffic-from').inputValue(), /^pod\/default\/db-/);
+  const rows = await trafficRows(page);
+  assert.equal(rows.length, 2, JSON.stringify(rows));
+  assert.equal(rows.reduce((s, r) => s + r.count, 0), 1000);
+  assert.ok(rows.every((r) => r.count > 400), JSON.stringify(rows));
+  // From outside the cluster the name does not resolve, and the view says why.
+  await page.getByTestId('traffic-from').selectOption('external');
+  await page.waitForFunction(() => document.querySelector('[data-testid="traffic-summary"]')?.dataset.delivered === '0');
+  assert.match(await page.getByTestId('traffic').textContent(), /does not use the cluster's DNS/);
+  assert.deepEqual(errors, []);
+});
+
 test('trace, kube-proxy rules and DNS records', async () => {
   const { page, errors } = await fresh();
   // DNS of the default example.

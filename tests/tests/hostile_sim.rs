@@ -278,7 +278,9 @@ fn an_external_name_chain_through_the_cluster_dns_terminates() {
         INGRESS_CLASS.to_string(),
         ingress("front", "shop.example.com", "a"),
     ]);
-    let t = trace(&input, Destination::Name { host: "a.default.svc.cluster.local".into(), port: 80 });
+    // Looked up from a node: a client outside the cluster does not ask the cluster's DNS.
+    let to = Destination::Name { host: "a.default.svc.cluster.local".into(), port: 80 };
+    let t = Tracer::new(&input).trace(&TraceRequest::new(Source::Node(input.nodes[0].name.clone()), to));
     assert_eq!(t.outcome, Outcome::NoRoute, "{t:?}");
     assert!(t.hops.iter().any(|h| h.detail.contains("loop")), "{t:#?}");
     let t = trace(&input, Destination::Url(HttpRequest::parse_url("http://shop.example.com/").expect("url")));

@@ -31,14 +31,23 @@ fn choice(label: String, spec: String) -> Choice {
 }
 
 /// Where requests can go: every Service port with a ClusterIP, every NodePort (through the
-/// first node) and every Ingress route as a URL. User objects first, built-in ones after.
+/// first node), every port of a headless Service by its DNS name (which answers with the pods'
+/// IPs, from a pod's resolver) and every Ingress route as a URL. User objects first, built-in
+/// ones after.
 pub fn targets(cluster: &Cluster) -> Vec<Choice> {
     let mut services: Vec<_> = cluster.services.iter().collect();
     kplay_core::sort::sort_by_key(&mut services, |s| (s.builtin, s.namespace.clone(), s.name.clone()));
     let mut out = Vec::new();
     let first_node = cluster.nodes.first();
     for s in &services {
-        if s.headless || s.cluster_ips.is_empty() {
+        if s.headless && s.type_ != "ExternalName" {
+            for p in &s.ports {
+                let name = format!("{}.{}:{}", s.name, s.namespace, p.spec.port);
+                out.push(choice(format!("{name} (headless)"), name));
+            }
+            continue;
+        }
+        if s.cluster_ips.is_empty() {
             continue;
         }
         for p in &s.ports {
@@ -87,6 +96,21 @@ pub fn sources(cluster: &Cluster) -> Vec<Choice> {
         out.push(choice(format!("node {}", n.name), format!("node/{}", n.name)));
     }
     out
+}
+
+/// The client of a view's requests: the one `picked`, or before the reader picks one, a pod
+/// for a cluster DNS name (only pods ask the cluster's DNS; from outside it would not resolve)
+/// and the external client for the rest.
+pub fn source_for(sources: &[Choice], picked: &str, to: &str) -> String {
+    let name = !to.starts_with("svc/")
+        && !to.contains("://")
+        && to.rsplit_once(':').is_some_and(|(host, _)| !host.starts_with('[') && host.parse::<std::net::IpAddr>().is_err());
+    if picked.is_empty() && name {
+        if let Some(pod) = sources.iter().find(|c| c.spec.starts_with("pod/")) {
+            return pod.spec.clone();
+        }
+    }
+    chosen(sources, picked)
 }
 
 /// Traces one request through `cluster` as `kplay trace` does.
@@ -192,6 +216,30 @@ mod tests {
         assert_eq!(chosen(&[], "x"), "");
         assert!(s[1].spec.starts_with("pod/default/web-"), "{s:?}");
         assert!(s.iter().any(|x| x.spec == "node/node-1"));
+    }
+
+    #[test]
+    fn a_headless_service_is_a_target_by_its_name_sent_from_a_pod() {
+        let c = cluster("headless-statefulset");
+        let t = targets(&c);
+        assert_eq!(t[0].spec, "db.default:5432", "{t:?}");
+        assert!(t[0].label.contains("headless"), "{t:?}");
+        let s = sources(&c);
+        let from = source_for(&s, "", &t[0].spec);
+        assert!(from.starts_with("pod/default/db-"), "{from}");
+        assert_eq!(source_for(&s, "external", &t[0].spec), "external", "a pick is kept");
+        assert_eq!(source_for(&s, "", "svc/default/web:80"), "external");
+        assert_eq!(source_for(&s, "", "10.96.0.1:443"), "external");
+        assert_eq!(source_for(&s, "", "http://shop.example.com/"), "external");
+        let spec = SimulateSpec {
+            trace: TraceSpec { to: t[0].spec.clone(), from: Some(from), ..TraceSpec::default() },
+            requests: Some(1000),
+            ..SimulateSpec::default()
+        };
+        let sim = run_simulation(&c, &spec).expect("runs");
+        assert_eq!(sim.delivered, 1000);
+        assert_eq!(sim.endpoints.len(), 2, "both pods answer: {sim:?}");
+        assert!(sim.endpoints.iter().all(|e| (e.expected_share - 0.5).abs() < 1e-9 && e.count > 400), "{sim:?}");
     }
 
     #[test]

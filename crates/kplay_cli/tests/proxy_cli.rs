@@ -215,8 +215,15 @@ fn headless_and_pod_names_resolve_as_kplay_dns_lists_them() {
         assert!(v["backend"].is_null(), "{to}: no Service VIP, no kube-proxy");
         assert!(v["hops"].as_array().expect("hops").iter().any(|h| h["kind"] == "pod-network"), "{v}");
     }
-    let sim = json(&kplay(&["simulate", &hl, "--to", "db:5433", "--from", "pod/client", "-N", "20", "--format", "json"]));
-    assert_eq!(sim["delivered"], 20, "{sim}");
+    // Every request looks the name up again; CoreDNS shuffles the answers: both pods get some.
+    let sim = json(&kplay(&["simulate", &hl, "--to", "db:5433", "--from", "pod/client", "-N", "200", "--format", "json"]));
+    assert_eq!(sim["delivered"], 200, "{sim}");
+    let eps = sim["endpoints"].as_array().expect("endpoints");
+    assert_eq!(eps.len(), 2, "{sim}");
+    assert!(eps.iter().all(|e| e["expected_share"] == 0.5 && e["count"].as_u64().unwrap_or(0) > 60), "{sim}");
+    // Outside the cluster the cluster's DNS is not asked.
+    let v = json(&kplay(&["trace", &hl, "--to", "db.default:5433", "--format", "json"]));
+    assert_eq!(v["outcome"], "no-route", "{v}");
     let human = stdout(&kplay(&["trace", &hl, "--to", "svc/default/db:5432", "--from", "pod/client"]));
     assert!(human.contains("send to its DNS name instead (db.default.svc.cluster.local:PORT)"), "{human}");
     let v = json(&kplay(&["trace", &hl, "--to", "db-1.db:5433", "--from", "pod/client", "--format", "json"]));

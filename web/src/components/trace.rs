@@ -12,7 +12,8 @@ use crate::views;
 pub fn trace_view() -> Html {
     let state = use_app();
     let target = use_state(String::new);
-    let from = use_state(|| "external".to_owned());
+    // Empty until the reader picks one: see `views::source_for`.
+    let from = use_state(String::new);
     // Worked out again only when the model or the picks change, not on every keystroke.
     let choices = {
         let cluster = state.cluster.clone();
@@ -20,7 +21,7 @@ pub fn trace_view() -> Html {
     };
     let (targets, sources) = (choices.0.clone(), choices.1.clone());
     let to = views::chosen(&targets, &target);
-    let from_spec = views::chosen(&sources, &from);
+    let from_spec = views::source_for(&sources, &from, &to);
     let result = {
         let cluster = state.cluster.clone();
         use_memo((state.model_revision, to.clone(), from_spec.clone()), move |(_, to, from)| {

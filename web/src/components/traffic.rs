@@ -19,7 +19,8 @@ const CLIENTS_SHOWN: usize = 8;
 pub fn traffic() -> Html {
     let state = use_app();
     let target = use_state(String::new);
-    let from = use_state(|| "external".to_owned());
+    // Empty until the reader picks one: see `views::source_for`.
+    let from = use_state(String::new);
     let requests = use_state(|| "1000".to_owned());
     let clients = use_state(|| "1".to_owned());
     // Worked out again only when the model or the inputs change, not on every keystroke.
@@ -29,7 +30,7 @@ pub fn traffic() -> Html {
     };
     let (targets, sources) = (choices.0.clone(), choices.1.clone());
     let to = views::chosen(&targets, &target);
-    let from_spec = views::chosen(&sources, &from);
+    let from_spec = views::source_for(&sources, &from, &to);
     let number = |h: &UseStateHandle<String>| {
         Callback::from({
             let h = h.clone();

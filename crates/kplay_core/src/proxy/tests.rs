@@ -480,7 +480,7 @@ mod flows {
     }
 
     #[test]
-    fn headless_and_pod_names_resolve_to_the_first_pod_ip() {
+    fn headless_and_pod_names_resolve_and_spread_over_their_answers() {
         let mut input = two_nodes();
         for (name, addr, node) in [("db-1", "10.180.1.7", TEST_NODE), ("db-0", "10.180.1.8", "host2")] {
             let pod =
@@ -522,10 +522,34 @@ mod flows {
             let t = Tracer::new(&input).trace(&TraceRequest::new(pod(), Destination::parse(to).unwrap()));
             assert_eq!(t.outcome, Outcome::NoRoute, "{to}: {:#?}", t.hops);
         }
+        // Each request looks the name up again and CoreDNS shuffles the answers: both pods get
+        // about half, and the per-client tallies add up to the same counts.
         let req = TraceRequest::new(pod(), Destination::parse("db:5432").unwrap());
-        let sim = Tracer::new(&input).simulate(&SimulateRequest { trace: req, requests: 30, clients: 2, interval_ms: 1 });
-        assert_eq!(sim.delivered, 30);
-        assert_eq!(sim.endpoints.iter().map(|e| e.endpoint.ip.as_str()).collect::<Vec<_>>(), ["10.180.1.7"]);
+        let sim = Tracer::new(&input).simulate(&SimulateRequest { trace: req.clone(), requests: 2000, clients: 3, interval_ms: 1 });
+        assert_eq!(sim.delivered, 2000);
+        assert_eq!(sim.endpoints.iter().map(|e| e.endpoint.ip.as_str()).collect::<Vec<_>>(), ["10.180.1.7", "10.180.1.8"]);
+        for e in &sim.endpoints {
+            assert!((e.expected_share - 0.5).abs() < 1e-12, "{e:?}");
+            assert!((e.share - 0.5).abs() < 0.05, "{e:?}");
+        }
+        assert_eq!(sim.per_client.len(), 3);
+        assert_eq!(sim.per_client.iter().map(|c| c.requests).sum::<u64>(), 2000);
+        for (i, e) in sim.endpoints.iter().enumerate() {
+            let hits: u64 = sim.per_client.iter().flat_map(|c| &c.hits).filter(|h| h.endpoint == i).map(|h| h.count).sum();
+            assert_eq!(hits, e.count, "{e:?}");
+        }
+        let shares = Tracer::new(&input).expected_shares(&req).expect("shares");
+        assert_eq!(shares.iter().map(|(e, s)| (e.ip.as_str(), *s)).collect::<Vec<_>>(), [("10.180.1.7", 0.5), ("10.180.1.8", 0.5)]);
+        // One answer: every request goes there.
+        let one = TraceRequest::new(pod(), Destination::parse("db-0.db:5432").unwrap());
+        let sim = Tracer::new(&input).simulate(&SimulateRequest { trace: one, requests: 20, clients: 1, interval_ms: 1 });
+        assert_eq!(sim.endpoints.iter().map(|e| (e.endpoint.ip.as_str(), e.count)).collect::<Vec<_>>(), [("10.180.1.8", 20)]);
+        // A client outside the cluster does not ask the cluster's DNS.
+        for to in ["db.ns:5432", "db.ns.svc.cluster.local:5432"] {
+            let t = Tracer::new(&input).trace(&TraceRequest::new(Source::External, Destination::parse(to).unwrap()));
+            assert_eq!(t.outcome, Outcome::NoRoute, "{to}: {:#?}", t.hops);
+            assert!(t.hops.iter().any(|h| h.kind == "dns" && h.detail.contains("does not use the cluster's DNS")), "{:#?}", t.hops);
+        }
     }
 
     #[test]

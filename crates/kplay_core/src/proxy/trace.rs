@@ -332,10 +332,10 @@ impl<'a> Tracer<'a> {
                     return Trace::end(Outcome::NoRoute, hops);
                 }
             },
-            Destination::Name { host, port } => match self.resolve(host, client.namespace.as_deref()) {
-                Ok((ip, detail)) => {
+            Destination::Name { host, port } => match self.lookup(&client, host) {
+                Ok((ips, detail)) => {
                     hops.push(hop("dns", host.clone(), detail));
-                    (ip, *port)
+                    (ips[0], *port)
                 }
                 Err(e) => {
                     hops.push(hop("dns", host.clone(), e));
@@ -371,12 +371,27 @@ impl<'a> Tracer<'a> {
             .ok_or_else(|| format!("Service {ns}/{name} has no port {port}"))
     }
 
+    /// `host` looked up by `client`: through cluster DNS from inside the cluster. A client
+    /// outside it (no node) does not ask the cluster's DNS; CoreDNS serves pods, whose
+    /// `dnsPolicy: ClusterFirst` points their resolver at it.
+    fn lookup(&self, client: &Client, host: &str) -> Result<(Vec<IpAddr>, String), String> {
+        if client.node.is_none() && host.parse::<IpAddr>().is_err() {
+            return Err(
+                "a client outside the cluster does not use the cluster's DNS (pods do, with `dnsPolicy: ClusterFirst`); send it from a pod, or to a NodePort, a load balancer or an Ingress URL"
+                    .into(),
+            );
+        }
+        self.resolve(host, client.namespace.as_deref())
+    }
+
     /// Cluster DNS for Services: `name`, `name.ns`, `name.ns.svc`, `name.ns.svc.<zone>`.
     /// ExternalName Services answer with a CNAME, which is followed inside the cluster zone;
     /// a chain that comes back to a name already seen is a loop (resolvers give up: SERVFAIL).
-    fn resolve(&self, host: &str, client_ns: Option<&str>) -> Result<(IpAddr, String), String> {
+    /// The answers (never empty: the client connects to the first) and what the lookup went
+    /// through.
+    fn resolve(&self, host: &str, client_ns: Option<&str>) -> Result<(Vec<IpAddr>, String), String> {
         if let Ok(ip) = host.parse::<IpAddr>() {
-            return Ok((ip, "an address, no lookup".into()));
+            return Ok((vec![ip], "an address, no lookup".into()));
         }
         let mut host = host.trim_end_matches('.').to_ascii_lowercase();
         let mut chain: Vec<String> = Vec::new();
@@ -388,7 +403,7 @@ impl<'a> Tracer<'a> {
                 let svc = self.input.services.iter().find(|s| s.namespace == *ns && s.name == *name);
                 if let Some(ip) = svc.and_then(|s| s.cluster_ips.first()) {
                     chain.push(format!("{fqdn} A {ip}"));
-                    return Ok((*ip, chain.join(", ")));
+                    return Ok((vec![*ip], chain.join(", ")));
                 }
                 if let Some(ext) = self.input.external_name(ns, name) {
                     let target = ext.trim_end_matches('.').to_ascii_lowercase();
@@ -404,22 +419,26 @@ impl<'a> Tracer<'a> {
                     continue;
                 }
             }
-            // Headless Services, endpoint hostnames and pod A records: the client connects to
-            // the first answer, in the order `kplay dns` lists them.
+            // Headless Services, endpoint hostnames and pod A records. The client connects to
+            // the first answer; CoreDNS's `loadbalance` plugin (in the default Corefile)
+            // shuffles the answers of every response, so one trace takes the first in the order
+            // `kplay dns` lists them, and `simulate` spreads its lookups evenly over them.
             if let Some((fqdn, ips)) = self.dns_addresses(&host, client_ns, search) {
                 let list = ips.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
                 let kind = if ips.iter().all(IpAddr::is_ipv6) { "AAAA" } else { "A" };
                 chain.push(format!("{fqdn} {kind} {list}"));
                 let what = self.dns_name_kind(&fqdn);
                 let pick = if ips.len() > 1 {
-                    format!("; the client takes the first answer, {}, in `kplay dns` order", ips[0])
+                    format!(
+                        "; CoreDNS shuffles the answers of each lookup (its `loadbalance` plugin) and the client connects to the first: this trace takes {}, the first in `kplay dns` order, and `simulate` spreads its requests evenly over the {} answers",
+                        ips[0],
+                        ips.len()
+                    )
                 } else {
                     String::new()
                 };
-                return Ok((
-                    ips[0],
-                    format!("{}: {what}{pick}; it connects straight to the pod IP, no kube-proxy rule involved", chain.join(", ")),
-                ));
+                let detail = format!("{}: {what}{pick}; it connects straight to the pod IP, no kube-proxy rule involved", chain.join(", "));
+                return Ok((ips, detail));
             }
             let via = chain.last().map(|c| format!("{c}: ")).unwrap_or_default();
             return Err(match service {
@@ -1393,9 +1412,22 @@ impl Tracer<'_> {
         if matches!(req.to, Destination::Url(_)) {
             return None;
         }
-        let (dst, port) = self.vip_of(req)?;
-        let plan = self.plan(req, 1, dst, port).ok()?;
-        let mut out: Vec<(EndpointRef, f64)> = plan.eps.into_iter().zip(plan.expected).collect();
+        // A name's answers are equally likely (see `simulate_answers`); other destinations have one.
+        let (dsts, port) = match self.answers(req) {
+            Some(a) => a,
+            None => self.vip_of(req).map(|(ip, port)| (vec![ip], port))?,
+        };
+        let weight = 1.0 / dsts.len() as f64;
+        let mut out: Vec<(EndpointRef, f64)> = Vec::new();
+        for dst in dsts {
+            let plan = self.plan(req, 1, dst, port).ok()?;
+            for (e, share) in plan.eps.into_iter().zip(plan.expected) {
+                match out.iter_mut().find(|(m, _)| *m == e) {
+                    Some((_, s)) => *s += weight * share,
+                    None => out.push((e, weight * share)),
+                }
+            }
+        }
         crate::sort::sort_by(&mut out, |a, b| a.0.ip.cmp(&b.0.ip).then(a.0.port.cmp(&b.0.port)));
         Some(out)
     }
@@ -1423,6 +1455,12 @@ impl Tracer<'_> {
             Outcome::NoRoute => out.no_route += n,
         };
 
+        // A name with several answers (a headless Service): each request looks it up again, and
+        // CoreDNS shuffles the answers, so each is as likely as the others to be connected to.
+        if let Some((answers, port)) = self.answers(&sim.trace).filter(|(a, _)| a.len() > 1) {
+            self.simulate_answers(sim, &answers, port, &mut out, &mut rng);
+            return out;
+        }
         // HTTP through the Ingress: the route is fixed; the controller picks endpoints uniformly.
         let dest = match &sim.trace.to {
             Destination::Url(_) => None,
@@ -1552,13 +1590,97 @@ impl Tracer<'_> {
                 let s = self.find_service_port(namespace, name, port, req.protocol).ok()?;
                 Some((*s.cluster_ips.first()?, s.port))
             }
-            Destination::Name { host, port } => {
-                let ns = self.client(&req.from).ok().and_then(|c| c.namespace);
-                self.resolve(host, ns.as_deref()).ok().map(|(ip, _)| (ip, *port))
-            }
+            Destination::Name { .. } => self.answers(req).map(|(ips, port)| (ips[0], port)),
             Destination::Addr { ip, port } => Some((*ip, *port)),
             Destination::Url(_) => None,
         }
+    }
+
+    /// What a DNS name destination resolves to from the request's client (never empty), and
+    /// its port; `None` for other destinations and names that do not resolve.
+    fn answers(&self, req: &TraceRequest) -> Option<(Vec<IpAddr>, u16)> {
+        let Destination::Name { host, port } = &req.to else { return None };
+        let client = self.client(&req.from).ok()?;
+        self.lookup(&client, host).ok().map(|(ips, _)| (ips, *port))
+    }
+
+    /// `simulate` for a name with several answers: the requests are dealt over the answers
+    /// uniformly at random (a lookup per request, answers shuffled), each answer's part is
+    /// simulated as requests to that address, and the parts are added up. The expected share
+    /// of an endpoint is its share within its answer's part over the number of answers.
+    fn simulate_answers(&mut self, sim: &SimulateRequest, answers: &[IpAddr], port: u16, out: &mut Simulation, rng: &mut Rng) {
+        let mut dealt = vec![0usize; answers.len()];
+        for _ in 0..sim.requests {
+            dealt[rng.below(answers.len())] += 1;
+        }
+        let weight = 1.0 / answers.len() as f64;
+        let mut endpoints: Vec<EndpointCount> = Vec::new();
+        let mut per_client: Vec<ClientTally> = Vec::new();
+        for (k, (&ip, &requests)) in answers.iter().zip(&dealt).enumerate() {
+            let trace =
+                TraceRequest { to: Destination::Addr { ip, port }, seed: sim.trace.seed.wrapping_add(k as u64), ..sim.trace.clone() };
+            let part = self.simulate(&SimulateRequest { trace, requests, ..sim.clone() });
+            out.delivered += part.delivered;
+            out.rejected += part.rejected;
+            out.dropped += part.dropped;
+            out.no_route += part.no_route;
+            out.masqueraded += part.masqueraded;
+            // Where each of the part's endpoints is in the merged list.
+            let place: Vec<usize> = part
+                .endpoints
+                .into_iter()
+                .map(|e| match endpoints.iter().position(|m| m.endpoint == e.endpoint) {
+                    Some(i) => {
+                        endpoints[i].count += e.count;
+                        endpoints[i].expected_share += weight * e.expected_share;
+                        i
+                    }
+                    None => {
+                        endpoints.push(EndpointCount { expected_share: weight * e.expected_share, ..e });
+                        endpoints.len() - 1
+                    }
+                })
+                .collect();
+            for c in part.per_client {
+                let at = match per_client.iter().position(|m| m.client == c.client) {
+                    Some(i) => i,
+                    None => {
+                        per_client.push(ClientTally { client: c.client.clone(), requests: 0, hits: Vec::new() });
+                        per_client.len() - 1
+                    }
+                };
+                let merged = &mut per_client[at];
+                merged.requests += c.requests;
+                for h in c.hits {
+                    let e = place[h.endpoint];
+                    match merged.hits.iter_mut().find(|m| m.endpoint == e) {
+                        Some(m) => m.count += h.count,
+                        None => merged.hits.push(ClientHit { endpoint: e, count: h.count }),
+                    }
+                }
+            }
+        }
+        // Endpoints sorted as `simulate` sorts them; hits renumbered to match.
+        let mut order: Vec<usize> = (0..endpoints.len()).collect();
+        crate::sort::sort_by(&mut order, |&a, &b| {
+            endpoints[a].endpoint.ip.cmp(&endpoints[b].endpoint.ip).then(endpoints[a].endpoint.port.cmp(&endpoints[b].endpoint.port))
+        });
+        let mut place = vec![0; endpoints.len()];
+        for (i, &e) in order.iter().enumerate() {
+            place[e] = i;
+        }
+        let mut slots: Vec<Option<EndpointCount>> = endpoints.into_iter().map(Some).collect();
+        out.endpoints = order.iter().filter_map(|&e| slots[e].take()).collect();
+        for e in &mut out.endpoints {
+            e.share = if sim.requests == 0 { 0.0 } else { e.count as f64 / sim.requests as f64 };
+        }
+        for c in &mut per_client {
+            for h in &mut c.hits {
+                h.endpoint = place[h.endpoint];
+            }
+            crate::sort::sort_by_key(&mut c.hits, |h| h.endpoint);
+        }
+        out.per_client = per_client;
     }
 
     fn simulate_http(&mut self, sim: &SimulateRequest, sample: &Trace, out: &mut Simulation, rng: &mut Rng) {
