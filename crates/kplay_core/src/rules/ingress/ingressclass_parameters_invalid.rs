@@ -8,12 +8,15 @@ pub static RULE: Rule = Rule {
     name: "ingressclass-parameters-invalid",
     severity: Severity::Error,
     stage: Stage::Validation,
-    summary: "`spec.parameters` of an IngressClass lacks kind/name/scope, has a bad value, or a namespace that does not fit its scope.",
+    summary: "`spec.parameters` of an IngressClass lacks kind/name, has a bad value, or a namespace that does not fit its scope.",
     docs: rule_docs!(
         r#"## What it does
 Checks `spec.parameters` of IngressClasses: `apiGroup` (if set) a DNS subdomain; `kind` and
-`name` required, not `.`/`..`, without `/` or `%`; `scope` required, `Cluster` or `Namespace`;
+`name` required, not `.`/`..`, without `/` or `%`; `scope` `Cluster` or `Namespace`;
 with `Namespace` a valid `namespace` is required, with `Cluster` it is forbidden.
+
+A missing (or null) `scope` defaults to `Cluster` before validation (`SetDefaults_IngressClass`),
+so `parameters` without `scope` are accepted, and are then refused with a `namespace`.
 
 ## Why is this bad?
 The API server refuses the IngressClass.
@@ -64,6 +67,8 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     }
     let Some(p) = ctx.root().field("spec").and_then(|s| s.field("parameters")) else { return };
     super::backend_resource_invalid::check_reference(&p, sink);
+    // Unreachable for v1 input: defaulting sets `scope: Cluster` when it is nil
+    // (`SetDefaults_IngressClass`, pkg/apis/networking/v1/defaults.go).
     let Some(scope) = p.field("scope") else {
         sink.required(&p, "scope", formats::required("")).help("set `scope: Cluster` or `scope: Namespace` (with `namespace`)");
         return;
@@ -121,8 +126,12 @@ mod tests {
         assert_eq!(hits(&ic("    kind: P\n    name: x\n    scope: Global\n"), r), pairs(&[(&format!("{p}.scope"), "NotSupported")]));
         assert_eq!(
             hits(&ic("    apiGroup: k8s.example.com\n"), r),
-            pairs(&[(&format!("{p}.kind"), "Required"), (&format!("{p}.name"), "Required"), (&format!("{p}.scope"), "Required")])
+            pairs(&[(&format!("{p}.kind"), "Required"), (&format!("{p}.name"), "Required")])
         );
+        // `scope` defaults to `Cluster` (absent or null), which forbids `namespace`.
+        assert!(hits(&ic("    kind: P\n    name: x\n"), r).is_empty());
+        assert!(hits(&ic("    kind: P\n    name: x\n    scope: null\n"), r).is_empty());
+        assert_eq!(hits(&ic("    kind: P\n    name: x\n    namespace: edge\n"), r), pairs(&[(&format!("{p}.namespace"), "Forbidden")]));
         assert!(hits(&ic("    kind: P\n    name: x\n    scope: Namespace\n    namespace: edge\n"), r).is_empty());
     }
 }
