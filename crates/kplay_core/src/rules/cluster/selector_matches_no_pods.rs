@@ -23,6 +23,14 @@ The Service gets no endpoints: connections to it are refused. The usual causes a
 label, a label on the Deployment's own `metadata` instead of its pod template, or pods in
 another namespace (a Service only selects pods in its own namespace).
 
+## Known limits
+kplay does not run operators: pods that a controller makes from a custom resource (the
+Prometheus operator's `Alertmanager`, a database operator's cluster) or from a kind kplay does
+not model (`ReplicationController`) are not in the simulated cluster. When such an object is in
+the Service's namespace the warning names it, and if it does make the pods,
+`# kplay: ignore[selector-matches-no-pods]` on the line of the Service's `selector:` (or the
+`kplay.dev/ignore` annotation) silences the warning.
+
 ## Example
 ```yaml
 apiVersion: v1
@@ -172,8 +180,37 @@ pub(crate) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
                 format!("{} in namespace `{}` matches, but a Service selects pods only in its own namespace", c.display, c.namespace),
             );
         }
+        // Pods kplay cannot foresee: an operator's custom resource, or a kind kplay does not
+        // model that creates pods, in the same namespace.
+        if let Some(o) = cx.objects.iter().find(|o| o.namespace == svc.namespace && may_make_pods(&o.api_version, &o.kind)) {
+            let span = o.raw.get("kind").map_or(o.raw.span, |k| k.span);
+            let name = o.name.as_deref().unwrap_or("");
+            d = d.with_secondary(
+                o.file,
+                span,
+                format!(
+                    "kplay does not model `{}` `{name}`; if its controller creates pods with these labels, the Service gets them",
+                    o.kind
+                ),
+            );
+            help = format!(
+                "{help}; if an operator makes the pods (here perhaps for `{}` `{name}`), silence this warning with `# kplay: ignore[selector-matches-no-pods]` on the line of the Service's `selector:`",
+                o.kind
+            );
+        }
         out.push(d.with_help(help));
     }
+}
+
+/// Whether an object of a kind kplay does not model may create pods: a custom resource (an
+/// API group that is not one of Kubernetes' own, e.g. `monitoring.coreos.com` for the
+/// Prometheus operator's `Alertmanager`) or a ReplicationController.
+fn may_make_pods(api_version: &str, kind: &str) -> bool {
+    if kind == "ReplicationController" {
+        return true;
+    }
+    let Some((group, _)) = api_version.split_once('/') else { return false };
+    group.contains('.') && !group.ends_with(".k8s.io") && group != "k8s.io"
 }
 
 #[cfg(test)]
@@ -204,6 +241,23 @@ mod tests {
         assert_eq!(h.len(), 1);
         let l = &h[0].secondary;
         assert!(l.iter().any(|l| l.file == 1 && l.message.contains("`tier: backend`") && &d[l.span.range()] == "backend"), "{l:?}");
+    }
+
+    #[test]
+    fn an_operator_resource_in_the_namespace_is_named_as_a_possible_pod_maker() {
+        let cr = "apiVersion: monitoring.coreos.com/v1\nkind: Alertmanager\nmetadata:\n  name: main\nspec:\n  replicas: 3\n";
+        let h = hits(&[SVC, cr]);
+        assert_eq!(h.len(), 1, "still a warning: kplay cannot know what the operator makes");
+        let l = h[0].secondary.iter().find(|l| l.message.contains("`Alertmanager` `main`")).expect("the custom resource is named");
+        assert_eq!(l.file, 1);
+        assert_eq!(&cr[l.span.range()], "Alertmanager");
+        assert!(h[0].help.as_deref().is_some_and(|t| t.contains("ignore[selector-matches-no-pods]")), "{:?}", h[0].help);
+        // Kubernetes' own API groups do not make pods kplay does not know of.
+        let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: r\n";
+        assert!(hits(&[SVC, cm])[0].secondary.iter().all(|l| !l.message.contains("does not model")));
+        assert!(super::may_make_pods("v1", "ReplicationController"));
+        assert!(!super::may_make_pods("apps/v1", "ControllerRevision"));
+        assert!(!super::may_make_pods("networking.k8s.io/v1", "NetworkPolicy"));
     }
 
     #[test]
