@@ -175,7 +175,12 @@ fn build_nodes(sim: &mut Sim<'_>) {
         if let Some(p) = cidr6.and_then(|c| c.subnet(d.node_cidr_mask_size_v6, i as u128)) {
             pod_cidrs.push(p.to_string());
         }
+        // The kubelet's `initialNode` (pkg/kubelet/kubelet_node_status.go) registers the
+        // stable labels and the legacy `beta.kubernetes.io/os`/`arch` ones, still matched by
+        // older charts' nodeSelectors.
         let mut labels = Labels::new();
+        labels.insert("beta.kubernetes.io/arch".into(), "amd64".into());
+        labels.insert("beta.kubernetes.io/os".into(), "linux".into());
         labels.insert("kubernetes.io/arch".into(), "amd64".into());
         labels.insert("kubernetes.io/hostname".into(), name.clone());
         labels.insert("kubernetes.io/os".into(), "linux".into());

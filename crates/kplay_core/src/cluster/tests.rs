@@ -67,6 +67,31 @@ fn builtins_exist_like_on_a_real_cluster() {
 }
 
 #[test]
+fn nodes_carry_the_kubelets_stable_and_beta_os_arch_labels() {
+    // `initialNode` (pkg/kubelet/kubelet_node_status.go) sets both label sets.
+    let c = sim(&[]);
+    let l = &c.nodes[0].labels;
+    for (k, v) in [
+        ("kubernetes.io/os", "linux"),
+        ("kubernetes.io/arch", "amd64"),
+        ("beta.kubernetes.io/os", "linux"),
+        ("beta.kubernetes.io/arch", "amd64"),
+        ("kubernetes.io/hostname", "node-1"),
+    ] {
+        assert_eq!(l.get(k).map(String::as_str), Some(v), "{k}");
+    }
+    // A node description's labels still win.
+    let mut opts = Options::default();
+    let mut arm = crate::cluster::state::NodeDescription::default();
+    arm.labels.insert("beta.kubernetes.io/arch".into(), "arm64".into());
+    arm.labels.insert("kubernetes.io/arch".into(), "arm64".into());
+    opts.cluster.nodes = vec![arm];
+    let (c, _) = sim_with(&[], &opts);
+    assert_eq!(c.nodes[0].labels.get("beta.kubernetes.io/arch").map(String::as_str), Some("arm64"));
+    assert_eq!(c.nodes[0].labels.get("kubernetes.io/arch").map(String::as_str), Some("arm64"));
+}
+
+#[test]
 fn nodes_beyond_the_cluster_cidr_get_no_pod_cidr_and_take_no_pods() {
     // A /22 cluster CIDR holds four /24 node CIDRs: the fifth and sixth nodes stay NotReady.
     let mut opts = Options::default();

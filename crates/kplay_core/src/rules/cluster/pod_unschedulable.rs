@@ -13,11 +13,12 @@ pub static POD_UNSCHEDULABLE: Rule = Rule {
     summary: "Pods stay Pending: no node of the simulated cluster satisfies their nodeName, nodeSelector or node affinity (or has room).",
     docs: rule_docs!(
         r#"## What it does
-Runs a small scheduler over the simulated nodes (3 by default, labelled with
-`kubernetes.io/hostname`, `kubernetes.io/os`, `kubernetes.io/arch`, `topology.kubernetes.io/zone`
-and `topology.kubernetes.io/region`, plus what the `[cluster]` settings add) honouring
-`nodeName`, `nodeSelector`, required node affinity and the per-node pod limit. One diagnostic
-per workload (or bare Pod) whose pods could not be placed.
+Runs a small scheduler over the simulated nodes (3 by default, labelled as the kubelet labels
+them with `kubernetes.io/hostname`, `kubernetes.io/os: linux`, `kubernetes.io/arch: amd64`, the
+legacy `beta.kubernetes.io/os` and `beta.kubernetes.io/arch`, and with
+`topology.kubernetes.io/zone` and `topology.kubernetes.io/region`, plus what the `[cluster]`
+settings add) honouring `nodeName`, `nodeSelector`, required node affinity and the per-node pod
+limit. One diagnostic per workload (or bare Pod) whose pods could not be placed.
 
 ## Why is this bad?
 A Pending pod has no IP and is no endpoint of any Service. Node labels differ between clusters:
