@@ -15,9 +15,10 @@ pub static METADATA_NAME_INVALID: Rule = Rule {
     docs: rule_docs!(
         r#"## What it does
 Checks `metadata.name` with the kind's name rule: Pods, workloads, Ingresses and most kinds use a
-DNS-1123 subdomain (lowercase, digits, `-` and `.`, at most 253 characters); Namespaces use a
-DNS-1123 label (no dots, at most 63); Services use a DNS-1035 label (must start with a letter;
-from Kubernetes 1.36 a DNS-1123 label). A `generateName` is checked in prefix mode (a trailing
+DNS-1123 subdomain (lowercase, digits, `-` and `.`, at most 253 characters); Namespaces and
+StatefulSets (whose pods are named and host-named `<name>-<ordinal>`) use a DNS-1123 label (no
+dots, at most 63); Services use a DNS-1035 label (must start with a letter; from Kubernetes 1.36
+a DNS-1123 label). A `generateName` is checked in prefix mode (a trailing
 `-` is fine) and the generated name is checked too. CronJob names are limited to 52 characters.
 
 ## Why is this bad?
@@ -62,6 +63,9 @@ pub fn name_fn(kind: &str, v: KubeVersion) -> NameFn {
         "Service" if v.at_least(36) => NameFn::Dns1123Label,
         "Service" => NameFn::Dns1035Label,
         "Namespace" => NameFn::Dns1123Label,
+        // `ValidateStatefulSetName` is `NameIsDNSLabel` since 1.26 (kubernetes/kubernetes#114172):
+        // the pods' host names `<name>-<ordinal>` are labels.
+        "StatefulSet" => NameFn::Dns1123Label,
         _ => NameFn::Dns1123Subdomain,
     }
 }
