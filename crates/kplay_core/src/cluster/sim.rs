@@ -358,7 +358,7 @@ fn wants_health_check(v: &ServiceView) -> bool {
     v.type_ == "LoadBalancer" && v.external_traffic_policy.as_deref() == Some("Local")
 }
 
-fn allocate_services(sim: &mut Sim<'_>, user: Vec<ServiceView>) {
+fn allocate_services(sim: &mut Sim<'_>, mut user: Vec<ServiceView>) {
     let d = sim.desc;
     let mut ips = Vec::new();
     ips.extend(Prefix::parse(&d.service_cidr).map(IpAllocator::new));
@@ -377,6 +377,11 @@ fn allocate_services(sim: &mut Sim<'_>, user: Vec<ServiceView>) {
     };
 
     // The built-ins first: `default/kubernetes` takes network + 1, kube-dns network + 10.
+    // A user's Service of the same namespace and name is that object, not a second one: on the
+    // simulated kubeadm-like cluster `kubectl apply` updates the existing Service (no
+    // allocation, so no "already allocated" with itself), and an update without `clusterIP`
+    // keeps the address it has. It takes the built-in's place, with its own spec and address
+    // when it names one (as when it is created on a cluster that has none).
     let mut all: Vec<(ServiceView, bool)> = Vec::new();
     let primary = al.ips.first().map(|a| a.cidr);
     for (text, off) in [(KUBERNETES_SERVICE, 1u128), (KUBE_DNS_SERVICE, 10)] {
@@ -386,12 +391,16 @@ fn allocate_services(sim: &mut Sim<'_>, user: Vec<ServiceView>) {
         let Some(obj) = builtin_object(text) else { continue };
         let mut v = typed::service(usize::MAX, &obj);
         v.origin = Origin::BUILTIN;
-        if let Some(ip) = primary.and_then(|p| p.nth(off)) {
-            v.cluster_ips = vec![ip.to_string()];
-            if off == 10 {
-                sim.cluster.dns_service_ip = Some(ip);
+        let ip = primary.and_then(|p| p.nth(off));
+        if let Some(i) = user.iter().position(|u| u.meta.namespace == v.meta.namespace && u.meta.name == v.meta.name) {
+            let mut u = user.remove(i);
+            if u.cluster_ips.is_empty() && u.type_ != "ExternalName" {
+                u.cluster_ips.extend(ip.map(|ip| ip.to_string()));
             }
+            all.push((u, false));
+            continue;
         }
+        v.cluster_ips = ip.map(|ip| ip.to_string()).into_iter().collect();
         all.push((v, true));
     }
     all.extend(user.into_iter().map(|v| (v, false)));
@@ -627,6 +636,8 @@ fn allocate_services(sim: &mut Sim<'_>, user: Vec<ServiceView>) {
             store,
         });
     }
+    // Pods' nameserver: the DNS Service's address, the user's own when it replaced the built-in.
+    sim.cluster.dns_service_ip = sim.cluster.service("kube-system", "kube-dns").and_then(|s| s.cluster_ips.first().copied());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -669,7 +680,12 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
         if let Some(o) = builtin_object(COREDNS_DEPLOYMENT) {
             let mut v = typed::workload(usize::MAX, &o);
             v.origin = Origin::BUILTIN;
-            views.insert(0, v);
+            // A user's `kube-system/coredns` Deployment is this one, updated (as a user's
+            // kube-dns Service replaces the built-in one in `allocate_services`).
+            let same = |u: &WorkloadView| u.kind == v.kind && u.meta.namespace == v.meta.namespace && u.meta.name == v.meta.name;
+            if !views.iter().any(same) {
+                views.insert(0, v);
+            }
         }
     }
     let mut names: HashSet<String> = HashSet::new();

@@ -91,6 +91,53 @@ fn nodes_carry_the_kubelets_stable_and_beta_os_arch_labels() {
     assert_eq!(c.nodes[0].labels.get("kubernetes.io/arch").map(String::as_str), Some("arm64"));
 }
 
+fn kube_dns(cluster_ip: &str) -> String {
+    format!(
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: kube-dns\n  namespace: kube-system\nspec:\n  selector:\n    k8s-app: kube-dns\n{cluster_ip}  ports:\n    - name: dns\n      port: 53\n      protocol: UDP\n"
+    )
+}
+
+#[test]
+fn a_users_service_of_a_builtins_name_replaces_it() {
+    let conflicts = |d: &[crate::Diagnostic]| d.iter().filter(|d| d.rule == "cluster-ip-conflict").count();
+    let one = |c: &Cluster, ns: &str, name: &str| c.services.iter().filter(|s| s.namespace == ns && s.name == name).count();
+    // The same address: one Service, the user's (its ports), no conflict with itself.
+    let (c, d) = sim_with(&[&kube_dns("  clusterIP: 10.96.0.10\n")], &Options::default());
+    assert_eq!(conflicts(&d), 0, "{d:?}");
+    assert_eq!(one(&c, "kube-system", "kube-dns"), 1);
+    let s = c.service("kube-system", "kube-dns").unwrap();
+    assert!(!s.builtin);
+    assert_eq!(s.ports.len(), 1);
+    assert_eq!(s.cluster_ips[0].to_string(), "10.96.0.10");
+    assert_eq!(c.dns_service_ip.map(|ip| ip.to_string()).as_deref(), Some("10.96.0.10"));
+    // Without a clusterIP it keeps the built-in's address (an update keeps spec.clusterIP).
+    let (c, _) = sim_with(&[&kube_dns("")], &Options::default());
+    assert_eq!(c.service("kube-system", "kube-dns").unwrap().cluster_ips[0].to_string(), "10.96.0.10");
+    // Another address: the DNS address follows it, and network + 10 is free for others.
+    let other = "apiVersion: v1\nkind: Service\nmetadata:\n  name: other\nspec:\n  clusterIP: 10.96.0.10\n  ports:\n    - port: 80\n";
+    let (c, d) = sim_with(&[&kube_dns("  clusterIP: 10.96.0.53\n"), other], &Options::default());
+    assert_eq!(conflicts(&d), 0, "{d:?}");
+    assert_eq!(one(&c, "kube-system", "kube-dns"), 1);
+    assert_eq!(c.dns_service_ip.map(|ip| ip.to_string()).as_deref(), Some("10.96.0.53"));
+    assert_eq!(c.service("default", "other").unwrap().cluster_ips[0].to_string(), "10.96.0.10");
+    // A different Service asking for the user's kube-dns address still conflicts.
+    let (_, d) = sim_with(&[&kube_dns(""), other], &Options::default());
+    assert_eq!(conflicts(&d), 1, "{d:?}");
+    // `default/kubernetes` likewise.
+    let k = "apiVersion: v1\nkind: Service\nmetadata:\n  name: kubernetes\nspec:\n  clusterIP: 10.96.0.1\n  ports:\n    - name: https\n      port: 443\n      targetPort: 6443\n";
+    let (c, d) = sim_with(&[k], &Options::default());
+    assert_eq!(conflicts(&d), 0, "{d:?}");
+    assert_eq!(one(&c, "default", "kubernetes"), 1);
+    assert_eq!(c.service("default", "kubernetes").unwrap().cluster_ips[0].to_string(), "10.96.0.1");
+    // And the CoreDNS Deployment: the user's `kube-system/coredns` is the only one.
+    let coredns = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: coredns\n  namespace: kube-system\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      k8s-app: kube-dns\n  template:\n    metadata:\n      labels:\n        k8s-app: kube-dns\n    spec:\n      containers:\n        - name: coredns\n          image: coredns/coredns:1.11.1\n";
+    let (c, _) = sim_with(&[&kube_dns(""), coredns], &Options::default());
+    let w: Vec<_> = c.workloads.iter().filter(|w| w.kind == "Deployment" && w.name == "coredns").collect();
+    assert_eq!(w.len(), 1);
+    assert!(!w[0].origin.is_builtin());
+    assert_eq!(c.pods.iter().filter(|p| p.namespace == "kube-system").count(), 1);
+}
+
 #[test]
 fn nodes_beyond_the_cluster_cidr_get_no_pod_cidr_and_take_no_pods() {
     // A /22 cluster CIDR holds four /24 node CIDRs: the fifth and sixth nodes stay NotReady.

@@ -15,6 +15,11 @@ Replays the ClusterIP allocator over every Service in apply order and reports a 
 allocation phase refuses the second Service with
 `spec.clusterIPs: Invalid value: ...: failed to allocate IP 10.96.0.50: provided IP is already allocated`.
 
+The cluster's own Services (`default/kubernetes` on `.1`, `kube-system/kube-dns` on `.10` of the
+Service CIDR) hold their addresses too. A manifest's Service of the same namespace and name is
+that Service (applying it updates it), not a second one: it never conflicts with itself, keeps
+the address when it names none, and its own `clusterIP` is where the DNS address moves.
+
 ## Why is this bad?
 The second Service is not created at all, so nothing that depends on it works.
 
