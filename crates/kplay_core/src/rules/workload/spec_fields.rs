@@ -1,6 +1,7 @@
 //! `workload-spec-invalid`: numeric and enum fields of workload specs: replicas, minReadySeconds,
-//! history limits, progress deadline, StatefulSet podManagementPolicy, Job counts, CronJob
-//! schedule, concurrency and time zone (D-01, D-16, D-17 and the same rules of the other workloads).
+//! history limits, progress deadline, StatefulSet podManagementPolicy and serviceName (1.33+), Job
+//! counts, CronJob schedule, concurrency and time zone (D-01, D-16, D-17 and the same rules of the
+//! other workloads).
 
 use crate::diagnostic::{ErrorType, Severity};
 use crate::rules::formats;
@@ -15,7 +16,8 @@ pub static WORKLOAD_SPEC_INVALID: Rule = Rule {
         r#"## What it does
 Checks the workload-level fields: `replicas`, `minReadySeconds`, `revisionHistoryLimit` and
 `progressDeadlineSeconds` may not be negative and the deadline must exceed `minReadySeconds`;
-StatefulSet `podManagementPolicy` is `OrderedReady` or `Parallel`; Job `parallelism`,
+StatefulSet `podManagementPolicy` is `OrderedReady` or `Parallel`, and from Kubernetes 1.33 a
+StatefulSet `serviceName`, when set, is a DNS-1123 label; Job `parallelism`,
 `completions`, `backoffLimit` and `ttlSecondsAfterFinished` may not be negative and
 `activeDeadlineSeconds` must be positive; a CronJob needs a `schedule`, a known
 `concurrencyPolicy`, non-negative limits and, if set, an IANA `timeZone` (not `Local`).
@@ -125,6 +127,21 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
                 if !matches!(v, "OrderedReady" | "Parallel") {
                     sink.field_error(&p, ErrorType::Invalid, formats::invalid(v, "must be 'OrderedReady' or 'Parallel'"))
                         .help("use `OrderedReady` (default) or `Parallel`");
+                }
+            }
+            // From 1.33 (kubernetes/kubernetes#130233) a set `serviceName` must be a DNS-1123
+            // label on create: it becomes the pods' `spec.subdomain`. Before, such a StatefulSet
+            // was stored and its pods refused (`statefulset-pod-invalid`).
+            if ctx.opts.kube_version.at_least(33) {
+                if let Some(n) = spec.field("serviceName") {
+                    let v = n.text().unwrap_or("");
+                    if !v.is_empty() {
+                        for m in formats::dns1123_label_msgs(v) {
+                            sink.field_error(&n, ErrorType::Invalid, formats::invalid(v, &m)).help(
+                                "use lowercase letters, digits and `-` (at most 63, no dots): the name of the headless Service that governs the pods",
+                            );
+                        }
+                    }
                 }
             }
         }
@@ -283,6 +300,21 @@ fn schedule_ok(s: &str) -> bool {
 mod tests {
     use crate::rules::pod::util::{errors_of, pairs};
     const R: &str = "workload-spec-invalid";
+
+    #[test]
+    fn statefulset_service_name_is_a_label_from_1_33() {
+        use crate::rules::pod::util::errors_of_version;
+        use crate::KubeVersion;
+        let sts = |name: &str| {
+            format!("apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: web\nspec:\n  serviceName: {name}\n  selector:\n    matchLabels: {{app: web}}\n  template:\n    metadata:\n      labels: {{app: web}}\n    spec:\n      containers:\n      - name: web\n        image: nginx:1.27\n")
+        };
+        let label = pairs(&[("spec.serviceName", "Invalid")]);
+        assert_eq!(errors_of_version(R, &sts("My_Svc"), KubeVersion::new(33)), label);
+        assert_eq!(errors_of_version(R, &sts("web.svc"), KubeVersion::new(37)), label);
+        assert_eq!(errors_of_version(R, &sts("My_Svc"), KubeVersion::new(32)), pairs(&[]), "kubernetes/kubernetes#130233 is in 1.33");
+        assert_eq!(errors_of_version(R, &sts("web-headless"), KubeVersion::new(33)), pairs(&[]));
+        assert_eq!(errors_of_version(R, &sts("''"), KubeVersion::new(33)), pairs(&[]), "serviceName is optional");
+    }
 
     #[test]
     fn time_zones() {
