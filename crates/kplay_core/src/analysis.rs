@@ -129,6 +129,7 @@ fn check_object(obj: &mut Object, opts: &Options, out: &mut Vec<Diagnostic>) {
     }
     crate::cluster::defaults::apply(obj, opts);
     let all = rules::all();
+    let mut pods_refused = false;
     for stage in [Stage::Admission, Stage::Allocation, Stage::Validation, Stage::Lint] {
         let mut rejected = false;
         for rule in all.iter().filter(|r| r.stage == stage) {
@@ -139,6 +140,10 @@ fn check_object(obj: &mut Object, opts: &Options, out: &mut Vec<Diagnostic>) {
             let ctx = Ctx { obj, opts };
             let mut sink = Sink::new(rule, obj.file, Some(&obj.object_ref));
             check(&ctx, &mut sink);
+            // The server does not validate a StatefulSet's pod spec, only its controller's pods.
+            if obj.kind == "StatefulSet" {
+                pods_refused |= rules::pod::statefulset_pod_invalid::relabel(rule, &mut sink.out);
+            }
             rejected |= sink.out.iter().any(|d| d.severity == Severity::Error && d.kubernetes.is_some());
             out.extend(sink.out);
         }
@@ -155,6 +160,7 @@ fn check_object(obj: &mut Object, opts: &Options, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+    obj.pods_refused = pods_refused;
 }
 
 /// Applies configuration (disabled rules, severity overrides) and sorts.

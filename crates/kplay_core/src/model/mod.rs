@@ -42,6 +42,10 @@ pub struct Object {
     /// The object as the server would store it: defaults applied, generated fields filled.
     pub stored: Node,
     pub acceptance: Acceptance,
+    /// Stored, but the pods its controller creates are refused: a StatefulSet whose template's
+    /// pod spec fails the Pod checks, which the server runs on the pods only
+    /// (`statefulset-pod-invalid`). The simulated controller creates no pods for it.
+    pub pods_refused: bool,
     pub object_ref: ObjectRef,
 }
 
@@ -74,6 +78,7 @@ impl Object {
             stored: node.clone(),
             raw: node,
             acceptance: Acceptance::Accepted,
+            pods_refused: false,
             object_ref,
         }
     }

@@ -1,6 +1,12 @@
 //! Rules of the `pod` group: PodSpec, containers, ports, env, resources, probes and volumes, for
 //! Pods and for the pod templates of workloads (via `Ctx::pod_spec`). Each rule is one file;
 //! list it once in `RULES`.
+//!
+//! StatefulSets are the exception: the API server does not validate their template's pod spec,
+//! only the pods their controller creates from it. The pod rules still run on that template (on
+//! the pod as the controller builds it: claim-template volumes, host name, subdomain) and report
+//! server errors as usual; the pipeline then turns those the server does not return for the
+//! StatefulSet into `statefulset-pod-invalid` warnings (see [`statefulset_pod_invalid`]).
 
 use super::Rule;
 
@@ -23,6 +29,7 @@ pub mod resources;
 pub mod restart_policy;
 pub mod scheduling;
 pub mod security_context;
+pub mod statefulset_pod_invalid;
 pub mod toleration;
 pub mod util;
 pub mod volume;
@@ -50,4 +57,5 @@ pub static RULES: &[&Rule] = &[
     &scheduling::SCHEDULING_CONSTRAINT_INVALID,
     &affinity::AFFINITY_INVALID,
     &image_tag::IMAGE_TAG_LATEST,
+    &statefulset_pod_invalid::STATEFULSET_POD_INVALID,
 ];

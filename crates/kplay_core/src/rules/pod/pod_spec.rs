@@ -87,11 +87,21 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
                 .help("use a number of seconds from 1 to 2147483647, or remove the field");
         }
     }
-    for f in ["hostname", "subdomain"] {
-        if let Some(c) = spec.field(f) {
-            let v = c.text().unwrap_or("");
-            if !v.is_empty() {
-                invalid_each(sink, &c, v, formats::dns1123_label_msgs(v), "use lowercase letters, digits and `-` (at most 63, no dots)");
+    if ctx.kind() == "StatefulSet" {
+        statefulset_subdomain(ctx, sink);
+    } else {
+        for f in ["hostname", "subdomain"] {
+            if let Some(c) = spec.field(f) {
+                let v = c.text().unwrap_or("");
+                if !v.is_empty() {
+                    invalid_each(
+                        sink,
+                        &c,
+                        v,
+                        formats::dns1123_label_msgs(v),
+                        "use lowercase letters, digits and `-` (at most 63, no dots)",
+                    );
+                }
             }
         }
     }
@@ -169,6 +179,27 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
             sink.field_error(&e, ErrorType::Forbidden, formats::forbidden("cannot be set on create"))
                 .help("add ephemeral containers to a running pod with `kubectl debug`");
         }
+    }
+}
+
+/// A StatefulSet's pods get `hostname: <name>-<ordinal>` and `subdomain: <spec.serviceName>`
+/// from the controller (`initIdentity`), whatever the template says. Before 1.33 a `serviceName`
+/// that is not a DNS label is stored and every pod is refused on `spec.subdomain` (from 1.33 the
+/// StatefulSet itself is refused, by `workload-spec-invalid`). The error has the pod's path and
+/// becomes a `statefulset-pod-invalid` warning.
+fn statefulset_subdomain(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+    if ctx.opts.kube_version.at_least(33) {
+        return;
+    }
+    let Some(c) = ctx.root().field("spec").and_then(|s| s.field("serviceName")) else { return };
+    let v = c.text().unwrap_or("");
+    if v.is_empty() {
+        return;
+    }
+    for m in formats::dns1123_label_msgs(v) {
+        sink.field_error_at(c.span(), "spec.subdomain", ErrorType::Invalid, formats::invalid(v, &m)).label(c.path.clone()).help(
+            "use lowercase letters, digits and `-` (at most 63, no dots): the controller makes `serviceName` the pods' `spec.subdomain`",
+        );
     }
 }
 

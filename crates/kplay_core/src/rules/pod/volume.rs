@@ -125,19 +125,37 @@ const FILE_MODE_MSG: &str = "must be a number between 0 and 0777 (octal), both i
 
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let Some(spec) = crate::rules::pod::util::pod_spec(ctx) else { return };
-    volumes(sink, &spec, !ctx.is_template(), ctx.opts.kube_version);
+    volumes(sink, &spec, !ctx.is_template(), ctx.opts.kube_version, &claim_templates(ctx));
+}
+
+/// The `volumeClaimTemplates[].metadata.name`s of a StatefulSet (empty for other kinds). Its
+/// controller gives every pod one `persistentVolumeClaim` volume per name, replacing a template
+/// volume of the same name (`updateStorage` in
+/// `pkg/controller/statefulset/stateful_set_utils.go`): the pod rules check that pod.
+pub fn claim_templates<'a>(ctx: &Ctx<'a>) -> Vec<&'a str> {
+    if ctx.kind() != "StatefulSet" {
+        return Vec::new();
+    }
+    let Some(list) = ctx.root().field("spec").and_then(|s| s.field("volumeClaimTemplates")) else { return Vec::new() };
+    list.items().filter_map(|(_, c)| c.field("metadata")?.field("name")?.str()).filter(|n| !n.is_empty()).collect()
 }
 
 /// Validates every volume; returns the names the server registers (volumes without errors).
-fn volumes<'a>(sink: &mut Sink<'_>, spec: &Cur<'a>, is_pod: bool, version: KubeVersion) -> HashSet<&'a str> {
-    let mut ok = HashSet::new();
+/// `claims` are a StatefulSet's claim templates: PVC volumes the controller adds (registered
+/// when their names are valid) in place of the template's volumes of the same names (not
+/// checked: the pods do not have them).
+fn volumes<'a>(sink: &mut Sink<'_>, spec: &Cur<'a>, is_pod: bool, version: KubeVersion, claims: &[&'a str]) -> HashSet<&'a str> {
+    let mut ok: HashSet<&str> = claims.iter().copied().filter(|n| formats::dns1123_label_msgs(n).is_empty()).collect();
     let mut all = HashSet::new();
     let Some(vs) = spec.field("volumes") else { return ok };
     let sa = text(spec, "serviceAccountName");
     for (_, v) in vs.items() {
+        let name = v.field("name").and_then(|n| n.str()).unwrap_or("");
+        if claims.contains(&name) {
+            continue;
+        }
         let before = sink.out.len();
         source(sink, &v, is_pod, version, sa);
-        let name = v.field("name").and_then(|n| n.str()).unwrap_or("");
         let name_cur = child_or_parent(&v, "name");
         if name.is_empty() {
             sink.field_error(&name_cur, ErrorType::Required, formats::required("")).help("give the volume a name");
@@ -155,10 +173,17 @@ fn volumes<'a>(sink: &mut Sink<'_>, spec: &Cur<'a>, is_pod: bool, version: KubeV
     ok
 }
 
-/// The names of the volumes the server registers (for mount checks).
-pub fn valid_volumes<'a>(spec: &Cur<'a>, is_pod: bool, version: KubeVersion, file: crate::source::FileId) -> HashSet<&'a str> {
+/// The names of the volumes the server registers (for mount checks), with a StatefulSet's
+/// claim templates (see [`volumes`]).
+pub fn valid_volumes<'a>(
+    spec: &Cur<'a>,
+    is_pod: bool,
+    version: KubeVersion,
+    file: crate::source::FileId,
+    claims: &[&'a str],
+) -> HashSet<&'a str> {
     let mut scratch = Sink::new(&VOLUME_INVALID, file, None);
-    volumes(&mut scratch, spec, is_pod, version)
+    volumes(&mut scratch, spec, is_pod, version, claims)
 }
 
 fn mode(sink: &mut Sink<'_>, parent: &Cur<'_>, key: &str) {

@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 use crate::diagnostic::{ErrorType, Severity};
 use crate::rules::formats;
 use crate::rules::pod::util::{child_or_parent, containers, has_backsteps, local_descending_path, text, ContainerKind};
-use crate::rules::pod::volume::valid_volumes;
+use crate::rules::pod::volume::{claim_templates, valid_volumes};
 use crate::rules::{Ctx, Cur, Rule, Sink, Stage};
 
 pub static VOLUME_MOUNT_INVALID: Rule = Rule {
@@ -75,24 +75,38 @@ spec:
 
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let Some(spec) = crate::rules::pod::util::pod_spec(ctx) else { return };
-    let vols = valid_volumes(&spec, !ctx.is_template(), ctx.opts.kube_version, ctx.obj.file);
+    // A StatefulSet's pods also have a PVC volume per claim template, replacing the template's
+    // volume of the same name.
+    let claims = claim_templates(ctx);
+    let vols = valid_volumes(&spec, !ctx.is_template(), ctx.opts.kube_version, ctx.obj.file, &claims);
     // Name -> is a PVC or generic ephemeral volume (block devices need one).
-    let pvc: HashMap<&str, bool> = spec
+    let mut pvc: HashMap<&str, bool> = spec
         .field("volumes")
         .map(|vs| {
             vs.items()
                 .filter_map(|(_, v)| {
                     let n = v.field("name")?.str()?;
-                    vols.contains(n).then(|| (n, v.field("persistentVolumeClaim").is_some() || v.field("ephemeral").is_some()))
+                    (vols.contains(n) && !claims.contains(&n))
+                        .then(|| (n, v.field("persistentVolumeClaim").is_some() || v.field("ephemeral").is_some()))
                 })
                 .collect()
         })
         .unwrap_or_default();
+    pvc.extend(claims.iter().filter(|n| vols.contains(*n)).map(|n| (*n, true)));
     // Registered image volumes (1.35+; dropped before), whose mounts take no subPath.
     let image_vols: HashSet<&str> = spec
         .field("volumes")
-        .map(|vs| vs.items().filter_map(|(_, v)| v.field("image").and(v.field("name")?.str()).filter(|n| vols.contains(n))).collect())
+        .map(|vs| {
+            vs.items()
+                .filter_map(|(_, v)| v.field("image").and(v.field("name")?.str()).filter(|n| vols.contains(n) && !claims.contains(n)))
+                .collect()
+        })
         .unwrap_or_default();
+    let not_found_help = if ctx.kind() == "StatefulSet" {
+        "add a volume with this name to `spec.template.spec.volumes` or a claim template to `spec.volumeClaimTemplates`, or fix the name (a volume with errors does not count)"
+    } else {
+        "add a volume with this name to `spec.volumes`, or fix the name (a volume with errors does not count)"
+    };
     for (kind, c) in containers(&spec) {
         let devices: Vec<(&str, &str)> = c
             .field("volumeDevices")
@@ -102,7 +116,8 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
         if let Some(mounts) = c.field("volumeMounts") {
             let mut paths = HashSet::new();
             for (_, m) in mounts.items() {
-                mount(sink, &mounts, &m, &vols, &devices, &mut paths, (kind != ContainerKind::Ephemeral).then_some(privileged));
+                let known = Known { names: &vols, not_found_help };
+                mount(sink, &mounts, &m, &known, &devices, &mut paths, (kind != ContainerKind::Ephemeral).then_some(privileged));
                 if image_vols.contains(text(&m, "name")) {
                     for f in ["subPath", "subPathExpr"] {
                         if let Some(x) = m.field(f).filter(|x| !x.text().unwrap_or("").is_empty()) {
@@ -119,7 +134,7 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
                 .field("volumeMounts")
                 .map(|m| m.items().map(|(_, x)| (text(&x, "name"), text(&x, "mountPath"))).collect())
                 .unwrap_or_default();
-            device_list(sink, &devs, &pvc, &mounts);
+            device_list(sink, &devs, &pvc, &mounts, not_found_help);
         }
     }
 }
@@ -128,11 +143,17 @@ const SUPPORTED: &[&str] = &["Bidirectional", "HostToContainer", "None"];
 
 const RRO: &[&str] = &["Disabled", "Enabled", "IfPossible"];
 
+/// The volumes a mount may name, and what to say when it names another.
+struct Known<'v, 'a> {
+    names: &'v HashSet<&'a str>,
+    not_found_help: &'static str,
+}
+
 fn mount<'a>(
     sink: &mut Sink<'_>,
     list: &Cur<'_>,
     m: &Cur<'a>,
-    vols: &HashSet<&str>,
+    known: &Known<'_, '_>,
     devices: &[(&str, &str)],
     paths: &mut HashSet<&'a str>,
     privileged: Option<bool>,
@@ -142,9 +163,8 @@ fn mount<'a>(
     if name.is_empty() {
         sink.field_error(&name_cur, ErrorType::Required, formats::required("")).help("name the volume to mount");
     }
-    if !vols.contains(name) {
-        sink.field_error(&name_cur, ErrorType::NotFound, formats::not_found(name))
-            .help("add a volume with this name to `spec.volumes`, or fix the name (a volume with errors does not count)");
+    if !known.names.contains(name) {
+        sink.field_error(&name_cur, ErrorType::NotFound, formats::not_found(name)).help(known.not_found_help);
     }
     let mp = text(m, "mountPath");
     let mp_cur = child_or_parent(m, "mountPath");
@@ -217,7 +237,7 @@ fn mount<'a>(
     }
 }
 
-fn device_list(sink: &mut Sink<'_>, devs: &Cur<'_>, pvc: &HashMap<&str, bool>, mounts: &[(&str, &str)]) {
+fn device_list(sink: &mut Sink<'_>, devs: &Cur<'_>, pvc: &HashMap<&str, bool>, mounts: &[(&str, &str)], not_found_help: &str) {
     let mut names = HashSet::new();
     let mut paths = HashSet::new();
     for (_, d) in devs.items() {
@@ -241,7 +261,7 @@ fn device_list(sink: &mut Sink<'_>, devs: &Cur<'_>, pvc: &HashMap<&str, bool>, m
                 .help("raw block devices come from PersistentVolumeClaims");
             }
             None => {
-                sink.field_error(&nc, ErrorType::NotFound, formats::not_found(name)).help("add the volume to `spec.volumes`");
+                sink.field_error(&nc, ErrorType::NotFound, formats::not_found(name)).help(not_found_help);
             }
             Some(true) => {}
         }

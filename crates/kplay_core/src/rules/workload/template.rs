@@ -16,7 +16,8 @@ pub static POD_TEMPLATE_INVALID: Rule = Rule {
 Checks pod templates: Deployments, ReplicaSets, StatefulSets and DaemonSets need
 `restartPolicy: Always` (the default) and may not set `activeDeadlineSeconds`; Jobs and CronJobs
 need `OnFailure` or `Never` (the default `Always` is refused); no template may hold ephemeral
-containers.
+containers. (A StatefulSet's template is not checked for ephemeral containers, but the pods
+made from it are refused: a `statefulset-pod-invalid` warning.)
 
 ## Why is this bad?
 The API server rejects the object: a controller that keeps pods running cannot use pods that
@@ -91,7 +92,10 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
         }
     }
     if let Some(e) = spec.field("ephemeralContainers") {
-        sink.field_error(&e, ErrorType::Forbidden, formats::forbidden("ephemeral containers not allowed in pod template"))
+        // `ValidatePodTemplateSpec` forbids them; a StatefulSet's template is not validated, but
+        // a Pod may not be created with them (`statefulset-pod-invalid`).
+        let msg = if ctx.kind() == "StatefulSet" { "cannot be set on create" } else { "ephemeral containers not allowed in pod template" };
+        sink.field_error(&e, ErrorType::Forbidden, formats::forbidden(msg))
             .help("add ephemeral containers to running pods with `kubectl debug`");
     }
 }
