@@ -728,6 +728,11 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
             }
             count = max;
         }
+        // A StatefulSet whose template fails the Pod checks: stored, but every pod its controller
+        // creates is refused (FailedCreate; `statefulset-pod-invalid`).
+        if sim.objects.get(v.origin.object).is_some_and(|o| o.pods_refused) {
+            count = 0;
+        }
         let store = sim.store(&kind, &ns, &name);
         let top = sim.cluster.workloads.len();
         let template = v.template.clone();

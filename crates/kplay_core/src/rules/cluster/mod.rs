@@ -142,6 +142,27 @@ pub(crate) struct Candidate<'a> {
     pub namespace: &'a str,
     /// Refused by the API server: not running, shown for hints only.
     pub refused: bool,
+    /// Stored, but the pods its controller creates are refused (a StatefulSet whose template
+    /// fails the Pod checks, `statefulset-pod-invalid`): runs no pods, shown for hints only.
+    pub pods_refused: bool,
+}
+
+impl Candidate<'_> {
+    /// Runs no pods because the API server refuses the object or its controller's pods.
+    pub fn runs_no_pods(&self) -> bool {
+        self.refused || self.pods_refused
+    }
+
+    /// Why a matching candidate runs no pods, for a secondary label: "" when it runs them.
+    pub fn refusal(&self) -> &'static str {
+        if self.refused {
+            "the API server refuses it as written"
+        } else if self.pods_refused {
+            "the API server refuses the pods its controller creates from its template (FailedCreate)"
+        } else {
+            ""
+        }
+    }
 }
 
 impl<'a> Cx<'a> {
@@ -184,6 +205,7 @@ impl<'a> Cx<'a> {
                 display: format!("{}/{}", w.kind.to_ascii_lowercase(), w.name),
                 namespace: &w.namespace,
                 refused: false,
+                pods_refused: self.objects.get(w.origin.object).is_some_and(|o| o.pods_refused),
             });
         }
         for p in &self.cluster.pods {
@@ -200,6 +222,7 @@ impl<'a> Cx<'a> {
                 display: format!("pod/{}", p.name),
                 namespace: &p.namespace,
                 refused: false,
+                pods_refused: false,
             });
         }
         for r in &self.refused {
@@ -211,6 +234,7 @@ impl<'a> Cx<'a> {
                 display: r.display.clone(),
                 namespace: &r.namespace,
                 refused: true,
+                pods_refused: false,
             });
         }
         v

@@ -16,7 +16,9 @@ pub static SELECTOR_MATCHES_NO_PODS: Rule = Rule {
         r#"## What it does
 Matches each Service's `selector` against the labels of every pod the simulated cluster runs
 and every workload pod template, in the Service's namespace. When nothing matches, it points at
-the closest template and at each label that differs, in whatever file it is.
+the closest template and at each label that differs, in whatever file it is. A matching template
+whose workload the API server refuses, or a StatefulSet whose pods it refuses
+(`statefulset-pod-invalid`), runs no pods: the warning names it and says why.
 
 ## Why is this bad?
 The Service gets no endpoints: connections to it are refused. The usual causes are a typo in a
@@ -122,7 +124,7 @@ pub(crate) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
         let matches = |c: &Candidate<'_>| sel.iter().all(|(k, v)| c.labels.get(k) == Some(v));
         // A template that matches but runs no pods (0 replicas, a CronJob) is not this defect.
         let here: &[&Candidate<'_>] = by_ns.get(svc.namespace.as_str()).map_or(&[], Vec::as_slice);
-        if here.iter().any(|c| !c.refused && matches(c)) {
+        if here.iter().any(|c| !c.runs_no_pods() && matches(c)) {
             continue;
         }
         let v = &svc.spec;
@@ -139,19 +141,20 @@ pub(crate) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
         );
         d.primary.message = "this selector matches nothing".into();
         let score = |c: &Candidate<'_>| sel.iter().filter(|(k, v)| c.labels.get(*k) == Some(*v)).count();
-        if let Some(c) = here.iter().find(|c| c.refused && matches(c)) {
-            d = d.with_secondary(
-                c.origin.file,
-                c.origin.head,
-                format!("{} would match, but the API server refuses it as written", c.display),
-            );
+        let refused_match = here.iter().find(|c| c.runs_no_pods() && matches(c));
+        if let Some(c) = refused_match {
+            d = d.with_secondary(c.origin.file, c.origin.head, format!("{} would match, but {}", c.display, c.refusal()));
         }
         let best = here
             .iter()
             .filter(|c| !c.refused)
             .max_by_key(|c| (score(c), sel.keys().filter(|k| c.labels.contains_key(*k)).count(), std::cmp::Reverse(c.origin.object)));
-        let mut help =
-            "make the selector and the pod template's labels agree (labels on a Deployment's own metadata do not count)".to_string();
+        let mut help = match refused_match {
+            Some(c) if c.pods_refused => {
+                format!("fix the pod template of {} (see its `statefulset-pod-invalid` warnings): the labels already agree", c.display)
+            }
+            _ => "make the selector and the pod template's labels agree (labels on a Deployment's own metadata do not count)".to_string(),
+        };
         if let Some(c) = best {
             for (k, want) in sel {
                 match c.labels.get(k) {
@@ -258,6 +261,24 @@ mod tests {
         assert!(super::may_make_pods("v1", "ReplicationController"));
         assert!(!super::may_make_pods("apps/v1", "ControllerRevision"));
         assert!(!super::may_make_pods("networking.k8s.io/v1", "NetworkPolicy"));
+    }
+
+    #[test]
+    fn a_statefulset_whose_pods_are_refused_is_named_and_not_called_refused() {
+        // The StatefulSet is stored, but its pods fail the Pod checks (a mount of no volume).
+        let sts = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: web\nspec:\n  serviceName: web\n  selector:\n    matchLabels:\n      app: web\n      tier: fe\n  template:\n    metadata:\n      labels:\n        app: web\n        tier: fe\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27\n          volumeMounts:\n            - name: logs\n              mountPath: /logs\n";
+        let h = hits(&[SVC, sts]);
+        assert_eq!(h.len(), 1);
+        let l = &h[0].secondary;
+        assert!(
+            l.iter().any(|l| l.message
+                == "statefulset/web would match, but the API server refuses the pods its controller creates from its template (FailedCreate)"),
+            "{l:?}"
+        );
+        assert!(l.iter().all(|l| !l.message.contains("refuses it as written")), "{l:?}");
+        // With the volume, the pods run and the Service has endpoints.
+        let ok = format!("{sts}      volumes:\n        - name: logs\n          emptyDir: {{}}\n");
+        assert!(hits(&[SVC, &ok]).is_empty());
     }
 
     #[test]

@@ -111,7 +111,7 @@ pub(crate) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
         let here: &[&super::Candidate<'_>] = by_ns.get(svc.namespace.as_str()).map_or(&[], Vec::as_slice);
         let mut suggestion = "app: my-app".to_string();
         for c in here.iter().take(3) {
-            let refused = if c.refused { " (and the API server refuses it as written)" } else { "" };
+            let refused = if c.runs_no_pods() { format!(" (and {})", c.refusal()) } else { String::new() };
             if c.labels.is_empty() {
                 d = d.with_secondary(
                     c.origin.file,
