@@ -31,6 +31,8 @@ impl<'a> Ctx<'a> {
 
     /// The pod spec of a Pod or of a workload's pod template (CronJob included), with the
     /// server's path (`spec`, `spec.template.spec`, `spec.jobTemplate.spec.template.spec`).
+    /// A StatefulSet's template too, although the server validates only the pods made from it:
+    /// the pipeline turns the pod rules' errors there into `statefulset-pod-invalid` warnings.
     pub fn pod_spec(&self) -> Option<Cur<'a>> {
         let root = self.root();
         match self.obj.kind.as_str() {

@@ -88,6 +88,9 @@ pub type CheckFn = fn(&Ctx<'_>, &mut Sink<'_>);
 pub struct Rule {
     /// Stable kebab-case name describing the defect.
     pub name: &'static str,
+    /// The severity of its diagnostics. One exception: on a StatefulSet, the pod rules' server
+    /// errors that the server does not return for the StatefulSet are relabelled as
+    /// `statefulset-pod-invalid` warnings (see `pod::statefulset_pod_invalid`).
     pub severity: Severity,
     pub stage: Stage,
     /// One line: what the rule finds.

@@ -205,7 +205,8 @@ impl<'a> Cx<'a> {
                 display: format!("{}/{}", w.kind.to_ascii_lowercase(), w.name),
                 namespace: &w.namespace,
                 refused: false,
-                pods_refused: self.objects.get(w.origin.object).is_some_and(|o| o.pods_refused),
+                // Scaled to zero, it creates no pods to refuse.
+                pods_refused: w.desired > 0 && self.objects.get(w.origin.object).is_some_and(|o| o.pods_refused),
             });
         }
         for p in &self.cluster.pods {

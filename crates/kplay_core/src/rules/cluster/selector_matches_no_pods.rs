@@ -279,6 +279,8 @@ mod tests {
         // With the volume, the pods run and the Service has endpoints.
         let ok = format!("{sts}      volumes:\n        - name: logs\n          emptyDir: {{}}\n");
         assert!(hits(&[SVC, &ok]).is_empty());
+        // Scaled to zero, it creates no pods to refuse: not this defect.
+        assert!(hits(&[SVC, &sts.replace("  serviceName: web\n", "  serviceName: web\n  replicas: 0\n")]).is_empty());
     }
 
     #[test]
