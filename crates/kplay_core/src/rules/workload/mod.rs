@@ -4,6 +4,7 @@
 
 use super::Rule;
 
+pub mod cron;
 pub mod selector;
 pub mod spec_fields;
 pub mod strategy;

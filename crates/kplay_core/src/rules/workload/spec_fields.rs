@@ -22,6 +22,14 @@ StatefulSet `serviceName`, when set, is a DNS-1123 label; Job `parallelism`,
 `activeDeadlineSeconds` must be positive; a CronJob needs a `schedule`, a known
 `concurrencyPolicy`, non-negative limits and, if set, an IANA `timeZone` (not `Local`).
 
+The `schedule` is parsed as the server parses it (robfig/cron's `ParseStandard`), with the
+parser's message: five fields, minute (0-59), hour (0-23), day of month (1-31), month (1-12 or
+`JAN`-`DEC`) and day of week (0-6 or `SUN`-`SAT`: Sunday is `0`, not `7`), each `*`, `?`, a
+number or name, a range `a-b`, a step `/n` and lists of these; or `@yearly`, `@annually`,
+`@monthly`, `@weekly`, `@daily`, `@midnight`, `@hourly` or `@every <duration>` (`@every 1h30m`).
+A schedule with `TZ` in it (a `TZ=` or `CRON_TZ=` prefix) is refused on create: the zone goes
+in `timeZone`.
+
 ## Why is this bad?
 The API server rejects the object.
 
@@ -160,9 +168,17 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
                     let v = s.text().unwrap_or("");
                     if v.is_empty() {
                         sink.field_error(&s, ErrorType::Required, formats::required("")).help("add a cron `schedule`");
-                    } else if !schedule_ok(v) {
-                        sink.field_error(&s, ErrorType::Invalid, formats::invalid(v, "unparseable cron schedule"))
-                            .help("use five fields (minute hour day-of-month month day-of-week) or a macro like `@hourly`");
+                    } else {
+                        for m in super::cron::schedule_errors(v) {
+                            let help = if m.starts_with("cannot use TZ") {
+                                "drop the `TZ=`/`CRON_TZ=` prefix and set the zone in `spec.timeZone` (e.g. `timeZone: Etc/UTC`)"
+                            } else if m.contains("above maximum (6)") {
+                                "the day of week is 0-6 or SUN-SAT: Sunday is `0` (or `SUN`), `7` is not accepted"
+                            } else {
+                                "use five fields: minute (0-59), hour (0-23), day of month (1-31), month (1-12 or JAN-DEC) and day of week (0-6 or SUN-SAT), or a macro like `@hourly`"
+                            };
+                            sink.field_error(&s, ErrorType::Invalid, formats::invalid(v, &m)).help(help);
+                        }
                     }
                 }
             }
@@ -202,7 +218,7 @@ fn job(sink: &mut Sink<'_>, spec: &Cur<'_>) {
 /// `validateTimeZone` (batch): non-empty, not `Local`, and loadable by `time.LoadLocation`. kplay
 /// has no time zone database, so "loadable" is approximated: `UTC`, the legacy single names and
 /// `Area/Location` names under the IANA areas (an unknown city in a known area is accepted).
-fn time_zone_msgs(tz: &str) -> Vec<String> {
+pub(super) fn time_zone_msgs(tz: &str) -> Vec<String> {
     const AREAS: &[&str] = &[
         "Africa",
         "America",
@@ -285,17 +301,6 @@ fn time_zone_msgs(tz: &str) -> Vec<String> {
     msgs
 }
 
-/// A lenient check of robfig/cron's standard parser: five fields of `*`, numbers, ranges,
-/// steps, lists and names, or a `@` macro; `TZ=`/`CRON_TZ=` prefixes are refused by the server.
-fn schedule_ok(s: &str) -> bool {
-    let s = s.trim();
-    if let Some(m) = s.strip_prefix('@') {
-        return matches!(m, "yearly" | "annually" | "monthly" | "weekly" | "daily" | "midnight" | "hourly") || m.starts_with("every ");
-    }
-    let fields: Vec<&str> = s.split_whitespace().collect();
-    fields.len() == 5 && fields.iter().all(|f| f.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '*' | '/' | '-' | ',' | '?')))
-}
-
 #[cfg(test)]
 mod tests {
     use crate::rules::pod::util::{errors_of, pairs};
@@ -348,5 +353,13 @@ mod tests {
             pairs(&[("spec.concurrencyPolicy", "NotSupported"), ("spec.schedule", "Invalid")])
         );
         assert_eq!(errors_of(R, &cj("")), pairs(&[("spec.schedule", "Required")]));
+        // robfig/cron's ranges, and TZ in the schedule (its own error, after the parser's).
+        assert_eq!(errors_of(R, &cj("  schedule: '0 0 * * 7'\n")), pairs(&[("spec.schedule", "Invalid")]));
+        assert_eq!(errors_of(R, &cj("  schedule: 'TZ=UTC 0 0 * * *'\n")), pairs(&[("spec.schedule", "Invalid")]));
+        assert_eq!(
+            errors_of(R, &cj("  schedule: 'TZ=UTC 0 24 * * *'\n")),
+            pairs(&[("spec.schedule", "Invalid"), ("spec.schedule", "Invalid")])
+        );
+        assert_eq!(errors_of(R, &cj("  schedule: '0 0 * * SUN'\n  timeZone: Etc/UTC\n")), pairs(&[]));
     }
 }
