@@ -12,7 +12,8 @@ fn rule_fixtures_match_their_markers() {
             count += 1;
             let text = std::fs::read_to_string(&path).expect("fixture is UTF-8");
             let name = path.strip_prefix(fixtures_dir()).unwrap_or(&path).display().to_string();
-            let (files, a) = analyze_one(&name, &text, None);
+            // A leading `# kube-version: 1.NN` line checks the fixture against that version.
+            let (files, a) = analyze_one(&name, &text, vector_header(&text).kube_version.as_deref());
             let want = expected_markers(&text);
             let got = actual_markers(&files, &a);
             if want != got {

@@ -140,8 +140,9 @@ fn check_object(obj: &mut Object, opts: &Options, out: &mut Vec<Diagnostic>) {
             let ctx = Ctx { obj, opts };
             let mut sink = Sink::new(rule, obj.file, Some(&obj.object_ref));
             check(&ctx, &mut sink);
-            // The server does not validate a StatefulSet's pod spec, only its controller's pods.
-            if obj.kind == "StatefulSet" {
+            // Before 1.34 the server does not validate a StatefulSet's pod spec, only its
+            // controller's pods (see `statefulset_pod_invalid::validated_on_create`).
+            if obj.kind == "StatefulSet" && !rules::pod::statefulset_pod_invalid::validated_on_create(opts.kube_version) {
                 pods_refused |= rules::pod::statefulset_pod_invalid::relabel(rule, &mut sink.out);
             }
             rejected |= sink.out.iter().any(|d| d.severity == Severity::Error && d.kubernetes.is_some());

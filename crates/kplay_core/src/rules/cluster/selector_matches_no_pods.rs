@@ -221,12 +221,11 @@ mod tests {
     use crate::cluster::tests::sim_with;
 
     fn hits(texts: &[&str]) -> Vec<crate::Diagnostic> {
-        sim_with(texts, &crate::Options::default())
-            .0
-            .diagnostics
-            .into_iter()
-            .filter(|d| d.rule == super::SELECTOR_MATCHES_NO_PODS.name)
-            .collect()
+        hits_with(texts, &crate::Options::default())
+    }
+
+    fn hits_with(texts: &[&str], opts: &crate::Options) -> Vec<crate::Diagnostic> {
+        sim_with(texts, opts).0.diagnostics.into_iter().filter(|d| d.rule == super::SELECTOR_MATCHES_NO_PODS.name).collect()
     }
 
     const SVC: &str =
@@ -265,7 +264,10 @@ mod tests {
 
     #[test]
     fn a_statefulset_whose_pods_are_refused_is_named_and_not_called_refused() {
-        // The StatefulSet is stored, but its pods fail the Pod checks (a mount of no volume).
+        // Up to 1.33 the StatefulSet is stored, but its pods fail the Pod checks (a mount of no
+        // volume); from 1.34 the StatefulSet itself is refused.
+        let v133 = crate::Options { kube_version: crate::KubeVersion::new(33), ..Default::default() };
+        let hits = |t: &[&str]| hits_with(t, &v133);
         let sts = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: web\nspec:\n  serviceName: web\n  selector:\n    matchLabels:\n      app: web\n      tier: fe\n  template:\n    metadata:\n      labels:\n        app: web\n        tier: fe\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27\n          volumeMounts:\n            - name: logs\n              mountPath: /logs\n";
         let h = hits(&[SVC, sts]);
         assert_eq!(h.len(), 1);
@@ -281,6 +283,8 @@ mod tests {
         assert!(hits(&[SVC, &ok]).is_empty());
         // Scaled to zero, it creates no pods to refuse: not this defect.
         assert!(hits(&[SVC, &sts.replace("  serviceName: web\n", "  serviceName: web\n  replicas: 0\n")]).is_empty());
+        let h = hits_with(&[SVC, sts], &crate::Options::default());
+        assert!(h[0].secondary.iter().any(|l| l.message.contains("refuses it as written")), "1.34: {:?}", h[0].secondary);
     }
 
     #[test]

@@ -1,6 +1,11 @@
-//! `statefulset-pod-invalid`: the pod-spec problems of a StatefulSet's template. The API server
-//! does not validate that template's pod spec, so the StatefulSet is stored; the pods its
-//! controller creates from it are validated, and refused (FailedCreate events).
+//! `statefulset-pod-invalid`: the pod-spec problems of a StatefulSet's template, up to
+//! Kubernetes 1.33. Up to 1.33 the API server does not validate that template's pod spec, so the
+//! StatefulSet is stored; the pods its controller creates from it are validated, and refused
+//! (FailedCreate events). From 1.34 (kubernetes/kubernetes#131790, "Add podSpec validation for
+//! create StatefulSet", CHANGELOG v1.34.0-alpha.3) `ValidateStatefulSetSpec` validates the
+//! template's pod spec on create, after adding one volume per claim template
+//! (`volumesToAddForTemplates`), so the pod rules' errors are the StatefulSet's own again and
+//! this rule reports nothing ([`validated_on_create`]).
 //!
 //! How the pod rules get there: they run on every pod spec, StatefulSet templates included, and
 //! report server errors as for any Pod. For a StatefulSet the pipeline (`analysis::check_object`)
@@ -34,7 +39,7 @@ pub static STATEFULSET_POD_INVALID: Rule = Rule {
     name: "statefulset-pod-invalid",
     severity: Severity::Warning,
     stage: Stage::Lint,
-    summary: "The API server accepts the StatefulSet, but refuses the pods its controller creates from the template (FailedCreate).",
+    summary: "Up to Kubernetes 1.33: the API server accepts the StatefulSet, but refuses the pods its controller creates from the template (FailedCreate).",
     docs: rule_docs!(
         r#"## What it does
 Runs the Pod checks (container names, images, ports, env, resources, probes, volumes, mounts,
@@ -44,9 +49,13 @@ template: the template's volumes plus one PersistentVolumeClaim volume per
 `<name>-<ordinal>` and subdomain `spec.serviceName`. A problem is reported where it is written,
 with the field path and message the API server gives for the Pod.
 
-The API server does not validate a StatefulSet's pod spec: it stores the StatefulSet (only the
-selector, the template's labels and annotations, `restartPolicy` and `activeDeadlineSeconds`
-are checked, by the rules that report them as errors). So these are warnings, not errors.
+Up to Kubernetes 1.33 the API server does not validate a StatefulSet's pod spec: it stores the
+StatefulSet (only the selector, the template's labels and annotations, `restartPolicy` and
+`activeDeadlineSeconds` are checked, by the rules that report them as errors). So these are
+warnings, not errors. From 1.34 (kubernetes/kubernetes#131790) the API server validates the
+template's pod spec when the StatefulSet is created, with one volume per claim template added
+first: the Pod checks then report their own errors on the StatefulSet, and this rule reports
+nothing. In every version a mount of a `volumeClaimTemplates` name is valid.
 
 ## Why is this bad?
 Every pod the controller creates is refused: `kubectl describe statefulset` shows
@@ -137,6 +146,12 @@ spec:
 };
 
 /// The pod rules: those that check a pod spec (the `pod` group and `pod-template-invalid`).
+/// Whether the API server of `version` validates a StatefulSet's pod template spec on create
+/// (from 1.34, kubernetes/kubernetes#131790; the claim templates count as volumes).
+pub fn validated_on_create(version: crate::version::KubeVersion) -> bool {
+    version.at_least(34)
+}
+
 fn is_pod_rule(rule: &Rule) -> bool {
     rule.name == POD_TEMPLATE_INVALID.name || super::RULES.iter().any(|r| r.name == rule.name)
 }
@@ -195,8 +210,14 @@ mod tests {
         )
     }
 
+    /// Analysed for 1.33, the last version whose API server does not validate the template.
     fn analyze(yaml: &str) -> crate::Analysis {
-        crate::analyze(&[crate::SourceFile::new("t.yaml", yaml)], &crate::Options::default())
+        at(33, yaml)
+    }
+
+    fn at(minor: u16, yaml: &str) -> crate::Analysis {
+        let opts = crate::Options { kube_version: crate::KubeVersion::new(minor), ..Default::default() };
+        crate::analyze(&[crate::SourceFile::new("t.yaml", yaml)], &opts)
     }
 
     const CLAIM: &str = "  volumeClaimTemplates:\n  - metadata:\n      name: data\n    spec:\n      accessModes: [ReadWriteOnce]\n      resources:\n        requests:\n          storage: 1Gi\n";
@@ -220,6 +241,30 @@ mod tests {
         assert!(d.iter().any(|x| x.message.ends_with("(FailedCreate): spec.containers[0].volumeMounts[0].name: Not found: \"logs\"")));
         assert!(d.iter().any(|x| x.primary.message == "spec.template.spec.containers[0].name"));
         assert!(!a.has_errors(), "{:#?}", a.diagnostics);
+    }
+
+    #[test]
+    fn from_1_34_the_server_validates_the_template_with_its_claim_templates() {
+        let bad = sts(
+            "      containers:\n      - name: Web_Server\n        image: nginx:1.27\n        volumeMounts:\n        - name: logs\n          mountPath: /logs\n",
+            CLAIM,
+        );
+        for minor in [34, 37] {
+            let a = at(minor, &bad);
+            assert!(!a.objects[0].is_accepted(), "1.{minor}: refused");
+            assert!(a.diagnostics.iter().all(|d| d.rule != "statefulset-pod-invalid"), "{:#?}", a.diagnostics);
+            let mut e: Vec<&str> = a.diagnostics.iter().filter(|d| d.severity == Severity::Error).map(|d| d.rule).collect();
+            e.sort_unstable();
+            assert_eq!(e, ["container-name-invalid", "volume-mount-invalid"], "1.{minor}");
+            // A mount of a claim template is a volume the server adds before validating.
+            let good = sts(
+                "      containers:\n      - name: web\n        image: nginx:1.27\n        volumeMounts:\n        - name: data\n          mountPath: /data\n",
+                CLAIM,
+            );
+            let a = at(minor, &good);
+            assert!(a.objects[0].is_accepted() && !a.objects[0].pods_refused, "1.{minor}: {:#?}", a.diagnostics);
+            assert!(!a.has_errors(), "1.{minor}: {:#?}", a.diagnostics);
+        }
     }
 
     #[test]
