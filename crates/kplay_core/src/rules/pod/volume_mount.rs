@@ -21,8 +21,8 @@ pub static VOLUME_MOUNT_INVALID: Rule = Rule {
         r#"## What it does
 Checks `volumeMounts` and `volumeDevices` of every container: the name must be a volume of
 `spec.volumes` (that is itself valid), `mountPath` must be set and unique in the container,
-`subPath`/`subPathExpr` must be relative without `..`, not both set, and not used on an image
-volume (Kubernetes 1.35+), `mountPropagation` must be
+`subPath`/`subPathExpr` must be relative without `..` and not both set (on image volumes too:
+their beta lifted the alpha's ban), `mountPropagation` must be
 `None`, `HostToContainer` or `Bidirectional` (the latter only for privileged containers), and
 devices must refer to PersistentVolumeClaim volumes with unique, non-overlapping paths.
 
@@ -93,15 +93,6 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
         })
         .unwrap_or_default();
     pvc.extend(claims.iter().filter(|n| vols.contains(*n)).map(|n| (*n, true)));
-    // Registered image volumes (1.35+; dropped before), whose mounts take no subPath.
-    let image_vols: HashSet<&str> = spec
-        .field("volumes")
-        .map(|vs| {
-            vs.items()
-                .filter_map(|(_, v)| v.field("image").and(v.field("name")?.str()).filter(|n| vols.contains(n) && !claims.contains(n)))
-                .collect()
-        })
-        .unwrap_or_default();
     let not_found_help = if ctx.kind() == "StatefulSet" {
         "add a volume with this name to `spec.template.spec.volumes` or a claim template to `spec.volumeClaimTemplates`, or fix the name (a volume with errors does not count)"
     } else {
@@ -117,16 +108,10 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
             let mut paths = HashSet::new();
             for (_, m) in mounts.items() {
                 let known = Known { names: &vols, not_found_help };
+                // Image volumes take `subPath`/`subPathExpr` like any other since their beta (1.33,
+                // kubernetes/kubernetes#130135 removed the alpha's "not allowed in image volume
+                // sources"); kplay registers them from 1.35, where ImageVolume is on by default.
                 mount(sink, &mounts, &m, &known, &devices, &mut paths, (kind != ContainerKind::Ephemeral).then_some(privileged));
-                if image_vols.contains(text(&m, "name")) {
-                    for f in ["subPath", "subPathExpr"] {
-                        if let Some(x) = m.field(f).filter(|x| !x.text().unwrap_or("").is_empty()) {
-                            let t = x.text().unwrap_or("");
-                            sink.field_error(&x, ErrorType::Invalid, formats::invalid(t, "not allowed in image volume sources"))
-                                .help("mount the whole image volume, without a sub-path");
-                        }
-                    }
-                }
             }
         }
         if let Some(devs) = c.field("volumeDevices") {
@@ -340,16 +325,23 @@ mod tests {
             pairs(&[("spec.containers[0].volumeMounts[0].name", "NotFound")])
         );
         assert_eq!(errors_of(R, &c("    - name: data\n      mountPath: /d\n      subPath: x/y\n", v)), pairs(&[]));
-        // Image volumes take no subPath (1.35+; in 1.34 they and their mounts are dropped).
-        let img = c(
-            "    - name: img\n      mountPath: /i\n      subPath: x\n",
-            "  - name: img\n    image:\n      reference: registry.example/data:1\n",
-        );
-        assert_eq!(
-            crate::rules::pod::util::errors_of_version(R, &img, crate::KubeVersion::new(35)),
-            pairs(&[("spec.containers[0].volumeMounts[0].subPath", "Invalid")])
-        );
-        assert_eq!(errors_of(R, &img), pairs(&[]));
+        // Image volumes take a subPath like other volumes (beta since 1.33, #130135; kplay
+        // registers them from 1.35, in 1.34 they and their mounts are dropped); its rules still hold.
+        let img = |sub: &str| {
+            c(
+                &format!("    - name: img\n      mountPath: /i\n      subPath: {sub}\n"),
+                "  - name: img\n    image:\n      reference: registry.example/data:1\n",
+            )
+        };
+        for v in [35, 37] {
+            assert_eq!(crate::rules::pod::util::errors_of_version(R, &img("x"), crate::KubeVersion::new(v)), pairs(&[]), "1.{v}");
+            assert_eq!(
+                crate::rules::pod::util::errors_of_version(R, &img("/abs"), crate::KubeVersion::new(v)),
+                pairs(&[("spec.containers[0].volumeMounts.subPath", "Invalid")]),
+                "1.{v}"
+            );
+        }
+        assert_eq!(errors_of(R, &img("x")), pairs(&[]));
     }
 
     #[test]
