@@ -724,6 +724,47 @@ mod tests {
         assert_eq!(&text[e[0].span.range()], "\"q\"");
     }
 
+    /// The scalars of a flow sequence under `key`, as loaded.
+    fn seq_of(f: &LoadedFile, key: &str) -> Vec<String> {
+        let root = f.docs[0].root.as_ref().expect("a document");
+        root.get(key).and_then(Node::as_seq).expect("a sequence").iter().filter_map(|n| n.text().map(str::to_owned)).collect()
+    }
+
+    #[test]
+    fn double_quoted_escapes_are_go_yaml_v2s() {
+        // kubectl's go-yaml v2 (a libyaml port) reads `\'` as a quote and refuses `\/`.
+        let f = load("c: [\"echo \\'hi\\'\"]\n");
+        assert!(f.diagnostics.is_empty(), "{:?}", f.diagnostics);
+        assert_eq!(seq_of(&f, "c"), ["echo 'hi'"]);
+        let f = load("c: [\"a\\/b\"]\n");
+        assert_eq!(f.diagnostics.len(), 1, "{:?}", f.diagnostics);
+        assert_eq!(f.diagnostics[0].rule, r::SYNTAX);
+        assert!(f.diagnostics[0].message.contains("unknown escape character"), "{}", f.diagnostics[0].message);
+    }
+
+    #[test]
+    fn indentation_is_not_checked_inside_flow_collections_or_quoted_scalars() {
+        // go-yaml v2 checks indentation in block context only: these are what kubectl reads.
+        for text in [
+            "a:\n  command: [\n    \"sleep\", \"1\"\n  ]\n  x: 1\n",
+            "a:\n  command: [\n    \"sleep\", \"1\"\n]\n",
+            "a:\n  command: [\"sleep\",\n  \"1\"]\n",
+            "a:\n  command: [\"sleep\",\n\"1\"]\n",
+            "a:\n  command: {x: sleep,\ny: 1}\n",
+        ] {
+            let f = load(text);
+            assert!(f.diagnostics.is_empty(), "{text:?}: {:?}", f.diagnostics);
+            let a = f.docs[0].root.as_ref().and_then(|r| r.get("a")).expect("a");
+            assert!(a.get("command").is_some(), "{text:?}");
+        }
+        let f = load("a:\n  d: \"a long\ntext continued\"\n  e: 1\n");
+        assert!(f.diagnostics.is_empty(), "{:?}", f.diagnostics);
+        let a = f.docs[0].root.as_ref().and_then(|r| r.get("a")).expect("a");
+        assert_eq!(a.get("d").and_then(Node::text), Some("a long text continued"));
+        // Block context is still checked.
+        assert_eq!(load("a:\n    b: 1\n  c: 2\n").diagnostics.len(), 1);
+    }
+
     #[test]
     fn syntax_error_keeps_other_documents() {
         let f = load("a: [1\n---\nb: 2\n");
