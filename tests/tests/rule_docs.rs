@@ -1,7 +1,7 @@
 //! Runs the YAML examples of every rule's documentation: the `## Example` block must trigger the
 //! rule, the `## Use instead` block must analyse without any error (and without the rule).
 
-use kplay_tests::analyze_one;
+use kplay_tests::{analyze_one, vector_header};
 
 /// Rules whose examples cannot be complete manifests run on their own, with the reason.
 const SKIPPED: &[(&str, &str)] = &[
@@ -45,14 +45,15 @@ fn rule_doc_examples_behave_as_documented() {
             failures.push(format!("{}: no ```yaml block under ## Use instead", rule.name));
         }
         for (i, y) in examples.iter().enumerate() {
-            let (_, a) = analyze_one(&format!("{}-example-{i}.yaml", rule.name), y, None);
+            // An example may start with `# kube-version: 1.NN` (a rule of some versions only).
+            let (_, a) = analyze_one(&format!("{}-example-{i}.yaml", rule.name), y, vector_header(y).kube_version.as_deref());
             if !a.diagnostics.iter().any(|d| d.rule == rule.name) {
                 let got: Vec<String> = a.diagnostics.iter().map(|d| format!("{}: {}", d.rule, d.message)).collect();
                 failures.push(format!("{}: the Example does not trigger the rule; got {got:?}", rule.name));
             }
         }
         for (i, y) in fixes.iter().enumerate() {
-            let (_, a) = analyze_one(&format!("{}-fix-{i}.yaml", rule.name), y, None);
+            let (_, a) = analyze_one(&format!("{}-fix-{i}.yaml", rule.name), y, vector_header(y).kube_version.as_deref());
             let bad: Vec<String> = a
                 .diagnostics
                 .iter()

@@ -65,6 +65,7 @@ pods, and the Services that select them have no endpoints.
 
 ## Example
 ```yaml
+# kube-version: 1.33
 apiVersion: apps/v1
 kind: StatefulSet
 metadata:
