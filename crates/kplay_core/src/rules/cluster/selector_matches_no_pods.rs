@@ -153,6 +153,7 @@ pub(crate) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
             Some(c) if c.pods_refused => {
                 format!("fix the pod template of {} (see its `statefulset-pod-invalid` warnings): the labels already agree", c.display)
             }
+            Some(c) => format!("fix the errors of {} (the API server refuses it): its labels already agree", c.display),
             _ => "make the selector and the pod template's labels agree (labels on a Deployment's own metadata do not count)".to_string(),
         };
         if let Some(c) = best {
@@ -166,7 +167,10 @@ pub(crate) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
                             span,
                             format!("{} has `{k}: {have}`; the selector wants `{k}: {want}`", c.display),
                         );
-                        help = format!("change the selector to `{k}: {have}`, or the label of {} to `{k}: {want}`", c.display);
+                        // An exact match that is refused says more than a near one that runs.
+                        if refused_match.is_none() {
+                            help = format!("change the selector to `{k}: {have}`, or the label of {} to `{k}: {want}`", c.display);
+                        }
                     }
                     None => {
                         let span = c.labels_span.unwrap_or(c.origin.head);
@@ -285,6 +289,17 @@ mod tests {
         assert!(hits(&[SVC, &sts.replace("  serviceName: web\n", "  serviceName: web\n  replicas: 0\n")]).is_empty());
         let h = hits_with(&[SVC, sts], &crate::Options::default());
         assert!(h[0].secondary.iter().any(|l| l.message.contains("refuses it as written")), "1.34: {:?}", h[0].secondary);
+    }
+
+    #[test]
+    fn a_refused_exact_match_is_what_the_help_points_at() {
+        // The Deployment matches but is refused (no containers); another one runs with other labels.
+        let refused = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels:\n      app: web\n      tier: fe\n  template:\n    metadata:\n      labels:\n        app: web\n        tier: fe\n    spec:\n      containers: []\n";
+        let near = deploy("        app: web\n        tier: backend\n", 1).replace("name: web", "name: near");
+        let h = hits(&[SVC, refused, &near]);
+        assert_eq!(h.len(), 1);
+        let help = h[0].help.as_deref().unwrap_or("");
+        assert!(help.starts_with("fix the errors of deployment/web (the API server refuses it)"), "{help}");
     }
 
     #[test]

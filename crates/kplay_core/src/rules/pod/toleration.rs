@@ -115,7 +115,12 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
             _ => {
                 let supported: &[&str] =
                     if lt_gt && matches!(op, "Lt" | "Gt") { &["Equal", "Exists", "Lt", "Gt"] } else { &["Equal", "Exists"] };
-                sink.field_error(&op_cur, ErrorType::NotSupported, formats::not_supported(op, supported)).help("use `Equal` or `Exists`");
+                let help = if matches!(op, "Lt" | "Gt") {
+                    "use `Equal` or `Exists`: `Lt` and `Gt` need the TaintTolerationComparisonOperators feature gate, off by default (alpha)"
+                } else {
+                    "use `Equal` or `Exists`"
+                };
+                sink.field_error(&op_cur, ErrorType::NotSupported, formats::not_supported(op, supported)).help(help);
             }
         }
         if let Some(e) = t.field("effect").filter(|_| !effect.is_empty()) {

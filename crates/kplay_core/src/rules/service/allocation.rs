@@ -467,8 +467,7 @@ fn init_ip_family_fields(input: &Input, net: &ServiceNetwork, strict_ip: bool, o
             span: input.policy_span(None),
             error_type: ErrorType::Invalid,
             message: formats::invalid(&policy, "this cluster is not configured for dual-stack services"),
-            help: "the cluster serves one IP family; use `ipFamilyPolicy: PreferDualStack` (dual-stack where available) or SingleStack"
-                .into(),
+            help: format!("the cluster serves one IP family; use `ipFamilyPolicy: PreferDualStack` (dual-stack where available) or SingleStack{DUAL_STACK_HINT}"),
         });
     }
     for (i, f) in input.ip_families.iter().enumerate() {
@@ -480,7 +479,7 @@ fn init_ip_family_fields(input: &Input, net: &ServiceNetwork, strict_ip: bool, o
                     span: f.span,
                     error_type: ErrorType::Invalid,
                     message: formats::invalid(&f.value, "not configured on this cluster"),
-                    help: format!("the cluster's Service CIDRs are {}; list only families it serves", cidrs_text(net)),
+                    help: format!("the cluster's Service CIDRs are {}; list only families it serves{DUAL_STACK_HINT}", cidrs_text(net)),
                 });
             }
         }
@@ -497,6 +496,9 @@ fn init_ip_family_fields(input: &Input, net: &ServiceNetwork, strict_ip: bool, o
     out.families = families;
     Ok(())
 }
+
+/// How to simulate a dual-stack cluster instead (the default one is IPv4 only).
+const DUAL_STACK_HINT: &str = "; or, if your cluster is dual-stack, describe it to kplay: `--cluster service-cidr-secondary=fd00::/108` (kplay.toml `[cluster]` `service-cidr-secondary`)";
 
 fn cidrs_text(net: &ServiceNetwork) -> String {
     let v: Vec<String> = net.cidrs.iter().map(ToString::to_string).collect();
