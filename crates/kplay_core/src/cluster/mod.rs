@@ -9,6 +9,7 @@ pub mod defaults;
 pub mod dns;
 pub mod endpointslice;
 pub(crate) mod index;
+pub(crate) mod mirror;
 pub mod net;
 pub(crate) mod sim;
 pub mod state;

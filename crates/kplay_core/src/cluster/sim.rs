@@ -129,6 +129,8 @@ pub(crate) fn run(_files: &[SourceFile], objects: &[Object], opts: &Options) -> 
         }
     }
 
+    // The mirroring controller copies the user's Endpoints of selector-less Services.
+    user_slices.extend(super::mirror::slices(objects, &services, &sim.desc.seed.to_string()));
     allocate_services(&mut sim, services);
     run_workloads(&mut sim, workloads, pods);
     schedule(&mut sim);

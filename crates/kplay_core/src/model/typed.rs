@@ -451,6 +451,61 @@ pub struct NamespaceView {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Endpoints (v1, user-written; mirrored into EndpointSlices)
+
+/// A v1 `Endpoints` object as written: kplay does not validate the kind, the EndpointSlice
+/// mirroring controller copies it (`cluster::mirror`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct EndpointsView {
+    pub origin: Origin,
+    pub meta: Meta,
+    pub subsets: Vec<EndpointSubsetView>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EndpointSubsetView {
+    pub addresses: Vec<EndpointAddressView>,
+    pub not_ready_addresses: Vec<EndpointAddressView>,
+    pub ports: Vec<EndpointPortView>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EndpointAddressView {
+    pub ip: String,
+    pub hostname: Option<String>,
+    pub node_name: Option<String>,
+    pub target_ref_name: Option<String>,
+}
+
+pub fn endpoints(index: usize, obj: &Object) -> EndpointsView {
+    let address = |a: &Node| EndpointAddressView {
+        ip: s(a.get("ip")).unwrap_or_default(),
+        hostname: s(a.get("hostname")).filter(|h| !h.is_empty()),
+        node_name: s(a.get("nodeName")),
+        target_ref_name: s(a.path(&["targetRef", "name"])),
+    };
+    let subsets = seq(obj.raw.get("subsets"))
+        .iter()
+        .map(|sub| EndpointSubsetView {
+            addresses: seq(sub.get("addresses")).iter().map(address).collect(),
+            not_ready_addresses: seq(sub.get("notReadyAddresses")).iter().map(address).collect(),
+            ports: seq(sub.get("ports"))
+                .iter()
+                // The mirror copies each port's name ("" when unnamed) and its protocol (TCP by
+                // the Endpoints defaults when unset) by pointer: never nil in the slice.
+                .map(|p| EndpointPortView {
+                    name: Some(s(p.get("name")).unwrap_or_default()),
+                    port: i(p.get("port")),
+                    protocol: Some(s(p.get("protocol")).filter(|p| !p.is_empty()).unwrap_or_else(|| "TCP".into())),
+                    app_protocol: s(p.get("appProtocol")),
+                })
+                .collect(),
+        })
+        .collect();
+    EndpointsView { origin: origin(index, obj), meta: meta(obj), subsets }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Decoding
 
 fn s(n: Option<&Node>) -> Option<String> {

@@ -13,7 +13,9 @@ pub static SELECTORLESS_SERVICE_HAS_NO_ENDPOINTS: Rule = Rule {
         r#"## What it does
 Finds Services without a `selector` (or with an empty one) for which no EndpointSlice labelled
 `kubernetes.io/service-name: <service>` exists in the namespace. The EndpointSlice controller
-manages nothing for such a Service: its endpoints must come from slices someone else writes.
+manages nothing for such a Service: its endpoints must come from slices someone else writes, or
+from a v1 `Endpoints` object of the Service's name, which the EndpointSlice mirroring controller
+copies into slices (kplay simulates it: see docs/cluster.md).
 
 ## Why is this bad?
 The Service never gets endpoints, so kube-proxy rejects every connection to its ClusterIP
