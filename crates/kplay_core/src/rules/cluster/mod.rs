@@ -98,7 +98,8 @@ fn refused(objects: &[Object]) -> Vec<Refused> {
     use crate::model::{typed, Acceptance};
     let mut v = Vec::new();
     for (i, o) in objects.iter().enumerate() {
-        if !matches!(o.acceptance, Acceptance::Admission | Acceptance::Validation) || o.name.is_none() {
+        // Refused at decoding too (an unknown field, a wrong type): the labels read as written.
+        if !matches!(o.acceptance, Acceptance::Decode | Acceptance::Admission | Acceptance::Validation) || o.name.is_none() {
             continue;
         }
         let display = format!("{}/{}", o.kind.to_ascii_lowercase(), o.name.as_deref().unwrap_or_default());

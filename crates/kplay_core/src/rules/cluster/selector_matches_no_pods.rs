@@ -300,6 +300,15 @@ mod tests {
         assert_eq!(h.len(), 1);
         let help = h[0].help.as_deref().unwrap_or("");
         assert!(help.starts_with("fix the errors of deployment/web (the API server refuses it)"), "{help}");
+        // Refused when decoding (an unknown field): the same.
+        let unknown = refused.replace(
+            "      containers: []\n",
+            "      containers:\n        - name: web\n          image: nginx:1.27\n          imagePullPolice: Always\n",
+        );
+        let h = hits(&[SVC, &unknown, &near]);
+        assert_eq!(h.len(), 1);
+        let help = h[0].help.as_deref().unwrap_or("");
+        assert!(help.starts_with("fix the errors of deployment/web (the API server refuses it)"), "{help}");
     }
 
     #[test]

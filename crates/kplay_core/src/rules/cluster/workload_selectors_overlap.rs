@@ -15,9 +15,12 @@ For each pair of workload controllers in a namespace, checks whether one's `spec
 matches the labels of the other's pod template.
 
 ## Why is this bad?
-Controllers must own disjoint sets of pods. With overlapping selectors they count, adopt or
-delete each other's pods; the Kubernetes documentation calls the behaviour of overlapping
-Deployments undefined. Services selecting "the app" then also pick the other workload's pods.
+Controllers should select disjoint sets of pods. Since owner references (ControllerRef), a
+controller counts and deletes only the pods it owns, but it adopts any matching pod that has no
+owner (after its own controller is deleted with `--cascade=orphan`, or a bare Pod), and what goes
+by the selector alone (`kubectl get pods -l`, PodDisruptionBudgets,
+Services selecting "the app") sees both workloads' pods. The Kubernetes documentation says
+overlapping Deployments "might conflict and behave unexpectedly".
 
 ## Example
 ```yaml
@@ -145,7 +148,7 @@ pub(crate) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
                 _ => format!("the selector of {} matches the pods of {}", show(wa), show(wb)),
             };
             let d = cx
-                .diag(&WORKLOAD_SELECTORS_OVERLAP, &wb.origin, sb.span, format!("{what}: the two controllers fight over the same pods"))
+                .diag(&WORKLOAD_SELECTORS_OVERLAP, &wb.origin, sb.span, format!("{what}: each controller owns only the pods it created, but it adopts matching orphans, and tools and Services that go by the selector see both sets"))
                 .with_secondary(wa.origin.file, sa.span, format!("the selector of {}", show(wa)))
                 .with_help("give each workload a label of its own (e.g. `component: <name>`) in its template and in its selector");
             out.push(d);
