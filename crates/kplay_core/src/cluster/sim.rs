@@ -958,7 +958,12 @@ fn schedule(sim: &mut Sim<'_>) {
             match node_pos.get(&n) {
                 Some(&i) => Some(i),
                 None => {
-                    pod.unschedulable = Some(format!("spec.nodeName names the node `{n}`, which does not exist; the pod stays Pending"));
+                    // Bound already, so the scheduler skips it; no kubelet runs it, and the pod
+                    // garbage collector deletes pods bound to a node that does not exist
+                    // (`gcOrphaned` in pkg/controller/podgc).
+                    pod.unschedulable = Some(format!(
+                        "spec.nodeName names the node `{n}`, which does not exist: no kubelet starts the pod, and the pod garbage collector deletes it"
+                    ));
                     None
                 }
             }

@@ -83,20 +83,33 @@ pub(crate) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
             let w = &cx.cluster.workloads[w];
             format!("{}/{}", w.kind.to_ascii_lowercase(), w.name)
         });
+        // A nodeName of no node: the pod is bound, never scheduled, and garbage-collected.
+        let missing_node = reason.starts_with("spec.nodeName names");
         let span = cx
             .objects
             .get(obj)
             .and_then(|o| {
                 let spec = if o.kind == "Pod" { o.raw.get("spec") } else { o.raw.path(&["spec", "template", "spec"]) }?;
-                spec.entry("nodeSelector").or_else(|| spec.entry("affinity")).or_else(|| spec.entry("nodeName")).map(|e| e.key.span)
+                let first = if missing_node { spec.entry("nodeName") } else { None };
+                first
+                    .or_else(|| spec.entry("nodeSelector"))
+                    .or_else(|| spec.entry("affinity"))
+                    .or_else(|| spec.entry("nodeName"))
+                    .map(|e| e.key.span)
             })
             .unwrap_or(pod.origin.head);
         let count = if total == 1 { "its pod".to_string() } else { format!("{stuck} of its {total} pods") };
-        out.push(
-            cx.diag(&POD_UNSCHEDULABLE, &pod.origin, span, format!("{owner}: {count} cannot be scheduled and stay Pending ({reason})"))
-                .with_help(
+        let (message, help) = if missing_node {
+            (
+                format!("{owner}: {count} never {} ({reason})", if total == 1 { "runs" } else { "run" }),
+                "remove `nodeName` and let the scheduler place the pod (a `nodeSelector` on `kubernetes.io/hostname` pins it), or name a node of the cluster (kplay's are described in the `[cluster]` settings of kplay.toml)",
+            )
+        } else {
+            (
+                format!("{owner}: {count} cannot be scheduled and stay Pending ({reason})"),
                 "match the labels of the nodes the pods should run on, or describe such nodes in the `[cluster]` settings of kplay.toml",
-            ),
-        );
+            )
+        };
+        out.push(cx.diag(&POD_UNSCHEDULABLE, &pod.origin, span, message).with_help(help));
     }
 }
