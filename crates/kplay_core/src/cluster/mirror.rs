@@ -172,6 +172,13 @@ mod tests {
         assert_eq!(v4.ports[0].protocol.as_deref(), Some("TCP"));
         assert!(slices.iter().any(|s| s.address_type == "IPv6" && s.endpoints[0].addresses[0] == "2001:db8::7"));
         assert!(diags.iter().all(|d| d.rule != "selectorless-service-has-no-endpoints"), "{diags:#?}");
+        // The note on the unmodelled kind says that it is still mirrored.
+        assert!(
+            diags
+                .iter()
+                .any(|d| d.rule == "kind-not-checked" && d.help.as_deref().is_some_and(|h| h.contains("mirrored into EndpointSlices"))),
+            "{diags:#?}"
+        );
         // kube-proxy routes to the ready address.
         let input = crate::proxy::input::ProxyInput::from_cluster(&c);
         let port = input.services.iter().find(|s| s.name == "db").expect("db port");

@@ -85,6 +85,10 @@ pub fn not_checked(obj: &Object) -> Diagnostic {
         obj.raw.get("kind").map_or(obj.head_span(), |k| k.span),
         format!("{} `{}` is not checked: kplay does not model this kind", obj.api_version, obj.kind),
     )
-    .with_help("kplay checks Pods, Services, EndpointSlices, Ingresses, IngressClasses, Namespaces and the apps/v1 and batch/v1 workloads")
+    .with_help(if obj.api_version == "v1" && obj.kind == "Endpoints" {
+        "kplay checks Pods, Services, EndpointSlices, Ingresses, IngressClasses, Namespaces and the apps/v1 and batch/v1 workloads; the addresses of an Endpoints named after a Service without a selector are still mirrored into EndpointSlices, as the mirroring controller does"
+    } else {
+        "kplay checks Pods, Services, EndpointSlices, Ingresses, IngressClasses, Namespaces and the apps/v1 and batch/v1 workloads"
+    })
     .with_object(Some(obj.object_ref.clone()))
 }
