@@ -87,7 +87,9 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
                 .help("use a number of seconds from 1 to 2147483647, or remove the field");
         }
     }
-    if ctx.kind() == "StatefulSet" {
+    // Up to 1.33 only the controller's pods are validated, with its hostname and subdomain;
+    // from 1.34 the template itself is (`statefulset_pod_invalid::validated_on_create`).
+    if ctx.kind() == "StatefulSet" && !super::statefulset_pod_invalid::validated_on_create(ctx.opts.kube_version) {
         statefulset_subdomain(ctx, sink);
     } else {
         for f in ["hostname", "subdomain"] {

@@ -265,6 +265,18 @@ mod tests {
             let a = at(minor, &good);
             assert!(a.objects[0].is_accepted() && !a.objects[0].pods_refused, "1.{minor}: {:#?}", a.diagnostics);
             assert!(!a.has_errors(), "1.{minor}: {:#?}", a.diagnostics);
+            // The template as written: its own hostname, and ephemeral containers as in any template.
+            let odd = sts(
+                "      hostname: Not_A_Label\n      containers:\n      - name: web\n        image: nginx:1.27\n      ephemeralContainers:\n      - name: dbg\n        image: busybox:1.36\n",
+                "",
+            );
+            let a = at(minor, &odd);
+            let mut e: Vec<(&str, &str)> =
+                a.diagnostics.iter().filter(|d| d.severity == Severity::Error).map(|d| (d.rule, d.message.as_str())).collect();
+            e.sort_unstable();
+            assert_eq!(e.len(), 2, "1.{minor}: {e:?}");
+            assert_eq!(e[0].0, "pod-spec-invalid");
+            assert_eq!(e[1], ("pod-template-invalid", "Forbidden: ephemeral containers not allowed in pod template"), "1.{minor}");
         }
     }
 

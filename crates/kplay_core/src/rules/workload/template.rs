@@ -92,9 +92,11 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
         }
     }
     if let Some(e) = spec.field("ephemeralContainers") {
-        // `ValidatePodTemplateSpec` forbids them; a StatefulSet's template is not validated, but
-        // a Pod may not be created with them (`statefulset-pod-invalid`).
-        let msg = if ctx.kind() == "StatefulSet" { "cannot be set on create" } else { "ephemeral containers not allowed in pod template" };
+        // `ValidatePodTemplateSpec` forbids them; up to 1.33 a StatefulSet's template is not
+        // validated, but a Pod may not be created with them (`statefulset-pod-invalid`).
+        let pods_only =
+            ctx.kind() == "StatefulSet" && !crate::rules::pod::statefulset_pod_invalid::validated_on_create(ctx.opts.kube_version);
+        let msg = if pods_only { "cannot be set on create" } else { "ephemeral containers not allowed in pod template" };
         sink.field_error(&e, ErrorType::Forbidden, formats::forbidden(msg))
             .help("add ephemeral containers to running pods with `kubectl debug`");
     }
