@@ -102,9 +102,7 @@ pub fn sources(cluster: &Cluster) -> Vec<Choice> {
 /// for a cluster DNS name (only pods ask the cluster's DNS; from outside it would not resolve)
 /// and the external client for the rest.
 pub fn source_for(sources: &[Choice], picked: &str, to: &str) -> String {
-    let name = !to.starts_with("svc/")
-        && !to.contains("://")
-        && to.rsplit_once(':').is_some_and(|(host, _)| !host.starts_with('[') && host.parse::<std::net::IpAddr>().is_err());
+    let name = matches!(kplay_core::proxy::trace::Destination::parse(to), Some(kplay_core::proxy::trace::Destination::Name { .. }));
     if picked.is_empty() && name {
         if let Some(pod) = sources.iter().find(|c| c.spec.starts_with("pod/")) {
             return pod.spec.clone();

@@ -10,6 +10,10 @@ use std::sync::Arc;
 use super::alloc::{parse_port_range, AllocError, IpAllocator, PortAllocator};
 use super::index::PodIndex;
 use super::net::{self, fnv32a, fnv64, generate_name, safe_encode, Prefix};
+
+/// How a pod's `unschedulable` reason starts when `spec.nodeName` names no node of the cluster
+/// (the `pod-unschedulable` rule reports such pods as never running, not as Pending).
+pub(crate) const MISSING_NODE: &str = "spec.nodeName names the node";
 use super::state::{
     Cluster, ClusterDescription, Ingress, IngressClass, Namespace, Node, OwnerRef, Pod, Service, ServicePort, StoreMeta, Workload,
 };
@@ -962,7 +966,7 @@ fn schedule(sim: &mut Sim<'_>) {
                     // garbage collector deletes pods bound to a node that does not exist
                     // (`gcOrphaned` in pkg/controller/podgc).
                     pod.unschedulable = Some(format!(
-                        "spec.nodeName names the node `{n}`, which does not exist: no kubelet starts the pod, and the pod garbage collector deletes it"
+                        "{MISSING_NODE} `{n}`, which does not exist: no kubelet starts the pod, and the pod garbage collector deletes it"
                     ));
                     None
                 }

@@ -84,7 +84,7 @@ pub(crate) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
             format!("{}/{}", w.kind.to_ascii_lowercase(), w.name)
         });
         // A nodeName of no node: the pod is bound, never scheduled, and garbage-collected.
-        let missing_node = reason.starts_with("spec.nodeName names");
+        let missing_node = reason.starts_with(crate::cluster::sim::MISSING_NODE);
         let span = cx
             .objects
             .get(obj)
