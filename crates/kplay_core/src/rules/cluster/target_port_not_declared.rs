@@ -102,7 +102,7 @@ pub(crate) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
             }
             let first = &cx.cluster.pods[*origins.values().next().unwrap_or(&pods[0])];
             let span = first.spec.containers.first().map_or(first.origin.head, |c| c.span);
-            let d = cx
+            let mut d = cx
                 .diag(
                     &TARGET_PORT_NOT_DECLARED,
                     &svc.spec.origin,
@@ -112,8 +112,12 @@ pub(crate) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
                         svc.name
                     ),
                 )
-                .with_secondary(first.origin.file, span, format!("no `containerPort: {n}` here"))
                 .with_help(format!("declare `- containerPort: {n}` (with a `name`, to use it as a named targetPort) in the container that listens on it"));
+            // A built-in workload's pods (the user's kube-dns selects kplay's CoreDNS) have no
+            // place in the user's files to point at.
+            if !first.origin.is_builtin() {
+                d = d.with_secondary(first.origin.file, span, format!("no `containerPort: {n}` here"));
+            }
             out.push(d);
         }
     }
@@ -137,5 +141,21 @@ mod tests {
         assert_eq!(run(&pod("")), (1, 1), "reported, and still an endpoint");
         assert_eq!(run(&pod("      ports:\n        - containerPort: 8080\n")), (0, 1));
         assert_eq!(run(&pod("      ports:\n        - containerPort: 8080\n          protocol: UDP\n")), (1, 1));
+    }
+
+    #[test]
+    fn built_in_pods_get_no_label_in_the_users_file() {
+        // The user's kube-dns replaces the built-in one and selects kplay's CoreDNS pods (fuzzer).
+        let svc = "apiVersion: v1\nkind: Service\nmetadata:\n  name: kube-dns\n  namespace: kube-system\nspec:\n  selector:\n    k8s-app: kube-dns\n  ports:\n    - name: dns\n      port: 26\n      protocol: UDP\n";
+        let (c, _) = sim_with(&[svc], &crate::Options::default());
+        let d: Vec<_> = c.diagnostics.iter().filter(|d| d.rule == super::TARGET_PORT_NOT_DECLARED.name).collect();
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert!(d[0].secondary.iter().all(|l| l.span.end as usize <= svc.len()), "{d:#?}");
+        // A named targetPort the CoreDNS pods do not declare (`target-port-not-found`): the same.
+        let named = svc.replace("      protocol: UDP\n", "      protocol: UDP\n      targetPort: nope\n");
+        let (c, _) = sim_with(&[&named], &crate::Options::default());
+        let d: Vec<_> = c.diagnostics.iter().filter(|d| d.rule == "target-port-not-found").collect();
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert!(d[0].secondary.iter().all(|l| l.span.end as usize <= named.len()), "{d:#?}");
     }
 }

@@ -164,7 +164,11 @@ pub(crate) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
                         (span, format!("the containers of {owner} declare {list}"))
                     }
                 };
-                d = d.with_secondary(pod.origin.file, span, msg);
+                // Built-in pods (kplay's CoreDNS, selected by a user's kube-dns) have no place
+                // in the user's files.
+                if !pod.origin.is_builtin() {
+                    d = d.with_secondary(pod.origin.file, span, msg);
+                }
             }
             d = d.with_help(format!(
                 "name the container port `{name}` (protocol {proto}) in the pod template, or use the port number as `targetPort`"
