@@ -101,8 +101,9 @@ pub fn analyze_and_simulate(files: &[SourceFile], opts: &Options) -> (Analysis, 
             crate::schema::split_objects(fid, doc.index, root, opts, &mut objects, &mut diagnostics);
         }
     }
+    let lookups = crate::admission::Lookups::new(&objects);
     for obj in &mut objects {
-        check_object(obj, opts, &mut diagnostics);
+        check_object(obj, opts, &lookups, &mut diagnostics);
     }
     let cluster = crate::cluster::simulate(files, &objects, opts);
     crate::cluster::add_diagnostics(&cluster, &mut diagnostics);
@@ -113,7 +114,7 @@ pub fn analyze_and_simulate(files: &[SourceFile], opts: &Options) -> (Analysis, 
 }
 
 /// The per-object pipeline.
-fn check_object(obj: &mut Object, opts: &Options, out: &mut Vec<Diagnostic>) {
+fn check_object(obj: &mut Object, opts: &Options, lookups: &crate::admission::Lookups, out: &mut Vec<Diagnostic>) {
     // Decode runs for every object: it rejects missing, removed or unserved apiVersion/kind pairs
     // and gives kinds kplay does not model their `kind-not-checked` note.
     let decode = crate::schema::decode(obj, opts);
@@ -127,7 +128,7 @@ fn check_object(obj: &mut Object, opts: &Options, out: &mut Vec<Diagnostic>) {
         obj.acceptance = Acceptance::Unknown;
         return;
     }
-    crate::cluster::defaults::apply(obj, opts);
+    crate::cluster::defaults::apply(obj, opts, lookups);
     let all = rules::all();
     let mut pods_refused = false;
     for stage in [Stage::Admission, Stage::Allocation, Stage::Validation, Stage::Lint] {
@@ -137,7 +138,7 @@ fn check_object(obj: &mut Object, opts: &Options, out: &mut Vec<Diagnostic>) {
             if opts.disabled_rules.iter().any(|d| d == rule.name) {
                 continue;
             }
-            let ctx = Ctx { obj, opts };
+            let ctx = Ctx { obj, opts, lookups };
             let mut sink = Sink::new(rule, obj.file, Some(&obj.object_ref));
             check(&ctx, &mut sink);
             // Before 1.34 the server does not validate a StatefulSet's pod spec, only its
@@ -145,6 +146,9 @@ fn check_object(obj: &mut Object, opts: &Options, out: &mut Vec<Diagnostic>) {
             if obj.kind == "StatefulSet" && !rules::pod::statefulset_pod_invalid::validated_on_create(opts.kube_version) {
                 pods_refused |= rules::pod::statefulset_pod_invalid::relabel(rule, &mut sink.out);
             }
+            // On a workload's template the admission rules warn that the controller's pods are
+            // refused (`rules::pod::admission`); the workload itself is stored.
+            pods_refused |= stage == Stage::Admission && obj.kind != "Pod" && !sink.out.is_empty();
             rejected |= sink.out.iter().any(|d| d.severity == Severity::Error && d.kubernetes.is_some());
             out.extend(sink.out);
         }

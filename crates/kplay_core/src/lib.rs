@@ -2,6 +2,7 @@
 //! would, and simulates what the cluster does with them. It does no IO: hosts hand it text and
 //! get data back.
 
+pub mod admission;
 pub mod analysis;
 pub mod api;
 pub mod cluster;

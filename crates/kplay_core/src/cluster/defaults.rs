@@ -1,6 +1,7 @@
 //! Server-side defaulting (`pkg/apis/*/v1/defaults.go`): fills `Object::stored`. One file per
 //! API area; this module only dispatches on the kind.
 
+use crate::admission::Lookups;
 use crate::analysis::Options;
 use crate::model::Object;
 
@@ -11,11 +12,12 @@ mod workload;
 mod zero;
 
 /// Applies the v1 defaults of the object's kind to `obj.stored`, after the Go zero values the
-/// server's decoder gives missing or null structs ([`zero`]).
-pub fn apply(obj: &mut Object, opts: &Options) {
+/// server's decoder gives missing or null structs ([`zero`]). A Pod also gets what the default
+/// admission plugins add, with its priority from `lookups`.
+pub fn apply(obj: &mut Object, opts: &Options, lookups: &Lookups) {
     zero::apply(obj, opts);
     match obj.kind.as_str() {
-        "Pod" => pod::pod(obj, opts),
+        "Pod" => pod::pod(obj, opts, lookups),
         "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" | "Job" | "CronJob" => workload::workload(obj, opts),
         "Service" => service::service(obj, opts),
         "Ingress" | "IngressClass" => ingress::ingress(obj, opts),

@@ -734,8 +734,9 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
             }
             count = max;
         }
-        // A StatefulSet whose template fails the Pod checks: stored, but every pod its controller
-        // creates is refused (FailedCreate; `statefulset-pod-invalid`).
+        // A StatefulSet whose template fails the Pod checks, or a workload whose pods an admission
+        // plugin refuses: stored, but every pod its controller creates is refused (FailedCreate;
+        // `statefulset-pod-invalid`, `rules::pod::admission`).
         if sim.objects.get(v.origin.object).is_some_and(|o| o.pods_refused) {
             count = 0;
         }

@@ -44,7 +44,8 @@ pub struct Object {
     pub acceptance: Acceptance,
     /// Stored, but the pods its controller creates are refused: a StatefulSet whose template's
     /// pod spec fails the Pod checks, which the server runs on the pods only
-    /// (`statefulset-pod-invalid`). The simulated controller creates no pods for it.
+    /// (`statefulset-pod-invalid`), or a workload whose pods a default admission plugin refuses
+    /// (`rules::pod::admission`). The simulated controller creates no pods for it.
     pub pods_refused: bool,
     pub object_ref: ObjectRef,
 }

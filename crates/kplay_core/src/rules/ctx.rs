@@ -1,5 +1,6 @@
 //! What a rule's check sees ([`Ctx`], [`Cur`]) and how it reports ([`Sink`]).
 
+use crate::admission::Lookups;
 use crate::analysis::Options;
 use crate::diagnostic::{Diagnostic, ErrorType, ObjectRef};
 use crate::model::Object;
@@ -8,10 +9,11 @@ use crate::yaml::Node;
 
 use super::Rule;
 
-/// The object under check and the analysis options.
+/// The object under check, the analysis options, and what the admission plugins look up.
 pub struct Ctx<'a> {
     pub obj: &'a Object,
     pub opts: &'a Options,
+    pub lookups: &'a Lookups,
 }
 
 impl<'a> Ctx<'a> {

@@ -88,9 +88,10 @@ pub type CheckFn = fn(&Ctx<'_>, &mut Sink<'_>);
 pub struct Rule {
     /// Stable kebab-case name describing the defect.
     pub name: &'static str,
-    /// The severity of its diagnostics. One exception: on a StatefulSet, the pod rules' server
+    /// The severity of its diagnostics. Two exceptions: on a StatefulSet, the pod rules' server
     /// errors that the server does not return for the StatefulSet are relabelled as
-    /// `statefulset-pod-invalid` warnings (see `pod::statefulset_pod_invalid`).
+    /// `statefulset-pod-invalid` warnings (see `pod::statefulset_pod_invalid`); and the
+    /// admission rules warn on a workload's pod template (see `pod::admission`).
     pub severity: Severity,
     pub stage: Stage,
     /// One line: what the rule finds.

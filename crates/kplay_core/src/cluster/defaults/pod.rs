@@ -6,13 +6,14 @@
 //! for non-pointer integers (probe timings) `0` is too. Added nodes are `synthetic` and carry the
 //! span of the key they hang from, so a diagnostic about a defaulted value points there.
 
+use crate::admission::Lookups;
 use crate::analysis::Options;
 use crate::model::Object;
 use crate::rules::pod::volume::VOLUME_SOURCES;
 use crate::source::Span;
 use crate::yaml::{Entry, Node, NodeKind, Resolved, ScalarStyle};
 
-pub fn pod(obj: &mut Object, opts: &Options) {
+pub fn pod(obj: &mut Object, opts: &Options, lookups: &Lookups) {
     let root_span = obj.stored.span;
     let Some((anchor, spec)) = child_mut(&mut obj.stored, "spec") else {
         return;
@@ -20,7 +21,7 @@ pub fn pod(obj: &mut Object, opts: &Options) {
     let anchor = if anchor == Span::default() { root_span } else { anchor };
     pod_spec(spec, anchor, true, opts);
     pod_only(spec, anchor, opts);
-    admission(spec, anchor, obj.name.as_deref().unwrap_or(""));
+    admission(spec, anchor, obj.name.as_deref().unwrap_or(""), lookups);
 }
 
 // ----- node helpers -----
@@ -115,6 +116,15 @@ pub(super) fn pod_spec(spec: &mut Node, anchor: Span, is_pod: bool, opts: &Optio
     let _ = (is_pod, opts);
     if spec.as_map().is_none() {
         return;
+    }
+    // The deprecated `serviceAccount` is an alias: converting to the internal type takes it when
+    // `serviceAccountName` is empty (`Convert_v1_PodSpec_To_core_PodSpec`).
+    if is_zero(spec, "serviceAccountName") {
+        if let Some(sa) = spec.get("serviceAccount").filter(|n| n.as_str().is_some_and(|s| !s.is_empty())).cloned() {
+            let mut v = sa.clone().synthetic();
+            v.span = sa.span;
+            put(spec, sa.span, "serviceAccountName", v);
+        }
     }
     default_zero(spec, anchor, "dnsPolicy", |s| str_node(s, "ClusterFirst"));
     default_zero(spec, anchor, "restartPolicy", |s| str_node(s, "Always"));
@@ -410,12 +420,11 @@ fn requests_from_limits(c: &mut Node) {
 
 // ----- default mutating admission (Pods only) -----
 
-/// What the default admission plugins add before validation. kplay assumes the ServiceAccount
-/// exists: `default` is created in every namespace by the controller, and other names are
-/// assumed to be created alongside (checking them needs the other objects, which is the
-/// simulator's business; no per-object rule reports a missing account). Likewise every
-/// `priorityClassName` and `runtimeClassName` is assumed to exist.
-fn admission(spec: &mut Node, anchor: Span, pod_name: &str) {
+/// What the default admission plugins add before validation. Whether the ServiceAccount,
+/// PriorityClass and RuntimeClass exist is checked by the rules of `rules::pod::admission`
+/// (which refuse the Pod); the priority and preemption policy come from the class found in
+/// `lookups` (the global default class when none is named).
+fn admission(spec: &mut Node, anchor: Span, pod_name: &str, lookups: &Lookups) {
     // ServiceAccount: serviceAccountName defaults to `default`; the deprecated alias mirrors it.
     default_zero(spec, anchor, "serviceAccountName", |s| str_node(s, "default"));
     if is_zero(spec, "serviceAccount") {
@@ -429,19 +438,17 @@ fn admission(spec: &mut Node, anchor: Span, pod_name: &str) {
     if spec.get("automountServiceAccountToken").and_then(Node::as_bool) != Some(false) {
         token_volume(spec, anchor, pod_name);
     }
-    // Priority: without a class (and no global default class) the priority is 0; the two system
-    // classes always exist. Other classes are assumed to exist.
-    let class = spec.get("priorityClassName").and_then(Node::as_str).unwrap_or("");
-    let priority = match class {
-        "" => Some(0),
-        "system-cluster-critical" => Some(2_000_000_000),
-        "system-node-critical" => Some(2_000_001_000),
-        _ => None,
-    };
-    if let Some(p) = priority {
-        default_nil(spec, anchor, "priority", |s| int_node(s, p));
+    // Priority: the class's value and preemption policy; without a class, the global default
+    // class's (whose name the Pod then gets), else 0 and PreemptLowerPriority. An unknown class
+    // refuses the Pod (`priority-class-refused`), so nothing is filled in.
+    let class = spec.get("priorityClassName").and_then(Node::as_str).unwrap_or("").to_string();
+    if let Some(p) = lookups.priority(&class) {
+        if class.is_empty() && !p.class.is_empty() {
+            put(spec, anchor, "priorityClassName", str_node(anchor, p.class));
+        }
+        default_nil(spec, anchor, "priority", |s| int_node(s, p.value));
+        default_nil(spec, anchor, "preemptionPolicy", |s| str_node(s, p.preemption_policy));
     }
-    default_nil(spec, anchor, "preemptionPolicy", |s| str_node(s, "PreemptLowerPriority"));
     // DefaultTolerationSeconds: not-ready and unreachable NoExecute for 300 s, when absent.
     if spec.get("tolerations").is_some_and(|t| !t.is_null() && t.as_seq().is_none()) {
         return;

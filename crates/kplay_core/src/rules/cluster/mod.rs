@@ -144,7 +144,8 @@ pub(crate) struct Candidate<'a> {
     /// Refused by the API server: not running, shown for hints only.
     pub refused: bool,
     /// Stored, but the pods its controller creates are refused (a StatefulSet whose template
-    /// fails the Pod checks, `statefulset-pod-invalid`): runs no pods, shown for hints only.
+    /// fails the Pod checks, `statefulset-pod-invalid`, or pods an admission plugin refuses,
+    /// `rules::pod::admission`): runs no pods, shown for hints only.
     pub pods_refused: bool,
 }
 

@@ -151,7 +151,7 @@ pub(crate) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
             .max_by_key(|c| (score(c), sel.keys().filter(|k| c.labels.contains_key(*k)).count(), std::cmp::Reverse(c.origin.object)));
         let mut help = match refused_match {
             Some(c) if c.pods_refused => {
-                format!("fix the pod template of {} (see its `statefulset-pod-invalid` warnings): the labels already agree", c.display)
+                format!("fix the pod template of {} (see its warnings about the pods it creates): the labels already agree", c.display)
             }
             Some(c) => format!("fix the errors of {} (the API server refuses it): its labels already agree", c.display),
             _ => "make the selector and the pod template's labels agree (labels on a Deployment's own metadata do not count)".to_string(),

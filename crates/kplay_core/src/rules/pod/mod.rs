@@ -10,6 +10,7 @@
 
 use super::Rule;
 
+pub mod admission;
 pub mod affinity;
 pub mod container_image;
 pub mod container_name;
@@ -58,4 +59,7 @@ pub static RULES: &[&Rule] = &[
     &affinity::AFFINITY_INVALID,
     &image_tag::IMAGE_TAG_LATEST,
     &statefulset_pod_invalid::STATEFULSET_POD_INVALID,
+    &admission::SERVICE_ACCOUNT_NOT_FOUND,
+    &admission::PRIORITY_CLASS_REFUSED,
+    &admission::RUNTIME_CLASS_REFUSED,
 ];

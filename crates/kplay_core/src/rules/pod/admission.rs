@@ -1,0 +1,568 @@
+//! The default admission plugins that refuse a Pod before validation (HTTP 403 Forbidden,
+//! validation-rules.md §0.2 step 5 and note 24): `ServiceAccount`, `Priority` and
+//! `RuntimeClass`. What exists comes from [`crate::admission::Lookups`]: a fresh cluster's
+//! accounts and classes and those the input creates.
+//!
+//! The plugins run one after the other (`ServiceAccount`, then `Priority`, then
+//! `RuntimeClass`, the order of `AllOrderedPlugins` in `pkg/kubeapiserver/options/plugins.go`)
+//! and the first refusal ends the request, so a Pod gets at most one of these errors and no
+//! validation errors. On a Pod the diagnostic is an error of type `Admission` on the field, and
+//! the Pod is refused (`Acceptance::Admission`). A workload's pod template is not admitted
+//! itself (the workload is stored): the pods its controller creates are refused (FailedCreate
+//! events), so on a template the diagnostic is a warning without a `kubernetes` field, and the
+//! pipeline marks the workload's pods refused (`Object::pods_refused`): the simulated
+//! controller creates none.
+//!
+//! Read from Kubernetes' source (`plugin/pkg/admission/serviceaccount/admission.go`,
+//! `plugin/pkg/admission/priority/admission.go`, `plugin/pkg/admission/runtimeclass/admission.go`):
+//! - ServiceAccount: an empty `serviceAccountName` becomes `default` (the deprecated
+//!   `serviceAccount` is taken first, by conversion); an account not found refuses the Pod with
+//!   `error looking up service account <ns>/<name>: serviceaccount "<name>" not found`. Mirror
+//!   pods (annotation `kubernetes.io/config.mirror`) are the kubelet's and are not checked here.
+//! - Priority, on create: a named class that does not exist refuses the Pod (`no PriorityClass
+//!   with name <name> was found`); a `priority` written in the Pod that differs from the class's
+//!   value refuses it, and so does a `preemptionPolicy` that differs from the class's. Without a
+//!   class the global default class applies, else priority 0 and `PreemptLowerPriority`. The
+//!   system classes are allowed in every namespace (the kube-system-only check was removed in
+//!   1.17).
+//! - RuntimeClass: a `runtimeClassName` (even "") naming no RuntimeClass refuses the Pod
+//!   (`pod rejected: RuntimeClass "<name>" not found`). The plugin's checks of `overhead` and of
+//!   the class's scheduling constraints are not modelled.
+
+use crate::diagnostic::{ErrorType, Severity};
+use crate::rules::formats::{dns1123_subdomain_msgs, quote};
+use crate::rules::{Ctx, Cur, Rule, Sink, Stage};
+use crate::source::Span;
+
+pub static SERVICE_ACCOUNT_NOT_FOUND: Rule = Rule {
+    name: "service-account-not-found",
+    severity: Severity::Error,
+    stage: Stage::Admission,
+    summary: "The Pod's ServiceAccount does not exist: the ServiceAccount admission plugin refuses the Pod (403 Forbidden).",
+    docs: rule_docs!(
+        r#"## What it does
+Checks that the ServiceAccount a Pod runs as exists in its namespace: one created by the
+manifests, `default` (every namespace has it), or one a fresh kubeadm cluster has in
+`kube-system` (CoreDNS's, kube-proxy's and the controllers'). An empty `serviceAccountName`
+means `default`; the deprecated `serviceAccount` is read when `serviceAccountName` is empty.
+
+On a Pod this is an error: the API server refuses it before validating anything. On the pod
+template of a Deployment, StatefulSet, DaemonSet, Job or CronJob it is a warning: the workload
+is stored, and every pod its controller creates is refused.
+
+## Why is this bad?
+`kubectl apply` fails with `pods "build" is forbidden: error looking up service account
+default/builder: serviceaccount "builder" not found`. For a workload nothing fails at apply
+time: the ReplicaSet shows `FailedCreate` events, no pod starts, and the Services that select
+them have no endpoints. If the account already exists on the cluster you apply to, pass its
+manifest to kplay too, or turn this rule off in kplay.toml.
+
+## Example
+```yaml
+apiVersion: v1
+kind: Pod
+metadata:
+  name: build
+spec:
+  serviceAccountName: builder
+  containers:
+    - name: build
+      image: golang:1.23
+```
+
+## Use instead
+```yaml
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: builder
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: build
+spec:
+  serviceAccountName: builder
+  containers:
+    - name: build
+      image: golang:1.23
+```
+
+## References
+- Service accounts: <https://kubernetes.io/docs/concepts/security/service-accounts/>
+- Admission controllers, ServiceAccount: <https://kubernetes.io/docs/reference/access-authn-authz/admission-controllers/#serviceaccount>
+"#
+    ),
+    spec: &[],
+    check: Some(check),
+};
+
+pub static PRIORITY_CLASS_REFUSED: Rule = Rule {
+    name: "priority-class-refused",
+    severity: Severity::Error,
+    stage: Stage::Admission,
+    summary: "The Priority admission plugin refuses the Pod: its PriorityClass does not exist, or it sets `priority` or `preemptionPolicy` itself.",
+    docs: rule_docs!(
+        r#"## What it does
+Checks a Pod's priority as the Priority admission plugin does on create:
+- `priorityClassName` must name a PriorityClass that exists: `system-cluster-critical`,
+  `system-node-critical` or one created by the manifests (`scheduling.k8s.io/v1`);
+- `priority` may be written only with the value the class gives (without a class: the global
+  default class's value, else 0);
+- `preemptionPolicy` likewise only with the class's policy (without a class:
+  `PreemptLowerPriority`, unless a global default class says otherwise).
+
+On a Pod this is an error: the API server refuses it before validating anything. On a
+workload's pod template it is a warning: the workload is stored, and every pod its controller
+creates is refused.
+
+## Why is this bad?
+`kubectl apply` fails with `pods "web" is forbidden: no PriorityClass with name high was found`,
+or `the string value of PreemptionPolicy (Never) must not be provided in pod spec; priority
+admission controller computed PreemptLowerPriority from the given PriorityClass name`. A pod
+cannot choose its own priority: the policy belongs on the PriorityClass.
+
+## Example
+```yaml
+apiVersion: v1
+kind: Pod
+metadata:
+  name: batch
+spec:
+  preemptionPolicy: Never
+  containers:
+    - name: batch
+      image: busybox:1.36
+```
+
+## Use instead
+```yaml
+apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata:
+  name: batch-no-preempt
+value: 1000
+preemptionPolicy: Never
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: batch
+spec:
+  priorityClassName: batch-no-preempt
+  containers:
+    - name: batch
+      image: busybox:1.36
+```
+
+## References
+- Pod priority and preemption: <https://kubernetes.io/docs/concepts/scheduling-eviction/pod-priority-preemption/>
+- Admission controllers, Priority: <https://kubernetes.io/docs/reference/access-authn-authz/admission-controllers/#priority>
+"#
+    ),
+    spec: &[],
+    check: Some(check),
+};
+
+pub static RUNTIME_CLASS_REFUSED: Rule = Rule {
+    name: "runtime-class-refused",
+    severity: Severity::Error,
+    stage: Stage::Admission,
+    summary: "The Pod's RuntimeClass does not exist: the RuntimeClass admission plugin refuses the Pod (403 Forbidden).",
+    docs: rule_docs!(
+        r#"## What it does
+Checks that `runtimeClassName` names a RuntimeClass (`node.k8s.io/v1`) created by the
+manifests. A fresh cluster has none; an empty name is refused too.
+
+On a Pod this is an error: the API server refuses it before validating anything. On a
+workload's pod template it is a warning: the workload is stored, and every pod its controller
+creates is refused.
+
+## Why is this bad?
+`kubectl apply` fails with `pods "sandboxed" is forbidden: pod rejected: RuntimeClass "gvisor"
+not found`. If the class already exists on the cluster you apply to (installed with its
+runtime), pass its manifest to kplay too, or turn this rule off in kplay.toml.
+
+## Example
+```yaml
+apiVersion: v1
+kind: Pod
+metadata:
+  name: sandboxed
+spec:
+  runtimeClassName: gvisor
+  containers:
+    - name: app
+      image: nginx:1.27
+```
+
+## Use instead
+```yaml
+apiVersion: node.k8s.io/v1
+kind: RuntimeClass
+metadata:
+  name: gvisor
+handler: runsc
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: sandboxed
+spec:
+  runtimeClassName: gvisor
+  containers:
+    - name: app
+      image: nginx:1.27
+```
+
+## References
+- Runtime Class: <https://kubernetes.io/docs/concepts/containers/runtime-class/>
+- Admission controllers, RuntimeClass: <https://kubernetes.io/docs/reference/access-authn-authz/admission-controllers/#runtimeclass>
+"#
+    ),
+    spec: &[],
+    check: Some(check),
+};
+
+/// The first plugin's refusal of the pod: which rule reports it, where, and what it says.
+struct Refusal {
+    rule: &'static str,
+    span: Span,
+    path: String,
+    reason: String,
+    help: String,
+}
+
+impl Refusal {
+    fn new(rule: &Rule, at: &Cur<'_>, reason: String, help: impl Into<String>) -> Self {
+        Refusal { rule: rule.name, span: at.span(), path: at.path.clone(), reason, help: help.into() }
+    }
+}
+
+/// The three rules share one check: the plugins run in order and the first refusal ends the
+/// request, so each rule reports only a refusal of its own plugin.
+fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+    let Some(r) = first_refusal(ctx) else { return };
+    if r.rule != sink.rule.name {
+        return;
+    }
+    if ctx.is_template() {
+        let d = sink.report(
+            r.span,
+            format!(
+                "the API server accepts the {} but refuses the pods created from this template (FailedCreate): {}",
+                ctx.kind(),
+                r.reason
+            ),
+        );
+        d.severity = Severity::Warning;
+        d.primary.message = r.path;
+        d.help(r.help);
+    } else {
+        let name = ctx.obj.name.as_deref().unwrap_or("");
+        sink.field_error_at(r.span, &r.path, ErrorType::Admission, format!("pods {} is forbidden: {}", quote(name), r.reason)).help(r.help);
+    }
+}
+
+fn first_refusal(ctx: &Ctx<'_>) -> Option<Refusal> {
+    let spec = ctx.pod_spec()?;
+    service_account(ctx, &spec).or_else(|| priority(ctx, &spec)).or_else(|| runtime_class(ctx, &spec))
+}
+
+/// Whether a template's name is one validation already refuses (so the workload is refused as
+/// written and a warning about its pods adds nothing). On a Pod admission runs first and its
+/// refusal is the only error.
+fn refused_by_validation(ctx: &Ctx<'_>, name: &str) -> bool {
+    ctx.is_template() && !dns1123_subdomain_msgs(name).is_empty()
+}
+
+fn is_mirror_pod(ctx: &Ctx<'_>) -> bool {
+    !ctx.is_template()
+        && ctx.root().field("metadata").and_then(|m| m.field("annotations")).and_then(|a| a.field("kubernetes.io/config.mirror")).is_some()
+}
+
+fn service_account(ctx: &Ctx<'_>, spec: &Cur<'_>) -> Option<Refusal> {
+    if is_mirror_pod(ctx) {
+        return None;
+    }
+    // Defaulting has put the deprecated alias into `serviceAccountName` when that was empty.
+    let c = spec.field("serviceAccountName")?;
+    let name = c.str().filter(|n| !n.is_empty())?;
+    let ns = &ctx.obj.namespace;
+    if ctx.lookups.has_service_account(ns, name) || refused_by_validation(ctx, name) {
+        return None;
+    }
+    Some(Refusal::new(
+        &SERVICE_ACCOUNT_NOT_FOUND,
+        &c,
+        format!("error looking up service account {ns}/{name}: serviceaccount {} not found", quote(name)),
+        format!(
+            "create the ServiceAccount `{name}` in namespace `{ns}` (a `v1` ServiceAccount in these manifests), or remove `serviceAccountName` to run as `default`"
+        ),
+    ))
+}
+
+fn priority(ctx: &Ctx<'_>, spec: &Cur<'_>) -> Option<Refusal> {
+    let class = spec.field("priorityClassName").and_then(|c| c.str().map(|n| (c, n)));
+    let name = class.as_ref().map_or("", |(_, n)| *n);
+    let Some(p) = ctx.lookups.priority(name) else {
+        let (c, _) = class?;
+        if refused_by_validation(ctx, name) {
+            return None;
+        }
+        return Some(Refusal::new(
+            &PRIORITY_CLASS_REFUSED,
+            &c,
+            format!("no PriorityClass with name {name} was found"),
+            format!("create the PriorityClass `{name}` (`scheduling.k8s.io/v1`), or use `system-cluster-critical`, `system-node-critical` or no class"),
+        ));
+    };
+    // What the Pod says itself: only the values as written count (defaulting filled the rest
+    // from the same class). A template is never given them, so it has only what was written.
+    let written = |f: &str| spec.field(f).filter(|c| !c.node.synthetic);
+    if let Some(c) = written("priority") {
+        if let Some(v) = c.i64().filter(|v| *v != p.value) {
+            return Some(Refusal::new(
+                &PRIORITY_CLASS_REFUSED,
+                &c,
+                format!(
+                    "the integer value of priority ({v}) must not be provided in pod spec; priority admission controller computed {} from the given PriorityClass name",
+                    p.value
+                ),
+                "remove `priority`: it comes from the PriorityClass (`priorityClassName`)",
+            ));
+        }
+    }
+    let c = written("preemptionPolicy")?;
+    let v = c.str().filter(|v| !v.is_empty() && *v != p.preemption_policy)?;
+    Some(Refusal::new(
+        &PRIORITY_CLASS_REFUSED,
+        &c,
+        format!(
+            "the string value of PreemptionPolicy ({v}) must not be provided in pod spec; priority admission controller computed {} from the given PriorityClass name",
+            p.preemption_policy
+        ),
+        "remove `preemptionPolicy` and set it on a PriorityClass (`preemptionPolicy: Never`) that the pod names in `priorityClassName`",
+    ))
+}
+
+fn runtime_class(ctx: &Ctx<'_>, spec: &Cur<'_>) -> Option<Refusal> {
+    let c = spec.field("runtimeClassName").filter(|c| !c.node.is_null())?;
+    let name = c.str()?;
+    if ctx.lookups.has_runtime_class(name) || (ctx.is_template() && (name.is_empty() || refused_by_validation(ctx, name))) {
+        return None;
+    }
+    let help = if name.is_empty() {
+        "remove `runtimeClassName` to use the node's default runtime".to_string()
+    } else {
+        format!("create the RuntimeClass `{name}` (`node.k8s.io/v1`, with the `handler` the nodes' runtime knows), or remove `runtimeClassName`")
+    };
+    Some(Refusal::new(&RUNTIME_CLASS_REFUSED, &c, format!("pod rejected: RuntimeClass {} not found", quote(name)), help))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostic::{ErrorType, Severity};
+    use crate::model::Acceptance;
+
+    fn analyze(yaml: &str) -> crate::Analysis {
+        crate::analyze(&[crate::SourceFile::new("t.yaml", yaml)], &crate::Options::default())
+    }
+
+    fn pod(spec: &str) -> String {
+        format!("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n{spec}  containers:\n  - name: c\n    image: nginx:1.27\n")
+    }
+
+    fn deployment(spec: &str) -> String {
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n{spec}      containers:\n      - name: c\n        image: nginx:1.27\n"
+        )
+    }
+
+    /// (rule, severity, field, message) of every diagnostic but the image note and the notes
+    /// about the kinds kplay does not model and the namespaces it does not know.
+    fn found(a: &crate::Analysis) -> Vec<(&'static str, Severity, Option<String>, String)> {
+        a.diagnostics
+            .iter()
+            .filter(|d| !matches!(d.rule, "image-tag-latest" | "kind-not-checked" | "namespace-not-found"))
+            .map(|d| {
+                (d.rule, d.severity, d.kubernetes.as_ref().map(|k| format!("{}/{}", k.field, k.error_type.as_str())), d.message.clone())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_pod_with_an_unknown_account_is_refused_before_validation() {
+        // `Bad_Name` is also an invalid name, but admission refuses first and alone (P-11).
+        let a = analyze(&pod("  serviceAccountName: Bad_Name\n  dnsPolicy: Sometimes\n"));
+        assert_eq!(
+            found(&a),
+            [(
+                "service-account-not-found",
+                Severity::Error,
+                Some("spec.serviceAccountName/Admission".into()),
+                "pods \"p\" is forbidden: error looking up service account default/Bad_Name: serviceaccount \"Bad_Name\" not found".into()
+            )]
+        );
+        assert_eq!(a.objects[0].acceptance, Acceptance::Admission);
+    }
+
+    #[test]
+    fn accounts_that_exist_pass() {
+        for (ns, spec, extra) in [
+            ("default", "", ""),
+            ("default", "  serviceAccountName: default\n", ""),
+            ("kube-system", "  serviceAccountName: coredns\n", ""),
+            (
+                "ci",
+                "  serviceAccountName: builder\n",
+                "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: builder\n  namespace: ci\n---\n",
+            ),
+        ] {
+            let y = format!("{extra}{}", pod(spec).replace("  name: p\n", &format!("  name: p\n  namespace: {ns}\n")));
+            let a = analyze(&y);
+            assert!(found(&a).iter().all(|f| f.0 != "service-account-not-found"), "{y}\n{:#?}", found(&a));
+            assert!(a.objects.iter().all(|o| o.acceptance != Acceptance::Admission));
+        }
+        // The account of another namespace does not count.
+        let y = format!(
+            "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: builder\n  namespace: ci\n---\n{}",
+            pod("  serviceAccountName: builder\n")
+        );
+        assert_eq!(found(&analyze(&y)).len(), 1);
+    }
+
+    #[test]
+    fn the_deprecated_alias_is_checked_at_its_place() {
+        let y = pod("  serviceAccount: builder\n");
+        let a = analyze(&y);
+        let d = a.diagnostics.iter().find(|d| d.rule == "service-account-not-found").expect("reported");
+        assert_eq!(&y[d.primary.span.start as usize..d.primary.span.end as usize], "builder");
+        assert_eq!(d.kubernetes.as_ref().unwrap().field, "spec.serviceAccountName");
+        // serviceAccountName wins over the alias.
+        assert!(found(&analyze(&pod("  serviceAccountName: default\n  serviceAccount: builder\n"))).is_empty());
+    }
+
+    #[test]
+    fn a_template_warns_and_its_pods_are_refused() {
+        let a = analyze(&deployment("      serviceAccountName: builder\n"));
+        let f = found(&a);
+        assert_eq!(f.len(), 1, "{f:#?}");
+        assert_eq!((f[0].0, f[0].1, f[0].2.clone()), ("service-account-not-found", Severity::Warning, None));
+        assert!(f[0].3.starts_with("the API server accepts the Deployment but refuses the pods created from this template (FailedCreate): error looking up service account default/builder"), "{}", f[0].3);
+        assert!(a.objects[0].is_accepted() && a.objects[0].pods_refused);
+        // An invalid name is validation's error, not a second warning.
+        let a = analyze(&deployment("      serviceAccountName: Bad_Name\n"));
+        assert_eq!(found(&a).iter().map(|f| f.0).collect::<Vec<_>>(), ["pod-spec-invalid"]);
+        assert!(!a.objects[0].pods_refused);
+    }
+
+    #[test]
+    fn a_service_over_refused_pods_says_why() {
+        let y = format!(
+            "{}---\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: web\n  ports:\n  - port: 80\n",
+            deployment("      runtimeClassName: gvisor\n")
+        );
+        let a = analyze(&y);
+        let d = a.diagnostics.iter().find(|d| d.rule == "selector-matches-no-pods").expect("the Service has no pods");
+        assert!(d.secondary.iter().any(|l| l.message.contains("refuses the pods its controller creates")), "{d:#?}");
+    }
+
+    #[test]
+    fn unknown_priority_classes_are_refused_and_known_ones_give_the_priority() {
+        let a = analyze(&pod("  priorityClassName: high\n"));
+        assert_eq!(
+            found(&a),
+            [(
+                "priority-class-refused",
+                Severity::Error,
+                Some("spec.priorityClassName/Admission".into()),
+                "pods \"p\" is forbidden: no PriorityClass with name high was found".into()
+            )]
+        );
+        let pc =
+            "apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata:\n  name: high\nvalue: 1000\npreemptionPolicy: Never\n---\n";
+        let a = analyze(&format!("{pc}{}", pod("  priorityClassName: high\n")));
+        assert!(found(&a).is_empty(), "{:#?}", found(&a));
+        let spec = a.objects[1].stored.get("spec").unwrap();
+        assert_eq!(spec.get("priority").and_then(crate::yaml::Node::as_i64), Some(1000));
+        assert_eq!(spec.get("preemptionPolicy").and_then(crate::yaml::Node::as_str), Some("Never"));
+        // System classes exist in every namespace.
+        assert!(found(&analyze(&pod("  priorityClassName: system-node-critical\n"))).is_empty());
+    }
+
+    #[test]
+    fn a_pod_may_not_choose_its_own_priority_or_preemption_policy() {
+        let cases = [
+            ("  priority: 5\n", "spec.priority", "the integer value of priority (5) must not be provided in pod spec; priority admission controller computed 0 from the given PriorityClass name"),
+            (
+                "  preemptionPolicy: Never\n",
+                "spec.preemptionPolicy",
+                "the string value of PreemptionPolicy (Never) must not be provided in pod spec; priority admission controller computed PreemptLowerPriority from the given PriorityClass name",
+            ),
+            (
+                "  priorityClassName: system-cluster-critical\n  priority: 0\n",
+                "spec.priority",
+                "the integer value of priority (0) must not be provided in pod spec; priority admission controller computed 2000000000 from the given PriorityClass name",
+            ),
+        ];
+        for (spec, field, reason) in cases {
+            let a = analyze(&pod(spec));
+            assert_eq!(
+                found(&a),
+                [(
+                    "priority-class-refused",
+                    Severity::Error,
+                    Some(format!("{field}/Admission")),
+                    format!("pods \"p\" is forbidden: {reason}")
+                )],
+                "{spec}"
+            );
+        }
+        // The values the class gives may be written.
+        assert!(found(&analyze(&pod("  priority: 0\n  preemptionPolicy: PreemptLowerPriority\n"))).is_empty());
+    }
+
+    #[test]
+    fn a_global_default_class_names_the_pod_and_gives_its_priority() {
+        let pc = "apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata:\n  name: normal\nvalue: 100\nglobalDefault: true\n---\n";
+        let a = analyze(&format!("{pc}{}", pod("")));
+        assert!(found(&a).is_empty(), "{:#?}", found(&a));
+        let spec = a.objects[1].stored.get("spec").unwrap();
+        assert_eq!(spec.get("priorityClassName").and_then(crate::yaml::Node::as_str), Some("normal"));
+        assert_eq!(spec.get("priority").and_then(crate::yaml::Node::as_i64), Some(100));
+        let a = analyze(&format!("{pc}{}", pod("  priority: 0\n")));
+        assert_eq!(found(&a)[0].2.as_deref(), Some("spec.priority/Admission"));
+    }
+
+    #[test]
+    fn runtime_classes_must_exist() {
+        let a = analyze(&pod("  runtimeClassName: gvisor\n"));
+        assert_eq!(
+            found(&a),
+            [(
+                "runtime-class-refused",
+                Severity::Error,
+                Some("spec.runtimeClassName/Admission".into()),
+                "pods \"p\" is forbidden: pod rejected: RuntimeClass \"gvisor\" not found".into()
+            )]
+        );
+        // An empty name is looked up too, before validation could say it is invalid.
+        let a = analyze(&pod("  runtimeClassName: \"\"\n"));
+        assert_eq!(
+            found(&a).iter().map(|f| (f.0, f.2.clone())).collect::<Vec<_>>(),
+            [("runtime-class-refused", Some("spec.runtimeClassName/Admission".into()))]
+        );
+        let rc = "apiVersion: node.k8s.io/v1\nkind: RuntimeClass\nmetadata:\n  name: gvisor\nhandler: runsc\n---\n";
+        assert!(found(&analyze(&format!("{rc}{}", pod("  runtimeClassName: gvisor\n")))).is_empty());
+    }
+
+    #[test]
+    fn the_first_plugin_to_refuse_is_the_only_error() {
+        let a = analyze(&pod("  serviceAccountName: builder\n  priorityClassName: high\n  runtimeClassName: gvisor\n"));
+        assert_eq!(found(&a).iter().map(|f| f.0).collect::<Vec<_>>(), ["service-account-not-found"]);
+        let a = analyze(&pod("  priorityClassName: high\n  runtimeClassName: gvisor\n"));
+        assert_eq!(found(&a).iter().map(|f| f.0).collect::<Vec<_>>(), ["priority-class-refused"]);
+        assert!(found(&a).iter().all(|f| f.2.as_ref().is_some_and(|k| k.ends_with(ErrorType::Admission.as_str()))));
+    }
+}
