@@ -972,7 +972,7 @@ fn schedule(sim: &mut Sim<'_>) {
                     None
                 }
             }
-        } else if placement.node_selector.is_empty() && placement.required_terms.is_empty() {
+        } else if placement.is_unconstrained() {
             let mut found = None;
             while let Some(Reverse((c, i))) = heap.pop() {
                 if c != slots[i].count {
@@ -991,10 +991,16 @@ fn schedule(sim: &mut Sim<'_>) {
             found
         } else {
             let mut best: Option<usize> = None;
-            let mut not_matching = 0;
+            // Nodes refused by each filter, in the scheduler's filter order (NodeAffinity
+            // before PodTopologySpread; a node counts under the first that refuses it).
+            let (mut not_matching, mut no_spread_label) = (0, 0);
             for (i, n) in nodes.iter().enumerate() {
                 if !placement.allows(&n.name, &n.labels) {
                     not_matching += 1;
+                    continue;
+                }
+                if !placement.spreads_onto(&n.labels) {
+                    no_spread_label += 1;
                     continue;
                 }
                 if !n.ready || slots[i].count >= max_pods {
@@ -1005,10 +1011,20 @@ fn schedule(sim: &mut Sim<'_>) {
                 }
             }
             if best.is_none() {
-                pod.unschedulable = Some(format!(
-                    "0/{} nodes are available: {not_matching} node(s) didn't match Pod's node affinity/selector",
-                    nodes.len()
-                ));
+                let mut reasons = Vec::new();
+                if not_matching > 0 {
+                    reasons.push(format!("{not_matching} node(s) didn't match Pod's node affinity/selector"));
+                }
+                if no_spread_label > 0 {
+                    reasons
+                        .push(format!("{no_spread_label} node(s) didn't match pod topology spread constraints (missing required label)"));
+                }
+                if reasons.is_empty() {
+                    reasons.push("no ready node has room for another pod".into());
+                }
+                // As `FitError.Error`: "<count> <reason>" strings in sorted order.
+                reasons.sort();
+                pod.unschedulable = Some(format!("0/{} nodes are available: {}", nodes.len(), reasons.join(", ")));
             }
             best
         };

@@ -174,6 +174,10 @@ pub struct Placement {
     /// `requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms`: ORed terms of ANDed
     /// requirements on node labels.
     pub required_terms: Vec<Vec<Requirement>>,
+    /// The `topologyKey`s of the `topologySpreadConstraints` with `whenUnsatisfiable:
+    /// DoNotSchedule`: the PodTopologySpread filter refuses a node without that label
+    /// (`ErrReasonNodeLabelNotMatch`). The skew itself is not modelled.
+    pub spread_keys: Vec<String>,
 }
 
 impl Placement {
@@ -187,6 +191,17 @@ impl Placement {
         // An empty term list means no constraint; an empty term matches nothing (as in
         // `nodeaffinity.NewLazyErrorNodeSelector`).
         self.required_terms.is_empty() || self.required_terms.iter().any(|t| !t.is_empty() && t.iter().all(|r| r.matches(node_labels)))
+    }
+
+    /// The PodTopologySpread filter's label check: the node has every `DoNotSchedule`
+    /// constraint's topology key.
+    pub fn spreads_onto(&self, node_labels: &Labels) -> bool {
+        self.spread_keys.iter().all(|k| node_labels.contains_key(k))
+    }
+
+    /// True when the pod may go to any node the scheduler has room on.
+    pub fn is_unconstrained(&self) -> bool {
+        self.node_selector.is_empty() && self.required_terms.is_empty() && self.spread_keys.is_empty()
     }
 }
 
@@ -609,9 +624,15 @@ pub fn pod_spec(n: &Node) -> PodSpec {
         .path(&["affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms"])
         .map(|t| seq(Some(t)).iter().map(|term| seq(term.get("matchExpressions")).iter().map(requirement).collect()).collect())
         .unwrap_or_default();
+    // `whenUnsatisfiable` defaults to nothing: it is required, and validation refuses others.
+    let spread_keys = seq(n.get("topologySpreadConstraints"))
+        .iter()
+        .filter(|c| s(c.get("whenUnsatisfiable")).as_deref() == Some("DoNotSchedule"))
+        .filter_map(|c| s(c.get("topologyKey")).filter(|k| !k.is_empty()))
+        .collect();
     PodSpec {
         containers,
-        placement: Placement { node_name: s(n.get("nodeName")).filter(|x| !x.is_empty()), node_selector, required_terms },
+        placement: Placement { node_name: s(n.get("nodeName")).filter(|x| !x.is_empty()), node_selector, required_terms, spread_keys },
         hostname: s(n.get("hostname")).filter(|x| !x.is_empty()),
         subdomain: s(n.get("subdomain")).filter(|x| !x.is_empty()),
         host_network: b(n.get("hostNetwork")).unwrap_or(false),
@@ -924,5 +945,21 @@ mod tests {
         assert!(!p.allows("n1", &lbl(&[("zone", "b")])), "the empty term matches nothing");
         p.node_name = Some("n2".into());
         assert!(!p.allows("n1", &lbl(&[("zone", "a")])));
+    }
+
+    #[test]
+    fn do_not_schedule_spread_constraints_need_their_label_on_the_node() {
+        let spec = |when: &str| {
+            let y = format!("topologySpreadConstraints:\n- maxSkew: 1\n  topologyKey: rack\n  whenUnsatisfiable: {when}\n  labelSelector:\n    matchLabels:\n      app: a\n");
+            let f = crate::yaml::load_file(0, &crate::SourceFile::new("t.yaml", y), &crate::yaml::Limits::default());
+            pod_spec(f.docs[0].root.as_ref().unwrap()).placement
+        };
+        let p = spec("DoNotSchedule");
+        assert_eq!(p.spread_keys, ["rack"]);
+        assert!(!p.is_unconstrained());
+        assert!(p.spreads_onto(&lbl(&[("rack", "r1")])));
+        assert!(!p.spreads_onto(&lbl(&[("zone", "a")])));
+        let p = spec("ScheduleAnyway");
+        assert!(p.is_unconstrained() && p.spreads_onto(&Labels::new()));
     }
 }

@@ -10,15 +10,17 @@ pub static POD_UNSCHEDULABLE: Rule = Rule {
     name: "pod-unschedulable",
     severity: Severity::Warning,
     stage: Stage::Cluster,
-    summary: "Pods stay Pending: no node of the simulated cluster satisfies their nodeName, nodeSelector or node affinity (or has room).",
+    summary: "Pods stay Pending: no node of the simulated cluster satisfies their nodeName, nodeSelector, node affinity or topology spread labels (or has room).",
     docs: rule_docs!(
         r#"## What it does
 Runs a small scheduler over the simulated nodes (3 by default, labelled as the kubelet labels
 them with `kubernetes.io/hostname`, `kubernetes.io/os: linux`, `kubernetes.io/arch: amd64`, the
 legacy `beta.kubernetes.io/os` and `beta.kubernetes.io/arch`, and with
 `topology.kubernetes.io/zone` and `topology.kubernetes.io/region`, plus what the `[cluster]`
-settings add) honouring `nodeName`, `nodeSelector`, required node affinity and the per-node pod
-limit. One diagnostic per workload (or bare Pod) whose pods could not be placed.
+settings add) honouring `nodeName`, `nodeSelector`, required node affinity, the per-node pod
+limit, and the label check of `topologySpreadConstraints` with `whenUnsatisfiable:
+DoNotSchedule` (a node without the constraint's `topologyKey` label is refused; the skew itself
+is not modelled). One diagnostic per workload (or bare Pod) whose pods could not be placed.
 
 ## Why is this bad?
 A Pending pod has no IP and is no endpoint of any Service. Node labels differ between clusters:
@@ -85,12 +87,20 @@ pub(crate) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
         });
         // A nodeName of no node: the pod is bound, never scheduled, and garbage-collected.
         let missing_node = reason.starts_with(crate::cluster::sim::MISSING_NODE);
+        // Refused by the topology spread label check only: point at the constraints.
+        let spread_only = reason.contains("topology spread") && !reason.contains("affinity/selector");
         let span = cx
             .objects
             .get(obj)
             .and_then(|o| {
                 let spec = if o.kind == "Pod" { o.raw.get("spec") } else { o.raw.path(&["spec", "template", "spec"]) }?;
-                let first = if missing_node { spec.entry("nodeName") } else { None };
+                let first = if missing_node {
+                    spec.entry("nodeName")
+                } else if spread_only {
+                    spec.entry("topologySpreadConstraints")
+                } else {
+                    None
+                };
                 first
                     .or_else(|| spec.entry("nodeSelector"))
                     .or_else(|| spec.entry("affinity"))
@@ -107,7 +117,11 @@ pub(crate) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
         } else {
             (
                 format!("{owner}: {count} cannot be scheduled and stay Pending ({reason})"),
-                "match the labels of the nodes the pods should run on, or describe such nodes in the `[cluster]` settings of kplay.toml",
+                if spread_only {
+                    "use a `topologyKey` every node has (`kubernetes.io/hostname`, `topology.kubernetes.io/zone`), `whenUnsatisfiable: ScheduleAnyway`, or describe nodes with that label in the `[cluster]` settings of kplay.toml"
+                } else {
+                    "match the labels of the nodes the pods should run on, or describe such nodes in the `[cluster]` settings of kplay.toml"
+                },
             )
         };
         out.push(cx.diag(&POD_UNSCHEDULABLE, &pod.origin, span, message).with_help(help));
