@@ -642,6 +642,28 @@ pub fn invalid(value: &str, detail: &str) -> String {
     format!("Invalid value: {}: {detail}", quote(value))
 }
 
+/// Go's `%#v` of a `[]string`, as `field.Invalid` prints a slice value: `[]string{"a", "b"}`
+/// (`[]string(nil)` for none).
+pub fn go_string_slice<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
+    let v: Vec<String> = items.into_iter().map(quote).collect();
+    if v.is_empty() {
+        "[]string(nil)".to_string()
+    } else {
+        format!("[]string{{{}}}", v.join(", "))
+    }
+}
+
+/// Go's `%#v` of a `map[string]string`, as `field.Invalid` prints a map value, keys sorted as
+/// `fmt` sorts them: `map[string]string{"a":"b", "c":"d"}`; `map[string]string(nil)` for a
+/// missing map (`None`).
+pub fn go_string_map<'a>(entries: Option<impl IntoIterator<Item = (&'a str, &'a str)>>) -> String {
+    let Some(entries) = entries else { return "map[string]string(nil)".to_string() };
+    let mut v: Vec<(&str, &str)> = entries.into_iter().collect();
+    crate::sort::sort(&mut v);
+    let v: Vec<String> = v.iter().map(|(k, val)| format!("{}:{}", quote(k), quote(val))).collect();
+    format!("map[string]string{{{}}}", v.join(", "))
+}
+
 /// `Invalid value: <n>: <detail>` for numbers.
 pub fn invalid_num(value: impl std::fmt::Display, detail: &str) -> String {
     format!("Invalid value: {value}: {detail}")
@@ -679,6 +701,15 @@ pub fn not_found(value: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn go_values_print_as_field_invalid_prints_them() {
+        assert_eq!(go_string_slice(["10.96.0.10", "fd00::a"]), r#"[]string{"10.96.0.10", "fd00::a"}"#);
+        assert_eq!(go_string_slice([]), "[]string(nil)");
+        assert_eq!(go_string_map(Some([("tier", "b"), ("app", "a\"b")])), r#"map[string]string{"app":"a\"b", "tier":"b"}"#);
+        assert_eq!(go_string_map(Some([])), "map[string]string{}");
+        assert_eq!(go_string_map(None::<[(&str, &str); 0]>), "map[string]string(nil)");
+    }
+
     use super::*;
 
     #[test]

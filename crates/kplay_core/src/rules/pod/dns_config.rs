@@ -91,7 +91,9 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let Some(cfg) = cfg else { return };
     if let Some(ns) = cfg.field("nameservers") {
         if ns.len() > 3 {
-            sink.field_error(&whole(&ns), ErrorType::Invalid, formats::invalid("", "must not have more than 3 nameservers"))
+            // The bad value is the whole list (Go's `%#v` of a `[]string`).
+            let list = formats::go_string_slice(ns.items().map(|(_, x)| x.node.text().unwrap_or("")));
+            sink.field_error(&whole(&ns), ErrorType::Invalid, format!("Invalid value: {list}: must not have more than 3 nameservers"))
                 .help("list at most 3 nameservers");
         }
         // IsValidIPForLegacyField: strict (StrictIPCIDRValidation) from 1.36.
@@ -103,15 +105,16 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     }
     if let Some(s) = cfg.field("searches") {
         let items: Vec<&str> = s.items().map(|(_, x)| x.node.text().unwrap_or("")).collect();
+        let list = formats::go_string_slice(items.iter().copied());
         if items.len() > 32 {
-            sink.field_error(&whole(&s), ErrorType::Invalid, formats::invalid("", "must not have more than 32 search paths"))
+            sink.field_error(&whole(&s), ErrorType::Invalid, format!("Invalid value: {list}: must not have more than 32 search paths"))
                 .help("list at most 32 search domains");
         }
         if items.join(" ").len() > 2048 {
             sink.field_error(
                 &whole(&s),
                 ErrorType::Invalid,
-                formats::invalid("", "must not have more than 2048 characters (including spaces) in the search list"),
+                format!("Invalid value: {list}: must not have more than 2048 characters (including spaces) in the search list"),
             )
             .help("shorten the search list");
         }
@@ -158,6 +161,15 @@ mod tests {
         let a = crate::analyze(&[crate::SourceFile::new("t.yaml", &y)], &crate::Options::default());
         let msgs: Vec<&str> = a.diagnostics.iter().filter(|d| d.rule == R).map(|d| d.message.as_str()).collect();
         assert_eq!(msgs, ["Required value: must not be empty"]);
+    }
+
+    /// `field.Invalid(nameservers, dnsConfig.Nameservers, …)`: the value is the whole list.
+    #[test]
+    fn too_many_nameservers_message_shows_the_list() {
+        let y = p("  dnsConfig:\n    nameservers: [1.1.1.1, 2.2.2.2, 3.3.3.3, 4.4.4.4]\n");
+        let a = crate::analyze(&[crate::SourceFile::new("t.yaml", &y)], &crate::Options::default());
+        let msgs: Vec<&str> = a.diagnostics.iter().filter(|d| d.rule == R).map(|d| d.message.as_str()).collect();
+        assert_eq!(msgs, [r#"Invalid value: []string{"1.1.1.1", "2.2.2.2", "3.3.3.3", "4.4.4.4"}: must not have more than 3 nameservers"#]);
     }
 
     #[test]

@@ -505,10 +505,9 @@ fn cidrs_text(net: &ServiceNetwork) -> String {
     v.join(", ")
 }
 
-/// Go's `%v` of a string slice: `[a b]`.
+/// How `field.Invalid` prints `spec.clusterIPs` as the bad value: Go's `%#v` of a `[]string`.
 fn list_text(items: &[Item]) -> String {
-    let v: Vec<&str> = items.iter().map(|i| i.value.as_str()).collect();
-    format!("[{}]", v.join(" "))
+    formats::go_string_slice(items.iter().map(|i| i.value.as_str()))
 }
 
 /// `ValidateServiceClusterIPsRelatedFields` (SD-01…SD-09); empty for ExternalName Services.
@@ -776,6 +775,16 @@ mod tests {
 
     fn rules(o: &Outcome) -> Vec<(&'static str, String)> {
         o.errors.iter().map(|e| (e.rule, e.path.clone())).collect()
+    }
+
+    /// `field.Invalid(spec.clusterIPs, service.Spec.ClusterIPs, "failed to allocate IP …")`: the
+    /// value is the list, printed as Go's `%#v`.
+    #[test]
+    fn allocation_messages_show_the_cluster_ips_as_go_prints_them() {
+        let y = "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  clusterIP: 10.32.0.10\n  ports:\n  - port: 80\n";
+        let a = crate::analyze(&[crate::SourceFile::new("t.yaml", y)], &crate::Options::default());
+        let d = a.diagnostics.iter().find(|d| d.rule == "service-cluster-ip-out-of-range").expect("out of range");
+        assert!(d.message.starts_with(r#"Invalid value: []string{"10.32.0.10"}: failed to allocate IP 10.32.0.10: "#), "{}", d.message);
     }
 
     #[test]

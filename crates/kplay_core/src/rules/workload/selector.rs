@@ -161,7 +161,11 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
                 span,
                 &format!("{}.metadata.labels", t.path),
                 ErrorType::Invalid,
-                format!("Invalid value: `selector` does not match template `labels`{}", t.missing_note().unwrap_or_default()),
+                format!(
+                    "Invalid value: {}: `selector` does not match template `labels`{}",
+                    labels_value(tlabels.as_ref()),
+                    t.missing_note().unwrap_or_default()
+                ),
             )
             .help("a missing selector matches no pods; add one that selects these labels");
         }
@@ -230,7 +234,11 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
                 span,
                 &format!("{}.metadata.labels", t.path),
                 ErrorType::Invalid,
-                format!("Invalid value: `selector` does not match template `labels`{}", t.missing_note().unwrap_or_default()),
+                format!(
+                    "Invalid value: {}: `selector` does not match template `labels`{}",
+                    labels_value(tlabels.as_ref()),
+                    t.missing_note().unwrap_or_default()
+                ),
             );
             d.help("make the template's labels include every `matchLabels` pair of the selector");
             d.secondary(sink_file(ctx), sel.span(), "the selector");
@@ -242,6 +250,13 @@ fn sink_file(ctx: &Ctx<'_>) -> crate::source::FileId {
     ctx.obj.file
 }
 
+/// How `field.Invalid` prints the template's labels as the bad value: Go's `%#v` of a
+/// `map[string]string` (`map[string]string(nil)` when the template has none).
+fn labels_value(labels: Option<&Cur<'_>>) -> String {
+    let entries = labels.filter(|l| !l.node.is_null()).map(|l| l.entries().filter_map(|(k, v)| Some((k, v.text()?))).collect::<Vec<_>>());
+    formats::go_string_map(entries)
+}
+
 #[cfg(test)]
 mod tests {
     use crate::rules::pod::util::{errors_of, pairs};
@@ -249,6 +264,15 @@ mod tests {
 
     fn dep(sel: &str, labels: &str) -> String {
         format!("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n{sel}  template:\n    metadata:\n      labels:\n{labels}    spec:\n      containers:\n      - name: web\n        image: nginx:1.27\n")
+    }
+
+    /// `field.Invalid(template.metadata.labels, template.Labels, …)`: the value is the map.
+    #[test]
+    fn mismatch_message_shows_the_template_labels() {
+        let y = dep("  selector:\n    matchLabels: {app: web}\n", "        tier: b\n        app: api\n");
+        let a = crate::analyze(&[crate::SourceFile::new("t.yaml", &y)], &crate::Options::default());
+        let msgs: Vec<&str> = a.diagnostics.iter().filter(|d| d.rule == R).map(|d| d.message.as_str()).collect();
+        assert_eq!(msgs, [r#"Invalid value: map[string]string{"app":"api", "tier":"b"}: `selector` does not match template `labels`"#]);
     }
 
     #[test]
