@@ -1186,7 +1186,8 @@ impl<'input, T: Input> Parser<'input, T> {
                 ) = *self.peek_token()?
                 {
                     self.state = State::IndentlessSequenceEntry;
-                    Ok((Event::empty_scalar(), mark))
+                    // kplay: the entry's end, where upstream's empty BLOCK-ENTRY span was.
+                    Ok((Event::empty_scalar(), Span::empty(mark.end)))
                 } else {
                     self.push_state(State::IndentlessSequenceEntry);
                     self.parse_node(true, false)
@@ -1219,7 +1220,8 @@ impl<'input, T: Input> Parser<'input, T> {
                 self.skip();
                 if let Token(_, TokenType::BlockEntry | TokenType::BlockEnd) = *self.peek_token()? {
                     self.state = State::BlockSequenceEntry;
-                    Ok((Event::empty_scalar(), mark))
+                    // kplay: the entry's end, where upstream's empty BLOCK-ENTRY span was.
+                    Ok((Event::empty_scalar(), Span::empty(mark.end)))
                 } else {
                     self.push_state(State::BlockSequenceEntry);
                     self.parse_node(true, false)

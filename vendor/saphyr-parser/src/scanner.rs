@@ -1638,8 +1638,11 @@ impl<'input, T: Input> Scanner<'input, T> {
         self.remove_simple_key()?;
         self.allow_simple_key();
 
+        // kplay: the token starts at the `-`, as libyaml's BLOCK-ENTRY does (go-yaml reports
+        // "did not find expected key" there); it ends where upstream's empty span was, which
+        // the parser uses for an empty entry's null.
         self.tokens
-            .push_back(Token(Span::empty(self.mark), TokenType::BlockEntry));
+            .push_back(Token(Span::new(mark, self.mark), TokenType::BlockEntry));
 
         Ok(())
     }

@@ -766,6 +766,21 @@ mod tests {
     }
 
     #[test]
+    fn a_dash_where_a_key_belongs_is_reported_at_the_dash() {
+        // libyaml / go-yaml: "did not find expected key" at the BLOCK-ENTRY's start mark.
+        let text = "a:\n  b: 1\n  - c: 2\n";
+        let f = load(text);
+        assert_eq!(f.diagnostics.len(), 1, "{:?}", f.diagnostics);
+        assert_eq!(f.diagnostics[0].primary.span.start as usize, text.find('-').unwrap());
+        // An empty entry's null still sits after the dash.
+        let text = "a:\n- \n- x\n";
+        let f = load(text);
+        let a = f.docs[0].root.as_ref().and_then(|r| r.get("a")).and_then(Node::as_seq).expect("a list");
+        assert!(a[0].is_null());
+        assert_eq!(a[0].span.start as usize, text.find("- ").unwrap() + 2);
+    }
+
+    #[test]
     fn syntax_error_keeps_other_documents() {
         let f = load("a: [1\n---\nb: 2\n");
         assert_eq!(f.diagnostics.len(), 1);
