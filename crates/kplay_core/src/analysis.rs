@@ -166,6 +166,37 @@ fn check_object(obj: &mut Object, opts: &Options, lookups: &crate::admission::Lo
         }
     }
     obj.pods_refused = pods_refused;
+    generate_name(obj);
+}
+
+/// Request step 4 (validation-rules.md §0.2): an object with `generateName` and no `name` is
+/// stored as `generateName` (cut to 58 characters) plus 5 random characters. kplay derives the
+/// characters from the object's kind, namespace, prefix and place in the input, so the same
+/// input gives the same names and two such objects get two names (as two `kubectl create` do).
+/// The rules have run by then (`metadata-name-invalid` checks the generated form itself).
+fn generate_name(obj: &mut Object) {
+    if obj.name.is_some() {
+        return;
+    }
+    let prefix = obj.raw.path(&["metadata", "generateName"]).and_then(crate::yaml::Node::as_str).filter(|p| !p.is_empty());
+    let Some(prefix) = prefix.map(str::to_string) else { return };
+    let seed = crate::cluster::net::fnv64(&[
+        &obj.kind,
+        &obj.namespace,
+        &prefix,
+        &obj.file.to_string(),
+        &obj.doc.to_string(),
+        &format!("{:?}", obj.item),
+    ]);
+    let name = crate::cluster::net::generate_name(&prefix, seed);
+    if let Some(meta) = obj.stored.get_mut("metadata").filter(|m| m.as_map().is_some()) {
+        let span = meta.get("generateName").map_or(meta.span, |g| g.span);
+        let mut v = crate::yaml::Node::scalar(span, name.clone(), crate::yaml::ScalarStyle::Plain).synthetic();
+        v.span = span;
+        meta.set("name", v);
+    }
+    obj.object_ref.name = Some(name.clone());
+    obj.name = Some(name);
 }
 
 /// Applies configuration (disabled rules, severity overrides) and sorts.

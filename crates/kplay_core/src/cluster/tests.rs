@@ -504,3 +504,25 @@ fn vectors_from_the_spec() {
         check_vector(v);
     }
 }
+
+#[test]
+fn pods_with_only_generate_name_get_a_name_and_run() {
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  generateName: worker-\n  labels:\n    app: worker\nspec:\n  containers:\n  - name: c\n    image: nginx:1.27\n";
+    let svc = "apiVersion: v1\nkind: Service\nmetadata:\n  name: worker\nspec:\n  selector:\n    app: worker\n  ports:\n  - port: 80\n";
+    let text = format!("{pod}---\n{pod}---\n{svc}");
+    let (c, diags) = sim_with(&[&text], &Options::default());
+    assert!(diags.iter().all(|d| d.rule != "selector-matches-no-pods"), "{diags:#?}");
+    let names: Vec<&str> =
+        c.pods.iter().filter(|p| p.namespace == "default" && p.name.starts_with("worker-")).map(|p| p.name.as_str()).collect();
+    // Two creates, two names: the prefix and 5 characters of the name generator's alphabet.
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert_ne!(names[0], names[1]);
+    for n in &names {
+        assert_eq!(n.len(), "worker-".len() + 5);
+        assert!(n["worker-".len()..].bytes().all(|b| b"bcdfghjklmnpqrstvwxz2456789".contains(&b)), "{n}");
+    }
+    // The same input gives the same names.
+    let again = sim(&[&text]);
+    let again: Vec<&str> = again.pods.iter().filter(|p| p.name.starts_with("worker-")).map(|p| p.name.as_str()).collect();
+    assert_eq!(names, again);
+}
