@@ -371,7 +371,7 @@ pub fn build(cluster: &Cluster, objects: &[Object], system: bool, from: Option<&
         let kind = match o.kind.as_str() {
             "Ingress" => Kind::Ingress,
             "Service" => Kind::Service,
-            "Pod" | "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" | "Job" | "CronJob" => Kind::Pod,
+            "Pod" | "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" | "Job" | "CronJob" | "ReplicationController" => Kind::Pod,
             _ => continue,
         };
         let name = o.name.as_deref().unwrap_or("(no name)");

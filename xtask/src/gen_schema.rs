@@ -39,6 +39,7 @@ const MODELLED: &[(&str, &str)] = &[
     ("apps/v1", "DaemonSet"),
     ("batch/v1", "Job"),
     ("batch/v1", "CronJob"),
+    ("v1", "ReplicationController"),
 ];
 /// Definitions whose JSON is free-form (any value is accepted by the Go type).
 const FREE_FORM: &[&str] = &["io.k8s.apimachinery.pkg.apis.meta.v1.FieldsV1", "io.k8s.apimachinery.pkg.runtime.RawExtension"];

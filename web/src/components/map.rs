@@ -290,7 +290,7 @@ fn details(props: &DetailsProps) -> Html {
             if b.kind == Kind::Node {
                 <NodeDetails id={b.id.clone()} />
             }
-            if let Some(o) = object.filter(|o| o.acceptance == Acceptance::Accepted && matches!(o.kind.as_str(), "Deployment" | "ReplicaSet" | "StatefulSet")) {
+            if let Some(o) = object.filter(|o| o.acceptance == Acceptance::Accepted && matches!(o.kind.as_str(), "Deployment" | "ReplicaSet" | "StatefulSet" | "ReplicationController")) {
                 <Scale namespace={o.namespace.clone()} kind={o.kind.clone()} name={o.name.clone().unwrap_or_default()} />
             }
             if !broken.is_empty() {

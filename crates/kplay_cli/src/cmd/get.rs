@@ -17,8 +17,9 @@ pub enum GetOutput {
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct Args {
-    /// What to list: pods, services, endpointslices, deployments, replicasets, statefulsets,
-    /// daemonsets, jobs, nodes, namespaces, ingresses, ingressclasses (kubectl's short names work).
+    /// What to list: pods, services, endpointslices, deployments, replicasets,
+    /// replicationcontrollers, statefulsets, daemonsets, jobs, nodes, namespaces, ingresses,
+    /// ingressclasses (kubectl's short names work).
     #[arg(value_name = "KIND")]
     pub kind: String,
     #[command(flatten)]

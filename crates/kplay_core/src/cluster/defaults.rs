@@ -18,7 +18,9 @@ pub fn apply(obj: &mut Object, opts: &Options, lookups: &Lookups) {
     zero::apply(obj, opts);
     match obj.kind.as_str() {
         "Pod" => pod::pod(obj, opts, lookups),
-        "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" | "Job" | "CronJob" => workload::workload(obj, opts),
+        "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" | "Job" | "CronJob" | "ReplicationController" => {
+            workload::workload(obj, opts);
+        }
         "Service" => service::service(obj, opts),
         "Ingress" | "IngressClass" => ingress::ingress(obj, opts),
         "EndpointSlice" => service::endpoint_slice(obj, opts),

@@ -110,7 +110,9 @@ pub(crate) fn run(_files: &[SourceFile], objects: &[Object], opts: &Options) -> 
             }
             "Service" => services.push(typed::service(i, o)),
             "Pod" => pods.push(typed::pod(i, o)),
-            "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" | "Job" | "CronJob" => workloads.push(typed::workload(i, o)),
+            "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" | "Job" | "CronJob" | "ReplicationController" => {
+                workloads.push(typed::workload(i, o));
+            }
             "EndpointSlice" => user_slices.push(typed::endpoint_slice(i, o)),
             "Ingress" => {
                 let v = typed::ingress(i, o);
@@ -703,7 +705,7 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
         let kind = v.kind.clone();
         let default_replicas = match kind.as_str() {
             // The API server defaults `replicas` to 1; read it that way if defaulting did not run.
-            "Deployment" | "ReplicaSet" | "StatefulSet" => 1,
+            "Deployment" | "ReplicaSet" | "StatefulSet" | "ReplicationController" => 1,
             "Job" => {
                 let par = v.replicas.unwrap_or(1);
                 v.completions.map_or(par, |c| par.min(c))

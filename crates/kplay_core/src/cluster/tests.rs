@@ -526,3 +526,17 @@ fn pods_with_only_generate_name_get_a_name_and_run() {
     let again: Vec<&str> = again.pods.iter().filter(|p| p.name.starts_with("worker-")).map(|p| p.name.as_str()).collect();
     assert_eq!(names, again);
 }
+
+#[test]
+fn a_replication_controller_runs_its_pods_behind_a_service() {
+    // The selector defaults to the template's labels (`SetDefaults_ReplicationController`).
+    let rc = "apiVersion: v1\nkind: ReplicationController\nmetadata:\n  name: nginx\nspec:\n  replicas: 2\n  template:\n    metadata:\n      labels:\n        app: nginx\n    spec:\n      containers:\n      - name: nginx\n        image: nginx:1.27\n        ports:\n        - containerPort: 80\n";
+    let svc = "apiVersion: v1\nkind: Service\nmetadata:\n  name: nginx\nspec:\n  selector:\n    app: nginx\n  ports:\n  - port: 80\n";
+    let (c, diags) = sim_with(&[rc, svc], &Options::default());
+    assert!(diags.iter().all(|d| d.severity != crate::Severity::Error && d.rule != "selector-matches-no-pods"), "{diags:#?}");
+    let pods: Vec<&Pod> = c.pods.iter().filter(|p| p.namespace == "default").collect();
+    assert_eq!(pods.len(), 2);
+    assert!(pods.iter().all(|p| p.name.starts_with("nginx-") && p.owner.as_ref().is_some_and(|o| o.kind == "ReplicationController")));
+    let slice = c.endpoint_slices.iter().find(|s| s.service.as_deref() == Some("nginx")).expect("a slice");
+    assert_eq!(slice.endpoints.len(), 2);
+}

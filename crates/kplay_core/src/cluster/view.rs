@@ -19,6 +19,7 @@ pub enum Kind {
     EndpointSlices,
     Deployments,
     ReplicaSets,
+    ReplicationControllers,
     StatefulSets,
     DaemonSets,
     Jobs,
@@ -39,6 +40,7 @@ impl FromStr for Kind {
             "endpointslices" | "endpointslice" | "endpointslices.discovery.k8s.io" => Kind::EndpointSlices,
             "deployments" | "deployment" | "deploy" => Kind::Deployments,
             "replicasets" | "replicaset" | "rs" => Kind::ReplicaSets,
+            "replicationcontrollers" | "replicationcontroller" | "rc" => Kind::ReplicationControllers,
             "statefulsets" | "statefulset" | "sts" => Kind::StatefulSets,
             "daemonsets" | "daemonset" | "ds" => Kind::DaemonSets,
             "jobs" | "job" => Kind::Jobs,
@@ -48,7 +50,7 @@ impl FromStr for Kind {
             "ingressclasses" | "ingressclass" => Kind::IngressClasses,
             other => {
                 return Err(format!(
-                    "unknown resource type `{other}`: use pods, services, endpointslices, deployments, replicasets, statefulsets, daemonsets, jobs, nodes, namespaces, ingresses or ingressclasses"
+                    "unknown resource type `{other}`: use pods, services, endpointslices, deployments, replicasets, replicationcontrollers, statefulsets, daemonsets, jobs, nodes, namespaces, ingresses or ingressclasses"
                 ))
             }
         })
@@ -239,9 +241,10 @@ pub fn table(c: &Cluster, kind: Kind, scope: &Scope, wide: bool) -> Table {
                 ));
             }
         }
-        Kind::ReplicaSets => {
+        Kind::ReplicaSets | Kind::ReplicationControllers => {
             headers.extend(["NAME", "DESIRED", "CURRENT", "READY"]);
-            for w in workloads(c, "ReplicaSet", scope) {
+            let kind = if kind == Kind::ReplicaSets { "ReplicaSet" } else { "ReplicationController" };
+            for w in workloads(c, kind, scope) {
                 rows.push((
                     w.namespace.clone(),
                     vec![w.name.clone(), w.desired.to_string(), w.replicas.to_string(), w.ready_replicas.to_string()],
@@ -739,6 +742,7 @@ pub fn list(c: &Cluster, objects: &[Object], kind: Kind, scope: &Scope) -> Node 
         }
         Kind::Deployments => workloads(c, "Deployment", scope).map(|w| workload_object(objects, w)).collect(),
         Kind::ReplicaSets => workloads(c, "ReplicaSet", scope).map(|w| workload_object(objects, w)).collect(),
+        Kind::ReplicationControllers => workloads(c, "ReplicationController", scope).map(|w| workload_object(objects, w)).collect(),
         Kind::StatefulSets => workloads(c, "StatefulSet", scope).map(|w| workload_object(objects, w)).collect(),
         Kind::DaemonSets => workloads(c, "DaemonSet", scope).map(|w| workload_object(objects, w)).collect(),
         Kind::Jobs => workloads(c, "Job", scope).map(|w| workload_object(objects, w)).collect(),

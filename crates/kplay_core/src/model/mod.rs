@@ -154,6 +154,7 @@ pub const MODELLED: &[(&str, &str)] = &[
     ("apps/v1", "DaemonSet"),
     ("batch/v1", "Job"),
     ("batch/v1", "CronJob"),
+    ("v1", "ReplicationController"),
 ];
 
 pub fn is_modelled(api_version: &str, kind: &str) -> bool {

@@ -697,7 +697,14 @@ pub fn workload(index: usize, obj: &Object) -> WorkloadView {
         replicas: i(inner.and_then(|s| s.get(replicas_key))),
         replicas_span: inner.and_then(|s| value_span(s, replicas_key)),
         completions: i(inner.and_then(|s| s.get("completions"))),
-        selector: inner.and_then(|s| s.get("selector")).filter(|n| !n.is_null()).map(label_selector),
+        selector: inner.and_then(|s| s.get("selector")).filter(|n| !n.is_null()).map(|n| {
+            if obj.kind == "ReplicationController" {
+                // A plain label map (`labels.Set(selector).AsSelector()`).
+                LabelSelector { match_labels: string_map(Some(n)).0, match_expressions: Vec::new(), span: n.span }
+            } else {
+                label_selector(n)
+            }
+        }),
         template: inner.and_then(|s| s.get("template")).map(pod_template).unwrap_or_default(),
         service_name: s(spec.and_then(|s| s.get("serviceName"))).filter(|x| !x.is_empty()),
         service_name_span: spec.and_then(|s| value_span(s, "serviceName")),

@@ -19,6 +19,7 @@ pub fn workload(obj: &mut Object, opts: &Options) {
     match kind.as_str() {
         "Deployment" => deployment(spec, anchor),
         "ReplicaSet" => default_nil(spec, anchor, "replicas", |s| int_node(s, 1)),
+        "ReplicationController" => replication_controller(spec, anchor),
         "StatefulSet" => stateful_set(spec, anchor, opts),
         "DaemonSet" => daemon_set(spec, anchor),
         "Job" => job(spec, anchor),
@@ -36,6 +37,37 @@ pub fn workload(obj: &mut Object, opts: &Options) {
     }
     if kind == "Job" {
         job_labels(&mut obj.stored, &name);
+    }
+    if kind == "ReplicationController" {
+        replication_controller_labels(&mut obj.stored);
+    }
+}
+
+/// `SetDefaults_ReplicationController` (pkg/apis/core/v1/defaults.go): with template labels, an
+/// empty selector becomes those labels (and empty object labels, below); replicas default to 1.
+fn replication_controller(spec: &mut Node, a: Span) {
+    let labels = spec.path(&["template", "metadata", "labels"]).filter(|l| l.as_map().is_some()).cloned();
+    if let Some(labels) = labels {
+        if spec.get("selector").is_none_or(|s| s.as_map().is_none_or(<[_]>::is_empty)) {
+            let mut v = labels.synthetic();
+            v.span = spec.get("selector").map_or(a, |s| s.span);
+            put(spec, a, "selector", v);
+        }
+    }
+    default_nil(spec, a, "replicas", |s| int_node(s, 1));
+}
+
+/// The other half of `SetDefaults_ReplicationController`: empty `metadata.labels` become the
+/// template's labels.
+fn replication_controller_labels(root: &mut Node) {
+    let Some(labels) = root.path(&["spec", "template", "metadata", "labels"]).filter(|l| l.as_map().is_some()).cloned() else {
+        return;
+    };
+    let Some((ma, meta)) = child_mut(root, "metadata") else { return };
+    if meta.get("labels").is_none_or(|l| l.as_map().is_none_or(<[_]>::is_empty)) {
+        let mut v = labels.synthetic();
+        v.span = meta.get("labels").map_or(ma, |l| l.span);
+        put(meta, ma, "labels", v);
     }
 }
 

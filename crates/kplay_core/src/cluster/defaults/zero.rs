@@ -28,6 +28,8 @@ fn struct_chains(kind: &str) -> &'static [&'static [&'static str]] {
     match kind {
         "Pod" | "Service" | "Ingress" | "IngressClass" => &[&["metadata"], &["spec"]],
         "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" | "Job" => &[&["metadata"], TEMPLATE],
+        // A ReplicationController's template is a pointer: a missing one stays missing (Required).
+        "ReplicationController" => &[&["metadata"], &["spec"]],
         "CronJob" => &[&["metadata"], &["spec", "jobTemplate", "spec", "template", "spec"]],
         _ => &[&["metadata"]],
     }
@@ -42,6 +44,14 @@ pub fn apply(obj: &mut Object, opts: &Options) {
         for key in *chain {
             let Some(next) = zero_field(node, key, anchor) else { break };
             (anchor, node) = next;
+        }
+    }
+    // A ReplicationController's template is a pointer, but a template that is there has a
+    // struct `spec`.
+    if obj.kind == "ReplicationController" {
+        if let Some(t) = obj.stored.get_mut("spec").and_then(|s| s.get_mut("template")).filter(|t| t.as_map().is_some()) {
+            let anchor = t.span;
+            zero_field(t, "spec", anchor);
         }
     }
     let table = Table::get();

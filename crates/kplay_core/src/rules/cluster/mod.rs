@@ -115,7 +115,7 @@ fn refused(objects: &[Object]) -> Vec<Refused> {
                     namespace: p.meta.namespace,
                 });
             }
-            "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" | "Job" | "CronJob" => {
+            "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" | "Job" | "CronJob" | "ReplicationController" => {
                 let w = typed::workload(i, o);
                 v.push(Refused {
                     labels: w.template.labels,

@@ -27,8 +27,8 @@ another namespace (a Service only selects pods in its own namespace).
 
 ## Known limits
 kplay does not run operators: pods that a controller makes from a custom resource (the
-Prometheus operator's `Alertmanager`, a database operator's cluster) or from a kind kplay does
-not model (`ReplicationController`) are not in the simulated cluster. When such an object is in
+Prometheus operator's `Alertmanager`, a database operator's cluster) are not in the simulated
+cluster. When such an object is in
 the Service's namespace the warning names it, and if it does make the pods,
 `# kplay: ignore[selector-matches-no-pods]` on the line of the Service's `selector:` (or the
 `kplay.dev/ignore` annotation) silences the warning.
@@ -189,7 +189,7 @@ pub(crate) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
         }
         // Pods kplay cannot foresee: an operator's custom resource, or a kind kplay does not
         // model that creates pods, in the same namespace.
-        if let Some(o) = cx.objects.iter().find(|o| o.namespace == svc.namespace && may_make_pods(&o.api_version, &o.kind)) {
+        if let Some(o) = cx.objects.iter().find(|o| o.namespace == svc.namespace && may_make_pods(&o.api_version)) {
             let span = o.raw.get("kind").map_or(o.raw.span, |k| k.span);
             let name = o.name.as_deref().unwrap_or("");
             d = d.with_secondary(
@@ -211,11 +211,8 @@ pub(crate) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
 
 /// Whether an object of a kind kplay does not model may create pods: a custom resource (an
 /// API group that is not one of Kubernetes' own, e.g. `monitoring.coreos.com` for the
-/// Prometheus operator's `Alertmanager`) or a ReplicationController.
-fn may_make_pods(api_version: &str, kind: &str) -> bool {
-    if kind == "ReplicationController" {
-        return true;
-    }
+/// Prometheus operator's `Alertmanager`).
+fn may_make_pods(api_version: &str) -> bool {
     let Some((group, _)) = api_version.split_once('/') else { return false };
     group.contains('.') && !group.ends_with(".k8s.io") && group != "k8s.io"
 }
@@ -261,9 +258,9 @@ mod tests {
         // Kubernetes' own API groups do not make pods kplay does not know of.
         let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: r\n";
         assert!(hits(&[SVC, cm])[0].secondary.iter().all(|l| !l.message.contains("does not model")));
-        assert!(super::may_make_pods("v1", "ReplicationController"));
-        assert!(!super::may_make_pods("apps/v1", "ControllerRevision"));
-        assert!(!super::may_make_pods("networking.k8s.io/v1", "NetworkPolicy"));
+        assert!(!super::may_make_pods("v1"), "a ReplicationController is modelled: its pods are simulated");
+        assert!(!super::may_make_pods("apps/v1"));
+        assert!(!super::may_make_pods("networking.k8s.io/v1"));
     }
 
     #[test]

@@ -120,7 +120,7 @@ pub(crate) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
         .filter(|(_, w)| {
             w.owner.is_none()
                 && !w.origin.is_builtin()
-                && matches!(w.kind.as_str(), "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet")
+                && matches!(w.kind.as_str(), "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" | "ReplicationController")
         })
         .map(|(i, _)| i)
         .collect();

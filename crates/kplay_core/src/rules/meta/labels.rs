@@ -92,7 +92,7 @@ pub fn template<'a>(ctx: &Ctx<'a>) -> Option<Cur<'a>> {
     }
     let spec = ctx.root().field("spec")?;
     match ctx.kind() {
-        "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" | "Job" => spec.field("template"),
+        "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" | "Job" | "ReplicationController" => spec.field("template"),
         "CronJob" => spec.field("jobTemplate")?.field("spec")?.field("template"),
         _ => None,
     }

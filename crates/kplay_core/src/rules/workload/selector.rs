@@ -1,6 +1,6 @@
 //! `workload-selector-invalid`: a workload's selector is missing, empty, malformed or does not
 //! match its template labels (D-02..D-05, and the same rules of ReplicaSet, StatefulSet,
-//! DaemonSet and Jobs with `manualSelector`).
+//! DaemonSet and Jobs with `manualSelector`; a ReplicationController's plain label map).
 
 use crate::diagnostic::{ErrorType, Severity};
 use crate::rules::formats;
@@ -20,6 +20,10 @@ with `manualSelector: true`): it is required, may not be empty, its `matchLabels
 `matchExpressions` must be valid, and it must select the pod template's labels. A missing
 selector gives two errors (Required, and a template that matches nothing). A selector that
 cannot be converted also makes the server skip the whole pod template.
+
+A ReplicationController's `spec.selector` is a plain label map: when it is empty it defaults to
+the template's labels, so it is required only when the template has none; a non-empty one must
+match the template's labels.
 
 ## Why is this bad?
 The API server rejects the object: a controller must recognise the pods it creates.
@@ -145,6 +149,10 @@ fn matches(sel: &Cur<'_>, labels: Option<&Cur<'_>>) -> bool {
 }
 
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+    if ctx.kind() == "ReplicationController" {
+        replication_controller(ctx, sink);
+        return;
+    }
     let Some(empty_text) = empty_msg(ctx.kind()) else { return };
     let Some(spec) = ctx.root().field("spec") else { return };
     if ctx.kind() == "Job" && spec.field("manualSelector").and_then(|m| m.bool()) != Some(true) {
@@ -248,6 +256,42 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
 
 fn sink_file(ctx: &Ctx<'_>) -> crate::source::FileId {
     ctx.obj.file
+}
+
+/// A ReplicationController's selector is a plain label map (`ValidateReplicationControllerSpec`,
+/// `ValidatePodTemplateSpecForRC`): defaulting has filled an empty one from the template's labels,
+/// so it is Required only when both are empty; a non-empty one must match the template's labels.
+/// Its keys and values are not validated (`labels.Set.AsSelector` does not check them).
+fn replication_controller(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+    let Some(spec) = ctx.root().field("spec") else { return };
+    let sel = spec.field("selector").filter(|s| !s.node.is_null());
+    let pairs: Vec<(&str, &str)> =
+        sel.as_ref().map(|s| s.entries().map(|(k, v)| (k, v.text().unwrap_or(""))).collect()).unwrap_or_default();
+    if pairs.is_empty() {
+        let help = "add `selector:` with the labels of the pods (or give the template labels: the selector defaults to them)";
+        match &sel {
+            Some(s) => sink.field_error(s, ErrorType::Required, formats::required("")).help(help),
+            None => sink.required(&spec, "selector", formats::required("")).help(help),
+        };
+        return;
+    }
+    let Some(t) = spec.field("template").filter(|t| !t.node.is_null()) else { return };
+    let tlabels = t.field("metadata").and_then(|m| m.field("labels"));
+    let get = |k: &str| tlabels.as_ref().and_then(|l| l.node.get(k)).and_then(|v| v.text());
+    if pairs.iter().all(|(k, v)| get(k) == Some(*v)) {
+        return;
+    }
+    let span = tlabels.as_ref().map_or(t.key_span(), Cur::span);
+    let d = sink.field_error_at(
+        span,
+        &format!("{}.metadata.labels", t.path),
+        ErrorType::Invalid,
+        format!("Invalid value: {}: `selector` does not match template `labels`", labels_value(tlabels.as_ref())),
+    );
+    d.help("make the template's labels include every pair of the selector");
+    if let Some(s) = &sel {
+        d.secondary(sink_file(ctx), s.span(), "the selector");
+    }
 }
 
 /// How `field.Invalid` prints the template's labels as the bad value: Go's `%#v` of a

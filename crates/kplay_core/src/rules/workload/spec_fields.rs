@@ -121,7 +121,7 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
                 }
             }
         }
-        "ReplicaSet" => {
+        "ReplicaSet" | "ReplicationController" => {
             for f in ["replicas", "minReadySeconds"] {
                 non_negative(sink, &spec, f);
             }

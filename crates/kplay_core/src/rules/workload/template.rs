@@ -66,6 +66,14 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     if !ctx.is_template() {
         return;
     }
+    // A ReplicationController's template is a pointer (`ValidatePodTemplateSpecForRC`).
+    if ctx.kind() == "ReplicationController" {
+        if let Some(spec) = ctx.root().field("spec").filter(|s| s.field("template").is_none_or(|t| t.node.is_null())) {
+            sink.required(&spec, "template", formats::required(""))
+                .help("add `template:` with the pods' `metadata.labels` and `spec.containers`");
+            return;
+        }
+    }
     let Some(spec) = pod_spec(ctx) else { return };
     let jobs = matches!(ctx.kind(), "Job" | "CronJob");
     let supported: &[&str] = if jobs { &["OnFailure", "Never"] } else { &["Always"] };
