@@ -940,6 +940,12 @@ struct NodeSlots {
     next: Vec<u128>,
 }
 
+/// `HostPortInfo.CheckConflict`: the same protocol and port, and the same host IP or either
+/// one `0.0.0.0` (all addresses).
+fn host_port_conflict(a: &(String, String, i64), b: &(String, String, i64)) -> bool {
+    a.1 == b.1 && a.2 == b.2 && (a.0 == b.0 || a.0 == "0.0.0.0" || b.0 == "0.0.0.0")
+}
+
 fn schedule(sim: &mut Sim<'_>) {
     let max_pods = sim.desc.max_pods_per_node.max(1);
     let node_pos: HashMap<String, usize> = sim.cluster.nodes.iter().enumerate().map(|(i, n)| (n.name.clone(), i)).collect();
@@ -959,8 +965,11 @@ fn schedule(sim: &mut Sim<'_>) {
         sim.cluster.nodes.iter().enumerate().filter(|(_, n)| n.ready).map(|(i, _)| Reverse((0, i))).collect();
     let nodes = &sim.cluster.nodes;
     let overrides = &sim.desc.overrides.pods;
+    // The host ports in use on each node (the NodePorts filter).
+    let mut used_ports: Vec<Vec<(String, String, i64)>> = vec![Vec::new(); nodes.len()];
     for pod in &mut sim.cluster.pods {
         let placement = &pod.spec.placement;
+        let host_ports = pod.spec.host_ports();
         let target = if let Some(n) = pod.node.clone() {
             match node_pos.get(&n) {
                 Some(&i) => Some(i),
@@ -974,7 +983,7 @@ fn schedule(sim: &mut Sim<'_>) {
                     None
                 }
             }
-        } else if placement.is_unconstrained() {
+        } else if placement.is_unconstrained() && host_ports.is_empty() {
             let mut found = None;
             while let Some(Reverse((c, i))) = heap.pop() {
                 if c != slots[i].count {
@@ -995,10 +1004,14 @@ fn schedule(sim: &mut Sim<'_>) {
             let mut best: Option<usize> = None;
             // Nodes refused by each filter, in the scheduler's filter order (NodeAffinity
             // before PodTopologySpread; a node counts under the first that refuses it).
-            let (mut not_matching, mut no_spread_label) = (0, 0);
+            let (mut not_matching, mut no_free_ports, mut no_spread_label) = (0, 0, 0);
             for (i, n) in nodes.iter().enumerate() {
                 if !placement.allows(&n.name, &n.labels) {
                     not_matching += 1;
+                    continue;
+                }
+                if host_ports.iter().any(|p| used_ports[i].iter().any(|u| host_port_conflict(u, p))) {
+                    no_free_ports += 1;
                     continue;
                 }
                 if !placement.spreads_onto(&n.labels) {
@@ -1017,6 +1030,9 @@ fn schedule(sim: &mut Sim<'_>) {
                 if not_matching > 0 {
                     reasons.push(format!("{not_matching} node(s) didn't match Pod's node affinity/selector"));
                 }
+                if no_free_ports > 0 {
+                    reasons.push(format!("{no_free_ports} node(s) didn't have free ports for the requested pod ports"));
+                }
                 if no_spread_label > 0 {
                     reasons
                         .push(format!("{no_spread_label} node(s) didn't match pod topology spread constraints (missing required label)"));
@@ -1032,6 +1048,7 @@ fn schedule(sim: &mut Sim<'_>) {
         };
         if let Some(i) = target {
             let node = &nodes[i];
+            used_ports[i].extend(host_ports);
             pod.node = Some(node.name.clone());
             slots[i].count += 1;
             if slots[i].count < max_pods && node.ready {
@@ -1105,5 +1122,18 @@ fn schedule(sim: &mut Sim<'_>) {
     for (root, n, r) in children {
         sim.cluster.workloads[root].replicas += n;
         sim.cluster.workloads[root].ready_replicas += r;
+    }
+}
+
+#[cfg(test)]
+mod host_port_tests {
+    #[test]
+    fn host_ports_conflict_on_the_same_protocol_and_port_and_an_overlapping_address() {
+        let p = |ip: &str, proto: &str, port: i64| (ip.to_string(), proto.to_string(), port);
+        assert!(super::host_port_conflict(&p("0.0.0.0", "TCP", 80), &p("10.0.0.1", "TCP", 80)));
+        assert!(super::host_port_conflict(&p("10.0.0.1", "TCP", 80), &p("10.0.0.1", "TCP", 80)));
+        assert!(!super::host_port_conflict(&p("10.0.0.1", "TCP", 80), &p("10.0.0.2", "TCP", 80)));
+        assert!(!super::host_port_conflict(&p("0.0.0.0", "TCP", 80), &p("0.0.0.0", "UDP", 80)));
+        assert!(!super::host_port_conflict(&p("0.0.0.0", "TCP", 80), &p("0.0.0.0", "TCP", 81)));
     }
 }

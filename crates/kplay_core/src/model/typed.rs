@@ -153,6 +153,10 @@ pub struct ContainerPort {
     pub container_port: i64,
     /// `TCP` when not written (the server default).
     pub protocol: String,
+    /// `hostPort` (0 when not written).
+    pub host_port: i64,
+    /// `hostIP` ("" when not written).
+    pub host_ip: String,
     pub span: Span,
 }
 
@@ -219,6 +223,23 @@ pub struct PodSpec {
 }
 
 impl PodSpec {
+    /// The host ports the scheduler's NodePorts filter looks at: `(hostIP, protocol, hostPort)`
+    /// of the regular containers' ports with a host port, `hostIP` "" read as `0.0.0.0`. On the
+    /// host's network a port without `hostPort` has it defaulted to `containerPort`
+    /// (`SetDefaults_Pod`, which also runs on the pods a controller creates).
+    pub fn host_ports(&self) -> Vec<(String, String, i64)> {
+        self.containers
+            .iter()
+            .filter(|c| !c.sidecar)
+            .flat_map(|c| &c.ports)
+            .filter_map(|p| {
+                let port = if p.host_port == 0 && self.host_network { p.container_port } else { p.host_port };
+                let ip = if p.host_ip.is_empty() { "0.0.0.0" } else { p.host_ip.as_str() };
+                (port > 0).then(|| (ip.to_string(), p.protocol.clone(), port))
+            })
+            .collect()
+    }
+
     /// `podutil.FindPort`: the first container port named `name` with `protocol`.
     pub fn find_port(&self, name: &str, protocol: &str) -> Option<&ContainerPort> {
         self.containers.iter().flat_map(|c| &c.ports).find(|p| p.name.as_deref() == Some(name) && p.protocol == protocol)
@@ -603,6 +624,8 @@ fn container(n: &Node, sidecar: bool) -> Container {
             container_port: i(p.get("containerPort")).unwrap_or(0),
             // The server defaults the protocol to TCP; read it that way if defaulting left it out.
             protocol: s(p.get("protocol")).unwrap_or_else(|| "TCP".into()),
+            host_port: i(p.get("hostPort")).unwrap_or(0),
+            host_ip: s(p.get("hostIP")).unwrap_or_default(),
             span: p.span,
         })
         .collect();
@@ -952,6 +975,20 @@ mod tests {
         assert!(!p.allows("n1", &lbl(&[("zone", "b")])), "the empty term matches nothing");
         p.node_name = Some("n2".into());
         assert!(!p.allows("n1", &lbl(&[("zone", "a")])));
+    }
+
+    #[test]
+    fn host_ports_default_to_container_ports_on_the_host_network() {
+        let spec = |y: &str| {
+            let f = crate::yaml::load_file(0, &crate::SourceFile::new("t.yaml", y), &crate::yaml::Limits::default());
+            pod_spec(f.docs[0].root.as_ref().unwrap())
+        };
+        let ports = "containers:\n- name: c\n  ports:\n  - containerPort: 80\n  - containerPort: 53\n    protocol: UDP\n    hostPort: 5353\n    hostIP: 10.0.0.1\n";
+        assert_eq!(spec(ports).host_ports(), [("10.0.0.1".to_string(), "UDP".to_string(), 5353)]);
+        assert_eq!(
+            spec(&format!("hostNetwork: true\n{ports}")).host_ports(),
+            [("0.0.0.0".to_string(), "TCP".to_string(), 80), ("10.0.0.1".to_string(), "UDP".to_string(), 5353)]
+        );
     }
 
     #[test]

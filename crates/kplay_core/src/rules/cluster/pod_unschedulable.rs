@@ -18,7 +18,8 @@ them with `kubernetes.io/hostname`, `kubernetes.io/os: linux`, `kubernetes.io/ar
 legacy `beta.kubernetes.io/os` and `beta.kubernetes.io/arch`, and with
 `topology.kubernetes.io/zone` and `topology.kubernetes.io/region`, plus what the `[cluster]`
 settings add) honouring `nodeName`, `nodeSelector`, required node affinity, the per-node pod
-limit, and the label check of `topologySpreadConstraints` with `whenUnsatisfiable:
+limit, host ports (a `hostPort`, or on the host's network every container port, may be used by
+one pod per node), and the label check of `topologySpreadConstraints` with `whenUnsatisfiable:
 DoNotSchedule` (a node without the constraint's `topologyKey` label is refused; the skew itself
 is not modelled). One diagnostic per workload (or bare Pod) whose pods could not be placed.
 
@@ -87,8 +88,10 @@ pub(crate) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
         });
         // A nodeName of no node: the pod is bound, never scheduled, and garbage-collected.
         let missing_node = reason.starts_with(crate::cluster::sim::MISSING_NODE);
-        // Refused by the topology spread label check only: point at the constraints.
+        // Refused by the topology spread label check only: point at the constraints; by the
+        // host ports only: at `hostNetwork` or the first `hostPort`.
         let spread_only = reason.contains("topology spread") && !reason.contains("affinity/selector");
+        let ports_only = reason.contains("free ports") && !reason.contains("affinity/selector");
         let span = cx
             .objects
             .get(obj)
@@ -98,6 +101,8 @@ pub(crate) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
                     spec.entry("nodeName")
                 } else if spread_only {
                     spec.entry("topologySpreadConstraints")
+                } else if ports_only {
+                    spec.entry("hostNetwork").filter(|e| e.value.as_bool() == Some(true)).or_else(|| first_host_port(spec))
                 } else {
                     None
                 };
@@ -117,7 +122,9 @@ pub(crate) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
         } else {
             (
                 format!("{owner}: {count} cannot be scheduled and stay Pending ({reason})"),
-                if spread_only {
+                if ports_only {
+                    "a node runs one pod per host port (`hostPort`, or every container port on the host's network): use at most one replica per node (or a DaemonSet), or drop `hostPort`/`hostNetwork` and reach the pods through a Service"
+                } else if spread_only {
                     "use a `topologyKey` every node has (`kubernetes.io/hostname`, `topology.kubernetes.io/zone`), `whenUnsatisfiable: ScheduleAnyway`, or describe nodes with that label in the `[cluster]` settings of kplay.toml"
                 } else {
                     "match the labels of the nodes the pods should run on, or describe such nodes in the `[cluster]` settings of kplay.toml"
@@ -126,4 +133,13 @@ pub(crate) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
         };
         out.push(cx.diag(&POD_UNSCHEDULABLE, &pod.origin, span, message).with_help(help));
     }
+}
+
+/// The first `hostPort` key of the regular containers' ports.
+fn first_host_port(spec: &crate::yaml::Node) -> Option<&crate::yaml::Entry> {
+    spec.get("containers")?
+        .as_seq()?
+        .iter()
+        .flat_map(|c| c.get("ports").and_then(crate::yaml::Node::as_seq).unwrap_or(&[]))
+        .find_map(|p| p.entry("hostPort"))
 }
