@@ -24,7 +24,7 @@ export type ErrorType =
 /** The simulated cluster; the keys are those of kplay.toml's `[cluster]` table. Every key is optional. */
 export interface ClusterDescription {
   "node-count"?: number;
-  nodes?: Array<{ name?: string; zone?: string; ip?: string; "pod-cidr"?: string; labels?: Record<string, string>; ready?: boolean }>;
+  nodes?: Array<{ name?: string; zone?: string; ip?: string; "pod-cidr"?: string; labels?: Record<string, string>; ready?: boolean; taints?: Array<{ key?: string; value?: string; effect?: string }> }>;
   zones?: string[];
   region?: string;
   "node-name-prefix"?: string;

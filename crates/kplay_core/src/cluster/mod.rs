@@ -17,7 +17,7 @@ pub mod view;
 
 pub use state::{
     simulate, Cluster, ClusterDescription, DnsRecord, Endpoint, EndpointPort, EndpointSlice, Ingress, IngressClass, Namespace, Node,
-    NodeDescription, Overrides, Pod, PodOverride, ProxyMode, ScaleOverride, Service, ServicePort, Workload,
+    NodeDescription, Overrides, Pod, PodOverride, ProxyMode, ScaleOverride, Service, ServicePort, Taint, Workload,
 };
 
 use crate::diagnostic::Diagnostic;

@@ -3,7 +3,7 @@
 //! the scheduler and pod IPAM, then the EndpointSlice controller and the cross-object checks.
 
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap, HashSet};
+use std::collections::{BTreeMap, BinaryHeap, HashMap, HashSet};
 use std::net::IpAddr;
 use std::sync::Arc;
 
@@ -203,7 +203,8 @@ fn build_nodes(sim: &mut Sim<'_>) {
         // `CIDRNotAvailable`) never gets its pod network, so it stays NotReady and takes no pods.
         let ready = nd.ready.unwrap_or(true) && !down.contains(name.as_str()) && !pod_cidrs.is_empty();
         let store = sim.store("Node", "", &name);
-        sim.cluster.nodes.push(Node { name, zone, labels, internal_ip: ip, pod_cidrs, ready, store });
+        let taints = nd.taints.clone();
+        sim.cluster.nodes.push(Node { name, zone, labels, internal_ip: ip, pod_cidrs, ready, taints, store });
     }
 }
 
@@ -852,7 +853,7 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
                     .cluster
                     .nodes
                     .iter()
-                    .filter(|n| template.spec.placement.allows(&n.name, &n.labels))
+                    .filter(|n| template.spec.placement.allows(&n.name, &n.labels) && template.spec.untolerated(&n.taints).is_none())
                     .map(|n| n.name.clone())
                     .collect();
                 for node in nodes {
@@ -967,6 +968,7 @@ fn schedule(sim: &mut Sim<'_>) {
     let overrides = &sim.desc.overrides.pods;
     // The host ports in use on each node (the NodePorts filter).
     let mut used_ports: Vec<Vec<(String, String, i64)>> = vec![Vec::new(); nodes.len()];
+    let any_taints = nodes.iter().any(|n| !n.taints.is_empty());
     for pod in &mut sim.cluster.pods {
         let placement = &pod.spec.placement;
         let host_ports = pod.spec.host_ports();
@@ -983,7 +985,7 @@ fn schedule(sim: &mut Sim<'_>) {
                     None
                 }
             }
-        } else if placement.is_unconstrained() && host_ports.is_empty() {
+        } else if placement.is_unconstrained() && host_ports.is_empty() && !any_taints {
             let mut found = None;
             while let Some(Reverse((c, i))) = heap.pop() {
                 if c != slots[i].count {
@@ -1005,7 +1007,13 @@ fn schedule(sim: &mut Sim<'_>) {
             // Nodes refused by each filter, in the scheduler's filter order (NodeAffinity
             // before PodTopologySpread; a node counts under the first that refuses it).
             let (mut not_matching, mut no_free_ports, mut no_spread_label) = (0, 0, 0);
+            // TaintToleration runs before NodeAffinity; its reason names the taint.
+            let mut untolerated: BTreeMap<String, usize> = BTreeMap::new();
             for (i, n) in nodes.iter().enumerate() {
+                if let Some(t) = pod.spec.untolerated(&n.taints) {
+                    *untolerated.entry(format!("node(s) had untolerated taint {{{}: {}}}", t.key, t.value)).or_default() += 1;
+                    continue;
+                }
                 if !placement.allows(&n.name, &n.labels) {
                     not_matching += 1;
                     continue;
@@ -1026,7 +1034,7 @@ fn schedule(sim: &mut Sim<'_>) {
                 }
             }
             if best.is_none() {
-                let mut reasons = Vec::new();
+                let mut reasons: Vec<String> = untolerated.iter().map(|(r, n)| format!("{n} {r}")).collect();
                 if not_matching > 0 {
                     reasons.push(format!("{not_matching} node(s) didn't match Pod's node affinity/selector"));
                 }

@@ -40,6 +40,20 @@ pub struct NodeDescription {
     pub labels: BTreeMap<String, String>,
     /// `false`: the node is down (NotReady); its pods are not ready and nothing new lands there.
     pub ready: Option<bool>,
+    /// `spec.taints`: a pod lands on the node only if it tolerates each `NoSchedule` and
+    /// `NoExecute` taint (e.g. a kubeadm control-plane node's
+    /// `node-role.kubernetes.io/control-plane:NoSchedule`).
+    pub taints: Vec<Taint>,
+}
+
+/// A node taint (`spec.taints[]`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Taint {
+    pub key: String,
+    pub value: String,
+    /// `NoSchedule`, `PreferNoSchedule` or `NoExecute`.
+    pub effect: String,
 }
 
 /// A pod toggle from the playground: `namespace/name` (namespace defaults to `default`).
@@ -174,6 +188,7 @@ pub struct Node {
     /// `spec.podCIDRs` (IPv4 first).
     pub pod_cidrs: Vec<String>,
     pub ready: bool,
+    pub taints: Vec<Taint>,
     pub store: StoreMeta,
 }
 

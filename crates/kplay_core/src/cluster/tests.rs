@@ -540,3 +540,40 @@ fn a_replication_controller_runs_its_pods_behind_a_service() {
     let slice = c.endpoint_slices.iter().find(|s| s.service.as_deref() == Some("nginx")).expect("a slice");
     assert_eq!(slice.endpoints.len(), 2);
 }
+
+#[test]
+fn tainted_nodes_take_only_pods_that_tolerate_the_taint() {
+    use crate::cluster::{NodeDescription, Taint};
+    let mut opts = Options::default();
+    let cp = NodeDescription {
+        name: Some("control-plane".into()),
+        labels: [("node-role.kubernetes.io/control-plane".to_string(), String::new())].into(),
+        taints: vec![Taint { key: "node-role.kubernetes.io/control-plane".into(), value: String::new(), effect: "NoSchedule".into() }],
+        ..NodeDescription::default()
+    };
+    opts.cluster.nodes = vec![cp, NodeDescription { name: Some("worker".into()), ..NodeDescription::default() }];
+    // Pinned to the control plane without a toleration: Pending, with the scheduler's reason.
+    let pinned = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: addon\nspec:\n  nodeSelector:\n    node-role.kubernetes.io/control-plane: \"\"\n  containers:\n  - name: c\n    image: nginx:1.27\n";
+    let (c, diags) = sim_with(&[pinned], &opts);
+    let p = c.pods.iter().find(|p| p.name == "addon").unwrap();
+    assert!(p.node.is_none());
+    let d = diags.iter().find(|d| d.rule == "pod-unschedulable").expect("reported");
+    assert!(d.message.contains("1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }"), "{}", d.message);
+    assert!(d.message.contains("1 node(s) didn't match Pod's node affinity/selector"), "{}", d.message);
+    // With the toleration it runs there.
+    let tolerated = pinned.replace(
+        "  containers:",
+        "  tolerations:\n  - key: node-role.kubernetes.io/control-plane\n    operator: Exists\n    effect: NoSchedule\n  containers:",
+    );
+    let (c, diags) = sim_with(&[&tolerated], &opts);
+    assert_eq!(c.pods.iter().find(|p| p.name == "addon").unwrap().node.as_deref(), Some("control-plane"));
+    assert!(diags.iter().all(|d| d.rule != "pod-unschedulable"));
+    // Unpinned pods avoid the tainted node; a DaemonSet without the toleration skips it.
+    let ds = "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: agent\nspec:\n  selector:\n    matchLabels:\n      app: agent\n  template:\n    metadata:\n      labels:\n        app: agent\n    spec:\n      containers:\n      - name: a\n        image: busybox:1.36\n";
+    let (c, _) = sim_with(&[ds, WEB], &opts);
+    assert!(
+        c.pods.iter().filter(|p| p.namespace == "default").all(|p| p.node.as_deref() == Some("worker")),
+        "{:?}",
+        c.pods.iter().map(|p| (&p.name, &p.node)).collect::<Vec<_>>()
+    );
+}

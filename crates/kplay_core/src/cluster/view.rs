@@ -702,7 +702,25 @@ fn node_object(n: &ClusterNode) -> Node {
         "Node",
         vec![
             ("metadata", metadata(&n.name, None, &n.labels, &n.store.uid, n.store.resource_version, None)),
-            ("spec", map(vec![("podCIDR", s(n.pod_cidrs.first().map_or("", String::as_str))), ("podCIDRs", strings(&n.pod_cidrs))])),
+            ("spec", {
+                let mut spec = vec![("podCIDR", s(n.pod_cidrs.first().map_or("", String::as_str))), ("podCIDRs", strings(&n.pod_cidrs))];
+                if !n.taints.is_empty() {
+                    let taints = n
+                        .taints
+                        .iter()
+                        .map(|t| {
+                            let mut e = vec![("key", s(&t.key))];
+                            if !t.value.is_empty() {
+                                e.push(("value", s(&t.value)));
+                            }
+                            e.push(("effect", s(&t.effect)));
+                            map(e)
+                        })
+                        .collect();
+                    spec.push(("taints", seq(taints)));
+                }
+                map(spec)
+            }),
             (
                 "status",
                 map(vec![

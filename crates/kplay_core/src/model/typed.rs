@@ -209,12 +209,36 @@ impl Placement {
     }
 }
 
+/// A pod's toleration (`spec.tolerations[]`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct Toleration {
+    pub key: String,
+    pub operator: String,
+    pub value: String,
+    pub effect: String,
+}
+
+impl Toleration {
+    /// `Toleration.ToleratesTaint`: an empty effect or key matches any; `Exists` any value,
+    /// `Equal` (or no operator) the same value.
+    pub fn tolerates(&self, taint: &crate::cluster::Taint) -> bool {
+        (self.effect.is_empty() || self.effect == taint.effect)
+            && (self.key.is_empty() || self.key == taint.key)
+            && match self.operator.as_str() {
+                "" | "Equal" => self.value == taint.value,
+                "Exists" => true,
+                _ => false,
+            }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct PodSpec {
     /// Containers and sidecar init containers, in the order `FindPort` searches them.
     pub containers: Vec<Container>,
     pub placement: Placement,
+    pub tolerations: Vec<Toleration>,
     pub hostname: Option<String>,
     pub subdomain: Option<String>,
     pub host_network: bool,
@@ -223,6 +247,15 @@ pub struct PodSpec {
 }
 
 impl PodSpec {
+    /// The TaintToleration filter: the first `NoSchedule` or `NoExecute` taint of the node that
+    /// no toleration of the pod tolerates (`PreferNoSchedule` only scores).
+    pub fn untolerated<'t>(&self, taints: &'t [crate::cluster::Taint]) -> Option<&'t crate::cluster::Taint> {
+        taints
+            .iter()
+            .filter(|t| t.effect == "NoSchedule" || t.effect == "NoExecute")
+            .find(|t| !self.tolerations.iter().any(|tol| tol.tolerates(t)))
+    }
+
     /// The host ports the scheduler's NodePorts filter looks at: `(hostIP, protocol, hostPort)`
     /// of the regular containers' ports with a host port, `hostIP` "" read as `0.0.0.0`. On the
     /// host's network a port without `hostPort` has it defaulted to `containerPort`
@@ -653,8 +686,18 @@ pub fn pod_spec(n: &Node) -> PodSpec {
         .filter(|c| s(c.get("whenUnsatisfiable")).as_deref() == Some("DoNotSchedule"))
         .filter_map(|c| s(c.get("topologyKey")).filter(|k| !k.is_empty()))
         .collect();
+    let tolerations = seq(n.get("tolerations"))
+        .iter()
+        .map(|t| Toleration {
+            key: s(t.get("key")).unwrap_or_default(),
+            operator: s(t.get("operator")).unwrap_or_default(),
+            value: s(t.get("value")).unwrap_or_default(),
+            effect: s(t.get("effect")).unwrap_or_default(),
+        })
+        .collect();
     PodSpec {
         containers,
+        tolerations,
         placement: Placement { node_name: s(n.get("nodeName")).filter(|x| !x.is_empty()), node_selector, required_terms, spread_keys },
         hostname: s(n.get("hostname")).filter(|x| !x.is_empty()),
         subdomain: s(n.get("subdomain")).filter(|x| !x.is_empty()),
@@ -975,6 +1018,25 @@ mod tests {
         assert!(!p.allows("n1", &lbl(&[("zone", "b")])), "the empty term matches nothing");
         p.node_name = Some("n2".into());
         assert!(!p.allows("n1", &lbl(&[("zone", "a")])));
+    }
+
+    #[test]
+    fn tolerations_match_taints_as_tolerates_taint_does() {
+        let taint = |k: &str, v: &str, e: &str| crate::cluster::Taint { key: k.into(), value: v.into(), effect: e.into() };
+        let tol =
+            |k: &str, op: &str, v: &str, e: &str| Toleration { key: k.into(), operator: op.into(), value: v.into(), effect: e.into() };
+        let gpu = taint("gpu", "true", "NoSchedule");
+        assert!(tol("gpu", "Equal", "true", "NoSchedule").tolerates(&gpu));
+        assert!(tol("gpu", "", "true", "").tolerates(&gpu), "no operator is Equal; no effect matches any");
+        assert!(!tol("gpu", "Equal", "false", "NoSchedule").tolerates(&gpu));
+        assert!(tol("gpu", "Exists", "", "NoSchedule").tolerates(&gpu));
+        assert!(tol("", "Exists", "", "").tolerates(&gpu), "an empty key with Exists tolerates everything");
+        assert!(!tol("gpu", "Exists", "", "NoExecute").tolerates(&gpu));
+        let spec = PodSpec { tolerations: vec![tol("gpu", "Exists", "", "")], ..PodSpec::default() };
+        let soft = taint("spot", "", "PreferNoSchedule");
+        assert_eq!(spec.untolerated(&[gpu.clone(), soft.clone()]), None, "PreferNoSchedule only scores");
+        let hard = taint("spot", "", "NoExecute");
+        assert_eq!(spec.untolerated(&[gpu, hard.clone()]), Some(&hard));
     }
 
     #[test]

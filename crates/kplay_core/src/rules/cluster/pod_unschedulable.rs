@@ -19,7 +19,8 @@ legacy `beta.kubernetes.io/os` and `beta.kubernetes.io/arch`, and with
 `topology.kubernetes.io/zone` and `topology.kubernetes.io/region`, plus what the `[cluster]`
 settings add) honouring `nodeName`, `nodeSelector`, required node affinity, the per-node pod
 limit, host ports (a `hostPort`, or on the host's network every container port, may be used by
-one pod per node), and the label check of `topologySpreadConstraints` with `whenUnsatisfiable:
+one pod per node), the taints of the nodes described with `taints` (a pod needs a toleration
+for each `NoSchedule` and `NoExecute` one), and the label check of `topologySpreadConstraints` with `whenUnsatisfiable:
 DoNotSchedule` (a node without the constraint's `topologyKey` label is refused; the skew itself
 is not modelled). One diagnostic per workload (or bare Pod) whose pods could not be placed.
 
@@ -92,6 +93,7 @@ pub(crate) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
         // host ports only: at `hostNetwork` or the first `hostPort`.
         let spread_only = reason.contains("topology spread") && !reason.contains("affinity/selector");
         let ports_only = reason.contains("free ports") && !reason.contains("affinity/selector");
+        let taints = reason.contains("untolerated taint");
         let span = cx
             .objects
             .get(obj)
@@ -101,6 +103,8 @@ pub(crate) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
                     spec.entry("nodeName")
                 } else if spread_only {
                     spec.entry("topologySpreadConstraints")
+                } else if taints {
+                    spec.entry("tolerations")
                 } else if ports_only {
                     spec.entry("hostNetwork").filter(|e| e.value.as_bool() == Some(true)).or_else(|| first_host_port(spec))
                 } else {
@@ -122,7 +126,9 @@ pub(crate) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
         } else {
             (
                 format!("{owner}: {count} cannot be scheduled and stay Pending ({reason})"),
-                if ports_only {
+                if taints {
+                    "add a toleration for the node's taint (`tolerations` with its key and effect) if the pods may run there, or describe untainted nodes in the `[cluster]` settings of kplay.toml"
+                } else if ports_only {
                     "a node runs one pod per host port (`hostPort`, or every container port on the host's network): use at most one replica per node (or a DaemonSet), or drop `hostPort`/`hostNetwork` and reach the pods through a Service"
                 } else if spread_only {
                     "use a `topologyKey` every node has (`kubernetes.io/hostname`, `topology.kubernetes.io/zone`), `whenUnsatisfiable: ScheduleAnyway`, or describe nodes with that label in the `[cluster]` settings of kplay.toml"
