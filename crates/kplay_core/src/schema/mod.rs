@@ -85,10 +85,18 @@ pub fn not_checked(obj: &Object) -> Diagnostic {
         obj.raw.get("kind").map_or(obj.head_span(), |k| k.span),
         format!("{} `{}` is not checked: kplay does not model this kind", obj.api_version, obj.kind),
     )
-    .with_help(if obj.api_version == "v1" && obj.kind == "Endpoints" {
-        "kplay checks Pods, Services, EndpointSlices, Ingresses, IngressClasses, Namespaces and the apps/v1 and batch/v1 workloads; the addresses of an Endpoints named after a Service without a selector are still mirrored into EndpointSlices, as the mirroring controller does"
-    } else {
-        "kplay checks Pods, Services, EndpointSlices, Ingresses, IngressClasses, Namespaces and the apps/v1 and batch/v1 workloads"
+    .with_help({
+        const CHECKED: &str =
+            "kplay checks Pods, Services, EndpointSlices, Ingresses, IngressClasses, Namespaces, ReplicationControllers and the apps/v1 and batch/v1 workloads";
+        match (obj.api_version.as_str(), obj.kind.as_str()) {
+            ("v1", "Endpoints") => format!(
+                "{CHECKED}; the addresses of an Endpoints named after a Service without a selector are still mirrored into EndpointSlices, as the mirroring controller does"
+            ),
+            ("v1", "ServiceAccount") | ("scheduling.k8s.io/v1", "PriorityClass") | ("node.k8s.io/v1", "RuntimeClass") => {
+                format!("{CHECKED}; this {} still counts for the Pods that name it (the admission plugin looks it up)", obj.kind)
+            }
+            _ => CHECKED.to_string(),
+        }
     })
     .with_object(Some(obj.object_ref.clone()))
 }

@@ -433,6 +433,13 @@ mod tests {
     }
 
     #[test]
+    fn the_note_on_an_account_says_it_still_counts() {
+        let a = analyze("apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: builder\n");
+        let d = a.diagnostics.iter().find(|d| d.rule == "kind-not-checked").expect("noted");
+        assert!(d.help.as_deref().is_some_and(|h| h.contains("this ServiceAccount still counts for the Pods that name it")), "{:?}", d.help);
+    }
+
+    #[test]
     fn the_deprecated_alias_is_checked_at_its_place() {
         let y = pod("  serviceAccount: builder\n");
         let a = analyze(&y);
