@@ -889,6 +889,10 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
             },
         ));
     }
+    // Pods are created, and scheduled, in the order of the objects that make them (`kubectl
+    // apply` creates a bare Pod listed before a Deployment first); built-in ones (CoreDNS) first.
+    let rank = |o: &Origin| if o.is_builtin() { 0 } else { o.object.saturating_add(1) };
+    crate::sort::sort_by_key(&mut new_pods, |(_, p)| rank(&p.origin));
     for (ns, p) in new_pods {
         let store = sim.store("Pod", &ns, &p.name);
         let status = p.status.unwrap_or_default();

@@ -577,3 +577,20 @@ fn tainted_nodes_take_only_pods_that_tolerate_the_taint() {
         c.pods.iter().map(|p| (&p.name, &p.node)).collect::<Vec<_>>()
     );
 }
+
+#[test]
+fn pods_are_scheduled_in_the_order_of_the_objects_that_make_them() {
+    let mut opts = Options::default();
+    opts.cluster.node_count = 1;
+    // CoreDNS's two pods, then room for two more.
+    opts.cluster.max_pods_per_node = 4;
+    let bare = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: first\nspec:\n  containers:\n  - name: c\n    image: nginx:1.27\n";
+    let (c, _) = sim_with(&[&format!("{bare}---\n{WEB}")], &opts);
+    let first = c.pods.iter().find(|p| p.name == "first").unwrap();
+    assert!(first.node.is_some(), "the Pod listed first is created and bound first");
+    let web: Vec<_> = c.pods.iter().filter(|p| p.name.starts_with("web-")).collect();
+    assert_eq!(web.iter().filter(|p| p.node.is_some()).count(), 1, "one pod of the Deployment finds room");
+    // Listed after the Deployment, the bare Pod is the one left Pending.
+    let (c, _) = sim_with(&[&format!("{WEB}---\n{bare}")], &opts);
+    assert!(c.pods.iter().find(|p| p.name == "first").unwrap().node.is_none());
+}

@@ -436,7 +436,11 @@ mod tests {
     fn the_note_on_an_account_says_it_still_counts() {
         let a = analyze("apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: builder\n");
         let d = a.diagnostics.iter().find(|d| d.rule == "kind-not-checked").expect("noted");
-        assert!(d.help.as_deref().is_some_and(|h| h.contains("this ServiceAccount still counts for the Pods that name it")), "{:?}", d.help);
+        assert!(
+            d.help.as_deref().is_some_and(|h| h.contains("this ServiceAccount still counts for the Pods that name it")),
+            "{:?}",
+            d.help
+        );
     }
 
     #[test]
