@@ -131,6 +131,9 @@ fn check_object(obj: &mut Object, opts: &Options, lookups: &crate::admission::Lo
     crate::cluster::defaults::apply(obj, opts, lookups);
     let all = rules::all();
     let mut pods_refused = false;
+    // The admission rules' warnings on a workload's template: kept only if the workload is
+    // stored (a workload validation refuses has no pods for admission to refuse).
+    let mut admission_warnings = Vec::new();
     for stage in [Stage::Admission, Stage::Allocation, Stage::Validation, Stage::Lint] {
         let mut rejected = false;
         for rule in all.iter().filter(|r| r.stage == stage) {
@@ -146,10 +149,13 @@ fn check_object(obj: &mut Object, opts: &Options, lookups: &crate::admission::Lo
             if obj.kind == "StatefulSet" && !rules::pod::statefulset_pod_invalid::validated_on_create(opts.kube_version) {
                 pods_refused |= rules::pod::statefulset_pod_invalid::relabel(rule, &mut sink.out);
             }
+            rejected |= sink.out.iter().any(|d| d.severity == Severity::Error && d.kubernetes.is_some());
             // On a workload's template the admission rules warn that the controller's pods are
             // refused (`rules::pod::admission`); the workload itself is stored.
-            pods_refused |= stage == Stage::Admission && obj.kind != "Pod" && !sink.out.is_empty();
-            rejected |= sink.out.iter().any(|d| d.severity == Severity::Error && d.kubernetes.is_some());
+            if stage == Stage::Admission && obj.kind != "Pod" {
+                admission_warnings.extend(sink.out);
+                continue;
+            }
             out.extend(sink.out);
         }
         if rejected {
@@ -164,6 +170,10 @@ fn check_object(obj: &mut Object, opts: &Options, lookups: &crate::admission::Lo
                 return;
             }
         }
+    }
+    if obj.is_accepted() && !admission_warnings.is_empty() {
+        out.extend(admission_warnings);
+        pods_refused = true;
     }
     obj.pods_refused = pods_refused;
     generate_name(obj);

@@ -139,7 +139,7 @@ pub(crate) fn run(_files: &[SourceFile], objects: &[Object], opts: &Options) -> 
     user_slices.extend(super::mirror::slices(objects, &services, &sim.desc.seed.to_string()));
     allocate_services(&mut sim, services);
     run_workloads(&mut sim, workloads, pods);
-    schedule(&mut sim);
+    schedule(&mut sim, opts.kube_version.at_least(33));
     sim.cluster.pod_index = PodIndex::build(&sim.cluster.pods);
     super::endpointslice::reconcile(&mut sim, user_slices, opts.kube_version);
     rc::check_all(&sim.cluster, objects, &mut sim.diags);
@@ -853,7 +853,7 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
                     .cluster
                     .nodes
                     .iter()
-                    .filter(|n| template.spec.placement.allows(&n.name, &n.labels) && template.spec.untolerated(&n.taints).is_none())
+                    .filter(|n| template.spec.placement.allows(&n.name, &n.labels) && daemon_pod_tolerates(&template.spec, &n.taints))
                     .map(|n| n.name.clone())
                     .collect();
                 for node in nodes {
@@ -945,13 +945,34 @@ struct NodeSlots {
     next: Vec<u128>,
 }
 
+/// Whether a DaemonSet's pod tolerates a node's taints: its own tolerations plus those the
+/// DaemonSet controller adds to every pod it makes (`AddOrUpdateDaemonPodTolerations`): the
+/// node-condition taints, and `network-unavailable` on the host's network.
+fn daemon_pod_tolerates(spec: &PodSpec, taints: &[super::Taint]) -> bool {
+    const NODE_CONDITIONS: &[(&str, &str)] = &[
+        ("node.kubernetes.io/not-ready", "NoExecute"),
+        ("node.kubernetes.io/unreachable", "NoExecute"),
+        ("node.kubernetes.io/disk-pressure", "NoSchedule"),
+        ("node.kubernetes.io/memory-pressure", "NoSchedule"),
+        ("node.kubernetes.io/pid-pressure", "NoSchedule"),
+        ("node.kubernetes.io/unschedulable", "NoSchedule"),
+    ];
+    let added = |t: &super::Taint| {
+        NODE_CONDITIONS.iter().any(|(k, e)| t.key == *k && t.effect == *e)
+            || (spec.host_network && t.key == "node.kubernetes.io/network-unavailable" && t.effect == "NoSchedule")
+    };
+    let rest: Vec<super::Taint> = taints.iter().filter(|t| !added(t)).cloned().collect();
+    spec.untolerated(&rest).is_none()
+}
+
 /// `HostPortInfo.CheckConflict`: the same protocol and port, and the same host IP or either
 /// one `0.0.0.0` (all addresses).
 fn host_port_conflict(a: &(String, String, i64), b: &(String, String, i64)) -> bool {
     a.1 == b.1 && a.2 == b.2 && (a.0 == b.0 || a.0 == "0.0.0.0" || b.0 == "0.0.0.0")
 }
 
-fn schedule(sim: &mut Sim<'_>) {
+/// `sidecar_ports`: the NodePorts filter counts sidecars' host ports (1.33 and later).
+fn schedule(sim: &mut Sim<'_>, sidecar_ports: bool) {
     let max_pods = sim.desc.max_pods_per_node.max(1);
     let node_pos: HashMap<String, usize> = sim.cluster.nodes.iter().enumerate().map(|(i, n)| (n.name.clone(), i)).collect();
     let mut slots: Vec<NodeSlots> = sim
@@ -975,7 +996,7 @@ fn schedule(sim: &mut Sim<'_>) {
     let any_taints = nodes.iter().any(|n| !n.taints.is_empty());
     for pod in &mut sim.cluster.pods {
         let placement = &pod.spec.placement;
-        let host_ports = pod.spec.host_ports();
+        let host_ports = pod.spec.host_ports(sidecar_ports);
         let target = if let Some(n) = pod.node.clone() {
             match node_pos.get(&n) {
                 Some(&i) => Some(i),

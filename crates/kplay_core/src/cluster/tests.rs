@@ -594,3 +594,24 @@ fn pods_are_scheduled_in_the_order_of_the_objects_that_make_them() {
     let (c, _) = sim_with(&[&format!("{WEB}---\n{bare}")], &opts);
     assert!(c.pods.iter().find(|p| p.name == "first").unwrap().node.is_none());
 }
+
+#[test]
+fn daemonset_pods_tolerate_the_node_condition_taints_their_controller_adds() {
+    use crate::cluster::{NodeDescription, Taint};
+    let mut opts = Options::default();
+    let cordoned = NodeDescription {
+        name: Some("cordoned".into()),
+        taints: vec![Taint { key: "node.kubernetes.io/unschedulable".into(), value: String::new(), effect: "NoSchedule".into() }],
+        ..NodeDescription::default()
+    };
+    opts.cluster.nodes = vec![cordoned, NodeDescription { name: Some("worker".into()), ..NodeDescription::default() }];
+    let ds = "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: agent\nspec:\n  selector:\n    matchLabels:\n      app: agent\n  template:\n    metadata:\n      labels:\n        app: agent\n    spec:\n      containers:\n      - name: a\n        image: busybox:1.36\n";
+    let (c, _) = sim_with(&[ds, WEB], &opts);
+    let on = |prefix: &str| -> Vec<String> {
+        let mut v: Vec<String> = c.pods.iter().filter(|p| p.name.starts_with(prefix)).filter_map(|p| p.node.clone()).collect();
+        v.sort();
+        v
+    };
+    assert_eq!(on("agent-"), ["cordoned", "worker"], "AddOrUpdateDaemonPodTolerations tolerates unschedulable");
+    assert!(on("web-").iter().all(|n| n == "worker"), "a Deployment's pods avoid the cordoned node");
+}

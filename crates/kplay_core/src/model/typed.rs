@@ -257,13 +257,15 @@ impl PodSpec {
     }
 
     /// The host ports the scheduler's NodePorts filter looks at: `(hostIP, protocol, hostPort)`
-    /// of the regular containers' ports with a host port, `hostIP` "" read as `0.0.0.0`. On the
-    /// host's network a port without `hostPort` has it defaulted to `containerPort`
-    /// (`SetDefaults_Pod`, which also runs on the pods a controller creates).
-    pub fn host_ports(&self) -> Vec<(String, String, i64)> {
+    /// of the containers' ports with a host port, `hostIP` "" read as `0.0.0.0`; sidecars'
+    /// (init containers with `restartPolicy: Always`) when `sidecars` (kubernetes/kubernetes
+    /// #132040, `util.GetHostPorts`: 1.34, and a 1.33 patch release). On the host's network a
+    /// port without `hostPort` has it defaulted to `containerPort` (`SetDefaults_Pod`, which
+    /// also runs on the pods a controller creates).
+    pub fn host_ports(&self, sidecars: bool) -> Vec<(String, String, i64)> {
         self.containers
             .iter()
-            .filter(|c| !c.sidecar)
+            .filter(|c| sidecars || !c.sidecar)
             .flat_map(|c| &c.ports)
             .filter_map(|p| {
                 let port = if p.host_port == 0 && self.host_network { p.container_port } else { p.host_port };
@@ -1046,11 +1048,15 @@ mod tests {
             pod_spec(f.docs[0].root.as_ref().unwrap())
         };
         let ports = "containers:\n- name: c\n  ports:\n  - containerPort: 80\n  - containerPort: 53\n    protocol: UDP\n    hostPort: 5353\n    hostIP: 10.0.0.1\n";
-        assert_eq!(spec(ports).host_ports(), [("10.0.0.1".to_string(), "UDP".to_string(), 5353)]);
+        assert_eq!(spec(ports).host_ports(true), [("10.0.0.1".to_string(), "UDP".to_string(), 5353)]);
         assert_eq!(
-            spec(&format!("hostNetwork: true\n{ports}")).host_ports(),
+            spec(&format!("hostNetwork: true\n{ports}")).host_ports(true),
             [("0.0.0.0".to_string(), "TCP".to_string(), 80), ("10.0.0.1".to_string(), "UDP".to_string(), 5353)]
         );
+        // A sidecar's ports count from 1.33 on.
+        let sidecar = "hostNetwork: true\ninitContainers:\n- name: proxy\n  restartPolicy: Always\n  ports:\n  - containerPort: 15001\ncontainers:\n- name: c\n";
+        assert_eq!(spec(sidecar).host_ports(true), [("0.0.0.0".to_string(), "TCP".to_string(), 15001)]);
+        assert!(spec(sidecar).host_ports(false).is_empty());
     }
 
     #[test]

@@ -25,9 +25,14 @@
 //!   class the global default class applies, else priority 0 and `PreemptLowerPriority`. The
 //!   system classes are allowed in every namespace (the kube-system-only check was removed in
 //!   1.17).
-//! - RuntimeClass: a `runtimeClassName` (even "") naming no RuntimeClass refuses the Pod
-//!   (`pod rejected: RuntimeClass "<name>" not found`). The plugin's checks of `overhead` and of
-//!   the class's scheduling constraints are not modelled.
+//! - RuntimeClass: a `runtimeClassName` naming no RuntimeClass refuses the Pod (`pod rejected:
+//!   RuntimeClass "<name>" not found`); an empty one fails the plugin's lookup itself (HTTP 500,
+//!   `resource name may not be empty`). The plugin's checks of `overhead` and of the class's
+//!   scheduling constraints are not modelled.
+//! - The 403 names the Pod by `metadata.name`, else its `generateName` (the name is generated
+//!   after admission), else "Unknown" (`admission.NewForbidden`).
+//! - Not modelled: the ServiceAccount plugin's validating checks of mirror pods (which may not
+//!   name an account or mount secrets); kplay skips mirror pods.
 
 use crate::diagnostic::{ErrorType, Severity};
 use crate::rules::formats::{dns1123_subdomain_msgs, quote};
@@ -172,7 +177,8 @@ pub static RUNTIME_CLASS_REFUSED: Rule = Rule {
     docs: rule_docs!(
         r#"## What it does
 Checks that `runtimeClassName` names a RuntimeClass (`node.k8s.io/v1`) created by the
-manifests. A fresh cluster has none; an empty name is refused too.
+manifests. A fresh cluster has none. An empty name fails too: the plugin's lookup of "" is an
+internal error (HTTP 500).
 
 On a Pod this is an error: the API server refuses it before validating anything. On a
 workload's pod template it is a warning: the workload is stored, and every pod its controller
@@ -231,11 +237,13 @@ struct Refusal {
     path: String,
     reason: String,
     help: String,
+    /// An internal error (HTTP 500) instead of the plugin's 403.
+    internal: bool,
 }
 
 impl Refusal {
     fn new(rule: &Rule, at: &Cur<'_>, reason: String, help: impl Into<String>) -> Self {
-        Refusal { rule: rule.name, span: at.span(), path: at.path.clone(), reason, help: help.into() }
+        Refusal { rule: rule.name, span: at.span(), path: at.path.clone(), reason, help: help.into(), internal: false }
     }
 }
 
@@ -258,8 +266,13 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
         d.severity = Severity::Warning;
         d.primary.message = r.path;
         d.help(r.help);
+    } else if r.internal {
+        sink.field_error_at(r.span, &r.path, ErrorType::InternalError, format!("Internal error occurred: {}", r.reason)).help(r.help);
     } else {
-        let name = ctx.obj.name.as_deref().unwrap_or("");
+        // `admission.NewForbidden` names the object by its name, else (the name is generated
+        // after admission) its generateName, else "Unknown".
+        let meta = |k: &str| ctx.obj.raw.path(&["metadata", k]).and_then(crate::yaml::Node::as_str).filter(|n| !n.is_empty());
+        let name = meta("name").or_else(|| meta("generateName")).unwrap_or("Unknown");
         sink.field_error_at(r.span, &r.path, ErrorType::Admission, format!("pods {} is forbidden: {}", quote(name), r.reason)).help(r.help);
     }
 }
@@ -352,11 +365,21 @@ fn runtime_class(ctx: &Ctx<'_>, spec: &Cur<'_>) -> Option<Refusal> {
     if ctx.lookups.has_runtime_class(name) || (ctx.is_template() && (name.is_empty() || refused_by_validation(ctx, name))) {
         return None;
     }
-    let help = if name.is_empty() {
-        "remove `runtimeClassName` to use the node's default runtime".to_string()
-    } else {
-        format!("create the RuntimeClass `{name}` (`node.k8s.io/v1`, with the `handler` the nodes' runtime knows), or remove `runtimeClassName`")
-    };
+    if name.is_empty() {
+        // The plugin looks "" up with the API client, which fails before asking the server:
+        // not a "not found" but an internal error (HTTP 500).
+        let mut r = Refusal::new(
+            &RUNTIME_CLASS_REFUSED,
+            &c,
+            "resource name may not be empty".to_string(),
+            "remove `runtimeClassName` to use the node's default runtime",
+        );
+        r.internal = true;
+        return Some(r);
+    }
+    let help = format!(
+        "create the RuntimeClass `{name}` (`node.k8s.io/v1`, with the `handler` the nodes' runtime knows), or remove `runtimeClassName`"
+    );
     Some(Refusal::new(&RUNTIME_CLASS_REFUSED, &c, format!("pod rejected: RuntimeClass {} not found", quote(name)), help))
 }
 
@@ -462,6 +485,11 @@ mod tests {
         assert_eq!((f[0].0, f[0].1, f[0].2.clone()), ("service-account-not-found", Severity::Warning, None));
         assert!(f[0].3.starts_with("the API server accepts the Deployment but refuses the pods created from this template (FailedCreate): error looking up service account default/builder"), "{}", f[0].3);
         assert!(a.objects[0].is_accepted() && a.objects[0].pods_refused);
+        // A workload validation refuses has no pods for admission to refuse.
+        let a =
+            analyze(&deployment("      serviceAccountName: builder\n").replace("spec:\n  selector:", "spec:\n  replicas: -1\n  selector:"));
+        assert_eq!(found(&a).iter().map(|f| f.0).collect::<Vec<_>>(), ["workload-spec-invalid"]);
+        assert!(!a.objects[0].pods_refused);
         // An invalid name is validation's error, not a second warning.
         let a = analyze(&deployment("      serviceAccountName: Bad_Name\n"));
         assert_eq!(found(&a).iter().map(|f| f.0).collect::<Vec<_>>(), ["pod-spec-invalid"]);
@@ -558,14 +586,26 @@ mod tests {
                 "pods \"p\" is forbidden: pod rejected: RuntimeClass \"gvisor\" not found".into()
             )]
         );
-        // An empty name is looked up too, before validation could say it is invalid.
+        // An empty name is looked up too, before validation could say it is invalid, and the
+        // lookup fails with an internal error.
         let a = analyze(&pod("  runtimeClassName: \"\"\n"));
         assert_eq!(
-            found(&a).iter().map(|f| (f.0, f.2.clone())).collect::<Vec<_>>(),
-            [("runtime-class-refused", Some("spec.runtimeClassName/Admission".into()))]
+            found(&a),
+            [(
+                "runtime-class-refused",
+                Severity::Error,
+                Some("spec.runtimeClassName/InternalError".into()),
+                "Internal error occurred: resource name may not be empty".into()
+            )]
         );
         let rc = "apiVersion: node.k8s.io/v1\nkind: RuntimeClass\nmetadata:\n  name: gvisor\nhandler: runsc\n---\n";
         assert!(found(&analyze(&format!("{rc}{}", pod("  runtimeClassName: gvisor\n")))).is_empty());
+    }
+
+    #[test]
+    fn a_pod_without_a_name_is_named_by_its_generate_name() {
+        let y = pod("  serviceAccountName: builder\n").replace("  name: p\n", "  generateName: job-\n");
+        assert!(found(&analyze(&y))[0].3.starts_with("pods \"job-\" is forbidden: "), "{:?}", found(&analyze(&y)));
     }
 
     #[test]
