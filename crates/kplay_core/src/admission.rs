@@ -97,7 +97,10 @@ impl Lookups {
     pub fn new(objects: &[Object]) -> Self {
         let mut l = Lookups::default();
         for o in objects {
-            let Some(name) = o.name.clone().filter(|n| !n.is_empty()) else { continue };
+            // A name the server refuses (all three kinds' names are DNS subdomains) creates nothing.
+            let Some(name) = o.name.clone().filter(|n| !n.is_empty() && crate::rules::formats::dns1123_subdomain_msgs(n).is_empty()) else {
+                continue;
+            };
             match (o.api_version.as_str(), o.kind.as_str()) {
                 ("v1", "ServiceAccount") => {
                     l.service_accounts.insert((o.namespace.clone(), name));
@@ -192,5 +195,7 @@ mod tests {
         assert_eq!(l.priority(""), Some(Priority { class: "lower", value: -10, preemption_policy: PREEMPT_LOWER_PRIORITY }));
         assert!(l.has_runtime_class("gvisor"));
         assert!(!l.has_runtime_class("kata"), "node.k8s.io/v1beta1 is no longer served");
+        let l = lookups("apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: Builder\n");
+        assert!(!l.has_service_account("default", "Builder"), "the server refuses that name");
     }
 }
