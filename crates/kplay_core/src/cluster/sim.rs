@@ -945,6 +945,46 @@ struct NodeSlots {
     next: Vec<u128>,
 }
 
+/// The scheduler's `FitError` for a pod no node takes: "0/N nodes are available: " and, per
+/// reason, "<count> <reason>", sorted. Each node counts under the first filter that refuses it,
+/// in the default profile's order: TaintToleration (a down node carries the node lifecycle
+/// controller's `node.kubernetes.io/unreachable:NoSchedule` taint), NodeAffinity, NodePorts,
+/// NodeResourcesFit ("Too many pods" at `max-pods-per-node`), PodTopologySpread.
+fn fit_error(
+    spec: &PodSpec,
+    host_ports: &[(String, String, i64)],
+    nodes: &[Node],
+    used_ports: &[Vec<(String, String, i64)>],
+    counts: &[usize],
+    max_pods: usize,
+) -> String {
+    let unreachable = super::Taint { key: "node.kubernetes.io/unreachable".into(), value: String::new(), effect: "NoSchedule".into() };
+    let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
+    for (i, n) in nodes.iter().enumerate() {
+        let mut taints = n.taints.clone();
+        if !n.ready {
+            taints.push(unreachable.clone());
+        }
+        let reason = if let Some(t) = spec.untolerated(&taints) {
+            format!("node(s) had untolerated taint {{{}: {}}}", t.key, t.value)
+        } else if !spec.placement.allows(&n.name, &n.labels) {
+            "node(s) didn't match Pod's node affinity/selector".to_string()
+        } else if host_ports.iter().any(|p| used_ports[i].iter().any(|u| host_port_conflict(u, p))) {
+            "node(s) didn't have free ports for the requested pod ports".to_string()
+        } else if counts[i] >= max_pods {
+            "Too many pods".to_string()
+        } else if !spec.placement.spreads_onto(&n.labels) {
+            "node(s) didn't match pod topology spread constraints (missing required label)".to_string()
+        } else {
+            continue;
+        };
+        *reasons.entry(reason).or_default() += 1;
+    }
+    let mut v: Vec<String> = reasons.iter().map(|(r, c)| format!("{c} {r}")).collect();
+    v.sort();
+    format!("0/{} nodes are available: {}", nodes.len(), v.join(", "))
+}
+
 /// Whether a DaemonSet's pod tolerates a node's taints: its own tolerations plus those the
 /// DaemonSet controller adds to every pod it makes (`AddOrUpdateDaemonPodTolerations`): the
 /// node-condition taints, and `network-unavailable` on the host's network.
@@ -1024,58 +1064,26 @@ fn schedule(sim: &mut Sim<'_>, sidecar_ports: bool) {
                 break;
             }
             if found.is_none() {
-                pod.unschedulable = Some(format!("0/{} nodes are available: no ready node has room for another pod", nodes.len()));
+                let counts: Vec<usize> = slots.iter().map(|s| s.count).collect();
+                pod.unschedulable = Some(fit_error(&pod.spec, &host_ports, nodes, &used_ports, &counts, max_pods));
             }
             found
         } else {
             let mut best: Option<usize> = None;
-            // Nodes refused by each filter, in the scheduler's filter order (NodeAffinity
-            // before PodTopologySpread; a node counts under the first that refuses it).
-            let (mut not_matching, mut no_free_ports, mut no_spread_label) = (0, 0, 0);
-            // TaintToleration runs before NodeAffinity; its reason names the taint.
-            let mut untolerated: BTreeMap<String, usize> = BTreeMap::new();
             for (i, n) in nodes.iter().enumerate() {
-                if let Some(t) = pod.spec.untolerated(&n.taints) {
-                    *untolerated.entry(format!("node(s) had untolerated taint {{{}: {}}}", t.key, t.value)).or_default() += 1;
-                    continue;
-                }
-                if !placement.allows(&n.name, &n.labels) {
-                    not_matching += 1;
-                    continue;
-                }
-                if host_ports.iter().any(|p| used_ports[i].iter().any(|u| host_port_conflict(u, p))) {
-                    no_free_ports += 1;
-                    continue;
-                }
-                if !placement.spreads_onto(&n.labels) {
-                    no_spread_label += 1;
-                    continue;
-                }
-                if !n.ready || slots[i].count >= max_pods {
-                    continue;
-                }
-                if best.is_none_or(|b| slots[i].count < slots[b].count) {
+                let fits = n.ready
+                    && pod.spec.untolerated(&n.taints).is_none()
+                    && placement.allows(&n.name, &n.labels)
+                    && !host_ports.iter().any(|p| used_ports[i].iter().any(|u| host_port_conflict(u, p)))
+                    && placement.spreads_onto(&n.labels)
+                    && slots[i].count < max_pods;
+                if fits && best.is_none_or(|b| slots[i].count < slots[b].count) {
                     best = Some(i);
                 }
             }
             if best.is_none() {
-                let mut reasons: Vec<String> = untolerated.iter().map(|(r, n)| format!("{n} {r}")).collect();
-                if not_matching > 0 {
-                    reasons.push(format!("{not_matching} node(s) didn't match Pod's node affinity/selector"));
-                }
-                if no_free_ports > 0 {
-                    reasons.push(format!("{no_free_ports} node(s) didn't have free ports for the requested pod ports"));
-                }
-                if no_spread_label > 0 {
-                    reasons
-                        .push(format!("{no_spread_label} node(s) didn't match pod topology spread constraints (missing required label)"));
-                }
-                if reasons.is_empty() {
-                    reasons.push("no ready node has room for another pod".into());
-                }
-                // As `FitError.Error`: "<count> <reason>" strings in sorted order.
-                reasons.sort();
-                pod.unschedulable = Some(format!("0/{} nodes are available: {}", nodes.len(), reasons.join(", ")));
+                let counts: Vec<usize> = slots.iter().map(|s| s.count).collect();
+                pod.unschedulable = Some(fit_error(&pod.spec, &host_ports, nodes, &used_ports, &counts, max_pods));
             }
             best
         };

@@ -615,3 +615,22 @@ fn daemonset_pods_tolerate_the_node_condition_taints_their_controller_adds() {
     assert_eq!(on("agent-"), ["cordoned", "worker"], "AddOrUpdateDaemonPodTolerations tolerates unschedulable");
     assert!(on("web-").iter().all(|n| n == "worker"), "a Deployment's pods avoid the cordoned node");
 }
+
+#[test]
+fn the_scheduler_says_why_no_node_takes_a_pod() {
+    // Full nodes: NodeResourcesFit's "Too many pods".
+    let mut opts = Options::default();
+    opts.cluster.node_count = 1;
+    opts.cluster.max_pods_per_node = 3;
+    let (_, diags) = sim_with(&[WEB], &opts);
+    let d = diags.iter().find(|d| d.rule == "pod-unschedulable").expect("reported");
+    assert!(d.message.contains("(0/1 nodes are available: 1 Too many pods)"), "{}", d.message);
+    assert!(d.help.as_deref().is_some_and(|h| h.contains("the nodes are full")), "{:?}", d.help);
+    // Down nodes carry the unreachable taint, which no pod tolerates for scheduling.
+    let mut opts = Options::default();
+    opts.cluster.overrides.nodes_down = vec!["node-1".into(), "node-2".into(), "node-3".into()];
+    let (_, diags) = sim_with(&[WEB], &opts);
+    let d = diags.iter().find(|d| d.rule == "pod-unschedulable").expect("reported");
+    assert!(d.message.contains("3 node(s) had untolerated taint {node.kubernetes.io/unreachable: }"), "{}", d.message);
+    assert!(d.help.as_deref().is_some_and(|h| h.contains("the nodes are down")), "{:?}", d.help);
+}

@@ -93,7 +93,11 @@ pub(crate) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
         // host ports only: at `hostNetwork` or the first `hostPort`.
         let spread_only = reason.contains("topology spread") && !reason.contains("affinity/selector");
         let ports_only = reason.contains("free ports") && !reason.contains("affinity/selector");
-        let taints = reason.contains("untolerated taint");
+        // A taint of the user's nodes (a down node's `unreachable` taint is the cluster's doing).
+        let taints = reason.split("untolerated taint {").skip(1).any(|t| !t.starts_with("node.kubernetes.io/unreachable:"));
+        let affinity = reason.contains("affinity/selector");
+        let full = reason.contains("Too many pods") && !affinity;
+        let down = reason.contains("{node.kubernetes.io/unreachable: }") && !affinity;
         let span = cx
             .objects
             .get(obj)
@@ -130,6 +134,10 @@ pub(crate) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
                     "add a toleration for the node's taint (`tolerations` with its key and effect) if the pods may run there, or describe untainted nodes in the `[cluster]` settings of kplay.toml"
                 } else if ports_only {
                     "a node runs one pod per host port (`hostPort`, or every container port on the host's network): use at most one replica per node (or a DaemonSet), or drop `hostPort`/`hostNetwork` and reach the pods through a Service"
+                } else if full {
+                    "the nodes are full (`max-pods-per-node`, 110 by default): add nodes (`node-count` in the `[cluster]` settings of kplay.toml) or ask for fewer replicas"
+                } else if down {
+                    "the nodes are down (NotReady, tainted `node.kubernetes.io/unreachable`): bring them back (`nodes-down` or a node's `ready` in the `[cluster]` settings of kplay.toml)"
                 } else if spread_only {
                     "use a `topologyKey` every node has (`kubernetes.io/hostname`, `topology.kubernetes.io/zone`), `whenUnsatisfiable: ScheduleAnyway`, or describe nodes with that label in the `[cluster]` settings of kplay.toml"
                 } else {
