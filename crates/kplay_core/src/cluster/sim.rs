@@ -14,6 +14,15 @@ use super::net::{self, fnv32a, fnv64, generate_name, safe_encode, Prefix};
 /// How a pod's `unschedulable` reason starts when `spec.nodeName` names no node of the cluster
 /// (the `pod-unschedulable` rule reports such pods as never running, not as Pending).
 pub(crate) const MISSING_NODE: &str = "spec.nodeName names the node";
+
+// The scheduler's `FitError` reasons (`pod-unschedulable` reads them to say what to fix).
+pub(crate) const UNTOLERATED_TAINT: &str = "node(s) had untolerated taint {";
+/// The taint the node lifecycle controller puts on a down node.
+pub(crate) const UNREACHABLE_TAINT: &str = "node.kubernetes.io/unreachable";
+pub(crate) const NOT_AFFINITY: &str = "node(s) didn't match Pod's node affinity/selector";
+pub(crate) const NO_FREE_PORTS: &str = "node(s) didn't have free ports for the requested pod ports";
+pub(crate) const TOO_MANY_PODS: &str = "Too many pods";
+pub(crate) const NO_SPREAD_LABEL: &str = "node(s) didn't match pod topology spread constraints (missing required label)";
 use super::state::{
     Cluster, ClusterDescription, Ingress, IngressClass, Namespace, Node, OwnerRef, Pod, Service, ServicePort, StoreMeta, Workload,
 };
@@ -945,40 +954,74 @@ struct NodeSlots {
     next: Vec<u128>,
 }
 
-/// The scheduler's `FitError` for a pod no node takes: "0/N nodes are available: " and, per
-/// reason, "<count> <reason>", sorted. Each node counts under the first filter that refuses it,
-/// in the default profile's order: TaintToleration (a down node carries the node lifecycle
+/// Why the scheduler refuses a node for a pod: the first filter of the default profile that
+/// does, in its order: TaintToleration (a down node also carries the node lifecycle
 /// controller's `node.kubernetes.io/unreachable:NoSchedule` taint), NodeAffinity, NodePorts,
 /// NodeResourcesFit ("Too many pods" at `max-pods-per-node`), PodTopologySpread.
+enum Refusal<'n> {
+    Taint(&'n super::Taint),
+    Down,
+    Affinity,
+    Ports,
+    TooManyPods,
+    SpreadLabel,
+}
+
+impl Refusal<'_> {
+    fn reason(&self) -> String {
+        match self {
+            Refusal::Taint(t) => format!("{UNTOLERATED_TAINT}{}: {}}}", t.key, t.value),
+            Refusal::Down => format!("{UNTOLERATED_TAINT}{UNREACHABLE_TAINT}: }}"),
+            Refusal::Affinity => NOT_AFFINITY.into(),
+            Refusal::Ports => NO_FREE_PORTS.into(),
+            Refusal::TooManyPods => TOO_MANY_PODS.into(),
+            Refusal::SpreadLabel => NO_SPREAD_LABEL.into(),
+        }
+    }
+}
+
+/// The filters for one node (`None`: the pod fits). `used` is the node's host ports in use,
+/// `count` its pods.
+fn refusal<'n>(
+    spec: &PodSpec,
+    host_ports: &[(String, String, i64)],
+    n: &'n Node,
+    used: &[(String, String, i64)],
+    count: usize,
+    max_pods: usize,
+) -> Option<Refusal<'n>> {
+    if let Some(t) = spec.untolerated(&n.taints) {
+        Some(Refusal::Taint(t))
+    } else if !n.ready {
+        Some(Refusal::Down)
+    } else if !spec.placement.allows(&n.name, &n.labels) {
+        Some(Refusal::Affinity)
+    } else if host_ports.iter().any(|p| used.iter().any(|u| host_port_conflict(u, p))) {
+        Some(Refusal::Ports)
+    } else if count >= max_pods {
+        Some(Refusal::TooManyPods)
+    } else if !spec.placement.spreads_onto(&n.labels) {
+        Some(Refusal::SpreadLabel)
+    } else {
+        None
+    }
+}
+
+/// The scheduler's `FitError` for a pod no node takes: "0/N nodes are available: " and, per
+/// reason, "<count> <reason>", sorted.
 fn fit_error(
     spec: &PodSpec,
     host_ports: &[(String, String, i64)],
     nodes: &[Node],
     used_ports: &[Vec<(String, String, i64)>],
-    counts: &[usize],
+    slots: &[NodeSlots],
     max_pods: usize,
 ) -> String {
-    let unreachable = super::Taint { key: "node.kubernetes.io/unreachable".into(), value: String::new(), effect: "NoSchedule".into() };
     let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
     for (i, n) in nodes.iter().enumerate() {
-        let mut taints = n.taints.clone();
-        if !n.ready {
-            taints.push(unreachable.clone());
+        if let Some(r) = refusal(spec, host_ports, n, &used_ports[i], slots[i].count, max_pods) {
+            *reasons.entry(r.reason()).or_default() += 1;
         }
-        let reason = if let Some(t) = spec.untolerated(&taints) {
-            format!("node(s) had untolerated taint {{{}: {}}}", t.key, t.value)
-        } else if !spec.placement.allows(&n.name, &n.labels) {
-            "node(s) didn't match Pod's node affinity/selector".to_string()
-        } else if host_ports.iter().any(|p| used_ports[i].iter().any(|u| host_port_conflict(u, p))) {
-            "node(s) didn't have free ports for the requested pod ports".to_string()
-        } else if counts[i] >= max_pods {
-            "Too many pods".to_string()
-        } else if !spec.placement.spreads_onto(&n.labels) {
-            "node(s) didn't match pod topology spread constraints (missing required label)".to_string()
-        } else {
-            continue;
-        };
-        *reasons.entry(reason).or_default() += 1;
     }
     let mut v: Vec<String> = reasons.iter().map(|(r, c)| format!("{c} {r}")).collect();
     v.sort();
@@ -1064,26 +1107,19 @@ fn schedule(sim: &mut Sim<'_>, sidecar_ports: bool) {
                 break;
             }
             if found.is_none() {
-                let counts: Vec<usize> = slots.iter().map(|s| s.count).collect();
-                pod.unschedulable = Some(fit_error(&pod.spec, &host_ports, nodes, &used_ports, &counts, max_pods));
+                pod.unschedulable = Some(fit_error(&pod.spec, &host_ports, nodes, &used_ports, &slots, max_pods));
             }
             found
         } else {
             let mut best: Option<usize> = None;
             for (i, n) in nodes.iter().enumerate() {
-                let fits = n.ready
-                    && pod.spec.untolerated(&n.taints).is_none()
-                    && placement.allows(&n.name, &n.labels)
-                    && !host_ports.iter().any(|p| used_ports[i].iter().any(|u| host_port_conflict(u, p)))
-                    && placement.spreads_onto(&n.labels)
-                    && slots[i].count < max_pods;
+                let fits = refusal(&pod.spec, &host_ports, n, &used_ports[i], slots[i].count, max_pods).is_none();
                 if fits && best.is_none_or(|b| slots[i].count < slots[b].count) {
                     best = Some(i);
                 }
             }
             if best.is_none() {
-                let counts: Vec<usize> = slots.iter().map(|s| s.count).collect();
-                pod.unschedulable = Some(fit_error(&pod.spec, &host_ports, nodes, &used_ports, &counts, max_pods));
+                pod.unschedulable = Some(fit_error(&pod.spec, &host_ports, nodes, &used_ports, &slots, max_pods));
             }
             best
         };

@@ -3,6 +3,9 @@
 use std::collections::BTreeMap;
 
 use super::Cx;
+use crate::cluster::sim::{
+    MISSING_NODE, NOT_AFFINITY, NO_FREE_PORTS, NO_SPREAD_LABEL, TOO_MANY_PODS, UNREACHABLE_TAINT, UNTOLERATED_TAINT,
+};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::{Rule, Stage};
 
@@ -88,16 +91,17 @@ pub(crate) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
             format!("{}/{}", w.kind.to_ascii_lowercase(), w.name)
         });
         // A nodeName of no node: the pod is bound, never scheduled, and garbage-collected.
-        let missing_node = reason.starts_with(crate::cluster::sim::MISSING_NODE);
-        // Refused by the topology spread label check only: point at the constraints; by the
-        // host ports only: at `hostNetwork` or the first `hostPort`.
-        let spread_only = reason.contains("topology spread") && !reason.contains("affinity/selector");
-        let ports_only = reason.contains("free ports") && !reason.contains("affinity/selector");
+        let missing_node = reason.starts_with(MISSING_NODE);
+        // The scheduler's reasons, unless the node affinity (the generic help) is among them:
+        // the topology spread label check points at the constraints, the host ports at
+        // `hostNetwork` or the first `hostPort`.
+        let affinity = reason.contains(NOT_AFFINITY);
+        let spread_only = reason.contains(NO_SPREAD_LABEL) && !affinity;
+        let ports_only = reason.contains(NO_FREE_PORTS) && !affinity;
         // A taint of the user's nodes (a down node's `unreachable` taint is the cluster's doing).
-        let taints = reason.split("untolerated taint {").skip(1).any(|t| !t.starts_with("node.kubernetes.io/unreachable:"));
-        let affinity = reason.contains("affinity/selector");
-        let full = reason.contains("Too many pods") && !affinity;
-        let down = reason.contains("{node.kubernetes.io/unreachable: }") && !affinity;
+        let taints = reason.split(UNTOLERATED_TAINT).skip(1).any(|t| !t.starts_with(UNREACHABLE_TAINT));
+        let full = reason.contains(TOO_MANY_PODS) && !affinity;
+        let down = reason.contains(&format!("{UNTOLERATED_TAINT}{UNREACHABLE_TAINT}")) && !affinity;
         let span = cx
             .objects
             .get(obj)

@@ -2,7 +2,7 @@
 //! match its template labels (D-02..D-05, and the same rules of ReplicaSet, StatefulSet,
 //! DaemonSet and Jobs with `manualSelector`; a ReplicationController's plain label map).
 
-use crate::diagnostic::{ErrorType, Severity};
+use crate::diagnostic::{Diagnostic, ErrorType, Severity};
 use crate::rules::formats;
 use crate::rules::meta::labels::check_labels;
 use crate::rules::pod::util::invalid_each;
@@ -165,17 +165,7 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
             .help("add `selector.matchLabels` with the template's labels, e.g. `app: web`");
         if let Some(t) = &template {
             let span = tlabels.as_ref().map_or(t.key_span(), Cur::key_span);
-            sink.field_error_at(
-                span,
-                &format!("{}.metadata.labels", t.path),
-                ErrorType::Invalid,
-                format!(
-                    "Invalid value: {}: `selector` does not match template `labels`{}",
-                    labels_value(tlabels.as_ref()),
-                    t.missing_note().unwrap_or_default()
-                ),
-            )
-            .help("a missing selector matches no pods; add one that selects these labels");
+            labels_mismatch(sink, t, tlabels.as_ref(), span).help("a missing selector matches no pods; add one that selects these labels");
         }
         return;
     };
@@ -238,16 +228,7 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     if let Some(t) = &template {
         if !matches(&sel, tlabels.as_ref()) {
             let span = tlabels.as_ref().map_or(t.key_span(), Cur::span);
-            let d = sink.field_error_at(
-                span,
-                &format!("{}.metadata.labels", t.path),
-                ErrorType::Invalid,
-                format!(
-                    "Invalid value: {}: `selector` does not match template `labels`{}",
-                    labels_value(tlabels.as_ref()),
-                    t.missing_note().unwrap_or_default()
-                ),
-            );
+            let d = labels_mismatch(sink, t, tlabels.as_ref(), span);
             d.help("make the template's labels include every `matchLabels` pair of the selector");
             d.secondary(sink_file(ctx), sel.span(), "the selector");
         }
@@ -282,16 +263,26 @@ fn replication_controller(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
         return;
     }
     let span = tlabels.as_ref().map_or(t.key_span(), Cur::span);
-    let d = sink.field_error_at(
-        span,
-        &format!("{}.metadata.labels", t.path),
-        ErrorType::Invalid,
-        format!("Invalid value: {}: `selector` does not match template `labels`", labels_value(tlabels.as_ref())),
-    );
+    let d = labels_mismatch(sink, &t, tlabels.as_ref(), span);
     d.help("make the template's labels include every pair of the selector");
     if let Some(s) = &sel {
         d.secondary(sink_file(ctx), s.span(), "the selector");
     }
+}
+
+/// `field.Invalid(template.metadata.labels, template.Labels, "`selector` does not match template
+/// `labels`")` at `span`.
+fn labels_mismatch<'s>(sink: &'s mut Sink<'_>, t: &Cur<'_>, tlabels: Option<&Cur<'_>>, span: crate::source::Span) -> &'s mut Diagnostic {
+    sink.field_error_at(
+        span,
+        &format!("{}.metadata.labels", t.path),
+        ErrorType::Invalid,
+        format!(
+            "Invalid value: {}: `selector` does not match template `labels`{}",
+            labels_value(tlabels),
+            t.missing_note().unwrap_or_default()
+        ),
+    )
 }
 
 /// How `field.Invalid` prints the template's labels as the bad value: Go's `%#v` of a
