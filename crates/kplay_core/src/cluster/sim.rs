@@ -23,6 +23,13 @@ pub(crate) const NOT_AFFINITY: &str = "node(s) didn't match Pod's node affinity/
 pub(crate) const NO_FREE_PORTS: &str = "node(s) didn't have free ports for the requested pod ports";
 pub(crate) const TOO_MANY_PODS: &str = "Too many pods";
 pub(crate) const NO_SPREAD_LABEL: &str = "node(s) didn't match pod topology spread constraints (missing required label)";
+/// PodTopologySpread's `ErrReasonConstraintsNotMatch` (podtopologyspread/plugin.go): the skew
+/// check; `NO_SPREAD_LABEL` is its `ErrReasonNodeLabelNotMatch`.
+pub(crate) const SPREAD_SKEW: &str = "node(s) didn't match pod topology spread constraints";
+// DefaultPreemption's reasons per node (pkg/scheduler/framework/preemption/preemption.go,
+// plugins/defaultpreemption/default_preemption.go).
+pub(crate) const PREEMPTION_NOT_HELPFUL: &str = "Preemption is not helpful for scheduling";
+pub(crate) const NO_VICTIMS: &str = "No preemption victims found for incoming pod";
 use super::state::{
     Cluster, ClusterDescription, Ingress, IngressClass, Namespace, Node, OwnerRef, Pod, Service, ServicePort, StoreMeta, Workload,
 };
@@ -924,6 +931,7 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
             spec: p.spec,
             origin: p.origin,
             unschedulable: None,
+            spread_refusal: None,
             store,
         });
     }
@@ -957,14 +965,16 @@ struct NodeSlots {
 /// Why the scheduler refuses a node for a pod: the first filter of the default profile that
 /// does, in its order: TaintToleration (a down node also carries the node lifecycle
 /// controller's `node.kubernetes.io/unreachable:NoSchedule` taint), NodeAffinity, NodePorts,
-/// NodeResourcesFit ("Too many pods" at `max-pods-per-node`), PodTopologySpread.
+/// NodeResourcesFit ("Too many pods" at `max-pods-per-node`), PodTopologySpread. The spread
+/// refusals carry the index of the refusing `topologySpreadConstraints` entry.
 enum Refusal<'n> {
     Taint(&'n super::Taint),
     Down,
     Affinity,
     Ports,
     TooManyPods,
-    SpreadLabel,
+    SpreadLabel(usize),
+    Skew(usize),
 }
 
 impl Refusal<'_> {
@@ -975,13 +985,120 @@ impl Refusal<'_> {
             Refusal::Affinity => NOT_AFFINITY.into(),
             Refusal::Ports => NO_FREE_PORTS.into(),
             Refusal::TooManyPods => TOO_MANY_PODS.into(),
-            Refusal::SpreadLabel => NO_SPREAD_LABEL.into(),
+            Refusal::SpreadLabel(_) => NO_SPREAD_LABEL.into(),
+            Refusal::Skew(_) => SPREAD_SKEW.into(),
+        }
+    }
+
+    /// Whether the filter's status is `Unschedulable` (removing pods from the node may help,
+    /// so preemption tries the node) rather than `UnschedulableAndUnresolvable`: NodePorts,
+    /// NodeResourcesFit and the skew check of PodTopologySpread; taints, node affinity and the
+    /// missing topology label are unresolvable.
+    fn resolvable(&self) -> bool {
+        matches!(self, Refusal::Ports | Refusal::TooManyPods | Refusal::Skew(_))
+    }
+
+    fn spread_constraint(&self) -> Option<usize> {
+        match self {
+            Refusal::SpreadLabel(i) | Refusal::Skew(i) => Some(*i),
+            _ => None,
         }
     }
 }
 
+/// One `DoNotSchedule` constraint's counts for the pod being scheduled (PodTopologySpread's
+/// `preFilterState`): the matching pods per topology domain over the eligible nodes, the global
+/// minimum the skew is measured from, and whether the pod matches its own selector.
+struct SpreadCheck {
+    domains: HashMap<String, usize>,
+    min: usize,
+    self_match: usize,
+}
+
+/// Per namespace and selector, the pods on each node the selector matches: the pods already
+/// placed, in object order, that count for PodTopologySpread (`countPodsMatchSelector` skips
+/// terminating pods and those of other namespaces; the scheduler's cache holds no finished
+/// pods). Kept up to date as pods are placed, so a large workload is not counted anew per pod.
+#[derive(Default)]
+struct SpreadCounters {
+    ids: HashMap<(String, Labels, Vec<typed::Requirement>), usize>,
+    list: Vec<(String, typed::LabelSelector, Vec<usize>)>,
+}
+
+/// Whether a placed pod counts for the topology spread of pods in `ns` selected by `sel`.
+fn spread_counts(p: &Pod, ns: &str, sel: &typed::LabelSelector) -> bool {
+    p.namespace == ns && !p.terminating && p.phase != "Succeeded" && p.phase != "Failed" && sel.matches(&p.labels)
+}
+
+impl SpreadCounters {
+    /// The counter of `sel` in `ns`, made from the pods placed so far when new.
+    fn id(&mut self, ns: &str, sel: typed::LabelSelector, placed: &[Pod], node_pos: &HashMap<String, usize>, nodes: usize) -> usize {
+        let key = (ns.to_string(), sel.match_labels.clone(), sel.match_expressions.clone());
+        if let Some(&id) = self.ids.get(&key) {
+            return id;
+        }
+        let mut per_node = vec![0; nodes];
+        for p in placed {
+            if let Some(&i) = p.node.as_ref().and_then(|n| node_pos.get(n)) {
+                per_node[i] += usize::from(spread_counts(p, ns, &sel));
+            }
+        }
+        self.list.push((ns.to_string(), sel, per_node));
+        self.ids.insert(key, self.list.len() - 1);
+        self.list.len() - 1
+    }
+
+    /// Counts a pod just placed on node `i`.
+    fn add(&mut self, p: &Pod, i: usize) {
+        for (ns, sel, per_node) in &mut self.list {
+            per_node[i] += usize::from(spread_counts(p, ns, sel));
+        }
+    }
+}
+
+/// Whether a node keeps a pod off under `nodeTaintsPolicy: Honor`
+/// (`helper.DoNotScheduleTaintsFilterFunc`): an untolerated `NoSchedule`/`NoExecute` taint,
+/// or, on a down node, the unreachable one.
+fn taints_exclude(spec: &PodSpec, n: &Node) -> bool {
+    let unreachable = super::Taint { key: UNREACHABLE_TAINT.into(), value: String::new(), effect: "NoSchedule".into() };
+    spec.untolerated(&n.taints).is_some() || (!n.ready && spec.untolerated(std::slice::from_ref(&unreachable)).is_some())
+}
+
+/// PodTopologySpread's PreFilter (`calPreFilterState`, podtopologyspread/filtering.go): for
+/// each constraint, the nodes that have every constraint's topology key and pass its node
+/// inclusion policies are its domains' members; `count(constraint, node)` gives the matching
+/// pods on a node. The global minimum is 0 while there are fewer domains than `minDomains`.
+fn spread_checks(spec: &PodSpec, own: &Labels, nodes: &[Node], count: impl Fn(usize, usize) -> usize) -> Vec<SpreadCheck> {
+    let spread = &spec.placement.spread;
+    let mut domains: Vec<HashMap<String, usize>> = vec![HashMap::new(); spread.len()];
+    for (ni, n) in nodes.iter().enumerate() {
+        if !spec.placement.spreads_onto(&n.labels) {
+            continue;
+        }
+        for (k, c) in spread.iter().enumerate() {
+            if (c.honor_node_affinity && !spec.placement.required_affinity_matches(&n.labels))
+                || (c.honor_node_taints && taints_exclude(spec, n))
+            {
+                continue;
+            }
+            let value = n.labels.get(&c.topology_key).cloned().unwrap_or_default();
+            *domains[k].entry(value).or_default() += count(k, ni);
+        }
+    }
+    spread
+        .iter()
+        .zip(domains)
+        .map(|(c, domains)| {
+            let few = (domains.len() as i64) < c.min_domains;
+            let min = if few { 0 } else { domains.values().copied().min().unwrap_or(0) };
+            let self_match = usize::from(c.selector_for(own).is_some_and(|s| s.matches(own)));
+            SpreadCheck { domains, min, self_match }
+        })
+        .collect()
+}
+
 /// The filters for one node (`None`: the pod fits). `used` is the node's host ports in use,
-/// `count` its pods.
+/// `count` its pods, `spread` the pod's [`spread_checks`] (empty without constraints).
 fn refusal<'n>(
     spec: &PodSpec,
     host_ports: &[(String, String, i64)],
@@ -989,6 +1106,7 @@ fn refusal<'n>(
     used: &[(String, String, i64)],
     count: usize,
     max_pods: usize,
+    spread: &[SpreadCheck],
 ) -> Option<Refusal<'n>> {
     if let Some(t) = spec.untolerated(&n.taints) {
         Some(Refusal::Taint(t))
@@ -1000,32 +1118,144 @@ fn refusal<'n>(
         Some(Refusal::Ports)
     } else if count >= max_pods {
         Some(Refusal::TooManyPods)
-    } else if !spec.placement.spreads_onto(&n.labels) {
-        Some(Refusal::SpreadLabel)
     } else {
-        None
+        spread_refusal(spec, n, spread)
     }
 }
 
-/// The scheduler's `FitError` for a pod no node takes: "0/N nodes are available: " and, per
-/// reason, "<count> <reason>", sorted.
-fn fit_error(
-    spec: &PodSpec,
-    host_ports: &[(String, String, i64)],
-    nodes: &[Node],
-    used_ports: &[Vec<(String, String, i64)>],
-    slots: &[NodeSlots],
-    max_pods: usize,
-) -> String {
-    let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
-    for (i, n) in nodes.iter().enumerate() {
-        if let Some(r) = refusal(spec, host_ports, n, &used_ports[i], slots[i].count, max_pods) {
-            *reasons.entry(r.reason()).or_default() += 1;
+/// PodTopologySpread's Filter: per constraint in order, the node needs the topology key
+/// (`ErrReasonNodeLabelNotMatch`, unresolvable) and `matchNum + selfMatchNum - minMatchNum`
+/// may not exceed `maxSkew` (`ErrReasonConstraintsNotMatch`).
+fn spread_refusal<'n>(spec: &PodSpec, n: &Node, spread: &[SpreadCheck]) -> Option<Refusal<'n>> {
+    for (c, check) in spec.placement.spread.iter().zip(spread) {
+        let Some(value) = n.labels.get(&c.topology_key) else {
+            return Some(Refusal::SpreadLabel(c.index));
+        };
+        let matching = check.domains.get(value).copied().unwrap_or(0);
+        if matching as i64 + check.self_match as i64 - check.min as i64 > c.max_skew {
+            return Some(Refusal::Skew(c.index));
         }
     }
-    let mut v: Vec<String> = reasons.iter().map(|(r, c)| format!("{c} {r}")).collect();
+    None
+}
+
+/// What the scheduler knows while it places pods: per node its pods (indices into the pods)
+/// and host ports in use; per pod its priority.
+struct SchedState<'a> {
+    nodes: &'a [Node],
+    max_pods: usize,
+    sidecar_ports: bool,
+    used_ports: Vec<Vec<(String, String, i64)>>,
+    on_node: Vec<Vec<usize>>,
+    priority: Vec<i64>,
+    counters: SpreadCounters,
+}
+
+/// A pod to place: its spec and labels, priority and preemption policy, host ports, and the
+/// ids of its constraints' counters.
+struct Incoming<'p> {
+    spec: &'p PodSpec,
+    labels: &'p Labels,
+    priority: i64,
+    never_preempts: bool,
+    host_ports: Vec<(String, String, i64)>,
+    counter_ids: Vec<usize>,
+}
+
+impl SchedState<'_> {
+    fn checks(&self, p: &Incoming<'_>, minus: impl Fn(usize, usize) -> usize) -> Vec<SpreadCheck> {
+        spread_checks(p.spec, p.labels, self.nodes, |k, ni| self.counters.list[p.counter_ids[k]].2[ni] - minus(k, ni))
+    }
+
+    /// The scheduler's message for a pod no node takes: `FitError.Error()`
+    /// (pkg/scheduler/framework/types.go): "0/N nodes are available: ", the reasons' histogram
+    /// ("<count> <reason>", sorted as strings, joined by ", ") and ".", then the PostFilter
+    /// message of DefaultPreemption after a space ([`Self::preemption`]); a pod that preemption
+    /// would make room for gets none. The second value is the first refusing spread constraint.
+    fn fit_error(&self, p: &Incoming<'_>, slots: &[NodeSlots], pods: &[Pod]) -> (String, Option<usize>) {
+        if self.nodes.is_empty() {
+            // `ErrNoNodesAvailable` (schedule_one.go): no FitError, no preemption.
+            return ("no nodes available to schedule pods".into(), None);
+        }
+        let checks = self.checks(p, |_, _| 0);
+        let refusals: Vec<Option<Refusal<'_>>> = self
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| refusal(p.spec, &p.host_ports, n, &self.used_ports[i], slots[i].count, self.max_pods, &checks))
+            .collect();
+        let constraint = refusals.iter().flatten().filter_map(Refusal::spread_constraint).min();
+        let reasons: Vec<String> = refusals.iter().flatten().map(Refusal::reason).collect();
+        let mut msg = format!("0/{} nodes are available: {}.", self.nodes.len(), histogram(reasons));
+        if let Some(post) = self.preemption(p, &refusals, slots, pods) {
+            msg.push_str(" preemption: ");
+            msg.push_str(&post);
+        }
+        (msg, constraint)
+    }
+
+    /// DefaultPreemption's PostFilter message (defaultpreemption/default_preemption.go,
+    /// preemption/preemption.go), `None` when preemption finds a node. A pod with
+    /// `preemptionPolicy: Never` is not eligible. Otherwise only the nodes refused with
+    /// `Unschedulable` are tried: a node without pods of lower priority gives "No preemption
+    /// victims found for incoming pod"; on one with some, the filters run again without them
+    /// all, and the node is a candidate if the pod then fits (the scheduler would evict them:
+    /// not simulated), else the refusing filter's reason counts. The other nodes count as
+    /// "Preemption is not helpful for scheduling".
+    fn preemption(&self, p: &Incoming<'_>, refusals: &[Option<Refusal<'_>>], slots: &[NodeSlots], pods: &[Pod]) -> Option<String> {
+        if p.never_preempts {
+            return Some("not eligible due to preemptionPolicy=Never.".into());
+        }
+        let mut reasons = Vec::new();
+        for (i, r) in refusals.iter().enumerate() {
+            if !r.as_ref().is_some_and(Refusal::resolvable) {
+                reasons.push(PREEMPTION_NOT_HELPFUL.to_string());
+                continue;
+            }
+            let victims: Vec<usize> = self.on_node[i].iter().copied().filter(|&v| self.priority[v] < p.priority).collect();
+            if victims.is_empty() {
+                reasons.push(NO_VICTIMS.to_string());
+                continue;
+            }
+            let used: Vec<(String, String, i64)> = self.on_node[i]
+                .iter()
+                .filter(|&&v| self.priority[v] >= p.priority)
+                .flat_map(|&v| pods[v].spec.host_ports(self.sidecar_ports))
+                .collect();
+            let checks = self.checks(p, |k, ni| {
+                let (ns, sel, _) = &self.counters.list[p.counter_ids[k]];
+                if ni == i {
+                    victims.iter().filter(|&&v| spread_counts(&pods[v], ns, sel)).count()
+                } else {
+                    0
+                }
+            });
+            let n = &self.nodes[i];
+            match refusal(p.spec, &p.host_ports, n, &used, slots[i].count - victims.len(), self.max_pods, &checks) {
+                None => return None,
+                Some(r) => reasons.push(r.reason()),
+            }
+        }
+        Some(format!("0/{} nodes are available: {}.", self.nodes.len(), histogram(reasons)))
+    }
+}
+
+/// A selector that matches no pod (`labels.Nothing()`): a constraint without `labelSelector`.
+fn nothing_selector() -> typed::LabelSelector {
+    let r = typed::Requirement { key: String::new(), operator: "In".into(), values: Vec::new() };
+    typed::LabelSelector { match_expressions: vec![r], ..typed::LabelSelector::default() }
+}
+
+/// The reasons' histogram of `FitError.Error()`: "<count> <reason>" per reason, sorted as
+/// strings, joined by ", ".
+fn histogram(reasons: Vec<String>) -> String {
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for r in reasons {
+        *counts.entry(r).or_default() += 1;
+    }
+    let mut v: Vec<String> = counts.iter().map(|(r, c)| format!("{c} {r}")).collect();
     v.sort();
-    format!("0/{} nodes are available: {}", nodes.len(), v.join(", "))
+    v.join(", ")
 }
 
 /// Whether a DaemonSet's pod tolerates a node's taints: its own tolerations plus those the
@@ -1074,12 +1304,47 @@ fn schedule(sim: &mut Sim<'_>, sidecar_ports: bool) {
         sim.cluster.nodes.iter().enumerate().filter(|(_, n)| n.ready).map(|(i, _)| Reverse((0, i))).collect();
     let nodes = &sim.cluster.nodes;
     let overrides = &sim.desc.overrides.pods;
-    // The host ports in use on each node (the NodePorts filter).
-    let mut used_ports: Vec<Vec<(String, String, i64)>> = vec![Vec::new(); nodes.len()];
     let any_taints = nodes.iter().any(|n| !n.taints.is_empty());
-    for pod in &mut sim.cluster.pods {
+    // Each pod's priority and preemption policy, from its PriorityClass as the Priority
+    // admission plugin sets them (a pod whose class does not exist is never created). The
+    // built-in CoreDNS pods are `system-cluster-critical`, as kubeadm's manifest makes them.
+    let lookups = crate::admission::Lookups::new(sim.objects);
+    let priorities: Vec<(i64, bool)> = sim
+        .cluster
+        .pods
+        .iter()
+        .map(|p| {
+            if p.origin.is_builtin() {
+                return (2_000_000_000, false);
+            }
+            lookups.priority(&p.spec.priority_class_name).map_or((0, false), |c| (c.value, c.preemption_policy == "Never"))
+        })
+        .collect();
+    let mut st = SchedState {
+        nodes,
+        max_pods,
+        sidecar_ports,
+        used_ports: vec![Vec::new(); nodes.len()],
+        on_node: vec![Vec::new(); nodes.len()],
+        priority: priorities.iter().map(|p| p.0).collect(),
+        counters: SpreadCounters::default(),
+    };
+    for (pi, &(priority, never_preempts)) in priorities.iter().enumerate() {
+        let (placed, rest) = sim.cluster.pods.split_at_mut(pi);
+        let pod = &mut rest[0];
         let placement = &pod.spec.placement;
         let host_ports = pod.spec.host_ports(sidecar_ports);
+        // The counters of the pod's spread constraints' selectors (with `matchLabelKeys`).
+        let counter_ids: Vec<usize> = placement
+            .spread
+            .iter()
+            .map(|c| {
+                let sel = c.selector_for(&pod.labels).unwrap_or_else(nothing_selector);
+                st.counters.id(&pod.namespace, sel, placed, &node_pos, nodes.len())
+            })
+            .collect();
+        let incoming = Incoming { spec: &pod.spec, labels: &pod.labels, priority, never_preempts, host_ports, counter_ids };
+        let mut unschedulable = None;
         let target = if let Some(n) = pod.node.clone() {
             match node_pos.get(&n) {
                 Some(&i) => Some(i),
@@ -1087,13 +1352,16 @@ fn schedule(sim: &mut Sim<'_>, sidecar_ports: bool) {
                     // Bound already, so the scheduler skips it; no kubelet runs it, and the pod
                     // garbage collector deletes pods bound to a node that does not exist
                     // (`gcOrphaned` in pkg/controller/podgc).
-                    pod.unschedulable = Some(format!(
-                        "{MISSING_NODE} `{n}`, which does not exist: no kubelet starts the pod, and the pod garbage collector deletes it"
+                    unschedulable = Some((
+                        format!(
+                            "{MISSING_NODE} `{n}`, which does not exist: no kubelet starts the pod, and the pod garbage collector deletes it"
+                        ),
+                        None,
                     ));
                     None
                 }
             }
-        } else if placement.is_unconstrained() && host_ports.is_empty() && !any_taints {
+        } else if placement.is_unconstrained() && incoming.host_ports.is_empty() && !any_taints {
             let mut found = None;
             while let Some(Reverse((c, i))) = heap.pop() {
                 if c != slots[i].count {
@@ -1107,25 +1375,31 @@ fn schedule(sim: &mut Sim<'_>, sidecar_ports: bool) {
                 break;
             }
             if found.is_none() {
-                pod.unschedulable = Some(fit_error(&pod.spec, &host_ports, nodes, &used_ports, &slots, max_pods));
+                unschedulable = Some(st.fit_error(&incoming, &slots, placed));
             }
             found
         } else {
+            let checks = st.checks(&incoming, |_, _| 0);
             let mut best: Option<usize> = None;
             for (i, n) in nodes.iter().enumerate() {
-                let fits = refusal(&pod.spec, &host_ports, n, &used_ports[i], slots[i].count, max_pods).is_none();
+                let fits = refusal(incoming.spec, &incoming.host_ports, n, &st.used_ports[i], slots[i].count, max_pods, &checks).is_none();
                 if fits && best.is_none_or(|b| slots[i].count < slots[b].count) {
                     best = Some(i);
                 }
             }
             if best.is_none() {
-                pod.unschedulable = Some(fit_error(&pod.spec, &host_ports, nodes, &used_ports, &slots, max_pods));
+                unschedulable = Some(st.fit_error(&incoming, &slots, placed));
             }
             best
         };
+        let host_ports = incoming.host_ports;
+        if let Some((reason, constraint)) = unschedulable {
+            pod.unschedulable = Some(reason);
+            pod.spread_refusal = constraint;
+        }
         if let Some(i) = target {
             let node = &nodes[i];
-            used_ports[i].extend(host_ports);
+            st.used_ports[i].extend(host_ports);
             pod.node = Some(node.name.clone());
             slots[i].count += 1;
             if slots[i].count < max_pods && node.ready {
@@ -1171,6 +1445,10 @@ fn schedule(sim: &mut Sim<'_>, sidecar_ports: bool) {
             if let Some(t) = o.terminating {
                 pod.terminating = t;
             }
+        }
+        if let Some(i) = target {
+            st.on_node[i].push(pi);
+            st.counters.add(pod, i);
         }
     }
     // Workload status.

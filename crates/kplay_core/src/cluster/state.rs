@@ -266,6 +266,10 @@ pub struct Pod {
     pub origin: Origin,
     /// Why the pod has no node, when it has none.
     pub unschedulable: Option<String>,
+    /// The index in `topologySpreadConstraints` of the first constraint that refused a node,
+    /// when the pod has no node.
+    #[serde(skip)]
+    pub spread_refusal: Option<usize>,
     pub store: StoreMeta,
 }
 

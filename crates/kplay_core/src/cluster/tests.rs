@@ -624,13 +624,233 @@ fn the_scheduler_says_why_no_node_takes_a_pod() {
     opts.cluster.max_pods_per_node = 3;
     let (_, diags) = sim_with(&[WEB], &opts);
     let d = diags.iter().find(|d| d.rule == "pod-unschedulable").expect("reported");
-    assert!(d.message.contains("(0/1 nodes are available: 1 Too many pods)"), "{}", d.message);
+    // FitError.Error(): the histogram ends with "."; DefaultPreemption found no pod of lower
+    // priority on the node (the two CoreDNS pods are system-cluster-critical).
+    assert!(
+        d.message.contains(
+            "(0/1 nodes are available: 1 Too many pods. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.)"
+        ),
+        "{}",
+        d.message
+    );
     assert!(d.help.as_deref().is_some_and(|h| h.contains("the nodes are full")), "{:?}", d.help);
     // Down nodes carry the unreachable taint, which no pod tolerates for scheduling.
     let mut opts = Options::default();
     opts.cluster.overrides.nodes_down = vec!["node-1".into(), "node-2".into(), "node-3".into()];
     let (_, diags) = sim_with(&[WEB], &opts);
     let d = diags.iter().find(|d| d.rule == "pod-unschedulable").expect("reported");
-    assert!(d.message.contains("3 node(s) had untolerated taint {node.kubernetes.io/unreachable: }"), "{}", d.message);
+    assert!(
+        d.message.contains(
+            "(0/3 nodes are available: 3 node(s) had untolerated taint {node.kubernetes.io/unreachable: }. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.)"
+        ),
+        "{}",
+        d.message
+    );
     assert!(d.help.as_deref().is_some_and(|h| h.contains("the nodes are down")), "{:?}", d.help);
+}
+
+/// A Deployment `name` of `replicas` pods labelled `app: web` (and `labels`), with one
+/// `DoNotSchedule` zone constraint (maxSkew 1, selecting `app: web`) plus `constraint` lines,
+/// and `spec` lines in the pod spec.
+fn spread_deployment(name: &str, replicas: usize, labels: &str, constraint: &str, spec: &str) -> String {
+    format!(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\nspec:\n  replicas: {replicas}\n  selector:\n    matchLabels:\n      app: web\n      name: {name}\n  template:\n    metadata:\n      labels:\n        app: web\n        name: {name}\n{labels}    spec:\n{spec}      topologySpreadConstraints:\n      - maxSkew: 1\n        topologyKey: topology.kubernetes.io/zone\n        whenUnsatisfiable: DoNotSchedule\n        labelSelector:\n          matchLabels:\n            app: web\n{constraint}      containers:\n      - name: web\n        image: nginx:1.27\n"
+    )
+}
+
+fn nodes_of(c: &Cluster, prefix: &str) -> Vec<Option<String>> {
+    c.pods.iter().filter(|p| p.name.starts_with(prefix)).map(|p| p.node.clone()).collect()
+}
+
+fn unschedulable(diags: &[crate::Diagnostic]) -> Vec<&crate::Diagnostic> {
+    diags.iter().filter(|d| d.rule == "pod-unschedulable").collect()
+}
+
+#[test]
+fn the_spread_filter_refuses_nodes_past_max_skew() {
+    // Two of three zones down: their nodes stay domains (nodeTaintsPolicy Ignore), with 0 pods,
+    // so zone-a takes one pod (0 + 1 - 0 = 1) and no second (1 + 1 - 0 > 1).
+    let mut opts = Options::default();
+    opts.cluster.overrides.nodes_down = vec!["node-2".into(), "node-3".into()];
+    let web = spread_deployment("web", 3, "", "", "");
+    let (c, diags) = sim_with(&[&web], &opts);
+    let placed: Vec<_> = nodes_of(&c, "web-").into_iter().flatten().collect();
+    assert_eq!(placed, ["node-1"]);
+    let d = unschedulable(&diags);
+    assert_eq!(d.len(), 1, "{diags:#?}");
+    assert!(
+        d[0].message.contains(
+            "(0/3 nodes are available: 1 node(s) didn't match pod topology spread constraints, 2 node(s) had untolerated taint {node.kubernetes.io/unreachable: }. preemption: 0/3 nodes are available: 1 No preemption victims found for incoming pod, 2 Preemption is not helpful for scheduling.)"
+        ),
+        "{}",
+        d[0].message
+    );
+    let help = d[0].help.as_deref().unwrap_or("");
+    assert!(help.contains("topology spread constraint on `topology.kubernetes.io/zone` (`maxSkew: 1`)"), "{help}");
+    // The primary span is the refusing constraint's `maxSkew`.
+    let at = d[0].primary.span.start as usize;
+    assert!(web[at..].starts_with("maxSkew: 1"), "{}", &web[at..at + 20]);
+    // nodeTaintsPolicy Honor leaves the down (tainted) nodes out: one domain, no skew.
+    let honor = spread_deployment("web", 3, "", "        nodeTaintsPolicy: Honor\n", "");
+    let (c, diags) = sim_with(&[&honor], &opts);
+    assert_eq!(nodes_of(&c, "web-"), vec![Some("node-1".to_string()); 3]);
+    assert!(unschedulable(&diags).is_empty(), "{diags:#?}");
+    // Without constraints, the same nodes take all the pods.
+    let (c, _) = sim_with(&[WEB], &opts);
+    assert_eq!(nodes_of(&c, "web-"), vec![Some("node-1".to_string()); 3]);
+}
+
+#[test]
+fn min_domains_counts_the_minimum_as_zero_while_domains_are_missing() {
+    // Three zones, minDomains 4: every zone takes one pod, the fourth stays Pending.
+    let web = spread_deployment("web", 4, "", "        minDomains: 4\n", "");
+    let (c, diags) = sim_with(&[&web], &Options::default());
+    let mut placed: Vec<_> = nodes_of(&c, "web-").into_iter().flatten().collect();
+    placed.sort();
+    assert_eq!(placed, ["node-1", "node-2", "node-3"]);
+    let d = unschedulable(&diags);
+    assert_eq!(d.len(), 1);
+    assert!(
+        d[0].message.contains("1 of its 4 pods cannot be scheduled and stay Pending (0/3 nodes are available: 3 node(s) didn't match pod topology spread constraints. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.)"),
+        "{}",
+        d[0].message
+    );
+    assert!(d[0].help.as_deref().is_some_and(|h| h.contains("minDomains")), "{:?}", d[0].help);
+    // minDomains 3 (as many zones as there are): the usual minimum, all four run.
+    let web = spread_deployment("web", 4, "", "        minDomains: 3\n", "");
+    let (c, diags) = sim_with(&[&web], &Options::default());
+    assert!(nodes_of(&c, "web-").iter().all(Option::is_some));
+    assert!(unschedulable(&diags).is_empty());
+}
+
+#[test]
+fn node_affinity_policy_decides_which_zones_count() {
+    let select = "      nodeSelector:\n        topology.kubernetes.io/zone: zone-a\n";
+    // Honor (the default): only zone-a is a domain, so all pods go there.
+    let honor = spread_deployment("web", 2, "", "", select);
+    let (c, diags) = sim_with(&[&honor], &Options::default());
+    assert_eq!(nodes_of(&c, "web-"), vec![Some("node-1".to_string()); 2]);
+    assert!(unschedulable(&diags).is_empty(), "{diags:#?}");
+    // Ignore: zone-b and zone-c count with 0 pods, so zone-a takes only one.
+    let ignore = spread_deployment("web", 2, "", "        nodeAffinityPolicy: Ignore\n", select);
+    let (c, diags) = sim_with(&[&ignore], &Options::default());
+    assert_eq!(nodes_of(&c, "web-").iter().flatten().count(), 1);
+    let d = unschedulable(&diags);
+    assert!(
+        d[0].message.contains("(0/3 nodes are available: 1 node(s) didn't match pod topology spread constraints, 2 node(s) didn't match Pod's node affinity/selector. preemption: 0/3 nodes are available: 1 No preemption victims found for incoming pod, 2 Preemption is not helpful for scheduling.)"),
+        "{}",
+        d[0].message
+    );
+}
+
+#[test]
+fn match_label_keys_count_only_pods_with_the_same_values() {
+    // Each Deployment's pods carry their own pod-template-hash. Both are kept to zone-a with
+    // zone-b and zone-c counted (nodeAffinityPolicy Ignore), so zone-a holds one matching pod.
+    let select = "      nodeSelector:\n        topology.kubernetes.io/zone: zone-a\n";
+    let ignore = "        nodeAffinityPolicy: Ignore\n";
+    let v1 = spread_deployment("v1", 1, "", ignore, select);
+    // Counted with v1's pod: refused.
+    let v2 = spread_deployment("v2", 1, "", ignore, select);
+    let (c, _) = sim_with(&[&v1, &v2], &Options::default());
+    assert_eq!(nodes_of(&c, "v1-").iter().flatten().count(), 1);
+    assert_eq!(nodes_of(&c, "v2-").iter().flatten().count(), 0);
+    // With `matchLabelKeys: [pod-template-hash]`, v1's pod has another hash: not counted.
+    let keys = format!("{ignore}        matchLabelKeys:\n        - pod-template-hash\n");
+    let v2 = spread_deployment("v2", 1, "", &keys, select);
+    let (c, diags) = sim_with(&[&v1, &v2], &Options::default());
+    assert_eq!(nodes_of(&c, "v2-").iter().flatten().count(), 1, "{diags:#?}");
+    // A key the pod does not have adds nothing.
+    let keys = format!("{ignore}        matchLabelKeys:\n        - track\n");
+    let v2 = spread_deployment("v2", 1, "", &keys, select);
+    let (c, _) = sim_with(&[&v1, &v2], &Options::default());
+    assert_eq!(nodes_of(&c, "v2-").iter().flatten().count(), 0);
+    // The pod's own `track` value: v1's pod (track: a) is not counted for track: b.
+    let v1 = spread_deployment("v1", 1, "        track: a\n", ignore, select);
+    let v2 = spread_deployment("v2", 1, "        track: b\n", &keys, select);
+    let (c, _) = sim_with(&[&v1, &v2], &Options::default());
+    assert_eq!(nodes_of(&c, "v2-").iter().flatten().count(), 1);
+}
+
+#[test]
+fn terminating_pods_do_not_count_for_the_spread() {
+    // A pod being deleted on node-1 (zone-a) is skipped by countPodsMatchSelector.
+    let mut opts = Options::default();
+    opts.cluster.overrides.nodes_down = vec!["node-2".into(), "node-3".into()];
+    let old = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: old\n  labels:\n    app: web\n  deletionTimestamp: \"2024-01-01T00:00:00Z\"\nspec:\n  nodeName: node-1\n  containers:\n  - name: c\n    image: nginx:1.27\n";
+    let web = spread_deployment("web", 1, "", "", "");
+    let (c, _) = sim_with(&[old, &web], &opts);
+    assert_eq!(nodes_of(&c, "web-"), [Some("node-1".to_string())]);
+    // Not being deleted, it counts: the Deployment's pod is refused.
+    let (c, _) = sim_with(&[&old.replace("  deletionTimestamp: \"2024-01-01T00:00:00Z\"\n", ""), &web], &opts);
+    assert_eq!(nodes_of(&c, "web-"), [None]);
+}
+
+const PRIORITY_CLASSES: &str = "apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata:\n  name: high\nvalue: 1000\n---\napiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata:\n  name: polite\nvalue: 1000\npreemptionPolicy: Never\n---\napiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata:\n  name: top\nvalue: 2000\n";
+
+fn bare_pod(name: &str, class: &str, extra: &str) -> String {
+    let class = if class.is_empty() { String::new() } else { format!("  priorityClassName: {class}\n") };
+    format!(
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\nspec:\n{class}  containers:\n  - name: c\n    image: nginx:1.27\n{extra}"
+    )
+}
+
+#[test]
+fn the_preemption_part_of_the_message_follows_default_preemption() {
+    // One node with room for the two CoreDNS pods and one more.
+    let mut opts = Options::default();
+    opts.cluster.node_count = 1;
+    opts.cluster.max_pods_per_node = 3;
+    let message = |texts: &[&str], pod: &str| -> String {
+        let (c, diags) = sim_with(texts, &opts);
+        assert!(c.pods.iter().find(|p| p.name == pod).is_some_and(|p| p.node.is_none()), "{pod} is Pending");
+        let d = unschedulable(&diags).into_iter().find(|d| d.message.starts_with(&format!("pod/{pod}:"))).expect("reported").clone();
+        d.message
+    };
+    let low = bare_pod("low", "", "");
+    // Of equal priority: no victims.
+    let same = bare_pod("same", "", "");
+    let m = message(&[&low, &same], "same");
+    assert!(m.ends_with("(0/1 nodes are available: 1 Too many pods. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.)"), "{m}");
+    // preemptionPolicy Never (from the class): not eligible.
+    let polite = bare_pod("polite", "polite", "");
+    let m = message(&[PRIORITY_CLASSES, &low, &polite], "polite");
+    assert!(m.ends_with("(0/1 nodes are available: 1 Too many pods. preemption: not eligible due to preemptionPolicy=Never.)"), "{m}");
+    // A victim whose eviction makes room: the scheduler preempts it, so no preemption part;
+    // the help says what kplay leaves out.
+    let high = bare_pod("high", "high", "");
+    let (_, diags) = sim_with(&[PRIORITY_CLASSES, &low, &high], &opts);
+    let d = unschedulable(&diags).into_iter().find(|d| d.message.starts_with("pod/high:")).expect("reported");
+    assert!(d.message.ends_with("(0/1 nodes are available: 1 Too many pods.)"), "{}", d.message);
+    assert!(d.help.as_deref().is_some_and(|h| h.contains("would preempt pods of lower priority")), "{:?}", d.help);
+    // A victim whose eviction does not help: the host port is held by a pod of higher priority.
+    let mut opts2 = Options::default();
+    opts2.cluster.node_count = 1;
+    let port = "    ports:\n    - containerPort: 80\n      hostPort: 80\n";
+    let texts = [PRIORITY_CLASSES, &bare_pod("top", "top", port), &bare_pod("low", "", ""), &bare_pod("high", "high", port)];
+    let (_, diags) = sim_with(&texts, &opts2);
+    let d = unschedulable(&diags).into_iter().find(|d| d.message.starts_with("pod/high:")).expect("reported");
+    assert!(
+        d.message.ends_with("(0/1 nodes are available: 1 node(s) didn't have free ports for the requested pod ports. preemption: 0/1 nodes are available: 1 node(s) didn't have free ports for the requested pod ports.)"),
+        "{}",
+        d.message
+    );
+    // Unresolvable everywhere: preemption does not help.
+    let lost = bare_pod("lost", "high", "  nodeSelector:\n    disk: ssd\n");
+    let (_, diags) = sim_with(&[PRIORITY_CLASSES, &lost], &opts2);
+    let d = unschedulable(&diags).into_iter().next().expect("reported");
+    assert!(
+        d.message.ends_with("(0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.)"),
+        "{}",
+        d.message
+    );
+}
+
+#[test]
+fn no_nodes_is_not_a_fit_error() {
+    let mut opts = Options::default();
+    opts.cluster.node_count = 0;
+    let (_, diags) = sim_with(&[&bare_pod("p", "", "")], &opts);
+    let d = unschedulable(&diags);
+    assert!(d[0].message.ends_with("(no nodes available to schedule pods)"), "{}", d[0].message);
 }

@@ -79,7 +79,7 @@ pub struct LabelSelector {
     pub span: Span,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Requirement {
     pub key: String,
     /// `In`, `NotIn`, `Exists`, `DoesNotExist` (node affinity adds `Gt`, `Lt`).
@@ -169,7 +169,8 @@ pub struct Container {
     pub span: Span,
 }
 
-/// What the scheduler honours: `nodeName`, `nodeSelector`, and required node affinity.
+/// What the scheduler honours: `nodeName`, `nodeSelector`, required node affinity and the
+/// `DoNotSchedule` topology spread constraints.
 #[derive(Debug, Clone, PartialEq, Serialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct Placement {
@@ -178,10 +179,50 @@ pub struct Placement {
     /// `requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms`: ORed terms of ANDed
     /// requirements on node labels.
     pub required_terms: Vec<Vec<Requirement>>,
-    /// The `topologyKey`s of the `topologySpreadConstraints` with `whenUnsatisfiable:
-    /// DoNotSchedule`: the PodTopologySpread filter refuses a node without that label
-    /// (`ErrReasonNodeLabelNotMatch`). The skew itself is not modelled.
-    pub spread_keys: Vec<String>,
+    /// The `topologySpreadConstraints` with `whenUnsatisfiable: DoNotSchedule`, which the
+    /// PodTopologySpread filter enforces (`ScheduleAnyway` ones only score nodes).
+    pub spread: Vec<SpreadConstraint>,
+}
+
+/// A `DoNotSchedule` topology spread constraint as the PodTopologySpread plugin reads it
+/// (`filterTopologySpreadConstraints`, pkg/scheduler/framework/plugins/podtopologyspread/
+/// common.go): `minDomains` nil is 1, `nodeAffinityPolicy` nil is `Honor`, `nodeTaintsPolicy`
+/// nil is `Ignore`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SpreadConstraint {
+    /// The constraint's position in `topologySpreadConstraints`.
+    pub index: usize,
+    pub max_skew: i64,
+    pub topology_key: String,
+    /// `labelSelector`; none selects no pod (`metav1.LabelSelectorAsSelector(nil)` is
+    /// `labels.Nothing()`).
+    pub selector: Option<LabelSelector>,
+    /// `matchLabelKeys`: the pod's own values of these labels are ANDed into the selector
+    /// (from 1.34 the API server merges them at creation, before that the scheduler did).
+    pub match_label_keys: Vec<String>,
+    pub min_domains: i64,
+    /// `nodeAffinityPolicy: Honor` (the default): only nodes matching the pod's `nodeSelector`
+    /// and required node affinity are domains the skew is counted over.
+    pub honor_node_affinity: bool,
+    /// `nodeTaintsPolicy: Honor` (not the default): nodes with a taint the pod does not
+    /// tolerate are left out of the count.
+    pub honor_node_taints: bool,
+}
+
+impl SpreadConstraint {
+    /// The selector the plugin counts pods with, for a pod labelled `own`: `labelSelector` and,
+    /// per `matchLabelKeys` key the pod has, `key in (value)` (`mergeLabelSetWithSelector`;
+    /// the API server's merge in 1.34 adds the same requirements).
+    pub fn selector_for(&self, own: &Labels) -> Option<LabelSelector> {
+        let mut sel = self.selector.clone()?;
+        for k in &self.match_label_keys {
+            if let Some(v) = own.get(k) {
+                sel.match_expressions.push(Requirement { key: k.clone(), operator: "In".into(), values: vec![v.clone()] });
+            }
+        }
+        Some(sel)
+    }
 }
 
 impl Placement {
@@ -189,6 +230,12 @@ impl Placement {
         if self.node_name.as_deref().is_some_and(|n| n != node_name) {
             return false;
         }
+        self.required_affinity_matches(node_labels)
+    }
+
+    /// `nodeaffinity.GetRequiredNodeAffinity(pod).Match`: the `nodeSelector` and the required
+    /// node affinity terms (not `nodeName`).
+    pub fn required_affinity_matches(&self, node_labels: &Labels) -> bool {
         if !self.node_selector.iter().all(|(k, v)| node_labels.get(k) == Some(v)) {
             return false;
         }
@@ -197,15 +244,15 @@ impl Placement {
         self.required_terms.is_empty() || self.required_terms.iter().any(|t| !t.is_empty() && t.iter().all(|r| r.matches(node_labels)))
     }
 
-    /// The PodTopologySpread filter's label check: the node has every `DoNotSchedule`
-    /// constraint's topology key.
+    /// `nodeLabelsMatchSpreadConstraints`: the node has every `DoNotSchedule` constraint's
+    /// topology key (else the filter refuses it, `ErrReasonNodeLabelNotMatch`).
     pub fn spreads_onto(&self, node_labels: &Labels) -> bool {
-        self.spread_keys.iter().all(|k| node_labels.contains_key(k))
+        self.spread.iter().all(|c| node_labels.contains_key(&c.topology_key))
     }
 
     /// True when the pod may go to any node the scheduler has room on.
     pub fn is_unconstrained(&self) -> bool {
-        self.node_selector.is_empty() && self.required_terms.is_empty() && self.spread_keys.is_empty()
+        self.node_selector.is_empty() && self.required_terms.is_empty() && self.spread.is_empty()
     }
 }
 
@@ -243,6 +290,9 @@ pub struct PodSpec {
     pub subdomain: Option<String>,
     pub host_network: bool,
     pub restart_policy: Option<String>,
+    /// `priorityClassName` ("" when not written): the scheduler's preemption compares the
+    /// priorities it gives.
+    pub priority_class_name: String,
     pub span: Span,
 }
 
@@ -682,11 +732,25 @@ pub fn pod_spec(n: &Node) -> PodSpec {
         .path(&["affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms"])
         .map(|t| seq(Some(t)).iter().map(|term| seq(term.get("matchExpressions")).iter().map(requirement).collect()).collect())
         .unwrap_or_default();
-    // `whenUnsatisfiable` defaults to nothing: it is required, and validation refuses others.
-    let spread_keys = seq(n.get("topologySpreadConstraints"))
+    // `whenUnsatisfiable` defaults to nothing: it is required, and validation refuses others
+    // (as it refuses a `maxSkew` or `minDomains` below 1 and an empty `topologyKey`).
+    let spread = seq(n.get("topologySpreadConstraints"))
         .iter()
-        .filter(|c| s(c.get("whenUnsatisfiable")).as_deref() == Some("DoNotSchedule"))
-        .filter_map(|c| s(c.get("topologyKey")).filter(|k| !k.is_empty()))
+        .enumerate()
+        .filter(|(_, c)| s(c.get("whenUnsatisfiable")).as_deref() == Some("DoNotSchedule"))
+        .filter_map(|(index, c)| {
+            let topology_key = s(c.get("topologyKey")).filter(|k| !k.is_empty())?;
+            Some(SpreadConstraint {
+                index,
+                max_skew: i(c.get("maxSkew")).unwrap_or(1).max(1),
+                topology_key,
+                selector: c.get("labelSelector").filter(|l| !l.is_null()).map(label_selector),
+                match_label_keys: strings(c.get("matchLabelKeys")),
+                min_domains: i(c.get("minDomains")).unwrap_or(1).max(1),
+                honor_node_affinity: s(c.get("nodeAffinityPolicy")).as_deref() != Some("Ignore"),
+                honor_node_taints: s(c.get("nodeTaintsPolicy")).as_deref() == Some("Honor"),
+            })
+        })
         .collect();
     let tolerations = seq(n.get("tolerations"))
         .iter()
@@ -700,11 +764,12 @@ pub fn pod_spec(n: &Node) -> PodSpec {
     PodSpec {
         containers,
         tolerations,
-        placement: Placement { node_name: s(n.get("nodeName")).filter(|x| !x.is_empty()), node_selector, required_terms, spread_keys },
+        placement: Placement { node_name: s(n.get("nodeName")).filter(|x| !x.is_empty()), node_selector, required_terms, spread },
         hostname: s(n.get("hostname")).filter(|x| !x.is_empty()),
         subdomain: s(n.get("subdomain")).filter(|x| !x.is_empty()),
         host_network: b(n.get("hostNetwork")).unwrap_or(false),
         restart_policy: s(n.get("restartPolicy")),
+        priority_class_name: s(n.get("priorityClassName")).unwrap_or_default(),
         span: n.span,
     }
 }
@@ -1067,11 +1132,32 @@ mod tests {
             pod_spec(f.docs[0].root.as_ref().unwrap()).placement
         };
         let p = spec("DoNotSchedule");
-        assert_eq!(p.spread_keys, ["rack"]);
+        assert_eq!(p.spread.iter().map(|c| c.topology_key.as_str()).collect::<Vec<_>>(), ["rack"]);
+        assert_eq!((p.spread[0].max_skew, p.spread[0].min_domains), (1, 1));
+        assert!(p.spread[0].honor_node_affinity && !p.spread[0].honor_node_taints, "the policies' defaults");
         assert!(!p.is_unconstrained());
         assert!(p.spreads_onto(&lbl(&[("rack", "r1")])));
         assert!(!p.spreads_onto(&lbl(&[("zone", "a")])));
         let p = spec("ScheduleAnyway");
         assert!(p.is_unconstrained() && p.spreads_onto(&Labels::new()));
+    }
+
+    #[test]
+    fn spread_constraints_read_their_policies_and_merge_match_label_keys() {
+        let y = "topologySpreadConstraints:\n- maxSkew: 2\n  topologyKey: zone\n  whenUnsatisfiable: ScheduleAnyway\n- maxSkew: 3\n  topologyKey: zone\n  whenUnsatisfiable: DoNotSchedule\n  minDomains: 4\n  nodeAffinityPolicy: Ignore\n  nodeTaintsPolicy: Honor\n  matchLabelKeys: [hash, absent]\n  labelSelector:\n    matchLabels:\n      app: a\n- maxSkew: 1\n  topologyKey: rack\n  whenUnsatisfiable: DoNotSchedule\n";
+        let f = crate::yaml::load_file(0, &crate::SourceFile::new("t.yaml", y), &crate::yaml::Limits::default());
+        let p = pod_spec(f.docs[0].root.as_ref().unwrap()).placement;
+        assert_eq!(p.spread.len(), 2, "ScheduleAnyway is not a filter");
+        let c = &p.spread[0];
+        assert_eq!((c.index, c.max_skew, c.min_domains), (1, 3, 4));
+        assert!(!c.honor_node_affinity && c.honor_node_taints);
+        // The pod's own value of each key it has is ANDed in.
+        let own = lbl(&[("app", "a"), ("hash", "h1")]);
+        let sel = c.selector_for(&own).unwrap();
+        assert!(sel.matches(&own));
+        assert!(!sel.matches(&lbl(&[("app", "a"), ("hash", "h2")])));
+        assert!(!sel.matches(&lbl(&[("app", "a")])));
+        // Without `labelSelector` the constraint selects nothing.
+        assert_eq!(p.spread[1].selector_for(&own), None);
     }
 }
