@@ -11,7 +11,7 @@
 //! RuntimeClass. The order of the input does not matter: an account written after the Pod that
 //! uses it counts, as it does when the manifests are applied a second time.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::model::Object;
 use crate::yaml::Node;
@@ -83,12 +83,22 @@ pub struct Priority<'a> {
     pub preemption_policy: &'a str,
 }
 
+/// What the RuntimeClass plugin takes from a RuntimeClass (`node.k8s.io/v1`): `overhead.podFixed`
+/// (`Some` when the class has an `overhead`, the map empty when it has no `podFixed`) and
+/// `scheduling` (its `nodeSelector`, and its `tolerations` as written).
+#[derive(Debug, Clone, Default)]
+pub struct RuntimeClass {
+    pub overhead: Option<BTreeMap<String, Node>>,
+    pub node_selector: BTreeMap<String, String>,
+    pub tolerations: Vec<Node>,
+}
+
 /// ServiceAccounts, PriorityClasses and RuntimeClasses: a fresh cluster's and the input's.
 #[derive(Debug, Clone, Default)]
 pub struct Lookups {
     service_accounts: HashSet<(String, String)>,
     priority_classes: Vec<PriorityClass>,
-    runtime_classes: HashSet<String>,
+    runtime_classes: HashMap<String, RuntimeClass>,
 }
 
 impl Lookups {
@@ -119,7 +129,21 @@ impl Lookups {
                     });
                 }
                 ("node.k8s.io/v1", "RuntimeClass") => {
-                    l.runtime_classes.insert(name);
+                    let raw = &o.raw;
+                    let pairs = |n: Option<&Node>| -> Vec<(String, Node)> {
+                        n.and_then(Node::as_map)
+                            .map(|m| m.iter().filter_map(|e| Some((e.key.text()?.to_string(), e.value.clone()))).collect())
+                            .unwrap_or_default()
+                    };
+                    let overhead = raw.get("overhead").filter(|o| !o.is_null()).map(|o| pairs(o.get("podFixed")).into_iter().collect());
+                    let scheduling = raw.get("scheduling");
+                    let node_selector = pairs(scheduling.and_then(|s| s.get("nodeSelector")))
+                        .into_iter()
+                        .filter_map(|(k, v)| Some((k, v.text()?.to_string())))
+                        .collect();
+                    let tolerations =
+                        scheduling.and_then(|s| s.get("tolerations")).and_then(Node::as_seq).map(<[Node]>::to_vec).unwrap_or_default();
+                    l.runtime_classes.insert(name, RuntimeClass { overhead, node_selector, tolerations });
                 }
                 _ => {}
             }
@@ -136,7 +160,12 @@ impl Lookups {
 
     /// Whether the RuntimeClass `name` exists.
     pub fn has_runtime_class(&self, name: &str) -> bool {
-        self.runtime_classes.contains(name)
+        self.runtime_classes.contains_key(name)
+    }
+
+    /// The RuntimeClass `name`, when it exists.
+    pub fn runtime_class(&self, name: &str) -> Option<&RuntimeClass> {
+        self.runtime_classes.get(name)
     }
 
     /// What the Priority plugin computes for a Pod whose `priorityClassName` is `class` (""

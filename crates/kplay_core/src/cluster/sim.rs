@@ -716,6 +716,7 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
     let mut names: HashSet<String> = HashSet::new();
     let mut new_pods: Vec<(String, NewPod)> = Vec::new();
     let max = sim.desc.max_replicas_per_workload.max(0);
+    let lookups = crate::admission::Lookups::new(sim.objects);
     for v in views {
         let ns = v.meta.namespace.clone();
         let name = v.meta.name.clone();
@@ -762,7 +763,13 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
         let store = sim.store(&kind, &ns, &name);
         let top = sim.cluster.workloads.len();
         let template = v.template.clone();
-        let spec = Arc::new(template.spec.clone());
+        // The pods get what the RuntimeClass admission plugin adds to each (the template keeps
+        // what was written).
+        let mut pod_spec = template.spec.clone();
+        if let Some(rc) = lookups.runtime_class(&pod_spec.runtime_class_name) {
+            pod_spec.add_runtime_class_scheduling(rc);
+        }
+        let spec = Arc::new(pod_spec);
         let mut pod_owner = OwnerRef { kind: kind.clone(), name: name.clone() };
         let mut pod_labels = template.labels.clone();
         let mut pod_base = format!("{name}-");
@@ -869,7 +876,9 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
                     .cluster
                     .nodes
                     .iter()
-                    .filter(|n| template.spec.placement.allows(&n.name, &n.labels) && daemon_pod_tolerates(&template.spec, &n.taints))
+                    // With a RuntimeClass's node selector the real controller also makes pods for
+                    // the nodes without its labels, which stay Pending; kplay makes none there.
+                    .filter(|n| spec.placement.allows(&n.name, &n.labels) && daemon_pod_tolerates(&spec, &n.taints))
                     .map(|n| n.name.clone())
                     .collect();
                 for node in nodes {

@@ -854,3 +854,35 @@ fn no_nodes_is_not_a_fit_error() {
     let d = unschedulable(&diags);
     assert!(d[0].message.ends_with("(no nodes available to schedule pods)"), "{}", d[0].message);
 }
+
+#[test]
+fn a_runtime_class_sends_pods_to_its_nodes_with_its_tolerations() {
+    use crate::cluster::{NodeDescription, Taint};
+    let mut opts = Options::default();
+    let sandbox = NodeDescription {
+        name: Some("sandbox".into()),
+        labels: [("runtime".to_string(), "kata".to_string())].into(),
+        taints: vec![Taint { key: "sandbox".into(), value: String::new(), effect: "NoSchedule".into() }],
+        ..NodeDescription::default()
+    };
+    let plain = |n: &str| NodeDescription { name: Some(n.into()), ..NodeDescription::default() };
+    opts.cluster.nodes = vec![plain("a"), sandbox, plain("b")];
+    let rc = "apiVersion: node.k8s.io/v1\nkind: RuntimeClass\nmetadata:\n  name: kata\nhandler: kata\nscheduling:\n  nodeSelector:\n    runtime: kata\n  tolerations:\n  - key: sandbox\n    operator: Exists\n    effect: NoSchedule\n";
+    let web = WEB.replace("    spec:\n      containers:", "    spec:\n      runtimeClassName: kata\n      containers:");
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: one\nspec:\n  runtimeClassName: kata\n  containers:\n  - name: c\n    image: nginx:1.27\n";
+    let (c, diags) = sim_with(&[rc, &web, pod], &opts);
+    let nodes: Vec<Option<&str>> =
+        c.pods.iter().filter(|p| p.name == "one" || p.name.starts_with("web-")).map(|p| p.node.as_deref()).collect();
+    assert_eq!(nodes.len(), 4);
+    // The class's node selector sends every pod to the tainted node, which its toleration allows.
+    assert!(nodes.iter().all(|n| *n == Some("sandbox")), "{nodes:?}");
+    assert!(diags.iter().all(|d| d.rule != "pod-unschedulable"), "{diags:?}");
+    // Without such a node the pods stay Pending, and the diagnostic names the class.
+    opts.cluster.nodes = vec![plain("a"), plain("b")];
+    let (c, diags) = sim_with(&[rc, &web], &opts);
+    assert!(c.pods.iter().filter(|p| p.name.starts_with("web-")).all(|p| p.node.is_none()));
+    let d = diags.iter().find(|d| d.rule == "pod-unschedulable").expect("reported");
+    assert!(d.help.as_deref().is_some_and(|h| h.contains("the RuntimeClass `kata` adds `runtime: kata`")), "{:?}", d.help);
+    let at = d.primary.span;
+    assert_eq!(&web[at.start as usize..at.end as usize], "runtimeClassName", "{at:?}");
+}

@@ -293,10 +293,26 @@ pub struct PodSpec {
     /// `priorityClassName` ("" when not written): the scheduler's preemption compares the
     /// priorities it gives.
     pub priority_class_name: String,
+    /// `runtimeClassName` ("" when not written).
+    pub runtime_class_name: String,
     pub span: Span,
 }
 
 impl PodSpec {
+    /// What the RuntimeClass admission plugin adds to a pod for the scheduler (`setScheduling`):
+    /// the class's node selector entries the pod has not written, and its tolerations. A pod
+    /// whose value conflicts is refused (`runtime-class-refused`), so its own value stays.
+    /// Tolerations are only added, which tolerates the same taints as `MergeTolerations`.
+    pub fn add_runtime_class_scheduling(&mut self, rc: &crate::admission::RuntimeClass) {
+        for (k, v) in &rc.node_selector {
+            self.placement.node_selector.entry(k.clone()).or_insert_with(|| v.clone());
+        }
+        for t in &rc.tolerations {
+            let s = |k: &str| t.get(k).and_then(Node::text).unwrap_or("").to_string();
+            self.tolerations.push(Toleration { key: s("key"), operator: s("operator"), value: s("value"), effect: s("effect") });
+        }
+    }
+
     /// The TaintToleration filter: the first `NoSchedule` or `NoExecute` taint of the node that
     /// no toleration of the pod tolerates (`PreferNoSchedule` only scores).
     pub fn untolerated<'t>(&self, taints: &'t [crate::cluster::Taint]) -> Option<&'t crate::cluster::Taint> {
@@ -770,6 +786,7 @@ pub fn pod_spec(n: &Node) -> PodSpec {
         host_network: b(n.get("hostNetwork")).unwrap_or(false),
         restart_policy: s(n.get("restartPolicy")),
         priority_class_name: s(n.get("priorityClassName")).unwrap_or_default(),
+        runtime_class_name: s(n.get("runtimeClassName")).unwrap_or_default(),
         span: n.span,
     }
 }

@@ -1,5 +1,5 @@
 //! Pod defaulting (`pkg/apis/core/v1/defaults.go`) and the default mutating admission plugins
-//! that change a Pod before validation (ServiceAccount, DefaultTolerationSeconds, Priority).
+//! that change a Pod before validation (ServiceAccount, Priority, DefaultTolerationSeconds, RuntimeClass).
 //! [`pod_spec`] is shared with the workload templates.
 //!
 //! Go zero values count as unset: a missing, null or (for strings) empty field is defaulted, and
@@ -449,7 +449,12 @@ fn admission(spec: &mut Node, anchor: Span, pod_name: &str, lookups: &Lookups) {
         default_nil(spec, anchor, "priority", |s| int_node(s, p.value));
         default_nil(spec, anchor, "preemptionPolicy", |s| str_node(s, p.preemption_policy));
     }
-    // DefaultTolerationSeconds: not-ready and unreachable NoExecute for 300 s, when absent.
+    default_toleration_seconds(spec, anchor);
+    runtime_class(spec, anchor, lookups);
+}
+
+/// DefaultTolerationSeconds: not-ready and unreachable NoExecute for 300 s, when absent.
+fn default_toleration_seconds(spec: &mut Node, anchor: Span) {
     if spec.get("tolerations").is_some_and(|t| !t.is_null() && t.as_seq().is_none()) {
         return;
     }
@@ -472,6 +477,121 @@ fn admission(spec: &mut Node, anchor: Span, pod_name: &str, lookups: &Lookups) {
             tols.push(t);
         }
     }
+}
+
+/// RuntimeClass (`setOverhead`, `setScheduling` in plugin/pkg/admission/runtimeclass; after
+/// DefaultTolerationSeconds in the plugins' order): the class's `overhead.podFixed` becomes the
+/// Pod's `overhead`, its `scheduling.nodeSelector` is added to the Pod's node selector and its
+/// tolerations are merged into the Pod's (`tolerations.MergeTolerations`). A Pod that wrote
+/// another overhead or a conflicting selector value is refused (`runtime-class-refused`), so
+/// what it wrote is left as it is.
+fn runtime_class(spec: &mut Node, anchor: Span, lookups: &Lookups) {
+    let Some(rc) = spec.get("runtimeClassName").and_then(Node::as_str).and_then(|n| lookups.runtime_class(n)) else { return };
+    if let Some(fixed) = rc.overhead.as_ref().filter(|f| !f.is_empty()) {
+        if is_nil(spec, "overhead") {
+            let mut m = map_node(anchor);
+            for (name, q) in fixed {
+                let text = q.text().unwrap_or("");
+                let canonical = crate::rules::pod::quantity::Quantity::parse(text).map_or_else(|| text.to_string(), |q| q.canonical());
+                put(&mut m, anchor, name, str_node(anchor, &canonical));
+            }
+            put(spec, anchor, "overhead", m);
+        }
+    }
+    if !rc.node_selector.is_empty() {
+        if is_nil(spec, "nodeSelector") {
+            put(spec, anchor, "nodeSelector", map_node(anchor));
+        }
+        if let Some(selector) = spec.get_mut("nodeSelector").filter(|m| m.as_map().is_some()) {
+            for (k, v) in &rc.node_selector {
+                if selector.get(k).is_none() {
+                    put(selector, anchor, k, str_node(anchor, v));
+                }
+            }
+        }
+    }
+    if rc.tolerations.is_empty() {
+        return;
+    }
+    if is_nil(spec, "tolerations") {
+        put(spec, anchor, "tolerations", Node::seq(anchor, Vec::new()).synthetic());
+    }
+    let Some(tols) = spec.get_mut("tolerations").and_then(Node::as_seq_mut) else { return };
+    let first = std::mem::take(tols);
+    *tols = merge_tolerations(first, rc.tolerations.iter().map(|t| anchored(t, anchor)).collect());
+}
+
+/// A copy of `n` (from another object, maybe another file) hanging from `at`, as defaulted.
+fn anchored(n: &Node, at: Span) -> Node {
+    let kind = match &n.kind {
+        NodeKind::Scalar(s) => NodeKind::Scalar(s.clone()),
+        NodeKind::Seq(items) => NodeKind::Seq(items.iter().map(|i| anchored(i, at)).collect()),
+        NodeKind::Map(entries) => {
+            NodeKind::Map(entries.iter().map(|e| Entry { key: anchored(&e.key, at), value: anchored(&e.value, at) }).collect())
+        }
+    };
+    Node { span: at, kind, tag: n.tag.clone(), synthetic: true }
+}
+
+/// The fields of a toleration that `MergeTolerations` compares.
+#[derive(PartialEq)]
+struct Tol {
+    key: String,
+    operator: String,
+    value: String,
+    effect: String,
+    seconds: Option<i64>,
+}
+
+fn tol(n: &Node) -> Tol {
+    let s = |k: &str| n.get(k).and_then(Node::text).unwrap_or("").to_string();
+    Tol {
+        key: s("key"),
+        operator: s("operator"),
+        value: s("value"),
+        effect: s("effect"),
+        seconds: n.get("tolerationSeconds").and_then(Node::as_i64),
+    }
+}
+
+/// `isSuperset` (pkg/util/tolerations): whether `ss` tolerates everything `t` does.
+fn is_superset(ss: &Tol, t: &Tol) -> bool {
+    if ss == t {
+        return true;
+    }
+    // An empty key with `Exists` matches every key and value.
+    if t.key != ss.key && (!ss.key.is_empty() || ss.operator != "Exists") {
+        return false;
+    }
+    // An empty effect matches every effect.
+    if t.effect != ss.effect && !ss.effect.is_empty() {
+        return false;
+    }
+    if ss.effect == "NoExecute" {
+        if let Some(limit) = ss.seconds {
+            if t.seconds.is_none_or(|s| s > limit) {
+                return false;
+            }
+        }
+    }
+    match ss.operator.as_str() {
+        "Equal" | "" => t.operator == "Equal" && t.value == ss.value,
+        "Exists" => true,
+        _ => false,
+    }
+}
+
+/// `MergeTolerations` (pkg/util/tolerations): the Pod's tolerations then the class's, without
+/// those another one tolerates a superset of (of equal ones, the first is kept).
+fn merge_tolerations(first: Vec<Node>, second: Vec<Node>) -> Vec<Node> {
+    let all: Vec<(Tol, Node)> = first.into_iter().chain(second).map(|n| (tol(&n), n)).collect();
+    let mut keep = vec![false; all.len()];
+    for (i, (t, _)) in all.iter().enumerate() {
+        let redundant =
+            (0..i).any(|m| keep[m] && is_superset(&all[m].0, t)) || all[i + 1..].iter().any(|(t2, _)| t2 != t && is_superset(t2, t));
+        keep[i] = !redundant;
+    }
+    all.into_iter().zip(keep).filter(|(_, k)| *k).map(|((_, n), _)| n).collect()
 }
 
 const TOKEN_MOUNT_PATH: &str = "/var/run/secrets/kubernetes.io/serviceaccount";

@@ -131,6 +131,14 @@ pub(crate) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
         let taints = reason.split(UNTOLERATED_TAINT).skip(1).any(|t| !t.starts_with(UNREACHABLE_TAINT));
         let full = reason.contains(TOO_MANY_PODS) && !affinity;
         let down = reason.contains(&format!("{UNTOLERATED_TAINT}{UNREACHABLE_TAINT}")) && !affinity;
+        // Node affinity refusing a pod that selects no nodes itself: its RuntimeClass's
+        // `scheduling.nodeSelector`, which the admission plugin added.
+        let written =
+            cx.objects.get(obj).and_then(|o| if o.kind == "Pod" { o.raw.get("spec") } else { o.raw.path(&["spec", "template", "spec"]) });
+        let runtime_class = (affinity && written.is_some_and(|s| s.get("nodeSelector").is_none() && s.get("affinity").is_none()))
+            .then(|| crate::admission::Lookups::new(cx.objects))
+            .and_then(|l| l.runtime_class(&pod.spec.runtime_class_name).map(|rc| rc.node_selector.clone()))
+            .filter(|sel| !sel.is_empty());
         let span = cx
             .objects
             .get(obj)
@@ -138,6 +146,8 @@ pub(crate) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
                 let spec = if o.kind == "Pod" { o.raw.get("spec") } else { o.raw.path(&["spec", "template", "spec"]) }?;
                 let first = if missing_node {
                     spec.entry("nodeName")
+                } else if runtime_class.is_some() {
+                    spec.entry("runtimeClassName")
                 } else if spread_only {
                     // The refusing constraint's `maxSkew` (skew) or `topologyKey` (missing label).
                     let item = spread_refusal.and_then(|i| spec.get("topologySpreadConstraints")?.as_seq()?.get(i));
@@ -159,6 +169,7 @@ pub(crate) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
             .unwrap_or(pod.origin.head);
         let count = if total == 1 { "its pod".to_string() } else { format!("{stuck} of its {total} pods") };
         let mut skew_help;
+        let runtime_help;
         let (message, help) = if missing_node {
             (
                 format!("{owner}: {count} never {} ({reason_all})", if total == 1 { "runs" } else { "run" }),
@@ -191,6 +202,13 @@ pub(crate) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
                     "the nodes are full (`max-pods-per-node`, 110 by default): add nodes (`node-count` in the `[cluster]` settings of kplay.toml) or ask for fewer replicas"
                 } else if down {
                     "the nodes are down (NotReady, tainted `node.kubernetes.io/unreachable`): bring them back (`nodes-down` or a node's `ready` in the `[cluster]` settings of kplay.toml)"
+                } else if let Some(sel) = &runtime_class {
+                    runtime_help = format!(
+                        "the RuntimeClass `{}` adds {} to the pods' node selector (its `scheduling.nodeSelector`): describe nodes with those labels in the `[cluster]` settings of kplay.toml, or use another RuntimeClass",
+                        pod.spec.runtime_class_name,
+                        sel.iter().map(|(k, v)| format!("`{k}: {v}`")).collect::<Vec<_>>().join(", ")
+                    );
+                    &runtime_help
                 } else if spread_only {
                     "use a `topologyKey` every node has (`kubernetes.io/hostname`, `topology.kubernetes.io/zone`), `whenUnsatisfiable: ScheduleAnyway`, or describe nodes with that label in the `[cluster]` settings of kplay.toml"
                 } else {

@@ -27,17 +27,31 @@
 //!   1.17).
 //! - RuntimeClass: a `runtimeClassName` naming no RuntimeClass refuses the Pod (`pod rejected:
 //!   RuntimeClass "<name>" not found`); an empty one fails the plugin's lookup itself (HTTP 500,
-//!   `resource name may not be empty`). The plugin's checks of `overhead` and of the class's
-//!   scheduling constraints are not modelled.
+//!   `resource name may not be empty`). Its mutating phase then sets the Pod's `overhead` from
+//!   the class's `overhead.podFixed` (a Pod that wrote a different one is refused: `Pod's
+//!   Overhead doesn't match RuntimeClass's defined Overhead`; quantities compare by value) and
+//!   adds the class's `scheduling.nodeSelector` to the Pod's (a key the Pod gives another value
+//!   refuses it: `conflict: runtimeClass.scheduling.nodeSelector[k] = v; pod.spec.nodeSelector[k]
+//!   = w`; with several, Go's map order is random and kplay names the first in sorted order) and
+//!   its tolerations (`MergeTolerations`). Its validating phase, after every mutating plugin,
+//!   refuses an `overhead` without a class that defines one (`Pod Overhead set without
+//!   corresponding RuntimeClass defined Overhead`). The mutations are in
+//!   `cluster::defaults::pod`; the simulated pods of a workload get the node selector and
+//!   tolerations too (`PodSpec::add_runtime_class_scheduling`).
 //! - The 403 names the Pod by `metadata.name`, else its `generateName` (the name is generated
 //!   after admission), else "Unknown" (`admission.NewForbidden`).
 //! - Not modelled: the ServiceAccount plugin's validating checks of mirror pods (which may not
 //!   name an account or mount secrets); kplay skips mirror pods.
 
+use std::collections::BTreeMap;
+
+use crate::admission::RuntimeClass;
 use crate::diagnostic::{ErrorType, Severity};
 use crate::rules::formats::{dns1123_subdomain_msgs, quote};
+use crate::rules::pod::quantity::Quantity;
 use crate::rules::{Ctx, Cur, Rule, Sink, Stage};
 use crate::source::Span;
+use crate::yaml::Node;
 
 pub static SERVICE_ACCOUNT_NOT_FOUND: Rule = Rule {
     name: "service-account-not-found",
@@ -173,12 +187,21 @@ pub static RUNTIME_CLASS_REFUSED: Rule = Rule {
     name: "runtime-class-refused",
     severity: Severity::Error,
     stage: Stage::Admission,
-    summary: "The Pod's RuntimeClass does not exist: the RuntimeClass admission plugin refuses the Pod (403 Forbidden).",
+    summary: "The RuntimeClass admission plugin refuses the Pod (403 Forbidden): its RuntimeClass does not exist, or the Pod's `overhead` or node selector disagrees with it.",
     docs: rule_docs!(
         r#"## What it does
-Checks that `runtimeClassName` names a RuntimeClass (`node.k8s.io/v1`) created by the
-manifests. A fresh cluster has none. An empty name fails too: the plugin's lookup of "" is an
-internal error (HTTP 500).
+Checks a Pod as the RuntimeClass admission plugin does on create:
+- `runtimeClassName` must name a RuntimeClass (`node.k8s.io/v1`) created by the manifests. A
+  fresh cluster has none. An empty name fails too: the plugin's lookup of "" is an internal
+  error (HTTP 500).
+- `overhead` belongs to the RuntimeClass: the plugin copies the class's `overhead.podFixed`
+  into the Pod. A Pod that writes a different overhead is refused, and so is one that writes an
+  overhead without a class that defines one.
+- The class's `scheduling.nodeSelector` is added to the Pod's node selector: a Pod that gives
+  one of its keys another value is refused. Its `scheduling.tolerations` are added to the Pod's.
+
+A Pod the class sends to nodes that kplay's cluster does not have stays Pending
+(`pod-unschedulable` names the class).
 
 On a Pod this is an error: the API server refuses it before validating anything. On a
 workload's pod template it is a warning: the workload is stored, and every pod its controller
@@ -186,7 +209,9 @@ creates is refused.
 
 ## Why is this bad?
 `kubectl apply` fails with `pods "sandboxed" is forbidden: pod rejected: RuntimeClass "gvisor"
-not found`. If the class already exists on the cluster you apply to (installed with its
+not found`, or `pod rejected: Pod's Overhead doesn't match RuntimeClass's defined Overhead`, or
+`conflict: runtimeClass.scheduling.nodeSelector[runtime] = kata; pod.spec.nodeSelector[runtime]
+= runc`. If the class already exists on the cluster you apply to (installed with its
 runtime), pass its manifest to kplay too, or turn this rule off in kplay.toml.
 
 ## Example
@@ -244,6 +269,11 @@ struct Refusal {
 impl Refusal {
     fn new(rule: &Rule, at: &Cur<'_>, reason: String, help: impl Into<String>) -> Self {
         Refusal { rule: rule.name, span: at.span(), path: at.path.clone(), reason, help: help.into(), internal: false }
+    }
+
+    /// A refusal of a field as a whole (a mapping): at its key.
+    fn at_key(rule: &Rule, at: &Cur<'_>, reason: String, help: impl Into<String>) -> Self {
+        Refusal { span: at.key_span(), ..Refusal::new(rule, at, reason, help) }
     }
 }
 
@@ -360,27 +390,104 @@ fn priority(ctx: &Ctx<'_>, spec: &Cur<'_>) -> Option<Refusal> {
 }
 
 fn runtime_class(ctx: &Ctx<'_>, spec: &Cur<'_>) -> Option<Refusal> {
-    let c = spec.field("runtimeClassName").filter(|c| !c.node.is_null())?;
-    let name = c.str()?;
-    if ctx.lookups.has_runtime_class(name) || (ctx.is_template() && (name.is_empty() || refused_by_validation(ctx, name))) {
+    // What the Pod wrote itself: the defaults copy the class's overhead into a Pod without one.
+    let overhead = spec.field("overhead").filter(|c| !c.node.synthetic);
+    let class = match spec.field("runtimeClassName") {
+        None => None,
+        Some(c) => match runtime_class_named(ctx, &c) {
+            Ok(class) => class.map(|rc| (c.str().unwrap_or(""), rc)),
+            Err(r) => return Some(r),
+        },
+    };
+    // Admit: `setOverhead`, then `setScheduling`.
+    if let Some((name, rc)) = class {
+        if let (Some(fixed), Some(o)) = (&rc.overhead, &overhead) {
+            if !same_resources(fixed, o.node) {
+                return Some(Refusal::at_key(
+                    &RUNTIME_CLASS_REFUSED,
+                    o,
+                    "pod rejected: Pod's Overhead doesn't match RuntimeClass's defined Overhead".into(),
+                    format!(
+                        "remove `overhead`: the RuntimeClass admission plugin sets it from the RuntimeClass `{name}` (`overhead.podFixed`)"
+                    ),
+                ));
+            }
+        }
+        // Go ranges over the class's map in random order; with several conflicts kplay reports
+        // the first key in sorted order.
+        let selector = spec.field("nodeSelector");
+        for (key, want) in &rc.node_selector {
+            let Some(pod_value) = selector.as_ref().and_then(|s| s.entries().find(|(k, _)| k == key)).map(|(_, v)| v) else { continue };
+            let have = pod_value.node.text().unwrap_or("");
+            if pod_value.node.synthetic || have == want {
+                continue;
+            }
+            return Some(Refusal::new(
+                &RUNTIME_CLASS_REFUSED,
+                &pod_value,
+                format!("conflict: runtimeClass.scheduling.nodeSelector[{key}] = {want}; pod.spec.nodeSelector[{key}] = {have}"),
+                format!("remove `nodeSelector.{key}` or set it to `{want}`: the RuntimeClass `{name}` adds `{key}: {want}` to the pod's node selector"),
+            ));
+        }
+    }
+    // Validate: an overhead only a class may set.
+    let o = overhead?;
+    if class.is_some_and(|(_, rc)| rc.overhead.is_some()) {
         return None;
+    }
+    Some(Refusal::at_key(
+        &RUNTIME_CLASS_REFUSED,
+        &o,
+        "pod rejected: Pod Overhead set without corresponding RuntimeClass defined Overhead".into(),
+        "remove `overhead`: the RuntimeClass admission plugin sets it from the `overhead.podFixed` of the RuntimeClass the pod names in `runtimeClassName`",
+    ))
+}
+
+/// `prepareObjects`: the RuntimeClass a `runtimeClassName` names (`Ok(None)` where kplay does
+/// not judge a template's name), or the refusal when there is none.
+fn runtime_class_named<'l>(ctx: &Ctx<'l>, c: &Cur<'_>) -> Result<Option<&'l RuntimeClass>, Refusal> {
+    let Some(name) = c.str() else { return Ok(None) };
+    if let Some(rc) = ctx.lookups.runtime_class(name) {
+        return Ok(Some(rc));
+    }
+    if ctx.is_template() && (name.is_empty() || refused_by_validation(ctx, name)) {
+        return Ok(None);
     }
     if name.is_empty() {
         // The plugin looks "" up with the API client, which fails before asking the server:
         // not a "not found" but an internal error (HTTP 500).
         let mut r = Refusal::new(
             &RUNTIME_CLASS_REFUSED,
-            &c,
+            c,
             "resource name may not be empty".to_string(),
             "remove `runtimeClassName` to use the node's default runtime",
         );
         r.internal = true;
-        return Some(r);
+        return Err(r);
     }
     let help = format!(
         "create the RuntimeClass `{name}` (`node.k8s.io/v1`, with the `handler` the nodes' runtime knows), or remove `runtimeClassName`"
     );
-    Some(Refusal::new(&RUNTIME_CLASS_REFUSED, &c, format!("pod rejected: RuntimeClass {} not found", quote(name)), help))
+    Err(Refusal::new(&RUNTIME_CLASS_REFUSED, c, format!("pod rejected: RuntimeClass {} not found", quote(name)), help))
+}
+
+/// `apiequality.Semantic.DeepEqual` of two resource lists: the same names, and quantities that
+/// compare equal (`1` and `1000m`); a text that is not a quantity only equals itself.
+fn same_resources(fixed: &BTreeMap<String, Node>, pod: &Node) -> bool {
+    let entries = pod.as_map().unwrap_or(&[]);
+    let value = |n: &Node| {
+        let t = n.text().unwrap_or("");
+        (Quantity::parse(t).map(|q| q.milli), t.to_string())
+    };
+    let same = |a: &Node, b: &Node| {
+        let (qa, ta) = value(a);
+        let (qb, tb) = value(b);
+        match (qa, qb) {
+            (Some(x), Some(y)) => x == y,
+            _ => ta == tb,
+        }
+    };
+    entries.len() == fixed.len() && entries.iter().all(|e| e.key.text().and_then(|k| fixed.get(k)).is_some_and(|f| same(f, &e.value)))
 }
 
 #[cfg(test)]
@@ -402,16 +509,22 @@ mod tests {
         )
     }
 
-    /// (rule, severity, field, message) of every diagnostic but the image note and the notes
-    /// about the kinds kplay does not model and the namespaces it does not know.
+    /// (rule, severity, field, message) of every diagnostic but the image note, the notes
+    /// about the kinds kplay does not model and the namespaces it does not know, and the
+    /// scheduler's (no node has a RuntimeClass's labels here; see cluster/tests.rs).
     fn found(a: &crate::Analysis) -> Vec<(&'static str, Severity, Option<String>, String)> {
         a.diagnostics
             .iter()
-            .filter(|d| !matches!(d.rule, "image-tag-latest" | "kind-not-checked" | "namespace-not-found"))
+            .filter(|d| !matches!(d.rule, "image-tag-latest" | "kind-not-checked" | "namespace-not-found" | "pod-unschedulable"))
             .map(|d| {
                 (d.rule, d.severity, d.kubernetes.as_ref().map(|k| format!("{}/{}", k.field, k.error_type.as_str())), d.message.clone())
             })
             .collect()
+    }
+
+    /// What `found` gives for a Pod refused with one error.
+    fn refused(rule: &'static str, field: &str, message: &str) -> Vec<(&'static str, Severity, Option<String>, String)> {
+        vec![(rule, Severity::Error, Some(format!("{field}/Admission")), format!("pods \"p\" is forbidden: {message}"))]
     }
 
     #[test]
@@ -577,15 +690,7 @@ mod tests {
     #[test]
     fn runtime_classes_must_exist() {
         let a = analyze(&pod("  runtimeClassName: gvisor\n"));
-        assert_eq!(
-            found(&a),
-            [(
-                "runtime-class-refused",
-                Severity::Error,
-                Some("spec.runtimeClassName/Admission".into()),
-                "pods \"p\" is forbidden: pod rejected: RuntimeClass \"gvisor\" not found".into()
-            )]
-        );
+        assert_eq!(found(&a), refused("runtime-class-refused", "spec.runtimeClassName", "pod rejected: RuntimeClass \"gvisor\" not found"));
         // An empty name is looked up too, before validation could say it is invalid, and the
         // lookup fails with an internal error.
         let a = analyze(&pod("  runtimeClassName: \"\"\n"));
@@ -615,5 +720,102 @@ mod tests {
         let a = analyze(&pod("  priorityClassName: high\n  runtimeClassName: gvisor\n"));
         assert_eq!(found(&a).iter().map(|f| f.0).collect::<Vec<_>>(), ["priority-class-refused"]);
         assert!(found(&a).iter().all(|f| f.2.as_ref().is_some_and(|k| k.ends_with(ErrorType::Admission.as_str()))));
+    }
+
+    const KATA: &str = "apiVersion: node.k8s.io/v1\nkind: RuntimeClass\nmetadata:\n  name: kata\nhandler: kata\noverhead:\n  podFixed:\n    cpu: 250m\n    memory: 120Mi\nscheduling:\n  nodeSelector:\n    runtime: kata\n  tolerations:\n  - key: sandbox\n    operator: Exists\n    effect: NoSchedule\n---\n";
+
+    #[test]
+    fn a_runtime_class_sets_the_overhead_and_refuses_another() {
+        let a = analyze(&format!("{KATA}{}", pod("  runtimeClassName: kata\n")));
+        assert!(found(&a).is_empty(), "{:?}", found(&a));
+        let spec = a.objects[1].stored.get("spec").unwrap();
+        let overhead = spec.get("overhead").unwrap();
+        assert_eq!(overhead.get("cpu").and_then(crate::yaml::Node::as_str), Some("250m"));
+        assert_eq!(overhead.get("memory").and_then(crate::yaml::Node::as_str), Some("120Mi"));
+        // The same quantities written otherwise are the same overhead.
+        let a = analyze(&format!("{KATA}{}", pod("  runtimeClassName: kata\n  overhead:\n    cpu: \"0.25\"\n    memory: 125829120\n")));
+        assert!(found(&a).is_empty(), "{:?}", found(&a));
+        let a = analyze(&format!("{KATA}{}", pod("  runtimeClassName: kata\n  overhead:\n    cpu: 500m\n    memory: 120Mi\n")));
+        assert_eq!(
+            found(&a),
+            refused("runtime-class-refused", "spec.overhead", "pod rejected: Pod's Overhead doesn't match RuntimeClass's defined Overhead")
+        );
+        // Without a class that has one, a Pod may not set an overhead (the validating phase).
+        for spec in ["  overhead:\n    cpu: 250m\n", "  overhead: {}\n"] {
+            let a = analyze(&pod(spec));
+            assert_eq!(
+                found(&a),
+                refused(
+                    "runtime-class-refused",
+                    "spec.overhead",
+                    "pod rejected: Pod Overhead set without corresponding RuntimeClass defined Overhead"
+                ),
+                "{spec}"
+            );
+        }
+        let plain = "apiVersion: node.k8s.io/v1\nkind: RuntimeClass\nmetadata:\n  name: runc\nhandler: runc\n---\n";
+        let a = analyze(&format!("{plain}{}", pod("  runtimeClassName: runc\n  overhead:\n    cpu: 250m\n")));
+        assert_eq!(
+            found(&a).iter().map(|f| f.3.as_str()).collect::<Vec<_>>(),
+            ["pods \"p\" is forbidden: pod rejected: Pod Overhead set without corresponding RuntimeClass defined Overhead"]
+        );
+    }
+
+    #[test]
+    fn a_runtime_class_merges_its_scheduling_and_refuses_a_conflict() {
+        let a = analyze(&format!(
+            "{KATA}{}",
+            pod("  runtimeClassName: kata\n  nodeSelector:\n    disk: ssd\n  tolerations:\n  - key: sandbox\n    operator: Equal\n    value: \"yes\"\n    effect: NoSchedule\n")
+        ));
+        assert!(found(&a).is_empty(), "{:?}", found(&a));
+        let spec = a.objects[1].stored.get("spec").unwrap();
+        let selector = spec.get("nodeSelector").unwrap();
+        assert_eq!(selector.get("disk").and_then(crate::yaml::Node::as_str), Some("ssd"));
+        assert_eq!(selector.get("runtime").and_then(crate::yaml::Node::as_str), Some("kata"));
+        // MergeTolerations keeps the class's `Exists`, a superset of the Pod's `Equal` one, and
+        // the two DefaultTolerationSeconds tolerations.
+        let keys: Vec<(String, String)> = spec
+            .get("tolerations")
+            .and_then(crate::yaml::Node::as_seq)
+            .unwrap()
+            .iter()
+            .map(|t| {
+                let s = |k: &str| t.get(k).and_then(crate::yaml::Node::text).unwrap_or("").to_string();
+                (s("key"), s("operator"))
+            })
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                ("node.kubernetes.io/not-ready".into(), "Exists".into()),
+                ("node.kubernetes.io/unreachable".into(), "Exists".into()),
+                ("sandbox".into(), "Exists".into())
+            ]
+        );
+        // Every added node hangs from the Pod's own `spec`, not from the class's text.
+        let pod_start = a.objects[1].stored.span.start;
+        assert!(spec.get("nodeSelector").unwrap().get("runtime").unwrap().span.start >= pod_start);
+        let a = analyze(&format!("{KATA}{}", pod("  runtimeClassName: kata\n  nodeSelector:\n    runtime: runc\n")));
+        assert_eq!(
+            found(&a),
+            refused(
+                "runtime-class-refused",
+                "spec.nodeSelector[runtime]",
+                "conflict: runtimeClass.scheduling.nodeSelector[runtime] = kata; pod.spec.nodeSelector[runtime] = runc"
+            )
+        );
+        // The overhead is checked before the scheduling.
+        let a =
+            analyze(&format!("{KATA}{}", pod("  runtimeClassName: kata\n  overhead:\n    cpu: 1\n  nodeSelector:\n    runtime: runc\n")));
+        assert_eq!(found(&a).iter().map(|f| f.2.as_deref().unwrap_or("")).collect::<Vec<_>>(), ["spec.overhead/Admission"]);
+    }
+
+    #[test]
+    fn a_workload_whose_pods_a_runtime_class_refuses_gets_a_warning() {
+        let a = analyze(&format!("{KATA}{}", deployment("      runtimeClassName: kata\n      nodeSelector:\n        runtime: runc\n")));
+        let f = found(&a);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!((f[0].0, f[0].1, f[0].2.is_none()), ("runtime-class-refused", Severity::Warning, true));
+        assert!(f[0].3.contains("conflict: runtimeClass.scheduling.nodeSelector[runtime] = kata"), "{}", f[0].3);
     }
 }
