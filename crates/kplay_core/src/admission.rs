@@ -93,6 +93,30 @@ pub struct RuntimeClass {
     pub tolerations: Vec<Node>,
 }
 
+impl RuntimeClass {
+    fn new(raw: &Node) -> Self {
+        // Inserted one by one: `collect()` into a map sorts first, another copy of the sort.
+        let mut rc = RuntimeClass::default();
+        if let Some(o) = raw.get("overhead").filter(|o| !o.is_null()) {
+            let mut fixed = BTreeMap::new();
+            for e in o.get("podFixed").and_then(Node::as_map).unwrap_or(&[]) {
+                if let Some(k) = e.key.text() {
+                    fixed.insert(k.to_string(), e.value.clone());
+                }
+            }
+            rc.overhead = Some(fixed);
+        }
+        let scheduling = raw.get("scheduling");
+        for e in scheduling.and_then(|s| s.get("nodeSelector")).and_then(Node::as_map).unwrap_or(&[]) {
+            if let (Some(k), Some(v)) = (e.key.text(), e.value.text()) {
+                rc.node_selector.insert(k.to_string(), v.to_string());
+            }
+        }
+        rc.tolerations = scheduling.and_then(|s| s.get("tolerations")).and_then(Node::as_seq).unwrap_or(&[]).to_vec();
+        rc
+    }
+}
+
 /// ServiceAccounts, PriorityClasses and RuntimeClasses: a fresh cluster's and the input's.
 #[derive(Debug, Clone, Default)]
 pub struct Lookups {
@@ -129,21 +153,7 @@ impl Lookups {
                     });
                 }
                 ("node.k8s.io/v1", "RuntimeClass") => {
-                    let raw = &o.raw;
-                    let pairs = |n: Option<&Node>| -> Vec<(String, Node)> {
-                        n.and_then(Node::as_map)
-                            .map(|m| m.iter().filter_map(|e| Some((e.key.text()?.to_string(), e.value.clone()))).collect())
-                            .unwrap_or_default()
-                    };
-                    let overhead = raw.get("overhead").filter(|o| !o.is_null()).map(|o| pairs(o.get("podFixed")).into_iter().collect());
-                    let scheduling = raw.get("scheduling");
-                    let node_selector = pairs(scheduling.and_then(|s| s.get("nodeSelector")))
-                        .into_iter()
-                        .filter_map(|(k, v)| Some((k, v.text()?.to_string())))
-                        .collect();
-                    let tolerations =
-                        scheduling.and_then(|s| s.get("tolerations")).and_then(Node::as_seq).map(<[Node]>::to_vec).unwrap_or_default();
-                    l.runtime_classes.insert(name, RuntimeClass { overhead, node_selector, tolerations });
+                    l.runtime_classes.insert(name, RuntimeClass::new(&o.raw));
                 }
                 _ => {}
             }

@@ -141,7 +141,7 @@ fn ports_key(ports: &[EndpointPortView]) -> String {
             )
         })
         .collect();
-    keys.sort();
+    crate::sort::sort(&mut keys);
     keys.join(",")
 }
 

@@ -1263,7 +1263,7 @@ fn histogram(reasons: Vec<String>) -> String {
         *counts.entry(r).or_default() += 1;
     }
     let mut v: Vec<String> = counts.iter().map(|(r, c)| format!("{c} {r}")).collect();
-    v.sort();
+    crate::sort::sort(&mut v);
     v.join(", ")
 }
 
