@@ -243,3 +243,29 @@ test('an embed reports a smaller height once its notice is dismissed', async () 
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('a map embed folds its legend away, so a 360 px frame shows the map', async () => {
+  const text = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: web\n  ports:\n    - port: 80\n';
+  // The embed's fragment is the saved workspace's JSON, percent-encoded (web/src/embed.rs).
+  const state = encodeURIComponent(JSON.stringify({ v: 1, files: [{ name: 'web.yaml', text }], active: 0 }));
+  const host = await browser.context.newPage();
+  await host.route('**/map-embed-host.html', (route) => route.fulfill({
+    contentType: 'text/html',
+    body: `<!doctype html><iframe sandbox="allow-scripts" style="width:900px;height:360px" src="embed.html?embed=1&view=map#e=${state}"></iframe>`,
+  }));
+  await host.goto(`${server.url}map-embed-host.html`);
+  const frame = await (await host.locator('iframe').elementHandle()).contentFrame();
+  const svg = frame.locator('svg[data-testid="map"]');
+  await svg.waitFor(WAIT);
+  const fold = frame.locator('details.legend-fold');
+  assert.equal(await fold.count(), 1);
+  assert.equal(await fold.evaluate((d) => d.open), false, 'folded by default');
+  assert.equal(await frame.getByTestId('map-legend').isVisible(), false);
+  // The map starts within the frame's upper half.
+  const top = await svg.evaluate((el) => el.getBoundingClientRect().top);
+  await host.locator('iframe').screenshot({ path: `${OUT}/embed-map.png` });
+  assert.ok(top < 180, `the map starts at ${top} px of 360`);
+  await fold.locator('summary').click();
+  assert.equal(await frame.getByTestId('map-legend').isVisible(), true);
+  await host.close();
+});

@@ -381,3 +381,67 @@ test('the splitter gives the map room: dragged, moved with keys, kept over a rel
   assert.equal(await stored(), null);
   assert.deepEqual(errors, []);
 });
+
+test('the map from the keyboard: Enter on a box opens its details, Space too', async () => {
+  const { page, errors } = await fresh();
+  await clusterip(page);
+  await box(page, 'svc/default/web').focus();
+  await page.keyboard.press('Enter');
+  await page.getByTestId('map-details').locator('header strong', { hasText: 'service web' }).waitFor();
+  await page.getByTestId('map-details').getByRole('button', { name: 'Close' }).click();
+  const pod = page.locator('[data-testid="map-box"][data-kind="pod"]').first();
+  await pod.focus();
+  await page.keyboard.press(' ');
+  await page.getByTestId('map-details').getByText('not ready').waitFor();
+  assert.deepEqual(errors, []);
+});
+
+test('broken links say why over the boxes they cross, a scaled-away Deployment can be scaled back from its empty box', async () => {
+  const { page, errors } = await fresh();
+  await page.getByTestId('gallery').selectOption('mistake-selector');
+  await page.locator('[data-testid="view-map"]').click();
+  const label = page.locator('.edge-label.broken').first();
+  await label.waitFor();
+  // Nothing is drawn over the reason: the topmost element at its middle is the label itself.
+  const top = await label.evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    return document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2) === el;
+  });
+  assert.equal(top, true, 'the broken link\'s reason is on top');
+  // Scale the Deployment to 0 from a pod box, then back from the box that stands for no pods.
+  await clusterip(page);
+  await page.locator('[data-testid="map-box"][data-kind="pod"]').first().click();
+  await page.getByTestId('scale').fill('0');
+  await page.getByTestId('scale').dispatchEvent('change');
+  const empty = page.locator('[data-testid="map-box"][data-id^="missing/pods/"]');
+  await empty.waitFor();
+  assert.match(await empty.textContent(), /deployment\/web has 0\s*replicas/);
+  await empty.click();
+  await page.getByTestId('scale-reset').click();
+  await page.locator('[data-testid="map-box"][data-kind="pod"][data-health="ok"]').first().waitFor();
+  assert.equal(await empty.count(), 0);
+  assert.deepEqual(errors, []);
+});
+
+test('at 1024 px the map fits the view on request, and the traffic table keeps its Ready column in sight', async () => {
+  const { page, errors } = await fresh();
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await clusterip(page);
+  const widths = () => page.locator('svg[data-testid="map"]').evaluate((svg) => ({
+    map: svg.getBoundingClientRect().width,
+    view: svg.closest('.view-body').clientWidth,
+  }));
+  const before = await widths();
+  assert.ok(before.map > before.view, `the map scrolls sideways by default (${JSON.stringify(before)})`);
+  await page.getByTestId('map-fit').check();
+  const after = await widths();
+  assert.ok(after.map <= after.view, `fitted to the view (${JSON.stringify(after)})`);
+  await page.locator('[data-testid="view-traffic"]').click();
+  await page.getByTestId('traffic-row').first().waitFor();
+  const inSight = await page.getByTestId('traffic-row').first().evaluate((row) => {
+    const view = row.closest('.view-body').getBoundingClientRect();
+    return row.lastElementChild.getBoundingClientRect().right <= view.right + 1;
+  });
+  assert.equal(inSight, true, 'the last column is in sight at 1024 px');
+  assert.deepEqual(errors, []);
+});

@@ -56,7 +56,9 @@ function extensions(handle) {
     StreamLanguage.define(yaml),
     EditorState.tabSize.of(2),
     keymap.of([...defaultKeymap, ...historyKeymap, ...searchKeymap, ...lintKeymap, indentWithTab]),
-    EditorView.contentAttributes.of({ 'aria-label': 'Kubernetes manifest', 'data-testid': 'editor' }),
+    // Tab indents (indentWithTab); CodeMirror's escape hatch is Esc then Tab, which the hint
+    // the page shows while the editor has focus says (web/src/components/editor.rs).
+    EditorView.contentAttributes.of({ 'aria-label': 'Kubernetes manifest', 'aria-describedby': 'editor-keys', 'data-testid': 'editor' }),
     EditorView.updateListener.of((u) => {
       if (handle.onGeometry && (u.heightChanged || u.geometryChanged)) handle.onGeometry();
       if (!u.docChanged || handle.silent) return;
@@ -173,7 +175,7 @@ const kplayEditor = {
         to,
         severity: d.severity === 'error' ? 'error' : d.severity === 'warning' ? 'warning' : 'info',
         message: d.message,
-        source: d.rule,
+        // No `source`: the card's own link names the rule (lint would print it a second time).
         renderMessage: () => renderMessage(d),
         kplayKey: JSON.stringify([d.severity, d.rule, d.message, d.help]),
       };

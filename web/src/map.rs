@@ -307,7 +307,13 @@ pub fn build(cluster: &Cluster, objects: &[Object], system: bool, from: Option<&
         for slice in &slices {
             let n_ready = slice.endpoints.iter().filter(|e| e.is_ready()).count();
             let ports: Vec<String> = slice.ports.iter().filter_map(|p| p.port).map(|p| p.to_string()).collect();
-            let lines = vec![format!("{} endpoints, {n_ready} ready", slice.endpoints.len()), format!("ports {}", ports.join(", "))];
+            let count = slice.endpoints.len();
+            let mut lines = vec![format!("{count} endpoint{}, {n_ready} ready", if count == 1 { "" } else { "s" })];
+            lines.push(if ports.is_empty() {
+                "no ports".to_owned()
+            } else {
+                format!("port{} {}", if ports.len() == 1 { "" } else { "s" }, ports.join(", "))
+            });
             let id = format!("slice/{}/{}", slice.namespace, slice.name);
             let obj = if slice.managed { None } else { user_object(slice.origin.object) };
             let title = slice.name.clone();
@@ -410,15 +416,17 @@ impl Builder {
         if let Some(&i) = self.ids.get(&id) {
             return i;
         }
-        let mut lines = vec![svc.type_.clone()];
-        let ip = if svc.headless { "None".to_owned() } else { svc.cluster_ips.first().map_or_else(|| "-".to_owned(), ToString::to_string) };
+        // A headless Service has no virtual IP: DNS answers with the pods' addresses.
+        let mut lines = vec![if svc.headless { "headless (clusterIP: None)".to_owned() } else { svc.type_.clone() }];
+        let ip = svc.cluster_ips.first().map_or_else(|| "-".to_owned(), ToString::to_string);
         for p in &svc.ports {
-            lines.push(format!("{ip}:{} → {}", p.spec.port, p.spec.target_port));
+            let at = if svc.headless { "port ".to_owned() } else { format!("{ip}:") };
+            lines.push(format!("{at}{} → {}", p.spec.port, p.spec.target_port));
             if let Some(np) = p.node_port {
                 lines.push(format!("NodePort {np}"));
             }
         }
-        if svc.ports.is_empty() {
+        if svc.ports.is_empty() && !svc.headless {
             lines.push(ip);
         }
         if let Some(a) = svc.spec.session_affinity.as_deref().filter(|a| *a != "None") {
@@ -500,8 +508,21 @@ impl Builder {
         let sel = selector.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(",");
         if selected.is_empty() {
             let id = format!("missing/pods/{}/{}", svc.namespace, svc.name);
-            let reason = format!("selector {sel} matches no pod in namespace {}", svc.namespace);
-            let to = self.add_once(MapBox::new(id, Kind::Pod, "no pods".to_owned(), wrap(&reason, LINE_CHARS), Health::Missing, None));
+            let mut reason = format!("selector {sel} matches no pod in namespace {}", svc.namespace);
+            // A top-level workload whose pods it would select but that runs none (scaled to 0
+            // here or in its manifest): the box stands for it, so its details offer the scale.
+            let idle = cluster.workloads.iter().find(|w| {
+                w.owner.is_none()
+                    && w.namespace == svc.namespace
+                    && w.desired == 0
+                    && !selector.is_empty()
+                    && selector.iter().all(|(k, v)| w.template.labels.get(k) == Some(v))
+            });
+            if let Some(w) = idle {
+                reason.push_str(&format!(": {}/{} has 0 replicas", w.kind.to_ascii_lowercase(), w.name));
+            }
+            let object = idle.and_then(|w| user_object(w.origin.object));
+            let to = self.add_once(MapBox::new(id, Kind::Pod, "no pods".to_owned(), wrap(&reason, LINE_CHARS), Health::Missing, object));
             self.edges.push(MapEdge {
                 from: sid,
                 to,
@@ -649,6 +670,41 @@ mod tests {
         assert!(reasons.iter().any(|r| r.contains("backend Service gone does not exist")), "{reasons:?}");
         assert_eq!(m.find("missing/svc/default/gone").map(|b| b.health), Some(Health::Missing));
         assert!(m.find("ing/default/ing").unwrap().lines.contains(&"shop.example/".to_owned()));
+    }
+
+    #[test]
+    fn a_workload_scaled_to_zero_is_named_by_the_empty_box_that_stands_for_it() {
+        let mut opts = Options::default();
+        opts.cluster.overrides.scale.push(kplay_core::cluster::ScaleOverride {
+            namespace: None,
+            kind: "Deployment".into(),
+            name: "web".into(),
+            replicas: 0,
+        });
+        let files = example("clusterip");
+        let (m, _) = map_of(&files, &opts, false);
+        let empty = m.boxes.iter().find(|b| b.id.starts_with("missing/pods/")).expect("a placeholder for the pods");
+        assert!(empty.lines.join(" ").contains("deployment/web has 0 replicas"), "{:?}", empty.lines);
+        let (m0, _) = map_of(&files, &Options::default(), false);
+        assert!(m0.boxes.iter().all(|b| !b.id.starts_with("missing/pods/")));
+        // The box stands for the Deployment: its details offer the scale back.
+        let a = analyze(&files.iter().map(|(n, t)| SourceFile::new(*n, *t)).collect::<Vec<_>>(), &opts);
+        assert_eq!(empty.object.and_then(|i| a.objects.get(i)).map(|o| o.kind.as_str()), Some("Deployment"));
+    }
+
+    #[test]
+    fn headless_services_and_slices_read_as_such() {
+        let (m, _) = map_of(&example("headless-statefulset"), &Options::default(), false);
+        let svc = m.boxes.iter().find(|b| b.kind == Kind::Service).unwrap();
+        assert_eq!(svc.lines[0], "headless (clusterIP: None)");
+        assert!(svc.lines.iter().all(|l| !l.contains("None:")), "{:?}", svc.lines);
+        assert!(svc.lines.iter().any(|l| l.starts_with("port ")), "{:?}", svc.lines);
+        let slice = m.boxes.iter().find(|b| b.kind == Kind::Slice).unwrap();
+        assert!(slice.lines[0].contains(" endpoints, ") || slice.lines[0].contains(" endpoint, "), "{:?}", slice.lines);
+        let (m, _) = map_of(&example("mistake-named-port"), &Options::default(), false);
+        for b in m.boxes.iter().filter(|b| b.kind == Kind::Slice) {
+            assert!(!b.lines.iter().any(|l| l == "ports " || l.starts_with("1 endpoints")), "{:?}", b.lines);
+        }
     }
 
     #[test]

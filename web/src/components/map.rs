@@ -47,6 +47,9 @@ pub fn map_view() -> Html {
                         let toggled = map::pod_ref(&b.id).is_some_and(|(ns, name)| state.pod_override(ns, name).is_some());
                         html! { <BoxView key={format!("{}#{n}", b.id)} b={b.clone()} {selected} {toggled} dispatch={dispatch.clone()} /> }
                     }) }
+                    // Over the boxes: a long label (a broken link's reason) may reach into the
+                    // column it crosses.
+                    { for map.edges.iter().filter_map(|e| edge_label(&map, e, &mut seen)) }
                 </>
             }
         })
@@ -55,6 +58,13 @@ pub fn map_view() -> Html {
         let system = system.clone();
         Callback::from(move |_| system.set(!*system))
     };
+    // Drawn no smaller than 70% (its text stays readable), so a narrow view scrolls sideways;
+    // "fit" shrinks it to the view's width instead, for the whole picture at once.
+    let fit = use_state(|| false);
+    let toggle_fit = {
+        let fit = fit.clone();
+        Callback::from(move |_| fit.set(!*fit))
+    };
     let nodes: Vec<Choice> = state.cluster.nodes.iter().map(|n| Choice { label: n.name.clone(), spec: n.name.clone() }).collect();
     let viewpoint = map.viewpoint.clone().unwrap_or_default();
     html! {
@@ -62,6 +72,7 @@ pub fn map_view() -> Html {
             <div class="map-bar">
                 <Legend viewpoint={map.viewpoint.clone()} />
                 <label class="check"><input type="checkbox" data-testid="map-system" checked={*system} onclick={toggle_system} />{ " system objects (kube-dns)" }</label>
+                <label class="check" title="Shrink the map to the view's width (else a narrow view scrolls sideways)"><input type="checkbox" data-testid="map-fit" checked={*fit} onclick={toggle_fit} />{ " fit to width" }</label>
                 if nodes.len() > 1 {
                     <Pick label="Shares from a client on" testid="map-viewpoint" choices={nodes} value={viewpoint} onchange={setter(&from)} />
                 }
@@ -71,7 +82,7 @@ pub fn map_view() -> Html {
             } else {
                 <svg class="map" data-testid="map" role="img" aria-label="Routing map: Ingresses, Services, EndpointSlices and Pods"
                     viewBox={format!("0 0 {} {}", map.width, map.height)} width="100%"
-                    style={format!("min-width: {:.0}px; max-width: {:.0}px", map.width * 0.7, map.width)}>
+                    style={format!("min-width: {:.0}px; max-width: {:.0}px", if *fit { 0.0 } else { map.width * 0.7 }, map.width)}>
                     <defs>
                         <marker id="arrow" viewBox="0 0 8 8" refX="7" refY="4" markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" orient="auto-start-reverse">
                             <path d="M0,0 L8,4 L0,8 z" class="arrow-head" />
@@ -93,7 +104,7 @@ struct LegendProps {
 #[function_component(Legend)]
 fn legend(props: &LegendProps) -> Html {
     let item = |class: &str, text: &str| html! { <span class="legend-item"><span class={classes!("swatch", class.to_owned())}></span>{ text.to_owned() }</span> };
-    html! {
+    let legend = html! {
         <div class="legend" data-testid="map-legend" aria-label="Legend">
             { item("kind-ingress", "Ingress") }
             { item("kind-service", "Service") }
@@ -108,6 +119,12 @@ fn legend(props: &LegendProps) -> Html {
                 None => "line width: traffic share".to_owned(),
             } }</span>
         </div>
+    };
+    // An embed is a few hundred pixels tall: its legend folds away, so the map gets the room.
+    if crate::embed::mode().is_some() {
+        html! { <details class="legend-fold"><summary>{ "Legend" }</summary>{ legend }</details> }
+    } else {
+        legend
     }
 }
 
@@ -138,10 +155,26 @@ fn edge(map: &Map, e: &MapEdge, seen: &mut HashMap<String, usize>) -> Option<Htm
             data-share={e.share.map(|s| format!("{s:.4}"))}>
             <title>{ tip }</title>
             <path d={d} stroke-width={format!("{width:.2}")} marker-end="url(#arrow)" />
-            if !e.label.is_empty() {
-                <text class="edge-label" x={format!("{:.1}", x2 - 6.0)} y={format!("{:.1}", y2 - 4.0)} text-anchor="end">{ e.label.clone() }</text>
-            }
         </g>
+    })
+}
+
+/// A link's label, drawn after the boxes (with a halo in the page's colour), where the link
+/// enters its target: a share above the line, a broken link's reason below it (a pod can have
+/// both, from its slice and from the Service whose named port it lacks).
+fn edge_label(map: &Map, e: &MapEdge, seen: &mut HashMap<String, usize>) -> Option<Html> {
+    if e.label.is_empty() || e.runs_on {
+        return None;
+    }
+    let (a, b) = (map.boxes.get(e.from)?, map.boxes.get(e.to)?);
+    let pair = format!("label:{}>{}", a.id, b.id);
+    let n = seen.entry(pair.clone()).or_default();
+    *n += 1;
+    let (x2, y2) = b.in_point();
+    let y = if e.broken.is_some() { y2 + 13.0 } else { y2 - 4.0 };
+    let class = classes!("edge-label", e.broken.is_some().then_some("broken"));
+    Some(html! {
+        <text key={format!("{pair}#{n}")} class={class} x={format!("{:.1}", x2 - 6.0)} y={format!("{y:.1}")} text-anchor="end">{ e.label.clone() }</text>
     })
 }
 
@@ -163,7 +196,17 @@ fn box_view(props: &BoxProps) -> Html {
     let select = {
         let dispatch = props.dispatch.clone();
         let id = b.id.clone();
-        Callback::from(move |_| dispatch.dispatch(Action::SelectBox(Some(id.clone()))))
+        Callback::from(move |()| dispatch.dispatch(Action::SelectBox(Some(id.clone()))))
+    };
+    // A focusable role=button answers Enter and Space as a click does.
+    let onkeydown = {
+        let select = select.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" || e.key() == " " {
+                e.prevent_default();
+                select.emit(());
+            }
+        })
     };
     let class =
         classes!("box", format!("kind-{}", b.kind.as_str()), format!("health-{}", b.health.as_str()), props.selected.then_some("selected"));
@@ -177,7 +220,7 @@ fn box_view(props: &BoxProps) -> Html {
     let pod_toggle = (b.kind == Kind::Pod && !b.health.is_placeholder()).then(|| pod_toggle(&props.dispatch, b, props.toggled));
     html! {
         <g class={class} data-testid="map-box" data-id={b.id.clone()} data-kind={b.kind.as_str()} data-health={b.health.as_str()}
-            onclick={select} tabindex="0" role="button" aria-label={format!("{} {}", b.kind.as_str(), b.title)}>
+            onclick={select.reform(|_| ())} {onkeydown} tabindex="0" role="button" aria-label={format!("{} {}", b.kind.as_str(), b.title)}>
             <title>{ format!("{} {}\n{}", b.kind.as_str(), b.title, b.lines.join("\n")) }</title>
             <rect x={fmt(b.x)} y={fmt(b.y)} width={fmt(b.w)} height={fmt(b.h)} rx="5" />
             <text class="box-title" x={fmt(b.x + 8.0)} y={fmt(b.y + 15.0)}>{ title }</text>
