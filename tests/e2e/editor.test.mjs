@@ -183,6 +183,41 @@ test('tabs: add, rename and remove a file', async () => {
   assert.deepEqual(errors, []);
 });
 
+test('a removed file is offered back, stays stored while the notice offers it, and a reload keeps it back', async () => {
+  const { page, errors } = await fresh();
+  const tabs = () => page.getByTestId('tab').allTextContents();
+  await page.getByTestId('tab-add').click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="tab"]').length === 2);
+  // Removed straight after typing: the edit, in the editor's debounce or not written yet, is
+  // part of what comes back.
+  await setEditorText(page, 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: removed-then-back\n');
+  await page.getByRole('button', { name: 'Remove file1.yaml' }).click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="tab"]').length === 1);
+  const notice = page.getByTestId('notice');
+  assert.match(await notice.textContent(), /Removed file1\.yaml\./);
+  // While the notice offers the file back, a reload would still find it.
+  await page.waitForTimeout(1200);
+  assert.match(await page.evaluate((key) => localStorage.getItem(key), STORAGE_KEY), /removed-then-back/);
+  await page.getByTestId('restore').click();
+  await notice.waitFor({ state: 'detached' });
+  assert.deepEqual(await tabs(), ['manifest.yaml', 'file1.yaml']);
+  assert.match(await editorText(page), /name: removed-then-back/);
+  await page.reload();
+  await page.locator('.cm-content').waitFor();
+  assert.deepEqual(await tabs(), ['manifest.yaml', 'file1.yaml']);
+  assert.match(await editorText(page), /name: removed-then-back/);
+  // Removed again and the notice dismissed: the file is gone, for the autosave too. A new
+  // empty file goes without a notice.
+  await page.getByRole('button', { name: 'Remove file1.yaml' }).click();
+  await page.getByRole('button', { name: 'Dismiss the notice' }).click();
+  await page.waitForFunction((key) => !localStorage.getItem(key)?.includes('removed-then-back'), STORAGE_KEY);
+  await page.getByTestId('tab-add').click();
+  await page.getByRole('button', { name: 'Remove file1.yaml' }).click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="tab"]').length === 1);
+  assert.equal(await notice.count(), 0);
+  assert.deepEqual(errors, []);
+});
+
 test('edits are autosaved once typing pauses, and a reload right after typing keeps them', async () => {
   const { page, errors } = await fresh();
   await setEditorText(page, 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: first-edit\n');
