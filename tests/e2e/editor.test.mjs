@@ -218,6 +218,34 @@ test('a removed file is offered back, stays stored while the notice offers it, a
   assert.deepEqual(errors, []);
 });
 
+test('the Examples select shows the example on the page until it is edited', async () => {
+  const { page, errors } = await fresh();
+  const gallery = page.getByRole('combobox', { name: 'Examples' });
+  const shown = () => gallery.evaluate((s) => [s.value, s.selectedOptions[0]?.textContent]);
+  assert.deepEqual(await shown(), ['seed', 'Seed tutorial (as published)']);
+  // "Named ports" has the same files as "ClusterIP basics": the one picked is shown.
+  await gallery.selectOption('named-ports');
+  await page.getByTestId('tab').filter({ hasText: 'deployment.yaml' }).waitFor();
+  assert.deepEqual(await shown(), ['named-ports', 'Named ports']);
+  // Edited, the files are no example's: the select offers the examples again.
+  const original = await editorText(page);
+  await page.locator('.cm-content').click();
+  await page.keyboard.press('Control+End');
+  await page.keyboard.type('# my change\n');
+  await page.waitForFunction(() => document.getElementById('gallery').value === '');
+  assert.deepEqual(await shown(), ['', 'Examples…']);
+  // The edit taken out again, it is the example again; Reset shows the seed tutorial.
+  await setEditorText(page, original);
+  await page.waitForFunction(() => document.getElementById('gallery').value === 'named-ports');
+  await page.getByTestId('reset').click();
+  await page.waitForFunction(() => document.getElementById('gallery').value === 'seed');
+  // Picking the placeholder loads nothing and leaves the example shown.
+  await gallery.selectOption('');
+  await page.waitForFunction(() => document.getElementById('gallery').value === 'seed');
+  assert.match(await editorText(page), /kind: Service/);
+  assert.deepEqual(errors, []);
+});
+
 test('edits are autosaved once typing pauses, and a reload right after typing keeps them', async () => {
   const { page, errors } = await fresh();
   await setEditorText(page, 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: first-edit\n');

@@ -9,7 +9,7 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use crate::components::flush_pending;
-use crate::examples::{self, GALLERY};
+use crate::examples::{self, Example, GALLERY};
 use crate::hooks::use_app;
 use crate::persist::{Saved, SavedCluster, MAX_NODES};
 use crate::state::{Action, AppState, ClusterChange};
@@ -56,14 +56,40 @@ pub fn header() -> Html {
     let errors = state.count(Severity::Error);
     let warnings = state.count(Severity::Warning);
     let infos = state.count(Severity::Info);
+    // The example on the page while its files are unedited: the select shows it. The one
+    // picked last first, as two examples may have the same files.
+    let picked = use_mut_ref(|| None::<&'static Example>);
+    let example = *use_memo((state.revision, state.generation), {
+        let (files, picked) = (state.files.clone(), picked.clone());
+        move |_| {
+            let files = || files.iter().map(|f| (f.name.as_str(), f.text.as_str()));
+            let picked = *picked.borrow();
+            picked.filter(|e| e.is(files())).or_else(|| examples::unedited(&files())).map(|e| e.id)
+        }
+    });
+    let gallery = use_node_ref();
+    {
+        // The select's value is the browser's: set it, not its options' `selected` attributes,
+        // which stop counting once the user has picked an option.
+        let gallery = gallery.clone();
+        use_effect_with(example, move |example| {
+            if let Some(select) = gallery.cast::<HtmlSelectElement>() {
+                select.set_value(example.unwrap_or(""));
+            }
+        });
+    }
     let pick = {
         let state = state.clone();
+        let picked = picked.clone();
         Callback::from(move |e: Event| {
             let select: HtmlSelectElement = e.target_unchecked_into();
-            if let Some(ex) = examples::find(&select.value()) {
-                state.dispatch(Action::LoadExample(ex));
+            match examples::find(&select.value()) {
+                Some(ex) => {
+                    *picked.borrow_mut() = Some(ex);
+                    state.dispatch(Action::LoadExample(ex));
+                }
+                None => select.set_value(example.unwrap_or("")),
             }
-            select.set_value("");
         })
     };
     let share = {
@@ -118,9 +144,12 @@ pub fn header() -> Html {
             <h1 class="brand">{ "kplay" }<span class="tagline">{ "Kubernetes manifests, checked as the API server would" }</span></h1>
             <div class="controls">
                 <label class="sr-only" for="gallery">{ "Examples" }</label>
-                <select id="gallery" data-testid="gallery" onchange={pick}>
-                    <option value="" selected=true>{ "Examples…" }</option>
-                    { for GALLERY.iter().map(|e| html! { <option value={e.id} title={e.about}>{ e.title }</option> }) }
+                <select id="gallery" data-testid="gallery" onchange={pick} ref={gallery}
+                    title={if example.is_some() { "The example on the page, unedited" } else { "Replace the files with an example" }}>
+                    <option value="" selected={example.is_none()}>{ "Examples…" }</option>
+                    { for GALLERY.iter().map(|e| html! {
+                        <option value={e.id} title={e.about} selected={example == Some(e.id)}>{ e.title }</option>
+                    }) }
                 </select>
                 <button data-testid="share" onclick={share} title="Put the whole workspace into the address (nothing is uploaded)">{ "Share" }</button>
                 <button data-testid="reset" onclick={reset} title="Replace the files with the seed tutorial">{ "Reset" }</button>
