@@ -183,6 +183,69 @@ test('tabs: add, rename and remove a file', async () => {
   assert.deepEqual(errors, []);
 });
 
+test('a removed file is offered back, stays stored while the notice offers it, and a reload keeps it back', async () => {
+  const { page, errors } = await fresh();
+  const tabs = () => page.getByTestId('tab').allTextContents();
+  await page.getByTestId('tab-add').click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="tab"]').length === 2);
+  // Removed straight after typing: the edit, in the editor's debounce or not written yet, is
+  // part of what comes back.
+  await setEditorText(page, 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: removed-then-back\n');
+  await page.getByRole('button', { name: 'Remove file1.yaml' }).click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="tab"]').length === 1);
+  const notice = page.getByTestId('notice');
+  assert.match(await notice.textContent(), /Removed file1\.yaml\./);
+  // While the notice offers the file back, a reload would still find it.
+  await page.waitForTimeout(1200);
+  assert.match(await page.evaluate((key) => localStorage.getItem(key), STORAGE_KEY), /removed-then-back/);
+  await page.getByTestId('restore').click();
+  await notice.waitFor({ state: 'detached' });
+  assert.deepEqual(await tabs(), ['manifest.yaml', 'file1.yaml']);
+  assert.match(await editorText(page), /name: removed-then-back/);
+  await page.reload();
+  await page.locator('.cm-content').waitFor();
+  assert.deepEqual(await tabs(), ['manifest.yaml', 'file1.yaml']);
+  assert.match(await editorText(page), /name: removed-then-back/);
+  // Removed again and the notice dismissed: the file is gone, for the autosave too. A new
+  // empty file goes without a notice.
+  await page.getByRole('button', { name: 'Remove file1.yaml' }).click();
+  await page.getByRole('button', { name: 'Dismiss the notice' }).click();
+  await page.waitForFunction((key) => !localStorage.getItem(key)?.includes('removed-then-back'), STORAGE_KEY);
+  await page.getByTestId('tab-add').click();
+  await page.getByRole('button', { name: 'Remove file1.yaml' }).click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="tab"]').length === 1);
+  assert.equal(await notice.count(), 0);
+  assert.deepEqual(errors, []);
+});
+
+test('the Examples select shows the example on the page until it is edited', async () => {
+  const { page, errors } = await fresh();
+  const gallery = page.getByRole('combobox', { name: 'Examples' });
+  const shown = () => gallery.evaluate((s) => [s.value, s.selectedOptions[0]?.textContent]);
+  assert.deepEqual(await shown(), ['seed', 'Seed tutorial (as published)']);
+  // "Named ports" has the same files as "ClusterIP basics": the one picked is shown.
+  await gallery.selectOption('named-ports');
+  await page.getByTestId('tab').filter({ hasText: 'deployment.yaml' }).waitFor();
+  assert.deepEqual(await shown(), ['named-ports', 'Named ports']);
+  // Edited, the files are no example's: the select offers the examples again.
+  const original = await editorText(page);
+  await page.locator('.cm-content').click();
+  await page.keyboard.press('Control+End');
+  await page.keyboard.type('# my change\n');
+  await page.waitForFunction(() => document.getElementById('gallery').value === '');
+  assert.deepEqual(await shown(), ['', 'Examples…']);
+  // The edit taken out again, it is the example again; Reset shows the seed tutorial.
+  await setEditorText(page, original);
+  await page.waitForFunction(() => document.getElementById('gallery').value === 'named-ports');
+  await page.getByTestId('reset').click();
+  await page.waitForFunction(() => document.getElementById('gallery').value === 'seed');
+  // Picking the placeholder loads nothing and leaves the example shown.
+  await gallery.selectOption('');
+  await page.waitForFunction(() => document.getElementById('gallery').value === 'seed');
+  assert.match(await editorText(page), /kind: Service/);
+  assert.deepEqual(errors, []);
+});
+
 test('edits are autosaved once typing pauses, and a reload right after typing keeps them', async () => {
   const { page, errors } = await fresh();
   await setEditorText(page, 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: first-edit\n');

@@ -78,6 +78,61 @@ test('a share link opens the same files, with the same tab open', async () => {
   await again.page.close();
 });
 
+test('after Share, a change drops the link from the address and its box, so a reload opens the newer work', async () => {
+  await storeWork(browser.context, server.url, WORK);
+  const { page, errors } = await open('');
+  await page.getByTestId('share').click();
+  const link = await page.getByTestId('share-link').inputValue(WAIT);
+  assert.equal(page.url(), link);
+  await page.locator('.cm-content').press('Control+End');
+  await page.keyboard.type('# typed after sharing\n');
+  await page.getByTestId('share-link').waitFor({ state: 'detached', ...WAIT });
+  assert.equal(new URL(page.url()).hash, '');
+  await page.waitForFunction((key) => localStorage.getItem(key)?.includes('# typed after sharing'), STORAGE_KEY, WAIT);
+  await page.reload();
+  await page.locator('.cm-content').waitFor(WAIT);
+  assert.match(await editorText(page), /name: autosaved-work\n# typed after sharing\n/);
+  assert.equal(await page.getByTestId('notice').count(), 0);
+  // A cluster toggle is a change too; Reset drops the link as well. Switching tabs is not.
+  await page.getByTestId('share').click();
+  await page.getByTestId('share-link').waitFor(WAIT);
+  await page.getByTestId('node-count').selectOption('4');
+  await page.getByTestId('share-link').waitFor({ state: 'detached', ...WAIT });
+  assert.equal(new URL(page.url()).hash, '');
+  await page.getByTestId('share').click();
+  await page.getByTestId('share-link').waitFor(WAIT);
+  await page.getByTestId('reset').click();
+  await page.getByTestId('share-link').waitFor({ state: 'detached', ...WAIT });
+  assert.equal(new URL(page.url()).hash, '');
+  await page.getByTestId('tab-add').click();
+  await page.getByTestId('tab').nth(1).waitFor(WAIT);
+  await page.getByTestId('share').click();
+  const second = await page.getByTestId('share-link').inputValue(WAIT);
+  await page.getByTestId('tab').nth(0).click();
+  await page.waitForTimeout(300);
+  assert.equal(await page.getByTestId('share-link').inputValue(), second);
+  assert.equal(page.url(), second);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('opened from a share link and then edited, the address stays without the link and a reload opens the edits', async () => {
+  await storeWork(browser.context, server.url, WORK);
+  const { page, errors } = await open(`#s=${LZString.compressToEncodedURIComponent(SHARED)}`);
+  assert.equal(new URL(page.url()).hash, '');
+  await page.locator('.cm-content').press('Control+Home');
+  await page.keyboard.type('# mine now\n');
+  await page.waitForFunction((key) => localStorage.getItem(key)?.includes('# mine now'), STORAGE_KEY, WAIT);
+  assert.equal(new URL(page.url()).hash, '');
+  await page.reload();
+  await page.locator('.cm-content').waitFor(WAIT);
+  assert.deepEqual(await tabs(page), ['service.yaml', 'notes.yaml']);
+  assert.equal(await editorText(page), '# mine now\n# shared notes, é 😀\na: [\n');
+  assert.equal(await page.getByTestId('notice').count(), 0);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('a share link over autosaved work offers that work back', async () => {
   await storeWork(browser.context, server.url, WORK);
   const { page, errors } = await open(`#s=${LZString.compressToEncodedURIComponent(SHARED)}`);

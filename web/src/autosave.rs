@@ -42,14 +42,18 @@ thread_local! {
 /// Remembers `state` as the one to write and returns the timer that writes it (an effect
 /// drops it when the next change comes, which postpones the write). `notify` shows a notice.
 ///
-/// Files an example, Reset or a share link just put in place of the user's work
-/// ([`AppState::keeps_stored_work`]) are not written until they are changed: the stored work
-/// stays (its last edits written first), so a look at an example or a link costs nothing.
+/// Files an example, Reset, a share link or a file's removal just put in place of the user's
+/// work ([`AppState::keeps_stored_work`]) are not written until they are changed: the stored
+/// work stays (its last edits written first), so a look at an example or a link costs nothing.
 pub fn later(state: AppState, notify: impl Fn(String) + 'static) -> Option<Timer> {
     let keep = state.keeps_stored_work();
-    if keep {
-        // The user's newest edits, if the replacement came before their write.
-        write(None);
+    // The files put aside are the user's newest work: written now, unless the state before kept
+    // older work stored (which stays). They hold even edits that reached the state in the same
+    // render as the replacement, and so never reached this function (the editor's last
+    // keystrokes, handed over before a file's removal).
+    let put_aside = keep && AUTOSAVE.with(|a| a.borrow().latest.as_ref().is_some_and(|l| !l.keeps_stored_work()));
+    if let Some(undo) = state.undo.as_ref().filter(|_| put_aside) {
+        store(&undo.saved.to_json());
     }
     let listening = AUTOSAVE.with(|a| {
         let mut a = a.borrow_mut();
@@ -80,8 +84,14 @@ fn write(pending: Option<String>) {
         }
         Some(saved.to_json())
     });
-    let Some(json) = saved else { return };
-    let ok = editor_js::save(&json);
+    if let Some(json) = saved {
+        store(&json);
+    }
+}
+
+/// Writes `json` as the stored workspace; the first refused write of a run shows a notice.
+fn store(json: &str) {
+    let ok = editor_js::save(json);
     let notify = AUTOSAVE.with(|a| {
         let mut a = a.borrow_mut();
         let first_failure = !ok && !a.failing;

@@ -552,7 +552,19 @@ pub fn find(id: &str) -> Option<&'static Example> {
 
 /// Whether `files` are exactly one example's, unedited: nothing of the user's.
 pub fn is_pristine(files: &[crate::persist::SavedFile]) -> bool {
-    GALLERY.iter().any(|e| e.files.len() == files.len() && e.files.iter().zip(files).all(|(&(n, t), f)| f.name == n && f.text == t))
+    unedited(&files.iter().map(|f| (f.name.as_str(), f.text.as_str()))).is_some()
+}
+
+/// The first example whose files these are, unedited (names and texts, in order), if any.
+pub fn unedited<'a>(files: &(impl Iterator<Item = (&'a str, &'a str)> + Clone)) -> Option<&'static Example> {
+    GALLERY.iter().find(|e| e.is(files.clone()))
+}
+
+impl Example {
+    /// Whether `files` (names and texts, in order) are this example's, unedited.
+    pub fn is<'a>(&self, files: impl Iterator<Item = (&'a str, &'a str)>) -> bool {
+        self.files.iter().copied().eq(files)
+    }
 }
 
 #[cfg(test)]
@@ -590,6 +602,19 @@ mod tests {
         for (i, e) in GALLERY.iter().enumerate() {
             assert!(GALLERY[..i].iter().all(|o| o.id != e.id), "duplicate id {}", e.id);
             assert_eq!(find(e.id), Some(e));
+        }
+    }
+
+    #[test]
+    fn each_example_is_recognised_until_edited() {
+        for e in GALLERY {
+            assert!(e.is(e.files.iter().copied()));
+            // "named-ports" has the files of "clusterip": the first of them is found.
+            assert_eq!(unedited(&e.files.iter().copied()).map(|u| u.files), Some(e.files), "{}", e.id);
+            let edited = format!("{}\n", e.files[0].1);
+            let files = || std::iter::once((e.files[0].0, edited.as_str())).chain(e.files[1..].iter().copied());
+            assert!(!e.is(files()) && unedited(&files()).is_none(), "{}: edited", e.id);
+            assert!(!e.is(e.files[1..].iter().copied()), "{}: a file removed", e.id);
         }
     }
 }

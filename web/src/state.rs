@@ -70,8 +70,9 @@ pub struct AppState {
     /// The map box clicked last (`svc/NS/NAME`, `pod/NS/NAME`, ...); a Service also picks the
     /// chains the kube-proxy view highlights.
     pub selected: Option<Rc<str>>,
-    /// The user's files an example, Reset or a share link replaced: the notice offers them
-    /// back, and the autosave keeps them stored until the new files are changed.
+    /// The user's files an example, Reset, a share link or a file's removal replaced: the
+    /// notice offers them back, and the autosave keeps them stored until the new files are
+    /// changed.
     pub undo: Option<Undo>,
 }
 
@@ -141,11 +142,12 @@ pub enum Action {
     AddFile,
     /// Rename a file; refused names leave a notice.
     Rename(usize, String),
-    /// Remove a file (the last one cannot be removed).
+    /// Remove a file (the last one cannot be removed); a file with text in it is offered back.
     Remove(usize),
     /// Replace everything with a gallery example.
     LoadExample(&'static Example),
-    /// Bring back the files an example, Reset or a share link replaced ([`AppState::undo`]).
+    /// Bring back the files an example, Reset, a share link or a removal replaced
+    /// ([`AppState::undo`]).
     Restore,
     Notice(Option<String>),
     /// Select a map box (or nothing).
@@ -212,8 +214,8 @@ impl AppState {
         (!examples::is_pristine(&saved.files)).then(|| Undo { saved: Rc::new(saved), revision })
     }
 
-    /// Whether the files are as an example, Reset or a share link left them, over work of the
-    /// user's that the autosave must not overwrite yet.
+    /// Whether the files are as an example, Reset, a share link or a file's removal left them,
+    /// over work of the user's that the autosave must not overwrite yet.
     pub fn keeps_stored_work(&self) -> bool {
         self.undo.as_ref().is_some_and(|u| u.revision == self.revision)
     }
@@ -447,9 +449,18 @@ impl Reducible for AppState {
                     return self;
                 }
                 let mut files = self.files.to_vec();
-                files.remove(i);
+                let removed = files.remove(i);
                 let active = if self.active > i || self.active == files.len() { self.active.saturating_sub(1) } else { self.active };
-                Rc::new(self.with_files(files, active))
+                let mut next = self.with_files(files, active);
+                // An empty file takes nothing with it. Otherwise the files as they were are
+                // offered back like an example's replacement, and stay stored until changed:
+                // even an unedited example's file, which its gallery entry would bring back
+                // only with every other file of the example.
+                if !removed.text.is_empty() {
+                    next.undo = Some(Undo { saved: Rc::new(self.to_saved()), revision: next.revision });
+                    next.notice = Some(Rc::from(format!("Removed {}.", removed.name)));
+                }
+                Rc::new(next)
             }
             Action::LoadExample(e) => {
                 // The node count and the mode stay; toggles name the old example's pods.
@@ -667,6 +678,38 @@ mod tests {
         let dismissed = example.apply(Action::Notice(None));
         assert!(dismissed.undo.is_none() && dismissed.notice.is_none());
         assert_eq!(dismissed.clone().apply(Action::Restore).to_saved(), dismissed.to_saved());
+    }
+
+    #[test]
+    fn a_removed_file_is_offered_back_and_stays_stored_until_the_files_change() {
+        let s = Rc::new(AppState::default()).apply(Action::AddFile);
+        // A new file nothing was typed into goes without a word.
+        let gone = s.clone().apply(Action::Remove(1));
+        assert_eq!(gone.files.len(), 1);
+        assert!(gone.notice.is_none() && gone.undo.is_none() && !gone.keeps_stored_work());
+        // One with text: offered back, and the autosave keeps the files as they were.
+        let mine = s.clone().apply(edit(&s, "kind: Namespace\n")).apply(Action::Cluster(ClusterChange::NodeCount(4)));
+        let removed = mine.clone().apply(Action::Remove(1));
+        assert_eq!((removed.files.len(), removed.active, removed.active_name()), (1, 0, "manifest.yaml"));
+        assert_eq!(removed.notice.as_deref(), Some("Removed file1.yaml."));
+        assert!(removed.keeps_stored_work());
+        let back = removed.clone().apply(Action::Restore);
+        assert_eq!(back.to_saved(), mine.to_saved());
+        assert_eq!(back.active_name(), "file1.yaml");
+        assert!(back.generation > removed.generation && back.revision > removed.revision);
+        assert!(back.undo.is_none() && !back.keeps_stored_work());
+        // Editing on makes the removal the user's (written, still offered back); dismissing the
+        // notice lets the file go.
+        let edited = removed.clone().apply(edit(&removed, "kind: Pod\n"));
+        assert!(!edited.keeps_stored_work() && edited.undo.is_some());
+        let dismissed = removed.apply(Action::Notice(None));
+        assert!(dismissed.undo.is_none() && !dismissed.keeps_stored_work());
+        assert_eq!(dismissed.clone().apply(Action::Restore).to_saved(), dismissed.to_saved());
+        // A file of an unedited example is offered back too (the gallery would replace all).
+        let example = Rc::new(AppState::default()).apply(Action::LoadExample(examples::find("clusterip").expect("example")));
+        let removed = example.clone().apply(Action::Remove(1));
+        assert_eq!(removed.notice.as_deref(), Some("Removed deployment.yaml."));
+        assert_eq!(removed.apply(Action::Restore).to_saved(), example.to_saved());
     }
 
     #[test]

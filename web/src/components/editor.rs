@@ -9,7 +9,7 @@ use yew::prelude::*;
 
 use crate::editor_js;
 use crate::embed;
-use crate::hooks::use_app;
+use crate::hooks::{use_app, AppContext};
 use crate::state::{Action, DiagnosticRow};
 
 #[function_component(Editor)]
@@ -58,6 +58,14 @@ pub fn editor() -> Html {
             <p class="editor-keys" id="editor-keys">{ "Tab indents. To leave the editor: Esc, then Tab." }</p>
             <div class="cm-host" ref={host}></div>
         </section>
+    }
+}
+
+/// Hands the page an edit still in the editor's 120 ms debounce at once (before an action that
+/// must see it); the debounce's own report of the same text then changes nothing.
+pub fn flush_pending(state: &AppContext) {
+    if let Some(text) = editor_js::pending() {
+        state.dispatch(Action::Edit { generation: state.generation, name: state.active_name().to_owned(), text });
     }
 }
 
@@ -138,6 +146,9 @@ fn tabs() -> Html {
                     let state = state.clone();
                     Callback::from(move |e: MouseEvent| {
                         e.stop_propagation();
+                        // An edit still in the editor's debounce belongs to what the removal's
+                        // notice offers back.
+                        flush_pending(&state);
                         state.dispatch(Action::Remove(i));
                     })
                 };

@@ -1,42 +1,112 @@
 //! The top bar: the gallery, share and reset, the simulated cluster's node count and
 //! kube-proxy mode, and the problem counts.
 
+use std::rc::Rc;
+
 use kplay_core::cluster::ProxyMode;
 use kplay_core::Severity;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use crate::examples::{self, GALLERY};
+use crate::components::flush_pending;
+use crate::examples::{self, Example, GALLERY};
 use crate::hooks::use_app;
-use crate::persist::MAX_NODES;
-use crate::state::{Action, ClusterChange};
+use crate::persist::{Saved, SavedCluster, MAX_NODES};
+use crate::state::{Action, AppState, ClusterChange};
 use crate::{editor_js, startup};
+
+/// A link made by Share: what it holds, and the generation of the files it was made from.
+struct Shared {
+    saved: Saved,
+    generation: u32,
+    url: String,
+}
+
+impl Shared {
+    /// Whether the link still opens what the page shows (the open tab aside): the same files and
+    /// cluster, and no example, Reset or Restore since.
+    fn current(&self, state: &AppState) -> bool {
+        let names_and_texts = self.saved.files.iter().map(|f| (f.name.as_str(), f.text.as_str()));
+        self.generation == state.generation
+            && state.files.iter().map(|f| (f.name.as_str(), f.text.as_str())).eq(names_and_texts)
+            && self.saved.cluster.as_ref().map_or_else(SavedCluster::default, Clone::clone) == SavedCluster::from(&state.options.cluster)
+    }
+}
 
 #[function_component(Header)]
 pub fn header() -> Html {
     let state = use_app();
-    let link = use_state(String::new);
+    let link = use_state(|| None::<Rc<Shared>>);
+    {
+        // Once the files or the cluster change, the link made by Share is old: the box goes, and
+        // so does the address's fragment, so a reload opens the autosave rather than the link.
+        // Compared once per revision, and only while there is a link.
+        let link = link.clone();
+        let current = (*state).clone();
+        use_effect_with((state.revision, state.generation), move |_| {
+            if link.as_ref().is_some_and(|l| !l.current(&current)) {
+                link.set(None);
+                if editor_js::hash().starts_with(startup::SHARE_PREFIX) {
+                    editor_js::replace_hash("");
+                }
+            }
+        });
+    }
+    let shown = link.as_ref().filter(|l| l.current(&state)).map(|l| l.url.clone());
     let errors = state.count(Severity::Error);
     let warnings = state.count(Severity::Warning);
     let infos = state.count(Severity::Info);
+    // The example on the page while its files are unedited: the select shows it. The one
+    // picked last first, as two examples may have the same files.
+    let picked = use_mut_ref(|| None::<&'static Example>);
+    let example = *use_memo((state.revision, state.generation), {
+        let (files, picked) = (state.files.clone(), picked.clone());
+        move |_| {
+            let files = || files.iter().map(|f| (f.name.as_str(), f.text.as_str()));
+            let picked = *picked.borrow();
+            picked.filter(|e| e.is(files())).or_else(|| examples::unedited(&files())).map(|e| e.id)
+        }
+    });
+    let gallery = use_node_ref();
+    {
+        // The select's value is the browser's: set it, not its options' `selected` attributes,
+        // which stop counting once the user has picked an option.
+        let gallery = gallery.clone();
+        use_effect_with(example, move |example| {
+            if let Some(select) = gallery.cast::<HtmlSelectElement>() {
+                select.set_value(example.unwrap_or(""));
+            }
+        });
+    }
     let pick = {
         let state = state.clone();
+        let picked = picked.clone();
         Callback::from(move |e: Event| {
             let select: HtmlSelectElement = e.target_unchecked_into();
-            if let Some(ex) = examples::find(&select.value()) {
-                state.dispatch(Action::LoadExample(ex));
+            match examples::find(&select.value()) {
+                Some(ex) => {
+                    *picked.borrow_mut() = Some(ex);
+                    state.dispatch(Action::LoadExample(ex));
+                }
+                None => select.set_value(example.unwrap_or("")),
             }
-            select.set_value("");
         })
     };
     let share = {
         let state = state.clone();
         let link = link.clone();
         Callback::from(move |_| {
-            let data = editor_js::compress(&state.to_saved().to_json());
+            let mut saved = state.to_saved();
+            // An edit still in the editor's debounce is on the page: the link holds it too (and
+            // the state has it at once, so the link is current for the next render).
+            if let (Some(text), Some(file)) = (editor_js::pending(), saved.files.get_mut(state.active)) {
+                file.text = text;
+                flush_pending(&state);
+            }
+            let data = editor_js::compress(&saved.to_json());
             let hash = format!("{}{data}", startup::SHARE_PREFIX);
             editor_js::replace_hash(&hash[1..]);
-            link.set(editor_js::href());
+            link.set(Some(Rc::new(Shared { saved, generation: state.generation, url: editor_js::href() })));
         })
     };
     let reset = {
@@ -74,9 +144,12 @@ pub fn header() -> Html {
             <h1 class="brand">{ "kplay" }<span class="tagline">{ "Kubernetes manifests, checked as the API server would" }</span></h1>
             <div class="controls">
                 <label class="sr-only" for="gallery">{ "Examples" }</label>
-                <select id="gallery" data-testid="gallery" onchange={pick}>
-                    <option value="" selected=true>{ "Examples…" }</option>
-                    { for GALLERY.iter().map(|e| html! { <option value={e.id} title={e.about}>{ e.title }</option> }) }
+                <select id="gallery" data-testid="gallery" onchange={pick} ref={gallery}
+                    title={if example.is_some() { "The example on the page, unedited" } else { "Replace the files with an example" }}>
+                    <option value="" selected={example.is_none()}>{ "Examples…" }</option>
+                    { for GALLERY.iter().map(|e| html! {
+                        <option value={e.id} title={e.about} selected={example == Some(e.id)}>{ e.title }</option>
+                    }) }
                 </select>
                 <button data-testid="share" onclick={share} title="Put the whole workspace into the address (nothing is uploaded)">{ "Share" }</button>
                 <button data-testid="reset" onclick={reset} title="Replace the files with the seed tutorial">{ "Reset" }</button>
@@ -95,8 +168,8 @@ pub fn header() -> Html {
                         <button data-testid="clear-toggles" onclick={clear} title="Drop the pod and node toggles">{ plural(overrides, "toggle") + " ×" }</button>
                     }
                 </span>
-                if !link.is_empty() {
-                    <input class="share-link" data-testid="share-link" aria-label="Share link" readonly=true value={(*link).clone()} />
+                if let Some(url) = shown {
+                    <input class="share-link" data-testid="share-link" aria-label="Share link" readonly=true value={url} />
                 }
             </div>
             <div class="counts" data-testid="counts" aria-live="polite">

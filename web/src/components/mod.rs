@@ -14,7 +14,7 @@ mod traffic;
 
 pub use diagnostics::DiagnosticsPanel;
 pub use dns::DnsView;
-pub use editor::Editor;
+pub use editor::{flush_pending, Editor};
 pub use frozen::Frozen;
 pub use header::Header;
 pub use map::MapView;
