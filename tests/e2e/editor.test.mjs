@@ -223,9 +223,8 @@ test('the Examples select shows the example on the page until it is edited', asy
   const gallery = page.getByRole('combobox', { name: 'Examples' });
   const shown = () => gallery.evaluate((s) => [s.value, s.selectedOptions[0]?.textContent]);
   assert.deepEqual(await shown(), ['seed', 'Seed tutorial (as published)']);
-  // "Named ports" has the same files as "ClusterIP basics": the one picked is shown.
   await gallery.selectOption('named-ports');
-  await page.getByTestId('tab').filter({ hasText: 'deployment.yaml' }).waitFor();
+  await page.getByTestId('tab').filter({ hasText: 'deployments.yaml' }).waitFor();
   assert.deepEqual(await shown(), ['named-ports', 'Named ports']);
   // Edited, the files are no example's: the select offers the examples again.
   const original = await editorText(page);

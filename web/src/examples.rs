@@ -80,6 +80,73 @@ spec:
               containerPort: 80
 ";
 
+const NAMED_PORTS_SERVICE: &str = "\
+# Named ports: targetPort names the port, and each pod's own container port of that name is
+# used. The two versions below listen on different numbers behind the same Service, so the
+# backend's port can change without the Service (or its clients) changing.
+apiVersion: v1
+kind: Service
+metadata:
+  name: api
+spec:
+  selector:
+    app: api
+  ports:
+    - name: http
+      port: 80
+      targetPort: http
+";
+
+const NAMED_PORTS_DEPLOYMENTS: &str = "\
+# v1 serves on 8080, v2 on 9090; both name the port http. The Map and the Trace show each
+# pod's endpoint with its own number.
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api-v1
+spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      app: api
+      version: v1
+  template:
+    metadata:
+      labels:
+        app: api
+        version: v1
+    spec:
+      containers:
+        - name: api
+          image: registry.example/api:1.0
+          ports:
+            - name: http
+              containerPort: 8080
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api-v2
+spec:
+  replicas: 1
+  selector:
+    matchLabels:
+      app: api
+      version: v2
+  template:
+    metadata:
+      labels:
+        app: api
+        version: v2
+    spec:
+      containers:
+        - name: api
+          image: registry.example/api:2.0
+          ports:
+            - name: http
+              containerPort: 9090
+";
+
 const NODEPORT: &str = "\
 # A NodePort Service: reachable on every node's IP at the allocated (or requested) node port.
 apiVersion: v1
@@ -483,9 +550,9 @@ pub const GALLERY: &[Example] = &[
     Example {
         id: "named-ports",
         title: "Named ports",
-        about: "targetPort: http resolves per pod to the container port named http.",
+        about: "targetPort: http resolves per pod to its own container port named http: v1 on 8080, v2 on 9090.",
         broken: false,
-        files: &[("service.yaml", CLUSTERIP_SERVICE), ("deployment.yaml", WEB_DEPLOYMENT)],
+        files: &[("service.yaml", NAMED_PORTS_SERVICE), ("deployments.yaml", NAMED_PORTS_DEPLOYMENTS)],
     },
     Example {
         id: "session-affinity",
@@ -606,11 +673,22 @@ mod tests {
     }
 
     #[test]
+    fn named_ports_resolve_to_each_pods_own_port() {
+        let e = find("named-ports").unwrap();
+        let files: Vec<SourceFile> = e.files.iter().map(|(n, t)| SourceFile::new(*n, *t)).collect();
+        let a = analyze(&files, &Options::default());
+        let c = kplay_core::cluster::simulate(&files, &a.objects, &Options::default());
+        let mut ports: Vec<i64> = c.slices_of("default", "api").flat_map(|s| s.ports.iter().filter_map(|p| p.port)).collect();
+        kplay_core::sort::sort(&mut ports);
+        ports.dedup();
+        assert_eq!(ports, [8080, 9090], "one slice per port number");
+    }
+
+    #[test]
     fn each_example_is_recognised_until_edited() {
         for e in GALLERY {
             assert!(e.is(e.files.iter().copied()));
-            // "named-ports" has the files of "clusterip": the first of them is found.
-            assert_eq!(unedited(&e.files.iter().copied()).map(|u| u.files), Some(e.files), "{}", e.id);
+            assert_eq!(unedited(&e.files.iter().copied()).map(|u| u.id), Some(e.id), "no two examples have the same files");
             let edited = format!("{}\n", e.files[0].1);
             let files = || std::iter::once((e.files[0].0, edited.as_str())).chain(e.files[1..].iter().copied());
             assert!(!e.is(files()) && unedited(&files()).is_none(), "{}: edited", e.id);

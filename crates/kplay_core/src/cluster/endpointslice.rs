@@ -172,14 +172,8 @@ pub fn pod_endpoint(svc: &Service, pod: &Pod, address: IpAddr, zone: Option<&str
 
 fn slice_labels(svc: &Service) -> Labels {
     // `setEndpointSliceLabels`: the Service's labels minus the reserved ones, plus ours.
-    let mut l: Labels = svc
-        .spec
-        .meta
-        .labels
-        .iter()
-        .filter(|(k, _)| *k != SERVICE_NAME_LABEL && *k != MANAGED_BY_LABEL)
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
+    // A clone, not `collect()`: collecting into a map sorts first (another copy of the sort).
+    let mut l: Labels = svc.spec.meta.labels.clone();
     l.insert(SERVICE_NAME_LABEL.into(), svc.name.clone());
     l.insert(MANAGED_BY_LABEL.into(), MANAGED_BY_CONTROLLER.into());
     if svc.headless {
