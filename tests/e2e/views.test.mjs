@@ -445,3 +445,22 @@ test('at 1024 px the map fits the view on request, and the traffic table keeps i
   assert.equal(inSight, true, 'the last column is in sight at 1024 px');
   assert.deepEqual(errors, []);
 });
+
+test('at 1024 px the top bar keeps its height when Share shows the link and when a toggle appears', async () => {
+  const { page, errors } = await fresh();
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await page.getByTestId('gallery').selectOption('clusterip');
+  const height = () => page.locator('.topbar').evaluate((el) => el.getBoundingClientRect().height);
+  const before = await height();
+  await page.getByTestId('share').click();
+  await page.getByTestId('share-link').waitFor();
+  assert.equal(await height(), before, 'the link hangs below the bar');
+  // It hangs over the editor, not over the view tabs, which stay usable.
+  await page.locator('[data-testid="view-map"]').click({ timeout: 5_000 });
+  await page.getByRole('button', { name: 'Close the share link' }).click();
+  await page.getByTestId('share-link').waitFor({ state: 'detached' });
+  await page.locator('[data-testid="pod-toggle"]').first().click();
+  await page.getByTestId('clear-toggles').waitFor();
+  assert.equal(await height(), before, 'the toggles\' chip fits in the row');
+  assert.deepEqual(errors, []);
+});

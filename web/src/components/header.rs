@@ -139,7 +139,16 @@ pub fn header() -> Html {
         let state = state.clone();
         Callback::from(move |_| state.dispatch(Action::Cluster(ClusterChange::ClearOverrides)))
     };
+    let close_link = {
+        let link = link.clone();
+        Callback::from(move |_| link.set(None))
+    };
+    // The whole link selected when the box gets focus, ready to copy.
+    let select_all = Callback::from(|e: FocusEvent| e.target_unchecked_into::<web_sys::HtmlInputElement>().select());
     html! {
+        // The link's box hangs below the bar, over the page, instead of in it: in the bar it
+        // wrapped the bar to a second row at 1024 px and pushed the whole workspace down.
+        <div class="topbar-wrap">
         <header class="topbar">
             <h1 class="brand">{ "kplay" }<span class="tagline">{ "Kubernetes manifests, checked as the API server would" }</span></h1>
             <div class="controls">
@@ -168,9 +177,6 @@ pub fn header() -> Html {
                         <button data-testid="clear-toggles" onclick={clear} title="Drop the pod and node toggles">{ plural(overrides, "toggle") + " ×" }</button>
                     }
                 </span>
-                if let Some(url) = shown {
-                    <input class="share-link" data-testid="share-link" aria-label="Share link" readonly=true value={url} />
-                }
             </div>
             <div class="counts" data-testid="counts" aria-live="polite">
                 <span class="count count-error" data-testid="count-error" data-count={errors.to_string()}>{ plural(errors, "error") }</span>
@@ -178,6 +184,14 @@ pub fn header() -> Html {
                 <span class="count count-info" data-testid="count-info" data-count={infos.to_string()}>{ plural(infos, "info") }</span>
             </div>
         </header>
+        if let Some(url) = shown {
+            <div class="share-pop" role="group" aria-label="Share">
+                <input class="share-link" data-testid="share-link" aria-label="Share link" readonly=true value={url} onfocus={select_all}
+                    title="The address now holds the whole workspace: copy it" />
+                <button onclick={close_link} aria-label="Close the share link">{ "×" }</button>
+            </div>
+        }
+        </div>
     }
 }
 
