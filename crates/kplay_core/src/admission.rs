@@ -91,6 +91,9 @@ pub struct RuntimeClass {
     pub overhead: Option<BTreeMap<String, Node>>,
     pub node_selector: BTreeMap<String, String>,
     pub tolerations: Vec<Node>,
+    /// The class has `scheduling`: the plugin then merges the tolerations even when the class
+    /// adds none, which drops a Pod's tolerations that another of its own covers.
+    pub scheduling: bool,
 }
 
 impl RuntimeClass {
@@ -106,7 +109,8 @@ impl RuntimeClass {
             }
             rc.overhead = Some(fixed);
         }
-        let scheduling = raw.get("scheduling");
+        let scheduling = raw.get("scheduling").filter(|s| !s.is_null());
+        rc.scheduling = scheduling.is_some();
         for e in scheduling.and_then(|s| s.get("nodeSelector")).and_then(Node::as_map).unwrap_or(&[]) {
             if let (Some(k), Some(v)) = (e.key.text(), e.value.text()) {
                 rc.node_selector.insert(k.to_string(), v.to_string());

@@ -30,6 +30,10 @@ pub(crate) const SPREAD_SKEW: &str = "node(s) didn't match pod topology spread c
 // plugins/defaultpreemption/default_preemption.go).
 pub(crate) const PREEMPTION_NOT_HELPFUL: &str = "Preemption is not helpful for scheduling";
 pub(crate) const NO_VICTIMS: &str = "No preemption victims found for incoming pod";
+/// DynamicResources' PostFilter for a pod without resource claims (dynamicresources.go), from
+/// 1.34, where DRA is on by default and its plugin runs before DefaultPreemption:
+/// `RunPostFilterPlugins` joins both plugins' reasons with ", ".
+pub(crate) const NO_CLAIMS: &str = "no new claims to deallocate";
 use super::state::{
     Cluster, ClusterDescription, Ingress, IngressClass, Namespace, Node, OwnerRef, Pod, Service, ServicePort, StoreMeta, Workload,
 };
@@ -155,7 +159,7 @@ pub(crate) fn run(_files: &[SourceFile], objects: &[Object], opts: &Options) -> 
     user_slices.extend(super::mirror::slices(objects, &services, &sim.desc.seed.to_string()));
     allocate_services(&mut sim, services);
     run_workloads(&mut sim, workloads, pods);
-    schedule(&mut sim, opts.kube_version.at_least(33));
+    schedule(&mut sim, opts.kube_version.at_least(33), opts.kube_version.at_least(34));
     sim.cluster.pod_index = PodIndex::build(&sim.cluster.pods);
     super::endpointslice::reconcile(&mut sim, user_slices, opts.kube_version);
     rc::check_all(&sim.cluster, objects, &mut sim.diags);
@@ -1036,7 +1040,15 @@ struct SpreadCounters {
 
 /// Whether a placed pod counts for the topology spread of pods in `ns` selected by `sel`.
 fn spread_counts(p: &Pod, ns: &str, sel: &typed::LabelSelector) -> bool {
-    p.namespace == ns && !p.terminating && p.phase != "Succeeded" && p.phase != "Failed" && sel.matches(&p.labels)
+    // An empty selector (`labelSelector: {}`) counts no pod (`countPodsMatchSelector` returns
+    // 0 for `selector.Empty()`), though the pod still matches itself: such a constraint never
+    // refuses a node.
+    !(sel.match_labels.is_empty() && sel.match_expressions.is_empty())
+        && p.namespace == ns
+        && !p.terminating
+        && p.phase != "Succeeded"
+        && p.phase != "Failed"
+        && sel.matches(&p.labels)
 }
 
 impl SpreadCounters {
@@ -1154,6 +1166,8 @@ struct SchedState<'a> {
     nodes: &'a [Node],
     max_pods: usize,
     sidecar_ports: bool,
+    /// DynamicResources' PostFilter runs (1.34 and later).
+    dra: bool,
     used_ports: Vec<Vec<(String, String, i64)>>,
     on_node: Vec<Vec<usize>>,
     priority: Vec<i64>,
@@ -1197,7 +1211,12 @@ impl SchedState<'_> {
         let reasons: Vec<String> = refusals.iter().flatten().map(Refusal::reason).collect();
         let mut msg = format!("0/{} nodes are available: {}.", self.nodes.len(), histogram(reasons));
         if let Some(post) = self.preemption(p, &refusals, slots, pods) {
-            msg.push_str(" preemption: ");
+            msg.push(' ');
+            if self.dra {
+                msg.push_str(NO_CLAIMS);
+                msg.push_str(", ");
+            }
+            msg.push_str("preemption: ");
             msg.push_str(&post);
         }
         (msg, constraint)
@@ -1293,8 +1312,9 @@ fn host_port_conflict(a: &(String, String, i64), b: &(String, String, i64)) -> b
     a.1 == b.1 && a.2 == b.2 && (a.0 == b.0 || a.0 == "0.0.0.0" || b.0 == "0.0.0.0")
 }
 
-/// `sidecar_ports`: the NodePorts filter counts sidecars' host ports (1.33 and later).
-fn schedule(sim: &mut Sim<'_>, sidecar_ports: bool) {
+/// `sidecar_ports`: the NodePorts filter counts sidecars' host ports (1.33 and later); `dra`:
+/// the DynamicResources plugin's PostFilter runs before DefaultPreemption (1.34 and later).
+fn schedule(sim: &mut Sim<'_>, sidecar_ports: bool, dra: bool) {
     let max_pods = sim.desc.max_pods_per_node.max(1);
     let node_pos: HashMap<String, usize> = sim.cluster.nodes.iter().enumerate().map(|(i, n)| (n.name.clone(), i)).collect();
     let mut slots: Vec<NodeSlots> = sim
@@ -1333,6 +1353,7 @@ fn schedule(sim: &mut Sim<'_>, sidecar_ports: bool) {
         nodes,
         max_pods,
         sidecar_ports,
+        dra,
         used_ports: vec![Vec::new(); nodes.len()],
         on_node: vec![Vec::new(); nodes.len()],
         priority: priorities.iter().map(|p| p.0).collect(),

@@ -628,7 +628,7 @@ fn the_scheduler_says_why_no_node_takes_a_pod() {
     // priority on the node (the two CoreDNS pods are system-cluster-critical).
     assert!(
         d.message.contains(
-            "(0/1 nodes are available: 1 Too many pods. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.)"
+            "(0/1 nodes are available: 1 Too many pods. no new claims to deallocate, preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.)"
         ),
         "{}",
         d.message
@@ -641,7 +641,7 @@ fn the_scheduler_says_why_no_node_takes_a_pod() {
     let d = diags.iter().find(|d| d.rule == "pod-unschedulable").expect("reported");
     assert!(
         d.message.contains(
-            "(0/3 nodes are available: 3 node(s) had untolerated taint {node.kubernetes.io/unreachable: }. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.)"
+            "(0/3 nodes are available: 3 node(s) had untolerated taint {node.kubernetes.io/unreachable: }. no new claims to deallocate, preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.)"
         ),
         "{}",
         d.message
@@ -680,7 +680,7 @@ fn the_spread_filter_refuses_nodes_past_max_skew() {
     assert_eq!(d.len(), 1, "{diags:#?}");
     assert!(
         d[0].message.contains(
-            "(0/3 nodes are available: 1 node(s) didn't match pod topology spread constraints, 2 node(s) had untolerated taint {node.kubernetes.io/unreachable: }. preemption: 0/3 nodes are available: 1 No preemption victims found for incoming pod, 2 Preemption is not helpful for scheduling.)"
+            "(0/3 nodes are available: 1 node(s) didn't match pod topology spread constraints, 2 node(s) had untolerated taint {node.kubernetes.io/unreachable: }. no new claims to deallocate, preemption: 0/3 nodes are available: 1 No preemption victims found for incoming pod, 2 Preemption is not helpful for scheduling.)"
         ),
         "{}",
         d[0].message
@@ -701,6 +701,18 @@ fn the_spread_filter_refuses_nodes_past_max_skew() {
 }
 
 #[test]
+fn an_empty_label_selector_counts_no_pod() {
+    // `labelSelector: {}` selects every pod, yet the filter counts none (only the pod itself
+    // matches): with minDomains 4 over three zones every pod still runs.
+    let web = spread_deployment("web", 4, "", "        minDomains: 4\n", "")
+        .replace("        labelSelector:\n          matchLabels:\n            app: web\n", "        labelSelector: {}\n");
+    assert!(web.contains("labelSelector: {}"));
+    let (c, diags) = sim_with(&[&web], &Options::default());
+    assert!(nodes_of(&c, "web-").iter().all(Option::is_some), "{:?}", nodes_of(&c, "web-"));
+    assert!(unschedulable(&diags).is_empty());
+}
+
+#[test]
 fn min_domains_counts_the_minimum_as_zero_while_domains_are_missing() {
     // Three zones, minDomains 4: every zone takes one pod, the fourth stays Pending.
     let web = spread_deployment("web", 4, "", "        minDomains: 4\n", "");
@@ -711,7 +723,7 @@ fn min_domains_counts_the_minimum_as_zero_while_domains_are_missing() {
     let d = unschedulable(&diags);
     assert_eq!(d.len(), 1);
     assert!(
-        d[0].message.contains("1 of its 4 pods cannot be scheduled and stay Pending (0/3 nodes are available: 3 node(s) didn't match pod topology spread constraints. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.)"),
+        d[0].message.contains("1 of its 4 pods cannot be scheduled and stay Pending (0/3 nodes are available: 3 node(s) didn't match pod topology spread constraints. no new claims to deallocate, preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.)"),
         "{}",
         d[0].message
     );
@@ -737,7 +749,7 @@ fn node_affinity_policy_decides_which_zones_count() {
     assert_eq!(nodes_of(&c, "web-").iter().flatten().count(), 1);
     let d = unschedulable(&diags);
     assert!(
-        d[0].message.contains("(0/3 nodes are available: 1 node(s) didn't match pod topology spread constraints, 2 node(s) didn't match Pod's node affinity/selector. preemption: 0/3 nodes are available: 1 No preemption victims found for incoming pod, 2 Preemption is not helpful for scheduling.)"),
+        d[0].message.contains("(0/3 nodes are available: 1 node(s) didn't match pod topology spread constraints, 2 node(s) didn't match Pod's node affinity/selector. no new claims to deallocate, preemption: 0/3 nodes are available: 1 No preemption victims found for incoming pod, 2 Preemption is not helpful for scheduling.)"),
         "{}",
         d[0].message
     );
@@ -811,11 +823,21 @@ fn the_preemption_part_of_the_message_follows_default_preemption() {
     // Of equal priority: no victims.
     let same = bare_pod("same", "", "");
     let m = message(&[&low, &same], "same");
-    assert!(m.ends_with("(0/1 nodes are available: 1 Too many pods. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.)"), "{m}");
+    assert!(m.ends_with("(0/1 nodes are available: 1 Too many pods. no new claims to deallocate, preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.)"), "{m}");
+    // Before 1.34 dynamic resource allocation is off by default: DefaultPreemption's part alone.
+    let mut old = opts.clone();
+    old.kube_version = crate::version::KubeVersion::new(33);
+    let (_, diags) = sim_with(&[&low, &same], &old);
+    let d = unschedulable(&diags).into_iter().find(|d| d.message.starts_with("pod/same:")).expect("reported");
+    assert!(
+        d.message.ends_with("1 Too many pods. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.)"),
+        "{}",
+        d.message
+    );
     // preemptionPolicy Never (from the class): not eligible.
     let polite = bare_pod("polite", "polite", "");
     let m = message(&[PRIORITY_CLASSES, &low, &polite], "polite");
-    assert!(m.ends_with("(0/1 nodes are available: 1 Too many pods. preemption: not eligible due to preemptionPolicy=Never.)"), "{m}");
+    assert!(m.ends_with("(0/1 nodes are available: 1 Too many pods. no new claims to deallocate, preemption: not eligible due to preemptionPolicy=Never.)"), "{m}");
     // A victim whose eviction makes room: the scheduler preempts it, so no preemption part;
     // the help says what kplay leaves out.
     let high = bare_pod("high", "high", "");
@@ -831,7 +853,7 @@ fn the_preemption_part_of_the_message_follows_default_preemption() {
     let (_, diags) = sim_with(&texts, &opts2);
     let d = unschedulable(&diags).into_iter().find(|d| d.message.starts_with("pod/high:")).expect("reported");
     assert!(
-        d.message.ends_with("(0/1 nodes are available: 1 node(s) didn't have free ports for the requested pod ports. preemption: 0/1 nodes are available: 1 node(s) didn't have free ports for the requested pod ports.)"),
+        d.message.ends_with("(0/1 nodes are available: 1 node(s) didn't have free ports for the requested pod ports. no new claims to deallocate, preemption: 0/1 nodes are available: 1 node(s) didn't have free ports for the requested pod ports.)"),
         "{}",
         d.message
     );
@@ -840,7 +862,7 @@ fn the_preemption_part_of_the_message_follows_default_preemption() {
     let (_, diags) = sim_with(&[PRIORITY_CLASSES, &lost], &opts2);
     let d = unschedulable(&diags).into_iter().next().expect("reported");
     assert!(
-        d.message.ends_with("(0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.)"),
+        d.message.ends_with("(0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector. no new claims to deallocate, preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.)"),
         "{}",
         d.message
     );

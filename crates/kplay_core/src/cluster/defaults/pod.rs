@@ -510,7 +510,10 @@ fn runtime_class(spec: &mut Node, anchor: Span, lookups: &Lookups) {
             }
         }
     }
-    if rc.tolerations.is_empty() {
+    if !rc.scheduling {
+        return;
+    }
+    if is_nil(spec, "tolerations") && rc.tolerations.is_empty() {
         return;
     }
     if is_nil(spec, "tolerations") {

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use super::Cx;
 use crate::cluster::sim::{
-    MISSING_NODE, NOT_AFFINITY, NO_FREE_PORTS, NO_SPREAD_LABEL, SPREAD_SKEW, TOO_MANY_PODS, UNREACHABLE_TAINT, UNTOLERATED_TAINT,
+    MISSING_NODE, NOT_AFFINITY, NO_CLAIMS, NO_FREE_PORTS, NO_SPREAD_LABEL, SPREAD_SKEW, TOO_MANY_PODS, UNREACHABLE_TAINT, UNTOLERATED_TAINT,
 };
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::{Rule, Stage};
@@ -32,8 +32,10 @@ the objects, with `labelSelector`, `matchLabelKeys`, `minDomains`, `nodeAffinity
 pods could not be placed.
 
 The message quotes the scheduler's, as `kubectl describe pod` shows it: `0/3 nodes are
-available: 3 Too many pods. preemption: 0/3 nodes are available: 3 No preemption victims found
-for incoming pod.` The part after `preemption:` is what DefaultPreemption found: "Preemption is
+available: 3 Too many pods. no new claims to deallocate, preemption: 0/3 nodes are available: 3
+No preemption victims found for incoming pod.` From 1.34 the DynamicResources plugin's word on
+a pod without resource claims ("no new claims to deallocate") comes first. The part after
+`preemption:` is what DefaultPreemption found: "Preemption is
 not helpful for scheduling" for nodes that refuse the pod whatever runs there (taints, node
 affinity, a missing topology label), "No preemption victims found for incoming pod" for nodes
 without pods of lower priority, or `not eligible due to preemptionPolicy=Never.` When evicting
@@ -111,7 +113,8 @@ pub(crate) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
         // The filters' reasons (the FitError before its `preemption:` part); a FitError without
         // that part: preemption found room (not simulated).
         let (filters, preempts) = match reason.split_once(" preemption: ") {
-            Some((f, _)) => (f, false),
+            // Without DynamicResources' part before DefaultPreemption's (1.34 and later).
+            Some((f, _)) => (f.strip_suffix(&format!(" {NO_CLAIMS},")).unwrap_or(f), false),
             None => (reason, reason.starts_with("0/")),
         };
         // The scheduler's reasons, unless the node affinity (the generic help) is among them:

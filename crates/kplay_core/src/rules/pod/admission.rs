@@ -33,9 +33,11 @@
 //!   adds the class's `scheduling.nodeSelector` to the Pod's (a key the Pod gives another value
 //!   refuses it: `conflict: runtimeClass.scheduling.nodeSelector[k] = v; pod.spec.nodeSelector[k]
 //!   = w`; with several, Go's map order is random and kplay names the first in sorted order) and
-//!   its tolerations (`MergeTolerations`). Its validating phase, after every mutating plugin,
-//!   refuses an `overhead` without a class that defines one (`Pod Overhead set without
-//!   corresponding RuntimeClass defined Overhead`). The mutations are in
+//!   its tolerations (`MergeTolerations`). Its validating phase refuses an `overhead` without a
+//!   class that defines one (`Pod Overhead set without corresponding RuntimeClass defined
+//!   Overhead`). The server runs validating admission after the object's own validation, so a
+//!   Pod with validation errors gets those (422) instead; kplay reports this refusal with the
+//!   other admission refusals, before validation (not modelled: the order). The mutations are in
 //!   `cluster::defaults::pod`; the simulated pods of a workload get the node selector and
 //!   tolerations too (`PodSpec::add_runtime_class_scheduling`).
 //! - The 403 names the Pod by `metadata.name`, else its `generateName` (the name is generated
@@ -808,6 +810,26 @@ mod tests {
         let a =
             analyze(&format!("{KATA}{}", pod("  runtimeClassName: kata\n  overhead:\n    cpu: 1\n  nodeSelector:\n    runtime: runc\n")));
         assert_eq!(found(&a).iter().map(|f| f.2.as_deref().unwrap_or("")).collect::<Vec<_>>(), ["spec.overhead/Admission"]);
+    }
+
+    #[test]
+    fn a_runtime_class_with_scheduling_merges_the_pods_own_tolerations() {
+        // Even without tolerations of its own, the class's `scheduling` runs MergeTolerations,
+        // which drops the Pod's `Equal` toleration that its `Exists` one covers.
+        let rc = "apiVersion: node.k8s.io/v1\nkind: RuntimeClass\nmetadata:\n  name: linux\nhandler: runc\nscheduling:\n  nodeSelector:\n    kubernetes.io/os: linux\n---\n";
+        let tols = "  tolerations:\n  - key: gpu\n    operator: Exists\n  - key: gpu\n    operator: Equal\n    value: \"true\"\n    effect: NoSchedule\n";
+        let ops = |class: &str| -> Vec<String> {
+            let a = analyze(&format!("{rc}{}", pod(&format!("  runtimeClassName: {class}\n{tols}"))));
+            let spec = a.objects.last().unwrap().stored.get("spec").unwrap().clone();
+            spec.get("tolerations")
+                .and_then(crate::yaml::Node::as_seq)
+                .unwrap()
+                .iter()
+                .filter(|t| t.get("key").and_then(crate::yaml::Node::as_str) == Some("gpu"))
+                .map(|t| t.get("operator").and_then(crate::yaml::Node::as_str).unwrap_or("").to_string())
+                .collect()
+        };
+        assert_eq!(ops("linux"), ["Exists"]);
     }
 
     #[test]
