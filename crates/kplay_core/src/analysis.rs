@@ -158,6 +158,24 @@ fn check_object(obj: &mut Object, opts: &Options, lookups: &crate::admission::Lo
             }
             out.extend(sink.out);
         }
+        // The validating admission plugins run once validation has accepted the object.
+        if stage == Stage::Validation
+            && !rejected
+            && !opts.disabled_rules.iter().any(|d| d == rules::pod::admission::RUNTIME_CLASS_REFUSED.name)
+        {
+            let ctx = Ctx { obj, opts, lookups };
+            let mut sink = Sink::new(&rules::pod::admission::RUNTIME_CLASS_REFUSED, obj.file, Some(&obj.object_ref));
+            rules::pod::admission::check_validating(&ctx, &mut sink);
+            if obj.kind == "Pod" {
+                if sink.out.iter().any(|d| d.severity == Severity::Error && d.kubernetes.is_some()) {
+                    out.extend(sink.out);
+                    obj.acceptance = Acceptance::Admission;
+                    return;
+                }
+            } else {
+                admission_warnings.extend(sink.out);
+            }
+        }
         if rejected {
             obj.acceptance = match stage {
                 Stage::Admission => Acceptance::Admission,

@@ -36,8 +36,8 @@
 //!   its tolerations (`MergeTolerations`). Its validating phase refuses an `overhead` without a
 //!   class that defines one (`Pod Overhead set without corresponding RuntimeClass defined
 //!   Overhead`). The server runs validating admission after the object's own validation, so a
-//!   Pod with validation errors gets those (422) instead; kplay reports this refusal with the
-//!   other admission refusals, before validation (not modelled: the order). The mutations are in
+//!   Pod with validation errors gets those (422) instead, and this 403 only when it is otherwise
+//!   valid: the pipeline runs [`check_validating`] after the validation stage. The mutations are in
 //!   `cluster::defaults::pod`; the simulated pods of a workload get the node selector and
 //!   tolerations too (`PodSpec::add_runtime_class_scheduling`).
 //! - The 403 names the Pod by `metadata.name`, else its `generateName` (the name is generated
@@ -198,7 +198,8 @@ Checks a Pod as the RuntimeClass admission plugin does on create:
   error (HTTP 500).
 - `overhead` belongs to the RuntimeClass: the plugin copies the class's `overhead.podFixed`
   into the Pod. A Pod that writes a different overhead is refused, and so is one that writes an
-  overhead without a class that defines one.
+  overhead without a class that defines one (that check comes after validation: a Pod with
+  validation errors gets those instead).
 - The class's `scheduling.nodeSelector` is added to the Pod's node selector: a Pod that gives
   one of its keys another value is refused. Its `scheduling.tolerations` are added to the Pod's.
 
@@ -283,6 +284,21 @@ impl Refusal {
 /// request, so each rule reports only a refusal of its own plugin.
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let Some(r) = first_refusal(ctx) else { return };
+    report(ctx, sink, r);
+}
+
+/// The validating phase of admission, which the server runs after the object's own validation
+/// (`Store.create`: `BeforeCreate`, then the validating admission plugins): the RuntimeClass
+/// plugin's `validateOverhead`. The pipeline (`analysis::check_object`) calls it for an object
+/// validation accepted, with a sink of `runtime-class-refused`.
+pub(crate) fn check_validating(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+    let Some(spec) = ctx.pod_spec() else { return };
+    if let Some(r) = overhead_without_class(ctx, &spec) {
+        report(ctx, sink, r);
+    }
+}
+
+fn report(ctx: &Ctx<'_>, sink: &mut Sink<'_>, r: Refusal) {
     if r.rule != sink.rule.name {
         return;
     }
@@ -432,9 +448,15 @@ fn runtime_class(ctx: &Ctx<'_>, spec: &Cur<'_>) -> Option<Refusal> {
             ));
         }
     }
-    // Validate: an overhead only a class may set.
-    let o = overhead?;
-    if class.is_some_and(|(_, rc)| rc.overhead.is_some()) {
+    None
+}
+
+/// `validateOverhead`: an `overhead` the Pod wrote without a RuntimeClass that defines one (with
+/// one, the mutating phase has already compared them).
+fn overhead_without_class(ctx: &Ctx<'_>, spec: &Cur<'_>) -> Option<Refusal> {
+    let o = spec.field("overhead").filter(|c| !c.node.synthetic)?;
+    let class = spec.field("runtimeClassName").and_then(|c| c.str().and_then(|n| ctx.lookups.runtime_class(n)));
+    if class.is_some_and(|rc| rc.overhead.is_some()) {
         return None;
     }
     Some(Refusal::at_key(
@@ -810,6 +832,23 @@ mod tests {
         let a =
             analyze(&format!("{KATA}{}", pod("  runtimeClassName: kata\n  overhead:\n    cpu: 1\n  nodeSelector:\n    runtime: runc\n")));
         assert_eq!(found(&a).iter().map(|f| f.2.as_deref().unwrap_or("")).collect::<Vec<_>>(), ["spec.overhead/Admission"]);
+    }
+
+    #[test]
+    fn an_overhead_without_a_class_is_refused_only_once_validation_accepts_the_pod() {
+        // validateOverhead is validating admission: after the Pod's own validation.
+        let a = analyze(&pod("  restartPolicy: Sometimes\n  overhead:\n    cpu: 250m\n"));
+        let rules: Vec<&str> = found(&a).iter().map(|f| f.0).collect();
+        assert_eq!(rules, ["pod-spec-invalid"], "{:?}", found(&a));
+        assert_eq!(a.objects[0].acceptance, Acceptance::Validation);
+        let a = analyze(&pod("  overhead:\n    cpu: 250m\n"));
+        assert_eq!(found(&a).iter().map(|f| f.0).collect::<Vec<_>>(), ["runtime-class-refused"]);
+        assert_eq!(a.objects[0].acceptance, Acceptance::Admission);
+        // On a template: the workload is stored, its pods are refused.
+        let a = analyze(&deployment("      overhead:\n        cpu: 250m\n"));
+        let f = found(&a);
+        assert_eq!((f.len(), f[0].0, f[0].1), (1, "runtime-class-refused", Severity::Warning), "{f:?}");
+        assert!(a.objects[0].is_accepted() && a.objects[0].pods_refused);
     }
 
     #[test]
