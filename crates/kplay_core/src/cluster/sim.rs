@@ -876,18 +876,25 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
                 }
             }
             "DaemonSet" => {
-                let nodes: Vec<String> = sim
+                // The controller decides from the template (`nodeShouldRunDaemonPod`); admission
+                // then adds a RuntimeClass's node selector, so on a node without its labels the
+                // pod, pinned there by node affinity, stays Pending (the scheduler's FitError).
+                let nodes: Vec<(String, bool)> = sim
                     .cluster
                     .nodes
                     .iter()
-                    // With a RuntimeClass's node selector the real controller also makes pods for
-                    // the nodes without its labels, which stay Pending; kplay makes none there.
-                    .filter(|n| spec.placement.allows(&n.name, &n.labels) && daemon_pod_tolerates(&spec, &n.taints))
-                    .map(|n| n.name.clone())
+                    .filter(|n| template.spec.placement.allows(&n.name, &n.labels) && daemon_pod_tolerates(&template.spec, &n.taints))
+                    .map(|n| (n.name.clone(), spec.placement.allows(&n.name, &n.labels)))
                     .collect();
-                for node in nodes {
+                for (node, fits) in nodes {
                     let pod_name = unique_name(&mut names, &ns, &pod_base, &[&node]);
-                    new_pods.push((ns.clone(), mk(pod_name, pod_labels.clone(), Some(node))));
+                    if fits {
+                        new_pods.push((ns.clone(), mk(pod_name, pod_labels.clone(), Some(node))));
+                    } else {
+                        let mut p = mk(pod_name, pod_labels.clone(), None);
+                        p.spec = Arc::new(daemon_pod_spec(&spec, &node));
+                        new_pods.push((ns.clone(), p));
+                    }
                 }
             }
             _ => {
@@ -1289,21 +1296,47 @@ fn histogram(reasons: Vec<String>) -> String {
 /// Whether a DaemonSet's pod tolerates a node's taints: its own tolerations plus those the
 /// DaemonSet controller adds to every pod it makes (`AddOrUpdateDaemonPodTolerations`): the
 /// node-condition taints, and `network-unavailable` on the host's network.
+/// The node-condition tolerations the DaemonSet controller adds to every pod it makes
+/// (`AddOrUpdateDaemonPodTolerations`).
+const DAEMON_TOLERATIONS: &[(&str, &str)] = &[
+    ("node.kubernetes.io/not-ready", "NoExecute"),
+    ("node.kubernetes.io/unreachable", "NoExecute"),
+    ("node.kubernetes.io/disk-pressure", "NoSchedule"),
+    ("node.kubernetes.io/memory-pressure", "NoSchedule"),
+    ("node.kubernetes.io/pid-pressure", "NoSchedule"),
+    ("node.kubernetes.io/unschedulable", "NoSchedule"),
+];
+
 fn daemon_pod_tolerates(spec: &PodSpec, taints: &[super::Taint]) -> bool {
-    const NODE_CONDITIONS: &[(&str, &str)] = &[
-        ("node.kubernetes.io/not-ready", "NoExecute"),
-        ("node.kubernetes.io/unreachable", "NoExecute"),
-        ("node.kubernetes.io/disk-pressure", "NoSchedule"),
-        ("node.kubernetes.io/memory-pressure", "NoSchedule"),
-        ("node.kubernetes.io/pid-pressure", "NoSchedule"),
-        ("node.kubernetes.io/unschedulable", "NoSchedule"),
-    ];
     let added = |t: &super::Taint| {
-        NODE_CONDITIONS.iter().any(|(k, e)| t.key == *k && t.effect == *e)
+        DAEMON_TOLERATIONS.iter().any(|(k, e)| t.key == *k && t.effect == *e)
             || (spec.host_network && t.key == "node.kubernetes.io/network-unavailable" && t.effect == "NoSchedule")
     };
     let rest: Vec<super::Taint> = taints.iter().filter(|t| !added(t)).cloned().collect();
     spec.untolerated(&rest).is_none()
+}
+
+/// A DaemonSet pod the scheduler places: pinned to its node by required node affinity, which
+/// the controller ANDs into every term (`ReplaceDaemonSetPodNodeNameNodeAffinity`: a
+/// `matchFields` on `metadata.name`, here the node's `kubernetes.io/hostname` label, which the
+/// kubelet sets to its name), with the tolerations the controller adds ([`DAEMON_TOLERATIONS`]).
+fn daemon_pod_spec(spec: &PodSpec, node: &str) -> PodSpec {
+    let mut s = spec.clone();
+    let pin = typed::Requirement { key: "kubernetes.io/hostname".into(), operator: "In".into(), values: vec![node.to_string()] };
+    if s.placement.required_terms.is_empty() {
+        s.placement.required_terms.push(Vec::new());
+    }
+    for term in &mut s.placement.required_terms {
+        term.push(pin.clone());
+    }
+    let mut added: Vec<(&str, &str)> = DAEMON_TOLERATIONS.to_vec();
+    if s.host_network {
+        added.push(("node.kubernetes.io/network-unavailable", "NoSchedule"));
+    }
+    for (key, effect) in added {
+        s.tolerations.push(typed::Toleration { key: key.into(), operator: "Exists".into(), value: String::new(), effect: effect.into() });
+    }
+    s
 }
 
 /// `HostPortInfo.CheckConflict`: the same protocol and port, and the same host IP or either

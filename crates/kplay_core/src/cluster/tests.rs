@@ -877,18 +877,26 @@ fn no_nodes_is_not_a_fit_error() {
     assert!(d[0].message.ends_with("(no nodes available to schedule pods)"), "{}", d[0].message);
 }
 
-#[test]
-fn a_runtime_class_sends_pods_to_its_nodes_with_its_tolerations() {
-    use crate::cluster::{NodeDescription, Taint};
+/// Nodes `a`, `sandbox` (labelled `runtime: kata`, with the given taints) and `b`.
+fn sandbox_cluster(taints: Vec<crate::cluster::Taint>) -> Options {
+    use crate::cluster::NodeDescription;
     let mut opts = Options::default();
     let sandbox = NodeDescription {
         name: Some("sandbox".into()),
         labels: [("runtime".to_string(), "kata".to_string())].into(),
-        taints: vec![Taint { key: "sandbox".into(), value: String::new(), effect: "NoSchedule".into() }],
+        taints,
         ..NodeDescription::default()
     };
     let plain = |n: &str| NodeDescription { name: Some(n.into()), ..NodeDescription::default() };
     opts.cluster.nodes = vec![plain("a"), sandbox, plain("b")];
+    opts
+}
+
+#[test]
+fn a_runtime_class_sends_pods_to_its_nodes_with_its_tolerations() {
+    use crate::cluster::{NodeDescription, Taint};
+    let mut opts = sandbox_cluster(vec![Taint { key: "sandbox".into(), value: String::new(), effect: "NoSchedule".into() }]);
+    let plain = |n: &str| NodeDescription { name: Some(n.into()), ..NodeDescription::default() };
     let rc = "apiVersion: node.k8s.io/v1\nkind: RuntimeClass\nmetadata:\n  name: kata\nhandler: kata\nscheduling:\n  nodeSelector:\n    runtime: kata\n  tolerations:\n  - key: sandbox\n    operator: Exists\n    effect: NoSchedule\n";
     let web = WEB.replace("    spec:\n      containers:", "    spec:\n      runtimeClassName: kata\n      containers:");
     let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: one\nspec:\n  runtimeClassName: kata\n  containers:\n  - name: c\n    image: nginx:1.27\n";
@@ -907,4 +915,26 @@ fn a_runtime_class_sends_pods_to_its_nodes_with_its_tolerations() {
     assert!(d.help.as_deref().is_some_and(|h| h.contains("the RuntimeClass `kata` adds `runtime: kata`")), "{:?}", d.help);
     let at = d.primary.span;
     assert_eq!(&web[at.start as usize..at.end as usize], "runtimeClassName", "{at:?}");
+}
+
+#[test]
+fn a_daemonset_whose_runtime_class_selects_some_nodes_leaves_pods_pending_on_the_others() {
+    let opts = sandbox_cluster(Vec::new());
+    let rc = "apiVersion: node.k8s.io/v1\nkind: RuntimeClass\nmetadata:\n  name: kata\nhandler: kata\nscheduling:\n  nodeSelector:\n    runtime: kata\n";
+    let ds = "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: agent\nspec:\n  selector:\n    matchLabels:\n      app: agent\n  template:\n    metadata:\n      labels:\n        app: agent\n    spec:\n      runtimeClassName: kata\n      containers:\n      - name: a\n        image: busybox:1.36\n";
+    let (c, diags) = sim_with(&[rc, ds], &opts);
+    // The controller makes a pod for every node (it reads the template); the class's selector,
+    // added at admission, lets only the labelled node's pod run.
+    let mut pods: Vec<(Option<String>, bool)> =
+        c.pods.iter().filter(|p| p.name.starts_with("agent-")).map(|p| (p.node.clone(), p.ready)).collect();
+    pods.sort();
+    assert_eq!(pods, [(None, false), (None, false), (Some("sandbox".to_string()), true)]);
+    let d = unschedulable(&diags);
+    assert_eq!(d.len(), 1, "{diags:#?}");
+    assert!(
+        d[0].message.contains("daemonset/agent: 2 of its 3 pods cannot be scheduled and stay Pending (0/3 nodes are available: 3 node(s) didn't match Pod's node affinity/selector."),
+        "{}",
+        d[0].message
+    );
+    assert!(d[0].help.as_deref().is_some_and(|h| h.contains("RuntimeClass `kata`")), "{:?}", d[0].help);
 }
