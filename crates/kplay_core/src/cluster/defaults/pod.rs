@@ -21,7 +21,9 @@ pub fn pod(obj: &mut Object, opts: &Options, lookups: &Lookups) {
     let anchor = if anchor == Span::default() { root_span } else { anchor };
     pod_spec(spec, anchor, true, opts);
     pod_only(spec, anchor, opts);
-    admission(spec, anchor, obj.name.as_deref().unwrap_or(""), lookups);
+    let mirror = obj.stored.path(&["metadata", "annotations", "kubernetes.io/config.mirror"]).is_some();
+    let Some((_, spec)) = child_mut(&mut obj.stored, "spec") else { return };
+    admission(spec, anchor, obj.name.as_deref().unwrap_or(""), lookups, mirror);
 }
 
 // ----- node helpers -----
@@ -424,8 +426,19 @@ fn requests_from_limits(c: &mut Node) {
 /// PriorityClass and RuntimeClass exist is checked by the rules of `rules::pod::admission`
 /// (which refuse the Pod); the priority and preemption policy come from the class found in
 /// `lookups` (the global default class when none is named).
-fn admission(spec: &mut Node, anchor: Span, pod_name: &str, lookups: &Lookups) {
+fn admission(spec: &mut Node, anchor: Span, pod_name: &str, lookups: &Lookups, mirror: bool) {
     // ServiceAccount: serviceAccountName defaults to `default`; the deprecated alias mirrors it.
+    // Not on a mirror pod (annotation `kubernetes.io/config.mirror`): the plugin's Admit leaves
+    // the kubelet's pods unchanged (no account, no token volume).
+    if !mirror {
+        service_account(spec, anchor, pod_name);
+    }
+    priority(spec, anchor, lookups);
+    default_toleration_seconds(spec, anchor);
+    runtime_class(spec, anchor, lookups);
+}
+
+fn service_account(spec: &mut Node, anchor: Span, pod_name: &str) {
     default_zero(spec, anchor, "serviceAccountName", |s| str_node(s, "default"));
     if is_zero(spec, "serviceAccount") {
         if let Some(sa) = spec.get("serviceAccountName").cloned() {
@@ -438,6 +451,9 @@ fn admission(spec: &mut Node, anchor: Span, pod_name: &str, lookups: &Lookups) {
     if spec.get("automountServiceAccountToken").and_then(Node::as_bool) != Some(false) {
         token_volume(spec, anchor, pod_name);
     }
+}
+
+fn priority(spec: &mut Node, anchor: Span, lookups: &Lookups) {
     // Priority: the class's value and preemption policy; without a class, the global default
     // class's (whose name the Pod then gets), else 0 and PreemptLowerPriority. An unknown class
     // refuses the Pod (`priority-class-refused`), so nothing is filled in.
@@ -449,8 +465,6 @@ fn admission(spec: &mut Node, anchor: Span, pod_name: &str, lookups: &Lookups) {
         default_nil(spec, anchor, "priority", |s| int_node(s, p.value));
         default_nil(spec, anchor, "preemptionPolicy", |s| str_node(s, p.preemption_policy));
     }
-    default_toleration_seconds(spec, anchor);
-    runtime_class(spec, anchor, lookups);
 }
 
 /// DefaultTolerationSeconds: not-ready and unreachable NoExecute for 300 s, when absent.

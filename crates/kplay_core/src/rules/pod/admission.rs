@@ -18,7 +18,8 @@
 //! - ServiceAccount: an empty `serviceAccountName` becomes `default` (the deprecated
 //!   `serviceAccount` is taken first, by conversion); an account not found refuses the Pod with
 //!   `error looking up service account <ns>/<name>: serviceaccount "<name>" not found`. Mirror
-//!   pods (annotation `kubernetes.io/config.mirror`) are the kubelet's and are not checked here.
+//!   pods (annotation `kubernetes.io/config.mirror`) are the kubelet's: the plugin gives them no
+//!   account and no token volume (`cluster::defaults::pod`) and does not look an account up.
 //! - Priority, on create: a named class that does not exist refuses the Pod (`no PriorityClass
 //!   with name <name> was found`); a `priority` written in the Pod that differs from the class's
 //!   value refuses it, and so does a `preemptionPolicy` that differs from the class's. Without a
@@ -832,6 +833,21 @@ mod tests {
         let a =
             analyze(&format!("{KATA}{}", pod("  runtimeClassName: kata\n  overhead:\n    cpu: 1\n  nodeSelector:\n    runtime: runc\n")));
         assert_eq!(found(&a).iter().map(|f| f.2.as_deref().unwrap_or("")).collect::<Vec<_>>(), ["spec.overhead/Admission"]);
+    }
+
+    #[test]
+    fn a_mirror_pod_gets_no_service_account_nor_token_volume() {
+        let stored = |yaml: &str| analyze(yaml).objects[0].stored.get("spec").unwrap().clone();
+        let plain = stored(&pod(""));
+        assert_eq!(plain.get("serviceAccountName").and_then(crate::yaml::Node::as_str), Some("default"));
+        assert!(plain.get("volumes").is_some());
+        let mirror =
+            pod("  nodeName: node-1\n").replace("  name: p\n", "  name: p\n  annotations:\n    kubernetes.io/config.mirror: abc\n");
+        let spec = stored(&mirror);
+        assert!(spec.get("serviceAccountName").is_none() && spec.get("serviceAccount").is_none(), "{spec:?}");
+        assert!(spec.get("volumes").is_none(), "no kube-api-access volume");
+        // The other plugins still apply (DefaultTolerationSeconds).
+        assert!(spec.get("tolerations").is_some());
     }
 
     #[test]
