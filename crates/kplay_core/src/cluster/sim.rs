@@ -55,6 +55,9 @@ pub(crate) struct Sim<'a> {
     rv: u64,
     order: usize,
     pub diags: Vec<Diagnostic>,
+    /// The accounts and classes that exist (PriorityClasses' priorities for the scheduler,
+    /// RuntimeClasses' scheduling for the pods): built once per simulation.
+    lookups: crate::admission::Lookups,
 }
 
 impl Sim<'_> {
@@ -85,7 +88,8 @@ pub(crate) fn run(_files: &[SourceFile], objects: &[Object], opts: &Options) -> 
         diagnostics: Vec::new(),
         pod_index: PodIndex::default(),
     };
-    let mut sim = Sim { objects, desc, cluster, rv: 100, order: 0, diags: Vec::new() };
+    let lookups = crate::admission::Lookups::new(objects);
+    let mut sim = Sim { objects, desc, cluster, rv: 100, order: 0, diags: Vec::new(), lookups };
     build_nodes(&mut sim);
     for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
         add_namespace(&mut sim, ns, Labels::new(), true, Origin::BUILTIN);
@@ -720,7 +724,6 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
     let mut names: HashSet<String> = HashSet::new();
     let mut new_pods: Vec<(String, NewPod)> = Vec::new();
     let max = sim.desc.max_replicas_per_workload.max(0);
-    let lookups = crate::admission::Lookups::new(sim.objects);
     for v in views {
         let ns = v.meta.namespace.clone();
         let name = v.meta.name.clone();
@@ -770,7 +773,7 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
         // The pods get what the RuntimeClass admission plugin adds to each (the template keeps
         // what was written).
         let mut pod_spec = template.spec.clone();
-        if let Some(rc) = lookups.runtime_class(&pod_spec.runtime_class_name) {
+        if let Some(rc) = sim.lookups.runtime_class(&pod_spec.runtime_class_name) {
             pod_spec.add_runtime_class_scheduling(rc);
         }
         let spec = Arc::new(pod_spec);
@@ -1370,7 +1373,7 @@ fn schedule(sim: &mut Sim<'_>, sidecar_ports: bool, dra: bool) {
     // Each pod's priority and preemption policy, from its PriorityClass as the Priority
     // admission plugin sets them (a pod whose class does not exist is never created). The
     // built-in CoreDNS pods are `system-cluster-critical`, as kubeadm's manifest makes them.
-    let lookups = crate::admission::Lookups::new(sim.objects);
+    let lookups = &sim.lookups;
     let priorities: Vec<(i64, bool)> = sim
         .cluster
         .pods

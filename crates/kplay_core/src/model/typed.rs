@@ -266,6 +266,16 @@ pub struct Toleration {
 }
 
 impl Toleration {
+    /// Reads a `tolerations[]` item.
+    pub fn read(t: &Node) -> Self {
+        Toleration {
+            key: s(t.get("key")).unwrap_or_default(),
+            operator: s(t.get("operator")).unwrap_or_default(),
+            value: s(t.get("value")).unwrap_or_default(),
+            effect: s(t.get("effect")).unwrap_or_default(),
+        }
+    }
+
     /// `Toleration.ToleratesTaint`: an empty effect or key matches any; `Exists` any value,
     /// `Equal` (or no operator) the same value.
     pub fn tolerates(&self, taint: &crate::cluster::Taint) -> bool {
@@ -307,10 +317,7 @@ impl PodSpec {
         for (k, v) in &rc.node_selector {
             self.placement.node_selector.entry(k.clone()).or_insert_with(|| v.clone());
         }
-        for t in &rc.tolerations {
-            let s = |k: &str| t.get(k).and_then(Node::text).unwrap_or("").to_string();
-            self.tolerations.push(Toleration { key: s("key"), operator: s("operator"), value: s("value"), effect: s("effect") });
-        }
+        self.tolerations.extend(rc.tolerations.iter().map(Toleration::read));
     }
 
     /// The TaintToleration filter: the first `NoSchedule` or `NoExecute` taint of the node that
@@ -768,15 +775,7 @@ pub fn pod_spec(n: &Node) -> PodSpec {
             })
         })
         .collect();
-    let tolerations = seq(n.get("tolerations"))
-        .iter()
-        .map(|t| Toleration {
-            key: s(t.get("key")).unwrap_or_default(),
-            operator: s(t.get("operator")).unwrap_or_default(),
-            value: s(t.get("value")).unwrap_or_default(),
-            effect: s(t.get("effect")).unwrap_or_default(),
-        })
-        .collect();
+    let tolerations = seq(n.get("tolerations")).iter().map(Toleration::read).collect();
     PodSpec {
         containers,
         tolerations,
