@@ -9,7 +9,7 @@ import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import LZString from 'lz-string';
-import { serveDist, launchBrowser, openPage, editorText, savedJson, storeWork, watch, markupFound, HOSTILE, DIST } from './support.mjs';
+import { serveDist, launchBrowser, openPage, editorText, savedJson, storeWork, watch, markupFound, hoverUnderlines, HOSTILE, DIST } from './support.mjs';
 
 const WAIT = { timeout: 10_000 };
 /** A file name the tabs accept (no slash) that is markup too. */
@@ -60,7 +60,7 @@ async function exercise(frame) {
   await frame.locator('.cm-content').waitFor(WAIT);
   await frame.getByTestId('view-problems').click();
   await frame.locator('[data-testid="diagnostic"], [data-testid="no-diagnostics"]').first().waitFor(WAIT);
-  for (const mark of (await frame.locator('.cm-lintRange').all()).slice(0, 5)) await mark.hover({ timeout: 2_000 }).catch(() => {});
+  await hoverUnderlines(frame, 5);
   // An embed offers only the problems and its own view.
   if ((await frame.getByTestId('view-objects').count()) === 0) return;
   await frame.getByTestId('view-objects').click();

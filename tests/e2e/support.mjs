@@ -89,6 +89,14 @@ export async function launchBrowser() {
  * the URL of every request (of any frame) in `requests`. */
 export async function openPage(context, url) {
   const page = await context.newPage();
+  const { errors, requests } = await recordErrors(page);
+  await page.goto(url);
+  return { page, errors, requests };
+}
+
+/** Records `page`'s console errors, uncaught exceptions and failed requests in `errors`, and the
+ * URL of every request (of any frame) in `requests`. */
+async function recordErrors(page) {
   const errors = [];
   const requests = [];
   page.on('request', (req) => requests.push(req.url()));
@@ -97,8 +105,23 @@ export async function openPage(context, url) {
   });
   page.on('pageerror', (err) => errors.push(`page error: ${err.message}`));
   page.on('requestfailed', (req) => errors.push(`request failed: ${req.url()} ${req.failure()?.errorText ?? ''}`));
-  await page.goto(url);
-  return { page, errors, requests };
+  return { errors, requests };
+}
+
+/** The editor bundle alone on a page of its own (no app, no analysis), mounted on the whole
+ * page: the keystroke benchmark's floor, and where tests give the editor sets of diagnostics
+ * that no analysis replaces. Served from the playground's server, so `url` is its root. */
+export async function openBareEditor(context, url) {
+  const page = await context.newPage();
+  await page.route('**/kplay-bare.html', (route) => route.fulfill({
+    contentType: 'text/html',
+    body: '<!doctype html><meta charset="utf-8"><style>html,body{height:100%;margin:0}#h{height:100vh}</style>'
+      + '<script src="kplay-editor.js"></script><div id="h"></div>'
+      + '<script>window.kplayEditor.mount(document.getElementById("h"), () => {});</script>',
+  }));
+  const { errors } = await recordErrors(page);
+  await page.goto(`${url}kplay-bare.html`);
+  return { page, errors };
 }
 
 /** Whether `url` is the rule docs script, which the Docs view loads only when it shows a rule. */
@@ -133,6 +156,33 @@ export async function diagnostics(page) {
 export async function editorText(page) {
   await page.locator('.cm-content').waitFor();
   return page.evaluate(() => window.kplayEditor.text(window.kplayEditor.current));
+}
+
+/** The characters under each underline of `severity`, read back from where it is drawn. The
+ * underlines are boxes in a layer beside the text (web/editor/underlines.js), not marks in it:
+ * the editor says which characters are at each box's left and right edge. */
+export async function underlined(page, severity = 'error') {
+  return page.evaluate((sev) => {
+    const view = window.kplayEditor.current.view;
+    return [...document.querySelectorAll(`.cm-kp-underlines .cm-lintRange-${sev}`)].map((box) => {
+      const r = box.getBoundingClientRect();
+      const y = r.top + r.height / 2;
+      return view.state.sliceDoc(view.posAtCoords({ x: r.left + 1, y }, false), view.posAtCoords({ x: r.right - 1, y }, false));
+    });
+  }, severity);
+}
+
+/** Rests the mouse on the middle of each underline (the first `max`), as a reader does to see
+ * its card. The boxes let the mouse through to the text, so this moves the mouse rather than
+ * asking Playwright to hover them. `target` is a page or an embed's frame. */
+export async function hoverUnderlines(target, max = Infinity) {
+  const mouse = target.mouse ?? target.page().mouse;
+  for (const box of (await target.locator('.cm-kp-underlines > .cm-lintRange').all()).slice(0, max)) {
+    const b = await box.boundingBox();
+    if (!b) continue;
+    await mouse.move(b.x + b.width / 2, b.y + b.height / 2);
+    await target.waitForTimeout(350);
+  }
 }
 
 /** Replaces the editor's text as one user input (select all, then insert), like a paste. */

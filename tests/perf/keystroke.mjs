@@ -14,7 +14,7 @@
 // Last, the editor alone (the same bundle, document and keystrokes on a page without kplay) gives
 // the floor any page with this editor pays; the difference is the work kplay adds.
 
-import { serveDist, launchBrowser, openPage, setEditorText, storeWork } from '../e2e/support.mjs';
+import { serveDist, launchBrowser, openPage, openBareEditor, setEditorText, storeWork } from '../e2e/support.mjs';
 
 const KEYS = Number(process.env.KPLAY_PERF_KEYS ?? 20);
 /** Untimed keystrokes first, so the JIT has compiled the hot paths as in a session of typing. */
@@ -96,7 +96,8 @@ function settled(page, until, breaking) {
         done();
       }
     });
-    const watched = document.querySelector(until === 'underline' ? '.cm-content' : '[data-testid="diagnostics"]');
+    // The underlines are a layer beside the text, in the editor's scroller.
+    const watched = document.querySelector(until === 'underline' ? '.cm-scroller' : '[data-testid="diagnostics"]');
     mo.observe(watched, { subtree: true, childList: true, attributes: true });
   }), [until, breaking]);
 }
@@ -165,14 +166,7 @@ try {
   // The floor: the same editor bundle with the same extensions and document, on a page of its
   // own without kplay (no analysis, no diagnostics, no app), typed into the same way, traced over
   // the same time window. What the playground spends above it is kplay's.
-  const bare = await page.context().newPage();
-  await bare.route('**/kplay-bare.html', (route) => route.fulfill({
-    contentType: 'text/html',
-    body: '<!doctype html><meta charset="utf-8"><style>html,body{height:100%;margin:0}#h{height:100vh}</style>'
-      + '<script src="kplay-editor.js"></script><div id="h"></div>'
-      + '<script>window.kplayEditor.mount(document.getElementById("h"), () => {});</script>',
-  }));
-  await bare.goto(`${server.url}kplay-bare.html`);
+  const { page: bare } = await openBareEditor(page.context(), server.url);
   const floors = {};
   for (const [key, back] of new Map(cases.map((c) => [c.key, c.back]))) {
     await bare.evaluate((text) => {

@@ -10,7 +10,7 @@ import { EditorView, keymap, lineNumbers, highlightActiveLine, highlightActiveLi
 import { EditorState } from '@codemirror/state';
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
 import { searchKeymap, highlightSelectionMatches } from '@codemirror/search';
-import { lintGutter, setDiagnostics, lintKeymap, forEachDiagnostic } from '@codemirror/lint';
+import { lintGutter, setDiagnosticsEffect } from '@codemirror/lint';
 import { syntaxHighlighting, HighlightStyle, StreamLanguage } from '@codemirror/language';
 import { tags } from '@lezer/highlight';
 // YAML highlighting from CodeMirror's line-based stream mode rather than the Lezer grammar
@@ -19,6 +19,7 @@ import { tags } from '@lezer/highlight';
 // stream mode re-tokenizes only the lines it must; the page needs colouring only (kplay's own
 // parser finds the errors), and the bundle is smaller.
 import { yaml } from '@codemirror/legacy-modes/mode/yaml';
+import { underlines, forEachPlace, placesLost } from './underlines.js';
 import { splitter } from './splitter.js';
 import { reportHeight } from './fit.js';
 import LZString from 'lz-string';
@@ -44,6 +45,8 @@ function extensions(handle) {
     lineNumbers(),
     highlightActiveLineGutter(),
     lintGutter(),
+    // The underlines, their hover card and F8 (underlines.js); the gutter above is lint's.
+    underlines(),
     highlightSpecialChars(),
     history(),
     // No drawSelection(): the browser's own caret and selection (coloured in web/style.css). The
@@ -55,7 +58,7 @@ function extensions(handle) {
     syntaxHighlighting(yamlColours),
     StreamLanguage.define(yaml),
     EditorState.tabSize.of(2),
-    keymap.of([...defaultKeymap, ...historyKeymap, ...searchKeymap, ...lintKeymap, indentWithTab]),
+    keymap.of([...defaultKeymap, ...historyKeymap, ...searchKeymap, indentWithTab]),
     // Tab indents (indentWithTab); CodeMirror's escape hatch is Esc then Tab, which the hint
     // the page shows while the editor has focus says (web/src/components/editor.rs).
     EditorView.contentAttributes.of({ 'aria-label': 'Kubernetes manifest', 'aria-describedby': 'editor-keys', 'data-testid': 'editor' }),
@@ -65,7 +68,13 @@ function extensions(handle) {
       clearTimeout(handle.timer);
       handle.timer = setTimeout(() => {
         handle.timer = undefined;
-        handle.onChange(handle.key, u.view.state.doc.toString());
+        const { state } = u.view;
+        handle.onChange(handle.key, state.doc.toString());
+        // The text is back to the one the diagnostics shown were made for, but edits on the
+        // way deleted some of their places (the same file pasted over itself, a word deleted
+        // and typed again): the page sends no new set for an unchanged text, so show the
+        // last one again.
+        if (handle.shown && placesLost(state) && state.doc.eq(handle.shown.doc)) kplayEditor.setDiagnostics(handle, handle.shown.json);
       }, DEBOUNCE_MS);
     }),
   ];
@@ -73,11 +82,11 @@ function extensions(handle) {
 
 /** Whether the editor already shows exactly these diagnostics at these places. An edit that adds
  * or removes a line changes the line numbers of every diagnostic below it but not the places
- * CodeMirror shows them at (it moved them along with the edit); setting them again would redraw
- * the lines they are on and place the cursor again, a forced layout. */
+ * CodeMirror shows them at (it moved them along with the edit); setting them again would measure
+ * and draw every underline again. */
 function showsAlready(state, next) {
   const shown = [];
-  forEachDiagnostic(state, (d, from, to) => shown.push(`${from}:${to}:${d.kplayKey}`));
+  forEachPlace(state, (d, from, to) => shown.push(`${from}:${to}:${d.kplayKey}`));
   if (shown.length !== next.length) return false;
   const wanted = next.map((d) => `${d.from}:${d.to}:${d.kplayKey}`);
   shown.sort();
@@ -120,7 +129,7 @@ const kplayEditor = {
   /** Creates an editor in `parent`; `onChange(key, text)` is called (debounced) after user edits
    * of the file shown under `key`. */
   mount(parent, onChange) {
-    const handle = { onChange, timer: undefined, silent: false, states: new Map(), key: null };
+    const handle = { onChange, timer: undefined, silent: false, states: new Map(), key: null, shown: null };
     handle.extensions = extensions(handle);
     handle.view = new EditorView({ parent, state: EditorState.create({ doc: '', extensions: handle.extensions }) });
     // The page has one editor; tests and the embed page read it through `current`.
@@ -145,6 +154,8 @@ const kplayEditor = {
       handle.onChange(handle.key, view.state.doc.toString());
     }
     if (handle.key !== null) handle.states.set(handle.key, view.state);
+    // The page sends the new file's diagnostics once it shows.
+    handle.shown = null;
     const kept = handle.states.get(key);
     const state = kept && kept.doc.toString() === text ? kept : EditorState.create({ doc: text, extensions: handle.extensions });
     view.setState(state);
@@ -180,7 +191,16 @@ const kplayEditor = {
         kplayKey: JSON.stringify([d.severity, d.rule, d.message, d.help]),
       };
     });
-    if (!showsAlready(view.state, diagnostics)) view.dispatch(setDiagnostics(view.state, diagnostics));
+    handle.shown = { doc, json };
+    if (!showsAlready(view.state, diagnostics)) view.dispatch({ effects: setDiagnosticsEffect.of(diagnostics) });
+  },
+
+  /** Where the diagnostics shown are now (document offsets, moved by the edits since they were
+   * set): for tests, which check that each underline is drawn at its characters. */
+  places(handle) {
+    const out = [];
+    forEachPlace(handle.view.state, (d, from, to) => out.push({ from, to }));
+    return out;
   },
 
   /** Moves the cursor to a 1-based line and UTF-16 column and focuses the editor. */

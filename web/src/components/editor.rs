@@ -55,7 +55,7 @@ pub fn editor() -> Html {
     html! {
         <section class="editor" aria-label="Editor">
             <Tabs />
-            <p class="editor-keys" id="editor-keys">{ "Tab indents. To leave the editor: Esc, then Tab." }</p>
+            <p class="editor-keys" id="editor-keys">{ "Tab indents. To leave the editor: Esc, then Tab. F8: next problem." }</p>
             <div class="cm-host" ref={host}></div>
         </section>
     }

@@ -1,0 +1,318 @@
+// kplay's diagnostics in the editor: underlines drawn as a layer behind the text, a hover card,
+// F8 / Shift-F8 to step through them. The gutter stays @codemirror/lint's (`lintGutter`, fed by
+// its `setDiagnosticsEffect`).
+//
+// Why not @codemirror/lint's own underlines: they are mark decorations, so showing one splits
+// the line's text into a new span. When the cursor is on that line (it is, while someone types
+// an error) CodeMirror must then place the DOM selection again, which forces a layout inside the
+// task that applies the worker's reply, and the frame lays out and paints the line's text again:
+// together about a third of kplay's main-thread work per keystroke on a 1,000-line manifest
+// (ARCHITECTURE.md, keystroke benchmark). A layer (as CodeMirror draws its selection) changes
+// no text: it measures where the characters are and draws absolutely placed boxes beside them.
+// Its measuring happens only when an underline can have moved (below), not on every keystroke.
+
+import { EditorView, ViewPlugin, hoverTooltip, RectangleMarker, keymap } from '@codemirror/view';
+import { StateField, RangeSet, RangeValue } from '@codemirror/state';
+import { setDiagnosticsEffect } from '@codemirror/lint';
+
+/** One diagnostic's place in the document, kept as a range value so that CodeMirror moves it
+ * along with every edit until the next analysis replaces it. Like @codemirror/lint's marks, a
+ * place does not grow with text typed at its ends, and goes when its text is deleted or
+ * replaced (pasting a whole new file leaves no underline of the old one behind). A
+ * zero-length place (an error at the end of a file) stays where it is, drawn as a point. */
+class Place extends RangeValue {
+  constructor(diagnostic, empty) {
+    super();
+    this.diagnostic = diagnostic;
+    if (!empty) {
+      this.startSide = 1;
+      this.endSide = -1;
+    }
+  }
+  eq(other) {
+    return this.diagnostic === other.diagnostic;
+  }
+}
+
+/** The diagnostics shown, by place; `version` changes whenever a new set is applied, `count`
+ * is how many it had. */
+const places = StateField.define({
+  create: () => ({ set: RangeSet.empty, version: 0, count: 0 }),
+  update(value, tr) {
+    let next = value;
+    if (tr.docChanged) next = { ...value, set: value.set.map(tr.changes) };
+    for (const e of tr.effects) {
+      if (e.is(setDiagnosticsEffect)) {
+        next = {
+          set: RangeSet.of(e.value.map((d) => new Place(d, d.from === d.to).range(d.from, d.to)), true),
+          version: value.version + 1,
+          count: e.value.length,
+        };
+      }
+    }
+    return next;
+  },
+});
+
+/** Whether edits since the last set deleted the text of some of its diagnostics. */
+export function placesLost(state) {
+  const { set, count } = state.field(places);
+  return set.size < count;
+}
+
+/** Every diagnostic shown, with where it is now (edits since it was set moved it). */
+export function forEachPlace(state, f) {
+  state.field(places).set.between(0, state.doc.length, (from, to, place) => {
+    f(place.diagnostic, from, to);
+  });
+}
+
+/** Whether an edit changed a line with an underline in the part of the document that is
+ * drawn, so that where its characters are must be measured again. Lines do not wrap (no
+ * `EditorView.lineWrapping`), so an edit moves sideways only what is on the lines it touched;
+ * what is below them only moves up or down when lines are added or removed (`shifted`). A
+ * change in the line numbers' width (999 to 1,000 lines) moves the whole text sideways. */
+function touchesUnderline(update) {
+  const { set } = update.state.field(places);
+  if (set.size === 0) return false;
+  const doc = update.state.doc;
+  if (String(update.startState.doc.lines).length !== String(doc.lines).length) return true;
+  const { from: top, to: bottom } = update.view.viewport;
+  let touched = false;
+  update.changes.iterChangedRanges((fromA, toA, fromB, toB) => {
+    const from = Math.max(doc.lineAt(fromB).from, top);
+    const to = Math.min(doc.lineAt(toB).to, bottom);
+    if (touched || from > to) return;
+    set.between(from, to, () => {
+      touched = true;
+      return false;
+    });
+  });
+  return touched;
+}
+
+const SEVERITIES = ['error', 'warning', 'info', 'hint'];
+
+/** The boxes of the underlines in the drawn part of the document. Each remembers where its
+ * diagnostic starts and the top of that line in CodeMirror's height map, so that an edit above
+ * it can move it without measuring (`shifted`). */
+function markers(view) {
+  const out = [];
+  const { from: top, to: bottom } = view.viewport;
+  view.state.field(places).set.between(top, bottom, (from, to, place) => {
+    const severity = SEVERITIES.includes(place.diagnostic.severity) ? place.diagnostic.severity : 'info';
+    const boxes = from === to
+      ? RectangleMarker.forRange(view, `cm-lintPoint cm-lintPoint-${severity}`, { empty: true, head: from, assoc: 1 })
+      : RectangleMarker.forRange(view, `cm-lintRange cm-lintRange-${severity}`, { empty: false, from, to });
+    const lineTop = view.lineBlockAt(from).top;
+    for (const box of boxes) out.push({ box, from, lineTop });
+  });
+  return out;
+}
+
+/** The boxes moved up or down by as much as the lines they start on moved in CodeMirror's height
+ * map (after an edit, `changes` first moves where each starts). An edit updates the map with
+ * the measured height of a line for the new lines; when CodeMirror then measures them as
+ * different, its height update comes next (`update` below). */
+function shifted(drawn, view, changes) {
+  return drawn.map((m) => {
+    const from = changes ? changes.mapPos(m.from) : m.from;
+    const lineTop = view.lineBlockAt(from).top;
+    if (lineTop === m.lineTop && from === m.from) return m;
+    const b = m.box;
+    return { box: new RectangleMarker(b.className, b.left, b.top + lineTop - m.lineTop, b.width, b.height), from, lineTop };
+  });
+}
+
+/** What places the text as a whole: the width of a character, the height of a line and where
+ * the text starts in the scroller. While these stay, no character moves sideways (lines do not
+ * wrap), and a change of height only moves lines up or down. Read in the measuring phase,
+ * when the layout is fresh. */
+function textFrame(view) {
+  const content = view.contentDOM.getBoundingClientRect();
+  const scroller = view.scrollDOM.getBoundingClientRect();
+  const left = content.left - scroller.left + view.scrollDOM.scrollLeft;
+  const top = content.top - scroller.top + view.scrollDOM.scrollTop;
+  return `${view.defaultCharacterWidth} ${view.defaultLineHeight} ${left} ${top}`;
+}
+
+/** The layer: a box beside the editor's text (as CodeMirror's own `layer()` draws the selection)
+ * holding one absolutely placed box per underline. Not CodeMirror's `layer()` itself: that one
+ * measures its markers again after every edit (it treats any edit as a change of geometry),
+ * which is a round of DOM reads per keystroke. This one measures every box only when the set
+ * of diagnostics changed, the drawn part of the document moved (scrolling), an edit changed a
+ * line with an underline (`touchesUnderline`), or the text as a whole moved (`textFrame`). An
+ * edit elsewhere, or a line measured higher than CodeMirror thought, moves the boxes up or
+ * down without measuring them (`shifted`). */
+const underlineLayer = ViewPlugin.fromClass(class {
+  constructor(view) {
+    this.drawn = [];
+    this.frame = null;
+    // Whether the next measuring must measure every box again.
+    this.full = true;
+    this.dom = view.scrollDOM.appendChild(document.createElement('div'));
+    this.dom.className = 'cm-layer cm-kp-underlines';
+    this.dom.setAttribute('aria-hidden', 'true');
+    this.measure = { read: (v) => this.read(v), write: (next) => this.draw(next) };
+    view.requestMeasure(this.measure);
+  }
+
+  update(update) {
+    const [before, after] = [update.startState.field(places), update.state.field(places)];
+    // An edit that deleted a place's text dropped it (its box must go too).
+    if (before.version !== after.version || before.set.size !== after.set.size
+      || update.viewportMoved
+      || (update.docChanged && touchesUnderline(update))) {
+      this.full = true;
+    }
+    // The boxes drawn always follow the edit (a measuring pending or not), so that what they
+    // remember of the document stays in step with it.
+    if (update.docChanged) this.draw(shifted(this.drawn, update.view, update.changes));
+    if (this.full || (!update.docChanged && update.geometryChanged)) update.view.requestMeasure(this.measure);
+  }
+
+  read(view) {
+    const frame = textFrame(view);
+    const full = this.full || frame !== this.frame;
+    this.full = false;
+    this.frame = frame;
+    return full ? markers(view) : shifted(this.drawn, view, null);
+  }
+
+  /** Keeps the boxes that did not move, adjusts the others (as CodeMirror's layers do). */
+  draw(next) {
+    if (next.length === this.drawn.length && next.every((m, i) => m.box.eq(this.drawn[i].box))) {
+      this.drawn = next;
+      return;
+    }
+    let old = this.dom.firstChild;
+    let i = 0;
+    for (const { box: marker } of next) {
+      if (old && i < this.drawn.length && marker.update(old, this.drawn[i].box)) {
+        old = old.nextSibling;
+        i++;
+      } else {
+        this.dom.insertBefore(marker.draw(), old);
+      }
+    }
+    while (old) {
+      const after = old.nextSibling;
+      old.remove();
+      old = after;
+    }
+    this.drawn = next;
+  }
+
+  destroy() {
+    this.dom.remove();
+  }
+});
+
+/** The hover card of the diagnostics at `pos`, made by `render(diagnostic)`. */
+function tooltipAt(view, pos, side) {
+  const found = [];
+  let start = pos;
+  let end = pos;
+  view.state.field(places).set.between(pos - (side < 0 ? 1 : 0), pos + (side > 0 ? 1 : 0), (from, to, place) => {
+    if (pos >= from && pos <= to && (from === to || ((pos > from || side > 0) && (pos < to || side < 0)))) {
+      if (found.length === 0) {
+        start = from;
+        end = to;
+      }
+      found.push(place.diagnostic);
+    }
+  });
+  if (found.length === 0) return null;
+  return {
+    pos: start,
+    end,
+    above: true,
+    create() {
+      // The structure and classes of @codemirror/lint's card, so the gutter's card and this one
+      // look the same.
+      const list = document.createElement('ul');
+      list.className = 'cm-tooltip-lint';
+      for (const d of found) {
+        const item = document.createElement('li');
+        item.className = `cm-diagnostic cm-diagnostic-${d.severity}`;
+        const text = document.createElement('span');
+        text.className = 'cm-diagnosticText';
+        text.append(d.renderMessage ? d.renderMessage(view) : d.message);
+        item.append(text);
+        list.append(item);
+      }
+      return { dom: list };
+    },
+  };
+}
+
+/** Like @codemirror/lint's card, the card closes when new diagnostics arrive or an edit touches
+ * its line. */
+function hideCard(tr, card) {
+  const line = tr.startState.doc.lineAt(card.pos);
+  return tr.effects.some((e) => e.is(setDiagnosticsEffect)) || tr.changes.touchesRange(line.from, Math.max(line.to, card.end ?? card.pos));
+}
+
+/** Selects the next (or previous) diagnostic after (before) the cursor, wrapping around. */
+function step(forward) {
+  return (view) => {
+    const all = [];
+    forEachPlace(view.state, (d, from, to) => all.push({ from, to }));
+    if (all.length === 0) return false;
+    const head = view.state.selection.main;
+    const next = forward
+      ? all.find((p) => p.from > head.from || (p.from === head.from && p.to > head.to)) ?? all[0]
+      : [...all].reverse().find((p) => p.from < head.from) ?? all[all.length - 1];
+    view.dispatch({ selection: { anchor: next.from, head: next.to }, scrollIntoView: true });
+    return true;
+  };
+}
+
+/** The underlines' look: @codemirror/lint's wavy lines, on boxes of the characters' height. */
+function wavy(colour) {
+  const path = `<path d="m0 2.5 l2 -1.5 l1 0 l2 1.5 l1 0" stroke="${colour}" fill="none" stroke-width=".7"/>`;
+  return `url('data:image/svg+xml,<svg xmlns="http://www.w3.org/2000/svg" width="6" height="3">${encodeURIComponent(path)}</svg>')`;
+}
+const theme = EditorView.baseTheme({
+  // Over the text (the active line's background would hide it below), and never in the way of
+  // the mouse: hovering finds the diagnostic by the character under the pointer.
+  '.cm-kp-underlines': { zIndex: 150, pointerEvents: 'none' },
+  '.cm-kp-underlines .cm-lintRange': { backgroundPosition: 'left bottom', backgroundRepeat: 'repeat-x' },
+  '.cm-kp-underlines .cm-lintRange-error': { backgroundImage: wavy('#f11') },
+  '.cm-kp-underlines .cm-lintRange-warning': { backgroundImage: wavy('orange') },
+  '.cm-kp-underlines .cm-lintRange-info': { backgroundImage: wavy('#999') },
+  '.cm-kp-underlines .cm-lintRange-hint': { backgroundImage: wavy('#66d') },
+  '.cm-kp-underlines .cm-lintPoint': {
+    width: '0',
+    borderLeft: '3px solid transparent',
+    borderRight: '3px solid transparent',
+    borderBottom: '4px solid #d11',
+    boxSizing: 'border-box',
+    marginLeft: '-3px',
+  },
+  '.cm-kp-underlines .cm-lintPoint-warning': { borderBottomColor: 'orange' },
+  '.cm-kp-underlines .cm-lintPoint-info': { borderBottomColor: '#999' },
+  '.cm-kp-underlines .cm-lintPoint-hint': { borderBottomColor: '#66d' },
+  // The hover card (and the gutter's), as @codemirror/lint styles them: its theme comes only
+  // with its own underlines.
+  '.cm-diagnostic': { padding: '3px 6px 3px 8px', marginLeft: '-1px', display: 'block', whiteSpace: 'pre-wrap' },
+  '.cm-diagnostic-error': { borderLeft: '5px solid #d11' },
+  '.cm-diagnostic-warning': { borderLeft: '5px solid orange' },
+  '.cm-diagnostic-info': { borderLeft: '5px solid #999' },
+  '.cm-diagnostic-hint': { borderLeft: '5px solid #66d' },
+  '.cm-tooltip-lint': { padding: 0, margin: 0 },
+});
+
+/** The extension: pair it with `lintGutter()` and dispatch `setDiagnosticsEffect`. */
+export function underlines() {
+  return [
+    places,
+    underlineLayer,
+    hoverTooltip(tooltipAt, { hideOn: hideCard }),
+    keymap.of([
+      { key: 'F8', run: step(true) },
+      { key: 'Shift-F8', run: step(false) },
+    ]),
+    theme,
+  ];
+}
