@@ -56,6 +56,13 @@ test('an error is underlined at its exact characters, listed, and cleared when f
   await card.waitFor();
   assert.match(await card.locator('.kp-card-rule').textContent(), /^[a-z0-9-]+$/);
   await screenshot(page, 'editor-underline');
+  // The gutter's mark shows the line's cards too, and they go when the mouse leaves.
+  await page.mouse.move(0, 0);
+  await card.waitFor({ state: 'detached' });
+  await page.locator('.cm-lint-marker-error').first().hover();
+  await page.locator('.cm-tooltip-lint .kp-card-message').filter({ hasText: 'My_Service' }).waitFor();
+  await page.mouse.move(0, 0);
+  await page.locator('.cm-tooltip-lint').waitFor({ state: 'detached' });
   // The same file pasted over itself: the paste deletes the underlined text and puts it back,
   // and no new analysis comes for an unchanged text; the underline comes back all the same.
   await setEditorText(page, BAD_NAME);

@@ -1,4 +1,4 @@
-// kplay playground editor bundle: CodeMirror 6 (YAML, line numbers, search, undo, lint gutter),
+// kplay playground editor bundle: CodeMirror 6 (YAML, line numbers, search, undo, diagnostics),
 // the share-link compressor, and nothing else. Bundled at build time by esbuild
 // (`cargo xtask build` runs web/editor/build.mjs) into one classic script that defines
 // `window.kplayEditor`; the Yew app calls it through wasm-bindgen extern blocks
@@ -10,7 +10,6 @@ import { EditorView, keymap, lineNumbers, highlightActiveLine, highlightActiveLi
 import { EditorState } from '@codemirror/state';
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
 import { searchKeymap, highlightSelectionMatches } from '@codemirror/search';
-import { lintGutter, setDiagnosticsEffect } from '@codemirror/lint';
 import { syntaxHighlighting, HighlightStyle, StreamLanguage } from '@codemirror/language';
 import { tags } from '@lezer/highlight';
 // YAML highlighting from CodeMirror's line-based stream mode rather than the Lezer grammar
@@ -19,7 +18,7 @@ import { tags } from '@lezer/highlight';
 // stream mode re-tokenizes only the lines it must; the page needs colouring only (kplay's own
 // parser finds the errors), and the bundle is smaller.
 import { yaml } from '@codemirror/legacy-modes/mode/yaml';
-import { underlines, forEachPlace, placesLost } from './underlines.js';
+import { underlines, forEachPlace, placesLost, setDiagnosticsEffect } from './underlines.js';
 import { splitter } from './splitter.js';
 import { reportHeight } from './fit.js';
 import LZString from 'lz-string';
@@ -44,8 +43,7 @@ function extensions(handle) {
   return [
     lineNumbers(),
     highlightActiveLineGutter(),
-    lintGutter(),
-    // The underlines, their hover card and F8 (underlines.js); the gutter above is lint's.
+    // The diagnostics: underlines, a gutter mark per line, hover cards and F8 (underlines.js).
     underlines(),
     highlightSpecialChars(),
     history(),
@@ -186,7 +184,6 @@ const kplayEditor = {
         to,
         severity: d.severity === 'error' ? 'error' : d.severity === 'warning' ? 'warning' : 'info',
         message: d.message,
-        // No `source`: the card's own link names the rule (lint would print it a second time).
         renderMessage: () => renderMessage(d),
         kplayKey: JSON.stringify([d.severity, d.rule, d.message, d.help]),
       };

@@ -1,19 +1,22 @@
-// kplay's diagnostics in the editor: underlines drawn as a layer behind the text, a hover card,
-// F8 / Shift-F8 to step through them. The gutter stays @codemirror/lint's (`lintGutter`, fed by
-// its `setDiagnosticsEffect`).
+// kplay's diagnostics in the editor: underlines drawn as a layer over the text, a gutter mark
+// per line, hover cards, F8 / Shift-F8 to step through them. `kplayEditor.setDiagnostics`
+// (index.js) dispatches `setDiagnosticsEffect` with the set.
 //
-// Why not @codemirror/lint's own underlines: they are mark decorations, so showing one splits
-// the line's text into a new span. When the cursor is on that line (it is, while someone types
-// an error) CodeMirror must then place the DOM selection again, which forces a layout inside the
-// task that applies the worker's reply, and the frame lays out and paints the line's text again:
-// together about a third of kplay's main-thread work per keystroke on a 1,000-line manifest
-// (ARCHITECTURE.md, keystroke benchmark). A layer (as CodeMirror draws its selection) changes
-// no text: it measures where the characters are and draws absolutely placed boxes beside them.
-// Its measuring happens only when an underline can have moved (below), not on every keystroke.
+// Why not @codemirror/lint: its underlines are mark decorations, so showing one splits the
+// line's text into a new span. When the cursor is on that line (it is, while someone types an
+// error) CodeMirror must then place the DOM selection again, which forces a layout inside the
+// task that applies the worker's reply, and the frame lays out and paints the line's text
+// again (ARCHITECTURE.md, "Underlines"). A layer (as CodeMirror draws its selection) changes no
+// text: it measures where the characters are and draws absolutely placed boxes over them. Its
+// measuring happens only when an underline can have moved (below), not on every keystroke.
+// Without lint's underlines, its module was 3.6 KB (gzipped) for the gutter alone: the gutter
+// is here too.
 
-import { EditorView, ViewPlugin, hoverTooltip, RectangleMarker, keymap } from '@codemirror/view';
-import { StateField, RangeSet, RangeValue } from '@codemirror/state';
-import { setDiagnosticsEffect } from '@codemirror/lint';
+import { EditorView, ViewPlugin, hoverTooltip, RectangleMarker, keymap, gutter, GutterMarker, showTooltip } from '@codemirror/view';
+import { StateField, StateEffect, RangeSet, RangeValue } from '@codemirror/state';
+
+/** A new set of diagnostics: `{from, to, severity, message, renderMessage, kplayKey}` each. */
+export const setDiagnosticsEffect = StateEffect.define();
 
 /** One diagnostic's place in the document, kept as a range value so that CodeMirror moves it
  * along with every edit until the next analysis replaces it. Like @codemirror/lint's marks, a
@@ -35,18 +38,19 @@ class Place extends RangeValue {
 }
 
 /** The diagnostics shown, by place; `version` changes whenever a new set is applied, `count`
- * is how many it had. */
+ * is how many it had, `marks` are the gutter's (one per line with diagnostics). */
 const places = StateField.define({
-  create: () => ({ set: RangeSet.empty, version: 0, count: 0 }),
+  create: () => ({ set: RangeSet.empty, version: 0, count: 0, marks: RangeSet.empty }),
   update(value, tr) {
     let next = value;
-    if (tr.docChanged) next = { ...value, set: value.set.map(tr.changes) };
+    if (tr.docChanged) next = { ...value, set: value.set.map(tr.changes), marks: value.marks.map(tr.changes) };
     for (const e of tr.effects) {
       if (e.is(setDiagnosticsEffect)) {
         next = {
           set: RangeSet.of(e.value.map((d) => new Place(d, d.from === d.to).range(d.from, d.to)), true),
           version: value.version + 1,
           count: e.value.length,
+          marks: gutterMarks(tr.state.doc, e.value),
         };
       }
     }
@@ -228,20 +232,7 @@ function tooltipAt(view, pos, side) {
     end,
     above: true,
     create() {
-      // The structure and classes of @codemirror/lint's card, so the gutter's card and this one
-      // look the same.
-      const list = document.createElement('ul');
-      list.className = 'cm-tooltip-lint';
-      for (const d of found) {
-        const item = document.createElement('li');
-        item.className = `cm-diagnostic cm-diagnostic-${d.severity}`;
-        const text = document.createElement('span');
-        text.className = 'cm-diagnosticText';
-        text.append(d.renderMessage ? d.renderMessage(view) : d.message);
-        item.append(text);
-        list.append(item);
-      }
-      return { dom: list };
+      return { dom: cardList(view, found) };
     },
   };
 }
@@ -251,6 +242,100 @@ function tooltipAt(view, pos, side) {
 function hideCard(tr, card) {
   const line = tr.startState.doc.lineAt(card.pos);
   return tr.effects.some((e) => e.is(setDiagnosticsEffect)) || tr.changes.touchesRange(line.from, Math.max(line.to, card.end ?? card.pos));
+}
+
+const RANK = { hint: 0, info: 1, warning: 2, error: 3 };
+
+/** The gutter's mark of a line: its worst severity, and the line's diagnostics for the card.
+ * Equal to another with the same severity and the same diagnostics (by content), so a new set
+ * that says the same about a line keeps its element. */
+class LineMark extends GutterMarker {
+  constructor(diagnostics) {
+    super();
+    this.diagnostics = diagnostics;
+    this.severity = diagnostics.reduce((worst, d) => (RANK[d.severity] > RANK[worst] ? d.severity : worst), 'hint');
+  }
+  eq(other) {
+    return other.severity === this.severity && other.diagnostics.length === this.diagnostics.length
+      && other.diagnostics.every((d, i) => d.kplayKey === this.diagnostics[i].kplayKey);
+  }
+  toDOM(view) {
+    const mark = document.createElement('div');
+    mark.className = `cm-lint-marker cm-lint-marker-${this.severity}`;
+    mark.addEventListener('mouseenter', () => cardTimers.hover(view, mark, this.diagnostics));
+    mark.addEventListener('mouseleave', () => cardTimers.leave(view));
+    return mark;
+  }
+}
+
+/** One mark per line that has diagnostics (where each starts). */
+function gutterMarks(doc, diagnostics) {
+  const byLine = new Map();
+  for (const d of diagnostics) {
+    const line = doc.lineAt(Math.min(d.from, doc.length)).from;
+    if (!byLine.has(line)) byLine.set(line, []);
+    byLine.get(line).push(d);
+  }
+  return RangeSet.of([...byLine].map(([line, ds]) => new LineMark(ds).range(line)), true);
+}
+
+/** The card of a gutter mark, shown while the mouse rests on the mark or on the card. */
+const setGutterCard = StateEffect.define();
+const gutterCard = StateField.define({
+  create: () => null,
+  update(card, tr) {
+    for (const e of tr.effects) if (e.is(setGutterCard)) return e.value;
+    return card && tr.docChanged ? null : card;
+  },
+  provide: (f) => showTooltip.from(f),
+});
+
+/** When the gutter's card opens (after the mouse rests 300 ms on a mark, as lint's did) and
+ * closes (200 ms after the mouse left both the mark and the card). */
+const cardTimers = {
+  show: undefined,
+  hide: undefined,
+  hover(view, mark, diagnostics) {
+    clearTimeout(this.hide);
+    clearTimeout(this.show);
+    this.show = setTimeout(() => {
+      const line = view.elementAtHeight(mark.getBoundingClientRect().top + 5 - view.documentTop);
+      view.dispatch({ effects: setGutterCard.of({
+        pos: line.from,
+        above: false,
+        clip: false,
+        create: () => {
+          const dom = cardList(view, diagnostics);
+          dom.addEventListener('mouseenter', () => clearTimeout(this.hide));
+          dom.addEventListener('mouseleave', () => this.leave(view));
+          return { dom, getCoords: () => mark.getBoundingClientRect() };
+        },
+      }) });
+    }, 300);
+  },
+  leave(view) {
+    clearTimeout(this.show);
+    clearTimeout(this.hide);
+    this.hide = setTimeout(() => {
+      if (view.state.field(gutterCard, false)) view.dispatch({ effects: setGutterCard.of(null) });
+    }, 200);
+  },
+};
+
+/** The list of cards of `diagnostics` (each made by its `renderMessage`). */
+function cardList(view, diagnostics) {
+  const list = document.createElement('ul');
+  list.className = 'cm-tooltip-lint';
+  for (const d of diagnostics) {
+    const item = document.createElement('li');
+    item.className = `cm-diagnostic cm-diagnostic-${d.severity}`;
+    const text = document.createElement('span');
+    text.className = 'cm-diagnosticText';
+    text.append(d.renderMessage ? d.renderMessage(view) : d.message);
+    item.append(text);
+    list.append(item);
+  }
+  return list;
 }
 
 /** Selects the next (or previous) diagnostic after (before) the cursor, wrapping around. */
@@ -273,6 +358,11 @@ function wavy(colour) {
   const path = `<path d="m0 2.5 l2 -1.5 l1 0 l2 1.5 l1 0" stroke="${colour}" fill="none" stroke-width=".7"/>`;
   return `url('data:image/svg+xml,<svg xmlns="http://www.w3.org/2000/svg" width="6" height="3">${encodeURIComponent(path)}</svg>')`;
 }
+/** A 40×40 SVG drawing as a CSS image. */
+function icon(shape) {
+  return `url('data:image/svg+xml,<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 40">${encodeURIComponent(shape)}</svg>')`;
+}
+
 const theme = EditorView.baseTheme({
   // Over the text (the active line's background would hide it below), and never in the way of
   // the mouse: hovering finds the diagnostic by the character under the pointer.
@@ -293,20 +383,27 @@ const theme = EditorView.baseTheme({
   '.cm-kp-underlines .cm-lintPoint-warning': { borderBottomColor: 'orange' },
   '.cm-kp-underlines .cm-lintPoint-info': { borderBottomColor: '#999' },
   '.cm-kp-underlines .cm-lintPoint-hint': { borderBottomColor: '#66d' },
-  // The hover card (and the gutter's), as @codemirror/lint styles them: its theme comes only
-  // with its own underlines.
+  // The cards, in the style @codemirror/lint gave them.
   '.cm-diagnostic': { padding: '3px 6px 3px 8px', marginLeft: '-1px', display: 'block', whiteSpace: 'pre-wrap' },
   '.cm-diagnostic-error': { borderLeft: '5px solid #d11' },
   '.cm-diagnostic-warning': { borderLeft: '5px solid orange' },
   '.cm-diagnostic-info': { borderLeft: '5px solid #999' },
   '.cm-diagnostic-hint': { borderLeft: '5px solid #66d' },
   '.cm-tooltip-lint': { padding: 0, margin: 0 },
+  // The gutter's marks: a red disc, an amber triangle, a blue square.
+  '.cm-gutter-lint': { width: '1.4em', '& .cm-gutterElement': { padding: '.2em' } },
+  '.cm-lint-marker': { width: '1em', height: '1em' },
+  '.cm-lint-marker-error': { content: icon('<circle cx="20" cy="20" r="15" fill="#f87" stroke="#f43" stroke-width="6"/>') },
+  '.cm-lint-marker-warning': { content: icon('<path fill="#fe8" stroke="#fd7" stroke-width="6" stroke-linejoin="round" d="M20 6L37 35L3 35Z"/>') },
+  '.cm-lint-marker-info, .cm-lint-marker-hint': { content: icon('<path fill="#aaf" stroke="#77e" stroke-width="6" stroke-linejoin="round" d="M5 5L35 5L35 35L5 35Z"/>') },
 });
 
-/** The extension: pair it with `lintGutter()` and dispatch `setDiagnosticsEffect`. */
+/** The extension; a new set comes as `setDiagnosticsEffect`. */
 export function underlines() {
   return [
     places,
+    gutter({ class: 'cm-gutter-lint', markers: (view) => view.state.field(places).marks }),
+    gutterCard,
     underlineLayer,
     hoverTooltip(tooltipAt, { hideOn: hideCard }),
     keymap.of([
