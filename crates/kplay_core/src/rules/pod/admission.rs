@@ -19,7 +19,13 @@
 //!   `serviceAccount` is taken first, by conversion); an account not found refuses the Pod with
 //!   `error looking up service account <ns>/<name>: serviceaccount "<name>" not found`. Mirror
 //!   pods (annotation `kubernetes.io/config.mirror`) are the kubelet's: the plugin gives them no
-//!   account and no token volume (`cluster::defaults::pod`) and does not look an account up.
+//!   account and no token volume (`cluster::defaults::pod`) and looks no account up, but its
+//!   `Admit` runs its `Validate` on them at once, which refuses a mirror pod that names an
+//!   account (`a mirror pod may not reference service accounts`), references a Secret anywhere
+//!   `podutil.VisitPodSecretNames` looks (`a mirror pod may not reference secrets`), or projects
+//!   a ServiceAccount token (`a mirror pod may not use ServiceAccountToken volume projections`):
+//!   rule `mirror-pod-refused`. A workload's template with the annotation is not checked (its
+//!   pods would be mirror pods too; kplay treats them as ordinary ones).
 //! - Priority, on create: a named class that does not exist refuses the Pod (`no PriorityClass
 //!   with name <name> was found`); a `priority` written in the Pod that differs from the class's
 //!   value refuses it, and so does a `preemptionPolicy` that differs from the class's. Without a
@@ -43,8 +49,6 @@
 //!   tolerations too (`PodSpec::add_runtime_class_scheduling`).
 //! - The 403 names the Pod by `metadata.name`, else its `generateName` (the name is generated
 //!   after admission), else "Unknown" (`admission.NewForbidden`).
-//! - Not modelled: the ServiceAccount plugin's validating checks of mirror pods (which may not
-//!   name an account or mount secrets); kplay skips mirror pods.
 
 use std::collections::BTreeMap;
 
@@ -112,6 +116,68 @@ spec:
 
 ## References
 - Service accounts: <https://kubernetes.io/docs/concepts/security/service-accounts/>
+- Admission controllers, ServiceAccount: <https://kubernetes.io/docs/reference/access-authn-authz/admission-controllers/#serviceaccount>
+"#
+    ),
+    spec: &[],
+    check: Some(check),
+};
+
+pub static MIRROR_POD_REFUSED: Rule = Rule {
+    name: "mirror-pod-refused",
+    severity: Severity::Error,
+    stage: Stage::Admission,
+    summary: "A Pod marked as a kubelet's mirror pod (`kubernetes.io/config.mirror`) names a ServiceAccount, references a Secret or projects a token: the ServiceAccount admission plugin refuses it (403 Forbidden).",
+    docs: rule_docs!(
+        r#"## What it does
+A Pod with the annotation `kubernetes.io/config.mirror` is a mirror pod: the API server's copy
+of a static pod that a kubelet runs from a file on its node. The ServiceAccount admission
+plugin gives a mirror pod no account and no token, and refuses one that:
+- names a ServiceAccount (`serviceAccountName`, or the deprecated `serviceAccount`);
+- references a Secret: `imagePullSecrets`, `envFrom[].secretRef` or
+  `env[].valueFrom.secretKeyRef` in any container (init and ephemeral ones too), or a volume's
+  `secret`, `projected.sources[].secret`, `azureFile.secretName`, `csi.nodePublishSecretRef` or
+  the `secretRef` of `cephfs`, `cinder`, `flexVolume`, `rbd`, `scaleIO`, `iscsi` or
+  `storageos`;
+- projects a ServiceAccount token (`projected.sources[].serviceAccountToken`).
+
+It checks them in that order and names the first.
+
+## Why is this bad?
+`kubectl apply` fails with `pods "etcd-node-1" is forbidden: a mirror pod may not reference
+secrets`. Such a manifest is usually a copy of `kubectl get pod -o yaml` of a static pod (etcd,
+kube-apiserver): the kubelet put the annotation there, and a Pod created through the API should
+not carry it.
+
+## Example
+```yaml
+apiVersion: v1
+kind: Pod
+metadata:
+  name: etcd-node-1
+  annotations:
+    kubernetes.io/config.mirror: 3c1a6d2e
+spec:
+  serviceAccountName: etcd
+  containers:
+    - name: etcd
+      image: registry.k8s.io/etcd:3.5.21-0
+```
+
+## Use instead
+```yaml
+apiVersion: v1
+kind: Pod
+metadata:
+  name: etcd-node-1
+spec:
+  containers:
+    - name: etcd
+      image: registry.k8s.io/etcd:3.5.21-0
+```
+
+## References
+- Static pods and mirror pods: <https://kubernetes.io/docs/tasks/configure-pod-container/static-pod/>
 - Admission controllers, ServiceAccount: <https://kubernetes.io/docs/reference/access-authn-authz/admission-controllers/#serviceaccount>
 "#
     ),
@@ -281,8 +347,8 @@ impl Refusal {
     }
 }
 
-/// The three rules share one check: the plugins run in order and the first refusal ends the
-/// request, so each rule reports only a refusal of its own plugin.
+/// The rules share one check: the plugins run in order and the first refusal ends the request,
+/// so each rule reports only a refusal of its own plugin.
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let Some(r) = first_refusal(ctx) else { return };
     report(ctx, sink, r);
@@ -345,7 +411,7 @@ fn is_mirror_pod(ctx: &Ctx<'_>) -> bool {
 
 fn service_account(ctx: &Ctx<'_>, spec: &Cur<'_>) -> Option<Refusal> {
     if is_mirror_pod(ctx) {
-        return None;
+        return mirror_pod(spec);
     }
     // Defaulting has put the deprecated alias into `serviceAccountName` when that was empty.
     let c = spec.field("serviceAccountName")?;
@@ -362,6 +428,65 @@ fn service_account(ctx: &Ctx<'_>, spec: &Cur<'_>) -> Option<Refusal> {
             "create the ServiceAccount `{name}` in namespace `{ns}` (a `v1` ServiceAccount in these manifests), or remove `serviceAccountName` to run as `default`"
         ),
     ))
+}
+
+/// The ServiceAccount plugin's checks of a mirror pod (`Validate`, which its `Admit` runs for
+/// mirror pods): no account, no Secret, no projected token, the first found in Go's order.
+fn mirror_pod(spec: &Cur<'_>) -> Option<Refusal> {
+    const HELP: &str =
+        "the annotation `kubernetes.io/config.mirror` marks the kubelet's copy of a static pod; remove it to create an ordinary Pod";
+    if let Some(c) = spec.field("serviceAccountName").filter(|c| c.str().is_some_and(|n| !n.is_empty())) {
+        let reason = "a mirror pod may not reference service accounts".to_string();
+        return Some(Refusal::new(&MIRROR_POD_REFUSED, &c, reason, format!("{HELP}, or remove `serviceAccountName`")));
+    }
+    if let Some(c) = first_secret_reference(spec) {
+        let reason = "a mirror pod may not reference secrets".to_string();
+        return Some(Refusal::at_key(&MIRROR_POD_REFUSED, &c, reason, format!("{HELP}, or remove the reference to the Secret")));
+    }
+    let token = volumes(spec)
+        .filter_map(|v| v.field("projected")?.field("sources"))
+        .find_map(|sources| sources.items().find_map(|(_, s)| s.field("serviceAccountToken")))?;
+    let reason = "a mirror pod may not use ServiceAccountToken volume projections".to_string();
+    Some(Refusal::at_key(&MIRROR_POD_REFUSED, &token, reason, format!("{HELP}, or remove the `serviceAccountToken` projection")))
+}
+
+fn volumes<'a>(spec: &Cur<'a>) -> impl Iterator<Item = Cur<'a>> {
+    spec.field("volumes").into_iter().flat_map(|v| v.items().map(|(_, c)| c).collect::<Vec<_>>())
+}
+
+/// The first Secret the pod references, in the order of `podutil.VisitPodSecretNames`: image
+/// pull secrets; each container's (init, then regular, then ephemeral) `envFrom` secretRefs and
+/// `env` secretKeyRefs; then each volume, by the first volume source its `switch` finds (a
+/// volume with two sources is invalid, but admission runs before validation).
+fn first_secret_reference<'a>(spec: &Cur<'a>) -> Option<Cur<'a>> {
+    if let Some(first) = spec.field("imagePullSecrets").and_then(|s| s.items().next().map(|(_, c)| c)) {
+        return Some(first);
+    }
+    for list in ["initContainers", "containers", "ephemeralContainers"] {
+        for (_, c) in spec.field(list).iter().flat_map(|l| l.items().collect::<Vec<_>>()) {
+            let env_from = c.field("envFrom").and_then(|l| l.items().find_map(|(_, e)| e.field("secretRef")));
+            let env = || c.field("env").and_then(|l| l.items().find_map(|(_, e)| e.field("valueFrom")?.field("secretKeyRef")));
+            if let Some(r) = env_from.or_else(env) {
+                return Some(r);
+            }
+        }
+    }
+    volumes(spec).find_map(|v| volume_secret(&v))
+}
+
+/// The Secret reference of a volume, by the first of its sources in the `switch` of
+/// `VisitPodSecretNames`.
+fn volume_secret<'a>(v: &Cur<'a>) -> Option<Cur<'a>> {
+    const SOURCES: [&str; 11] =
+        ["azureFile", "cephfs", "cinder", "flexVolume", "projected", "rbd", "secret", "scaleIO", "iscsi", "storageos", "csi"];
+    let (kind, source) = SOURCES.iter().find_map(|k| v.field(k).map(|c| (*k, c)))?;
+    match kind {
+        "azureFile" => source.field("secretName").filter(|n| n.str().is_some_and(|n| !n.is_empty())),
+        "projected" => source.field("sources").and_then(|l| l.items().find_map(|(_, s)| s.field("secret"))),
+        "secret" => Some(source),
+        "csi" => source.field("nodePublishSecretRef"),
+        _ => source.field("secretRef"),
+    }
 }
 
 fn priority(ctx: &Ctx<'_>, spec: &Cur<'_>) -> Option<Refusal> {
@@ -848,6 +973,76 @@ mod tests {
         assert!(spec.get("volumes").is_none(), "no kube-api-access volume");
         // The other plugins still apply (DefaultTolerationSeconds).
         assert!(spec.get("tolerations").is_some());
+    }
+
+    /// A Pod marked as a mirror pod, with `spec` (indented two spaces) before its container
+    /// and `container` lines (indented four) in it.
+    fn mirror(spec: &str, container: &str) -> String {
+        format!(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    kubernetes.io/config.mirror: abc\nspec:\n  nodeName: node-1\n{spec}  containers:\n  - name: c\n    image: nginx:1.27\n{container}"
+        )
+    }
+
+    #[test]
+    fn a_mirror_pod_may_not_name_an_account_reference_a_secret_or_project_a_token() {
+        let account = "a mirror pod may not reference service accounts";
+        let secrets = "a mirror pod may not reference secrets";
+        let token = "a mirror pod may not use ServiceAccountToken volume projections";
+        for (spec, container, field, message) in [
+            // `default` too: the plugin does not fill it in on a mirror pod, so any name is one.
+            ("  serviceAccountName: default\n", "", "spec.serviceAccountName", account),
+            // The deprecated alias, which conversion copies into serviceAccountName.
+            ("  serviceAccount: builder\n", "", "spec.serviceAccountName", account),
+            ("  imagePullSecrets:\n  - name: regcred\n", "", "spec.imagePullSecrets[0]", secrets),
+            ("", "    envFrom:\n    - configMapRef:\n        name: c\n    - secretRef:\n        name: s\n", "spec.containers[0].envFrom[1].secretRef", secrets),
+            ("", "    env:\n    - name: A\n      valueFrom:\n        secretKeyRef:\n          name: s\n          key: k\n", "spec.containers[0].env[0].valueFrom.secretKeyRef", secrets),
+            (
+                "  initContainers:\n  - name: i\n    image: busybox:1.36\n    envFrom:\n    - secretRef:\n        name: s\n",
+                "",
+                "spec.initContainers[0].envFrom[0].secretRef",
+                secrets,
+            ),
+            ("  volumes:\n  - name: v\n    secret:\n      secretName: s\n", "", "spec.volumes[0].secret", secrets),
+            ("  volumes:\n  - name: v\n    projected:\n      sources:\n      - configMap:\n          name: c\n      - secret:\n          name: s\n", "", "spec.volumes[0].projected.sources[1].secret", secrets),
+            ("  volumes:\n  - name: v\n    csi:\n      driver: d\n      nodePublishSecretRef:\n        name: s\n", "", "spec.volumes[0].csi.nodePublishSecretRef", secrets),
+            ("  volumes:\n  - name: v\n    rbd:\n      monitors: [m]\n      image: i\n      secretRef:\n        name: s\n", "", "spec.volumes[0].rbd.secretRef", secrets),
+            ("  volumes:\n  - name: v\n    azureFile:\n      secretName: s\n      shareName: x\n", "", "spec.volumes[0].azureFile.secretName", secrets),
+            (
+                "  volumes:\n  - name: v\n    projected:\n      sources:\n      - serviceAccountToken:\n          path: token\n",
+                "",
+                "spec.volumes[0].projected.sources[0].serviceAccountToken",
+                token,
+            ),
+            // The first in the plugin's order: the account before the secrets before the token,
+            // image pull secrets before containers before volumes.
+            ("  serviceAccountName: a\n  imagePullSecrets:\n  - name: r\n", "", "spec.serviceAccountName", account),
+            (
+                "  volumes:\n  - name: v\n    projected:\n      sources:\n      - serviceAccountToken:\n          path: t\n  - name: w\n    secret:\n      secretName: s\n",
+                "",
+                "spec.volumes[1].secret",
+                secrets,
+            ),
+            ("  imagePullSecrets:\n  - name: r\n", "    envFrom:\n    - secretRef:\n        name: s\n", "spec.imagePullSecrets[0]", secrets),
+        ] {
+            let y = mirror(spec, container);
+            let a = analyze(&y);
+            assert_eq!(found(&a), refused("mirror-pod-refused", field, message), "{y}");
+            assert_eq!(a.objects[0].acceptance, Acceptance::Admission, "{y}");
+        }
+        // What the plugin does not look at: an empty azureFile secret name, a volume whose first
+        // source (in the plugin's switch) has no secret, a ConfigMap, a downward API projection.
+        for (spec, container) in [
+            ("  volumes:\n  - name: v\n    configMap:\n      name: c\n", ""),
+            ("  volumes:\n  - name: v\n    projected:\n      sources:\n      - downwardAPI:\n          items:\n          - path: n\n            fieldRef:\n              fieldPath: metadata.name\n", ""),
+            ("", "    env:\n    - name: A\n      valueFrom:\n        configMapKeyRef:\n          name: c\n          key: k\n"),
+        ] {
+            let y = mirror(spec, container);
+            let a = analyze(&y);
+            assert!(found(&a).iter().all(|f| f.0 != "mirror-pod-refused"), "{y}\n{:?}", found(&a));
+        }
+        // Without the annotation the same Pod is an ordinary one.
+        let plain = pod("  imagePullSecrets:\n  - name: regcred\n");
+        assert!(found(&analyze(&plain)).iter().all(|f| f.0 != "mirror-pod-refused"));
     }
 
     #[test]

@@ -60,6 +60,7 @@ pub static RULES: &[&Rule] = &[
     &image_tag::IMAGE_TAG_LATEST,
     &statefulset_pod_invalid::STATEFULSET_POD_INVALID,
     &admission::SERVICE_ACCOUNT_NOT_FOUND,
+    &admission::MIRROR_POD_REFUSED,
     &admission::PRIORITY_CLASS_REFUSED,
     &admission::RUNTIME_CLASS_REFUSED,
 ];
