@@ -157,6 +157,7 @@ const underlineLayer = ViewPlugin.fromClass(class {
     this.dom = view.scrollDOM.appendChild(document.createElement('div'));
     this.dom.className = 'cm-layer cm-kp-underlines';
     this.dom.setAttribute('aria-hidden', 'true');
+    this.dom.style.display = 'none';
     this.measure = { read: (v) => this.read(v), write: (next) => this.draw(next) };
     view.requestMeasure(this.measure);
   }
@@ -205,6 +206,9 @@ const underlineLayer = ViewPlugin.fromClass(class {
       old = after;
     }
     this.drawn = next;
+    // Hidden while empty, as CodeMirror hides its own empty layers in WebKit (its issues 1600,
+    // 1627 and 1686); the same in every engine here.
+    this.dom.style.display = next.length > 0 ? '' : 'none';
   }
 
   destroy() {
