@@ -216,7 +216,7 @@ const underlineLayer = ViewPlugin.fromClass(class {
   }
 });
 
-/** The hover card of the diagnostics at `pos`, made by `render(diagnostic)`. */
+/** The hover card of the diagnostics under the mouse at `pos` (`cardList`). */
 function tooltipAt(view, pos, side) {
   const found = [];
   let start = pos;
