@@ -278,9 +278,12 @@ impl ServicePortInfo {
         self.internal_policy == TrafficPolicy::Local
     }
 
-    /// `UsesClusterEndpoints()`.
+    /// `UsesClusterEndpoints()`: the internal policy is Cluster, or the port takes external
+    /// traffic at all. Even with `externalTrafficPolicy: Local` the Cluster endpoints are needed:
+    /// pod- and host-originated traffic to a NodePort, LB IP or external IP is short-circuited to
+    /// any endpoint (pkg/proxy/serviceport.go), also when `internalTrafficPolicy` is Local.
     pub fn uses_cluster_endpoints(&self) -> bool {
-        !self.internal_policy_local() || (self.externally_accessible() && !self.external_policy_local())
+        !self.internal_policy_local() || self.externally_accessible()
     }
 
     /// `UsesLocalEndpoints()`.

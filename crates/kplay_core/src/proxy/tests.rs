@@ -107,6 +107,32 @@ fn internal_traffic_policy_chains() {
     assert!(text.contains("-A KUBE-SVL-AQI2S6QIMU7PVVRP -m comment --comment \"ns1/svc1 -> 10.0.1.1:80\" -j KUBE-SEP-3JOIVZTXZZRGORX4"));
     assert!(!text.contains("KUBE-SVC-AQI2S6QIMU7PVVRP"), "{text}");
 
+    // Both policies Local on a NodePort: the Cluster chain is still written with every endpoint
+    // (`UsesClusterEndpoints` is true for any externally accessible port), so pod traffic to the
+    // NodePort is short-circuited to any endpoint, not only this node's.
+    let mut both = input.clone();
+    both.services[0].node_port = 30080;
+    both.services[0].service_type = ServiceType::NodePort;
+    both.services[0].external_policy = TrafficPolicy::Local;
+    let text = iptables::generate(&both, &NodeContext::of(&both, TEST_NODE)).render(RenderOptions::default());
+    assert!(text.contains(":KUBE-SVC-AQI2S6QIMU7PVVRP - [0:0]"), "{text}");
+    assert!(
+        text.contains("-A KUBE-SVC-AQI2S6QIMU7PVVRP -m comment --comment \"ns1/svc1 -> 10.0.1.3:80\" -j KUBE-SEP-XGJFVO3L2O5SRFNT"),
+        "{text}"
+    );
+    assert!(text.contains("-A KUBE-SEP-XGJFVO3L2O5SRFNT "), "{text}");
+    // nftables: every service chain jumped to is declared.
+    let nft = super::nftables::generate(&both, &NodeContext::of(&both, TEST_NODE)).render_commands();
+    let targets: Vec<&str> = nft
+        .lines()
+        .filter_map(|l| l.split_whitespace().skip_while(|w| *w != "goto" && *w != "jump").nth(1))
+        .filter(|t| t.starts_with("service-"))
+        .collect();
+    assert!(!targets.is_empty(), "{nft}");
+    for t in targets {
+        assert!(nft.lines().any(|l| l.starts_with("add chain") && l.ends_with(t)), "{t} is jumped to but never added\n{nft}");
+    }
+
     // No local endpoint: a DROP in filter, no nat chains for the service.
     input.services[0].endpoints.remove(0);
     let text = iptables::generate(&input, &NodeContext::of(&input, TEST_NODE)).render(RenderOptions::default());
