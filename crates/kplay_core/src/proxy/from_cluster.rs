@@ -185,19 +185,23 @@ fn service_ports(cluster: &Cluster, svc: &Service, out: &mut Vec<ServicePortInfo
 }
 
 /// Endpoints of one service port from its slices: port matched by name and protocol, only
-/// `addresses[0]`, of the service's primary family; duplicates by `ip:port` resolved in favour
+/// `addresses[0]`, of the family of the rules kplay writes (IPv4 when the Service has an IPv4
+/// ClusterIP); duplicates by `ip:port` resolved in favour
 /// of a non-terminating copy.
 fn endpoints_for(cluster: &Cluster, svc: &Service, info: &ServicePortInfo) -> Vec<EndpointInfo> {
     let mut by_addr: HashMap<String, EndpointInfo> = HashMap::new();
     let mut order: Vec<String> = Vec::new();
+    let wanted_v4 = if info.cluster_ips.iter().any(IpAddr::is_ipv4) { Some(true) } else { info.cluster_ips.first().map(IpAddr::is_ipv4) };
     for slice in cluster.slices_of(&svc.namespace, &svc.name) {
         let family_v4 = match slice.address_type.as_str() {
             "IPv4" => true,
             "IPv6" => false,
             _ => continue,
         };
-        // One proxier per family: the primary ClusterIP's.
-        if info.cluster_ips.first().is_some_and(|ip| ip.is_ipv4() != family_v4) {
+        // One proxier per family, each with its own family's endpoints; kplay writes the IPv4
+        // proxier's rules, so a dual-stack Service takes its IPv4 endpoints whichever family is
+        // primary (an IPv6-only Service keeps its IPv6 ones).
+        if wanted_v4.is_some_and(|v4| v4 != family_v4) {
             continue;
         }
         let Some(port) = slice.ports.iter().find_map(|sp| {
@@ -280,6 +284,28 @@ mod tests {
         ));
         assert_eq!(t.outcome, Outcome::Rejected, "{t:#?}");
         assert!(t.hops.iter().any(|h| h.detail.contains("default/my-service:http has no endpoints")), "{t:#?}");
+    }
+
+    /// A dual-stack Service whose primary family is IPv6: the IPv4 rules kplay writes use its
+    /// IPv4 ClusterIP and IPv4 endpoints (one proxier per family), and a pod's lookup of its
+    /// name takes the A record.
+    #[test]
+    fn ipv6_primary_dual_stack_service_uses_its_ipv4_endpoints_in_the_ipv4_rules() {
+        let yaml = "apiVersion: v1\nkind: Service\nmetadata: {name: ds}\nspec:\n  ipFamilyPolicy: PreferDualStack\n  ipFamilies: [IPv6]\n  selector: {app: ds}\n  ports: [{name: h, port: 80}]\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: d1, labels: {app: ds}}\nspec: {containers: [{name: c, image: x:1}]}\n";
+        let files = vec![SourceFile::new("t.yaml", yaml)];
+        let mut opts = Options::default();
+        opts.cluster.cluster_cidr_v6 = Some("fd00:10:244::/56".into());
+        opts.cluster.service_cidr_secondary = Some("fd00:10:96::/112".into());
+        let analysis = analyze(&files, &opts);
+        let input = ProxyInput::from_cluster(&simulate(&files, &analysis.objects, &opts));
+        let svc = input.services.iter().find(|s| s.name == "ds").expect("ds port");
+        assert!(svc.cluster_ips.first().is_some_and(IpAddr::is_ipv6), "{svc:#?}");
+        assert!(svc.cluster_ip_for(true).is_some(), "{svc:#?}");
+        assert!(!svc.endpoints.is_empty() && svc.endpoints.iter().all(|e| e.ip.is_ipv4()), "{svc:#?}");
+        let t = Tracer::new(&input)
+            .trace(&TraceRequest::new(Source::Pod { namespace: None, name: "d1".into() }, Destination::parse("ds:80").unwrap()));
+        assert_eq!(t.outcome, Outcome::Delivered, "{t:#?}");
+        assert!(t.hops.iter().any(|h| h.detail.contains("ds.default.svc.cluster.local A 10.")), "{t:#?}");
     }
 
     #[test]

@@ -401,8 +401,12 @@ impl<'a> Tracer<'a> {
             let service = self.cluster_name(&host, client_ns, search);
             if let Some((ns, name, fqdn)) = &service {
                 let svc = self.input.services.iter().find(|s| s.namespace == *ns && s.name == *name);
-                if let Some(ip) = svc.and_then(|s| s.cluster_ips.first()) {
-                    chain.push(format!("{fqdn} A {ip}"));
+                // A dual-stack Service has an A and an AAAA record; the rules traced are the
+                // IPv4 proxier's, so the client takes the A record whichever family is primary.
+                let ips = svc.map(|s| s.cluster_ips.as_slice()).unwrap_or_default();
+                if let Some(ip) = ips.iter().find(|ip| ip.is_ipv4()).or_else(|| ips.first()) {
+                    let kind = if ip.is_ipv6() { "AAAA" } else { "A" };
+                    chain.push(format!("{fqdn} {kind} {ip}"));
                     return Ok((vec![*ip], chain.join(", ")));
                 }
                 if let Some(ext) = self.input.external_name(ns, name) {
