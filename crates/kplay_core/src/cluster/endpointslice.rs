@@ -223,7 +223,10 @@ pub(crate) fn reconcile(sim: &mut Sim<'_>, user: Vec<EndpointSliceView>, version
             address_type: if ip.is_ipv4() { "IPv4" } else { "IPv6" }.into(),
             endpoints: vec![Endpoint {
                 addresses: vec![ip.to_string()],
-                conditions: Conditions { ready: Some(true), serving: Some(true), terminating: Some(false) },
+                // The API server's endpoints reconciler writes `Ready` only
+                // (endpointsadapter.go `endpointFromAddress`); readers take a missing
+                // `serving` as ready's value and a missing `terminating` as false.
+                conditions: Conditions { ready: Some(true), serving: None, terminating: None },
                 hostname: None,
                 node_name: None,
                 zone: None,
@@ -234,6 +237,8 @@ pub(crate) fn reconcile(sim: &mut Sim<'_>, user: Vec<EndpointSliceView>, version
             ports,
             service: Some("kubernetes".into()),
             managed: false,
+            annotations: Labels::new(),
+            mirrored_from: None,
             origin: Origin::BUILTIN,
             store,
         });
@@ -278,6 +283,8 @@ pub(crate) fn reconcile(sim: &mut Sim<'_>, user: Vec<EndpointSliceView>, version
                 })
                 .collect(),
             managed: false,
+            annotations: u.meta.annotations.clone(),
+            mirrored_from: u.mirrored_from.clone(),
             origin: u.origin,
             store,
         });
@@ -343,6 +350,8 @@ pub(crate) fn reconcile(sim: &mut Sim<'_>, user: Vec<EndpointSliceView>, version
                     ports,
                     service: Some(svc.name.clone()),
                     managed: true,
+                    annotations: Labels::new(),
+                    mirrored_from: None,
                     origin: Origin::BUILTIN,
                     store: super::state::StoreMeta::default(),
                 }

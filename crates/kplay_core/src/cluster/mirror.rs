@@ -27,6 +27,9 @@ use crate::model::Object;
 
 /// The controller's name in `endpointslice.kubernetes.io/managed-by`.
 pub const MIRRORING_CONTROLLER: &str = "endpointslicemirroring-controller.k8s.io";
+/// Annotations of the `Endpoints` the mirrored slices do not get.
+const LAST_CHANGE_TRIGGER_TIME: &str = "endpoints.kubernetes.io/last-change-trigger-time";
+const LAST_APPLIED_CONFIGURATION: &str = "kubectl.kubernetes.io/last-applied-configuration";
 const SKIP_MIRROR_LABEL: &str = "endpointslice.kubernetes.io/skip-mirror";
 const LEADER_ANNOTATION: &str = "control-plane.alpha.kubernetes.io/leader";
 /// `--mirroring-max-endpoints-per-subset`, the default.
@@ -113,6 +116,8 @@ fn mirror(e: &EndpointsView, seed: &str) -> Vec<EndpointSliceView> {
             let mut meta = e.meta.clone();
             meta.name = generate_name(&format!("{}-", e.meta.name), fnv64(&[seed, "mirror", &e.meta.namespace, &e.meta.name, &n]));
             meta.labels = labels.clone();
+            // Every annotation but these two is copied (`newEndpointSlice`).
+            meta.annotations.retain(|k, _| k != LAST_CHANGE_TRIGGER_TIME && k != LAST_APPLIED_CONFIGURATION);
             meta.labels_span = None;
             meta.label_spans = BTreeMap::new();
             out.push(EndpointSliceView {
@@ -121,6 +126,7 @@ fn mirror(e: &EndpointsView, seed: &str) -> Vec<EndpointSliceView> {
                 address_type: family.into(),
                 endpoints: chunk.to_vec(),
                 ports: ports.clone(),
+                mirrored_from: Some(e.meta.name.clone()),
             });
         }
     }
@@ -183,6 +189,26 @@ mod tests {
         let input = crate::proxy::input::ProxyInput::from_cluster(&c);
         let port = input.services.iter().find(|s| s.name == "db").expect("db port");
         assert_eq!(port.endpoints.iter().filter(|e| e.ready).map(|e| e.ip.to_string()).collect::<Vec<_>>(), ["192.0.2.42"]);
+    }
+
+    /// `newEndpointSlice`: the slice is owned by the Endpoints, named after it and carries its
+    /// annotations but the trigger time and kubectl's last-applied configuration; the API
+    /// server's own `default/kubernetes` slice has the Ready condition only.
+    #[test]
+    fn a_mirrored_slice_is_owned_by_its_endpoints_and_keeps_their_annotations() {
+        let meta = "  annotations:\n    note: x\n    endpoints.kubernetes.io/last-change-trigger-time: \"2025-01-01T00:00:00Z\"\n    kubectl.kubernetes.io/last-applied-configuration: \"{}\"\n";
+        let (c, _) = sim_with(&[SVC, &endpoints(meta, SUBSETS)], &crate::Options::default());
+        let slice = c.slices_of("default", "db").find(|s| s.address_type == "IPv4").expect("IPv4 slice");
+        assert_eq!(slice.mirrored_from.as_deref(), Some("db"));
+        assert_eq!(slice.annotations.keys().map(String::as_str).collect::<Vec<_>>(), ["note"]);
+        let yaml = crate::yaml::emit::to_yaml(&crate::cluster::view::endpoint_slice_object(&c, slice));
+        for want in ["generateName: db-", "kind: Endpoints", "name: db\n", "note: x"] {
+            assert!(yaml.contains(want), "{want}\n{yaml}");
+        }
+        let builtin = c.slices_of("default", "kubernetes").next().expect("the kubernetes slice");
+        let yaml = crate::yaml::emit::to_yaml(&crate::cluster::view::endpoint_slice_object(&c, builtin));
+        assert!(yaml.contains("ready: true") && !yaml.contains("serving") && !yaml.contains("terminating"), "{yaml}");
+        assert!(!yaml.contains("ownerReferences"), "{yaml}");
     }
 
     #[test]

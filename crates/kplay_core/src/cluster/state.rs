@@ -382,6 +382,9 @@ pub struct EndpointSlice {
     pub service: Option<String>,
     /// Written by the EndpointSlice controller (else supplied by the user).
     pub managed: bool,
+    pub annotations: Labels,
+    /// Copied by the mirroring controller from this `Endpoints` object, its owner.
+    pub mirrored_from: Option<String>,
     /// The user's manifest (built-in for controller slices).
     pub origin: Origin,
     pub store: StoreMeta,

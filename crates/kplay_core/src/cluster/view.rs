@@ -5,6 +5,7 @@
 use std::fmt::Write as _;
 use std::str::FromStr;
 
+use super::net::{self, fnv64};
 use super::state::{Cluster, EndpointSlice, Namespace, Node as ClusterNode, Pod, Service, StoreMeta, Workload};
 use crate::model::typed::{labels_display, IntOrString, LabelSelector, Labels, Origin};
 use crate::model::Object;
@@ -599,6 +600,25 @@ pub fn endpoint_slice_object(c: &Cluster, es: &EndpointSlice) -> Node {
                 ("blockOwnerDeletion", boolean(true)),
             ])]),
         );
+    }
+    if let Some(owner) = &es.mirrored_from {
+        // The mirroring controller's `newEndpointSlice`: named after the Endpoints, owned by it.
+        let uid = net::uid(fnv64(&[&c.description.seed.to_string(), "Endpoints", &es.namespace, owner]));
+        meta.set("generateName", s(&format!("{owner}-")));
+        meta.set(
+            "ownerReferences",
+            seq(vec![map(vec![
+                ("apiVersion", s("v1")),
+                ("kind", s("Endpoints")),
+                ("name", s(owner)),
+                ("uid", s(&uid)),
+                ("controller", boolean(true)),
+                ("blockOwnerDeletion", boolean(true)),
+            ])]),
+        );
+    }
+    if !es.annotations.is_empty() {
+        meta.set("annotations", labels(&es.annotations));
     }
     let endpoints: Vec<Node> = es
         .endpoints

@@ -498,6 +498,8 @@ pub struct EndpointSliceView {
     pub address_type: String,
     pub endpoints: Vec<EndpointView>,
     pub ports: Vec<EndpointPortView>,
+    /// The `Endpoints` object the mirroring controller copied this slice from (its owner).
+    pub mirrored_from: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -978,6 +980,7 @@ pub fn endpoint_slice(index: usize, obj: &Object) -> EndpointSliceView {
         address_type: s(root.get("addressType")).unwrap_or_default(),
         endpoints,
         ports,
+        mirrored_from: None,
     }
 }
 
