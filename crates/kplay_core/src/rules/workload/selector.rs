@@ -107,6 +107,10 @@ pub fn selector_broken(sel: &Cur<'_>) -> bool {
                 _ => false,
             };
             sink_free &= formats::label_key_msgs(x.field("key").and_then(|k| k.text()).unwrap_or("")).is_empty();
+            // `labels.NewRequirement` checks every value as a label value, whatever the operator.
+            if let Some(vals) = x.field("values") {
+                sink_free &= vals.items().all(|(_, v)| formats::label_value_msgs(v.text().unwrap_or("")).is_empty());
+            }
         }
     }
     !sink_free
