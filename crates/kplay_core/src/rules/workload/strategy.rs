@@ -85,9 +85,9 @@ spec:
 fn value(c: Option<&Cur<'_>>) -> i64 {
     let Some(c) = c else { return 0 };
     match c.node.resolved() {
-        Some(Resolved::Int(i)) => i,
         Some(Resolved::Str(s)) => formats::parse_percent(s).map_or_else(|| s.parse().unwrap_or(0), |p| p.min(i64::MAX as u64) as i64),
-        _ => 0,
+        // kubectl's YAML reader writes a whole float (`1.0`, `1e0`) as a JSON integer.
+        _ => c.node.as_i64().unwrap_or(0),
     }
 }
 
@@ -101,10 +101,12 @@ fn int_or_percent(sink: &mut Sink<'_>, c: Option<&Cur<'_>>, max100: bool) {
                 sink.field_error(c, ErrorType::Invalid, formats::invalid(s, "must not be greater than 100%")).help("use at most `100%`");
             }
         }
-        Some(Resolved::Int(i)) if i < 0 => {
-            sink.field_error(c, ErrorType::Invalid, formats::invalid_num(i, "must be greater than or equal to 0")).help("use 0 or more");
+        _ => {
+            if let Some(i) = c.node.as_i64().filter(|&i| i < 0) {
+                sink.field_error(c, ErrorType::Invalid, formats::invalid_num(i, "must be greater than or equal to 0"))
+                    .help("use 0 or more");
+            }
         }
-        _ => {}
     }
 }
 
