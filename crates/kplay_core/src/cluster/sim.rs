@@ -76,6 +76,7 @@ pub(crate) fn run(_files: &[SourceFile], objects: &[Object], opts: &Options) -> 
     let desc = &opts.cluster;
     let cluster = Cluster {
         description: desc.clone(),
+        kube_version: opts.kube_version,
         nodes: Vec::new(),
         namespaces: Vec::new(),
         workloads: Vec::new(),

@@ -427,6 +427,9 @@ pub struct DnsRecord {
 #[serde(rename_all = "camelCase")]
 pub struct Cluster {
     pub description: ClusterDescription,
+    /// The release simulated (`--kube-version`): kube-proxy's output depends on it too.
+    #[serde(skip)]
+    pub kube_version: crate::version::KubeVersion,
     pub nodes: Vec<Node>,
     pub namespaces: Vec<Namespace>,
     pub workloads: Vec<Workload>,

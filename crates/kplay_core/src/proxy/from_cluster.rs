@@ -29,6 +29,7 @@ impl ProxyInput {
             service_cidrs,
             cluster_domain: d.cluster_domain.clone(),
             ipvs_scheduler: d.ipvs_scheduler.clone(),
+            truncate_comments: cluster.kube_version.at_least(37),
             ..ProxyConfig::default()
         };
         let nodes =
@@ -284,6 +285,18 @@ mod tests {
         ));
         assert_eq!(t.outcome, Outcome::Rejected, "{t:#?}");
         assert!(t.hops.iter().any(|h| h.detail.contains("default/my-service:http has no endpoints")), "{t:#?}");
+    }
+
+    /// kube-proxy's behaviour that depends on the release reaches the proxy input.
+    #[test]
+    fn the_release_reaches_the_proxy_config() {
+        let files = vec![SourceFile::new("t.yaml", "")];
+        for (minor, cut) in [(34, false), (36, false), (37, true)] {
+            let opts = Options { kube_version: crate::version::KubeVersion::new(minor), ..Options::default() };
+            let analysis = analyze(&files, &opts);
+            let input = ProxyInput::from_cluster(&simulate(&files, &analysis.objects, &opts));
+            assert_eq!(input.config.truncate_comments, cut, "1.{minor}");
+        }
     }
 
     /// A dual-stack Service whose primary family is IPv6: the IPv4 rules kplay writes use its

@@ -440,6 +440,9 @@ pub struct ProxyConfig {
     pub ipvs_scheduler: String,
     /// DNS zone for name lookups (`cluster.local`).
     pub cluster_domain: String,
+    /// nftables map-element comments are cut to the kernel's 128 bytes from 1.37 (#139516;
+    /// before, a longer one made the whole transaction fail).
+    pub truncate_comments: bool,
 }
 
 impl Default for ProxyConfig {
@@ -451,6 +454,7 @@ impl Default for ProxyConfig {
             masquerade_random_fully: true,
             localhost_node_ports: true,
             ipvs_scheduler: "rr".into(),
+            truncate_comments: false,
             cluster_domain: "cluster.local".into(),
         }
     }

@@ -12,12 +12,14 @@ use std::fmt::Write as _;
 use std::net::IpAddr;
 
 use super::endpoints::categorize;
-use super::input::{Cidr, EndpointInfo, ProxyInput, ServicePortInfo};
+use super::input::{Cidr, EndpointInfo, ProxyConfig, ProxyInput, ServicePortInfo};
 use super::iptables::NodeContext;
 use super::names;
 
 /// The masquerade mark, as kube-proxy formats it (`%#08x` of bit 14).
 const MASQ_MARK: &str = "0x4000";
+/// The longest comment the kernel accepts on an nftables object, in bytes.
+const NFT_COMMENT_MAX: usize = 128;
 
 /// A set (`cluster-ips`, `nodeport-ips`, `affinity-...`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -269,7 +271,7 @@ pub fn generate(input: &ProxyInput, node: &NodeContext<'_>) -> NftRuleset {
     let cluster_cidr = input.config.cluster_cidrs.iter().copied().find(|c| c.addr.is_ipv6() == v6);
     let mut seen = Seen::default();
     for svc in input.sorted_services() {
-        service_rules(&mut rs, svc, node, ipx, addr_type, cluster_cidr, input.config.masquerade_all, &mut seen);
+        service_rules(&mut rs, svc, node, ipx, addr_type, cluster_cidr, &input.config, &mut seen);
     }
     rs
 }
@@ -282,9 +284,10 @@ fn service_rules(
     ipx: &str,
     addr_type: &'static str,
     cluster_cidr: Option<Cidr>,
-    masquerade_all: bool,
+    config: &ProxyConfig,
     seen: &mut Seen,
 ) {
+    let masquerade_all = config.masquerade_all;
     let v6 = node.ipv6;
     let Some(cluster_ip) = svc.cluster_ip_for(!v6) else { return };
     let proto = svc.protocol.lower();
@@ -307,7 +310,13 @@ fn service_rules(
     let lb_ips: Vec<IpAddr> = svc.load_balancer_ips.iter().copied().filter(|ip| ip.is_ipv6() == v6).collect();
     let ext_ips: Vec<IpAddr> = svc.external_ips.iter().copied().filter(|ip| ip.is_ipv6() == v6).collect();
     let key = |ip: IpAddr| format!("{ip} . {proto} . {}", svc.port);
-    let elem = |key: String, verdict: String, comment: Option<&str>| NftElement { key, comment: comment.map(str::to_string), verdict };
+    // The kernel takes comments of at most 128 bytes; 1.37 cuts them (names are ASCII).
+    let limit = if config.truncate_comments { NFT_COMMENT_MAX } else { usize::MAX };
+    let elem = |key: String, verdict: String, comment: Option<&str>| NftElement {
+        key,
+        comment: comment.map(|c| c.get(..limit.min(c.len())).unwrap_or(c).to_string()),
+        verdict,
+    };
 
     if seen.cluster_ips.insert(cluster_ip) {
         if let Some(s) = rs.sets.iter_mut().find(|s| s.name == "cluster-ips") {
@@ -621,6 +630,32 @@ mod tests {
         let missing: Vec<&String> = e.difference(&g).collect();
         let extra: Vec<&String> = g.difference(&e).collect();
         assert!(missing.is_empty() && extra.is_empty(), "missing:\n{missing:#?}\nextra:\n{extra:#?}");
+    }
+
+    /// 1.37 cuts map-element comments to the kernel's 128 bytes; before, they are whole.
+    #[test]
+    fn long_comments_are_cut_to_128_bytes_from_1_37() {
+        let (ns, name, port) = ("n".repeat(63), "s".repeat(63), "p".repeat(15));
+        let mut input = ProxyInput::default();
+        // No endpoints: the `no-endpoint-services` element carries the Service's name.
+        let svc = ServicePortInfo::cluster_ip(&ns, &name, &port, super::super::input::Protocol::Tcp, "172.30.0.41".parse().unwrap(), 80);
+        input.services = vec![svc];
+        let full = format!("{ns}/{name}:{port}");
+        assert_eq!(full.len(), 143);
+        let comments = |input: &ProxyInput| -> Vec<String> {
+            let text = generate(input, &NodeContext::of(input, TEST_NODE)).render_commands();
+            text.lines()
+                .filter_map(|l| l.split("comment \"").nth(1))
+                .filter_map(|c| c.split('"').next())
+                .filter(|c| c.starts_with("nnn"))
+                .map(str::to_string)
+                .collect()
+        };
+        let before = comments(&input);
+        assert!(!before.is_empty() && before.iter().all(|c| *c == full), "{before:?}");
+        input.config.truncate_comments = true;
+        let after = comments(&input);
+        assert!(!after.is_empty() && after.iter().all(|c| *c == full[..128]), "{after:?}");
     }
 
     #[test]
