@@ -59,8 +59,17 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
         return;
     }
     let span = spec.as_ref().map_or_else(|| ctx.obj.head_span(), crate::rules::Cur::key_span);
-    sink.field_error_at(span, "spec", ErrorType::Invalid, "Invalid value: null: either `defaultBackend` or `rules` must be specified")
-        .help("add `rules` (host and path routing) or a `defaultBackend` that receives all traffic");
+    // The bad value is `spec.Rules`, printed with `%#v`: a nil slice, or an empty one when the
+    // manifest says `rules: []`.
+    let empty_list = spec.as_ref().and_then(|s| s.field("rules")).is_some_and(|r| r.node.as_seq().is_some());
+    let value = if empty_list { "[]networking.IngressRule{}" } else { "[]networking.IngressRule(nil)" };
+    sink.field_error_at(
+        span,
+        "spec",
+        ErrorType::Invalid,
+        format!("Invalid value: {value}: either `defaultBackend` or `rules` must be specified"),
+    )
+    .help("add `rules` (host and path routing) or a `defaultBackend` that receives all traffic");
 }
 
 #[cfg(test)]
@@ -76,5 +85,18 @@ mod tests {
         assert_eq!(hits(&ing("  rules: []\n"), r), pairs(&[("spec", "Invalid")]));
         assert!(hits(&ing("  defaultBackend:\n    service:\n      name: web\n      port:\n        number: 80\n"), r).is_empty());
         assert!(hits(&ing("  rules:\n  - host: example.com\n"), r).is_empty());
+    }
+
+    /// The value printed is Go's `%#v` of `spec.Rules`: nil when missing or null, empty for `[]`.
+    #[test]
+    fn message_prints_the_rules_slice() {
+        let msg = |body: &str| {
+            let files = vec![crate::SourceFile::new("t.yaml", ing(body))];
+            let a = crate::analyze(&files, &crate::Options::default());
+            a.diagnostics.iter().find(|d| d.rule == super::RULE.name).map(|d| d.message.clone()).unwrap_or_default()
+        };
+        assert!(msg("  ingressClassName: nginx\n").starts_with("Invalid value: []networking.IngressRule(nil): either"));
+        assert!(msg("  rules: null\n").starts_with("Invalid value: []networking.IngressRule(nil): either"));
+        assert!(msg("  rules: []\n").starts_with("Invalid value: []networking.IngressRule{}: either"));
     }
 }
