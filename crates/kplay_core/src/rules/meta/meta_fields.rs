@@ -155,8 +155,14 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
             foreground |= v == "foregroundDeletion";
         }
         if orphan && foreground {
-            sink.field_error(&fins, ErrorType::Invalid, "Invalid value: finalizer orphan and foregroundDeletion cannot be both set")
-                .help("keep only one of `orphan` and `foregroundDeletion`");
+            // The bad value is the whole list, as Go's `%#v` prints a `[]string`.
+            let all = formats::go_string_slice(fins.items().map(|(_, f)| f.text().unwrap_or("")).collect::<Vec<_>>());
+            sink.field_error(
+                &fins,
+                ErrorType::Invalid,
+                format!("Invalid value: {all}: finalizer orphan and foregroundDeletion cannot be both set"),
+            )
+            .help("keep only one of `orphan` and `foregroundDeletion`");
         }
     }
 }
@@ -174,6 +180,15 @@ mod tests {
         };
         assert_eq!(errors_of(R, &pod("  finalizers:\n  - cleanup\n")), pairs(&[("metadata.finalizers[0]", "Invalid")]));
         assert_eq!(errors_of(R, &pod("  finalizers:\n  - orphan\n  - foregroundDeletion\n")), pairs(&[("metadata.finalizers", "Invalid")]));
+        // The value printed is the whole list (`%#v` of the []string).
+        let files = vec![crate::SourceFile::new("t.yaml", pod("  finalizers:\n  - orphan\n  - foregroundDeletion\n"))];
+        let a = crate::analyze(&files, &crate::Options::default());
+        assert!(
+            a.diagnostics.iter().any(|d| d.message
+                == r#"Invalid value: []string{"orphan", "foregroundDeletion"}: finalizer orphan and foregroundDeletion cannot be both set"#),
+            "{:#?}",
+            a.diagnostics
+        );
         assert_eq!(
             errors_of(R, &pod("  ownerReferences:\n  - apiVersion: apps/v1\n    kind: ReplicaSet\n    name: web\n")),
             pairs(&[("metadata.ownerReferences.uid", "Invalid")])
