@@ -155,8 +155,18 @@ fn deployment(sink: &mut Sink<'_>, spec: &Cur<'_>) {
             }
         }
         other => {
-            sink.field_error(&st, ErrorType::NotSupported, formats::not_supported(other, &["Recreate", "RollingUpdate"]))
-                .help("use `type: RollingUpdate` or `type: Recreate`");
+            // The bad value is the whole `*apps.DeploymentStrategy`, which has no String():
+            // Go prints it with `%#v`, its `rollingUpdate` pointer as nil or as an address.
+            let ru = if st.field("rollingUpdate").is_some_and(|r| !r.node.is_null()) { "0xc000…" } else { "nil" };
+            let value =
+                format!("apps.DeploymentStrategy{{Type:{}, RollingUpdate:(*apps.RollingUpdateDeployment)({ru})}}", formats::quote(other));
+            let supported: Vec<String> = ["Recreate", "RollingUpdate"].iter().map(|s| formats::quote(s)).collect();
+            sink.field_error(
+                &st,
+                ErrorType::NotSupported,
+                format!("Unsupported value: {value}: supported values: {}", supported.join(", ")),
+            )
+            .help("use `type: RollingUpdate` or `type: Recreate`");
         }
     }
 }
@@ -262,6 +272,10 @@ mod tests {
             pairs(&[("spec.strategy.rollingUpdate", "Forbidden")])
         );
         assert_eq!(errors_of(R, &dep("    type: BlueGreen\n")), pairs(&[("spec.strategy", "NotSupported")]));
+        // The value is the whole strategy as Go's `%#v` prints it.
+        let a = crate::analyze(&[crate::SourceFile::new("t.yaml", dep("    type: BlueGreen\n"))], &crate::Options::default());
+        let want = r#"Unsupported value: apps.DeploymentStrategy{Type:"BlueGreen", RollingUpdate:(*apps.RollingUpdateDeployment)(nil)}: supported values: "Recreate", "RollingUpdate""#;
+        assert!(a.diagnostics.iter().any(|d| d.message == want), "{:#?}", a.diagnostics);
         let ds = "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: agent\nspec:\n  selector:\n    matchLabels: {app: agent}\n  updateStrategy:\n    rollingUpdate: {maxSurge: 1}\n  template:\n    metadata:\n      labels: {app: agent}\n    spec:\n      containers:\n      - name: agent\n        image: fluent/fluent-bit:3.1\n";
         assert_eq!(errors_of(R, ds), pairs(&[("spec.updateStrategy.rollingUpdate.maxSurge", "Invalid")]));
     }
