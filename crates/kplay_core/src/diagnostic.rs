@@ -164,9 +164,11 @@ impl Diagnostic {
         self
     }
 
-    /// Order for output: file, position, then rule name, so that output is deterministic.
-    pub fn sort_key(&self) -> (FileId, u32, u32, &'static str, &str) {
-        (self.primary.file, self.primary.span.start, self.primary.span.end, self.rule, &self.message)
+    /// Order for output: file, position, then rule name. Diagnostics of one rule at one place
+    /// keep the order the rule found them in (the sort is stable), which follows the order the
+    /// API server's validation reports them in (e.g. an Ingress path's `//` before its `%2f`).
+    pub fn sort_key(&self) -> (FileId, u32, u32, &'static str) {
+        (self.primary.file, self.primary.span.start, self.primary.span.end, self.rule)
     }
 }
 

@@ -114,6 +114,21 @@ mod tests {
         hits(&one_path(&format!("      - path: \"{path}\"\n        pathType: {pt}\n        backend:\n          service:\n            name: web\n            port:\n              number: 80\n")), super::RULE.name)
     }
 
+    /// Errors of one rule at one place come out in the order the server finds them
+    /// (`invalidPathSequences`), not sorted by message.
+    #[test]
+    fn sequences_are_reported_in_the_servers_order() {
+        let y = one_path("      - path: \"/a//b/./c/../d%2fe%2F\"\n        pathType: Prefix\n        backend:\n          service:\n            name: web\n            port:\n              number: 80\n");
+        let a = crate::analyze(&[crate::SourceFile::new("t.yaml", y)], &crate::Options::default());
+        let got: Vec<&str> = a
+            .diagnostics
+            .iter()
+            .filter(|d| d.rule == super::RULE.name)
+            .filter_map(|d| d.message.rsplit("must not contain ").next())
+            .collect();
+        assert_eq!(got, ["'//'", "'/./'", "'/../'", "'%2f'", "'%2F'"]);
+    }
+
     #[test]
     fn cases() {
         let p = "spec.rules[0].http.paths[0].path";
