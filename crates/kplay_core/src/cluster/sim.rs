@@ -477,7 +477,12 @@ fn allocate_services(sim: &mut Sim<'_>, mut user: Vec<ServiceView>) {
                             sim.objects,
                             &v.origin,
                             v.cluster_ips_span.unwrap_or(v.spec_span),
-                            format!("failed to allocate IP {req}: {}", e.ip_message(req)),
+                            // `allocIPs`: `field.Invalid(spec.clusterIPs, service.Spec.ClusterIPs, ...)`.
+                            format!(
+                                "Invalid value: {}: failed to allocate IP {req}: {}",
+                                crate::rules::formats::go_string_slice(v.cluster_ips.iter().map(String::as_str)),
+                                e.ip_message(req)
+                            ),
                         )
                         .with_kubernetes("spec.clusterIPs", ErrorType::Invalid);
                         let mut d = d.with_help(if matches!(e, AllocError::Allocated) {
@@ -537,7 +542,9 @@ fn allocate_services(sim: &mut Sim<'_>, mut user: Vec<ServiceView>) {
                     Err(e) => {
                         if let Some(rule) = alloc_rule(&e, &rc::NODE_PORT_CONFLICT, "service-node-port-out-of-range").filter(|_| !builtin) {
                             let span = p.node_port_span.unwrap_or(p.span);
-                            let mut d = rc::diag(rule, sim.objects, &v.origin, span, e.port_message())
+                            // `initNodePorts`: `field.Invalid(spec.ports[i].nodePort, np, err.Error())`.
+                            let msg = crate::rules::formats::invalid_num(np, &e.port_message());
+                            let mut d = rc::diag(rule, sim.objects, &v.origin, span, msg)
                                 .with_kubernetes(format!("spec.ports[{i}].nodePort"), ErrorType::Invalid)
                                 .with_help(if matches!(e, AllocError::Allocated) {
                                     "remove `nodePort` to get a free port, or pick one no other Service uses".to_string()
@@ -566,6 +573,8 @@ fn allocate_services(sim: &mut Sim<'_>, mut user: Vec<ServiceView>) {
                         taken_ports.push(req);
                     }
                     Err(e) => {
+                        // `txnAllocNodePorts` wraps `allocHealthCheckNodePort`'s error in
+                        // `errors.NewInternalError`: HTTP 500, no field.
                         if let Some(rule) = alloc_rule(&e, &rc::NODE_PORT_CONFLICT, "service-node-port-out-of-range") {
                             sim.diags.push(
                                 rc::diag(
@@ -573,9 +582,12 @@ fn allocate_services(sim: &mut Sim<'_>, mut user: Vec<ServiceView>) {
                                     sim.objects,
                                     &v.origin,
                                     v.health_check_node_port_span.unwrap_or(v.spec_span),
-                                    format!("failed to allocate requested HealthCheck NodePort {req}: {}", e.port_message()),
+                                    format!(
+                                        "Internal error occurred: failed to allocate requested HealthCheck NodePort {req}: {}",
+                                        e.port_message()
+                                    ),
                                 )
-                                .with_kubernetes("spec.healthCheckNodePort", ErrorType::Invalid)
+                                .with_kubernetes("spec.healthCheckNodePort", ErrorType::InternalError)
                                 .with_help("remove `healthCheckNodePort` to get a free port"),
                             );
                         }

@@ -938,3 +938,62 @@ fn a_daemonset_whose_runtime_class_selects_some_nodes_leaves_pods_pending_on_the
     );
     assert!(d[0].help.as_deref().is_some_and(|h| h.contains("RuntimeClass `kata`")), "{:?}", d[0].help);
 }
+
+// ---------------------------------------------------------------------------------------------
+// The allocation phase across Services (`allocateCreate`, which `BeginCreate` runs before
+// validation).
+
+fn service(name: &str, spec: &str) -> String {
+    format!("apiVersion: v1\nkind: Service\nmetadata:\n  name: {name}\nspec:\n{spec}---\n")
+}
+
+/// `(service name, rule, field, type, message)` of every diagnostic about a Service, errors only.
+fn service_errors(diags: &[crate::Diagnostic]) -> Vec<(String, String, String, String, String)> {
+    diags
+        .iter()
+        .filter(|d| d.severity == crate::Severity::Error)
+        .filter_map(|d| {
+            let k = d.kubernetes.as_ref()?;
+            let name = d.object.as_ref().and_then(|o| o.name.clone()).unwrap_or_default();
+            Some((name, d.rule.to_string(), k.field.clone(), k.error_type.as_str().to_string(), d.message.clone()))
+        })
+        .collect()
+}
+
+fn row(name: &str, rule: &str, field: &str, type_: &str, message: &str) -> (String, String, String, String, String) {
+    (name.into(), rule.into(), field.into(), type_.into(), message.into())
+}
+
+#[test]
+fn conflicts_with_other_services_are_reported_as_the_allocators_report_them() {
+    let text = [
+        service("a", "  type: NodePort\n  clusterIP: 10.96.0.50\n  ports:\n  - {port: 80, nodePort: 30080}\n"),
+        service("b", "  clusterIP: 10.96.0.50\n  ports:\n  - {port: 80}\n"),
+        service("c", "  type: NodePort\n  ports:\n  - {port: 80, nodePort: 30080}\n"),
+        service("d", "  type: LoadBalancer\n  externalTrafficPolicy: Local\n  healthCheckNodePort: 30080\n  ports:\n  - {port: 80}\n"),
+    ]
+    .concat();
+    let (c, diags) = sim_with(&[&text], &Options::default());
+    assert_eq!(
+        service_errors(&diags),
+        [
+            row(
+                "b",
+                "cluster-ip-conflict",
+                "spec.clusterIPs",
+                "Invalid",
+                "Invalid value: []string{\"10.96.0.50\"}: failed to allocate IP 10.96.0.50: provided IP is already allocated"
+            ),
+            row("c", "node-port-conflict", "spec.ports[0].nodePort", "Invalid", "Invalid value: 30080: provided port is already allocated"),
+            // `txnAllocNodePorts` wraps the health-check port's error in `errors.NewInternalError`.
+            row(
+                "d",
+                "node-port-conflict",
+                "spec.healthCheckNodePort",
+                "InternalError",
+                "Internal error occurred: failed to allocate requested HealthCheck NodePort 30080: provided port is already allocated"
+            ),
+        ]
+    );
+    assert!(["b", "c", "d"].iter().all(|n| c.service("default", n).is_none()));
+}

@@ -13,7 +13,9 @@ pub static NODE_PORT_CONFLICT: Rule = Rule {
 Replays the NodePort allocator over every Service in apply order and reports a requested
 `nodePort` or `healthCheckNodePort` that an earlier Service (or an earlier port of the same
 Service with another port number) already holds. The server answers
-`spec.ports[0].nodePort: Invalid value: 30080: provided port is already allocated`.
+`spec.ports[0].nodePort: Invalid value: 30080: provided port is already allocated`; for a
+`healthCheckNodePort` it answers with an internal error (HTTP 500, no field):
+`Internal error occurred: failed to allocate requested HealthCheck NodePort 30080: provided port is already allocated`.
 
 ## Why is this bad?
 A NodePort is opened on every node for one Service only; the second Service is refused.
