@@ -391,6 +391,111 @@ fn wants_health_check(v: &ServiceView) -> bool {
     v.type_ == "LoadBalancer" && v.external_traffic_policy.as_deref() == Some("Local")
 }
 
+/// A dynamic pick whose range has no free value (the allocators' `ErrFull`).
+#[derive(Debug, Clone, Copy)]
+enum Exhausted {
+    ServiceIp,
+    /// The index of the port.
+    NodePort(usize),
+    HealthCheck,
+}
+
+/// Pass 2's dynamic picks in `allocateCreate`'s order (ClusterIPs, nodePorts port by port, the
+/// health-check port), stopping at the first range that is full. Returns that range and what
+/// was picked.
+fn pick_dynamic(al: &mut Allocators, p: &mut Pending, seed: &dyn Fn(&str) -> u64) -> (Option<Exhausted>, Vec<IpAddr>, Vec<i64>) {
+    let mut ips = Vec::new();
+    let mut ports = Vec::new();
+    for slot in 0..p.families.len() {
+        let fam = p.families[slot];
+        if p.ips[slot].is_some() {
+            continue;
+        }
+        if let Some(a) = al.for_family(fam) {
+            match a.allocate_next(seed(if fam { "ipv4" } else { "ipv6" })) {
+                Ok(ip) => {
+                    p.ips[slot] = Some(ip);
+                    ips.push(ip);
+                }
+                Err(_) => return (Some(Exhausted::ServiceIp), ips, ports),
+            }
+        }
+    }
+    let v = &p.view;
+    if allocates_new_node_ports(v) {
+        // What is left is the ports whose number requested no nodePort: the first of each
+        // number picks one, the others share it.
+        let mut by_port: HashMap<i64, u16> = HashMap::new();
+        for (i, sp) in v.ports.iter().enumerate() {
+            if p.node_ports[i].is_some() {
+                continue;
+            }
+            if let Some(&np) = by_port.get(&sp.port) {
+                p.node_ports[i] = Some(np);
+                continue;
+            }
+            match al.ports.allocate_next(seed(&format!("nodeport/{i}"))) {
+                Ok(np) => {
+                    by_port.insert(sp.port, np as u16);
+                    p.node_ports[i] = Some(np as u16);
+                    ports.push(i64::from(np));
+                }
+                Err(_) => return (Some(Exhausted::NodePort(i)), ips, ports),
+            }
+        }
+    }
+    if wants_health_check(v) && p.hc.is_none() {
+        match al.ports.allocate_next(seed("healthcheck")) {
+            Ok(n) => {
+                p.hc = Some(n as u16);
+                ports.push(i64::from(n));
+            }
+            Err(_) => return (Some(Exhausted::HealthCheck), ips, ports),
+        }
+    }
+    (None, ips, ports)
+}
+
+/// The refusal of a Service whose dynamic pick found its range full: `allocIPs`,
+/// `initNodePorts` and `allocHealthCheckNodePort` return `errors.NewInternalError` (HTTP 500,
+/// no field; kplay points at the field the value was for).
+fn exhausted_diag(objects: &[Object], v: &ServiceView, what: Exhausted, al: &Allocators) -> Diagnostic {
+    let ports = al.ports.range_text();
+    let (rule, span, field, detail, help) = match what {
+        Exhausted::ServiceIp => {
+            let cidrs: Vec<String> = al.ips.iter().map(|a| a.cidr.to_string()).collect();
+            (
+                &rc::CLUSTER_IP_CONFLICT,
+                v.cluster_ips_span.unwrap_or(v.spec_span),
+                "spec.clusterIPs".to_string(),
+                "failed to allocate a serviceIP: range is full".to_string(),
+                format!(
+                    "every address of the Service CIDR ({}) is taken: make Services that need no virtual IP headless (`clusterIP: None`), or give the cluster a larger `--service-cluster-ip-range` (kplay: `--cluster service-cidr=...`)",
+                    cidrs.join(", ")
+                ),
+            )
+        }
+        Exhausted::NodePort(i) => (
+            &rc::NODE_PORT_CONFLICT,
+            v.ports.get(i).map_or(v.spec_span, |p| p.span),
+            format!("spec.ports[{i}].nodePort"),
+            "failed to allocate a nodePort: range is full".to_string(),
+            format!("every port of the node-port range {ports} is taken: use `type: ClusterIP` where no NodePort is needed, or give the cluster a wider `--service-node-port-range` (kplay: `--cluster node-port-range=...`)"),
+        ),
+        Exhausted::HealthCheck => (
+            &rc::NODE_PORT_CONFLICT,
+            v.health_check_node_port_span.unwrap_or(v.spec_span),
+            "spec.healthCheckNodePort".to_string(),
+            // `allocHealthCheckNodePort` prints the port `AllocateNext` returned with its error: 0.
+            "failed to allocate a HealthCheck NodePort 0: range is full".to_string(),
+            format!("every port of the node-port range {ports} is taken, and `externalTrafficPolicy: Local` needs one for the health check: use `externalTrafficPolicy: Cluster`, or give the cluster a wider `--service-node-port-range`"),
+        ),
+    };
+    rc::diag(rule, objects, &v.origin, span, format!("Internal error occurred: {detail}"))
+        .with_kubernetes(field, ErrorType::InternalError)
+        .with_help(help)
+}
+
 fn allocate_services(sim: &mut Sim<'_>, mut user: Vec<ServiceView>) {
     let d = sim.desc;
     let mut ips = Vec::new();
@@ -613,37 +718,26 @@ fn allocate_services(sim: &mut Sim<'_>, mut user: Vec<ServiceView>) {
 
     // Pass 2: dynamic picks, then the objects are stored.
     for mut p in pending {
+        let (ns, name) = (p.view.meta.namespace.clone(), p.view.meta.name.clone());
+        let seed_text = sim.desc.seed.to_string();
+        let seed = |what: &str| fnv64(&[&seed_text, what, &ns, &name]);
+        let (exhausted, _, _) = pick_dynamic(&mut al, &mut p, &seed);
+        if let Some(what) = exhausted {
+            if !p.builtin {
+                sim.diags.push(exhausted_diag(sim.objects, &p.view, what, &al));
+            }
+            // Refused (`allocateCreate` reverts its transaction): give back what it took.
+            for &ip in p.ips.iter().flatten() {
+                if let Some(a) = al.for_family(ip.is_ipv4()) {
+                    a.release(ip);
+                }
+            }
+            for np in p.node_ports.iter().flatten().map(|&n| i64::from(n)).chain(p.hc.map(i64::from)) {
+                al.ports.release(np);
+            }
+            continue;
+        }
         let v = &p.view;
-        let (ns, name) = (v.meta.namespace.clone(), v.meta.name.clone());
-        let seed = |what: &str| fnv64(&[&sim.desc.seed.to_string(), what, &ns, &name]);
-        for (slot, &fam) in p.families.iter().enumerate() {
-            if p.ips[slot].is_none() {
-                if let Some(a) = al.for_family(fam) {
-                    p.ips[slot] = a.allocate_next(seed(if fam { "ipv4" } else { "ipv6" })).ok();
-                }
-            }
-        }
-        if allocates_new_node_ports(v) {
-            // What is left is the ports whose number requested no nodePort: the first of
-            // each number picks one, the others share it.
-            let mut by_port: HashMap<i64, u16> = HashMap::new();
-            for (i, sp) in v.ports.iter().enumerate() {
-                if p.node_ports[i].is_some() {
-                    continue;
-                }
-                if let Some(&np) = by_port.get(&sp.port) {
-                    p.node_ports[i] = Some(np);
-                    continue;
-                }
-                if let Ok(np) = al.ports.allocate_next(seed(&format!("nodeport/{i}"))) {
-                    by_port.insert(sp.port, np as u16);
-                    p.node_ports[i] = Some(np as u16);
-                }
-            }
-        }
-        if wants_health_check(v) && p.hc.is_none() {
-            p.hc = al.ports.allocate_next(seed("healthcheck")).ok().map(|n| n as u16);
-        }
         let mut lb_ips: Vec<IpAddr> = v.status_lb_ips.iter().filter_map(|s| net::parse_ip(s)).collect();
         // The simulated implementation is the cluster's default one: like a cloud provider's
         // service controller and MetalLB out of the box, it leaves a Service that names a

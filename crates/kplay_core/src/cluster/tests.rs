@@ -997,3 +997,55 @@ fn conflicts_with_other_services_are_reported_as_the_allocators_report_them() {
     );
     assert!(["b", "c", "d"].iter().all(|n| c.service("default", n).is_none()));
 }
+
+#[test]
+fn a_service_whose_range_is_full_is_refused_with_an_internal_error() {
+    let mut opts = Options::default();
+    opts.cluster.node_port_range = "30000-30002".into();
+    // 14 usable addresses, two of them the built-ins'.
+    opts.cluster.service_cidr = "10.0.0.0/28".into();
+    let np = "  type: NodePort\n  ports:\n  - {port: 80}\n";
+    let mut text: Vec<String> = (0..3).map(|i| service(&format!("n{i}"), np)).collect();
+    text.push(service("n3", np));
+    text.extend((0..9).map(|i| service(&format!("c{i}"), "  ports:\n  - {port: 80}\n")));
+    text.push(service("c9", "  ports:\n  - {port: 80}\n"));
+    let (c, diags) = sim_with(&[&text.concat()], &opts);
+    let ip_full = "Internal error occurred: failed to allocate a serviceIP: range is full";
+    let np_full = "Internal error occurred: failed to allocate a nodePort: range is full";
+    assert_eq!(
+        service_errors(&diags),
+        [
+            row("n3", "node-port-conflict", "spec.ports[0].nodePort", "InternalError", np_full),
+            row("c9", "cluster-ip-conflict", "spec.clusterIPs", "InternalError", ip_full),
+        ],
+        "{diags:?}"
+    );
+    assert!(c.service("default", "n3").is_none() && c.service("default", "c9").is_none());
+    assert!(c.service("default", "c8").is_some_and(|s| s.cluster_ips.len() == 1));
+    // A refused Service gives back what it took: n3's ClusterIP went to c8.
+    assert_eq!(c.services.len(), 2 + 3 + 9);
+
+    // The health-check port: its range full after the nodePorts.
+    opts.cluster.node_port_range = "30000-30001".into();
+    let lb = "  type: LoadBalancer\n  externalTrafficPolicy: Local\n  ports:\n  - {port: 80}\n";
+    let text = [
+        service("l0", lb),
+        service(
+            "l1",
+            "  type: LoadBalancer\n  externalTrafficPolicy: Local\n  allocateLoadBalancerNodePorts: false\n  ports:\n  - {port: 80}\n",
+        ),
+    ]
+    .concat();
+    let (c, diags) = sim_with(&[&text], &opts);
+    assert_eq!(
+        service_errors(&diags),
+        [row(
+            "l1",
+            "node-port-conflict",
+            "spec.healthCheckNodePort",
+            "InternalError",
+            "Internal error occurred: failed to allocate a HealthCheck NodePort 0: range is full"
+        )]
+    );
+    assert!(c.service("default", "l1").is_none());
+}
