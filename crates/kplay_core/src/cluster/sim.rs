@@ -61,6 +61,15 @@ pub(crate) struct Sim<'a> {
 }
 
 impl Sim<'_> {
+    /// Marks a Service validation refused as refused by the allocation phase instead: the
+    /// server returns the allocation error alone, so its validation diagnostics are dropped
+    /// (`cluster::add_diagnostics`).
+    fn refuse_at_allocation(&mut self, origin: Origin) {
+        if let Some(o) = self.objects.get(origin.object) {
+            self.cluster.allocation_refusals.push((o.file, o.raw.span));
+        }
+    }
+
     pub(crate) fn store(&mut self, kind: &str, ns: &str, name: &str) -> StoreMeta {
         self.rv += 1;
         self.order += 1;
@@ -86,6 +95,7 @@ pub(crate) fn run(_files: &[SourceFile], objects: &[Object], opts: &Options) -> 
         ingress_classes: Vec::new(),
         dns_service_ip: None,
         diagnostics: Vec::new(),
+        allocation_refusals: Vec::new(),
         pod_index: PodIndex::default(),
     };
     let lookups = crate::admission::Lookups::new(objects);
@@ -102,12 +112,25 @@ pub(crate) fn run(_files: &[SourceFile], objects: &[Object], opts: &Options) -> 
     // name updates the earlier one (`kubectl apply`), keeping its place.
     let mut seen: HashMap<(String, String, String), usize> = HashMap::new();
     let mut latest: Vec<usize> = Vec::new();
+    // Services validation refused, created (no earlier object of their name): `BeginCreate`
+    // allocates before validation runs, so an allocation error is what the server returns for
+    // them instead. They are tried in their place and never stored.
+    let mut probes: HashSet<usize> = HashSet::new();
     for (i, o) in objects.iter().enumerate() {
-        if !o.is_accepted() || !crate::model::is_modelled(&o.api_version, &o.kind) {
+        let probe = o.acceptance == crate::model::Acceptance::Validation && o.kind == "Service" && o.api_version == "v1";
+        if !probe && (!o.is_accepted() || !crate::model::is_modelled(&o.api_version, &o.kind)) {
             continue;
         }
         let Some(name) = o.name.clone() else { continue };
         let key = (o.kind.clone(), if o.is_namespaced() { o.namespace.clone() } else { String::new() }, name);
+        if probe {
+            // An update is validated before `BeginUpdate`: its validation errors stand.
+            if !seen.contains_key(&key) {
+                probes.insert(i);
+                latest.push(i);
+            }
+            continue;
+        }
         match seen.get(&key) {
             Some(&slot) => latest[slot] = i,
             None => {
@@ -118,6 +141,8 @@ pub(crate) fn run(_files: &[SourceFile], objects: &[Object], opts: &Options) -> 
     }
 
     let mut services: Vec<ServiceView> = Vec::new();
+    // Each probe with the number of stored Services before it.
+    let mut probe_services: Vec<(usize, ServiceView)> = Vec::new();
     let mut workloads: Vec<WorkloadView> = Vec::new();
     let mut pods: Vec<PodView> = Vec::new();
     let mut user_slices = Vec::new();
@@ -132,6 +157,7 @@ pub(crate) fn run(_files: &[SourceFile], objects: &[Object], opts: &Options) -> 
                     add_namespace(&mut sim, &v.meta.name.clone(), v.meta.labels.clone(), false, v.origin);
                 }
             }
+            "Service" if probes.contains(&i) => probe_services.push((services.len(), typed::service(i, o))),
             "Service" => services.push(typed::service(i, o)),
             "Pod" => pods.push(typed::pod(i, o)),
             "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" | "Job" | "CronJob" | "ReplicationController" => {
@@ -161,7 +187,7 @@ pub(crate) fn run(_files: &[SourceFile], objects: &[Object], opts: &Options) -> 
 
     // The mirroring controller copies the user's Endpoints of selector-less Services.
     user_slices.extend(super::mirror::slices(objects, &services, &sim.desc.seed.to_string()));
-    allocate_services(&mut sim, services);
+    allocate_services(&mut sim, services, probe_services);
     run_workloads(&mut sim, workloads, pods);
     schedule(&mut sim, opts.kube_version.at_least(33), opts.kube_version.at_least(34));
     sim.cluster.pod_index = PodIndex::build(&sim.cluster.pods);
@@ -359,6 +385,9 @@ fn service_families(v: &ServiceView, al: &Allocators) -> Vec<bool> {
 struct Pending {
     view: ServiceView,
     builtin: bool,
+    /// Refused by validation: only tried (an allocation error replaces its validation errors),
+    /// then everything it took is given back.
+    probe: bool,
     ips: Vec<Option<IpAddr>>,
     families: Vec<bool>,
     node_ports: Vec<Option<u16>>,
@@ -496,7 +525,12 @@ fn exhausted_diag(objects: &[Object], v: &ServiceView, what: Exhausted, al: &All
         .with_help(help)
 }
 
-fn allocate_services(sim: &mut Sim<'_>, mut user: Vec<ServiceView>) {
+/// A Service of the same namespace and name as a built-in one.
+fn is_builtin_name(v: &ServiceView) -> bool {
+    matches!((v.meta.namespace.as_str(), v.meta.name.as_str()), ("default", "kubernetes") | ("kube-system", "kube-dns"))
+}
+
+fn allocate_services(sim: &mut Sim<'_>, mut user: Vec<ServiceView>, probes: Vec<(usize, ServiceView)>) {
     let d = sim.desc;
     let mut ips = Vec::new();
     ips.extend(Prefix::parse(&d.service_cidr).map(IpAllocator::new));
@@ -541,15 +575,29 @@ fn allocate_services(sim: &mut Sim<'_>, mut user: Vec<ServiceView>) {
         v.cluster_ips = ip.map(|ip| ip.to_string()).into_iter().collect();
         all.push((v, true));
     }
-    all.extend(user.into_iter().map(|v| (v, false)));
+    // Probes go in their place among the user's Services. One of a built-in's name would update
+    // that Service: validated first, so it is not tried.
+    let mut probes = probes.into_iter().filter(|(_, v)| !is_builtin_name(v)).peekable();
+    let mut all: Vec<(ServiceView, bool, bool)> = all.into_iter().map(|(v, b)| (v, b, false)).collect();
+    for (k, v) in user.into_iter().enumerate() {
+        while let Some((_, p)) = probes.next_if(|(at, _)| *at <= k) {
+            all.push((p, false, true));
+        }
+        all.push((v, false, false));
+    }
+    all.extend(probes.map(|(_, p)| (p, false, true)));
 
     // Pass 1, in creation order: requested ClusterIPs, NodePorts and health-check ports. Doing
     // the requests before any dynamic pick keeps a request from colliding with a simulated
     // random pick (the static band exists to make that unlikely on a real cluster).
     let mut pending: Vec<Pending> = Vec::new();
-    for (v, builtin) in all {
+    for (v, builtin, probe) in all {
         if v.type_ == "ExternalName" {
+            if probe {
+                continue;
+            }
             pending.push(Pending {
+                probe,
                 ips: Vec::new(),
                 families: Vec::new(),
                 node_ports: vec![None; v.ports.len()],
@@ -576,7 +624,7 @@ fn allocate_services(sim: &mut Sim<'_>, mut user: Vec<ServiceView>) {
                 Err(e) => {
                     if let Some(rule) = alloc_rule(&e, &rc::CLUSTER_IP_CONFLICT, "service-cluster-ip-out-of-range").filter(|_| !builtin) {
                         let owner = sim.cluster.services.iter().find(|s| s.cluster_ips.contains(&ip)).map(Service::origin);
-                        let other = pending.iter().find(|p| p.ips.contains(&Some(ip))).map(|p| p.view.origin).or(owner);
+                        let other = pending.iter().find(|p| !p.probe && p.ips.contains(&Some(ip))).map(|p| p.view.origin).or(owner);
                         let d = rc::diag(
                             rule,
                             sim.objects,
@@ -656,7 +704,9 @@ fn allocate_services(sim: &mut Sim<'_>, mut user: Vec<ServiceView>) {
                                 } else {
                                     format!("pick a port in {}, or remove `nodePort` to get one", al.ports.range_text())
                                 });
-                            if let Some(o) = pending.iter().find(|q| q.node_ports.contains(&Some(np as u16)) || q.hc == Some(np as u16)) {
+                            if let Some(o) =
+                                pending.iter().find(|q| !q.probe && (q.node_ports.contains(&Some(np as u16)) || q.hc == Some(np as u16)))
+                            {
                                 if !o.view.origin.is_builtin() {
                                     d = d.with_secondary(o.view.origin.file, o.view.origin.head, "this Service already holds the port");
                                 }
@@ -701,8 +751,9 @@ fn allocate_services(sim: &mut Sim<'_>, mut user: Vec<ServiceView>) {
                 }
             }
         }
-        if failed {
-            // The request is refused as a whole: give back what it took.
+        if failed || probe {
+            // The request is refused as a whole (a probe, by validation, if not here): give back
+            // what it took.
             for ip in taken_ips {
                 if let Some(a) = al.for_family(ip.is_ipv4()) {
                     a.release(ip);
@@ -711,9 +762,14 @@ fn allocate_services(sim: &mut Sim<'_>, mut user: Vec<ServiceView>) {
             for p in taken_ports {
                 al.ports.release(p);
             }
-            continue;
+            if failed {
+                if probe {
+                    sim.refuse_at_allocation(v.origin);
+                }
+                continue;
+            }
         }
-        pending.push(Pending { ips: got, families, node_ports, hc, view: v, builtin });
+        pending.push(Pending { ips: got, families, node_ports, hc, view: v, builtin, probe });
     }
 
     // Pass 2: dynamic picks, then the objects are stored.
@@ -721,18 +777,40 @@ fn allocate_services(sim: &mut Sim<'_>, mut user: Vec<ServiceView>) {
         let (ns, name) = (p.view.meta.namespace.clone(), p.view.meta.name.clone());
         let seed_text = sim.desc.seed.to_string();
         let seed = |what: &str| fnv64(&[&seed_text, what, &ns, &name]);
-        let (exhausted, _, _) = pick_dynamic(&mut al, &mut p, &seed);
-        if let Some(what) = exhausted {
-            if !p.builtin {
-                sim.diags.push(exhausted_diag(sim.objects, &p.view, what, &al));
-            }
-            // Refused (`allocateCreate` reverts its transaction): give back what it took.
+        // A probe holds its requests again for the time of its try.
+        let mut held_ips: Vec<IpAddr> = Vec::new();
+        let mut held_ports: Vec<i64> = Vec::new();
+        if p.probe {
             for &ip in p.ips.iter().flatten() {
+                if al.for_family(ip.is_ipv4()).is_some_and(|a| a.allocate(ip).is_ok()) {
+                    held_ips.push(ip);
+                }
+            }
+            for np in p.node_ports.iter().flatten().map(|&n| i64::from(n)).chain(p.hc.map(i64::from)) {
+                if al.ports.allocate(np).is_ok() {
+                    held_ports.push(np);
+                }
+            }
+        }
+        let (exhausted, picked_ips, picked_ports) = pick_dynamic(&mut al, &mut p, &seed);
+        if let Some(what) = exhausted.filter(|_| !p.builtin) {
+            sim.diags.push(exhausted_diag(sim.objects, &p.view, what, &al));
+            if p.probe {
+                sim.refuse_at_allocation(p.view.origin);
+            }
+        }
+        if p.probe || exhausted.is_some() {
+            // Refused (`allocateCreate` reverts its transaction): give back what it took.
+            if !p.probe {
+                held_ips.extend(p.ips.iter().flatten());
+                held_ports.extend(p.node_ports.iter().flatten().map(|&n| i64::from(n)).chain(p.hc.map(i64::from)));
+            }
+            for ip in held_ips.into_iter().chain(picked_ips) {
                 if let Some(a) = al.for_family(ip.is_ipv4()) {
                     a.release(ip);
                 }
             }
-            for np in p.node_ports.iter().flatten().map(|&n| i64::from(n)).chain(p.hc.map(i64::from)) {
+            for np in held_ports.into_iter().chain(picked_ports) {
                 al.ports.release(np);
             }
             continue;

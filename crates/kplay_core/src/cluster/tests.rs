@@ -999,6 +999,37 @@ fn conflicts_with_other_services_are_reported_as_the_allocators_report_them() {
 }
 
 #[test]
+fn an_allocation_error_replaces_the_validation_errors_of_a_service() {
+    let text = [
+        service("a", "  type: NodePort\n  clusterIP: 10.96.0.50\n  ports:\n  - {port: 80, nodePort: 30080}\n"),
+        service("b", "  clusterIP: 10.96.0.50\n  sessionAffinity: Bad\n  ports:\n  - {port: 80}\n"),
+        service("c", "  type: NodePort\n  sessionAffinity: Bad\n  ports:\n  - {port: 80, nodePort: 30080, name: HTTP}\n"),
+        service("d", "  type: LoadBalancer\n  externalTrafficPolicy: Local\n  healthCheckNodePort: 30080\n  sessionAffinity: Bad\n  ports:\n  - {port: 80}\n"),
+        // Refused by validation with free requests: its own errors, and it holds nothing.
+        service("e", "  type: NodePort\n  clusterIP: 10.96.0.60\n  sessionAffinity: Bad\n  ports:\n  - {port: 80, nodePort: 30090}\n"),
+        service("f", "  type: NodePort\n  clusterIP: 10.96.0.60\n  ports:\n  - {port: 80, nodePort: 30090}\n"),
+        // An update is validated before `BeginUpdate`: its validation errors stand.
+        service("a", "  type: NodePort\n  clusterIP: 10.96.0.60\n  sessionAffinity: Bad\n  ports:\n  - {port: 80, nodePort: 30090}\n"),
+    ]
+    .concat();
+    let (c, diags) = sim_with(&[&text], &Options::default());
+    let got: Vec<(String, String)> = service_errors(&diags).into_iter().map(|r| (r.0, r.1)).collect();
+    let want: Vec<(String, String)> = [
+        ("b", "cluster-ip-conflict"),
+        ("c", "node-port-conflict"),
+        ("d", "node-port-conflict"),
+        ("e", "service-session-affinity-invalid"),
+        ("a", "service-session-affinity-invalid"),
+    ]
+    .iter()
+    .map(|(a, b)| ((*a).to_string(), (*b).to_string()))
+    .collect();
+    assert_eq!(got, want, "{diags:?}");
+    assert!(c.service("default", "f").is_some());
+    assert!(["b", "c", "d", "e"].iter().all(|n| c.service("default", n).is_none()));
+}
+
+#[test]
 fn a_service_whose_range_is_full_is_refused_with_an_internal_error() {
     let mut opts = Options::default();
     opts.cluster.node_port_range = "30000-30002".into();
@@ -1007,6 +1038,8 @@ fn a_service_whose_range_is_full_is_refused_with_an_internal_error() {
     let np = "  type: NodePort\n  ports:\n  - {port: 80}\n";
     let mut text: Vec<String> = (0..3).map(|i| service(&format!("n{i}"), np)).collect();
     text.push(service("n3", np));
+    // Refused by validation too: the allocation error is the one returned.
+    text.push(service("n4", "  type: NodePort\n  sessionAffinity: Bad\n  ports:\n  - {port: 80}\n"));
     text.extend((0..9).map(|i| service(&format!("c{i}"), "  ports:\n  - {port: 80}\n")));
     text.push(service("c9", "  ports:\n  - {port: 80}\n"));
     let (c, diags) = sim_with(&[&text.concat()], &opts);
@@ -1016,6 +1049,7 @@ fn a_service_whose_range_is_full_is_refused_with_an_internal_error() {
         service_errors(&diags),
         [
             row("n3", "node-port-conflict", "spec.ports[0].nodePort", "InternalError", np_full),
+            row("n4", "node-port-conflict", "spec.ports[0].nodePort", "InternalError", np_full),
             row("c9", "cluster-ip-conflict", "spec.clusterIPs", "InternalError", ip_full),
         ],
         "{diags:?}"
