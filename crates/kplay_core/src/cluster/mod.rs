@@ -25,6 +25,16 @@ use crate::diagnostic::Diagnostic;
 /// Adds the cross-object diagnostics the simulation of `cluster` found to `out`. A diagnostic
 /// the per-object checks already made (same place, same field) is not repeated.
 pub fn add_diagnostics(cluster: &Cluster, out: &mut Vec<Diagnostic>) {
+    // A Service the allocation phase refused is never validated (`BeginCreate` runs first).
+    if !cluster.allocation_refusals.is_empty() {
+        out.retain(|d| {
+            let inside = cluster
+                .allocation_refusals
+                .iter()
+                .any(|&(f, s)| d.primary.file == f && s.start <= d.primary.span.start && d.primary.span.end <= s.end);
+            !inside || crate::rules::find(d.rule).is_none_or(|r| r.stage != crate::rules::Stage::Validation)
+        });
+    }
     for d in &cluster.diagnostics {
         let dup = d.kubernetes.is_some()
             && out.iter().any(|o| o.primary.file == d.primary.file && o.primary.span == d.primary.span && o.kubernetes == d.kubernetes);

@@ -61,6 +61,15 @@ pub(crate) struct Sim<'a> {
 }
 
 impl Sim<'_> {
+    /// Marks a Service validation refused as refused by the allocation phase instead: the
+    /// server returns the allocation error alone, so its validation diagnostics are dropped
+    /// (`cluster::add_diagnostics`).
+    fn refuse_at_allocation(&mut self, origin: Origin) {
+        if let Some(o) = self.objects.get(origin.object) {
+            self.cluster.allocation_refusals.push((o.file, o.raw.span));
+        }
+    }
+
     pub(crate) fn store(&mut self, kind: &str, ns: &str, name: &str) -> StoreMeta {
         self.rv += 1;
         self.order += 1;
@@ -87,6 +96,7 @@ pub(crate) fn run(_files: &[SourceFile], objects: &[Object], opts: &Options) -> 
         ingress_classes: Vec::new(),
         dns_service_ip: None,
         diagnostics: Vec::new(),
+        allocation_refusals: Vec::new(),
         pod_index: PodIndex::default(),
     };
     let lookups = crate::admission::Lookups::new(objects);
@@ -103,12 +113,25 @@ pub(crate) fn run(_files: &[SourceFile], objects: &[Object], opts: &Options) -> 
     // name updates the earlier one (`kubectl apply`), keeping its place.
     let mut seen: HashMap<(String, String, String), usize> = HashMap::new();
     let mut latest: Vec<usize> = Vec::new();
+    // Services validation refused, created (no earlier object of their name): `BeginCreate`
+    // allocates before validation runs, so an allocation error is what the server returns for
+    // them instead. They are tried in their place and never stored.
+    let mut probes: HashSet<usize> = HashSet::new();
     for (i, o) in objects.iter().enumerate() {
-        if !o.is_accepted() || !crate::model::is_modelled(&o.api_version, &o.kind) {
+        let probe = o.acceptance == crate::model::Acceptance::Validation && o.kind == "Service" && o.api_version == "v1";
+        if !probe && (!o.is_accepted() || !crate::model::is_modelled(&o.api_version, &o.kind)) {
             continue;
         }
         let Some(name) = o.name.clone() else { continue };
         let key = (o.kind.clone(), if o.is_namespaced() { o.namespace.clone() } else { String::new() }, name);
+        if probe {
+            // An update is validated before `BeginUpdate`: its validation errors stand.
+            if !seen.contains_key(&key) {
+                probes.insert(i);
+                latest.push(i);
+            }
+            continue;
+        }
         match seen.get(&key) {
             Some(&slot) => latest[slot] = i,
             None => {
@@ -119,6 +142,8 @@ pub(crate) fn run(_files: &[SourceFile], objects: &[Object], opts: &Options) -> 
     }
 
     let mut services: Vec<ServiceView> = Vec::new();
+    // Each probe with the number of stored Services before it.
+    let mut probe_services: Vec<(usize, ServiceView)> = Vec::new();
     let mut workloads: Vec<WorkloadView> = Vec::new();
     let mut pods: Vec<PodView> = Vec::new();
     let mut user_slices = Vec::new();
@@ -133,6 +158,7 @@ pub(crate) fn run(_files: &[SourceFile], objects: &[Object], opts: &Options) -> 
                     add_namespace(&mut sim, &v.meta.name.clone(), v.meta.labels.clone(), false, v.origin);
                 }
             }
+            "Service" if probes.contains(&i) => probe_services.push((services.len(), typed::service(i, o))),
             "Service" => services.push(typed::service(i, o)),
             "Pod" => pods.push(typed::pod(i, o)),
             "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" | "Job" | "CronJob" | "ReplicationController" => {
@@ -162,7 +188,7 @@ pub(crate) fn run(_files: &[SourceFile], objects: &[Object], opts: &Options) -> 
 
     // The mirroring controller copies the user's Endpoints of selector-less Services.
     user_slices.extend(super::mirror::slices(objects, &services, &sim.desc.seed.to_string()));
-    allocate_services(&mut sim, services);
+    allocate_services(&mut sim, services, probe_services);
     run_workloads(&mut sim, workloads, pods);
     schedule(&mut sim, opts.kube_version.at_least(33), opts.kube_version.at_least(34));
     sim.cluster.pod_index = PodIndex::build(&sim.cluster.pods);
@@ -360,6 +386,9 @@ fn service_families(v: &ServiceView, al: &Allocators) -> Vec<bool> {
 struct Pending {
     view: ServiceView,
     builtin: bool,
+    /// Refused by validation: only tried (an allocation error replaces its validation errors),
+    /// then everything it took is given back.
+    probe: bool,
     ips: Vec<Option<IpAddr>>,
     families: Vec<bool>,
     node_ports: Vec<Option<u16>>,
@@ -392,7 +421,117 @@ fn wants_health_check(v: &ServiceView) -> bool {
     v.type_ == "LoadBalancer" && v.external_traffic_policy.as_deref() == Some("Local")
 }
 
-fn allocate_services(sim: &mut Sim<'_>, mut user: Vec<ServiceView>) {
+/// A dynamic pick whose range has no free value (the allocators' `ErrFull`).
+#[derive(Debug, Clone, Copy)]
+enum Exhausted {
+    ServiceIp,
+    /// The index of the port.
+    NodePort(usize),
+    HealthCheck,
+}
+
+/// Pass 2's dynamic picks in `allocateCreate`'s order (ClusterIPs, nodePorts port by port, the
+/// health-check port), stopping at the first range that is full. Returns that range and what
+/// was picked.
+fn pick_dynamic(al: &mut Allocators, p: &mut Pending, seed: &dyn Fn(&str) -> u64) -> (Option<Exhausted>, Vec<IpAddr>, Vec<i64>) {
+    let mut ips = Vec::new();
+    let mut ports = Vec::new();
+    for slot in 0..p.families.len() {
+        let fam = p.families[slot];
+        if p.ips[slot].is_some() {
+            continue;
+        }
+        if let Some(a) = al.for_family(fam) {
+            match a.allocate_next(seed(if fam { "ipv4" } else { "ipv6" })) {
+                Ok(ip) => {
+                    p.ips[slot] = Some(ip);
+                    ips.push(ip);
+                }
+                Err(_) => return (Some(Exhausted::ServiceIp), ips, ports),
+            }
+        }
+    }
+    let v = &p.view;
+    if allocates_new_node_ports(v) {
+        // What is left is the ports whose number requested no nodePort: the first of each
+        // number picks one, the others share it.
+        let mut by_port: HashMap<i64, u16> = HashMap::new();
+        for (i, sp) in v.ports.iter().enumerate() {
+            if p.node_ports[i].is_some() {
+                continue;
+            }
+            if let Some(&np) = by_port.get(&sp.port) {
+                p.node_ports[i] = Some(np);
+                continue;
+            }
+            match al.ports.allocate_next(seed(&format!("nodeport/{i}"))) {
+                Ok(np) => {
+                    by_port.insert(sp.port, np as u16);
+                    p.node_ports[i] = Some(np as u16);
+                    ports.push(i64::from(np));
+                }
+                Err(_) => return (Some(Exhausted::NodePort(i)), ips, ports),
+            }
+        }
+    }
+    if wants_health_check(v) && p.hc.is_none() {
+        match al.ports.allocate_next(seed("healthcheck")) {
+            Ok(n) => {
+                p.hc = Some(n as u16);
+                ports.push(i64::from(n));
+            }
+            Err(_) => return (Some(Exhausted::HealthCheck), ips, ports),
+        }
+    }
+    (None, ips, ports)
+}
+
+/// The refusal of a Service whose dynamic pick found its range full: `allocIPs`,
+/// `initNodePorts` and `allocHealthCheckNodePort` return `errors.NewInternalError` (HTTP 500,
+/// no field; kplay points at the field the value was for).
+fn exhausted_diag(objects: &[Object], v: &ServiceView, what: Exhausted, al: &Allocators) -> Diagnostic {
+    let ports = al.ports.range_text();
+    let (rule, span, field, detail, help) = match what {
+        Exhausted::ServiceIp => {
+            let cidrs: Vec<String> = al.ips.iter().map(|a| a.cidr.to_string()).collect();
+            (
+                &rc::CLUSTER_IP_CONFLICT,
+                v.cluster_ips_span.unwrap_or(v.spec_span),
+                "spec.clusterIPs".to_string(),
+                "failed to allocate a serviceIP: range is full".to_string(),
+                format!(
+                    "every address of the Service CIDR ({}) is taken: make Services that need no virtual IP headless (`clusterIP: None`), or give the cluster a larger `--service-cluster-ip-range` (kplay: `--cluster service-cidr=...`)",
+                    cidrs.join(", ")
+                ),
+            )
+        }
+        Exhausted::NodePort(i) => (
+            &rc::NODE_PORT_CONFLICT,
+            v.ports.get(i).map_or(v.spec_span, |p| p.span),
+            format!("spec.ports[{i}].nodePort"),
+            "failed to allocate a nodePort: range is full".to_string(),
+            format!("every port of the node-port range {ports} is taken: use `type: ClusterIP` where no NodePort is needed, or give the cluster a wider `--service-node-port-range` (kplay: `--cluster node-port-range=...`)"),
+        ),
+        Exhausted::HealthCheck => (
+            &rc::NODE_PORT_CONFLICT,
+            v.health_check_node_port_span.unwrap_or(v.spec_span),
+            "spec.healthCheckNodePort".to_string(),
+            // `allocHealthCheckNodePort` prints the port `AllocateNext` returned with its error: 0.
+            "failed to allocate a HealthCheck NodePort 0: range is full".to_string(),
+            format!("every port of the node-port range {ports} is taken, and `externalTrafficPolicy: Local` needs one for the health check: use `externalTrafficPolicy: Cluster`, or give the cluster a wider `--service-node-port-range`"),
+        ),
+    };
+    rc::diag(rule, objects, &v.origin, span, format!("Internal error occurred: {detail}"))
+        .with_kubernetes(field, ErrorType::InternalError)
+        .with_help(help)
+}
+
+/// A Service of the same namespace and name as a built-in one.
+fn is_builtin_name(v: &ServiceView) -> bool {
+    matches!((v.meta.namespace.as_str(), v.meta.name.as_str()), ("default", "kubernetes") | ("kube-system", "kube-dns"))
+}
+
+fn allocate_services(sim: &mut Sim<'_>, mut user: Vec<ServiceView>, probes: Vec<(usize, ServiceView)>) {
     let d = sim.desc;
     let mut ips = Vec::new();
     ips.extend(Prefix::parse(&d.service_cidr).map(IpAllocator::new));
@@ -437,15 +576,29 @@ fn allocate_services(sim: &mut Sim<'_>, mut user: Vec<ServiceView>) {
         v.cluster_ips = ip.map(|ip| ip.to_string()).into_iter().collect();
         all.push((v, true));
     }
-    all.extend(user.into_iter().map(|v| (v, false)));
+    // Probes go in their place among the user's Services. One of a built-in's name would update
+    // that Service: validated first, so it is not tried.
+    let mut probes = probes.into_iter().filter(|(_, v)| !is_builtin_name(v)).peekable();
+    let mut all: Vec<(ServiceView, bool, bool)> = all.into_iter().map(|(v, b)| (v, b, false)).collect();
+    for (k, v) in user.into_iter().enumerate() {
+        while let Some((_, p)) = probes.next_if(|(at, _)| *at <= k) {
+            all.push((p, false, true));
+        }
+        all.push((v, false, false));
+    }
+    all.extend(probes.map(|(_, p)| (p, false, true)));
 
     // Pass 1, in creation order: requested ClusterIPs, NodePorts and health-check ports. Doing
     // the requests before any dynamic pick keeps a request from colliding with a simulated
     // random pick (the static band exists to make that unlikely on a real cluster).
     let mut pending: Vec<Pending> = Vec::new();
-    for (v, builtin) in all {
+    for (v, builtin, probe) in all {
         if v.type_ == "ExternalName" {
+            if probe {
+                continue;
+            }
             pending.push(Pending {
+                probe,
                 ips: Vec::new(),
                 families: Vec::new(),
                 node_ports: vec![None; v.ports.len()],
@@ -472,13 +625,18 @@ fn allocate_services(sim: &mut Sim<'_>, mut user: Vec<ServiceView>) {
                 Err(e) => {
                     if let Some(rule) = alloc_rule(&e, &rc::CLUSTER_IP_CONFLICT, "service-cluster-ip-out-of-range").filter(|_| !builtin) {
                         let owner = sim.cluster.services.iter().find(|s| s.cluster_ips.contains(&ip)).map(Service::origin);
-                        let other = pending.iter().find(|p| p.ips.contains(&Some(ip))).map(|p| p.view.origin).or(owner);
+                        let other = pending.iter().find(|p| !p.probe && p.ips.contains(&Some(ip))).map(|p| p.view.origin).or(owner);
                         let d = rc::diag(
                             rule,
                             sim.objects,
                             &v.origin,
                             v.cluster_ips_span.unwrap_or(v.spec_span),
-                            format!("failed to allocate IP {req}: {}", e.ip_message(req)),
+                            // `allocIPs`: `field.Invalid(spec.clusterIPs, service.Spec.ClusterIPs, ...)`.
+                            format!(
+                                "Invalid value: {}: failed to allocate IP {req}: {}",
+                                crate::rules::formats::go_string_slice(v.cluster_ips.iter().map(String::as_str)),
+                                e.ip_message(req)
+                            ),
                         )
                         .with_kubernetes("spec.clusterIPs", ErrorType::Invalid);
                         let mut d = d.with_help(if matches!(e, AllocError::Allocated) {
@@ -538,14 +696,18 @@ fn allocate_services(sim: &mut Sim<'_>, mut user: Vec<ServiceView>) {
                     Err(e) => {
                         if let Some(rule) = alloc_rule(&e, &rc::NODE_PORT_CONFLICT, "service-node-port-out-of-range").filter(|_| !builtin) {
                             let span = p.node_port_span.unwrap_or(p.span);
-                            let mut d = rc::diag(rule, sim.objects, &v.origin, span, e.port_message())
+                            // `initNodePorts`: `field.Invalid(spec.ports[i].nodePort, np, err.Error())`.
+                            let msg = crate::rules::formats::invalid_num(np, &e.port_message());
+                            let mut d = rc::diag(rule, sim.objects, &v.origin, span, msg)
                                 .with_kubernetes(format!("spec.ports[{i}].nodePort"), ErrorType::Invalid)
                                 .with_help(if matches!(e, AllocError::Allocated) {
                                     "remove `nodePort` to get a free port, or pick one no other Service uses".to_string()
                                 } else {
                                     format!("pick a port in {}, or remove `nodePort` to get one", al.ports.range_text())
                                 });
-                            if let Some(o) = pending.iter().find(|q| q.node_ports.contains(&Some(np as u16)) || q.hc == Some(np as u16)) {
+                            if let Some(o) =
+                                pending.iter().find(|q| !q.probe && (q.node_ports.contains(&Some(np as u16)) || q.hc == Some(np as u16)))
+                            {
                                 if !o.view.origin.is_builtin() {
                                     d = d.with_secondary(o.view.origin.file, o.view.origin.head, "this Service already holds the port");
                                 }
@@ -567,6 +729,8 @@ fn allocate_services(sim: &mut Sim<'_>, mut user: Vec<ServiceView>) {
                         taken_ports.push(req);
                     }
                     Err(e) => {
+                        // `txnAllocNodePorts` wraps `allocHealthCheckNodePort`'s error in
+                        // `errors.NewInternalError`: HTTP 500, no field.
                         if let Some(rule) = alloc_rule(&e, &rc::NODE_PORT_CONFLICT, "service-node-port-out-of-range") {
                             sim.diags.push(
                                 rc::diag(
@@ -574,9 +738,12 @@ fn allocate_services(sim: &mut Sim<'_>, mut user: Vec<ServiceView>) {
                                     sim.objects,
                                     &v.origin,
                                     v.health_check_node_port_span.unwrap_or(v.spec_span),
-                                    format!("failed to allocate requested HealthCheck NodePort {req}: {}", e.port_message()),
+                                    format!(
+                                        "Internal error occurred: failed to allocate requested HealthCheck NodePort {req}: {}",
+                                        e.port_message()
+                                    ),
                                 )
-                                .with_kubernetes("spec.healthCheckNodePort", ErrorType::Invalid)
+                                .with_kubernetes("spec.healthCheckNodePort", ErrorType::InternalError)
                                 .with_help("remove `healthCheckNodePort` to get a free port"),
                             );
                         }
@@ -585,8 +752,9 @@ fn allocate_services(sim: &mut Sim<'_>, mut user: Vec<ServiceView>) {
                 }
             }
         }
-        if failed {
-            // The request is refused as a whole: give back what it took.
+        if failed || probe {
+            // The request is refused as a whole (a probe, by validation, if not here): give back
+            // what it took.
             for ip in taken_ips {
                 if let Some(a) = al.for_family(ip.is_ipv4()) {
                     a.release(ip);
@@ -595,44 +763,60 @@ fn allocate_services(sim: &mut Sim<'_>, mut user: Vec<ServiceView>) {
             for p in taken_ports {
                 al.ports.release(p);
             }
-            continue;
+            if failed {
+                if probe {
+                    sim.refuse_at_allocation(v.origin);
+                }
+                continue;
+            }
         }
-        pending.push(Pending { ips: got, families, node_ports, hc, view: v, builtin });
+        pending.push(Pending { ips: got, families, node_ports, hc, view: v, builtin, probe });
     }
 
     // Pass 2: dynamic picks, then the objects are stored.
     for mut p in pending {
+        let (ns, name) = (p.view.meta.namespace.clone(), p.view.meta.name.clone());
+        let seed_text = sim.desc.seed.to_string();
+        let seed = |what: &str| fnv64(&[&seed_text, what, &ns, &name]);
+        // A probe holds its requests again for the time of its try.
+        let mut held_ips: Vec<IpAddr> = Vec::new();
+        let mut held_ports: Vec<i64> = Vec::new();
+        if p.probe {
+            for &ip in p.ips.iter().flatten() {
+                if al.for_family(ip.is_ipv4()).is_some_and(|a| a.allocate(ip).is_ok()) {
+                    held_ips.push(ip);
+                }
+            }
+            for np in p.node_ports.iter().flatten().map(|&n| i64::from(n)).chain(p.hc.map(i64::from)) {
+                if al.ports.allocate(np).is_ok() {
+                    held_ports.push(np);
+                }
+            }
+        }
+        let (exhausted, picked_ips, picked_ports) = pick_dynamic(&mut al, &mut p, &seed);
+        if let Some(what) = exhausted.filter(|_| !p.builtin) {
+            sim.diags.push(exhausted_diag(sim.objects, &p.view, what, &al));
+            if p.probe {
+                sim.refuse_at_allocation(p.view.origin);
+            }
+        }
+        if p.probe || exhausted.is_some() {
+            // Refused (`allocateCreate` reverts its transaction): give back what it took.
+            if !p.probe {
+                held_ips.extend(p.ips.iter().flatten());
+                held_ports.extend(p.node_ports.iter().flatten().map(|&n| i64::from(n)).chain(p.hc.map(i64::from)));
+            }
+            for ip in held_ips.into_iter().chain(picked_ips) {
+                if let Some(a) = al.for_family(ip.is_ipv4()) {
+                    a.release(ip);
+                }
+            }
+            for np in held_ports.into_iter().chain(picked_ports) {
+                al.ports.release(np);
+            }
+            continue;
+        }
         let v = &p.view;
-        let (ns, name) = (v.meta.namespace.clone(), v.meta.name.clone());
-        let seed = |what: &str| fnv64(&[&sim.desc.seed.to_string(), what, &ns, &name]);
-        for (slot, &fam) in p.families.iter().enumerate() {
-            if p.ips[slot].is_none() {
-                if let Some(a) = al.for_family(fam) {
-                    p.ips[slot] = a.allocate_next(seed(if fam { "ipv4" } else { "ipv6" })).ok();
-                }
-            }
-        }
-        if allocates_new_node_ports(v) {
-            // What is left is the ports whose number requested no nodePort: the first of
-            // each number picks one, the others share it.
-            let mut by_port: HashMap<i64, u16> = HashMap::new();
-            for (i, sp) in v.ports.iter().enumerate() {
-                if p.node_ports[i].is_some() {
-                    continue;
-                }
-                if let Some(&np) = by_port.get(&sp.port) {
-                    p.node_ports[i] = Some(np);
-                    continue;
-                }
-                if let Ok(np) = al.ports.allocate_next(seed(&format!("nodeport/{i}"))) {
-                    by_port.insert(sp.port, np as u16);
-                    p.node_ports[i] = Some(np as u16);
-                }
-            }
-        }
-        if wants_health_check(v) && p.hc.is_none() {
-            p.hc = al.ports.allocate_next(seed("healthcheck")).ok().map(|n| n as u16);
-        }
         let mut lb_ips: Vec<IpAddr> = v.status_lb_ips.iter().filter_map(|s| net::parse_ip(s)).collect();
         // The simulated implementation is the cluster's default one: like a cloud provider's
         // service controller and MetalLB out of the box, it leaves a Service that names a

@@ -443,6 +443,10 @@ pub struct Cluster {
     /// Cross-object diagnostics found while simulating (Stage::Cluster rules).
     #[serde(skip)]
     pub diagnostics: Vec<Diagnostic>,
+    /// Services validation refused whose allocation failed first (file and object span): the
+    /// server returns only the allocation error, so their validation diagnostics are dropped.
+    #[serde(skip)]
+    pub allocation_refusals: Vec<(crate::source::FileId, crate::source::Span)>,
     /// Pods by `(namespace, label key, label value)`.
     #[serde(skip)]
     pub(crate) pod_index: super::index::PodIndex,

@@ -938,3 +938,148 @@ fn a_daemonset_whose_runtime_class_selects_some_nodes_leaves_pods_pending_on_the
     );
     assert!(d[0].help.as_deref().is_some_and(|h| h.contains("RuntimeClass `kata`")), "{:?}", d[0].help);
 }
+
+// ---------------------------------------------------------------------------------------------
+// The allocation phase across Services (`allocateCreate`, which `BeginCreate` runs before
+// validation).
+
+fn service(name: &str, spec: &str) -> String {
+    format!("apiVersion: v1\nkind: Service\nmetadata:\n  name: {name}\nspec:\n{spec}---\n")
+}
+
+/// `(service name, rule, field, type, message)` of every diagnostic about a Service, errors only.
+fn service_errors(diags: &[crate::Diagnostic]) -> Vec<(String, String, String, String, String)> {
+    diags
+        .iter()
+        .filter(|d| d.severity == crate::Severity::Error)
+        .filter_map(|d| {
+            let k = d.kubernetes.as_ref()?;
+            let name = d.object.as_ref().and_then(|o| o.name.clone()).unwrap_or_default();
+            Some((name, d.rule.to_string(), k.field.clone(), k.error_type.as_str().to_string(), d.message.clone()))
+        })
+        .collect()
+}
+
+fn row(name: &str, rule: &str, field: &str, type_: &str, message: &str) -> (String, String, String, String, String) {
+    (name.into(), rule.into(), field.into(), type_.into(), message.into())
+}
+
+#[test]
+fn conflicts_with_other_services_are_reported_as_the_allocators_report_them() {
+    let text = [
+        service("a", "  type: NodePort\n  clusterIP: 10.96.0.50\n  ports:\n  - {port: 80, nodePort: 30080}\n"),
+        service("b", "  clusterIP: 10.96.0.50\n  ports:\n  - {port: 80}\n"),
+        service("c", "  type: NodePort\n  ports:\n  - {port: 80, nodePort: 30080}\n"),
+        service("d", "  type: LoadBalancer\n  externalTrafficPolicy: Local\n  healthCheckNodePort: 30080\n  ports:\n  - {port: 80}\n"),
+    ]
+    .concat();
+    let (c, diags) = sim_with(&[&text], &Options::default());
+    assert_eq!(
+        service_errors(&diags),
+        [
+            row(
+                "b",
+                "cluster-ip-conflict",
+                "spec.clusterIPs",
+                "Invalid",
+                "Invalid value: []string{\"10.96.0.50\"}: failed to allocate IP 10.96.0.50: provided IP is already allocated"
+            ),
+            row("c", "node-port-conflict", "spec.ports[0].nodePort", "Invalid", "Invalid value: 30080: provided port is already allocated"),
+            // `txnAllocNodePorts` wraps the health-check port's error in `errors.NewInternalError`.
+            row(
+                "d",
+                "node-port-conflict",
+                "spec.healthCheckNodePort",
+                "InternalError",
+                "Internal error occurred: failed to allocate requested HealthCheck NodePort 30080: provided port is already allocated"
+            ),
+        ]
+    );
+    assert!(["b", "c", "d"].iter().all(|n| c.service("default", n).is_none()));
+}
+
+#[test]
+fn an_allocation_error_replaces_the_validation_errors_of_a_service() {
+    let text = [
+        service("a", "  type: NodePort\n  clusterIP: 10.96.0.50\n  ports:\n  - {port: 80, nodePort: 30080}\n"),
+        service("b", "  clusterIP: 10.96.0.50\n  sessionAffinity: Bad\n  ports:\n  - {port: 80}\n"),
+        service("c", "  type: NodePort\n  sessionAffinity: Bad\n  ports:\n  - {port: 80, nodePort: 30080, name: HTTP}\n"),
+        service("d", "  type: LoadBalancer\n  externalTrafficPolicy: Local\n  healthCheckNodePort: 30080\n  sessionAffinity: Bad\n  ports:\n  - {port: 80}\n"),
+        // Refused by validation with free requests: its own errors, and it holds nothing.
+        service("e", "  type: NodePort\n  clusterIP: 10.96.0.60\n  sessionAffinity: Bad\n  ports:\n  - {port: 80, nodePort: 30090}\n"),
+        service("f", "  type: NodePort\n  clusterIP: 10.96.0.60\n  ports:\n  - {port: 80, nodePort: 30090}\n"),
+        // An update is validated before `BeginUpdate`: its validation errors stand.
+        service("a", "  type: NodePort\n  clusterIP: 10.96.0.60\n  sessionAffinity: Bad\n  ports:\n  - {port: 80, nodePort: 30090}\n"),
+    ]
+    .concat();
+    let (c, diags) = sim_with(&[&text], &Options::default());
+    let got: Vec<(String, String)> = service_errors(&diags).into_iter().map(|r| (r.0, r.1)).collect();
+    let want: Vec<(String, String)> = [
+        ("b", "cluster-ip-conflict"),
+        ("c", "node-port-conflict"),
+        ("d", "node-port-conflict"),
+        ("e", "service-session-affinity-invalid"),
+        ("a", "service-session-affinity-invalid"),
+    ]
+    .iter()
+    .map(|(a, b)| ((*a).to_string(), (*b).to_string()))
+    .collect();
+    assert_eq!(got, want, "{diags:?}");
+    assert!(c.service("default", "f").is_some());
+    assert!(["b", "c", "d", "e"].iter().all(|n| c.service("default", n).is_none()));
+}
+
+#[test]
+fn a_service_whose_range_is_full_is_refused_with_an_internal_error() {
+    let mut opts = Options::default();
+    opts.cluster.node_port_range = "30000-30002".into();
+    // 14 usable addresses, two of them the built-ins'.
+    opts.cluster.service_cidr = "10.0.0.0/28".into();
+    let np = "  type: NodePort\n  ports:\n  - {port: 80}\n";
+    let mut text: Vec<String> = (0..3).map(|i| service(&format!("n{i}"), np)).collect();
+    text.push(service("n3", np));
+    // Refused by validation too: the allocation error is the one returned.
+    text.push(service("n4", "  type: NodePort\n  sessionAffinity: Bad\n  ports:\n  - {port: 80}\n"));
+    text.extend((0..9).map(|i| service(&format!("c{i}"), "  ports:\n  - {port: 80}\n")));
+    text.push(service("c9", "  ports:\n  - {port: 80}\n"));
+    let (c, diags) = sim_with(&[&text.concat()], &opts);
+    let ip_full = "Internal error occurred: failed to allocate a serviceIP: range is full";
+    let np_full = "Internal error occurred: failed to allocate a nodePort: range is full";
+    assert_eq!(
+        service_errors(&diags),
+        [
+            row("n3", "node-port-conflict", "spec.ports[0].nodePort", "InternalError", np_full),
+            row("n4", "node-port-conflict", "spec.ports[0].nodePort", "InternalError", np_full),
+            row("c9", "cluster-ip-conflict", "spec.clusterIPs", "InternalError", ip_full),
+        ],
+        "{diags:?}"
+    );
+    assert!(c.service("default", "n3").is_none() && c.service("default", "c9").is_none());
+    assert!(c.service("default", "c8").is_some_and(|s| s.cluster_ips.len() == 1));
+    // A refused Service gives back what it took: n3's ClusterIP went to c8.
+    assert_eq!(c.services.len(), 2 + 3 + 9);
+
+    // The health-check port: its range full after the nodePorts.
+    opts.cluster.node_port_range = "30000-30001".into();
+    let lb = "  type: LoadBalancer\n  externalTrafficPolicy: Local\n  ports:\n  - {port: 80}\n";
+    let text = [
+        service("l0", lb),
+        service(
+            "l1",
+            "  type: LoadBalancer\n  externalTrafficPolicy: Local\n  allocateLoadBalancerNodePorts: false\n  ports:\n  - {port: 80}\n",
+        ),
+    ]
+    .concat();
+    let (c, diags) = sim_with(&[&text], &opts);
+    assert_eq!(
+        service_errors(&diags),
+        [row(
+            "l1",
+            "node-port-conflict",
+            "spec.healthCheckNodePort",
+            "InternalError",
+            "Internal error occurred: failed to allocate a HealthCheck NodePort 0: range is full"
+        )]
+    );
+    assert!(c.service("default", "l1").is_none());
+}

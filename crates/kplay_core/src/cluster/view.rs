@@ -201,11 +201,7 @@ pub fn table(c: &Cluster, kind: Kind, scope: &Scope, wide: bool) -> Table {
                 headers.push("SELECTOR");
             }
             for s in c.services.iter().filter(|s| scope.shows(&s.namespace)) {
-                let cip = if s.headless {
-                    "None".into()
-                } else {
-                    none_if_empty(s.cluster_ips.iter().map(ToString::to_string).collect::<Vec<_>>().join(","))
-                };
+                let cip = if s.headless { "None".into() } else { none_if_empty(cluster_ip_texts(s).join(",")) };
                 let ext = if s.type_ == "ExternalName" {
                     s.spec.external_name.clone().unwrap_or_default()
                 } else if s.type_ == "LoadBalancer" && s.load_balancer_ips.is_empty() {
@@ -486,6 +482,15 @@ fn pod_object(c: &Cluster, objects: &[Object], p: &Pod) -> Node {
     object("v1", "Pod", vec![("metadata", meta), ("spec", spec), ("status", map(status))])
 }
 
+/// A Service's ClusterIPs as stored: `allocIPs` keeps a requested address as written (sloppy
+/// parsing accepts `10.96.0.050` until StrictIPCIDRValidation), a picked one is canonical.
+fn cluster_ip_texts(svc: &Service) -> Vec<String> {
+    svc.cluster_ips
+        .iter()
+        .map(|&ip| svc.spec.cluster_ips.iter().find(|c| super::net::parse_ip(c) == Some(ip)).cloned().unwrap_or_else(|| ip.to_string()))
+        .collect()
+}
+
 fn service_object(svc: &Service) -> Node {
     let v = &svc.spec;
     let mut spec = vec![("type", s(&svc.type_))];
@@ -502,9 +507,10 @@ fn service_object(svc: &Service) -> Node {
         if let Some(p) = &v.ip_family_policy {
             spec.push(("ipFamilyPolicy", s(p)));
         }
-    } else if let Some(ip) = svc.cluster_ips.first() {
-        spec.push(("clusterIP", s(&ip.to_string())));
-        spec.push(("clusterIPs", seq(svc.cluster_ips.iter().map(|i| s(&i.to_string())).collect())));
+    } else if !svc.cluster_ips.is_empty() {
+        let texts = cluster_ip_texts(svc);
+        spec.push(("clusterIP", s(&texts[0])));
+        spec.push(("clusterIPs", seq(texts.iter().map(|t| s(t)).collect())));
         spec.push(("ipFamilies", seq(svc.cluster_ips.iter().map(|i| s(super::net::family(*i))).collect())));
         spec.push(("ipFamilyPolicy", s(v.ip_family_policy.as_deref().unwrap_or("SingleStack"))));
     }
@@ -910,6 +916,16 @@ mod tests {
             .iter()
             .find(|i| i.path(&["metadata", "name"]).and_then(Node::as_str) == Some(name));
         crate::yaml::emit::to_yaml(item.and_then(|i| i.get("spec")).expect(name))
+    }
+
+    #[test]
+    fn a_requested_cluster_ip_is_stored_as_written() {
+        let text = "apiVersion: v1\nkind: Service\nmetadata:\n  name: a\nspec:\n  selector:\n    app: a\n  clusterIP: 10.96.0.050\n  ports:\n    - port: 80\n";
+        let y = service_spec(text, "a");
+        assert!(y.contains("clusterIP: 10.96.0.050\nclusterIPs:\n  - 10.96.0.050\n"), "{y}");
+        let (c, _) = sim_with(&[text], &crate::Options::default());
+        let t = table(&c, Kind::Services, &Scope::Namespace("default".into()), false);
+        assert_eq!(t.rows.iter().find(|r| r[0] == "a").unwrap()[2], "10.96.0.050");
     }
 
     #[test]

@@ -7,13 +7,15 @@ pub static CLUSTER_IP_CONFLICT: Rule = Rule {
     name: "cluster-ip-conflict",
     severity: Severity::Error,
     stage: Stage::Cluster,
-    summary: "A Service asks for a `clusterIP` that another Service already holds.",
+    summary: "A Service asks for a `clusterIP` that another Service already holds, or needs one when none is free.",
     docs: rule_docs!(
         r#"## What it does
 Replays the ClusterIP allocator over every Service in apply order and reports a requested
 `clusterIP` (or `clusterIPs` entry) that an earlier Service already holds. The API server's
 allocation phase refuses the second Service with
 `spec.clusterIPs: Invalid value: ...: failed to allocate IP 10.96.0.50: provided IP is already allocated`.
+A Service that needs an address when every address of the Service CIDR is taken is refused with
+an internal error (HTTP 500): `Internal error occurred: failed to allocate a serviceIP: range is full`.
 
 The cluster's own Services (`default/kubernetes` on `.1`, `kube-system/kube-dns` on `.10` of the
 Service CIDR) hold their addresses too. A manifest's Service of the same namespace and name is

@@ -11,7 +11,9 @@ pub static RULE: Rule = Rule {
     docs: rule_docs!(
         r#"## What it does
 Reports a Service port whose `(protocol, port)` pair was already used by an earlier port. The
-same number with different protocols (DNS on TCP and UDP 53) is fine.
+same number with different protocols (DNS on TCP and UDP 53) is fine. The server prints the
+pair as the Go struct it compares: `spec.ports[1]: Duplicate value: core.ServicePort{Name:"",
+Protocol:"TCP", AppProtocol:(*string)(nil), Port:80, ...}`.
 
 ## Why is this bad?
 The API server refuses the Service: the cluster IP cannot forward one port to two places.
@@ -73,7 +75,7 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
                 span,
                 &format!("spec.ports[{i}]"),
                 ErrorType::Duplicate,
-                format!("Duplicate value: {{protocol: {proto}, port: {n}}}"),
+                format!("Duplicate value: {}", go_port_key(proto, n)),
             )
             .help("each (protocol, port) pair may appear once: change the port number or merge the entries")
             .secondary(file, first, "first used here");
@@ -83,9 +85,19 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     }
 }
 
+/// How `field.Duplicate(portPath, key)` prints the key `ValidateService` builds,
+/// `core.ServicePort{Protocol: port.Protocol, Port: port.Port}`: the internal type has no
+/// `String()`, so `field.Error` falls back to Go's `%#v`, every other field at its zero value.
+fn go_port_key(protocol: &str, port: i64) -> String {
+    format!(
+        "core.ServicePort{{Name:\"\", Protocol:{}, AppProtocol:(*string)(nil), Port:{port}, TargetPort:intstr.IntOrString{{Type:0, IntVal:0, StrVal:\"\"}}, NodePort:0}}",
+        crate::rules::formats::quote(protocol)
+    )
+}
+
 #[cfg(test)]
 mod tests {
-    use crate::rules::service::testing::{hits, pairs, svc};
+    use crate::rules::service::testing::{hits, pairs, run, svc};
 
     #[test]
     fn cases() {
@@ -95,5 +107,15 @@ mod tests {
             pairs(&[("spec.ports[1]", "Duplicate")])
         );
         assert!(hits(&svc("  ports:\n  - name: a\n    port: 53\n  - name: b\n    port: 53\n    protocol: UDP\n"), r).is_empty());
+    }
+
+    #[test]
+    fn the_value_is_the_go_struct_key() {
+        let a = run(&svc("  ports:\n  - name: a\n    port: 80\n  - name: b\n    port: 80\n    targetPort: 8080\n"), 34);
+        let msgs: Vec<&str> = a.diagnostics.iter().filter(|d| d.rule == super::RULE.name).map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            msgs,
+            ["Duplicate value: core.ServicePort{Name:\"\", Protocol:\"TCP\", AppProtocol:(*string)(nil), Port:80, TargetPort:intstr.IntOrString{Type:0, IntVal:0, StrVal:\"\"}, NodePort:0}"]
+        );
     }
 }
