@@ -11,7 +11,7 @@ use std::collections::HashSet;
 use crate::diagnostic::{ErrorType, Severity};
 use crate::rules::formats;
 use crate::rules::pod::quantity::Quantity;
-use crate::rules::pod::util::{containers, invalid_each_at, ContainerKind};
+use crate::rules::pod::util::{containers, invalid_each_at};
 use crate::rules::{Ctx, Cur, Rule, Sink, Stage};
 
 pub static RESOURCES_INVALID: Rule = Rule {
@@ -170,12 +170,9 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
         .field("resourceClaims")
         .map(|rc| rc.items().filter_map(|(_, c)| c.field("name").and_then(|n| n.str())).collect())
         .unwrap_or_default();
-    for (kind, c) in containers(&spec) {
-        // Ephemeral containers may not set resources (`ephemeralContainers[i].resources` is
-        // Forbidden by validateEphemeralContainers); pods on create cannot have them anyway.
-        if kind == ContainerKind::Ephemeral {
-            continue;
-        }
+    // Ephemeral containers too: `validateContainerCommon` checks their resources, and
+    // `validateEphemeralContainers` then forbids them (`ephemeral-container-invalid`).
+    for (_, c) in containers(&spec) {
         if let Some(r) = c.field("resources") {
             requirements(sink, &r, &Level { pod: false }, &claim_names);
         }
@@ -387,6 +384,13 @@ fn pod_consistency(sink: &mut Sink<'_>, spec: &Cur<'_>, r: &Cur<'_>) {
 mod tests {
     use crate::rules::pod::util::{errors_of, pairs, pod_with};
     const R: &str = "resources-invalid";
+
+    /// `validateContainerCommon` checks an ephemeral container's resources too.
+    #[test]
+    fn ephemeral_container_resources() {
+        let y = pod_with("  containers:\n  - name: web\n    image: a:1\n  ephemeralContainers:\n  - name: debug\n    image: a:1\n    resources:\n      limits:\n        cpu: 1\n      requests:\n        cpu: 2\n");
+        assert_eq!(errors_of(R, &y), pairs(&[("spec.ephemeralContainers[0].resources.requests", "Invalid")]));
+    }
 
     fn c(res: &str) -> String {
         pod_with(&format!("  containers:\n  - name: web\n    image: nginx:1.27\n    resources:\n{res}"))
