@@ -168,7 +168,7 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let Some(spec) = crate::rules::pod::util::pod_spec(ctx) else { return };
     let claim_names: HashSet<&str> = spec
         .field("resourceClaims")
-        .map(|rc| rc.items().filter_map(|(_, c)| c.field("name").and_then(|n| n.str())).collect())
+        .map(|rc| rc.items().filter_map(|(_, c)| c.field("name").and_then(|n| n.str()).filter(|n| !n.is_empty())).collect())
         .unwrap_or_default();
     // Ephemeral containers too: `validateContainerCommon` checks their resources, and
     // `validateEphemeralContainers` then forbids them (`ephemeral-container-invalid`).
@@ -271,33 +271,56 @@ fn requirements(sink: &mut Sink<'_>, r: &Cur<'_>, level: &Level, claims: &HashSe
         return;
     }
     if let Some(cl) = r.field("claims") {
-        let mut seen = HashSet::new();
-        for (_, c) in cl.items() {
-            let name = c.field("name").and_then(|n| n.text().map(str::to_string)).unwrap_or_default();
-            if name.is_empty() {
-                sink.field_error(&c, ErrorType::Required, formats::required("")).help("name a claim of `spec.resourceClaims`");
-                continue;
-            }
-            let request = c.field("request").and_then(|n| n.text().map(str::to_string)).unwrap_or_default();
-            let key = if request.is_empty() { name.clone() } else { format!("{name}/{request}") };
-            if !seen.insert(key.clone()) {
-                sink.field_error(&c, ErrorType::Duplicate, formats::duplicate(&key)).help("list each claim once");
-            }
-            if !claims.contains(name.as_str()) {
-                sink.field_error(&c, ErrorType::NotFound, formats::not_found(&name))
-                    .help("add the claim to `spec.resourceClaims` or fix the name");
-            }
+        claim_names(sink, &cl, claims);
+    }
+}
+
+/// `validateResourceClaimNames`, in its order: a name, then (unless the name alone was listed
+/// before) the request as a DNS-1123 label and the `name/request` key against earlier entries,
+/// then the name against `spec.resourceClaims`.
+fn claim_names(sink: &mut Sink<'_>, cl: &Cur<'_>, pod_claims: &HashSet<&str>) {
+    let mut names: HashSet<String> = HashSet::new();
+    for (_, c) in cl.items() {
+        let name = c.field("name").and_then(|n| n.text()).unwrap_or("");
+        if name.is_empty() {
+            sink.field_error(&c, ErrorType::Required, formats::required("")).help("name a claim of `spec.resourceClaims`");
+            continue;
+        }
+        if names.contains(name) {
+            sink.field_error(&c, ErrorType::Duplicate, formats::duplicate(name)).help("list each claim once");
+        } else {
+            let request = c.field("request").and_then(|n| n.text()).unwrap_or("");
+            let mut key = name.to_string();
             if !request.is_empty() {
                 if let Some(rq) = c.field("request") {
-                    crate::rules::pod::util::invalid_each(
-                        sink,
-                        &rq,
-                        &request,
-                        formats::dns1123_label_msgs(&request),
-                        "use a DNS-1123 label",
-                    );
+                    crate::rules::pod::util::invalid_each(sink, &rq, request, formats::dns1123_label_msgs(request), "use a DNS-1123 label");
+                }
+                key = format!("{name}/{request}");
+            }
+            if names.contains(&key) {
+                sink.field_error(&c, ErrorType::Duplicate, formats::duplicate(&key)).help("list each claim once");
+            } else if request.is_empty() {
+                // One error per earlier `name/<request>` of the same claim.
+                for k in &names {
+                    if k.split_once('/').is_some_and(|(n, _)| n == name) {
+                        sink.field_error(&c, ErrorType::Duplicate, formats::duplicate(name))
+                            .help("a claim listed as a whole already covers its requests");
+                    }
                 }
             }
+            names.insert(key);
+        }
+        if !pod_claims.contains(name) {
+            // `field.NotFound` with a Detail set by hand: the names in sorted order.
+            let mut known: Vec<&str> = pod_claims.iter().copied().collect();
+            crate::sort::sort(&mut known);
+            let detail = if known.is_empty() {
+                "must be one of the names in pod.spec.resourceClaims which is empty".to_string()
+            } else {
+                format!("must be one of the names in pod.spec.resourceClaims: {}", known.join(", "))
+            };
+            sink.field_error(&c, ErrorType::NotFound, format!("{}: {detail}", formats::not_found(name)))
+                .help("add the claim to `spec.resourceClaims` or fix the name");
         }
     }
 }
@@ -465,6 +488,32 @@ mod tests {
         assert_eq!(
             errors_of(R, &y),
             pairs(&[("spec.containers[0].resources.claims[1]", "Duplicate"), ("spec.containers[0].resources.claims[2]", "NotFound")])
+        );
+    }
+
+    /// `validateResourceClaimNames`: the NotFound detail names the pod's claims, sorted; a whole
+    /// claim after one of its requests is a Duplicate of the name.
+    #[test]
+    fn claim_names_not_found_detail() {
+        let msgs = |claims: &str, list: &str| {
+            let y =
+                pod_with(&format!("{claims}  containers:\n  - name: web\n    image: nginx:1.27\n    resources:\n      claims:\n{list}"));
+            crate::rules::pod::util::messages_of(R, &y)
+        };
+        assert_eq!(
+            msgs("", "      - name: gpu\n"),
+            ["Not found: \"gpu\": must be one of the names in pod.spec.resourceClaims which is empty"]
+        );
+        assert_eq!(
+            msgs("  resourceClaims:\n  - name: b\n  - name: a\n", "      - name: gpu\n"),
+            ["Not found: \"gpu\": must be one of the names in pod.spec.resourceClaims: a, b"]
+        );
+        assert_eq!(
+            msgs(
+                "  resourceClaims:\n  - name: a\n",
+                "      - name: a\n        request: r1\n      - name: a\n      - name: a\n        request: r1\n"
+            ),
+            ["Duplicate value: \"a\"", "Duplicate value: \"a\""]
         );
     }
 
