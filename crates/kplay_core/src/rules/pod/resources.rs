@@ -184,7 +184,7 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
                 sink.field_error(
                     &crate::rules::pod::util::whole(&claims),
                     ErrorType::Forbidden,
-                    formats::forbidden("claims may not be set for Resources at pod-level"),
+                    formats::forbidden("claims cannot be set for Resources at pod-level"),
                 )
                 .help("declare resource claims on the containers");
             }
@@ -489,6 +489,14 @@ mod tests {
             errors_of(R, &y),
             pairs(&[("spec.containers[0].resources.claims[1]", "Duplicate"), ("spec.containers[0].resources.claims[2]", "NotFound")])
         );
+    }
+
+    /// `validatePodResources`: claims are forbidden at pod level, with the server's wording.
+    #[test]
+    fn pod_level_claims() {
+        let y = pod_with("  resources:\n    limits:\n      cpu: \"1\"\n    claims:\n    - name: x\n  containers:\n  - name: web\n    image: nginx:1.27\n");
+        assert_eq!(errors_of(R, &y), pairs(&[("spec.resources.claims", "Forbidden")]));
+        assert_eq!(crate::rules::pod::util::messages_of(R, &y), ["Forbidden: claims cannot be set for Resources at pod-level"]);
     }
 
     /// `validateResourceClaimNames`: the NotFound detail names the pod's claims, sorted; a whole
