@@ -491,6 +491,16 @@ mod tests {
         );
     }
 
+    /// A plain `1e3` is the float 1000 in kubectl's YAML, sent as the JSON number 1000: the server's
+    /// quantity is `1k`. Quoted, "2e3" stays a string and keeps its exponent form.
+    #[test]
+    fn exponent_numbers_are_json_numbers() {
+        let y = c("      limits:\n        cpu: 1e3\n      requests:\n        cpu: 2E3\n");
+        assert_eq!(crate::rules::pod::util::messages_of(R, &y), ["Invalid value: \"2k\": must be less than or equal to cpu limit of 1k"]);
+        let y = c("      limits:\n        cpu: 1e3\n      requests:\n        cpu: \"2e3\"\n");
+        assert_eq!(crate::rules::pod::util::messages_of(R, &y), ["Invalid value: \"2e3\": must be less than or equal to cpu limit of 1k"]);
+    }
+
     /// `validatePodResources`: claims are forbidden at pod level, with the server's wording.
     #[test]
     fn pod_level_claims() {
