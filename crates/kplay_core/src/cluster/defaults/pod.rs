@@ -217,14 +217,22 @@ fn drop_disabled_fields(spec: &mut Node, opts: &Options) {
 
 /// `SetDefaults_ResourceList` for `limits` and `requests`: every quantity is rounded up to milli
 /// precision, and the stored text is the canonical one (`0.5` becomes `500m`, `1.5Gi` `1536Mi`).
+/// A plain YAML number is parsed from the JSON kubectl sends for it: `1e3` is the float 1000,
+/// sent as `1000`, so it becomes `1k` (a quoted "1e3" keeps its exponent form).
 fn resource_lists(res: &mut Node) {
+    use crate::yaml::Resolved;
     for key in ["limits", "requests"] {
         let Some(list) = res.get_mut(key).and_then(Node::as_map_mut) else { continue };
         for e in list.iter_mut() {
-            let Some(text) = e.value.text() else { continue };
+            let Some(raw) = e.value.text() else { continue };
+            let json = match e.value.resolved() {
+                Some(n @ (Resolved::Int(_) | Resolved::Uint(_) | Resolved::Float(_))) => Some(n.json_text()),
+                _ => None,
+            };
+            let text = json.as_deref().unwrap_or(raw);
             let Some(q) = crate::rules::pod::quantity::Quantity::parse(text) else { continue };
             let canonical = q.canonical();
-            if canonical != text {
+            if canonical != raw {
                 let span = e.value.span;
                 e.value = str_node(span, &canonical);
             }

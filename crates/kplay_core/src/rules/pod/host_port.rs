@@ -79,8 +79,11 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let mut regular: HashSet<String> = HashSet::new();
     for (kind, c) in &all {
         match kind {
-            ContainerKind::Regular => unique_host_ports(sink, c, &mut regular),
-            ContainerKind::Init => unique_host_ports(sink, c, &mut HashSet::new()),
+            ContainerKind::Regular => unique_host_ports(sink, c, &c.path, &mut regular),
+            // `validateInitContainers` checks each init container alone,
+            // `checkHostPortConflicts([]core.Container{ctr}, fldPath)`: the path's index is that
+            // one-element list's, so always `initContainers[0]`.
+            ContainerKind::Init => unique_host_ports(sink, c, &spec.child_path("initContainers[0]"), &mut HashSet::new()),
             ContainerKind::Ephemeral => {}
         }
     }
@@ -109,10 +112,11 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     }
 }
 
-/// `AccumulateUniqueHostPorts`: key `protocol/hostIP/hostPort`.
-fn unique_host_ports(sink: &mut Sink<'_>, c: &Cur<'_>, seen: &mut HashSet<String>) {
+/// `AccumulateUniqueHostPorts`: key `protocol/hostIP/hostPort`; `path` is the container's path as
+/// the server builds it.
+fn unique_host_ports(sink: &mut Sink<'_>, c: &Cur<'_>, path: &str, seen: &mut HashSet<String>) {
     let Some(ports) = c.field("ports") else { return };
-    for (_, p) in ports.items() {
+    for (pi, p) in ports.items() {
         let Some(hp) = p.field("hostPort") else { continue };
         let port = hp.i64().unwrap_or(0);
         if port == 0 {
@@ -122,8 +126,14 @@ fn unique_host_ports(sink: &mut Sink<'_>, c: &Cur<'_>, seen: &mut HashSet<String
         let ip = p.field("hostIP").and_then(|v| v.text().map(str::to_string)).unwrap_or_default();
         let key = format!("{proto}/{ip}/{port}");
         if !seen.insert(key.clone()) {
-            sink.field_error(&hp, ErrorType::Duplicate, formats::duplicate(&key))
-                .help("use a different host port, protocol or hostIP for each port");
+            let d = sink.field_error_at(hp.span(), &format!("{path}.ports[{pi}].hostPort"), ErrorType::Duplicate, formats::duplicate(&key));
+            if path == c.path {
+                d.help("use a different host port, protocol or hostIP for each port");
+            } else {
+                d.help(format!(
+                    "use a different host port, protocol or hostIP for each port of the init container (the API server names it `{path}` here, whichever init container it is)"
+                ));
+            }
         }
     }
 }
@@ -142,6 +152,10 @@ mod tests {
         // Init containers are not checked against `hostNetwork`.
         let y = pod_with("  hostNetwork: true\n  initContainers:\n  - name: init\n    image: a:1\n    ports:\n    - containerPort: 80\n      hostPort: 81\n  containers:\n  - name: web\n    image: a:1\n");
         assert_eq!(errors_of(R, &y), pairs(&[]));
+        // Each init container is checked alone, as a one-element list: the server's path says
+        // `initContainers[0]` whichever init container it is.
+        let y = pod_with("  initContainers:\n  - name: i0\n    image: a:1\n  - name: i1\n    image: a:1\n    ports:\n    - containerPort: 80\n      hostPort: 9090\n    - containerPort: 81\n      hostPort: 9090\n  containers:\n  - name: web\n    image: a:1\n    ports:\n    - containerPort: 80\n      hostPort: 9090\n");
+        assert_eq!(errors_of(R, &y), pairs(&[("spec.initContainers[0].ports[1].hostPort", "Duplicate")]));
         let y = pod_with("  containers:\n  - name: web\n    image: a:1\n    ports:\n    - containerPort: 80\n      hostPort: 8080\n      protocol: UDP\n    - containerPort: 80\n      hostPort: 8080\n");
         assert_eq!(errors_of(R, &y), pairs(&[]));
     }

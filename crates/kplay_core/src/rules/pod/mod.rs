@@ -19,6 +19,7 @@ pub mod container_port;
 pub mod dns_config;
 pub mod env_source;
 pub mod env_var_name;
+pub mod ephemeral_container;
 pub mod host_port;
 pub mod image_tag;
 pub mod os_fields;
@@ -46,6 +47,7 @@ pub static RULES: &[&Rule] = &[
     &host_port::HOST_PORT_CONFLICT,
     &env_var_name::ENV_VAR_NAME_INVALID,
     &env_source::ENV_SOURCE_INVALID,
+    &ephemeral_container::EPHEMERAL_CONTAINER_INVALID,
     &restart_policy::CONTAINER_RESTART_POLICY_INVALID,
     &resources::RESOURCES_INVALID,
     &probe::PROBE_INVALID,

@@ -1,10 +1,13 @@
 //! `pod-annotation-invalid`: the annotations the server checks on Pods and pod templates, ported
 //! from `ValidatePodSpecificAnnotations` (the mirror-pod annotation, the pod deletion cost and the
-//! deprecated seccomp and AppArmor annotations).
+//! deprecated seccomp and AppArmor annotations), and whether those annotations agree with the
+//! `seccompProfile` / `appArmorProfile` fields (`validateSeccompAnnotationsAndFields`,
+//! `validateAppArmorAnnotationsAndFieldsMatchOnCreate`, which `ValidatePodCreate` and
+//! `ValidatePodTemplateSpec` both call).
 
 use crate::diagnostic::{ErrorType, Severity};
 use crate::rules::formats;
-use crate::rules::pod::util::{containers, local_descending_path, text};
+use crate::rules::pod::util::{child_or_parent, containers, local_descending_path, text};
 use crate::rules::{Ctx, Cur, Rule, Sink, Stage};
 
 pub static POD_ANNOTATION_INVALID: Rule = Rule {
@@ -23,6 +26,14 @@ seccomp annotations (`seccomp.security.alpha.kubernetes.io/pod` and
 annotations (`container.apparmor.security.beta.kubernetes.io/<container>`) must name a container
 of the pod and `runtime/default`, `unconfined` or `localhost/<profile>`. For templates the
 server reports them on `spec.template.annotations`.
+
+When such an annotation and the matching field are both set, they must agree: the pod's
+`seccompProfile` with `seccomp.security.alpha.kubernetes.io/pod`, a container's own
+`seccompProfile` with its `container.seccomp...` annotation, and a container's `appArmorProfile`
+(its own, or the pod's it inherits; not on Windows pods) with its `container.apparmor...`
+annotation (`Forbidden: seccomp type in annotation and field must match`, reported on the
+field). On a Pod the server first copies a valid AppArmor annotation into a container that has
+no `appArmorProfile` of its own, so only a conflicting field is refused there.
 
 ## Why is this bad?
 The API server rejects the object (`metadata.annotations[...]: Invalid value`).
@@ -110,6 +121,108 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
             seccomp_profile(sink, &Cur::new(&e.value, format!("{path}.{k}")), v);
         }
     }
+    seccomp_matches(sink, &spec, &ann);
+    apparmor_matches(sink, &spec, &ann, !ctx.is_template());
+}
+
+/// The value node of annotation `key`, if set.
+fn annotation<'a>(ann: &Cur<'a>, key: &str) -> Option<Cur<'a>> {
+    ann.node.as_map()?.iter().find(|e| e.key.text() == Some(key)).map(|e| Cur::new(&e.value, key))
+}
+
+/// A `Forbidden` "... in annotation and field must match" at `profile`'s `child` (reported with
+/// `path`, the profile's path as the server builds it), with the annotation as secondary label.
+fn mismatch(sink: &mut Sink<'_>, profile: &Cur<'_>, path: &str, child: &str, detail: &str, ann: &Cur<'_>) {
+    let at = child_or_parent(profile, child);
+    let (file, value) = (sink.file, ann.text().unwrap_or(""));
+    sink.field_error_at(at.span(), &format!("{path}.{child}"), ErrorType::Forbidden, formats::forbidden(detail))
+        .help("make the annotation agree with the field, or better remove the deprecated annotation")
+        .secondary(file, ann.span(), format!("the annotation `{}` says {value:?}", ann.path));
+}
+
+/// `validateSeccompAnnotationsAndFields` + `validateSeccompAnnotationsAndFieldsMatch`: the pod's
+/// field against the pod annotation, each container's own field against its annotation.
+fn seccomp_matches(sink: &mut Sink<'_>, spec: &Cur<'_>, ann: &Cur<'_>) {
+    let check = |sink: &mut Sink<'_>, profile: &Cur<'_>, a: &Cur<'_>| {
+        let v = a.text().unwrap_or("");
+        let (child, detail) = match text(profile, "type") {
+            "Unconfined" if v != "unconfined" => ("type", "seccomp type in annotation and field must match"),
+            "RuntimeDefault" if v != "runtime/default" && v != "docker/default" => {
+                ("type", "seccomp type in annotation and field must match")
+            }
+            "Localhost" => match v.strip_prefix("localhost/") {
+                None => ("type", "seccomp type in annotation and field must match"),
+                Some(p) if profile.field("localhostProfile").and_then(|l| l.text()) != Some(p) => {
+                    ("localhostProfile", "seccomp profile in annotation and field must match")
+                }
+                Some(_) => return,
+            },
+            _ => return,
+        };
+        mismatch(sink, profile, &profile.path, child, detail, a);
+    };
+    if let (Some(p), Some(a)) = (spec.field("securityContext").and_then(|s| s.field("seccompProfile")), annotation(ann, SECCOMP_POD)) {
+        check(sink, &p, &a);
+    }
+    for c in visit_order(spec) {
+        let Some(p) = c.field("securityContext").and_then(|s| s.field("seccompProfile")) else { continue };
+        if let Some(a) = annotation(ann, &format!("{SECCOMP_CONTAINER_PREFIX}{}", text(&c, "name"))) {
+            check(sink, &p, &a);
+        }
+    }
+}
+
+/// `validateAppArmorAnnotationsAndFieldsMatchOnCreate`: each container's profile (its own or the
+/// pod's) against its annotation; Windows pods are skipped. On a Pod, `applyAppArmorVersionSkew`
+/// (PrepareForCreate) has already given a container without a profile of its own the profile of a
+/// valid annotation, so such a container always matches.
+fn apparmor_matches(sink: &mut Sink<'_>, spec: &Cur<'_>, ann: &Cur<'_>, is_pod: bool) {
+    if spec.field("os").is_some_and(|o| text(&o, "name") == "windows") {
+        return;
+    }
+    let pod_profile = spec.field("securityContext").and_then(|s| s.field("appArmorProfile"));
+    for c in visit_order(spec) {
+        let own = c.field("securityContext").and_then(|s| s.field("appArmorProfile"));
+        let Some(profile) = own.clone().or_else(|| pod_profile.clone()) else { continue };
+        let Some(a) = annotation(ann, &format!("{APPARMOR_CONTAINER_PREFIX}{}", text(&c, "name"))) else { continue };
+        let v = a.text().unwrap_or("");
+        if is_pod && own.is_none() && apparmor_annotation_is_valid_field(v) {
+            continue;
+        }
+        let (child, detail) = match text(&profile, "type") {
+            "Unconfined" if v != "unconfined" => ("type", "apparmor type in annotation and field must match"),
+            "RuntimeDefault" if v != "runtime/default" => ("type", "apparmor type in annotation and field must match"),
+            "Localhost" => match v.strip_prefix("localhost/") {
+                None => ("type", "apparmor type in annotation and field must match"),
+                Some(p) if profile.field("localhostProfile").and_then(|l| l.text()) != Some(p) => {
+                    ("localhostProfile", "apparmor profile in annotation and field must match")
+                }
+                Some(_) => continue,
+            },
+            _ => continue,
+        };
+        let path = format!("{}.securityContext.appArmorProfile", c.path);
+        mismatch(sink, &profile, &path, child, detail, &a);
+    }
+}
+
+/// `apparmorFieldForAnnotation` gives a field that `ValidateAppArmorProfileField` accepts.
+fn apparmor_annotation_is_valid_field(v: &str) -> bool {
+    match v {
+        "unconfined" | "runtime/default" => true,
+        _ => v.strip_prefix("localhost/").is_some_and(|p| !p.is_empty() && p.trim() == p && p.len() <= 4095),
+    }
+}
+
+/// The container items in `podshelper.VisitContainersWithPath` order: init, regular, ephemeral.
+fn visit_order<'a>(spec: &Cur<'a>) -> Vec<Cur<'a>> {
+    let mut out = Vec::new();
+    for key in ["initContainers", "containers", "ephemeralContainers"] {
+        if let Some(list) = spec.field(key) {
+            out.extend(list.items().filter(|(_, c)| c.node.as_map().is_some()).map(|(_, c)| c));
+        }
+    }
+    out
 }
 
 /// `GetDeletionCostFromPodAnnotations`: a first digit check (`-`, `1`-`9`, or `0` alone) then
@@ -177,5 +290,50 @@ mod tests {
         }
         let dep = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n      annotations:\n        controller.kubernetes.io/pod-deletion-cost: abc\n    spec:\n      containers:\n      - name: web\n        image: a:1\n";
         assert_eq!(errors_of(R, dep), pairs(&[("spec.template.annotations[controller.kubernetes.io/pod-deletion-cost]", "Invalid")]));
+    }
+
+    /// `validateSeccompAnnotationsAndFields` / `validateAppArmorAnnotationsAndFieldsMatchOnCreate`,
+    /// on Pods and on templates (`ValidatePodTemplateSpec` calls both).
+    #[test]
+    fn annotations_and_fields_match() {
+        let ann = "    seccomp.security.alpha.kubernetes.io/pod: runtime/default\n    container.seccomp.security.alpha.kubernetes.io/a: localhost/foo\n    container.apparmor.security.beta.kubernetes.io/a: runtime/default\n    container.apparmor.security.beta.kubernetes.io/b: localhost/x\n";
+        let spec = "  securityContext:\n    seccompProfile:\n      type: Unconfined\n    appArmorProfile:\n      type: RuntimeDefault\n  containers:\n  - name: a\n    image: a:1\n    securityContext:\n      seccompProfile:\n        type: Localhost\n        localhostProfile: bar\n      appArmorProfile:\n        type: Unconfined\n  - name: b\n    image: b:1\n";
+        let bare = format!("apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  annotations:\n{ann}spec:\n{spec}");
+        // Container b has no profile of its own: on a Pod the annotation becomes its field.
+        assert_eq!(
+            errors_of(R, &bare),
+            pairs(&[
+                ("spec.containers[0].securityContext.appArmorProfile.type", "Forbidden"),
+                ("spec.containers[0].securityContext.seccompProfile.localhostProfile", "Forbidden"),
+                ("spec.securityContext.seccompProfile.type", "Forbidden")
+            ])
+        );
+        let ind = |t: &str| t.lines().flat_map(|l| ["    ", l, "\n"]).collect::<String>();
+        let dep = format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n      annotations:\n{}    spec:\n{}",
+            ind(ann),
+            ind(spec)
+        );
+        // In a template container b inherits the pod's RuntimeDefault, which the annotation contradicts.
+        let t = "spec.template.spec";
+        assert_eq!(
+            errors_of(R, &dep),
+            pairs(&[
+                (&format!("{t}.containers[0].securityContext.appArmorProfile.type"), "Forbidden"),
+                (&format!("{t}.containers[0].securityContext.seccompProfile.localhostProfile"), "Forbidden"),
+                (&format!("{t}.containers[1].securityContext.appArmorProfile.type"), "Forbidden"),
+                (&format!("{t}.securityContext.seccompProfile.type"), "Forbidden")
+            ])
+        );
+        // Agreeing values, and Windows pods (AppArmor not compared).
+        let ok = "    seccomp.security.alpha.kubernetes.io/pod: docker/default\n    container.apparmor.security.beta.kubernetes.io/web: unconfined\n";
+        let ok_spec = "  securityContext:\n    seccompProfile:\n      type: RuntimeDefault\n    appArmorProfile:\n      type: Unconfined\n";
+        assert_eq!(errors_of(R, &pod(ok, ok_spec)), pairs(&[]));
+        let win = "    container.apparmor.security.beta.kubernetes.io/web: runtime/default\n";
+        let win_spec = "  os:\n    name: windows\n";
+        let c = "  containers:\n  - name: web\n    image: a:1\n    securityContext:\n      appArmorProfile:\n        type: Unconfined\n";
+        let p = |s: &str| format!("apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  annotations:\n{win}spec:\n{s}{c}");
+        assert_eq!(errors_of(R, &p(win_spec)), pairs(&[]));
+        assert_eq!(errors_of(R, &p("")), pairs(&[("spec.containers[0].securityContext.appArmorProfile.type", "Forbidden")]));
     }
 }

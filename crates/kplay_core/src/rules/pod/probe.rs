@@ -111,7 +111,11 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
                     sink.field_error(
                         &t,
                         ErrorType::Invalid,
-                        formats::invalid(t.text().unwrap_or(""), "must not be set for readinessProbes"),
+                        // A *int64: `field.Error` prints it unquoted.
+                        formats::invalid_num(
+                            t.i64().map_or_else(|| t.text().unwrap_or("").to_string(), |n| n.to_string()),
+                            "must not be set for readinessProbes",
+                        ),
                     )
                     .help("remove `terminationGracePeriodSeconds`: a failing readiness probe does not restart the container");
                 }
@@ -227,7 +231,7 @@ fn port_num_or_name(sink: &mut Sink<'_>, a: &Cur<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::pod::util::{errors_of, pairs, pod_with};
+    use crate::rules::pod::util::{errors_of, messages_of, pairs, pod_with};
     const R: &str = "probe-invalid";
 
     fn c(probe: &str) -> String {
@@ -266,10 +270,10 @@ mod tests {
 
     #[test]
     fn settings() {
-        assert_eq!(
-            errors_of(R, &c("    readinessProbe:\n      tcpSocket:\n        port: 80\n      terminationGracePeriodSeconds: 10\n      successThreshold: 3\n")),
-            pairs(&[("spec.containers[0].readinessProbe.terminationGracePeriodSeconds", "Invalid")])
-        );
+        let ready = c("    readinessProbe:\n      tcpSocket:\n        port: 80\n      terminationGracePeriodSeconds: 0x0a\n      successThreshold: 3\n");
+        assert_eq!(errors_of(R, &ready), pairs(&[("spec.containers[0].readinessProbe.terminationGracePeriodSeconds", "Invalid")]));
+        // An *int64, printed unquoted by `field.Error`, as the number JSON carries.
+        assert_eq!(messages_of(R, &ready), ["Invalid value: 10: must not be set for readinessProbes"]);
         assert_eq!(
             errors_of(
                 R,

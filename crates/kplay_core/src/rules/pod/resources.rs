@@ -11,7 +11,7 @@ use std::collections::HashSet;
 use crate::diagnostic::{ErrorType, Severity};
 use crate::rules::formats;
 use crate::rules::pod::quantity::Quantity;
-use crate::rules::pod::util::{containers, invalid_each_at, ContainerKind};
+use crate::rules::pod::util::{containers, invalid_each_at};
 use crate::rules::{Ctx, Cur, Rule, Sink, Stage};
 
 pub static RESOURCES_INVALID: Rule = Rule {
@@ -168,14 +168,11 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let Some(spec) = crate::rules::pod::util::pod_spec(ctx) else { return };
     let claim_names: HashSet<&str> = spec
         .field("resourceClaims")
-        .map(|rc| rc.items().filter_map(|(_, c)| c.field("name").and_then(|n| n.str())).collect())
+        .map(|rc| rc.items().filter_map(|(_, c)| c.field("name").and_then(|n| n.str()).filter(|n| !n.is_empty())).collect())
         .unwrap_or_default();
-    for (kind, c) in containers(&spec) {
-        // Ephemeral containers may not set resources (`ephemeralContainers[i].resources` is
-        // Forbidden by validateEphemeralContainers); pods on create cannot have them anyway.
-        if kind == ContainerKind::Ephemeral {
-            continue;
-        }
+    // Ephemeral containers too: `validateContainerCommon` checks their resources, and
+    // `validateEphemeralContainers` then forbids them (`ephemeral-container-invalid`).
+    for (_, c) in containers(&spec) {
         if let Some(r) = c.field("resources") {
             requirements(sink, &r, &Level { pod: false }, &claim_names);
         }
@@ -187,7 +184,7 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
                 sink.field_error(
                     &crate::rules::pod::util::whole(&claims),
                     ErrorType::Forbidden,
-                    formats::forbidden("claims may not be set for Resources at pod-level"),
+                    formats::forbidden("claims cannot be set for Resources at pod-level"),
                 )
                 .help("declare resource claims on the containers");
             }
@@ -274,33 +271,56 @@ fn requirements(sink: &mut Sink<'_>, r: &Cur<'_>, level: &Level, claims: &HashSe
         return;
     }
     if let Some(cl) = r.field("claims") {
-        let mut seen = HashSet::new();
-        for (_, c) in cl.items() {
-            let name = c.field("name").and_then(|n| n.text().map(str::to_string)).unwrap_or_default();
-            if name.is_empty() {
-                sink.field_error(&c, ErrorType::Required, formats::required("")).help("name a claim of `spec.resourceClaims`");
-                continue;
-            }
-            let request = c.field("request").and_then(|n| n.text().map(str::to_string)).unwrap_or_default();
-            let key = if request.is_empty() { name.clone() } else { format!("{name}/{request}") };
-            if !seen.insert(key.clone()) {
-                sink.field_error(&c, ErrorType::Duplicate, formats::duplicate(&key)).help("list each claim once");
-            }
-            if !claims.contains(name.as_str()) {
-                sink.field_error(&c, ErrorType::NotFound, formats::not_found(&name))
-                    .help("add the claim to `spec.resourceClaims` or fix the name");
-            }
+        claim_names(sink, &cl, claims);
+    }
+}
+
+/// `validateResourceClaimNames`, in its order: a name, then (unless the name alone was listed
+/// before) the request as a DNS-1123 label and the `name/request` key against earlier entries,
+/// then the name against `spec.resourceClaims`.
+fn claim_names(sink: &mut Sink<'_>, cl: &Cur<'_>, pod_claims: &HashSet<&str>) {
+    let mut names: HashSet<String> = HashSet::new();
+    for (_, c) in cl.items() {
+        let name = c.field("name").and_then(|n| n.text()).unwrap_or("");
+        if name.is_empty() {
+            sink.field_error(&c, ErrorType::Required, formats::required("")).help("name a claim of `spec.resourceClaims`");
+            continue;
+        }
+        if names.contains(name) {
+            sink.field_error(&c, ErrorType::Duplicate, formats::duplicate(name)).help("list each claim once");
+        } else {
+            let request = c.field("request").and_then(|n| n.text()).unwrap_or("");
+            let mut key = name.to_string();
             if !request.is_empty() {
                 if let Some(rq) = c.field("request") {
-                    crate::rules::pod::util::invalid_each(
-                        sink,
-                        &rq,
-                        &request,
-                        formats::dns1123_label_msgs(&request),
-                        "use a DNS-1123 label",
-                    );
+                    crate::rules::pod::util::invalid_each(sink, &rq, request, formats::dns1123_label_msgs(request), "use a DNS-1123 label");
+                }
+                key = format!("{name}/{request}");
+            }
+            if names.contains(&key) {
+                sink.field_error(&c, ErrorType::Duplicate, formats::duplicate(&key)).help("list each claim once");
+            } else if request.is_empty() {
+                // One error per earlier `name/<request>` of the same claim.
+                for k in &names {
+                    if k.split_once('/').is_some_and(|(n, _)| n == name) {
+                        sink.field_error(&c, ErrorType::Duplicate, formats::duplicate(name))
+                            .help("a claim listed as a whole already covers its requests");
+                    }
                 }
             }
+            names.insert(key);
+        }
+        if !pod_claims.contains(name) {
+            // `field.NotFound` with a Detail set by hand: the names in sorted order.
+            let mut known: Vec<&str> = pod_claims.iter().copied().collect();
+            crate::sort::sort(&mut known);
+            let detail = if known.is_empty() {
+                "must be one of the names in pod.spec.resourceClaims which is empty".to_string()
+            } else {
+                format!("must be one of the names in pod.spec.resourceClaims: {}", known.join(", "))
+            };
+            sink.field_error(&c, ErrorType::NotFound, format!("{}: {detail}", formats::not_found(name)))
+                .help("add the claim to `spec.resourceClaims` or fix the name");
         }
     }
 }
@@ -388,6 +408,13 @@ mod tests {
     use crate::rules::pod::util::{errors_of, pairs, pod_with};
     const R: &str = "resources-invalid";
 
+    /// `validateContainerCommon` checks an ephemeral container's resources too.
+    #[test]
+    fn ephemeral_container_resources() {
+        let y = pod_with("  containers:\n  - name: web\n    image: a:1\n  ephemeralContainers:\n  - name: debug\n    image: a:1\n    resources:\n      limits:\n        cpu: 1\n      requests:\n        cpu: 2\n");
+        assert_eq!(errors_of(R, &y), pairs(&[("spec.ephemeralContainers[0].resources.requests", "Invalid")]));
+    }
+
     fn c(res: &str) -> String {
         pod_with(&format!("  containers:\n  - name: web\n    image: nginx:1.27\n    resources:\n{res}"))
     }
@@ -461,6 +488,50 @@ mod tests {
         assert_eq!(
             errors_of(R, &y),
             pairs(&[("spec.containers[0].resources.claims[1]", "Duplicate"), ("spec.containers[0].resources.claims[2]", "NotFound")])
+        );
+    }
+
+    /// A plain `1e3` is the float 1000 in kubectl's YAML, sent as the JSON number 1000: the server's
+    /// quantity is `1k`. Quoted, "2e3" stays a string and keeps its exponent form.
+    #[test]
+    fn exponent_numbers_are_json_numbers() {
+        let y = c("      limits:\n        cpu: 1e3\n      requests:\n        cpu: 2E3\n");
+        assert_eq!(crate::rules::pod::util::messages_of(R, &y), ["Invalid value: \"2k\": must be less than or equal to cpu limit of 1k"]);
+        let y = c("      limits:\n        cpu: 1e3\n      requests:\n        cpu: \"2e3\"\n");
+        assert_eq!(crate::rules::pod::util::messages_of(R, &y), ["Invalid value: \"2e3\": must be less than or equal to cpu limit of 1k"]);
+    }
+
+    /// `validatePodResources`: claims are forbidden at pod level, with the server's wording.
+    #[test]
+    fn pod_level_claims() {
+        let y = pod_with("  resources:\n    limits:\n      cpu: \"1\"\n    claims:\n    - name: x\n  containers:\n  - name: web\n    image: nginx:1.27\n");
+        assert_eq!(errors_of(R, &y), pairs(&[("spec.resources.claims", "Forbidden")]));
+        assert_eq!(crate::rules::pod::util::messages_of(R, &y), ["Forbidden: claims cannot be set for Resources at pod-level"]);
+    }
+
+    /// `validateResourceClaimNames`: the NotFound detail names the pod's claims, sorted; a whole
+    /// claim after one of its requests is a Duplicate of the name.
+    #[test]
+    fn claim_names_not_found_detail() {
+        let msgs = |claims: &str, list: &str| {
+            let y =
+                pod_with(&format!("{claims}  containers:\n  - name: web\n    image: nginx:1.27\n    resources:\n      claims:\n{list}"));
+            crate::rules::pod::util::messages_of(R, &y)
+        };
+        assert_eq!(
+            msgs("", "      - name: gpu\n"),
+            ["Not found: \"gpu\": must be one of the names in pod.spec.resourceClaims which is empty"]
+        );
+        assert_eq!(
+            msgs("  resourceClaims:\n  - name: b\n  - name: a\n", "      - name: gpu\n"),
+            ["Not found: \"gpu\": must be one of the names in pod.spec.resourceClaims: a, b"]
+        );
+        assert_eq!(
+            msgs(
+                "  resourceClaims:\n  - name: a\n",
+                "      - name: a\n        request: r1\n      - name: a\n      - name: a\n        request: r1\n"
+            ),
+            ["Duplicate value: \"a\"", "Duplicate value: \"a\""]
         );
     }
 

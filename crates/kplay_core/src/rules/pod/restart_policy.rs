@@ -88,6 +88,11 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let pod_policy = text(&spec, "restartPolicy");
     for (kind, c) in containers(&spec) {
         if kind == ContainerKind::Ephemeral {
+            // `validateContainerCommon` checks an ephemeral container's resizePolicy too (and
+            // `validateEphemeralContainers` forbids it: `ephemeral-container-invalid`).
+            if let Some(rp) = c.field("resizePolicy") {
+                resize_policy(sink, &rp, pod_policy, false);
+            }
             continue;
         }
         if let Some(rp) = c.field("restartPolicy") {
@@ -297,5 +302,12 @@ mod tests {
         );
         assert_eq!(errors_of_version(R, &init, KubeVersion::new(33)), pairs(&[("spec.initContainers[0].resizePolicy", "Invalid")]));
         assert_eq!(errors_of_version(R, &init, KubeVersion::new(34)), pairs(&[]));
+    }
+
+    /// `validateContainerCommon` checks an ephemeral container's resizePolicy too.
+    #[test]
+    fn ephemeral_resize_policy() {
+        let y = pod_with("  containers:\n  - name: web\n    image: a:1\n  ephemeralContainers:\n  - name: debug\n    image: a:1\n    resizePolicy:\n    - resourceName: gpu\n      restartPolicy: NotRequired\n");
+        assert_eq!(errors_of(R, &y), pairs(&[("spec.ephemeralContainers[0].resizePolicy", "NotSupported")]));
     }
 }

@@ -123,7 +123,8 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
             at.span(),
             "spec.securityContext.shareProcessNamespace",
             ErrorType::Invalid,
-            formats::invalid("true", "ShareProcessNamespace and HostPID cannot both be enabled"),
+            // A *bool: `field.Error` prints it unquoted.
+            formats::invalid_num(true, "ShareProcessNamespace and HostPID cannot both be enabled"),
         )
         .help("drop `shareProcessNamespace` or `hostPID`");
     }
@@ -329,7 +330,7 @@ fn host_process(sink: &mut Sink<'_>, spec: &Cur<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::pod::util::{errors_of, errors_of_version, pairs, pod_with};
+    use crate::rules::pod::util::{errors_of, errors_of_version, messages_of, pairs, pod_with};
     use crate::KubeVersion;
     const R: &str = "security-context-invalid";
 
@@ -357,10 +358,9 @@ mod tests {
             errors_of(R, &p("  hostNetwork: true\n  securityContext:\n    sysctls:\n    - name: net.core.somaxconn\n      value: '1024'\n    - name: Bad\n      value: '1'\n", "")),
             pairs(&[("spec.securityContext.sysctls[0].name", "Invalid"), ("spec.securityContext.sysctls[1].name", "Invalid")])
         );
-        assert_eq!(
-            errors_of(R, &p("  shareProcessNamespace: true\n  hostPID: true\n", "")),
-            pairs(&[("spec.securityContext.shareProcessNamespace", "Invalid")])
-        );
+        let share = p("  shareProcessNamespace: true\n  hostPID: true\n", "");
+        assert_eq!(errors_of(R, &share), pairs(&[("spec.securityContext.shareProcessNamespace", "Invalid")]));
+        assert_eq!(messages_of(R, &share), ["Invalid value: true: ShareProcessNamespace and HostPID cannot both be enabled"]);
         let hu = p("  hostUsers: false\n  hostNetwork: true\n  hostPID: true\n", "");
         assert_eq!(errors_of(R, &hu), pairs(&[("spec.HostPID", "Forbidden"), ("spec.hostNetwork", "Forbidden")]));
         // Windows HostProcess pods (`validateWindowsHostProcessPod`).

@@ -217,6 +217,13 @@ pub fn errors_of_version(rule: &str, yaml: &str, v: crate::KubeVersion) -> Vec<(
     out
 }
 
+/// The messages of `rule` diagnostics for a manifest, in output order (table tests).
+#[cfg(test)]
+pub fn messages_of(rule: &str, yaml: &str) -> Vec<String> {
+    let a = crate::analyze(&[crate::SourceFile::new("t.yaml", yaml)], &crate::Options::default());
+    a.diagnostics.iter().filter(|d| d.rule == rule).map(|d| d.message.clone()).collect()
+}
+
 /// Builds expected pairs for [`errors_of`].
 #[cfg(test)]
 pub fn pairs(p: &[(&str, &str)]) -> Vec<(String, String)> {
