@@ -33,7 +33,9 @@ When such an annotation and the matching field are both set, they must agree: th
 (its own, or the pod's it inherits; not on Windows pods) with its `container.apparmor...`
 annotation (`Forbidden: seccomp type in annotation and field must match`, reported on the
 field). On a Pod the server first copies a valid AppArmor annotation into a container that has
-no `appArmorProfile` of its own, so only a conflicting field is refused there.
+no `appArmorProfile` of its own, so only a conflicting field is refused there. Templates get
+these checks too (`ValidatePodTemplateSpec` calls them), although the spec kplay follows lists
+them as Pod-only (validation-rules.md §3.8): Kubernetes' source wins.
 
 ## Why is this bad?
 The API server rejects the object (`metadata.annotations[...]: Invalid value`).
