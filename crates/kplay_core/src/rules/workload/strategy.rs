@@ -3,7 +3,6 @@
 
 use crate::diagnostic::{ErrorType, Severity};
 use crate::rules::formats;
-use crate::rules::pod::util::invalid_each;
 use crate::rules::{Ctx, Cur, Rule, Sink, Stage};
 use crate::yaml::Resolved;
 
@@ -91,14 +90,30 @@ fn value(c: Option<&Cur<'_>>) -> i64 {
     }
 }
 
+/// An `intstr.IntOrString` as `field.Error` prints it: through its `String()` (the pointer
+/// implements `fmt.Stringer`, which `ErrorBody` uses), so `25%`, `25` and `0` unquoted.
+fn int_or_string_text(c: &Cur<'_>) -> String {
+    match c.node.resolved() {
+        Some(Resolved::Str(s)) => s.to_string(),
+        _ => c.node.as_i64().map_or_else(|| c.text().unwrap_or("").to_string(), |i| i.to_string()),
+    }
+}
+
+/// `Invalid value: <IntOrString>: <detail>`.
+fn invalid_ios(c: &Cur<'_>, detail: &str) -> String {
+    format!("Invalid value: {}: {detail}", int_or_string_text(c))
+}
+
 /// `ValidatePositiveIntOrPercent` (+ `IsNotMoreThan100Percent` when `max100`).
 fn int_or_percent(sink: &mut Sink<'_>, c: Option<&Cur<'_>>, max100: bool) {
     let Some(c) = c else { return };
     match c.node.resolved() {
         Some(Resolved::Str(s)) => {
-            invalid_each(sink, c, s, formats::percent_msgs(s), "write a percent like `25%` or an unquoted integer");
+            for m in formats::percent_msgs(s) {
+                sink.field_error(c, ErrorType::Invalid, invalid_ios(c, &m)).help("write a percent like `25%` or an unquoted integer");
+            }
             if max100 && formats::parse_percent(s).is_some_and(|p| p > 100) {
-                sink.field_error(c, ErrorType::Invalid, formats::invalid(s, "must not be greater than 100%")).help("use at most `100%`");
+                sink.field_error(c, ErrorType::Invalid, invalid_ios(c, "must not be greater than 100%")).help("use at most `100%`");
             }
         }
         _ => {
@@ -140,16 +155,19 @@ fn deployment(sink: &mut Sink<'_>, spec: &Cur<'_>) {
             int_or_percent(sink, mu.as_ref(), false);
             int_or_percent(sink, ms.as_ref(), false);
             if value(mu.as_ref()) == 0 && value(ms.as_ref()) == 0 {
-                let t = mu.as_ref().and_then(Cur::text).unwrap_or("0");
                 let at = mu.clone().unwrap_or_else(|| Cur::new(ru.node, ru.child_path("maxUnavailable")));
-                sink.field_error(&at, ErrorType::Invalid, formats::invalid(t, "may not be 0 when `maxSurge` is 0"))
+                let msg = if mu.is_some() {
+                    invalid_ios(&at, "may not be 0 when `maxSurge` is 0")
+                } else {
+                    "Invalid value: 0: may not be 0 when `maxSurge` is 0".to_string()
+                };
+                sink.field_error(&at, ErrorType::Invalid, msg)
                     .help("let at least one of `maxSurge` and `maxUnavailable` be above 0, or the rollout cannot progress");
             }
             if let Some(m) = &mu {
                 if let Some(Resolved::Str(s)) = m.node.resolved() {
                     if formats::parse_percent(s).is_some_and(|p| p > 100) {
-                        sink.field_error(m, ErrorType::Invalid, formats::invalid(s, "must not be greater than 100%"))
-                            .help("use at most `100%`");
+                        sink.field_error(m, ErrorType::Invalid, invalid_ios(m, "must not be greater than 100%")).help("use at most `100%`");
                     }
                 }
             }
@@ -187,12 +205,8 @@ fn daemon_set(sink: &mut Sink<'_>, spec: &Cur<'_>) {
             let (hu, hs) = (value(mu.as_ref()) != 0, value(ms.as_ref()) != 0);
             if hu && hs {
                 if let Some(s) = &ms {
-                    sink.field_error(
-                        s,
-                        ErrorType::Invalid,
-                        formats::invalid(s.text().unwrap_or(""), "may not be set when maxUnavailable is non-zero"),
-                    )
-                    .help("a DaemonSet either surges or makes pods unavailable: set one of them to 0");
+                    sink.field_error(s, ErrorType::Invalid, invalid_ios(s, "may not be set when maxUnavailable is non-zero"))
+                        .help("a DaemonSet either surges or makes pods unavailable: set one of them to 0");
                 }
             } else if !hu && !hs {
                 sink.field_error_at(
@@ -232,8 +246,7 @@ fn stateful_set(sink: &mut Sink<'_>, spec: &Cur<'_>, max_unavailable: bool) {
             if let Some(m) = ru.field("maxUnavailable").filter(|_| max_unavailable) {
                 int_or_percent(sink, Some(&m), true);
                 if value(Some(&m)) == 0 {
-                    sink.field_error(&m, ErrorType::Invalid, formats::invalid(m.text().unwrap_or(""), "cannot be 0"))
-                        .help("use at least 1");
+                    sink.field_error(&m, ErrorType::Invalid, invalid_ios(&m, "cannot be 0")).help("use at least 1");
                 }
             }
         }
@@ -272,6 +285,18 @@ mod tests {
             pairs(&[("spec.strategy.rollingUpdate", "Forbidden")])
         );
         assert_eq!(errors_of(R, &dep("    type: BlueGreen\n")), pairs(&[("spec.strategy", "NotSupported")]));
+        // IntOrString values print through their String(): unquoted.
+        let msgs = |y: &str| -> Vec<String> {
+            let a = crate::analyze(&[crate::SourceFile::new("t.yaml", y)], &crate::Options::default());
+            a.diagnostics.iter().filter(|d| d.rule == R).map(|d| d.message.clone()).collect()
+        };
+        assert_eq!(msgs(&ru("      maxSurge: 0\n      maxUnavailable: 0\n")), ["Invalid value: 0: may not be 0 when `maxSurge` is 0"]);
+        assert_eq!(msgs(&ru("      maxUnavailable: 150%\n")), ["Invalid value: 150%: must not be greater than 100%"]);
+        assert!(
+            msgs(&ru("      maxSurge: '25'\n"))[0].starts_with("Invalid value: 25: a valid percent string"),
+            "{:?}",
+            msgs(&ru("      maxSurge: '25'\n"))
+        );
         // The value is the whole strategy as Go's `%#v` prints it.
         let a = crate::analyze(&[crate::SourceFile::new("t.yaml", dep("    type: BlueGreen\n"))], &crate::Options::default());
         let want = r#"Unsupported value: apps.DeploymentStrategy{Type:"BlueGreen", RollingUpdate:(*apps.RollingUpdateDeployment)(nil)}: supported values: "Recreate", "RollingUpdate""#;
