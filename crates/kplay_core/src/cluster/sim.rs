@@ -20,6 +20,12 @@ pub(crate) const UNTOLERATED_TAINT: &str = "node(s) had untolerated taint {";
 /// The taint the node lifecycle controller puts on a down node.
 pub(crate) const UNREACHABLE_TAINT: &str = "node.kubernetes.io/unreachable";
 pub(crate) const NOT_AFFINITY: &str = "node(s) didn't match Pod's node affinity/selector";
+/// `findNodesThatFitPod` (schedule_one.go): the status of the nodes NodeAffinity's PreFilter
+/// left out (`matchFields` on `metadata.name`).
+pub(crate) const NOT_PREFILTERED: &str = "node(s) didn't satisfy plugin(s) [NodeAffinity]";
+/// NodeAffinity's PreFilter when the terms' `metadata.name` sets leave no node
+/// (`errReasonConflict`).
+pub(crate) const AFFINITY_CONFLICT: &str = "pod affinity terms conflict";
 pub(crate) const NO_FREE_PORTS: &str = "node(s) didn't have free ports for the requested pod ports";
 pub(crate) const TOO_MANY_PODS: &str = "Too many pods";
 pub(crate) const NO_SPREAD_LABEL: &str = "node(s) didn't match pod topology spread constraints (missing required label)";
@@ -1176,6 +1182,7 @@ struct NodeSlots {
 /// NodeResourcesFit ("Too many pods" at `max-pods-per-node`), PodTopologySpread. The spread
 /// refusals carry the index of the refusing `topologySpreadConstraints` entry.
 enum Refusal<'n> {
+    PreFilter,
     Taint(&'n super::Taint),
     Down,
     Affinity,
@@ -1188,6 +1195,7 @@ enum Refusal<'n> {
 impl Refusal<'_> {
     fn reason(&self) -> String {
         match self {
+            Refusal::PreFilter => NOT_PREFILTERED.into(),
             Refusal::Taint(t) => format!("{UNTOLERATED_TAINT}{}: {}}}", t.key, t.value),
             Refusal::Down => format!("{UNTOLERATED_TAINT}{UNREACHABLE_TAINT}: }}"),
             Refusal::Affinity => NOT_AFFINITY.into(),
@@ -1292,7 +1300,7 @@ fn spread_checks(spec: &PodSpec, own: &Labels, nodes: &[Node], count: impl Fn(us
             continue;
         }
         for (k, c) in spread.iter().enumerate() {
-            if (c.honor_node_affinity && !spec.placement.required_affinity_matches(&n.labels))
+            if (c.honor_node_affinity && !spec.placement.required_affinity_matches(&n.name, &n.labels))
                 || (c.honor_node_taints && taints_exclude(spec, n))
             {
                 continue;
@@ -1324,7 +1332,9 @@ fn refusal<'n>(
     max_pods: usize,
     spread: &[SpreadCheck],
 ) -> Option<Refusal<'n>> {
-    if let Some(t) = spec.untolerated(&n.taints) {
+    if spec.placement.prefilter_excludes(&n.name) {
+        Some(Refusal::PreFilter)
+    } else if let Some(t) = spec.untolerated(&n.taints) {
         Some(Refusal::Taint(t))
     } else if !n.ready {
         Some(Refusal::Down)
@@ -1404,7 +1414,10 @@ impl SchedState<'_> {
             .collect();
         let constraint = refusals.iter().flatten().filter_map(Refusal::spread_constraint).min();
         let reasons: Vec<String> = refusals.iter().flatten().map(Refusal::reason).collect();
-        let mut msg = format!("0/{} nodes are available: {}.", self.nodes.len(), histogram(reasons));
+        // A PreFilter that fails gives its message instead of the filters' histogram.
+        let summary =
+            if p.spec.placement.prefilter_nodes().is_some_and(|n| n.is_empty()) { AFFINITY_CONFLICT.into() } else { histogram(reasons) };
+        let mut msg = format!("0/{} nodes are available: {summary}.", self.nodes.len());
         if let Some(post) = self.preemption(p, &refusals, slots, pods) {
             msg.push(' ');
             if self.dra {
@@ -1504,19 +1517,14 @@ fn daemon_pod_tolerates(spec: &PodSpec, taints: &[super::Taint]) -> bool {
     spec.untolerated(&rest).is_none()
 }
 
-/// A DaemonSet pod the scheduler places: pinned to its node by required node affinity, which
-/// the controller ANDs into every term (`ReplaceDaemonSetPodNodeNameNodeAffinity`: a
-/// `matchFields` on `metadata.name`, here the node's `kubernetes.io/hostname` label, which the
-/// kubelet sets to its name), with the tolerations the controller adds ([`DAEMON_TOLERATIONS`]).
+/// A DaemonSet pod the scheduler places: pinned to its node by required node affinity, whose
+/// terms the controller replaces by one (`ReplaceDaemonSetPodNodeNameNodeAffinity`:
+/// `matchFields` `metadata.name In [<node>]`; the controller checked the template's own terms
+/// against the node), with the tolerations the controller adds ([`DAEMON_TOLERATIONS`]).
 fn daemon_pod_spec(spec: &PodSpec, node: &str) -> PodSpec {
     let mut s = spec.clone();
-    let pin = typed::Requirement { key: "kubernetes.io/hostname".into(), operator: "In".into(), values: vec![node.to_string()] };
-    if s.placement.required_terms.is_empty() {
-        s.placement.required_terms.push(Vec::new());
-    }
-    for term in &mut s.placement.required_terms {
-        term.push(pin.clone());
-    }
+    let pin = typed::Requirement { key: "metadata.name".into(), operator: "In".into(), values: vec![node.to_string()] };
+    s.placement.required_terms = vec![typed::NodeSelectorTerm { match_expressions: Vec::new(), match_fields: vec![pin] }];
     let mut added: Vec<(&str, &str)> = DAEMON_TOLERATIONS.to_vec();
     if s.host_network {
         added.push(("node.kubernetes.io/network-unavailable", "NoSchedule"));

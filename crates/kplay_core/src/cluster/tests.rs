@@ -1083,3 +1083,34 @@ fn a_service_whose_range_is_full_is_refused_with_an_internal_error() {
     );
     assert!(c.service("default", "l1").is_none());
 }
+
+/// A bare Pod `name` with `spec` lines (indented two spaces) before its container.
+fn pod_with(name: &str, spec: &str) -> String {
+    format!("apiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\nspec:\n{spec}  containers:\n  - name: c\n    image: nginx:1.27\n")
+}
+
+#[test]
+fn match_fields_on_the_node_name_place_a_pod_and_narrow_the_candidates() {
+    let aff = |fields: &str| {
+        format!("  affinity:\n    nodeAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n        nodeSelectorTerms:\n        - matchFields:\n{fields}")
+    };
+    let one = |n: &str| format!("          - key: metadata.name\n            operator: In\n            values: [{n}]\n");
+    let placed = pod_with("there", &aff(&one("node-2")));
+    let nowhere = pod_with("nowhere", &aff(&one("zz")));
+    let conflict = pod_with("conflict", &aff(&format!("{}{}", one("node-1"), one("node-2"))));
+    let not_in = pod_with("notin", &aff("          - key: metadata.name\n            operator: NotIn\n            values: [node-1]\n"));
+    let (c, diags) = sim_with(&[&placed, &nowhere, &conflict, &not_in], &Options::default());
+    let node = |n: &str| c.pods.iter().find(|p| p.name == n).unwrap().node.clone();
+    assert_eq!(node("there").as_deref(), Some("node-2"));
+    assert!(node("notin").is_some_and(|n| n != "node-1"));
+    let msg = |n: &str| c.pods.iter().find(|p| p.name == n).unwrap().unschedulable.clone().unwrap_or_default();
+    // findNodesThatFitPod: the nodes the PreFilter left out get its plugins' status.
+    assert!(
+        msg("nowhere").starts_with("0/3 nodes are available: 3 node(s) didn't satisfy plugin(s) [NodeAffinity]. "),
+        "{}",
+        msg("nowhere")
+    );
+    assert!(msg("nowhere").ends_with("preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling."));
+    assert!(msg("conflict").starts_with("0/3 nodes are available: pod affinity terms conflict. "), "{}", msg("conflict"));
+    assert_eq!(diags.iter().filter(|d| d.rule == "pod-unschedulable").count(), 2);
+}
