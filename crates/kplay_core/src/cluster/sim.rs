@@ -1620,6 +1620,10 @@ fn schedule(sim: &mut Sim<'_>, sidecar_ports: bool, dra: bool) {
                     None
                 }
             }
+        } else if !pod.spec.default_scheduler_takes() {
+            // Gated, or another scheduler's: Pending, with no FitError (the gated pod carries
+            // the API server's `SchedulingGated` condition).
+            None
         } else if placement.is_unconstrained() && incoming.host_ports.is_empty() && !any_taints {
             let mut found = None;
             while let Some(Reverse((c, i))) = heap.pop() {

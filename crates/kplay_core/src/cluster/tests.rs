@@ -1114,3 +1114,17 @@ fn match_fields_on_the_node_name_place_a_pod_and_narrow_the_candidates() {
     assert!(msg("conflict").starts_with("0/3 nodes are available: pod affinity terms conflict. "), "{}", msg("conflict"));
     assert_eq!(diags.iter().filter(|d| d.rule == "pod-unschedulable").count(), 2);
 }
+
+#[test]
+fn gated_pods_and_pods_of_another_scheduler_stay_pending_without_a_fit_error() {
+    let gated = pod_with("gated", "  schedulingGates:\n  - name: example.com/wait\n");
+    let other = pod_with("other", "  schedulerName: my-scheduler\n");
+    let default = pod_with("default", "  schedulerName: default-scheduler\n");
+    let (c, diags) = sim_with(&[&gated, &other, &default], &Options::default());
+    let pod = |n: &str| c.pods.iter().find(|p| p.name == n).unwrap();
+    for n in ["gated", "other"] {
+        assert_eq!((pod(n).node.as_deref(), pod(n).phase.as_str(), &pod(n).unschedulable), (None, "Pending", &None), "{n}");
+    }
+    assert!(pod("default").node.is_some());
+    assert!(diags.iter().all(|d| d.rule != "pod-unschedulable"));
+}

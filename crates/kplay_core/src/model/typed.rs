@@ -378,6 +378,10 @@ pub struct PodSpec {
     pub priority_class_name: String,
     /// `runtimeClassName` ("" when not written).
     pub runtime_class_name: String,
+    /// `schedulerName` (defaulted to `default-scheduler`; "" read as that).
+    pub scheduler_name: String,
+    /// `schedulingGates` is not empty: no scheduler takes the pod until they are removed.
+    pub scheduling_gated: bool,
     pub span: Span,
 }
 
@@ -391,6 +395,13 @@ impl PodSpec {
             self.placement.node_selector.entry(k.clone()).or_insert_with(|| v.clone());
         }
         self.tolerations.extend(rc.tolerations.iter().map(Toleration::read));
+    }
+
+    /// Whether the default scheduler takes the pod (unbound): its `schedulerName` is
+    /// `default-scheduler` (`responsibleForPod`, pkg/scheduler/eventhandlers.go) and it has no
+    /// scheduling gates (the SchedulingGates PreEnqueue plugin keeps it out of the queue).
+    pub fn default_scheduler_takes(&self) -> bool {
+        (self.scheduler_name.is_empty() || self.scheduler_name == "default-scheduler") && !self.scheduling_gated
     }
 
     /// The TaintToleration filter: the first `NoSchedule` or `NoExecute` taint of the node that
@@ -869,6 +880,8 @@ pub fn pod_spec(n: &Node) -> PodSpec {
         restart_policy: s(n.get("restartPolicy")),
         priority_class_name: s(n.get("priorityClassName")).unwrap_or_default(),
         runtime_class_name: s(n.get("runtimeClassName")).unwrap_or_default(),
+        scheduler_name: s(n.get("schedulerName")).unwrap_or_default(),
+        scheduling_gated: !seq(n.get("schedulingGates")).is_empty(),
         span: n.span,
     }
 }
