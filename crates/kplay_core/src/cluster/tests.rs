@@ -924,7 +924,8 @@ fn a_daemonset_whose_runtime_class_selects_some_nodes_leaves_pods_pending_on_the
     let ds = "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: agent\nspec:\n  selector:\n    matchLabels:\n      app: agent\n  template:\n    metadata:\n      labels:\n        app: agent\n    spec:\n      runtimeClassName: kata\n      containers:\n      - name: a\n        image: busybox:1.36\n";
     let (c, diags) = sim_with(&[rc, ds], &opts);
     // The controller makes a pod for every node (it reads the template); the class's selector,
-    // added at admission, lets only the labelled node's pod run.
+    // added at admission, lets only the labelled node's pod run. Each pod's `matchFields`
+    // leaves the scheduler one candidate, its own node.
     let mut pods: Vec<(Option<String>, bool)> =
         c.pods.iter().filter(|p| p.name.starts_with("agent-")).map(|p| (p.node.clone(), p.ready)).collect();
     pods.sort();
@@ -932,7 +933,7 @@ fn a_daemonset_whose_runtime_class_selects_some_nodes_leaves_pods_pending_on_the
     let d = unschedulable(&diags);
     assert_eq!(d.len(), 1, "{diags:#?}");
     assert!(
-        d[0].message.contains("daemonset/agent: 2 of its 3 pods cannot be scheduled and stay Pending (0/3 nodes are available: 3 node(s) didn't match Pod's node affinity/selector."),
+        d[0].message.contains("daemonset/agent: 2 of its 3 pods cannot be scheduled and stay Pending (0/3 nodes are available: 1 node(s) didn't match Pod's node affinity/selector, 2 node(s) didn't satisfy plugin(s) [NodeAffinity]."),
         "{}",
         d[0].message
     );
