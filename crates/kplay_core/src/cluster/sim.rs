@@ -260,7 +260,16 @@ fn build_nodes(sim: &mut Sim<'_>) {
         // `CIDRNotAvailable`) never gets its pod network, so it stays NotReady and takes no pods.
         let ready = nd.ready.unwrap_or(true) && !down.contains(name.as_str()) && !pod_cidrs.is_empty();
         let store = sim.store("Node", "", &name);
-        let taints = nd.taints.clone();
+        let mut taints = nd.taints.clone();
+        if !ready {
+            // The node lifecycle controller taints a node whose kubelet stopped reporting
+            // (`doNoScheduleTaintingPass`, then `doNoExecuteTaintingPass`).
+            for effect in ["NoSchedule", "NoExecute"] {
+                if !taints.iter().any(|t| t.key == UNREACHABLE_TAINT && t.effect == effect) {
+                    taints.push(super::Taint { key: UNREACHABLE_TAINT.into(), value: String::new(), effect: effect.into() });
+                }
+            }
+        }
         sim.cluster.nodes.push(Node { name, zone, labels, internal_ip: ip, pod_cidrs, ready, taints, store });
     }
 }

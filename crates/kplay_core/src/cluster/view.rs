@@ -836,7 +836,12 @@ fn node_object(n: &ClusterNode) -> Node {
         vec![
             ("metadata", metadata(&n.name, None, &n.labels, &n.store.uid, n.store.resource_version, None)),
             ("spec", {
-                let mut spec = vec![("podCIDR", s(n.pod_cidrs.first().map_or("", String::as_str))), ("podCIDRs", strings(&n.pod_cidrs))];
+                // Both are `omitempty`: a node the IPAM controller gave no CIDR has neither.
+                let mut spec = Vec::new();
+                if let Some(first) = n.pod_cidrs.first() {
+                    spec.push(("podCIDR", s(first)));
+                    spec.push(("podCIDRs", strings(&n.pod_cidrs)));
+                }
                 if !n.taints.is_empty() {
                     let taints = n
                         .taints
@@ -1073,6 +1078,26 @@ mod tests {
         assert!(gated.contains("qosClass: Guaranteed"), "limits alone request as much: {gated}");
         let other = pod_status(&text, "other");
         assert!(!other.contains("conditions"), "{other}");
+    }
+
+    #[test]
+    fn down_nodes_carry_the_unreachable_taints_and_a_node_without_a_cidr_stores_none() {
+        let mut opts = crate::Options::default();
+        opts.cluster.node_count = 6;
+        opts.cluster.cluster_cidr = "10.244.0.0/22".into();
+        opts.cluster.overrides.nodes_down = vec!["node-1".into()];
+        let files = [crate::SourceFile::new("a.yaml", "")];
+        let (a, c) = crate::analysis::analyze_and_simulate(&files, &opts);
+        let l = list(&c, &a.objects, Kind::Nodes, &Scope::All);
+        let nodes = l.get("items").and_then(Node::as_seq).unwrap();
+        let spec = |i: usize| crate::yaml::emit::to_yaml(nodes[i].get("spec").unwrap());
+        assert!(
+            spec(0).contains("taints:\n  - key: node.kubernetes.io/unreachable\n    effect: NoSchedule\n  - key: node.kubernetes.io/unreachable\n    effect: NoExecute\n"),
+            "{}",
+            spec(0)
+        );
+        assert!(spec(1).contains("podCIDR: ") && !spec(1).contains("taints"), "{}", spec(1));
+        assert!(!spec(4).contains("podCIDR"), "{}", spec(4));
     }
 
     #[test]
