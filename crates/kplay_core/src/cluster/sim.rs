@@ -1079,25 +1079,23 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
                 }
             }
             "DaemonSet" => {
-                // The controller decides from the template (`nodeShouldRunDaemonPod`); admission
-                // then adds a RuntimeClass's node selector, so on a node without its labels the
-                // pod, pinned there by node affinity, stays Pending (the scheduler's FitError).
-                let nodes: Vec<(String, bool)> = sim
+                // The controller decides from the template (`nodeShouldRunDaemonPod`) and makes
+                // each pod for the default scheduler, pinned to its node by node affinity
+                // (not `nodeName`), so the scheduler's filters still run: a host port taken
+                // there, or a RuntimeClass's node selector (added at admission) the node lacks,
+                // leaves the pod Pending with the scheduler's FitError.
+                let nodes: Vec<String> = sim
                     .cluster
                     .nodes
                     .iter()
                     .filter(|n| template.spec.placement.allows(&n.name, &n.labels) && daemon_pod_tolerates(&template.spec, &n.taints))
-                    .map(|n| (n.name.clone(), spec.placement.allows(&n.name, &n.labels)))
+                    .map(|n| n.name.clone())
                     .collect();
-                for (node, fits) in nodes {
+                for node in nodes {
                     let pod_name = unique_name(&mut names, &ns, &pod_base, &[&node]);
-                    if fits {
-                        new_pods.push((ns.clone(), mk(pod_name, pod_labels.clone(), Some(node))));
-                    } else {
-                        let mut p = mk(pod_name, pod_labels.clone(), None);
-                        p.spec = Arc::new(daemon_pod_spec(&spec, &node));
-                        new_pods.push((ns.clone(), p));
-                    }
+                    let mut p = mk(pod_name, pod_labels.clone(), None);
+                    p.spec = Arc::new(daemon_pod_spec(&spec, &node));
+                    new_pods.push((ns.clone(), p));
                 }
             }
             _ => {

@@ -1129,3 +1129,20 @@ fn gated_pods_and_pods_of_another_scheduler_stay_pending_without_a_fit_error() {
     assert!(pod("default").node.is_some());
     assert!(diags.iter().all(|d| d.rule != "pod-unschedulable"));
 }
+
+#[test]
+fn a_daemonset_pod_goes_through_the_schedulers_filters_on_its_node() {
+    let squat = pod_with("squat", "  nodeName: node-1\n")
+        .replace("    image: nginx:1.27\n", "    image: nginx:1.27\n    ports:\n    - containerPort: 80\n      hostPort: 9100\n");
+    let ds = "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: exporter\nspec:\n  selector:\n    matchLabels:\n      app: ex\n  template:\n    metadata:\n      labels:\n        app: ex\n    spec:\n      containers:\n      - name: c\n        image: nginx:1.27\n        ports:\n        - containerPort: 9100\n          hostPort: 9100\n";
+    let (c, diags) = sim_with(&[&squat, ds], &Options::default());
+    let mut placed: Vec<Option<String>> = c.pods.iter().filter(|p| p.name.starts_with("exporter-")).map(|p| p.node.clone()).collect();
+    placed.sort();
+    assert_eq!(placed, [None, Some("node-2".into()), Some("node-3".into())]);
+    let d = diags.iter().find(|d| d.rule == "pod-unschedulable").expect("reported");
+    assert!(
+        d.message.contains("(0/3 nodes are available: 1 node(s) didn't have free ports for the requested pod ports, 2 node(s) didn't satisfy plugin(s) [NodeAffinity]."),
+        "{}",
+        d.message
+    );
+}
