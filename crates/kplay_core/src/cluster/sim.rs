@@ -1153,6 +1153,7 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
             origin: p.origin,
             unschedulable: None,
             spread_refusal: None,
+            rejected: None,
             store,
         });
     }
@@ -1542,6 +1543,32 @@ fn daemon_pod_spec(spec: &PodSpec, node: &str) -> PodSpec {
     s
 }
 
+/// The kubelet's admission of a pod bound to its node (`predicateAdmitHandler.Admit`,
+/// pkg/kubelet/lifecycle/predicate.go): `AdmissionCheck`'s node affinity and host ports, then
+/// an untolerated `NoExecute` taint; the first failure is the pod's `status.reason` (the
+/// predicate's name) and, after `rejectPod`'s "Pod was rejected: ", its message
+/// (`PredicateFailureError.Error()`). A down node's kubelet admits nothing (it is not running).
+fn kubelet_rejection(
+    spec: &PodSpec,
+    host_ports: &[(String, String, i64)],
+    n: &Node,
+    used: &[(String, String, i64)],
+) -> Option<(&'static str, String)> {
+    if !n.ready {
+        return None;
+    }
+    let (name, desc) = if !spec.placement.required_affinity_matches(&n.name, &n.labels) {
+        ("NodeAffinity", NOT_AFFINITY)
+    } else if host_ports.iter().any(|p| used.iter().any(|u| host_port_conflict(u, p))) {
+        ("NodePorts", NO_FREE_PORTS)
+    } else if n.taints.iter().any(|t| t.effect == "NoExecute" && !spec.tolerations.iter().any(|tol| tol.tolerates(t))) {
+        ("TaintToleration", "node(s) had taints that the pod didn't tolerate")
+    } else {
+        return None;
+    };
+    Some((name, format!("Pod was rejected: Predicate {name} failed: {desc}")))
+}
+
 /// `HostPortInfo.CheckConflict`: the same protocol and port, and the same host IP or either
 /// one `0.0.0.0` (all addresses).
 fn host_port_conflict(a: &(String, String, i64), b: &(String, String, i64)) -> bool {
@@ -1663,6 +1690,20 @@ fn schedule(sim: &mut Sim<'_>, sidecar_ports: bool, dra: bool) {
             best
         };
         let host_ports = incoming.host_ports;
+        // The kubelet admits a pod bound by `nodeName` itself (no scheduler ran its filters).
+        let target = match target.filter(|_| pod.phase.is_empty() && pod.node.is_some()) {
+            Some(i) => match kubelet_rejection(&pod.spec, &host_ports, &nodes[i], &st.used_ports[i]) {
+                Some((reason, message)) => {
+                    pod.phase = "Failed".into();
+                    pod.ready = false;
+                    pod.ips.clear();
+                    pod.rejected = Some((reason.into(), message));
+                    None
+                }
+                None => Some(i),
+            },
+            None => target,
+        };
         if let Some((reason, constraint)) = unschedulable {
             pod.unschedulable = Some(reason);
             pod.spread_refusal = constraint;

@@ -1146,3 +1146,36 @@ fn a_daemonset_pod_goes_through_the_schedulers_filters_on_its_node() {
         d.message
     );
 }
+
+#[test]
+fn the_kubelet_rejects_a_pod_bound_by_node_name_that_its_filters_refuse() {
+    let hp = |name: &str| {
+        pod_with(name, "  nodeName: node-2\n")
+            .replace("    image: nginx:1.27\n", "    image: nginx:1.27\n    ports:\n    - containerPort: 80\n      hostPort: 8080\n")
+    };
+    let mismatch = pod_with("mismatch", "  nodeName: node-1\n  nodeSelector:\n    disk: ssd\n");
+    let (c, _) = sim_with(&[&mismatch, &hp("hp1"), &hp("hp2")], &Options::default());
+    let pod = |n: &str| c.pods.iter().find(|p| p.name == n).unwrap();
+    assert_eq!(pod("hp1").phase, "Running");
+    let rejected = |n: &str| (pod(n).phase.as_str(), pod(n).rejected.clone().unwrap_or_default(), pod(n).ips.is_empty());
+    assert_eq!(
+        rejected("mismatch"),
+        (
+            "Failed",
+            (
+                "NodeAffinity".into(),
+                "Pod was rejected: Predicate NodeAffinity failed: node(s) didn't match Pod's node affinity/selector".into()
+            ),
+            true
+        )
+    );
+    let t = view::table(&c, view::Kind::Pods, &view::Scope::Namespace("default".into()), false);
+    assert_eq!(t.rows.iter().find(|r| r[0] == "mismatch").unwrap()[2], "NodeAffinity", "kubectl shows the reason");
+    assert_eq!(
+        rejected("hp2").1,
+        (
+            "NodePorts".into(),
+            "Pod was rejected: Predicate NodePorts failed: node(s) didn't have free ports for the requested pod ports".into()
+        )
+    );
+}

@@ -163,9 +163,15 @@ fn pod_ready(p: &Pod) -> String {
     format!("{}/{n}", if p.ready { n } else { 0 })
 }
 
+/// kubectl's `printPod` STATUS: the phase, else `status.reason` (a kubelet's rejection), else
+/// `SchedulingGated` for a gated pod; `Terminating` over all.
 fn pod_status(p: &Pod) -> String {
     if p.terminating {
         "Terminating".into()
+    } else if let Some((reason, _)) = &p.rejected {
+        reason.clone()
+    } else if p.node.is_none() && p.spec.scheduling_gated {
+        "SchedulingGated".into()
     } else {
         p.phase.clone()
     }
@@ -467,7 +473,11 @@ fn pod_object(c: &Cluster, objects: &[Object], p: &Pod) -> Node {
         spec.set("subdomain", s(sd));
     }
     let mut status = vec![("phase", s(&p.phase))];
-    let conditions = pod_conditions(c, p);
+    if let Some((reason, message)) = &p.rejected {
+        status.push(("reason", s(reason)));
+        status.push(("message", s(message)));
+    }
+    let conditions = if p.rejected.is_some() { Vec::new() } else { pod_conditions(c, p) };
     if !conditions.is_empty() {
         status.push(("conditions", seq(conditions)));
     }
@@ -1078,6 +1088,9 @@ mod tests {
         assert!(gated.contains("qosClass: Guaranteed"), "limits alone request as much: {gated}");
         let other = pod_status(&text, "other");
         assert!(!other.contains("conditions"), "{other}");
+        let (c, _) = sim_with(&[&text], &crate::Options::default());
+        let t = table(&c, Kind::Pods, &Scope::Namespace("default".into()), false);
+        assert_eq!(t.rows.iter().find(|r| r[0] == "gated").unwrap()[2], "SchedulingGated");
     }
 
     #[test]
