@@ -20,6 +20,12 @@ pub(crate) const UNTOLERATED_TAINT: &str = "node(s) had untolerated taint {";
 /// The taint the node lifecycle controller puts on a down node.
 pub(crate) const UNREACHABLE_TAINT: &str = "node.kubernetes.io/unreachable";
 pub(crate) const NOT_AFFINITY: &str = "node(s) didn't match Pod's node affinity/selector";
+/// `findNodesThatFitPod` (schedule_one.go): the status of the nodes NodeAffinity's PreFilter
+/// left out (`matchFields` on `metadata.name`).
+pub(crate) const NOT_PREFILTERED: &str = "node(s) didn't satisfy plugin(s) [NodeAffinity]";
+/// NodeAffinity's PreFilter when the terms' `metadata.name` sets leave no node
+/// (`errReasonConflict`).
+pub(crate) const AFFINITY_CONFLICT: &str = "pod affinity terms conflict";
 pub(crate) const NO_FREE_PORTS: &str = "node(s) didn't have free ports for the requested pod ports";
 pub(crate) const TOO_MANY_PODS: &str = "Too many pods";
 pub(crate) const NO_SPREAD_LABEL: &str = "node(s) didn't match pod topology spread constraints (missing required label)";
@@ -254,7 +260,16 @@ fn build_nodes(sim: &mut Sim<'_>) {
         // `CIDRNotAvailable`) never gets its pod network, so it stays NotReady and takes no pods.
         let ready = nd.ready.unwrap_or(true) && !down.contains(name.as_str()) && !pod_cidrs.is_empty();
         let store = sim.store("Node", "", &name);
-        let taints = nd.taints.clone();
+        let mut taints = nd.taints.clone();
+        if !ready {
+            // The node lifecycle controller taints a node whose kubelet stopped reporting
+            // (`doNoScheduleTaintingPass`, then `doNoExecuteTaintingPass`).
+            for effect in ["NoSchedule", "NoExecute"] {
+                if !taints.iter().any(|t| t.key == UNREACHABLE_TAINT && t.effect == effect) {
+                    taints.push(super::Taint { key: UNREACHABLE_TAINT.into(), value: String::new(), effect: effect.into() });
+                }
+            }
+        }
         sim.cluster.nodes.push(Node { name, zone, labels, internal_ip: ip, pod_cidrs, ready, taints, store });
     }
 }
@@ -1064,25 +1079,23 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
                 }
             }
             "DaemonSet" => {
-                // The controller decides from the template (`nodeShouldRunDaemonPod`); admission
-                // then adds a RuntimeClass's node selector, so on a node without its labels the
-                // pod, pinned there by node affinity, stays Pending (the scheduler's FitError).
-                let nodes: Vec<(String, bool)> = sim
+                // The controller decides from the template (`nodeShouldRunDaemonPod`) and makes
+                // each pod for the default scheduler, pinned to its node by node affinity
+                // (not `nodeName`), so the scheduler's filters still run: a host port taken
+                // there, or a RuntimeClass's node selector (added at admission) the node lacks,
+                // leaves the pod Pending with the scheduler's FitError.
+                let nodes: Vec<String> = sim
                     .cluster
                     .nodes
                     .iter()
                     .filter(|n| template.spec.placement.allows(&n.name, &n.labels) && daemon_pod_tolerates(&template.spec, &n.taints))
-                    .map(|n| (n.name.clone(), spec.placement.allows(&n.name, &n.labels)))
+                    .map(|n| n.name.clone())
                     .collect();
-                for (node, fits) in nodes {
+                for node in nodes {
                     let pod_name = unique_name(&mut names, &ns, &pod_base, &[&node]);
-                    if fits {
-                        new_pods.push((ns.clone(), mk(pod_name, pod_labels.clone(), Some(node))));
-                    } else {
-                        let mut p = mk(pod_name, pod_labels.clone(), None);
-                        p.spec = Arc::new(daemon_pod_spec(&spec, &node));
-                        new_pods.push((ns.clone(), p));
-                    }
+                    let mut p = mk(pod_name, pod_labels.clone(), None);
+                    p.spec = Arc::new(daemon_pod_spec(&spec, &node));
+                    new_pods.push((ns.clone(), p));
                 }
             }
             _ => {
@@ -1140,6 +1153,7 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
             origin: p.origin,
             unschedulable: None,
             spread_refusal: None,
+            rejected: None,
             store,
         });
     }
@@ -1176,6 +1190,7 @@ struct NodeSlots {
 /// NodeResourcesFit ("Too many pods" at `max-pods-per-node`), PodTopologySpread. The spread
 /// refusals carry the index of the refusing `topologySpreadConstraints` entry.
 enum Refusal<'n> {
+    PreFilter,
     Taint(&'n super::Taint),
     Down,
     Affinity,
@@ -1188,6 +1203,7 @@ enum Refusal<'n> {
 impl Refusal<'_> {
     fn reason(&self) -> String {
         match self {
+            Refusal::PreFilter => NOT_PREFILTERED.into(),
             Refusal::Taint(t) => format!("{UNTOLERATED_TAINT}{}: {}}}", t.key, t.value),
             Refusal::Down => format!("{UNTOLERATED_TAINT}{UNREACHABLE_TAINT}: }}"),
             Refusal::Affinity => NOT_AFFINITY.into(),
@@ -1292,7 +1308,7 @@ fn spread_checks(spec: &PodSpec, own: &Labels, nodes: &[Node], count: impl Fn(us
             continue;
         }
         for (k, c) in spread.iter().enumerate() {
-            if (c.honor_node_affinity && !spec.placement.required_affinity_matches(&n.labels))
+            if (c.honor_node_affinity && !spec.placement.required_affinity_matches(&n.name, &n.labels))
                 || (c.honor_node_taints && taints_exclude(spec, n))
             {
                 continue;
@@ -1324,7 +1340,9 @@ fn refusal<'n>(
     max_pods: usize,
     spread: &[SpreadCheck],
 ) -> Option<Refusal<'n>> {
-    if let Some(t) = spec.untolerated(&n.taints) {
+    if spec.placement.prefilter_excludes(&n.name) {
+        Some(Refusal::PreFilter)
+    } else if let Some(t) = spec.untolerated(&n.taints) {
         Some(Refusal::Taint(t))
     } else if !n.ready {
         Some(Refusal::Down)
@@ -1404,7 +1422,10 @@ impl SchedState<'_> {
             .collect();
         let constraint = refusals.iter().flatten().filter_map(Refusal::spread_constraint).min();
         let reasons: Vec<String> = refusals.iter().flatten().map(Refusal::reason).collect();
-        let mut msg = format!("0/{} nodes are available: {}.", self.nodes.len(), histogram(reasons));
+        // A PreFilter that fails gives its message instead of the filters' histogram.
+        let summary =
+            if p.spec.placement.prefilter_nodes().is_some_and(|n| n.is_empty()) { AFFINITY_CONFLICT.into() } else { histogram(reasons) };
+        let mut msg = format!("0/{} nodes are available: {summary}.", self.nodes.len());
         if let Some(post) = self.preemption(p, &refusals, slots, pods) {
             msg.push(' ');
             if self.dra {
@@ -1504,19 +1525,14 @@ fn daemon_pod_tolerates(spec: &PodSpec, taints: &[super::Taint]) -> bool {
     spec.untolerated(&rest).is_none()
 }
 
-/// A DaemonSet pod the scheduler places: pinned to its node by required node affinity, which
-/// the controller ANDs into every term (`ReplaceDaemonSetPodNodeNameNodeAffinity`: a
-/// `matchFields` on `metadata.name`, here the node's `kubernetes.io/hostname` label, which the
-/// kubelet sets to its name), with the tolerations the controller adds ([`DAEMON_TOLERATIONS`]).
+/// A DaemonSet pod the scheduler places: pinned to its node by required node affinity, whose
+/// terms the controller replaces by one (`ReplaceDaemonSetPodNodeNameNodeAffinity`:
+/// `matchFields` `metadata.name In [<node>]`; the controller checked the template's own terms
+/// against the node), with the tolerations the controller adds ([`DAEMON_TOLERATIONS`]).
 fn daemon_pod_spec(spec: &PodSpec, node: &str) -> PodSpec {
     let mut s = spec.clone();
-    let pin = typed::Requirement { key: "kubernetes.io/hostname".into(), operator: "In".into(), values: vec![node.to_string()] };
-    if s.placement.required_terms.is_empty() {
-        s.placement.required_terms.push(Vec::new());
-    }
-    for term in &mut s.placement.required_terms {
-        term.push(pin.clone());
-    }
+    let pin = typed::Requirement { key: "metadata.name".into(), operator: "In".into(), values: vec![node.to_string()] };
+    s.placement.required_terms = vec![typed::NodeSelectorTerm { match_expressions: Vec::new(), match_fields: vec![pin] }];
     let mut added: Vec<(&str, &str)> = DAEMON_TOLERATIONS.to_vec();
     if s.host_network {
         added.push(("node.kubernetes.io/network-unavailable", "NoSchedule"));
@@ -1525,6 +1541,32 @@ fn daemon_pod_spec(spec: &PodSpec, node: &str) -> PodSpec {
         s.tolerations.push(typed::Toleration { key: key.into(), operator: "Exists".into(), value: String::new(), effect: effect.into() });
     }
     s
+}
+
+/// The kubelet's admission of a pod bound to its node (`predicateAdmitHandler.Admit`,
+/// pkg/kubelet/lifecycle/predicate.go): `AdmissionCheck`'s node affinity and host ports, then
+/// an untolerated `NoExecute` taint; the first failure is the pod's `status.reason` (the
+/// predicate's name) and, after `rejectPod`'s "Pod was rejected: ", its message
+/// (`PredicateFailureError.Error()`). A down node's kubelet admits nothing (it is not running).
+fn kubelet_rejection(
+    spec: &PodSpec,
+    host_ports: &[(String, String, i64)],
+    n: &Node,
+    used: &[(String, String, i64)],
+) -> Option<(&'static str, String)> {
+    if !n.ready {
+        return None;
+    }
+    let (name, desc) = if !spec.placement.required_affinity_matches(&n.name, &n.labels) {
+        ("NodeAffinity", NOT_AFFINITY)
+    } else if host_ports.iter().any(|p| used.iter().any(|u| host_port_conflict(u, p))) {
+        ("NodePorts", NO_FREE_PORTS)
+    } else if n.taints.iter().any(|t| t.effect == "NoExecute" && !spec.tolerations.iter().any(|tol| tol.tolerates(t))) {
+        ("TaintToleration", "node(s) had taints that the pod didn't tolerate")
+    } else {
+        return None;
+    };
+    Some((name, format!("Pod was rejected: Predicate {name} failed: {desc}")))
 }
 
 /// `HostPortInfo.CheckConflict`: the same protocol and port, and the same host IP or either
@@ -1612,6 +1654,10 @@ fn schedule(sim: &mut Sim<'_>, sidecar_ports: bool, dra: bool) {
                     None
                 }
             }
+        } else if !pod.spec.default_scheduler_takes() {
+            // Gated, or another scheduler's: Pending, with no FitError (the gated pod carries
+            // the API server's `SchedulingGated` condition).
+            None
         } else if placement.is_unconstrained() && incoming.host_ports.is_empty() && !any_taints {
             let mut found = None;
             while let Some(Reverse((c, i))) = heap.pop() {
@@ -1644,6 +1690,20 @@ fn schedule(sim: &mut Sim<'_>, sidecar_ports: bool, dra: bool) {
             best
         };
         let host_ports = incoming.host_ports;
+        // The kubelet admits a pod bound by `nodeName` itself (no scheduler ran its filters).
+        let target = match target.filter(|_| pod.phase.is_empty() && pod.node.is_some()) {
+            Some(i) => match kubelet_rejection(&pod.spec, &host_ports, &nodes[i], &st.used_ports[i]) {
+                Some((reason, message)) => {
+                    pod.phase = "Failed".into();
+                    pod.ready = false;
+                    pod.ips.clear();
+                    pod.rejected = Some((reason.into(), message));
+                    None
+                }
+                None => Some(i),
+            },
+            None => target,
+        };
         if let Some((reason, constraint)) = unschedulable {
             pod.unschedulable = Some(reason);
             pod.spread_refusal = constraint;

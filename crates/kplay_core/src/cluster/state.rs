@@ -270,6 +270,9 @@ pub struct Pod {
     /// when the pod has no node.
     #[serde(skip)]
     pub spread_refusal: Option<usize>,
+    /// `status.reason` and `status.message` of a pod its node's kubelet refused to admit
+    /// (phase `Failed`).
+    pub rejected: Option<(String, String)>,
     pub store: StoreMeta,
 }
 

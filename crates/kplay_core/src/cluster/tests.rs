@@ -924,7 +924,8 @@ fn a_daemonset_whose_runtime_class_selects_some_nodes_leaves_pods_pending_on_the
     let ds = "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: agent\nspec:\n  selector:\n    matchLabels:\n      app: agent\n  template:\n    metadata:\n      labels:\n        app: agent\n    spec:\n      runtimeClassName: kata\n      containers:\n      - name: a\n        image: busybox:1.36\n";
     let (c, diags) = sim_with(&[rc, ds], &opts);
     // The controller makes a pod for every node (it reads the template); the class's selector,
-    // added at admission, lets only the labelled node's pod run.
+    // added at admission, lets only the labelled node's pod run. Each pod's `matchFields`
+    // leaves the scheduler one candidate, its own node.
     let mut pods: Vec<(Option<String>, bool)> =
         c.pods.iter().filter(|p| p.name.starts_with("agent-")).map(|p| (p.node.clone(), p.ready)).collect();
     pods.sort();
@@ -932,7 +933,7 @@ fn a_daemonset_whose_runtime_class_selects_some_nodes_leaves_pods_pending_on_the
     let d = unschedulable(&diags);
     assert_eq!(d.len(), 1, "{diags:#?}");
     assert!(
-        d[0].message.contains("daemonset/agent: 2 of its 3 pods cannot be scheduled and stay Pending (0/3 nodes are available: 3 node(s) didn't match Pod's node affinity/selector."),
+        d[0].message.contains("daemonset/agent: 2 of its 3 pods cannot be scheduled and stay Pending (0/3 nodes are available: 1 node(s) didn't match Pod's node affinity/selector, 2 node(s) didn't satisfy plugin(s) [NodeAffinity]."),
         "{}",
         d[0].message
     );
@@ -1082,4 +1083,99 @@ fn a_service_whose_range_is_full_is_refused_with_an_internal_error() {
         )]
     );
     assert!(c.service("default", "l1").is_none());
+}
+
+/// A bare Pod `name` with `spec` lines (indented two spaces) before its container.
+fn pod_with(name: &str, spec: &str) -> String {
+    format!("apiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\nspec:\n{spec}  containers:\n  - name: c\n    image: nginx:1.27\n")
+}
+
+#[test]
+fn match_fields_on_the_node_name_place_a_pod_and_narrow_the_candidates() {
+    let aff = |fields: &str| {
+        format!("  affinity:\n    nodeAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n        nodeSelectorTerms:\n        - matchFields:\n{fields}")
+    };
+    let one = |n: &str| format!("          - key: metadata.name\n            operator: In\n            values: [{n}]\n");
+    let placed = pod_with("there", &aff(&one("node-2")));
+    let nowhere = pod_with("nowhere", &aff(&one("zz")));
+    let conflict = pod_with("conflict", &aff(&format!("{}{}", one("node-1"), one("node-2"))));
+    let not_in = pod_with("notin", &aff("          - key: metadata.name\n            operator: NotIn\n            values: [node-1]\n"));
+    let (c, diags) = sim_with(&[&placed, &nowhere, &conflict, &not_in], &Options::default());
+    let node = |n: &str| c.pods.iter().find(|p| p.name == n).unwrap().node.clone();
+    assert_eq!(node("there").as_deref(), Some("node-2"));
+    assert!(node("notin").is_some_and(|n| n != "node-1"));
+    let msg = |n: &str| c.pods.iter().find(|p| p.name == n).unwrap().unschedulable.clone().unwrap_or_default();
+    // findNodesThatFitPod: the nodes the PreFilter left out get its plugins' status.
+    assert!(
+        msg("nowhere").starts_with("0/3 nodes are available: 3 node(s) didn't satisfy plugin(s) [NodeAffinity]. "),
+        "{}",
+        msg("nowhere")
+    );
+    assert!(msg("nowhere").ends_with("preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling."));
+    assert!(msg("conflict").starts_with("0/3 nodes are available: pod affinity terms conflict. "), "{}", msg("conflict"));
+    assert_eq!(diags.iter().filter(|d| d.rule == "pod-unschedulable").count(), 2);
+}
+
+#[test]
+fn gated_pods_and_pods_of_another_scheduler_stay_pending_without_a_fit_error() {
+    let gated = pod_with("gated", "  schedulingGates:\n  - name: example.com/wait\n");
+    let other = pod_with("other", "  schedulerName: my-scheduler\n");
+    let default = pod_with("default", "  schedulerName: default-scheduler\n");
+    let (c, diags) = sim_with(&[&gated, &other, &default], &Options::default());
+    let pod = |n: &str| c.pods.iter().find(|p| p.name == n).unwrap();
+    for n in ["gated", "other"] {
+        assert_eq!((pod(n).node.as_deref(), pod(n).phase.as_str(), &pod(n).unschedulable), (None, "Pending", &None), "{n}");
+    }
+    assert!(pod("default").node.is_some());
+    assert!(diags.iter().all(|d| d.rule != "pod-unschedulable"));
+}
+
+#[test]
+fn a_daemonset_pod_goes_through_the_schedulers_filters_on_its_node() {
+    let squat = pod_with("squat", "  nodeName: node-1\n")
+        .replace("    image: nginx:1.27\n", "    image: nginx:1.27\n    ports:\n    - containerPort: 80\n      hostPort: 9100\n");
+    let ds = "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: exporter\nspec:\n  selector:\n    matchLabels:\n      app: ex\n  template:\n    metadata:\n      labels:\n        app: ex\n    spec:\n      containers:\n      - name: c\n        image: nginx:1.27\n        ports:\n        - containerPort: 9100\n          hostPort: 9100\n";
+    let (c, diags) = sim_with(&[&squat, ds], &Options::default());
+    let mut placed: Vec<Option<String>> = c.pods.iter().filter(|p| p.name.starts_with("exporter-")).map(|p| p.node.clone()).collect();
+    placed.sort();
+    assert_eq!(placed, [None, Some("node-2".into()), Some("node-3".into())]);
+    let d = diags.iter().find(|d| d.rule == "pod-unschedulable").expect("reported");
+    assert!(
+        d.message.contains("(0/3 nodes are available: 1 node(s) didn't have free ports for the requested pod ports, 2 node(s) didn't satisfy plugin(s) [NodeAffinity]."),
+        "{}",
+        d.message
+    );
+}
+
+#[test]
+fn the_kubelet_rejects_a_pod_bound_by_node_name_that_its_filters_refuse() {
+    let hp = |name: &str| {
+        pod_with(name, "  nodeName: node-2\n")
+            .replace("    image: nginx:1.27\n", "    image: nginx:1.27\n    ports:\n    - containerPort: 80\n      hostPort: 8080\n")
+    };
+    let mismatch = pod_with("mismatch", "  nodeName: node-1\n  nodeSelector:\n    disk: ssd\n");
+    let (c, _) = sim_with(&[&mismatch, &hp("hp1"), &hp("hp2")], &Options::default());
+    let pod = |n: &str| c.pods.iter().find(|p| p.name == n).unwrap();
+    assert_eq!(pod("hp1").phase, "Running");
+    let rejected = |n: &str| (pod(n).phase.as_str(), pod(n).rejected.clone().unwrap_or_default(), pod(n).ips.is_empty());
+    assert_eq!(
+        rejected("mismatch"),
+        (
+            "Failed",
+            (
+                "NodeAffinity".into(),
+                "Pod was rejected: Predicate NodeAffinity failed: node(s) didn't match Pod's node affinity/selector".into()
+            ),
+            true
+        )
+    );
+    let t = view::table(&c, view::Kind::Pods, &view::Scope::Namespace("default".into()), false);
+    assert_eq!(t.rows.iter().find(|r| r[0] == "mismatch").unwrap()[2], "NodeAffinity", "kubectl shows the reason");
+    assert_eq!(
+        rejected("hp2").1,
+        (
+            "NodePorts".into(),
+            "Pod was rejected: Predicate NodePorts failed: node(s) didn't have free ports for the requested pod ports".into()
+        )
+    );
 }

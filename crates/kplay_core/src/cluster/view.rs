@@ -163,9 +163,15 @@ fn pod_ready(p: &Pod) -> String {
     format!("{}/{n}", if p.ready { n } else { 0 })
 }
 
+/// kubectl's `printPod` STATUS: the phase, else `status.reason` (a kubelet's rejection), else
+/// `SchedulingGated` for a gated pod; `Terminating` over all.
 fn pod_status(p: &Pod) -> String {
     if p.terminating {
         "Terminating".into()
+    } else if let Some((reason, _)) = &p.rejected {
+        reason.clone()
+    } else if p.node.is_none() && p.spec.scheduling_gated {
+        "SchedulingGated".into()
     } else {
         p.phase.clone()
     }
@@ -467,7 +473,14 @@ fn pod_object(c: &Cluster, objects: &[Object], p: &Pod) -> Node {
         spec.set("subdomain", s(sd));
     }
     let mut status = vec![("phase", s(&p.phase))];
-    status.push(("conditions", seq(vec![map(vec![("type", s("Ready")), ("status", s(if p.ready { "True" } else { "False" }))])])));
+    if let Some((reason, message)) = &p.rejected {
+        status.push(("reason", s(reason)));
+        status.push(("message", s(message)));
+    }
+    let conditions = if p.rejected.is_some() { Vec::new() } else { pod_conditions(c, p) };
+    if !conditions.is_empty() {
+        status.push(("conditions", seq(conditions)));
+    }
     if let Some(n) = p.node.as_deref().and_then(|n| c.node(n)) {
         status.push(("hostIP", s(&n.internal_ip.to_string())));
     }
@@ -479,7 +492,111 @@ fn pod_object(c: &Cluster, objects: &[Object], p: &Pod) -> Node {
     if p.terminating {
         meta.set("deletionTimestamp", s("1970-01-01T00:00:00Z"));
     }
+    status.push(("qosClass", s(qos_class(&spec))));
     object("v1", "Pod", vec![("metadata", meta), ("spec", spec), ("status", map(status))])
+}
+
+/// A pod's `status.conditions` as the components that own them write them: the API server's
+/// `SchedulingGated` (`applySchedulingGatedCondition`, pkg/registry/core/pod/strategy.go),
+/// the scheduler's `Unschedulable` with the FitError (`handleSchedulingFailure`), and on a
+/// node the kubelet's, in `generateAPIPodStatus`'s order (PodReadyToStartContainers,
+/// Initialized, Ready, ContainersReady, PodScheduled; pkg/kubelet/status/generate.go). A
+/// down node's pods are marked not Ready by the node lifecycle controller
+/// (`MarkPodsNotReady`). A pod bound to a node that does not exist, or left to another
+/// scheduler, has none.
+fn pod_conditions(c: &Cluster, p: &Pod) -> Vec<Node> {
+    let cond = |t: &str, ok: bool, reason: &str, message: &str| {
+        let mut e = vec![("type", s(t)), ("status", s(if ok { "True" } else { "False" }))];
+        if !reason.is_empty() {
+            e.push(("reason", s(reason)));
+        }
+        if !message.is_empty() {
+            e.push(("message", s(message)));
+        }
+        map(e)
+    };
+    let Some(name) = &p.node else {
+        if p.spec.scheduling_gated {
+            return vec![cond("PodScheduled", false, "SchedulingGated", "Scheduling is blocked due to non-empty scheduling gates")];
+        }
+        return match &p.unschedulable {
+            Some(r) => vec![cond("PodScheduled", false, "Unschedulable", r)],
+            None => Vec::new(),
+        };
+    };
+    let Some(node) = c.node(name) else { return Vec::new() };
+    // `GenerateContainersReadyCondition`: sidecars, then containers, "[a b]" as Go prints a slice.
+    let names: Vec<&str> = p
+        .spec
+        .containers
+        .iter()
+        .filter(|c| c.sidecar)
+        .chain(p.spec.containers.iter().filter(|c| !c.sidecar))
+        .map(|c| c.name.as_str())
+        .collect();
+    let unready = format!("containers with unready status: [{}]", names.join(" "));
+    let running = p.phase == "Running";
+    let completed = p.phase == "Succeeded";
+    let containers_ready = running && (p.ready || !node.ready);
+    let (reason, message) = if completed { ("PodCompleted", "") } else { ("ContainersNotReady", unready.as_str()) };
+    let not_ready = |t: &str| if containers_ready { cond(t, true, "", "") } else { cond(t, false, reason, message) };
+    let ready = if p.ready {
+        cond("Ready", true, "", "")
+    } else if containers_ready {
+        // Only the node lifecycle controller's mark: no reason.
+        cond("Ready", false, "", "")
+    } else {
+        not_ready("Ready")
+    };
+    vec![
+        cond("PodReadyToStartContainers", running, "", ""),
+        cond("Initialized", true, if completed { "PodCompleted" } else { "" }, ""),
+        ready,
+        not_ready("ContainersReady"),
+        cond("PodScheduled", true, "", ""),
+    ]
+}
+
+/// `qos.ComputePodQOS` (pkg/apis/core/helper/qos): over containers and init containers, the
+/// positive `cpu` and `memory` requests and limits (a limit without a request requests as much,
+/// as `SetDefaults_Pod` makes it); none is BestEffort; Guaranteed when every container limits
+/// both and each summed request equals the summed limit; else Burstable.
+fn qos_class(spec: &Node) -> &'static str {
+    use crate::rules::pod::quantity::Quantity;
+    let mut requests: Vec<(&str, i128)> = Vec::new();
+    let mut limits: Vec<(&str, i128)> = Vec::new();
+    let add = |v: &mut Vec<(&str, i128)>, k: &'static str, q: i128| match v.iter_mut().find(|e| e.0 == k) {
+        Some(e) => e.1 = e.1.saturating_add(q),
+        None => v.push((k, q)),
+    };
+    let positive = |list: Option<&Node>, k: &str| {
+        list.and_then(|l| l.get(k)).and_then(Node::text).and_then(Quantity::parse).map(|q| q.milli).filter(|m| *m > 0)
+    };
+    let mut guaranteed = true;
+    for key in ["containers", "initContainers"] {
+        for ctr in spec.get(key).and_then(Node::as_seq).unwrap_or(&[]) {
+            let res = ctr.get("resources");
+            let (req, lim) = (res.and_then(|r| r.get("requests")), res.and_then(|r| r.get("limits")));
+            let mut found = 0;
+            for k in ["cpu", "memory"] {
+                if let Some(q) = positive(req, k).or_else(|| if req.and_then(|r| r.get(k)).is_none() { positive(lim, k) } else { None }) {
+                    add(&mut requests, k, q);
+                }
+                if let Some(q) = positive(lim, k) {
+                    add(&mut limits, k, q);
+                    found += 1;
+                }
+            }
+            guaranteed &= found == 2;
+        }
+    }
+    if requests.is_empty() && limits.is_empty() {
+        "BestEffort"
+    } else if guaranteed && requests.len() == limits.len() && requests.iter().all(|(k, q)| limits.iter().any(|(l, m)| l == k && m == q)) {
+        "Guaranteed"
+    } else {
+        "Burstable"
+    }
 }
 
 /// A Service's ClusterIPs as stored: `allocIPs` keeps a requested address as written (sloppy
@@ -729,7 +846,12 @@ fn node_object(n: &ClusterNode) -> Node {
         vec![
             ("metadata", metadata(&n.name, None, &n.labels, &n.store.uid, n.store.resource_version, None)),
             ("spec", {
-                let mut spec = vec![("podCIDR", s(n.pod_cidrs.first().map_or("", String::as_str))), ("podCIDRs", strings(&n.pod_cidrs))];
+                // Both are `omitempty`: a node the IPAM controller gave no CIDR has neither.
+                let mut spec = Vec::new();
+                if let Some(first) = n.pod_cidrs.first() {
+                    spec.push(("podCIDR", s(first)));
+                    spec.push(("podCIDRs", strings(&n.pod_cidrs)));
+                }
                 if !n.taints.is_empty() {
                     let taints = n
                         .taints
@@ -916,6 +1038,79 @@ mod tests {
             .iter()
             .find(|i| i.path(&["metadata", "name"]).and_then(Node::as_str) == Some(name));
         crate::yaml::emit::to_yaml(item.and_then(|i| i.get("spec")).expect(name))
+    }
+
+    /// `status` of one Pod of `get pods -o yaml`, as YAML.
+    fn pod_status(text: &str, name: &str) -> String {
+        let files = [crate::SourceFile::new("a.yaml", text)];
+        let (a, c) = crate::analysis::analyze_and_simulate(&files, &crate::Options::default());
+        let l = list(&c, &a.objects, Kind::Pods, &Scope::All);
+        let items = l.get("items").and_then(Node::as_seq).unwrap();
+        let item = items.iter().find(|i| i.path(&["metadata", "name"]).and_then(Node::as_str) == Some(name));
+        crate::yaml::emit::to_yaml(item.and_then(|i| i.get("status")).expect(name))
+    }
+
+    #[test]
+    fn pods_store_their_owners_conditions_and_qos_class() {
+        let pod = |name: &str, spec: &str, ctr: &str| {
+            format!("---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\nspec:\n{spec}  containers:\n  - name: c\n    image: nginx:1.27\n{ctr}")
+        };
+        let text = [
+            pod("run", "", ""),
+            pod("nowhere", "  nodeSelector:\n    disk: ssd\n", "    resources:\n      requests:\n        cpu: 100m\n"),
+            pod(
+                "gated",
+                "  schedulingGates:\n  - name: example.com/wait\n",
+                "    resources:\n      limits:\n        cpu: 1\n        memory: 1Gi\n",
+            ),
+            pod("other", "  schedulerName: my-scheduler\n", ""),
+        ]
+        .concat();
+        let run = pod_status(&text, "run");
+        assert!(
+            run.contains(
+                "conditions:\n  - type: PodReadyToStartContainers\n    status: \"True\"\n  - type: Initialized\n    status: \"True\"\n  - type: Ready\n    status: \"True\"\n  - type: ContainersReady\n    status: \"True\"\n  - type: PodScheduled\n    status: \"True\"\n"
+            ),
+            "{run}"
+        );
+        assert!(run.contains("qosClass: BestEffort"), "{run}");
+        let nowhere = pod_status(&text, "nowhere");
+        assert!(
+            nowhere.contains("conditions:\n  - type: PodScheduled\n    status: \"False\"\n    reason: Unschedulable\n    message: \"0/3 nodes are available: 3 node(s) didn't match Pod's node affinity/selector."),
+            "{nowhere}"
+        );
+        assert!(nowhere.contains("qosClass: Burstable"), "{nowhere}");
+        let gated = pod_status(&text, "gated");
+        assert!(
+            gated.contains("reason: SchedulingGated\n    message: Scheduling is blocked due to non-empty scheduling gates\n"),
+            "{gated}"
+        );
+        assert!(gated.contains("qosClass: Guaranteed"), "limits alone request as much: {gated}");
+        let other = pod_status(&text, "other");
+        assert!(!other.contains("conditions"), "{other}");
+        let (c, _) = sim_with(&[&text], &crate::Options::default());
+        let t = table(&c, Kind::Pods, &Scope::Namespace("default".into()), false);
+        assert_eq!(t.rows.iter().find(|r| r[0] == "gated").unwrap()[2], "SchedulingGated");
+    }
+
+    #[test]
+    fn down_nodes_carry_the_unreachable_taints_and_a_node_without_a_cidr_stores_none() {
+        let mut opts = crate::Options::default();
+        opts.cluster.node_count = 6;
+        opts.cluster.cluster_cidr = "10.244.0.0/22".into();
+        opts.cluster.overrides.nodes_down = vec!["node-1".into()];
+        let files = [crate::SourceFile::new("a.yaml", "")];
+        let (a, c) = crate::analysis::analyze_and_simulate(&files, &opts);
+        let l = list(&c, &a.objects, Kind::Nodes, &Scope::All);
+        let nodes = l.get("items").and_then(Node::as_seq).unwrap();
+        let spec = |i: usize| crate::yaml::emit::to_yaml(nodes[i].get("spec").unwrap());
+        assert!(
+            spec(0).contains("taints:\n  - key: node.kubernetes.io/unreachable\n    effect: NoSchedule\n  - key: node.kubernetes.io/unreachable\n    effect: NoExecute\n"),
+            "{}",
+            spec(0)
+        );
+        assert!(spec(1).contains("podCIDR: ") && !spec(1).contains("taints"), "{}", spec(1));
+        assert!(!spec(4).contains("podCIDR"), "{}", spec(4));
     }
 
     #[test]

@@ -177,8 +177,8 @@ pub struct Placement {
     pub node_name: Option<String>,
     pub node_selector: Labels,
     /// `requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms`: ORed terms of ANDed
-    /// requirements on node labels.
-    pub required_terms: Vec<Vec<Requirement>>,
+    /// requirements on node labels (`matchExpressions`) and fields (`matchFields`).
+    pub required_terms: Vec<NodeSelectorTerm>,
     /// The `topologySpreadConstraints` with `whenUnsatisfiable: DoNotSchedule`, which the
     /// PodTopologySpread filter enforces (`ScheduleAnyway` ones only score nodes).
     pub spread: Vec<SpreadConstraint>,
@@ -225,23 +225,96 @@ impl SpreadConstraint {
     }
 }
 
+/// One `nodeSelectorTerms[]` item: `matchExpressions` on the node's labels ANDed with
+/// `matchFields` on its fields (only `metadata.name` exists).
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct NodeSelectorTerm {
+    pub match_expressions: Vec<Requirement>,
+    pub match_fields: Vec<Requirement>,
+}
+
+impl NodeSelectorTerm {
+    /// `nodeSelectorTerm.match` (component-helpers nodeaffinity): an empty term matches
+    /// nothing; `matchFields` are a field selector over `{metadata.name: <node>}`
+    /// (`nodeSelectorRequirementsAsFieldSelector`: `In` is `=`, `NotIn` is `!=`, one value
+    /// each, which validation requires; any other form does not parse and the term matches
+    /// nothing).
+    pub fn matches(&self, node_name: &str, node_labels: &Labels) -> bool {
+        if self.match_expressions.is_empty() && self.match_fields.is_empty() {
+            return false;
+        }
+        self.match_expressions.iter().all(|r| r.matches(node_labels))
+            && self.match_fields.iter().all(|r| {
+                let field = if r.key == "metadata.name" { node_name } else { "" };
+                match (r.operator.as_str(), r.values.as_slice()) {
+                    ("In", [v]) => field == v,
+                    ("NotIn", [v]) => field != v,
+                    _ => false,
+                }
+            })
+    }
+
+    /// The node names the term's `matchFields` `metadata.name In` requirements allow (their
+    /// intersection), `None` without such a requirement: NodeAffinity's PreFilter.
+    pub fn node_names(&self) -> Option<Vec<String>> {
+        let mut names: Option<Vec<String>> = None;
+        for r in self.match_fields.iter().filter(|r| r.key == "metadata.name" && r.operator == "In") {
+            names = Some(match names {
+                None => r.values.clone(),
+                Some(prev) => prev.into_iter().filter(|n| r.values.contains(n)).collect(),
+            });
+        }
+        names
+    }
+}
+
 impl Placement {
     pub fn allows(&self, node_name: &str, node_labels: &Labels) -> bool {
         if self.node_name.as_deref().is_some_and(|n| n != node_name) {
             return false;
         }
-        self.required_affinity_matches(node_labels)
+        self.required_affinity_matches(node_name, node_labels)
     }
 
     /// `nodeaffinity.GetRequiredNodeAffinity(pod).Match`: the `nodeSelector` and the required
     /// node affinity terms (not `nodeName`).
-    pub fn required_affinity_matches(&self, node_labels: &Labels) -> bool {
+    pub fn required_affinity_matches(&self, node_name: &str, node_labels: &Labels) -> bool {
         if !self.node_selector.iter().all(|(k, v)| node_labels.get(k) == Some(v)) {
             return false;
         }
         // An empty term list means no constraint; an empty term matches nothing (as in
         // `nodeaffinity.NewLazyErrorNodeSelector`).
-        self.required_terms.is_empty() || self.required_terms.iter().any(|t| !t.is_empty() && t.iter().all(|r| r.matches(node_labels)))
+        self.required_terms.is_empty() || self.required_terms.iter().any(|t| t.matches(node_name, node_labels))
+    }
+
+    /// NodeAffinity's PreFilter (nodeaffinity/node_affinity.go): when every required term
+    /// names nodes by `matchFields` `metadata.name In`, the union of the terms' names is the
+    /// only nodes the filters run on (the others are `node(s) didn't satisfy plugin(s)
+    /// [NodeAffinity]`); `None` when some term does not, so every node is a candidate. An
+    /// empty list is the PreFilter's `pod affinity terms conflict`.
+    /// Whether [`Self::prefilter_nodes`] leaves out the node `name` (without building the list).
+    pub fn prefilter_excludes(&self, name: &str) -> bool {
+        !self.required_terms.is_empty()
+            && self.required_terms.iter().all(|t| {
+                let mut names = t.match_fields.iter().filter(|r| r.key == "metadata.name" && r.operator == "In").peekable();
+                names.peek().is_some() && !names.all(|r| r.values.iter().any(|v| v == name))
+            })
+    }
+
+    pub fn prefilter_nodes(&self) -> Option<Vec<String>> {
+        if self.required_terms.is_empty() {
+            return None;
+        }
+        let mut all: Vec<String> = Vec::new();
+        for t in &self.required_terms {
+            for n in t.node_names()? {
+                if !all.contains(&n) {
+                    all.push(n);
+                }
+            }
+        }
+        Some(all)
     }
 
     /// `nodeLabelsMatchSpreadConstraints`: the node has every `DoNotSchedule` constraint's
@@ -305,6 +378,10 @@ pub struct PodSpec {
     pub priority_class_name: String,
     /// `runtimeClassName` ("" when not written).
     pub runtime_class_name: String,
+    /// `schedulerName` (defaulted to `default-scheduler`; "" read as that).
+    pub scheduler_name: String,
+    /// `schedulingGates` is not empty: no scheduler takes the pod until they are removed.
+    pub scheduling_gated: bool,
     pub span: Span,
 }
 
@@ -318,6 +395,13 @@ impl PodSpec {
             self.placement.node_selector.entry(k.clone()).or_insert_with(|| v.clone());
         }
         self.tolerations.extend(rc.tolerations.iter().map(Toleration::read));
+    }
+
+    /// Whether the default scheduler takes the pod (unbound): its `schedulerName` is
+    /// `default-scheduler` (`responsibleForPod`, pkg/scheduler/eventhandlers.go) and it has no
+    /// scheduling gates (the SchedulingGates PreEnqueue plugin keeps it out of the queue).
+    pub fn default_scheduler_takes(&self) -> bool {
+        (self.scheduler_name.is_empty() || self.scheduler_name == "default-scheduler") && !self.scheduling_gated
     }
 
     /// The TaintToleration filter: the first `NoSchedule` or `NoExecute` taint of the node that
@@ -755,7 +839,15 @@ pub fn pod_spec(n: &Node) -> PodSpec {
     let (node_selector, _) = string_map(n.get("nodeSelector"));
     let required_terms = n
         .path(&["affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms"])
-        .map(|t| seq(Some(t)).iter().map(|term| seq(term.get("matchExpressions")).iter().map(requirement).collect()).collect())
+        .map(|t| {
+            seq(Some(t))
+                .iter()
+                .map(|term| NodeSelectorTerm {
+                    match_expressions: seq(term.get("matchExpressions")).iter().map(requirement).collect(),
+                    match_fields: seq(term.get("matchFields")).iter().map(requirement).collect(),
+                })
+                .collect()
+        })
         .unwrap_or_default();
     // `whenUnsatisfiable` defaults to nothing: it is required, and validation refuses others
     // (as it refuses a `maxSkew` or `minDomains` below 1 and an empty `topologyKey`).
@@ -788,6 +880,8 @@ pub fn pod_spec(n: &Node) -> PodSpec {
         restart_policy: s(n.get("restartPolicy")),
         priority_class_name: s(n.get("priorityClassName")).unwrap_or_default(),
         runtime_class_name: s(n.get("runtimeClassName")).unwrap_or_default(),
+        scheduler_name: s(n.get("schedulerName")).unwrap_or_default(),
+        scheduling_gated: !seq(n.get("schedulingGates")).is_empty(),
         span: n.span,
     }
 }
@@ -1099,9 +1193,12 @@ mod tests {
         assert!(LabelSelector::default().matches(&lbl(&[("a", "b")])));
         let mut p = Placement::default();
         assert!(p.allows("n1", &Labels::new()));
-        p.required_terms = vec![vec![Requirement { key: "zone".into(), operator: "In".into(), values: vec!["a".into()] }], vec![]];
+        let zone_a = Requirement { key: "zone".into(), operator: "In".into(), values: vec!["a".into()] };
+        p.required_terms =
+            vec![NodeSelectorTerm { match_expressions: vec![zone_a], ..NodeSelectorTerm::default() }, NodeSelectorTerm::default()];
         assert!(p.allows("n1", &lbl(&[("zone", "a")])));
         assert!(!p.allows("n1", &lbl(&[("zone", "b")])), "the empty term matches nothing");
+        assert_eq!(p.prefilter_nodes(), None, "a term without matchFields leaves every node a candidate");
         p.node_name = Some("n2".into());
         assert!(!p.allows("n1", &lbl(&[("zone", "a")])));
     }
