@@ -1083,3 +1083,111 @@ fn a_service_whose_range_is_full_is_refused_with_an_internal_error() {
     );
     assert!(c.service("default", "l1").is_none());
 }
+
+/// The pods of the input as `kplay get pods -o yaml` shows them, by name.
+fn stored_pods(text: &str) -> Vec<(String, Node)> {
+    let files = [SourceFile::new("f0.yaml", text)];
+    let (a, c) = analyze_and_simulate(&files, &Options::default());
+    let l = view::list(&c, &a.objects, view::Kind::Pods, &view::Scope::All);
+    l.get("items")
+        .and_then(Node::as_seq)
+        .unwrap_or(&[])
+        .iter()
+        .filter(|p| t(p, &["metadata", "namespace"]) == "default")
+        .map(|p| (t(p, &["metadata", "name"]), p.clone()))
+        .collect()
+}
+
+const CONTROLLERS: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: web, image: nginx:1.27}]
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db}
+spec:
+  serviceName: db
+  replicas: 2
+  ordinals: {start: 5}
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec:
+      containers: [{name: db, image: postgres:16, volumeMounts: [{name: data, mountPath: /data}]}]
+      volumes: [{name: cfg, emptyDir: {}}, {name: data, emptyDir: {}}]
+  volumeClaimTemplates:
+  - metadata: {name: data}
+    spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+---
+apiVersion: batch/v1
+kind: Job
+metadata: {name: work}
+spec:
+  completionMode: Indexed
+  completions: 2
+  parallelism: 2
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{name: w, image: busybox}]
+";
+
+#[test]
+fn controller_pods_get_the_pod_defaults_and_admission_of_the_create_path() {
+    let pods = stored_pods(CONTROLLERS);
+    assert_eq!(pods.len(), 5);
+    for (name, p) in &pods {
+        let spec = p.get("spec").expect("spec");
+        assert_eq!(t(spec, &["enableServiceLinks"]), "true", "{name}");
+        assert_eq!(t(spec, &["serviceAccountName"]), "default", "{name}");
+        assert_eq!(t(spec, &["serviceAccount"]), "default", "{name}");
+        assert_eq!(t(spec, &["priority"]), "0", "{name}");
+        assert_eq!(t(spec, &["preemptionPolicy"]), "PreemptLowerPriority", "{name}");
+        let tols: Vec<String> = spec.get("tolerations").and_then(Node::as_seq).unwrap_or(&[]).iter().map(|x| t(x, &["key"])).collect();
+        assert_eq!(tols, ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"], "{name}");
+        let vols: Vec<String> = spec.get("volumes").and_then(Node::as_seq).unwrap_or(&[]).iter().map(|x| t(x, &["name"])).collect();
+        assert!(vols.last().is_some_and(|v| v.starts_with("kube-api-access-")), "{name}: {vols:?}");
+        // The owner reference names the owner's uid (required).
+        let owner = p.path(&["metadata", "ownerReferences"]).and_then(Node::as_seq).and_then(|o| o.first()).expect("owner");
+        assert_eq!(t(owner, &["uid"]).len(), 36, "{name}");
+    }
+}
+
+#[test]
+fn statefulset_pods_start_at_the_first_ordinal_and_mount_their_claims() {
+    let pods = stored_pods(CONTROLLERS);
+    let db: Vec<&(String, Node)> = pods.iter().filter(|(n, _)| n.starts_with("db-")).collect();
+    assert_eq!(db.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(), ["db-5", "db-6"]);
+    let (_, p) = db[1];
+    assert_eq!(t(p, &["metadata", "labels", "apps.kubernetes.io/pod-index"]), "6");
+    assert_eq!(t(p, &["spec", "hostname"]), "db-6");
+    let vols = p.path(&["spec", "volumes"]).and_then(Node::as_seq).expect("volumes");
+    // The claim's volume first, replacing the template's volume of its name, then the others.
+    assert_eq!(t(&vols[0], &["name"]), "data");
+    assert_eq!(t(&vols[0], &["persistentVolumeClaim", "claimName"]), "data-db-6");
+    assert_eq!(t(&vols[1], &["name"]), "cfg");
+    assert_eq!(vols.len(), 3);
+}
+
+#[test]
+fn indexed_job_pods_carry_their_completion_index() {
+    let pods = stored_pods(CONTROLLERS);
+    let work: Vec<&(String, Node)> = pods.iter().filter(|(n, _)| n.starts_with("work-")).collect();
+    assert_eq!(work.len(), 2);
+    let (name, p) = work[1];
+    assert!(name.starts_with("work-1-") && name.len() == "work-1-".len() + 5, "{name}");
+    assert_eq!(t(p, &["metadata", "labels", "batch.kubernetes.io/job-completion-index"]), "1");
+    assert_eq!(t(p, &["metadata", "annotations", "batch.kubernetes.io/job-completion-index"]), "1");
+    assert_eq!(list(p, &["metadata", "finalizers"]), ["batch.kubernetes.io/job-tracking"]);
+    assert_eq!(t(p, &["spec", "hostname"]), "work-1");
+    let env = p.path(&["spec", "containers"]).and_then(Node::as_seq).and_then(|c| c[0].get("env")).and_then(Node::as_seq).expect("env");
+    assert_eq!(t(&env[0], &["name"]), "JOB_COMPLETION_INDEX");
+    assert_eq!(t(&env[0], &["valueFrom", "fieldRef", "fieldPath"]), "metadata.labels['batch.kubernetes.io/job-completion-index']");
+}
