@@ -1191,3 +1191,34 @@ fn indexed_job_pods_carry_their_completion_index() {
     assert_eq!(t(&env[0], &["name"]), "JOB_COMPLETION_INDEX");
     assert_eq!(t(&env[0], &["valueFrom", "fieldRef", "fieldPath"]), "metadata.labels['batch.kubernetes.io/job-completion-index']");
 }
+
+#[test]
+fn only_cluster_first_pods_resolve_cluster_names_in_a_trace() {
+    use crate::proxy::input::ProxyInput;
+    use crate::proxy::trace::{trace, Destination, Source, TraceRequest};
+    let pod = |name: &str, spec: &str| {
+        format!("---\napiVersion: v1\nkind: Pod\nmetadata: {{name: {name}}}\nspec:\n{spec}  containers: [{{name: c, image: nginx}}]\n")
+    };
+    let text = [
+        WEB.to_string(),
+        pod("dflt", "  dnsPolicy: Default\n"),
+        pod("host", "  hostNetwork: true\n"),
+        pod("hostnet", "  hostNetwork: true\n  dnsPolicy: ClusterFirstWithHostNet\n"),
+        pod("plain", ""),
+        pod("none", "  dnsPolicy: None\n  dnsConfig: {nameservers: [1.1.1.1]}\n"),
+    ]
+    .concat();
+    let c = sim(&[&text]);
+    let input = ProxyInput::from_cluster(&c);
+    let dns = |from: &str| {
+        let req = TraceRequest::new(Source::Pod { namespace: None, name: from.into() }, Destination::parse("web:80").expect("dest"));
+        let t = trace(&input, &req);
+        t.hops.iter().find(|h| h.kind == "dns").map(|h| h.detail.clone()).unwrap_or_default()
+    };
+    for from in ["plain", "hostnet"] {
+        assert!(dns(from).starts_with("web.default.svc.cluster.local A "), "{from}: {}", dns(from));
+    }
+    assert!(dns("dflt").contains("`dnsPolicy: Default`: it uses its node's resolv.conf"), "{}", dns("dflt"));
+    assert!(dns("host").contains("falls back to `Default`"), "{}", dns("host"));
+    assert!(dns("none").contains("`dnsPolicy: None`"), "{}", dns("none"));
+}
