@@ -1222,3 +1222,42 @@ fn only_cluster_first_pods_resolve_cluster_names_in_a_trace() {
     assert!(dns("host").contains("falls back to `Default`"), "{}", dns("host"));
     assert!(dns("none").contains("`dnsPolicy: None`"), "{}", dns("none"));
 }
+
+#[test]
+fn endpoint_names_of_a_service_with_a_cluster_ip_resolve() {
+    use crate::proxy::input::ProxyInput;
+    use crate::proxy::trace::{trace, Destination, Source, TraceRequest};
+    let text = "apiVersion: v1
+kind: Service
+metadata: {name: db}
+spec:
+  selector: {app: db}
+  ports: [{port: 5432}]
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db}
+spec:
+  serviceName: db
+  replicas: 1
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec:
+      containers: [{name: db, image: postgres:16, ports: [{containerPort: 5432}]}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: client}
+spec:
+  containers: [{name: c, image: nginx}]
+";
+    let c = sim(&[text]);
+    let ip = c.pods.iter().find(|p| p.name == "db-0").and_then(super::state::Pod::ip).expect("db-0 runs").to_string();
+    assert_eq!(records_named(&c, "db-0.db.default.svc.cluster.local", "A"), vec![ip.clone()]);
+    let input = ProxyInput::from_cluster(&c);
+    let req = TraceRequest::new(Source::Pod { namespace: None, name: "client".into() }, Destination::parse("db-0.db:5432").expect("dest"));
+    let t = trace(&input, &req);
+    let dns = t.hops.iter().find(|h| h.kind == "dns").map(|h| h.detail.clone()).unwrap_or_default();
+    assert!(dns.starts_with(&format!("db-0.db.default.svc.cluster.local A {ip}: endpoint db-0 of Service default/db (")), "{dns}");
+}

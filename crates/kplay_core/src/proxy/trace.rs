@@ -538,6 +538,11 @@ impl<'a> Tracer<'a> {
         let labels: Vec<&str> = fqdn.strip_suffix(&format!(".svc.{zone}")).unwrap_or(fqdn).split('.').collect();
         match labels.as_slice() {
             [svc, ns] => format!("headless Service {ns}/{svc}: one record per ready endpoint, no ClusterIP"),
+            // `services` holds the Services with a ClusterIP: an endpoint name of one of those
+            // is an endpoint query CoreDNS answers for every Service (`findServices`).
+            [host, svc, ns] if self.input.services.iter().any(|s| s.namespace == *ns && s.name == *svc) => {
+                format!("endpoint {host} of Service {ns}/{svc} (CoreDNS answers endpoint names of every Service, not only headless ones)")
+            }
             [host, svc, ns] => format!("endpoint {host} of headless Service {ns}/{svc}, from the pod's hostname and subdomain"),
             _ => "a cluster DNS record".into(),
         }
