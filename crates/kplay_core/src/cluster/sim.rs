@@ -309,6 +309,8 @@ spec:
     targetPort: 9153
 ";
 
+/// kubeadm's CoreDNS Deployment (cmd/kubeadm/app/phases/addons/dns/manifests.go), the parts
+/// that place its pods: priority class, tolerations, node selector, DNS policy.
 const COREDNS_DEPLOYMENT: &str = "apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -326,6 +328,28 @@ spec:
       labels:
         k8s-app: kube-dns
     spec:
+      priorityClassName: system-cluster-critical
+      serviceAccountName: coredns
+      affinity:
+        podAntiAffinity:
+          preferredDuringSchedulingIgnoredDuringExecution:
+          - weight: 100
+            podAffinityTerm:
+              labelSelector:
+                matchExpressions:
+                - key: k8s-app
+                  operator: In
+                  values:
+                  - kube-dns
+              topologyKey: kubernetes.io/hostname
+      tolerations:
+      - key: CriticalAddonsOnly
+        operator: Exists
+      - key: node-role.kubernetes.io/control-plane
+        effect: NoSchedule
+      nodeSelector:
+        kubernetes.io/os: linux
+      dnsPolicy: Default
       containers:
       - name: coredns
         image: registry.k8s.io/coredns/coredns:v1.11.3

@@ -1261,3 +1261,20 @@ spec:
     let dns = t.hops.iter().find(|h| h.kind == "dns").map(|h| h.detail.clone()).unwrap_or_default();
     assert!(dns.starts_with(&format!("db-0.db.default.svc.cluster.local A {ip}: endpoint db-0 of Service default/db (")), "{dns}");
 }
+
+#[test]
+fn coredns_pods_tolerate_the_control_plane_taint_as_kubeadms_do() {
+    use crate::cluster::{NodeDescription, Taint};
+    let mut opts = Options::default();
+    opts.cluster.nodes = vec![NodeDescription {
+        name: Some("control-plane".into()),
+        taints: vec![Taint { key: "node-role.kubernetes.io/control-plane".into(), value: String::new(), effect: "NoSchedule".into() }],
+        ..NodeDescription::default()
+    }];
+    let (c, _) = sim_with(&[], &opts);
+    let dns: Vec<_> = c.pods.iter().filter(|p| p.namespace == "kube-system" && p.name.starts_with("coredns-")).collect();
+    assert_eq!(dns.len(), 2);
+    assert!(dns.iter().all(|p| p.node.as_deref() == Some("control-plane")));
+    assert_eq!(dns[0].spec.priority_class_name, "system-cluster-critical");
+    assert_eq!(dns[0].spec.dns_policy, "Default");
+}
