@@ -39,7 +39,15 @@ pub fn big_input() -> ProxyInput {
             let mut ep = EndpointInfo::ready(ip, 8080).on_node(&node);
             ep.pod = Some(PodRef { namespace: ns.clone(), name: pod.clone() });
             svc.endpoints.push(ep);
-            pods.push(PodInfo { namespace: ns.clone(), name: pod, ip: Some(ip), node: Some(node), host_network: false });
+            pods.push(PodInfo {
+                namespace: ns.clone(),
+                name: pod,
+                ip: Some(ip),
+                node: Some(node),
+                host_network: false,
+                dns_policy: String::new(),
+                dns_nameservers: Vec::new(),
+            });
         }
         services.push(svc);
     }

@@ -11,6 +11,8 @@ mod service;
 mod workload;
 mod zero;
 
+pub(crate) use pod::controller_pod_spec;
+
 /// Applies the v1 defaults of the object's kind to `obj.stored`, after the Go zero values the
 /// server's decoder gives missing or null structs ([`zero`]). A Pod also gets what the default
 /// admission plugins add, with its priority from `lookups`.

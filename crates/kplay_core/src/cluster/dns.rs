@@ -106,6 +106,17 @@ pub(crate) fn records(c: &Cluster) -> Vec<DnsRecord> {
         if svc.cluster_ips.is_empty() {
             continue;
         }
+        // An endpoint query (`<endpoint>.<svc>.<ns>.svc.<zone>`) is answered for every Service,
+        // not only headless ones (CoreDNS `findServices`: `svc.Headless() || r.endpoint != ""`):
+        // each ready endpoint by its hostname, or its dashed address without one.
+        for slice in slices.get(&(svc.namespace.as_str(), svc.name.as_str())).map_or(&[][..], Vec::as_slice) {
+            for ep in slice.endpoints.iter().filter(|e| e.is_ready()) {
+                let Some(addr) = ep.addresses.first() else { continue };
+                let Ok(ip) = addr.parse::<IpAddr>() else { continue };
+                let host = ep.hostname.clone().unwrap_or_else(|| dashed(addr));
+                rec(&mut set, format!("{host}.{base}"), addr_type(ip), ip.to_string());
+            }
+        }
         let srv: Vec<(String, String)> = svc
             .ports
             .iter()

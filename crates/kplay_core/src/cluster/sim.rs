@@ -50,6 +50,7 @@ use crate::model::Object;
 use crate::rules::cluster as rc;
 use crate::rules::Rule;
 use crate::source::SourceFile;
+use crate::yaml::Node as YNode;
 
 /// Nodes beyond this are not simulated (Kubernetes' published limit is 5,000).
 const MAX_NODES: usize = 20_000;
@@ -64,6 +65,7 @@ pub(crate) struct Sim<'a> {
     /// The accounts and classes that exist (PriorityClasses' priorities for the scheduler,
     /// RuntimeClasses' scheduling for the pods): built once per simulation.
     lookups: crate::admission::Lookups,
+    opts: &'a Options,
 }
 
 impl Sim<'_> {
@@ -106,7 +108,7 @@ pub(crate) fn run(_files: &[SourceFile], objects: &[Object], opts: &Options) -> 
         pod_index: PodIndex::default(),
     };
     let lookups = crate::admission::Lookups::new(objects);
-    let mut sim = Sim { objects, desc, cluster, rv: 100, order: 0, diags: Vec::new(), lookups };
+    let mut sim = Sim { objects, desc, cluster, rv: 100, order: 0, diags: Vec::new(), lookups, opts };
     build_nodes(&mut sim);
     for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
         add_namespace(&mut sim, ns, Labels::new(), true, Origin::BUILTIN);
@@ -322,6 +324,8 @@ spec:
     targetPort: 9153
 ";
 
+/// kubeadm's CoreDNS Deployment (cmd/kubeadm/app/phases/addons/dns/manifests.go), the parts
+/// that place its pods: priority class, tolerations, node selector, DNS policy.
 const COREDNS_DEPLOYMENT: &str = "apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -339,6 +343,28 @@ spec:
       labels:
         k8s-app: kube-dns
     spec:
+      priorityClassName: system-cluster-critical
+      serviceAccountName: coredns
+      affinity:
+        podAntiAffinity:
+          preferredDuringSchedulingIgnoredDuringExecution:
+          - weight: 100
+            podAffinityTerm:
+              labelSelector:
+                matchExpressions:
+                - key: k8s-app
+                  operator: In
+                  values:
+                  - kube-dns
+              topologyKey: kubernetes.io/hostname
+      tolerations:
+      - key: CriticalAddonsOnly
+        operator: Exists
+      - key: node-role.kubernetes.io/control-plane
+        effect: NoSchedule
+      nodeSelector:
+        kubernetes.io/os: linux
+      dnsPolicy: Default
       containers:
       - name: coredns
         image: registry.k8s.io/coredns/coredns:v1.11.3
@@ -906,6 +932,11 @@ struct NewPod {
     subdomain: Option<String>,
     deleting: bool,
     status: Option<typed::PodStatusHint>,
+    /// A controller's pod: the template's stored spec with what the controller set, before
+    /// the create path's defaulting and admission.
+    stored_spec: Option<YNode>,
+    annotations: Labels,
+    finalizers: Vec<String>,
 }
 
 fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodView>) {
@@ -977,7 +1008,10 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
             pod_spec.add_runtime_class_scheduling(rc);
         }
         let spec = Arc::new(pod_spec);
-        let mut pod_owner = OwnerRef { kind: kind.clone(), name: name.clone() };
+        // The template as stored: each pod's stored spec starts from it.
+        let stored_object = if v.origin.is_builtin() { None } else { sim.objects.get(v.origin.object) };
+        let template_node = stored_object.and_then(|o| o.stored.path(&["spec", "template", "spec"])).cloned();
+        let mut pod_owner = OwnerRef { kind: kind.clone(), name: name.clone(), uid: store.uid.clone() };
         let mut pod_labels = template.labels.clone();
         let mut pod_base = format!("{name}-");
         sim.cluster.workloads.push(Workload {
@@ -1007,6 +1041,7 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
                 let mut rs_template = template.clone();
                 rs_template.labels = pod_labels.clone();
                 let store = sim.store("ReplicaSet", &ns, &rs_name);
+                let rs_uid = store.uid.clone();
                 let mut rs_labels = template.labels.clone();
                 rs_labels.insert("pod-template-hash".into(), h.clone());
                 sim.cluster.workloads.push(Workload {
@@ -1019,7 +1054,7 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
                     replicas: 0,
                     ready_replicas: 0,
                     template: rs_template,
-                    owner: Some(OwnerRef { kind: "Deployment".into(), name: name.clone() }),
+                    owner: Some(OwnerRef { kind: "Deployment".into(), name: name.clone(), uid: pod_owner.uid.clone() }),
                     root: top,
                     pod_template_hash: Some(h.clone()),
                     origin: v.origin,
@@ -1027,7 +1062,7 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
                     store,
                 });
                 sim.cluster.workloads[top].pod_template_hash = Some(h);
-                pod_owner = OwnerRef { kind: "ReplicaSet".into(), name: rs_name.clone() };
+                pod_owner = OwnerRef { kind: "ReplicaSet".into(), name: rs_name.clone(), uid: rs_uid };
                 pod_base = format!("{rs_name}-");
             }
             "StatefulSet" => {
@@ -1062,10 +1097,21 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
             subdomain: template.spec.subdomain.clone(),
             deleting: false,
             status: None,
+            stored_spec: template_node.clone(),
+            annotations: Labels::new(),
+            finalizers: if kind == "Job" { vec![JOB_TRACKING_FINALIZER.into()] } else { Vec::new() },
         };
         match kind.as_str() {
             "StatefulSet" => {
-                for i in 0..count {
+                // `spec.ordinals.start`: the first ordinal (`getStartOrdinal`).
+                let start =
+                    stored_object.and_then(|o| o.stored.path(&["spec", "ordinals", "start"])).and_then(YNode::as_i64).unwrap_or(0).max(0);
+                let claims: Vec<String> = stored_object
+                    .and_then(|o| o.stored.path(&["spec", "volumeClaimTemplates"]))
+                    .and_then(YNode::as_seq)
+                    .map(|t| t.iter().filter_map(|c| c.path(&["metadata", "name"]).and_then(YNode::as_str).map(str::to_string)).collect())
+                    .unwrap_or_default();
+                for i in (0..count).map(|i| i.saturating_add(start)) {
                     let pod_name = format!("{name}-{i}");
                     let mut labels = pod_labels.clone();
                     labels.insert("apps.kubernetes.io/pod-index".into(), i.to_string());
@@ -1074,6 +1120,9 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
                     // `updateIdentity`: the hostname is the pod name, the subdomain the governing Service.
                     p.hostname = Some(pod_name.clone());
                     p.subdomain.clone_from(&v.service_name);
+                    if let Some(spec) = p.stored_spec.as_mut() {
+                        statefulset_storage(spec, &claims, &pod_name);
+                    }
                     names.insert(format!("{ns}/{pod_name}"));
                     new_pods.push((ns.clone(), p));
                 }
@@ -1095,6 +1144,24 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
                     let pod_name = unique_name(&mut names, &ns, &pod_base, &[&node]);
                     let mut p = mk(pod_name, pod_labels.clone(), None);
                     p.spec = Arc::new(daemon_pod_spec(&spec, &node));
+                    new_pods.push((ns.clone(), p));
+                }
+            }
+            "Job" if stored_object.and_then(|o| o.stored.path(&["spec", "completionMode"])).and_then(YNode::as_str) == Some("Indexed") => {
+                // The lowest pending completion indexes (`firstPendingIndexes`), each pod named
+                // `podGenerateNameWithIndex`, with the index as annotation and label, its
+                // hostname `<job>-<index>` and JOB_COMPLETION_INDEX (`addCompletionIndexEnvVariables`).
+                for i in 0..count {
+                    let idx = i.to_string();
+                    let pod_name = unique_name(&mut names, &ns, &job_generate_name(&name, &idx), &[&idx]);
+                    let mut labels = pod_labels.clone();
+                    labels.insert(JOB_COMPLETION_INDEX.into(), idx.clone());
+                    let mut p = mk(pod_name, labels, None);
+                    p.annotations.insert(JOB_COMPLETION_INDEX.into(), idx.clone());
+                    p.hostname = Some(format!("{name}-{idx}"));
+                    if let Some(spec) = p.stored_spec.as_mut() {
+                        completion_index_env(spec);
+                    }
                     new_pods.push((ns.clone(), p));
                 }
             }
@@ -1123,6 +1190,9 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
                 pinned_node: None,
                 deleting: b.meta.deleting,
                 status: Some(b.status),
+                stored_spec: None,
+                annotations: Labels::new(),
+                finalizers: Vec::new(),
             },
         ));
     }
@@ -1135,6 +1205,7 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
         let status = p.status.unwrap_or_default();
         let node = p.pinned_node.or_else(|| p.spec.placement.node_name.clone());
         let ips: Vec<IpAddr> = status.pod_ips.iter().filter_map(|s| net::parse_ip(s)).collect();
+        let stored_spec = p.stored_spec.map(|s| super::defaults::controller_pod_spec(s, &p.name, sim.opts, &sim.lookups));
         sim.cluster.pods.push(Pod {
             namespace: ns,
             name: p.name,
@@ -1150,12 +1221,98 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
             hostname: p.hostname,
             subdomain: p.subdomain,
             spec: p.spec,
+            stored_spec,
+            annotations: p.annotations,
+            finalizers: p.finalizers,
             origin: p.origin,
             unschedulable: None,
             spread_refusal: None,
             rejected: None,
             store,
         });
+    }
+}
+
+const JOB_TRACKING_FINALIZER: &str = "batch.kubernetes.io/job-tracking";
+const JOB_COMPLETION_INDEX: &str = "batch.kubernetes.io/job-completion-index";
+
+/// `podGenerateNameWithIndex`: `<job>-<index>-`, the job's name cut so that the prefix fits
+/// the 58 characters of a generated name's base.
+fn job_generate_name(job: &str, index: &str) -> String {
+    const MAX_GENERATED_NAME_LENGTH: usize = 63 - 5;
+    let suffix = format!("-{index}-");
+    let prefix = format!("{job}{suffix}");
+    if prefix.len() <= MAX_GENERATED_NAME_LENGTH {
+        return prefix;
+    }
+    let mut cut = MAX_GENERATED_NAME_LENGTH.saturating_sub(suffix.len());
+    while !prefix.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}{suffix}", &prefix[..cut])
+}
+
+/// `updateStorage`: a volume `<claim template>` per volumeClaimTemplate, bound to the claim
+/// `<template>-<pod name>`, first (in the templates' order; Go ranges over a map), then the
+/// template's volumes of other names.
+fn statefulset_storage(spec: &mut YNode, claims: &[String], pod_name: &str) {
+    if claims.is_empty() || spec.get("volumes").is_some_and(|v| !v.is_null() && v.as_seq().is_none()) {
+        return;
+    }
+    let at = spec.span;
+    let str_node = |v: &str| YNode::scalar(at, v, crate::yaml::ScalarStyle::Plain).synthetic();
+    let mut volumes: Vec<YNode> = claims
+        .iter()
+        .map(|c| {
+            let mut pvc = YNode::map(at, Vec::new()).synthetic();
+            pvc.set("claimName", str_node(&format!("{c}-{pod_name}")));
+            let mut v = YNode::map(at, Vec::new()).synthetic();
+            v.set("name", str_node(c));
+            v.set("persistentVolumeClaim", pvc);
+            v
+        })
+        .collect();
+    let keep = |v: &YNode| !v.get("name").and_then(YNode::as_str).is_some_and(|n| claims.iter().any(|c| c == n));
+    if let Some(old) = spec.get("volumes").and_then(YNode::as_seq) {
+        volumes.extend(old.iter().filter(|v| keep(v)).cloned());
+    }
+    spec.set("volumes", YNode::seq(at, volumes).synthetic());
+}
+
+/// `addCompletionIndexEnvVariable`: every container and init container without one gets
+/// `JOB_COMPLETION_INDEX` from the pod's `batch.kubernetes.io/job-completion-index` label (the
+/// PodIndexLabel gate, on in every supported version; the annotation before it).
+fn completion_index_env(spec: &mut YNode) {
+    let at = spec.span;
+    let str_node = |v: &str| YNode::scalar(at, v, crate::yaml::ScalarStyle::Plain).synthetic();
+    for list in ["initContainers", "containers"] {
+        let Some(cs) = spec.get_mut(list).and_then(YNode::as_seq_mut) else { continue };
+        for c in cs.iter_mut().filter(|c| c.as_map().is_some()) {
+            if c.get("env").is_some_and(|e| !e.is_null() && e.as_seq().is_none()) {
+                continue;
+            }
+            let has = c
+                .get("env")
+                .and_then(YNode::as_seq)
+                .is_some_and(|e| e.iter().any(|v| v.get("name").and_then(YNode::as_str) == Some("JOB_COMPLETION_INDEX")));
+            if has {
+                continue;
+            }
+            let mut field_ref = YNode::map(at, Vec::new()).synthetic();
+            field_ref.set("apiVersion", str_node("v1"));
+            field_ref.set("fieldPath", str_node(&format!("metadata.labels['{JOB_COMPLETION_INDEX}']")));
+            let mut from = YNode::map(at, Vec::new()).synthetic();
+            from.set("fieldRef", field_ref);
+            let mut var = YNode::map(at, Vec::new()).synthetic();
+            var.set("name", str_node("JOB_COMPLETION_INDEX"));
+            var.set("valueFrom", from);
+            if c.get("env").and_then(YNode::as_seq).is_none() {
+                c.set("env", YNode::seq(at, Vec::new()).synthetic());
+            }
+            if let Some(env) = c.get_mut("env").and_then(YNode::as_seq_mut) {
+                env.push(var);
+            }
+        }
     }
 }
 

@@ -207,6 +207,8 @@ pub struct Namespace {
 pub struct OwnerRef {
     pub kind: String,
     pub name: String,
+    /// The owner's `metadata.uid` (`NewControllerRef`; required in an owner reference).
+    pub uid: String,
 }
 
 /// A workload controller object: one from the manifests, or a ReplicaSet a Deployment made.
@@ -262,6 +264,14 @@ pub struct Pod {
     /// The pod spec (shared with the template it came from).
     #[serde(skip)]
     pub spec: std::sync::Arc<PodSpec>,
+    /// A controller's pod: its spec as stored (the template's, with what the controller set,
+    /// then `SetDefaults_Pod` and the default admission plugins); None for a Pod written by hand.
+    #[serde(skip)]
+    pub stored_spec: Option<crate::yaml::Node>,
+    /// `metadata.annotations` a controller set (an Indexed Job's completion index).
+    pub annotations: Labels,
+    /// `metadata.finalizers` a controller set (a Job's `batch.kubernetes.io/job-tracking`).
+    pub finalizers: Vec<String>,
     /// Where the pod comes from: the Pod manifest or the workload's template.
     pub origin: Origin,
     /// Why the pod has no node, when it has none.

@@ -1179,3 +1179,198 @@ fn the_kubelet_rejects_a_pod_bound_by_node_name_that_its_filters_refuse() {
         )
     );
 }
+
+/// The pods of the input as `kplay get pods -o yaml` shows them, by name.
+fn stored_pods(text: &str) -> Vec<(String, Node)> {
+    let files = [SourceFile::new("f0.yaml", text)];
+    let (a, c) = analyze_and_simulate(&files, &Options::default());
+    let l = view::list(&c, &a.objects, view::Kind::Pods, &view::Scope::All);
+    l.get("items")
+        .and_then(Node::as_seq)
+        .unwrap_or(&[])
+        .iter()
+        .filter(|p| t(p, &["metadata", "namespace"]) == "default")
+        .map(|p| (t(p, &["metadata", "name"]), p.clone()))
+        .collect()
+}
+
+const CONTROLLERS: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: web, image: nginx:1.27}]
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db}
+spec:
+  serviceName: db
+  replicas: 2
+  ordinals: {start: 5}
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec:
+      containers: [{name: db, image: postgres:16, volumeMounts: [{name: data, mountPath: /data}]}]
+      volumes: [{name: cfg, emptyDir: {}}, {name: data, emptyDir: {}}]
+  volumeClaimTemplates:
+  - metadata: {name: data}
+    spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+---
+apiVersion: batch/v1
+kind: Job
+metadata: {name: work}
+spec:
+  completionMode: Indexed
+  completions: 2
+  parallelism: 2
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{name: w, image: busybox}]
+";
+
+#[test]
+fn controller_pods_get_the_pod_defaults_and_admission_of_the_create_path() {
+    let pods = stored_pods(CONTROLLERS);
+    assert_eq!(pods.len(), 5);
+    for (name, p) in &pods {
+        let spec = p.get("spec").expect("spec");
+        assert_eq!(t(spec, &["enableServiceLinks"]), "true", "{name}");
+        assert_eq!(t(spec, &["serviceAccountName"]), "default", "{name}");
+        assert_eq!(t(spec, &["serviceAccount"]), "default", "{name}");
+        assert_eq!(t(spec, &["priority"]), "0", "{name}");
+        assert_eq!(t(spec, &["preemptionPolicy"]), "PreemptLowerPriority", "{name}");
+        let tols: Vec<String> = spec.get("tolerations").and_then(Node::as_seq).unwrap_or(&[]).iter().map(|x| t(x, &["key"])).collect();
+        assert_eq!(tols, ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"], "{name}");
+        let vols: Vec<String> = spec.get("volumes").and_then(Node::as_seq).unwrap_or(&[]).iter().map(|x| t(x, &["name"])).collect();
+        assert!(vols.last().is_some_and(|v| v.starts_with("kube-api-access-")), "{name}: {vols:?}");
+        // The owner reference names the owner's uid (required).
+        let owner = p.path(&["metadata", "ownerReferences"]).and_then(Node::as_seq).and_then(|o| o.first()).expect("owner");
+        assert_eq!(t(owner, &["uid"]).len(), 36, "{name}");
+    }
+}
+
+#[test]
+fn statefulset_pods_start_at_the_first_ordinal_and_mount_their_claims() {
+    let pods = stored_pods(CONTROLLERS);
+    let db: Vec<&(String, Node)> = pods.iter().filter(|(n, _)| n.starts_with("db-")).collect();
+    assert_eq!(db.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(), ["db-5", "db-6"]);
+    let (_, p) = db[1];
+    assert_eq!(t(p, &["metadata", "labels", "apps.kubernetes.io/pod-index"]), "6");
+    assert_eq!(t(p, &["spec", "hostname"]), "db-6");
+    let vols = p.path(&["spec", "volumes"]).and_then(Node::as_seq).expect("volumes");
+    // The claim's volume first, replacing the template's volume of its name, then the others.
+    assert_eq!(t(&vols[0], &["name"]), "data");
+    assert_eq!(t(&vols[0], &["persistentVolumeClaim", "claimName"]), "data-db-6");
+    assert_eq!(t(&vols[1], &["name"]), "cfg");
+    assert_eq!(vols.len(), 3);
+}
+
+#[test]
+fn indexed_job_pods_carry_their_completion_index() {
+    let pods = stored_pods(CONTROLLERS);
+    let work: Vec<&(String, Node)> = pods.iter().filter(|(n, _)| n.starts_with("work-")).collect();
+    assert_eq!(work.len(), 2);
+    let (name, p) = work[1];
+    assert!(name.starts_with("work-1-") && name.len() == "work-1-".len() + 5, "{name}");
+    assert_eq!(t(p, &["metadata", "labels", "batch.kubernetes.io/job-completion-index"]), "1");
+    assert_eq!(t(p, &["metadata", "annotations", "batch.kubernetes.io/job-completion-index"]), "1");
+    assert_eq!(list(p, &["metadata", "finalizers"]), ["batch.kubernetes.io/job-tracking"]);
+    assert_eq!(t(p, &["spec", "hostname"]), "work-1");
+    let env = p.path(&["spec", "containers"]).and_then(Node::as_seq).and_then(|c| c[0].get("env")).and_then(Node::as_seq).expect("env");
+    assert_eq!(t(&env[0], &["name"]), "JOB_COMPLETION_INDEX");
+    assert_eq!(t(&env[0], &["valueFrom", "fieldRef", "fieldPath"]), "metadata.labels['batch.kubernetes.io/job-completion-index']");
+}
+
+#[test]
+fn only_cluster_first_pods_resolve_cluster_names_in_a_trace() {
+    use crate::proxy::input::ProxyInput;
+    use crate::proxy::trace::{trace, Destination, Source, TraceRequest};
+    let pod = |name: &str, spec: &str| {
+        format!("---\napiVersion: v1\nkind: Pod\nmetadata: {{name: {name}}}\nspec:\n{spec}  containers: [{{name: c, image: nginx}}]\n")
+    };
+    let text = [
+        WEB.to_string(),
+        pod("dflt", "  dnsPolicy: Default\n"),
+        pod("host", "  hostNetwork: true\n"),
+        pod("hostnet", "  hostNetwork: true\n  dnsPolicy: ClusterFirstWithHostNet\n"),
+        pod("plain", ""),
+        pod("none", "  dnsPolicy: None\n  dnsConfig: {nameservers: [1.1.1.1]}\n"),
+    ]
+    .concat();
+    let c = sim(&[&text]);
+    let input = ProxyInput::from_cluster(&c);
+    let dns = |from: &str| {
+        let req = TraceRequest::new(Source::Pod { namespace: None, name: from.into() }, Destination::parse("web:80").expect("dest"));
+        let t = trace(&input, &req);
+        t.hops.iter().find(|h| h.kind == "dns").map(|h| h.detail.clone()).unwrap_or_default()
+    };
+    for from in ["plain", "hostnet"] {
+        assert!(dns(from).starts_with("web.default.svc.cluster.local A "), "{from}: {}", dns(from));
+    }
+    assert!(dns("dflt").contains("`dnsPolicy: Default`: it uses its node's resolv.conf"), "{}", dns("dflt"));
+    assert!(dns("host").contains("falls back to `Default`"), "{}", dns("host"));
+    assert!(dns("none").contains("`dnsPolicy: None`"), "{}", dns("none"));
+}
+
+#[test]
+fn endpoint_names_of_a_service_with_a_cluster_ip_resolve() {
+    use crate::proxy::input::ProxyInput;
+    use crate::proxy::trace::{trace, Destination, Source, TraceRequest};
+    let text = "apiVersion: v1
+kind: Service
+metadata: {name: db}
+spec:
+  selector: {app: db}
+  ports: [{port: 5432}]
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db}
+spec:
+  serviceName: db
+  replicas: 1
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec:
+      containers: [{name: db, image: postgres:16, ports: [{containerPort: 5432}]}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: client}
+spec:
+  containers: [{name: c, image: nginx}]
+";
+    let c = sim(&[text]);
+    let ip = c.pods.iter().find(|p| p.name == "db-0").and_then(super::state::Pod::ip).expect("db-0 runs").to_string();
+    assert_eq!(records_named(&c, "db-0.db.default.svc.cluster.local", "A"), vec![ip.clone()]);
+    let input = ProxyInput::from_cluster(&c);
+    let req = TraceRequest::new(Source::Pod { namespace: None, name: "client".into() }, Destination::parse("db-0.db:5432").expect("dest"));
+    let t = trace(&input, &req);
+    let dns = t.hops.iter().find(|h| h.kind == "dns").map(|h| h.detail.clone()).unwrap_or_default();
+    assert!(dns.starts_with(&format!("db-0.db.default.svc.cluster.local A {ip}: endpoint db-0 of Service default/db (")), "{dns}");
+}
+
+#[test]
+fn coredns_pods_tolerate_the_control_plane_taint_as_kubeadms_do() {
+    use crate::cluster::{NodeDescription, Taint};
+    let mut opts = Options::default();
+    opts.cluster.nodes = vec![NodeDescription {
+        name: Some("control-plane".into()),
+        taints: vec![Taint { key: "node-role.kubernetes.io/control-plane".into(), value: String::new(), effect: "NoSchedule".into() }],
+        ..NodeDescription::default()
+    }];
+    let (c, _) = sim_with(&[], &opts);
+    let dns: Vec<_> = c.pods.iter().filter(|p| p.namespace == "kube-system" && p.name.starts_with("coredns-")).collect();
+    assert_eq!(dns.len(), 2);
+    assert!(dns.iter().all(|p| p.node.as_deref() == Some("control-plane")));
+    assert_eq!(dns[0].spec.priority_class_name, "system-cluster-critical");
+    assert_eq!(dns[0].spec.dns_policy, "Default");
+}

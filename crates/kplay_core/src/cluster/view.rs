@@ -385,7 +385,7 @@ fn selector(sel: &LabelSelector) -> Node {
     map(e)
 }
 
-fn metadata(name: &str, namespace: Option<&str>, l: &Labels, uid: &str, rv: u64, owner: Option<(&str, &str, &str)>) -> Node {
+fn metadata(name: &str, namespace: Option<&str>, l: &Labels, uid: &str, rv: u64, owner: Option<(&str, &str, &str, &str)>) -> Node {
     let mut e = vec![("name", s(name))];
     if let Some(ns) = namespace {
         e.push(("namespace", s(ns)));
@@ -395,13 +395,14 @@ fn metadata(name: &str, namespace: Option<&str>, l: &Labels, uid: &str, rv: u64,
     }
     e.push(("uid", s(uid)));
     e.push(("resourceVersion", s(&rv.to_string())));
-    if let Some((api, kind, oname)) = owner {
+    if let Some((api, kind, oname, ouid)) = owner {
         e.push((
             "ownerReferences",
             seq(vec![map(vec![
                 ("apiVersion", s(api)),
                 ("kind", s(kind)),
                 ("name", s(oname)),
+                ("uid", s(ouid)),
                 ("controller", boolean(true)),
                 ("blockOwnerDeletion", boolean(true)),
             ])]),
@@ -458,10 +459,15 @@ fn api_of(kind: &str) -> &'static str {
 }
 
 fn pod_object(c: &Cluster, objects: &[Object], p: &Pod) -> Node {
-    let owner = p.owner.as_ref().map(|o| (api_of(&o.kind), o.kind.as_str(), o.name.as_str()));
-    let mut spec = stored(objects, &p.origin)
-        .and_then(|o| if o.kind == "Pod" { o.stored.get("spec") } else { o.stored.path(&["spec", "template", "spec"]) })
-        .cloned()
+    let owner = p.owner.as_ref().map(|o| (api_of(&o.kind), o.kind.as_str(), o.name.as_str(), o.uid.as_str()));
+    let mut spec = p
+        .stored_spec
+        .clone()
+        .or_else(|| {
+            stored(objects, &p.origin)
+                .and_then(|o| if o.kind == "Pod" { o.stored.get("spec") } else { o.stored.path(&["spec", "template", "spec"]) })
+                .cloned()
+        })
         .unwrap_or_else(|| map(Vec::new()));
     if let Some(n) = &p.node {
         spec.set("nodeName", s(n));
@@ -489,6 +495,12 @@ fn pod_object(c: &Cluster, objects: &[Object], p: &Pod) -> Node {
         status.push(("podIPs", seq(p.ips.iter().map(|i| map(vec![("ip", s(&i.to_string()))])).collect())));
     }
     let mut meta = metadata(&p.name, Some(&p.namespace), &p.labels, &p.store.uid, p.store.resource_version, owner);
+    if !p.annotations.is_empty() {
+        meta.set("annotations", labels(&p.annotations));
+    }
+    if !p.finalizers.is_empty() {
+        meta.set("finalizers", strings(&p.finalizers));
+    }
     if p.terminating {
         meta.set("deletionTimestamp", s("1970-01-01T00:00:00Z"));
     }
@@ -822,7 +834,7 @@ fn workload_object(objects: &[Object], w: &Workload) -> Node {
         n.set("status", status);
         return n;
     }
-    let owner = w.owner.as_ref().map(|o| (api_of(&o.kind), o.kind.as_str(), o.name.as_str()));
+    let owner = w.owner.as_ref().map(|o| (api_of(&o.kind), o.kind.as_str(), o.name.as_str(), o.uid.as_str()));
     let mut spec = vec![("replicas", int(w.desired))];
     if let Some(sel) = &w.selector {
         spec.push(("selector", selector(sel)));

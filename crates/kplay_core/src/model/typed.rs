@@ -372,6 +372,10 @@ pub struct PodSpec {
     pub hostname: Option<String>,
     pub subdomain: Option<String>,
     pub host_network: bool,
+    /// `dnsPolicy` ("" when not written; the server defaults it to ClusterFirst).
+    pub dns_policy: String,
+    /// `dnsConfig.nameservers`.
+    pub dns_nameservers: Vec<String>,
     pub restart_policy: Option<String>,
     /// `priorityClassName` ("" when not written): the scheduler's preemption compares the
     /// priorities it gives.
@@ -877,6 +881,8 @@ pub fn pod_spec(n: &Node) -> PodSpec {
         hostname: s(n.get("hostname")).filter(|x| !x.is_empty()),
         subdomain: s(n.get("subdomain")).filter(|x| !x.is_empty()),
         host_network: b(n.get("hostNetwork")).unwrap_or(false),
+        dns_policy: s(n.get("dnsPolicy")).unwrap_or_default(),
+        dns_nameservers: seq(n.path(&["dnsConfig", "nameservers"])).iter().filter_map(|x| s(Some(x))).collect(),
         restart_policy: s(n.get("restartPolicy")),
         priority_class_name: s(n.get("priorityClassName")).unwrap_or_default(),
         runtime_class_name: s(n.get("runtimeClassName")).unwrap_or_default(),

@@ -43,6 +43,8 @@ impl ProxyInput {
                 ip: p.ip(),
                 node: p.node.clone(),
                 host_network: p.host_network,
+                dns_policy: p.spec.dns_policy.clone(),
+                dns_nameservers: p.spec.dns_nameservers.clone(),
             })
             .collect();
         let mut services = Vec::new();

@@ -318,6 +318,10 @@ pub struct PodInfo {
     pub ip: Option<IpAddr>,
     pub node: Option<String>,
     pub host_network: bool,
+    /// `spec.dnsPolicy` ("" reads as ClusterFirst).
+    pub dns_policy: String,
+    /// `spec.dnsConfig.nameservers` (what a `dnsPolicy: None` pod asks).
+    pub dns_nameservers: Vec<String>,
 }
 
 /// `spec.rules[].http.paths[].pathType`.

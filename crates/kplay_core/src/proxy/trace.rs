@@ -198,6 +198,8 @@ struct Client {
     origin: Origin,
     label: String,
     namespace: Option<String>,
+    /// Why a pod client does not ask the cluster DNS (its `dnsPolicy`), when it does not.
+    no_cluster_dns: Option<String>,
 }
 
 impl<'a> Tracer<'a> {
@@ -233,10 +235,19 @@ impl<'a> Tracer<'a> {
             if p.host_network {
                 let node = p.node.clone().ok_or_else(|| format!("{label} is not scheduled"))?;
                 let ip = self.node_ips(&node).first().copied().ok_or_else(|| format!("node {node} has no address"))?;
-                return Ok(Client { ip, node: Some(node), origin: Origin::Local, label, namespace: Some(p.namespace.clone()) });
+                let no_cluster_dns = self.no_cluster_dns(p, &label);
+                return Ok(Client {
+                    ip,
+                    node: Some(node),
+                    origin: Origin::Local,
+                    label,
+                    namespace: Some(p.namespace.clone()),
+                    no_cluster_dns,
+                });
             }
             let ip = p.ip.ok_or_else(|| format!("{label} has no IP (not scheduled or not started)"))?;
-            Ok(Client { ip, node: p.node.clone(), origin: Origin::Routed, label, namespace: Some(p.namespace.clone()) })
+            let no_cluster_dns = self.no_cluster_dns(p, &label);
+            Ok(Client { ip, node: p.node.clone(), origin: Origin::Routed, label, namespace: Some(p.namespace.clone()), no_cluster_dns })
         };
         match from {
             Source::External => Ok(Client {
@@ -245,6 +256,7 @@ impl<'a> Tracer<'a> {
                 origin: Origin::Routed,
                 label: format!("external client {EXTERNAL_CLIENT}"),
                 namespace: None,
+                no_cluster_dns: None,
             }),
             Source::Pod { namespace, name } => {
                 let p = self
@@ -257,7 +269,14 @@ impl<'a> Tracer<'a> {
             }
             Source::Node(n) => {
                 let ip = self.node_ips(n).first().copied().ok_or_else(|| format!("no node named {n} with an address"))?;
-                Ok(Client { ip, node: Some(n.clone()), origin: Origin::Local, label: format!("node {n}"), namespace: None })
+                Ok(Client {
+                    ip,
+                    node: Some(n.clone()),
+                    origin: Origin::Local,
+                    label: format!("node {n}"),
+                    namespace: None,
+                    no_cluster_dns: None,
+                })
             }
             Source::Ip(ip) => {
                 if let Some(p) = self.input.pod_by_ip(*ip) {
@@ -270,9 +289,17 @@ impl<'a> Tracer<'a> {
                         origin: Origin::Local,
                         label: format!("node {}", n.name),
                         namespace: None,
+                        no_cluster_dns: None,
                     });
                 }
-                Ok(Client { ip: *ip, node: None, origin: Origin::Routed, label: format!("external client {ip}"), namespace: None })
+                Ok(Client {
+                    ip: *ip,
+                    node: None,
+                    origin: Origin::Routed,
+                    label: format!("external client {ip}"),
+                    namespace: None,
+                    no_cluster_dns: None,
+                })
             }
         }
     }
@@ -381,7 +408,35 @@ impl<'a> Tracer<'a> {
                     .into(),
             );
         }
+        if let Some(why) = client.no_cluster_dns.as_ref().filter(|_| host.parse::<IpAddr>().is_err()) {
+            return Err(format!("DNS lookup fails: {why}, so cluster names (Services, pods) do not resolve; outside DNS is not simulated"));
+        }
         self.resolve(host, client.namespace.as_deref())
+    }
+
+    /// Why a pod does not use the cluster DNS, from its `dnsPolicy` (the kubelet's
+    /// `getPodDNSType`): only ClusterFirst off the host network and ClusterFirstWithHostNet
+    /// do; ClusterFirst on the host network falls back to Default (the node's resolv.conf);
+    /// None asks only its `dnsConfig` nameservers (the cluster DNS when one of them is the
+    /// kube-dns Service's ClusterIP).
+    fn no_cluster_dns(&self, p: &PodInfo, label: &str) -> Option<String> {
+        match p.dns_policy.as_str() {
+            "ClusterFirstWithHostNet" => None,
+            "ClusterFirst" | "" if !p.host_network => None,
+            "ClusterFirst" | "" => Some(format!(
+                "{label} runs on the host network with `dnsPolicy: ClusterFirst`, which falls back to `Default`: it uses its node's resolv.conf, not the cluster DNS (use `dnsPolicy: ClusterFirstWithHostNet`)"
+            )),
+            "Default" => Some(format!("{label} has `dnsPolicy: Default`: it uses its node's resolv.conf, not the cluster DNS")),
+            "None" => {
+                let dns = self.input.services.iter().filter(|s| s.namespace == "kube-system" && s.name == "kube-dns");
+                let cluster_dns: Vec<IpAddr> = dns.flat_map(|s| s.cluster_ips.iter().copied()).collect();
+                let asks_cluster = p.dns_nameservers.iter().any(|n| n.parse::<IpAddr>().is_ok_and(|ip| cluster_dns.contains(&ip)));
+                (!asks_cluster).then(|| {
+                    format!("{label} has `dnsPolicy: None`: it asks only the nameservers of its `dnsConfig`, and none of them is the cluster DNS")
+                })
+            }
+            other => Some(format!("{label} has an unknown `dnsPolicy: {other}`")),
+        }
     }
 
     /// Cluster DNS for Services: `name`, `name.ns`, `name.ns.svc`, `name.ns.svc.<zone>`.
@@ -483,6 +538,11 @@ impl<'a> Tracer<'a> {
         let labels: Vec<&str> = fqdn.strip_suffix(&format!(".svc.{zone}")).unwrap_or(fqdn).split('.').collect();
         match labels.as_slice() {
             [svc, ns] => format!("headless Service {ns}/{svc}: one record per ready endpoint, no ClusterIP"),
+            // `services` holds the Services with a ClusterIP: an endpoint name of one of those
+            // is an endpoint query CoreDNS answers for every Service (`findServices`).
+            [host, svc, ns] if self.input.services.iter().any(|s| s.namespace == *ns && s.name == *svc) => {
+                format!("endpoint {host} of Service {ns}/{svc} (CoreDNS answers endpoint names of every Service, not only headless ones)")
+            }
             [host, svc, ns] => format!("endpoint {host} of headless Service {ns}/{svc}, from the pod's hostname and subdomain"),
             _ => "a cluster DNS record".into(),
         }

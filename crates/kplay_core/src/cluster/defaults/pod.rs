@@ -26,6 +26,20 @@ pub fn pod(obj: &mut Object, opts: &Options, lookups: &Lookups) {
     admission(spec, anchor, obj.name.as_deref().unwrap_or(""), lookups, mirror);
 }
 
+/// The spec of a Pod a controller creates from `template` (its template's stored spec, with what
+/// the controller set): the API server's create path runs `SetDefaults_Pod` and the default
+/// admission plugins on it, as on a Pod written by hand (`pod`): enableServiceLinks, the
+/// service account and its token volume, priority, the DefaultTolerationSeconds tolerations.
+pub(crate) fn controller_pod_spec(mut spec: Node, pod_name: &str, opts: &Options, lookups: &Lookups) -> Node {
+    if spec.as_map().is_none() {
+        return spec;
+    }
+    let anchor = spec.span;
+    pod_only(&mut spec, anchor, opts);
+    admission(&mut spec, anchor, pod_name, lookups, false);
+    spec
+}
+
 // ----- node helpers -----
 
 /// A string scalar; quoted when a plain scalar would read as another type.
