@@ -229,8 +229,9 @@ fn generate_name(obj: &mut Object) {
 
 /// Applies configuration (disabled rules, severity overrides) and sorts.
 fn finish(diags: &mut Vec<Diagnostic>, opts: &Options) {
-    diags.retain(|d| !opts.disabled_rules.iter().any(|r| r == d.rule));
-    for d in diags.iter_mut() {
+    // Unreadable input is never switched off or downgraded (`rules::yaml::UNREADABLE`).
+    diags.retain(|d| rules::yaml::is_unreadable(d.rule) || !opts.disabled_rules.iter().any(|r| r == d.rule));
+    for d in diags.iter_mut().filter(|d| !rules::yaml::is_unreadable(d.rule)) {
         if let Some(&s) = opts.severity_overrides.get(d.rule) {
             d.severity = s;
         }
