@@ -263,8 +263,9 @@ pub static UNKNOWN_TAG_RULE: Rule = Rule {
 Reports custom tags such as `!custom` or `!Ref`.
 
 ## Why is this bad?
-Tags from other tools (CloudFormation's `!Ref`, Ansible's `!vault`) are not processed by kubectl;
-the value reaches the server as a plain value, which is rarely what was meant.
+Tags from other tools (CloudFormation's `!Ref`, Ansible's `!vault`) are not processed by kubectl:
+its YAML library cannot resolve them, so the value reaches the server as the string written after
+the tag (`!custom 80` is `"80"`), which is rarely what was meant.
 
 ## Example
 ```yaml

@@ -509,9 +509,9 @@ impl<'a> Builder<'a> {
                         Severity::Warning,
                         self.file,
                         n.span,
-                        format!("the tag `{t}` means nothing to Kubernetes; the value is read as if it were untagged"),
+                        format!("the tag `{t}` means nothing to Kubernetes; the value is read as the string written after it"),
                     )
-                    .with_help("remove the tag"),
+                    .with_help("remove the tag (kubectl's YAML library does not resolve it, so even `!custom 80` is the string \"80\")"),
                 );
             }
         }
