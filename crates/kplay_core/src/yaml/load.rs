@@ -51,6 +51,7 @@ pub fn load_file(file_id: FileId, file: &SourceFile, limits: &Limits) -> LoadedF
         );
         return out;
     }
+    invalid_separators(file_id, text, &mut out.diagnostics);
     let mut index = 0;
     for seg in split_documents(text) {
         let seg_text = &text[seg.range()];
@@ -137,6 +138,38 @@ fn split_documents(text: &str) -> Vec<Span> {
     }
     cuts.push(text.len());
     cuts.windows(2).map(|w| Span::new(w[0] as u32, w[1] as u32)).collect()
+}
+
+/// apimachinery's `YAMLReader.Read` (util/yaml/decoder.go) reads line by line, and a line that
+/// starts with `---` may be followed only by spaces and a comment: anything else fails the whole
+/// read with "invalid Yaml document separator: …". JSON input (starting with `{`) is read by the
+/// JSON decoder instead, which has no such rule.
+fn invalid_separators(file_id: FileId, text: &str, diags: &mut Vec<Diagnostic>) {
+    if text.trim_start().starts_with('{') {
+        return;
+    }
+    let mut line_start = 0usize;
+    while line_start < text.len() {
+        let end = text[line_start..].find('\n').map_or(text.len(), |i| line_start + i + 1);
+        let line = &text[line_start..end];
+        if let Some(rest) = line.strip_prefix("---") {
+            let trimmed = rest.trim_matches([' ', '\t', '\r', '\n', '\x0b', '\x0c']);
+            if !trimmed.is_empty() && !trimmed.starts_with('#') {
+                let at = line_start + 3 + (rest.len() - rest.trim_start_matches([' ', '\t', '\r', '\n', '\x0b', '\x0c']).len());
+                diags.push(
+                    Diagnostic::new(
+                        r::SYNTAX,
+                        Severity::Error,
+                        file_id,
+                        Span::new(at as u32, (at + trimmed.len()) as u32),
+                        format!("invalid Yaml document separator: {trimmed}"),
+                    )
+                    .with_help("kubectl allows only a comment after `---`: put the document on the next line"),
+                );
+            }
+        }
+        line_start = end;
+    }
 }
 
 fn memchr_nl(b: &[u8]) -> Option<usize> {
@@ -798,6 +831,15 @@ mod tests {
         assert_eq!(d.rule, r::DUPLICATE_KEY);
         assert_eq!(d.primary.span.start, 10);
         assert_eq!(f.docs[0].root.as_ref().unwrap().get("a").unwrap().as_i64(), Some(3));
+    }
+
+    #[test]
+    fn content_after_a_separator_is_refused_like_yaml_reader() {
+        let f = load("--- {apiVersion: v1}\n--- # fine\n---\t\na: 1\n----\n");
+        let got: Vec<_> = f.diagnostics.iter().filter(|d| d.message.contains("separator")).map(|d| d.message.as_str()).collect();
+        assert_eq!(got, ["invalid Yaml document separator: {apiVersion: v1}", "invalid Yaml document separator: -"]);
+        assert_eq!(f.diagnostics[0].primary.span, Span::new(4, 20));
+        assert!(load("{\"a\": 1}\n---x\n").diagnostics.iter().all(|d| !d.message.contains("separator")));
     }
 
     #[test]
