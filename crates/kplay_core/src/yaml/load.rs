@@ -227,7 +227,8 @@ struct MapFrame {
     tag: Option<Box<str>>,
     entries: Vec<Entry>,
     key: Option<Node>,
-    merges: Vec<Node>,
+    /// Each `<<` value, with the number of explicit entries written before it.
+    merges: Vec<(usize, Node)>,
     index: Option<HashMap<String, usize>>,
 }
 
@@ -553,47 +554,64 @@ impl<'a> Builder<'a> {
     fn close_map(&mut self, m: MapFrame, end: Span) -> (Node, usize) {
         let MapFrame { start, anchor, tag, mut entries, merges, mut index, .. } = m;
         if !merges.is_empty() {
-            // Explicit keys win over merged ones; earlier merged maps win over later ones.
-            for src in merges {
-                let maps: Vec<Node> = match src.kind {
-                    NodeKind::Map(_) => vec![src],
-                    NodeKind::Seq(items) => items,
-                    NodeKind::Scalar(_) => {
-                        self.diags.push(
-                            Diagnostic::new(
-                                r::MERGE,
-                                Severity::Error,
-                                self.file,
-                                src.span,
-                                "a merge key (`<<`) must be given a mapping or a list of mappings",
-                            )
-                            .with_help("merge an alias of a mapping, e.g. `<<: *defaults`"),
-                        );
-                        continue;
-                    }
-                };
-                for mm in maps {
-                    match mm.kind {
-                        NodeKind::Map(es) => {
-                            for e in es {
-                                let k = e.key.text().map(str::to_owned);
-                                let exists = k.as_deref().is_some_and(|k| entries.iter().any(|x| x.key.text() == Some(k)));
-                                if !exists {
-                                    entries.push(e);
+            // go-yaml v2's `decoder.mapping` applies keys in the order written, into one map: a
+            // merge overwrites the keys set before it and is overwritten by those after it; in a
+            // merged list (`decoder.merge`) earlier mappings win over later ones.
+            let explicit = std::mem::take(&mut entries);
+            let mut merges = merges.into_iter().peekable();
+            let set = |entries: &mut Vec<Entry>, e: Entry| {
+                let k = e.key.text().map(str::to_owned);
+                match k.as_deref().and_then(|k| entries.iter().position(|x| x.key.text() == Some(k))) {
+                    Some(i) => entries[i] = e,
+                    None => entries.push(e),
+                }
+            };
+            let count = explicit.len();
+            let mut explicit = explicit.into_iter();
+            for pos in 0..=count {
+                while let Some((_, src)) = merges.next_if(|(at, _)| *at <= pos) {
+                    let maps: Vec<Node> = match src.kind {
+                        NodeKind::Map(_) => vec![src],
+                        NodeKind::Seq(items) => items.into_iter().rev().collect(),
+                        NodeKind::Scalar(_) => {
+                            self.diags.push(
+                                Diagnostic::new(
+                                    r::MERGE,
+                                    Severity::Error,
+                                    self.file,
+                                    src.span,
+                                    "a merge key (`<<`) must be given a mapping or a list of mappings",
+                                )
+                                .with_help("merge an alias of a mapping, e.g. `<<: *defaults`"),
+                            );
+                            continue;
+                        }
+                    };
+                    let mut bad = Vec::new();
+                    for mm in maps {
+                        match mm.kind {
+                            NodeKind::Map(es) => {
+                                for e in es {
+                                    set(&mut entries, e);
                                 }
                             }
+                            _ => bad.push(
+                                Diagnostic::new(
+                                    r::MERGE,
+                                    Severity::Error,
+                                    self.file,
+                                    mm.span,
+                                    "a merge key (`<<`) list may only hold mappings",
+                                )
+                                .with_help("merge aliases of mappings, e.g. `<<: [*a, *b]`"),
+                            ),
                         }
-                        _ => self.diags.push(
-                            Diagnostic::new(
-                                r::MERGE,
-                                Severity::Error,
-                                self.file,
-                                mm.span,
-                                "a merge key (`<<`) list may only hold mappings",
-                            )
-                            .with_help("merge aliases of mappings, e.g. `<<: [*a, *b]`"),
-                        ),
                     }
+                    bad.reverse();
+                    self.diags.append(&mut bad);
+                }
+                if let Some(e) = explicit.next() {
+                    set(&mut entries, e);
                 }
             }
             index = None;
@@ -627,7 +645,7 @@ impl<'a> Builder<'a> {
                 None => m.key = Some(n),
                 Some(key) => {
                     if key.as_scalar().is_some_and(|s| s.value == "<<" && !s.style.is_quoted()) {
-                        m.merges.push(n);
+                        m.merges.push((m.entries.len(), n));
                         return;
                     }
                     let Some(k) = key.text().map(str::to_owned) else {
@@ -840,6 +858,17 @@ mod tests {
         assert_eq!(got, ["invalid Yaml document separator: {apiVersion: v1}", "invalid Yaml document separator: -"]);
         assert_eq!(f.diagnostics[0].primary.span, Span::new(4, 20));
         assert!(load("{\"a\": 1}\n---x\n").diagnostics.iter().all(|d| !d.message.contains("separator")));
+    }
+
+    #[test]
+    fn merge_keys_apply_in_key_order_like_go_yaml_v2() {
+        let f = load("base: &b {x: 1, y: 2}\nc:\n  y: 3\n  <<: *b\n  x: 4\nd:\n  <<: [{x: 5}, *b]\n");
+        assert!(f.diagnostics.is_empty(), "{:?}", f.diagnostics);
+        let root = f.docs[0].root.as_ref().unwrap();
+        let c = root.get("c").unwrap();
+        // The merge after `y: 3` overwrites it; `x: 4` after the merge overwrites the merged x.
+        assert_eq!((c.get("y").unwrap().as_i64(), c.get("x").unwrap().as_i64()), (Some(2), Some(4)));
+        assert_eq!(root.get("d").unwrap().get("x").unwrap().as_i64(), Some(5));
     }
 
     #[test]
