@@ -176,4 +176,18 @@ mod tests {
         assert_eq!((a.objects[0].api_version.as_str(), a.objects[0].kind.as_str()), ("v1", "Pod"));
         assert!(a.diagnostics.iter().all(|d| d.rule != "kind-missing" && d.rule != "api-version-missing"), "{:?}", a.diagnostics);
     }
+
+    #[test]
+    fn duplicate_keys_name_the_object_and_the_field() {
+        let a = run(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  name: b\nspec:\n  containers:\n  - name: web\n    image: x\n    image: y\n",
+        );
+        let dups: Vec<_> = a.diagnostics.iter().filter(|d| d.rule == "duplicate-key").collect();
+        let fields: Vec<_> = dups.iter().map(|d| d.kubernetes.as_ref().map(|k| (k.field.as_str(), k.error_type))).collect();
+        assert_eq!(
+            fields,
+            [Some(("metadata.name", crate::ErrorType::Decode)), Some(("spec.containers[0].image", crate::ErrorType::Decode))]
+        );
+        assert!(dups.iter().all(|d| d.object.as_ref().is_some_and(|o| o.kind == "Pod")));
+    }
 }
