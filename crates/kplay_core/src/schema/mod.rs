@@ -91,8 +91,14 @@ fn is_list(node: &Node) -> bool {
     node.get("items").is_some_and(|i| matches!(i.kind, NodeKind::Seq(_)))
 }
 
+/// The `items` array, moved out of the list.
 fn items_of(node: Node) -> Vec<Node> {
-    node.get("items").and_then(Node::as_seq).map(<[Node]>::to_vec).unwrap_or_default()
+    let NodeKind::Map(entries) = node.kind else { return Vec::new() };
+    let items = entries.into_iter().find(|e| e.key.text() == Some("items")).map(|e| e.value.kind);
+    match items {
+        Some(NodeKind::Seq(s)) => s,
+        _ => Vec::new(),
+    }
 }
 
 /// The decode stage for one object: is `apiVersion`/`kind` served by `opts.kube_version`, then
