@@ -66,6 +66,9 @@ impl Config {
             if level != "off" && Severity::parse(level).is_none() {
                 return Err(format!("{}: [rules] {name} = \"{level}\": use \"off\", \"error\", \"warning\" or \"info\"", path.display()));
             }
+            if let Some(e) = kplay_core::rules::yaml::unreadable_config_error(name, level) {
+                return Err(format!("{}: [rules] {e}", path.display()));
+            }
         }
         let ignore = if file.ignore.is_empty() {
             None
@@ -166,5 +169,10 @@ mod tests {
         assert!(e.contains("did you mean `duplicate-key`"), "{e}");
         assert!(Config::parse(Path::new("k.toml"), "[rules]\nduplicate-key = \"loud\"").is_err());
         assert!(Config::parse(Path::new("k.toml"), "kube-version = \"1.20\"").is_err());
+        for level in ["off", "warning", "info"] {
+            let e = Config::parse(Path::new("k.toml"), &format!("[rules]\nyaml-syntax = \"{level}\"")).unwrap_err();
+            assert!(e.contains("cannot be set to"), "{e}");
+        }
+        assert!(Config::parse(Path::new("k.toml"), "[rules]\nyaml-syntax = \"error\"").is_ok());
     }
 }

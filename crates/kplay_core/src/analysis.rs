@@ -94,12 +94,15 @@ pub fn analyze_and_simulate(files: &[SourceFile], opts: &Options) -> (Analysis, 
     let mut infos = Vec::with_capacity(files.len());
     for (fid, file) in files.iter().enumerate() {
         let loaded = yaml::load_file(fid, file, &opts.limits);
+        let first_load_diag = diagnostics.len();
         diagnostics.extend(loaded.diagnostics);
         infos.push(FileInfo { name: file.name.clone(), line_index: LineIndex::new(&file.text), documents: loaded.docs.len() });
+        let first_object = objects.len();
         for doc in loaded.docs {
             let Some(root) = doc.root else { continue };
             crate::schema::split_objects(fid, doc.index, root, opts, &mut objects, &mut diagnostics);
         }
+        attribute_duplicate_keys(&mut diagnostics[first_load_diag..], &objects[first_object..]);
     }
     let lookups = crate::admission::Lookups::new(&objects);
     for obj in &mut objects {
@@ -111,6 +114,46 @@ pub fn analyze_and_simulate(files: &[SourceFile], opts: &Options) -> (Analysis, 
     crate::suppress::apply(files, &lines, &objects, opts.inline_ignores, &mut diagnostics);
     finish(&mut diagnostics, opts);
     (Analysis { files: infos, objects, diagnostics }, cluster)
+}
+
+/// A duplicate field is a strict decoding error on the server (the spec's DEC-dup): the
+/// `duplicate-key` diagnostics inside an object name it and the field path (found from the first
+/// definition, the one the mapping keeps).
+fn attribute_duplicate_keys(diags: &mut [Diagnostic], objects: &[Object]) {
+    for d in diags.iter_mut().filter(|d| d.rule == rules::yaml::DUPLICATE_KEY) {
+        let Some(first) = d.secondary.first().map(|l| l.span) else { continue };
+        let at = d.primary.span.start;
+        let Some(obj) = objects.iter().find(|o| o.raw.span.start <= at && at <= o.raw.span.end) else { continue };
+        let Some(path) = key_path(&obj.raw, first) else { continue };
+        d.object = Some(obj.object_ref.clone());
+        d.kubernetes = Some(crate::diagnostic::KubernetesError { field: path, error_type: crate::diagnostic::ErrorType::Decode });
+    }
+}
+
+/// The field path (`spec.containers[0].name`) of the mapping key written at `key`.
+fn key_path(node: &yaml::Node, key: Span) -> Option<String> {
+    if let Some(entries) = node.as_map() {
+        for e in entries {
+            let name = e.key.text().unwrap_or("");
+            if e.key.span == key {
+                return Some(name.to_string());
+            }
+            if e.value.span.start <= key.start && key.start <= e.value.span.end {
+                if let Some(rest) = key_path(&e.value, key) {
+                    return Some(if rest.starts_with('[') { format!("{name}{rest}") } else { format!("{name}.{rest}") });
+                }
+            }
+        }
+    } else if let Some(items) = node.as_seq() {
+        for (i, item) in items.iter().enumerate() {
+            if item.span.start <= key.start && key.start <= item.span.end {
+                if let Some(rest) = key_path(item, key) {
+                    return Some(if rest.starts_with('[') { format!("[{i}]{rest}") } else { format!("[{i}].{rest}") });
+                }
+            }
+        }
+    }
+    None
 }
 
 /// The per-object pipeline.
@@ -229,8 +272,9 @@ fn generate_name(obj: &mut Object) {
 
 /// Applies configuration (disabled rules, severity overrides) and sorts.
 fn finish(diags: &mut Vec<Diagnostic>, opts: &Options) {
-    diags.retain(|d| !opts.disabled_rules.iter().any(|r| r == d.rule));
-    for d in diags.iter_mut() {
+    // Unreadable input is never switched off or downgraded (`rules::yaml::UNREADABLE`).
+    diags.retain(|d| rules::yaml::is_unreadable(d.rule) || !opts.disabled_rules.iter().any(|r| r == d.rule));
+    for d in diags.iter_mut().filter(|d| !rules::yaml::is_unreadable(d.rule)) {
         if let Some(&s) = opts.severity_overrides.get(d.rule) {
             d.severity = s;
         }

@@ -69,6 +69,12 @@ impl WorkspaceOptions {
                 return Err(format!("`{name}` is not a kplay rule"));
             }
         }
+        let levels = self.disabled_rules.iter().map(|n| (n, "off")).chain(self.severity_overrides.iter().map(|(n, s)| (n, s.as_str())));
+        for (name, level) in levels {
+            if let Some(e) = crate::rules::yaml::unreadable_config_error(name, level) {
+                return Err(e);
+            }
+        }
         o.disabled_rules = self.disabled_rules;
         o.severity_overrides = self.severity_overrides;
         if let Some(b) = self.inline_ignores {
@@ -453,6 +459,11 @@ mod tests {
         assert!(bad.resolve().unwrap_err().contains("no-such-rule"));
         let empty_ns = WorkspaceOptions { default_namespace: Some(String::new()), ..Default::default() };
         assert!(empty_ns.resolve().is_err());
+        let off = WorkspaceOptions { disabled_rules: vec!["yaml-syntax".into()], ..Default::default() };
+        assert!(off.resolve().unwrap_err().contains("cannot be set"));
+        let mut down = WorkspaceOptions::default();
+        down.severity_overrides.insert("yaml-limit-exceeded".into(), Severity::Info);
+        assert!(down.resolve().unwrap_err().contains("cannot be set"));
     }
 
     #[test]

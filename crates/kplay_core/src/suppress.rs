@@ -69,7 +69,7 @@ pub fn apply(files: &[SourceFile], lines: &[&LineIndex], objects: &[Object], inl
         let line = lines.get(d.primary.file).map(|li| li.line_of(d.primary.span.start));
         let mut suppressed = false;
         for s in &mut sups {
-            if s.file != d.primary.file || s.rule != d.rule {
+            if s.file != d.primary.file || s.rule != d.rule || crate::rules::yaml::is_unreadable(d.rule) {
                 continue;
             }
             let hit = match s.scope {
@@ -84,6 +84,19 @@ pub fn apply(files: &[SourceFile], lines: &[&LineIndex], objects: &[Object], inl
         !suppressed
     });
     for s in sups.iter().filter(|s| !s.used && known(&s.rule)) {
+        if crate::rules::yaml::is_unreadable(&s.rule) {
+            extra.push(
+                Diagnostic::new(
+                    r::UNUSED.name,
+                    Severity::Info,
+                    s.file,
+                    s.span,
+                    format!("`{}` cannot be suppressed: input kplay cannot read is always an error", s.rule),
+                )
+                .with_help("fix the input instead"),
+            );
+            continue;
+        }
         extra.push(
             Diagnostic::new(r::UNUSED.name, Severity::Info, s.file, s.span, format!("this suppression of `{}` suppresses nothing", s.rule))
                 .with_help("remove it; the problem it was written for is gone"),
@@ -225,6 +238,20 @@ mod tests {
         assert!(got.contains(&(r::UNKNOWN_RULE.name, "duplicate-kye".into())), "{got:?}");
         assert!(got.contains(&(r::UNUSED.name, "yaml-syntax".into())), "{got:?}");
         assert!(got.iter().any(|(r, _)| *r == "duplicate-key"));
+    }
+
+    #[test]
+    fn unreadable_input_is_never_suppressed_disabled_or_downgraded() {
+        let text = "# kplay: ignore[yaml-syntax]\nmetadata: {name: a\n";
+        let got = run(text, true);
+        assert!(got.iter().any(|(r, _)| *r == "yaml-syntax"), "{got:?}");
+        assert!(got.iter().any(|(r, t)| *r == r::UNUSED.name && t == "yaml-syntax"), "{got:?}");
+        let files = vec![SourceFile::new("x.yaml", text)];
+        let mut opts = Options { disabled_rules: vec!["yaml-syntax".into()], ..Options::default() };
+        assert!(analyze(&files, &opts).has_errors());
+        opts.disabled_rules.clear();
+        opts.severity_overrides.insert("yaml-syntax".into(), Severity::Warning);
+        assert!(analyze(&files, &opts).has_errors());
     }
 
     #[test]

@@ -38,7 +38,7 @@ pub fn render(report: &Report) -> Result<String, String> {
             let location = sarif::Location::builder()
                 .physical_location(
                     sarif::PhysicalLocation::builder()
-                        .artifact_location(sarif::ArtifactLocation::builder().uri(d.file.clone()).build())
+                        .artifact_location(sarif::ArtifactLocation::builder().uri(uri_reference(&d.file)).build())
                         .region(region)
                         .build(),
                 )
@@ -66,7 +66,24 @@ pub fn render(report: &Report) -> Result<String, String> {
                 .build(),
         )
         .build();
-    let run = sarif::Run::builder().tool(tool).results(results).build();
+    // kplay counts columns in characters (`ColumnEncoding::Chars`): Unicode code points.
+    let column_kind = serde_json::Value::String(sarif::ResultColumnKind::UnicodeCodePoints.to_string());
+    let run = sarif::Run::builder().tool(tool).results(results).column_kind(column_kind).build();
     let log = sarif::Sarif::builder().version(sarif::Version::V2_1_0.to_string()).schema(sarif::SCHEMA_URL).runs(vec![run]).build();
     serde_json::to_string_pretty(&log).map_err(|e| format!("cannot write SARIF: {e}"))
+}
+
+/// A file name as a relative or absolute URI reference (SARIF §3.10 wants `uri` to be one, and
+/// §3.4.3 an RFC 3986 one): `\\` becomes `/`, and every byte but the unreserved characters and
+/// `/` is percent-encoded (`my file#1.yaml` -> `my%20file%231.yaml`, `<stdin>` -> `%3Cstdin%3E`).
+pub fn uri_reference(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => out.push(char::from(b)),
+            b'\\' => out.push('/'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
 }

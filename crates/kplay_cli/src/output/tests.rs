@@ -80,3 +80,20 @@ fn junit() {
     let a = analyze(&files, &Options::default());
     insta::assert_snapshot!(super::junit::render(&files, &a, &report(&files, &a, ColumnEncoding::Chars)).expect("renders"));
 }
+
+#[test]
+fn sarif_uris_are_percent_encoded_and_columns_are_code_points() {
+    let files = vec![SourceFile::new("dir/my file#1é.yaml", DUPLICATE), SourceFile::new("<stdin>", DUPLICATE)];
+    let a = analyze(&files, &Options::default());
+    let text = super::sarif::render(&report(&files, &a, ColumnEncoding::Chars)).expect("renders");
+    let v: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
+    assert_eq!(v["runs"][0]["columnKind"], "unicodeCodePoints");
+    let uris: Vec<_> = v["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert!(uris.contains(&"dir/my%20file%231%C3%A9.yaml".to_string()), "{uris:?}");
+    assert!(uris.contains(&"%3Cstdin%3E".to_string()), "{uris:?}");
+}

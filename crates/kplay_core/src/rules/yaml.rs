@@ -12,6 +12,22 @@ pub const COMPLEX_KEY: &str = "yaml-complex-key";
 pub const MERGE: &str = "yaml-merge-invalid";
 pub const UNKNOWN_TAG: &str = "yaml-unknown-tag";
 
+/// Rules that say a document could not be read at all. They cannot be switched off, downgraded
+/// or suppressed: unreadable input never passes (kubectl cannot send it either).
+pub const UNREADABLE: &[&str] = &[SYNTAX, INVALID_UTF8, LIMIT];
+
+/// True for a rule of [`UNREADABLE`].
+pub fn is_unreadable(rule: &str) -> bool {
+    UNREADABLE.contains(&rule)
+}
+
+/// The error for a configuration that would switch off or downgrade an [`UNREADABLE`] rule.
+pub fn unreadable_config_error(rule: &str, level: &str) -> Option<String> {
+    (is_unreadable(rule) && level != "error").then(|| {
+        format!("`{rule}` cannot be set to \"{level}\": input kplay cannot read is always an error (kubectl cannot send it either)")
+    })
+}
+
 pub static RULES: &[&Rule] =
     &[&SYNTAX_RULE, &DUPLICATE_KEY_RULE, &LIMIT_RULE, &INVALID_UTF8_RULE, &COMPLEX_KEY_RULE, &MERGE_RULE, &UNKNOWN_TAG_RULE];
 
@@ -247,8 +263,9 @@ pub static UNKNOWN_TAG_RULE: Rule = Rule {
 Reports custom tags such as `!custom` or `!Ref`.
 
 ## Why is this bad?
-Tags from other tools (CloudFormation's `!Ref`, Ansible's `!vault`) are not processed by kubectl;
-the value reaches the server as a plain value, which is rarely what was meant.
+Tags from other tools (CloudFormation's `!Ref`, Ansible's `!vault`) are not processed by kubectl:
+its YAML library cannot resolve them, so the value reaches the server as the string written after
+the tag (`!custom 80` is `"80"`), which is rarely what was meant.
 
 ## Example
 ```yaml

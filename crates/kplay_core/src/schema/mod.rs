@@ -15,8 +15,15 @@ use crate::source::FileId;
 use crate::yaml::{Node, NodeKind};
 
 /// Turns one document into objects: itself, or the `items` of a `List` (kubectl sends each item
-/// on its own).
+/// on its own). Like cli-runtime's `StreamVisitor`, a document that is `null` is skipped; like
+/// its `FlattenListVisitor`, an item that is itself a list (`meta.IsListType`: it has an `items`
+/// array) is expanded in turn; like apimachinery's `unstructuredJSONScheme.decodeToList`, an item
+/// of the top-level list with neither `kind` nor `apiVersion` gets the list's kind without its
+/// `List` suffix and the list's `apiVersion` (a `PodList`'s items are Pods).
 pub fn split_objects(file: FileId, doc: usize, root: Node, opts: &Options, objects: &mut Vec<Object>, out: &mut Vec<Diagnostic>) {
+    if root.is_null() {
+        return;
+    }
     if root.as_map().is_none() {
         out.push(
             Diagnostic::new(
@@ -32,9 +39,25 @@ pub fn split_objects(file: FileId, doc: usize, root: Node, opts: &Options, objec
         return;
     }
     let kind = root.get("kind").and_then(Node::text).unwrap_or("");
-    if kind.ends_with("List") && root.get("items").is_some_and(|i| matches!(i.kind, NodeKind::Seq(_))) {
-        let items = root.get("items").and_then(Node::as_seq).map(<[Node]>::to_vec).unwrap_or_default();
-        for (i, item) in items.into_iter().enumerate() {
+    if kind.ends_with("List") && is_list(&root) {
+        let item_kind = root.get("kind").map(|k| (k.span, kind.strip_suffix("List").unwrap_or(kind).to_string()));
+        let item_version = root.get("apiVersion").and_then(|v| v.text().map(|t| (v.span, t.to_string())));
+        let mut todo = std::collections::VecDeque::new();
+        for (i, mut item) in items_of(root).into_iter().enumerate() {
+            if item.as_map().is_some() && item.get("kind").is_none() && item.get("apiVersion").is_none() {
+                if let Some((span, k)) = &item_kind {
+                    item.set("kind", Node::scalar(*span, k.clone(), crate::yaml::ScalarStyle::Plain).synthetic());
+                }
+                if let Some((span, v)) = &item_version {
+                    item.set("apiVersion", Node::scalar(*span, v.clone(), crate::yaml::ScalarStyle::Plain).synthetic());
+                }
+            }
+            todo.push_back((format!("items[{i}]"), item));
+        }
+        // Nested lists are expanded in the order `FlattenListVisitor` does: breadth first.
+        let mut n = 0;
+        while let Some((path, item)) = todo.pop_front() {
+            n += 1;
             if item.as_map().is_none() {
                 out.push(
                     Diagnostic::new(
@@ -45,15 +68,37 @@ pub fn split_objects(file: FileId, doc: usize, root: Node, opts: &Options, objec
                         "this List item is not a mapping, so it is not a Kubernetes object",
                     )
                     .with_help("each item of `items` must be an object with `apiVersion`, `kind` and `metadata`")
-                    .with_kubernetes(format!("items[{i}]"), ErrorType::Decode),
+                    .with_kubernetes(path, ErrorType::Decode),
                 );
                 continue;
             }
-            objects.push(Object::new(file, doc, Some(i), item, &opts.default_namespace));
+            if is_list(&item) {
+                for (i, inner) in items_of(item).into_iter().enumerate() {
+                    todo.push_back((format!("{path}.items[{i}]"), inner));
+                }
+                continue;
+            }
+            // The position in the walk: a flat list's item index.
+            objects.push(Object::new(file, doc, Some(n - 1), item, &opts.default_namespace));
         }
         return;
     }
     objects.push(Object::new(file, doc, None, root, &opts.default_namespace));
+}
+
+/// apimachinery's `Unstructured.IsList`: an `items` field that is an array.
+fn is_list(node: &Node) -> bool {
+    node.get("items").is_some_and(|i| matches!(i.kind, NodeKind::Seq(_)))
+}
+
+/// The `items` array, moved out of the list.
+fn items_of(node: Node) -> Vec<Node> {
+    let NodeKind::Map(entries) = node.kind else { return Vec::new() };
+    let items = entries.into_iter().find(|e| e.key.text() == Some("items")).map(|e| e.value.kind);
+    match items {
+        Some(NodeKind::Seq(s)) => s,
+        _ => Vec::new(),
+    }
 }
 
 /// The decode stage for one object: is `apiVersion`/`kind` served by `opts.kube_version`, then
@@ -99,4 +144,56 @@ pub fn not_checked(obj: &Object) -> Diagnostic {
         }
     })
     .with_object(Some(obj.object_ref.clone()))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{analyze, Options, SourceFile};
+
+    fn run(text: &str) -> crate::Analysis {
+        analyze(&[SourceFile::new("x.yaml", text)], &Options::default())
+    }
+
+    #[test]
+    fn null_documents_are_skipped_like_stream_visitor() {
+        let a = run("---\nnull\n---\n~\n---\n!!null ''\n");
+        assert!(a.objects.is_empty());
+        assert!(a.diagnostics.is_empty(), "{:?}", a.diagnostics);
+        assert!(run("---\n\"just a string\"\n").diagnostics.iter().any(|d| d.rule == "not-an-object"));
+    }
+
+    const POD: &str = "{apiVersion: v1, kind: Pod, metadata: {name: web}, spec: {containers: [{name: web, image: nginx}]}}";
+
+    #[test]
+    fn nested_lists_are_flattened() {
+        let a = run(&format!("apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: List\n  items:\n  - {POD}\n- {POD}\n"));
+        let kinds: Vec<_> = a.objects.iter().map(|o| o.kind.as_str()).collect();
+        assert_eq!(kinds, ["Pod", "Pod"]);
+        assert!(a.diagnostics.iter().all(|d| d.rule != "kind-not-checked"), "{:?}", a.diagnostics);
+        let bad = run("apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: List\n  items: [3]\n");
+        let d = bad.diagnostics.iter().find(|d| d.rule == "not-an-object").expect("the nested item is reported");
+        assert_eq!(d.kubernetes.as_ref().map(|k| k.field.as_str()), Some("items[0].items[0]"));
+    }
+
+    #[test]
+    fn typed_list_items_get_the_lists_kind_and_version() {
+        let a = run("apiVersion: v1\nkind: PodList\nitems:\n- metadata: {name: web}\n  spec: {containers: [{name: web, image: nginx}]}\n");
+        assert_eq!(a.objects.len(), 1);
+        assert_eq!((a.objects[0].api_version.as_str(), a.objects[0].kind.as_str()), ("v1", "Pod"));
+        assert!(a.diagnostics.iter().all(|d| d.rule != "kind-missing" && d.rule != "api-version-missing"), "{:?}", a.diagnostics);
+    }
+
+    #[test]
+    fn duplicate_keys_name_the_object_and_the_field() {
+        let a = run(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  name: b\nspec:\n  containers:\n  - name: web\n    image: x\n    image: y\n",
+        );
+        let dups: Vec<_> = a.diagnostics.iter().filter(|d| d.rule == "duplicate-key").collect();
+        let fields: Vec<_> = dups.iter().map(|d| d.kubernetes.as_ref().map(|k| (k.field.as_str(), k.error_type))).collect();
+        assert_eq!(
+            fields,
+            [Some(("metadata.name", crate::ErrorType::Decode)), Some(("spec.containers[0].image", crate::ErrorType::Decode))]
+        );
+        assert!(dups.iter().all(|d| d.object.as_ref().is_some_and(|o| o.kind == "Pod")));
+    }
 }

@@ -51,6 +51,7 @@ pub fn load_file(file_id: FileId, file: &SourceFile, limits: &Limits) -> LoadedF
         );
         return out;
     }
+    invalid_separators(file_id, text, &mut out.diagnostics);
     let mut index = 0;
     for seg in split_documents(text) {
         let seg_text = &text[seg.range()];
@@ -139,6 +140,38 @@ fn split_documents(text: &str) -> Vec<Span> {
     cuts.windows(2).map(|w| Span::new(w[0] as u32, w[1] as u32)).collect()
 }
 
+/// apimachinery's `YAMLReader.Read` (util/yaml/decoder.go) reads line by line, and a line that
+/// starts with `---` may be followed only by spaces and a comment: anything else fails the whole
+/// read with "invalid Yaml document separator: …". JSON input (starting with `{`) is read by the
+/// JSON decoder instead, which has no such rule.
+fn invalid_separators(file_id: FileId, text: &str, diags: &mut Vec<Diagnostic>) {
+    if text.trim_start().starts_with('{') {
+        return;
+    }
+    let mut line_start = 0usize;
+    while line_start < text.len() {
+        let end = text[line_start..].find('\n').map_or(text.len(), |i| line_start + i + 1);
+        let line = &text[line_start..end];
+        if let Some(rest) = line.strip_prefix("---") {
+            let trimmed = rest.trim_matches([' ', '\t', '\r', '\n', '\x0b', '\x0c']);
+            if !trimmed.is_empty() && !trimmed.starts_with('#') {
+                let at = line_start + 3 + (rest.len() - rest.trim_start_matches([' ', '\t', '\r', '\n', '\x0b', '\x0c']).len());
+                diags.push(
+                    Diagnostic::new(
+                        r::SYNTAX,
+                        Severity::Error,
+                        file_id,
+                        Span::new(at as u32, (at + trimmed.len()) as u32),
+                        format!("invalid Yaml document separator: {trimmed}"),
+                    )
+                    .with_help("kubectl allows only a comment after `---`: put the document on the next line"),
+                );
+            }
+        }
+        line_start = end;
+    }
+}
+
 fn memchr_nl(b: &[u8]) -> Option<usize> {
     b.iter().position(|&c| c == b'\n')
 }
@@ -194,7 +227,8 @@ struct MapFrame {
     tag: Option<Box<str>>,
     entries: Vec<Entry>,
     key: Option<Node>,
-    merges: Vec<Node>,
+    /// Each `<<` value, with the number of explicit entries written before it.
+    merges: Vec<(usize, Node)>,
     index: Option<HashMap<String, usize>>,
 }
 
@@ -509,9 +543,9 @@ impl<'a> Builder<'a> {
                         Severity::Warning,
                         self.file,
                         n.span,
-                        format!("the tag `{t}` means nothing to Kubernetes; the value is read as if it were untagged"),
+                        format!("the tag `{t}` means nothing to Kubernetes; the value is read as the string written after it"),
                     )
-                    .with_help("remove the tag"),
+                    .with_help("remove the tag (kubectl's YAML library does not resolve it, so even `!custom 80` is the string \"80\")"),
                 );
             }
         }
@@ -520,47 +554,64 @@ impl<'a> Builder<'a> {
     fn close_map(&mut self, m: MapFrame, end: Span) -> (Node, usize) {
         let MapFrame { start, anchor, tag, mut entries, merges, mut index, .. } = m;
         if !merges.is_empty() {
-            // Explicit keys win over merged ones; earlier merged maps win over later ones.
-            for src in merges {
-                let maps: Vec<Node> = match src.kind {
-                    NodeKind::Map(_) => vec![src],
-                    NodeKind::Seq(items) => items,
-                    NodeKind::Scalar(_) => {
-                        self.diags.push(
-                            Diagnostic::new(
-                                r::MERGE,
-                                Severity::Error,
-                                self.file,
-                                src.span,
-                                "a merge key (`<<`) must be given a mapping or a list of mappings",
-                            )
-                            .with_help("merge an alias of a mapping, e.g. `<<: *defaults`"),
-                        );
-                        continue;
-                    }
-                };
-                for mm in maps {
-                    match mm.kind {
-                        NodeKind::Map(es) => {
-                            for e in es {
-                                let k = e.key.text().map(str::to_owned);
-                                let exists = k.as_deref().is_some_and(|k| entries.iter().any(|x| x.key.text() == Some(k)));
-                                if !exists {
-                                    entries.push(e);
+            // go-yaml v2's `decoder.mapping` applies keys in the order written, into one map: a
+            // merge overwrites the keys set before it and is overwritten by those after it; in a
+            // merged list (`decoder.merge`) earlier mappings win over later ones.
+            let explicit = std::mem::take(&mut entries);
+            let mut merges = merges.into_iter().peekable();
+            let set = |entries: &mut Vec<Entry>, e: Entry| {
+                let k = e.key.text().map(str::to_owned);
+                match k.as_deref().and_then(|k| entries.iter().position(|x| x.key.text() == Some(k))) {
+                    Some(i) => entries[i] = e,
+                    None => entries.push(e),
+                }
+            };
+            let count = explicit.len();
+            let mut explicit = explicit.into_iter();
+            for pos in 0..=count {
+                while let Some((_, src)) = merges.next_if(|(at, _)| *at <= pos) {
+                    let maps: Vec<Node> = match src.kind {
+                        NodeKind::Map(_) => vec![src],
+                        NodeKind::Seq(items) => items.into_iter().rev().collect(),
+                        NodeKind::Scalar(_) => {
+                            self.diags.push(
+                                Diagnostic::new(
+                                    r::MERGE,
+                                    Severity::Error,
+                                    self.file,
+                                    src.span,
+                                    "a merge key (`<<`) must be given a mapping or a list of mappings",
+                                )
+                                .with_help("merge an alias of a mapping, e.g. `<<: *defaults`"),
+                            );
+                            continue;
+                        }
+                    };
+                    let mut bad = Vec::new();
+                    for mm in maps {
+                        match mm.kind {
+                            NodeKind::Map(es) => {
+                                for e in es {
+                                    set(&mut entries, e);
                                 }
                             }
+                            _ => bad.push(
+                                Diagnostic::new(
+                                    r::MERGE,
+                                    Severity::Error,
+                                    self.file,
+                                    mm.span,
+                                    "a merge key (`<<`) list may only hold mappings",
+                                )
+                                .with_help("merge aliases of mappings, e.g. `<<: [*a, *b]`"),
+                            ),
                         }
-                        _ => self.diags.push(
-                            Diagnostic::new(
-                                r::MERGE,
-                                Severity::Error,
-                                self.file,
-                                mm.span,
-                                "a merge key (`<<`) list may only hold mappings",
-                            )
-                            .with_help("merge aliases of mappings, e.g. `<<: [*a, *b]`"),
-                        ),
                     }
+                    bad.reverse();
+                    self.diags.append(&mut bad);
+                }
+                if let Some(e) = explicit.next() {
+                    set(&mut entries, e);
                 }
             }
             index = None;
@@ -594,7 +645,7 @@ impl<'a> Builder<'a> {
                 None => m.key = Some(n),
                 Some(key) => {
                     if key.as_scalar().is_some_and(|s| s.value == "<<" && !s.style.is_quoted()) {
-                        m.merges.push(n);
+                        m.merges.push((m.entries.len(), n));
                         return;
                     }
                     let Some(k) = key.text().map(str::to_owned) else {
@@ -798,6 +849,26 @@ mod tests {
         assert_eq!(d.rule, r::DUPLICATE_KEY);
         assert_eq!(d.primary.span.start, 10);
         assert_eq!(f.docs[0].root.as_ref().unwrap().get("a").unwrap().as_i64(), Some(3));
+    }
+
+    #[test]
+    fn content_after_a_separator_is_refused_like_yaml_reader() {
+        let f = load("--- {apiVersion: v1}\n--- # fine\n---\t\na: 1\n----\n");
+        let got: Vec<_> = f.diagnostics.iter().filter(|d| d.message.contains("separator")).map(|d| d.message.as_str()).collect();
+        assert_eq!(got, ["invalid Yaml document separator: {apiVersion: v1}", "invalid Yaml document separator: -"]);
+        assert_eq!(f.diagnostics[0].primary.span, Span::new(4, 20));
+        assert!(load("{\"a\": 1}\n---x\n").diagnostics.iter().all(|d| !d.message.contains("separator")));
+    }
+
+    #[test]
+    fn merge_keys_apply_in_key_order_like_go_yaml_v2() {
+        let f = load("base: &b {x: 1, y: 2}\nc:\n  y: 3\n  <<: *b\n  x: 4\nd:\n  <<: [{x: 5}, *b]\n");
+        assert!(f.diagnostics.is_empty(), "{:?}", f.diagnostics);
+        let root = f.docs[0].root.as_ref().unwrap();
+        let c = root.get("c").unwrap();
+        // The merge after `y: 3` overwrites it; `x: 4` after the merge overwrites the merged x.
+        assert_eq!((c.get("y").unwrap().as_i64(), c.get("x").unwrap().as_i64()), (Some(2), Some(4)));
+        assert_eq!(root.get("d").unwrap().get("x").unwrap().as_i64(), Some(5));
     }
 
     #[test]

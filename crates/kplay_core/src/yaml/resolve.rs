@@ -4,16 +4,30 @@
 
 use super::node::{Resolved, Scalar};
 
-/// Resolves a scalar. Quoted and block scalars are always strings; so is anything tagged `!!str`
-/// or `!!binary`. Unknown tags leave the plain resolution in place (the loader warns about them).
+/// Resolves a scalar as go-yaml v2's `decoder.scalar` and `resolve` do. An untagged quoted or
+/// block scalar is a string; so is anything tagged `!!str` or `!!binary`. A scalar with another
+/// resolvable tag (`!!int`, `!!float`, `!!bool`, `!!null`, `!!timestamp`) is resolved from its
+/// text even when quoted (`!!int "80"` is the integer 80). Any other tag (`!custom`, the
+/// non-specific `!`) is not resolvable (`resolvableTag`), so the value is the string as written.
 pub fn resolve<'a>(s: &'a Scalar, tag: Option<&str>) -> Resolved<'a> {
     let v = s.value.as_str();
     match tag {
+        None => {}
         Some("!!str" | "!!binary" | "tag:yaml.org,2002:str" | "tag:yaml.org,2002:binary") => {
             return Resolved::Str(v);
         }
-        Some("!!null") => return Resolved::Null,
-        _ => {}
+        Some("!!null" | "tag:yaml.org,2002:null") => return Resolved::Null,
+        Some(
+            "!!int"
+            | "!!float"
+            | "!!bool"
+            | "!!timestamp"
+            | "tag:yaml.org,2002:int"
+            | "tag:yaml.org,2002:float"
+            | "tag:yaml.org,2002:bool"
+            | "tag:yaml.org,2002:timestamp",
+        ) => return resolve_plain(v),
+        Some(_) => return Resolved::Str(v),
     }
     if s.style.is_quoted() {
         return Resolved::Str(v);
@@ -227,6 +241,22 @@ mod tests {
         assert_eq!(r("1e"), Resolved::Str("1e"));
         assert_eq!(r("500m"), Resolved::Str("500m"));
         assert_eq!(r("10Gi"), Resolved::Str("10Gi"));
+    }
+
+    #[test]
+    fn tags_as_go_yaml_v2_resolves_them() {
+        use super::super::node::ScalarStyle;
+        let quoted = Scalar { value: "80".into(), style: ScalarStyle::DoubleQuoted };
+        let plain = Scalar { value: "80".into(), style: ScalarStyle::Plain };
+        // A resolvable tag makes even a quoted scalar resolve from its text.
+        assert_eq!(resolve(&quoted, Some("!!int")), Resolved::Int(80));
+        assert_eq!(resolve(&quoted, Some("!!float")), Resolved::Int(80));
+        assert_eq!(resolve(&quoted, None), Resolved::Str("80"));
+        assert_eq!(resolve(&plain, Some("!!str")), Resolved::Str("80"));
+        // Tags go-yaml cannot resolve leave the string as written.
+        assert_eq!(resolve(&plain, Some("!custom")), Resolved::Str("80"));
+        assert_eq!(resolve(&plain, Some("!")), Resolved::Str("80"));
+        assert_eq!(resolve(&plain, None), Resolved::Int(80));
     }
 
     #[test]
