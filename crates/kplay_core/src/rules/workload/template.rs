@@ -80,15 +80,21 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let rp = spec.field("restartPolicy");
     let v = rp.as_ref().and_then(Cur::text).unwrap_or("");
     if !supported.contains(&v) {
-        let msg = formats::not_supported(v, supported);
+        // `validateJobSpec`: the default `Always` (or none) is Required with the valid values;
+        // only another value is NotSupported.
+        let (ty, msg) = if jobs && matches!(v, "Always" | "") {
+            (ErrorType::Required, formats::required(r#"valid values: "OnFailure", "Never""#))
+        } else {
+            (ErrorType::NotSupported, formats::not_supported(v, supported))
+        };
         let help = if jobs {
             "set `restartPolicy: OnFailure` or `Never` in the template: a Job's pods must be able to finish"
         } else {
             "remove `restartPolicy` (it defaults to `Always`): this controller keeps its pods running"
         };
         match &rp {
-            Some(r) if !r.node.synthetic => sink.field_error(r, ErrorType::NotSupported, msg),
-            _ => sink.field_error_at(spec.key_span(), &spec.child_path("restartPolicy"), ErrorType::NotSupported, msg),
+            Some(r) if !r.node.synthetic => sink.field_error(r, ty, msg),
+            _ => sink.field_error_at(spec.key_span(), &spec.child_path("restartPolicy"), ty, msg),
         }
         .help(help);
     }
@@ -129,9 +135,11 @@ mod tests {
         let job = |rp: &str| {
             format!("apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: pi\nspec:\n  template:\n    spec:\n{rp}      containers:\n      - name: pi\n        image: perl:5.34\n")
         };
-        assert_eq!(errors_of(R, &job("")), pairs(&[("spec.template.spec.restartPolicy", "NotSupported")]));
+        assert_eq!(errors_of(R, &job("")), pairs(&[("spec.template.spec.restartPolicy", "Required")]));
+        assert_eq!(errors_of(R, &job("      restartPolicy: Always\n")), pairs(&[("spec.template.spec.restartPolicy", "Required")]));
+        assert_eq!(errors_of(R, &job("      restartPolicy: Sometimes\n")), pairs(&[("spec.template.spec.restartPolicy", "NotSupported")]));
         assert_eq!(errors_of(R, &job("      restartPolicy: OnFailure\n")), pairs(&[]));
         let cj = "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: tick\nspec:\n  schedule: '*/5 * * * *'\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers:\n          - name: t\n            image: busybox:1.36\n";
-        assert_eq!(errors_of(R, cj), pairs(&[("spec.jobTemplate.spec.template.spec.restartPolicy", "NotSupported")]));
+        assert_eq!(errors_of(R, cj), pairs(&[("spec.jobTemplate.spec.template.spec.restartPolicy", "Required")]));
     }
 }
