@@ -18,8 +18,8 @@ Checks the workload-level fields: `replicas`, `minReadySeconds`, `revisionHistor
 `progressDeadlineSeconds` may not be negative and the deadline must exceed `minReadySeconds`;
 StatefulSet `podManagementPolicy` is `OrderedReady` or `Parallel`, and from Kubernetes 1.33 a
 StatefulSet `serviceName`, when set, is a DNS-1123 label; Job `parallelism`,
-`completions`, `backoffLimit` and `ttlSecondsAfterFinished` may not be negative and
-`activeDeadlineSeconds` must be positive; a CronJob needs a `schedule`, a known
+`completions`, `activeDeadlineSeconds`, `backoffLimit` and `ttlSecondsAfterFinished` may not be
+negative; a CronJob needs a `schedule`, a known
 `concurrencyPolicy`, non-negative limits and, if set, an IANA `timeZone` (not `Local`).
 
 The `schedule` is parsed as the server parses it (robfig/cron's `ParseStandard`), with the
@@ -93,15 +93,6 @@ fn non_negative(sink: &mut Sink<'_>, parent: &Cur<'_>, name: &str) {
         if let Some(n) = c.i64().filter(|n| *n < 0) {
             sink.field_error(&c, ErrorType::Invalid, formats::invalid_num(n, "must be greater than or equal to 0"))
                 .help(format!("use 0 or more for `{name}`"));
-        }
-    }
-}
-
-fn positive(sink: &mut Sink<'_>, parent: &Cur<'_>, name: &str) {
-    if let Some(c) = parent.field(name) {
-        if let Some(n) = c.i64().filter(|n| *n <= 0) {
-            sink.field_error(&c, ErrorType::Invalid, formats::invalid_num(n, "must be greater than 0"))
-                .help(format!("use a positive `{name}`"));
         }
     }
 }
@@ -209,10 +200,10 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
 }
 
 fn job(sink: &mut Sink<'_>, spec: &Cur<'_>) {
-    for f in ["parallelism", "completions", "backoffLimit", "ttlSecondsAfterFinished"] {
+    // `validateJobSpec`: `ValidateNonnegativeField` for each, `activeDeadlineSeconds: 0` too.
+    for f in ["parallelism", "completions", "activeDeadlineSeconds", "backoffLimit", "ttlSecondsAfterFinished"] {
         non_negative(sink, spec, f);
     }
-    positive(sink, spec, "activeDeadlineSeconds");
 }
 
 /// `validateTimeZone` (batch): non-empty, not `Local`, and loadable by `time.LoadLocation`. kplay
@@ -348,6 +339,11 @@ mod tests {
             format!("apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: tick\nspec:\n{f}  jobTemplate:\n    spec:\n      template:\n        spec:\n          restartPolicy: OnFailure\n          containers:\n          - name: t\n            image: busybox:1.36\n")
         };
         assert_eq!(errors_of(R, &cj("  schedule: '*/5 * * * *'\n")), pairs(&[]));
+        let job = |f: &str| {
+            format!("apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: pi\nspec:\n{f}  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: pi\n        image: perl:5.34\n")
+        };
+        assert_eq!(errors_of(R, &job("  activeDeadlineSeconds: 0\n")), pairs(&[]), "ValidateNonnegativeField");
+        assert_eq!(errors_of(R, &job("  activeDeadlineSeconds: -1\n")), pairs(&[("spec.activeDeadlineSeconds", "Invalid")]));
         assert_eq!(
             errors_of(R, &cj("  schedule: 'every day'\n  concurrencyPolicy: Never\n")),
             pairs(&[("spec.concurrencyPolicy", "NotSupported"), ("spec.schedule", "Invalid")])
