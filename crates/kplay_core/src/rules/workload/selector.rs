@@ -18,7 +18,8 @@ pub static WORKLOAD_SELECTOR_INVALID: Rule = Rule {
 Checks `spec.selector` of Deployments, ReplicaSets, StatefulSets and DaemonSets (and of Jobs
 with `manualSelector: true`): it is required, may not be empty, its `matchLabels` and
 `matchExpressions` must be valid, and it must select the pod template's labels. A missing
-selector gives two errors (Required, and a template that matches nothing). A selector that
+selector gives two errors (Required, and a template that matches nothing; a DaemonSet only the
+second). A selector that
 cannot be converted also makes the server skip the whole pod template.
 
 A ReplicationController's `spec.selector` is a plain label map: when it is empty it defaults to
@@ -165,8 +166,12 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let template = spec.field("template");
     let tlabels = template.as_ref().and_then(|t| t.field("metadata")).and_then(|m| m.field("labels"));
     let Some(sel) = spec.field("selector") else {
-        sink.required(&spec, "selector", formats::required(""))
-            .help("add `selector.matchLabels` with the template's labels, e.g. `app: web`");
+        // `ValidateDaemonSetSpec` has no Required: `ValidateLabelSelector(nil)` is silent and
+        // the nil selector (`labels.Nothing()`) only fails to match the template.
+        if ctx.kind() != "DaemonSet" {
+            sink.required(&spec, "selector", formats::required(""))
+                .help("add `selector.matchLabels` with the template's labels, e.g. `app: web`");
+        }
         if let Some(t) = &template {
             let span = tlabels.as_ref().map_or(t.key_span(), Cur::key_span);
             labels_mismatch(sink, t, tlabels.as_ref(), span).help("a missing selector matches no pods; add one that selects these labels");
@@ -337,6 +342,9 @@ mod tests {
         let bad = dep("  selector:\n    matchLabels: {app: '-b'}\n", "        app: '-b'\n");
         assert_eq!(errors_of(R, &bad), pairs(&[("spec.selector", "Invalid"), ("spec.selector.matchLabels", "Invalid")]));
         assert_eq!(errors_of("metadata-labels-invalid", &bad), pairs(&[]));
+        // A DaemonSet without a selector: no Required, only the mismatch (`ValidateDaemonSetSpec`).
+        let ds = dep("", "        app: web\n").replace("kind: Deployment", "kind: DaemonSet");
+        assert_eq!(errors_of(R, &ds), pairs(&[("spec.template.metadata.labels", "Invalid")]));
         let job = "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: pi\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: pi\n        image: perl:5.34\n";
         assert_eq!(errors_of(R, job), pairs(&[]));
     }
