@@ -19,8 +19,8 @@ Checks `spec.selector` of Deployments, ReplicaSets, StatefulSets and DaemonSets 
 with `manualSelector: true`): it is required, may not be empty, its `matchLabels` and
 `matchExpressions` must be valid, and it must select the pod template's labels. A missing
 selector gives two errors (Required, and a template that matches nothing; a DaemonSet only the
-second). A selector that
-cannot be converted also makes the server skip the whole pod template.
+second). A selector that cannot be converted also makes the server skip the pod template of a
+Deployment, ReplicaSet or StatefulSet (DaemonSets and Jobs still validate theirs).
 
 A ReplicationController's `spec.selector` is a plain label map: when it is empty it defaults to
 the template's labels, so it is required only when the template has none; a non-empty one must
@@ -118,10 +118,12 @@ pub fn selector_broken(sel: &Cur<'_>) -> bool {
 }
 
 /// True when the server skips the whole pod template of this workload (its labels, annotations
-/// and pod spec): Deployments, ReplicaSets, StatefulSets and DaemonSets validate the template only
-/// when `LabelSelectorAsSelector` converts their selector.
+/// and pod spec): Deployments, ReplicaSets and StatefulSets validate the template only when
+/// `LabelSelectorAsSelector` converts their selector (a StatefulSet's restartPolicy and
+/// activeDeadlineSeconds checks sit outside that function and still run). DaemonSets
+/// (`ValidateDaemonSetSpec`) and Jobs (`validateJobSpec`) validate it whatever the selector.
 pub fn template_skipped(ctx: &Ctx<'_>) -> bool {
-    matches!(ctx.kind(), "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet")
+    matches!(ctx.kind(), "Deployment" | "ReplicaSet" | "StatefulSet")
         && ctx.root().field("spec").and_then(|s| s.field("selector")).is_some_and(|sel| selector_broken(&sel))
 }
 
@@ -230,8 +232,20 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
         return;
     }
     if selector_broken(&sel) {
-        sink.field_error(&sel, ErrorType::Invalid, "Invalid value: invalid label selector")
-            .help("fix the selector; until then the pod template is not checked");
+        // When `LabelSelectorAsSelector` fails: Deployments and ReplicaSets say "invalid label
+        // selector", a StatefulSet gives an Invalid with no detail (`ValidateStatefulSetSpec`),
+        // and DaemonSets and Jobs add nothing to the selector's own errors.
+        match ctx.kind() {
+            "Deployment" | "ReplicaSet" => {
+                sink.field_error(&sel, ErrorType::Invalid, "Invalid value: invalid label selector")
+                    .help("fix the selector; until then the pod template is not checked");
+            }
+            "StatefulSet" => {
+                sink.field_error(&sel, ErrorType::Invalid, "Invalid value")
+                    .help("the selector cannot be converted (see its errors); until it is fixed the pod template is not checked");
+            }
+            _ => {}
+        }
         return;
     }
     if let Some(t) = &template {
@@ -342,9 +356,22 @@ mod tests {
         let bad = dep("  selector:\n    matchLabels: {app: '-b'}\n", "        app: '-b'\n");
         assert_eq!(errors_of(R, &bad), pairs(&[("spec.selector", "Invalid"), ("spec.selector.matchLabels", "Invalid")]));
         assert_eq!(errors_of("metadata-labels-invalid", &bad), pairs(&[]));
-        // A DaemonSet without a selector: no Required, only the mismatch (`ValidateDaemonSetSpec`).
+        // Other kinds: DaemonSet (no Required, no conversion error, template still checked),
+        // StatefulSet (an Invalid without detail), Job with manualSelector (like DaemonSet).
         let ds = dep("", "        app: web\n").replace("kind: Deployment", "kind: DaemonSet");
         assert_eq!(errors_of(R, &ds), pairs(&[("spec.template.metadata.labels", "Invalid")]));
+        let bad_ds = bad.replace("kind: Deployment", "kind: DaemonSet");
+        assert_eq!(errors_of(R, &bad_ds), pairs(&[("spec.selector.matchLabels", "Invalid")]));
+        assert_eq!(errors_of("metadata-labels-invalid", &bad_ds), pairs(&[("spec.template.labels", "Invalid")]));
+        let bad_sts = bad.replace("kind: Deployment", "kind: StatefulSet");
+        assert_eq!(errors_of(R, &bad_sts), pairs(&[("spec.selector", "Invalid"), ("spec.selector.matchLabels", "Invalid")]));
+        let bad_sts_rp = bad_sts.replace("    spec:\n", "    spec:\n      restartPolicy: Never\n");
+        assert_eq!(errors_of("pod-template-invalid", &bad_sts_rp), pairs(&[("spec.template.spec.restartPolicy", "NotSupported")]));
+        let bad_job = bad
+            .replace("apiVersion: apps/v1\nkind: Deployment", "apiVersion: batch/v1\nkind: Job")
+            .replace("spec:\n  selector", "spec:\n  manualSelector: true\n  selector");
+        assert_eq!(errors_of(R, &bad_job), pairs(&[("spec.selector.matchLabels", "Invalid")]));
+        assert_eq!(errors_of("pod-template-invalid", &bad_job), pairs(&[("spec.template.spec.restartPolicy", "Required")]));
         let job = "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: pi\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: pi\n        image: perl:5.34\n";
         assert_eq!(errors_of(R, job), pairs(&[]));
     }

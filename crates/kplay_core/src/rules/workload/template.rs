@@ -74,7 +74,10 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
             return;
         }
     }
-    let Some(spec) = pod_spec(ctx) else { return };
+    // A StatefulSet's restartPolicy and activeDeadlineSeconds checks run even when its
+    // selector cannot be converted (they follow the template function in `ValidateStatefulSetSpec`).
+    let outer = if ctx.kind() == "StatefulSet" { ctx.pod_spec() } else { pod_spec(ctx) };
+    let Some(spec) = outer else { return };
     let jobs = matches!(ctx.kind(), "Job" | "CronJob");
     let supported: &[&str] = if jobs { &["OnFailure", "Never"] } else { &["Always"] };
     let rp = spec.field("restartPolicy");
@@ -105,7 +108,7 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
                 .help("remove `activeDeadlineSeconds`: it would kill pods the controller must keep running");
         }
     }
-    if let Some(e) = spec.field("ephemeralContainers") {
+    if let Some(e) = pod_spec(ctx).and_then(|s| s.field("ephemeralContainers")) {
         // `ValidatePodTemplateSpec` forbids them; up to 1.33 a StatefulSet's template is not
         // validated, but a Pod may not be created with them (`statefulset-pod-invalid`).
         let pods_only =
