@@ -22,6 +22,11 @@ selector gives two errors (Required, and a template that matches nothing; a Daem
 second). A selector that cannot be converted also makes the server skip the pod template of a
 Deployment, ReplicaSet or StatefulSet (DaemonSets and Jobs still validate theirs).
 
+A Job without `manualSelector: true` gets a generated selector and template labels
+(`controller-uid`, `job-name` and their `batch.kubernetes.io/` forms): a selector it sets
+itself must still select them ("`selector` not auto-generated"), and a generated label it sets
+must have the Job's value (`job-name` is the Job's name).
+
 A ReplicationController's `spec.selector` is a plain label map: when it is empty it defaults to
 the template's labels, so it is required only when the template has none; a non-empty one must
 match the template's labels.
@@ -163,6 +168,7 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let Some(empty_text) = empty_msg(ctx.kind()) else { return };
     let Some(spec) = ctx.root().field("spec") else { return };
     if ctx.kind() == "Job" && spec.field("manualSelector").and_then(|m| m.bool()) != Some(true) {
+        generated_selector(ctx, &spec, sink);
         return;
     }
     let template = spec.field("template");
@@ -255,6 +261,50 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
             d.help("make the template's labels include every `matchLabels` pair of the selector");
             d.secondary(sink_file(ctx), sel.span(), "the selector");
         }
+    }
+}
+
+/// `validateGeneratedSelector` for a Job without `manualSelector` (after `generateSelector`
+/// added the labels the user did not set, and the uid to the selector): each generated label of
+/// the template must have the Job's value (`ValidateHasLabel`), and a selector the user wrote
+/// must still select the generated labels.
+fn generated_selector(ctx: &Ctx<'_>, spec: &Cur<'_>, sink: &mut Sink<'_>) {
+    use crate::yaml::{Entry, Node, ScalarStyle};
+    let name = ctx.root().field("metadata").and_then(|m| m.field("name")).and_then(|n| n.text().map(str::to_string)).unwrap_or_default();
+    let tlabels = spec.field("template").and_then(|t| t.field("metadata")).and_then(|m| m.field("labels"));
+    let Some(tl) = &tlabels else { return };
+    // The uid is kplay's own: a label the user set to some uid never matches it.
+    let uid = spec.field("selector").and_then(|s| s.field("matchLabels")).and_then(|m| m.field("batch.kubernetes.io/controller-uid"));
+    let uid = uid.and_then(|u| u.text().map(str::to_string)).unwrap_or_default();
+    let expected = [
+        ("controller-uid", uid.as_str()),
+        ("job-name", name.as_str()),
+        ("batch.kubernetes.io/controller-uid", uid.as_str()),
+        ("batch.kubernetes.io/job-name", name.as_str()),
+    ];
+    for (k, want) in expected {
+        let Some(v) = tl.field(k) else { continue };
+        if v.text() != Some(want) {
+            let path = format!("{}[{k}]", tl.path);
+            let at = tl.node.as_map().and_then(|m| m.iter().find(|e| e.key.text() == Some(k))).map_or(v.span(), |e| e.key.span);
+            sink.field_error_at(
+                at,
+                &path,
+                ErrorType::Invalid,
+                format!("Invalid value: {}: must be '{want}'", labels_value(tlabels.as_ref())),
+            )
+            .help(format!("remove the `{k}` label: the server sets it to the Job's own value"));
+        }
+    }
+    let Some(sel) = spec.field("selector") else { return };
+    if selector_broken(&sel) {
+        return;
+    }
+    let sc = |t: &str| Node::scalar(sel.span(), t, ScalarStyle::Plain);
+    let gen = Node::map(sel.span(), expected.iter().map(|(k, v)| Entry { key: sc(k), value: sc(v) }).collect());
+    if !matches(&sel, Some(&Cur::new(&gen, ""))) {
+        sink.field_error(&sel, ErrorType::Invalid, "Invalid value: `selector` not auto-generated")
+            .help("remove `selector` (the server generates it) or set `manualSelector: true`");
     }
 }
 
@@ -372,6 +422,17 @@ mod tests {
             .replace("spec:\n  selector", "spec:\n  manualSelector: true\n  selector");
         assert_eq!(errors_of(R, &bad_job), pairs(&[("spec.selector.matchLabels", "Invalid")]));
         assert_eq!(errors_of("pod-template-invalid", &bad_job), pairs(&[("spec.template.spec.restartPolicy", "Required")]));
+        // validateGeneratedSelector: a Job's own selector must select the generated labels, and
+        // a generated label the user set must have the Job's value.
+        let gj = |sel: &str, labels: &str| {
+            format!("apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: pi\nspec:\n{sel}  template:\n    metadata:\n      labels:\n{labels}    spec:\n      restartPolicy: Never\n      containers:\n      - name: pi\n        image: perl:5.34\n")
+        };
+        assert_eq!(
+            errors_of(R, &gj("  selector:\n    matchLabels: {app: pi}\n", "        app: pi\n")),
+            pairs(&[("spec.selector", "Invalid")])
+        );
+        assert_eq!(errors_of(R, &gj("", "        job-name: other\n")), pairs(&[("spec.template.metadata.labels[job-name]", "Invalid")]));
+        assert_eq!(errors_of(R, &gj("", "        job-name: pi\n        app: pi\n")), pairs(&[]));
         let job = "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: pi\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: pi\n        image: perl:5.34\n";
         assert_eq!(errors_of(R, job), pairs(&[]));
     }
