@@ -20,7 +20,8 @@ StatefulSet `podManagementPolicy` is `OrderedReady` or `Parallel`, and from Kube
 StatefulSet `serviceName`, when set, is a DNS-1123 label; Job `parallelism`,
 `completions`, `activeDeadlineSeconds`, `backoffLimit` and `ttlSecondsAfterFinished` may not be
 negative; a CronJob needs a `schedule`, a known
-`concurrencyPolicy`, non-negative limits and, if set, an IANA `timeZone` (not `Local`).
+`concurrencyPolicy`, non-negative limits and, if set, an IANA `timeZone` (not `Local`); its
+`jobTemplate` may not set `selector` or `manualSelector: true` (the selector is generated).
 
 The `schedule` is parsed as the server parses it (robfig/cron's `ParseStandard`), with the
 parser's message: five fields, minute (0-59), hour (0-23), day of month (1-31), month (1-12 or
@@ -193,6 +194,15 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
             }
             if let Some(js) = spec.field("jobTemplate").and_then(|j| j.field("spec")) {
                 job(sink, &js);
+                // `ValidateJobTemplateSpec`: the Jobs' selectors are always generated.
+                if let Some(sel) = js.field("selector").filter(|s| !s.node.is_null()) {
+                    sink.field_error(&sel, ErrorType::Invalid, "Invalid value: `selector` will be auto-generated")
+                        .help("remove `selector` from the job template: each Job gets a generated one");
+                }
+                if let Some(m) = js.field("manualSelector").filter(|m| m.bool() == Some(true)) {
+                    sink.field_error(&m, ErrorType::NotSupported, r#"Unsupported value: true: supported values: "nil", "false""#)
+                        .help("remove `manualSelector` from the job template");
+                }
             }
         }
         _ => {}
@@ -349,6 +359,14 @@ mod tests {
             pairs(&[("spec.concurrencyPolicy", "NotSupported"), ("spec.schedule", "Invalid")])
         );
         assert_eq!(errors_of(R, &cj("")), pairs(&[("spec.schedule", "Required")]));
+        // ValidateJobTemplateSpec: no selector, no manualSelector: true.
+        let cjt =
+            |f: &str| cj("  schedule: '0 * * * *'\n").replace("    spec:\n      template:", &format!("    spec:\n{f}      template:"));
+        assert_eq!(
+            errors_of(R, &cjt("      selector:\n        matchLabels: {app: t}\n      manualSelector: true\n")),
+            pairs(&[("spec.jobTemplate.spec.manualSelector", "NotSupported"), ("spec.jobTemplate.spec.selector", "Invalid")])
+        );
+        assert_eq!(errors_of(R, &cjt("      manualSelector: false\n")), pairs(&[]));
         // robfig/cron's ranges, and TZ in the schedule (its own error, after the parser's).
         assert_eq!(errors_of(R, &cj("  schedule: '0 0 * * 7'\n")), pairs(&[("spec.schedule", "Invalid")]));
         assert_eq!(errors_of(R, &cj("  schedule: 'TZ=UTC 0 0 * * *'\n")), pairs(&[("spec.schedule", "Invalid")]));
