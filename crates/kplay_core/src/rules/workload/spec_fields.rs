@@ -16,7 +16,9 @@ pub static WORKLOAD_SPEC_INVALID: Rule = Rule {
         r#"## What it does
 Checks the workload-level fields: `replicas`, `minReadySeconds`, `revisionHistoryLimit` and
 `progressDeadlineSeconds` may not be negative and the deadline must exceed `minReadySeconds`;
-StatefulSet `podManagementPolicy` is `OrderedReady` or `Parallel`, and from Kubernetes 1.33 a
+StatefulSet `podManagementPolicy` is `OrderedReady` or `Parallel`, its
+`persistentVolumeClaimRetentionPolicy` values `Retain` or `Delete` and `ordinals.start` not
+negative (its `revisionHistoryLimit` is not checked), and from Kubernetes 1.33 a
 StatefulSet `serviceName`, when set, is a DNS-1123 label; Job `parallelism`,
 `completions`, `activeDeadlineSeconds`, `backoffLimit` and `ttlSecondsAfterFinished` may not be
 negative; a CronJob needs a `schedule`, a known
@@ -119,8 +121,24 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
             }
         }
         "StatefulSet" => {
-            for f in ["replicas", "minReadySeconds", "revisionHistoryLimit"] {
+            // `ValidateStatefulSetSpec` checks no revisionHistoryLimit; its retention policy
+            // values are Retain or Delete, and `ordinals.start` is non-negative.
+            if let Some(p) = spec.field("persistentVolumeClaimRetentionPolicy") {
+                for f in ["whenDeleted", "whenScaled"] {
+                    if let Some(w) = p.field(f) {
+                        let v = w.text().unwrap_or("");
+                        if !v.is_empty() && !matches!(v, "Retain" | "Delete") {
+                            sink.field_error(&w, ErrorType::NotSupported, formats::not_supported(v, &["Retain", "Delete"]))
+                                .help("use `Retain` (the default) or `Delete`");
+                        }
+                    }
+                }
+            }
+            for f in ["replicas", "minReadySeconds"] {
                 non_negative(sink, &spec, f);
+            }
+            if let Some(o) = spec.field("ordinals") {
+                non_negative(sink, &o, "start");
             }
             if let Some(p) = spec.field("podManagementPolicy") {
                 let v = p.text().unwrap_or("");
@@ -320,6 +338,19 @@ mod tests {
         assert_eq!(errors_of_version(R, &sts("My_Svc"), KubeVersion::new(32)), pairs(&[]), "kubernetes/kubernetes#130233 is in 1.33");
         assert_eq!(errors_of_version(R, &sts("web-headless"), KubeVersion::new(33)), pairs(&[]));
         assert_eq!(errors_of_version(R, &sts("''"), KubeVersion::new(33)), pairs(&[]), "serviceName is optional");
+    }
+
+    #[test]
+    fn statefulset_fields() {
+        let sts = |f: &str| {
+            format!("apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: web\nspec:\n{f}  serviceName: web\n  selector:\n    matchLabels: {{app: web}}\n  template:\n    metadata:\n      labels: {{app: web}}\n    spec:\n      containers:\n      - name: web\n        image: nginx:1.27\n")
+        };
+        assert_eq!(errors_of(R, &sts("  revisionHistoryLimit: -1\n")), pairs(&[]), "not validated for StatefulSets");
+        assert_eq!(errors_of(R, &sts("  ordinals:\n    start: -1\n")), pairs(&[("spec.ordinals.start", "Invalid")]));
+        assert_eq!(
+            errors_of(R, &sts("  persistentVolumeClaimRetentionPolicy:\n    whenDeleted: Keep\n    whenScaled: Delete\n")),
+            pairs(&[("spec.persistentVolumeClaimRetentionPolicy.whenDeleted", "NotSupported")])
+        );
     }
 
     #[test]
