@@ -229,8 +229,51 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
 
 fn job(sink: &mut Sink<'_>, spec: &Cur<'_>) {
     // `validateJobSpec`: `ValidateNonnegativeField` for each, `activeDeadlineSeconds: 0` too.
-    for f in ["parallelism", "completions", "activeDeadlineSeconds", "backoffLimit", "ttlSecondsAfterFinished"] {
+    for f in [
+        "parallelism",
+        "completions",
+        "activeDeadlineSeconds",
+        "backoffLimit",
+        "ttlSecondsAfterFinished",
+        "backoffLimitPerIndex",
+        "maxFailedIndexes",
+    ] {
         non_negative(sink, spec, f);
+    }
+    let set = |f: &str| spec.field(f).filter(|c| !c.node.is_null());
+    let per_index = set("backoffLimitPerIndex");
+    let max_failed = set("maxFailedIndexes");
+    if max_failed.is_some() && per_index.is_none() {
+        sink.required(spec, "backoffLimitPerIndex", formats::required("when maxFailedIndexes is specified"))
+            .help("set `backoffLimitPerIndex` (and `completionMode: Indexed`) to use `maxFailedIndexes`");
+    }
+    let mode = set("completionMode");
+    let mode_v = mode.as_ref().and_then(Cur::text).unwrap_or("NonIndexed");
+    if let Some(m) = &mode {
+        if !matches!(mode_v, "NonIndexed" | "Indexed") {
+            sink.field_error(m, ErrorType::NotSupported, formats::not_supported(mode_v, &["NonIndexed", "Indexed"]))
+                .help("use `NonIndexed` (the default) or `Indexed`");
+        }
+    }
+    if mode_v == "Indexed" {
+        // Defaulting sets `completions: 1` when neither it nor `parallelism` is set.
+        let completions = set("completions");
+        if completions.is_none() {
+            sink.required(spec, "completions", formats::required("when completion mode is Indexed"))
+                .help("set `completions`: an Indexed Job runs one pod per index");
+        }
+        if let (Some(c), Some(m)) = (completions.as_ref().and_then(Cur::i64), &max_failed) {
+            if let Some(n) = m.i64().filter(|n| *n > c) {
+                sink.field_error(m, ErrorType::Invalid, formats::invalid_num(n, "must be less than or equal to completions"))
+                    .help("use at most `completions` for `maxFailedIndexes`");
+            }
+        }
+    } else {
+        for c in [&per_index, &max_failed].into_iter().flatten() {
+            let n = c.i64().unwrap_or(0);
+            sink.field_error(c, ErrorType::Invalid, formats::invalid_num(n, "requires indexed completion mode"))
+                .help("set `completionMode: Indexed` (with `completions`) to use per-index backoff");
+        }
     }
 }
 
@@ -384,6 +427,19 @@ mod tests {
             format!("apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: pi\nspec:\n{f}  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: pi\n        image: perl:5.34\n")
         };
         assert_eq!(errors_of(R, &job("  activeDeadlineSeconds: 0\n")), pairs(&[]), "ValidateNonnegativeField");
+        // validateJobSpec: completion modes and per-index backoff.
+        assert_eq!(errors_of(R, &job("  completionMode: Indexed\n  parallelism: 2\n")), pairs(&[("spec.completions", "Required")]));
+        assert_eq!(errors_of(R, &job("  completionMode: Indexed\n")), pairs(&[]), "completions defaults to 1");
+        assert_eq!(errors_of(R, &job("  completionMode: Ordered\n")), pairs(&[("spec.completionMode", "NotSupported")]));
+        assert_eq!(errors_of(R, &job("  backoffLimitPerIndex: 2\n")), pairs(&[("spec.backoffLimitPerIndex", "Invalid")]));
+        assert_eq!(
+            errors_of(R, &job("  completionMode: Indexed\n  completions: 3\n  maxFailedIndexes: 4\n")),
+            pairs(&[("spec.backoffLimitPerIndex", "Required"), ("spec.maxFailedIndexes", "Invalid")])
+        );
+        assert_eq!(
+            errors_of(R, &job("  completionMode: Indexed\n  completions: 3\n  backoffLimitPerIndex: 1\n  maxFailedIndexes: 2\n")),
+            pairs(&[])
+        );
         assert_eq!(errors_of(R, &job("  activeDeadlineSeconds: -1\n")), pairs(&[("spec.activeDeadlineSeconds", "Invalid")]));
         assert_eq!(
             errors_of(R, &cj("  schedule: 'every day'\n  concurrencyPolicy: Never\n")),
