@@ -101,6 +101,18 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
         }
         .help(help);
     }
+    // `validateJobSpec`: with a podFailurePolicy, only `Never` (after the checks above).
+    let job_spec = spec.path.strip_suffix(".template.spec").and_then(|_| match ctx.kind() {
+        "Job" => ctx.root().field("spec"),
+        "CronJob" => ctx.root().field("spec")?.field("jobTemplate")?.field("spec"),
+        _ => None,
+    });
+    if v == "OnFailure" && job_spec.is_some_and(|j| j.field("podFailurePolicy").is_some_and(|p| !p.node.is_null())) {
+        if let Some(r) = &rp {
+            sink.field_error(r, ErrorType::Invalid, formats::invalid(v, r#"only "Never" is supported when podFailurePolicy is specified"#))
+                .help("set `restartPolicy: Never`: a pod failure policy looks at failed pods, which OnFailure restarts in place");
+        }
+    }
     if !jobs {
         if let Some(a) = spec.field("activeDeadlineSeconds") {
             let kind = if ctx.kind() == "Deployment" { "ReplicaSet" } else { ctx.kind() };
@@ -142,6 +154,9 @@ mod tests {
         assert_eq!(errors_of(R, &job("      restartPolicy: Always\n")), pairs(&[("spec.template.spec.restartPolicy", "Required")]));
         assert_eq!(errors_of(R, &job("      restartPolicy: Sometimes\n")), pairs(&[("spec.template.spec.restartPolicy", "NotSupported")]));
         assert_eq!(errors_of(R, &job("      restartPolicy: OnFailure\n")), pairs(&[]));
+        let pfp =
+            job("      restartPolicy: OnFailure\n").replace("spec:\n  template:", "spec:\n  podFailurePolicy:\n    rules: []\n  template:");
+        assert_eq!(errors_of(R, &pfp), pairs(&[("spec.template.spec.restartPolicy", "Invalid")]));
         let cj = "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: tick\nspec:\n  schedule: '*/5 * * * *'\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers:\n          - name: t\n            image: busybox:1.36\n";
         assert_eq!(errors_of(R, cj), pairs(&[("spec.jobTemplate.spec.template.spec.restartPolicy", "Required")]));
     }
