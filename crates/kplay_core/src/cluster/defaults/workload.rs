@@ -162,11 +162,24 @@ fn job_labels(root: &mut Node, name: &str) {
     let manual = spec.get("manualSelector").and_then(Node::as_bool) == Some(true);
     let mut template_labels = None;
     if !manual {
-        let mut sel = map_node(sa);
-        let mut ml = map_node(sa);
-        put(&mut ml, sa, "batch.kubernetes.io/controller-uid", str_node(sa, &uid));
-        put(&mut sel, sa, "matchLabels", ml);
-        put(spec, sa, "selector", sel);
+        // `generateSelector` keeps a selector the user wrote and only adds the uid to its
+        // matchLabels (validation then says "`selector` not auto-generated" if it does not
+        // select the generated labels).
+        const UID_KEY: &str = "batch.kubernetes.io/controller-uid";
+        if spec.get("selector").is_none_or(|x| x.as_map().is_none()) {
+            let mut sel = map_node(sa);
+            let mut ml = map_node(sa);
+            put(&mut ml, sa, UID_KEY, str_node(sa, &uid));
+            put(&mut sel, sa, "matchLabels", ml);
+            put(spec, sa, "selector", sel);
+        } else if let Some((xa, sel)) = child_mut(spec, "selector") {
+            default_nil(sel, xa, "matchLabels", map_node);
+            if let Some((ma, ml)) = child_mut(sel, "matchLabels") {
+                if ml.get(UID_KEY).is_none() {
+                    put(ml, ma, UID_KEY, str_node(ma, &uid));
+                }
+            }
+        }
         if let Some((ta, t)) = child_mut(spec, "template") {
             default_nil(t, ta, "metadata", map_node);
             if let Some((ma, m)) = child_mut(t, "metadata") {

@@ -18,8 +18,14 @@ pub static WORKLOAD_SELECTOR_INVALID: Rule = Rule {
 Checks `spec.selector` of Deployments, ReplicaSets, StatefulSets and DaemonSets (and of Jobs
 with `manualSelector: true`): it is required, may not be empty, its `matchLabels` and
 `matchExpressions` must be valid, and it must select the pod template's labels. A missing
-selector gives two errors (Required, and a template that matches nothing). A selector that
-cannot be converted also makes the server skip the whole pod template.
+selector gives two errors (Required, and a template that matches nothing; a DaemonSet only the
+second). A selector that cannot be converted also makes the server skip the pod template of a
+Deployment, ReplicaSet or StatefulSet (DaemonSets and Jobs still validate theirs).
+
+A Job without `manualSelector: true` gets a generated selector and template labels
+(`controller-uid`, `job-name` and their `batch.kubernetes.io/` forms): a selector it sets
+itself must still select them ("`selector` not auto-generated"), and a generated label it sets
+must have the Job's value (`job-name` is the Job's name).
 
 A ReplicationController's `spec.selector` is a plain label map: when it is empty it defaults to
 the template's labels, so it is required only when the template has none; a non-empty one must
@@ -117,10 +123,12 @@ pub fn selector_broken(sel: &Cur<'_>) -> bool {
 }
 
 /// True when the server skips the whole pod template of this workload (its labels, annotations
-/// and pod spec): Deployments, ReplicaSets, StatefulSets and DaemonSets validate the template only
-/// when `LabelSelectorAsSelector` converts their selector.
+/// and pod spec): Deployments, ReplicaSets and StatefulSets validate the template only when
+/// `LabelSelectorAsSelector` converts their selector (a StatefulSet's restartPolicy and
+/// activeDeadlineSeconds checks sit outside that function and still run). DaemonSets
+/// (`ValidateDaemonSetSpec`) and Jobs (`validateJobSpec`) validate it whatever the selector.
 pub fn template_skipped(ctx: &Ctx<'_>) -> bool {
-    matches!(ctx.kind(), "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet")
+    matches!(ctx.kind(), "Deployment" | "ReplicaSet" | "StatefulSet")
         && ctx.root().field("spec").and_then(|s| s.field("selector")).is_some_and(|sel| selector_broken(&sel))
 }
 
@@ -160,13 +168,18 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let Some(empty_text) = empty_msg(ctx.kind()) else { return };
     let Some(spec) = ctx.root().field("spec") else { return };
     if ctx.kind() == "Job" && spec.field("manualSelector").and_then(|m| m.bool()) != Some(true) {
+        generated_selector(ctx, &spec, sink);
         return;
     }
     let template = spec.field("template");
     let tlabels = template.as_ref().and_then(|t| t.field("metadata")).and_then(|m| m.field("labels"));
     let Some(sel) = spec.field("selector") else {
-        sink.required(&spec, "selector", formats::required(""))
-            .help("add `selector.matchLabels` with the template's labels, e.g. `app: web`");
+        // `ValidateDaemonSetSpec` has no Required: `ValidateLabelSelector(nil)` is silent and
+        // the nil selector (`labels.Nothing()`) only fails to match the template.
+        if ctx.kind() != "DaemonSet" {
+            sink.required(&spec, "selector", formats::required(""))
+                .help("add `selector.matchLabels` with the template's labels, e.g. `app: web`");
+        }
         if let Some(t) = &template {
             let span = tlabels.as_ref().map_or(t.key_span(), Cur::key_span);
             labels_mismatch(sink, t, tlabels.as_ref(), span).help("a missing selector matches no pods; add one that selects these labels");
@@ -225,8 +238,20 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
         return;
     }
     if selector_broken(&sel) {
-        sink.field_error(&sel, ErrorType::Invalid, "Invalid value: invalid label selector")
-            .help("fix the selector; until then the pod template is not checked");
+        // When `LabelSelectorAsSelector` fails: Deployments and ReplicaSets say "invalid label
+        // selector", a StatefulSet gives an Invalid with no detail (`ValidateStatefulSetSpec`),
+        // and DaemonSets and Jobs add nothing to the selector's own errors.
+        match ctx.kind() {
+            "Deployment" | "ReplicaSet" => {
+                sink.field_error(&sel, ErrorType::Invalid, "Invalid value: invalid label selector")
+                    .help("fix the selector; until then the pod template is not checked");
+            }
+            "StatefulSet" => {
+                sink.field_error(&sel, ErrorType::Invalid, "Invalid value")
+                    .help("the selector cannot be converted (see its errors); until it is fixed the pod template is not checked");
+            }
+            _ => {}
+        }
         return;
     }
     if let Some(t) = &template {
@@ -236,6 +261,50 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
             d.help("make the template's labels include every `matchLabels` pair of the selector");
             d.secondary(sink_file(ctx), sel.span(), "the selector");
         }
+    }
+}
+
+/// `validateGeneratedSelector` for a Job without `manualSelector` (after `generateSelector`
+/// added the labels the user did not set, and the uid to the selector): each generated label of
+/// the template must have the Job's value (`ValidateHasLabel`), and a selector the user wrote
+/// must still select the generated labels.
+fn generated_selector(ctx: &Ctx<'_>, spec: &Cur<'_>, sink: &mut Sink<'_>) {
+    use crate::yaml::{Entry, Node, ScalarStyle};
+    let name = ctx.root().field("metadata").and_then(|m| m.field("name")).and_then(|n| n.text().map(str::to_string)).unwrap_or_default();
+    let tlabels = spec.field("template").and_then(|t| t.field("metadata")).and_then(|m| m.field("labels"));
+    let Some(tl) = &tlabels else { return };
+    // The uid is kplay's own: a label the user set to some uid never matches it.
+    let uid = spec.field("selector").and_then(|s| s.field("matchLabels")).and_then(|m| m.field("batch.kubernetes.io/controller-uid"));
+    let uid = uid.and_then(|u| u.text().map(str::to_string)).unwrap_or_default();
+    let expected = [
+        ("controller-uid", uid.as_str()),
+        ("job-name", name.as_str()),
+        ("batch.kubernetes.io/controller-uid", uid.as_str()),
+        ("batch.kubernetes.io/job-name", name.as_str()),
+    ];
+    for (k, want) in expected {
+        let Some(v) = tl.field(k) else { continue };
+        if v.text() != Some(want) {
+            let path = format!("{}[{k}]", tl.path);
+            let at = tl.node.as_map().and_then(|m| m.iter().find(|e| e.key.text() == Some(k))).map_or(v.span(), |e| e.key.span);
+            sink.field_error_at(
+                at,
+                &path,
+                ErrorType::Invalid,
+                format!("Invalid value: {}: must be '{want}'", labels_value(tlabels.as_ref())),
+            )
+            .help(format!("remove the `{k}` label: the server sets it to the Job's own value"));
+        }
+    }
+    let Some(sel) = spec.field("selector") else { return };
+    if selector_broken(&sel) {
+        return;
+    }
+    let sc = |t: &str| Node::scalar(sel.span(), t, ScalarStyle::Plain);
+    let gen = Node::map(sel.span(), expected.iter().map(|(k, v)| Entry { key: sc(k), value: sc(v) }).collect());
+    if !matches(&sel, Some(&Cur::new(&gen, ""))) {
+        sink.field_error(&sel, ErrorType::Invalid, "Invalid value: `selector` not auto-generated")
+            .help("remove `selector` (the server generates it) or set `manualSelector: true`");
     }
 }
 
@@ -337,6 +406,33 @@ mod tests {
         let bad = dep("  selector:\n    matchLabels: {app: '-b'}\n", "        app: '-b'\n");
         assert_eq!(errors_of(R, &bad), pairs(&[("spec.selector", "Invalid"), ("spec.selector.matchLabels", "Invalid")]));
         assert_eq!(errors_of("metadata-labels-invalid", &bad), pairs(&[]));
+        // Other kinds: DaemonSet (no Required, no conversion error, template still checked),
+        // StatefulSet (an Invalid without detail), Job with manualSelector (like DaemonSet).
+        let ds = dep("", "        app: web\n").replace("kind: Deployment", "kind: DaemonSet");
+        assert_eq!(errors_of(R, &ds), pairs(&[("spec.template.metadata.labels", "Invalid")]));
+        let bad_ds = bad.replace("kind: Deployment", "kind: DaemonSet");
+        assert_eq!(errors_of(R, &bad_ds), pairs(&[("spec.selector.matchLabels", "Invalid")]));
+        assert_eq!(errors_of("metadata-labels-invalid", &bad_ds), pairs(&[("spec.template.labels", "Invalid")]));
+        let bad_sts = bad.replace("kind: Deployment", "kind: StatefulSet");
+        assert_eq!(errors_of(R, &bad_sts), pairs(&[("spec.selector", "Invalid"), ("spec.selector.matchLabels", "Invalid")]));
+        let bad_sts_rp = bad_sts.replace("    spec:\n", "    spec:\n      restartPolicy: Never\n");
+        assert_eq!(errors_of("pod-template-invalid", &bad_sts_rp), pairs(&[("spec.template.spec.restartPolicy", "NotSupported")]));
+        let bad_job = bad
+            .replace("apiVersion: apps/v1\nkind: Deployment", "apiVersion: batch/v1\nkind: Job")
+            .replace("spec:\n  selector", "spec:\n  manualSelector: true\n  selector");
+        assert_eq!(errors_of(R, &bad_job), pairs(&[("spec.selector.matchLabels", "Invalid")]));
+        assert_eq!(errors_of("pod-template-invalid", &bad_job), pairs(&[("spec.template.spec.restartPolicy", "Required")]));
+        // validateGeneratedSelector: a Job's own selector must select the generated labels, and
+        // a generated label the user set must have the Job's value.
+        let gj = |sel: &str, labels: &str| {
+            format!("apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: pi\nspec:\n{sel}  template:\n    metadata:\n      labels:\n{labels}    spec:\n      restartPolicy: Never\n      containers:\n      - name: pi\n        image: perl:5.34\n")
+        };
+        assert_eq!(
+            errors_of(R, &gj("  selector:\n    matchLabels: {app: pi}\n", "        app: pi\n")),
+            pairs(&[("spec.selector", "Invalid")])
+        );
+        assert_eq!(errors_of(R, &gj("", "        job-name: other\n")), pairs(&[("spec.template.metadata.labels[job-name]", "Invalid")]));
+        assert_eq!(errors_of(R, &gj("", "        job-name: pi\n        app: pi\n")), pairs(&[]));
         let job = "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: pi\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: pi\n        image: perl:5.34\n";
         assert_eq!(errors_of(R, job), pairs(&[]));
     }

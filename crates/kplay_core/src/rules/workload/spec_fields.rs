@@ -16,11 +16,14 @@ pub static WORKLOAD_SPEC_INVALID: Rule = Rule {
         r#"## What it does
 Checks the workload-level fields: `replicas`, `minReadySeconds`, `revisionHistoryLimit` and
 `progressDeadlineSeconds` may not be negative and the deadline must exceed `minReadySeconds`;
-StatefulSet `podManagementPolicy` is `OrderedReady` or `Parallel`, and from Kubernetes 1.33 a
+StatefulSet `podManagementPolicy` is `OrderedReady` or `Parallel`, its
+`persistentVolumeClaimRetentionPolicy` values `Retain` or `Delete` and `ordinals.start` not
+negative (its `revisionHistoryLimit` is not checked), and from Kubernetes 1.33 a
 StatefulSet `serviceName`, when set, is a DNS-1123 label; Job `parallelism`,
-`completions`, `backoffLimit` and `ttlSecondsAfterFinished` may not be negative and
-`activeDeadlineSeconds` must be positive; a CronJob needs a `schedule`, a known
-`concurrencyPolicy`, non-negative limits and, if set, an IANA `timeZone` (not `Local`).
+`completions`, `activeDeadlineSeconds`, `backoffLimit` and `ttlSecondsAfterFinished` may not be
+negative; a CronJob needs a `schedule`, a known
+`concurrencyPolicy`, non-negative limits and, if set, an IANA `timeZone` (not `Local`); its
+`jobTemplate` may not set `selector` or `manualSelector: true` (the selector is generated).
 
 The `schedule` is parsed as the server parses it (robfig/cron's `ParseStandard`), with the
 parser's message: five fields, minute (0-59), hour (0-23), day of month (1-31), month (1-12 or
@@ -97,15 +100,6 @@ fn non_negative(sink: &mut Sink<'_>, parent: &Cur<'_>, name: &str) {
     }
 }
 
-fn positive(sink: &mut Sink<'_>, parent: &Cur<'_>, name: &str) {
-    if let Some(c) = parent.field(name) {
-        if let Some(n) = c.i64().filter(|n| *n <= 0) {
-            sink.field_error(&c, ErrorType::Invalid, formats::invalid_num(n, "must be greater than 0"))
-                .help(format!("use a positive `{name}`"));
-        }
-    }
-}
-
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let Some(spec) = ctx.root().field("spec") else { return };
     match ctx.kind() {
@@ -127,8 +121,24 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
             }
         }
         "StatefulSet" => {
-            for f in ["replicas", "minReadySeconds", "revisionHistoryLimit"] {
+            // `ValidateStatefulSetSpec` checks no revisionHistoryLimit; its retention policy
+            // values are Retain or Delete, and `ordinals.start` is non-negative.
+            if let Some(p) = spec.field("persistentVolumeClaimRetentionPolicy") {
+                for f in ["whenDeleted", "whenScaled"] {
+                    if let Some(w) = p.field(f) {
+                        let v = w.text().unwrap_or("");
+                        if !v.is_empty() && !matches!(v, "Retain" | "Delete") {
+                            sink.field_error(&w, ErrorType::NotSupported, formats::not_supported(v, &["Retain", "Delete"]))
+                                .help("use `Retain` (the default) or `Delete`");
+                        }
+                    }
+                }
+            }
+            for f in ["replicas", "minReadySeconds"] {
                 non_negative(sink, &spec, f);
+            }
+            if let Some(o) = spec.field("ordinals") {
+                non_negative(sink, &o, "start");
             }
             if let Some(p) = spec.field("podManagementPolicy") {
                 let v = p.text().unwrap_or("");
@@ -202,6 +212,15 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
             }
             if let Some(js) = spec.field("jobTemplate").and_then(|j| j.field("spec")) {
                 job(sink, &js);
+                // `ValidateJobTemplateSpec`: the Jobs' selectors are always generated.
+                if let Some(sel) = js.field("selector").filter(|s| !s.node.is_null()) {
+                    sink.field_error(&sel, ErrorType::Invalid, "Invalid value: `selector` will be auto-generated")
+                        .help("remove `selector` from the job template: each Job gets a generated one");
+                }
+                if let Some(m) = js.field("manualSelector").filter(|m| m.bool() == Some(true)) {
+                    sink.field_error(&m, ErrorType::NotSupported, r#"Unsupported value: true: supported values: "nil", "false""#)
+                        .help("remove `manualSelector` from the job template");
+                }
             }
         }
         _ => {}
@@ -209,10 +228,53 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
 }
 
 fn job(sink: &mut Sink<'_>, spec: &Cur<'_>) {
-    for f in ["parallelism", "completions", "backoffLimit", "ttlSecondsAfterFinished"] {
+    // `validateJobSpec`: `ValidateNonnegativeField` for each, `activeDeadlineSeconds: 0` too.
+    for f in [
+        "parallelism",
+        "completions",
+        "activeDeadlineSeconds",
+        "backoffLimit",
+        "ttlSecondsAfterFinished",
+        "backoffLimitPerIndex",
+        "maxFailedIndexes",
+    ] {
         non_negative(sink, spec, f);
     }
-    positive(sink, spec, "activeDeadlineSeconds");
+    let set = |f: &str| spec.field(f).filter(|c| !c.node.is_null());
+    let per_index = set("backoffLimitPerIndex");
+    let max_failed = set("maxFailedIndexes");
+    if max_failed.is_some() && per_index.is_none() {
+        sink.required(spec, "backoffLimitPerIndex", formats::required("when maxFailedIndexes is specified"))
+            .help("set `backoffLimitPerIndex` (and `completionMode: Indexed`) to use `maxFailedIndexes`");
+    }
+    let mode = set("completionMode");
+    let mode_v = mode.as_ref().and_then(Cur::text).unwrap_or("NonIndexed");
+    if let Some(m) = &mode {
+        if !matches!(mode_v, "NonIndexed" | "Indexed") {
+            sink.field_error(m, ErrorType::NotSupported, formats::not_supported(mode_v, &["NonIndexed", "Indexed"]))
+                .help("use `NonIndexed` (the default) or `Indexed`");
+        }
+    }
+    if mode_v == "Indexed" {
+        // Defaulting sets `completions: 1` when neither it nor `parallelism` is set.
+        let completions = set("completions");
+        if completions.is_none() {
+            sink.required(spec, "completions", formats::required("when completion mode is Indexed"))
+                .help("set `completions`: an Indexed Job runs one pod per index");
+        }
+        if let (Some(c), Some(m)) = (completions.as_ref().and_then(Cur::i64), &max_failed) {
+            if let Some(n) = m.i64().filter(|n| *n > c) {
+                sink.field_error(m, ErrorType::Invalid, formats::invalid_num(n, "must be less than or equal to completions"))
+                    .help("use at most `completions` for `maxFailedIndexes`");
+            }
+        }
+    } else {
+        for c in [&per_index, &max_failed].into_iter().flatten() {
+            let n = c.i64().unwrap_or(0);
+            sink.field_error(c, ErrorType::Invalid, formats::invalid_num(n, "requires indexed completion mode"))
+                .help("set `completionMode: Indexed` (with `completions`) to use per-index backoff");
+        }
+    }
 }
 
 /// `validateTimeZone` (batch): non-empty, not `Local`, and loadable by `time.LoadLocation`. kplay
@@ -322,6 +384,19 @@ mod tests {
     }
 
     #[test]
+    fn statefulset_fields() {
+        let sts = |f: &str| {
+            format!("apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: web\nspec:\n{f}  serviceName: web\n  selector:\n    matchLabels: {{app: web}}\n  template:\n    metadata:\n      labels: {{app: web}}\n    spec:\n      containers:\n      - name: web\n        image: nginx:1.27\n")
+        };
+        assert_eq!(errors_of(R, &sts("  revisionHistoryLimit: -1\n")), pairs(&[]), "not validated for StatefulSets");
+        assert_eq!(errors_of(R, &sts("  ordinals:\n    start: -1\n")), pairs(&[("spec.ordinals.start", "Invalid")]));
+        assert_eq!(
+            errors_of(R, &sts("  persistentVolumeClaimRetentionPolicy:\n    whenDeleted: Keep\n    whenScaled: Delete\n")),
+            pairs(&[("spec.persistentVolumeClaimRetentionPolicy.whenDeleted", "NotSupported")])
+        );
+    }
+
+    #[test]
     fn time_zones() {
         let cj = |tz: &str| {
             format!("apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: c\nspec:\n  schedule: '0 * * * *'\n  timeZone: {tz}\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          restartPolicy: OnFailure\n          containers:\n          - name: c\n            image: busybox:1.36\n")
@@ -348,11 +423,37 @@ mod tests {
             format!("apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: tick\nspec:\n{f}  jobTemplate:\n    spec:\n      template:\n        spec:\n          restartPolicy: OnFailure\n          containers:\n          - name: t\n            image: busybox:1.36\n")
         };
         assert_eq!(errors_of(R, &cj("  schedule: '*/5 * * * *'\n")), pairs(&[]));
+        let job = |f: &str| {
+            format!("apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: pi\nspec:\n{f}  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: pi\n        image: perl:5.34\n")
+        };
+        assert_eq!(errors_of(R, &job("  activeDeadlineSeconds: 0\n")), pairs(&[]), "ValidateNonnegativeField");
+        // validateJobSpec: completion modes and per-index backoff.
+        assert_eq!(errors_of(R, &job("  completionMode: Indexed\n  parallelism: 2\n")), pairs(&[("spec.completions", "Required")]));
+        assert_eq!(errors_of(R, &job("  completionMode: Indexed\n")), pairs(&[]), "completions defaults to 1");
+        assert_eq!(errors_of(R, &job("  completionMode: Ordered\n")), pairs(&[("spec.completionMode", "NotSupported")]));
+        assert_eq!(errors_of(R, &job("  backoffLimitPerIndex: 2\n")), pairs(&[("spec.backoffLimitPerIndex", "Invalid")]));
+        assert_eq!(
+            errors_of(R, &job("  completionMode: Indexed\n  completions: 3\n  maxFailedIndexes: 4\n")),
+            pairs(&[("spec.backoffLimitPerIndex", "Required"), ("spec.maxFailedIndexes", "Invalid")])
+        );
+        assert_eq!(
+            errors_of(R, &job("  completionMode: Indexed\n  completions: 3\n  backoffLimitPerIndex: 1\n  maxFailedIndexes: 2\n")),
+            pairs(&[])
+        );
+        assert_eq!(errors_of(R, &job("  activeDeadlineSeconds: -1\n")), pairs(&[("spec.activeDeadlineSeconds", "Invalid")]));
         assert_eq!(
             errors_of(R, &cj("  schedule: 'every day'\n  concurrencyPolicy: Never\n")),
             pairs(&[("spec.concurrencyPolicy", "NotSupported"), ("spec.schedule", "Invalid")])
         );
         assert_eq!(errors_of(R, &cj("")), pairs(&[("spec.schedule", "Required")]));
+        // ValidateJobTemplateSpec: no selector, no manualSelector: true.
+        let cjt =
+            |f: &str| cj("  schedule: '0 * * * *'\n").replace("    spec:\n      template:", &format!("    spec:\n{f}      template:"));
+        assert_eq!(
+            errors_of(R, &cjt("      selector:\n        matchLabels: {app: t}\n      manualSelector: true\n")),
+            pairs(&[("spec.jobTemplate.spec.manualSelector", "NotSupported"), ("spec.jobTemplate.spec.selector", "Invalid")])
+        );
+        assert_eq!(errors_of(R, &cjt("      manualSelector: false\n")), pairs(&[]));
         // robfig/cron's ranges, and TZ in the schedule (its own error, after the parser's).
         assert_eq!(errors_of(R, &cj("  schedule: '0 0 * * 7'\n")), pairs(&[("spec.schedule", "Invalid")]));
         assert_eq!(errors_of(R, &cj("  schedule: 'TZ=UTC 0 0 * * *'\n")), pairs(&[("spec.schedule", "Invalid")]));

@@ -74,23 +74,44 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
             return;
         }
     }
-    let Some(spec) = pod_spec(ctx) else { return };
+    // A StatefulSet's restartPolicy and activeDeadlineSeconds checks run even when its
+    // selector cannot be converted (they follow the template function in `ValidateStatefulSetSpec`).
+    let outer = if ctx.kind() == "StatefulSet" { ctx.pod_spec() } else { pod_spec(ctx) };
+    let Some(spec) = outer else { return };
     let jobs = matches!(ctx.kind(), "Job" | "CronJob");
     let supported: &[&str] = if jobs { &["OnFailure", "Never"] } else { &["Always"] };
     let rp = spec.field("restartPolicy");
     let v = rp.as_ref().and_then(Cur::text).unwrap_or("");
     if !supported.contains(&v) {
-        let msg = formats::not_supported(v, supported);
+        // `validateJobSpec`: the default `Always` (or none) is Required with the valid values;
+        // only another value is NotSupported.
+        let (ty, msg) = if jobs && matches!(v, "Always" | "") {
+            (ErrorType::Required, formats::required(r#"valid values: "OnFailure", "Never""#))
+        } else {
+            (ErrorType::NotSupported, formats::not_supported(v, supported))
+        };
         let help = if jobs {
             "set `restartPolicy: OnFailure` or `Never` in the template: a Job's pods must be able to finish"
         } else {
             "remove `restartPolicy` (it defaults to `Always`): this controller keeps its pods running"
         };
         match &rp {
-            Some(r) if !r.node.synthetic => sink.field_error(r, ErrorType::NotSupported, msg),
-            _ => sink.field_error_at(spec.key_span(), &spec.child_path("restartPolicy"), ErrorType::NotSupported, msg),
+            Some(r) if !r.node.synthetic => sink.field_error(r, ty, msg),
+            _ => sink.field_error_at(spec.key_span(), &spec.child_path("restartPolicy"), ty, msg),
         }
         .help(help);
+    }
+    // `validateJobSpec`: with a podFailurePolicy, only `Never` (after the checks above).
+    let job_spec = spec.path.strip_suffix(".template.spec").and_then(|_| match ctx.kind() {
+        "Job" => ctx.root().field("spec"),
+        "CronJob" => ctx.root().field("spec")?.field("jobTemplate")?.field("spec"),
+        _ => None,
+    });
+    if v == "OnFailure" && job_spec.is_some_and(|j| j.field("podFailurePolicy").is_some_and(|p| !p.node.is_null())) {
+        if let Some(r) = &rp {
+            sink.field_error(r, ErrorType::Invalid, formats::invalid(v, r#"only "Never" is supported when podFailurePolicy is specified"#))
+                .help("set `restartPolicy: Never`: a pod failure policy looks at failed pods, which OnFailure restarts in place");
+        }
     }
     if !jobs {
         if let Some(a) = spec.field("activeDeadlineSeconds") {
@@ -99,7 +120,7 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
                 .help("remove `activeDeadlineSeconds`: it would kill pods the controller must keep running");
         }
     }
-    if let Some(e) = spec.field("ephemeralContainers") {
+    if let Some(e) = pod_spec(ctx).and_then(|s| s.field("ephemeralContainers")) {
         // `ValidatePodTemplateSpec` forbids them; up to 1.33 a StatefulSet's template is not
         // validated, but a Pod may not be created with them (`statefulset-pod-invalid`).
         let pods_only =
@@ -129,9 +150,14 @@ mod tests {
         let job = |rp: &str| {
             format!("apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: pi\nspec:\n  template:\n    spec:\n{rp}      containers:\n      - name: pi\n        image: perl:5.34\n")
         };
-        assert_eq!(errors_of(R, &job("")), pairs(&[("spec.template.spec.restartPolicy", "NotSupported")]));
+        assert_eq!(errors_of(R, &job("")), pairs(&[("spec.template.spec.restartPolicy", "Required")]));
+        assert_eq!(errors_of(R, &job("      restartPolicy: Always\n")), pairs(&[("spec.template.spec.restartPolicy", "Required")]));
+        assert_eq!(errors_of(R, &job("      restartPolicy: Sometimes\n")), pairs(&[("spec.template.spec.restartPolicy", "NotSupported")]));
         assert_eq!(errors_of(R, &job("      restartPolicy: OnFailure\n")), pairs(&[]));
+        let pfp =
+            job("      restartPolicy: OnFailure\n").replace("spec:\n  template:", "spec:\n  podFailurePolicy:\n    rules: []\n  template:");
+        assert_eq!(errors_of(R, &pfp), pairs(&[("spec.template.spec.restartPolicy", "Invalid")]));
         let cj = "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: tick\nspec:\n  schedule: '*/5 * * * *'\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers:\n          - name: t\n            image: busybox:1.36\n";
-        assert_eq!(errors_of(R, cj), pairs(&[("spec.jobTemplate.spec.template.spec.restartPolicy", "NotSupported")]));
+        assert_eq!(errors_of(R, cj), pairs(&[("spec.jobTemplate.spec.template.spec.restartPolicy", "Required")]));
     }
 }
