@@ -80,7 +80,7 @@ sameKeys("StoredObject", objects[0], keysOf<StoredObject>()("file", "document", 
 
 const slices: EndpointSlice[] = ws.endpointSlices();
 const web = slices.find((s) => s.service === "web");
-sameKeys("EndpointSlice", web, keysOf<EndpointSlice>()("namespace", "name", "labels", "addressType", "endpoints", "ports", "service", "managed", "origin", "store"));
+sameKeys("EndpointSlice", web, keysOf<EndpointSlice>()("namespace", "name", "labels", "addressType", "endpoints", "ports", "service", "managed", "annotations", "mirroredFrom", "origin", "store"));
 const endpoint: Endpoint | undefined = web?.endpoints[0];
 sameKeys("Endpoint", endpoint, keysOf<Endpoint>()("addresses", "conditions", "hostname", "nodeName", "zone", "targetRef", "forZones", "forNodes"));
 

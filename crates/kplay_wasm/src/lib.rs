@@ -137,6 +137,9 @@ export interface EndpointSlice {
   service: string | null;
   /** Written by the EndpointSlice controller (else supplied by the user). */
   managed: boolean;
+  annotations: Record<string, string>;
+  /** The `Endpoints` object the mirroring controller copied this slice from (its owner). */
+  mirroredFrom: string | null;
   origin: Origin;
   store: StoreMeta;
 }
