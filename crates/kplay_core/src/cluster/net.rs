@@ -210,6 +210,12 @@ pub fn generate_name(base: &str, seed: u64) -> String {
     format!("{b}{}", rand_string(seed, 5))
 }
 
+/// The uid the simulated API server gives the object `kind` `ns/name` in the cluster of `seed`
+/// (also for owners kplay does not store, such as an `Endpoints` its mirrored slices point to).
+pub fn object_uid(seed: u64, kind: &str, ns: &str, name: &str) -> String {
+    uid(fnv64(&[&seed.to_string(), kind, ns, name]))
+}
+
 /// A UUID-shaped uid derived from `seed` (version 4 layout, deterministic).
 pub fn uid(seed: u64) -> String {
     let a = seed;

@@ -81,11 +81,7 @@ impl Sim<'_> {
     pub(crate) fn store(&mut self, kind: &str, ns: &str, name: &str) -> StoreMeta {
         self.rv += 1;
         self.order += 1;
-        StoreMeta {
-            uid: net::uid(fnv64(&[&self.desc.seed.to_string(), kind, ns, name])),
-            resource_version: self.rv,
-            creation_index: self.order - 1,
-        }
+        StoreMeta { uid: net::object_uid(self.desc.seed, kind, ns, name), resource_version: self.rv, creation_index: self.order - 1 }
     }
 }
 

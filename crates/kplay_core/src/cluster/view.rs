@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 use std::str::FromStr;
 
-use super::net::{self, fnv64};
+use super::net;
 use super::state::{Cluster, EndpointSlice, Namespace, Node as ClusterNode, Pod, Service, StoreMeta, Workload};
 use crate::model::typed::{labels_display, IntOrString, LabelSelector, Labels, Origin};
 use crate::model::Object;
@@ -738,7 +738,7 @@ pub fn endpoint_slice_object(c: &Cluster, es: &EndpointSlice) -> Node {
     }
     if let Some(owner) = &es.mirrored_from {
         // The mirroring controller's `newEndpointSlice`: named after the Endpoints, owned by it.
-        let uid = net::uid(fnv64(&[&c.description.seed.to_string(), "Endpoints", &es.namespace, owner]));
+        let uid = net::object_uid(c.description.seed, "Endpoints", &es.namespace, owner);
         meta.set("generateName", s(&format!("{owner}-")));
         meta.set(
             "ownerReferences",

@@ -142,26 +142,35 @@ fn mismatch(sink: &mut Sink<'_>, profile: &Cur<'_>, path: &str, child: &str, det
         .secondary(file, ann.span(), format!("the annotation `{}` says {value:?}", ann.path));
 }
 
+/// How a `seccompProfile` / `appArmorProfile` field disagrees with its annotation's value `v`:
+/// the child to report and the detail, or `None` when they agree. Both checks compare the same
+/// way (the type, then a Localhost profile's path); seccomp also takes `docker/default` for
+/// RuntimeDefault.
+fn profile_mismatch(profile: &Cur<'_>, v: &str, seccomp: bool) -> Option<(&'static str, &'static str)> {
+    let (type_detail, profile_detail) = if seccomp {
+        ("seccomp type in annotation and field must match", "seccomp profile in annotation and field must match")
+    } else {
+        ("apparmor type in annotation and field must match", "apparmor profile in annotation and field must match")
+    };
+    match text(profile, "type") {
+        "Unconfined" if v != "unconfined" => Some(("type", type_detail)),
+        "RuntimeDefault" if v != "runtime/default" && !(seccomp && v == "docker/default") => Some(("type", type_detail)),
+        "Localhost" => match v.strip_prefix("localhost/") {
+            None => Some(("type", type_detail)),
+            Some(p) if profile.field("localhostProfile").and_then(|l| l.text()) != Some(p) => Some(("localhostProfile", profile_detail)),
+            Some(_) => None,
+        },
+        _ => None,
+    }
+}
+
 /// `validateSeccompAnnotationsAndFields` + `validateSeccompAnnotationsAndFieldsMatch`: the pod's
 /// field against the pod annotation, each container's own field against its annotation.
 fn seccomp_matches(sink: &mut Sink<'_>, spec: &Cur<'_>, ann: &Cur<'_>) {
     let check = |sink: &mut Sink<'_>, profile: &Cur<'_>, a: &Cur<'_>| {
-        let v = a.text().unwrap_or("");
-        let (child, detail) = match text(profile, "type") {
-            "Unconfined" if v != "unconfined" => ("type", "seccomp type in annotation and field must match"),
-            "RuntimeDefault" if v != "runtime/default" && v != "docker/default" => {
-                ("type", "seccomp type in annotation and field must match")
-            }
-            "Localhost" => match v.strip_prefix("localhost/") {
-                None => ("type", "seccomp type in annotation and field must match"),
-                Some(p) if profile.field("localhostProfile").and_then(|l| l.text()) != Some(p) => {
-                    ("localhostProfile", "seccomp profile in annotation and field must match")
-                }
-                Some(_) => return,
-            },
-            _ => return,
-        };
-        mismatch(sink, profile, &profile.path, child, detail, a);
+        if let Some((child, detail)) = profile_mismatch(profile, a.text().unwrap_or(""), true) {
+            mismatch(sink, profile, &profile.path, child, detail, a);
+        }
     };
     if let (Some(p), Some(a)) = (spec.field("securityContext").and_then(|s| s.field("seccompProfile")), annotation(ann, SECCOMP_POD)) {
         check(sink, &p, &a);
@@ -191,18 +200,7 @@ fn apparmor_matches(sink: &mut Sink<'_>, spec: &Cur<'_>, ann: &Cur<'_>, is_pod: 
         if is_pod && own.is_none() && apparmor_annotation_is_valid_field(v) {
             continue;
         }
-        let (child, detail) = match text(&profile, "type") {
-            "Unconfined" if v != "unconfined" => ("type", "apparmor type in annotation and field must match"),
-            "RuntimeDefault" if v != "runtime/default" => ("type", "apparmor type in annotation and field must match"),
-            "Localhost" => match v.strip_prefix("localhost/") {
-                None => ("type", "apparmor type in annotation and field must match"),
-                Some(p) if profile.field("localhostProfile").and_then(|l| l.text()) != Some(p) => {
-                    ("localhostProfile", "apparmor profile in annotation and field must match")
-                }
-                Some(_) => continue,
-            },
-            _ => continue,
-        };
+        let Some((child, detail)) = profile_mismatch(&profile, v, false) else { continue };
         let path = format!("{}.securityContext.appArmorProfile", c.path);
         mismatch(sink, &profile, &path, child, detail, &a);
     }
