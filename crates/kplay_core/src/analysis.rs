@@ -179,6 +179,8 @@ fn check_object(obj: &mut Object, opts: &Options, lookups: &crate::admission::Lo
     let mut admission_warnings = Vec::new();
     for stage in [Stage::Admission, Stage::Allocation, Stage::Validation, Stage::Lint] {
         let mut rejected = false;
+        // The rules that refused the object at this stage.
+        let mut refusing: Vec<&str> = Vec::new();
         for rule in all.iter().filter(|r| r.stage == stage) {
             let Some(check) = rule.check else { continue };
             if opts.disabled_rules.iter().any(|d| d == rule.name) {
@@ -192,7 +194,10 @@ fn check_object(obj: &mut Object, opts: &Options, lookups: &crate::admission::Lo
             if obj.kind == "StatefulSet" && !rules::pod::statefulset_pod_invalid::validated_on_create(opts.kube_version) {
                 pods_refused |= rules::pod::statefulset_pod_invalid::relabel(rule, &mut sink.out);
             }
-            rejected |= sink.out.iter().any(|d| d.severity == Severity::Error && d.kubernetes.is_some());
+            if sink.out.iter().any(|d| d.severity == Severity::Error && d.kubernetes.is_some()) {
+                rejected = true;
+                refusing.push(rule.name);
+            }
             // On a workload's template the admission rules warn that the controller's pods are
             // refused (`rules::pod::admission`); the workload itself is stored.
             if stage == Stage::Admission && obj.kind != "Pod" {
@@ -220,6 +225,7 @@ fn check_object(obj: &mut Object, opts: &Options, lookups: &crate::admission::Lo
             }
         }
         if rejected {
+            obj.allocation_retry = stage == Stage::Allocation && refusing.iter().all(|r| rules::service::allocation::RETRIED.contains(r));
             obj.acceptance = match stage {
                 Stage::Admission => Acceptance::Admission,
                 Stage::Allocation => Acceptance::Allocation,

@@ -119,10 +119,13 @@ pub(crate) fn run(_files: &[SourceFile], objects: &[Object], opts: &Options) -> 
     let mut latest: Vec<usize> = Vec::new();
     // Services validation refused, created (no earlier object of their name): `BeginCreate`
     // allocates before validation runs, so an allocation error is what the server returns for
-    // them instead. They are tried in their place and never stored.
+    // them instead. They are tried in their place and never stored. So are the Services the
+    // allocation phase refused for a request of their own (`Object::allocation_retry`): an
+    // earlier request of theirs may clash with another Service first.
     let mut probes: HashSet<usize> = HashSet::new();
     for (i, o) in objects.iter().enumerate() {
-        let probe = o.acceptance == crate::model::Acceptance::Validation && o.kind == "Service" && o.api_version == "v1";
+        let probe =
+            (o.acceptance == crate::model::Acceptance::Validation || o.allocation_retry) && o.kind == "Service" && o.api_version == "v1";
         if !probe && (!o.is_accepted() || !crate::model::is_modelled(&o.api_version, &o.kind)) {
             continue;
         }

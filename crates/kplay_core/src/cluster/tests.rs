@@ -1031,6 +1031,38 @@ fn an_allocation_error_replaces_the_validation_errors_of_a_service() {
 }
 
 #[test]
+fn a_clash_at_an_earlier_request_comes_before_a_range_error_at_a_later_one() {
+    // `allocateCreate`: ClusterIPs, then the nodePorts in port order, then the health-check
+    // port; the first failure is returned alone, whether a clash or a range error.
+    let text = [
+        service("a", "  type: NodePort\n  clusterIP: 10.96.5.5\n  ports:\n  - {port: 80, nodePort: 30080}\n"),
+        service("b", "  type: NodePort\n  clusterIP: 10.96.5.5\n  ports:\n  - {port: 80, nodePort: 20}\n"),
+        service("c", "  type: NodePort\n  ports:\n  - {port: 80, nodePort: 30080}\n  - {port: 81, nodePort: 29000, name: b}\n"),
+        service("d", "  type: LoadBalancer\n  clusterIP: 10.96.5.5\n  externalTrafficPolicy: Local\n  healthCheckNodePort: 5\n  ports:\n  - {port: 80}\n"),
+        // The built-in `kubernetes` Service holds 10.96.0.1.
+        service("e", "  type: NodePort\n  clusterIP: 10.96.0.1\n  ports:\n  - {port: 80, nodePort: 20}\n"),
+        // No clash first: the range error stands, once.
+        service("f", "  type: NodePort\n  ports:\n  - {port: 80, nodePort: 30081}\n  - {port: 81, nodePort: 20, name: b}\n"),
+    ]
+    .concat();
+    let (c, diags) = sim_with(&[&text], &Options::default());
+    let got: Vec<(String, String, String)> = service_errors(&diags).into_iter().map(|r| (r.0, r.1, r.2)).collect();
+    let want = [
+        ("b", "cluster-ip-conflict", "spec.clusterIPs"),
+        ("c", "node-port-conflict", "spec.ports[0].nodePort"),
+        ("d", "cluster-ip-conflict", "spec.clusterIPs"),
+        ("e", "cluster-ip-conflict", "spec.clusterIPs"),
+        ("f", "service-node-port-out-of-range", "spec.ports[1].nodePort"),
+    ]
+    .map(|(a, b, f)| (a.to_string(), b.to_string(), f.to_string()));
+    assert_eq!(got, want, "{diags:?}");
+    // Refused services hold nothing: a later request for their ports succeeds.
+    assert!(["b", "c", "d", "e", "f"].iter().all(|n| c.service("default", n).is_none()));
+    let (c, _) = sim_with(&[&text, &service("g", "  type: NodePort\n  ports:\n  - {port: 80, nodePort: 30081}\n")], &Options::default());
+    assert!(c.service("default", "g").is_some());
+}
+
+#[test]
 fn a_service_whose_range_is_full_is_refused_with_an_internal_error() {
     let mut opts = Options::default();
     opts.cluster.node_port_range = "30000-30002".into();

@@ -47,6 +47,12 @@ pub struct Object {
     /// (`statefulset-pod-invalid`), or a workload whose pods a default admission plugin refuses
     /// (`rules::pod::admission`). The simulated controller creates no pods for it.
     pub pods_refused: bool,
+    /// A Service the allocation phase refused only for a requested address or port (out of
+    /// range, or taken twice by the Service itself): Go tries the requests in order (ClusterIPs,
+    /// nodePorts in port order, the health-check port) against every Service stored before it
+    /// and returns the first failure, which may be a clash with another Service at an earlier
+    /// step. The simulator tries it again among the others (`cluster::sim`).
+    pub allocation_retry: bool,
     pub object_ref: ObjectRef,
 }
 
@@ -80,6 +86,7 @@ impl Object {
             raw: node,
             acceptance: Acceptance::Accepted,
             pods_refused: false,
+            allocation_retry: false,
             object_ref,
         }
     }

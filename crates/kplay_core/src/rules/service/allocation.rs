@@ -27,6 +27,13 @@ pub(crate) const NODE_PORT_OUT_OF_RANGE: &str = "service-node-port-out-of-range"
 pub(crate) const NODE_PORT_ALREADY_ALLOCATED: &str = "service-node-port-already-allocated";
 pub(crate) const HEALTH_CHECK_NODE_PORT_UNALLOCATABLE: &str = "service-health-check-node-port-unallocatable";
 
+/// The allocation-stage rules about one requested address or port. A Service refused only by
+/// these is tried again by the simulator among the other Services ([`crate::model::Object::allocation_retry`]):
+/// Go allocates the requests in order and returns the first failure, and a clash with another
+/// Service at an earlier request comes before a range error at a later one.
+pub(crate) const RETRIED: [&str; 4] =
+    [CLUSTER_IP_OUT_OF_RANGE, NODE_PORT_OUT_OF_RANGE, NODE_PORT_ALREADY_ALLOCATED, HEALTH_CHECK_NODE_PORT_UNALLOCATABLE];
+
 /// An IP family as the API names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Family {
