@@ -160,6 +160,17 @@ pub(super) fn identify(obj: &Object, table: &Table, minor: u16) -> Identity {
     let group = group_of(av);
     // Lists (`v1 List`, `PodList`) are unwrapped by kubectl; one without items sends nothing.
     if !table.knows_group(group) || kind.ends_with("List") {
+        if let Some(why) = never_served(av) {
+            let serving = table.api_versions_of(kind, minor);
+            let help = match serving.first() {
+                Some(best) if group == "core" => format!("the core API group has no name: write `apiVersion: {best}`"),
+                Some(best) => format!("change `apiVersion` to `{best}`"),
+                None => "a custom resource's `apiVersion` is `<group>/<version>`, its group a lowercase domain such as `example.com`"
+                    .to_string(),
+            };
+            let msg = format!("no matches for kind \"{kind}\" in version \"{av}\": {why}");
+            return Identity::Rejected(vec![diag(obj, &r::API_VERSION_UNKNOWN, av_node.span, msg, help, "apiVersion")]);
+        }
         // Another API group: a custom resource or an aggregated API that kplay cannot know.
         return Identity::NotModelled;
     }
@@ -179,6 +190,29 @@ pub(super) fn identify(obj: &Object, table: &Table, minor: u16) -> Identity {
         None => format!("`{av}` serves {}", list(&here)),
     };
     Identity::Rejected(vec![diag(obj, &r::KIND_UNKNOWN, kind_node.span, msg, help, "kind")])
+}
+
+/// Why no API server could serve `api_version` when its group is not a built-in one, if so.
+/// kubectl parses it with `schema.ParseGroupVersion` (at most one `/`). A custom resource's group
+/// must be a lowercase DNS subdomain with at least one dot and its version a DNS label
+/// (`ValidateCustomResourceDefinitionSpec`), so `core/v1`, `Apps/v1` or `example.com/V1` are
+/// served by nothing: only an aggregated API server could take a group without a dot, which
+/// no cluster kplay models has.
+fn never_served(api_version: &str) -> Option<String> {
+    let (group, version) = api_version.split_once('/')?;
+    if version.contains('/') {
+        return Some(format!("`{api_version}` is not a group/version (\"unexpected GroupVersion string\")"));
+    }
+    if !crate::rules::formats::dns1123_subdomain_msgs(group).is_empty() {
+        return Some(format!("the API group `{group}` is not a lowercase domain name, which every API group is"));
+    }
+    if !group.contains('.') {
+        return Some(format!("no built-in API group is named `{group}`, and a custom resource's group has a dot (`example.com`)"));
+    }
+    if !crate::rules::formats::dns1035_label_msgs(version).is_empty() {
+        return Some(format!("the version `{version}` is not a lowercase DNS label, which every API version is"));
+    }
+    None
 }
 
 fn list(kinds: &[&str]) -> String {

@@ -78,9 +78,11 @@ pub(crate) fn check_reference(r: &crate::rules::Cur<'_>, sink: &mut Sink<'_>) {
         let c = r.field(key);
         let v = c.as_ref().map_or("", super::s);
         if v.is_empty() {
+            // Go: `field.Required(fldPath.Child("kind"), "kind is required")`, and so for name.
+            let detail = formats::required(&format!("{key} is required"));
             let d = match &c {
-                Some(c) => sink.field_error(c, ErrorType::Required, formats::required("")),
-                None => sink.required(r, key, formats::required("")),
+                Some(c) => sink.field_error(c, ErrorType::Required, detail),
+                None => sink.required(r, key, detail),
             };
             d.help(format!("set `{key}` of the referenced object"));
             continue;
@@ -117,5 +119,9 @@ mod tests {
             pairs(&[(&format!("{p}.kind"), "Required"), (&format!("{p}.name"), "Required")])
         );
         assert!(t("      kind: StorageBucket\n      name: static\n").is_empty());
+        let a = crate::rules::service::testing::run(&ing("  defaultBackend:\n    resource:\n      kind: \"\"\n"), 34);
+        let mut messages: Vec<&str> = a.diagnostics.iter().filter(|d| d.rule == r).map(|d| d.message.as_str()).collect();
+        messages.sort_unstable();
+        assert_eq!(messages, ["Required value: kind is required", "Required value: name is required"]);
     }
 }
