@@ -305,12 +305,8 @@ impl<'a> Builder<'a> {
                         Diagnostic::new(r::SYNTAX, Severity::Error, self.file, Span::new(at, end), format!("YAML syntax error: {info}"))
                             .with_kubernetes("", ErrorType::Decode);
                     d.kubernetes = None;
-                    let help = if info.contains("tab") || self.text[(at - self.offsets.base) as usize..].starts_with('\t') {
-                        "YAML does not allow tabs for indentation; indent with spaces"
-                    } else {
-                        "fix the YAML syntax here; the other documents of the file were still analysed"
-                    };
-                    self.diags.push(d.with_help(help).with_label_message("the parser stopped here"));
+                    let at_tab = self.text[(at - self.offsets.base) as usize..].starts_with('\t');
+                    self.diags.push(d.with_help(syntax_help(&info, at_tab)).with_label_message("the parser stopped here"));
                     self.failed = true;
                     self.root = None;
                     return None;
@@ -698,6 +694,19 @@ impl<'a> Builder<'a> {
     }
 }
 
+/// The help for a syntax error, chosen from the parser's message so that it fits that error.
+/// `at_tab`: the parser stopped at a tab character.
+fn syntax_help(info: &str, at_tab: bool) -> &'static str {
+    const TAB_ERRORS: &[&str] = &["tabs disallowed", "tab cannot be used", "found a tab", "start with a tab"];
+    if info.contains("unprintable character") {
+        "remove the control character here (a NUL byte usually means a file saved as UTF-16 without a byte order mark); save the file as UTF-8 text"
+    } else if at_tab || TAB_ERRORS.iter().any(|t| info.contains(t)) {
+        "YAML does not allow tabs for indentation; indent with spaces"
+    } else {
+        "fix the YAML syntax here; the other documents of the file were still analysed"
+    }
+}
+
 /// Gives every node of `n` (keys included) the span `to`.
 fn respan(n: &mut Node, to: Span) {
     let mut stack = vec![n];
@@ -939,7 +948,19 @@ mod tests {
     fn tabs_give_a_syntax_error_with_help() {
         let f = load("a:\n\tb: 1\n");
         assert_eq!(f.diagnostics.len(), 1, "{:?}", f.diagnostics);
-        assert!(f.diagnostics[0].help.as_deref().unwrap().contains("tab") || f.diagnostics[0].rule == r::SYNTAX);
+        assert_eq!(f.diagnostics[0].rule, r::SYNTAX);
+        assert!(f.diagnostics[0].help.as_deref().unwrap().contains("tabs"), "{:?}", f.diagnostics[0].help);
+    }
+
+    /// "unprintable" contains "tab": a NUL byte got the help about tab indentation.
+    #[test]
+    fn a_control_character_gets_a_help_about_control_characters() {
+        let f = load("a: b\0\n");
+        assert_eq!(f.diagnostics.len(), 1, "{:?}", f.diagnostics);
+        let d = &f.diagnostics[0];
+        assert!(d.message.contains("unprintable"), "{}", d.message);
+        let help = d.help.as_deref().unwrap();
+        assert!(!help.contains("tabs") && help.contains("control character"), "{help}");
     }
 
     /// Regression (yaml_load fuzz target): the oversized-document diagnostic cut its span at
