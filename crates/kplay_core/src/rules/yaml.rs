@@ -9,6 +9,7 @@ pub const DUPLICATE_KEY: &str = "duplicate-key";
 pub const LIMIT: &str = "yaml-limit-exceeded";
 pub const INVALID_UTF8: &str = "yaml-invalid-utf8";
 pub const COMPLEX_KEY: &str = "yaml-complex-key";
+pub const NON_STRING_KEY: &str = "yaml-non-string-key";
 pub const MERGE: &str = "yaml-merge-invalid";
 pub const UNKNOWN_TAG: &str = "yaml-unknown-tag";
 
@@ -28,8 +29,16 @@ pub fn unreadable_config_error(rule: &str, level: &str) -> Option<String> {
     })
 }
 
-pub static RULES: &[&Rule] =
-    &[&SYNTAX_RULE, &DUPLICATE_KEY_RULE, &LIMIT_RULE, &INVALID_UTF8_RULE, &COMPLEX_KEY_RULE, &MERGE_RULE, &UNKNOWN_TAG_RULE];
+pub static RULES: &[&Rule] = &[
+    &SYNTAX_RULE,
+    &DUPLICATE_KEY_RULE,
+    &LIMIT_RULE,
+    &INVALID_UTF8_RULE,
+    &COMPLEX_KEY_RULE,
+    &NON_STRING_KEY_RULE,
+    &MERGE_RULE,
+    &UNKNOWN_TAG_RULE,
+];
 
 pub static SYNTAX_RULE: Rule = Rule {
     name: SYNTAX,
@@ -192,13 +201,16 @@ pub static COMPLEX_KEY_RULE: Rule = Rule {
     name: COMPLEX_KEY,
     severity: Severity::Error,
     stage: Stage::Load,
-    summary: "A mapping key is a list or a mapping.",
+    summary: "A mapping key is a list, a mapping, null, or an integer too large for JSON's conversion.",
     docs: rule_docs!(
         r#"## What it does
-Reports mapping keys that are collections (`? [a, b]: c`).
+Reports mapping keys that kubectl cannot turn into JSON object keys: collections (`? [a, b]: c`),
+null keys (`~: x`, `null: x`, an empty key) and integers above 9223372036854775807.
 
 ## Why is this bad?
-JSON object keys are strings; kubectl cannot convert such a document.
+JSON object keys are strings. kubectl's YAML library (sigs.k8s.io/yaml, `convertToJSONableObject`)
+turns boolean, integer and float keys into strings (see `yaml-non-string-key`) but refuses the
+document for any other key ("unsupported map key"), so nothing in it reaches the API server.
 
 ## Example
 ```yaml
@@ -212,6 +224,57 @@ a-b: c
 ```
 
 ## References
+- sigs.k8s.io/yaml: <https://github.com/kubernetes-sigs/yaml>
+"#
+    ),
+    spec: &[],
+    check: None,
+};
+
+pub static NON_STRING_KEY_RULE: Rule = Rule {
+    name: NON_STRING_KEY,
+    severity: Severity::Warning,
+    stage: Stage::Load,
+    summary: "An unquoted mapping key such as `yes`, `on`, `0755` or `1.10` is sent by kubectl as a different string.",
+    docs: rule_docs!(
+        r#"## What it does
+Finds unquoted mapping keys that YAML 1.1 reads as booleans or numbers and that kubectl therefore
+sends under another name: `yes`, `on`, `y` become the key `"true"`, `no`, `off`, `n` become
+`"false"`, `0755` becomes `"493"`, `0x1F` `"31"`, `1.10` `"1.1"`, `1e3` `"1000"`. kplay reads the
+manifest with the key kubectl sends (labels, annotations, ConfigMap data and field names all see
+`"true"`), and points here at the key as written.
+
+## Why is this bad?
+kubectl's YAML library (go-yaml v2 through sigs.k8s.io/yaml) resolves the key to a boolean or a
+number and then writes it back as a JSON string (`convertToJSONableObject`; floats through
+`strconv.FormatFloat(f, 'g', -1, 32)`, so rounded to 32 bits). The object is stored with a key
+nobody wrote: a label `on: "1"` becomes `true: "1"`, and a selector looking for `on` matches
+nothing. Keys whose text does not change (`80`, `true`) are not reported.
+
+## Example
+```yaml
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: flags
+data:
+  on: "enabled"
+  0755: "mode"
+```
+
+## Use instead
+```yaml
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: flags
+data:
+  "on": "enabled"
+  "0755": "mode"
+```
+
+## References
+- YAML 1.1 boolean type: <https://yaml.org/type/bool.html>
 - sigs.k8s.io/yaml: <https://github.com/kubernetes-sigs/yaml>
 "#
     ),

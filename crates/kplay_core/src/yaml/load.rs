@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle as PStyle, Span as PSpan};
 
-use super::node::{Entry, Node, NodeKind, ScalarStyle};
+use super::node::{format_go_float32_key, Entry, Node, NodeKind, Resolved, ScalarStyle};
 use super::Limits;
 use crate::diagnostic::{Diagnostic, ErrorType, Severity};
 use crate::rules::yaml as r;
@@ -644,19 +644,17 @@ impl<'a> Builder<'a> {
                         m.merges.push((m.entries.len(), n));
                         return;
                     }
-                    let Some(k) = key.text().map(str::to_owned) else {
-                        self.diags.push(
-                            Diagnostic::new(
-                                r::COMPLEX_KEY,
-                                Severity::Error,
-                                file,
-                                key.span,
-                                "a mapping key must be a plain string; JSON has no other kind of key",
-                            )
-                            .with_help("use a string key"),
-                        );
-                        return;
+                    let key = match json_key(file, key) {
+                        Ok((key, warning)) => {
+                            self.diags.extend(warning);
+                            key
+                        }
+                        Err(d) => {
+                            self.diags.push(*d);
+                            return;
+                        }
                     };
+                    let k = key.text().unwrap_or_default().to_owned();
                     if m.index.is_none() && m.entries.len() >= 16 {
                         m.index = Some(m.entries.iter().enumerate().filter_map(|(i, e)| e.key.text().map(|t| (t.to_owned(), i))).collect());
                     }
@@ -692,6 +690,68 @@ impl<'a> Builder<'a> {
             },
         }
     }
+}
+
+/// The key as kubectl sends it: sigs.k8s.io/yaml's `convertToJSONableObject` writes go-yaml v2's
+/// boolean, integer and float keys as JSON strings (`yes` is the key "true", `0755` is "493",
+/// `1.10` is "1.1") and fails the document on any other key (a collection, null, or an integer
+/// that only fits in a uint64). A converted key keeps its span and comes with a warning when its
+/// text changed.
+fn json_key(file: FileId, key: Node) -> Result<(Node, Option<Diagnostic>), Box<Diagnostic>> {
+    let refuse =
+        |message: String, help: &str| Box::new(Diagnostic::new(r::COMPLEX_KEY, Severity::Error, file, key.span, message).with_help(help));
+    let Some(resolved) = key.resolved() else {
+        return Err(refuse("a mapping key must be a plain string; JSON has no other kind of key".into(), "use a string key"));
+    };
+    let text = key.text().unwrap_or_default();
+    let shown = quote_for_help(text);
+    let converted = match resolved {
+        Resolved::Str(_) => return Ok((key, None)),
+        Resolved::Bool(b) => b.to_string(),
+        Resolved::Int(i) => i.to_string(),
+        Resolved::Float(f) => format_go_float32_key(f),
+        Resolved::Null => {
+            let what = if text.is_empty() {
+                "this mapping key is empty, which YAML reads as null".to_owned()
+            } else {
+                format!("the key `{text}` is null")
+            };
+            return Err(refuse(
+                format!("{what}; kubectl cannot turn a null key into a JSON key and refuses the document (unsupported map key)"),
+                &format!("write the key as a string, e.g. {shown}, or remove the entry"),
+            ));
+        }
+        Resolved::Uint(_) => {
+            return Err(refuse(
+                format!("the key `{text}` is an integer above 9223372036854775807; kubectl cannot turn it into a JSON key and refuses the document (unsupported map key of type uint64)"),
+                &format!("quote the key: {shown}"),
+            ));
+        }
+    };
+    let warning = (converted != text).then(|| {
+        Diagnostic::new(
+            r::NON_STRING_KEY,
+            Severity::Warning,
+            file,
+            key.span,
+            format!("the key `{text}` is read as the {}, so kubectl sends it as the key \"{converted}\"", describe_key(&resolved)),
+        )
+        .with_help(format!("quote the key to keep it as written: {shown}"))
+    });
+    Ok((Node::scalar(key.span, converted, ScalarStyle::DoubleQuoted), warning))
+}
+
+/// "boolean true", "number 493".
+fn describe_key(r: &Resolved<'_>) -> String {
+    match r {
+        Resolved::Bool(b) => format!("boolean {b}"),
+        other => format!("number {}", other.json_text()),
+    }
+}
+
+/// `text` as a double-quoted YAML string.
+fn quote_for_help(text: &str) -> String {
+    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
 /// The help for a syntax error, chosen from the parser's message so that it fits that error.
@@ -810,7 +870,7 @@ mod tests {
             "a:\n  command: [\n    \"sleep\", \"1\"\n]\n",
             "a:\n  command: [\"sleep\",\n  \"1\"]\n",
             "a:\n  command: [\"sleep\",\n\"1\"]\n",
-            "a:\n  command: {x: sleep,\ny: 1}\n",
+            "a:\n  command: {x: sleep,\nw: 1}\n",
         ] {
             let f = load(text);
             assert!(f.diagnostics.is_empty(), "{text:?}: {:?}", f.diagnostics);
@@ -860,6 +920,47 @@ mod tests {
         assert_eq!(f.docs[0].root.as_ref().unwrap().get("a").unwrap().as_i64(), Some(3));
     }
 
+    /// sigs.k8s.io/yaml's `convertToJSONableObject`: bool, int and float keys become strings.
+    #[test]
+    fn non_string_keys_become_the_strings_kubectl_sends() {
+        let text = "yes: a\nOff: b\n0755: c\n0x1F: d\n1.10: e\n1e6: f\n3.14159265358979: g\n1e-5: h\n80: i\n\"on\": j\n!!str y: k\n.inf: l\n-0.0: m\n";
+        let f = load(text);
+        let root = f.docs[0].root.as_ref().unwrap();
+        let keys: Vec<&str> = root.as_map().unwrap().iter().map(|e| e.key.as_str().unwrap()).collect();
+        assert_eq!(keys, ["true", "false", "493", "31", "1.1", "1e+06", "3.1415927", "1e-05", "80", "on", "y", ".inf", "-0"]);
+        // Each key keeps the span of the key as written.
+        let e = &root.as_map().unwrap()[2];
+        assert_eq!(&text[e.key.span.range()], "0755");
+        // A warning for each key whose text changed: not for `80`, `"on"`, `!!str y` or `.inf`.
+        let warned: Vec<&str> =
+            f.diagnostics.iter().filter(|d| d.rule == r::NON_STRING_KEY).map(|d| &text[d.primary.span.range()]).collect();
+        assert_eq!(warned, ["yes", "Off", "0755", "0x1F", "1.10", "1e6", "3.14159265358979", "1e-5", "-0.0"]);
+        let d = &f.diagnostics[0];
+        assert_eq!(d.message, "the key `yes` is read as the boolean true, so kubectl sends it as the key \"true\"");
+        assert_eq!(d.help.as_deref(), Some("quote the key to keep it as written: \"yes\""));
+        assert_eq!(f.diagnostics.len(), warned.len(), "{:?}", f.diagnostics);
+    }
+
+    #[test]
+    fn keys_that_become_the_same_string_are_duplicates() {
+        let f = load("yes: a\ntrue: b\n");
+        let d: Vec<_> = f.diagnostics.iter().map(|d| d.rule).collect();
+        assert_eq!(d, [r::NON_STRING_KEY, r::DUPLICATE_KEY]);
+        assert_eq!(f.docs[0].root.as_ref().unwrap().get("true").and_then(Node::as_str), Some("b"));
+    }
+
+    #[test]
+    fn null_and_uint64_keys_are_refused() {
+        for (text, key) in [("~: a\n", "~"), ("null: a\n", "null"), ("18446744073709551615: a\n", "18446744073709551615")] {
+            let f = load(text);
+            assert_eq!(f.diagnostics.len(), 1, "{text:?}: {:?}", f.diagnostics);
+            let d = &f.diagnostics[0];
+            assert_eq!(d.rule, r::COMPLEX_KEY);
+            assert_eq!(&text[d.primary.span.range()], key);
+            assert!(d.message.contains("refuses the document"), "{}", d.message);
+        }
+    }
+
     #[test]
     fn content_after_a_separator_is_refused_like_yaml_reader() {
         let f = load("--- {apiVersion: v1}\n--- # fine\n---\t\na: 1\n----\n");
@@ -871,24 +972,24 @@ mod tests {
 
     #[test]
     fn merge_keys_apply_in_key_order_like_go_yaml_v2() {
-        let f = load("base: &b {x: 1, y: 2}\nc:\n  y: 3\n  <<: *b\n  x: 4\nd:\n  <<: [{x: 5}, *b]\n");
+        let f = load("base: &b {x: 1, w: 2}\nc:\n  w: 3\n  <<: *b\n  x: 4\nd:\n  <<: [{x: 5}, *b]\n");
         assert!(f.diagnostics.is_empty(), "{:?}", f.diagnostics);
         let root = f.docs[0].root.as_ref().unwrap();
         let c = root.get("c").unwrap();
-        // The merge after `y: 3` overwrites it; `x: 4` after the merge overwrites the merged x.
-        assert_eq!((c.get("y").unwrap().as_i64(), c.get("x").unwrap().as_i64()), (Some(2), Some(4)));
+        // The merge after `w: 3` overwrites it; `x: 4` after the merge overwrites the merged x.
+        assert_eq!((c.get("w").unwrap().as_i64(), c.get("x").unwrap().as_i64()), (Some(2), Some(4)));
         assert_eq!(root.get("d").unwrap().get("x").unwrap().as_i64(), Some(5));
     }
 
     #[test]
     fn anchors_aliases_and_merge_keys() {
-        let f = load("base: &b {x: 1, y: 2}\nc:\n  <<: *b\n  y: 3\nd: *b\n");
+        let f = load("base: &b {x: 1, w: 2}\nc:\n  <<: *b\n  w: 3\nd: *b\n");
         assert!(f.diagnostics.is_empty(), "{:?}", f.diagnostics);
         let root = f.docs[0].root.as_ref().unwrap();
         let c = root.get("c").unwrap();
         assert_eq!(c.get("x").unwrap().as_i64(), Some(1));
-        assert_eq!(c.get("y").unwrap().as_i64(), Some(3));
-        assert_eq!(root.get("d").unwrap().get("y").unwrap().as_i64(), Some(2));
+        assert_eq!(c.get("w").unwrap().as_i64(), Some(3));
+        assert_eq!(root.get("d").unwrap().get("w").unwrap().as_i64(), Some(2));
     }
 
     #[test]

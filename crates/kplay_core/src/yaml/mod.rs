@@ -12,7 +12,7 @@ mod node;
 pub mod resolve;
 
 pub use load::{load_file, Document, LoadedFile};
-pub use node::{format_go_float, Entry, Node, NodeKind, Resolved, Scalar, ScalarStyle};
+pub use node::{format_go_float, format_go_float32_key, Entry, Node, NodeKind, Resolved, Scalar, ScalarStyle};
 
 use serde::{Deserialize, Serialize};
 
