@@ -15,7 +15,7 @@ pub const UNKNOWN_TAG: &str = "yaml-unknown-tag";
 
 /// Rules that say a document could not be read at all. They cannot be switched off, downgraded
 /// or suppressed: unreadable input never passes (kubectl cannot send it either).
-pub const UNREADABLE: &[&str] = &[SYNTAX, INVALID_UTF8, LIMIT];
+pub const UNREADABLE: &[&str] = &[SYNTAX, LIMIT];
 
 /// True for a rule of [`UNREADABLE`].
 pub fn is_unreadable(rule: &str) -> bool {
@@ -169,15 +169,21 @@ a: [x, x]
 
 pub static INVALID_UTF8_RULE: Rule = Rule {
     name: INVALID_UTF8,
-    severity: Severity::Error,
+    severity: Severity::Warning,
     stage: Stage::Load,
-    summary: "The file contains bytes that are not UTF-8.",
+    summary: "The file contains bytes that are not UTF-8; kubectl replaces them with U+FFFD.",
     docs: rule_docs!(
         r#"## What it does
-Reports each invalid UTF-8 sequence; kplay replaces it with U+FFFD and analyses the rest.
+Reports each invalid UTF-8 sequence of a file. kplay reads the file as kubectl does: kubectl's
+file reader (cli-runtime's `FileVisitor`, golang.org/x/text's UTF-8 decoder) replaces each
+invalid sequence with U+FFFD (�) and goes on, so the rest of the file is analysed with those
+replacements. After a UTF-8 byte order mark the bytes reach kubectl's YAML parser unchanged and
+it refuses them: that is reported as `yaml-syntax`. A file with a UTF-16 byte order mark is
+decoded as UTF-16, as kubectl does.
 
 ## Why is this bad?
-YAML and JSON are Unicode text; kubectl refuses a file that is not valid UTF-8.
+The object is accepted, but with U+FFFD where the file had other characters: a Latin-1 `é` in an
+annotation is stored as `�`. The file is in some other encoding than the one kubectl reads.
 
 ## Example
 ```yaml

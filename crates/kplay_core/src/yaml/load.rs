@@ -31,12 +31,32 @@ pub struct LoadedFile {
 pub fn load_file(file_id: FileId, file: &SourceFile, limits: &Limits) -> LoadedFile {
     let mut out = LoadedFile::default();
     let text = file.text.as_str();
+    // kubectl decodes a file without a byte order mark with golang.org/x/text's UTF-8 decoder,
+    // which replaces each invalid sequence by U+FFFD and goes on; after a UTF-8 byte order mark
+    // (`BOMOverride` passes the rest on unchanged) go-yaml's reader meets the bytes and refuses them.
+    let after_bom = text.starts_with('\u{feff}');
     for &at in &file.invalid_utf8 {
-        out.diagnostics.push(
-            Diagnostic::new(r::INVALID_UTF8, Severity::Error, file_id, Span::new(at, at + 3), "the file is not valid UTF-8")
-                .with_help("save the file as UTF-8; the invalid bytes were replaced by U+FFFD here")
-                .with_label_message("invalid byte sequence"),
-        );
+        let span = Span::new(at, at + 3);
+        out.diagnostics.push(if after_bom {
+            Diagnostic::new(
+                r::SYNTAX,
+                Severity::Error,
+                file_id,
+                span,
+                "invalid UTF-8 in a file that starts with a UTF-8 byte order mark: kubectl's YAML parser refuses it",
+            )
+            .with_help("save the file as UTF-8 (the invalid bytes are shown as U+FFFD here)")
+        } else {
+            Diagnostic::new(
+                r::INVALID_UTF8,
+                Severity::Warning,
+                file_id,
+                span,
+                "the file is not valid UTF-8: kubectl replaces these bytes with U+FFFD (\u{fffd}) and sends that",
+            )
+            .with_help("save the file as UTF-8")
+            .with_label_message("invalid byte sequence")
+        });
     }
     if text.len() > limits.max_file_bytes {
         out.diagnostics.push(
