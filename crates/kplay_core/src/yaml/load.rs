@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle as PStyle, Span as PSpan};
 
+use super::json;
 use super::node::{format_go_float32_key, Entry, Node, NodeKind, Resolved, ScalarStyle};
 use super::Limits;
 use crate::diagnostic::{Diagnostic, ErrorType, Severity};
@@ -71,44 +72,31 @@ pub fn load_file(file_id: FileId, file: &SourceFile, limits: &Limits) -> LoadedF
         );
         return out;
     }
-    invalid_separators(file_id, text, &mut out.diagnostics);
     let mut index = 0;
-    for seg in split_documents(text) {
+    let mut yaml_from = 0;
+    let mut json_error = None;
+    if let Some(start) = json::stream_start(text) {
+        match load_json(file_id, text, start, limits, &mut out, &mut index) {
+            JsonEnd::Done => return out,
+            JsonEnd::Yaml { from, error } => (yaml_from, json_error) = (from, Some(error)),
+        }
+    }
+    let first_diag = out.diagnostics.len();
+    invalid_separators(file_id, text, yaml_from, &mut out.diagnostics);
+    let mut first_doc = None;
+    for seg in split_documents(text, yaml_from) {
         let seg_text = &text[seg.range()];
         if is_blank(seg_text) {
             continue;
         }
-        if index >= limits.max_documents {
-            out.diagnostics.push(
-                Diagnostic::new(
-                    r::LIMIT,
-                    Severity::Error,
-                    file_id,
-                    Span::new(seg.start, seg.start + 3.min(seg.len())),
-                    format!("the file has more than {} documents; the rest were not analysed", limits.max_documents),
-                )
-                .with_help("split the file, or raise `limits.max-documents` in kplay.toml"),
-            );
-            break;
-        }
-        if seg.len() as usize > limits.max_document_bytes {
-            out.diagnostics.push(
-                Diagnostic::new(
-                    r::LIMIT,
-                    Severity::Error,
-                    file_id,
-                    Span::new(seg.start, seg.start + first_line_len(seg_text)),
-                    format!(
-                        "this document is {} bytes, over the limit of {} bytes; it was not analysed",
-                        seg.len(),
-                        limits.max_document_bytes
-                    ),
-                )
-                .with_help("the API server refuses request bodies over 3 MiB; split the document, or raise `limits.max-document-bytes`"),
-            );
-            out.docs.push(Document { index, span: seg, root: None });
-            index += 1;
-            continue;
+        first_doc.get_or_insert(seg);
+        match admit(file_id, seg, seg_text, index, limits, &mut out) {
+            Admit::Stop => break,
+            Admit::Refused => {
+                index += 1;
+                continue;
+            }
+            Admit::Read => {}
         }
         let mut b = Builder::new(file_id, seg.start, seg_text, limits);
         let root = b.run();
@@ -120,7 +108,121 @@ pub fn load_file(file_id: FileId, file: &SourceFile, limits: &Limits) -> LoadedF
         out.docs.push(Document { index, span: seg, root });
         index += 1;
     }
+    // kubectl went on as YAML after a JSON error; when the first YAML document fails too, the
+    // error it prints is the JSON one.
+    if let (Some(e), Some(doc)) = (json_error, first_doc) {
+        let inside = |d: &Diagnostic| d.rule == r::SYNTAX && d.primary.span.start >= doc.start && d.primary.span.start <= doc.end;
+        let yaml_diags = out.diagnostics.split_off(first_diag);
+        let failed = yaml_diags.iter().any(inside);
+        out.diagnostics.extend(yaml_diags.into_iter().filter(|d| !(failed && inside(d))));
+        if failed {
+            out.diagnostics.push(json_syntax_error(file_id, &e));
+        }
+    }
     out
+}
+
+/// Where the JSON part of a stream left off.
+enum JsonEnd {
+    /// The file was read (as JSON, or up to an error that ends it).
+    Done,
+    /// kubectl reads on as YAML from `from`; `error` is the JSON error it met.
+    Yaml { from: usize, error: json::JsonError },
+}
+
+/// Reads the JSON values of a stream into documents (`null` values are skipped, as
+/// cli-runtime's `StreamVisitor` skips them).
+fn load_json(file_id: FileId, text: &str, start: usize, limits: &Limits, out: &mut LoadedFile, index: &mut usize) -> JsonEnd {
+    let stream = json::read_stream(text, start, limits);
+    for d in stream.duplicates {
+        out.diagnostics.push(duplicate_key(file_id, &d.key, d.again, d.first));
+    }
+    for value in stream.values {
+        if value.is_null() {
+            continue;
+        }
+        match admit(file_id, value.span, &text[value.span.range()], *index, limits, out) {
+            Admit::Stop => return JsonEnd::Done,
+            Admit::Refused => {}
+            Admit::Read => out.docs.push(Document { index: *index, span: value.span, root: Some(value) }),
+        }
+        *index += 1;
+    }
+    if let Some((span, max)) = stream.too_deep {
+        out.diagnostics.push(
+            Diagnostic::new(
+                r::LIMIT,
+                Severity::Error,
+                file_id,
+                span,
+                format!("nesting exceeds {max} levels; this JSON value was not analysed"),
+            )
+            .with_help("no Kubernetes object nests this deep; flatten the structure"),
+        );
+        return JsonEnd::Done;
+    }
+    match (stream.error, stream.yaml_from) {
+        (Some(error), Some(from)) => JsonEnd::Yaml { from, error },
+        (Some(error), None) => {
+            out.diagnostics.push(json_syntax_error(file_id, &error));
+            JsonEnd::Done
+        }
+        (None, _) => JsonEnd::Done,
+    }
+}
+
+fn json_syntax_error(file_id: FileId, e: &json::JsonError) -> Diagnostic {
+    Diagnostic::new(r::SYNTAX, Severity::Error, file_id, e.span, format!("JSON syntax error: {}", e.message))
+        .with_help("kubectl reads input that starts with `{` as a stream of JSON values; fix the JSON here")
+        .with_label_message("the JSON decoder stopped here")
+}
+
+/// Whether a document is read, after the limits on documents per file and document size.
+enum Admit {
+    Read,
+    /// Over the size limit: reported, counted, not read.
+    Refused,
+    /// Over the document count: reported; nothing after it is read.
+    Stop,
+}
+
+fn admit(file_id: FileId, seg: Span, seg_text: &str, index: usize, limits: &Limits, out: &mut LoadedFile) -> Admit {
+    if index >= limits.max_documents {
+        out.diagnostics.push(
+            Diagnostic::new(
+                r::LIMIT,
+                Severity::Error,
+                file_id,
+                Span::new(seg.start, seg.start + 3.min(seg.len())),
+                format!("the file has more than {} documents; the rest were not analysed", limits.max_documents),
+            )
+            .with_help("split the file, or raise `limits.max-documents` in kplay.toml"),
+        );
+        return Admit::Stop;
+    }
+    if seg.len() as usize > limits.max_document_bytes {
+        out.diagnostics.push(
+            Diagnostic::new(
+                r::LIMIT,
+                Severity::Error,
+                file_id,
+                Span::new(seg.start, seg.start + first_line_len(seg_text)),
+                format!("this document is {} bytes, over the limit of {} bytes; it was not analysed", seg.len(), limits.max_document_bytes),
+            )
+            .with_help("the API server refuses request bodies over 3 MiB; split the document, or raise `limits.max-document-bytes`"),
+        );
+        out.docs.push(Document { index, span: seg, root: None });
+        return Admit::Refused;
+    }
+    Admit::Read
+}
+
+/// The `duplicate-key` error: `key` is defined again at `again`, first at `first`.
+fn duplicate_key(file: FileId, key: &str, again: Span, first: Span) -> Diagnostic {
+    Diagnostic::new(r::DUPLICATE_KEY, Severity::Error, file, again, format!("the key `{key}` is already defined in this mapping"))
+        .with_help("remove one of the two entries; with strict field validation the API server rejects duplicate fields")
+        .with_label_message("defined again here")
+        .with_secondary(file, first, "first defined here")
 }
 
 /// Length of the first line, at most 80 bytes, ending on a character boundary (found by the
@@ -141,14 +243,15 @@ fn is_blank(s: &str) -> bool {
     })
 }
 
-/// Splits at lines that start with `---` followed by a blank or the end of the line.
-fn split_documents(text: &str) -> Vec<Span> {
-    let mut cuts = vec![0usize];
+/// Splits `text` from `from` at lines that start with `---` followed by a blank or the end of
+/// the line.
+fn split_documents(text: &str, from: usize) -> Vec<Span> {
+    let mut cuts = vec![from];
     let bytes = text.as_bytes();
-    let mut line_start = 0usize;
+    let mut line_start = from;
     loop {
         let rest = &bytes[line_start..];
-        if line_start != 0 && rest.starts_with(b"---") && matches!(rest.get(3), None | Some(b' ' | b'\t' | b'\r' | b'\n')) {
+        if line_start != from && rest.starts_with(b"---") && matches!(rest.get(3), None | Some(b' ' | b'\t' | b'\r' | b'\n')) {
             cuts.push(line_start);
         }
         match memchr_nl(rest) {
@@ -162,13 +265,10 @@ fn split_documents(text: &str) -> Vec<Span> {
 
 /// apimachinery's `YAMLReader.Read` (util/yaml/decoder.go) reads line by line, and a line that
 /// starts with `---` may be followed only by spaces and a comment: anything else fails the whole
-/// read with "invalid Yaml document separator: …". JSON input (starting with `{`) is read by the
-/// JSON decoder instead, which has no such rule.
-fn invalid_separators(file_id: FileId, text: &str, diags: &mut Vec<Diagnostic>) {
-    if text.trim_start().starts_with('{') {
-        return;
-    }
-    let mut line_start = 0usize;
+/// read with "invalid Yaml document separator: …". The JSON part of a stream (before `from`) is
+/// read by the JSON decoder instead, which has no such rule.
+fn invalid_separators(file_id: FileId, text: &str, from: usize, diags: &mut Vec<Diagnostic>) {
+    let mut line_start = from;
     while line_start < text.len() {
         let end = text[line_start..].find('\n').map_or(text.len(), |i| line_start + i + 1);
         let line = &text[line_start..end];
@@ -683,21 +783,7 @@ impl<'a> Builder<'a> {
                         None => m.entries.iter().position(|e| e.key.text() == Some(k.as_str())),
                     };
                     if let Some(i) = dup {
-                        let first = m.entries[i].key.span;
-                        self.diags.push(
-                            Diagnostic::new(
-                                r::DUPLICATE_KEY,
-                                Severity::Error,
-                                file,
-                                key.span,
-                                format!("the key `{k}` is already defined in this mapping"),
-                            )
-                            .with_help(
-                                "remove one of the two entries; with strict field validation the API server rejects duplicate fields",
-                            )
-                            .with_label_message("defined again here")
-                            .with_secondary(file, first, "first defined here"),
-                        );
+                        self.diags.push(duplicate_key(file, &k, key.span, m.entries[i].key.span));
                         // Go's decoders keep the last value.
                         m.entries[i].value = n;
                         return;
@@ -979,6 +1065,61 @@ mod tests {
             assert_eq!(&text[d.primary.span.range()], key);
             assert!(d.message.contains("refuses the document"), "{}", d.message);
         }
+    }
+
+    /// apimachinery's YAMLOrJSONDecoder: input starting with `{` is a stream of JSON values.
+    #[test]
+    fn json_streams_are_read_like_yaml_or_json_decoder() {
+        let names = |f: &LoadedFile| -> Vec<String> {
+            f.docs.iter().filter_map(|d| d.root.as_ref()?.get("k")?.as_str().map(str::to_owned)).collect()
+        };
+        // Concatenated and one per line; `\/` is a JSON escape (go-yaml refuses it).
+        let f = load("{\"k\": \"a\\/b\"}{\"k\": \"c\"}\n\n{\"k\": \"d\"}\n");
+        assert!(f.diagnostics.is_empty(), "{:?}", f.diagnostics);
+        assert_eq!(names(&f), ["a/b", "c", "d"]);
+        // One JSON value, then YAML documents.
+        let f = load("{\"k\": \"a\"}\n---\nk: b\n---\nk: c\n");
+        assert!(f.diagnostics.is_empty(), "{:?}", f.diagnostics);
+        assert_eq!(names(&f), ["a", "b", "c"]);
+        // Not JSON, but YAML: kubectl reads it as YAML after the JSON decoder fails.
+        let f = load("{\"k\": \"a\",}\n");
+        assert!(f.diagnostics.is_empty(), "{:?}", f.diagnostics);
+        assert_eq!(names(&f), ["a"]);
+        // `null` values are skipped.
+        assert_eq!(load("{\"k\": \"a\"} null {\"k\": \"b\"}").docs.len(), 2);
+    }
+
+    #[test]
+    fn a_json_syntax_error_is_the_json_decoders() {
+        // Neither JSON nor YAML: kubectl prints the JSON error.
+        let text = "{\"k\": \"a\",\n \"m\": \"b\" \"c\"}\n";
+        let f = load(text);
+        assert_eq!(f.diagnostics.len(), 1, "{:?}", f.diagnostics);
+        let d = &f.diagnostics[0];
+        assert_eq!((d.rule, d.message.as_str()), (r::SYNTAX, "JSON syntax error: invalid character '\"' after object key:value pair"));
+        assert_eq!(d.primary.span.start as usize, text.find("\"c").unwrap());
+        // `[1 2]` is no JSON but YAML reads it (the string "1 2"), and so does kubectl.
+        assert!(load("{\"m\": [1 2]}").diagnostics.is_empty());
+        // After two values the stream is JSON: an error ends it, the values before it are read.
+        let text = "{\"k\": \"a\"}\n{\"k\": \"b\"}\n---\nk: c\n";
+        let f = load(text);
+        assert_eq!(f.docs.len(), 2);
+        assert_eq!(f.diagnostics.len(), 1, "{:?}", f.diagnostics);
+        assert_eq!(f.diagnostics[0].message, "JSON syntax error: invalid character '-' in numeric literal");
+        assert_eq!(f.diagnostics[0].primary.span.start as usize, text.find("--").unwrap() + 1);
+    }
+
+    #[test]
+    fn json_duplicate_keys_are_reported_like_yaml_ones() {
+        let text = "{\"a\": 1, \"b\": 2, \"a\": 3}";
+        let f = load(text);
+        assert_eq!(f.diagnostics.len(), 1, "{:?}", f.diagnostics);
+        let d = &f.diagnostics[0];
+        assert_eq!(d.rule, r::DUPLICATE_KEY);
+        assert_eq!(&text[d.primary.span.range()], "\"a\"");
+        assert_eq!(d.primary.span.start, 17);
+        assert_eq!(d.secondary[0].span.start, 1);
+        assert_eq!(f.docs[0].root.as_ref().unwrap().get("a").unwrap().as_i64(), Some(3));
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! duplicate keys and the resource limits are handled.
 
 pub mod emit;
+mod json;
 mod load;
 mod node;
 pub mod resolve;
