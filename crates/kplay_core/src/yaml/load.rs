@@ -1214,6 +1214,52 @@ mod tests {
         assert!(f.diagnostics[0].help.as_deref().unwrap().contains("tabs"), "{:?}", f.diagnostics[0].help);
     }
 
+    /// go-yaml v2 (libyaml's scanner) skips a tab in block context only where no simple key may
+    /// start, refuses one in a plain scalar's indentation, and takes it as white space in flow
+    /// collections and quoted scalars.
+    #[test]
+    fn tabs_are_read_as_go_yaml_v2_reads_them() {
+        for ok in [
+            "a:\tb\n",
+            "a: \tb\n",
+            "a: b\t\n",
+            "a: b\t# c\n",
+            "a:\t\n  b: 1\n",
+            "a\t: b\n",
+            "a: 'x'\t\n",
+            "a: [1, 2]\t\n",
+            "a: [1,\t2]\n",
+            "a: [1,\n\t2]\n",
+            "a: {b:\t1}\n",
+            "a: \"x\ty\"\n",
+            "a: \"x\n\ty\"\n",
+            "a: |\n  x\ty\n",
+            "a:\n  b: x\n    \ty\n",
+        ] {
+            let f = load(ok);
+            assert!(f.diagnostics.is_empty(), "{ok:?}: {:?}", f.diagnostics);
+        }
+        for (bad, line, col) in [
+            ("\ta: 1\n", 0, 0),
+            ("a:\n\tb: 1\n", 1, 0),
+            ("- \ta\n", 0, 2),
+            ("-\tname: x\n", 0, 1),
+            ("a: \"b\"\n\t\nc: d\n", 1, 0),
+            ("a: b\n\t\nc: d\n", 1, 0),
+            ("a: 1\n\t# comment\nb: 2\n", 1, 0),
+            ("a: x\n\ty\n", 1, 0),
+            ("a: |\n\tx\n", 0, 3),
+        ] {
+            let f = load(bad);
+            assert_eq!(f.diagnostics.len(), 1, "{bad:?}: {:?}", f.diagnostics);
+            let d = &f.diagnostics[0];
+            assert_eq!(d.rule, r::SYNTAX, "{bad:?}");
+            let at = bad.split_inclusive('\n').take(line).map(str::len).sum::<usize>() + col;
+            assert_eq!(d.primary.span.start as usize, at, "{bad:?}: {}", d.message);
+            assert!(d.help.as_deref().unwrap().contains("tabs"), "{bad:?}: {:?}", d.help);
+        }
+    }
+
     /// "unprintable" contains "tab": a NUL byte got the help about tab indentation.
     #[test]
     fn a_control_character_gets_a_help_about_control_characters() {
