@@ -109,6 +109,48 @@ fn invalid_utf8_nul_and_lone_surrogates() {
     let _ = run(&surrogate);
 }
 
+/// kubectl decodes a file with a UTF-16 byte order mark (cli-runtime's FileVisitor); the
+/// diagnostics' lines and columns are those of the file.
+#[test]
+fn utf16_files_are_read_like_kubectl_reads_them() {
+    let text = POD.replace("name: web\nspec", "name: Web\nspec");
+    for big_endian in [false, true] {
+        let mut bytes = if big_endian { vec![0xfe, 0xff] } else { vec![0xff, 0xfe] };
+        for u in text.encode_utf16() {
+            bytes.extend(if big_endian { u.to_be_bytes() } else { u.to_le_bytes() });
+        }
+        let files = vec![SourceFile::from_bytes("utf16.yaml", &bytes)];
+        let a = analyze(&files, &Options::default());
+        assert_eq!(a.objects.len(), 1);
+        let d = a.diagnostics.iter().find(|d| d.rule == "metadata-name-invalid").expect("the invalid name is found");
+        let (start, _) = kplay_core::analysis::span_positions(&files, &a.files, 0, d.primary.span, kplay_core::ColumnEncoding::Chars);
+        assert_eq!((start.line, start.column), (4, 9));
+    }
+    // Without a byte order mark kubectl reads UTF-8, and the NUL bytes stop its YAML parser.
+    let mut bytes = Vec::new();
+    for u in text.encode_utf16() {
+        bytes.extend(u.to_le_bytes());
+    }
+    let a = analyze(&[SourceFile::from_bytes("utf16.yaml", &bytes)], &Options::default());
+    assert_eq!(rules(&a), ["yaml-syntax"]);
+}
+
+/// Invalid UTF-8 is replaced with U+FFFD by kubectl's reader (a warning), except after a UTF-8
+/// byte order mark, where its YAML parser meets the bytes and refuses them.
+#[test]
+fn invalid_utf8_is_replaced_unless_after_a_utf8_byte_order_mark() {
+    let mut latin1 = POD.replace("name: web\nspec", "name: web\n  annotations: {note: \"caf\"}\nspec").into_bytes();
+    let at = latin1.windows(3).position(|w| w == b"caf").expect("caf") + 3;
+    latin1.insert(at, 0xe9);
+    let a = analyze(&[SourceFile::from_bytes("latin1.yaml", &latin1)], &Options::default());
+    assert_eq!(rules(&a), ["yaml-invalid-utf8"]);
+    assert!(!a.has_errors());
+    let mut with_bom = b"\xef\xbb\xbf".to_vec();
+    with_bom.extend(&latin1);
+    let a = analyze(&[SourceFile::from_bytes("latin1.yaml", &with_bom)], &Options::default());
+    assert!(rules(&a).contains(&"yaml-syntax"), "{:?}", rules(&a));
+}
+
 #[test]
 fn huge_numbers_and_quantities() {
     let s = POD.replace("    image: nginx:1.27\n", "    image: nginx:1.27\n    ports:\n    - containerPort: 99999999999999999999999999999\n    resources:\n      limits:\n        cpu: 9999999999999999999999999999999999999999999999999E999\n");

@@ -56,9 +56,21 @@ impl SourceFile {
         Self { name: name.into(), text: text.into(), invalid_utf8: Vec::new() }
     }
 
-    /// Decodes bytes as UTF-8, replacing invalid sequences with U+FFFD and remembering where
-    /// they were, so that the loader can report them at the right place.
+    /// Decodes a file's bytes as kubectl does (cli-runtime's `FileVisitor`, for files and stdin
+    /// alike, reads through `unicode.BOMOverride(unicode.UTF8.NewDecoder())` from golang.org/x/text):
+    /// a UTF-16 byte order mark (`FF FE` little-endian, `FE FF` big-endian) switches to UTF-16,
+    /// whose text then keeps a leading U+FEFF here, as a UTF-8 file with a byte order mark does, so
+    /// that the loader treats both alike. Anything else is UTF-8 with each invalid sequence
+    /// replaced by U+FFFD; where they were is remembered, so that the loader can report them.
+    /// Spans of a UTF-16 file are byte ranges into the decoded text; lines and columns (what
+    /// every host shows) are those of the file.
     pub fn from_bytes(name: impl Into<String>, bytes: &[u8]) -> Self {
+        if let Some(rest) = bytes.strip_prefix(b"\xff\xfe") {
+            return Self::new(name, decode_utf16(rest, u16::from_le_bytes));
+        }
+        if let Some(rest) = bytes.strip_prefix(b"\xfe\xff") {
+            return Self::new(name, decode_utf16(rest, u16::from_be_bytes));
+        }
         let mut text = String::with_capacity(bytes.len());
         let mut invalid = Vec::new();
         for chunk in bytes.utf8_chunks() {
@@ -70,6 +82,39 @@ impl SourceFile {
         }
         Self { name: name.into(), text, invalid_utf8: invalid }
     }
+}
+
+/// UTF-16 text (after its byte order mark) as golang.org/x/text's UTF-16 decoder reads it, with
+/// U+FEFF in front: an unpaired surrogate and an odd last byte become U+FFFD, and so does a
+/// surrogate followed by a low surrogate that it does not pair with (the decoder takes the two
+/// code units together: one U+FFFD for four bytes).
+fn decode_utf16(src: &[u8], unit: fn([u8; 2]) -> u16) -> String {
+    let at = |i: usize| unit([src[i], src[i + 1]]);
+    let mut out = String::with_capacity(src.len() + 3);
+    out.push('\u{feff}');
+    let mut i = 0;
+    while i < src.len() {
+        if i + 1 == src.len() {
+            out.push('\u{fffd}');
+            break;
+        }
+        let x = at(i);
+        if (0xD800..0xE000).contains(&x) {
+            if i + 3 < src.len() && (0xDC00..0xE000).contains(&at(i + 2)) {
+                let y = at(i + 2);
+                let pair = (x < 0xDC00).then(|| 0x10000 + ((u32::from(x) - 0xD800) << 10) + (u32::from(y) - 0xDC00));
+                out.push(pair.and_then(char::from_u32).unwrap_or('\u{fffd}'));
+                i += 4;
+            } else {
+                out.push('\u{fffd}');
+                i += 2;
+            }
+            continue;
+        }
+        out.push(char::from_u32(u32::from(x)).unwrap_or('\u{fffd}'));
+        i += 2;
+    }
+    out
 }
 
 /// How columns are counted when converting a byte offset to a position.
@@ -135,7 +180,11 @@ impl LineIndex {
         }
         let line = self.line_of(offset as u32);
         let start = self.line_starts[line] as usize;
-        let prefix = &text[start..offset];
+        let mut prefix = &text[start..offset];
+        if start == 0 {
+            // Editors do not show a byte order mark: the first column is after it.
+            prefix = prefix.strip_prefix('\u{feff}').unwrap_or(prefix);
+        }
         let col = match enc {
             ColumnEncoding::Chars => prefix.chars().count(),
             ColumnEncoding::Utf16 => prefix.chars().map(char::len_utf16).sum(),
@@ -166,6 +215,44 @@ mod tests {
         assert_eq!(idx.position(text, x, ColumnEncoding::Utf8), Position { line: 2, column: 12 });
         assert_eq!(idx.position(text, 0, ColumnEncoding::Chars), Position { line: 1, column: 1 });
         assert_eq!(idx.line_text(text, 1), "näme: \u{1F600}x");
+    }
+
+    fn utf16(text: &str, big_endian: bool) -> Vec<u8> {
+        let mut bytes = if big_endian { vec![0xfe, 0xff] } else { vec![0xff, 0xfe] };
+        for u in text.encode_utf16() {
+            bytes.extend(if big_endian { u.to_be_bytes() } else { u.to_le_bytes() });
+        }
+        bytes
+    }
+
+    /// kubectl's FileVisitor decodes a file with a UTF-16 byte order mark (BOMOverride).
+    #[test]
+    fn utf16_with_a_byte_order_mark_is_decoded() {
+        let text = "a: b\nnäme: \u{1F600}x\n";
+        for big_endian in [false, true] {
+            let f = SourceFile::from_bytes("x", &utf16(text, big_endian));
+            assert_eq!(f.text, format!("\u{feff}{text}"));
+            assert!(f.invalid_utf8.is_empty());
+            let idx = LineIndex::new(&f.text);
+            let x = f.text.find('x').unwrap() as u32;
+            assert_eq!(idx.position(&f.text, x, ColumnEncoding::Chars), Position { line: 2, column: 8 });
+            assert_eq!(idx.position(&f.text, x, ColumnEncoding::Utf16), Position { line: 2, column: 9 });
+        }
+        // golang.org/x/text's replacements: a lone surrogate, a low surrogate after another one
+        // (both units become one U+FFFD), an odd last byte.
+        let f = SourceFile::from_bytes("x", b"\xff\xfea\x00\x00\xd8b\x00\x00\xdc\x00\xdcc\x00\x00");
+        assert_eq!(f.text, "\u{feff}a\u{fffd}b\u{fffd}c\u{fffd}");
+    }
+
+    /// The first column of a file with a byte order mark is the one after it.
+    #[test]
+    fn a_byte_order_mark_takes_no_column() {
+        let text = "\u{feff}a: b\n";
+        let idx = LineIndex::new(text);
+        let b = text.find('b').unwrap() as u32;
+        for enc in [ColumnEncoding::Chars, ColumnEncoding::Utf16, ColumnEncoding::Utf8] {
+            assert_eq!(idx.position(text, b, enc), Position { line: 1, column: 4 });
+        }
     }
 
     #[test]

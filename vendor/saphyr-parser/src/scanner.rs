@@ -888,6 +888,16 @@ impl<'input, T: Input> Scanner<'input, T> {
     fn skip_to_next_token(&mut self) -> ScanResult {
         loop {
             match self.input.look_ch() {
+                // kplay: go-yaml v2 (kubectl) skips a tab in block context only where no simple
+                // key may start (after a scalar, `:` or a flow collection): a tab at the start of a
+                // line, even an empty or comment line, or after `-`, `?` or a complex key's `:`
+                // "cannot start any token".
+                '\t' if self.flow_level == 0 && self.simple_key_allowed => {
+                    return Err(ScanError::new_str(
+                        self.mark,
+                        "found character that cannot start any token",
+                    ));
+                }
                 // Tabs may not be used as indentation.
                 // "Indentation" only exists as long as a block is started, but does not exist
                 // inside of flow-style constructs. Tabs are allowed as part of leading
@@ -1619,6 +1629,27 @@ impl<'input, T: Input> Scanner<'input, T> {
 
         // generate BLOCK-SEQUENCE-START if indented
         self.roll_indent(mark.col, None, TokenType::BlockSequenceStart, mark);
+        // kplay: in go-yaml v2 (kubectl) only spaces may follow a block entry's `-`: a simple key
+        // may start there, so a tab "cannot start any token".
+        if self.flow_level == 0 {
+            let mut n = 0;
+            loop {
+                self.input.lookahead(n + 1);
+                match self.input.peek_nth(n) {
+                    ' ' => n += 1,
+                    '\t' => {
+                        let mut at = self.mark;
+                        at.index += n;
+                        at.col += n;
+                        return Err(ScanError::new_str(
+                            at,
+                            "found character that cannot start any token",
+                        ));
+                    }
+                    _ => break,
+                }
+            }
+        }
         let found_tabs = self.skip_ws_to_eol(SkipTabs::Yes)?.found_tabs();
         self.input.lookahead(2);
         if found_tabs && self.input.next_char_is('-') && is_blank_or_breakz(self.input.peek_nth(1))
@@ -2073,12 +2104,8 @@ impl<'input, T: Input> Scanner<'input, T> {
                 if self.input.next_is_blank() {
                     // Consume a space or a tab character.
                     if leading_blanks {
-                        if self.input.peek() == '\t' && (self.mark.col as isize) < self.indent {
-                            return Err(ScanError::new_str(
-                                self.mark,
-                                "tab cannot be used as indentation",
-                            ));
-                        }
+                        // kplay: go-yaml v2 (kubectl) allows tabs at the start of a quoted
+                        // scalar's continuation lines.
                         self.skip_blank();
                     } else {
                         whitespaces.push(self.input.peek());
@@ -2398,15 +2425,13 @@ impl<'input, T: Input> Scanner<'input, T> {
                         self.buf_whitespaces.push(self.input.peek());
                         self.skip_blank();
                     } else if (self.mark.col as isize) < indent && self.input.peek() == '\t' {
-                        // Tabs in an indentation columns are allowed if and only if the line is
-                        // empty. Skip to the end of the line.
-                        self.skip_ws_to_eol(SkipTabs::Yes)?;
-                        if !self.input.next_is_breakz() {
-                            return Err(ScanError::new_str(
-                                start_mark,
-                                "while scanning a plain scalar, found a tab",
-                            ));
-                        }
+                        // kplay: go-yaml v2 (kubectl) refuses a tab in the indentation of a plain
+                        // scalar's next line even when that line is empty ("found a tab character
+                        // that violate indentation").
+                        return Err(ScanError::new_str(
+                            self.mark,
+                            "while scanning a plain scalar, found a tab character that violates indentation",
+                        ));
                     } else {
                         self.skip_blank();
                     }
@@ -2543,16 +2568,9 @@ impl<'input, T: Input> Scanner<'input, T> {
         };
 
         // Skip over ':'.
+        // kplay: go-yaml v2 (kubectl) takes a tab after ':' as white space (in block context the
+        // tab check of `skip_to_next_token` applies after a complex key's ':').
         self.skip_non_blank();
-        if self.input.look_ch() == '\t'
-            && !self.skip_ws_to_eol(SkipTabs::Yes)?.has_valid_yaml_ws()
-            && (self.input.peek() == '-' || self.input.next_is_alpha())
-        {
-            return Err(ScanError::new_str(
-                self.mark,
-                "':' must be followed by a valid YAML whitespace",
-            ));
-        }
 
         if sk.possible {
             // insert simple key

@@ -7,10 +7,19 @@ use kplay_core::{Analysis, Severity, SourceFile};
 
 /// Renders every diagnostic and a summary line.
 pub fn render(files: &[SourceFile], analysis: &Analysis, color: bool) -> String {
+    // Editors do not show a byte order mark, but codespan would count it as a column: the
+    // snippets are drawn from the text after it, with the spans moved back by its length.
     let mut db = SimpleFiles::new();
+    let mut bom = Vec::with_capacity(files.len());
     for f in files {
-        db.add(f.name.clone(), f.text.clone());
+        let text = f.text.strip_prefix('\u{feff}').unwrap_or(&f.text);
+        bom.push(f.text.len() - text.len());
+        db.add(f.name.clone(), text.to_owned());
     }
+    let range = |file: usize, span: kplay_core::Span| {
+        let b = bom.get(file).copied().unwrap_or(0);
+        span.start.saturating_sub(b as u32) as usize..span.end.saturating_sub(b as u32) as usize
+    };
     let config = Config { chars: Chars::ascii(), ..Config::default() };
     let mut buf: Vec<u8> = Vec::new();
     {
@@ -22,10 +31,10 @@ pub fn render(files: &[SourceFile], analysis: &Analysis, color: bool) -> String 
                 Severity::Warning => CsSeverity::Warning,
                 Severity::Info => CsSeverity::Note,
             };
-            let mut labels =
-                vec![Label::new(LabelStyle::Primary, d.primary.file, d.primary.span.range()).with_message(d.primary.message.clone())];
+            let mut labels = vec![Label::new(LabelStyle::Primary, d.primary.file, range(d.primary.file, d.primary.span))
+                .with_message(d.primary.message.clone())];
             for l in &d.secondary {
-                labels.push(Label::new(LabelStyle::Secondary, l.file, l.span.range()).with_message(l.message.clone()));
+                labels.push(Label::new(LabelStyle::Secondary, l.file, range(l.file, l.span)).with_message(l.message.clone()));
             }
             let mut notes = Vec::new();
             if let Some(h) = &d.help {

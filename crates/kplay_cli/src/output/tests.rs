@@ -45,6 +45,18 @@ fn human() {
     insta::assert_snapshot!(super::human::render(&files, &a, false));
 }
 
+/// A file with a byte order mark (UTF-8 or UTF-16): the mark takes no column, as in an editor.
+#[test]
+fn human_columns_start_after_a_byte_order_mark() {
+    for bytes in [b"\xef\xbb\xbfa\n".to_vec(), b"\xff\xfea\x00\n\x00".to_vec()] {
+        let files = vec![SourceFile::from_bytes("bom.yaml", &bytes)];
+        let a = analyze(&files, &Options::default());
+        let out = super::human::render(&files, &a, false);
+        assert!(out.contains("--> bom.yaml:1:1\n"), "{out}");
+        assert!(out.contains("1 | a\n"), "{out}");
+    }
+}
+
 #[test]
 fn json() {
     let files = files();

@@ -9,12 +9,13 @@ pub const DUPLICATE_KEY: &str = "duplicate-key";
 pub const LIMIT: &str = "yaml-limit-exceeded";
 pub const INVALID_UTF8: &str = "yaml-invalid-utf8";
 pub const COMPLEX_KEY: &str = "yaml-complex-key";
+pub const NON_STRING_KEY: &str = "yaml-non-string-key";
 pub const MERGE: &str = "yaml-merge-invalid";
 pub const UNKNOWN_TAG: &str = "yaml-unknown-tag";
 
 /// Rules that say a document could not be read at all. They cannot be switched off, downgraded
 /// or suppressed: unreadable input never passes (kubectl cannot send it either).
-pub const UNREADABLE: &[&str] = &[SYNTAX, INVALID_UTF8, LIMIT];
+pub const UNREADABLE: &[&str] = &[SYNTAX, LIMIT];
 
 /// True for a rule of [`UNREADABLE`].
 pub fn is_unreadable(rule: &str) -> bool {
@@ -28,8 +29,16 @@ pub fn unreadable_config_error(rule: &str, level: &str) -> Option<String> {
     })
 }
 
-pub static RULES: &[&Rule] =
-    &[&SYNTAX_RULE, &DUPLICATE_KEY_RULE, &LIMIT_RULE, &INVALID_UTF8_RULE, &COMPLEX_KEY_RULE, &MERGE_RULE, &UNKNOWN_TAG_RULE];
+pub static RULES: &[&Rule] = &[
+    &SYNTAX_RULE,
+    &DUPLICATE_KEY_RULE,
+    &LIMIT_RULE,
+    &INVALID_UTF8_RULE,
+    &COMPLEX_KEY_RULE,
+    &NON_STRING_KEY_RULE,
+    &MERGE_RULE,
+    &UNKNOWN_TAG_RULE,
+];
 
 pub static SYNTAX_RULE: Rule = Rule {
     name: SYNTAX,
@@ -160,15 +169,21 @@ a: [x, x]
 
 pub static INVALID_UTF8_RULE: Rule = Rule {
     name: INVALID_UTF8,
-    severity: Severity::Error,
+    severity: Severity::Warning,
     stage: Stage::Load,
-    summary: "The file contains bytes that are not UTF-8.",
+    summary: "The file contains bytes that are not UTF-8; kubectl replaces them with U+FFFD.",
     docs: rule_docs!(
         r#"## What it does
-Reports each invalid UTF-8 sequence; kplay replaces it with U+FFFD and analyses the rest.
+Reports each invalid UTF-8 sequence of a file. kplay reads the file as kubectl does: kubectl's
+file reader (cli-runtime's `FileVisitor`, golang.org/x/text's UTF-8 decoder) replaces each
+invalid sequence with U+FFFD (�) and goes on, so the rest of the file is analysed with those
+replacements. After a UTF-8 byte order mark the bytes reach kubectl's YAML parser unchanged and
+it refuses them: that is reported as `yaml-syntax`. A file with a UTF-16 byte order mark is
+decoded as UTF-16, as kubectl does.
 
 ## Why is this bad?
-YAML and JSON are Unicode text; kubectl refuses a file that is not valid UTF-8.
+The object is accepted, but with U+FFFD where the file had other characters: a Latin-1 `é` in an
+annotation is stored as `�`. The file is in some other encoding than the one kubectl reads.
 
 ## Example
 ```yaml
@@ -192,13 +207,16 @@ pub static COMPLEX_KEY_RULE: Rule = Rule {
     name: COMPLEX_KEY,
     severity: Severity::Error,
     stage: Stage::Load,
-    summary: "A mapping key is a list or a mapping.",
+    summary: "A mapping key is a list, a mapping, null, or an integer too large for JSON's conversion.",
     docs: rule_docs!(
         r#"## What it does
-Reports mapping keys that are collections (`? [a, b]: c`).
+Reports mapping keys that kubectl cannot turn into JSON object keys: collections (`? [a, b]: c`),
+null keys (`~: x`, `null: x`, an empty key) and integers above 9223372036854775807.
 
 ## Why is this bad?
-JSON object keys are strings; kubectl cannot convert such a document.
+JSON object keys are strings. kubectl's YAML library (sigs.k8s.io/yaml, `convertToJSONableObject`)
+turns boolean, integer and float keys into strings (see `yaml-non-string-key`) but refuses the
+document for any other key ("unsupported map key"), so nothing in it reaches the API server.
 
 ## Example
 ```yaml
@@ -212,6 +230,57 @@ a-b: c
 ```
 
 ## References
+- sigs.k8s.io/yaml: <https://github.com/kubernetes-sigs/yaml>
+"#
+    ),
+    spec: &[],
+    check: None,
+};
+
+pub static NON_STRING_KEY_RULE: Rule = Rule {
+    name: NON_STRING_KEY,
+    severity: Severity::Warning,
+    stage: Stage::Load,
+    summary: "An unquoted mapping key such as `yes`, `on`, `0755` or `1.10` is sent by kubectl as a different string.",
+    docs: rule_docs!(
+        r#"## What it does
+Finds unquoted mapping keys that YAML 1.1 reads as booleans or numbers and that kubectl therefore
+sends under another name: `yes`, `on`, `y` become the key `"true"`, `no`, `off`, `n` become
+`"false"`, `0755` becomes `"493"`, `0x1F` `"31"`, `1.10` `"1.1"`, `1e3` `"1000"`. kplay reads the
+manifest with the key kubectl sends (labels, annotations, ConfigMap data and field names all see
+`"true"`), and points here at the key as written.
+
+## Why is this bad?
+kubectl's YAML library (go-yaml v2 through sigs.k8s.io/yaml) resolves the key to a boolean or a
+number and then writes it back as a JSON string (`convertToJSONableObject`; floats through
+`strconv.FormatFloat(f, 'g', -1, 32)`, so rounded to 32 bits). The object is stored with a key
+nobody wrote: a label `on: "1"` becomes `true: "1"`, and a selector looking for `on` matches
+nothing. Keys whose text does not change (`80`, `true`) are not reported.
+
+## Example
+```yaml
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: flags
+data:
+  on: "enabled"
+  0755: "mode"
+```
+
+## Use instead
+```yaml
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: flags
+data:
+  "on": "enabled"
+  "0755": "mode"
+```
+
+## References
+- YAML 1.1 boolean type: <https://yaml.org/type/bool.html>
 - sigs.k8s.io/yaml: <https://github.com/kubernetes-sigs/yaml>
 "#
     ),

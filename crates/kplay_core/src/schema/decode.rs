@@ -98,8 +98,9 @@ impl<'a> Decoder<'a> {
         };
         self.go_struct.push(def.go_name());
         for e in entries {
-            let Some(key) = json_key(&e.key) else { continue };
-            match def.prop(&key, self.minor) {
+            // The loader made every key the string kubectl sends (`yes` is "true").
+            let Some(key) = e.key.as_str() else { continue };
+            match def.prop(key, self.minor) {
                 Lookup::Found(p) => {
                     self.path.push(Seg::Field(p.name));
                     self.value(&e.value, &p.ty);
@@ -128,7 +129,7 @@ impl<'a> Decoder<'a> {
                     self.emit(&r::UNKNOWN_FIELD, e.key.span, msg, help);
                     self.path.pop();
                 }
-                Lookup::Missing => self.unknown(&e.key, &key, id),
+                Lookup::Missing => self.unknown(&e.key, key, id),
             }
         }
         self.go_struct.pop();
@@ -385,20 +386,6 @@ fn fits_int(n: &Resolved<'_>, bits: u32) -> bool {
         _ => return false,
     };
     bits == 64 || i32::try_from(v).is_ok()
-}
-
-/// The JSON object key kubectl makes of a YAML key (sigs.k8s.io/yaml's conversion of non-string
-/// keys). None for keys that are not scalars or are null (the loader reports those).
-fn json_key(key: &Node) -> Option<Cow<'_, str>> {
-    Some(match key.resolved()? {
-        Resolved::Str(s) => Cow::Borrowed(s),
-        Resolved::Bool(b) => Cow::Borrowed(if b { "true" } else { "false" }),
-        Resolved::Int(i) => Cow::Owned(i.to_string()),
-        Resolved::Uint(u) => Cow::Owned(u.to_string()),
-        // strconv.FormatFloat(f, 'g', -1, 32); the 32-bit rounding is what matters for keys.
-        Resolved::Float(f) => Cow::Owned(format!("{}", f as f32)),
-        Resolved::Null => return None,
-    })
 }
 
 fn describe(r: &Resolved<'_>) -> String {

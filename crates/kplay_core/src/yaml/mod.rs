@@ -7,12 +7,13 @@
 //! duplicate keys and the resource limits are handled.
 
 pub mod emit;
+mod json;
 mod load;
 mod node;
 pub mod resolve;
 
 pub use load::{load_file, Document, LoadedFile};
-pub use node::{format_go_float, Entry, Node, NodeKind, Resolved, Scalar, ScalarStyle};
+pub use node::{format_go_float, format_go_float32_key, Entry, Node, NodeKind, Resolved, Scalar, ScalarStyle};
 
 use serde::{Deserialize, Serialize};
 

@@ -85,6 +85,29 @@ pub fn format_go_float(f: f64) -> String {
     }
 }
 
+/// A map key as sigs.k8s.io/yaml writes it into JSON (`convertToJSONableObject`): go-yaml v2's
+/// float keys go through `strconv.FormatFloat(f, 'g', -1, 32)`, that is rounded to 32 bits,
+/// shortest digits, exponent form below 1e-4 and from 1e6 on (`1e+06`), and infinities and NaN
+/// as YAML writes them (`.inf`, `-.inf`, `.nan`).
+pub fn format_go_float32_key(f: f64) -> String {
+    let f = f as f32;
+    if f.is_nan() {
+        return ".nan".into();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 { ".inf".into() } else { "-.inf".into() };
+    }
+    let e = format!("{f:e}");
+    let Some((mantissa, exp)) = e.split_once('e') else { return e };
+    let exp: i32 = exp.parse().unwrap_or(0);
+    if f != 0.0 && !(-4..6).contains(&exp) {
+        let sign = if exp < 0 { '-' } else { '+' };
+        format!("{mantissa}e{sign}{:02}", exp.abs())
+    } else {
+        format!("{f}")
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum NodeKind {
     Scalar(Scalar),
