@@ -2,6 +2,10 @@
 //! 10,000 Services, 150,000 pods) and at a quarter of it, to show that the cost grows about
 //! linearly with the number of objects (selectors go through the label index, never a
 //! services x pods scan). Prints the peak resident memory of the process as well.
+//!
+//! A small case measures what a controller's pods cost beyond their number: 20 Deployments and
+//! 20 StatefulSets (with a claim template) of 50 replicas, simulated, and their pods listed as
+//! `kplay get pods -o yaml` does.
 
 use std::fmt::Write as _;
 use std::time::Instant;
@@ -24,6 +28,27 @@ fn manifests(services: usize, pods_per_service: usize) -> SourceFile {
         );
     }
     SourceFile::new("generated.yaml", s)
+}
+
+/// `count` Deployments and `count` StatefulSets of `replicas` replicas each, with an init
+/// container, two containers and a volume, the StatefulSets with a volumeClaimTemplate.
+fn controllers(count: usize, replicas: usize) -> SourceFile {
+    let mut s = String::new();
+    for kind in ["Deployment", "StatefulSet"] {
+        for i in 0..count {
+            let name = format!("{}-{i}", kind.to_ascii_lowercase());
+            let service = if kind == "StatefulSet" { format!("  serviceName: {name}\n") } else { String::new() };
+            let _ = write!(
+                s,
+                "apiVersion: apps/v1\nkind: {kind}\nmetadata:\n  name: {name}\nspec:\n  replicas: {replicas}\n{service}  selector:\n    matchLabels:\n      app: {name}\n  template:\n    metadata:\n      labels:\n        app: {name}\n    spec:\n      initContainers:\n        - name: init\n          image: busybox:1.36\n      containers:\n        - name: web\n          image: nginx:1.27\n          ports:\n            - name: http\n              containerPort: 8080\n          resources:\n            limits:\n              cpu: 500m\n              memory: 256Mi\n          volumeMounts:\n            - name: cfg\n              mountPath: /etc/cfg\n        - name: side\n          image: envoy:1.30\n      volumes:\n        - name: cfg\n          configMap:\n            name: cfg\n"
+            );
+            if kind == "StatefulSet" {
+                s.push_str("  volumeClaimTemplates:\n    - metadata:\n        name: data\n      spec:\n        accessModes: [ReadWriteOnce]\n        resources:\n          requests:\n            storage: 1Gi\n");
+            }
+            s.push_str("---\n");
+        }
+    }
+    SourceFile::new("controllers.yaml", s)
 }
 
 fn options() -> Options {
@@ -49,6 +74,24 @@ fn peak_rss_mib() -> Option<f64> {
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kib / 1024.0)
+}
+
+fn bench_controller_pods(c: &mut Criterion) {
+    let opts = Options::default();
+    let files = [controllers(20, 50)];
+    let analysis = analyze(&files, &opts);
+    let mut group = c.benchmark_group("cluster");
+    group.sample_size(20);
+    let cl = cluster::simulate(&files, &analysis.objects, &opts);
+    assert_eq!(cl.pods.iter().filter(|p| p.owner.is_some() && !p.origin.is_builtin()).count(), 2_000, "every pod is simulated");
+    group.bench_function("simulate-40-controllers-2000-pods", |b| {
+        b.iter(|| cluster::simulate(&files, &analysis.objects, &opts));
+    });
+    let all = cluster::view::Scope::All;
+    group.bench_function("list-yaml-2000-controller-pods", |b| {
+        b.iter(|| cluster::view::list(&cl, &analysis.objects, cluster::view::Kind::Pods, &all));
+    });
+    group.finish();
 }
 
 fn bench(c: &mut Criterion) {
@@ -85,5 +128,5 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench);
+criterion_group!(benches, bench_controller_pods, bench);
 criterion_main!(benches);

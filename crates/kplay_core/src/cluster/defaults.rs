@@ -11,7 +11,8 @@ mod service;
 mod workload;
 mod zero;
 
-pub(crate) use pod::controller_pod_spec;
+pub use pod::ControllerPodSpec;
+pub(crate) use pod::{NameSlot, PodNamed, Step};
 
 /// Applies the v1 defaults of the object's kind to `obj.stored`, after the Go zero values the
 /// server's decoder gives missing or null structs ([`zero`]). A Pod also gets what the default

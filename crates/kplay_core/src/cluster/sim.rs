@@ -8,6 +8,7 @@ use std::net::IpAddr;
 use std::sync::Arc;
 
 use super::alloc::{parse_port_range, AllocError, IpAllocator, PortAllocator};
+use super::defaults::{ControllerPodSpec, NameSlot, PodNamed, Step};
 use super::index::PodIndex;
 use super::net::{self, fnv32a, fnv64, generate_name, safe_encode, Prefix};
 
@@ -931,9 +932,8 @@ struct NewPod {
     subdomain: Option<String>,
     deleting: bool,
     status: Option<typed::PodStatusHint>,
-    /// A controller's pod: the template's stored spec with what the controller set, before
-    /// the create path's defaulting and admission.
-    stored_spec: Option<YNode>,
+    /// A controller's pod: its stored spec, shared by the controller's pods.
+    stored_spec: Option<Arc<ControllerPodSpec>>,
     annotations: Labels,
     finalizers: Vec<String>,
 }
@@ -1009,7 +1009,27 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
         let spec = Arc::new(pod_spec);
         // The template as stored: each pod's stored spec starts from it.
         let stored_object = if v.origin.is_builtin() { None } else { sim.objects.get(v.origin.object) };
-        let template_node = stored_object.and_then(|o| o.stored.path(&["spec", "template", "spec"])).cloned();
+        let indexed_job = kind == "Job"
+            && stored_object.and_then(|o| o.stored.path(&["spec", "completionMode"])).and_then(YNode::as_str) == Some("Indexed");
+        // The volumeClaimTemplates' names of a StatefulSet.
+        let claims: Vec<String> = if kind == "StatefulSet" {
+            stored_object
+                .and_then(|o| o.stored.path(&["spec", "volumeClaimTemplates"]))
+                .and_then(YNode::as_seq)
+                .map(|t| t.iter().filter_map(|c| c.path(&["metadata", "name"]).and_then(YNode::as_str).map(str::to_string)).collect())
+                .unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        // What the controller sets on every pod, then the create path's defaulting and
+        // admission, once for all its pods: they differ only where their names show.
+        let stored_spec = stored_object.and_then(|o| o.stored.path(&["spec", "template", "spec"])).cloned().map(|mut spec| {
+            let per_pod = statefulset_storage(&mut spec, &claims);
+            if indexed_job {
+                completion_index_env(&mut spec);
+            }
+            Arc::new(ControllerPodSpec::new(spec, per_pod, sim.opts, &sim.lookups))
+        });
         let mut pod_owner = OwnerRef { kind: kind.clone(), name: name.clone(), uid: store.uid.clone() };
         let mut pod_labels = template.labels.clone();
         let mut pod_base = format!("{name}-");
@@ -1096,7 +1116,7 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
             subdomain: template.spec.subdomain.clone(),
             deleting: false,
             status: None,
-            stored_spec: template_node.clone(),
+            stored_spec: stored_spec.clone(),
             annotations: Labels::new(),
             finalizers: if kind == "Job" { vec![JOB_TRACKING_FINALIZER.into()] } else { Vec::new() },
         };
@@ -1105,11 +1125,6 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
                 // `spec.ordinals.start`: the first ordinal (`getStartOrdinal`).
                 let start =
                     stored_object.and_then(|o| o.stored.path(&["spec", "ordinals", "start"])).and_then(YNode::as_i64).unwrap_or(0).max(0);
-                let claims: Vec<String> = stored_object
-                    .and_then(|o| o.stored.path(&["spec", "volumeClaimTemplates"]))
-                    .and_then(YNode::as_seq)
-                    .map(|t| t.iter().filter_map(|c| c.path(&["metadata", "name"]).and_then(YNode::as_str).map(str::to_string)).collect())
-                    .unwrap_or_default();
                 for i in (0..count).map(|i| i.saturating_add(start)) {
                     let pod_name = format!("{name}-{i}");
                     let mut labels = pod_labels.clone();
@@ -1119,9 +1134,6 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
                     // `updateIdentity`: the hostname is the pod name, the subdomain the governing Service.
                     p.hostname = Some(pod_name.clone());
                     p.subdomain.clone_from(&v.service_name);
-                    if let Some(spec) = p.stored_spec.as_mut() {
-                        statefulset_storage(spec, &claims, &pod_name);
-                    }
                     names.insert(format!("{ns}/{pod_name}"));
                     new_pods.push((ns.clone(), p));
                 }
@@ -1146,7 +1158,7 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
                     new_pods.push((ns.clone(), p));
                 }
             }
-            "Job" if stored_object.and_then(|o| o.stored.path(&["spec", "completionMode"])).and_then(YNode::as_str) == Some("Indexed") => {
+            "Job" if indexed_job => {
                 // The lowest pending completion indexes (`firstPendingIndexes`), each pod named
                 // `podGenerateNameWithIndex`, with the index as annotation and label, its
                 // hostname `<job>-<index>` and JOB_COMPLETION_INDEX (`addCompletionIndexEnvVariables`).
@@ -1158,9 +1170,6 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
                     let mut p = mk(pod_name, labels, None);
                     p.annotations.insert(JOB_COMPLETION_INDEX.into(), idx.clone());
                     p.hostname = Some(format!("{name}-{idx}"));
-                    if let Some(spec) = p.stored_spec.as_mut() {
-                        completion_index_env(spec);
-                    }
                     new_pods.push((ns.clone(), p));
                 }
             }
@@ -1204,7 +1213,6 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
         let status = p.status.unwrap_or_default();
         let node = p.pinned_node.or_else(|| p.spec.placement.node_name.clone());
         let ips: Vec<IpAddr> = status.pod_ips.iter().filter_map(|s| net::parse_ip(s)).collect();
-        let stored_spec = p.stored_spec.map(|s| super::defaults::controller_pod_spec(s, &p.name, sim.opts, &sim.lookups));
         sim.cluster.pods.push(Pod {
             namespace: ns,
             name: p.name,
@@ -1220,7 +1228,7 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
             hostname: p.hostname,
             subdomain: p.subdomain,
             spec: p.spec,
-            stored_spec,
+            stored_spec: p.stored_spec,
             annotations: p.annotations,
             finalizers: p.finalizers,
             origin: p.origin,
@@ -1253,20 +1261,23 @@ fn job_generate_name(job: &str, index: &str) -> String {
 
 /// `updateStorage`: a volume `<claim template>` per volumeClaimTemplate, bound to the claim
 /// `<template>-<pod name>`, first (in the templates' order; Go ranges over a map), then the
-/// template's volumes of other names.
-fn statefulset_storage(spec: &mut YNode, claims: &[String], pod_name: &str) {
-    if claims.is_empty() || spec.get("volumes").is_some_and(|v| !v.is_null() && v.as_seq().is_none()) {
-        return;
+/// template's volumes of other names. Returns where the claims' names are, to be named per pod.
+fn statefulset_storage(spec: &mut YNode, claims: &[String]) -> Vec<NameSlot> {
+    if claims.is_empty() || spec.as_map().is_none() || spec.get("volumes").is_some_and(|v| !v.is_null() && v.as_seq().is_none()) {
+        return Vec::new();
     }
     let at = spec.span;
-    let str_node = |v: &str| YNode::scalar(at, v, crate::yaml::ScalarStyle::Plain).synthetic();
+    let mut per_pod = Vec::new();
     let mut volumes: Vec<YNode> = claims
         .iter()
-        .map(|c| {
+        .enumerate()
+        .map(|(i, c)| {
+            let named = PodNamed::Claim(c.clone());
             let mut pvc = YNode::map(at, Vec::new()).synthetic();
-            pvc.set("claimName", str_node(&format!("{c}-{pod_name}")));
+            pvc.set("claimName", named.node(at, ""));
+            per_pod.push((vec![Step::Key("volumes"), Step::Item(i), Step::Key("persistentVolumeClaim"), Step::Key("claimName")], named));
             let mut v = YNode::map(at, Vec::new()).synthetic();
-            v.set("name", str_node(c));
+            v.set("name", YNode::scalar(at, c, crate::yaml::ScalarStyle::Plain).synthetic());
             v.set("persistentVolumeClaim", pvc);
             v
         })
@@ -1276,6 +1287,7 @@ fn statefulset_storage(spec: &mut YNode, claims: &[String], pod_name: &str) {
         volumes.extend(old.iter().filter(|v| keep(v)).cloned());
     }
     spec.set("volumes", YNode::seq(at, volumes).synthetic());
+    per_pod
 }
 
 /// `addCompletionIndexEnvVariable`: every container and init container without one gets

@@ -265,9 +265,11 @@ pub struct Pod {
     #[serde(skip)]
     pub spec: std::sync::Arc<PodSpec>,
     /// A controller's pod: its spec as stored (the template's, with what the controller set,
-    /// then `SetDefaults_Pod` and the default admission plugins); None for a Pod written by hand.
+    /// then `SetDefaults_Pod` and the default admission plugins), shared with the controller's
+    /// other pods; [`ControllerPodSpec::for_pod`](super::defaults::ControllerPodSpec::for_pod)
+    /// with this pod's name gives it. None for a Pod written by hand.
     #[serde(skip)]
-    pub stored_spec: Option<crate::yaml::Node>,
+    pub stored_spec: Option<std::sync::Arc<super::defaults::ControllerPodSpec>>,
     /// `metadata.annotations` a controller set (an Indexed Job's completion index).
     pub annotations: Labels,
     /// `metadata.finalizers` a controller set (a Job's `batch.kubernetes.io/job-tracking`).

@@ -1304,6 +1304,54 @@ fn statefulset_pods_start_at_the_first_ordinal_and_mount_their_claims() {
     assert_eq!(vols.len(), 3);
 }
 
+/// The pods of one template share one defaulted spec; what derives from a pod's name stays its
+/// own: the token volume, named as for a Pod of that name written by hand, and every
+/// container's mount of it; a StatefulSet pod's claims.
+#[test]
+fn controller_pods_keep_what_derives_from_their_names() {
+    let dep = "apiVersion: apps/v1
+kind: Deployment
+metadata: {name: front}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: front}}
+  template:
+    metadata: {labels: {app: front}}
+    spec:
+      initContainers: [{name: init, image: busybox}]
+      containers: [{name: a, image: nginx}, {name: b, image: nginx}]
+";
+    let token = |p: &Node| {
+        let vols = p.path(&["spec", "volumes"]).and_then(Node::as_seq).expect("volumes");
+        let name = t(vols.last().expect("token volume"), &["name"]);
+        assert!(name.starts_with("kube-api-access-"), "{name}");
+        name
+    };
+    let pods = stored_pods(&format!("{dep}---\n{CONTROLLERS}"));
+    let front: Vec<&(String, Node)> = pods.iter().filter(|(n, _)| n.starts_with("front-")).collect();
+    assert_eq!(front.len(), 2);
+    let tokens: Vec<String> = front.iter().map(|(_, p)| token(p)).collect();
+    assert_ne!(tokens[0], tokens[1]);
+    for ((name, p), tok) in front.iter().zip(&tokens) {
+        for list in ["initContainers", "containers"] {
+            for c in p.path(&["spec", list]).and_then(Node::as_seq).expect(list) {
+                let mounts: Vec<String> =
+                    c.get("volumeMounts").and_then(Node::as_seq).expect("mounts").iter().map(|m| t(m, &["name"])).collect();
+                assert_eq!(mounts, [tok.as_str()], "{name} {list}");
+            }
+        }
+        // A Pod of the same name written by hand gets the same token volume.
+        let bare = format!("apiVersion: v1\nkind: Pod\nmetadata: {{name: {name}}}\nspec:\n  containers: [{{name: a, image: nginx}}]\n");
+        assert_eq!(&token(&stored_pods(&bare)[0].1), tok, "{name}");
+    }
+    let claims: Vec<String> = pods
+        .iter()
+        .filter(|(n, _)| n.starts_with("db-"))
+        .map(|(_, p)| t(&p.path(&["spec", "volumes"]).and_then(Node::as_seq).expect("volumes")[0], &["persistentVolumeClaim", "claimName"]))
+        .collect();
+    assert_eq!(claims, ["data-db-5", "data-db-6"]);
+}
+
 #[test]
 fn indexed_job_pods_carry_their_completion_index() {
     let pods = stored_pods(CONTROLLERS);

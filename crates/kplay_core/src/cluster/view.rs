@@ -462,7 +462,8 @@ fn pod_object(c: &Cluster, objects: &[Object], p: &Pod) -> Node {
     let owner = p.owner.as_ref().map(|o| (api_of(&o.kind), o.kind.as_str(), o.name.as_str(), o.uid.as_str()));
     let mut spec = p
         .stored_spec
-        .clone()
+        .as_ref()
+        .map(|s| s.for_pod(&p.name))
         .or_else(|| {
             stored(objects, &p.origin)
                 .and_then(|o| if o.kind == "Pod" { o.stored.get("spec") } else { o.stored.path(&["spec", "template", "spec"]) })

@@ -26,18 +26,82 @@ pub fn pod(obj: &mut Object, opts: &Options, lookups: &Lookups) {
     admission(spec, anchor, obj.name.as_deref().unwrap_or(""), lookups, mirror);
 }
 
-/// The spec of a Pod a controller creates from `template` (its template's stored spec, with what
-/// the controller set): the API server's create path runs `SetDefaults_Pod` and the default
-/// admission plugins on it, as on a Pod written by hand (`pod`): enableServiceLinks, the
-/// service account and its token volume, priority, the DefaultTolerationSeconds tolerations.
-pub(crate) fn controller_pod_spec(mut spec: Node, pod_name: &str, opts: &Options, lookups: &Lookups) -> Node {
-    if spec.as_map().is_none() {
-        return spec;
+/// A step of a path into a spec: a mapping's value for a key (its first entry of that key, the
+/// one `put`, `child_mut` and `Node::set` change) or a list's item.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Step {
+    Key(&'static str),
+    Item(usize),
+}
+
+/// Where a scalar derived from the pod's name is in a spec, and what it holds.
+pub(crate) type NameSlot = (Vec<Step>, PodNamed);
+
+/// A scalar of a controller's pod that derives from the pod's name.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum PodNamed {
+    /// The name of the token volume (`kube-api-access-<suffix>`), in `volumes` and in the mounts.
+    TokenVolume,
+    /// A StatefulSet volume's claim, `<claim template>-<pod name>` (`getPersistentVolumeClaimName`).
+    Claim(String),
+}
+
+impl PodNamed {
+    /// The scalar for the pod `pod_name`, hanging from `span`: the one place each is built, so
+    /// that naming a shared spec per pod gives the node a per-pod build would have.
+    pub(crate) fn node(&self, span: Span, pod_name: &str) -> Node {
+        match self {
+            PodNamed::TokenVolume => str_node(span, &token_volume_name(pod_name)),
+            // Plain whatever the text, as the controller's Go struct marshals a string.
+            PodNamed::Claim(template) => Node::scalar(span, format!("{template}-{pod_name}"), ScalarStyle::Plain).synthetic(),
+        }
     }
-    let anchor = spec.span;
-    pod_only(&mut spec, anchor, opts);
-    admission(&mut spec, anchor, pod_name, lookups, false);
-    spec
+}
+
+/// The stored spec of the pods a controller creates from one template (its stored spec, with
+/// what the controller sets on every pod): the API server's create path runs `SetDefaults_Pod`
+/// and the default admission plugins on it, as on a Pod written by hand (`pod`):
+/// enableServiceLinks, the service account and its token volume, priority, the
+/// DefaultTolerationSeconds tolerations.
+///
+/// The pods of one template differ only in scalars derived from their names (the token
+/// volume's, a StatefulSet's claims), so the defaulting runs once per template and each pod's
+/// spec is the shared one with those scalars named for it ([`ControllerPodSpec::for_pod`]),
+/// when it is shown: a copy of the spec per pod made the simulation of many replicas several
+/// times slower, for output few runs print.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ControllerPodSpec {
+    /// Defaulted, with the pod-name dependent scalars built for an empty pod name.
+    spec: Node,
+    /// Where those scalars are, and what each holds.
+    per_pod: Vec<NameSlot>,
+}
+
+impl ControllerPodSpec {
+    /// Defaults `spec`, whose scalars at `per_pod` the controller derives from the pod's name.
+    pub(crate) fn new(mut spec: Node, mut per_pod: Vec<NameSlot>, opts: &Options, lookups: &Lookups) -> Self {
+        if spec.as_map().is_some() {
+            let anchor = spec.span;
+            pod_only(&mut spec, anchor, opts);
+            per_pod.extend(admission(&mut spec, anchor, "", lookups, false));
+        }
+        ControllerPodSpec { spec, per_pod }
+    }
+
+    /// The stored spec of the pod `pod_name`.
+    pub fn for_pod(&self, pod_name: &str) -> Node {
+        let mut spec = self.spec.clone();
+        for (path, named) in &self.per_pod {
+            let at = path.iter().try_fold(&mut spec, |n, step| match step {
+                Step::Key(k) => n.get_mut(k),
+                Step::Item(i) => n.as_seq_mut()?.get_mut(*i),
+            });
+            if let Some(n) = at {
+                *n = named.node(n.span, pod_name);
+            }
+        }
+        spec
+    }
 }
 
 // ----- node helpers -----
@@ -113,11 +177,16 @@ pub(super) fn default_zero(map: &mut Node, anchor: Span, key: &str, value: impl 
 
 /// Calls `f` on every mapping item of the list `key`.
 fn each_item(map: &mut Node, key: &str, mut f: impl FnMut(Span, &mut Node)) {
+    each_item_at(map, key, |_, span, item| f(span, item));
+}
+
+/// [`each_item`], with the item's index in the list.
+fn each_item_at(map: &mut Node, key: &str, mut f: impl FnMut(usize, Span, &mut Node)) {
     if let Some((_, list)) = child_mut(map, key) {
         if let Some(items) = list.as_seq_mut() {
-            for item in items.iter_mut().filter(|i| i.as_map().is_some()) {
+            for (i, item) in items.iter_mut().enumerate().filter(|(_, i)| i.as_map().is_some()) {
                 let span = item.span;
-                f(span, item);
+                f(i, span, item);
             }
         }
     }
@@ -447,20 +516,20 @@ fn requests_from_limits(c: &mut Node) {
 /// What the default admission plugins add before validation. Whether the ServiceAccount,
 /// PriorityClass and RuntimeClass exist is checked by the rules of `rules::pod::admission`
 /// (which refuse the Pod); the priority and preemption policy come from the class found in
-/// `lookups` (the global default class when none is named).
-fn admission(spec: &mut Node, anchor: Span, pod_name: &str, lookups: &Lookups, mirror: bool) {
+/// `lookups` (the global default class when none is named). Returns where the pod's name shows
+/// (the token volume's name).
+fn admission(spec: &mut Node, anchor: Span, pod_name: &str, lookups: &Lookups, mirror: bool) -> Vec<NameSlot> {
     // ServiceAccount: serviceAccountName defaults to `default`; the deprecated alias mirrors it.
     // Not on a mirror pod (annotation `kubernetes.io/config.mirror`): the plugin's Admit leaves
     // the kubelet's pods unchanged (no account, no token volume).
-    if !mirror {
-        service_account(spec, anchor, pod_name);
-    }
+    let per_pod = if mirror { Vec::new() } else { service_account(spec, anchor, pod_name) };
     priority(spec, anchor, lookups);
     default_toleration_seconds(spec, anchor);
     runtime_class(spec, anchor, lookups);
+    per_pod
 }
 
-fn service_account(spec: &mut Node, anchor: Span, pod_name: &str) {
+fn service_account(spec: &mut Node, anchor: Span, pod_name: &str) -> Vec<NameSlot> {
     default_zero(spec, anchor, "serviceAccountName", |s| str_node(s, "default"));
     if is_zero(spec, "serviceAccount") {
         if let Some(sa) = spec.get("serviceAccountName").cloned() {
@@ -470,9 +539,10 @@ fn service_account(spec: &mut Node, anchor: Span, pod_name: &str) {
         }
     }
     // The token volume and its mounts, unless automounting is off.
-    if spec.get("automountServiceAccountToken").and_then(Node::as_bool) != Some(false) {
-        token_volume(spec, anchor, pod_name);
+    if spec.get("automountServiceAccountToken").and_then(Node::as_bool) == Some(false) {
+        return Vec::new();
     }
+    token_volume(spec, anchor, pod_name)
 }
 
 fn priority(spec: &mut Node, anchor: Span, lookups: &Lookups) {
@@ -635,19 +705,25 @@ fn merge_tolerations(first: Vec<Node>, second: Vec<Node>) -> Vec<Node> {
 
 const TOKEN_MOUNT_PATH: &str = "/var/run/secrets/kubernetes.io/serviceaccount";
 
-/// The projected `kube-api-access-<suffix>` volume and a read-only mount in every container
-/// that has none at the token path. The suffix is derived from the pod name (deterministic).
-fn token_volume(spec: &mut Node, anchor: Span, pod_name: &str) {
+/// `kube-api-access-<suffix>`, the suffix derived from the pod name (deterministic).
+fn token_volume_name(pod_name: &str) -> String {
     const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
     let mut h: u32 = 2_166_136_261;
     for b in pod_name.bytes() {
         h = (h ^ u32::from(b)).wrapping_mul(16_777_619);
     }
     let suffix: String = (0..5).map(|i| ALPHABET[((h >> (i * 6)) % 27) as usize] as char).collect();
-    let name = format!("kube-api-access-{suffix}");
+    format!("kube-api-access-{suffix}")
+}
+
+/// The projected token volume ([`token_volume_name`]) and a read-only mount in every container
+/// that has none at the token path. Returns where the volume's name shows.
+fn token_volume(spec: &mut Node, anchor: Span, pod_name: &str) -> Vec<NameSlot> {
+    let name = |span: Span| PodNamed::TokenVolume.node(span, pod_name);
+    let mut per_pod = Vec::new();
     let mut any = false;
     for list in ["containers", "initContainers"] {
-        each_item(spec, list, |span, c| {
+        each_item_at(spec, list, |i, span, c| {
             let has = c
                 .get("volumeMounts")
                 .and_then(Node::as_seq)
@@ -661,23 +737,27 @@ fn token_volume(spec: &mut Node, anchor: Span, pod_name: &str) {
             }
             if let Some(mounts) = c.get_mut("volumeMounts").and_then(Node::as_seq_mut) {
                 let mut m = map_node(span);
-                put(&mut m, span, "name", str_node(span, &name));
+                put(&mut m, span, "name", name(span));
                 put(&mut m, span, "mountPath", str_node(span, TOKEN_MOUNT_PATH));
                 put(&mut m, span, "readOnly", bool_node(span, true));
+                per_pod.push((
+                    vec![Step::Key(list), Step::Item(i), Step::Key("volumeMounts"), Step::Item(mounts.len()), Step::Key("name")],
+                    PodNamed::TokenVolume,
+                ));
                 mounts.push(m);
             }
         });
     }
     if !any {
-        return;
+        return per_pod;
     }
     if spec.get("volumes").is_some_and(|v| !v.is_null() && v.as_seq().is_none()) {
-        return;
+        return per_pod;
     }
     if is_nil(spec, "volumes") {
         put(spec, anchor, "volumes", Node::seq(anchor, Vec::new()).synthetic());
     }
-    let Some(vols) = spec.get_mut("volumes").and_then(Node::as_seq_mut) else { return };
+    let Some(vols) = spec.get_mut("volumes").and_then(Node::as_seq_mut) else { return per_pod };
     let a = anchor;
     let mut token = map_node(a);
     put(&mut token, a, "expirationSeconds", int_node(a, 3607));
@@ -706,7 +786,56 @@ fn token_volume(spec: &mut Node, anchor: Span, pod_name: &str) {
     put(&mut projected, a, "defaultMode", int_node(a, 420));
     put(&mut projected, a, "sources", Node::seq(a, vec![sat, cms, dapis]).synthetic());
     let mut vol = map_node(a);
-    put(&mut vol, a, "name", str_node(a, &name));
+    put(&mut vol, a, "name", name(a));
     put(&mut vol, a, "projected", projected);
+    per_pod.push((vec![Step::Key("volumes"), Step::Item(vols.len()), Step::Key("name")], PodNamed::TokenVolume));
     vols.push(vol);
+    per_pod
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{admission, pod_only, ControllerPodSpec};
+    use crate::admission::Lookups;
+    use crate::analysis::{analyze, Options};
+    use crate::source::SourceFile;
+    use crate::yaml::Node;
+
+    /// Specs whose token volume and mounts take each path of `token_volume`.
+    const TEMPLATES: [&str; 4] = [
+        "initContainers: [{name: i, image: busybox}]\n      containers: [{name: a, image: nginx}, {name: b, image: nginx, volumeMounts: null}]",
+        "containers:\n      - {name: a, image: nginx, volumeMounts: [{name: t, mountPath: /var/run/secrets/kubernetes.io/serviceaccount}]}\n      - {name: b, image: nginx, volumeMounts: [{name: t, mountPath: /t}]}\n      volumes: [{name: t, emptyDir: {}}]",
+        "containers: [{name: a, image: nginx}]\n      volumes: {}",
+        "automountServiceAccountToken: false\n      containers: [{name: a, image: nginx}]",
+    ];
+
+    /// Defaulting a template once and naming it per pod gives every pod the spec that
+    /// defaulting a copy for that pod gives (spans, styles and all).
+    #[test]
+    fn a_shared_spec_named_per_pod_is_the_spec_defaulted_per_pod() {
+        let opts = Options::default();
+        let lookups = Lookups::default();
+        for template in TEMPLATES {
+            let text = format!(
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: w}}\nspec:\n  selector: {{matchLabels: {{app: w}}}}\n  template:\n    metadata: {{labels: {{app: w}}}}\n    spec:\n      {template}\n"
+            );
+            let a = analyze(&[SourceFile::new("t.yaml", &text)], &opts);
+            let spec = a.objects[0].stored.path(&["spec", "template", "spec"]).cloned().expect("template spec");
+            let shared = ControllerPodSpec::new(spec.clone(), Vec::new(), &opts, &lookups);
+            let mut names = Vec::new();
+            for pod in ["w-5d8f7c9b6-abcde", "w-5d8f7c9b6-xyz12", "w-0"] {
+                let mut each = spec.clone();
+                let anchor = each.span;
+                pod_only(&mut each, anchor, &opts);
+                let _ = admission(&mut each, anchor, pod, &lookups, false);
+                let got = shared.for_pod(pod);
+                // Not `assert_eq!`: the debug dump of two specs buries the case.
+                assert!(got == each, "{template}\n{pod}: the shared spec named for the pod differs from its own");
+                names.push(got.get("volumes").and_then(Node::as_seq).and_then(|v| v.last()).cloned());
+            }
+            if !template.contains("automount") && !template.contains("volumes: {}") {
+                assert!(names[0] != names[1], "{template}: the pods' token volumes differ");
+            }
+        }
+    }
 }
