@@ -1028,6 +1028,9 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
             if indexed_job {
                 completion_index_env(&mut spec);
             }
+            if kind == "DaemonSet" {
+                daemon_tolerations(&mut spec);
+            }
             Arc::new(ControllerPodSpec::new(spec, per_pod, sim.opts, &sim.lookups))
         });
         let mut pod_owner = OwnerRef { kind: kind.clone(), name: name.clone(), uid: store.uid.clone() };
@@ -1323,6 +1326,43 @@ fn completion_index_env(spec: &mut YNode) {
             if let Some(env) = c.get_mut("env").and_then(YNode::as_seq_mut) {
                 env.push(var);
             }
+        }
+    }
+}
+
+/// The tolerations the DaemonSet controller writes into every pod's spec
+/// (`AddOrUpdateDaemonPodTolerations`, through `AddOrUpdateTolerationInPodSpec`): each
+/// [`DAEMON_TOLERATIONS`] entry (and `network-unavailable` on the host's network) as
+/// `operator: Exists`; a toleration of the pod that matches one (same key, operator, value and
+/// effect) but differs (a `tolerationSeconds`) is replaced in its place, an equal one kept.
+fn daemon_tolerations(spec: &mut YNode) {
+    if spec.get("tolerations").is_some_and(|t| !t.is_null() && t.as_seq().is_none()) {
+        return;
+    }
+    let at = spec.span;
+    let host_network = spec.get("hostNetwork").and_then(YNode::resolved).is_some_and(|r| matches!(r, crate::yaml::Resolved::Bool(true)));
+    let mut added: Vec<(&str, &str)> = DAEMON_TOLERATIONS.to_vec();
+    if host_network {
+        added.push(("node.kubernetes.io/network-unavailable", "NoSchedule"));
+    }
+    if spec.get("tolerations").and_then(YNode::as_seq).is_none() {
+        spec.set("tolerations", YNode::seq(at, Vec::new()).synthetic());
+    }
+    let Some(list) = spec.get_mut("tolerations").and_then(YNode::as_seq_mut) else { return };
+    let text = |t: &YNode, k: &str| t.get(k).and_then(YNode::as_str).unwrap_or("").to_string();
+    for (key, effect) in added {
+        let str_node = |v: &str| YNode::scalar(at, v, crate::yaml::ScalarStyle::Plain).synthetic();
+        let mut t = YNode::map(at, Vec::new()).synthetic();
+        t.set("key", str_node(key));
+        t.set("operator", str_node("Exists"));
+        t.set("effect", str_node(effect));
+        let matching = list.iter().position(|p| {
+            text(p, "key") == key && text(p, "operator") == "Exists" && text(p, "value").is_empty() && text(p, "effect") == effect
+        });
+        match matching {
+            Some(i) if list[i].get("tolerationSeconds").is_none_or(YNode::is_null) => {}
+            Some(i) => list[i] = t,
+            None => list.push(t),
         }
     }
 }

@@ -617,6 +617,28 @@ fn daemonset_pods_tolerate_the_node_condition_taints_their_controller_adds() {
 }
 
 #[test]
+fn daemonset_pods_store_the_tolerations_their_controller_adds() {
+    // `AddOrUpdateDaemonPodTolerations`: a matching toleration with `tolerationSeconds` is
+    // replaced in place, the others appended; `network-unavailable` only on the host network;
+    // DefaultTolerationSeconds then adds nothing (not-ready and unreachable are tolerated).
+    let ds = "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: agent\nspec:\n  selector:\n    matchLabels:\n      app: agent\n  template:\n    metadata:\n      labels:\n        app: agent\n    spec:\n      HOST\n      tolerations:\n      - key: node.kubernetes.io/unreachable\n        operator: Exists\n        effect: NoExecute\n        tolerationSeconds: 60\n      - key: dedicated\n        operator: Exists\n      containers:\n      - name: a\n        image: busybox:1.36\n";
+    for (host, last) in
+        [("hostNetwork: true", "node.kubernetes.io/network-unavailable"), ("hostNetwork: false", "node.kubernetes.io/unschedulable")]
+    {
+        let c = sim(&[&ds.replace("HOST", host)]);
+        let pod = c.pods.iter().find(|p| p.name.starts_with("agent-")).expect("a pod");
+        let spec = pod.stored_spec.as_ref().expect("stored").for_pod(&pod.name);
+        let tolerations = spec.get("tolerations").and_then(crate::yaml::Node::as_seq).expect("tolerations");
+        let keys: Vec<&str> = tolerations.iter().filter_map(|t| t.get("key").and_then(crate::yaml::Node::as_str)).collect();
+        assert_eq!(keys[..3], ["node.kubernetes.io/unreachable", "dedicated", "node.kubernetes.io/not-ready"], "{host}");
+        assert_eq!(keys.last(), Some(&last), "{host}");
+        assert_eq!(keys.len(), if host.ends_with("true") { 8 } else { 7 });
+        assert!(tolerations[0].get("tolerationSeconds").is_none(), "replaced by the controller's");
+        assert!(tolerations.iter().all(|t| t.get("tolerationSeconds").is_none()), "DefaultTolerationSeconds adds nothing");
+    }
+}
+
+#[test]
 fn the_scheduler_says_why_no_node_takes_a_pod() {
     // Full nodes: NodeResourcesFit's "Too many pods".
     let mut opts = Options::default();
