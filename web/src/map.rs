@@ -303,7 +303,10 @@ pub fn build(cluster: &Cluster, objects: &[Object], system: bool, from: Option<&
     for svc in &services {
         let sid = b.service(svc);
         let slices: Vec<_> = cluster.slices_of(&svc.namespace, &svc.name).collect();
-        let shares = viewpoint.as_deref().and_then(|n| service_shares(&mut tracer, cluster, svc, n));
+        // Shares only label endpoints: a Service without any is not traced (tracing one walks
+        // the node's rules, the main cost of drawing a long manifest's map).
+        let has_endpoints = slices.iter().any(|s| !s.endpoints.is_empty());
+        let shares = viewpoint.as_deref().filter(|_| has_endpoints).and_then(|n| service_shares(&mut tracer, cluster, svc, n));
         for slice in &slices {
             let n_ready = slice.endpoints.iter().filter(|e| e.is_ready()).count();
             let ports: Vec<String> = slice.ports.iter().filter_map(|p| p.port).map(|p| p.to_string()).collect();
