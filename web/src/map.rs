@@ -250,8 +250,9 @@ fn percent(x: f64) -> String {
 pub fn build(cluster: &Cluster, objects: &[Object], system: bool, from: Option<&str>) -> Map {
     let mut b = Builder { boxes: Vec::new(), ids: BTreeMap::new(), edges: Vec::new() };
     let viewpoint = from.and_then(|n| cluster.node(n)).or(cluster.nodes.first()).map(|n| n.name.clone());
-    let input = ProxyInput::from_cluster(cluster);
-    let mut tracer = Tracer::new(&input);
+    // kube-proxy's input and the tracer are built on the first Service that has endpoints.
+    let input = std::cell::OnceCell::new();
+    let mut tracer: Option<Tracer> = None;
     let mut services: Vec<&Service> = cluster.services.iter().filter(|s| system || !s.builtin).collect();
     kplay_core::sort::sort_by(&mut services, |a, c| (&a.namespace, &a.name).cmp(&(&c.namespace, &c.name)));
     let mut ingresses: Vec<_> = cluster.ingresses.iter().collect();
@@ -306,7 +307,10 @@ pub fn build(cluster: &Cluster, objects: &[Object], system: bool, from: Option<&
         // Shares only label endpoints: a Service without any is not traced (tracing one walks
         // the node's rules, the main cost of drawing a long manifest's map).
         let has_endpoints = slices.iter().any(|s| !s.endpoints.is_empty());
-        let shares = viewpoint.as_deref().filter(|_| has_endpoints).and_then(|n| service_shares(&mut tracer, cluster, svc, n));
+        let shares = viewpoint.as_deref().filter(|_| has_endpoints).and_then(|n| {
+            let tracer = tracer.get_or_insert_with(|| Tracer::new(input.get_or_init(|| ProxyInput::from_cluster(cluster))));
+            service_shares(tracer, cluster, svc, n)
+        });
         for slice in &slices {
             let n_ready = slice.endpoints.iter().filter(|e| e.is_ready()).count();
             let ports: Vec<String> = slice.ports.iter().filter_map(|p| p.port).map(|p| p.to_string()).collect();
