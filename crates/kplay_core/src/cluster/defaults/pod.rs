@@ -327,6 +327,16 @@ fn volume(v: &mut Node) {
     if let Some((at, hp)) = child_mut(v, "hostPath") {
         default_nil(hp, at, "type", |s| str_node(s, ""));
     }
+    // SetDefaults_PersistentVolumeClaimSpec and the claim's resource lists, in an ephemeral
+    // volume's claim template.
+    if let Some((_, t)) = child_mut(v, "ephemeral").and_then(|(_, e)| child_mut(e, "volumeClaimTemplate")) {
+        if let Some((at, s)) = child_mut(t, "spec") {
+            default_nil(s, at, "volumeMode", |sp| str_node(sp, "Filesystem"));
+            if let Some((_, r)) = child_mut(s, "resources") {
+                resource_lists(r);
+            }
+        }
+    }
     if let Some((_, pj)) = child_mut(v, "projected") {
         each_item(pj, "sources", |_, src| {
             if let Some((at, t)) = child_mut(src, "serviceAccountToken") {
@@ -709,4 +719,29 @@ fn token_volume(spec: &mut Node, anchor: Span, pod_name: &str) {
     put(&mut vol, a, "name", str_node(a, &name));
     put(&mut vol, a, "projected", projected);
     vols.push(vol);
+}
+
+#[cfg(test)]
+mod tests {
+    /// The stored Pod's spec, from `analyze` (defaults and admission applied).
+    fn stored_spec(yaml: &str) -> crate::yaml::Node {
+        let a = crate::analyze(&[crate::SourceFile::new("t.yaml", yaml)], &crate::Options::default());
+        a.objects[0].stored.get("spec").cloned().expect("a spec")
+    }
+
+    /// `SetDefaults_PersistentVolumeClaimSpec` reaches an ephemeral volume's claim template, and
+    /// its storage request is rounded like every resource list.
+    #[test]
+    fn ephemeral_claim_template_defaults() {
+        let spec = stored_spec(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: web\n    image: nginx:1.27\n  volumes:\n  - name: a\n    ephemeral:\n      volumeClaimTemplate:\n        spec:\n          accessModes: [ReadWriteOnce]\n          resources:\n            requests:\n              storage: 1.5Gi\n",
+        );
+        let t = spec
+            .get("volumes")
+            .and_then(|v| v.as_seq())
+            .and_then(|v| v[0].path(&["ephemeral", "volumeClaimTemplate", "spec"]))
+            .expect("template");
+        assert_eq!(t.get("volumeMode").and_then(|n| n.text()), Some("Filesystem"));
+        assert_eq!(t.path(&["resources", "requests", "storage"]).and_then(|n| n.text()), Some("1536Mi"));
+    }
 }
