@@ -2,7 +2,9 @@
 //! quantities, requests against limits, hugepages and resource claims.
 //!
 //! Ported from `validateResourceRequirements`, `validateContainerResourceName`,
-//! `validateResourceName` and `validatePodResources` in `pkg/apis/core/validation`. Quantities
+//! `validateResourceName` and `validatePodResources` in `pkg/apis/core/validation`, with
+//! `resourcehelper.AggregateContainerRequests` ([`aggregate`], which the pod-level defaults use
+//! too). Quantities
 //! are compared after the server's round-up to milli precision; texts that do not decode are
 //! left to `quantity-invalid` (decode stage).
 
@@ -13,6 +15,8 @@ use crate::rules::formats;
 use crate::rules::pod::quantity::Quantity;
 use crate::rules::pod::util::{containers, invalid_each_at};
 use crate::rules::{Ctx, Cur, Rule, Sink, Stage};
+use crate::source::Span;
+use crate::yaml::Node;
 
 pub static RESOURCES_INVALID: Rule = Rule {
     name: "resources-invalid",
@@ -26,7 +30,10 @@ be standard (`cpu`, `memory`, `ephemeral-storage`, `hugepages-<size>`) or fully 
 extended resources (`example.com/gpu`); quantities must not be negative; extended resources must
 be whole numbers and have a limit equal to the request; a request may not exceed its limit;
 hugepages need `cpu` or `memory` too and must be a multiple of the page size; `claims` must name
-claims of `spec.resourceClaims`.
+claims of `spec.resourceClaims`. Pod-level resources (from Kubernetes 1.34) must cover the
+containers: each pod-level request at least the containers' aggregate request of that resource
+(the regular containers and the sidecars add up; an init container needs its own request plus
+the sidecars started before it), and no regular container's limit above the pod-level limit.
 
 ## Why is this bad?
 The API server rejects the object. A request above the limit cannot be satisfied by the kubelet,
@@ -100,8 +107,76 @@ const STANDARD_RESOURCES: &[&str] = &[
     "services.loadbalancers",
 ];
 
-fn is_hugepages(name: &str) -> bool {
+pub(crate) fn is_hugepages(name: &str) -> bool {
     name.starts_with("hugepages-")
+}
+
+/// `IsSupportedPodLevelResource`: cpu, memory and hugepages.
+pub(crate) fn is_pod_level(name: &str) -> bool {
+    matches!(name, "cpu" | "memory") || is_hugepages(name)
+}
+
+/// A resource's aggregate over a pod's containers, with the span of the entry it came from (the
+/// first one added, or the larger init container's).
+pub(crate) type Aggregate = Vec<(String, Quantity, Span)>;
+
+/// `resourcehelper.AggregateContainerRequests` / `AggregateContainerLimits` (`list` is
+/// `requests` or `limits`) over `containers` and `initContainers`: the regular containers and
+/// the sidecars (`restartPolicy: Always`) add up; an init container needs its own amount plus
+/// the sidecars started before it; per resource the larger of the two. Only resources some
+/// container lists take part; quantities that do not parse are left out.
+pub(crate) fn aggregate(spec: &Node, list: &str) -> Aggregate {
+    fn add(acc: &mut Aggregate, name: &str, q: Quantity, span: Span) {
+        match acc.iter_mut().find(|(n, _, _)| n == name) {
+            Some((_, a, _)) => a.milli += q.milli,
+            None => acc.push((name.to_string(), q, span)),
+        }
+    }
+    fn max_into(acc: &mut Aggregate, other: &Aggregate) {
+        for (n, q, span) in other {
+            match acc.iter_mut().find(|(m, _, _)| m == n) {
+                Some(e) if q.milli > e.1.milli => *e = (n.clone(), *q, *span),
+                Some(_) => {}
+                None => acc.push((n.clone(), *q, *span)),
+            }
+        }
+    }
+    let entries = |c: &Node| -> Aggregate {
+        let mut out = Aggregate::new();
+        for e in c.path(&["resources", list]).and_then(Node::as_map).unwrap_or(&[]) {
+            if let (Some(k), Some(q)) = (e.key.text(), e.value.text().and_then(Quantity::parse)) {
+                add(&mut out, k, q, e.value.span);
+            }
+        }
+        out
+    };
+    let items = |key: &str| spec.get(key).and_then(Node::as_seq).unwrap_or(&[]);
+    let mut total = Aggregate::new();
+    for c in items("containers") {
+        for (n, q, span) in entries(c) {
+            add(&mut total, &n, q, span);
+        }
+    }
+    let (mut sidecars, mut init) = (Aggregate::new(), Aggregate::new());
+    for c in items("initContainers") {
+        let own = entries(c);
+        let needs = if c.get("restartPolicy").and_then(Node::text) == Some("Always") {
+            for (n, q, span) in &own {
+                add(&mut total, n, *q, *span);
+                add(&mut sidecars, n, *q, *span);
+            }
+            sidecars.clone()
+        } else {
+            let mut needs = own;
+            for (n, q, span) in &sidecars {
+                add(&mut needs, n, *q, *span);
+            }
+            needs
+        };
+        max_into(&mut init, &needs);
+    }
+    max_into(&mut total, &init);
+    total
 }
 
 fn is_native(name: &str) -> bool {
@@ -358,21 +433,16 @@ fn name_and_value(sink: &mut Sink<'_>, name: &str, v: &Cur<'_>, q: Option<&Quant
     }
 }
 
-/// `validatePodResourceConsistency`: pod requests cover the containers' requests; no container
-/// limit above the pod limit.
+/// `validatePodResourceConsistency`: a pod request covers the containers' aggregate request of
+/// that resource (resources the pod does not request, or no container requests, are skipped);
+/// no regular container's limit is above the pod limit.
 fn pod_consistency(sink: &mut Sink<'_>, spec: &Cur<'_>, r: &Cur<'_>) {
     let pod_req = list(r, "requests");
     let pod_lim = list(r, "limits");
     let regular: Vec<Cur<'_>> = spec.field("containers").map(|l| l.items().map(|(_, c)| c).collect()).unwrap_or_default();
-    for (name, v, q) in &pod_req {
-        let Some(q) = q else { continue };
-        let sum: i128 = regular
-            .iter()
-            .filter_map(|c| c.field("resources")?.field("requests")?.field(name)?.text().and_then(Quantity::parse))
-            .map(|q| q.milli)
-            .sum();
-        if sum > q.milli {
-            let agg = Quantity { milli: sum, format: q.format, rounded: false };
+    for (name, agg, _) in aggregate(spec.node, "requests") {
+        let Some((_, v, Some(q))) = pod_req.iter().find(|(n, _, _)| *n == name) else { continue };
+        if agg.milli > q.milli {
             sink.field_error(
                 v,
                 ErrorType::Invalid,
@@ -381,7 +451,7 @@ fn pod_consistency(sink: &mut Sink<'_>, spec: &Cur<'_>, r: &Cur<'_>) {
                     &format!("must be greater than or equal to aggregate container requests of {}", agg.canonical()),
                 ),
             )
-            .help("raise the pod-level request or lower the containers' requests");
+            .help("raise the pod-level request or lower the containers' requests (the regular containers and sidecars add up; an init container counts with the sidecars before it)");
         }
     }
     for (name, _, q) in &pod_lim {
@@ -532,6 +602,50 @@ mod tests {
                 "      - name: a\n        request: r1\n      - name: a\n      - name: a\n        request: r1\n"
             ),
             ["Duplicate value: \"a\"", "Duplicate value: \"a\""]
+        );
+    }
+
+    /// `validatePodResourceConsistency` compares with `AggregateContainerRequests`: init
+    /// containers and sidecars count, and only resources both the pod and a container request.
+    #[test]
+    fn pod_level_aggregate() {
+        use crate::rules::pod::util::messages_of;
+        let y = pod_with(
+            "  resources:\n    requests:\n      cpu: '1'\n  initContainers:\n  - name: i\n    image: busybox:1.36\n    resources:\n      requests:\n        cpu: '2'\n  containers:\n  - name: web\n    image: nginx:1.27\n    resources:\n      requests:\n        cpu: 500m\n",
+        );
+        assert_eq!(errors_of(R, &y), pairs(&[("spec.resources.requests[cpu]", "Invalid")]));
+        assert_eq!(messages_of(R, &y), ["Invalid value: \"1\": must be greater than or equal to aggregate container requests of 2"]);
+        // A sidecar runs beside the regular containers: 600m + 500m.
+        let y =
+            y.replace("    image: busybox:1.36\n", "    image: busybox:1.36\n    restartPolicy: Always\n").replace("cpu: '2'", "cpu: 600m");
+        assert_eq!(messages_of(R, &y), ["Invalid value: \"1\": must be greater than or equal to aggregate container requests of 1100m"]);
+        // No container requests cpu: only the negative value is reported.
+        let y = pod_with(
+            "  resources:\n    requests:\n      cpu: '-1'\n      memory: 100Mi\n  containers:\n  - name: web\n    image: nginx:1.27\n    resources:\n      requests:\n        memory: 10Mi\n",
+        );
+        assert_eq!(messages_of(R, &y), ["Invalid value: \"-1\": must be greater than or equal to 0"]);
+    }
+
+    /// `defaultPodRequests` takes the aggregate too (the larger init container here), and the
+    /// pod's hugepage limit becomes its request: then the containers' 4Mi do not fit in 2Mi.
+    #[test]
+    fn pod_level_defaults() {
+        let y = pod_with(
+            "  resources:\n    limits:\n      cpu: '2'\n  initContainers:\n  - name: i\n    image: busybox:1.36\n    resources:\n      requests:\n        cpu: 1500m\n  containers:\n  - name: web\n    image: nginx:1.27\n    resources:\n      requests:\n        cpu: 500m\n",
+        );
+        let a = crate::analyze(&[crate::SourceFile::new("t.yaml", &y)], &crate::Options::default());
+        let req = a.objects[0].stored.path(&["spec", "resources", "requests", "cpu"]).and_then(|n| n.text());
+        assert_eq!(req, Some("1500m"));
+        assert_eq!(errors_of(R, &y), pairs(&[]));
+        let y = pod_with(
+            "  resources:\n    limits:\n      hugepages-2Mi: 2Mi\n      memory: 1Gi\n  containers:\n  - name: web\n    image: nginx:1.27\n    resources:\n      limits:\n        hugepages-2Mi: 4Mi\n        memory: 1Gi\n",
+        );
+        assert_eq!(
+            errors_of(R, &y),
+            pairs(&[
+                ("spec.resources.containers[0][hugepages-2Mi].limits", "Invalid"),
+                ("spec.resources.requests[hugepages-2Mi]", "Invalid")
+            ])
         );
     }
 
