@@ -30,8 +30,9 @@ be standard (`cpu`, `memory`, `ephemeral-storage`, `hugepages-<size>`) or fully 
 extended resources (`example.com/gpu`); quantities must not be negative; extended resources must
 be whole numbers and have a limit equal to the request; a request may not exceed its limit;
 hugepages need `cpu` or `memory` too and must be a multiple of the page size; `claims` must name
-claims of `spec.resourceClaims`. Pod-level resources (from Kubernetes 1.34) must cover the
-containers: each pod-level request at least the containers' aggregate request of that resource
+claims of `spec.resourceClaims`. Pod-level resources (from Kubernetes 1.34) take only `cpu`,
+`memory` and `hugepages-<size>` (a malformed name is reported once, as the server does) and must
+cover the containers: each pod-level request at least the containers' aggregate request of that resource
 (the regular containers and the sidecars add up; an init container needs its own request plus
 the sidecars started before it), and no regular container's limit above the pod-level limit.
 
@@ -404,11 +405,19 @@ fn claim_names(sink: &mut Sink<'_>, cl: &Cur<'_>, pod_claims: &HashSet<&str>) {
 fn name_and_value(sink: &mut Sink<'_>, name: &str, v: &Cur<'_>, q: Option<&Quantity>, level: &Level) {
     let at = Cur { node: v.key.unwrap_or(v.node), key: v.key, path: v.path.clone() };
     if level.pod {
+        // `validatePodResourceName`: a malformed name stops there; a well-formed one must be
+        // supported at pod level (`sets.List(SupportedPodLevelResources())`, hence `hugepages-`).
         let msgs = resource_name_msgs(name);
-        invalid_each_at(sink, &at, &v.path, name, msgs, "use a standard resource name");
-        if !matches!(name, "cpu" | "memory") && !is_hugepages(name) {
-            sink.field_error_at(at.span(), &v.path, ErrorType::NotSupported, formats::not_supported(name, &["cpu", "memory"]))
-                .help("pod-level resources support `cpu`, `memory` and hugepages");
+        if !msgs.is_empty() {
+            invalid_each_at(sink, &at, &v.path, name, msgs, "use a standard resource name");
+        } else if !is_pod_level(name) {
+            sink.field_error_at(
+                at.span(),
+                &v.path,
+                ErrorType::NotSupported,
+                formats::not_supported(name, &["cpu", "hugepages-", "memory"]),
+            )
+            .help("pod-level resources support `cpu`, `memory` and `hugepages-<size>`; set other resources on the containers");
         }
     } else {
         let msgs = container_resource_name_msgs(name);
@@ -602,6 +611,20 @@ mod tests {
                 "      - name: a\n        request: r1\n      - name: a\n      - name: a\n        request: r1\n"
             ),
             ["Duplicate value: \"a\"", "Duplicate value: \"a\""]
+        );
+    }
+
+    /// `validatePodResourceName` stops after a malformed name; a well-formed one that pod-level
+    /// resources do not support is NotSupported, with the server's list.
+    #[test]
+    fn pod_level_names() {
+        use crate::rules::pod::util::messages_of;
+        let p = |l: &str| pod_with(&format!("  resources:\n    limits:\n{l}  containers:\n  - name: web\n    image: nginx:1.27\n"));
+        assert_eq!(errors_of(R, &p("      gpu: '1'\n")), pairs(&[("spec.resources.limits[gpu]", "Invalid")]));
+        assert_eq!(errors_of(R, &p("      example.com/-foo: '1'\n")), pairs(&[("spec.resources.limits[example.com/-foo]", "Invalid")]));
+        assert_eq!(
+            messages_of(R, &p("      ephemeral-storage: 1Gi\n")),
+            ["Unsupported value: \"ephemeral-storage\": supported values: \"cpu\", \"hugepages-\", \"memory\""]
         );
     }
 
