@@ -27,8 +27,9 @@ pub static RESOURCES_INVALID: Rule = Rule {
         r#"## What it does
 Checks `resources` of every container (and the pod-level `spec.resources`): resource names must
 be standard (`cpu`, `memory`, `ephemeral-storage`, `hugepages-<size>`) or fully qualified
-extended resources (`example.com/gpu`); quantities must not be negative; extended resources must
-be whole numbers and have a limit equal to the request; a request may not exceed its limit;
+extended resources (`example.com/gpu`); quantities must not be negative; extended resources (and
+quota counts such as `pods`, which containers may not request anyway) must be whole numbers;
+extended resources must have a limit equal to the request; a request may not exceed its limit;
 hugepages need `cpu` or `memory` too and must be a multiple of the page size; `claims` must name
 claims of `spec.resourceClaims`. Pod-level resources (from Kubernetes 1.34) take only `cpu`,
 `memory` and `hugepages-<size>` (a malformed name is reported once, as the server does) and must
@@ -188,6 +189,24 @@ fn is_native(name: &str) -> bool {
 /// qualified name.
 fn is_extended(name: &str) -> bool {
     !is_native(name) && !name.starts_with("requests.") && formats::qualified_name_msgs(&format!("requests.{name}")).is_empty()
+}
+
+/// `integerResources` of `pkg/apis/core/helper`: the object counts of quotas.
+const INTEGER_RESOURCES: &[&str] = &[
+    "pods",
+    "resourcequotas",
+    "services",
+    "replicationcontrollers",
+    "secrets",
+    "configmaps",
+    "persistentvolumeclaims",
+    "services.nodeports",
+    "services.loadbalancers",
+];
+
+/// `IsIntegerResourceName`: an object count or an extended resource.
+fn is_integer_resource(name: &str) -> bool {
+    INTEGER_RESOURCES.contains(&name) || is_extended(name)
 }
 
 fn overcommit_allowed(name: &str) -> bool {
@@ -435,10 +454,9 @@ fn name_and_value(sink: &mut Sink<'_>, name: &str, v: &Cur<'_>, q: Option<&Quant
         sink.field_error(v, ErrorType::Invalid, formats::invalid(&q.canonical(), "must be greater than or equal to 0"))
             .help("use a quantity of 0 or more");
     }
-    // IsIntegerResourceName: extended resources (and quota names, not valid here).
-    if is_extended(name) && !q.is_integer() {
+    if is_integer_resource(name) && !q.is_integer() {
         sink.field_error(v, ErrorType::Invalid, formats::invalid(&q.canonical(), "must be an integer"))
-            .help("extended resources are counted in whole units");
+            .help(format!("`{name}` is counted in whole units"));
     }
 }
 
@@ -523,6 +541,17 @@ mod tests {
             errors_of(R, &c("      requests:\n        pods: 1\n")),
             pairs(&[("spec.containers[0].resources.requests[pods]", "Invalid")])
         );
+        // `IsIntegerResourceName` covers the quota counts too, not only extended resources.
+        for name in ["pods", "services", "secrets", "configmaps", "resourcequotas", "services.nodeports"] {
+            assert_eq!(
+                crate::rules::pod::util::messages_of(R, &c(&format!("      requests:\n        {name}: 500m\n"))),
+                [
+                    format!("Invalid value: \"{name}\": must be a standard resource for containers"),
+                    "Invalid value: \"500m\": must be an integer".to_string()
+                ],
+                "{name}"
+            );
+        }
         assert_eq!(
             errors_of(R, &c("      requests:\n        example.com/gpu: 500m\n      limits:\n        example.com/gpu: 500m\n")),
             pairs(&[
