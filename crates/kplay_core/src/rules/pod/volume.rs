@@ -127,7 +127,8 @@ pub const VOLUME_SOURCES: &[&str] = &[
     "image",
 ];
 
-const HOST_PATH_TYPES: &[&str] = &["", "DirectoryOrCreate", "Directory", "FileOrCreate", "File", "Socket", "CharDevice", "BlockDevice"];
+/// `supportedHostPathTypes`, in the sorted order `sets.List` gives the message.
+const HOST_PATH_TYPES: &[&str] = &["", "BlockDevice", "CharDevice", "Directory", "DirectoryOrCreate", "File", "FileOrCreate", "Socket"];
 
 const FILE_MODE_MSG: &str = "must be a number between 0 and 0777 (octal), both inclusive";
 
@@ -310,12 +311,14 @@ fn source(sink: &mut Sink<'_>, v: &Cur<'_>, owner: &Owner<'_>, sa: &str) {
         n += 1;
         match *k {
             "hostPath" => {
-                if !required(sink, &src, "path", "set the path on the node") {
-                    if let Some(p) = src.field("path") {
-                        let t = p.text().unwrap_or("");
-                        if has_backsteps(t) {
-                            sink.field_error(&p, ErrorType::Invalid, formats::invalid(t, "must not contain '..'")).help("remove `..`");
-                        }
+                // `validateHostPathVolumeSource` returns after the Required: no type check then.
+                if required(sink, &src, "path", "set the path on the node") {
+                    continue;
+                }
+                if let Some(p) = src.field("path") {
+                    let t = p.text().unwrap_or("");
+                    if has_backsteps(t) {
+                        sink.field_error(&p, ErrorType::Invalid, formats::invalid(t, "must not contain '..'")).help("remove `..`");
                     }
                 }
                 if let Some(t) = src.field("type") {
@@ -771,6 +774,21 @@ mod tests {
         assert_eq!(
             errors_of_version(R, &dep("Always"), KubeVersion::new(37)),
             pairs(&[("spec.template.spec.volumes[0].image.reference", "Required")])
+        );
+    }
+
+    /// `validateHostPathVolumeSource`: an empty path is Required and nothing more; the type's
+    /// NotSupported lists the sorted set.
+    #[test]
+    fn host_path() {
+        use crate::rules::pod::util::messages_of;
+        assert_eq!(
+            errors_of(R, &v("  - name: a\n    hostPath:\n      path: ''\n      type: Bogus\n")),
+            pairs(&[("spec.volumes[0].hostPath.path", "Required")])
+        );
+        assert_eq!(
+            messages_of(R, &v("  - name: a\n    hostPath:\n      path: /data\n      type: Bogus\n")),
+            ["Unsupported value: \"Bogus\": supported values: \"\", \"BlockDevice\", \"CharDevice\", \"Directory\", \"DirectoryOrCreate\", \"File\", \"FileOrCreate\", \"Socket\""]
         );
     }
 
