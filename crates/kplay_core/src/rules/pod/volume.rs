@@ -355,15 +355,13 @@ fn source(sink: &mut Sink<'_>, v: &Cur<'_>, owner: &Owner<'_>, sa: &str) {
                 required(sink, &src, "claimName", "name the PersistentVolumeClaim");
             }
             "nfs" => {
+                // `validateNFSVolumeSource`: an empty path is also not absolute (two errors).
                 required(sink, &src, "server", "set the NFS server");
-                if !required(sink, &src, "path", "set the exported path") {
-                    if let Some(p) = src.field("path") {
-                        let t = p.text().unwrap_or("");
-                        if !t.starts_with('/') {
-                            sink.field_error(&p, ErrorType::Invalid, formats::invalid(t, "must be an absolute path"))
-                                .help("start the path with `/`");
-                        }
-                    }
+                required(sink, &src, "path", "set the exported path");
+                let t = text(&src, "path");
+                if !t.starts_with('/') {
+                    sink.field_error(&child_or_parent(&src, "path"), ErrorType::Invalid, formats::invalid(t, "must be an absolute path"))
+                        .help("start the path with `/`");
                 }
             }
             "downwardAPI" => {
@@ -683,6 +681,15 @@ mod tests {
         assert_eq!(
             errors_of(R, &v("  - name: a\n    nfs:\n      server: s\n      path: data\n")),
             pairs(&[("spec.volumes[0].nfs.path", "Invalid")])
+        );
+        // `validateNFSVolumeSource`'s two checks are independent: "" is not absolute either.
+        assert_eq!(
+            errors_of(R, &v("  - name: a\n    nfs:\n      server: s\n      path: ''\n")),
+            pairs(&[("spec.volumes[0].nfs.path", "Invalid"), ("spec.volumes[0].nfs.path", "Required")])
+        );
+        assert_eq!(
+            errors_of(R, &v("  - name: a\n    nfs:\n      server: s\n")),
+            pairs(&[("spec.volumes[0].nfs.path", "Invalid"), ("spec.volumes[0].nfs.path", "Required")])
         );
         assert_eq!(
             errors_of(R, &v("  - name: a\n    emptyDir:\n      sizeLimit: -1Gi\n")),
