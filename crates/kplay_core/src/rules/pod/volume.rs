@@ -26,7 +26,8 @@ pub static VOLUME_INVALID: Rule = Rule {
 Checks `spec.volumes`: names are unique DNS-1123 labels, each volume has one source, and the
 sources' fields are set and valid: `configMap.name`, `secret.secretName`,
 `persistentVolumeClaim.claimName`, `hostPath.path` (no `..`), `nfs.server` and an absolute
-`nfs.path`; file modes between 0 and 0777; `items[].key`/`path` set, relative and without
+`nfs.path`, `csi.driver` (a DNS subdomain of at most 63 characters, in any case) and the name of
+its `nodePublishSecretRef` (reported on `csi.name`, as the server does); file modes between 0 and 0777; `items[].key`/`path` set, relative and without
 `..`; `emptyDir.sizeLimit` not negative; projected sources with one source each, no file path
 used twice across a projected volume's sources, and a service account token of at least 10
 minutes. A generic `ephemeral` volume needs a `volumeClaimTemplate`, validated like a
@@ -369,9 +370,7 @@ fn source(sink: &mut Sink<'_>, v: &Cur<'_>, owner: &Owner<'_>, sa: &str) {
                 downward_items(sink, &src);
             }
             "projected" => projected(sink, &src, is_pod, sa),
-            "csi" => {
-                required(sink, &src, "driver", "name the CSI driver");
-            }
+            "csi" => csi(sink, &src),
             "ephemeral" => ephemeral(sink, v, &src, owner.pod_name),
             "image" => {
                 // `validateImageVolumeSource` (image volumes are dropped before 1.35): the
@@ -394,6 +393,37 @@ fn source(sink: &mut Sink<'_>, v: &Cur<'_>, owner: &Owner<'_>, sa: &str) {
     if n == 0 {
         sink.field_error(v, ErrorType::Required, formats::required("must specify a volume type"))
             .help("add a source such as `emptyDir: {}`");
+    }
+}
+
+/// `validateCSIVolumeSource`: `ValidateCSIDriverName` (Required, at most 63 characters, and a
+/// DNS subdomain once lowered: so "" is Invalid too), then the node publish secret's name,
+/// whose format errors the server reports on `csi.name`.
+fn csi(sink: &mut Sink<'_>, src: &Cur<'_>) {
+    let driver = text(src, "driver");
+    let at = child_or_parent(src, "driver");
+    if driver.is_empty() {
+        sink.field_error(&at, ErrorType::Required, formats::required("")).help("name the CSI driver, e.g. `csi.example.com`");
+    }
+    if driver.len() > 63 {
+        sink.field_error(&at, ErrorType::TooLong, "Too long: may not be more than 63 bytes")
+            .help("use the driver's registered name (at most 63 characters)");
+    }
+    let lowered = crate::rules::pod::env_source::go_lower(driver);
+    invalid_each(
+        sink,
+        &at,
+        driver,
+        formats::dns1123_subdomain_msgs(&lowered),
+        "use the driver's registered name: letters, digits, `-` and `.`",
+    );
+    let Some(r) = src.field("nodePublishSecretRef") else { return };
+    let name = text(&r, "name");
+    if name.is_empty() {
+        sink.field_error(&child_or_parent(&r, "name"), ErrorType::Required, formats::required("")).help("name the Secret");
+    } else {
+        let at = Cur { path: src.child_path("name"), ..child_or_parent(&r, "name") };
+        invalid_each(sink, &at, name, formats::dns1123_subdomain_msgs(name), "use a Secret's name: lowercase letters, digits, `-` and `.`");
     }
 }
 
@@ -782,6 +812,29 @@ mod tests {
             errors_of_version(R, &dep("Always"), KubeVersion::new(37)),
             pairs(&[("spec.template.spec.volumes[0].image.reference", "Required")])
         );
+    }
+
+    /// `validateCSIVolumeSource`: the driver name's three checks, and the node publish secret's
+    /// name, Invalid on `csi.name` (sic).
+    #[test]
+    fn csi() {
+        let c = |body: &str| errors_of(R, &v(&format!("  - name: a\n    csi:\n{body}")));
+        assert_eq!(
+            c("      driver: ''\n"),
+            pairs(&[("spec.volumes[0].csi.driver", "Invalid"), ("spec.volumes[0].csi.driver", "Required")])
+        );
+        assert_eq!(c(&format!("      driver: {}\n", "a".repeat(64))), pairs(&[("spec.volumes[0].csi.driver", "TooLong")]));
+        assert_eq!(c("      driver: foo_bar\n"), pairs(&[("spec.volumes[0].csi.driver", "Invalid")]));
+        assert_eq!(c("      driver: Foo.Com\n"), pairs(&[]));
+        assert_eq!(
+            c("      driver: foo.com\n      nodePublishSecretRef:\n        name: ''\n"),
+            pairs(&[("spec.volumes[0].csi.nodePublishSecretRef.name", "Required")])
+        );
+        assert_eq!(
+            c("      driver: foo.com\n      nodePublishSecretRef:\n        name: Bad_S\n"),
+            pairs(&[("spec.volumes[0].csi.name", "Invalid")])
+        );
+        assert_eq!(c("      driver: foo.com\n      nodePublishSecretRef:\n        name: creds\n"), pairs(&[]));
     }
 
     /// `validateHostPathVolumeSource`: an empty path is Required and nothing more; the type's
