@@ -13,7 +13,7 @@ use std::collections::HashSet;
 use crate::diagnostic::{ErrorType, Severity};
 use crate::rules::formats;
 use crate::rules::pod::quantity::Quantity;
-use crate::rules::pod::util::{containers, invalid_each_at};
+use crate::rules::pod::util::{child_or_parent, containers, invalid_each, invalid_each_at, text};
 use crate::rules::{Ctx, Cur, Rule, Sink, Stage};
 use crate::source::Span;
 use crate::yaml::Node;
@@ -31,7 +31,8 @@ extended resources (`example.com/gpu`); quantities must not be negative; extende
 quota counts such as `pods`, which containers may not request anyway) must be whole numbers;
 extended resources must have a limit equal to the request; a request may not exceed its limit;
 hugepages need `cpu` or `memory` too and must be a multiple of the page size; `claims` must name
-claims of `spec.resourceClaims`. Pod-level resources (from Kubernetes 1.34) take only `cpu`,
+claims of `spec.resourceClaims`, whose entries need unique DNS-label names and exactly one of
+`resourceClaimName` and `resourceClaimTemplateName`. Pod-level resources (from Kubernetes 1.34) take only `cpu`,
 `memory` and `hugepages-<size>` (a malformed name is reported once, as the server does) and must
 cover the containers: each pod-level request at least the containers' aggregate request of that resource
 (the regular containers and the sidecars add up; an init container needs its own request plus
@@ -265,6 +266,9 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
         .field("resourceClaims")
         .map(|rc| rc.items().filter_map(|(_, c)| c.field("name").and_then(|n| n.str()).filter(|n| !n.is_empty())).collect())
         .unwrap_or_default();
+    if let Some(rc) = spec.field("resourceClaims") {
+        pod_claims(sink, &rc);
+    }
     // Ephemeral containers too: `validateContainerCommon` checks their resources, and
     // `validateEphemeralContainers` then forbids them (`ephemeral-container-invalid`).
     for (_, c) in containers(&spec) {
@@ -367,6 +371,47 @@ fn requirements(sink: &mut Sink<'_>, r: &Cur<'_>, level: &Level, claims: &HashSe
     }
     if let Some(cl) = r.field("claims") {
         claim_names(sink, &cl, claims);
+    }
+}
+
+/// `validatePodResourceClaims`: each claim's name is a unique DNS-1123 label, and it names
+/// exactly one source, a ResourceClaim or a ResourceClaimTemplate (DNS subdomains).
+fn pod_claims(sink: &mut Sink<'_>, list: &Cur<'_>) {
+    let mut seen: HashSet<&str> = HashSet::new();
+    for (_, c) in list.items() {
+        let name = text(&c, "name");
+        let name_cur = child_or_parent(&c, "name");
+        if name.is_empty() {
+            sink.field_error(&name_cur, ErrorType::Required, formats::required(""))
+                .help("name the claim, as the containers' `resources.claims` refer to it");
+        } else if !seen.insert(name) {
+            sink.field_error(&name_cur, ErrorType::Duplicate, formats::duplicate(name)).help("give each pod resource claim its own name");
+        } else {
+            invalid_each(sink, &name_cur, name, formats::dns1123_label_msgs(name), "use lowercase letters, digits and `-` (at most 63)");
+        }
+        let claim = c.field("resourceClaimName");
+        let template = c.field("resourceClaimTemplateName");
+        if claim.is_some() == template.is_some() {
+            // `field.Invalid` prints the struct (`%#v`); a set pointer prints as an address.
+            let ptr = |p: &Option<Cur<'_>>| if p.is_some() { "(*string)(0xc000…)" } else { "(*string)(nil)" };
+            let value = format!(
+                "core.PodResourceClaim{{Name:{}, ResourceClaimName:{}, ResourceClaimTemplateName:{}}}",
+                formats::quote(name),
+                ptr(&claim),
+                ptr(&template)
+            );
+            let detail = if claim.is_some() {
+                "at most one of `resourceClaimName` or `resourceClaimTemplateName` may be specified"
+            } else {
+                "must specify one of: `resourceClaimName`, `resourceClaimTemplateName`"
+            };
+            sink.field_error(&c, ErrorType::Invalid, format!("Invalid value: {value}: {detail}"))
+                .help("set either `resourceClaimName` (an existing ResourceClaim) or `resourceClaimTemplateName` (a claim per pod)");
+        }
+        for f in [claim, template].into_iter().flatten() {
+            let v = f.text().unwrap_or("");
+            invalid_each(sink, &f, v, formats::dns1123_subdomain_msgs(v), "use the object's name: lowercase letters, digits, `-` and `.`");
+        }
     }
 }
 
@@ -591,7 +636,7 @@ mod tests {
             ])
         );
         let y = pod_with(
-            "  resourceClaims:\n  - name: gpu\n  containers:\n  - name: web\n    image: nginx:1.27\n    resources:\n      claims:\n      - name: gpu\n      - name: gpu\n      - name: tpu\n",
+            "  resourceClaims:\n  - name: gpu\n    resourceClaimName: gpu\n  containers:\n  - name: web\n    image: nginx:1.27\n    resources:\n      claims:\n      - name: gpu\n      - name: gpu\n      - name: tpu\n",
         );
         assert_eq!(
             errors_of(R, &y),
@@ -617,6 +662,33 @@ mod tests {
         assert_eq!(crate::rules::pod::util::messages_of(R, &y), ["Forbidden: claims cannot be set for Resources at pod-level"]);
     }
 
+    /// `validatePodResourceClaims`: names (Required, Duplicate, DNS label) and exactly one
+    /// source, printed as the struct `field.Invalid` gets.
+    #[test]
+    fn pod_resource_claims() {
+        use crate::rules::pod::util::messages_of;
+        let y = pod_with(
+            "  resourceClaims:\n  - name: ''\n  - name: Bad_N\n    resourceClaimName: c\n    resourceClaimTemplateName: t\n  - name: ok\n  - name: ok\n    resourceClaimName: x_y\n  containers:\n  - name: web\n    image: nginx:1.27\n",
+        );
+        assert_eq!(
+            errors_of(R, &y),
+            pairs(&[
+                ("spec.resourceClaims[0]", "Invalid"),
+                ("spec.resourceClaims[0].name", "Required"),
+                ("spec.resourceClaims[1]", "Invalid"),
+                ("spec.resourceClaims[1].name", "Invalid"),
+                ("spec.resourceClaims[2]", "Invalid"),
+                ("spec.resourceClaims[3].name", "Duplicate"),
+                ("spec.resourceClaims[3].resourceClaimName", "Invalid")
+            ])
+        );
+        let msgs = messages_of(R, &y);
+        assert!(msgs.contains(&"Invalid value: core.PodResourceClaim{Name:\"Bad_N\", ResourceClaimName:(*string)(0xc000…), ResourceClaimTemplateName:(*string)(0xc000…)}: at most one of `resourceClaimName` or `resourceClaimTemplateName` may be specified".to_string()), "{msgs:?}");
+        assert!(msgs.contains(&"Invalid value: core.PodResourceClaim{Name:\"ok\", ResourceClaimName:(*string)(nil), ResourceClaimTemplateName:(*string)(nil)}: must specify one of: `resourceClaimName`, `resourceClaimTemplateName`".to_string()), "{msgs:?}");
+        let ok = pod_with("  resourceClaims:\n  - name: gpu\n    resourceClaimTemplateName: gpu-template\n  containers:\n  - name: web\n    image: nginx:1.27\n");
+        assert_eq!(errors_of(R, &ok), pairs(&[]));
+    }
+
     /// `validateResourceClaimNames`: the NotFound detail names the pod's claims, sorted; a whole
     /// claim after one of its requests is a Duplicate of the name.
     #[test]
@@ -631,12 +703,15 @@ mod tests {
             ["Not found: \"gpu\": must be one of the names in pod.spec.resourceClaims which is empty"]
         );
         assert_eq!(
-            msgs("  resourceClaims:\n  - name: b\n  - name: a\n", "      - name: gpu\n"),
+            msgs(
+                "  resourceClaims:\n  - name: b\n    resourceClaimName: b\n  - name: a\n    resourceClaimName: a\n",
+                "      - name: gpu\n"
+            ),
             ["Not found: \"gpu\": must be one of the names in pod.spec.resourceClaims: a, b"]
         );
         assert_eq!(
             msgs(
-                "  resourceClaims:\n  - name: a\n",
+                "  resourceClaims:\n  - name: a\n    resourceClaimName: a\n",
                 "      - name: a\n        request: r1\n      - name: a\n      - name: a\n        request: r1\n"
             ),
             ["Duplicate value: \"a\"", "Duplicate value: \"a\""]
