@@ -327,6 +327,17 @@ fn volume(v: &mut Node) {
     if let Some((at, hp)) = child_mut(v, "hostPath") {
         default_nil(hp, at, "type", |s| str_node(s, ""));
     }
+    // The declarative defaults of two legacy sources (`+default=` in k8s.io/api).
+    if let Some((at, d)) = child_mut(v, "azureDisk") {
+        default_nil(d, at, "cachingMode", |s| str_node(s, "ReadWrite"));
+        default_nil(d, at, "fsType", |s| str_node(s, "ext4"));
+        default_nil(d, at, "readOnly", |s| bool_node(s, false));
+        default_nil(d, at, "kind", |s| str_node(s, "Shared"));
+    }
+    if let Some((at, d)) = child_mut(v, "scaleIO") {
+        default_zero(d, at, "storageMode", |s| str_node(s, "ThinProvisioned"));
+        default_zero(d, at, "fsType", |s| str_node(s, "xfs"));
+    }
     // SetDefaults_PersistentVolumeClaimSpec and the claim's resource lists, in an ephemeral
     // volume's claim template.
     if let Some((_, t)) = child_mut(v, "ephemeral").and_then(|(_, e)| child_mut(e, "volumeClaimTemplate")) {

@@ -27,7 +27,10 @@ Checks `spec.volumes`: names are unique DNS-1123 labels, each volume has one sou
 sources' fields are set and valid: `configMap.name`, `secret.secretName`,
 `persistentVolumeClaim.claimName`, `hostPath.path` (no `..`), `nfs.server` and an absolute
 `nfs.path`, `csi.driver` (a DNS subdomain of at most 63 characters, in any case) and the name of
-its `nodePublishSecretRef` (reported on `csi.name`, as the server does); file modes between 0 and 0777; `items[].key`/`path` set, relative and without
+its `nodePublishSecretRef` (reported on `csi.name`, as the server does); the fields the in-tree
+and legacy sources require (`gitRepo.repository`, `iscsi.targetPortal` and a well-formed `iqn`,
+`rbd.monitors`, `azureDisk.diskURI` in the form its `kind` needs, ...), which the server still
+checks although their drivers are gone; file modes between 0 and 0777; `items[].key`/`path` set, relative and without
 `..`; `emptyDir.sizeLimit` not negative; projected sources with one source each, no file path
 used twice across a projected volume's sources, and a service account token of at least 10
 minutes. A generic `ephemeral` volume needs a `volumeClaimTemplate`, validated like a
@@ -238,7 +241,8 @@ fn mode(sink: &mut Sink<'_>, parent: &Cur<'_>, key: &str) {
     }
 }
 
-fn required(sink: &mut Sink<'_>, parent: &Cur<'_>, key: &str, help: &str) -> bool {
+/// Required when the string `key` of `parent` is empty; true then.
+pub(super) fn required(sink: &mut Sink<'_>, parent: &Cur<'_>, key: &str, help: &str) -> bool {
     if text(parent, key).is_empty() {
         sink.field_error(&child_or_parent(parent, key), ErrorType::Required, formats::required("")).help(help);
         return true;
@@ -297,6 +301,17 @@ fn source(sink: &mut Sink<'_>, v: &Cur<'_>, owner: &Owner<'_>, sa: &str) {
     let mut n = 0;
     for k in VOLUME_SOURCES {
         let Some(src) = v.field(k) else { continue };
+        if *k == "iscsi" && src.field("initiatorName").is_some() {
+            // Checked for iscsi in any place (the server does it outside its count of sources).
+            let name = text(v, "name");
+            if name.len() + 1 + text(&src, "targetPortal").len() > 64 {
+                let at = Cur { path: v.child_path("name"), ..child_or_parent(v, "name") };
+                let msg =
+                    "Total length of <volume name>:<iscsi.targetPortal> must be under 64 characters if iscsi.initiatorName is specified.";
+                sink.field_error(&at, ErrorType::Invalid, formats::invalid(name, msg))
+                    .help("shorten the volume's name or the target portal");
+            }
+        }
         if n > 0 {
             // The server's own spellings of two of these paths.
             let name = match *k {
@@ -387,7 +402,9 @@ fn source(sink: &mut Sink<'_>, v: &Cur<'_>, owner: &Owner<'_>, sa: &str) {
                     }
                 }
             }
-            _ => {}
+            k => {
+                super::volume_legacy::check(sink, k, &src, v);
+            }
         }
     }
     if n == 0 {
