@@ -396,6 +396,27 @@ fn volume(v: &mut Node) {
     if let Some((at, hp)) = child_mut(v, "hostPath") {
         default_nil(hp, at, "type", |s| str_node(s, ""));
     }
+    // The declarative defaults of two legacy sources (`+default=` in k8s.io/api).
+    if let Some((at, d)) = child_mut(v, "azureDisk") {
+        default_nil(d, at, "cachingMode", |s| str_node(s, "ReadWrite"));
+        default_nil(d, at, "fsType", |s| str_node(s, "ext4"));
+        default_nil(d, at, "readOnly", |s| bool_node(s, false));
+        default_nil(d, at, "kind", |s| str_node(s, "Shared"));
+    }
+    if let Some((at, d)) = child_mut(v, "scaleIO") {
+        default_zero(d, at, "storageMode", |s| str_node(s, "ThinProvisioned"));
+        default_zero(d, at, "fsType", |s| str_node(s, "xfs"));
+    }
+    // SetDefaults_PersistentVolumeClaimSpec and the claim's resource lists, in an ephemeral
+    // volume's claim template.
+    if let Some((_, t)) = child_mut(v, "ephemeral").and_then(|(_, e)| child_mut(e, "volumeClaimTemplate")) {
+        if let Some((at, s)) = child_mut(t, "spec") {
+            default_nil(s, at, "volumeMode", |sp| str_node(sp, "Filesystem"));
+            if let Some((_, r)) = child_mut(s, "resources") {
+                resource_lists(r);
+            }
+        }
+    }
     if let Some((_, pj)) = child_mut(v, "projected") {
         each_item(pj, "sources", |_, src| {
             if let Some((at, t)) = child_mut(src, "serviceAccountToken") {
@@ -440,52 +461,68 @@ fn pod_only(spec: &mut Node, anchor: Span, opts: &Options) {
     }
     // After the containers' defaults, as in SetDefaults_Pod.
     if opts.kube_version.at_least(34) {
-        pod_level_requests(spec);
+        pod_level_defaults(spec);
     }
 }
 
-/// `defaultPodRequests` (PodLevelResources, on from 1.34): with pod-level limits, a missing
-/// pod-level request of cpu or memory becomes the sum of the containers' requests, or else the
-/// pod-level limit.
-fn pod_level_requests(spec: &mut Node) {
-    use crate::rules::pod::quantity::Quantity;
-    let Some(limits) = spec.path(&["resources", "limits"]).and_then(Node::as_map).filter(|m| !m.is_empty()).map(<[Entry]>::to_vec) else {
+/// `defaultHugePagePodLimits` then `defaultPodRequests` (PodLevelResources, on from 1.34), for
+/// a pod whose pod-level resources are partly set. A hugepage limit the pod-level limits lack
+/// (and its requests too) becomes the containers' aggregate limit. Then, with pod-level
+/// limits, a missing pod-level request of cpu or memory becomes the containers' aggregate
+/// request (`AggregateContainerRequests`: regular containers and sidecars add up, an init
+/// container counts with the sidecars before it), or else, like hugepages, the pod-level limit.
+fn pod_level_defaults(spec: &mut Node) {
+    use crate::rules::pod::resources::{aggregate, is_hugepages, is_pod_level};
+    let list_of = |spec: &Node, key: &str| spec.path(&["resources", key]).and_then(Node::as_map).map(<[Entry]>::to_vec).unwrap_or_default();
+    if spec.get("resources").and_then(Node::as_map).is_none() {
         return;
-    };
-    let mut sums: Vec<(String, Quantity, Span)> = Vec::new();
-    for c in spec.get("containers").and_then(Node::as_seq).unwrap_or(&[]) {
-        for e in c.path(&["resources", "requests"]).and_then(Node::as_map).unwrap_or(&[]) {
-            let (Some(k), Some(q)) = (e.key.text(), e.value.text().and_then(Quantity::parse)) else { continue };
-            if !matches!(k, "cpu" | "memory") {
-                continue;
-            }
-            match sums.iter_mut().find(|(n, _, _)| n == k) {
-                Some((_, acc, _)) => acc.milli += q.milli,
-                None => sums.push((k.to_string(), q, e.value.span)),
+    }
+    let (limits, requests) = (list_of(spec, "limits"), list_of(spec, "requests"));
+    let has = |list: &[Entry], k: &str| list.iter().any(|e| e.key.text() == Some(k));
+    if !limits.is_empty() || !requests.is_empty() {
+        let hugepages: Vec<_> =
+            aggregate(spec, "limits").into_iter().filter(|(k, _, _)| is_hugepages(k) && !has(&requests, k) && !has(&limits, k)).collect();
+        if !hugepages.is_empty() {
+            let Some(lim) = resource_list_mut(spec, "limits") else { return };
+            for (k, q, span) in &hugepages {
+                put(lim, *span, k, str_node(*span, &q.canonical()));
             }
         }
     }
-    let Some((res_at, res)) = child_mut(spec, "resources") else { return };
-    if is_nil(res, "requests") {
-        put(res, res_at, "requests", map_node(res_at));
+    let limits = list_of(spec, "limits");
+    if limits.is_empty() {
+        return;
     }
-    let Some(req) = res.get_mut("requests").filter(|r| r.as_map().is_some()) else { return };
-    for (k, q, span) in &sums {
+    let from_containers: Vec<_> =
+        aggregate(spec, "requests").into_iter().filter(|(k, _, _)| matches!(k.as_str(), "cpu" | "memory")).collect();
+    let Some(req) = resource_list_mut(spec, "requests") else { return };
+    for (k, q, span) in &from_containers {
         if req.get(k).is_none() {
             put(req, *span, k, str_node(*span, &q.canonical()));
         }
     }
     for e in &limits {
         let Some(k) = e.key.text() else { continue };
-        if matches!(k, "cpu" | "memory") && req.get(k).is_none() {
+        if is_pod_level(k) && req.get(k).is_none() {
             let mut v = e.value.clone().synthetic();
             v.span = e.value.span;
             put(req, e.key.span, k, v);
         }
     }
     if req.as_map().is_some_and(<[Entry]>::is_empty) {
-        res.remove("requests");
+        if let Some((_, res)) = child_mut(spec, "resources") {
+            res.remove("requests");
+        }
     }
+}
+
+/// `spec.resources.<key>` as a mapping, added (empty, at the `resources` key) when missing.
+fn resource_list_mut<'a>(spec: &'a mut Node, key: &str) -> Option<&'a mut Node> {
+    let (res_at, res) = child_mut(spec, "resources")?;
+    if is_nil(res, key) {
+        put(res, res_at, key, map_node(res_at));
+    }
+    res.get_mut(key).filter(|r| r.as_map().is_some())
 }
 
 /// Each limit without a request becomes the request too (`SetDefaults_Pod`, Pods only).
@@ -837,5 +874,30 @@ mod tests {
                 assert!(names[0] != names[1], "{template}: the pods' token volumes differ");
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The stored Pod's spec, from `analyze` (defaults and admission applied).
+    fn stored_spec(yaml: &str) -> crate::yaml::Node {
+        let a = crate::analyze(&[crate::SourceFile::new("t.yaml", yaml)], &crate::Options::default());
+        a.objects[0].stored.get("spec").cloned().expect("a spec")
+    }
+
+    /// `SetDefaults_PersistentVolumeClaimSpec` reaches an ephemeral volume's claim template, and
+    /// its storage request is rounded like every resource list.
+    #[test]
+    fn ephemeral_claim_template_defaults() {
+        let spec = stored_spec(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: web\n    image: nginx:1.27\n  volumes:\n  - name: a\n    ephemeral:\n      volumeClaimTemplate:\n        spec:\n          accessModes: [ReadWriteOnce]\n          resources:\n            requests:\n              storage: 1.5Gi\n",
+        );
+        let t = spec
+            .get("volumes")
+            .and_then(|v| v.as_seq())
+            .and_then(|v| v[0].path(&["ephemeral", "volumeClaimTemplate", "spec"]))
+            .expect("template");
+        assert_eq!(t.get("volumeMode").and_then(|n| n.text()), Some("Filesystem"));
+        assert_eq!(t.path(&["resources", "requests", "storage"]).and_then(|n| n.text()), Some("1536Mi"));
     }
 }

@@ -57,7 +57,8 @@ spec:
     check: Some(check),
 };
 
-fn check_map(sink: &mut Sink<'_>, ann: &Cur<'_>, path: &str) {
+/// Checks one annotation map (keys, total size), reporting at `path` (the server's map path).
+pub fn check_annotations(sink: &mut Sink<'_>, ann: &Cur<'_>, path: &str) {
     let mut total = 0usize;
     for e in ann.node.as_map().unwrap_or(&[]) {
         let k = e.key.text().unwrap_or("");
@@ -85,11 +86,11 @@ fn check_map(sink: &mut Sink<'_>, ann: &Cur<'_>, path: &str) {
 
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     if let Some(a) = ctx.root().field("metadata").and_then(|m| m.field("annotations")) {
-        check_map(sink, &a, "metadata.annotations");
+        check_annotations(sink, &a, "metadata.annotations");
     }
     if let Some(t) = template(ctx) {
         if let Some(a) = t.field("metadata").and_then(|m| m.field("annotations")) {
-            check_map(sink, &a, &t.child_path("annotations"));
+            check_annotations(sink, &a, &t.child_path("annotations"));
         }
     }
 }

@@ -176,7 +176,7 @@ pub fn object_field_selector(sink: &mut Sink<'_>, fr: &Cur<'_>, expressions: &[&
 /// Other non-ASCII characters stay as written: the key is invalid either way (a qualified name
 /// is ASCII); only the length message of a key over 63 (name) or 253 (prefix) bytes could
 /// differ, when its lowercase has another UTF-8 length.
-fn go_lower(s: &str) -> String {
+pub(crate) fn go_lower(s: &str) -> String {
     s.chars()
         .map(|c| match c {
             '\u{130}' => 'i',

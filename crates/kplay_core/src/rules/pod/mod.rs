@@ -35,6 +35,7 @@ pub mod statefulset_pod_invalid;
 pub mod toleration;
 pub mod util;
 pub mod volume;
+mod volume_legacy;
 pub mod volume_mount;
 
 pub static RULES: &[&Rule] = &[

@@ -76,10 +76,9 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
         sink.required(&spec, "terminationGracePeriodSeconds", formats::required(""))
             .help("set `terminationGracePeriodSeconds` (default 30)");
     }
-    // Templates check restartPolicy against the controller (pod-template-invalid).
-    if !ctx.is_template() {
-        enum_field(sink, &spec, "restartPolicy", &["Always", "OnFailure", "Never"], true);
-    }
+    // `validateRestartPolicy` runs for templates too; the controller's own check of the value
+    // (pod-template-invalid) comes on top, so a value that is no policy at all gets both.
+    enum_field(sink, &spec, "restartPolicy", &["Always", "OnFailure", "Never"], true);
     enum_field(sink, &spec, "dnsPolicy", &["ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"], true);
     if let Some(a) = spec.field("activeDeadlineSeconds") {
         if let Some(n) = a.i64().filter(|n| !(1..=2_147_483_647).contains(n)) {
@@ -225,6 +224,21 @@ mod tests {
         assert_eq!(errors_of(R, &p("  hostname: web.1\n")), pairs(&[("spec.hostname", "Invalid")]));
         assert_eq!(errors_of(R, &p("")), pairs(&[]));
         assert_eq!(errors_of(R, &pod_with("  containers: []\n")), pairs(&[("spec.containers", "Required")]));
+    }
+
+    /// A template's restartPolicy goes through `validateRestartPolicy` (via
+    /// `ValidatePodTemplateSpec`) before the controller's own check: a value that is no policy
+    /// at all gets both NotSupported errors, a valid one the controller refuses only the second.
+    #[test]
+    fn template_restart_policy() {
+        use crate::rules::pod::util::messages_of;
+        let dep = |rp: &str| {
+            format!("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      restartPolicy: {rp}\n      containers:\n      - name: web\n        image: nginx:1.27\n")
+        };
+        assert_eq!(errors_of(R, &dep("Bogus")), pairs(&[("spec.template.spec.restartPolicy", "NotSupported")]));
+        assert_eq!(messages_of(R, &dep("Bogus")), ["Unsupported value: \"Bogus\": supported values: \"Always\", \"OnFailure\", \"Never\""]);
+        assert_eq!(errors_of("pod-template-invalid", &dep("Bogus")), pairs(&[("spec.template.spec.restartPolicy", "NotSupported")]));
+        assert_eq!(errors_of(R, &dep("Never")), pairs(&[]));
     }
 
     /// `hostnameOverride`: dropped up to 1.34 (HostnameOverride off), validated from 1.35.

@@ -2,7 +2,9 @@
 //! quantities, requests against limits, hugepages and resource claims.
 //!
 //! Ported from `validateResourceRequirements`, `validateContainerResourceName`,
-//! `validateResourceName` and `validatePodResources` in `pkg/apis/core/validation`. Quantities
+//! `validateResourceName` and `validatePodResources` in `pkg/apis/core/validation`, with
+//! `resourcehelper.AggregateContainerRequests` ([`aggregate`], which the pod-level defaults use
+//! too). Quantities
 //! are compared after the server's round-up to milli precision; texts that do not decode are
 //! left to `quantity-invalid` (decode stage).
 
@@ -11,8 +13,10 @@ use std::collections::HashSet;
 use crate::diagnostic::{ErrorType, Severity};
 use crate::rules::formats;
 use crate::rules::pod::quantity::Quantity;
-use crate::rules::pod::util::{containers, invalid_each_at};
+use crate::rules::pod::util::{child_or_parent, containers, invalid_each, invalid_each_at, text};
 use crate::rules::{Ctx, Cur, Rule, Sink, Stage};
+use crate::source::Span;
+use crate::yaml::Node;
 
 pub static RESOURCES_INVALID: Rule = Rule {
     name: "resources-invalid",
@@ -23,10 +27,16 @@ pub static RESOURCES_INVALID: Rule = Rule {
         r#"## What it does
 Checks `resources` of every container (and the pod-level `spec.resources`): resource names must
 be standard (`cpu`, `memory`, `ephemeral-storage`, `hugepages-<size>`) or fully qualified
-extended resources (`example.com/gpu`); quantities must not be negative; extended resources must
-be whole numbers and have a limit equal to the request; a request may not exceed its limit;
+extended resources (`example.com/gpu`); quantities must not be negative; extended resources (and
+quota counts such as `pods`, which containers may not request anyway) must be whole numbers;
+extended resources must have a limit equal to the request; a request may not exceed its limit;
 hugepages need `cpu` or `memory` too and must be a multiple of the page size; `claims` must name
-claims of `spec.resourceClaims`.
+claims of `spec.resourceClaims`, whose entries need unique DNS-label names and exactly one of
+`resourceClaimName` and `resourceClaimTemplateName`. Pod-level resources (from Kubernetes 1.34) take only `cpu`,
+`memory` and `hugepages-<size>` (a malformed name is reported once, as the server does) and must
+cover the containers: each pod-level request at least the containers' aggregate request of that resource
+(the regular containers and the sidecars add up; an init container needs its own request plus
+the sidecars started before it), and no regular container's limit above the pod-level limit.
 
 ## Why is this bad?
 The API server rejects the object. A request above the limit cannot be satisfied by the kubelet,
@@ -100,8 +110,76 @@ const STANDARD_RESOURCES: &[&str] = &[
     "services.loadbalancers",
 ];
 
-fn is_hugepages(name: &str) -> bool {
+pub(crate) fn is_hugepages(name: &str) -> bool {
     name.starts_with("hugepages-")
+}
+
+/// `IsSupportedPodLevelResource`: cpu, memory and hugepages.
+pub(crate) fn is_pod_level(name: &str) -> bool {
+    matches!(name, "cpu" | "memory") || is_hugepages(name)
+}
+
+/// A resource's aggregate over a pod's containers, with the span of the entry it came from (the
+/// first one added, or the larger init container's).
+pub(crate) type Aggregate = Vec<(String, Quantity, Span)>;
+
+/// `resourcehelper.AggregateContainerRequests` / `AggregateContainerLimits` (`list` is
+/// `requests` or `limits`) over `containers` and `initContainers`: the regular containers and
+/// the sidecars (`restartPolicy: Always`) add up; an init container needs its own amount plus
+/// the sidecars started before it; per resource the larger of the two. Only resources some
+/// container lists take part; quantities that do not parse are left out.
+pub(crate) fn aggregate(spec: &Node, list: &str) -> Aggregate {
+    fn add(acc: &mut Aggregate, name: &str, q: Quantity, span: Span) {
+        match acc.iter_mut().find(|(n, _, _)| n == name) {
+            Some((_, a, _)) => a.milli += q.milli,
+            None => acc.push((name.to_string(), q, span)),
+        }
+    }
+    fn max_into(acc: &mut Aggregate, other: &Aggregate) {
+        for (n, q, span) in other {
+            match acc.iter_mut().find(|(m, _, _)| m == n) {
+                Some(e) if q.milli > e.1.milli => *e = (n.clone(), *q, *span),
+                Some(_) => {}
+                None => acc.push((n.clone(), *q, *span)),
+            }
+        }
+    }
+    let entries = |c: &Node| -> Aggregate {
+        let mut out = Aggregate::new();
+        for e in c.path(&["resources", list]).and_then(Node::as_map).unwrap_or(&[]) {
+            if let (Some(k), Some(q)) = (e.key.text(), e.value.text().and_then(Quantity::parse)) {
+                add(&mut out, k, q, e.value.span);
+            }
+        }
+        out
+    };
+    let items = |key: &str| spec.get(key).and_then(Node::as_seq).unwrap_or(&[]);
+    let mut total = Aggregate::new();
+    for c in items("containers") {
+        for (n, q, span) in entries(c) {
+            add(&mut total, &n, q, span);
+        }
+    }
+    let (mut sidecars, mut init) = (Aggregate::new(), Aggregate::new());
+    for c in items("initContainers") {
+        let own = entries(c);
+        let needs = if c.get("restartPolicy").and_then(Node::text) == Some("Always") {
+            for (n, q, span) in &own {
+                add(&mut total, n, *q, *span);
+                add(&mut sidecars, n, *q, *span);
+            }
+            sidecars.clone()
+        } else {
+            let mut needs = own;
+            for (n, q, span) in &sidecars {
+                add(&mut needs, n, *q, *span);
+            }
+            needs
+        };
+        max_into(&mut init, &needs);
+    }
+    max_into(&mut total, &init);
+    total
 }
 
 fn is_native(name: &str) -> bool {
@@ -112,6 +190,24 @@ fn is_native(name: &str) -> bool {
 /// qualified name.
 fn is_extended(name: &str) -> bool {
     !is_native(name) && !name.starts_with("requests.") && formats::qualified_name_msgs(&format!("requests.{name}")).is_empty()
+}
+
+/// `integerResources` of `pkg/apis/core/helper`: the object counts of quotas.
+const INTEGER_RESOURCES: &[&str] = &[
+    "pods",
+    "resourcequotas",
+    "services",
+    "replicationcontrollers",
+    "secrets",
+    "configmaps",
+    "persistentvolumeclaims",
+    "services.nodeports",
+    "services.loadbalancers",
+];
+
+/// `IsIntegerResourceName`: an object count or an extended resource.
+fn is_integer_resource(name: &str) -> bool {
+    INTEGER_RESOURCES.contains(&name) || is_extended(name)
 }
 
 fn overcommit_allowed(name: &str) -> bool {
@@ -170,6 +266,9 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
         .field("resourceClaims")
         .map(|rc| rc.items().filter_map(|(_, c)| c.field("name").and_then(|n| n.str()).filter(|n| !n.is_empty())).collect())
         .unwrap_or_default();
+    if let Some(rc) = spec.field("resourceClaims") {
+        pod_claims(sink, &rc);
+    }
     // Ephemeral containers too: `validateContainerCommon` checks their resources, and
     // `validateEphemeralContainers` then forbids them (`ephemeral-container-invalid`).
     for (_, c) in containers(&spec) {
@@ -275,6 +374,47 @@ fn requirements(sink: &mut Sink<'_>, r: &Cur<'_>, level: &Level, claims: &HashSe
     }
 }
 
+/// `validatePodResourceClaims`: each claim's name is a unique DNS-1123 label, and it names
+/// exactly one source, a ResourceClaim or a ResourceClaimTemplate (DNS subdomains).
+fn pod_claims(sink: &mut Sink<'_>, list: &Cur<'_>) {
+    let mut seen: HashSet<&str> = HashSet::new();
+    for (_, c) in list.items() {
+        let name = text(&c, "name");
+        let name_cur = child_or_parent(&c, "name");
+        if name.is_empty() {
+            sink.field_error(&name_cur, ErrorType::Required, formats::required(""))
+                .help("name the claim, as the containers' `resources.claims` refer to it");
+        } else if !seen.insert(name) {
+            sink.field_error(&name_cur, ErrorType::Duplicate, formats::duplicate(name)).help("give each pod resource claim its own name");
+        } else {
+            invalid_each(sink, &name_cur, name, formats::dns1123_label_msgs(name), "use lowercase letters, digits and `-` (at most 63)");
+        }
+        let claim = c.field("resourceClaimName");
+        let template = c.field("resourceClaimTemplateName");
+        if claim.is_some() == template.is_some() {
+            // `field.Invalid` prints the struct (`%#v`); a set pointer prints as an address.
+            let ptr = |p: &Option<Cur<'_>>| if p.is_some() { "(*string)(0xc000…)" } else { "(*string)(nil)" };
+            let value = format!(
+                "core.PodResourceClaim{{Name:{}, ResourceClaimName:{}, ResourceClaimTemplateName:{}}}",
+                formats::quote(name),
+                ptr(&claim),
+                ptr(&template)
+            );
+            let detail = if claim.is_some() {
+                "at most one of `resourceClaimName` or `resourceClaimTemplateName` may be specified"
+            } else {
+                "must specify one of: `resourceClaimName`, `resourceClaimTemplateName`"
+            };
+            sink.field_error(&c, ErrorType::Invalid, format!("Invalid value: {value}: {detail}"))
+                .help("set either `resourceClaimName` (an existing ResourceClaim) or `resourceClaimTemplateName` (a claim per pod)");
+        }
+        for f in [claim, template].into_iter().flatten() {
+            let v = f.text().unwrap_or("");
+            invalid_each(sink, &f, v, formats::dns1123_subdomain_msgs(v), "use the object's name: lowercase letters, digits, `-` and `.`");
+        }
+    }
+}
+
 /// `validateResourceClaimNames`, in its order: a name, then (unless the name alone was listed
 /// before) the request as a DNS-1123 label and the `name/request` key against earlier entries,
 /// then the name against `spec.resourceClaims`.
@@ -329,11 +469,19 @@ fn claim_names(sink: &mut Sink<'_>, cl: &Cur<'_>, pod_claims: &HashSet<&str>) {
 fn name_and_value(sink: &mut Sink<'_>, name: &str, v: &Cur<'_>, q: Option<&Quantity>, level: &Level) {
     let at = Cur { node: v.key.unwrap_or(v.node), key: v.key, path: v.path.clone() };
     if level.pod {
+        // `validatePodResourceName`: a malformed name stops there; a well-formed one must be
+        // supported at pod level (`sets.List(SupportedPodLevelResources())`, hence `hugepages-`).
         let msgs = resource_name_msgs(name);
-        invalid_each_at(sink, &at, &v.path, name, msgs, "use a standard resource name");
-        if !matches!(name, "cpu" | "memory") && !is_hugepages(name) {
-            sink.field_error_at(at.span(), &v.path, ErrorType::NotSupported, formats::not_supported(name, &["cpu", "memory"]))
-                .help("pod-level resources support `cpu`, `memory` and hugepages");
+        if !msgs.is_empty() {
+            invalid_each_at(sink, &at, &v.path, name, msgs, "use a standard resource name");
+        } else if !is_pod_level(name) {
+            sink.field_error_at(
+                at.span(),
+                &v.path,
+                ErrorType::NotSupported,
+                formats::not_supported(name, &["cpu", "hugepages-", "memory"]),
+            )
+            .help("pod-level resources support `cpu`, `memory` and `hugepages-<size>`; set other resources on the containers");
         }
     } else {
         let msgs = container_resource_name_msgs(name);
@@ -351,28 +499,22 @@ fn name_and_value(sink: &mut Sink<'_>, name: &str, v: &Cur<'_>, q: Option<&Quant
         sink.field_error(v, ErrorType::Invalid, formats::invalid(&q.canonical(), "must be greater than or equal to 0"))
             .help("use a quantity of 0 or more");
     }
-    // IsIntegerResourceName: extended resources (and quota names, not valid here).
-    if is_extended(name) && !q.is_integer() {
+    if is_integer_resource(name) && !q.is_integer() {
         sink.field_error(v, ErrorType::Invalid, formats::invalid(&q.canonical(), "must be an integer"))
-            .help("extended resources are counted in whole units");
+            .help(format!("`{name}` is counted in whole units"));
     }
 }
 
-/// `validatePodResourceConsistency`: pod requests cover the containers' requests; no container
-/// limit above the pod limit.
+/// `validatePodResourceConsistency`: a pod request covers the containers' aggregate request of
+/// that resource (resources the pod does not request, or no container requests, are skipped);
+/// no regular container's limit is above the pod limit.
 fn pod_consistency(sink: &mut Sink<'_>, spec: &Cur<'_>, r: &Cur<'_>) {
     let pod_req = list(r, "requests");
     let pod_lim = list(r, "limits");
     let regular: Vec<Cur<'_>> = spec.field("containers").map(|l| l.items().map(|(_, c)| c).collect()).unwrap_or_default();
-    for (name, v, q) in &pod_req {
-        let Some(q) = q else { continue };
-        let sum: i128 = regular
-            .iter()
-            .filter_map(|c| c.field("resources")?.field("requests")?.field(name)?.text().and_then(Quantity::parse))
-            .map(|q| q.milli)
-            .sum();
-        if sum > q.milli {
-            let agg = Quantity { milli: sum, format: q.format, rounded: false };
+    for (name, agg, _) in aggregate(spec.node, "requests") {
+        let Some((_, v, Some(q))) = pod_req.iter().find(|(n, _, _)| *n == name) else { continue };
+        if agg.milli > q.milli {
             sink.field_error(
                 v,
                 ErrorType::Invalid,
@@ -381,7 +523,7 @@ fn pod_consistency(sink: &mut Sink<'_>, spec: &Cur<'_>, r: &Cur<'_>) {
                     &format!("must be greater than or equal to aggregate container requests of {}", agg.canonical()),
                 ),
             )
-            .help("raise the pod-level request or lower the containers' requests");
+            .help("raise the pod-level request or lower the containers' requests (the regular containers and sidecars add up; an init container counts with the sidecars before it)");
         }
     }
     for (name, _, q) in &pod_lim {
@@ -444,6 +586,17 @@ mod tests {
             errors_of(R, &c("      requests:\n        pods: 1\n")),
             pairs(&[("spec.containers[0].resources.requests[pods]", "Invalid")])
         );
+        // `IsIntegerResourceName` covers the quota counts too, not only extended resources.
+        for name in ["pods", "services", "secrets", "configmaps", "resourcequotas", "services.nodeports"] {
+            assert_eq!(
+                crate::rules::pod::util::messages_of(R, &c(&format!("      requests:\n        {name}: 500m\n"))),
+                [
+                    format!("Invalid value: \"{name}\": must be a standard resource for containers"),
+                    "Invalid value: \"500m\": must be an integer".to_string()
+                ],
+                "{name}"
+            );
+        }
         assert_eq!(
             errors_of(R, &c("      requests:\n        example.com/gpu: 500m\n      limits:\n        example.com/gpu: 500m\n")),
             pairs(&[
@@ -483,7 +636,7 @@ mod tests {
             ])
         );
         let y = pod_with(
-            "  resourceClaims:\n  - name: gpu\n  containers:\n  - name: web\n    image: nginx:1.27\n    resources:\n      claims:\n      - name: gpu\n      - name: gpu\n      - name: tpu\n",
+            "  resourceClaims:\n  - name: gpu\n    resourceClaimName: gpu\n  containers:\n  - name: web\n    image: nginx:1.27\n    resources:\n      claims:\n      - name: gpu\n      - name: gpu\n      - name: tpu\n",
         );
         assert_eq!(
             errors_of(R, &y),
@@ -509,6 +662,33 @@ mod tests {
         assert_eq!(crate::rules::pod::util::messages_of(R, &y), ["Forbidden: claims cannot be set for Resources at pod-level"]);
     }
 
+    /// `validatePodResourceClaims`: names (Required, Duplicate, DNS label) and exactly one
+    /// source, printed as the struct `field.Invalid` gets.
+    #[test]
+    fn pod_resource_claims() {
+        use crate::rules::pod::util::messages_of;
+        let y = pod_with(
+            "  resourceClaims:\n  - name: ''\n  - name: Bad_N\n    resourceClaimName: c\n    resourceClaimTemplateName: t\n  - name: ok\n  - name: ok\n    resourceClaimName: x_y\n  containers:\n  - name: web\n    image: nginx:1.27\n",
+        );
+        assert_eq!(
+            errors_of(R, &y),
+            pairs(&[
+                ("spec.resourceClaims[0]", "Invalid"),
+                ("spec.resourceClaims[0].name", "Required"),
+                ("spec.resourceClaims[1]", "Invalid"),
+                ("spec.resourceClaims[1].name", "Invalid"),
+                ("spec.resourceClaims[2]", "Invalid"),
+                ("spec.resourceClaims[3].name", "Duplicate"),
+                ("spec.resourceClaims[3].resourceClaimName", "Invalid")
+            ])
+        );
+        let msgs = messages_of(R, &y);
+        assert!(msgs.contains(&"Invalid value: core.PodResourceClaim{Name:\"Bad_N\", ResourceClaimName:(*string)(0xc000…), ResourceClaimTemplateName:(*string)(0xc000…)}: at most one of `resourceClaimName` or `resourceClaimTemplateName` may be specified".to_string()), "{msgs:?}");
+        assert!(msgs.contains(&"Invalid value: core.PodResourceClaim{Name:\"ok\", ResourceClaimName:(*string)(nil), ResourceClaimTemplateName:(*string)(nil)}: must specify one of: `resourceClaimName`, `resourceClaimTemplateName`".to_string()), "{msgs:?}");
+        let ok = pod_with("  resourceClaims:\n  - name: gpu\n    resourceClaimTemplateName: gpu-template\n  containers:\n  - name: web\n    image: nginx:1.27\n");
+        assert_eq!(errors_of(R, &ok), pairs(&[]));
+    }
+
     /// `validateResourceClaimNames`: the NotFound detail names the pod's claims, sorted; a whole
     /// claim after one of its requests is a Duplicate of the name.
     #[test]
@@ -523,15 +703,76 @@ mod tests {
             ["Not found: \"gpu\": must be one of the names in pod.spec.resourceClaims which is empty"]
         );
         assert_eq!(
-            msgs("  resourceClaims:\n  - name: b\n  - name: a\n", "      - name: gpu\n"),
+            msgs(
+                "  resourceClaims:\n  - name: b\n    resourceClaimName: b\n  - name: a\n    resourceClaimName: a\n",
+                "      - name: gpu\n"
+            ),
             ["Not found: \"gpu\": must be one of the names in pod.spec.resourceClaims: a, b"]
         );
         assert_eq!(
             msgs(
-                "  resourceClaims:\n  - name: a\n",
+                "  resourceClaims:\n  - name: a\n    resourceClaimName: a\n",
                 "      - name: a\n        request: r1\n      - name: a\n      - name: a\n        request: r1\n"
             ),
             ["Duplicate value: \"a\"", "Duplicate value: \"a\""]
+        );
+    }
+
+    /// `validatePodResourceName` stops after a malformed name; a well-formed one that pod-level
+    /// resources do not support is NotSupported, with the server's list.
+    #[test]
+    fn pod_level_names() {
+        use crate::rules::pod::util::messages_of;
+        let p = |l: &str| pod_with(&format!("  resources:\n    limits:\n{l}  containers:\n  - name: web\n    image: nginx:1.27\n"));
+        assert_eq!(errors_of(R, &p("      gpu: '1'\n")), pairs(&[("spec.resources.limits[gpu]", "Invalid")]));
+        assert_eq!(errors_of(R, &p("      example.com/-foo: '1'\n")), pairs(&[("spec.resources.limits[example.com/-foo]", "Invalid")]));
+        assert_eq!(
+            messages_of(R, &p("      ephemeral-storage: 1Gi\n")),
+            ["Unsupported value: \"ephemeral-storage\": supported values: \"cpu\", \"hugepages-\", \"memory\""]
+        );
+    }
+
+    /// `validatePodResourceConsistency` compares with `AggregateContainerRequests`: init
+    /// containers and sidecars count, and only resources both the pod and a container request.
+    #[test]
+    fn pod_level_aggregate() {
+        use crate::rules::pod::util::messages_of;
+        let y = pod_with(
+            "  resources:\n    requests:\n      cpu: '1'\n  initContainers:\n  - name: i\n    image: busybox:1.36\n    resources:\n      requests:\n        cpu: '2'\n  containers:\n  - name: web\n    image: nginx:1.27\n    resources:\n      requests:\n        cpu: 500m\n",
+        );
+        assert_eq!(errors_of(R, &y), pairs(&[("spec.resources.requests[cpu]", "Invalid")]));
+        assert_eq!(messages_of(R, &y), ["Invalid value: \"1\": must be greater than or equal to aggregate container requests of 2"]);
+        // A sidecar runs beside the regular containers: 600m + 500m.
+        let y =
+            y.replace("    image: busybox:1.36\n", "    image: busybox:1.36\n    restartPolicy: Always\n").replace("cpu: '2'", "cpu: 600m");
+        assert_eq!(messages_of(R, &y), ["Invalid value: \"1\": must be greater than or equal to aggregate container requests of 1100m"]);
+        // No container requests cpu: only the negative value is reported.
+        let y = pod_with(
+            "  resources:\n    requests:\n      cpu: '-1'\n      memory: 100Mi\n  containers:\n  - name: web\n    image: nginx:1.27\n    resources:\n      requests:\n        memory: 10Mi\n",
+        );
+        assert_eq!(messages_of(R, &y), ["Invalid value: \"-1\": must be greater than or equal to 0"]);
+    }
+
+    /// `defaultPodRequests` takes the aggregate too (the larger init container here), and the
+    /// pod's hugepage limit becomes its request: then the containers' 4Mi do not fit in 2Mi.
+    #[test]
+    fn pod_level_defaults() {
+        let y = pod_with(
+            "  resources:\n    limits:\n      cpu: '2'\n  initContainers:\n  - name: i\n    image: busybox:1.36\n    resources:\n      requests:\n        cpu: 1500m\n  containers:\n  - name: web\n    image: nginx:1.27\n    resources:\n      requests:\n        cpu: 500m\n",
+        );
+        let a = crate::analyze(&[crate::SourceFile::new("t.yaml", &y)], &crate::Options::default());
+        let req = a.objects[0].stored.path(&["spec", "resources", "requests", "cpu"]).and_then(|n| n.text());
+        assert_eq!(req, Some("1500m"));
+        assert_eq!(errors_of(R, &y), pairs(&[]));
+        let y = pod_with(
+            "  resources:\n    limits:\n      hugepages-2Mi: 2Mi\n      memory: 1Gi\n  containers:\n  - name: web\n    image: nginx:1.27\n    resources:\n      limits:\n        hugepages-2Mi: 4Mi\n        memory: 1Gi\n",
+        );
+        assert_eq!(
+            errors_of(R, &y),
+            pairs(&[
+                ("spec.resources.containers[0][hugepages-2Mi].limits", "Invalid"),
+                ("spec.resources.requests[hugepages-2Mi]", "Invalid")
+            ])
         );
     }
 

@@ -1,7 +1,8 @@
 //! `volume-invalid`: `spec.volumes[]`: names, exactly one source, and the common sources'
 //! fields (V-01..V-07, P-37).
 //!
-//! Ported from `ValidateVolumes` and `validateVolumeSource`. A volume with any error is not
+//! Ported from `ValidateVolumes` and `validateVolumeSource` (with `validateEphemeralVolumeSource`,
+//! `ValidatePersistentVolumeClaimTemplate` and `ValidatePersistentVolumeClaimSpec`). A volume with any error is not
 //! registered by the server, so mounts of it are also reported (`volume-mount-invalid` uses
 //! [`valid_volumes`]).
 
@@ -25,11 +26,22 @@ pub static VOLUME_INVALID: Rule = Rule {
 Checks `spec.volumes`: names are unique DNS-1123 labels, each volume has one source, and the
 sources' fields are set and valid: `configMap.name`, `secret.secretName`,
 `persistentVolumeClaim.claimName`, `hostPath.path` (no `..`), `nfs.server` and an absolute
-`nfs.path`; file modes between 0 and 0777; `items[].key`/`path` set, relative and without
+`nfs.path`, `csi.driver` (a DNS subdomain of at most 63 characters, in any case) and the name of
+its `nodePublishSecretRef` (reported on `csi.name`, as the server does); the fields the in-tree
+and legacy sources require (`gitRepo.repository`, `iscsi.targetPortal` and a well-formed `iqn`,
+`rbd.monitors`, `azureDisk.diskURI` in the form its `kind` needs, ...), which the server still
+checks although their drivers are gone; file modes between 0 and 0777; `items[].key`/`path` set, relative and without
 `..`; `emptyDir.sizeLimit` not negative; projected sources with one source each, no file path
 used twice across a projected volume's sources, and a service account token of at least 10
-minutes. As the server does, errors in `downwardAPI` items are reported on the source's path
-(`…downwardAPI.path`, without `items[i]`) and a projected token's `path` on `projected.path`.
+minutes. A generic `ephemeral` volume needs a `volumeClaimTemplate`, validated like a
+PersistentVolumeClaim: only `labels` and `annotations` in its `metadata`; in its `spec` at least
+one supported access mode, a positive `resources.requests.storage`, a DNS-subdomain
+`storageClassName` and a `volumeMode` of `Filesystem` or `Block`. In a Pod, the claim it creates
+is named `<pod>-<volume>`: that name must be a valid object name (at most 253 characters), and
+no `persistentVolumeClaim` volume may name it. As the server does, errors in `downwardAPI` items
+are reported on the source's path (`…downwardAPI.path`, without `items[i]`), a projected
+token's `path` on `projected.path`, and a claim template's storage request on
+`…spec.resources[storage]`.
 
 ## Why is this bad?
 The API server rejects the object, and mounts of a volume it rejected are reported as not
@@ -119,13 +131,32 @@ pub const VOLUME_SOURCES: &[&str] = &[
     "image",
 ];
 
-const HOST_PATH_TYPES: &[&str] = &["", "DirectoryOrCreate", "Directory", "FileOrCreate", "File", "Socket", "CharDevice", "BlockDevice"];
+/// `supportedHostPathTypes`, in the sorted order `sets.List` gives the message.
+const HOST_PATH_TYPES: &[&str] = &["", "BlockDevice", "CharDevice", "Directory", "DirectoryOrCreate", "File", "FileOrCreate", "Socket"];
 
 const FILE_MODE_MSG: &str = "must be a number between 0 and 0777 (octal), both inclusive";
 
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let Some(spec) = crate::rules::pod::util::pod_spec(ctx) else { return };
-    volumes(sink, &spec, !ctx.is_template(), ctx.opts.kube_version, &claim_templates(ctx));
+    volumes(sink, &spec, &Owner::of(ctx), &claim_templates(ctx));
+}
+
+/// What the volumes' checks need to know about the object that holds the pod spec.
+pub struct Owner<'a> {
+    /// A Pod rather than a workload's pod template.
+    pub is_pod: bool,
+    /// The Pod's name (`ValidateVolumes` gets `podMeta` only for Pods, and skips the checks of
+    /// the claims an ephemeral volume creates when the name is empty).
+    pub pod_name: &'a str,
+    pub version: KubeVersion,
+}
+
+impl<'a> Owner<'a> {
+    pub fn of(ctx: &Ctx<'a>) -> Owner<'a> {
+        let is_pod = !ctx.is_template();
+        let pod_name = if is_pod { ctx.root().field("metadata").map_or("", |m| text(&m, "name")) } else { "" };
+        Owner { is_pod, pod_name, version: ctx.opts.kube_version }
+    }
 }
 
 /// The `volumeClaimTemplates[].metadata.name`s of a StatefulSet (empty for other kinds). Its
@@ -144,18 +175,27 @@ pub fn claim_templates<'a>(ctx: &Ctx<'a>) -> Vec<&'a str> {
 /// `claims` are a StatefulSet's claim templates: PVC volumes the controller adds (registered
 /// when their names are valid) in place of the template's volumes of the same names (not
 /// checked: the pods do not have them).
-fn volumes<'a>(sink: &mut Sink<'_>, spec: &Cur<'a>, is_pod: bool, version: KubeVersion, claims: &[&'a str]) -> HashSet<&'a str> {
+fn volumes<'a>(sink: &mut Sink<'_>, spec: &Cur<'a>, owner: &Owner<'_>, claims: &[&'a str]) -> HashSet<&'a str> {
     let mut ok: HashSet<&str> = claims.iter().copied().filter(|n| formats::dns1123_label_msgs(n).is_empty()).collect();
     let mut all = HashSet::new();
     let Some(vs) = spec.field("volumes") else { return ok };
     let sa = text(spec, "serviceAccountName");
+    // The claims the ephemeral volumes create, `<pod>-<volume>` (known only for a named Pod).
+    let created: HashSet<String> = if owner.pod_name.is_empty() {
+        HashSet::new()
+    } else {
+        vs.items()
+            .filter(|(_, v)| v.field("ephemeral").is_some())
+            .map(|(_, v)| format!("{}-{}", owner.pod_name, text(&v, "name")))
+            .collect()
+    };
     for (_, v) in vs.items() {
         let name = v.field("name").and_then(|n| n.str()).unwrap_or("");
         if claims.contains(&name) {
             continue;
         }
         let before = sink.out.len();
-        source(sink, &v, is_pod, version, sa);
+        source(sink, &v, owner, sa);
         let name_cur = child_or_parent(&v, "name");
         if name.is_empty() {
             sink.field_error(&name_cur, ErrorType::Required, formats::required("")).help("give the volume a name");
@@ -169,21 +209,27 @@ fn volumes<'a>(sink: &mut Sink<'_>, spec: &Cur<'a>, is_pod: bool, version: KubeV
             all.insert(name);
             ok.insert(name);
         }
+        // Reported after the registration: this error does not unregister the volume.
+        if let Some(cn) = v.field("persistentVolumeClaim").and_then(|p| p.field("claimName")) {
+            let claim = cn.text().unwrap_or("");
+            if created.contains(claim) {
+                sink.field_error(
+                    &cn,
+                    ErrorType::Invalid,
+                    formats::invalid(claim, "must not reference a PVC that gets created for an ephemeral volume"),
+                )
+                .help("mount the ephemeral volume itself: the Pod creates and deletes that claim with it");
+            }
+        }
     }
     ok
 }
 
 /// The names of the volumes the server registers (for mount checks), with a StatefulSet's
 /// claim templates (see [`volumes`]).
-pub fn valid_volumes<'a>(
-    spec: &Cur<'a>,
-    is_pod: bool,
-    version: KubeVersion,
-    file: crate::source::FileId,
-    claims: &[&'a str],
-) -> HashSet<&'a str> {
+pub fn valid_volumes<'a>(spec: &Cur<'a>, owner: &Owner<'_>, file: crate::source::FileId, claims: &[&'a str]) -> HashSet<&'a str> {
     let mut scratch = Sink::new(&VOLUME_INVALID, file, None);
-    volumes(&mut scratch, spec, is_pod, version, claims)
+    volumes(&mut scratch, spec, owner, claims)
 }
 
 fn mode(sink: &mut Sink<'_>, parent: &Cur<'_>, key: &str) {
@@ -195,7 +241,8 @@ fn mode(sink: &mut Sink<'_>, parent: &Cur<'_>, key: &str) {
     }
 }
 
-fn required(sink: &mut Sink<'_>, parent: &Cur<'_>, key: &str, help: &str) -> bool {
+/// Required when the string `key` of `parent` is empty; true then.
+pub(super) fn required(sink: &mut Sink<'_>, parent: &Cur<'_>, key: &str, help: &str) -> bool {
     if text(parent, key).is_empty() {
         sink.field_error(&child_or_parent(parent, key), ErrorType::Required, formats::required("")).help(help);
         return true;
@@ -249,10 +296,22 @@ fn downward_items(sink: &mut Sink<'_>, src: &Cur<'_>) {
     }
 }
 
-fn source(sink: &mut Sink<'_>, v: &Cur<'_>, is_pod: bool, version: KubeVersion, sa: &str) {
+fn source(sink: &mut Sink<'_>, v: &Cur<'_>, owner: &Owner<'_>, sa: &str) {
+    let (is_pod, version) = (owner.is_pod, owner.version);
     let mut n = 0;
     for k in VOLUME_SOURCES {
         let Some(src) = v.field(k) else { continue };
+        if *k == "iscsi" && src.field("initiatorName").is_some() {
+            // Checked for iscsi in any place (the server does it outside its count of sources).
+            let name = text(v, "name");
+            if name.len() + 1 + text(&src, "targetPortal").len() > 64 {
+                let at = Cur { path: v.child_path("name"), ..child_or_parent(v, "name") };
+                let msg =
+                    "Total length of <volume name>:<iscsi.targetPortal> must be under 64 characters if iscsi.initiatorName is specified.";
+                sink.field_error(&at, ErrorType::Invalid, formats::invalid(name, msg))
+                    .help("shorten the volume's name or the target portal");
+            }
+        }
         if n > 0 {
             // The server's own spellings of two of these paths.
             let name = match *k {
@@ -268,12 +327,14 @@ fn source(sink: &mut Sink<'_>, v: &Cur<'_>, is_pod: bool, version: KubeVersion, 
         n += 1;
         match *k {
             "hostPath" => {
-                if !required(sink, &src, "path", "set the path on the node") {
-                    if let Some(p) = src.field("path") {
-                        let t = p.text().unwrap_or("");
-                        if has_backsteps(t) {
-                            sink.field_error(&p, ErrorType::Invalid, formats::invalid(t, "must not contain '..'")).help("remove `..`");
-                        }
+                // `validateHostPathVolumeSource` returns after the Required: no type check then.
+                if required(sink, &src, "path", "set the path on the node") {
+                    continue;
+                }
+                if let Some(p) = src.field("path") {
+                    let t = p.text().unwrap_or("");
+                    if has_backsteps(t) {
+                        sink.field_error(&p, ErrorType::Invalid, formats::invalid(t, "must not contain '..'")).help("remove `..`");
                     }
                 }
                 if let Some(t) = src.field("type") {
@@ -310,15 +371,13 @@ fn source(sink: &mut Sink<'_>, v: &Cur<'_>, is_pod: bool, version: KubeVersion, 
                 required(sink, &src, "claimName", "name the PersistentVolumeClaim");
             }
             "nfs" => {
+                // `validateNFSVolumeSource`: an empty path is also not absolute (two errors).
                 required(sink, &src, "server", "set the NFS server");
-                if !required(sink, &src, "path", "set the exported path") {
-                    if let Some(p) = src.field("path") {
-                        let t = p.text().unwrap_or("");
-                        if !t.starts_with('/') {
-                            sink.field_error(&p, ErrorType::Invalid, formats::invalid(t, "must be an absolute path"))
-                                .help("start the path with `/`");
-                        }
-                    }
+                required(sink, &src, "path", "set the exported path");
+                let t = text(&src, "path");
+                if !t.starts_with('/') {
+                    sink.field_error(&child_or_parent(&src, "path"), ErrorType::Invalid, formats::invalid(t, "must be an absolute path"))
+                        .help("start the path with `/`");
                 }
             }
             "downwardAPI" => {
@@ -326,9 +385,8 @@ fn source(sink: &mut Sink<'_>, v: &Cur<'_>, is_pod: bool, version: KubeVersion, 
                 downward_items(sink, &src);
             }
             "projected" => projected(sink, &src, is_pod, sa),
-            "csi" => {
-                required(sink, &src, "driver", "name the CSI driver");
-            }
+            "csi" => csi(sink, &src),
+            "ephemeral" => ephemeral(sink, v, &src, owner.pod_name),
             "image" => {
                 // `validateImageVolumeSource` (image volumes are dropped before 1.35): the
                 // reference is required in Pods, and in templates too from 1.37.
@@ -344,12 +402,199 @@ fn source(sink: &mut Sink<'_>, v: &Cur<'_>, is_pod: bool, version: KubeVersion, 
                     }
                 }
             }
-            _ => {}
+            k => {
+                super::volume_legacy::check(sink, k, &src, v);
+            }
         }
     }
     if n == 0 {
         sink.field_error(v, ErrorType::Required, formats::required("must specify a volume type"))
             .help("add a source such as `emptyDir: {}`");
+    }
+}
+
+/// `validateCSIVolumeSource`: `ValidateCSIDriverName` (Required, at most 63 characters, and a
+/// DNS subdomain once lowered: so "" is Invalid too), then the node publish secret's name,
+/// whose format errors the server reports on `csi.name`.
+fn csi(sink: &mut Sink<'_>, src: &Cur<'_>) {
+    let driver = text(src, "driver");
+    let at = child_or_parent(src, "driver");
+    if driver.is_empty() {
+        sink.field_error(&at, ErrorType::Required, formats::required("")).help("name the CSI driver, e.g. `csi.example.com`");
+    }
+    if driver.len() > 63 {
+        sink.field_error(&at, ErrorType::TooLong, "Too long: may not be more than 63 bytes")
+            .help("use the driver's registered name (at most 63 characters)");
+    }
+    let lowered = crate::rules::pod::env_source::go_lower(driver);
+    invalid_each(
+        sink,
+        &at,
+        driver,
+        formats::dns1123_subdomain_msgs(&lowered),
+        "use the driver's registered name: letters, digits, `-` and `.`",
+    );
+    let Some(r) = src.field("nodePublishSecretRef") else { return };
+    let name = text(&r, "name");
+    if name.is_empty() {
+        sink.field_error(&child_or_parent(&r, "name"), ErrorType::Required, formats::required("")).help("name the Secret");
+    } else {
+        let at = Cur { path: src.child_path("name"), ..child_or_parent(&r, "name") };
+        invalid_each(sink, &at, name, formats::dns1123_subdomain_msgs(name), "use a Secret's name: lowercase letters, digits, `-` and `.`");
+    }
+}
+
+/// `validateEphemeralVolumeSource`: a claim template is required and validated like a
+/// PersistentVolumeClaim's; in a named Pod the claim it creates, `<pod>-<volume>`, must be a
+/// valid object name (reported on the volume's name).
+fn ephemeral(sink: &mut Sink<'_>, v: &Cur<'_>, src: &Cur<'_>, pod_name: &str) {
+    match src.field("volumeClaimTemplate") {
+        None => {
+            sink.required(src, "volumeClaimTemplate", formats::required(""))
+                .help("add `volumeClaimTemplate` with the claim's `spec` (access modes and a storage request)");
+        }
+        Some(t) => claim_template(sink, &t),
+    }
+    let vol = text(v, "name");
+    if pod_name.is_empty() || vol.is_empty() {
+        return;
+    }
+    let pvc = format!("{pod_name}-{vol}");
+    let at = Cur { path: v.child_path("name"), ..child_or_parent(v, "name") };
+    for m in formats::dns1123_subdomain_msgs(&pvc) {
+        sink.field_error(&at, ErrorType::Invalid, formats::invalid(vol, &format!("PVC name {}: {m}", formats::quote(&pvc))))
+            .help("shorten the Pod's or the volume's name: the claim is named `<pod>-<volume>`");
+    }
+}
+
+/// The `ObjectMeta` fields a claim template may not set (`validateFieldAllowList` over the Go
+/// struct, in its field order): the JSON key and the path the server reports (the Go field
+/// name with its first letter lowered, hence `uID`).
+const TEMPLATE_META_FORBIDDEN: &[(&str, &str)] = &[
+    ("name", "name"),
+    ("generateName", "generateName"),
+    ("namespace", "namespace"),
+    ("selfLink", "selfLink"),
+    ("uid", "uID"),
+    ("resourceVersion", "resourceVersion"),
+    ("generation", "generation"),
+    ("creationTimestamp", "creationTimestamp"),
+    ("deletionTimestamp", "deletionTimestamp"),
+    ("deletionGracePeriodSeconds", "deletionGracePeriodSeconds"),
+    ("ownerReferences", "ownerReferences"),
+    ("finalizers", "finalizers"),
+    ("managedFields", "managedFields"),
+];
+
+/// `ValidatePersistentVolumeClaimTemplate`: `ValidateTemplateObjectMeta` (annotations, labels,
+/// nothing else set) and `ValidatePersistentVolumeClaimSpec`.
+fn claim_template(sink: &mut Sink<'_>, t: &Cur<'_>) {
+    if let Some(m) = t.field("metadata") {
+        if let Some(a) = m.field("annotations") {
+            crate::rules::meta::annotations::check_annotations(sink, &a, &a.path);
+        }
+        if let Some(l) = m.field("labels") {
+            crate::rules::meta::labels::check_labels(sink, &l, &l.path);
+        }
+        for (key, go) in TEMPLATE_META_FORBIDDEN {
+            let Some(f) = m.field(key) else { continue };
+            // Go compares with the zero value: "" and 0 are unset, an empty list is not.
+            let zero = match f.str() {
+                Some(s) => s.is_empty(),
+                None => f.text() == Some("0"),
+            };
+            if !zero {
+                let at = Cur { path: m.child_path(go), ..whole(&f) };
+                sink.field_error(&at, ErrorType::Forbidden, formats::forbidden("cannot be set"))
+                    .help("a claim template takes only `labels` and `annotations`: the claim is named after the Pod and the volume");
+            }
+        }
+    }
+    claim_spec(sink, t);
+}
+
+const ACCESS_MODES: &[&str] = &["ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod"];
+
+/// `ValidatePersistentVolumeClaimSpec` (the create checks that apply to a template): access
+/// modes, selector, a positive storage request, storage class name and volume mode. A missing
+/// `spec` is Go's zero value, validated as empty.
+fn claim_spec(sink: &mut Sink<'_>, t: &Cur<'_>) {
+    // A missing spec stands at the template's key, where its fields' errors point; it has none.
+    let spec = t.field("spec").unwrap_or_else(|| Cur { node: t.key.unwrap_or(t.node), key: t.key, path: t.child_path("spec") });
+    let field = |name: &str| spec.field(name);
+    let modes = field("accessModes");
+    if modes.as_ref().is_none_or(Cur::is_empty) {
+        let path = spec.child_path("accessModes");
+        let at = modes.as_ref().map_or_else(|| spec.key_span(), |m| whole(m).span());
+        sink.field_error_at(at, &path, ErrorType::Required, formats::required("at least 1 access mode is required"))
+            .help("list the access modes, e.g. `accessModes: [ReadWriteOnce]`");
+    }
+    if let Some(sel) = field("selector") {
+        crate::rules::pod::util::label_selector(sink, &sel);
+    }
+    if let Some(modes) = &modes {
+        let (mut rwop, mut other) = (false, false);
+        for (_, m) in modes.items() {
+            let v = m.text().unwrap_or("");
+            if !ACCESS_MODES.contains(&v) {
+                sink.field_error_at(m.span(), &modes.path, ErrorType::NotSupported, formats::not_supported(v, ACCESS_MODES))
+                    .help("use `ReadWriteOnce`, `ReadOnlyMany`, `ReadWriteMany` or `ReadWriteOncePod`");
+            }
+            if v == "ReadWriteOncePod" {
+                rwop = true;
+            } else if ACCESS_MODES.contains(&v) {
+                other = true;
+            }
+        }
+        if rwop && other {
+            sink.field_error(
+                &whole(modes),
+                ErrorType::Forbidden,
+                formats::forbidden("may not use ReadWriteOncePod with other access modes"),
+            )
+            .help("use `ReadWriteOncePod` alone");
+        }
+    }
+    // The server's path has no `requests`: `…spec.resources[storage]`.
+    let storage_path = format!("{}[storage]", spec.child_path("resources"));
+    let resources = field("resources");
+    let requests = resources.as_ref().and_then(|r| r.field("requests"));
+    match requests.as_ref().and_then(|r| r.field("storage")) {
+        None => {
+            let at = requests.as_ref().or(resources.as_ref()).map_or_else(|| spec.key_span(), Cur::key_span);
+            sink.field_error_at(at, &storage_path, ErrorType::Required, formats::required(""))
+                .help("request the volume's size, e.g. `resources: {requests: {storage: 1Gi}}`");
+        }
+        Some(s) => {
+            if let Some(q) = s.text().and_then(Quantity::parse).filter(|q| q.milli <= 0) {
+                sink.field_error_at(
+                    s.span(),
+                    &storage_path,
+                    ErrorType::Invalid,
+                    formats::invalid(&q.canonical(), "must be greater than zero"),
+                )
+                .help("request a positive size such as `1Gi`");
+            }
+        }
+    }
+    if let Some(sc) = field("storageClassName") {
+        let v = sc.text().unwrap_or("");
+        if !v.is_empty() {
+            invalid_each(
+                sink,
+                &sc,
+                v,
+                formats::dns1123_subdomain_msgs(v),
+                "use the name of a StorageClass (lowercase letters, digits, `-` and `.`)",
+            );
+        }
+    }
+    if let Some(vm) = field("volumeMode") {
+        let v = vm.text().unwrap_or("");
+        if !matches!(v, "Block" | "Filesystem") {
+            sink.field_error(&vm, ErrorType::NotSupported, formats::not_supported(v, &["Block", "Filesystem"]))
+                .help("use `Filesystem` (the default) or `Block`");
+        }
     }
 }
 
@@ -484,6 +729,15 @@ mod tests {
             errors_of(R, &v("  - name: a\n    nfs:\n      server: s\n      path: data\n")),
             pairs(&[("spec.volumes[0].nfs.path", "Invalid")])
         );
+        // `validateNFSVolumeSource`'s two checks are independent: "" is not absolute either.
+        assert_eq!(
+            errors_of(R, &v("  - name: a\n    nfs:\n      server: s\n      path: ''\n")),
+            pairs(&[("spec.volumes[0].nfs.path", "Invalid"), ("spec.volumes[0].nfs.path", "Required")])
+        );
+        assert_eq!(
+            errors_of(R, &v("  - name: a\n    nfs:\n      server: s\n")),
+            pairs(&[("spec.volumes[0].nfs.path", "Invalid"), ("spec.volumes[0].nfs.path", "Required")])
+        );
         assert_eq!(
             errors_of(R, &v("  - name: a\n    emptyDir:\n      sizeLimit: -1Gi\n")),
             pairs(&[("spec.volumes[0].emptyDir.sizeLimit", "Forbidden")])
@@ -575,6 +829,119 @@ mod tests {
             errors_of_version(R, &dep("Always"), KubeVersion::new(37)),
             pairs(&[("spec.template.spec.volumes[0].image.reference", "Required")])
         );
+    }
+
+    /// `validateCSIVolumeSource`: the driver name's three checks, and the node publish secret's
+    /// name, Invalid on `csi.name` (sic).
+    #[test]
+    fn csi() {
+        let c = |body: &str| errors_of(R, &v(&format!("  - name: a\n    csi:\n{body}")));
+        assert_eq!(
+            c("      driver: ''\n"),
+            pairs(&[("spec.volumes[0].csi.driver", "Invalid"), ("spec.volumes[0].csi.driver", "Required")])
+        );
+        assert_eq!(c(&format!("      driver: {}\n", "a".repeat(64))), pairs(&[("spec.volumes[0].csi.driver", "TooLong")]));
+        assert_eq!(c("      driver: foo_bar\n"), pairs(&[("spec.volumes[0].csi.driver", "Invalid")]));
+        assert_eq!(c("      driver: Foo.Com\n"), pairs(&[]));
+        assert_eq!(
+            c("      driver: foo.com\n      nodePublishSecretRef:\n        name: ''\n"),
+            pairs(&[("spec.volumes[0].csi.nodePublishSecretRef.name", "Required")])
+        );
+        assert_eq!(
+            c("      driver: foo.com\n      nodePublishSecretRef:\n        name: Bad_S\n"),
+            pairs(&[("spec.volumes[0].csi.name", "Invalid")])
+        );
+        assert_eq!(c("      driver: foo.com\n      nodePublishSecretRef:\n        name: creds\n"), pairs(&[]));
+    }
+
+    /// `validateHostPathVolumeSource`: an empty path is Required and nothing more; the type's
+    /// NotSupported lists the sorted set.
+    #[test]
+    fn host_path() {
+        use crate::rules::pod::util::messages_of;
+        assert_eq!(
+            errors_of(R, &v("  - name: a\n    hostPath:\n      path: ''\n      type: Bogus\n")),
+            pairs(&[("spec.volumes[0].hostPath.path", "Required")])
+        );
+        assert_eq!(
+            messages_of(R, &v("  - name: a\n    hostPath:\n      path: /data\n      type: Bogus\n")),
+            ["Unsupported value: \"Bogus\": supported values: \"\", \"BlockDevice\", \"CharDevice\", \"Directory\", \"DirectoryOrCreate\", \"File\", \"FileOrCreate\", \"Socket\""]
+        );
+    }
+
+    /// `validateEphemeralVolumeSource`, `ValidatePersistentVolumeClaimTemplate` and
+    /// `ValidatePersistentVolumeClaimSpec`, with the server's paths (`resources[storage]`, no
+    /// `requests`; `accessModes` without the index).
+    #[test]
+    fn ephemeral_volumes() {
+        use crate::rules::pod::util::messages_of;
+        assert_eq!(
+            errors_of(R, &v("  - name: a\n    ephemeral: {}\n")),
+            pairs(&[("spec.volumes[0].ephemeral.volumeClaimTemplate", "Required")])
+        );
+        let t = "spec.volumes[0].ephemeral.volumeClaimTemplate";
+        let req = |y: &str| errors_of(R, &v(&format!("  - name: a\n    ephemeral:\n      volumeClaimTemplate:\n{y}")));
+        let want = |p: &[(&str, &str)]| {
+            let mut v: Vec<(String, String)> = p.iter().map(|(a, b)| (format!("{t}.{a}"), (*b).to_string())).collect();
+            v.sort();
+            v
+        };
+        assert_eq!(req("        spec: {}\n"), want(&[("spec.accessModes", "Required"), ("spec.resources[storage]", "Required")]));
+        assert_eq!(req("        metadata: {}\n"), want(&[("spec.accessModes", "Required"), ("spec.resources[storage]", "Required")]));
+        assert_eq!(
+            req("        spec:\n          accessModes: [Foo]\n          resources:\n            requests:\n              storage: 0\n          volumeMode: Bar\n          storageClassName: Bad_SC\n"),
+            want(&[
+                ("spec.accessModes", "NotSupported"),
+                ("spec.resources[storage]", "Invalid"),
+                ("spec.storageClassName", "Invalid"),
+                ("spec.volumeMode", "NotSupported")
+            ])
+        );
+        let ok = "        spec:\n          accessModes: [ReadWriteOnce]\n          resources:\n            requests:\n              storage: 1Gi\n";
+        assert_eq!(req(ok), pairs(&[]));
+        assert_eq!(
+            req(&format!("        metadata:\n          name: x\n          uid: u\n          labels:\n            a b: c\n{ok}")),
+            want(&[("metadata.labels", "Invalid"), ("metadata.name", "Forbidden"), ("metadata.uID", "Forbidden")])
+        );
+        assert_eq!(
+            req("        spec:\n          accessModes: [ReadWriteOncePod, ReadWriteOnce]\n          resources:\n            requests:\n              storage: 1Gi\n"),
+            want(&[("spec.accessModes", "Forbidden")])
+        );
+        let y = v("  - name: a\n    ephemeral:\n      volumeClaimTemplate:\n        spec:\n          accessModes: [Foo]\n          resources:\n            requests:\n              storage: '0'\n");
+        assert_eq!(
+            messages_of(R, &y),
+            [
+                "Unsupported value: \"Foo\": supported values: \"ReadOnlyMany\", \"ReadWriteMany\", \"ReadWriteOnce\", \"ReadWriteOncePod\"",
+                "Invalid value: \"0\": must be greater than zero"
+            ]
+        );
+    }
+
+    /// Pods only: the claim an ephemeral volume creates is `<pod>-<volume>`; another volume may
+    /// not name it, and it must be a valid object name. Templates have no Pod name.
+    #[test]
+    fn ephemeral_claim_names() {
+        use crate::rules::pod::util::messages_of;
+        let eph = |name: &str| {
+            format!("  - name: {name}\n    ephemeral:\n      volumeClaimTemplate:\n        spec:\n          accessModes: [ReadWriteOnce]\n          resources:\n            requests:\n              storage: 1Gi\n")
+        };
+        let y = v(&format!("{}  - name: b\n    persistentVolumeClaim:\n      claimName: web-a\n", eph("a")));
+        assert_eq!(errors_of(R, &y), pairs(&[("spec.volumes[1].persistentVolumeClaim.claimName", "Invalid")]));
+        // The volume stays registered: its mounts are fine.
+        let y = y.replace("    image: nginx:1.27\n", "    image: nginx:1.27\n    volumeMounts:\n    - name: b\n      mountPath: /b\n");
+        assert_eq!(errors_of("volume-mount-invalid", &y), pairs(&[]));
+        let long = "p".repeat(200);
+        let y = v(&eph(&"v".repeat(63))).replace("name: web\n", &format!("name: {long}\n"));
+        assert_eq!(errors_of(R, &y), pairs(&[("spec.volumes[0].name", "Invalid")]));
+        assert_eq!(
+            messages_of(R, &y),
+            [format!("Invalid value: \"{}\": PVC name \"{long}-{}\": must be no more than 253 characters", "v".repeat(63), "v".repeat(63))]
+        );
+        let dep = format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n      - name: web\n        image: nginx:1.27\n      volumes:\n{}      - name: b\n        persistentVolumeClaim:\n          claimName: web-a\n",
+            eph("a").lines().fold(String::new(), |acc, l| acc + "    " + l + "\n")
+        );
+        assert_eq!(errors_of(R, &dep), pairs(&[]));
     }
 
     /// `validateVolumeSource` counts `emptyDir` first, then `hostPath`, ... and spells two

@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 use crate::diagnostic::{ErrorType, Severity};
 use crate::rules::formats;
 use crate::rules::pod::util::{child_or_parent, containers, has_backsteps, local_descending_path, text, ContainerKind};
-use crate::rules::pod::volume::{claim_templates, valid_volumes};
+use crate::rules::pod::volume::{claim_templates, valid_volumes, Owner};
 use crate::rules::{Ctx, Cur, Rule, Sink, Stage};
 
 pub static VOLUME_MOUNT_INVALID: Rule = Rule {
@@ -78,7 +78,7 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     // A StatefulSet's pods also have a PVC volume per claim template, replacing the template's
     // volume of the same name.
     let claims = claim_templates(ctx);
-    let vols = valid_volumes(&spec, !ctx.is_template(), ctx.opts.kube_version, ctx.obj.file, &claims);
+    let vols = valid_volumes(&spec, &Owner::of(ctx), ctx.obj.file, &claims);
     // Name -> is a PVC or generic ephemeral volume (block devices need one).
     let mut pvc: HashMap<&str, bool> = spec
         .field("volumes")
