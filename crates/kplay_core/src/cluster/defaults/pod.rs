@@ -875,10 +875,7 @@ mod tests {
             }
         }
     }
-}
 
-#[cfg(test)]
-mod tests {
     /// The stored Pod's spec, from `analyze` (defaults and admission applied).
     fn stored_spec(yaml: &str) -> crate::yaml::Node {
         let a = crate::analyze(&[crate::SourceFile::new("t.yaml", yaml)], &crate::Options::default());
