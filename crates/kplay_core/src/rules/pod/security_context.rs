@@ -121,7 +121,7 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
         let at = spec.field("shareProcessNamespace").unwrap_or_else(|| spec.clone());
         sink.field_error_at(
             at.span(),
-            "spec.securityContext.shareProcessNamespace",
+            &format!("{}.shareProcessNamespace", spec.child_path("securityContext")),
             ErrorType::Invalid,
             // A *bool: `field.Error` prints it unquoted.
             formats::invalid_num(true, "ShareProcessNamespace and HostPID cannot both be enabled"),
@@ -330,7 +330,7 @@ fn host_process(sink: &mut Sink<'_>, spec: &Cur<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::pod::util::{errors_of, errors_of_version, messages_of, pairs, pod_with};
+    use crate::rules::pod::util::{deployment_with, errors_of, errors_of_version, messages_of, pairs, pod_with};
     use crate::KubeVersion;
     const R: &str = "security-context-invalid";
 
@@ -360,6 +360,15 @@ mod tests {
         );
         let share = p("  shareProcessNamespace: true\n  hostPID: true\n", "");
         assert_eq!(errors_of(R, &share), pairs(&[("spec.securityContext.shareProcessNamespace", "Invalid")]));
+        assert_eq!(messages_of(R, &share), ["Invalid value: true: ShareProcessNamespace and HostPID cannot both be enabled"]);
+        // In a template the path is the template's (`fldPath` is `spec.template.spec.securityContext`).
+        assert_eq!(
+            errors_of(
+                R,
+                &deployment_with("  shareProcessNamespace: true\n  hostPID: true\n  containers:\n  - name: web\n    image: nginx:1.27\n")
+            ),
+            pairs(&[("spec.template.spec.securityContext.shareProcessNamespace", "Invalid")])
+        );
         assert_eq!(messages_of(R, &share), ["Invalid value: true: ShareProcessNamespace and HostPID cannot both be enabled"]);
         let hu = p("  hostUsers: false\n  hostNetwork: true\n  hostPID: true\n", "");
         assert_eq!(errors_of(R, &hu), pairs(&[("spec.HostPID", "Forbidden"), ("spec.hostNetwork", "Forbidden")]));
