@@ -20,7 +20,8 @@ pub static SCHEDULING_CONSTRAINT_INVALID: Rule = Rule {
         r#"## What it does
 Checks `spec.nodeSelector` (label keys and values), `readinessGates[].conditionType` and
 `schedulingGates[].name` (qualified names, gates unique), and `topologySpreadConstraints`:
-`maxSkew` above 0, a `topologyKey`, `whenUnsatisfiable` `DoNotSchedule` or `ScheduleAnyway`,
+`maxSkew` above 0, a non-empty `topologyKey` (any text: the server does not check it as a
+label key), `whenUnsatisfiable` `DoNotSchedule` or `ScheduleAnyway`,
 no two constraints with the same key and action, `minDomains` above 0 and only with
 `DoNotSchedule`, `nodeAffinityPolicy`/`nodeTaintsPolicy` `Honor` or `Ignore`, a valid
 `labelSelector` and `matchLabelKeys`. A Pod may not set `nodeName` while it has scheduling gates.
@@ -128,11 +129,11 @@ fn constraint(sink: &mut Sink<'_>, c: &Cur<'_>, rest: &[Cur<'_>]) {
     }
     let key = text(c, "topologyKey");
     let key_cur = child_or_parent(c, "topologyKey");
+    // `ValidateTopologyKey` only requires a key: unlike a pod affinity term's `topologyKey`,
+    // it is not checked as a label name.
     if key.is_empty() {
         sink.field_error(&key_cur, ErrorType::Required, formats::required("can not be empty"))
             .help("set a node label key such as `topology.kubernetes.io/zone`");
-    } else {
-        qualified_name(sink, &key_cur, key);
     }
     let when = text(c, "whenUnsatisfiable");
     if !WHEN.contains(&when) {
@@ -180,7 +181,7 @@ fn constraint(sink: &mut Sink<'_>, c: &Cur<'_>, rest: &[Cur<'_>]) {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::pod::util::{errors_of, pairs, pod_with};
+    use crate::rules::pod::util::{deployment_with, errors_of, pairs, pod_with};
     const R: &str = "scheduling-constraint-invalid";
 
     fn p(extra: &str) -> String {
@@ -217,5 +218,9 @@ mod tests {
             errors_of(R, &p("  topologySpreadConstraints:\n  - maxSkew: 1\n    whenUnsatisfiable: DoNotSchedule\n    labelSelector:\n      matchExpressions:\n      - key: app\n        operator: In\n")),
             pairs(&[(&format!("{t}[0].labelSelector.matchExpressions[0].values"), "Required"), (&format!("{t}[0].topologyKey"), "Required")])
         );
+        // Any non-empty topology key is accepted (no label-name check), in Pods and templates.
+        let odd = "  topologySpreadConstraints:\n  - maxSkew: 1\n    topologyKey: \"Bad Key!\"\n    whenUnsatisfiable: DoNotSchedule\n    labelSelector:\n      matchLabels:\n        app: web\n  containers:\n  - name: web\n    image: nginx:1.27\n";
+        assert_eq!(errors_of(R, &pod_with(odd)), pairs(&[]));
+        assert_eq!(errors_of(R, &deployment_with(odd)), pairs(&[]));
     }
 }
