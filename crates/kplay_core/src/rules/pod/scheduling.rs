@@ -148,7 +148,7 @@ fn constraint(sink: &mut Sink<'_>, c: &Cur<'_>, rest: &[Cur<'_>]) {
     if let Some(md) = c.field("minDomains") {
         let n = md.i64().unwrap_or(0);
         if n <= 0 {
-            sink.field_error(&md, ErrorType::Invalid, formats::invalid_num(n, "must be greater than 0")).help("use 1 or more");
+            sink.field_error(&md, ErrorType::Invalid, formats::invalid_num(n, "must be greater than zero")).help("use 1 or more");
         }
         if when != "DoNotSchedule" {
             sink.field_error(
@@ -181,7 +181,7 @@ fn constraint(sink: &mut Sink<'_>, c: &Cur<'_>, rest: &[Cur<'_>]) {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::pod::util::{deployment_with, errors_of, pairs, pod_with};
+    use crate::rules::pod::util::{deployment_with, errors_of, messages_of, pairs, pod_with};
     const R: &str = "scheduling-constraint-invalid";
 
     fn p(extra: &str) -> String {
@@ -218,6 +218,9 @@ mod tests {
             errors_of(R, &p("  topologySpreadConstraints:\n  - maxSkew: 1\n    whenUnsatisfiable: DoNotSchedule\n    labelSelector:\n      matchExpressions:\n      - key: app\n        operator: In\n")),
             pairs(&[(&format!("{t}[0].labelSelector.matchExpressions[0].values"), "Required"), (&format!("{t}[0].topologyKey"), "Required")])
         );
+        // `isNotPositiveErrorMsg`, as for maxSkew.
+        let md = p("  topologySpreadConstraints:\n  - maxSkew: 1\n    topologyKey: zone\n    whenUnsatisfiable: DoNotSchedule\n    minDomains: 0\n    labelSelector:\n      matchLabels:\n        app: web\n");
+        assert_eq!(messages_of(R, &md), ["Invalid value: 0: must be greater than zero"]);
         // Any non-empty topology key is accepted (no label-name check), in Pods and templates.
         let odd = "  topologySpreadConstraints:\n  - maxSkew: 1\n    topologyKey: \"Bad Key!\"\n    whenUnsatisfiable: DoNotSchedule\n    labelSelector:\n      matchLabels:\n        app: web\n  containers:\n  - name: web\n    image: nginx:1.27\n";
         assert_eq!(errors_of(R, &pod_with(odd)), pairs(&[]));
