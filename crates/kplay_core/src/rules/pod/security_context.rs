@@ -21,7 +21,9 @@ pub static SECURITY_CONTEXT_INVALID: Rule = Rule {
         r#"## What it does
 Checks `spec.securityContext` and every container's `securityContext`: user and group ids
 between 0 and 2147483647; `shareProcessNamespace` not together with `hostPID`; sysctl names
-valid, unique and not namespaced ones with `hostNetwork`/`hostIPC`; `fsGroupChangePolicy`,
+valid, unique, and no network sysctl with `hostNetwork` nor IPC sysctl with `hostIPC` (in
+`net/ipv4/ip_forward` form too: the server turns a name whose first separator is `/` into the
+dot form first); `fsGroupChangePolicy`,
 `seccompProfile`, `appArmorProfile` and `procMount` values; `allowPrivilegeEscalation: false`
 not with `privileged: true` or `CAP_SYS_ADMIN`; host namespaces not with `hostUsers: false`;
 and Windows HostProcess pods (the pod's and containers' `hostProcess` agree, all containers or
@@ -266,18 +268,62 @@ fn sysctl_list(sink: &mut Sink<'_>, list: &Cur<'_>, host_net: bool, host_ipc: bo
         } else if seen.contains(name) {
             sink.field_error(&at, ErrorType::Duplicate, formats::duplicate(name)).help("set each sysctl once");
         }
-        // utilsysctl.GetNamespace
-        let ipc =
-            name.starts_with("kernel.shm") || name.starts_with("kernel.msg") || name == "kernel.sem" || name.starts_with("fs.mqueue.");
-        let net = name.starts_with("net.");
-        if ipc && host_ipc {
-            sink.field_error(&at, ErrorType::Invalid, formats::invalid(name, "sysctl not allowed with host ipc enabled"))
-                .help("drop the sysctl or `hostIPC`");
-        } else if net && host_net {
-            sink.field_error(&at, ErrorType::Invalid, formats::invalid(name, "sysctl not allowed with host net enabled"))
-                .help("drop the sysctl or `hostNetwork`");
+        // `ValidateHostSysctl`, on every name (valid or not).
+        match sysctl_namespace(name) {
+            SysctlNs::Net if host_net => {
+                sink.field_error(&at, ErrorType::Invalid, formats::invalid(name, "may not be specified when 'hostNetwork' is true"))
+                    .help("a network sysctl cannot be set in the host's network namespace: drop the sysctl or `hostNetwork`");
+            }
+            SysctlNs::Ipc if host_ipc => {
+                sink.field_error(&at, ErrorType::Invalid, formats::invalid(name, "may not be specified when 'hostIPC' is true"))
+                    .help("an IPC sysctl cannot be set in the host's IPC namespace: drop the sysctl or `hostIPC`");
+            }
+            _ => {}
         }
         seen.insert(name);
+    }
+}
+
+/// The kernel namespace of a sysctl (`utilsysctl.GetNamespace`).
+#[derive(Debug, PartialEq, Eq)]
+enum SysctlNs {
+    Ipc,
+    Net,
+    Unknown,
+}
+
+/// The sysctls in the IPC namespace by name (`nameToNamespace`; not a prefix match).
+const IPC_SYSCTLS: &[&str] = &[
+    "kernel.sem",
+    "kernel.shmall",
+    "kernel.shmmax",
+    "kernel.shmmni",
+    "kernel.shm_rmid_forced",
+    "kernel.shm",
+    "kernel.msgmax",
+    "kernel.msgmnb",
+    "kernel.msgmni",
+    "kernel.msg",
+];
+
+/// `utilsysctl.GetNamespace`: the name in dot form (`NormalizeName`: when its first separator
+/// is `/`, `.` and `/` swap), cut at the first `*`, then the known IPC names, else the prefixes
+/// `net.` and `fs.mqueue.`.
+fn sysctl_namespace(name: &str) -> SysctlNs {
+    let slash_form = name.find(['.', '/']).is_some_and(|i| name.as_bytes()[i] == b'/');
+    let swap = |c: char| match c {
+        '.' => '/',
+        '/' => '.',
+        c => c,
+    };
+    let normal: String = if slash_form { name.chars().map(swap).collect() } else { name.to_string() };
+    let base = normal.split('*').next().unwrap_or("");
+    if IPC_SYSCTLS.contains(&base) || base.starts_with("fs.mqueue.") {
+        SysctlNs::Ipc
+    } else if base.starts_with("net.") {
+        SysctlNs::Net
+    } else {
+        SysctlNs::Unknown
     }
 }
 
@@ -394,6 +440,43 @@ mod tests {
             errors_of(R, &p("  securityContext:\n    seccompProfile:\n      type: Localhost\n", "")),
             pairs(&[("spec.securityContext.seccompProfile.localhostProfile", "Required")])
         );
+    }
+
+    #[test]
+    fn host_namespace_sysctls() {
+        // `ValidateHostSysctl`: Go's wording; slash-form names are normalised first.
+        let y = p(
+            "  hostNetwork: true\n  hostIPC: true\n  securityContext:\n    sysctls:\n    - name: net.ipv4.ip_forward\n      value: '1'\n    - name: kernel.shm_rmid_forced\n      value: '1'\n    - name: net/ipv4/ip_forward\n      value: '1'\n    - name: kernel.shmfoo\n      value: '1'\n    - name: kernel.msgmax\n      value: '1'\n",
+            "",
+        );
+        let s = "spec.securityContext.sysctls";
+        assert_eq!(
+            errors_of(R, &y),
+            pairs(&[
+                (&format!("{s}[0].name"), "Invalid"),
+                (&format!("{s}[1].name"), "Invalid"),
+                (&format!("{s}[2].name"), "Invalid"),
+                (&format!("{s}[4].name"), "Invalid")
+            ])
+        );
+        assert_eq!(
+            messages_of(R, &y),
+            [
+                "Invalid value: \"net.ipv4.ip_forward\": may not be specified when 'hostNetwork' is true",
+                "Invalid value: \"kernel.shm_rmid_forced\": may not be specified when 'hostIPC' is true",
+                "Invalid value: \"net/ipv4/ip_forward\": may not be specified when 'hostNetwork' is true",
+                "Invalid value: \"kernel.msgmax\": may not be specified when 'hostIPC' is true",
+            ]
+        );
+        assert_eq!(super::sysctl_namespace("net/ipv4/conf/eno2.100/rp_filter"), super::SysctlNs::Net);
+        assert_eq!(super::sysctl_namespace("kernel/shm_rmid_forced"), super::SysctlNs::Ipc);
+        assert_eq!(super::sysctl_namespace("fs.mqueue.msg_max"), super::SysctlNs::Ipc);
+        assert_eq!(super::sysctl_namespace("kernel.shm*"), super::SysctlNs::Ipc);
+        assert_eq!(super::sysctl_namespace("kernel.domainname"), super::SysctlNs::Unknown);
+        assert_eq!(super::sysctl_namespace("netfoo.x"), super::SysctlNs::Unknown);
+        // Without the host namespaces nothing is refused.
+        let ok = p("  securityContext:\n    sysctls:\n    - name: net/ipv4/ip_forward\n      value: '1'\n", "");
+        assert_eq!(errors_of(R, &ok), pairs(&[]));
     }
 
     #[test]
