@@ -24,7 +24,8 @@ between 0 and 2147483647; `shareProcessNamespace` not together with `hostPID`; s
 valid, unique, and no network sysctl with `hostNetwork` nor IPC sysctl with `hostIPC` (in
 `net/ipv4/ip_forward` form too: the server turns a name whose first separator is `/` into the
 dot form first); `fsGroupChangePolicy`,
-`seccompProfile`, `appArmorProfile` and `procMount` values; `allowPrivilegeEscalation: false`
+`seccompProfile`, `appArmorProfile` and `procMount` values; an AppArmor `localhostProfile`
+neither padded with whitespace nor longer than 4095 bytes; `allowPrivilegeEscalation: false`
 not with `privileged: true` or `CAP_SYS_ADMIN`; host namespaces not with `hostUsers: false`;
 and Windows HostProcess pods (the pod's and containers' `hostProcess` agree, all containers or
 none are HostProcess containers, and such pods use `hostNetwork: true`).
@@ -196,13 +197,14 @@ const TYPES: &[&str] = &["Localhost", "RuntimeDefault", "Unconfined"];
 /// `validateSeccompProfileField` / `ValidateAppArmorProfileField`.
 fn profile(sink: &mut Sink<'_>, sc: &Cur<'_>, key: &str, what: &str) {
     let Some(p) = sc.field(key) else { return };
+    let apparmor = what == "AppArmor";
     let ty = text(&p, "type");
     match ty {
         "" => {
             sink.field_error(
                 &child_or_parent(&p, "type"),
                 ErrorType::Required,
-                formats::required(&format!("type is required when {what} profile is set")),
+                formats::required(&format!("type is required when {key} is set")),
             )
             .help("set `type`");
         }
@@ -223,19 +225,42 @@ fn profile(sink: &mut Sink<'_>, sc: &Cur<'_>, key: &str, what: &str) {
                 )
                 .help("name the profile file on the node");
             }
-            Some(l) if what == "seccomp" => {
+            Some(l) if apparmor => apparmor_localhost_profile(sink, &l),
+            Some(l) => {
                 let v = l.text().unwrap_or("");
                 local_descending_path(sink, &l, &l.path, v);
             }
-            Some(l) if l.text().unwrap_or("").trim().is_empty() => {
-                sink.field_error(&l, ErrorType::Required, formats::required(&format!("must be set when {what} type is Localhost")))
-                    .help("name the profile");
-            }
-            Some(_) => {}
         }
     } else if let Some(l) = lp {
-        sink.field_error(&l, ErrorType::Invalid, formats::invalid("", &format!("can only be set when {what} type is Localhost")))
-            .help("remove `localhostProfile` or use `type: Localhost`");
+        // AppArmor's switch has no such check for an empty or unknown type; seccomp checks every
+        // other type. Go prints the seccomp profile struct (with a pointer address) as the
+        // value, AppArmor the profile name.
+        if !apparmor || matches!(ty, "RuntimeDefault" | "Unconfined") {
+            let v = if apparmor { l.text().unwrap_or("") } else { "" };
+            sink.field_error(&l, ErrorType::Invalid, formats::invalid(v, &format!("can only be set when {what} type is Localhost")))
+                .help("remove `localhostProfile` or use `type: Localhost`");
+        }
+    }
+}
+
+/// `PATH_MAX - 1`, the longest AppArmor `localhostProfile`.
+const MAX_APPARMOR_PROFILE: usize = 4095;
+
+/// `ValidateAppArmorProfileField` for `type: Localhost`: the name must not be padded with
+/// whitespace (`strings.TrimSpace`; a name of only spaces is "padded" too), must not be empty,
+/// and is at most 4095 bytes (checked independently).
+fn apparmor_localhost_profile(sink: &mut Sink<'_>, l: &Cur<'_>) {
+    let v = l.text().unwrap_or("");
+    if v.trim() != v {
+        sink.field_error(l, ErrorType::Invalid, formats::invalid(v, "must not be padded with whitespace"))
+            .help("remove the leading and trailing whitespace from the profile name");
+    } else if v.is_empty() {
+        sink.field_error(l, ErrorType::Required, formats::required("must be set when AppArmor type is Localhost"))
+            .help("name the profile loaded on the node");
+    }
+    if v.len() > MAX_APPARMOR_PROFILE {
+        sink.field_error(l, ErrorType::TooLong, format!("Too long: may not be more than {MAX_APPARMOR_PROFILE} bytes"))
+            .help("use a profile name of at most 4095 bytes");
     }
 }
 
@@ -477,6 +502,45 @@ mod tests {
         // Without the host namespaces nothing is refused.
         let ok = p("  securityContext:\n    sysctls:\n    - name: net/ipv4/ip_forward\n      value: '1'\n", "");
         assert_eq!(errors_of(R, &ok), pairs(&[]));
+    }
+
+    #[test]
+    fn apparmor_profiles() {
+        let pod =
+            |v: &str| p(&format!("  securityContext:\n    appArmorProfile:\n      type: Localhost\n      localhostProfile: {v}\n"), "");
+        let at = "spec.securityContext.appArmorProfile.localhostProfile";
+        assert_eq!(errors_of(R, &pod("\" x \"")), pairs(&[(at, "Invalid")]));
+        assert_eq!(messages_of(R, &pod("\" x \"")), ["Invalid value: \" x \": must not be padded with whitespace"]);
+        // Only whitespace is "padded", not empty; empty is Required.
+        assert_eq!(errors_of(R, &pod("\"  \"")), pairs(&[(at, "Invalid")]));
+        assert_eq!(errors_of(R, &pod("\"\"")), pairs(&[(at, "Required")]));
+        assert_eq!(errors_of(R, &pod("k8s-apparmor-example")), pairs(&[]));
+        let long = "a".repeat(4096);
+        assert_eq!(errors_of(R, &pod(&long)), pairs(&[(at, "TooLong")]));
+        assert_eq!(messages_of(R, &pod(&long)), ["Too long: may not be more than 4095 bytes"]);
+        assert_eq!(errors_of(R, &pod(&"a".repeat(4095))), pairs(&[]));
+        assert_eq!(errors_of(R, &pod(&format!("\" {long}\""))), pairs(&[(at, "Invalid"), (at, "TooLong")]));
+        // Container level, and in a template.
+        let c = "    securityContext:\n      appArmorProfile:\n        type: Localhost\n        localhostProfile: \"x \"\n";
+        assert_eq!(errors_of(R, &p("", c)), pairs(&[("spec.containers[0].securityContext.appArmorProfile.localhostProfile", "Invalid")]));
+        let t = format!("  containers:\n  - name: web\n    image: nginx:1.27\n{c}");
+        assert_eq!(
+            errors_of(R, &deployment_with(&t)),
+            pairs(&[("spec.template.spec.containers[0].securityContext.appArmorProfile.localhostProfile", "Invalid")])
+        );
+        // The other types: the profile name is the value; no check for an empty or unknown type.
+        let other = |ty: &str| p(&format!("  securityContext:\n    appArmorProfile:\n      type: {ty}\n      localhostProfile: x\n"), "");
+        assert_eq!(messages_of(R, &other("Unconfined")), ["Invalid value: \"x\": can only be set when AppArmor type is Localhost"]);
+        assert_eq!(messages_of(R, &other("Bogus")).len(), 1);
+        assert_eq!(messages_of(R, &other("\"\"")), ["Required value: type is required when appArmorProfile is set"]);
+        let sc = p("  securityContext:\n    seccompProfile:\n      localhostProfile: x\n", "");
+        assert_eq!(
+            messages_of(R, &sc),
+            [
+                "Required value: type is required when seccompProfile is set",
+                "Invalid value: \"\": can only be set when seccomp type is Localhost"
+            ]
+        );
     }
 
     #[test]
