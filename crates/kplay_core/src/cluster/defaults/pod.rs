@@ -215,6 +215,13 @@ fn drop_disabled_fields(spec: &mut Node, opts: &Options) {
             }
         }
     }
+    // SELinuxChangePolicy (alpha, off in 1.32; beta on from 1.33; unknown before 1.32):
+    // `dropSELinuxChangePolicy` removes `securityContext.seLinuxChangePolicy`.
+    if !v.at_least(33) {
+        if let Some((_, sc)) = child_mut(spec, "securityContext") {
+            sc.remove("seLinuxChangePolicy");
+        }
+    }
     // UserNamespacesSupport and ProcMountType (on by default from 1.33): `hostUsers` and
     // container `procMount` are dropped before.
     if !v.at_least(33) {

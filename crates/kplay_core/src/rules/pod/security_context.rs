@@ -25,10 +25,18 @@ valid, unique, and no network sysctl with `hostNetwork` nor IPC sysctl with `hos
 `net/ipv4/ip_forward` form too: the server turns a name whose first separator is `/` into the
 dot form first); `fsGroupChangePolicy`,
 `seccompProfile`, `appArmorProfile` and `procMount` values; an AppArmor `localhostProfile`
-neither padded with whitespace nor longer than 4095 bytes; `allowPrivilegeEscalation: false`
+neither padded with whitespace nor longer than 4095 bytes; `seLinuxChangePolicy`;
+`allowPrivilegeEscalation: false`
 not with `privileged: true` or `CAP_SYS_ADMIN`; host namespaces not with `hostUsers: false`;
 and Windows HostProcess pods (the pod's and containers' `hostProcess` agree, all containers or
 none are HostProcess containers, and such pods use `hostNetwork: true`).
+
+`seLinuxChangePolicy` by version: 1.30 and 1.31 do not know the field; in 1.32 its gate
+(SELinuxChangePolicy, alpha) is off and the server drops it before validation; from 1.33 the
+gate is on, and only `Recursive` is accepted, because a create allows `MountOption` only with
+the SELinuxMount gate, which is beta but off by default (`useOnlyRecursiveSELinuxChangePolicy`
+in `pkg/api/pod/util.go`; the gates' defaults were read in the 1.35 `kube_features.go`, the
+last release kplay could read them in; 1.36 and 1.37 are assumed unchanged).
 
 ## Why is this bad?
 The API server rejects the object.
@@ -66,7 +74,8 @@ spec:
 
 ## References
 - Configure a security context: <https://kubernetes.io/docs/tasks/configure-pod-container/security-context/>
-- `validatePodSpecSecurityContext` and `ValidateSecurityContext` in `pkg/apis/core/validation/validation.go`
+- `validatePodSpecSecurityContext`, `ValidateSecurityContext` and `validateSELinuxChangePolicy` in
+  `pkg/apis/core/validation/validation.go`
 "#
     ),
     spec: &["P-30", "P-31", "P-32", "P-33", "P-34", "C-14", "C-15", "C-16", "C-17"],
@@ -118,6 +127,9 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
         }
         profile(sink, &sc, "seccompProfile", "seccomp");
         profile(sink, &sc, "appArmorProfile", "AppArmor");
+        if let Some(p) = sc.field("seLinuxChangePolicy") {
+            se_linux_change_policy(sink, &p);
+        }
     }
     // The internal type keeps shareProcessNamespace in the security context.
     if flag("shareProcessNamespace") && host_pid {
@@ -240,6 +252,23 @@ fn profile(sink: &mut Sink<'_>, sc: &Cur<'_>, key: &str, what: &str) {
             sink.field_error(&l, ErrorType::Invalid, formats::invalid(v, &format!("can only be set when {what} type is Localhost")))
                 .help("remove `localhostProfile` or use `type: Localhost`");
         }
+    }
+}
+
+/// `validateSELinuxChangePolicy` with `AllowOnlyRecursiveSELinuxChangePolicy`, which a create
+/// sets whenever the SELinuxMount gate is off (`useOnlyRecursiveSELinuxChangePolicy`): beta but
+/// off by default from 1.33 on, so only `Recursive` is accepted (`MountOption` needs the gate).
+/// Before 1.33 the field never gets here: the SELinuxChangePolicy gate (alpha, off in 1.32)
+/// drops it (`cluster::defaults`), and 1.30-1.31 do not know it.
+fn se_linux_change_policy(sink: &mut Sink<'_>, p: &Cur<'_>) {
+    let v = p.text().unwrap_or("");
+    if v != "Recursive" {
+        let help = if v == "MountOption" {
+            "`MountOption` needs the SELinuxMount feature gate, off by default: use `Recursive` or remove the field"
+        } else {
+            "use `Recursive` or remove the field"
+        };
+        sink.field_error(p, ErrorType::NotSupported, formats::not_supported(v, &["Recursive"])).help(help);
     }
 }
 
@@ -541,6 +570,23 @@ mod tests {
                 "Invalid value: \"\": can only be set when seccomp type is Localhost"
             ]
         );
+    }
+
+    #[test]
+    fn selinux_change_policy() {
+        let y = |v: &str| p(&format!("  securityContext:\n    seLinuxChangePolicy: {v}\n"), "");
+        let at = "spec.securityContext.seLinuxChangePolicy";
+        assert_eq!(errors_of(R, &y("MountOption")), pairs(&[(at, "NotSupported")]));
+        assert_eq!(messages_of(R, &y("Bogus")), ["Unsupported value: \"Bogus\": supported values: \"Recursive\""]);
+        assert_eq!(errors_of(R, &y("Recursive")), pairs(&[]));
+        assert_eq!(errors_of_version(R, &y("MountOption"), KubeVersion::new(33)), pairs(&[(at, "NotSupported")]));
+        assert_eq!(errors_of_version(R, &y("MountOption"), KubeVersion::new(37)), pairs(&[(at, "NotSupported")]));
+        // 1.32: the SELinuxChangePolicy gate is off and the field is dropped before validation.
+        assert_eq!(errors_of_version(R, &y("MountOption"), KubeVersion::new(32)), pairs(&[]));
+        let t = deployment_with(
+            "  securityContext:\n    seLinuxChangePolicy: MountOption\n  containers:\n  - name: web\n    image: nginx:1.27\n",
+        );
+        assert_eq!(errors_of(R, &t), pairs(&[("spec.template.spec.securityContext.seLinuxChangePolicy", "NotSupported")]));
     }
 
     #[test]
