@@ -9,7 +9,7 @@ use std::collections::HashSet;
 
 use crate::diagnostic::{ErrorType, Severity};
 use crate::rules::formats;
-use crate::rules::pod::util::{child_or_parent, containers, local_descending_path, text, whole};
+use crate::rules::pod::util::{child_or_parent, containers, invalid_each, local_descending_path, text, whole};
 use crate::rules::{Ctx, Cur, Rule, Sink, Stage};
 
 pub static SECURITY_CONTEXT_INVALID: Rule = Rule {
@@ -23,13 +23,16 @@ Checks `spec.securityContext` and every container's `securityContext`: user and 
 between 0 and 2147483647; `shareProcessNamespace` not together with `hostPID`; sysctl names
 valid, unique, and no network sysctl with `hostNetwork` nor IPC sysctl with `hostIPC` (in
 `net/ipv4/ip_forward` form too: the server turns a name whose first separator is `/` into the
-dot form first); `fsGroupChangePolicy`,
-`seccompProfile`, `appArmorProfile` and `procMount` values; an AppArmor `localhostProfile`
-neither padded with whitespace nor longer than 4095 bytes; `seLinuxChangePolicy`;
-`allowPrivilegeEscalation: false`
-not with `privileged: true` or `CAP_SYS_ADMIN`; host namespaces not with `hostUsers: false`;
-and Windows HostProcess pods (the pod's and containers' `hostProcess` agree, all containers or
-none are HostProcess containers, and such pods use `hostNetwork: true`).
+dot form first); `fsGroupChangePolicy`, `seccompProfile`, `appArmorProfile` and `procMount`
+values; an AppArmor `localhostProfile` neither padded with whitespace nor longer than 4095
+bytes; `seLinuxChangePolicy`; `windowsOptions` (`gmsaCredentialSpecName` a DNS subdomain,
+`gmsaCredentialSpec` from 1 byte to 64 KiB, `runAsUserName` as `USER` or `DOMAIN\USER`: no
+control characters, one backslash at most, a NetBIOS or DNS domain under 256 characters, a
+user of 1 to 104 characters, not only dots and spaces, none of `"/\:;|=,+*?<>@[]`);
+`allowPrivilegeEscalation: false` not with `privileged: true` or `CAP_SYS_ADMIN`; host
+namespaces not with `hostUsers: false`; and Windows HostProcess pods (the pod's and containers'
+`hostProcess` agree, all containers or none are HostProcess containers, and such pods use
+`hostNetwork: true`).
 
 `seLinuxChangePolicy` by version: 1.30 and 1.31 do not know the field; in 1.32 its gate
 (SELinuxChangePolicy, alpha) is off and the server drops it before validation; from 1.33 the
@@ -74,8 +77,8 @@ spec:
 
 ## References
 - Configure a security context: <https://kubernetes.io/docs/tasks/configure-pod-container/security-context/>
-- `validatePodSpecSecurityContext`, `ValidateSecurityContext` and `validateSELinuxChangePolicy` in
-  `pkg/apis/core/validation/validation.go`
+- `validatePodSpecSecurityContext`, `ValidateSecurityContext`, `validateSELinuxChangePolicy` and
+  `validateWindowsSecurityContextOptions` in `pkg/apis/core/validation/validation.go`
 "#
     ),
     spec: &["P-30", "P-31", "P-32", "P-33", "P-34", "C-14", "C-15", "C-16", "C-17"],
@@ -129,6 +132,9 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
         profile(sink, &sc, "appArmorProfile", "AppArmor");
         if let Some(p) = sc.field("seLinuxChangePolicy") {
             se_linux_change_policy(sink, &p);
+        }
+        if let Some(w) = sc.field("windowsOptions") {
+            windows_options(sink, &w);
         }
     }
     // The internal type keeps shareProcessNamespace in the security context.
@@ -200,6 +206,9 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
                 }
             }
         }
+        if let Some(w) = sc.field("windowsOptions") {
+            windows_options(sink, &w);
+        }
         profile(sink, &sc, "appArmorProfile", "AppArmor");
     }
 }
@@ -270,6 +279,88 @@ fn se_linux_change_policy(sink: &mut Sink<'_>, p: &Cur<'_>) {
         };
         sink.field_error(p, ErrorType::NotSupported, formats::not_supported(v, &["Recursive"])).help(help);
     }
+}
+
+/// `validateWindowsSecurityContextOptions`: the GMSA credential spec's name (a DNS subdomain) and
+/// content (1 byte to 64 KiB), and `runAsUserName` as `[DOMAIN\]USER`.
+fn windows_options(sink: &mut Sink<'_>, w: &Cur<'_>) {
+    if let Some(n) = w.field("gmsaCredentialSpecName") {
+        let v = n.text().unwrap_or("");
+        invalid_each(sink, &n, v, formats::dns1123_subdomain_msgs(v), "name a GMSACredentialSpec resource (a DNS subdomain)");
+    }
+    if let Some(c) = w.field("gmsaCredentialSpec") {
+        let v = c.text().unwrap_or("");
+        let msg = if v.is_empty() {
+            Some("gmsaCredentialSpec cannot be an empty string")
+        } else if v.len() > 64 * 1024 {
+            Some("gmsaCredentialSpec size must be under 64 KiB")
+        } else {
+            None
+        };
+        if let Some(m) = msg {
+            sink.field_error(&c, ErrorType::Invalid, formats::invalid(v, m))
+                .help("set the GMSA credential spec's JSON (1 byte to 64 KiB), or remove the field");
+        }
+    }
+    if let Some(u) = w.field("runAsUserName") {
+        let v = u.text().unwrap_or("");
+        invalid_each(sink, &u, v, run_as_user_name_msgs(v), "use a Windows user name, `USER` or `DOMAIN\\USER`");
+    }
+}
+
+/// The messages `validateWindowsSecurityContextOptions` gives for a `runAsUserName`, in its order.
+fn run_as_user_name_msgs(v: &str) -> Vec<String> {
+    const DOMAIN_MAX: usize = 256;
+    const USER_MAX: usize = 104;
+    if v.is_empty() {
+        return vec!["runAsUserName cannot be an empty string".into()];
+    }
+    // `[[:cntrl:]]`: ASCII control characters.
+    if v.bytes().any(|b| b < 0x20 || b == 0x7f) {
+        return vec!["runAsUserName cannot contain control characters".into()];
+    }
+    let parts: Vec<&str> = v.split('\\').collect();
+    if parts.len() > 2 {
+        return vec!["runAsUserName cannot contain more than one backslash".into()];
+    }
+    let (domain, user) = if parts.len() == 2 { (Some(parts[0]), parts[1]) } else { (None, parts[0]) };
+    let mut out = Vec::new();
+    if domain.is_some_and(|d| d.len() >= DOMAIN_MAX) {
+        out.push(format!("runAsUserName's Domain length must be under {DOMAIN_MAX} characters"));
+    }
+    if domain.is_some_and(|d| !netbios_domain(d) && !dns_domain(d)) {
+        out.push("runAsUserName's Domain doesn't match the NetBios nor the DNS format".into());
+    }
+    if user.is_empty() {
+        out.push("runAsUserName's User cannot be empty".into());
+    } else if user.len() > USER_MAX {
+        out.push(format!("runAsUserName's User length must not be longer than {USER_MAX} characters"));
+    }
+    if !user.is_empty() && user.bytes().all(|b| b == b'.' || b == b' ') {
+        out.push("runAsUserName's User cannot contain only periods or spaces".into());
+    }
+    if user.contains(|c| "\"/\\:;|=,+*?<>@[]".contains(c)) {
+        out.push(r#"runAsUserName's User cannot contain the following characters: "/\:;|=,+*?<>@[]"#.into());
+    }
+    out
+}
+
+/// `^[^\\/:\*\?"<>|\.][^\\/:\*\?"<>|]{0,14}$`: 1 to 15 characters, none of `\/:*?"<>|`,
+/// not starting with a dot.
+fn netbios_domain(d: &str) -> bool {
+    let n = d.chars().count();
+    (1..=15).contains(&n) && !d.starts_with('.') && !d.contains(|c| "\\/:*?\"<>|".contains(c))
+}
+
+/// `^[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?` labels joined by dots.
+fn dns_domain(d: &str) -> bool {
+    d.split('.').all(|l| {
+        let b = l.as_bytes();
+        (1..=63).contains(&b.len())
+            && b[0].is_ascii_alphanumeric()
+            && b[b.len() - 1].is_ascii_alphanumeric()
+            && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-')
+    })
 }
 
 /// `PATH_MAX - 1`, the longest AppArmor `localhostProfile`.
@@ -460,7 +551,6 @@ mod tests {
         );
         let share = p("  shareProcessNamespace: true\n  hostPID: true\n", "");
         assert_eq!(errors_of(R, &share), pairs(&[("spec.securityContext.shareProcessNamespace", "Invalid")]));
-        assert_eq!(messages_of(R, &share), ["Invalid value: true: ShareProcessNamespace and HostPID cannot both be enabled"]);
         // In a template the path is the template's (`fldPath` is `spec.template.spec.securityContext`).
         assert_eq!(
             errors_of(
@@ -587,6 +677,43 @@ mod tests {
             "  securityContext:\n    seLinuxChangePolicy: MountOption\n  containers:\n  - name: web\n    image: nginx:1.27\n",
         );
         assert_eq!(errors_of(R, &t), pairs(&[("spec.template.spec.securityContext.seLinuxChangePolicy", "NotSupported")]));
+    }
+
+    #[test]
+    fn windows_options() {
+        let at = "spec.securityContext.windowsOptions";
+        let pod = |w: &str| p(&format!("  securityContext:\n    windowsOptions:\n{w}"), "");
+        let user = |u: &str| messages_of(R, &pod(&format!("      runAsUserName: {u}\n")));
+        assert_eq!(user("\"\""), ["Invalid value: \"\": runAsUserName cannot be an empty string"]);
+        assert_eq!(user("'a\\b\\c'"), ["Invalid value: \"a\\\\b\\\\c\": runAsUserName cannot contain more than one backslash"]);
+        assert_eq!(
+            user("a@b"),
+            ["Invalid value: \"a@b\": runAsUserName's User cannot contain the following characters: \"/\\:;|=,+*?<>@[]"]
+        );
+        assert_eq!(user("'...'"), ["Invalid value: \"...\": runAsUserName's User cannot contain only periods or spaces"]);
+        assert_eq!(user(&"u".repeat(105)).len(), 1);
+        assert!(user(&"u".repeat(105))[0].ends_with("runAsUserName's User length must not be longer than 104 characters"));
+        assert_eq!(user(&"u".repeat(104)).len(), 0);
+        assert_eq!(user("\"a\\tb\""), ["Invalid value: \"a\\tb\": runAsUserName cannot contain control characters"]);
+        assert_eq!(user("'dom\\'"), ["Invalid value: \"dom\\\\\": runAsUserName's User cannot be empty"]);
+        assert!(user("'NT AUTHORITY\\NETWORK SERVICE'").is_empty());
+        assert!(user("'example.com\\svc'").is_empty());
+        assert!(user("ContainerAdministrator").is_empty());
+        // A domain that is neither NetBios (15 characters at most) nor DNS, and a too long one.
+        assert_eq!(user("'bad_domain_name_x\\u'").len(), 1);
+        assert_eq!(user(&format!("'{}\\u'", "d".repeat(256))).len(), 2);
+        assert_eq!(
+            errors_of(R, &pod("      gmsaCredentialSpecName: Bad_\n      gmsaCredentialSpec: \"\"\n")),
+            pairs(&[(&format!("{at}.gmsaCredentialSpec"), "Invalid"), (&format!("{at}.gmsaCredentialSpecName"), "Invalid")])
+        );
+        // Container level (ValidateSecurityContext), and in a template.
+        let c = "    securityContext:\n      windowsOptions:\n        runAsUserName: \"\"\n";
+        assert_eq!(errors_of(R, &p("", c)), pairs(&[("spec.containers[0].securityContext.windowsOptions.runAsUserName", "Invalid")]));
+        let t = format!("  containers:\n  - name: web\n    image: nginx:1.27\n{c}");
+        assert_eq!(
+            errors_of(R, &deployment_with(&t)),
+            pairs(&[("spec.template.spec.containers[0].securityContext.windowsOptions.runAsUserName", "Invalid")])
+        );
     }
 
     #[test]
