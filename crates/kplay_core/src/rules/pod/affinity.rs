@@ -16,7 +16,7 @@ pub static AFFINITY_INVALID: Rule = Rule {
         r#"## What it does
 Checks `spec.affinity`: node selector terms (at least one for required node affinity;
 operators `In`, `NotIn`, `Exists`, `DoesNotExist`, `Gt`, `Lt` with the values each needs; label
-keys and values; `matchFields` only on `metadata.name`), preference and pod-affinity weights
+keys and values; `matchFields` only on `metadata.name`, with node names as values), preference and pod-affinity weights
 between 1 and 100, and pod (anti-)affinity terms with a valid label selector, namespaces and a
 non-empty `topologyKey`.
 
@@ -183,10 +183,17 @@ fn node_selector_term(sink: &mut Sink<'_>, t: &Cur<'_>, check_values: bool) {
     }
     if let Some(mf) = t.field("matchFields") {
         for (_, r) in mf.items() {
+            // `ValidateNodeFieldSelectorRequirement`: `metadata.name` is the only key, and its
+            // values are node names (`ValidateNodeName`, a DNS subdomain), whatever the operator.
             let key = text(&r, "key");
             if key != "metadata.name" {
                 sink.field_error(&child_or_parent(&r, "key"), ErrorType::Invalid, formats::invalid(key, "not a valid field selector key"))
                     .help("`matchFields` supports only `metadata.name`");
+            } else if let Some(vals) = r.field("values") {
+                for (_, v) in vals.items() {
+                    let name = v.text().unwrap_or("");
+                    invalid_each(sink, &v, name, formats::dns1123_subdomain_msgs(name), "use a node name (a DNS subdomain)");
+                }
             }
             let op = text(&r, "operator");
             match op {
@@ -247,7 +254,7 @@ fn pod_affinity_term(sink: &mut Sink<'_>, t: &Cur<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::pod::util::{errors_of, pairs, pod_with};
+    use crate::rules::pod::util::{errors_of, messages_of, pairs, pod_with};
     const R: &str = "affinity-invalid";
 
     fn p(aff: &str) -> String {
@@ -288,6 +295,26 @@ mod tests {
         assert_eq!(
             errors_of(R, &p("    podAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n      - topologyKey: kubernetes.io/hostname\n        labelSelector:\n          matchLabels:\n            app: db\n")),
             pairs(&[])
+        );
+    }
+
+    #[test]
+    fn match_fields_values_are_node_names() {
+        let na = "spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchFields[0]";
+        let term = |v: &str| {
+            p(&format!("    nodeAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n        nodeSelectorTerms:\n        - matchFields:\n          - key: metadata.name\n            operator: In\n            values: [{v}]\n"))
+        };
+        assert_eq!(errors_of(R, &term("Bad_Node")), pairs(&[(&format!("{na}.values[0]"), "Invalid")]));
+        assert!(messages_of(R, &term("Bad_Node"))[0].starts_with("Invalid value: \"Bad_Node\": a lowercase RFC 1123 subdomain"));
+        assert_eq!(errors_of(R, &term("worker-1.example.com")), pairs(&[]));
+        // Preferred terms too (`ValidateNodeSelectorTerm` either way).
+        let pref = p("    nodeAffinity:\n      preferredDuringSchedulingIgnoredDuringExecution:\n      - weight: 1\n        preference:\n          matchFields:\n          - key: metadata.name\n            operator: NotIn\n            values: [\"-x\"]\n");
+        assert_eq!(
+            errors_of(R, &pref),
+            pairs(&[(
+                "spec.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].preference.matchFields[0].values[0]",
+                "Invalid"
+            )])
         );
     }
 }
