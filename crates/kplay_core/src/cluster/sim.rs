@@ -1204,7 +1204,7 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
         let status = p.status.unwrap_or_default();
         let node = p.pinned_node.or_else(|| p.spec.placement.node_name.clone());
         let ips: Vec<IpAddr> = status.pod_ips.iter().filter_map(|s| net::parse_ip(s)).collect();
-        let stored_spec = p.stored_spec.map(|s| super::defaults::controller_pod_spec(s, &p.name, sim.opts, &sim.lookups));
+        let stored_spec = p.stored_spec.map(|s| super::defaults::controller_pod_spec(s, &p.name, &p.labels, sim.opts, &sim.lookups));
         sim.cluster.pods.push(Pod {
             namespace: ns,
             name: p.name,

@@ -21,6 +21,12 @@ pub fn pod(obj: &mut Object, opts: &Options, lookups: &Lookups) {
     let anchor = if anchor == Span::default() { root_span } else { anchor };
     pod_spec(spec, anchor, true, opts);
     pod_only(spec, anchor, opts);
+    // A label written `key:` (null) decodes to "" in the pod's labels, and counts.
+    let labels = obj.stored.path(&["metadata", "labels"]).cloned();
+    let label = |k: &str| labels.as_ref().and_then(|l| l.get(k)).map(|v| v.as_str().unwrap_or("").to_string());
+    if let Some((_, spec)) = child_mut(&mut obj.stored, "spec") {
+        super::label_keys::merge_into_selectors(spec, &label, opts);
+    }
     let mirror = obj.stored.path(&["metadata", "annotations", "kubernetes.io/config.mirror"]).is_some();
     let Some((_, spec)) = child_mut(&mut obj.stored, "spec") else { return };
     admission(spec, anchor, obj.name.as_deref().unwrap_or(""), lookups, mirror);
@@ -29,13 +35,21 @@ pub fn pod(obj: &mut Object, opts: &Options, lookups: &Lookups) {
 /// The spec of a Pod a controller creates from `template` (its template's stored spec, with what
 /// the controller set): the API server's create path runs `SetDefaults_Pod` and the default
 /// admission plugins on it, as on a Pod written by hand (`pod`): enableServiceLinks, the
-/// service account and its token volume, priority, the DefaultTolerationSeconds tolerations.
-pub(crate) fn controller_pod_spec(mut spec: Node, pod_name: &str, opts: &Options, lookups: &Lookups) -> Node {
+/// service account and its token volume, priority, the DefaultTolerationSeconds tolerations,
+/// and the pod's `labels` merged into its selectors for `matchLabelKeys`.
+pub(crate) fn controller_pod_spec(
+    mut spec: Node,
+    pod_name: &str,
+    labels: &crate::model::typed::Labels,
+    opts: &Options,
+    lookups: &Lookups,
+) -> Node {
     if spec.as_map().is_none() {
         return spec;
     }
     let anchor = spec.span;
     pod_only(&mut spec, anchor, opts);
+    super::label_keys::merge_into_selectors(&mut spec, &|k: &str| labels.get(k).cloned(), opts);
     admission(&mut spec, anchor, pod_name, lookups, false);
     spec
 }
@@ -222,6 +236,7 @@ fn drop_disabled_fields(spec: &mut Node, opts: &Options) {
             sc.remove("seLinuxChangePolicy");
         }
     }
+    super::label_keys::drop_disabled(spec, opts);
     // UserNamespacesSupport and ProcMountType (on by default from 1.33): `hostUsers` and
     // container `procMount` are dropped before.
     if !v.at_least(33) {
