@@ -6,6 +6,7 @@ use crate::analysis::Options;
 use crate::model::Object;
 
 mod ingress;
+mod label_keys;
 mod pod;
 mod service;
 mod workload;

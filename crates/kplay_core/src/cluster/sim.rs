@@ -1021,18 +1021,6 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
         } else {
             Vec::new()
         };
-        // What the controller sets on every pod, then the create path's defaulting and
-        // admission, once for all its pods: they differ only where their names show.
-        let stored_spec = stored_object.and_then(|o| o.stored.path(&["spec", "template", "spec"])).cloned().map(|mut spec| {
-            let per_pod = statefulset_storage(&mut spec, &claims);
-            if indexed_job {
-                completion_index_env(&mut spec);
-            }
-            if kind == "DaemonSet" {
-                daemon_tolerations(&mut spec);
-            }
-            Arc::new(ControllerPodSpec::new(spec, per_pod, sim.opts, &sim.lookups))
-        });
         let mut pod_owner = OwnerRef { kind: kind.clone(), name: name.clone(), uid: store.uid.clone() };
         let mut pod_labels = template.labels.clone();
         let mut pod_base = format!("{name}-");
@@ -1107,6 +1095,21 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
             }
             _ => {}
         }
+        // What the controller sets on every pod, then the create path's defaulting, label-key
+        // merge and admission, once for all its pods: they differ only where their names show
+        // (the labels a controller adds per pod, a StatefulSet's pod name and index or an
+        // Indexed Job's completion index, are not merged: `matchLabelKeys` naming one selects
+        // the pod alone).
+        let stored_spec = stored_object.and_then(|o| o.stored.path(&["spec", "template", "spec"])).cloned().map(|mut spec| {
+            let per_pod = statefulset_storage(&mut spec, &claims);
+            if indexed_job {
+                completion_index_env(&mut spec);
+            }
+            if kind == "DaemonSet" {
+                daemon_tolerations(&mut spec);
+            }
+            Arc::new(ControllerPodSpec::new(spec, per_pod, &pod_labels, sim.opts, &sim.lookups))
+        });
         let mk = |pod_name: String, labels: Labels, pinned: Option<String>| NewPod {
             name: pod_name,
             labels,

@@ -132,7 +132,7 @@ pub fn dns1123_subdomain_msgs(s: &str) -> Vec<String> {
 }
 
 /// `IsDNS1123SubdomainWithUnderscore` (relaxed `dnsConfig.searches`): each label may start with
-/// one `_` and contain `_`.
+/// one `_` and contain `_`. Its message is `dns1123SubdomainErrorMsgFG`, which lists `'_'` first.
 pub fn dns1123_subdomain_with_underscore_msgs(s: &str) -> Vec<String> {
     fn label(l: &str) -> bool {
         let l = l.strip_prefix('_').unwrap_or(l);
@@ -148,7 +148,7 @@ pub fn dns1123_subdomain_with_underscore_msgs(s: &str) -> Vec<String> {
     }
     if !s.split('.').all(label) {
         errs.push(regex_error(
-            "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
+            "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '_', '-' or '.', and must start and end with an alphanumeric character",
             "_?[a-z0-9]([-_a-z0-9]*[a-z0-9])?(\\._?[a-z0-9]([-_a-z0-9]*[a-z0-9])?)*",
             &["example.com"],
         ));
@@ -741,7 +741,10 @@ mod tests {
             assert_eq!(wildcard_dns1123_subdomain_msgs(bad).len(), 1, "{bad}");
         }
         assert!(dns1123_subdomain_with_underscore_msgs("_sip._tcp.example.com").is_empty());
-        assert_eq!(dns1123_subdomain_with_underscore_msgs("__a").len(), 1);
+        assert_eq!(
+            dns1123_subdomain_with_underscore_msgs("__a"),
+            ["a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '_', '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '_?[a-z0-9]([-_a-z0-9]*[a-z0-9])?(\\._?[a-z0-9]([-_a-z0-9]*[a-z0-9])?)*')"]
+        );
     }
 
     #[test]

@@ -21,6 +21,12 @@ pub fn pod(obj: &mut Object, opts: &Options, lookups: &Lookups) {
     let anchor = if anchor == Span::default() { root_span } else { anchor };
     pod_spec(spec, anchor, true, opts);
     pod_only(spec, anchor, opts);
+    // A label written `key:` (null) decodes to "" in the pod's labels, and counts.
+    let labels = obj.stored.path(&["metadata", "labels"]).cloned();
+    let label = |k: &str| labels.as_ref().and_then(|l| l.get(k)).map(|v| v.as_str().unwrap_or("").to_string());
+    if let Some((_, spec)) = child_mut(&mut obj.stored, "spec") {
+        super::label_keys::merge_into_selectors(spec, &label, opts);
+    }
     let mirror = obj.stored.path(&["metadata", "annotations", "kubernetes.io/config.mirror"]).is_some();
     let Some((_, spec)) = child_mut(&mut obj.stored, "spec") else { return };
     admission(spec, anchor, obj.name.as_deref().unwrap_or(""), lookups, mirror);
@@ -62,7 +68,8 @@ impl PodNamed {
 /// what the controller sets on every pod): the API server's create path runs `SetDefaults_Pod`
 /// and the default admission plugins on it, as on a Pod written by hand (`pod`):
 /// enableServiceLinks, the service account and its token volume, priority, the
-/// DefaultTolerationSeconds tolerations.
+/// DefaultTolerationSeconds tolerations, and the pod's labels merged into its selectors for
+/// `matchLabelKeys` (the Pod strategy's `PrepareForCreate`).
 ///
 /// The pods of one template differ only in scalars derived from their names (the token
 /// volume's, a StatefulSet's claims), so the defaulting runs once per template and each pod's
@@ -79,10 +86,17 @@ pub struct ControllerPodSpec {
 
 impl ControllerPodSpec {
     /// Defaults `spec`, whose scalars at `per_pod` the controller derives from the pod's name.
-    pub(crate) fn new(mut spec: Node, mut per_pod: Vec<NameSlot>, opts: &Options, lookups: &Lookups) -> Self {
+    pub(crate) fn new(
+        mut spec: Node,
+        mut per_pod: Vec<NameSlot>,
+        labels: &crate::model::typed::Labels,
+        opts: &Options,
+        lookups: &Lookups,
+    ) -> Self {
         if spec.as_map().is_some() {
             let anchor = spec.span;
             pod_only(&mut spec, anchor, opts);
+            super::label_keys::merge_into_selectors(&mut spec, &|k: &str| labels.get(k).cloned(), opts);
             per_pod.extend(admission(&mut spec, anchor, "", lookups, false));
         }
         ControllerPodSpec { spec, per_pod }
@@ -284,6 +298,14 @@ fn drop_disabled_fields(spec: &mut Node, opts: &Options) {
             }
         }
     }
+    // SELinuxChangePolicy (alpha, off in 1.32; beta on from 1.33; unknown before 1.32):
+    // `dropSELinuxChangePolicy` removes `securityContext.seLinuxChangePolicy`.
+    if !v.at_least(33) {
+        if let Some((_, sc)) = child_mut(spec, "securityContext") {
+            sc.remove("seLinuxChangePolicy");
+        }
+    }
+    super::label_keys::drop_disabled(spec, opts);
     // UserNamespacesSupport and ProcMountType (on by default from 1.33): `hostUsers` and
     // container `procMount` are dropped before.
     if !v.at_least(33) {
@@ -858,7 +880,7 @@ mod tests {
             );
             let a = analyze(&[SourceFile::new("t.yaml", &text)], &opts);
             let spec = a.objects[0].stored.path(&["spec", "template", "spec"]).cloned().expect("template spec");
-            let shared = ControllerPodSpec::new(spec.clone(), Vec::new(), &opts, &lookups);
+            let shared = ControllerPodSpec::new(spec.clone(), Vec::new(), &crate::model::typed::Labels::new(), &opts, &lookups);
             let mut names = Vec::new();
             for pod in ["w-5d8f7c9b6-abcde", "w-5d8f7c9b6-xyz12", "w-0"] {
                 let mut each = spec.clone();

@@ -9,7 +9,7 @@ use std::collections::HashSet;
 
 use crate::diagnostic::{ErrorType, Severity};
 use crate::rules::formats;
-use crate::rules::pod::util::{child_or_parent, containers, local_descending_path, text, whole};
+use crate::rules::pod::util::{child_or_parent, containers, invalid_each, local_descending_path, text, whole};
 use crate::rules::{Ctx, Cur, Rule, Sink, Stage};
 
 pub static SECURITY_CONTEXT_INVALID: Rule = Rule {
@@ -21,11 +21,25 @@ pub static SECURITY_CONTEXT_INVALID: Rule = Rule {
         r#"## What it does
 Checks `spec.securityContext` and every container's `securityContext`: user and group ids
 between 0 and 2147483647; `shareProcessNamespace` not together with `hostPID`; sysctl names
-valid, unique and not namespaced ones with `hostNetwork`/`hostIPC`; `fsGroupChangePolicy`,
-`seccompProfile`, `appArmorProfile` and `procMount` values; `allowPrivilegeEscalation: false`
-not with `privileged: true` or `CAP_SYS_ADMIN`; host namespaces not with `hostUsers: false`;
-and Windows HostProcess pods (the pod's and containers' `hostProcess` agree, all containers or
-none are HostProcess containers, and such pods use `hostNetwork: true`).
+valid, unique, and no network sysctl with `hostNetwork` nor IPC sysctl with `hostIPC` (in
+`net/ipv4/ip_forward` form too: the server turns a name whose first separator is `/` into the
+dot form first); `fsGroupChangePolicy`, `seccompProfile`, `appArmorProfile` and `procMount`
+values; an AppArmor `localhostProfile` neither padded with whitespace nor longer than 4095
+bytes; `seLinuxChangePolicy`; `windowsOptions` (`gmsaCredentialSpecName` a DNS subdomain,
+`gmsaCredentialSpec` from 1 byte to 64 KiB, `runAsUserName` as `USER` or `DOMAIN\USER`: no
+control characters, one backslash at most, a NetBIOS or DNS domain under 256 characters, a
+user of 1 to 104 characters, not only dots and spaces, none of `"/\:;|=,+*?<>@[]`);
+`allowPrivilegeEscalation: false` not with `privileged: true` or `CAP_SYS_ADMIN`; host
+namespaces not with `hostUsers: false`; and Windows HostProcess pods (the pod's and containers'
+`hostProcess` agree, all containers or none are HostProcess containers, and such pods use
+`hostNetwork: true`).
+
+`seLinuxChangePolicy` by version: 1.30 and 1.31 do not know the field; in 1.32 its gate
+(SELinuxChangePolicy, alpha) is off and the server drops it before validation; from 1.33 the
+gate is on, and only `Recursive` is accepted, because a create allows `MountOption` only with
+the SELinuxMount gate, which is beta but off by default (`useOnlyRecursiveSELinuxChangePolicy`
+in `pkg/api/pod/util.go`; the gates' defaults were read in the 1.35 `kube_features.go`, the
+last release kplay could read them in; 1.36 and 1.37 are assumed unchanged).
 
 ## Why is this bad?
 The API server rejects the object.
@@ -63,7 +77,8 @@ spec:
 
 ## References
 - Configure a security context: <https://kubernetes.io/docs/tasks/configure-pod-container/security-context/>
-- `validatePodSpecSecurityContext` and `ValidateSecurityContext` in `pkg/apis/core/validation/validation.go`
+- `validatePodSpecSecurityContext`, `ValidateSecurityContext`, `validateSELinuxChangePolicy` and
+  `validateWindowsSecurityContextOptions` in `pkg/apis/core/validation/validation.go`
 "#
     ),
     spec: &["P-30", "P-31", "P-32", "P-33", "P-34", "C-14", "C-15", "C-16", "C-17"],
@@ -115,13 +130,19 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
         }
         profile(sink, &sc, "seccompProfile", "seccomp");
         profile(sink, &sc, "appArmorProfile", "AppArmor");
+        if let Some(p) = sc.field("seLinuxChangePolicy") {
+            se_linux_change_policy(sink, &p);
+        }
+        if let Some(w) = sc.field("windowsOptions") {
+            windows_options(sink, &w);
+        }
     }
     // The internal type keeps shareProcessNamespace in the security context.
     if flag("shareProcessNamespace") && host_pid {
         let at = spec.field("shareProcessNamespace").unwrap_or_else(|| spec.clone());
         sink.field_error_at(
             at.span(),
-            "spec.securityContext.shareProcessNamespace",
+            &format!("{}.shareProcessNamespace", spec.child_path("securityContext")),
             ErrorType::Invalid,
             // A *bool: `field.Error` prints it unquoted.
             formats::invalid_num(true, "ShareProcessNamespace and HostPID cannot both be enabled"),
@@ -185,6 +206,9 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
                 }
             }
         }
+        if let Some(w) = sc.field("windowsOptions") {
+            windows_options(sink, &w);
+        }
         profile(sink, &sc, "appArmorProfile", "AppArmor");
     }
 }
@@ -194,13 +218,14 @@ const TYPES: &[&str] = &["Localhost", "RuntimeDefault", "Unconfined"];
 /// `validateSeccompProfileField` / `ValidateAppArmorProfileField`.
 fn profile(sink: &mut Sink<'_>, sc: &Cur<'_>, key: &str, what: &str) {
     let Some(p) = sc.field(key) else { return };
+    let apparmor = what == "AppArmor";
     let ty = text(&p, "type");
     match ty {
         "" => {
             sink.field_error(
                 &child_or_parent(&p, "type"),
                 ErrorType::Required,
-                formats::required(&format!("type is required when {what} profile is set")),
+                formats::required(&format!("type is required when {key} is set")),
             )
             .help("set `type`");
         }
@@ -221,19 +246,141 @@ fn profile(sink: &mut Sink<'_>, sc: &Cur<'_>, key: &str, what: &str) {
                 )
                 .help("name the profile file on the node");
             }
-            Some(l) if what == "seccomp" => {
+            Some(l) if apparmor => apparmor_localhost_profile(sink, &l),
+            Some(l) => {
                 let v = l.text().unwrap_or("");
                 local_descending_path(sink, &l, &l.path, v);
             }
-            Some(l) if l.text().unwrap_or("").trim().is_empty() => {
-                sink.field_error(&l, ErrorType::Required, formats::required(&format!("must be set when {what} type is Localhost")))
-                    .help("name the profile");
-            }
-            Some(_) => {}
         }
     } else if let Some(l) = lp {
-        sink.field_error(&l, ErrorType::Invalid, formats::invalid("", &format!("can only be set when {what} type is Localhost")))
-            .help("remove `localhostProfile` or use `type: Localhost`");
+        // AppArmor's switch has no such check for an empty or unknown type; seccomp checks every
+        // other type. Go prints the seccomp profile struct (with a pointer address) as the
+        // value, AppArmor the profile name.
+        if !apparmor || matches!(ty, "RuntimeDefault" | "Unconfined") {
+            let v = if apparmor { l.text().unwrap_or("") } else { "" };
+            sink.field_error(&l, ErrorType::Invalid, formats::invalid(v, &format!("can only be set when {what} type is Localhost")))
+                .help("remove `localhostProfile` or use `type: Localhost`");
+        }
+    }
+}
+
+/// `validateSELinuxChangePolicy` with `AllowOnlyRecursiveSELinuxChangePolicy`, which a create
+/// sets whenever the SELinuxMount gate is off (`useOnlyRecursiveSELinuxChangePolicy`): beta but
+/// off by default from 1.33 on, so only `Recursive` is accepted (`MountOption` needs the gate).
+/// Before 1.33 the field never gets here: the SELinuxChangePolicy gate (alpha, off in 1.32)
+/// drops it (`cluster::defaults`), and 1.30-1.31 do not know it.
+fn se_linux_change_policy(sink: &mut Sink<'_>, p: &Cur<'_>) {
+    let v = p.text().unwrap_or("");
+    if v != "Recursive" {
+        let help = if v == "MountOption" {
+            "`MountOption` needs the SELinuxMount feature gate, off by default: use `Recursive` or remove the field"
+        } else {
+            "use `Recursive` or remove the field"
+        };
+        sink.field_error(p, ErrorType::NotSupported, formats::not_supported(v, &["Recursive"])).help(help);
+    }
+}
+
+/// `validateWindowsSecurityContextOptions`: the GMSA credential spec's name (a DNS subdomain) and
+/// content (1 byte to 64 KiB), and `runAsUserName` as `[DOMAIN\]USER`.
+fn windows_options(sink: &mut Sink<'_>, w: &Cur<'_>) {
+    if let Some(n) = w.field("gmsaCredentialSpecName") {
+        let v = n.text().unwrap_or("");
+        invalid_each(sink, &n, v, formats::dns1123_subdomain_msgs(v), "name a GMSACredentialSpec resource (a DNS subdomain)");
+    }
+    if let Some(c) = w.field("gmsaCredentialSpec") {
+        let v = c.text().unwrap_or("");
+        let msg = if v.is_empty() {
+            Some("gmsaCredentialSpec cannot be an empty string")
+        } else if v.len() > 64 * 1024 {
+            Some("gmsaCredentialSpec size must be under 64 KiB")
+        } else {
+            None
+        };
+        if let Some(m) = msg {
+            sink.field_error(&c, ErrorType::Invalid, formats::invalid(v, m))
+                .help("set the GMSA credential spec's JSON (1 byte to 64 KiB), or remove the field");
+        }
+    }
+    if let Some(u) = w.field("runAsUserName") {
+        let v = u.text().unwrap_or("");
+        invalid_each(sink, &u, v, run_as_user_name_msgs(v), "use a Windows user name, `USER` or `DOMAIN\\USER`");
+    }
+}
+
+/// The messages `validateWindowsSecurityContextOptions` gives for a `runAsUserName`, in its order.
+fn run_as_user_name_msgs(v: &str) -> Vec<String> {
+    const DOMAIN_MAX: usize = 256;
+    const USER_MAX: usize = 104;
+    if v.is_empty() {
+        return vec!["runAsUserName cannot be an empty string".into()];
+    }
+    // `[[:cntrl:]]`: ASCII control characters.
+    if v.bytes().any(|b| b < 0x20 || b == 0x7f) {
+        return vec!["runAsUserName cannot contain control characters".into()];
+    }
+    let parts: Vec<&str> = v.split('\\').collect();
+    if parts.len() > 2 {
+        return vec!["runAsUserName cannot contain more than one backslash".into()];
+    }
+    let (domain, user) = if parts.len() == 2 { (Some(parts[0]), parts[1]) } else { (None, parts[0]) };
+    let mut out = Vec::new();
+    if domain.is_some_and(|d| d.len() >= DOMAIN_MAX) {
+        out.push(format!("runAsUserName's Domain length must be under {DOMAIN_MAX} characters"));
+    }
+    if domain.is_some_and(|d| !netbios_domain(d) && !dns_domain(d)) {
+        out.push("runAsUserName's Domain doesn't match the NetBios nor the DNS format".into());
+    }
+    if user.is_empty() {
+        out.push("runAsUserName's User cannot be empty".into());
+    } else if user.len() > USER_MAX {
+        out.push(format!("runAsUserName's User length must not be longer than {USER_MAX} characters"));
+    }
+    if !user.is_empty() && user.bytes().all(|b| b == b'.' || b == b' ') {
+        out.push("runAsUserName's User cannot contain only periods or spaces".into());
+    }
+    if user.contains(|c| "\"/\\:;|=,+*?<>@[]".contains(c)) {
+        out.push(r#"runAsUserName's User cannot contain the following characters: "/\:;|=,+*?<>@[]"#.into());
+    }
+    out
+}
+
+/// `^[^\\/:\*\?"<>|\.][^\\/:\*\?"<>|]{0,14}$`: 1 to 15 characters, none of `\/:*?"<>|`,
+/// not starting with a dot.
+fn netbios_domain(d: &str) -> bool {
+    let n = d.chars().count();
+    (1..=15).contains(&n) && !d.starts_with('.') && !d.contains(|c| "\\/:*?\"<>|".contains(c))
+}
+
+/// `^[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?` labels joined by dots.
+fn dns_domain(d: &str) -> bool {
+    d.split('.').all(|l| {
+        let b = l.as_bytes();
+        (1..=63).contains(&b.len())
+            && b[0].is_ascii_alphanumeric()
+            && b[b.len() - 1].is_ascii_alphanumeric()
+            && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-')
+    })
+}
+
+/// `PATH_MAX - 1`, the longest AppArmor `localhostProfile`.
+const MAX_APPARMOR_PROFILE: usize = 4095;
+
+/// `ValidateAppArmorProfileField` for `type: Localhost`: the name must not be padded with
+/// whitespace (`strings.TrimSpace`; a name of only spaces is "padded" too), must not be empty,
+/// and is at most 4095 bytes (checked independently).
+fn apparmor_localhost_profile(sink: &mut Sink<'_>, l: &Cur<'_>) {
+    let v = l.text().unwrap_or("");
+    if v.trim() != v {
+        sink.field_error(l, ErrorType::Invalid, formats::invalid(v, "must not be padded with whitespace"))
+            .help("remove the leading and trailing whitespace from the profile name");
+    } else if v.is_empty() {
+        sink.field_error(l, ErrorType::Required, formats::required("must be set when AppArmor type is Localhost"))
+            .help("name the profile loaded on the node");
+    }
+    if v.len() > MAX_APPARMOR_PROFILE {
+        sink.field_error(l, ErrorType::TooLong, format!("Too long: may not be more than {MAX_APPARMOR_PROFILE} bytes"))
+            .help("use a profile name of at most 4095 bytes");
     }
 }
 
@@ -266,18 +413,62 @@ fn sysctl_list(sink: &mut Sink<'_>, list: &Cur<'_>, host_net: bool, host_ipc: bo
         } else if seen.contains(name) {
             sink.field_error(&at, ErrorType::Duplicate, formats::duplicate(name)).help("set each sysctl once");
         }
-        // utilsysctl.GetNamespace
-        let ipc =
-            name.starts_with("kernel.shm") || name.starts_with("kernel.msg") || name == "kernel.sem" || name.starts_with("fs.mqueue.");
-        let net = name.starts_with("net.");
-        if ipc && host_ipc {
-            sink.field_error(&at, ErrorType::Invalid, formats::invalid(name, "sysctl not allowed with host ipc enabled"))
-                .help("drop the sysctl or `hostIPC`");
-        } else if net && host_net {
-            sink.field_error(&at, ErrorType::Invalid, formats::invalid(name, "sysctl not allowed with host net enabled"))
-                .help("drop the sysctl or `hostNetwork`");
+        // `ValidateHostSysctl`, on every name (valid or not).
+        match sysctl_namespace(name) {
+            SysctlNs::Net if host_net => {
+                sink.field_error(&at, ErrorType::Invalid, formats::invalid(name, "may not be specified when 'hostNetwork' is true"))
+                    .help("a network sysctl cannot be set in the host's network namespace: drop the sysctl or `hostNetwork`");
+            }
+            SysctlNs::Ipc if host_ipc => {
+                sink.field_error(&at, ErrorType::Invalid, formats::invalid(name, "may not be specified when 'hostIPC' is true"))
+                    .help("an IPC sysctl cannot be set in the host's IPC namespace: drop the sysctl or `hostIPC`");
+            }
+            _ => {}
         }
         seen.insert(name);
+    }
+}
+
+/// The kernel namespace of a sysctl (`utilsysctl.GetNamespace`).
+#[derive(Debug, PartialEq, Eq)]
+enum SysctlNs {
+    Ipc,
+    Net,
+    Unknown,
+}
+
+/// The sysctls in the IPC namespace by name (`nameToNamespace`; not a prefix match).
+const IPC_SYSCTLS: &[&str] = &[
+    "kernel.sem",
+    "kernel.shmall",
+    "kernel.shmmax",
+    "kernel.shmmni",
+    "kernel.shm_rmid_forced",
+    "kernel.shm",
+    "kernel.msgmax",
+    "kernel.msgmnb",
+    "kernel.msgmni",
+    "kernel.msg",
+];
+
+/// `utilsysctl.GetNamespace`: the name in dot form (`NormalizeName`: when its first separator
+/// is `/`, `.` and `/` swap), cut at the first `*`, then the known IPC names, else the prefixes
+/// `net.` and `fs.mqueue.`.
+fn sysctl_namespace(name: &str) -> SysctlNs {
+    let slash_form = name.find(['.', '/']).is_some_and(|i| name.as_bytes()[i] == b'/');
+    let swap = |c: char| match c {
+        '.' => '/',
+        '/' => '.',
+        c => c,
+    };
+    let normal: String = if slash_form { name.chars().map(swap).collect() } else { name.to_string() };
+    let base = normal.split('*').next().unwrap_or("");
+    if IPC_SYSCTLS.contains(&base) || base.starts_with("fs.mqueue.") {
+        SysctlNs::Ipc
+    } else if base.starts_with("net.") {
+        SysctlNs::Net
+    } else {
+        SysctlNs::Unknown
     }
 }
 
@@ -330,7 +521,7 @@ fn host_process(sink: &mut Sink<'_>, spec: &Cur<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::pod::util::{errors_of, errors_of_version, messages_of, pairs, pod_with};
+    use crate::rules::pod::util::{deployment_with, errors_of, errors_of_version, messages_of, pairs, pod_with};
     use crate::KubeVersion;
     const R: &str = "security-context-invalid";
 
@@ -360,6 +551,14 @@ mod tests {
         );
         let share = p("  shareProcessNamespace: true\n  hostPID: true\n", "");
         assert_eq!(errors_of(R, &share), pairs(&[("spec.securityContext.shareProcessNamespace", "Invalid")]));
+        // In a template the path is the template's (`fldPath` is `spec.template.spec.securityContext`).
+        assert_eq!(
+            errors_of(
+                R,
+                &deployment_with("  shareProcessNamespace: true\n  hostPID: true\n  containers:\n  - name: web\n    image: nginx:1.27\n")
+            ),
+            pairs(&[("spec.template.spec.securityContext.shareProcessNamespace", "Invalid")])
+        );
         assert_eq!(messages_of(R, &share), ["Invalid value: true: ShareProcessNamespace and HostPID cannot both be enabled"]);
         let hu = p("  hostUsers: false\n  hostNetwork: true\n  hostPID: true\n", "");
         assert_eq!(errors_of(R, &hu), pairs(&[("spec.HostPID", "Forbidden"), ("spec.hostNetwork", "Forbidden")]));
@@ -384,6 +583,136 @@ mod tests {
         assert_eq!(
             errors_of(R, &p("  securityContext:\n    seccompProfile:\n      type: Localhost\n", "")),
             pairs(&[("spec.securityContext.seccompProfile.localhostProfile", "Required")])
+        );
+    }
+
+    #[test]
+    fn host_namespace_sysctls() {
+        // `ValidateHostSysctl`: Go's wording; slash-form names are normalised first.
+        let y = p(
+            "  hostNetwork: true\n  hostIPC: true\n  securityContext:\n    sysctls:\n    - name: net.ipv4.ip_forward\n      value: '1'\n    - name: kernel.shm_rmid_forced\n      value: '1'\n    - name: net/ipv4/ip_forward\n      value: '1'\n    - name: kernel.shmfoo\n      value: '1'\n    - name: kernel.msgmax\n      value: '1'\n",
+            "",
+        );
+        let s = "spec.securityContext.sysctls";
+        assert_eq!(
+            errors_of(R, &y),
+            pairs(&[
+                (&format!("{s}[0].name"), "Invalid"),
+                (&format!("{s}[1].name"), "Invalid"),
+                (&format!("{s}[2].name"), "Invalid"),
+                (&format!("{s}[4].name"), "Invalid")
+            ])
+        );
+        assert_eq!(
+            messages_of(R, &y),
+            [
+                "Invalid value: \"net.ipv4.ip_forward\": may not be specified when 'hostNetwork' is true",
+                "Invalid value: \"kernel.shm_rmid_forced\": may not be specified when 'hostIPC' is true",
+                "Invalid value: \"net/ipv4/ip_forward\": may not be specified when 'hostNetwork' is true",
+                "Invalid value: \"kernel.msgmax\": may not be specified when 'hostIPC' is true",
+            ]
+        );
+        assert_eq!(super::sysctl_namespace("net/ipv4/conf/eno2.100/rp_filter"), super::SysctlNs::Net);
+        assert_eq!(super::sysctl_namespace("kernel/shm_rmid_forced"), super::SysctlNs::Ipc);
+        assert_eq!(super::sysctl_namespace("fs.mqueue.msg_max"), super::SysctlNs::Ipc);
+        assert_eq!(super::sysctl_namespace("kernel.shm*"), super::SysctlNs::Ipc);
+        assert_eq!(super::sysctl_namespace("kernel.domainname"), super::SysctlNs::Unknown);
+        assert_eq!(super::sysctl_namespace("netfoo.x"), super::SysctlNs::Unknown);
+        // Without the host namespaces nothing is refused.
+        let ok = p("  securityContext:\n    sysctls:\n    - name: net/ipv4/ip_forward\n      value: '1'\n", "");
+        assert_eq!(errors_of(R, &ok), pairs(&[]));
+    }
+
+    #[test]
+    fn apparmor_profiles() {
+        let pod =
+            |v: &str| p(&format!("  securityContext:\n    appArmorProfile:\n      type: Localhost\n      localhostProfile: {v}\n"), "");
+        let at = "spec.securityContext.appArmorProfile.localhostProfile";
+        assert_eq!(errors_of(R, &pod("\" x \"")), pairs(&[(at, "Invalid")]));
+        assert_eq!(messages_of(R, &pod("\" x \"")), ["Invalid value: \" x \": must not be padded with whitespace"]);
+        // Only whitespace is "padded", not empty; empty is Required.
+        assert_eq!(errors_of(R, &pod("\"  \"")), pairs(&[(at, "Invalid")]));
+        assert_eq!(errors_of(R, &pod("\"\"")), pairs(&[(at, "Required")]));
+        assert_eq!(errors_of(R, &pod("k8s-apparmor-example")), pairs(&[]));
+        let long = "a".repeat(4096);
+        assert_eq!(errors_of(R, &pod(&long)), pairs(&[(at, "TooLong")]));
+        assert_eq!(messages_of(R, &pod(&long)), ["Too long: may not be more than 4095 bytes"]);
+        assert_eq!(errors_of(R, &pod(&"a".repeat(4095))), pairs(&[]));
+        assert_eq!(errors_of(R, &pod(&format!("\" {long}\""))), pairs(&[(at, "Invalid"), (at, "TooLong")]));
+        // Container level, and in a template.
+        let c = "    securityContext:\n      appArmorProfile:\n        type: Localhost\n        localhostProfile: \"x \"\n";
+        assert_eq!(errors_of(R, &p("", c)), pairs(&[("spec.containers[0].securityContext.appArmorProfile.localhostProfile", "Invalid")]));
+        let t = format!("  containers:\n  - name: web\n    image: nginx:1.27\n{c}");
+        assert_eq!(
+            errors_of(R, &deployment_with(&t)),
+            pairs(&[("spec.template.spec.containers[0].securityContext.appArmorProfile.localhostProfile", "Invalid")])
+        );
+        // The other types: the profile name is the value; no check for an empty or unknown type.
+        let other = |ty: &str| p(&format!("  securityContext:\n    appArmorProfile:\n      type: {ty}\n      localhostProfile: x\n"), "");
+        assert_eq!(messages_of(R, &other("Unconfined")), ["Invalid value: \"x\": can only be set when AppArmor type is Localhost"]);
+        assert_eq!(messages_of(R, &other("Bogus")).len(), 1);
+        assert_eq!(messages_of(R, &other("\"\"")), ["Required value: type is required when appArmorProfile is set"]);
+        let sc = p("  securityContext:\n    seccompProfile:\n      localhostProfile: x\n", "");
+        assert_eq!(
+            messages_of(R, &sc),
+            [
+                "Required value: type is required when seccompProfile is set",
+                "Invalid value: \"\": can only be set when seccomp type is Localhost"
+            ]
+        );
+    }
+
+    #[test]
+    fn selinux_change_policy() {
+        let y = |v: &str| p(&format!("  securityContext:\n    seLinuxChangePolicy: {v}\n"), "");
+        let at = "spec.securityContext.seLinuxChangePolicy";
+        assert_eq!(errors_of(R, &y("MountOption")), pairs(&[(at, "NotSupported")]));
+        assert_eq!(messages_of(R, &y("Bogus")), ["Unsupported value: \"Bogus\": supported values: \"Recursive\""]);
+        assert_eq!(errors_of(R, &y("Recursive")), pairs(&[]));
+        assert_eq!(errors_of_version(R, &y("MountOption"), KubeVersion::new(33)), pairs(&[(at, "NotSupported")]));
+        assert_eq!(errors_of_version(R, &y("MountOption"), KubeVersion::new(37)), pairs(&[(at, "NotSupported")]));
+        // 1.32: the SELinuxChangePolicy gate is off and the field is dropped before validation.
+        assert_eq!(errors_of_version(R, &y("MountOption"), KubeVersion::new(32)), pairs(&[]));
+        let t = deployment_with(
+            "  securityContext:\n    seLinuxChangePolicy: MountOption\n  containers:\n  - name: web\n    image: nginx:1.27\n",
+        );
+        assert_eq!(errors_of(R, &t), pairs(&[("spec.template.spec.securityContext.seLinuxChangePolicy", "NotSupported")]));
+    }
+
+    #[test]
+    fn windows_options() {
+        let at = "spec.securityContext.windowsOptions";
+        let pod = |w: &str| p(&format!("  securityContext:\n    windowsOptions:\n{w}"), "");
+        let user = |u: &str| messages_of(R, &pod(&format!("      runAsUserName: {u}\n")));
+        assert_eq!(user("\"\""), ["Invalid value: \"\": runAsUserName cannot be an empty string"]);
+        assert_eq!(user("'a\\b\\c'"), ["Invalid value: \"a\\\\b\\\\c\": runAsUserName cannot contain more than one backslash"]);
+        assert_eq!(
+            user("a@b"),
+            ["Invalid value: \"a@b\": runAsUserName's User cannot contain the following characters: \"/\\:;|=,+*?<>@[]"]
+        );
+        assert_eq!(user("'...'"), ["Invalid value: \"...\": runAsUserName's User cannot contain only periods or spaces"]);
+        assert_eq!(user(&"u".repeat(105)).len(), 1);
+        assert!(user(&"u".repeat(105))[0].ends_with("runAsUserName's User length must not be longer than 104 characters"));
+        assert_eq!(user(&"u".repeat(104)).len(), 0);
+        assert_eq!(user("\"a\\tb\""), ["Invalid value: \"a\\tb\": runAsUserName cannot contain control characters"]);
+        assert_eq!(user("'dom\\'"), ["Invalid value: \"dom\\\\\": runAsUserName's User cannot be empty"]);
+        assert!(user("'NT AUTHORITY\\NETWORK SERVICE'").is_empty());
+        assert!(user("'example.com\\svc'").is_empty());
+        assert!(user("ContainerAdministrator").is_empty());
+        // A domain that is neither NetBios (15 characters at most) nor DNS, and a too long one.
+        assert_eq!(user("'bad_domain_name_x\\u'").len(), 1);
+        assert_eq!(user(&format!("'{}\\u'", "d".repeat(256))).len(), 2);
+        assert_eq!(
+            errors_of(R, &pod("      gmsaCredentialSpecName: Bad_\n      gmsaCredentialSpec: \"\"\n")),
+            pairs(&[(&format!("{at}.gmsaCredentialSpec"), "Invalid"), (&format!("{at}.gmsaCredentialSpecName"), "Invalid")])
+        );
+        // Container level (ValidateSecurityContext), and in a template.
+        let c = "    securityContext:\n      windowsOptions:\n        runAsUserName: \"\"\n";
+        assert_eq!(errors_of(R, &p("", c)), pairs(&[("spec.containers[0].securityContext.windowsOptions.runAsUserName", "Invalid")]));
+        let t = format!("  containers:\n  - name: web\n    image: nginx:1.27\n{c}");
+        assert_eq!(
+            errors_of(R, &deployment_with(&t)),
+            pairs(&[("spec.template.spec.containers[0].securityContext.windowsOptions.runAsUserName", "Invalid")])
         );
     }
 

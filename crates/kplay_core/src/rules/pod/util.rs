@@ -238,6 +238,16 @@ pub fn pod_with(spec_yaml: &str) -> String {
     format!("apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  labels:\n    app: web\nspec:\n{spec_yaml}")
 }
 
+/// A Deployment whose pod template's spec is `spec_yaml`, written as for [`pod_with`] (two
+/// spaces under `spec:`); the template is labelled `app: web`, like its selector.
+#[cfg(test)]
+pub fn deployment_with(spec_yaml: &str) -> String {
+    let spec: String = spec_yaml.lines().flat_map(|l| ["    ", l, "\n"]).collect();
+    format!(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n{spec}"
+    )
+}
+
 /// The pod spec as the server validates it: `None` for workloads whose selector cannot be
 /// converted (`LabelSelectorAsSelector` fails), because the server then skips the template.
 pub fn pod_spec<'a>(ctx: &crate::rules::Ctx<'a>) -> Option<Cur<'a>> {
