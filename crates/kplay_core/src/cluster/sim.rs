@@ -1214,7 +1214,8 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
             owner: p.owner,
             workload: p.workload,
             phase: status.phase.unwrap_or_default(),
-            ready: status.ready.unwrap_or(true),
+            // A readiness gate's condition is set by no component kplay runs (a written Ready wins).
+            ready: status.ready.unwrap_or(p.spec.readiness_gates.is_empty()),
             terminating: p.deleting,
             host_network: p.spec.host_network,
             hostname: p.hostname,

@@ -274,6 +274,25 @@ fn records_named(c: &Cluster, name: &str, type_: &str) -> Vec<String> {
     v
 }
 
+/// A pod `client` in `default`, to trace from.
+const CLIENT: &str = "---\napiVersion: v1\nkind: Pod\nmetadata: {name: client}\nspec:\n  containers: [{name: c, image: nginx}]\n";
+
+/// `kplay trace --from pod/<from> --to <to>` (`from` may be `namespace/name`).
+fn trace_from(c: &Cluster, from: &str, to: &str) -> crate::proxy::trace::Trace {
+    use crate::proxy::trace::{trace, Destination, Source, TraceRequest};
+    let (namespace, name) = match from.split_once('/') {
+        Some((ns, n)) => (Some(ns.to_string()), n.to_string()),
+        None => (None, from.to_string()),
+    };
+    let input = crate::proxy::input::ProxyInput::from_cluster(c);
+    trace(&input, &TraceRequest::new(Source::Pod { namespace, name }, Destination::parse(to).expect("dest")))
+}
+
+/// The detail of a trace's `dns` hop ("" without one).
+fn dns_hop(t: &crate::proxy::trace::Trace) -> String {
+    t.hops.iter().find(|h| h.kind == "dns").map(|h| h.detail.clone()).unwrap_or_default()
+}
+
 fn sorted(mut v: Vec<String>) -> Vec<String> {
     v.sort();
     v
@@ -1322,8 +1341,6 @@ fn indexed_job_pods_carry_their_completion_index() {
 
 #[test]
 fn only_cluster_first_pods_resolve_cluster_names_in_a_trace() {
-    use crate::proxy::input::ProxyInput;
-    use crate::proxy::trace::{trace, Destination, Source, TraceRequest};
     let pod = |name: &str, spec: &str| {
         format!("---\napiVersion: v1\nkind: Pod\nmetadata: {{name: {name}}}\nspec:\n{spec}  containers: [{{name: c, image: nginx}}]\n")
     };
@@ -1337,12 +1354,7 @@ fn only_cluster_first_pods_resolve_cluster_names_in_a_trace() {
     ]
     .concat();
     let c = sim(&[&text]);
-    let input = ProxyInput::from_cluster(&c);
-    let dns = |from: &str| {
-        let req = TraceRequest::new(Source::Pod { namespace: None, name: from.into() }, Destination::parse("web:80").expect("dest"));
-        let t = trace(&input, &req);
-        t.hops.iter().find(|h| h.kind == "dns").map(|h| h.detail.clone()).unwrap_or_default()
-    };
+    let dns = |from: &str| dns_hop(&trace_from(&c, from, "web:80"));
     for from in ["plain", "hostnet"] {
         assert!(dns(from).starts_with("web.default.svc.cluster.local A "), "{from}: {}", dns(from));
     }
@@ -1353,8 +1365,6 @@ fn only_cluster_first_pods_resolve_cluster_names_in_a_trace() {
 
 #[test]
 fn endpoint_names_of_a_service_with_a_cluster_ip_resolve() {
-    use crate::proxy::input::ProxyInput;
-    use crate::proxy::trace::{trace, Destination, Source, TraceRequest};
     let text = "apiVersion: v1
 kind: Service
 metadata: {name: db}
@@ -1373,20 +1383,11 @@ spec:
     metadata: {labels: {app: db}}
     spec:
       containers: [{name: db, image: postgres:16, ports: [{containerPort: 5432}]}]
----
-apiVersion: v1
-kind: Pod
-metadata: {name: client}
-spec:
-  containers: [{name: c, image: nginx}]
 ";
-    let c = sim(&[text]);
+    let c = sim(&[text, CLIENT]);
     let ip = c.pods.iter().find(|p| p.name == "db-0").and_then(super::state::Pod::ip).expect("db-0 runs").to_string();
     assert_eq!(records_named(&c, "db-0.db.default.svc.cluster.local", "A"), vec![ip.clone()]);
-    let input = ProxyInput::from_cluster(&c);
-    let req = TraceRequest::new(Source::Pod { namespace: None, name: "client".into() }, Destination::parse("db-0.db:5432").expect("dest"));
-    let t = trace(&input, &req);
-    let dns = t.hops.iter().find(|h| h.kind == "dns").map(|h| h.detail.clone()).unwrap_or_default();
+    let dns = dns_hop(&trace_from(&c, "client", "db-0.db:5432"));
     assert!(dns.starts_with(&format!("db-0.db.default.svc.cluster.local A {ip}: endpoint db-0 of Service default/db (")), "{dns}");
 }
 
@@ -1405,4 +1406,45 @@ fn coredns_pods_tolerate_the_control_plane_taint_as_kubeadms_do() {
     assert!(dns.iter().all(|p| p.node.as_deref() == Some("control-plane")));
     assert_eq!(dns[0].spec.priority_class_name, "system-cluster-critical");
     assert_eq!(dns[0].spec.dns_policy, "Default");
+}
+
+#[test]
+fn a_readiness_gate_nothing_sets_keeps_the_pod_not_ready() {
+    // GeneratePodReadyCondition (pkg/kubelet/status/generate.go): containers ready, but the
+    // gate's condition does not exist, so Ready is False with ReadinessGatesNotReady.
+    let text = "apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec: {selector: {app: web}, ports: [{port: 80, targetPort: 8080}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: hl}
+spec: {clusterIP: None, selector: {app: web}, ports: [{port: 80}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: gate, labels: {app: web}}
+spec:
+  readinessGates: [{conditionType: example.com/ready}, {conditionType: example.com/other}]
+  containers: [{name: c, image: nginx}]
+";
+    let c = sim(&[text, CLIENT]);
+    let gate = c.pods.iter().find(|p| p.name == "gate").expect("gate");
+    assert_eq!((gate.phase.as_str(), gate.ready), ("Running", false));
+    let ep = c.endpoint_slices.iter().find(|s| s.service.as_deref() == Some("web")).and_then(|s| s.endpoints.first()).expect("endpoint");
+    assert_eq!((ep.conditions.ready, ep.conditions.serving, ep.conditions.terminating), (Some(false), Some(false), Some(false)));
+    assert!(records_named(&c, "hl.default.svc.cluster.local", "A").is_empty());
+    assert_eq!(trace_from(&c, "client", "web:80").outcome, crate::proxy::trace::Outcome::Rejected);
+    // kubectl counts ready containers: 1/1 Running.
+    let table = view::table(&c, view::Kind::Pods, &view::Scope::Namespace("default".into()), false);
+    assert_eq!(table.rows.iter().find(|r| r[0] == "gate").unwrap()[1..3], ["1/1", "Running"]);
+    let (_, pod) = stored_pods(text).into_iter().find(|(n, _)| n == "gate").expect("gate");
+    let status = crate::yaml::emit::to_yaml(pod.get("status").unwrap());
+    assert!(
+        status.contains(
+            "  - type: Ready\n    status: \"False\"\n    reason: ReadinessGatesNotReady\n    message: corresponding condition of pod readiness gate \"example.com/ready\" does not exist., corresponding condition of pod readiness gate \"example.com/other\" does not exist.\n  - type: ContainersReady\n    status: \"True\"\n"
+        ),
+        "{status}"
+    );
 }

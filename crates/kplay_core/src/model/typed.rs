@@ -386,6 +386,9 @@ pub struct PodSpec {
     pub scheduler_name: String,
     /// `schedulingGates` is not empty: no scheduler takes the pod until they are removed.
     pub scheduling_gated: bool,
+    /// `readinessGates[].conditionType`: the kubelet reports the pod Ready only once each of
+    /// these conditions is True, and nothing in the simulated cluster sets one.
+    pub readiness_gates: Vec<String>,
     pub span: Span,
 }
 
@@ -888,6 +891,7 @@ pub fn pod_spec(n: &Node) -> PodSpec {
         runtime_class_name: s(n.get("runtimeClassName")).unwrap_or_default(),
         scheduler_name: s(n.get("schedulerName")).unwrap_or_default(),
         scheduling_gated: !seq(n.get("schedulingGates")).is_empty(),
+        readiness_gates: seq(n.get("readinessGates")).iter().filter_map(|g| s(g.get("conditionType"))).collect(),
         span: n.span,
     }
 }
