@@ -1448,3 +1448,50 @@ spec:
         "{status}"
     );
 }
+
+#[test]
+fn a_pods_dns_config_search_path_and_ndots_decide_what_a_name_resolves_to() {
+    use crate::proxy::trace::Outcome;
+    // The kubelet's GetPodDNS (pkg/kubelet/network/dns/dns.go): ClusterFirst gets
+    // `<ns>.svc.<zone> svc.<zone> <zone>` plus `dnsConfig.searches`; None gets only dnsConfig.
+    let pod = |ns: &str, name: &str, spec: &str| {
+        format!("---\napiVersion: v1\nkind: Pod\nmetadata: {{name: {name}, namespace: {ns}}}\nspec:\n{spec}  containers: [{{name: c, image: busybox}}]\n")
+    };
+    let text = [
+        "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: other}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\nspec: {selector: {app: web}, ports: [{name: http, port: 80, targetPort: 8080}]}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: web1, namespace: shop, labels: {app: web}}\nspec: {containers: [{name: c, image: nginx}]}\n".to_string(),
+        pod("other", "extra", "  dnsConfig: {searches: [shop.svc.cluster.local]}\n"),
+        pod("other", "plain", ""),
+        pod("shop", "none", "  dnsPolicy: None\n  dnsConfig: {nameservers: [10.96.0.10]}\n"),
+        pod("other", "none2", "  dnsPolicy: None\n  dnsConfig: {nameservers: [10.96.0.10], searches: [shop.svc.cluster.local]}\n"),
+        pod("other", "dots", "  dnsConfig: {options: [{name: ndots, value: \"1\"}, {name: edns0}]}\n"),
+    ]
+    .concat();
+    let c = sim(&[&text]);
+    let t = trace_from(&c, "other/extra", "web:80");
+    assert!(dns_hop(&t).starts_with("web.shop.svc.cluster.local A "), "{}", dns_hop(&t));
+    assert_eq!(t.outcome, Outcome::Delivered);
+    let t = trace_from(&c, "other/plain", "web:80");
+    assert_eq!(t.outcome, Outcome::NoRoute);
+    assert!(
+        dns_hop(&t).starts_with(
+            "no cluster DNS record for web.other.svc.cluster.local, web.svc.cluster.local, web.cluster.local, web (tried in this order: search other.svc.cluster.local svc.cluster.local cluster.local, ndots:5)"
+        ),
+        "{}",
+        dns_hop(&t)
+    );
+    // dnsPolicy None without searches: the name is looked up as written, `web.`.
+    let t = trace_from(&c, "shop/none", "web:80");
+    assert_eq!(t.outcome, Outcome::NoRoute);
+    assert!(dns_hop(&t).starts_with("no cluster DNS record for web (tried in this order: no search path, ndots:1)"), "{}", dns_hop(&t));
+    let t = trace_from(&c, "other/none2", "web:80");
+    assert!(dns_hop(&t).starts_with("web.shop.svc.cluster.local A "), "{}", dns_hop(&t));
+    assert_eq!(t.outcome, Outcome::Delivered);
+    // ndots:1: a name with a dot is tried as written first.
+    let t = trace_from(&c, "other/dots", "web.nowhere:80");
+    assert!(
+        dns_hop(&t).starts_with("no cluster DNS record for web.nowhere, web.nowhere.other.svc.cluster.local, web.nowhere.svc.cluster.local, web.nowhere.cluster.local (tried in this order: search other.svc.cluster.local svc.cluster.local cluster.local, ndots:1)"),
+        "{}",
+        dns_hop(&t)
+    );
+    assert_eq!(trace_from(&c, "other/dots", "web.shop:80").outcome, Outcome::Delivered);
+}

@@ -45,6 +45,8 @@ impl ProxyInput {
                 host_network: p.host_network,
                 dns_policy: p.spec.dns_policy.clone(),
                 dns_nameservers: p.spec.dns_nameservers.clone(),
+                dns_searches: p.spec.dns_searches.clone(),
+                dns_options: p.spec.dns_options.clone(),
             })
             .collect();
         let mut services = Vec::new();

@@ -322,6 +322,10 @@ pub struct PodInfo {
     pub dns_policy: String,
     /// `spec.dnsConfig.nameservers` (what a `dnsPolicy: None` pod asks).
     pub dns_nameservers: Vec<String>,
+    /// `spec.dnsConfig.searches`, added to the pod's search path.
+    pub dns_searches: Vec<String>,
+    /// `spec.dnsConfig.options` (name, value): `ndots` is the one a lookup depends on.
+    pub dns_options: Vec<(String, Option<String>)>,
 }
 
 /// `spec.rules[].http.paths[].pathType`.

@@ -218,6 +218,8 @@ mod flows {
                 host_network: false,
                 dns_policy: String::new(),
                 dns_nameservers: Vec::new(),
+                dns_searches: Vec::new(),
+                dns_options: Vec::new(),
             }],
             ..ProxyInput::default()
         }
@@ -519,6 +521,8 @@ mod flows {
                 host_network: false,
                 dns_policy: String::new(),
                 dns_nameservers: Vec::new(),
+                dns_searches: Vec::new(),
+                dns_options: Vec::new(),
             };
             input.pods.push(pod);
         }

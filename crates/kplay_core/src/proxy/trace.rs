@@ -21,6 +21,7 @@ use super::iptables::{self, Match, NodeContext, Ruleset, Table, Target};
 use super::ipvs::{self, IpvsTable};
 use super::modes::{self, HitInfo, Mode};
 use super::nftables::{self, NftRuleset};
+use super::resolv::Resolver;
 
 /// Where a request starts.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -197,7 +198,9 @@ struct Client {
     node: Option<String>,
     origin: Origin,
     label: String,
-    namespace: Option<String>,
+    /// The search path and `ndots` of its lookups (a pod's from its DNS settings; a node's
+    /// ClusterFirst in `default`).
+    resolver: Resolver,
     /// Why a pod client does not ask the cluster DNS (its `dnsPolicy`), when it does not.
     no_cluster_dns: Option<String>,
 }
@@ -230,24 +233,19 @@ impl<'a> Tracer<'a> {
     }
 
     fn client(&self, from: &Source) -> Result<Client, String> {
+        let zone = self.input.config.cluster_domain.as_str();
         let pod_client = |p: &PodInfo| -> Result<Client, String> {
             let label = format!("pod/{}/{}", p.namespace, p.name);
+            let resolver = Resolver::of_pod(p, zone);
             if p.host_network {
                 let node = p.node.clone().ok_or_else(|| format!("{label} is not scheduled"))?;
                 let ip = self.node_ips(&node).first().copied().ok_or_else(|| format!("node {node} has no address"))?;
                 let no_cluster_dns = self.no_cluster_dns(p, &label);
-                return Ok(Client {
-                    ip,
-                    node: Some(node),
-                    origin: Origin::Local,
-                    label,
-                    namespace: Some(p.namespace.clone()),
-                    no_cluster_dns,
-                });
+                return Ok(Client { ip, node: Some(node), origin: Origin::Local, label, resolver, no_cluster_dns });
             }
             let ip = p.ip.ok_or_else(|| format!("{label} has no IP (not scheduled or not started)"))?;
             let no_cluster_dns = self.no_cluster_dns(p, &label);
-            Ok(Client { ip, node: p.node.clone(), origin: Origin::Routed, label, namespace: Some(p.namespace.clone()), no_cluster_dns })
+            Ok(Client { ip, node: p.node.clone(), origin: Origin::Routed, label, resolver, no_cluster_dns })
         };
         match from {
             Source::External => Ok(Client {
@@ -255,7 +253,7 @@ impl<'a> Tracer<'a> {
                 node: None,
                 origin: Origin::Routed,
                 label: format!("external client {EXTERNAL_CLIENT}"),
-                namespace: None,
+                resolver: Resolver::cluster_first("default", zone),
                 no_cluster_dns: None,
             }),
             Source::Pod { namespace, name } => {
@@ -274,7 +272,7 @@ impl<'a> Tracer<'a> {
                     node: Some(n.clone()),
                     origin: Origin::Local,
                     label: format!("node {n}"),
-                    namespace: None,
+                    resolver: Resolver::cluster_first("default", zone),
                     no_cluster_dns: None,
                 })
             }
@@ -288,7 +286,7 @@ impl<'a> Tracer<'a> {
                         node: Some(n.name.clone()),
                         origin: Origin::Local,
                         label: format!("node {}", n.name),
-                        namespace: None,
+                        resolver: Resolver::cluster_first("default", zone),
                         no_cluster_dns: None,
                     });
                 }
@@ -297,7 +295,7 @@ impl<'a> Tracer<'a> {
                     node: None,
                     origin: Origin::Routed,
                     label: format!("external client {ip}"),
-                    namespace: None,
+                    resolver: Resolver::cluster_first("default", zone),
                     no_cluster_dns: None,
                 })
             }
@@ -411,7 +409,7 @@ impl<'a> Tracer<'a> {
         if let Some(why) = client.no_cluster_dns.as_ref().filter(|_| host.parse::<IpAddr>().is_err()) {
             return Err(format!("DNS lookup fails: {why}, so cluster names (Services, pods) do not resolve; outside DNS is not simulated"));
         }
-        self.resolve(host, client.namespace.as_deref())
+        self.resolve(host, &client.resolver)
     }
 
     /// Why a pod does not use the cluster DNS, from its `dnsPolicy` (the kubelet's
@@ -439,50 +437,56 @@ impl<'a> Tracer<'a> {
         }
     }
 
-    /// Cluster DNS for Services: `name`, `name.ns`, `name.ns.svc`, `name.ns.svc.<zone>`.
-    /// ExternalName Services answer with a CNAME, which is followed inside the cluster zone;
-    /// a chain that comes back to a name already seen is a loop (resolvers give up: SERVFAIL).
-    /// The answers (never empty: the client connects to the first) and what the lookup went
-    /// through.
-    fn resolve(&self, host: &str, client_ns: Option<&str>) -> Result<(Vec<IpAddr>, String), String> {
+    /// Cluster DNS, asked for the names `resolver` tries for `host` (its search path and
+    /// `ndots`), the first with an answer winning: a Service's ClusterIP, an ExternalName's
+    /// CNAME (followed inside the cluster zone; a chain that comes back to a name already seen
+    /// is a loop, which resolvers give up: SERVFAIL), and the address records of headless
+    /// Services, endpoint host names and pods. The answers (never empty: the client connects to
+    /// the first) and what the lookup went through.
+    fn resolve(&self, host: &str, resolver: &Resolver) -> Result<(Vec<IpAddr>, String), String> {
         if let Ok(ip) = host.parse::<IpAddr>() {
             return Ok((vec![ip], "an address, no lookup".into()));
         }
-        let mut host = host.trim_end_matches('.').to_ascii_lowercase();
+        let mut names = resolver.names(host);
         let mut chain: Vec<String> = Vec::new();
-        loop {
+        'names: loop {
             // A CNAME target is absolute: the search path applies to the first name only.
-            let search = chain.is_empty();
-            let service = self.cluster_name(&host, client_ns, search);
-            if let Some((ns, name, fqdn)) = &service {
-                let svc = self.input.services.iter().find(|s| s.namespace == *ns && s.name == *name);
-                // A dual-stack Service has an A and an AAAA record; the rules traced are the
-                // IPv4 proxier's, so the client takes the A record whichever family is primary.
-                let ips = svc.map(|s| s.cluster_ips.as_slice()).unwrap_or_default();
-                if let Some(ip) = ips.iter().find(|ip| ip.is_ipv4()).or_else(|| ips.first()) {
-                    let kind = if ip.is_ipv6() { "AAAA" } else { "A" };
-                    chain.push(format!("{fqdn} {kind} {ip}"));
-                    return Ok((vec![*ip], chain.join(", ")));
-                }
-                if let Some(ext) = self.input.external_name(ns, name) {
-                    let target = ext.trim_end_matches('.').to_ascii_lowercase();
-                    if chain.iter().any(|c| c.starts_with(&format!("{target} "))) || *fqdn == target {
+            let first = chain.is_empty();
+            for name in &names {
+                let service = if first { self.service_fqdn(name) } else { self.cluster_name(name) };
+                if let Some((ns, svc_name, fqdn)) = &service {
+                    let svc = self.input.services.iter().find(|s| s.namespace == *ns && s.name == *svc_name);
+                    // A dual-stack Service has an A and an AAAA record; the rules traced are the
+                    // IPv4 proxier's, so the client takes the A record whichever family is primary.
+                    let ips = svc.map(|s| s.cluster_ips.as_slice()).unwrap_or_default();
+                    if let Some(ip) = ips.iter().find(|ip| ip.is_ipv4()).or_else(|| ips.first()) {
+                        let kind = if ip.is_ipv6() { "AAAA" } else { "A" };
+                        chain.push(format!("{fqdn} {kind} {ip}"));
+                        return Ok((vec![*ip], chain.join(", ")));
+                    }
+                    if let Some(ext) = self.input.external_name(ns, svc_name) {
+                        let target = ext.trim_end_matches('.').to_ascii_lowercase();
+                        if chain.iter().any(|c| c.starts_with(&format!("{target} "))) || *fqdn == target {
+                            chain.push(format!("{fqdn} CNAME {target}"));
+                            return Err(format!("CNAME loop: {}; the resolver gives up (SERVFAIL)", chain.join(", ")));
+                        }
+                        if chain.len() >= MAX_CNAME_CHAIN {
+                            return Err(format!("CNAME chain longer than {MAX_CNAME_CHAIN} names: {}", chain.join(", ")));
+                        }
                         chain.push(format!("{fqdn} CNAME {target}"));
-                        return Err(format!("CNAME loop: {}; the resolver gives up (SERVFAIL)", chain.join(", ")));
+                        names = vec![target];
+                        continue 'names;
                     }
-                    if chain.len() >= MAX_CNAME_CHAIN {
-                        return Err(format!("CNAME chain longer than {MAX_CNAME_CHAIN} names: {}", chain.join(", ")));
-                    }
-                    chain.push(format!("{fqdn} CNAME {target}"));
-                    host = target;
+                }
+                // Headless Services, endpoint hostnames and pod A records. The client connects
+                // to the first answer; CoreDNS's `loadbalance` plugin (in the default Corefile)
+                // shuffles the answers of every response, so one trace takes the first in the
+                // order `kplay dns` lists them, and `simulate` spreads its lookups evenly over them.
+                let fqdn = service.map_or_else(|| name.clone(), |(_, _, fqdn)| fqdn);
+                let ips: Vec<IpAddr> = self.input.dns_addresses.iter().filter(|r| r.name == fqdn).map(|r| r.ip).collect();
+                if ips.is_empty() {
                     continue;
                 }
-            }
-            // Headless Services, endpoint hostnames and pod A records. The client connects to
-            // the first answer; CoreDNS's `loadbalance` plugin (in the default Corefile)
-            // shuffles the answers of every response, so one trace takes the first in the order
-            // `kplay dns` lists them, and `simulate` spreads its lookups evenly over them.
-            if let Some((fqdn, ips)) = self.dns_addresses(&host, client_ns, search) {
                 let list = ips.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
                 let kind = if ips.iter().all(IpAddr::is_ipv6) { "AAAA" } else { "A" };
                 chain.push(format!("{fqdn} {kind} {list}"));
@@ -499,34 +503,18 @@ impl<'a> Tracer<'a> {
                 let detail = format!("{}: {what}{pick}; it connects straight to the pod IP, no kube-proxy rule involved", chain.join(", "));
                 return Ok((ips, detail));
             }
-            let via = chain.last().map(|c| format!("{c}: ")).unwrap_or_default();
-            return Err(match service {
-                Some((_, _, fqdn)) => format!("{via}{fqdn}: NXDOMAIN (no Service with a ClusterIP or ready endpoints of that name)"),
-                None => format!("{via}{host} is not a cluster DNS name; outside DNS is not simulated"),
+            return Err(match chain.last() {
+                Some(via) => match self.cluster_name(&names[0]) {
+                    Some((_, _, fqdn)) => format!("{via}: {fqdn}: NXDOMAIN (no Service with a ClusterIP or ready endpoints of that name)"),
+                    None => format!("{via}: {} is not a cluster DNS name; outside DNS is not simulated", names[0]),
+                },
+                None => format!(
+                    "no cluster DNS record for {} (tried in this order: {}): no Service with a ClusterIP or ready endpoints, nor a pod, of those names; names outside the cluster zone are not simulated",
+                    names.join(", "),
+                    resolver.describe()
+                ),
             });
         }
-    }
-
-    /// The cluster DNS address records of `host` (`kplay dns`'s A/AAAA records that are not
-    /// ClusterIPs), trying the names a pod's resolver tries: with `search`, the search path of
-    /// the client's namespace (`<ns>.svc.<zone> svc.<zone> <zone>`, `ndots:5`) and the name as
-    /// written; without it, the name as written only. The first name with records, and its
-    /// addresses in that order.
-    fn dns_addresses(&self, host: &str, client_ns: Option<&str>, search: bool) -> Option<(String, Vec<IpAddr>)> {
-        let zone = self.input.config.cluster_domain.trim_matches('.');
-        let ns = client_ns.unwrap_or("default");
-        let mut names = Vec::new();
-        if search && host.matches('.').count() < 5 {
-            names.extend([format!("{host}.{ns}.svc.{zone}"), format!("{host}.svc.{zone}"), format!("{host}.{zone}")]);
-        }
-        names.push(host.to_string());
-        if search && host.matches('.').count() >= 5 {
-            names.extend([format!("{host}.{ns}.svc.{zone}"), format!("{host}.svc.{zone}"), format!("{host}.{zone}")]);
-        }
-        names.into_iter().find_map(|name| {
-            let ips: Vec<IpAddr> = self.input.dns_addresses.iter().filter(|r| r.name == name).map(|r| r.ip).collect();
-            (!ips.is_empty()).then_some((name, ips))
-        })
     }
 
     /// What kind of record answers `fqdn`, for the DNS hop.
@@ -548,24 +536,21 @@ impl<'a> Tracer<'a> {
         }
     }
 
-    /// `(namespace, name, fqdn)` of a Service DNS name; `None` for names outside the cluster.
-    /// Without the search path (`search: false`, absolute names such as CNAME targets) only
-    /// `<name>.<ns>.svc[.<zone>]` qualifies.
-    fn cluster_name(&self, host: &str, client_ns: Option<&str>, search: bool) -> Option<(String, String, String)> {
-        let zone = format!(".svc.{}", self.input.config.cluster_domain);
-        let stripped = host.strip_suffix(zone.as_str()).or_else(|| host.strip_suffix(".svc"));
-        let base = match (stripped, search) {
-            (Some(b), _) => b,
-            (None, true) => host,
-            (None, false) => return None,
-        };
-        let (name, ns) = match base.split_once('.') {
-            Some((n, ns)) if !ns.contains('.') => (n, ns.to_string()),
-            Some(_) => return None,
-            None => (base, client_ns.unwrap_or("default").to_string()),
-        };
-        let fqdn = format!("{name}.{ns}{zone}");
-        Some((ns, name.to_string(), fqdn))
+    /// `(namespace, name, fqdn)` of the Service DNS name `<name>.<ns>.svc.<zone>`.
+    fn service_fqdn(&self, fqdn: &str) -> Option<(String, String, String)> {
+        let zone = format!(".svc.{}", self.input.config.cluster_domain.trim_matches('.'));
+        let (name, ns) = fqdn.strip_suffix(zone.as_str())?.split_once('.')?;
+        (!ns.contains('.')).then(|| (ns.to_string(), name.to_string(), fqdn.to_string()))
+    }
+
+    /// `(namespace, name, fqdn)` of an absolute Service name such as a CNAME target:
+    /// `<name>.<ns>.svc` or `<name>.<ns>.svc.<zone>`; `None` for names outside the cluster.
+    fn cluster_name(&self, host: &str) -> Option<(String, String, String)> {
+        let zone = self.input.config.cluster_domain.trim_matches('.');
+        match host.strip_suffix(".svc") {
+            Some(short) => self.service_fqdn(&format!("{short}.svc.{zone}")),
+            None => self.service_fqdn(host),
+        }
     }
 
     fn entry_node(
@@ -1004,7 +989,7 @@ impl Tracer<'_> {
             }
             seen.push(key);
             let target = ext.trim_end_matches('.').to_ascii_lowercase();
-            if let Some((ns2, name2, fqdn)) = self.cluster_name(&target, None, false) {
+            if let Some((ns2, name2, fqdn)) = self.cluster_name(&target) {
                 hops.push(hop(
                     "service",
                     format!("{ns}/{name}"),
