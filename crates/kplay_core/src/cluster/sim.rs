@@ -675,7 +675,7 @@ fn allocate_services(sim: &mut Sim<'_>, mut user: Vec<ServiceView>, probes: Vec<
                             format!(
                                 "Invalid value: {}: failed to allocate IP {req}: {}",
                                 crate::rules::formats::go_string_slice(v.cluster_ips.iter().map(String::as_str)),
-                                e.ip_message(req)
+                                e.ip_message(req, crate::rules::service::allocation::meta_allocator(sim.cluster.kube_version))
                             ),
                         )
                         .with_kubernetes("spec.clusterIPs", ErrorType::Invalid);

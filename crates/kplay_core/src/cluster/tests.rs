@@ -1082,6 +1082,52 @@ fn a_clash_at_an_earlier_request_comes_before_a_range_error_at_a_later_one() {
 }
 
 #[test]
+fn an_address_outside_every_service_cidr_is_a_mismatched_network_from_1_33() {
+    // `allocIPs` (pkg/registry/core/service/storage/alloc.go) wraps the allocator's error in
+    // "failed to allocate IP %v: %v". From 1.33 (MultiCIDRServiceAllocator GA) the
+    // MetaAllocator's `getAllocator` finds no ServiceCIDR containing the address
+    // (`PrefixContainsIP` leaves out the network and IPv4 broadcast addresses) and returns
+    // ErrMismatchedNetwork; before, the bitmap allocator returned ErrNotInRange.
+    let text = [
+        service("a", "  clusterIP: 10.112.0.1\n  ports:\n  - {port: 80}\n"),
+        service("b", "  clusterIP: 10.96.0.0\n  ports:\n  - {port: 80}\n"),
+        service("c", "  clusterIP: 10.111.255.255\n  ports:\n  - {port: 80}\n"),
+        // Retried after a clash with `d` would have come first: the same text from the simulator.
+        service("d", "  type: NodePort\n  ports:\n  - {port: 80, nodePort: 30080}\n"),
+        service("e", "  type: NodePort\n  clusterIP: 10.112.0.2\n  ports:\n  - {port: 80, nodePort: 30080}\n"),
+    ]
+    .concat();
+    let messages = |minor: u16| {
+        let opts = Options { kube_version: crate::version::KubeVersion::new(minor), ..Options::default() };
+        let (_, diags) = sim_with(&[&text], &opts);
+        service_errors(&diags).into_iter().map(|r| (r.0, r.1, r.4)).collect::<Vec<_>>()
+    };
+    let row = |n: &str, ip: &str, why: &str| {
+        (
+            n.to_string(),
+            "service-cluster-ip-out-of-range".to_string(),
+            format!("Invalid value: []string{{\"{ip}\"}}: failed to allocate IP {ip}: {why}"),
+        )
+    };
+    let mismatch = "the provided network does not match the current range";
+    for minor in [33, 34, 37] {
+        assert_eq!(
+            messages(minor),
+            [
+                row("a", "10.112.0.1", mismatch),
+                row("b", "10.96.0.0", mismatch),
+                row("c", "10.111.255.255", mismatch),
+                row("e", "10.112.0.2", mismatch)
+            ],
+            "1.{minor}"
+        );
+    }
+    let bitmap = |ip: &str| format!("the provided IP ({ip}) is not in the valid range. The range of valid IPs is 10.96.0.0/12");
+    assert_eq!(messages(32)[0], row("a", "10.112.0.1", &bitmap("10.112.0.1")));
+    assert_eq!(messages(32)[3], row("e", "10.112.0.2", &bitmap("10.112.0.2")));
+}
+
+#[test]
 fn a_service_whose_range_is_full_is_refused_with_an_internal_error() {
     let mut opts = Options::default();
     opts.cluster.node_port_range = "30000-30002".into();
