@@ -176,8 +176,11 @@ fn slice_labels(svc: &Service) -> Labels {
     let mut l: Labels = svc.spec.meta.labels.clone();
     l.insert(SERVICE_NAME_LABEL.into(), svc.name.clone());
     l.insert(MANAGED_BY_LABEL.into(), MANAGED_BY_CONTROLLER.into());
+    // The headless label is reserved too: set (empty) without a ClusterIP, else removed.
     if svc.headless {
         l.insert(HEADLESS_LABEL.into(), String::new());
+    } else {
+        l.remove(HEADLESS_LABEL);
     }
     l
 }
@@ -511,6 +514,35 @@ mod tests {
         let none = vec![Vec::<String>::new(); 3];
         assert_eq!(prefer_close_hints("service.kubernetes.io/topology-mode: auto"), none);
         assert_eq!(prefer_close_hints("service.kubernetes.io/topology-aware-hints: Auto"), none);
+    }
+
+    #[test]
+    fn the_headless_label_of_a_service_is_reserved() {
+        // `setEndpointSliceLabels` (utils.go) skips the reserved keys of the Service's labels
+        // (`isReservedLabelKey`) and sets `service.kubernetes.io/headless: ""` only when the
+        // Service has no ClusterIP.
+        let svc = |name: &str, spec: &str| {
+            format!("apiVersion: v1\nkind: Service\nmetadata:\n  name: {name}\n  labels: {{service.kubernetes.io/headless: \"yes\", tier: web}}\nspec:\n{spec}  selector: {{app: web}}\n  ports: [{{port: 80}}]\n---\n")
+        };
+        let text = [svc("web", ""), svc("hl", "  clusterIP: None\n")].concat();
+        let (c, _) = sim_with(&[&text], &Options::default());
+        let labels = |name: &str| {
+            let s = c.slices_of("default", name).next().expect("a slice");
+            s.labels.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>()
+        };
+        assert_eq!(
+            labels("web"),
+            ["endpointslice.kubernetes.io/managed-by=endpointslice-controller.k8s.io", "kubernetes.io/service-name=web", "tier=web"]
+        );
+        assert_eq!(
+            labels("hl"),
+            [
+                "endpointslice.kubernetes.io/managed-by=endpointslice-controller.k8s.io",
+                "kubernetes.io/service-name=hl",
+                "service.kubernetes.io/headless=",
+                "tier=web"
+            ]
+        );
     }
 
     /// A Service with these `ports:` items and one pod it selects.
