@@ -30,6 +30,8 @@ impl ProxyInput {
             cluster_domain: d.cluster_domain.clone(),
             ipvs_scheduler: d.ipvs_scheduler.clone(),
             truncate_comments: cluster.kube_version.at_least(37),
+            // #122812 and #125015 (both 1.31) added the nfacct counters and their rules.
+            nfacct: cluster.kube_version.at_least(31),
             ..ProxyConfig::default()
         };
         let nodes =
@@ -295,11 +297,12 @@ mod tests {
     #[test]
     fn the_release_reaches_the_proxy_config() {
         let files = vec![SourceFile::new("t.yaml", "")];
-        for (minor, cut) in [(34, false), (36, false), (37, true)] {
+        for (minor, cut, nfacct) in [(30, false, false), (31, false, true), (34, false, true), (36, false, true), (37, true, true)] {
             let opts = Options { kube_version: crate::version::KubeVersion::new(minor), ..Options::default() };
             let analysis = analyze(&files, &opts);
             let input = ProxyInput::from_cluster(&simulate(&files, &analysis.objects, &opts));
             assert_eq!(input.config.truncate_comments, cut, "1.{minor}");
+            assert_eq!(input.config.nfacct, nfacct, "1.{minor}");
         }
     }
 

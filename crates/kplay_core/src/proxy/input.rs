@@ -444,6 +444,10 @@ pub struct ProxyConfig {
     pub masquerade_random_fully: bool,
     /// `--iptables-localhost-nodeports` (default true).
     pub localhost_node_ports: bool,
+    /// kube-proxy's nfacct counters exist (from 1.31, where kube-proxy creates them when the
+    /// node's kernel has `xt_nfacct`, as kind, kubeadm, minikube and k3s nodes do): the iptables
+    /// rules then count localhost NodePort packets and the INVALID drops (`-m nfacct`).
+    pub nfacct: bool,
     /// IPVS scheduler (`rr` by default).
     pub ipvs_scheduler: String,
     /// DNS zone for name lookups (`cluster.local`).
@@ -461,6 +465,7 @@ impl Default for ProxyConfig {
             masquerade_all: false,
             masquerade_random_fully: true,
             localhost_node_ports: true,
+            nfacct: true,
             ipvs_scheduler: "rr".into(),
             truncate_comments: false,
             cluster_domain: "cluster.local".into(),

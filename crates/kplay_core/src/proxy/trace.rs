@@ -1087,6 +1087,7 @@ fn rule_hop(rs: &Ruleset, h: &eval::Hit, node: &str) -> Hop {
                 Match::Src(c) => why.push(format!("source in {c}")),
                 Match::SrcTypeLocal => why.push("source is a local address of the node".into()),
                 Match::DstTypeLocal => why.push("destination is a local address of the node".into()),
+                Match::Nfacct(n) => why.push(format!("counted in the nfacct counter {n}")),
                 _ => {}
             }
         }
