@@ -49,6 +49,7 @@ pub fn big_input() -> ProxyInput {
                 dns_nameservers: Vec::new(),
                 dns_searches: Vec::new(),
                 dns_options: Vec::new(),
+                ips: Vec::new(),
             });
         }
         services.push(svc);

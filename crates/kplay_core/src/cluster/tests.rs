@@ -279,13 +279,19 @@ const CLIENT: &str = "---\napiVersion: v1\nkind: Pod\nmetadata: {name: client}\n
 
 /// `kplay trace --from pod/<from> --to <to>` (`from` may be `namespace/name`).
 fn trace_from(c: &Cluster, from: &str, to: &str) -> crate::proxy::trace::Trace {
+    trace_in(c, from, to, crate::proxy::modes::Mode::Iptables)
+}
+
+/// [`trace_from`] in kube-proxy's `mode`.
+fn trace_in(c: &Cluster, from: &str, to: &str, mode: crate::proxy::modes::Mode) -> crate::proxy::trace::Trace {
     use crate::proxy::trace::{trace, Destination, Source, TraceRequest};
     let (namespace, name) = match from.split_once('/') {
         Some((ns, n)) => (Some(ns.to_string()), n.to_string()),
         None => (None, from.to_string()),
     };
     let input = crate::proxy::input::ProxyInput::from_cluster(c);
-    trace(&input, &TraceRequest::new(Source::Pod { namespace, name }, Destination::parse(to).expect("dest")))
+    let req = TraceRequest { mode, ..TraceRequest::new(Source::Pod { namespace, name }, Destination::parse(to).expect("dest")) };
+    trace(&input, &req)
 }
 
 /// The detail of a trace's `dns` hop ("" without one).
@@ -1540,4 +1546,39 @@ fn a_pods_dns_config_search_path_and_ndots_decide_what_a_name_resolves_to() {
         dns_hop(&t)
     );
     assert_eq!(trace_from(&c, "other/dots", "web.shop:80").outcome, Outcome::Delivered);
+}
+
+#[test]
+fn a_single_stack_ipv6_service_gets_the_ipv6_proxiers_rules() {
+    use crate::proxy::modes::Mode;
+    use crate::proxy::trace::Outcome;
+    // kube-proxy runs one proxier per family (ip6tables, nft table `ip6 kube-proxy`, IPVS);
+    // a Service whose only ClusterIP is IPv6 is in the IPv6 proxier's rules.
+    let mut opts = Options::default();
+    opts.cluster.service_cidr = "fd00:30::/112".into();
+    opts.cluster.service_cidr_secondary = Some("10.96.0.0/12".into());
+    opts.cluster.cluster_cidr_v6 = Some("fd00:10::/56".into());
+    let text =
+        "apiVersion: v1\nkind: Service\nmetadata: {name: v6only}\nspec:\n  selector: {app: w}\n  ports: [{name: p80, port: 80}]\n---\n\
+                apiVersion: v1\nkind: Pod\nmetadata: {name: w, labels: {app: w}}\nspec:\n  containers: [{name: c, image: busybox}]\n";
+    let (c, _) = sim_with(&[text, CLIENT], &opts);
+    let w6 = c
+        .pods
+        .iter()
+        .find(|p| p.name == "w")
+        .and_then(|p| p.ips.iter().copied().find(std::net::IpAddr::is_ipv6))
+        .expect("w has an IPv6 address");
+    for mode in [Mode::Iptables, Mode::Nftables, Mode::Ipvs] {
+        let t = trace_in(&c, "client", "v6only:80", mode);
+        assert!(dns_hop(&t).starts_with("v6only.default.svc.cluster.local AAAA fd00:30::"), "{mode:?}: {}", dns_hop(&t));
+        assert_eq!(t.outcome, Outcome::Delivered, "{mode:?}: {t:#?}");
+        assert_eq!(t.endpoint.as_ref().map(|e| e.ip.clone()), Some(w6.to_string()), "{mode:?}");
+    }
+    let node = c.pods.iter().find(|p| p.name == "client").and_then(|p| p.node.clone()).expect("client runs");
+    let v6 = crate::api::proxy_rules_for_family(&c, Mode::Iptables, &node, true).expect("rules");
+    assert!(v6.contains(&format!("DNAT --to-destination [{w6}]:80")), "{v6}");
+    let nft = crate::api::proxy_rules_for_family(&c, Mode::Nftables, &node, true).expect("rules");
+    assert!(nft.contains("table ip6 kube-proxy") && nft.contains(&format!("__{}/80", w6.to_string().replace(':', "."))), "{nft}");
+    let v4 = crate::api::proxy_rules(&c, Mode::Iptables, &node).expect("rules");
+    assert!(!v4.contains("default/v6only"), "{v4}");
 }

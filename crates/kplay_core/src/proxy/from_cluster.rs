@@ -43,6 +43,7 @@ impl ProxyInput {
                 namespace: p.namespace.clone(),
                 name: p.name.clone(),
                 ip: p.ip(),
+                ips: p.ips.clone(),
                 node: p.node.clone(),
                 host_network: p.host_network,
                 dns_policy: p.spec.dns_policy.clone(),
@@ -205,9 +206,9 @@ fn endpoints_for(cluster: &Cluster, svc: &Service, info: &ServicePortInfo) -> Ve
             "IPv6" => false,
             _ => continue,
         };
-        // One proxier per family, each with its own family's endpoints; kplay writes the IPv4
-        // proxier's rules, so a dual-stack Service takes its IPv4 endpoints whichever family is
-        // primary (an IPv6-only Service keeps its IPv6 ones).
+        // One proxier per family, each with its own family's endpoints; kplay writes a dual-stack
+        // Service into the IPv4 proxier's rules, so it takes its IPv4 endpoints whichever family
+        // is primary (an IPv6-only Service, in the IPv6 proxier's rules, keeps its IPv6 ones).
         if wanted_v4.is_some_and(|v4| v4 != family_v4) {
             continue;
         }

@@ -264,6 +264,17 @@ impl ServicePortInfo {
         self.cluster_ips.iter().copied().find(|ip| ip.is_ipv4() == v4)
     }
 
+    /// The ClusterIP of this port in the rules of kube-proxy's IPv4 (`v6` false) or IPv6
+    /// proxier as kplay writes them. kube-proxy runs one proxier per family; kplay writes a
+    /// dual-stack Service into the IPv4 proxier only (its `endpoints` are its IPv4 ones), so
+    /// the IPv6 proxier holds the single-stack IPv6 Services.
+    pub fn proxier_cluster_ip(&self, v6: bool) -> Option<IpAddr> {
+        if v6 && self.cluster_ip_for(true).is_some() {
+            return None;
+        }
+        self.cluster_ip_for(!v6)
+    }
+
     /// `ExternallyAccessible()`: a NodePort, an LB VIP or an external IP.
     pub fn externally_accessible(&self) -> bool {
         self.node_port != 0 || !self.load_balancer_ips.is_empty() || !self.external_ips.is_empty()
@@ -316,6 +327,8 @@ pub struct PodInfo {
     pub namespace: String,
     pub name: String,
     pub ip: Option<IpAddr>,
+    /// `status.podIPs`: `ip` and, on a dual-stack cluster, the address of the other family.
+    pub ips: Vec<IpAddr>,
     pub node: Option<String>,
     pub host_network: bool,
     /// `spec.dnsPolicy` ("" reads as ClusterFirst).
@@ -527,9 +540,9 @@ impl ProxyInput {
         v.into_iter().map(|(_, s)| s).collect()
     }
 
-    /// The pod that owns `ip` (not host-network pods, whose IP is the node's).
+    /// The pod that owns `ip`, of either family (not host-network pods, whose IP is the node's).
     pub fn pod_by_ip(&self, ip: IpAddr) -> Option<&PodInfo> {
-        self.pods.iter().find(|p| p.ip == Some(ip) && !p.host_network)
+        self.pods.iter().find(|p| (p.ip == Some(ip) || p.ips.contains(&ip)) && !p.host_network)
     }
 
     /// The node that owns `ip`.

@@ -405,11 +405,17 @@ pub struct NodeContext<'a> {
 }
 
 impl<'a> NodeContext<'a> {
-    /// The context of `node` in `input`, or a bare one when the node is unknown.
+    /// The context of `node` in `input` for the IPv4 proxier, or a bare one when the node is
+    /// unknown.
     pub fn of(input: &'a ProxyInput, node: &'a str) -> Self {
+        Self::of_family(input, node, false)
+    }
+
+    /// The context of `node` for kube-proxy's IPv6 (`ipv6`) or IPv4 proxier.
+    pub fn of_family(input: &'a ProxyInput, node: &'a str, ipv6: bool) -> Self {
         match input.node(node) {
-            Some(n) => NodeContext { name: &n.name, ips: &n.ips, zone: n.zone.as_deref(), ipv6: false },
-            None => NodeContext { name: node, ips: &[], zone: None, ipv6: false },
+            Some(n) => NodeContext { name: &n.name, ips: &n.ips, zone: n.zone.as_deref(), ipv6 },
+            None => NodeContext { name: node, ips: &[], zone: None, ipv6 },
         }
     }
 
@@ -479,7 +485,8 @@ pub fn generate(input: &ProxyInput, node: &NodeContext<'_>) -> Ruleset {
         rs.add_chain(Table::Nat, ch, None);
     }
 
-    let services: Vec<&ServicePortInfo> = input.sorted_services().into_iter().filter(|s| s.cluster_ip_for(!node.ipv6).is_some()).collect();
+    let services: Vec<&ServicePortInfo> =
+        input.sorted_services().into_iter().filter(|s| s.proxier_cluster_ip(node.ipv6).is_some()).collect();
     let total_endpoints: usize = services.iter().map(|s| s.endpoints.len()).sum();
     let large = total_endpoints > LARGE_CLUSTER_ENDPOINTS;
     let cluster_cidr = cfg.cluster_cidrs.iter().copied().find(|c| c.addr.is_ipv6() == node.ipv6);
@@ -579,7 +586,7 @@ fn service_rules(
     large: bool,
     probs: &mut Vec<(String, u32)>,
 ) {
-    let Some(cluster_ip) = svc.cluster_ip_for(!node.ipv6) else { return };
+    let Some(cluster_ip) = svc.proxier_cluster_ip(node.ipv6) else { return };
     let spn = svc.port_name_string();
     let proto = svc.protocol.lower();
     let cat: Categorized<'_> = categorize(svc, node.name, node.zone);

@@ -121,6 +121,7 @@ mod tests {
             namespace: "shop".into(),
             name: "p".into(),
             ip: None,
+            ips: Vec::new(),
             node: None,
             host_network: false,
             dns_policy: policy.into(),

@@ -245,6 +245,7 @@ mod flows {
                 dns_nameservers: Vec::new(),
                 dns_searches: Vec::new(),
                 dns_options: Vec::new(),
+                ips: Vec::new(),
             }],
             ..ProxyInput::default()
         }
@@ -522,10 +523,10 @@ mod flows {
             assert!(t.hops[0].detail.contains("source is 127.0.0.1"), "{:?}", t.hops[0]);
             let mut tracer = Tracer::new(&input);
             if mode == Mode::Nftables {
-                let set = tracer.nft_ruleset(TEST_NODE).set("nodeport-ips").expect("nodeport-ips");
+                let set = tracer.nft_ruleset(TEST_NODE, false).set("nodeport-ips").expect("nodeport-ips");
                 assert_eq!(set.elements, ["192.168.0.2"]);
             } else {
-                assert!(tracer.ipvs_table(TEST_NODE).find(Protocol::Tcp, ip("127.0.0.1"), 3001).is_none());
+                assert!(tracer.ipvs_table(TEST_NODE, false).find(Protocol::Tcp, ip("127.0.0.1"), 3001).is_none());
             }
         }
         // With localhost NodePorts turned off, iptables refuses them too.
@@ -548,6 +549,7 @@ mod flows {
                 dns_nameservers: Vec::new(),
                 dns_searches: Vec::new(),
                 dns_options: Vec::new(),
+                ips: Vec::new(),
             };
             input.pods.push(pod);
         }

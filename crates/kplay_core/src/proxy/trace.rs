@@ -186,15 +186,18 @@ pub const EXTERNAL_CLIENT: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(203, 0, 1
 /// Generates and caches node rulesets for one input.
 pub struct Tracer<'a> {
     pub input: &'a ProxyInput,
-    rules: HashMap<String, Ruleset>,
-    nft: HashMap<String, NftRuleset>,
-    ipvs: HashMap<String, IpvsTable>,
+    /// Per node and family (`true`: the IPv6 proxier's).
+    rules: HashMap<(String, bool), Ruleset>,
+    nft: HashMap<(String, bool), NftRuleset>,
+    ipvs: HashMap<(String, bool), IpvsTable>,
 }
 
 /// A resolved client.
 #[derive(Debug, Clone)]
 struct Client {
     ip: IpAddr,
+    /// A dual-stack pod's IPv6 address: the source of its IPv6 connections.
+    ip6: Option<IpAddr>,
     node: Option<String>,
     origin: Origin,
     label: String,
@@ -210,22 +213,22 @@ impl<'a> Tracer<'a> {
         Tracer { input, rules: HashMap::new(), nft: HashMap::new(), ipvs: HashMap::new() }
     }
 
-    /// The ruleset of `node`, generated on first use.
-    pub fn ruleset(&mut self, node: &str) -> &Ruleset {
+    /// The iptables (`v6`: ip6tables) ruleset of `node`, generated on first use.
+    pub fn ruleset(&mut self, node: &str, v6: bool) -> &Ruleset {
         let input = self.input;
-        self.rules.entry(node.to_string()).or_insert_with(|| iptables::generate(input, &NodeContext::of(input, node)))
+        self.rules.entry((node.to_string(), v6)).or_insert_with(|| iptables::generate(input, &NodeContext::of_family(input, node, v6)))
     }
 
-    /// The nftables table of `node`, generated on first use.
-    pub fn nft_ruleset(&mut self, node: &str) -> &NftRuleset {
+    /// The nftables table (`ip` or `ip6 kube-proxy`) of `node`, generated on first use.
+    pub fn nft_ruleset(&mut self, node: &str, v6: bool) -> &NftRuleset {
         let input = self.input;
-        self.nft.entry(node.to_string()).or_insert_with(|| nftables::generate(input, &NodeContext::of(input, node)))
+        self.nft.entry((node.to_string(), v6)).or_insert_with(|| nftables::generate(input, &NodeContext::of_family(input, node, v6)))
     }
 
-    /// The IPVS table of `node`, generated on first use.
-    pub fn ipvs_table(&mut self, node: &str) -> &IpvsTable {
+    /// The IPVS table of `node` for one family, generated on first use.
+    pub fn ipvs_table(&mut self, node: &str, v6: bool) -> &IpvsTable {
         let input = self.input;
-        self.ipvs.entry(node.to_string()).or_insert_with(|| ipvs::generate(input, &NodeContext::of(input, node)))
+        self.ipvs.entry((node.to_string(), v6)).or_insert_with(|| ipvs::generate(input, &NodeContext::of_family(input, node, v6)))
     }
 
     fn node_ips(&self, node: &str) -> Vec<IpAddr> {
@@ -237,15 +240,16 @@ impl<'a> Tracer<'a> {
         let pod_client = |p: &PodInfo| -> Result<Client, String> {
             let label = format!("pod/{}/{}", p.namespace, p.name);
             let resolver = Resolver::of_pod(p, zone);
+            let ip6 = p.ips.iter().copied().find(IpAddr::is_ipv6);
             if p.host_network {
                 let node = p.node.clone().ok_or_else(|| format!("{label} is not scheduled"))?;
                 let ip = self.node_ips(&node).first().copied().ok_or_else(|| format!("node {node} has no address"))?;
                 let no_cluster_dns = self.no_cluster_dns(p, &label);
-                return Ok(Client { ip, node: Some(node), origin: Origin::Local, label, resolver, no_cluster_dns });
+                return Ok(Client { ip, ip6: None, node: Some(node), origin: Origin::Local, label, resolver, no_cluster_dns });
             }
             let ip = p.ip.ok_or_else(|| format!("{label} has no IP (not scheduled or not started)"))?;
             let no_cluster_dns = self.no_cluster_dns(p, &label);
-            Ok(Client { ip, node: p.node.clone(), origin: Origin::Routed, label, resolver, no_cluster_dns })
+            Ok(Client { ip, ip6, node: p.node.clone(), origin: Origin::Routed, label, resolver, no_cluster_dns })
         };
         match from {
             Source::External => Ok(Client {
@@ -254,6 +258,7 @@ impl<'a> Tracer<'a> {
                 origin: Origin::Routed,
                 label: format!("external client {EXTERNAL_CLIENT}"),
                 resolver: Resolver::cluster_first("default", zone),
+                ip6: None,
                 no_cluster_dns: None,
             }),
             Source::Pod { namespace, name } => {
@@ -273,6 +278,7 @@ impl<'a> Tracer<'a> {
                     origin: Origin::Local,
                     label: format!("node {n}"),
                     resolver: Resolver::cluster_first("default", zone),
+                    ip6: None,
                     no_cluster_dns: None,
                 })
             }
@@ -287,6 +293,7 @@ impl<'a> Tracer<'a> {
                         origin: Origin::Local,
                         label: format!("node {}", n.name),
                         resolver: Resolver::cluster_first("default", zone),
+                        ip6: None,
                         no_cluster_dns: None,
                     });
                 }
@@ -296,6 +303,7 @@ impl<'a> Tracer<'a> {
                     origin: Origin::Routed,
                     label: format!("external client {ip}"),
                     resolver: Resolver::cluster_first("default", zone),
+                    ip6: None,
                     no_cluster_dns: None,
                 })
             }
@@ -456,8 +464,9 @@ impl<'a> Tracer<'a> {
                 let service = if first { self.service_fqdn(name) } else { self.cluster_name(name) };
                 if let Some((ns, svc_name, fqdn)) = &service {
                     let svc = self.input.services.iter().find(|s| s.namespace == *ns && s.name == *svc_name);
-                    // A dual-stack Service has an A and an AAAA record; the rules traced are the
-                    // IPv4 proxier's, so the client takes the A record whichever family is primary.
+                    // A dual-stack Service has an A and an AAAA record; kplay writes it into the
+                    // IPv4 proxier's rules only, so the client takes the A record whichever family
+                    // is primary. A single-stack IPv6 Service's AAAA leads to the IPv6 rules.
                     let ips = svc.map(|s| s.cluster_ips.as_slice()).unwrap_or_default();
                     if let Some(ip) = ips.iter().find(|ip| ip.is_ipv4()).or_else(|| ips.first()) {
                         let kind = if ip.is_ipv6() { "AAAA" } else { "A" };
@@ -601,7 +610,12 @@ impl<'a> Tracer<'a> {
         let src = source_for(client, dst);
         if src != client.ip {
             if let Some(h) = hops.iter_mut().find(|h| h.kind == "client") {
-                h.detail.push_str(&format!("; the connection's source is {src}, as the kernel picks for a loopback destination"));
+                if src == client_addr(client, dst) {
+                    h.detail
+                        .push_str(&format!("; the connection's source is its IPv6 address {src}, and the IPv6 proxier's rules take it"));
+                } else {
+                    h.detail.push_str(&format!("; the connection's source is {src}, as the kernel picks for a loopback destination"));
+                }
             }
         }
         let (mut w, mut svc) = match self.walk_node(&node, src, client.origin, dst, port, req, rng, &mut hops) {
@@ -643,18 +657,18 @@ impl<'a> Tracer<'a> {
     /// The addresses kube-proxy accepts NodePorts on in `mode` (`None`: iptables' address type
     /// LOCAL, loopback included), taken from the node's own generated tables so the trace and
     /// `proxy-rules` agree.
-    fn nodeport_addrs(&mut self, node: &str, mode: Mode) -> Option<Vec<IpAddr>> {
+    fn nodeport_addrs(&mut self, node: &str, mode: Mode, v6: bool) -> Option<Vec<IpAddr>> {
         match mode {
             Mode::Iptables => None,
             Mode::Nftables => Some(
-                self.nft_ruleset(node)
+                self.nft_ruleset(node, v6)
                     .set("nodeport-ips")
                     .map(|s| s.elements.iter().filter_map(|e| e.parse().ok()).collect())
                     .unwrap_or_default(),
             ),
             Mode::Ipvs => {
                 let mut out: Vec<IpAddr> = Vec::new();
-                for v in self.ipvs_table(node).services.iter().filter(|v| v.kind == ipvs::VipKind::NodePort) {
+                for v in self.ipvs_table(node, v6).services.iter().filter(|v| v.kind == ipvs::VipKind::NodePort) {
                     if !out.contains(&v.ip) {
                         out.push(v.ip);
                     }
@@ -688,7 +702,8 @@ impl<'a> Tracer<'a> {
     ) -> Result<(Walk, Option<&'a ServicePortInfo>), Outcome> {
         let pkt = Packet { src, dst, dport: port, proto: req.protocol };
         let node_ips = self.node_ips(node);
-        let np_addrs = self.nodeport_addrs(node, req.mode);
+        let v6 = dst.is_ipv6();
+        let np_addrs = self.nodeport_addrs(node, req.mode, v6);
         let mut oracle = RandomOracle::new(rng.next_u64());
         let node_local = self.accepts_nodeports(&node_ips, np_addrs.as_deref(), dst);
         let svc = self.service_for(dst, port, req.protocol, node_local);
@@ -715,13 +730,13 @@ impl<'a> Tracer<'a> {
                 });
             }
         }
-        let rs = self.ruleset(node);
+        let rs = self.ruleset(node, v6);
         let w = eval::walk_nodeports(rs, &node_ips, np_addrs.as_deref(), pkt, origin, &mut oracle);
         match req.mode {
             Mode::Iptables => hops.extend(rule_hops(rs, &w.hits, node)),
             Mode::Nftables => {
                 let infos = HitInfo::collect(rs, &w.hits);
-                let nft = self.nft_ruleset(node);
+                let nft = self.nft_ruleset(node, v6);
                 for st in modes::nft_steps(nft, &infos, svc, src, dst, port, req.protocol, origin == Origin::Local) {
                     hops.push(Hop {
                         kind: "nftables".into(),
@@ -753,7 +768,7 @@ impl<'a> Tracer<'a> {
             }
             Mode::Ipvs => {
                 let endpoint = w.dnat;
-                let table = self.ipvs_table(node);
+                let table = self.ipvs_table(node, v6);
                 match svc.and_then(|s| modes::ipvs_step(table, s, dst, port, endpoint)) {
                     Some(st) => {
                         hops.push(Hop { kind: "ipvs".into(), name: st.name, detail: st.detail, rule: None, node: Some(node.to_string()) });
@@ -1048,8 +1063,13 @@ fn source_for(client: &Client, dst: IpAddr) -> IpAddr {
     match dst {
         IpAddr::V4(_) if dst.is_loopback() && client.origin == Origin::Local => IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
         IpAddr::V6(_) if dst.is_loopback() && client.origin == Origin::Local => IpAddr::V6(std::net::Ipv6Addr::LOCALHOST),
-        _ => client.ip,
+        _ => client_addr(client, dst),
     }
+}
+
+/// The client's address of `dst`'s family when it has one (a dual-stack pod's IPv6 address).
+fn client_addr(client: &Client, dst: IpAddr) -> IpAddr {
+    client.ip6.filter(|_| dst.is_ipv6()).unwrap_or(client.ip)
 }
 
 fn port_label(s: &ServicePortInfo) -> String {
@@ -1300,10 +1320,11 @@ impl Tracer<'_> {
             return None;
         }
         let node_ips = self.node_ips(node);
-        let np_addrs = self.nodeport_addrs(node, req.mode);
+        let v6 = dst.is_ipv6();
+        let np_addrs = self.nodeport_addrs(node, req.mode, v6);
         let src = source_for(client, dst);
         let pkt = Packet { src, dst, dport: port, proto: req.protocol };
-        let rs = self.ruleset(node);
+        let rs = self.ruleset(node, v6);
         let mut probe = ForcedOracle { chain: None, take: None, first_random_chain: None };
         let w = eval::walk_nodeports(rs, &node_ips, np_addrs.as_deref(), pkt, client.origin, &mut probe);
         let (next, src) = self.forwarded(node, &w, src, dst)?;
@@ -1322,11 +1343,12 @@ impl Tracer<'_> {
             };
         }
         let node_ips = self.node_ips(node);
-        let np_addrs = self.nodeport_addrs(node, req.mode);
+        let v6 = dst.is_ipv6();
+        let np_addrs = self.nodeport_addrs(node, req.mode, v6);
         let pkt = Packet { src: source_for(client, dst), dst, dport: port, proto };
         let node_local = self.accepts_nodeports(&node_ips, np_addrs.as_deref(), dst);
         let svc = self.service_for(dst, port, proto, node_local);
-        let rs = self.ruleset(node);
+        let rs = self.ruleset(node, v6);
         let mut probe = ForcedOracle { chain: None, take: None, first_random_chain: None };
         let base = eval::walk_nodeports(rs, &node_ips, np_addrs.as_deref(), pkt, client.origin, &mut probe);
         let branch_of = |w: &Walk, eps: &mut Vec<EndpointRef>| -> Branch {
