@@ -1582,3 +1582,40 @@ fn a_single_stack_ipv6_service_gets_the_ipv6_proxiers_rules() {
     let v4 = crate::api::proxy_rules(&c, Mode::Iptables, &node).expect("rules");
     assert!(!v4.contains("default/v6only"), "{v4}");
 }
+
+#[test]
+fn ingress_nginx_service_upstream_goes_through_kube_proxy() {
+    use crate::proxy::trace::{trace, Destination, Outcome, SimulateRequest, Source, TraceRequest, Tracer};
+    // `nginx.ingress.kubernetes.io/service-upstream: "true"`: the upstream is the Service's
+    // ClusterIP, so kube-proxy on the controller's node picks the endpoint; here
+    // `internalTrafficPolicy: Local` and the only pod is on another node.
+    let ingress = |name: &str, host: &str, ann: &str| {
+        format!(
+            "---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: {name}\n  annotations: {{{ann}}}\nspec:\n  rules:\n  - host: {host}\n    http:\n      paths:\n      - {{path: /, pathType: Prefix, backend: {{service: {{name: web, port: {{number: 80}}}}}}}}\n"
+        )
+    };
+    let text = [
+        "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  internalTrafficPolicy: Local\n  selector: {app: web}\n  ports: [{port: 80, targetPort: 8080}]\n---\n\
+         apiVersion: v1\nkind: Pod\nmetadata: {name: w, labels: {app: web}}\nspec:\n  nodeName: node-2\n  containers: [{name: c, image: nginx}]\n"
+            .to_string(),
+        ingress("direct", "direct.example.com", ""),
+        ingress("upstream", "upstream.example.com", "nginx.ingress.kubernetes.io/service-upstream: \"true\""),
+    ]
+    .concat();
+    let c = sim(&[&text]);
+    let input = crate::proxy::input::ProxyInput::from_cluster(&c);
+    let req = |url: &str| TraceRequest::new(Source::External, Destination::parse(url).expect("url"));
+    let t = trace(&input, &req("http://direct.example.com/"));
+    assert_eq!((t.outcome, t.http_status), (Outcome::Delivered, Some(200)), "{t:#?}");
+    let t = trace(&input, &req("http://upstream.example.com/"));
+    assert_eq!((t.outcome, t.http_status), (Outcome::Dropped, Some(504)), "{t:#?}");
+    assert!(t.hops.iter().any(|h| h.detail.contains("service-upstream")), "{t:#?}");
+    assert!(t.hops.iter().any(|h| h.detail.contains("has no local endpoints")), "{t:#?}");
+    // Entering on node-2, the controller's kube-proxy has the local endpoint.
+    let on_node2 = TraceRequest { entry_node: Some("node-2".into()), ..req("http://upstream.example.com/") };
+    assert_eq!(trace(&input, &on_node2).outcome, Outcome::Delivered);
+    let simulate = |r: TraceRequest| Tracer::new(&input).simulate(&SimulateRequest { trace: r, requests: 20, clients: 1, interval_ms: 0 });
+    assert_eq!(simulate(req("http://upstream.example.com/")).dropped, 20);
+    assert_eq!(simulate(on_node2).delivered, 20);
+    assert_eq!(simulate(req("http://direct.example.com/")).delivered, 20);
+}

@@ -89,6 +89,7 @@ impl ProxyInput {
                     tls: i.spec.tls.iter().map(|t| IngressTls { hosts: t.hosts.clone(), secret_name: t.secret_name.clone() }).collect(),
                     uses_regex: ann.get("nginx.ingress.kubernetes.io/use-regex").is_some_and(|v| v == "true")
                         || ann.contains_key("nginx.ingress.kubernetes.io/rewrite-target"),
+                    service_upstream: ann.get("nginx.ingress.kubernetes.io/service-upstream").is_some_and(|v| v == "true"),
                 }
             })
             .collect();

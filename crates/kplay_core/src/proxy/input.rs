@@ -433,6 +433,9 @@ pub struct IngressInfo {
     /// `nginx.ingress.kubernetes.io/use-regex` or `rewrite-target` present: ingress-nginx
     /// then turns every path of the host into a case-insensitive regex location.
     pub uses_regex: bool,
+    /// `nginx.ingress.kubernetes.io/service-upstream: "true"`: the upstream is the Service's
+    /// ClusterIP, so kube-proxy picks the endpoint, instead of the EndpointSlice addresses.
+    pub service_upstream: bool,
 }
 
 /// One IngressClass.

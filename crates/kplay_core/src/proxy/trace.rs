@@ -16,7 +16,9 @@ use serde::Serialize;
 use super::endpoints::categorize;
 use super::eval::{self, ForcedOracle, Origin, Packet, RandomOracle, Rng, Verdict, Walk};
 use super::ingress::{self, HttpRequest, IngressDecision};
-use super::input::{join_host_port, BackendPort, IngressBackend, PodInfo, Protocol, ProxyInput, ServicePortInfo, TrafficPolicy};
+use super::input::{
+    join_host_port, BackendPort, EndpointInfo, IngressBackend, PodInfo, Protocol, ProxyInput, ServicePortInfo, TrafficPolicy,
+};
 use super::iptables::{self, Match, NodeContext, Ruleset, Table, Target};
 use super::ipvs::{self, IpvsTable};
 use super::modes::{self, HitInfo, Mode};
@@ -169,11 +171,32 @@ pub struct Trace {
     pub hops: Vec<Hop>,
     /// The source address the endpoint sees was rewritten to the node's (masquerade).
     pub masqueraded: bool,
+    /// ingress-nginx's `service-upstream`: the node whose kube-proxy picked the endpoint.
+    #[serde(skip)]
+    pub upstream_node: Option<String>,
 }
 
 impl Trace {
     fn end(outcome: Outcome, hops: Vec<Hop>) -> Self {
-        Trace { outcome, http_status: None, backend: None, endpoint: None, hops, masqueraded: false }
+        Trace { outcome, http_status: None, backend: None, endpoint: None, hops, masqueraded: false, upstream_node: None }
+    }
+}
+
+/// The endpoints a request through ingress-nginx can reach. By default it balances over the
+/// EndpointSlice addresses itself, bypassing kube-proxy and so its traffic policies and hints:
+/// the ready endpoints, else the serving terminating ones. With `service-upstream` on the
+/// controller's `node` (and its zone), kube-proxy's choice for ClusterIP traffic there.
+fn ingress_endpoints<'s>(svc: &'s ServicePortInfo, upstream: Option<(&str, Option<&str>)>) -> Vec<&'s EndpointInfo> {
+    if let Some((node, zone)) = upstream {
+        let cat = categorize(svc, node, zone);
+        return if svc.internal_policy == TrafficPolicy::Local { cat.local } else { cat.cluster };
+    }
+    let sorted = svc.sorted_endpoints();
+    let ready: Vec<&EndpointInfo> = sorted.iter().copied().filter(|e| e.ready).collect();
+    if ready.is_empty() {
+        sorted.into_iter().filter(|e| e.serving && e.terminating).collect()
+    } else {
+        ready
     }
 }
 
@@ -855,6 +878,7 @@ impl<'a> Tracer<'a> {
                     endpoint: Some(ep),
                     hops,
                     masqueraded: w.masqueraded,
+                    upstream_node: None,
                 }
             }
         }
@@ -887,7 +911,7 @@ impl<'a> Tracer<'a> {
         let mut http = http.clone();
         // What the request already passed (hosts, ExternalName Services): coming back is a loop.
         let mut seen: Vec<String> = vec![format!("host {}", http.bare_host())];
-        let (ns, svc_name, port, backend) = loop {
+        let (ns, svc_name, port, backend, upstream) = loop {
             let route = match ingress::route(&served.ingresses, &http) {
                 IngressDecision::NotFound { detail } => {
                     hops.push(hop("ingress", "default-backend", detail));
@@ -908,7 +932,7 @@ impl<'a> Tracer<'a> {
             let ns = route.ingress.namespace.clone();
             let backend = BackendRef { namespace: ns.clone(), service: svc_name.clone(), port: port.to_string() };
             match self.follow_external_name(&served.ingresses, ns, svc_name.clone(), port, &mut seen, &mut hops) {
-                Follow::Service { namespace, name } => break (namespace, name, port.clone(), backend),
+                Follow::Service { namespace, name } => break (namespace, name, port.clone(), backend, route.ingress.service_upstream),
                 Follow::Ingress(host) => {
                     http = HttpRequest { host, path: http.path, https: false };
                 }
@@ -930,9 +954,10 @@ impl<'a> Tracer<'a> {
                 return t;
             }
         };
-        // ingress-nginx balances over the EndpointSlice addresses itself, bypassing kube-proxy.
-        let cat = categorize(svc, "", None);
-        let eps = if cat.cluster.is_empty() { cat.local } else { cat.cluster };
+        if upstream {
+            return self.trace_service_upstream(svc, backend, req, hops, rng);
+        }
+        let eps = ingress_endpoints(svc, None);
         if eps.is_empty() {
             hops.push(hop(
                 "service",
@@ -956,7 +981,68 @@ impl<'a> Tracer<'a> {
         ));
         let er = endpoint_ref(input, Some(svc), ep.ip, ep.port);
         hops.push(hop("endpoint", er.pod.clone().unwrap_or_else(|| er.ip.clone()), format!("{}:{}", er.ip, er.port)));
-        Trace { outcome: Outcome::Delivered, http_status: Some(200), backend: Some(backend), endpoint: Some(er), hops, masqueraded: false }
+        Trace {
+            outcome: Outcome::Delivered,
+            http_status: Some(200),
+            backend: Some(backend),
+            endpoint: Some(er),
+            hops,
+            masqueraded: false,
+            upstream_node: None,
+        }
+    }
+}
+
+impl Tracer<'_> {
+    /// ingress-nginx with `service-upstream: "true"` connects to the Service's ClusterIP, and
+    /// kube-proxy on the controller's node picks the endpoint. kplay has no controller pod: the
+    /// controller is taken to run on the request's entry node (by default the first node),
+    /// connecting from that node's address. A refused or dropped upstream connection is nginx's
+    /// 502 or 504.
+    fn trace_service_upstream(
+        &mut self,
+        svc: &ServicePortInfo,
+        backend: BackendRef,
+        req: &TraceRequest,
+        mut hops: Vec<Hop>,
+        rng: &mut Rng,
+    ) -> Trace {
+        let node = req.entry_node.clone().or_else(|| self.input.nodes.first().map(|n| n.name.clone()));
+        let vip = svc.cluster_ip_for(true).or_else(|| svc.cluster_ips.first().copied());
+        let (Some(node), Some(vip)) = (node, vip) else {
+            hops.push(hop("service", svc.port_name_string(), "service-upstream: no node or ClusterIP to send to"));
+            return Trace::end(Outcome::NoRoute, hops);
+        };
+        let Some(ip) = self.node_ips(&node).first().copied() else {
+            hops.push(hop("service", svc.port_name_string(), format!("service-upstream: node {node} has no address")));
+            return Trace::end(Outcome::NoRoute, hops);
+        };
+        hops.push(hop(
+            "service",
+            svc.port_name_string(),
+            format!(
+                "service-upstream: ingress-nginx proxies to the ClusterIP {}, so kube-proxy on the controller's node ({node}, taken as where it runs) picks the endpoint",
+                join_host_port(vip, svc.port)
+            ),
+        ));
+        let client = Client {
+            ip,
+            ip6: None,
+            node: Some(node.clone()),
+            origin: Origin::Local,
+            label: "ingress-nginx controller".into(),
+            resolver: Resolver::cluster_first("default", &self.input.config.cluster_domain),
+            no_cluster_dns: None,
+        };
+        let mut t = self.trace_packet(&client, vip, svc.port, req, hops, rng);
+        t.http_status = Some(match t.outcome {
+            Outcome::Delivered => 200,
+            Outcome::Dropped => 504,
+            Outcome::Rejected | Outcome::NoRoute => 502,
+        });
+        t.backend = Some(backend);
+        t.upstream_node = Some(node);
+        t
     }
 }
 
@@ -1775,8 +1861,8 @@ impl Tracer<'_> {
         let Some(b) = &sample.backend else { return };
         let port = b.port.parse::<u16>().map_or_else(|_| BackendPort::Name(b.port.clone()), BackendPort::Number);
         let Ok(svc) = self.find_service_port(&b.namespace, &b.service, &port, Protocol::Tcp) else { return };
-        let cat = categorize(svc, "", None);
-        let eps = if cat.cluster.is_empty() { cat.local } else { cat.cluster };
+        let node = sample.upstream_node.as_deref();
+        let eps = ingress_endpoints(svc, node.map(|n| (n, self.input.node(n).and_then(|n| n.zone.as_deref()))));
         if eps.is_empty() {
             return;
         }
