@@ -47,6 +47,9 @@ pub fn big_input() -> ProxyInput {
                 host_network: false,
                 dns_policy: String::new(),
                 dns_nameservers: Vec::new(),
+                dns_searches: Vec::new(),
+                dns_options: Vec::new(),
+                ips: Vec::new(),
             });
         }
         services.push(svc);

@@ -233,10 +233,11 @@ impl PortAllocator {
 }
 
 impl AllocError {
-    /// The IP allocator's error text.
-    pub fn ip_message(&self, ip: &str) -> String {
+    /// The IP allocator's error text (`meta_allocator`: from 1.33, see
+    /// [`crate::rules::service::allocation::ip_not_in_range_message`]).
+    pub fn ip_message(&self, ip: &str, meta_allocator: bool) -> String {
         match self {
-            AllocError::NotInRange(r) => format!("the provided IP ({ip}) is not in the valid range. The range of valid IPs is {r}"),
+            AllocError::NotInRange(r) => crate::rules::service::allocation::ip_not_in_range_message(ip, r, meta_allocator),
             AllocError::Allocated => "provided IP is already allocated".into(),
             AllocError::Full => "range is full".into(),
         }

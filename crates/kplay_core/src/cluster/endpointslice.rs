@@ -176,8 +176,11 @@ fn slice_labels(svc: &Service) -> Labels {
     let mut l: Labels = svc.spec.meta.labels.clone();
     l.insert(SERVICE_NAME_LABEL.into(), svc.name.clone());
     l.insert(MANAGED_BY_LABEL.into(), MANAGED_BY_CONTROLLER.into());
+    // The headless label is reserved too: set (empty) without a ClusterIP, else removed.
     if svc.headless {
         l.insert(HEADLESS_LABEL.into(), String::new());
+    } else {
+        l.remove(HEADLESS_LABEL);
     }
     l
 }
@@ -378,12 +381,19 @@ pub(crate) fn reconcile(sim: &mut Sim<'_>, user: Vec<EndpointSliceView>, version
     sim.cluster.endpoint_slices = slices;
 }
 
+/// `hintsEnabled` (reconciler.go): the deprecated `topology-aware-hints` annotation, or else
+/// `topology-mode`, is `Auto` or `auto`. Any other value (`Disabled`, ...) is no topology mode.
+fn hints_enabled(annotations: &Labels) -> bool {
+    let value =
+        annotations.get("service.kubernetes.io/topology-aware-hints").or_else(|| annotations.get("service.kubernetes.io/topology-mode"));
+    matches!(value.map(String::as_str), Some("Auto" | "auto"))
+}
+
 /// Topology hints for `trafficDistribution` (`trafficdist.go`): ready endpoints are hinted for
 /// their own zone (and node for `PreferSameNode`). The `topology-mode: Auto` annotation takes
 /// precedence; its CPU-proportional allocation is not simulated, so no hints are written then.
 fn hint(svc: &Service, ep: &mut Endpoint) {
-    let ann = &svc.spec.meta.annotations;
-    if ann.contains_key("service.kubernetes.io/topology-mode") || ann.contains_key("service.kubernetes.io/topology-aware-hints") {
+    if hints_enabled(&svc.spec.meta.annotations) {
         return;
     }
     let mode = svc.spec.traffic_distribution.as_deref();
@@ -469,6 +479,70 @@ mod tests {
         let web = port("web", "TCP", 8080, Some("kubernetes.io/h2c"));
         assert_eq!(port_hash(&web, KubeVersion::new(34)), "c53ca100eb6f916e2fad69c20ce7964f");
         assert_eq!(port_hash(&web, KubeVersion::new(35)), "f71798ee49019071bf586bede189da8c");
+    }
+
+    /// The zone hints of the endpoints of Service `web` (3 replicas, one per zone), with these
+    /// Service annotations.
+    fn prefer_close_hints(annotations: &str) -> Vec<Vec<String>> {
+        let text = format!(
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  annotations: {{{annotations}}}\nspec:\n  trafficDistribution: PreferClose\n  selector: {{app: web}}\n  ports: [{{port: 80}}]\n---\n\
+             apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: web}}\nspec:\n  replicas: 3\n  selector: {{matchLabels: {{app: web}}}}\n  template:\n    metadata: {{labels: {{app: web}}}}\n    spec: {{containers: [{{name: c, image: nginx}}]}}\n"
+        );
+        let (c, _) = sim_with(&[&text], &Options::default());
+        let mut hints: Vec<Vec<String>> =
+            c.slices_of("default", "web").flat_map(|s| s.endpoints.iter().map(|e| e.for_zones.clone())).collect();
+        hints.sort();
+        hints
+    }
+
+    #[test]
+    fn only_topology_mode_auto_takes_precedence_over_traffic_distribution() {
+        // `hintsEnabled` (reconciler.go): the deprecated `topology-aware-hints`, else
+        // `topology-mode`, equal to "Auto" or "auto"; any other value leaves the hints to
+        // `trafficdist.ReconcileHints`.
+        let own = vec![vec!["zone-a".to_string()], vec!["zone-b".to_string()], vec!["zone-c".to_string()]];
+        assert_eq!(prefer_close_hints(""), own);
+        assert_eq!(prefer_close_hints("service.kubernetes.io/topology-mode: Disabled"), own);
+        assert_eq!(prefer_close_hints("service.kubernetes.io/topology-mode: PreferZone"), own);
+        assert_eq!(prefer_close_hints("service.kubernetes.io/topology-aware-hints: \"off\""), own);
+        // Validation refuses the two keys with different values, so which is read first never shows.
+        assert_eq!(
+            prefer_close_hints("service.kubernetes.io/topology-mode: Disabled, service.kubernetes.io/topology-aware-hints: Disabled"),
+            own
+        );
+        // Auto's CPU-proportional allocation is not simulated: no hints.
+        let none = vec![Vec::<String>::new(); 3];
+        assert_eq!(prefer_close_hints("service.kubernetes.io/topology-mode: auto"), none);
+        assert_eq!(prefer_close_hints("service.kubernetes.io/topology-aware-hints: Auto"), none);
+    }
+
+    #[test]
+    fn the_headless_label_of_a_service_is_reserved() {
+        // `setEndpointSliceLabels` (utils.go) skips the reserved keys of the Service's labels
+        // (`isReservedLabelKey`) and sets `service.kubernetes.io/headless: ""` only when the
+        // Service has no ClusterIP.
+        let svc = |name: &str, spec: &str| {
+            format!("apiVersion: v1\nkind: Service\nmetadata:\n  name: {name}\n  labels: {{service.kubernetes.io/headless: \"yes\", tier: web}}\nspec:\n{spec}  selector: {{app: web}}\n  ports: [{{port: 80}}]\n---\n")
+        };
+        let text = [svc("web", ""), svc("hl", "  clusterIP: None\n")].concat();
+        let (c, _) = sim_with(&[&text], &Options::default());
+        let labels = |name: &str| {
+            let s = c.slices_of("default", name).next().expect("a slice");
+            s.labels.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>()
+        };
+        assert_eq!(
+            labels("web"),
+            ["endpointslice.kubernetes.io/managed-by=endpointslice-controller.k8s.io", "kubernetes.io/service-name=web", "tier=web"]
+        );
+        assert_eq!(
+            labels("hl"),
+            [
+                "endpointslice.kubernetes.io/managed-by=endpointslice-controller.k8s.io",
+                "kubernetes.io/service-name=hl",
+                "service.kubernetes.io/headless=",
+                "tier=web"
+            ]
+        );
     }
 
     /// A Service with these `ports:` items and one pod it selects.

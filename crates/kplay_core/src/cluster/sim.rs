@@ -676,7 +676,7 @@ fn allocate_services(sim: &mut Sim<'_>, mut user: Vec<ServiceView>, probes: Vec<
                             format!(
                                 "Invalid value: {}: failed to allocate IP {req}: {}",
                                 crate::rules::formats::go_string_slice(v.cluster_ips.iter().map(String::as_str)),
-                                e.ip_message(req)
+                                e.ip_message(req, crate::rules::service::allocation::meta_allocator(sim.cluster.kube_version))
                             ),
                         )
                         .with_kubernetes("spec.clusterIPs", ErrorType::Invalid);
@@ -1228,7 +1228,8 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
             owner: p.owner,
             workload: p.workload,
             phase: status.phase.unwrap_or_default(),
-            ready: status.ready.unwrap_or(true),
+            // A readiness gate's condition is set by no component kplay runs (a written Ready wins).
+            ready: status.ready.unwrap_or(p.spec.readiness_gates.is_empty()),
             terminating: p.deleting,
             host_network: p.spec.host_network,
             hostname: p.hostname,

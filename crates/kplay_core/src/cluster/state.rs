@@ -292,6 +292,13 @@ impl Pod {
     pub fn ip(&self) -> Option<IpAddr> {
         self.ips.first().copied()
     }
+
+    /// Running but not Ready because of its `readinessGates`: nothing in the simulated cluster
+    /// sets a gate's condition, so the kubelet keeps Ready False (`ReadinessGatesNotReady`)
+    /// while its containers are ready (`GeneratePodReadyCondition`).
+    pub fn held_by_readiness_gates(&self) -> bool {
+        !self.ready && self.phase == "Running" && !self.spec.readiness_gates.is_empty()
+    }
 }
 
 /// A Service port with its allocated NodePort.

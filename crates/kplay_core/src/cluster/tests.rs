@@ -274,6 +274,31 @@ fn records_named(c: &Cluster, name: &str, type_: &str) -> Vec<String> {
     v
 }
 
+/// A pod `client` in `default`, to trace from.
+const CLIENT: &str = "---\napiVersion: v1\nkind: Pod\nmetadata: {name: client}\nspec:\n  containers: [{name: c, image: nginx}]\n";
+
+/// `kplay trace --from pod/<from> --to <to>` (`from` may be `namespace/name`).
+fn trace_from(c: &Cluster, from: &str, to: &str) -> crate::proxy::trace::Trace {
+    trace_in(c, from, to, crate::proxy::modes::Mode::Iptables)
+}
+
+/// [`trace_from`] in kube-proxy's `mode`.
+fn trace_in(c: &Cluster, from: &str, to: &str, mode: crate::proxy::modes::Mode) -> crate::proxy::trace::Trace {
+    use crate::proxy::trace::{trace, Destination, Source, TraceRequest};
+    let (namespace, name) = match from.split_once('/') {
+        Some((ns, n)) => (Some(ns.to_string()), n.to_string()),
+        None => (None, from.to_string()),
+    };
+    let input = crate::proxy::input::ProxyInput::from_cluster(c);
+    let req = TraceRequest { mode, ..TraceRequest::new(Source::Pod { namespace, name }, Destination::parse(to).expect("dest")) };
+    trace(&input, &req)
+}
+
+/// The detail of a trace's `dns` hop ("" without one).
+fn dns_hop(t: &crate::proxy::trace::Trace) -> String {
+    t.hops.iter().find(|h| h.kind == "dns").map(|h| h.detail.clone()).unwrap_or_default()
+}
+
 fn sorted(mut v: Vec<String>) -> Vec<String> {
     v.sort();
     v
@@ -1085,6 +1110,52 @@ fn a_clash_at_an_earlier_request_comes_before_a_range_error_at_a_later_one() {
 }
 
 #[test]
+fn an_address_outside_every_service_cidr_is_a_mismatched_network_from_1_33() {
+    // `allocIPs` (pkg/registry/core/service/storage/alloc.go) wraps the allocator's error in
+    // "failed to allocate IP %v: %v". From 1.33 (MultiCIDRServiceAllocator GA) the
+    // MetaAllocator's `getAllocator` finds no ServiceCIDR containing the address
+    // (`PrefixContainsIP` leaves out the network and IPv4 broadcast addresses) and returns
+    // ErrMismatchedNetwork; before, the bitmap allocator returned ErrNotInRange.
+    let text = [
+        service("a", "  clusterIP: 10.112.0.1\n  ports:\n  - {port: 80}\n"),
+        service("b", "  clusterIP: 10.96.0.0\n  ports:\n  - {port: 80}\n"),
+        service("c", "  clusterIP: 10.111.255.255\n  ports:\n  - {port: 80}\n"),
+        // Retried after a clash with `d` would have come first: the same text from the simulator.
+        service("d", "  type: NodePort\n  ports:\n  - {port: 80, nodePort: 30080}\n"),
+        service("e", "  type: NodePort\n  clusterIP: 10.112.0.2\n  ports:\n  - {port: 80, nodePort: 30080}\n"),
+    ]
+    .concat();
+    let messages = |minor: u16| {
+        let opts = Options { kube_version: crate::version::KubeVersion::new(minor), ..Options::default() };
+        let (_, diags) = sim_with(&[&text], &opts);
+        service_errors(&diags).into_iter().map(|r| (r.0, r.1, r.4)).collect::<Vec<_>>()
+    };
+    let row = |n: &str, ip: &str, why: &str| {
+        (
+            n.to_string(),
+            "service-cluster-ip-out-of-range".to_string(),
+            format!("Invalid value: []string{{\"{ip}\"}}: failed to allocate IP {ip}: {why}"),
+        )
+    };
+    let mismatch = "the provided network does not match the current range";
+    for minor in [33, 34, 37] {
+        assert_eq!(
+            messages(minor),
+            [
+                row("a", "10.112.0.1", mismatch),
+                row("b", "10.96.0.0", mismatch),
+                row("c", "10.111.255.255", mismatch),
+                row("e", "10.112.0.2", mismatch)
+            ],
+            "1.{minor}"
+        );
+    }
+    let bitmap = |ip: &str| format!("the provided IP ({ip}) is not in the valid range. The range of valid IPs is 10.96.0.0/12");
+    assert_eq!(messages(32)[0], row("a", "10.112.0.1", &bitmap("10.112.0.1")));
+    assert_eq!(messages(32)[3], row("e", "10.112.0.2", &bitmap("10.112.0.2")));
+}
+
+#[test]
 fn a_service_whose_range_is_full_is_refused_with_an_internal_error() {
     let mut opts = Options::default();
     opts.cluster.node_port_range = "30000-30002".into();
@@ -1392,8 +1463,6 @@ fn indexed_job_pods_carry_their_completion_index() {
 
 #[test]
 fn only_cluster_first_pods_resolve_cluster_names_in_a_trace() {
-    use crate::proxy::input::ProxyInput;
-    use crate::proxy::trace::{trace, Destination, Source, TraceRequest};
     let pod = |name: &str, spec: &str| {
         format!("---\napiVersion: v1\nkind: Pod\nmetadata: {{name: {name}}}\nspec:\n{spec}  containers: [{{name: c, image: nginx}}]\n")
     };
@@ -1407,12 +1476,7 @@ fn only_cluster_first_pods_resolve_cluster_names_in_a_trace() {
     ]
     .concat();
     let c = sim(&[&text]);
-    let input = ProxyInput::from_cluster(&c);
-    let dns = |from: &str| {
-        let req = TraceRequest::new(Source::Pod { namespace: None, name: from.into() }, Destination::parse("web:80").expect("dest"));
-        let t = trace(&input, &req);
-        t.hops.iter().find(|h| h.kind == "dns").map(|h| h.detail.clone()).unwrap_or_default()
-    };
+    let dns = |from: &str| dns_hop(&trace_from(&c, from, "web:80"));
     for from in ["plain", "hostnet"] {
         assert!(dns(from).starts_with("web.default.svc.cluster.local A "), "{from}: {}", dns(from));
     }
@@ -1423,8 +1487,6 @@ fn only_cluster_first_pods_resolve_cluster_names_in_a_trace() {
 
 #[test]
 fn endpoint_names_of_a_service_with_a_cluster_ip_resolve() {
-    use crate::proxy::input::ProxyInput;
-    use crate::proxy::trace::{trace, Destination, Source, TraceRequest};
     let text = "apiVersion: v1
 kind: Service
 metadata: {name: db}
@@ -1443,20 +1505,11 @@ spec:
     metadata: {labels: {app: db}}
     spec:
       containers: [{name: db, image: postgres:16, ports: [{containerPort: 5432}]}]
----
-apiVersion: v1
-kind: Pod
-metadata: {name: client}
-spec:
-  containers: [{name: c, image: nginx}]
 ";
-    let c = sim(&[text]);
+    let c = sim(&[text, CLIENT]);
     let ip = c.pods.iter().find(|p| p.name == "db-0").and_then(super::state::Pod::ip).expect("db-0 runs").to_string();
     assert_eq!(records_named(&c, "db-0.db.default.svc.cluster.local", "A"), vec![ip.clone()]);
-    let input = ProxyInput::from_cluster(&c);
-    let req = TraceRequest::new(Source::Pod { namespace: None, name: "client".into() }, Destination::parse("db-0.db:5432").expect("dest"));
-    let t = trace(&input, &req);
-    let dns = t.hops.iter().find(|h| h.kind == "dns").map(|h| h.detail.clone()).unwrap_or_default();
+    let dns = dns_hop(&trace_from(&c, "client", "db-0.db:5432"));
     assert!(dns.starts_with(&format!("db-0.db.default.svc.cluster.local A {ip}: endpoint db-0 of Service default/db (")), "{dns}");
 }
 
@@ -1475,4 +1528,164 @@ fn coredns_pods_tolerate_the_control_plane_taint_as_kubeadms_do() {
     assert!(dns.iter().all(|p| p.node.as_deref() == Some("control-plane")));
     assert_eq!(dns[0].spec.priority_class_name, "system-cluster-critical");
     assert_eq!(dns[0].spec.dns_policy, "Default");
+}
+
+#[test]
+fn a_readiness_gate_nothing_sets_keeps_the_pod_not_ready() {
+    // GeneratePodReadyCondition (pkg/kubelet/status/generate.go): containers ready, but the
+    // gate's condition does not exist, so Ready is False with ReadinessGatesNotReady.
+    let text = "apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec: {selector: {app: web}, ports: [{port: 80, targetPort: 8080}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: hl}
+spec: {clusterIP: None, selector: {app: web}, ports: [{port: 80}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: gate, labels: {app: web}}
+spec:
+  readinessGates: [{conditionType: example.com/ready}, {conditionType: example.com/other}]
+  containers: [{name: c, image: nginx}]
+";
+    let c = sim(&[text, CLIENT]);
+    let gate = c.pods.iter().find(|p| p.name == "gate").expect("gate");
+    assert_eq!((gate.phase.as_str(), gate.ready), ("Running", false));
+    let ep = c.endpoint_slices.iter().find(|s| s.service.as_deref() == Some("web")).and_then(|s| s.endpoints.first()).expect("endpoint");
+    assert_eq!((ep.conditions.ready, ep.conditions.serving, ep.conditions.terminating), (Some(false), Some(false), Some(false)));
+    assert!(records_named(&c, "hl.default.svc.cluster.local", "A").is_empty());
+    assert_eq!(trace_from(&c, "client", "web:80").outcome, crate::proxy::trace::Outcome::Rejected);
+    // kubectl counts ready containers: 1/1 Running.
+    let table = view::table(&c, view::Kind::Pods, &view::Scope::Namespace("default".into()), false);
+    assert_eq!(table.rows.iter().find(|r| r[0] == "gate").unwrap()[1..3], ["1/1", "Running"]);
+    let (_, pod) = stored_pods(text).into_iter().find(|(n, _)| n == "gate").expect("gate");
+    let status = crate::yaml::emit::to_yaml(pod.get("status").unwrap());
+    assert!(
+        status.contains(
+            "  - type: Ready\n    status: \"False\"\n    reason: ReadinessGatesNotReady\n    message: corresponding condition of pod readiness gate \"example.com/ready\" does not exist., corresponding condition of pod readiness gate \"example.com/other\" does not exist.\n  - type: ContainersReady\n    status: \"True\"\n"
+        ),
+        "{status}"
+    );
+}
+
+#[test]
+fn a_pods_dns_config_search_path_and_ndots_decide_what_a_name_resolves_to() {
+    use crate::proxy::trace::Outcome;
+    // The kubelet's GetPodDNS (pkg/kubelet/network/dns/dns.go): ClusterFirst gets
+    // `<ns>.svc.<zone> svc.<zone> <zone>` plus `dnsConfig.searches`; None gets only dnsConfig.
+    let pod = |ns: &str, name: &str, spec: &str| {
+        format!("---\napiVersion: v1\nkind: Pod\nmetadata: {{name: {name}, namespace: {ns}}}\nspec:\n{spec}  containers: [{{name: c, image: busybox}}]\n")
+    };
+    let text = [
+        "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: other}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\nspec: {selector: {app: web}, ports: [{name: http, port: 80, targetPort: 8080}]}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: web1, namespace: shop, labels: {app: web}}\nspec: {containers: [{name: c, image: nginx}]}\n".to_string(),
+        pod("other", "extra", "  dnsConfig: {searches: [shop.svc.cluster.local]}\n"),
+        pod("other", "plain", ""),
+        pod("shop", "none", "  dnsPolicy: None\n  dnsConfig: {nameservers: [10.96.0.10]}\n"),
+        pod("other", "none2", "  dnsPolicy: None\n  dnsConfig: {nameservers: [10.96.0.10], searches: [shop.svc.cluster.local]}\n"),
+        pod("other", "dots", "  dnsConfig: {options: [{name: ndots, value: \"1\"}, {name: edns0}]}\n"),
+    ]
+    .concat();
+    let c = sim(&[&text]);
+    let t = trace_from(&c, "other/extra", "web:80");
+    assert!(dns_hop(&t).starts_with("web.shop.svc.cluster.local A "), "{}", dns_hop(&t));
+    assert_eq!(t.outcome, Outcome::Delivered);
+    let t = trace_from(&c, "other/plain", "web:80");
+    assert_eq!(t.outcome, Outcome::NoRoute);
+    assert!(
+        dns_hop(&t).starts_with(
+            "no cluster DNS record for web.other.svc.cluster.local, web.svc.cluster.local, web.cluster.local, web (tried in this order: search other.svc.cluster.local svc.cluster.local cluster.local, ndots:5)"
+        ),
+        "{}",
+        dns_hop(&t)
+    );
+    // dnsPolicy None without searches: the name is looked up as written, `web.`.
+    let t = trace_from(&c, "shop/none", "web:80");
+    assert_eq!(t.outcome, Outcome::NoRoute);
+    assert!(dns_hop(&t).starts_with("no cluster DNS record for web (tried in this order: no search path, ndots:1)"), "{}", dns_hop(&t));
+    let t = trace_from(&c, "other/none2", "web:80");
+    assert!(dns_hop(&t).starts_with("web.shop.svc.cluster.local A "), "{}", dns_hop(&t));
+    assert_eq!(t.outcome, Outcome::Delivered);
+    // ndots:1: a name with a dot is tried as written first.
+    let t = trace_from(&c, "other/dots", "web.nowhere:80");
+    assert!(
+        dns_hop(&t).starts_with("no cluster DNS record for web.nowhere, web.nowhere.other.svc.cluster.local, web.nowhere.svc.cluster.local, web.nowhere.cluster.local (tried in this order: search other.svc.cluster.local svc.cluster.local cluster.local, ndots:1)"),
+        "{}",
+        dns_hop(&t)
+    );
+    assert_eq!(trace_from(&c, "other/dots", "web.shop:80").outcome, Outcome::Delivered);
+}
+
+#[test]
+fn a_single_stack_ipv6_service_gets_the_ipv6_proxiers_rules() {
+    use crate::proxy::modes::Mode;
+    use crate::proxy::trace::Outcome;
+    // kube-proxy runs one proxier per family (ip6tables, nft table `ip6 kube-proxy`, IPVS);
+    // a Service whose only ClusterIP is IPv6 is in the IPv6 proxier's rules.
+    let mut opts = Options::default();
+    opts.cluster.service_cidr = "fd00:30::/112".into();
+    opts.cluster.service_cidr_secondary = Some("10.96.0.0/12".into());
+    opts.cluster.cluster_cidr_v6 = Some("fd00:10::/56".into());
+    let text =
+        "apiVersion: v1\nkind: Service\nmetadata: {name: v6only}\nspec:\n  selector: {app: w}\n  ports: [{name: p80, port: 80}]\n---\n\
+                apiVersion: v1\nkind: Pod\nmetadata: {name: w, labels: {app: w}}\nspec:\n  containers: [{name: c, image: busybox}]\n";
+    let (c, _) = sim_with(&[text, CLIENT], &opts);
+    let w6 = c
+        .pods
+        .iter()
+        .find(|p| p.name == "w")
+        .and_then(|p| p.ips.iter().copied().find(std::net::IpAddr::is_ipv6))
+        .expect("w has an IPv6 address");
+    for mode in [Mode::Iptables, Mode::Nftables, Mode::Ipvs] {
+        let t = trace_in(&c, "client", "v6only:80", mode);
+        assert!(dns_hop(&t).starts_with("v6only.default.svc.cluster.local AAAA fd00:30::"), "{mode:?}: {}", dns_hop(&t));
+        assert_eq!(t.outcome, Outcome::Delivered, "{mode:?}: {t:#?}");
+        assert_eq!(t.endpoint.as_ref().map(|e| e.ip.clone()), Some(w6.to_string()), "{mode:?}");
+    }
+    let node = c.pods.iter().find(|p| p.name == "client").and_then(|p| p.node.clone()).expect("client runs");
+    let v6 = crate::api::proxy_rules_for_family(&c, Mode::Iptables, &node, true).expect("rules");
+    assert!(v6.contains(&format!("DNAT --to-destination [{w6}]:80")), "{v6}");
+    let nft = crate::api::proxy_rules_for_family(&c, Mode::Nftables, &node, true).expect("rules");
+    assert!(nft.contains("table ip6 kube-proxy") && nft.contains(&format!("__{}/80", w6.to_string().replace(':', "."))), "{nft}");
+    let v4 = crate::api::proxy_rules(&c, Mode::Iptables, &node).expect("rules");
+    assert!(!v4.contains("default/v6only"), "{v4}");
+}
+
+#[test]
+fn ingress_nginx_service_upstream_goes_through_kube_proxy() {
+    use crate::proxy::trace::{trace, Destination, Outcome, SimulateRequest, Source, TraceRequest, Tracer};
+    // `nginx.ingress.kubernetes.io/service-upstream: "true"`: the upstream is the Service's
+    // ClusterIP, so kube-proxy on the controller's node picks the endpoint; here
+    // `internalTrafficPolicy: Local` and the only pod is on another node.
+    let ingress = |name: &str, host: &str, ann: &str| {
+        format!(
+            "---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: {name}\n  annotations: {{{ann}}}\nspec:\n  rules:\n  - host: {host}\n    http:\n      paths:\n      - {{path: /, pathType: Prefix, backend: {{service: {{name: web, port: {{number: 80}}}}}}}}\n"
+        )
+    };
+    let text = [
+        "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  internalTrafficPolicy: Local\n  selector: {app: web}\n  ports: [{port: 80, targetPort: 8080}]\n---\n\
+         apiVersion: v1\nkind: Pod\nmetadata: {name: w, labels: {app: web}}\nspec:\n  nodeName: node-2\n  containers: [{name: c, image: nginx}]\n"
+            .to_string(),
+        ingress("direct", "direct.example.com", ""),
+        ingress("upstream", "upstream.example.com", "nginx.ingress.kubernetes.io/service-upstream: \"true\""),
+    ]
+    .concat();
+    let c = sim(&[&text]);
+    let input = crate::proxy::input::ProxyInput::from_cluster(&c);
+    let req = |url: &str| TraceRequest::new(Source::External, Destination::parse(url).expect("url"));
+    let t = trace(&input, &req("http://direct.example.com/"));
+    assert_eq!((t.outcome, t.http_status), (Outcome::Delivered, Some(200)), "{t:#?}");
+    let t = trace(&input, &req("http://upstream.example.com/"));
+    assert_eq!((t.outcome, t.http_status), (Outcome::Dropped, Some(504)), "{t:#?}");
+    assert!(t.hops.iter().any(|h| h.detail.contains("service-upstream")), "{t:#?}");
+    assert!(t.hops.iter().any(|h| h.detail.contains("has no local endpoints")), "{t:#?}");
+    // Entering on node-2, the controller's kube-proxy has the local endpoint.
+    let on_node2 = TraceRequest { entry_node: Some("node-2".into()), ..req("http://upstream.example.com/") };
+    assert_eq!(trace(&input, &on_node2).outcome, Outcome::Delivered);
+    let simulate = |r: TraceRequest| Tracer::new(&input).simulate(&SimulateRequest { trace: r, requests: 20, clients: 1, interval_ms: 0 });
+    assert_eq!(simulate(req("http://upstream.example.com/")).dropped, 20);
+    assert_eq!(simulate(on_node2).delivered, 20);
+    assert_eq!(simulate(req("http://direct.example.com/")).delivered, 20);
 }

@@ -158,9 +158,10 @@ fn slice_endpoints(s: &EndpointSlice) -> String {
     out
 }
 
+/// kubectl's READY: the ready containers (a pod held by its readiness gates has them all).
 fn pod_ready(p: &Pod) -> String {
     let n = p.spec.containers.iter().filter(|c| !c.sidecar).count().max(1);
-    format!("{}/{n}", if p.ready { n } else { 0 })
+    format!("{}/{n}", if p.ready || p.held_by_readiness_gates() { n } else { 0 })
 }
 
 /// kubectl's `printPod` STATUS: the phase, else `status.reason` (a kubelet's rejection), else
@@ -550,11 +551,17 @@ fn pod_conditions(c: &Cluster, p: &Pod) -> Vec<Node> {
     let unready = format!("containers with unready status: [{}]", names.join(" "));
     let running = p.phase == "Running";
     let completed = p.phase == "Succeeded";
-    let containers_ready = running && (p.ready || !node.ready);
+    let gated = p.held_by_readiness_gates();
+    let containers_ready = running && (p.ready || !node.ready || gated);
     let (reason, message) = if completed { ("PodCompleted", "") } else { ("ContainersNotReady", unready.as_str()) };
     let not_ready = |t: &str| if containers_ready { cond(t, true, "", "") } else { cond(t, false, reason, message) };
     let ready = if p.ready {
         cond("Ready", true, "", "")
+    } else if gated && node.ready {
+        // No gate's condition exists (kplay honours none written in `status`).
+        let missing: Vec<String> =
+            p.spec.readiness_gates.iter().map(|g| format!("corresponding condition of pod readiness gate {g:?} does not exist.")).collect();
+        cond("Ready", false, "ReadinessGatesNotReady", &missing.join(", "))
     } else if containers_ready {
         // Only the node lifecycle controller's mark: no reason.
         cond("Ready", false, "", "")

@@ -376,6 +376,10 @@ pub struct PodSpec {
     pub dns_policy: String,
     /// `dnsConfig.nameservers`.
     pub dns_nameservers: Vec<String>,
+    /// `dnsConfig.searches`.
+    pub dns_searches: Vec<String>,
+    /// `dnsConfig.options`: name and value.
+    pub dns_options: Vec<(String, Option<String>)>,
     pub restart_policy: Option<String>,
     /// `priorityClassName` ("" when not written): the scheduler's preemption compares the
     /// priorities it gives.
@@ -386,6 +390,9 @@ pub struct PodSpec {
     pub scheduler_name: String,
     /// `schedulingGates` is not empty: no scheduler takes the pod until they are removed.
     pub scheduling_gated: bool,
+    /// `readinessGates[].conditionType`: the kubelet reports the pod Ready only once each of
+    /// these conditions is True, and nothing in the simulated cluster sets one.
+    pub readiness_gates: Vec<String>,
     pub span: Span,
 }
 
@@ -883,11 +890,14 @@ pub fn pod_spec(n: &Node) -> PodSpec {
         host_network: b(n.get("hostNetwork")).unwrap_or(false),
         dns_policy: s(n.get("dnsPolicy")).unwrap_or_default(),
         dns_nameservers: seq(n.path(&["dnsConfig", "nameservers"])).iter().filter_map(|x| s(Some(x))).collect(),
+        dns_searches: seq(n.path(&["dnsConfig", "searches"])).iter().filter_map(|x| s(Some(x))).collect(),
+        dns_options: seq(n.path(&["dnsConfig", "options"])).iter().filter_map(|o| Some((s(o.get("name"))?, s(o.get("value"))))).collect(),
         restart_policy: s(n.get("restartPolicy")),
         priority_class_name: s(n.get("priorityClassName")).unwrap_or_default(),
         runtime_class_name: s(n.get("runtimeClassName")).unwrap_or_default(),
         scheduler_name: s(n.get("schedulerName")).unwrap_or_default(),
         scheduling_gated: !seq(n.get("schedulingGates")).is_empty(),
+        readiness_gates: seq(n.get("readinessGates")).iter().filter_map(|g| s(g.get("conditionType"))).collect(),
         span: n.span,
     }
 }

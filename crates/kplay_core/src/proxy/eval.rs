@@ -131,6 +131,7 @@ impl<O: Oracle> State<'_, O> {
                     self.oracle.recent_set(name, self.pkt.src);
                     true
                 }
+                Match::Nfacct(_) => true,
                 Match::Mark(m) => self.mark & m == *m,
                 Match::NotMark(m) => self.mark & m != *m,
                 Match::CtState { negated, states } => {

@@ -30,6 +30,8 @@ impl ProxyInput {
             cluster_domain: d.cluster_domain.clone(),
             ipvs_scheduler: d.ipvs_scheduler.clone(),
             truncate_comments: cluster.kube_version.at_least(37),
+            // #122812 and #125015 (both 1.31) added the nfacct counters and their rules.
+            nfacct: cluster.kube_version.at_least(31),
             ..ProxyConfig::default()
         };
         let nodes =
@@ -41,10 +43,13 @@ impl ProxyInput {
                 namespace: p.namespace.clone(),
                 name: p.name.clone(),
                 ip: p.ip(),
+                ips: p.ips.clone(),
                 node: p.node.clone(),
                 host_network: p.host_network,
                 dns_policy: p.spec.dns_policy.clone(),
                 dns_nameservers: p.spec.dns_nameservers.clone(),
+                dns_searches: p.spec.dns_searches.clone(),
+                dns_options: p.spec.dns_options.clone(),
             })
             .collect();
         let mut services = Vec::new();
@@ -84,6 +89,7 @@ impl ProxyInput {
                     tls: i.spec.tls.iter().map(|t| IngressTls { hosts: t.hosts.clone(), secret_name: t.secret_name.clone() }).collect(),
                     uses_regex: ann.get("nginx.ingress.kubernetes.io/use-regex").is_some_and(|v| v == "true")
                         || ann.contains_key("nginx.ingress.kubernetes.io/rewrite-target"),
+                    service_upstream: ann.get("nginx.ingress.kubernetes.io/service-upstream").is_some_and(|v| v == "true"),
                 }
             })
             .collect();
@@ -201,9 +207,9 @@ fn endpoints_for(cluster: &Cluster, svc: &Service, info: &ServicePortInfo) -> Ve
             "IPv6" => false,
             _ => continue,
         };
-        // One proxier per family, each with its own family's endpoints; kplay writes the IPv4
-        // proxier's rules, so a dual-stack Service takes its IPv4 endpoints whichever family is
-        // primary (an IPv6-only Service keeps its IPv6 ones).
+        // One proxier per family, each with its own family's endpoints; kplay writes a dual-stack
+        // Service into the IPv4 proxier's rules, so it takes its IPv4 endpoints whichever family
+        // is primary (an IPv6-only Service, in the IPv6 proxier's rules, keeps its IPv6 ones).
         if wanted_v4.is_some_and(|v4| v4 != family_v4) {
             continue;
         }
@@ -293,11 +299,12 @@ mod tests {
     #[test]
     fn the_release_reaches_the_proxy_config() {
         let files = vec![SourceFile::new("t.yaml", "")];
-        for (minor, cut) in [(34, false), (36, false), (37, true)] {
+        for (minor, cut, nfacct) in [(30, false, false), (31, false, true), (34, false, true), (36, false, true), (37, true, true)] {
             let opts = Options { kube_version: crate::version::KubeVersion::new(minor), ..Options::default() };
             let analysis = analyze(&files, &opts);
             let input = ProxyInput::from_cluster(&simulate(&files, &analysis.objects, &opts));
             assert_eq!(input.config.truncate_comments, cut, "1.{minor}");
+            assert_eq!(input.config.nfacct, nfacct, "1.{minor}");
         }
     }
 

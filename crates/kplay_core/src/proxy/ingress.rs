@@ -356,6 +356,7 @@ mod tests {
                 .collect(),
             tls: vec![],
             uses_regex: false,
+            service_upstream: false,
         }
     }
 

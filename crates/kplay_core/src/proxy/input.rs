@@ -264,6 +264,17 @@ impl ServicePortInfo {
         self.cluster_ips.iter().copied().find(|ip| ip.is_ipv4() == v4)
     }
 
+    /// The ClusterIP of this port in the rules of kube-proxy's IPv4 (`v6` false) or IPv6
+    /// proxier as kplay writes them. kube-proxy runs one proxier per family; kplay writes a
+    /// dual-stack Service into the IPv4 proxier only (its `endpoints` are its IPv4 ones), so
+    /// the IPv6 proxier holds the single-stack IPv6 Services.
+    pub fn proxier_cluster_ip(&self, v6: bool) -> Option<IpAddr> {
+        if v6 && self.cluster_ip_for(true).is_some() {
+            return None;
+        }
+        self.cluster_ip_for(!v6)
+    }
+
     /// `ExternallyAccessible()`: a NodePort, an LB VIP or an external IP.
     pub fn externally_accessible(&self) -> bool {
         self.node_port != 0 || !self.load_balancer_ips.is_empty() || !self.external_ips.is_empty()
@@ -316,12 +327,18 @@ pub struct PodInfo {
     pub namespace: String,
     pub name: String,
     pub ip: Option<IpAddr>,
+    /// `status.podIPs`: `ip` and, on a dual-stack cluster, the address of the other family.
+    pub ips: Vec<IpAddr>,
     pub node: Option<String>,
     pub host_network: bool,
     /// `spec.dnsPolicy` ("" reads as ClusterFirst).
     pub dns_policy: String,
     /// `spec.dnsConfig.nameservers` (what a `dnsPolicy: None` pod asks).
     pub dns_nameservers: Vec<String>,
+    /// `spec.dnsConfig.searches`, added to the pod's search path.
+    pub dns_searches: Vec<String>,
+    /// `spec.dnsConfig.options` (name, value): `ndots` is the one a lookup depends on.
+    pub dns_options: Vec<(String, Option<String>)>,
 }
 
 /// `spec.rules[].http.paths[].pathType`.
@@ -416,6 +433,9 @@ pub struct IngressInfo {
     /// `nginx.ingress.kubernetes.io/use-regex` or `rewrite-target` present: ingress-nginx
     /// then turns every path of the host into a case-insensitive regex location.
     pub uses_regex: bool,
+    /// `nginx.ingress.kubernetes.io/service-upstream: "true"`: the upstream is the Service's
+    /// ClusterIP, so kube-proxy picks the endpoint, instead of the EndpointSlice addresses.
+    pub service_upstream: bool,
 }
 
 /// One IngressClass.
@@ -440,6 +460,10 @@ pub struct ProxyConfig {
     pub masquerade_random_fully: bool,
     /// `--iptables-localhost-nodeports` (default true).
     pub localhost_node_ports: bool,
+    /// kube-proxy's nfacct counters exist (from 1.31, where kube-proxy creates them when the
+    /// node's kernel has `xt_nfacct`, as kind, kubeadm, minikube and k3s nodes do): the iptables
+    /// rules then count localhost NodePort packets and the INVALID drops (`-m nfacct`).
+    pub nfacct: bool,
     /// IPVS scheduler (`rr` by default).
     pub ipvs_scheduler: String,
     /// DNS zone for name lookups (`cluster.local`).
@@ -457,6 +481,7 @@ impl Default for ProxyConfig {
             masquerade_all: false,
             masquerade_random_fully: true,
             localhost_node_ports: true,
+            nfacct: true,
             ipvs_scheduler: "rr".into(),
             truncate_comments: false,
             cluster_domain: "cluster.local".into(),
@@ -518,9 +543,9 @@ impl ProxyInput {
         v.into_iter().map(|(_, s)| s).collect()
     }
 
-    /// The pod that owns `ip` (not host-network pods, whose IP is the node's).
+    /// The pod that owns `ip`, of either family (not host-network pods, whose IP is the node's).
     pub fn pod_by_ip(&self, ip: IpAddr) -> Option<&PodInfo> {
-        self.pods.iter().find(|p| p.ip == Some(ip) && !p.host_network)
+        self.pods.iter().find(|p| (p.ip == Some(ip) || p.ips.contains(&ip)) && !p.host_network)
     }
 
     /// The node that owns `ip`.

@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use std::net::IpAddr;
 
 use super::endpoints::{categorize, Categorized};
-use super::input::{join_host_port, Cidr, EndpointInfo, Protocol, ProxyInput, ServicePortInfo};
+use super::input::{join_host_port, Cidr, EndpointInfo, Protocol, ProxyConfig, ProxyInput, ServicePortInfo};
 use super::names;
 
 /// The masquerade mark bit (`--iptables-masquerade-bit` 14).
@@ -69,7 +69,13 @@ pub enum Match {
         negated: bool,
         states: &'static str,
     },
+    /// `-m nfacct --nfacct-name N`: counts the packet, always matches.
+    Nfacct(&'static str),
 }
+
+/// kube-proxy's nfacct counters (`pkg/proxy/metrics`).
+const NFACCT_LOCALHOST_NODE_PORTS: &str = "localhost_nps_accepted_pkts";
+const NFACCT_CT_STATE_INVALID: &str = "ct_state_invalid_dropped_pkts";
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Target {
@@ -274,6 +280,12 @@ impl Match {
                 out.push_str(if *negated { " -m conntrack ! --ctstate " } else { " -m conntrack --ctstate " });
                 out.push_str(states);
             }
+            // libxt_nfacct saves ` --nfacct-name` then `xtables_save_string`, which starts with
+            // its own space: iptables-save prints two.
+            Match::Nfacct(name) => {
+                out.push_str(if saved { " -m nfacct --nfacct-name  " } else { " -m nfacct --nfacct-name " });
+                out.push_str(name);
+            }
         }
     }
 }
@@ -393,11 +405,17 @@ pub struct NodeContext<'a> {
 }
 
 impl<'a> NodeContext<'a> {
-    /// The context of `node` in `input`, or a bare one when the node is unknown.
+    /// The context of `node` in `input` for the IPv4 proxier, or a bare one when the node is
+    /// unknown.
     pub fn of(input: &'a ProxyInput, node: &'a str) -> Self {
+        Self::of_family(input, node, false)
+    }
+
+    /// The context of `node` for kube-proxy's IPv6 (`ipv6`) or IPv4 proxier.
+    pub fn of_family(input: &'a ProxyInput, node: &'a str, ipv6: bool) -> Self {
         match input.node(node) {
-            Some(n) => NodeContext { name: &n.name, ips: &n.ips, zone: n.zone.as_deref(), ipv6: false },
-            None => NodeContext { name: node, ips: &[], zone: None, ipv6: false },
+            Some(n) => NodeContext { name: &n.name, ips: &n.ips, zone: n.zone.as_deref(), ipv6 },
+            None => NodeContext { name: node, ips: &[], zone: None, ipv6 },
         }
     }
 
@@ -467,7 +485,8 @@ pub fn generate(input: &ProxyInput, node: &NodeContext<'_>) -> Ruleset {
         rs.add_chain(Table::Nat, ch, None);
     }
 
-    let services: Vec<&ServicePortInfo> = input.sorted_services().into_iter().filter(|s| s.cluster_ip_for(!node.ipv6).is_some()).collect();
+    let services: Vec<&ServicePortInfo> =
+        input.sorted_services().into_iter().filter(|s| s.proxier_cluster_ip(node.ipv6).is_some()).collect();
     let total_endpoints: usize = services.iter().map(|s| s.endpoints.len()).sum();
     let large = total_endpoints > LARGE_CLUSTER_ENDPOINTS;
     let cluster_cidr = cfg.cluster_cidrs.iter().copied().find(|c| c.addr.is_ipv6() == node.ipv6);
@@ -477,7 +496,7 @@ pub fn generate(input: &ProxyInput, node: &NodeContext<'_>) -> Ruleset {
     let mut svc_chains: Vec<Chain> = Vec::with_capacity(services.len() * 2 + total_endpoints);
     let mut probs: Vec<(String, u32)> = Vec::new();
     for svc in &services {
-        service_rules(&mut rs, &mut svc_chains, svc, node, cluster_cidr, cfg.masquerade_all, large, &mut probs);
+        service_rules(&mut rs, &mut svc_chains, svc, node, cluster_cidr, cfg, large, &mut probs);
     }
 
     // Fixed chains' rules.
@@ -515,7 +534,11 @@ pub fn generate(input: &ProxyInput, node: &NodeContext<'_>) -> Ruleset {
             Target::Drop,
         );
     }
-    rs.push(Table::Filter, "KUBE-FORWARD", vec![Match::CtState { negated: false, states: "INVALID" }], Target::Drop);
+    let mut invalid = vec![Match::CtState { negated: false, states: "INVALID" }];
+    if cfg.nfacct {
+        invalid.push(Match::Nfacct(NFACCT_CT_STATE_INVALID));
+    }
+    rs.push(Table::Filter, "KUBE-FORWARD", invalid, Target::Drop);
     rs.push(
         Table::Filter,
         "KUBE-FORWARD",
@@ -559,15 +582,16 @@ fn service_rules(
     svc: &ServicePortInfo,
     node: &NodeContext<'_>,
     cluster_cidr: Option<Cidr>,
-    masquerade_all: bool,
+    cfg: &ProxyConfig,
     large: bool,
     probs: &mut Vec<(String, u32)>,
 ) {
-    let Some(cluster_ip) = svc.cluster_ip_for(!node.ipv6) else { return };
+    let Some(cluster_ip) = svc.proxier_cluster_ip(node.ipv6) else { return };
     let spn = svc.port_name_string();
     let proto = svc.protocol.lower();
     let cat: Categorized<'_> = categorize(svc, node.name, node.zone);
     let has_endpoints = cat.has_any;
+    let localhost_nfacct = cfg.localhost_node_ports && cfg.nfacct && !node.ipv6;
     // One hash for the four per-port chains; one per endpoint for its SEP chain.
     let hash = names::port_proto_hash(&spn, proto);
     let cluster_chain = format!("KUBE-SVC-{hash}");
@@ -633,6 +657,21 @@ fn service_rules(
     }
     if svc.node_port != 0 {
         if has_endpoints {
+            // Counted separately when localhost NodePorts are on (IPv4 only) and nfacct exists.
+            if localhost_nfacct {
+                rs.push(
+                    Table::Nat,
+                    "KUBE-NODEPORTS",
+                    vec![
+                        Match::Comment(spn.clone()),
+                        Match::Proto(svc.protocol),
+                        Match::Dst(Cidr { addr: IpAddr::V4([127, 0, 0, 0].into()), prefix: 8 }),
+                        Match::DPort(svc.node_port),
+                        Match::Nfacct(NFACCT_LOCALHOST_NODE_PORTS),
+                    ],
+                    Target::Jump(ext_chain.clone()),
+                );
+            }
             rs.push(
                 Table::Nat,
                 "KUBE-NODEPORTS",
@@ -667,7 +706,7 @@ fn service_rules(
     let mut internal_rules = Vec::new();
     if has_internal {
         let mut m = vip(format!("{spn} cluster IP"), cluster_ip, svc.port);
-        if masquerade_all {
+        if cfg.masquerade_all {
             internal_rules.push(Rule { matches: m, target: Target::Jump("KUBE-MARK-MASQ".into()) });
         } else if let Some(cidr) = cluster_cidr {
             m.push(Match::NotSrc(cidr));

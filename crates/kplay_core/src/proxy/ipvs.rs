@@ -87,7 +87,7 @@ pub fn generate(input: &ProxyInput, node: &NodeContext<'_>) -> IpvsTable {
     let node_ips: Vec<IpAddr> = node.ips.iter().copied().filter(|ip| ip.is_ipv6() == v6).collect();
     let mut table = IpvsTable { node: node.name.to_string(), services: Vec::new() };
     for svc in input.sorted_services() {
-        let Some(cluster_ip) = svc.cluster_ip_for(!v6) else { continue };
+        let Some(cluster_ip) = svc.proxier_cluster_ip(v6) else { continue };
         let cat = categorize(svc, node.name, node.zone);
         let reals = |local: bool| -> Vec<RealServer> {
             let eps = if local { &cat.local } else { &cat.cluster };

@@ -15,6 +15,7 @@ pub mod modes;
 pub mod names;
 pub mod nftables;
 pub mod path_regex;
+pub mod resolv;
 pub mod trace;
 
 #[cfg(test)]

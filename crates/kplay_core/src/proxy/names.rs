@@ -95,10 +95,12 @@ pub fn probability_saved(p: &str) -> String {
     format!("{:.11}", f64::from(probability_stored(p)) / 2_147_483_648.0)
 }
 
-/// nftables `hashAndTruncate`: `base32(sha256(name))[:8] + "-" + name`, cut to 112 characters
-/// (`128 - 16` for the prefix) with a trailing `...`.
+/// nftables `hashAndTruncate`: `base32(sha256(name))[:8] + "-" + name`, cut to 240 characters
+/// (`chainNameBaseLengthMax = knftables.NameLengthMax - chainNamePrefixLengthMax`, 256 - 16)
+/// with a trailing `...`. A service base is at most 205 characters, so only an endpoint base
+/// (and the affinity set named after it) with a long IPv6 address can be cut.
 pub fn nft_hash_and_truncate(name: &str) -> String {
-    const MAX: usize = 128 - 16;
+    const MAX: usize = 256 - 16;
     let mut out = format!("{}-{}", hash_prefix(name, 8), name);
     if out.len() > MAX {
         // Names are ASCII (DNS labels, digits and punctuation), so byte truncation is safe;
@@ -170,8 +172,27 @@ mod tests {
     #[test]
     fn nft_names_truncate_long_input() {
         assert_eq!(nft_service_base("ns1", "svc1", "tcp", "p80"), "ULMVA6XW-ns1/svc1/tcp/p80");
-        let long = nft_service_base(&"a".repeat(63), &"b".repeat(63), "tcp", &"c".repeat(15));
-        assert_eq!(long.len(), 112);
-        assert!(long.ends_with("..."));
+        // chainNameBaseLengthMax = knftables.NameLengthMax (256) - 16: a service base (at most
+        // 205 characters) is never cut, nor is a 118-character endpoint base.
+        let longest = nft_service_base(&"a".repeat(63), &"b".repeat(63), "sctp", &"c".repeat(63));
+        assert_eq!(longest.len(), 205);
+        assert!(!longest.ends_with("..."));
+        assert_eq!(
+            nft_endpoint_base(
+                "my-team-production-namespace",
+                "checkout-payment-gateway-service-internal-api",
+                "tcp",
+                "https-metrics",
+                "10.244.1.2",
+                8443
+            ),
+            "62WNLLZ5-my-team-production-namespace/checkout-payment-gateway-service-internal-api/tcp/https-metrics__10.244.1.2/8443"
+        );
+        // Only an endpoint base with a long IPv6 address can pass 240: cut to 237 plus "...".
+        let ip = "fd00:10:180:ffff:ffff:ffff:ffff:ffff";
+        let cut = nft_endpoint_base(&"a".repeat(63), &"b".repeat(63), "sctp", &"c".repeat(63), ip, 65535);
+        assert_eq!(cut.len(), 240);
+        assert!(cut.starts_with("DZGOZRYE-aaa"));
+        assert!(cut.ends_with("__fd00.10.180.ffff.ffff.ffff.fff..."));
     }
 }

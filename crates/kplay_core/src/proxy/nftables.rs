@@ -289,7 +289,7 @@ fn service_rules(
 ) {
     let masquerade_all = config.masquerade_all;
     let v6 = node.ipv6;
-    let Some(cluster_ip) = svc.cluster_ip_for(!v6) else { return };
+    let Some(cluster_ip) = svc.proxier_cluster_ip(v6) else { return };
     let proto = svc.protocol.lower();
     let spn = svc.port_name_string();
     let n = ServiceNames::of(svc);

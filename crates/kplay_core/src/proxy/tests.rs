@@ -76,6 +76,31 @@ fn overall_iptables_rules_match_kube_proxy_test() {
     }
 }
 
+/// The nfacct counters (1.31+): absent, kube-proxy writes neither counting rule; the
+/// localhost NodePort rule is the IPv4 proxier's only; `iptables-save` prints two spaces.
+#[test]
+fn nfacct_rules_follow_the_counters_and_the_family() {
+    let mut input = overall_input();
+    let saved = RenderOptions { saved_probabilities: true, ..RenderOptions::default() };
+    let text = iptables::generate(&input, &NodeContext::of(&input, TEST_NODE)).render(saved);
+    assert!(
+        text.contains("-A KUBE-NODEPORTS -d 127.0.0.0/8 -p tcp -m comment --comment \"ns3/svc3:p80\" -m tcp --dport 3003 -m nfacct --nfacct-name  localhost_nps_accepted_pkts -j KUBE-EXT-X27LE4BHSL4DOUIK\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("-A KUBE-FORWARD -m conntrack --ctstate INVALID -m nfacct --nfacct-name  ct_state_invalid_dropped_pkts -j DROP\n"),
+        "{text}"
+    );
+    input.config.nfacct = false;
+    let text = iptables::generate(&input, &NodeContext::of(&input, TEST_NODE)).render(RenderOptions::default());
+    assert!(!text.contains("nfacct") && !text.contains("-d 127.0.0.0/8 --dport"), "{text}");
+    assert!(text.contains("-A KUBE-FORWARD -m conntrack --ctstate INVALID -j DROP\n"), "{text}");
+    input.config.nfacct = true;
+    input.config.localhost_node_ports = false;
+    let text = iptables::generate(&input, &NodeContext::of(&input, TEST_NODE)).render(RenderOptions::default());
+    assert!(!text.contains("localhost_nps_accepted_pkts") && text.contains("ct_state_invalid_dropped_pkts"), "{text}");
+}
+
 /// `TestInternalTrafficPolicyE2E`: unnamed port, three endpoints, then ITP=Local.
 #[test]
 fn internal_traffic_policy_chains() {
@@ -218,6 +243,9 @@ mod flows {
                 host_network: false,
                 dns_policy: String::new(),
                 dns_nameservers: Vec::new(),
+                dns_searches: Vec::new(),
+                dns_options: Vec::new(),
+                ips: Vec::new(),
             }],
             ..ProxyInput::default()
         }
@@ -495,10 +523,10 @@ mod flows {
             assert!(t.hops[0].detail.contains("source is 127.0.0.1"), "{:?}", t.hops[0]);
             let mut tracer = Tracer::new(&input);
             if mode == Mode::Nftables {
-                let set = tracer.nft_ruleset(TEST_NODE).set("nodeport-ips").expect("nodeport-ips");
+                let set = tracer.nft_ruleset(TEST_NODE, false).set("nodeport-ips").expect("nodeport-ips");
                 assert_eq!(set.elements, ["192.168.0.2"]);
             } else {
-                assert!(tracer.ipvs_table(TEST_NODE).find(Protocol::Tcp, ip("127.0.0.1"), 3001).is_none());
+                assert!(tracer.ipvs_table(TEST_NODE, false).find(Protocol::Tcp, ip("127.0.0.1"), 3001).is_none());
             }
         }
         // With localhost NodePorts turned off, iptables refuses them too.
@@ -519,6 +547,9 @@ mod flows {
                 host_network: false,
                 dns_policy: String::new(),
                 dns_nameservers: Vec::new(),
+                dns_searches: Vec::new(),
+                dns_options: Vec::new(),
+                ips: Vec::new(),
             };
             input.pods.push(pod);
         }

@@ -16,11 +16,14 @@ use serde::Serialize;
 use super::endpoints::categorize;
 use super::eval::{self, ForcedOracle, Origin, Packet, RandomOracle, Rng, Verdict, Walk};
 use super::ingress::{self, HttpRequest, IngressDecision};
-use super::input::{join_host_port, BackendPort, IngressBackend, PodInfo, Protocol, ProxyInput, ServicePortInfo, TrafficPolicy};
+use super::input::{
+    join_host_port, BackendPort, EndpointInfo, IngressBackend, PodInfo, Protocol, ProxyInput, ServicePortInfo, TrafficPolicy,
+};
 use super::iptables::{self, Match, NodeContext, Ruleset, Table, Target};
 use super::ipvs::{self, IpvsTable};
 use super::modes::{self, HitInfo, Mode};
 use super::nftables::{self, NftRuleset};
+use super::resolv::Resolver;
 
 /// Where a request starts.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -168,11 +171,32 @@ pub struct Trace {
     pub hops: Vec<Hop>,
     /// The source address the endpoint sees was rewritten to the node's (masquerade).
     pub masqueraded: bool,
+    /// ingress-nginx's `service-upstream`: the node whose kube-proxy picked the endpoint.
+    #[serde(skip)]
+    pub upstream_node: Option<String>,
 }
 
 impl Trace {
     fn end(outcome: Outcome, hops: Vec<Hop>) -> Self {
-        Trace { outcome, http_status: None, backend: None, endpoint: None, hops, masqueraded: false }
+        Trace { outcome, http_status: None, backend: None, endpoint: None, hops, masqueraded: false, upstream_node: None }
+    }
+}
+
+/// The endpoints a request through ingress-nginx can reach. By default it balances over the
+/// EndpointSlice addresses itself, bypassing kube-proxy and so its traffic policies and hints:
+/// the ready endpoints, else the serving terminating ones. With `service-upstream` on the
+/// controller's `node` (and its zone), kube-proxy's choice for ClusterIP traffic there.
+fn ingress_endpoints<'s>(svc: &'s ServicePortInfo, upstream: Option<(&str, Option<&str>)>) -> Vec<&'s EndpointInfo> {
+    if let Some((node, zone)) = upstream {
+        let cat = categorize(svc, node, zone);
+        return if svc.internal_policy == TrafficPolicy::Local { cat.local } else { cat.cluster };
+    }
+    let sorted = svc.sorted_endpoints();
+    let ready: Vec<&EndpointInfo> = sorted.iter().copied().filter(|e| e.ready).collect();
+    if ready.is_empty() {
+        sorted.into_iter().filter(|e| e.serving && e.terminating).collect()
+    } else {
+        ready
     }
 }
 
@@ -185,19 +209,24 @@ pub const EXTERNAL_CLIENT: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(203, 0, 1
 /// Generates and caches node rulesets for one input.
 pub struct Tracer<'a> {
     pub input: &'a ProxyInput,
-    rules: HashMap<String, Ruleset>,
-    nft: HashMap<String, NftRuleset>,
-    ipvs: HashMap<String, IpvsTable>,
+    /// Per node and family (`true`: the IPv6 proxier's).
+    rules: HashMap<(String, bool), Ruleset>,
+    nft: HashMap<(String, bool), NftRuleset>,
+    ipvs: HashMap<(String, bool), IpvsTable>,
 }
 
 /// A resolved client.
 #[derive(Debug, Clone)]
 struct Client {
     ip: IpAddr,
+    /// A dual-stack pod's IPv6 address: the source of its IPv6 connections.
+    ip6: Option<IpAddr>,
     node: Option<String>,
     origin: Origin,
     label: String,
-    namespace: Option<String>,
+    /// The search path and `ndots` of its lookups (a pod's from its DNS settings; a node's
+    /// ClusterFirst in `default`).
+    resolver: Resolver,
     /// Why a pod client does not ask the cluster DNS (its `dnsPolicy`), when it does not.
     no_cluster_dns: Option<String>,
 }
@@ -207,22 +236,22 @@ impl<'a> Tracer<'a> {
         Tracer { input, rules: HashMap::new(), nft: HashMap::new(), ipvs: HashMap::new() }
     }
 
-    /// The ruleset of `node`, generated on first use.
-    pub fn ruleset(&mut self, node: &str) -> &Ruleset {
+    /// The iptables (`v6`: ip6tables) ruleset of `node`, generated on first use.
+    pub fn ruleset(&mut self, node: &str, v6: bool) -> &Ruleset {
         let input = self.input;
-        self.rules.entry(node.to_string()).or_insert_with(|| iptables::generate(input, &NodeContext::of(input, node)))
+        self.rules.entry((node.to_string(), v6)).or_insert_with(|| iptables::generate(input, &NodeContext::of_family(input, node, v6)))
     }
 
-    /// The nftables table of `node`, generated on first use.
-    pub fn nft_ruleset(&mut self, node: &str) -> &NftRuleset {
+    /// The nftables table (`ip` or `ip6 kube-proxy`) of `node`, generated on first use.
+    pub fn nft_ruleset(&mut self, node: &str, v6: bool) -> &NftRuleset {
         let input = self.input;
-        self.nft.entry(node.to_string()).or_insert_with(|| nftables::generate(input, &NodeContext::of(input, node)))
+        self.nft.entry((node.to_string(), v6)).or_insert_with(|| nftables::generate(input, &NodeContext::of_family(input, node, v6)))
     }
 
-    /// The IPVS table of `node`, generated on first use.
-    pub fn ipvs_table(&mut self, node: &str) -> &IpvsTable {
+    /// The IPVS table of `node` for one family, generated on first use.
+    pub fn ipvs_table(&mut self, node: &str, v6: bool) -> &IpvsTable {
         let input = self.input;
-        self.ipvs.entry(node.to_string()).or_insert_with(|| ipvs::generate(input, &NodeContext::of(input, node)))
+        self.ipvs.entry((node.to_string(), v6)).or_insert_with(|| ipvs::generate(input, &NodeContext::of_family(input, node, v6)))
     }
 
     fn node_ips(&self, node: &str) -> Vec<IpAddr> {
@@ -230,24 +259,20 @@ impl<'a> Tracer<'a> {
     }
 
     fn client(&self, from: &Source) -> Result<Client, String> {
+        let zone = self.input.config.cluster_domain.as_str();
         let pod_client = |p: &PodInfo| -> Result<Client, String> {
             let label = format!("pod/{}/{}", p.namespace, p.name);
+            let resolver = Resolver::of_pod(p, zone);
+            let ip6 = p.ips.iter().copied().find(IpAddr::is_ipv6);
             if p.host_network {
                 let node = p.node.clone().ok_or_else(|| format!("{label} is not scheduled"))?;
                 let ip = self.node_ips(&node).first().copied().ok_or_else(|| format!("node {node} has no address"))?;
                 let no_cluster_dns = self.no_cluster_dns(p, &label);
-                return Ok(Client {
-                    ip,
-                    node: Some(node),
-                    origin: Origin::Local,
-                    label,
-                    namespace: Some(p.namespace.clone()),
-                    no_cluster_dns,
-                });
+                return Ok(Client { ip, ip6: None, node: Some(node), origin: Origin::Local, label, resolver, no_cluster_dns });
             }
             let ip = p.ip.ok_or_else(|| format!("{label} has no IP (not scheduled or not started)"))?;
             let no_cluster_dns = self.no_cluster_dns(p, &label);
-            Ok(Client { ip, node: p.node.clone(), origin: Origin::Routed, label, namespace: Some(p.namespace.clone()), no_cluster_dns })
+            Ok(Client { ip, ip6, node: p.node.clone(), origin: Origin::Routed, label, resolver, no_cluster_dns })
         };
         match from {
             Source::External => Ok(Client {
@@ -255,7 +280,8 @@ impl<'a> Tracer<'a> {
                 node: None,
                 origin: Origin::Routed,
                 label: format!("external client {EXTERNAL_CLIENT}"),
-                namespace: None,
+                resolver: Resolver::cluster_first("default", zone),
+                ip6: None,
                 no_cluster_dns: None,
             }),
             Source::Pod { namespace, name } => {
@@ -274,7 +300,8 @@ impl<'a> Tracer<'a> {
                     node: Some(n.clone()),
                     origin: Origin::Local,
                     label: format!("node {n}"),
-                    namespace: None,
+                    resolver: Resolver::cluster_first("default", zone),
+                    ip6: None,
                     no_cluster_dns: None,
                 })
             }
@@ -288,7 +315,8 @@ impl<'a> Tracer<'a> {
                         node: Some(n.name.clone()),
                         origin: Origin::Local,
                         label: format!("node {}", n.name),
-                        namespace: None,
+                        resolver: Resolver::cluster_first("default", zone),
+                        ip6: None,
                         no_cluster_dns: None,
                     });
                 }
@@ -297,7 +325,8 @@ impl<'a> Tracer<'a> {
                     node: None,
                     origin: Origin::Routed,
                     label: format!("external client {ip}"),
-                    namespace: None,
+                    resolver: Resolver::cluster_first("default", zone),
+                    ip6: None,
                     no_cluster_dns: None,
                 })
             }
@@ -411,7 +440,7 @@ impl<'a> Tracer<'a> {
         if let Some(why) = client.no_cluster_dns.as_ref().filter(|_| host.parse::<IpAddr>().is_err()) {
             return Err(format!("DNS lookup fails: {why}, so cluster names (Services, pods) do not resolve; outside DNS is not simulated"));
         }
-        self.resolve(host, client.namespace.as_deref())
+        self.resolve(host, &client.resolver)
     }
 
     /// Why a pod does not use the cluster DNS, from its `dnsPolicy` (the kubelet's
@@ -439,50 +468,57 @@ impl<'a> Tracer<'a> {
         }
     }
 
-    /// Cluster DNS for Services: `name`, `name.ns`, `name.ns.svc`, `name.ns.svc.<zone>`.
-    /// ExternalName Services answer with a CNAME, which is followed inside the cluster zone;
-    /// a chain that comes back to a name already seen is a loop (resolvers give up: SERVFAIL).
-    /// The answers (never empty: the client connects to the first) and what the lookup went
-    /// through.
-    fn resolve(&self, host: &str, client_ns: Option<&str>) -> Result<(Vec<IpAddr>, String), String> {
+    /// Cluster DNS, asked for the names `resolver` tries for `host` (its search path and
+    /// `ndots`), the first with an answer winning: a Service's ClusterIP, an ExternalName's
+    /// CNAME (followed inside the cluster zone; a chain that comes back to a name already seen
+    /// is a loop, which resolvers give up: SERVFAIL), and the address records of headless
+    /// Services, endpoint host names and pods. The answers (never empty: the client connects to
+    /// the first) and what the lookup went through.
+    fn resolve(&self, host: &str, resolver: &Resolver) -> Result<(Vec<IpAddr>, String), String> {
         if let Ok(ip) = host.parse::<IpAddr>() {
             return Ok((vec![ip], "an address, no lookup".into()));
         }
-        let mut host = host.trim_end_matches('.').to_ascii_lowercase();
+        let mut names = resolver.names(host);
         let mut chain: Vec<String> = Vec::new();
-        loop {
+        'names: loop {
             // A CNAME target is absolute: the search path applies to the first name only.
-            let search = chain.is_empty();
-            let service = self.cluster_name(&host, client_ns, search);
-            if let Some((ns, name, fqdn)) = &service {
-                let svc = self.input.services.iter().find(|s| s.namespace == *ns && s.name == *name);
-                // A dual-stack Service has an A and an AAAA record; the rules traced are the
-                // IPv4 proxier's, so the client takes the A record whichever family is primary.
-                let ips = svc.map(|s| s.cluster_ips.as_slice()).unwrap_or_default();
-                if let Some(ip) = ips.iter().find(|ip| ip.is_ipv4()).or_else(|| ips.first()) {
-                    let kind = if ip.is_ipv6() { "AAAA" } else { "A" };
-                    chain.push(format!("{fqdn} {kind} {ip}"));
-                    return Ok((vec![*ip], chain.join(", ")));
-                }
-                if let Some(ext) = self.input.external_name(ns, name) {
-                    let target = ext.trim_end_matches('.').to_ascii_lowercase();
-                    if chain.iter().any(|c| c.starts_with(&format!("{target} "))) || *fqdn == target {
+            let first = chain.is_empty();
+            for name in &names {
+                let service = if first { self.service_fqdn(name) } else { self.cluster_name(name) };
+                if let Some((ns, svc_name, fqdn)) = &service {
+                    let svc = self.input.services.iter().find(|s| s.namespace == *ns && s.name == *svc_name);
+                    // A dual-stack Service has an A and an AAAA record; kplay writes it into the
+                    // IPv4 proxier's rules only, so the client takes the A record whichever family
+                    // is primary. A single-stack IPv6 Service's AAAA leads to the IPv6 rules.
+                    let ips = svc.map(|s| s.cluster_ips.as_slice()).unwrap_or_default();
+                    if let Some(ip) = ips.iter().find(|ip| ip.is_ipv4()).or_else(|| ips.first()) {
+                        let kind = if ip.is_ipv6() { "AAAA" } else { "A" };
+                        chain.push(format!("{fqdn} {kind} {ip}"));
+                        return Ok((vec![*ip], chain.join(", ")));
+                    }
+                    if let Some(ext) = self.input.external_name(ns, svc_name) {
+                        let target = ext.trim_end_matches('.').to_ascii_lowercase();
+                        if chain.iter().any(|c| c.starts_with(&format!("{target} "))) || *fqdn == target {
+                            chain.push(format!("{fqdn} CNAME {target}"));
+                            return Err(format!("CNAME loop: {}; the resolver gives up (SERVFAIL)", chain.join(", ")));
+                        }
+                        if chain.len() >= MAX_CNAME_CHAIN {
+                            return Err(format!("CNAME chain longer than {MAX_CNAME_CHAIN} names: {}", chain.join(", ")));
+                        }
                         chain.push(format!("{fqdn} CNAME {target}"));
-                        return Err(format!("CNAME loop: {}; the resolver gives up (SERVFAIL)", chain.join(", ")));
+                        names = vec![target];
+                        continue 'names;
                     }
-                    if chain.len() >= MAX_CNAME_CHAIN {
-                        return Err(format!("CNAME chain longer than {MAX_CNAME_CHAIN} names: {}", chain.join(", ")));
-                    }
-                    chain.push(format!("{fqdn} CNAME {target}"));
-                    host = target;
+                }
+                // Headless Services, endpoint hostnames and pod A records. The client connects
+                // to the first answer; CoreDNS's `loadbalance` plugin (in the default Corefile)
+                // shuffles the answers of every response, so one trace takes the first in the
+                // order `kplay dns` lists them, and `simulate` spreads its lookups evenly over them.
+                let fqdn = service.map_or_else(|| name.clone(), |(_, _, fqdn)| fqdn);
+                let ips: Vec<IpAddr> = self.input.dns_addresses.iter().filter(|r| r.name == fqdn).map(|r| r.ip).collect();
+                if ips.is_empty() {
                     continue;
                 }
-            }
-            // Headless Services, endpoint hostnames and pod A records. The client connects to
-            // the first answer; CoreDNS's `loadbalance` plugin (in the default Corefile)
-            // shuffles the answers of every response, so one trace takes the first in the order
-            // `kplay dns` lists them, and `simulate` spreads its lookups evenly over them.
-            if let Some((fqdn, ips)) = self.dns_addresses(&host, client_ns, search) {
                 let list = ips.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
                 let kind = if ips.iter().all(IpAddr::is_ipv6) { "AAAA" } else { "A" };
                 chain.push(format!("{fqdn} {kind} {list}"));
@@ -499,34 +535,18 @@ impl<'a> Tracer<'a> {
                 let detail = format!("{}: {what}{pick}; it connects straight to the pod IP, no kube-proxy rule involved", chain.join(", "));
                 return Ok((ips, detail));
             }
-            let via = chain.last().map(|c| format!("{c}: ")).unwrap_or_default();
-            return Err(match service {
-                Some((_, _, fqdn)) => format!("{via}{fqdn}: NXDOMAIN (no Service with a ClusterIP or ready endpoints of that name)"),
-                None => format!("{via}{host} is not a cluster DNS name; outside DNS is not simulated"),
+            return Err(match chain.last() {
+                Some(via) => match self.cluster_name(&names[0]) {
+                    Some((_, _, fqdn)) => format!("{via}: {fqdn}: NXDOMAIN (no Service with a ClusterIP or ready endpoints of that name)"),
+                    None => format!("{via}: {} is not a cluster DNS name; outside DNS is not simulated", names[0]),
+                },
+                None => format!(
+                    "no cluster DNS record for {} (tried in this order: {}): no Service with a ClusterIP or ready endpoints, nor a pod, of those names; names outside the cluster zone are not simulated",
+                    names.join(", "),
+                    resolver.describe()
+                ),
             });
         }
-    }
-
-    /// The cluster DNS address records of `host` (`kplay dns`'s A/AAAA records that are not
-    /// ClusterIPs), trying the names a pod's resolver tries: with `search`, the search path of
-    /// the client's namespace (`<ns>.svc.<zone> svc.<zone> <zone>`, `ndots:5`) and the name as
-    /// written; without it, the name as written only. The first name with records, and its
-    /// addresses in that order.
-    fn dns_addresses(&self, host: &str, client_ns: Option<&str>, search: bool) -> Option<(String, Vec<IpAddr>)> {
-        let zone = self.input.config.cluster_domain.trim_matches('.');
-        let ns = client_ns.unwrap_or("default");
-        let mut names = Vec::new();
-        if search && host.matches('.').count() < 5 {
-            names.extend([format!("{host}.{ns}.svc.{zone}"), format!("{host}.svc.{zone}"), format!("{host}.{zone}")]);
-        }
-        names.push(host.to_string());
-        if search && host.matches('.').count() >= 5 {
-            names.extend([format!("{host}.{ns}.svc.{zone}"), format!("{host}.svc.{zone}"), format!("{host}.{zone}")]);
-        }
-        names.into_iter().find_map(|name| {
-            let ips: Vec<IpAddr> = self.input.dns_addresses.iter().filter(|r| r.name == name).map(|r| r.ip).collect();
-            (!ips.is_empty()).then_some((name, ips))
-        })
     }
 
     /// What kind of record answers `fqdn`, for the DNS hop.
@@ -548,24 +568,21 @@ impl<'a> Tracer<'a> {
         }
     }
 
-    /// `(namespace, name, fqdn)` of a Service DNS name; `None` for names outside the cluster.
-    /// Without the search path (`search: false`, absolute names such as CNAME targets) only
-    /// `<name>.<ns>.svc[.<zone>]` qualifies.
-    fn cluster_name(&self, host: &str, client_ns: Option<&str>, search: bool) -> Option<(String, String, String)> {
-        let zone = format!(".svc.{}", self.input.config.cluster_domain);
-        let stripped = host.strip_suffix(zone.as_str()).or_else(|| host.strip_suffix(".svc"));
-        let base = match (stripped, search) {
-            (Some(b), _) => b,
-            (None, true) => host,
-            (None, false) => return None,
-        };
-        let (name, ns) = match base.split_once('.') {
-            Some((n, ns)) if !ns.contains('.') => (n, ns.to_string()),
-            Some(_) => return None,
-            None => (base, client_ns.unwrap_or("default").to_string()),
-        };
-        let fqdn = format!("{name}.{ns}{zone}");
-        Some((ns, name.to_string(), fqdn))
+    /// `(namespace, name, fqdn)` of the Service DNS name `<name>.<ns>.svc.<zone>`.
+    fn service_fqdn(&self, fqdn: &str) -> Option<(String, String, String)> {
+        let zone = format!(".svc.{}", self.input.config.cluster_domain.trim_matches('.'));
+        let (name, ns) = fqdn.strip_suffix(zone.as_str())?.split_once('.')?;
+        (!ns.contains('.')).then(|| (ns.to_string(), name.to_string(), fqdn.to_string()))
+    }
+
+    /// `(namespace, name, fqdn)` of an absolute Service name such as a CNAME target:
+    /// `<name>.<ns>.svc` or `<name>.<ns>.svc.<zone>`; `None` for names outside the cluster.
+    fn cluster_name(&self, host: &str) -> Option<(String, String, String)> {
+        let zone = self.input.config.cluster_domain.trim_matches('.');
+        match host.strip_suffix(".svc") {
+            Some(short) => self.service_fqdn(&format!("{short}.svc.{zone}")),
+            None => self.service_fqdn(host),
+        }
     }
 
     fn entry_node(
@@ -616,7 +633,12 @@ impl<'a> Tracer<'a> {
         let src = source_for(client, dst);
         if src != client.ip {
             if let Some(h) = hops.iter_mut().find(|h| h.kind == "client") {
-                h.detail.push_str(&format!("; the connection's source is {src}, as the kernel picks for a loopback destination"));
+                if src == client_addr(client, dst) {
+                    h.detail
+                        .push_str(&format!("; the connection's source is its IPv6 address {src}, and the IPv6 proxier's rules take it"));
+                } else {
+                    h.detail.push_str(&format!("; the connection's source is {src}, as the kernel picks for a loopback destination"));
+                }
             }
         }
         let (mut w, mut svc) = match self.walk_node(&node, src, client.origin, dst, port, req, rng, &mut hops) {
@@ -658,18 +680,18 @@ impl<'a> Tracer<'a> {
     /// The addresses kube-proxy accepts NodePorts on in `mode` (`None`: iptables' address type
     /// LOCAL, loopback included), taken from the node's own generated tables so the trace and
     /// `proxy-rules` agree.
-    fn nodeport_addrs(&mut self, node: &str, mode: Mode) -> Option<Vec<IpAddr>> {
+    fn nodeport_addrs(&mut self, node: &str, mode: Mode, v6: bool) -> Option<Vec<IpAddr>> {
         match mode {
             Mode::Iptables => None,
             Mode::Nftables => Some(
-                self.nft_ruleset(node)
+                self.nft_ruleset(node, v6)
                     .set("nodeport-ips")
                     .map(|s| s.elements.iter().filter_map(|e| e.parse().ok()).collect())
                     .unwrap_or_default(),
             ),
             Mode::Ipvs => {
                 let mut out: Vec<IpAddr> = Vec::new();
-                for v in self.ipvs_table(node).services.iter().filter(|v| v.kind == ipvs::VipKind::NodePort) {
+                for v in self.ipvs_table(node, v6).services.iter().filter(|v| v.kind == ipvs::VipKind::NodePort) {
                     if !out.contains(&v.ip) {
                         out.push(v.ip);
                     }
@@ -703,7 +725,8 @@ impl<'a> Tracer<'a> {
     ) -> Result<(Walk, Option<&'a ServicePortInfo>), Outcome> {
         let pkt = Packet { src, dst, dport: port, proto: req.protocol };
         let node_ips = self.node_ips(node);
-        let np_addrs = self.nodeport_addrs(node, req.mode);
+        let v6 = dst.is_ipv6();
+        let np_addrs = self.nodeport_addrs(node, req.mode, v6);
         let mut oracle = RandomOracle::new(rng.next_u64());
         let node_local = self.accepts_nodeports(&node_ips, np_addrs.as_deref(), dst);
         let svc = self.service_for(dst, port, req.protocol, node_local);
@@ -730,13 +753,13 @@ impl<'a> Tracer<'a> {
                 });
             }
         }
-        let rs = self.ruleset(node);
+        let rs = self.ruleset(node, v6);
         let w = eval::walk_nodeports(rs, &node_ips, np_addrs.as_deref(), pkt, origin, &mut oracle);
         match req.mode {
             Mode::Iptables => hops.extend(rule_hops(rs, &w.hits, node)),
             Mode::Nftables => {
                 let infos = HitInfo::collect(rs, &w.hits);
-                let nft = self.nft_ruleset(node);
+                let nft = self.nft_ruleset(node, v6);
                 for st in modes::nft_steps(nft, &infos, svc, src, dst, port, req.protocol, origin == Origin::Local) {
                     hops.push(Hop {
                         kind: "nftables".into(),
@@ -768,7 +791,7 @@ impl<'a> Tracer<'a> {
             }
             Mode::Ipvs => {
                 let endpoint = w.dnat;
-                let table = self.ipvs_table(node);
+                let table = self.ipvs_table(node, v6);
                 match svc.and_then(|s| modes::ipvs_step(table, s, dst, port, endpoint)) {
                     Some(st) => {
                         hops.push(Hop { kind: "ipvs".into(), name: st.name, detail: st.detail, rule: None, node: Some(node.to_string()) });
@@ -855,6 +878,7 @@ impl<'a> Tracer<'a> {
                     endpoint: Some(ep),
                     hops,
                     masqueraded: w.masqueraded,
+                    upstream_node: None,
                 }
             }
         }
@@ -887,7 +911,7 @@ impl<'a> Tracer<'a> {
         let mut http = http.clone();
         // What the request already passed (hosts, ExternalName Services): coming back is a loop.
         let mut seen: Vec<String> = vec![format!("host {}", http.bare_host())];
-        let (ns, svc_name, port, backend) = loop {
+        let (ns, svc_name, port, backend, upstream) = loop {
             let route = match ingress::route(&served.ingresses, &http) {
                 IngressDecision::NotFound { detail } => {
                     hops.push(hop("ingress", "default-backend", detail));
@@ -908,7 +932,7 @@ impl<'a> Tracer<'a> {
             let ns = route.ingress.namespace.clone();
             let backend = BackendRef { namespace: ns.clone(), service: svc_name.clone(), port: port.to_string() };
             match self.follow_external_name(&served.ingresses, ns, svc_name.clone(), port, &mut seen, &mut hops) {
-                Follow::Service { namespace, name } => break (namespace, name, port.clone(), backend),
+                Follow::Service { namespace, name } => break (namespace, name, port.clone(), backend, route.ingress.service_upstream),
                 Follow::Ingress(host) => {
                     http = HttpRequest { host, path: http.path, https: false };
                 }
@@ -930,9 +954,10 @@ impl<'a> Tracer<'a> {
                 return t;
             }
         };
-        // ingress-nginx balances over the EndpointSlice addresses itself, bypassing kube-proxy.
-        let cat = categorize(svc, "", None);
-        let eps = if cat.cluster.is_empty() { cat.local } else { cat.cluster };
+        if upstream {
+            return self.trace_service_upstream(svc, backend, req, hops, rng);
+        }
+        let eps = ingress_endpoints(svc, None);
         if eps.is_empty() {
             hops.push(hop(
                 "service",
@@ -956,7 +981,68 @@ impl<'a> Tracer<'a> {
         ));
         let er = endpoint_ref(input, Some(svc), ep.ip, ep.port);
         hops.push(hop("endpoint", er.pod.clone().unwrap_or_else(|| er.ip.clone()), format!("{}:{}", er.ip, er.port)));
-        Trace { outcome: Outcome::Delivered, http_status: Some(200), backend: Some(backend), endpoint: Some(er), hops, masqueraded: false }
+        Trace {
+            outcome: Outcome::Delivered,
+            http_status: Some(200),
+            backend: Some(backend),
+            endpoint: Some(er),
+            hops,
+            masqueraded: false,
+            upstream_node: None,
+        }
+    }
+}
+
+impl Tracer<'_> {
+    /// ingress-nginx with `service-upstream: "true"` connects to the Service's ClusterIP, and
+    /// kube-proxy on the controller's node picks the endpoint. kplay has no controller pod: the
+    /// controller is taken to run on the request's entry node (by default the first node),
+    /// connecting from that node's address. A refused or dropped upstream connection is nginx's
+    /// 502 or 504.
+    fn trace_service_upstream(
+        &mut self,
+        svc: &ServicePortInfo,
+        backend: BackendRef,
+        req: &TraceRequest,
+        mut hops: Vec<Hop>,
+        rng: &mut Rng,
+    ) -> Trace {
+        let node = req.entry_node.clone().or_else(|| self.input.nodes.first().map(|n| n.name.clone()));
+        let vip = svc.cluster_ip_for(true).or_else(|| svc.cluster_ips.first().copied());
+        let (Some(node), Some(vip)) = (node, vip) else {
+            hops.push(hop("service", svc.port_name_string(), "service-upstream: no node or ClusterIP to send to"));
+            return Trace::end(Outcome::NoRoute, hops);
+        };
+        let Some(ip) = self.node_ips(&node).first().copied() else {
+            hops.push(hop("service", svc.port_name_string(), format!("service-upstream: node {node} has no address")));
+            return Trace::end(Outcome::NoRoute, hops);
+        };
+        hops.push(hop(
+            "service",
+            svc.port_name_string(),
+            format!(
+                "service-upstream: ingress-nginx proxies to the ClusterIP {}, so kube-proxy on the controller's node ({node}, taken as where it runs) picks the endpoint",
+                join_host_port(vip, svc.port)
+            ),
+        ));
+        let client = Client {
+            ip,
+            ip6: None,
+            node: Some(node.clone()),
+            origin: Origin::Local,
+            label: "ingress-nginx controller".into(),
+            resolver: Resolver::cluster_first("default", &self.input.config.cluster_domain),
+            no_cluster_dns: None,
+        };
+        let mut t = self.trace_packet(&client, vip, svc.port, req, hops, rng);
+        t.http_status = Some(match t.outcome {
+            Outcome::Delivered => 200,
+            Outcome::Dropped => 504,
+            Outcome::Rejected | Outcome::NoRoute => 502,
+        });
+        t.backend = Some(backend);
+        t.upstream_node = Some(node);
+        t
     }
 }
 
@@ -1004,7 +1090,7 @@ impl Tracer<'_> {
             }
             seen.push(key);
             let target = ext.trim_end_matches('.').to_ascii_lowercase();
-            if let Some((ns2, name2, fqdn)) = self.cluster_name(&target, None, false) {
+            if let Some((ns2, name2, fqdn)) = self.cluster_name(&target) {
                 hops.push(hop(
                     "service",
                     format!("{ns}/{name}"),
@@ -1063,8 +1149,13 @@ fn source_for(client: &Client, dst: IpAddr) -> IpAddr {
     match dst {
         IpAddr::V4(_) if dst.is_loopback() && client.origin == Origin::Local => IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
         IpAddr::V6(_) if dst.is_loopback() && client.origin == Origin::Local => IpAddr::V6(std::net::Ipv6Addr::LOCALHOST),
-        _ => client.ip,
+        _ => client_addr(client, dst),
     }
+}
+
+/// The client's address of `dst`'s family when it has one (a dual-stack pod's IPv6 address).
+fn client_addr(client: &Client, dst: IpAddr) -> IpAddr {
+    client.ip6.filter(|_| dst.is_ipv6()).unwrap_or(client.ip)
 }
 
 fn port_label(s: &ServicePortInfo) -> String {
@@ -1102,6 +1193,7 @@ fn rule_hop(rs: &Ruleset, h: &eval::Hit, node: &str) -> Hop {
                 Match::Src(c) => why.push(format!("source in {c}")),
                 Match::SrcTypeLocal => why.push("source is a local address of the node".into()),
                 Match::DstTypeLocal => why.push("destination is a local address of the node".into()),
+                Match::Nfacct(n) => why.push(format!("counted in the nfacct counter {n}")),
                 _ => {}
             }
         }
@@ -1314,10 +1406,11 @@ impl Tracer<'_> {
             return None;
         }
         let node_ips = self.node_ips(node);
-        let np_addrs = self.nodeport_addrs(node, req.mode);
+        let v6 = dst.is_ipv6();
+        let np_addrs = self.nodeport_addrs(node, req.mode, v6);
         let src = source_for(client, dst);
         let pkt = Packet { src, dst, dport: port, proto: req.protocol };
-        let rs = self.ruleset(node);
+        let rs = self.ruleset(node, v6);
         let mut probe = ForcedOracle { chain: None, take: None, first_random_chain: None };
         let w = eval::walk_nodeports(rs, &node_ips, np_addrs.as_deref(), pkt, client.origin, &mut probe);
         let (next, src) = self.forwarded(node, &w, src, dst)?;
@@ -1336,11 +1429,12 @@ impl Tracer<'_> {
             };
         }
         let node_ips = self.node_ips(node);
-        let np_addrs = self.nodeport_addrs(node, req.mode);
+        let v6 = dst.is_ipv6();
+        let np_addrs = self.nodeport_addrs(node, req.mode, v6);
         let pkt = Packet { src: source_for(client, dst), dst, dport: port, proto };
         let node_local = self.accepts_nodeports(&node_ips, np_addrs.as_deref(), dst);
         let svc = self.service_for(dst, port, proto, node_local);
-        let rs = self.ruleset(node);
+        let rs = self.ruleset(node, v6);
         let mut probe = ForcedOracle { chain: None, take: None, first_random_chain: None };
         let base = eval::walk_nodeports(rs, &node_ips, np_addrs.as_deref(), pkt, client.origin, &mut probe);
         let branch_of = |w: &Walk, eps: &mut Vec<EndpointRef>| -> Branch {
@@ -1767,8 +1861,8 @@ impl Tracer<'_> {
         let Some(b) = &sample.backend else { return };
         let port = b.port.parse::<u16>().map_or_else(|_| BackendPort::Name(b.port.clone()), BackendPort::Number);
         let Ok(svc) = self.find_service_port(&b.namespace, &b.service, &port, Protocol::Tcp) else { return };
-        let cat = categorize(svc, "", None);
-        let eps = if cat.cluster.is_empty() { cat.local } else { cat.cluster };
+        let node = sample.upstream_node.as_deref();
+        let eps = ingress_endpoints(svc, node.map(|n| (n, self.input.node(n).and_then(|n| n.zone.as_deref()))));
         if eps.is_empty() {
             return;
         }

@@ -142,6 +142,9 @@ pub struct ServiceNetwork {
     pub cidrs: Vec<ServiceCidr>,
     pub node_port_min: i64,
     pub node_port_max: i64,
+    /// ClusterIPs come from the ServiceCIDR `MetaAllocator` (MultiCIDRServiceAllocator, GA and
+    /// on from 1.33), not the bitmap allocator: see [`ip_not_in_range_message`].
+    pub meta_allocator: bool,
 }
 
 impl Default for ServiceNetwork {
@@ -149,7 +152,7 @@ impl Default for ServiceNetwork {
     /// IPv4 and node ports `30000-32767`.
     fn default() -> Self {
         let cidr = ServiceCidr { network: IpAddr::V4(std::net::Ipv4Addr::new(10, 96, 0, 0)), prefix: 12 };
-        ServiceNetwork { cidrs: vec![cidr], node_port_min: 30000, node_port_max: 32767 }
+        ServiceNetwork { cidrs: vec![cidr], node_port_min: 30000, node_port_max: 32767, meta_allocator: true }
     }
 }
 
@@ -158,7 +161,7 @@ impl ServiceNetwork {
     /// to kubeadm's defaults.
     pub fn from_options(opts: &crate::analysis::Options) -> ServiceNetwork {
         let d = &opts.cluster;
-        let mut net = ServiceNetwork::default();
+        let mut net = ServiceNetwork { meta_allocator: meta_allocator(opts.kube_version), ..ServiceNetwork::default() };
         let cidrs: Vec<ServiceCidr> =
             std::iter::once(d.service_cidr.as_str()).chain(d.service_cidr_secondary.as_deref()).filter_map(ServiceCidr::parse).collect();
         if !cidrs.is_empty() {
@@ -197,8 +200,29 @@ impl ServiceNetwork {
     }
 }
 
+/// Whether `version`'s API server allocates ClusterIPs through the `MetaAllocator` of
+/// ServiceCIDR objects: MultiCIDRServiceAllocator is GA and on from 1.33 (locked from 1.34).
+pub fn meta_allocator(version: crate::version::KubeVersion) -> bool {
+    version.at_least(33)
+}
+
+/// The allocator's refusal of a requested ClusterIP that no range may hand out (outside the
+/// Service CIDR, or its network or IPv4 broadcast address), as `allocIPs` puts it after
+/// "failed to allocate IP <ip>: ". Up to 1.32 the bitmap allocator's `ErrNotInRange` names the
+/// range. From 1.33 `allocIPs` calls `MetaAllocator.AllocateService`, whose `getAllocator`
+/// (ipallocator/cidrallocator.go) finds no ServiceCIDR prefix that contains the address
+/// (`servicecidr.PrefixContainsIP` leaves out the network and IPv4 broadcast addresses) and
+/// returns `ErrMismatchedNetwork` before any range allocator sees the address.
+pub fn ip_not_in_range_message(ip: &str, cidr: &str, meta_allocator: bool) -> String {
+    if meta_allocator {
+        "the provided network does not match the current range".into()
+    } else {
+        format!("the provided IP ({ip}) is not in the valid range. The range of valid IPs is {cidr}")
+    }
+}
+
 /// Checks a requested ClusterIP against the Service CIDR of its family, with the allocator's
-/// message (`ErrNotInRange`) on failure. It does not know which IPs are taken.
+/// message ([`ip_not_in_range_message`]) on failure. It does not know which IPs are taken.
 pub fn cluster_ip_in_range(ip: &str, net: &ServiceNetwork) -> Result<(), String> {
     let Some(parsed) = formats::parse_ip(ip) else {
         return Err(format!("the provided IP ({ip}) is not a valid IP address"));
@@ -210,7 +234,7 @@ pub fn cluster_ip_in_range(ip: &str, net: &ServiceNetwork) -> Result<(), String>
     };
     match net.cidr_for(family) {
         Some(c) if c.contains_usable(addr) => Ok(()),
-        Some(c) => Err(format!("the provided IP ({}) is not in the valid range. The range of valid IPs is {c}", parsed.canonical())),
+        Some(c) => Err(ip_not_in_range_message(&parsed.canonical(), &c.to_string(), net.meta_allocator)),
         None => Err(format!(
             "the provided IP ({}) is not in the valid range: {} is not configured on this cluster",
             parsed.canonical(),

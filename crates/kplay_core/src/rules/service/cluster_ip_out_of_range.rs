@@ -19,6 +19,16 @@ Whether another Service already holds the address is checked by the cluster simu
 The IP allocator refuses the address ("failed to allocate IP") and the Service is not created;
 this error comes alone, before validation.
 
+The reason after `failed to allocate IP 10.0.0.10: ` depends on the release. Up to 1.32 the
+bitmap allocator answers `the provided IP (10.0.0.10) is not in the valid range. The range of
+valid IPs is 10.96.0.0/12`. From 1.33, where the ServiceCIDR allocator
+(MultiCIDRServiceAllocator) is GA and on, the registry asks its `MetaAllocator`, which finds no
+ServiceCIDR containing the address (the network and IPv4 broadcast addresses count as outside)
+and answers `the provided network does not match the current range` before any range is
+consulted. The specification's gist ("…not in the valid range…", validation-rules.md SA-06) is
+the bitmap allocator's text; kplay follows the 1.33+ source there (`getAllocator` in
+`ipallocator/cidrallocator.go`, `allocIPs` in `storage/alloc.go`).
+
 ## Example
 ```yaml
 apiVersion: v1
