@@ -629,9 +629,12 @@ impl Scenario {
         let input = ProxyInput::from_cluster(&cluster);
         let mut tracer = Tracer::new(&input);
         for n in &input.nodes {
-            let _ = tracer.ruleset(&n.name).render(kplay_core::proxy::iptables::RenderOptions::default());
-            let _ = tracer.nft_ruleset(&n.name).render_list();
-            let _ = tracer.ipvs_table(&n.name).render();
+            // Both families: IPv6 Services get rules of their own.
+            for v6 in [false, true] {
+                let _ = tracer.ruleset(&n.name, v6).render(kplay_core::proxy::iptables::RenderOptions::default());
+                let _ = tracer.nft_ruleset(&n.name, v6).render_list();
+                let _ = tracer.ipvs_table(&n.name, v6).render();
+            }
         }
         let mut outcomes = Vec::new();
         for r in &self.requests {
