@@ -39,18 +39,7 @@ pub fn big_input() -> ProxyInput {
             let mut ep = EndpointInfo::ready(ip, 8080).on_node(&node);
             ep.pod = Some(PodRef { namespace: ns.clone(), name: pod.clone() });
             svc.endpoints.push(ep);
-            pods.push(PodInfo {
-                namespace: ns.clone(),
-                name: pod,
-                ip: Some(ip),
-                node: Some(node),
-                host_network: false,
-                dns_policy: String::new(),
-                dns_nameservers: Vec::new(),
-                dns_searches: Vec::new(),
-                dns_options: Vec::new(),
-                ips: Vec::new(),
-            });
+            pods.push(PodInfo { namespace: ns.clone(), name: pod, ip: Some(ip), node: Some(node), ..PodInfo::default() });
         }
         services.push(svc);
     }

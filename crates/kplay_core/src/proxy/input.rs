@@ -322,7 +322,7 @@ pub struct NodeInfo {
 }
 
 /// A pod as a traffic source.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PodInfo {
     pub namespace: String,
     pub name: String,

@@ -120,14 +120,10 @@ mod tests {
         PodInfo {
             namespace: "shop".into(),
             name: "p".into(),
-            ip: None,
-            ips: Vec::new(),
-            node: None,
-            host_network: false,
             dns_policy: policy.into(),
-            dns_nameservers: Vec::new(),
             dns_searches: searches.iter().map(ToString::to_string).collect(),
             dns_options: options.iter().map(|(n, v)| (n.to_string(), v.map(str::to_string))).collect(),
+            ..PodInfo::default()
         }
     }
 

@@ -240,12 +240,7 @@ mod flows {
                 name: "client".into(),
                 ip: Some(ip("10.180.0.2")),
                 node: Some(TEST_NODE.into()),
-                host_network: false,
-                dns_policy: String::new(),
-                dns_nameservers: Vec::new(),
-                dns_searches: Vec::new(),
-                dns_options: Vec::new(),
-                ips: Vec::new(),
+                ..PodInfo::default()
             }],
             ..ProxyInput::default()
         }
@@ -539,18 +534,8 @@ mod flows {
     fn headless_and_pod_names_resolve_and_spread_over_their_answers() {
         let mut input = two_nodes();
         for (name, addr, node) in [("db-1", "10.180.1.7", TEST_NODE), ("db-0", "10.180.1.8", "host2")] {
-            let pod = PodInfo {
-                namespace: "ns".into(),
-                name: name.into(),
-                ip: Some(ip(addr)),
-                node: Some(node.into()),
-                host_network: false,
-                dns_policy: String::new(),
-                dns_nameservers: Vec::new(),
-                dns_searches: Vec::new(),
-                dns_options: Vec::new(),
-                ips: Vec::new(),
-            };
+            let pod =
+                PodInfo { namespace: "ns".into(), name: name.into(), ip: Some(ip(addr)), node: Some(node.into()), ..PodInfo::default() };
             input.pods.push(pod);
         }
         let zone = "svc.cluster.local";
