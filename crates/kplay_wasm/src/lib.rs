@@ -24,10 +24,11 @@ export type ErrorType =
 /** The simulated cluster; the keys are those of kplay.toml's `[cluster]` table. Every key is optional. */
 export interface ClusterDescription {
   "node-count"?: number;
-  nodes?: Array<{ name?: string; zone?: string; ip?: string; "pod-cidr"?: string; labels?: Record<string, string>; ready?: boolean; taints?: Array<{ key?: string; value?: string; effect?: string }> }>;
+  nodes?: Array<{ name?: string; zone?: string; ip?: string; "pod-cidr"?: string; labels?: Record<string, string>; ready?: boolean; cpu?: string; taints?: Array<{ key?: string; value?: string; effect?: string }> }>;
   zones?: string[];
   region?: string;
   "node-name-prefix"?: string;
+  "node-cpu"?: string;
   "node-network"?: string;
   "cluster-cidr"?: string;
   "node-cidr-mask-size"?: number;

@@ -136,4 +136,15 @@ mod tests {
         let err = set_cluster_keys(&base, &["proxy-mode".to_owned()]).unwrap_err();
         assert!(err.contains("KEY=VALUE"), "{err}");
     }
+
+    #[test]
+    fn node_cpu_is_a_quantity_written_as_text_or_number() {
+        let base = ClusterDescription::default();
+        assert_eq!(set_cluster_keys(&base, &["node-cpu=2".to_owned()]).expect("a number").node_cpu, "2");
+        assert_eq!(set_cluster_keys(&base, &["node-cpu=3500m".to_owned()]).expect("millicores").node_cpu, "3500m");
+        let err = set_cluster_keys(&base, &["node-cpu=lots".to_owned()]).unwrap_err();
+        assert!(err.contains("`lots` is not a CPU quantity"), "{err}");
+        let err = set_cluster_keys(&base, &["node-cpu=-1".to_owned()]).unwrap_err();
+        assert!(err.contains("not a CPU quantity"), "{err}");
+    }
 }

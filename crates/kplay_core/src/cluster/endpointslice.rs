@@ -297,6 +297,9 @@ pub(crate) fn reconcile(sim: &mut Sim<'_>, user: Vec<EndpointSliceView>, version
     let max = sim.desc.max_endpoints_per_slice.clamp(1, 1000);
     let seed = sim.desc.seed.to_string();
     let mut managed: Vec<EndpointSlice> = Vec::new();
+    // The controller's TopologyCache (`SetNodes`), for `topology-mode: Auto` Services.
+    let ratios = super::topology::zone_ratios(&sim.cluster.nodes);
+    let mut topology_events = Vec::new();
     for svc in &sim.cluster.services {
         // The controller manages nothing for ExternalName and selector-less Services.
         let Some(selector) = svc.selector.as_ref().filter(|s| !s.is_empty()) else { continue };
@@ -331,6 +334,17 @@ pub(crate) fn reconcile(sim: &mut Sim<'_>, user: Vec<EndpointSliceView>, version
                 groups[g].1.push(ep);
             }
             let fam = if v4 { "IPv4" } else { "IPv6" };
+            if hints_enabled(&svc.spec.meta.annotations) {
+                // `AddHints` over the slices to create, in the order they are written.
+                let mut all: Vec<&mut Endpoint> = groups.iter_mut().flat_map(|g| g.1.iter_mut()).collect();
+                if let Err(message) = super::topology::add_hints(&mut all, ratios.as_deref()) {
+                    topology_events.push(super::state::TopologyEvent {
+                        namespace: svc.namespace.clone(),
+                        service: svc.name.clone(),
+                        message: format!("{message}, addressType: {fam}"),
+                    });
+                }
+            }
             let mut make = |ports: Vec<EndpointPort>, endpoints: Vec<Endpoint>, k: usize| {
                 let base = format!("{}-", svc.name);
                 let mut attempt = 0u32;
@@ -379,6 +393,7 @@ pub(crate) fn reconcile(sim: &mut Sim<'_>, user: Vec<EndpointSliceView>, version
         slices.push(s);
     }
     sim.cluster.endpoint_slices = slices;
+    sim.cluster.topology_events = topology_events;
 }
 
 /// `hintsEnabled` (reconciler.go): the deprecated `topology-aware-hints` annotation, or else
@@ -391,7 +406,8 @@ fn hints_enabled(annotations: &Labels) -> bool {
 
 /// Topology hints for `trafficDistribution` (`trafficdist.go`): ready endpoints are hinted for
 /// their own zone (and node for `PreferSameNode`). The `topology-mode: Auto` annotation takes
-/// precedence; its CPU-proportional allocation is not simulated, so no hints are written then.
+/// precedence: its hints are shared out by zone CPU once the Service's endpoints are known
+/// (cluster/topology.rs).
 fn hint(svc: &Service, ep: &mut Endpoint) {
     if hints_enabled(&svc.spec.meta.annotations) {
         return;
@@ -484,11 +500,15 @@ mod tests {
     /// The zone hints of the endpoints of Service `web` (3 replicas, one per zone), with these
     /// Service annotations.
     fn prefer_close_hints(annotations: &str) -> Vec<Vec<String>> {
+        prefer_close_hints_with(annotations, &Options::default())
+    }
+
+    fn prefer_close_hints_with(annotations: &str, opts: &Options) -> Vec<Vec<String>> {
         let text = format!(
             "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  annotations: {{{annotations}}}\nspec:\n  trafficDistribution: PreferClose\n  selector: {{app: web}}\n  ports: [{{port: 80}}]\n---\n\
              apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: web}}\nspec:\n  replicas: 3\n  selector: {{matchLabels: {{app: web}}}}\n  template:\n    metadata: {{labels: {{app: web}}}}\n    spec: {{containers: [{{name: c, image: nginx}}]}}\n"
         );
-        let (c, _) = sim_with(&[&text], &Options::default());
+        let (c, _) = sim_with(&[&text], opts);
         let mut hints: Vec<Vec<String>> =
             c.slices_of("default", "web").flat_map(|s| s.endpoints.iter().map(|e| e.for_zones.clone())).collect();
         hints.sort();
@@ -510,10 +530,16 @@ mod tests {
             prefer_close_hints("service.kubernetes.io/topology-mode: Disabled, service.kubernetes.io/topology-aware-hints: Disabled"),
             own
         );
-        // Auto's CPU-proportional allocation is not simulated: no hints.
+        // Auto shares the endpoints out by zone CPU (cluster/topology.rs): one per zone of equal
+        // CPU is each zone's own. Where that allocation fails there are no hints at all, even
+        // with `trafficDistribution`.
+        assert_eq!(prefer_close_hints("service.kubernetes.io/topology-mode: auto"), own);
+        assert_eq!(prefer_close_hints("service.kubernetes.io/topology-aware-hints: Auto"), own);
+        let mut no_cpu = Options::default();
+        no_cpu.cluster.node_cpu = "0".into();
         let none = vec![Vec::<String>::new(); 3];
-        assert_eq!(prefer_close_hints("service.kubernetes.io/topology-mode: auto"), none);
-        assert_eq!(prefer_close_hints("service.kubernetes.io/topology-aware-hints: Auto"), none);
+        assert_eq!(prefer_close_hints_with("service.kubernetes.io/topology-mode: Auto", &no_cpu), none);
+        assert_eq!(prefer_close_hints_with("", &no_cpu), own);
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub(crate) mod mirror;
 pub mod net;
 pub(crate) mod sim;
 pub mod state;
+pub mod topology;
 pub mod view;
 
 pub use state::{

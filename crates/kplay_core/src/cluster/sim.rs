@@ -101,6 +101,7 @@ pub(crate) fn run(_files: &[SourceFile], objects: &[Object], opts: &Options) -> 
         ingress_classes: Vec::new(),
         dns_service_ip: None,
         diagnostics: Vec::new(),
+        topology_events: Vec::new(),
         allocation_refusals: Vec::new(),
         pod_index: PodIndex::default(),
     };
@@ -272,7 +273,8 @@ fn build_nodes(sim: &mut Sim<'_>) {
                 }
             }
         }
-        sim.cluster.nodes.push(Node { name, zone, labels, internal_ip: ip, pod_cidrs, ready, taints, store });
+        let cpu = nd.cpu.clone().unwrap_or_else(|| d.node_cpu.clone());
+        sim.cluster.nodes.push(Node { name, zone, labels, internal_ip: ip, pod_cidrs, ready, taints, cpu, store });
     }
 }
 

@@ -44,6 +44,36 @@ pub struct NodeDescription {
     /// `NoExecute` taint (e.g. a kubeadm control-plane node's
     /// `node-role.kubernetes.io/control-plane:NoSchedule`).
     pub taints: Vec<Taint>,
+    /// `status.allocatable.cpu` (a quantity, e.g. `"4"` or `"3500m"`); the cluster's `node-cpu`
+    /// when not given. The EndpointSlice controller shares `topology-mode: Auto` Services'
+    /// endpoints among zones by it.
+    #[serde(deserialize_with = "some_cpu")]
+    pub cpu: Option<String>,
+}
+
+/// A CPU quantity (`"4"`, `"3500m"`, or a plain number `4`), refused with the reason when it is
+/// not a non-negative Kubernetes quantity.
+fn cpu<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Text {
+        S(String),
+        I(i64),
+        F(f64),
+    }
+    let text = match Text::deserialize(d)? {
+        Text::S(s) => s,
+        Text::I(i) => i.to_string(),
+        Text::F(f) => f.to_string(),
+    };
+    match crate::rules::pod::quantity::Quantity::parse(&text) {
+        Some(q) if !q.is_negative() => Ok(text),
+        _ => Err(serde::de::Error::custom(format!("`{text}` is not a CPU quantity (e.g. \"4\" or \"3500m\")"))),
+    }
+}
+
+fn some_cpu<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    cpu(d).map(Some)
 }
 
 /// A node taint (`spec.taints[]`).
@@ -103,6 +133,9 @@ pub struct ClusterDescription {
     pub region: String,
     /// Prefix of generated node names (`node-1`, `node-2`, ...).
     pub node_name_prefix: String,
+    /// Every node's `status.allocatable.cpu` unless the node gives its own `cpu`.
+    #[serde(deserialize_with = "cpu")]
+    pub node_cpu: String,
     /// Where node InternalIPs come from (`network + 2 + i`, as on a kind network).
     pub node_network: String,
     /// `--cluster-cidr`: per-node pod CIDRs are cut from it.
@@ -145,6 +178,7 @@ impl Default for ClusterDescription {
             zones: vec!["zone-a".into(), "zone-b".into(), "zone-c".into()],
             region: "region-1".into(),
             node_name_prefix: "node-".into(),
+            node_cpu: "4".into(),
             node_network: "172.18.0.0/16".into(),
             cluster_cidr: "10.244.0.0/16".into(),
             node_cidr_mask_size: 24,
@@ -189,6 +223,8 @@ pub struct Node {
     pub pod_cidrs: Vec<String>,
     pub ready: bool,
     pub taints: Vec<Taint>,
+    /// `status.allocatable.cpu` (and `capacity.cpu`), as described.
+    pub cpu: String,
     pub store: StoreMeta,
 }
 
@@ -465,6 +501,10 @@ pub struct Cluster {
     /// Cross-object diagnostics found while simulating (Stage::Cluster rules).
     #[serde(skip)]
     pub diagnostics: Vec<Diagnostic>,
+    /// The EndpointSlice controller's `TopologyAwareHintsDisabled` events: Services asking for
+    /// `topology-mode: Auto` whose endpoints got no hints, and why.
+    #[serde(skip)]
+    pub topology_events: Vec<TopologyEvent>,
     /// Services validation refused whose allocation failed first (file and object span): the
     /// server returns only the allocation error, so their validation diagnostics are dropped.
     #[serde(skip)]
@@ -472,6 +512,15 @@ pub struct Cluster {
     /// Pods by `(namespace, label key, label value)`.
     #[serde(skip)]
     pub(crate) pod_index: super::index::PodIndex,
+}
+
+/// A `TopologyAwareHintsDisabled` warning event of a Service (cluster/topology.rs).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TopologyEvent {
+    pub namespace: String,
+    pub service: String,
+    /// The event's message, with its `, addressType: IPv4` suffix.
+    pub message: String,
 }
 
 impl Cluster {

@@ -892,6 +892,9 @@ fn node_object(n: &ClusterNode) -> Node {
             (
                 "status",
                 map(vec![
+                    // NodeStatus's field order: capacity, allocatable, ...
+                    ("capacity", map(vec![("cpu", s(&n.cpu))])),
+                    ("allocatable", map(vec![("cpu", s(&n.cpu))])),
                     (
                         "addresses",
                         seq(vec![

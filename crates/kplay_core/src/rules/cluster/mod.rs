@@ -18,6 +18,7 @@ mod statefulset_service_not_found;
 mod statefulset_service_not_headless;
 mod target_port_not_declared;
 mod target_port_not_found;
+mod topology_hints_disabled;
 mod workload_selectors_overlap;
 
 pub use cluster_ip_conflict::CLUSTER_IP_CONFLICT;
@@ -35,6 +36,7 @@ pub use statefulset_service_not_found::STATEFULSET_SERVICE_NOT_FOUND;
 pub use statefulset_service_not_headless::STATEFULSET_SERVICE_NOT_HEADLESS;
 pub use target_port_not_declared::TARGET_PORT_NOT_DECLARED;
 pub use target_port_not_found::TARGET_PORT_NOT_FOUND;
+pub use topology_hints_disabled::TOPOLOGY_HINTS_DISABLED;
 pub use workload_selectors_overlap::WORKLOAD_SELECTORS_OVERLAP;
 
 use std::collections::{BTreeMap, HashMap};
@@ -51,6 +53,7 @@ pub static RULES: &[&Rule] = &[
     &SELECTOR_MATCHES_NO_PODS,
     &TARGET_PORT_NOT_FOUND,
     &TARGET_PORT_NOT_DECLARED,
+    &TOPOLOGY_HINTS_DISABLED,
     &SERVICE_SELECTS_UNRELATED_WORKLOADS,
     &WORKLOAD_SELECTORS_OVERLAP,
     &STATEFULSET_SERVICE_NOT_FOUND,
@@ -261,6 +264,7 @@ pub(crate) fn check_all(cluster: &Cluster, objects: &[Object], out: &mut Vec<Dia
     selector_matches_no_pods::check(&cx, out);
     target_port_not_found::check(&cx, out);
     target_port_not_declared::check(&cx, out);
+    topology_hints_disabled::check(&cx, out);
     service_selects_unrelated_workloads::check(&cx, out);
     workload_selectors_overlap::check(&cx, out);
     statefulset_service_not_found::check(&cx, out);
