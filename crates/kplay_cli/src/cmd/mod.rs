@@ -143,8 +143,36 @@ mod tests {
         assert_eq!(set_cluster_keys(&base, &["node-cpu=2".to_owned()]).expect("a number").node_cpu, "2");
         assert_eq!(set_cluster_keys(&base, &["node-cpu=3500m".to_owned()]).expect("millicores").node_cpu, "3500m");
         let err = set_cluster_keys(&base, &["node-cpu=lots".to_owned()]).unwrap_err();
-        assert!(err.contains("`lots` is not a CPU quantity"), "{err}");
+        assert!(err.contains("node-cpu: `lots` is not a CPU quantity"), "{err}");
         let err = set_cluster_keys(&base, &["node-cpu=-1".to_owned()]).unwrap_err();
         assert!(err.contains("not a CPU quantity"), "{err}");
+    }
+
+    #[test]
+    fn networks_and_port_ranges_are_checked() {
+        // Before, an unreadable network silently left the cluster without it (no ClusterIPs).
+        let base = ClusterDescription::default();
+        for (set, why) in [
+            ("service-cidr=garbage", "service-cidr: `garbage` is not a network in CIDR notation"),
+            ("service-cidr=10.96.0.0/33", "is not a network"),
+            ("service-cidr-secondary=fd00::/129", "is not a network"),
+            ("cluster-cidr=10.244.0.0", "is not a network"),
+            ("node-network=x", "is not a network"),
+            ("load-balancer-cidr=1.2.3.4/40", "is not a network"),
+            ("node-port-range=32767-30000", "is not a port range"),
+            ("node-port-range=\"30000\"", "is not a port range"),
+            ("node-port-range=0-100", "is not a port range"),
+            ("nodes=[{ip = \"300.1.1.1\"}]", "is not an IP address"),
+            ("nodes=[{pod-cidr = \"10.0.0.0\"}]", "is not a network"),
+        ] {
+            let err = set_cluster_keys(&base, &[set.to_owned()]).unwrap_err();
+            assert!(err.contains(why), "{set}: {err}");
+        }
+        let ok = ["service-cidr-secondary=fd00:30::/112", "nodes=[{ip = \"10.0.0.5\", cpu = 8}]", "node-port-range=30000-30000"];
+        let c = set_cluster_keys(&base, &ok.map(String::from)).expect("valid settings");
+        assert_eq!(c.nodes[0].cpu.as_deref(), Some("8"));
+        // A description written out and read back (share links, the flags on top of a file).
+        let again = set_cluster_keys(&c, &["seed=1".to_owned()]).expect("round trip");
+        assert_eq!(again.nodes, c.nodes);
     }
 }

@@ -33,8 +33,10 @@ pub struct NodeDescription {
     pub name: Option<String>,
     pub zone: Option<String>,
     /// The node's InternalIP.
+    #[serde(deserialize_with = "some_ip")]
     pub ip: Option<String>,
     /// `spec.podCIDR`.
+    #[serde(deserialize_with = "pod_cidr")]
     pub pod_cidr: Option<String>,
     /// Extra labels (the scheduler matches nodeSelector and affinity against them).
     pub labels: BTreeMap<String, String>,
@@ -51,29 +53,85 @@ pub struct NodeDescription {
     pub cpu: Option<String>,
 }
 
-/// A CPU quantity (`"4"`, `"3500m"`, or a plain number `4`), refused with the reason when it is
-/// not a non-negative Kubernetes quantity.
-fn cpu<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Text {
-        S(String),
-        I(i64),
-        F(f64),
-    }
-    let text = match Text::deserialize(d)? {
-        Text::S(s) => s,
-        Text::I(i) => i.to_string(),
-        Text::F(f) => f.to_string(),
+/// A CPU quantity as text (`"4"`, `"3500m"`) or a plain number (`4`).
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum CpuText {
+    S(String),
+    I(i64),
+    F(f64),
+}
+
+/// Refuses, with the reason, a CPU that is not a non-negative Kubernetes quantity.
+fn checked_cpu<E: serde::de::Error>(key: &str, t: CpuText) -> Result<String, E> {
+    let text = match t {
+        CpuText::S(s) => s,
+        CpuText::I(i) => i.to_string(),
+        CpuText::F(f) => f.to_string(),
     };
     match crate::rules::pod::quantity::Quantity::parse(&text) {
         Some(q) if !q.is_negative() => Ok(text),
-        _ => Err(serde::de::Error::custom(format!("`{text}` is not a CPU quantity (e.g. \"4\" or \"3500m\")"))),
+        _ => Err(E::custom(format!("{key}: `{text}` is not a CPU quantity (e.g. \"4\" or \"3500m\")"))),
     }
 }
 
+fn node_cpu<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    checked_cpu("node-cpu", CpuText::deserialize(d)?)
+}
+
 fn some_cpu<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    cpu(d).map(Some)
+    Option::<CpuText>::deserialize(d)?.map(|t| checked_cpu("cpu", t)).transpose()
+}
+
+/// Refuses, with the reason, a network that is not `address/length`.
+fn checked_cidr<E: serde::de::Error>(key: &str, text: String) -> Result<String, E> {
+    if super::net::Prefix::parse(&text).is_some() && crate::rules::service::allocation::ServiceCidr::parse(&text).is_some() {
+        Ok(text)
+    } else {
+        Err(E::custom(format!("{key}: `{text}` is not a network in CIDR notation (e.g. \"10.96.0.0/12\")")))
+    }
+}
+
+/// Deserializers of the network keys, each naming its key in the error.
+macro_rules! cidr_keys {
+    ($($f:ident: $key:literal),* $(,)?) => {$(
+        fn $f<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+            checked_cidr($key, String::deserialize(d)?)
+        }
+    )*};
+}
+cidr_keys!(node_network: "node-network", cluster_cidr: "cluster-cidr", service_cidr: "service-cidr", load_balancer_cidr: "load-balancer-cidr");
+
+macro_rules! some_cidr_keys {
+    ($($f:ident: $key:literal),* $(,)?) => {$(
+        fn $f<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+            Option::<String>::deserialize(d)?.map(|t| checked_cidr($key, t)).transpose()
+        }
+    )*};
+}
+some_cidr_keys!(pod_cidr: "pod-cidr", cluster_cidr_v6: "cluster-cidr-v6", service_cidr_secondary: "service-cidr-secondary");
+
+fn some_ip<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Option::<String>::deserialize(d)?
+        .map(|t| match super::net::parse_ip(&t) {
+            Some(_) => Ok(t),
+            None => Err(serde::de::Error::custom(format!("ip: `{t}` is not an IP address"))),
+        })
+        .transpose()
+}
+
+/// `FIRST-LAST`, two ports with FIRST <= LAST.
+fn port_range<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let text = String::deserialize(d)?;
+    let ok = text.split_once('-').is_some_and(|(lo, hi)| match (lo.trim().parse::<u16>(), hi.trim().parse::<u16>()) {
+        (Ok(lo), Ok(hi)) => 0 < lo && lo <= hi,
+        _ => false,
+    });
+    if ok {
+        Ok(text)
+    } else {
+        Err(serde::de::Error::custom(format!("node-port-range: `{text}` is not a port range FIRST-LAST (e.g. \"30000-32767\")")))
+    }
 }
 
 /// A node taint (`spec.taints[]`).
@@ -134,28 +192,35 @@ pub struct ClusterDescription {
     /// Prefix of generated node names (`node-1`, `node-2`, ...).
     pub node_name_prefix: String,
     /// Every node's `status.allocatable.cpu` unless the node gives its own `cpu`.
-    #[serde(deserialize_with = "cpu")]
+    #[serde(deserialize_with = "node_cpu")]
     pub node_cpu: String,
     /// Where node InternalIPs come from (`network + 2 + i`, as on a kind network).
+    #[serde(deserialize_with = "node_network")]
     pub node_network: String,
     /// `--cluster-cidr`: per-node pod CIDRs are cut from it.
+    #[serde(deserialize_with = "cluster_cidr")]
     pub cluster_cidr: String,
     /// `--node-cidr-mask-size`.
     pub node_cidr_mask_size: u8,
     /// A second (IPv6) cluster CIDR for dual-stack pods.
+    #[serde(deserialize_with = "cluster_cidr_v6")]
     pub cluster_cidr_v6: Option<String>,
     pub node_cidr_mask_size_v6: u8,
     /// `--service-cluster-ip-range` (primary family).
+    #[serde(deserialize_with = "service_cidr")]
     pub service_cidr: String,
     /// A secondary Service CIDR for dual-stack Services.
+    #[serde(deserialize_with = "service_cidr_secondary")]
     pub service_cidr_secondary: Option<String>,
     /// `--service-node-port-range`.
+    #[serde(deserialize_with = "port_range")]
     pub node_port_range: String,
     pub cluster_domain: String,
     pub proxy_mode: ProxyMode,
     /// kube-proxy `--ipvs-scheduler` (IPVS mode): `rr` (default), `wrr`, `lc`, `sh`, ...
     pub ipvs_scheduler: String,
     /// The address pool a LoadBalancer implementation (MetalLB-like) hands out.
+    #[serde(deserialize_with = "load_balancer_cidr")]
     pub load_balancer_cidr: String,
     /// `--max-endpoints-per-slice`.
     pub max_endpoints_per_slice: usize,
