@@ -298,6 +298,19 @@ fn drop_disabled_fields(spec: &mut Node, opts: &Options) {
             }
         }
     }
+    // ClusterTrustBundleProjection and PodCertificateRequest (beta, off up to 1.36; GA from
+    // 1.37): `dropDisabledClusterTrustBundleProjection` and `dropDisabledPodCertificateProjection`
+    // clear `clusterTrustBundle` and `podCertificate` in every projected source (the item stays).
+    if !v.at_least(crate::rules::pod::projection::VALIDATED_FROM) {
+        each_item(spec, "volumes", |_, vol| {
+            if let Some((_, pj)) = child_mut(vol, "projected") {
+                each_item(pj, "sources", |_, src| {
+                    src.remove("clusterTrustBundle");
+                    src.remove("podCertificate");
+                });
+            }
+        });
+    }
     // SELinuxChangePolicy (alpha, off in 1.32; beta on from 1.33; unknown before 1.32):
     // `dropSELinuxChangePolicy` removes `securityContext.seLinuxChangePolicy`.
     if !v.at_least(33) {
