@@ -932,4 +932,25 @@ mod tests {
         assert_eq!(t.get("volumeMode").and_then(|n| n.text()), Some("Filesystem"));
         assert_eq!(t.path(&["resources", "requests", "storage"]).and_then(|n| n.text()), Some("1536Mi"));
     }
+
+    /// Projected `clusterTrustBundle` and `podCertificate` sources are kept from 1.37 (their
+    /// gates GA) and cleared before (the source item stays, empty).
+    #[test]
+    fn trust_bundle_and_pod_certificate_sources_dropped_before_1_37() {
+        let yaml = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: web\n    image: nginx:1.27\n  volumes:\n  - name: certs\n    projected:\n      sources:\n      - clusterTrustBundle:\n          name: b\n          path: ca.pem\n      - podCertificate:\n          signerName: example.com/s\n          keyType: ED25519\n          keyPath: k\n";
+        for (v, kept) in [(34, false), (36, false), (37, true)] {
+            let opts = crate::Options { kube_version: crate::KubeVersion::new(v), ..Default::default() };
+            let a = crate::analyze(&[crate::SourceFile::new("t.yaml", yaml)], &opts);
+            let sources = a.objects[0]
+                .stored
+                .path(&["spec", "volumes"])
+                .and_then(|v| v.as_seq())
+                .and_then(|v| v[0].path(&["projected", "sources"]).cloned());
+            let sources = sources.expect("sources");
+            let items = sources.as_seq().expect("a list");
+            assert_eq!(items.len(), 2, "1.{v}");
+            assert_eq!(items[0].get("clusterTrustBundle").is_some(), kept, "1.{v}");
+            assert_eq!(items[1].get("podCertificate").is_some(), kept, "1.{v}");
+        }
+    }
 }
