@@ -642,6 +642,31 @@ pub fn invalid(value: &str, detail: &str) -> String {
     format!("Invalid value: {}: {detail}", quote(value))
 }
 
+/// A string as Go's `encoding/json` writes it (`field.Error` renders a struct or map bad value
+/// with `json.Marshal`): `"`, `\` and control characters escaped (`\b`, `\f`, `\n`, `\r`, `\t`,
+/// else `\u00XX`), and the HTML-sensitive `<`, `>`, `&` and U+2028/U+2029 as `\u` escapes.
+pub fn go_json_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 || matches!(c, '<' | '>' | '&' | '\u{2028}' | '\u{2029}') => {
+                out.push_str(&format!("\\u{:04x}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// Go's `%#v` of a `[]string`, as `field.Invalid` prints a slice value: `[]string{"a", "b"}`
 /// (`[]string(nil)` for none).
 pub fn go_string_slice<'a>(items: impl IntoIterator<Item = &'a str>) -> String {

@@ -298,6 +298,19 @@ fn drop_disabled_fields(spec: &mut Node, opts: &Options) {
             }
         }
     }
+    // ClusterTrustBundleProjection and PodCertificateRequest (beta, off up to 1.36; GA from
+    // 1.37): `dropDisabledClusterTrustBundleProjection` and `dropDisabledPodCertificateProjection`
+    // clear `clusterTrustBundle` and `podCertificate` in every projected source (the item stays).
+    if !v.at_least(crate::rules::pod::projection::VALIDATED_FROM) {
+        each_item(spec, "volumes", |_, vol| {
+            if let Some((_, pj)) = child_mut(vol, "projected") {
+                each_item(pj, "sources", |_, src| {
+                    src.remove("clusterTrustBundle");
+                    src.remove("podCertificate");
+                });
+            }
+        });
+    }
     // SELinuxChangePolicy (alpha, off in 1.32; beta on from 1.33; unknown before 1.32):
     // `dropSELinuxChangePolicy` removes `securityContext.seLinuxChangePolicy`.
     if !v.at_least(33) {
@@ -918,5 +931,26 @@ mod tests {
             .expect("template");
         assert_eq!(t.get("volumeMode").and_then(|n| n.text()), Some("Filesystem"));
         assert_eq!(t.path(&["resources", "requests", "storage"]).and_then(|n| n.text()), Some("1536Mi"));
+    }
+
+    /// Projected `clusterTrustBundle` and `podCertificate` sources are kept from 1.37 (their
+    /// gates GA) and cleared before (the source item stays, empty).
+    #[test]
+    fn trust_bundle_and_pod_certificate_sources_dropped_before_1_37() {
+        let yaml = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: web\n    image: nginx:1.27\n  volumes:\n  - name: certs\n    projected:\n      sources:\n      - clusterTrustBundle:\n          name: b\n          path: ca.pem\n      - podCertificate:\n          signerName: example.com/s\n          keyType: ED25519\n          keyPath: k\n";
+        for (v, kept) in [(34, false), (36, false), (37, true)] {
+            let opts = crate::Options { kube_version: crate::KubeVersion::new(v), ..Default::default() };
+            let a = crate::analyze(&[crate::SourceFile::new("t.yaml", yaml)], &opts);
+            let sources = a.objects[0]
+                .stored
+                .path(&["spec", "volumes"])
+                .and_then(|v| v.as_seq())
+                .and_then(|v| v[0].path(&["projected", "sources"]).cloned());
+            let sources = sources.expect("sources");
+            let items = sources.as_seq().expect("a list");
+            assert_eq!(items.len(), 2, "1.{v}");
+            assert_eq!(items[0].get("clusterTrustBundle").is_some(), kept, "1.{v}");
+            assert_eq!(items[1].get("podCertificate").is_some(), kept, "1.{v}");
+        }
     }
 }

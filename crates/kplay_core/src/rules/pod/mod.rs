@@ -26,6 +26,7 @@ pub mod os_fields;
 pub mod pod_annotations;
 pub mod pod_spec;
 pub mod probe;
+pub mod projection;
 pub mod quantity;
 pub mod resources;
 pub mod restart_policy;

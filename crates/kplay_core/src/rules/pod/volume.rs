@@ -33,7 +33,13 @@ and legacy sources require (`gitRepo.repository`, `iscsi.targetPortal` and a wel
 checks although their drivers are gone; file modes between 0 and 0777; `items[].key`/`path` set, relative and without
 `..`; `emptyDir.sizeLimit` not negative; projected sources with one source each, no file path
 used twice across a projected volume's sources, and a service account token of at least 10
-minutes. A generic `ephemeral` volume needs a `volumeClaimTemplate`, validated like a
+minutes. From Kubernetes 1.37 also the `clusterTrustBundle` sources (one of `name` or
+`signerName`, a valid bundle name without `labelSelector` or a `<domain>/<path>` signer name,
+and a relative `path`) and the `podCertificate` sources (a valid `signerName`, a supported
+`keyType`, `maxExpirationSeconds` from 3600 up to 91 days, or 24 hours for `kubernetes.io`
+signers, domain-prefixed `userAnnotations` keys, and at least one of `credentialBundlePath`,
+`keyPath` and `certificateChainPath`); up to 1.36 their feature gates are off and the server
+drops both sources on create without checking them. A generic `ephemeral` volume needs a `volumeClaimTemplate`, validated like a
 PersistentVolumeClaim: only `labels` and `annotations` in its `metadata`; in its `spec` at least
 one supported access mode, a positive `resources.requests.storage`, a DNS-subdomain
 `storageClassName` and a `volumeMode` of `Filesystem` or `Block`. In a Pod, the claim it creates
@@ -90,6 +96,7 @@ spec:
 ## References
 - Volumes: <https://kubernetes.io/docs/concepts/storage/volumes/>
 - `ValidateVolumes` in `pkg/apis/core/validation/validation.go`
+- Projected volumes: <https://kubernetes.io/docs/concepts/storage/projected-volumes/>
 "#
     ),
     spec: &["V-01", "V-02", "V-03", "V-04", "V-05", "V-06", "V-07", "P-37"],
@@ -384,7 +391,7 @@ fn source(sink: &mut Sink<'_>, v: &Cur<'_>, owner: &Owner<'_>, sa: &str) {
                 mode(sink, &src, "defaultMode");
                 downward_items(sink, &src);
             }
-            "projected" => projected(sink, &src, is_pod, sa),
+            "projected" => projected(sink, &src, is_pod, sa, version),
             "csi" => csi(sink, &src),
             "ephemeral" => ephemeral(sink, v, &src, owner.pod_name),
             "image" => {
@@ -600,8 +607,12 @@ fn claim_spec(sink: &mut Sink<'_>, t: &Cur<'_>) {
 
 /// `validateProjectionSources`: every source of an item is validated, an item with several
 /// gets one Forbidden on `sources[i]`, and a file path used twice across the sources is
-/// Invalid on `projected` ("conflicting duplicate paths").
-fn projected(sink: &mut Sink<'_>, p: &Cur<'_>, is_pod: bool, sa: &str) {
+/// Invalid on `projected` ("conflicting duplicate paths"). `clusterTrustBundle` and
+/// `podCertificate` count only from 1.37: before, their gates are off and the server drops them
+/// on create ([`projection`](super::projection)).
+fn projected(sink: &mut Sink<'_>, p: &Cur<'_>, is_pod: bool, sa: &str, version: KubeVersion) {
+    use super::projection;
+    let gated_on = version.at_least(projection::VALIDATED_FROM);
     mode(sink, p, "defaultMode");
     let Some(sources) = p.field("sources") else { return };
     let mut all_paths: HashSet<String> = HashSet::new();
@@ -617,6 +628,9 @@ fn projected(sink: &mut Sink<'_>, p: &Cur<'_>, is_pod: bool, sa: &str) {
         let mut n = 0;
         for k in ["secret", "configMap", "downwardAPI", "serviceAccountToken", "clusterTrustBundle", "podCertificate"] {
             let Some(src) = s.field(k) else { continue };
+            if matches!(k, "clusterTrustBundle" | "podCertificate") && !gated_on {
+                continue;
+            }
             n += 1;
             if n == 2 {
                 extra = Some(whole(&src));
@@ -648,10 +662,15 @@ fn projected(sink: &mut Sink<'_>, p: &Cur<'_>, is_pod: bool, sa: &str) {
                         }
                     }
                 }
-                "clusterTrustBundle" => {
-                    let pc = child_or_parent(&src, "path");
-                    let t = text(&src, "path");
-                    path_seen(sink, &pc, t, t);
+                "clusterTrustBundle" | "podCertificate" => {
+                    let paths = if k == "clusterTrustBundle" {
+                        projection::cluster_trust_bundle(sink, &src)
+                    } else {
+                        projection::pod_certificate(sink, &src)
+                    };
+                    for (pc, t) in paths {
+                        path_seen(sink, &pc, t, t);
+                    }
                 }
                 "serviceAccountToken" => {
                     if is_pod && sa.is_empty() {
