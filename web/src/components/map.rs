@@ -417,9 +417,9 @@ fn node_details(props: &NodeDetailsProps) -> Html {
     kplay_core::sort::sort(&mut pods);
     html! {
         <div class="node-details" data-testid="node-details">
-            <p>{ format!("Node {} in zone {}: InternalIP {}, pod CIDR {}, {}.", node.name, node.zone.as_deref().unwrap_or("-"), node.internal_ip,
+            <p>{ format!("Node {} in zone {}: InternalIP {}, pod CIDR {}, {} CPU allocatable, {}.", node.name, node.zone.as_deref().unwrap_or("-"), node.internal_ip,
                 if node.pod_cidrs.is_empty() { "none".to_owned() } else { node.pod_cidrs.join(", ") },
-                if node.ready { "Ready" } else { "NotReady" }) }</p>
+                node.cpu, if node.ready { "Ready" } else { "NotReady" }) }</p>
             <label class="check"><input type="checkbox" data-testid="node-down" checked={down} onclick={onclick} />{ " down (its pods become not ready, new pods go elsewhere)" }</label>
             <p class="muted">{ if pods.is_empty() { "No pods run here.".to_owned() } else { format!("Pods here: {}", pods.join(", ")) } }</p>
         </div>
