@@ -1,7 +1,7 @@
 //! The Ingress controller model: which Ingresses a controller serves (IngressClass), host
-//! matching (exact, one-label `*.` wildcards), Exact/Prefix/ImplementationSpecific paths with
-//! element-wise Prefix matching, precedence across merged Ingresses, `defaultBackend` and the
-//! controller's 404. Where the Ingress API leaves room the choices are ingress-nginx's
+//! matching (exact, one-label `*.` wildcards; on the Host without its port and one trailing
+//! dot), Exact/Prefix/ImplementationSpecific paths with element-wise Prefix matching, precedence
+//! across merged Ingresses, `defaultBackend` and the controller's 404. Where the Ingress API leaves room the choices are ingress-nginx's
 //! (routing-semantics.md §7).
 
 use super::input::{IngressBackend, IngressInfo, IngressPath, PathType, ProxyInput};
@@ -34,7 +34,9 @@ impl HttpRequest {
         Some(HttpRequest { host: authority.to_string(), path: if path.is_empty() { "/".into() } else { path.to_string() }, https })
     }
 
-    /// The host without port, lowercased (host names compare case-insensitively).
+    /// The host as nginx picks the server with it: without port, lowercased (host names compare
+    /// case-insensitively) and without one trailing dot (`ngx_http_validate_host` drops it, so
+    /// the fully qualified `x.w.com.` is served as `x.w.com`).
     pub fn bare_host(&self) -> String {
         let h = self.host.trim();
         let h = if h.starts_with('[') {
@@ -42,7 +44,7 @@ impl HttpRequest {
         } else {
             h.rsplit_once(':').filter(|(_, p)| p.chars().all(|c| c.is_ascii_digit())).map_or(h, |(h, _)| h)
         };
-        h.to_ascii_lowercase()
+        h.strip_suffix('.').unwrap_or(h).to_ascii_lowercase()
     }
 }
 
@@ -423,6 +425,21 @@ mod tests {
         assert_eq!(routed_to(&ing, "http://baz.bar.foo.com/"), None);
         assert_eq!(routed_to(&ing, "http://foo.com/"), None);
         assert_eq!(routed_to(&ing, "http://FOO.bar.com:8080/x").as_deref(), Some("foo-bar-com"));
+    }
+
+    /// nginx drops one trailing dot from the Host before it picks the server
+    /// (`ngx_http_validate_host`): a fully qualified name is served like the plain one.
+    #[test]
+    fn host_trailing_dot() {
+        let ing = ingress(vec![
+            (Some("*.w.com"), vec![("/", PathType::Prefix, "wildcard")]),
+            (Some("exact.w.com"), vec![("/", PathType::Prefix, "exact")]),
+        ]);
+        assert_eq!(routed_to(&ing, "http://x.w.com./").as_deref(), Some("wildcard"));
+        assert_eq!(routed_to(&ing, "http://EXACT.w.com.:8080/a").as_deref(), Some("exact"));
+        assert_eq!(HttpRequest::parse_url("https://x.w.com./").map(|r| r.bare_host()).as_deref(), Some("x.w.com"));
+        // Only one dot goes (nginx refuses `x.w.com..` with 400, which kplay does not model).
+        assert_eq!(HttpRequest::parse_url("http://x.w.com../").map(|r| r.bare_host()).as_deref(), Some("x.w.com."));
     }
 
     #[test]

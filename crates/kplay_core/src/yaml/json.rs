@@ -84,6 +84,23 @@ pub(super) fn read_stream(text: &str, start: usize, limits: &Limits) -> Stream {
     }
 }
 
+/// `json.Unmarshal`'s syntax check (`checkValid`) over a whole text, such as an annotation that
+/// holds JSON: the one value it holds, with spans into `text`, or the error Go words: `unexpected
+/// end of JSON input` where the text ends too early, `invalid character 'x' after top-level
+/// value` after the value.
+pub(crate) fn unmarshal(text: &str) -> Result<Node, String> {
+    let max_depth = Limits::default().max_depth.min(GO_MAX_DEPTH);
+    let mut p = Parser { b: text.as_bytes(), text, i: 0, max_depth, duplicates: Vec::new(), too_deep: None };
+    let eof = |e: JsonError| if e.message == "unexpected EOF" { "unexpected end of JSON input".to_string() } else { e.message };
+    p.skip_ws();
+    let node = p.value().map_err(eof)?;
+    p.skip_ws();
+    if p.i < text.len() {
+        return Err(p.invalid("after top-level value").message);
+    }
+    Ok(node)
+}
+
 /// `consumeWhitespace`: skips white space from `at` up to and including the first line break.
 /// None when the text ends first (or holds a replacement character, which Go's `DecodeRune`
 /// takes for an error): then there is no YAML part.
@@ -398,6 +415,17 @@ mod tests {
 
     fn read(text: &str) -> Stream {
         read_stream(text, stream_start(text).expect("a JSON stream"), &Limits::default())
+    }
+
+    /// `json.Unmarshal`'s wording: the end of the input and text after the value.
+    #[test]
+    fn unmarshal_errors() {
+        assert_eq!(unmarshal(" [1, {\"a\": null}] ").map(|n| n.count()).ok(), Some(5));
+        assert_eq!(unmarshal("").unwrap_err(), "unexpected end of JSON input");
+        assert_eq!(unmarshal("[{\"a\": 1}").unwrap_err(), "unexpected end of JSON input");
+        assert_eq!(unmarshal("[] x").unwrap_err(), "invalid character 'x' after top-level value");
+        assert_eq!(unmarshal("[a]").unwrap_err(), "invalid character 'a' looking for beginning of value");
+        assert_eq!(unmarshal("{\"a\" 1}").unwrap_err(), "invalid character '1' after object key");
     }
 
     #[test]

@@ -12,6 +12,7 @@ mod load;
 mod node;
 pub mod resolve;
 
+pub(crate) use json::unmarshal as json_unmarshal;
 pub use load::{load_file, Document, LoadedFile};
 pub use node::{format_go_float, format_go_float32_key, Entry, Node, NodeKind, Resolved, Scalar, ScalarStyle};
 

@@ -1,6 +1,6 @@
 //! `pod-annotation-invalid`: the annotations the server checks on Pods and pod templates, ported
-//! from `ValidatePodSpecificAnnotations` (the mirror-pod annotation, the pod deletion cost and the
-//! deprecated seccomp and AppArmor annotations), and whether those annotations agree with the
+//! from `ValidatePodSpecificAnnotations` (the mirror-pod annotation, the legacy tolerations
+//! annotation, the pod deletion cost and the deprecated seccomp and AppArmor annotations), and whether those annotations agree with the
 //! `seccompProfile` / `appArmorProfile` fields (`validateSeccompAnnotationsAndFields`,
 //! `validateAppArmorAnnotationsAndFieldsMatchOnCreate`, which `ValidatePodCreate` and
 //! `ValidatePodTemplateSpec` both call).
@@ -9,6 +9,8 @@ use crate::diagnostic::{ErrorType, Severity};
 use crate::rules::formats;
 use crate::rules::pod::util::{child_or_parent, containers, local_descending_path, text};
 use crate::rules::{Ctx, Cur, Rule, Sink, Stage};
+use crate::source::Span;
+use crate::yaml::{Entry, Node, NodeKind, ScalarStyle};
 
 pub static POD_ANNOTATION_INVALID: Rule = Rule {
     name: "pod-annotation-invalid",
@@ -24,8 +26,11 @@ seccomp annotations (`seccomp.security.alpha.kubernetes.io/pod` and
 `container.seccomp.security.alpha.kubernetes.io/<container>`) must name `runtime/default`,
 `docker/default`, `unconfined` or `localhost/<relative path>`; the deprecated AppArmor
 annotations (`container.apparmor.security.beta.kubernetes.io/<container>`) must name a container
-of the pod and `runtime/default`, `unconfined` or `localhost/<profile>`. For templates the
-server reports them on `spec.template.annotations`.
+of the pod and `runtime/default`, `unconfined` or `localhost/<profile>`; the legacy
+`scheduler.alpha.kubernetes.io/tolerations` must hold a JSON list of tolerations (decoded as Go's
+`encoding/json` does, its errors reported as the server words them) that are valid as
+`spec.tolerations` is (reported under `metadata.annotations.scheduler.alpha.kubernetes.io/tolerations[i]`).
+For templates the server reports them on `spec.template.annotations`.
 
 When such an annotation and the matching field are both set, they must agree: the pod's
 `seccompProfile` with `seccomp.security.alpha.kubernetes.io/pod`, a container's own
@@ -82,6 +87,7 @@ const DELETION_COST: &str = "controller.kubernetes.io/pod-deletion-cost";
 const SECCOMP_POD: &str = "seccomp.security.alpha.kubernetes.io/pod";
 const SECCOMP_CONTAINER_PREFIX: &str = "container.seccomp.security.alpha.kubernetes.io/";
 const APPARMOR_CONTAINER_PREFIX: &str = "container.apparmor.security.beta.kubernetes.io/";
+const TOLERATIONS: &str = "scheduler.alpha.kubernetes.io/tolerations";
 
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let Some(spec) = crate::rules::pod::util::pod_spec(ctx) else { return };
@@ -118,6 +124,9 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
                 );
             }
         }
+        if k == TOLERATIONS && !v.is_empty() {
+            tolerations_annotation(sink, &e.value, &path, v, ctx.opts.kube_version);
+        }
         if k == SECCOMP_POD || k.starts_with(SECCOMP_CONTAINER_PREFIX) {
             // `ValidateSeccompPodAnnotations` uses `Child(key)`, not `Key(key)`.
             seccomp_profile(sink, &Cur::new(&e.value, format!("{path}.{k}")), v);
@@ -125,6 +134,107 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     }
     seccomp_matches(sink, &spec, &ann);
     apparmor_matches(sink, &spec, &ann, !ctx.is_template());
+}
+
+/// `ValidateTolerationsInPodAnnotations`: `GetTolerationsFromPodAnnotations` decodes the value
+/// with `json.Unmarshal` into `[]core.Toleration`; an error is Invalid on the annotations (the
+/// key as value, Go's error as detail) and ends the check, else each toleration is validated as
+/// `spec.tolerations` is, under `<annotations>.scheduler.alpha.kubernetes.io/tolerations[i]`.
+/// The decoded tolerations point at the annotation's value.
+fn tolerations_annotation(sink: &mut Sink<'_>, value: &Node, path: &str, v: &str, version: crate::KubeVersion) {
+    match crate::yaml::json_unmarshal(v).and_then(|json| decode_tolerations(&json, value.span)) {
+        Err(msg) => {
+            sink.field_error(&Cur::new(value, path), ErrorType::Invalid, formats::invalid(TOLERATIONS, &msg))
+                .help("write the annotation as a JSON list of tolerations, or better move them to `spec.tolerations`");
+        }
+        Ok(Some(list)) => crate::rules::pod::toleration::validate(sink, &Cur::new(&list, format!("{path}.{TOLERATIONS}")), version),
+        Ok(None) => {}
+    }
+}
+
+/// The `core.Toleration` fields by JSON name, with the Go type a mismatch names.
+const TOLERATION_FIELDS: &[(&str, &str)] = &[
+    ("key", "string"),
+    ("operator", "core.TolerationOperator"),
+    ("value", "string"),
+    ("effect", "core.TaintEffect"),
+    ("tolerationSeconds", "int64"),
+];
+
+/// `encoding/json` decoding a JSON value into `[]core.Toleration`: None for `null`, else the list
+/// with each toleration's known fields under their JSON names (matched as Go does, exactly or
+/// else ignoring case; a later one wins; `null` leaves a string as it was and clears
+/// `tolerationSeconds`; other fields are ignored), every node at `span`. A value of the wrong type
+/// is Go's `UnmarshalTypeError`: decoding goes on and the first one is the error.
+fn decode_tolerations(json: &Node, span: Span) -> Result<Option<Node>, String> {
+    let kind = |n: &Node| match &n.kind {
+        NodeKind::Map(_) => "object",
+        NodeKind::Seq(_) => "array",
+        NodeKind::Scalar(s) if s.style == ScalarStyle::DoubleQuoted => "string",
+        NodeKind::Scalar(s) => match s.value.as_str() {
+            "null" => "null",
+            "true" | "false" => "bool",
+            _ => "number",
+        },
+    };
+    let items = match &json.kind {
+        NodeKind::Seq(items) => items,
+        _ if kind(json) == "null" => return Ok(None),
+        _ => return Err(format!("json: cannot unmarshal {} into Go value of type []core.Toleration", kind(json))),
+    };
+    let mut first: Option<String> = None;
+    let mut out = Vec::new();
+    for item in items {
+        let mut fields: Vec<Entry> = Vec::new();
+        match &item.kind {
+            NodeKind::Map(entries) => {
+                for e in entries {
+                    let k = e.key.text().unwrap_or("");
+                    let Some(&(name, go_type)) = TOLERATION_FIELDS
+                        .iter()
+                        .find(|(n, _)| *n == k)
+                        .or_else(|| TOLERATION_FIELDS.iter().find(|(n, _)| n.eq_ignore_ascii_case(k)))
+                    else {
+                        continue;
+                    };
+                    let (t, text) = (kind(&e.value), e.value.text().unwrap_or(""));
+                    let ok = match (go_type, t) {
+                        (_, "null") => {
+                            if name == "tolerationSeconds" {
+                                fields.retain(|f| f.key.text() != Some(name));
+                            }
+                            continue;
+                        }
+                        ("int64", "number") => text.parse::<i64>().is_ok(),
+                        ("int64", _) => false,
+                        (_, t) => t == "string",
+                    };
+                    if !ok {
+                        let got = if t == "number" && go_type == "int64" { format!("number {text}") } else { t.to_string() };
+                        first.get_or_insert(format!(
+                            "json: cannot unmarshal {got} into Go struct field Toleration.{name} of type {go_type}"
+                        ));
+                        continue;
+                    }
+                    let style = if t == "string" { ScalarStyle::DoubleQuoted } else { ScalarStyle::Plain };
+                    let entry = Entry { key: Node::scalar(span, name, ScalarStyle::Plain), value: Node::scalar(span, text, style) };
+                    match fields.iter_mut().find(|f| f.key.text() == Some(name)) {
+                        Some(f) => *f = entry,
+                        None => fields.push(entry),
+                    }
+                }
+            }
+            _ if kind(item) == "null" => {}
+            _ => {
+                first.get_or_insert(format!("json: cannot unmarshal {} into Go value of type core.Toleration", kind(item)));
+            }
+        }
+        out.push(Node::map(span, fields));
+    }
+    match first {
+        Some(e) => Err(e),
+        None => Ok(Some(Node::seq(span, out))),
+    }
 }
 
 /// The value node of annotation `key`, if set.
@@ -256,6 +366,64 @@ mod tests {
 
     fn pod(ann: &str, spec: &str) -> String {
         format!("apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  annotations:\n{ann}spec:\n{spec}  containers:\n  - name: web\n    image: a:1\n")
+    }
+
+    /// `ValidateTolerationsInPodAnnotations`: Go's JSON errors on the annotations, else each
+    /// decoded toleration validated like `spec.tolerations`.
+    #[test]
+    fn tolerations_annotation() {
+        use crate::rules::pod::util::messages_of;
+        let tol = |json: &str| pod(&format!("    scheduler.alpha.kubernetes.io/tolerations: '{json}'\n"), "");
+        let a = "metadata.annotations";
+        let t = "metadata.annotations.scheduler.alpha.kubernetes.io/tolerations";
+        for (json, err) in [
+            ("[{\"key\": \"a\"", "unexpected end of JSON input"),
+            ("{\"key\": \"a\"}", "json: cannot unmarshal object into Go value of type []core.Toleration"),
+            ("[\"a\"]", "json: cannot unmarshal string into Go value of type core.Toleration"),
+            ("[{\"key\": 1}, {\"effect\": true}]", "json: cannot unmarshal number into Go struct field Toleration.key of type string"),
+            (
+                "[{\"tolerationSeconds\": 1.5}]",
+                "json: cannot unmarshal number 1.5 into Go struct field Toleration.tolerationSeconds of type int64",
+            ),
+            (
+                "[{\"operator\": {}}]",
+                "json: cannot unmarshal object into Go struct field Toleration.operator of type core.TolerationOperator",
+            ),
+            ("[] x", "invalid character 'x' after top-level value"),
+        ] {
+            assert_eq!(errors_of(R, &tol(json)), pairs(&[(a, "Invalid")]), "{json}");
+            assert_eq!(
+                messages_of(R, &tol(json)),
+                [format!("Invalid value: \"scheduler.alpha.kubernetes.io/tolerations\": {err}")],
+                "{json}"
+            );
+        }
+        // Decoded: keys match in any case, unknown ones are ignored, null is the zero toleration.
+        assert_eq!(
+            errors_of(R, &tol("[{\"KEY\": \"a/b/c\", \"Operator\": \"Exists\", \"bogus\": 1}, null, {\"key\": \"k\", \"effect\": \"Never\", \"tolerationSeconds\": 5}]")),
+            pairs(&[
+                (&format!("{t}[0].key"), "Invalid"),
+                (&format!("{t}[1].operator"), "Invalid"),
+                (&format!("{t}[2].effect"), "Invalid"),
+                (&format!("{t}[2].effect"), "NotSupported")
+            ])
+        );
+        assert_eq!(
+            errors_of(R, &tol("[{\"key\": \"dedicated\", \"operator\": \"Equal\", \"value\": \"gpu\", \"effect\": \"NoSchedule\"}]")),
+            pairs(&[])
+        );
+        for ok in ["null", "[]", ""] {
+            assert_eq!(errors_of(R, &tol(ok)), pairs(&[]), "{ok}");
+        }
+        // Templates: on `spec.template.annotations`.
+        let dep = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n      annotations:\n        scheduler.alpha.kubernetes.io/tolerations: '[{\"operator\": \"In\"}]'\n    spec:\n      containers:\n      - name: web\n        image: a:1\n";
+        assert_eq!(
+            errors_of(R, dep),
+            pairs(&[
+                ("spec.template.annotations.scheduler.alpha.kubernetes.io/tolerations[0].operator", "Invalid"),
+                ("spec.template.annotations.scheduler.alpha.kubernetes.io/tolerations[0].operator", "NotSupported")
+            ])
+        );
     }
 
     #[test]

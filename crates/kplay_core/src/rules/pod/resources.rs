@@ -36,7 +36,9 @@ claims of `spec.resourceClaims`, whose entries need unique DNS-label names and e
 `memory` and `hugepages-<size>` (a malformed name is reported once, as the server does) and must
 cover the containers: each pod-level request at least the containers' aggregate request of that resource
 (the regular containers and the sidecars add up; an init container needs its own request plus
-the sidecars started before it), and no regular container's limit above the pod-level limit.
+the sidecars started before it), each pod-level `hugepages-<size>` limit at least the containers'
+aggregate limit of that size (hugepages cannot be overcommitted), and no regular container's
+limit above the pod-level limit.
 
 ## Why is this bad?
 The API server rejects the object. A request above the limit cannot be satisfied by the kubelet,
@@ -507,7 +509,8 @@ fn name_and_value(sink: &mut Sink<'_>, name: &str, v: &Cur<'_>, q: Option<&Quant
 
 /// `validatePodResourceConsistency`: a pod request covers the containers' aggregate request of
 /// that resource (resources the pod does not request, or no container requests, are skipped);
-/// no regular container's limit is above the pod limit.
+/// a pod hugepages limit covers the containers' aggregate limit of that size
+/// (`AggregateContainerLimits`); no regular container's limit is above the pod limit.
 fn pod_consistency(sink: &mut Sink<'_>, spec: &Cur<'_>, r: &Cur<'_>) {
     let pod_req = list(r, "requests");
     let pod_lim = list(r, "limits");
@@ -524,6 +527,25 @@ fn pod_consistency(sink: &mut Sink<'_>, spec: &Cur<'_>, r: &Cur<'_>) {
                 ),
             )
             .help("raise the pod-level request or lower the containers' requests (the regular containers and sidecars add up; an init container counts with the sidecars before it)");
+        }
+    }
+    // Hugepages cannot be overcommitted: the pod-level limit covers the containers' aggregate
+    // limit too (k/k #131089, in 1.34, the first release kplay checks pod-level resources in).
+    for (name, agg, _) in aggregate(spec.node, "limits") {
+        if !is_hugepages(&name) {
+            continue;
+        }
+        let Some((_, v, Some(q))) = pod_lim.iter().find(|(n, _, _)| *n == name) else { continue };
+        if agg.milli > q.milli {
+            sink.field_error(
+                v,
+                ErrorType::Invalid,
+                formats::invalid(
+                    &q.canonical(),
+                    &format!("must be greater than or equal to aggregate container limits of {}", agg.canonical()),
+                ),
+            )
+            .help("raise the pod-level hugepages limit or lower the containers' limits (hugepages cannot be overcommitted: the regular containers and sidecars add up)");
         }
     }
     for (name, _, q) in &pod_lim {
@@ -771,9 +793,30 @@ mod tests {
             errors_of(R, &y),
             pairs(&[
                 ("spec.resources.containers[0][hugepages-2Mi].limits", "Invalid"),
+                ("spec.resources.limits[hugepages-2Mi]", "Invalid"),
                 ("spec.resources.requests[hugepages-2Mi]", "Invalid")
             ])
         );
+    }
+
+    /// `validatePodResourceConsistency` (k/k #131089): a pod-level hugepages limit covers the
+    /// containers' aggregate limit, here a sidecar's and a container's 2Mi each; the pod-level
+    /// request defaulted from the limit falls short of the aggregate request too.
+    #[test]
+    fn pod_level_hugepage_limits() {
+        use crate::rules::pod::util::messages_of;
+        let y = pod_with(
+            "  resources:\n    limits:\n      hugepages-2Mi: 2Mi\n      memory: 2Gi\n  initContainers:\n  - name: proxy\n    image: nginx:1.27\n    restartPolicy: Always\n    resources:\n      limits:\n        hugepages-2Mi: 2Mi\n        memory: 1Gi\n  containers:\n  - name: web\n    image: nginx:1.27\n    resources:\n      limits:\n        hugepages-2Mi: 2Mi\n        memory: 1Gi\n",
+        );
+        assert_eq!(
+            errors_of(R, &y),
+            pairs(&[("spec.resources.limits[hugepages-2Mi]", "Invalid"), ("spec.resources.requests[hugepages-2Mi]", "Invalid")])
+        );
+        assert!(messages_of(R, &y)
+            .contains(&"Invalid value: \"2Mi\": must be greater than or equal to aggregate container limits of 4Mi".to_string()));
+        // Enough at pod level, or no pod-level limit (then it defaults to the aggregate): valid.
+        assert_eq!(errors_of(R, &y.replace("hugepages-2Mi: 2Mi\n      memory: 2Gi", "hugepages-2Mi: 4Mi\n      memory: 2Gi")), pairs(&[]));
+        assert_eq!(errors_of(R, &y.replace("      hugepages-2Mi: 2Mi\n      memory: 2Gi", "      memory: 2Gi")), pairs(&[]));
     }
 
     #[test]

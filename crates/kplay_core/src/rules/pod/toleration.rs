@@ -4,7 +4,8 @@
 use crate::diagnostic::{ErrorType, Severity};
 use crate::rules::formats;
 use crate::rules::pod::util::{child_or_parent, qualified_name, text};
-use crate::rules::{Ctx, Rule, Sink, Stage};
+use crate::rules::{Ctx, Cur, Rule, Sink, Stage};
+use crate::KubeVersion;
 
 pub static TOLERATION_INVALID: Rule = Rule {
     name: "toleration-invalid",
@@ -67,8 +68,14 @@ spec:
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let Some(spec) = crate::rules::pod::util::pod_spec(ctx) else { return };
     let Some(tols) = spec.field("tolerations") else { return };
+    validate(sink, &tols, ctx.opts.kube_version);
+}
+
+/// `ValidateTolerations` over the list `tols` (`spec.tolerations`, or the tolerations the
+/// legacy annotation holds).
+pub(crate) fn validate(sink: &mut Sink<'_>, tols: &Cur<'_>, version: KubeVersion) {
     // TaintTolerationComparisonOperators (off through 1.37) added Lt/Gt to the message in 1.35.
-    let lt_gt = ctx.opts.kube_version.at_least(35);
+    let lt_gt = version.at_least(35);
     for (_, t) in tols.items() {
         let key = text(&t, "key");
         if let Some(k) = t.field("key").filter(|_| !key.is_empty()) {

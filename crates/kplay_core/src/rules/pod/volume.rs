@@ -42,7 +42,10 @@ signers, domain-prefixed `userAnnotations` keys, and at least one of `credential
 drops both sources on create without checking them. A generic `ephemeral` volume needs a `volumeClaimTemplate`, validated like a
 PersistentVolumeClaim: only `labels` and `annotations` in its `metadata`; in its `spec` at least
 one supported access mode, a positive `resources.requests.storage`, a DNS-subdomain
-`storageClassName` and a `volumeMode` of `Filesystem` or `Block`. In a Pod, the claim it creates
+`storageClassName`, a `volumeMode` of `Filesystem` or `Block`, and a `dataSource` /
+`dataSourceRef` with a name and a kind (`PersistentVolumeClaim` unless an `apiGroup`, a DNS
+subdomain, is given; the ref's `namespace` a DNS label) that name the same object when both are
+set (with a `namespace` in the ref, `dataSource` may not be set). In a Pod, the claim it creates
 is named `<pod>-<volume>`: that name must be a valid object name (at most 253 characters), and
 no `persistentVolumeClaim` volume may name it. As the server does, errors in `downwardAPI` items
 are reported on the source's path (`…downwardAPI.path`, without `items[i]`), a projected
@@ -603,6 +606,77 @@ fn claim_spec(sink: &mut Sink<'_>, t: &Cur<'_>) {
                 .help("use `Filesystem` (the default) or `Block`");
         }
     }
+    data_sources(sink, &spec);
+}
+
+/// The end of `ValidatePersistentVolumeClaimSpec`: `validateDataSource` and
+/// `validateDataSourceRef` (a name and a kind; without an API group the kind must be
+/// PersistentVolumeClaim, with one the group is a DNS subdomain; the ref's namespace a DNS
+/// label), then the two together: with a namespace in the ref `dataSource` may not be set,
+/// otherwise both set must name the same object (`isDataSourceEqualDataSourceRef`, where an
+/// `apiGroup` left out differs from an empty one). The Pod strategy keeps the ref's namespace
+/// whatever the CrossNamespaceVolumeDataSource gate says (only a PVC's strategy drops it), so
+/// it is checked on every version. The spec-level errors print the `dataSource` path as their
+/// value (`*field.Path` is a Stringer).
+fn data_sources(sink: &mut Sink<'_>, spec: &Cur<'_>) {
+    let ds = spec.field("dataSource");
+    let dsr = spec.field("dataSourceRef");
+    for r in [&ds, &dsr].into_iter().flatten() {
+        data_source(sink, r);
+    }
+    let ds_path = spec.child_path("dataSource");
+    let ns = dsr.as_ref().map_or("", |r| text(r, "namespace"));
+    let (detail, help) = match (&ds, &dsr) {
+        (Some(_), Some(_)) if !ns.is_empty() => (
+            "may not be specified when dataSourceRef.namespace is specified",
+            "leave out `dataSource` when `dataSourceRef` names another namespace",
+        ),
+        (Some(d), Some(r)) if !same_source(d, r) => {
+            ("must match dataSourceRef", "set `dataSource` to the same apiGroup, kind and name as `dataSourceRef`, or leave it out")
+        }
+        _ => return,
+    };
+    let at = ds.as_ref().map_or_else(|| spec.key_span(), Cur::key_span);
+    sink.field_error_at(at, &spec.path, ErrorType::Invalid, format!("Invalid value: {ds_path}: {detail}")).help(help);
+}
+
+/// `validateDataSource` / `validateDataSourceRef` for one reference.
+fn data_source(sink: &mut Sink<'_>, r: &Cur<'_>) {
+    let (name, kind) = (text(r, "name"), text(r, "kind"));
+    if name.is_empty() {
+        sink.field_error(&child_or_parent(r, "name"), ErrorType::Required, formats::required(""))
+            .help("name the object to populate the volume from");
+    }
+    if kind.is_empty() {
+        sink.field_error(&child_or_parent(r, "kind"), ErrorType::Required, formats::required(""))
+            .help("set the kind of the source, e.g. `PersistentVolumeClaim` or `VolumeSnapshot`");
+    }
+    let group = text(r, "apiGroup");
+    if group.is_empty() && kind != "PersistentVolumeClaim" {
+        let at = Cur { path: r.path.clone(), ..child_or_parent(r, "kind") };
+        sink.field_error(
+            &at,
+            ErrorType::Invalid,
+            formats::invalid(kind, "must be 'PersistentVolumeClaim' when referencing the default apiGroup"),
+        )
+        .help("set `apiGroup` for other kinds, e.g. `snapshot.storage.k8s.io` for a VolumeSnapshot");
+    }
+    if let Some(g) = r.field("apiGroup").filter(|_| !group.is_empty()) {
+        invalid_each(sink, &g, group, formats::dns1123_subdomain_msgs(group), "use the API group's name, e.g. `snapshot.storage.k8s.io`");
+    }
+    if let Some(ns) = r.field("namespace") {
+        let v = ns.text().unwrap_or("");
+        if !v.is_empty() {
+            invalid_each(sink, &ns, v, formats::dns1123_label_msgs(v), "use a namespace's name: lowercase letters, digits and `-`");
+        }
+    }
+}
+
+/// `isDataSourceEqualDataSourceRef`: the same kind and name, and `apiGroup` both left out or
+/// both set to the same text (`reflect.DeepEqual` of the pointers).
+fn same_source(ds: &Cur<'_>, dsr: &Cur<'_>) -> bool {
+    let group = |c: &Cur<'_>| c.field("apiGroup").map(|g| g.text().unwrap_or("").to_string());
+    group(ds) == group(dsr) && text(ds, "kind") == text(dsr, "kind") && text(ds, "name") == text(dsr, "name")
 }
 
 /// `validateProjectionSources`: every source of an item is validated, an item with several
@@ -934,6 +1008,49 @@ mod tests {
                 "Invalid value: \"0\": must be greater than zero"
             ]
         );
+    }
+
+    /// `validateDataSource` / `validateDataSourceRef` and the two together, in a claim template.
+    #[test]
+    fn ephemeral_data_sources() {
+        use crate::rules::pod::util::messages_of;
+        let t = "spec.volumes[0].ephemeral.volumeClaimTemplate.spec";
+        let y = |src: &str| {
+            v(&format!("  - name: a\n    ephemeral:\n      volumeClaimTemplate:\n        spec:\n          accessModes: [ReadWriteOnce]\n          resources:\n            requests:\n              storage: 1Gi\n{src}"))
+        };
+        let errs = |src: &str| errors_of(R, &y(src));
+        let at = |p: &str| format!("{t}{p}");
+        // Name and kind required; no group, so the (empty) kind must be PersistentVolumeClaim.
+        assert_eq!(
+            errs("          dataSource: {apiGroup: ''}\n"),
+            vec![
+                (at(".dataSource"), "Invalid".to_string()),
+                (at(".dataSource.kind"), "Required".to_string()),
+                (at(".dataSource.name"), "Required".to_string())
+            ]
+        );
+        assert_eq!(
+            messages_of(R, &y("          dataSource: {kind: VolumeSnapshot, name: snap}\n")),
+            ["Invalid value: \"VolumeSnapshot\": must be 'PersistentVolumeClaim' when referencing the default apiGroup"]
+        );
+        assert_eq!(errs("          dataSource: {kind: PersistentVolumeClaim, name: src}\n"), pairs(&[]));
+        assert_eq!(errs("          dataSource: {apiGroup: snapshot.storage.k8s.io, kind: VolumeSnapshot, name: snap}\n"), pairs(&[]));
+        assert_eq!(
+            errs("          dataSourceRef: {apiGroup: Bad_Group, kind: Thing, name: x, namespace: Other_NS}\n"),
+            vec![(at(".dataSourceRef.apiGroup"), "Invalid".to_string()), (at(".dataSourceRef.namespace"), "Invalid".to_string())]
+        );
+        // Both set: they must name the same object; an apiGroup left out is not an empty one.
+        let both = "          dataSource: {kind: PersistentVolumeClaim, name: a}\n          dataSourceRef: {kind: PersistentVolumeClaim, name: b}\n";
+        assert_eq!(errs(both), vec![(t.to_string(), "Invalid".to_string())]);
+        assert_eq!(messages_of(R, &y(both)), [format!("Invalid value: {t}.dataSource: must match dataSourceRef")]);
+        assert_eq!(errs(&both.replace("name: b", "name: a")), pairs(&[]));
+        assert_eq!(errs(&both.replace("name: b", "name: a, apiGroup: ''")), vec![(t.to_string(), "Invalid".to_string())]);
+        // With a namespace in the ref, dataSource may not be set at all.
+        assert_eq!(
+            messages_of(R, &y(&both.replace("name: b", "name: a, namespace: other"))),
+            [format!("Invalid value: {t}.dataSource: may not be specified when dataSourceRef.namespace is specified")]
+        );
+        assert_eq!(errs("          dataSourceRef: {kind: PersistentVolumeClaim, name: a, namespace: other}\n"), pairs(&[]));
     }
 
     /// Pods only: the claim an ephemeral volume creates is `<pod>-<volume>`; another volume may
