@@ -348,12 +348,7 @@ fn resource_lists(res: &mut Node) {
 /// `SetDefaults_Container` plus ports, probes, lifecycle handlers and env field refs.
 fn container(c: &mut Node) {
     let anchor = c.get("name").map_or(c.span, |n| n.span);
-    if is_zero(c, "imagePullPolicy") {
-        let image = c.get("image").and_then(Node::text).unwrap_or("");
-        let policy = if crate::rules::formats::image_tag(image).as_deref() == Some("latest") { "Always" } else { "IfNotPresent" };
-        let at = c.get("image").map_or(anchor, |n| n.span);
-        put(c, at, "imagePullPolicy", str_node(at, policy));
-    }
+    default_pull_policy(c, anchor, "image", "imagePullPolicy");
     default_zero(c, anchor, "terminationMessagePath", |s| str_node(s, "/dev/termination-log"));
     default_zero(c, anchor, "terminationMessagePolicy", |s| str_node(s, "File"));
     if let Some((_, r)) = child_mut(c, "resources") {
@@ -384,6 +379,20 @@ fn container(c: &mut Node) {
     });
 }
 
+/// The pull policy `SetDefaults_Container` (`imagePullPolicy`) and `SetDefaults_ImageVolumeSource`
+/// (`pullPolicy`) give when none is set: `Always` when the reference's tag is `latest` (no tag
+/// and no digest counts as `latest`, as `parsers.ParseImageName` says), `IfNotPresent`
+/// otherwise. The value hangs from the reference (`image_key`), else from `anchor`.
+fn default_pull_policy(map: &mut Node, anchor: Span, image_key: &str, policy_key: &str) {
+    if !is_zero(map, policy_key) {
+        return;
+    }
+    let image = map.get(image_key).and_then(Node::text).unwrap_or("");
+    let policy = if crate::rules::formats::image_tag(image).as_deref() == Some("latest") { "Always" } else { "IfNotPresent" };
+    let at = map.get(image_key).map_or(anchor, |n| n.span);
+    put(map, at, policy_key, str_node(at, policy));
+}
+
 /// `SetDefaults_Probe` (zero values only) and its handler's defaults.
 fn probe(p: &mut Node, anchor: Span) {
     default_zero(p, anchor, "timeoutSeconds", |s| int_node(s, 1));
@@ -401,7 +410,8 @@ fn http_get(handler: &mut Node, _anchor: Span) {
     }
 }
 
-/// `SetDefaults_Volume` and the source defaults (modes 0644, hostPath type, token expiry).
+/// `SetDefaults_Volume` and the source defaults (modes 0644, hostPath type, token expiry, image
+/// volume pull policy).
 fn volume(v: &mut Node) {
     let anchor = v.get("name").map_or(v.span, |n| n.span);
     if VOLUME_SOURCES.iter().all(|k| is_nil(v, k)) {
@@ -414,6 +424,9 @@ fn volume(v: &mut Node) {
                 each_item(s, "items", |_, item| field_ref_api_version(item));
             }
         }
+    }
+    if let Some((at, img)) = child_mut(v, "image") {
+        default_pull_policy(img, at, "reference", "pullPolicy");
     }
     if let Some((at, hp)) = child_mut(v, "hostPath") {
         default_nil(hp, at, "type", |s| str_node(s, ""));
@@ -900,8 +913,30 @@ mod tests {
 
     /// The stored Pod's spec, from `analyze` (defaults and admission applied).
     fn stored_spec(yaml: &str) -> crate::yaml::Node {
-        let a = crate::analyze(&[crate::SourceFile::new("t.yaml", yaml)], &crate::Options::default());
+        stored_spec_at(yaml, crate::KubeVersion::DEFAULT)
+    }
+
+    /// [`stored_spec`] for the target version `v`.
+    fn stored_spec_at(yaml: &str, v: crate::KubeVersion) -> crate::yaml::Node {
+        let opts = crate::Options { kube_version: v, ..Default::default() };
+        let a = crate::analyze(&[crate::SourceFile::new("t.yaml", yaml)], &opts);
         a.objects[0].stored.get("spec").cloned().expect("a spec")
+    }
+
+    /// `SetDefaults_ImageVolumeSource`: `pullPolicy` is `Always` for a reference whose tag is
+    /// `latest` (none written means `latest`), `IfNotPresent` otherwise, like a container's
+    /// `imagePullPolicy`; a written policy stays. Image volumes survive from 1.35 (ImageVolume on).
+    #[test]
+    fn image_volume_pull_policy_defaults() {
+        let yaml = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  volumes:\n  - {name: a, image: {reference: foo}}\n  - {name: b, image: {reference: 'foo:1'}}\n  - {name: c, image: {reference: 'foo:latest'}}\n  - {name: d, image: {reference: 'foo@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef'}}\n  - {name: e, image: {reference: foo, pullPolicy: Never}}\n  containers: [{name: c, image: 'nginx:1'}]\n";
+        for minor in [35, 36, 37] {
+            let spec = stored_spec_at(yaml, crate::KubeVersion::new(minor));
+            let policies: Vec<Option<&str>> = spec.get("volumes").and_then(Node::as_seq).expect("volumes")[..5]
+                .iter()
+                .map(|v| v.path(&["image", "pullPolicy"]).and_then(Node::text))
+                .collect();
+            assert_eq!(policies, [Some("Always"), Some("IfNotPresent"), Some("Always"), Some("IfNotPresent"), Some("Never")], "1.{minor}");
+        }
     }
 
     /// `SetDefaults_PersistentVolumeClaimSpec` reaches an ephemeral volume's claim template, and
