@@ -306,6 +306,27 @@ fn drop_disabled_fields(spec: &mut Node, opts: &Options) {
         }
     }
     super::label_keys::drop_disabled(spec, opts);
+    // ContainerStopSignals (alpha, off from 1.33 through 1.37; the field is unknown before):
+    // `dropContainerStopSignals` removes a set `lifecycle.stopSignal`, and then a lifecycle left
+    // with no handler becomes nil, so a plain init container with only a stop signal passes C-11.
+    if v.at_least(33) {
+        for list in CONTAINER_LISTS {
+            each_item(spec, list, |_, c| {
+                let Some((_, lc)) = child_mut(c, "lifecycle") else { return };
+                if is_nil(lc, "stopSignal") {
+                    return;
+                }
+                lc.remove("stopSignal");
+                if lc.as_map().is_some_and(|m| m.iter().all(|e| e.value.is_null())) {
+                    c.remove("lifecycle");
+                }
+            });
+        }
+    }
+    // The alpha fields new in 1.37, all gates off (version-changes §1.3; unknown before 1.37):
+    if v.at_least(37) {
+        drop_alpha_137(spec);
+    }
     // UserNamespacesSupport and ProcMountType (on by default from 1.33): `hostUsers` and
     // container `procMount` are dropped before.
     if !v.at_least(33) {
@@ -318,6 +339,76 @@ fn drop_disabled_fields(spec: &mut Node, opts: &Options) {
             });
         }
     }
+}
+
+/// The strategy's drops of the 1.37 alpha fields whose gates are off by default:
+/// `spec.evictionResponders` (EvictionRequestAPI), `volumeMounts[].bindMountOptions`
+/// (VolumeBindMountOptions), `emptyDir.mode` (EmptyDirVolumeMode), `httpGet.protocol`
+/// (H2CContainerProbe), `grpc.mode` (GRPCContainerProbeTLS), and the owner fields of
+/// AtomicWriteVolumeUserFields: `defaultUser` on configMap, secret, downwardAPI and projected
+/// volumes and `user` on their items and projected sources.
+fn drop_alpha_137(spec: &mut Node) {
+    spec.remove("evictionResponders");
+    for list in CONTAINER_LISTS {
+        each_item(spec, list, |_, c| {
+            each_item(c, "volumeMounts", |_, m| {
+                m.remove("bindMountOptions");
+            });
+            let mut handlers: Vec<&mut Node> = Vec::new();
+            let Some(map) = c.as_map_mut() else { return };
+            for e in map.iter_mut() {
+                match e.key.text() {
+                    Some("livenessProbe" | "readinessProbe" | "startupProbe") => handlers.push(&mut e.value),
+                    Some("lifecycle") => {
+                        for h in e.value.as_map_mut().into_iter().flatten() {
+                            if matches!(h.key.text(), Some("postStart" | "preStop")) {
+                                handlers.push(&mut h.value);
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            for h in handlers {
+                if let Some((_, g)) = child_mut(h, "httpGet") {
+                    g.remove("protocol");
+                }
+                if let Some((_, g)) = child_mut(h, "grpc") {
+                    g.remove("mode");
+                }
+            }
+        });
+    }
+    let drop_item_users = |src: &mut Node| {
+        each_item(src, "items", |_, item| {
+            item.remove("user");
+        });
+    };
+    each_item(spec, "volumes", |_, vol| {
+        if let Some((_, e)) = child_mut(vol, "emptyDir") {
+            e.remove("mode");
+        }
+        for key in ["configMap", "secret", "downwardAPI", "projected"] {
+            if let Some((_, src)) = child_mut(vol, key) {
+                src.remove("defaultUser");
+                drop_item_users(src);
+            }
+        }
+        if let Some((_, pj)) = child_mut(vol, "projected") {
+            each_item(pj, "sources", |_, source| {
+                for key in ["configMap", "secret", "downwardAPI"] {
+                    if let Some((_, s)) = child_mut(source, key) {
+                        drop_item_users(s);
+                    }
+                }
+                for key in ["serviceAccountToken", "clusterTrustBundle", "podCertificate"] {
+                    if let Some((_, s)) = child_mut(source, key) {
+                        s.remove("user");
+                    }
+                }
+            });
+        }
+    });
 }
 
 /// `SetDefaults_ResourceList` for `limits` and `requests`: every quantity is rounded up to milli
@@ -937,6 +1028,30 @@ mod tests {
                 .collect();
             assert_eq!(policies, [Some("Always"), Some("IfNotPresent"), Some("Always"), Some("IfNotPresent"), Some("Never")], "1.{minor}");
         }
+    }
+
+    /// Fields whose feature gates are off in the target version are dropped on create
+    /// (`dropDisabledFields`), so the stored object lacks them: the 1.37 alpha fields
+    /// (version-changes §1.3) and `lifecycle.stopSignal` (ContainerStopSignals, alpha 1.33–1.37).
+    #[test]
+    fn alpha_fields_are_dropped_on_create() {
+        let yaml = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  evictionResponders: [{name: x}]\n  volumes:\n  - {name: e, emptyDir: {mode: 0755}}\n  - {name: c, configMap: {name: x, defaultUser: 1000, items: [{key: a, path: a, user: 5}]}}\n  - {name: s, secret: {secretName: x, defaultUser: 1000, items: [{key: a, path: a, user: 5}]}}\n  - {name: d, downwardAPI: {defaultUser: 1000, items: [{path: a, user: 5, fieldRef: {fieldPath: metadata.name}}]}}\n  - name: p\n    projected:\n      defaultUser: 1000\n      sources:\n      - configMap: {name: x, items: [{key: a, path: a, user: 5}]}\n      - secret: {name: x, items: [{key: a, path: a, user: 5}]}\n      - downwardAPI: {items: [{path: b, user: 5, fieldRef: {fieldPath: metadata.name}}]}\n      - serviceAccountToken: {path: t, user: 5}\n  containers:\n  - name: c\n    image: nginx:1\n    volumeMounts: [{name: e, mountPath: /x, bindMountOptions: [noexec]}]\n    livenessProbe: {httpGet: {port: 80, protocol: HTTP2}}\n    readinessProbe: {grpc: {port: 80, mode: TLS}}\n    lifecycle:\n      stopSignal: SIGTERM\n      preStop: {httpGet: {port: 80, protocol: HTTP2}}\n";
+        let gated = ["evictionResponders", "bindMountOptions", "mode: 493", "mode: TLS", "protocol", "defaultUser", "user:", "stopSignal"];
+        let text = crate::yaml::emit::to_yaml(&stored_spec_at(yaml, crate::KubeVersion::new(37)));
+        for f in gated {
+            assert!(!text.contains(f), "1.37: `{f}` is stored:\n{text}");
+        }
+        assert!(text.contains("preStop"), "{text}");
+        // Before 1.37 the alpha fields are unknown (the object is refused); stopSignal exists from 1.33.
+        let stop = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    image: nginx:1\n    lifecycle: {stopSignal: SIGTERM}\n";
+        for minor in 33..=37 {
+            let text = crate::yaml::emit::to_yaml(&stored_spec_at(stop, crate::KubeVersion::new(minor)));
+            assert!(!text.contains("stopSignal") && !text.contains("lifecycle"), "1.{minor}: stopSignal is stored:\n{text}");
+        }
+        // A lifecycle with a handler stays; a null stop signal is not one that is set.
+        let kept = stop.replace("{stopSignal: SIGTERM}", "{stopSignal: null, preStop: {sleep: {seconds: 1}}}");
+        let text = crate::yaml::emit::to_yaml(&stored_spec_at(&kept, crate::KubeVersion::new(35)));
+        assert!(text.contains("stopSignal: null") && text.contains("preStop"), "{text}");
     }
 
     /// `SetDefaults_PersistentVolumeClaimSpec` reaches an ephemeral volume's claim template, and
