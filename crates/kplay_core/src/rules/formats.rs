@@ -719,6 +719,13 @@ pub fn duplicate(value: &str) -> String {
     format!("Duplicate value: {}", quote(value))
 }
 
+/// `Too many: <actual>: must have at most <max> items`: `field.TooMany(path, actual, max)`
+/// (apimachinery `field/errors.go`) stores the actual count as the error's value, so the detail
+/// prints it.
+pub fn too_many(actual: usize, max: usize) -> String {
+    format!("Too many: {actual}: must have at most {max} items")
+}
+
 /// `Not found: "<v>"`.
 pub fn not_found(value: &str) -> String {
     format!("Not found: {}", quote(value))

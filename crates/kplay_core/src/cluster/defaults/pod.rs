@@ -319,6 +319,27 @@ fn drop_disabled_fields(spec: &mut Node, opts: &Options) {
         }
     }
     super::label_keys::drop_disabled(spec, opts);
+    // ContainerStopSignals (alpha, off from 1.33 through 1.37; the field is unknown before):
+    // `dropContainerStopSignals` removes a set `lifecycle.stopSignal`, and then a lifecycle left
+    // with no handler becomes nil, so a plain init container with only a stop signal passes C-11.
+    if v.at_least(33) {
+        for list in CONTAINER_LISTS {
+            each_item(spec, list, |_, c| {
+                let Some((_, lc)) = child_mut(c, "lifecycle") else { return };
+                if is_nil(lc, "stopSignal") {
+                    return;
+                }
+                lc.remove("stopSignal");
+                if lc.as_map().is_some_and(|m| m.iter().all(|e| e.value.is_null())) {
+                    c.remove("lifecycle");
+                }
+            });
+        }
+    }
+    // The alpha fields new in 1.37, all gates off (version-changes §1.3; unknown before 1.37):
+    if v.at_least(37) {
+        drop_alpha_137(spec);
+    }
     // UserNamespacesSupport and ProcMountType (on by default from 1.33): `hostUsers` and
     // container `procMount` are dropped before.
     if !v.at_least(33) {
@@ -331,6 +352,76 @@ fn drop_disabled_fields(spec: &mut Node, opts: &Options) {
             });
         }
     }
+}
+
+/// The strategy's drops of the 1.37 alpha fields whose gates are off by default:
+/// `spec.evictionResponders` (EvictionRequestAPI), `volumeMounts[].bindMountOptions`
+/// (VolumeBindMountOptions), `emptyDir.mode` (EmptyDirVolumeMode), `httpGet.protocol`
+/// (H2CContainerProbe), `grpc.mode` (GRPCContainerProbeTLS), and the owner fields of
+/// AtomicWriteVolumeUserFields: `defaultUser` on configMap, secret, downwardAPI and projected
+/// volumes and `user` on their items and projected sources.
+fn drop_alpha_137(spec: &mut Node) {
+    spec.remove("evictionResponders");
+    for list in CONTAINER_LISTS {
+        each_item(spec, list, |_, c| {
+            each_item(c, "volumeMounts", |_, m| {
+                m.remove("bindMountOptions");
+            });
+            let mut handlers: Vec<&mut Node> = Vec::new();
+            let Some(map) = c.as_map_mut() else { return };
+            for e in map.iter_mut() {
+                match e.key.text() {
+                    Some("livenessProbe" | "readinessProbe" | "startupProbe") => handlers.push(&mut e.value),
+                    Some("lifecycle") => {
+                        for h in e.value.as_map_mut().into_iter().flatten() {
+                            if matches!(h.key.text(), Some("postStart" | "preStop")) {
+                                handlers.push(&mut h.value);
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            for h in handlers {
+                if let Some((_, g)) = child_mut(h, "httpGet") {
+                    g.remove("protocol");
+                }
+                if let Some((_, g)) = child_mut(h, "grpc") {
+                    g.remove("mode");
+                }
+            }
+        });
+    }
+    let drop_item_users = |src: &mut Node| {
+        each_item(src, "items", |_, item| {
+            item.remove("user");
+        });
+    };
+    each_item(spec, "volumes", |_, vol| {
+        if let Some((_, e)) = child_mut(vol, "emptyDir") {
+            e.remove("mode");
+        }
+        for key in ["configMap", "secret", "downwardAPI", "projected"] {
+            if let Some((_, src)) = child_mut(vol, key) {
+                src.remove("defaultUser");
+                drop_item_users(src);
+            }
+        }
+        if let Some((_, pj)) = child_mut(vol, "projected") {
+            each_item(pj, "sources", |_, source| {
+                for key in ["configMap", "secret", "downwardAPI"] {
+                    if let Some((_, s)) = child_mut(source, key) {
+                        drop_item_users(s);
+                    }
+                }
+                for key in ["serviceAccountToken", "clusterTrustBundle", "podCertificate"] {
+                    if let Some((_, s)) = child_mut(source, key) {
+                        s.remove("user");
+                    }
+                }
+            });
+        }
+    });
 }
 
 /// `SetDefaults_ResourceList` for `limits` and `requests`: every quantity is rounded up to milli
@@ -361,12 +452,7 @@ fn resource_lists(res: &mut Node) {
 /// `SetDefaults_Container` plus ports, probes, lifecycle handlers and env field refs.
 fn container(c: &mut Node) {
     let anchor = c.get("name").map_or(c.span, |n| n.span);
-    if is_zero(c, "imagePullPolicy") {
-        let image = c.get("image").and_then(Node::text).unwrap_or("");
-        let policy = if crate::rules::formats::image_tag(image).as_deref() == Some("latest") { "Always" } else { "IfNotPresent" };
-        let at = c.get("image").map_or(anchor, |n| n.span);
-        put(c, at, "imagePullPolicy", str_node(at, policy));
-    }
+    default_pull_policy(c, anchor, "image", "imagePullPolicy");
     default_zero(c, anchor, "terminationMessagePath", |s| str_node(s, "/dev/termination-log"));
     default_zero(c, anchor, "terminationMessagePolicy", |s| str_node(s, "File"));
     if let Some((_, r)) = child_mut(c, "resources") {
@@ -397,6 +483,20 @@ fn container(c: &mut Node) {
     });
 }
 
+/// The pull policy `SetDefaults_Container` (`imagePullPolicy`) and `SetDefaults_ImageVolumeSource`
+/// (`pullPolicy`) give when none is set: `Always` when the reference's tag is `latest` (no tag
+/// and no digest counts as `latest`, as `parsers.ParseImageName` says), `IfNotPresent`
+/// otherwise. The value hangs from the reference (`image_key`), else from `anchor`.
+fn default_pull_policy(map: &mut Node, anchor: Span, image_key: &str, policy_key: &str) {
+    if !is_zero(map, policy_key) {
+        return;
+    }
+    let image = map.get(image_key).and_then(Node::text).unwrap_or("");
+    let policy = if crate::rules::formats::image_tag(image).as_deref() == Some("latest") { "Always" } else { "IfNotPresent" };
+    let at = map.get(image_key).map_or(anchor, |n| n.span);
+    put(map, at, policy_key, str_node(at, policy));
+}
+
 /// `SetDefaults_Probe` (zero values only) and its handler's defaults.
 fn probe(p: &mut Node, anchor: Span) {
     default_zero(p, anchor, "timeoutSeconds", |s| int_node(s, 1));
@@ -414,7 +514,8 @@ fn http_get(handler: &mut Node, _anchor: Span) {
     }
 }
 
-/// `SetDefaults_Volume` and the source defaults (modes 0644, hostPath type, token expiry).
+/// `SetDefaults_Volume` and the source defaults (modes 0644, hostPath type, token expiry, image
+/// volume pull policy).
 fn volume(v: &mut Node) {
     let anchor = v.get("name").map_or(v.span, |n| n.span);
     if VOLUME_SOURCES.iter().all(|k| is_nil(v, k)) {
@@ -427,6 +528,9 @@ fn volume(v: &mut Node) {
                 each_item(s, "items", |_, item| field_ref_api_version(item));
             }
         }
+    }
+    if let Some((at, img)) = child_mut(v, "image") {
+        default_pull_policy(img, at, "reference", "pullPolicy");
     }
     if let Some((at, hp)) = child_mut(v, "hostPath") {
         default_nil(hp, at, "type", |s| str_node(s, ""));
@@ -913,8 +1017,54 @@ mod tests {
 
     /// The stored Pod's spec, from `analyze` (defaults and admission applied).
     fn stored_spec(yaml: &str) -> crate::yaml::Node {
-        let a = crate::analyze(&[crate::SourceFile::new("t.yaml", yaml)], &crate::Options::default());
+        stored_spec_at(yaml, crate::KubeVersion::DEFAULT)
+    }
+
+    /// [`stored_spec`] for the target version `v`.
+    fn stored_spec_at(yaml: &str, v: crate::KubeVersion) -> crate::yaml::Node {
+        let opts = crate::Options { kube_version: v, ..Default::default() };
+        let a = crate::analyze(&[crate::SourceFile::new("t.yaml", yaml)], &opts);
         a.objects[0].stored.get("spec").cloned().expect("a spec")
+    }
+
+    /// `SetDefaults_ImageVolumeSource`: `pullPolicy` is `Always` for a reference whose tag is
+    /// `latest` (none written means `latest`), `IfNotPresent` otherwise, like a container's
+    /// `imagePullPolicy`; a written policy stays. Image volumes survive from 1.35 (ImageVolume on).
+    #[test]
+    fn image_volume_pull_policy_defaults() {
+        let yaml = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  volumes:\n  - {name: a, image: {reference: foo}}\n  - {name: b, image: {reference: 'foo:1'}}\n  - {name: c, image: {reference: 'foo:latest'}}\n  - {name: d, image: {reference: 'foo@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef'}}\n  - {name: e, image: {reference: foo, pullPolicy: Never}}\n  containers: [{name: c, image: 'nginx:1'}]\n";
+        for minor in [35, 36, 37] {
+            let spec = stored_spec_at(yaml, crate::KubeVersion::new(minor));
+            let policies: Vec<Option<&str>> = spec.get("volumes").and_then(Node::as_seq).expect("volumes")[..5]
+                .iter()
+                .map(|v| v.path(&["image", "pullPolicy"]).and_then(Node::text))
+                .collect();
+            assert_eq!(policies, [Some("Always"), Some("IfNotPresent"), Some("Always"), Some("IfNotPresent"), Some("Never")], "1.{minor}");
+        }
+    }
+
+    /// Fields whose feature gates are off in the target version are dropped on create
+    /// (`dropDisabledFields`), so the stored object lacks them: the 1.37 alpha fields
+    /// (version-changes §1.3) and `lifecycle.stopSignal` (ContainerStopSignals, alpha 1.33–1.37).
+    #[test]
+    fn alpha_fields_are_dropped_on_create() {
+        let yaml = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  evictionResponders: [{name: x}]\n  volumes:\n  - {name: e, emptyDir: {mode: 0755}}\n  - {name: c, configMap: {name: x, defaultUser: 1000, items: [{key: a, path: a, user: 5}]}}\n  - {name: s, secret: {secretName: x, defaultUser: 1000, items: [{key: a, path: a, user: 5}]}}\n  - {name: d, downwardAPI: {defaultUser: 1000, items: [{path: a, user: 5, fieldRef: {fieldPath: metadata.name}}]}}\n  - name: p\n    projected:\n      defaultUser: 1000\n      sources:\n      - configMap: {name: x, items: [{key: a, path: a, user: 5}]}\n      - secret: {name: x, items: [{key: a, path: a, user: 5}]}\n      - downwardAPI: {items: [{path: b, user: 5, fieldRef: {fieldPath: metadata.name}}]}\n      - serviceAccountToken: {path: t, user: 5}\n  containers:\n  - name: c\n    image: nginx:1\n    volumeMounts: [{name: e, mountPath: /x, bindMountOptions: [noexec]}]\n    livenessProbe: {httpGet: {port: 80, protocol: HTTP2}}\n    readinessProbe: {grpc: {port: 80, mode: TLS}}\n    lifecycle:\n      stopSignal: SIGTERM\n      preStop: {httpGet: {port: 80, protocol: HTTP2}}\n";
+        let gated = ["evictionResponders", "bindMountOptions", "mode: 493", "mode: TLS", "protocol", "defaultUser", "user:", "stopSignal"];
+        let text = crate::yaml::emit::to_yaml(&stored_spec_at(yaml, crate::KubeVersion::new(37)));
+        for f in gated {
+            assert!(!text.contains(f), "1.37: `{f}` is stored:\n{text}");
+        }
+        assert!(text.contains("preStop"), "{text}");
+        // Before 1.37 the alpha fields are unknown (the object is refused); stopSignal exists from 1.33.
+        let stop = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    image: nginx:1\n    lifecycle: {stopSignal: SIGTERM}\n";
+        for minor in 33..=37 {
+            let text = crate::yaml::emit::to_yaml(&stored_spec_at(stop, crate::KubeVersion::new(minor)));
+            assert!(!text.contains("stopSignal") && !text.contains("lifecycle"), "1.{minor}: stopSignal is stored:\n{text}");
+        }
+        // A lifecycle with a handler stays; a null stop signal is not one that is set.
+        let kept = stop.replace("{stopSignal: SIGTERM}", "{stopSignal: null, preStop: {sleep: {seconds: 1}}}");
+        let text = crate::yaml::emit::to_yaml(&stored_spec_at(&kept, crate::KubeVersion::new(35)));
+        assert!(text.contains("stopSignal: null") && text.contains("preStop"), "{text}");
     }
 
     /// `SetDefaults_PersistentVolumeClaimSpec` reaches an ephemeral volume's claim template, and

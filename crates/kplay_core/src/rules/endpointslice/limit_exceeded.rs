@@ -75,8 +75,7 @@ ports:
 };
 
 fn too_many(sink: &mut Sink<'_>, c: &Cur<'_>, max: usize, help: &str) {
-    sink.field_error_at(c.key_span(), &c.path, ErrorType::TooMany, format!("Too many: {}: must have at most {max} items", c.len()))
-        .help(help);
+    sink.field_error_at(c.key_span(), &c.path, ErrorType::TooMany, crate::rules::formats::too_many(c.len(), max)).help(help);
 }
 
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {

@@ -213,9 +213,9 @@ fn restart_rules(sink: &mut Sink<'_>, c: &Cur<'_>, kind: ContainerKind, v136: bo
     }
     if rules.len() > 20 {
         let (t, m) = if v136 {
-            (ErrorType::TooMany, "Too many: must have at most 20 items")
+            (ErrorType::TooMany, formats::too_many(rules.len(), 20))
         } else {
-            (ErrorType::TooLong, "Too long: may not be more than 20 bytes")
+            (ErrorType::TooLong, "Too long: may not be more than 20 bytes".to_string())
         };
         sink.field_error(&whole(&rules), t, m).help("use at most 20 rules");
     }
@@ -243,9 +243,9 @@ fn restart_rules(sink: &mut Sink<'_>, c: &Cur<'_>, kind: ContainerKind, v136: bo
                 }
                 if let Some(vals) = ec.field("values").filter(|x| x.len() > 255) {
                     let (t, m) = if v136 {
-                        (ErrorType::TooMany, "Too many: must have at most 255 items")
+                        (ErrorType::TooMany, formats::too_many(vals.len(), 255))
                     } else {
-                        (ErrorType::TooLong, "Too long: may not be more than 255 bytes")
+                        (ErrorType::TooLong, "Too long: may not be more than 255 bytes".to_string())
                     };
                     sink.field_error(&whole(&vals), t, m).help("list at most 255 exit codes");
                 }
@@ -309,5 +309,25 @@ mod tests {
     fn ephemeral_resize_policy() {
         let y = pod_with("  containers:\n  - name: web\n    image: a:1\n  ephemeralContainers:\n  - name: debug\n    image: a:1\n    resizePolicy:\n    - resourceName: gpu\n      restartPolicy: NotRequired\n");
         assert_eq!(errors_of(R, &y), pairs(&[("spec.ephemeralContainers[0].resizePolicy", "NotSupported")]));
+    }
+
+    /// More than 20 rules or 255 exit codes: TooLong with no value in 1.35 (a bug), then from
+    /// 1.36 `field.TooMany(path, len, max)`, whose detail carries the actual count (#137136).
+    #[test]
+    fn too_many_rules_and_exit_codes() {
+        let rules = "    - {action: Restart, exitCodes: {operator: In, values: [1]}}\n".repeat(21);
+        let codes: Vec<String> = (0..256).map(|i| i.to_string()).collect();
+        let y = pod_with(&format!(
+            "  containers:\n  - name: web\n    image: nginx:1.27\n    restartPolicy: Never\n    restartPolicyRules:\n{rules}    - {{action: Restart, exitCodes: {{operator: In, values: [{}]}}}}\n",
+            codes.join(", ")
+        ));
+        let msgs = |v: u16| {
+            let opts = crate::Options { kube_version: KubeVersion::new(v), ..Default::default() };
+            let a = crate::analyze(&[crate::SourceFile::new("t.yaml", &y)], &opts);
+            a.diagnostics.iter().filter(|d| d.rule == R).map(|d| d.message.clone()).collect::<Vec<_>>()
+        };
+        assert_eq!(msgs(35), ["Too long: may not be more than 20 bytes", "Too long: may not be more than 255 bytes"]);
+        assert_eq!(msgs(36), ["Too many: 22: must have at most 20 items", "Too many: 256: must have at most 255 items"]);
+        assert_eq!(msgs(37), ["Too many: 22: must have at most 20 items", "Too many: 256: must have at most 255 items"]);
     }
 }
