@@ -282,6 +282,16 @@ mod tests {
         assert_eq!(got, vec![vec!["zone-c".to_owned()], vec!["zone-b".to_owned()], vec!["zone-a".to_owned()]]);
     }
 
+    #[test]
+    fn three_equal_zones_refuse_4_5_8_and_11_endpoints() {
+        // docs/cluster.md says so: each zone's minimum is ceil(n/3 / 1.2), and the three must
+        // fit in n (from 12 on they always do).
+        let third = 1.0 / 3.0;
+        let r = ratios(&[("zone-a", third), ("zone-b", third), ("zone-c", third)]);
+        let refused: Vec<usize> = (1..=40).filter(|&n| allocations(Some(&r), n).is_err()).collect();
+        assert_eq!(refused, [1, 2, 4, 5, 8, 11]);
+    }
+
     fn node(name: &str, zone: Option<&str>, cpu: &str, ready: bool, extra: &[&str]) -> Node {
         let mut labels = crate::model::typed::Labels::new();
         if let Some(z) = zone {
