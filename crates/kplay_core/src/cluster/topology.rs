@@ -81,6 +81,12 @@ fn allocations(ratios: Option<&[(String, f64)]>, n: usize) -> Result<Vec<(String
     Ok(out)
 }
 
+/// The smallest number of ready endpoints, above `now`, for which every zone gets its minimum
+/// (the counts that work are not contiguous: 3 equal zones take 3 and 6 but not 4 or 5).
+pub fn endpoints_needed(ratios: &[(String, f64)], now: usize) -> Option<usize> {
+    (now + 1..=now + 10_000).find(|&n| allocations(Some(ratios), n).is_ok())
+}
+
 /// `getMost`: the zone with the largest positive value; on a tie the first in zone order.
 fn most(zones: &BTreeMap<String, f64>) -> Option<(String, f64)> {
     let mut best: Option<(&String, f64)> = None;
@@ -290,6 +296,9 @@ mod tests {
         let r = ratios(&[("zone-a", third), ("zone-b", third), ("zone-c", third)]);
         let refused: Vec<usize> = (1..=40).filter(|&n| allocations(Some(&r), n).is_err()).collect();
         assert_eq!(refused, [1, 2, 4, 5, 8, 11]);
+        assert_eq!(endpoints_needed(&r, 4), Some(6));
+        assert_eq!(endpoints_needed(&r, 7), Some(9));
+        assert_eq!(endpoints_needed(&r, 0), Some(3));
     }
 
     fn node(name: &str, zone: Option<&str>, cpu: &str, ready: bool, extra: &[&str]) -> Node {

@@ -2,6 +2,7 @@
 //! and the EndpointSlice controller writes no hints.
 
 use super::Cx;
+use crate::cluster::topology;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::{Rule, Stage};
 
@@ -24,7 +25,8 @@ warning event on the Service; this rule shows the event's message:
   (also when the Ready nodes are all in one zone);
 - `Insufficient number of endpoints (N endpoints, Z zones)`: fewer ready endpoints than zones;
 - `Unable to allocate minimum required endpoints to each zone without exceeding overload
-  threshold`: too few endpoints for the zones' shares;
+  threshold`: the zones' minimums (each zone's share divided by 1.2, rounded up) add up to
+  more than the ready endpoints;
 - `One or more endpoints do not have a zone specified`: a pod on a node without a zone label.
 
 When the allocation works, each ready endpoint gets one `hints.forZones` entry (its own zone,
@@ -73,8 +75,9 @@ spec:
 ```
 
 ## Use instead
-At least one ready endpoint per zone, and more as zones differ in size (three zones of equal
-CPU: `replicas: 3` or more), or no annotation.
+Enough ready endpoints for every zone's minimum (its share of the endpoints divided by 1.2,
+rounded up): with three zones of equal CPU `replicas: 3`, 6, 7, 9, 10, or 12 and more (4, 5,
+8 and 11 are refused); or no annotation.
 ```yaml
 apiVersion: v1
 kind: Service
@@ -141,21 +144,23 @@ pub(crate) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
         let ready = cx
             .cluster
             .slices_of(&svc.namespace, &svc.name)
+            .filter(|s| e.message.ends_with(&format!("addressType: {}", s.address_type)))
             .flat_map(|s| &s.endpoints)
             .filter(|ep| ep.conditions.ready == Some(true))
             .count();
-        let zones = cx
-            .cluster
-            .nodes
-            .iter()
-            .filter(|n| n.ready)
-            .filter_map(|n| n.labels.get("topology.kubernetes.io/zone"))
-            .collect::<std::collections::BTreeSet<_>>()
-            .len();
-        out.push(d.with_help(format!(
-            "without hints kube-proxy sends traffic to every ready endpoint in every zone ({ready} ready now); give each of the {zones} zone(s) \
-             at least one ready endpoint (more when zones differ in CPU), or remove the annotation"
-        )));
+        let help = if e.message.starts_with(topology::NO_ZONE_SPECIFIED) {
+            "every node running one of the Service's pods needs a `topology.kubernetes.io/zone` label (`[cluster] nodes`: `zone`), or remove the annotation".to_owned()
+        } else if let Some(needed) = topology::zone_ratios(&cx.cluster.nodes).and_then(|r| topology::endpoints_needed(&r, ready)) {
+            format!(
+                "without hints kube-proxy sends traffic to every ready endpoint in every zone; {needed} ready endpoints (not {ready}) would give \
+                 every zone its share within the overload threshold, or remove the annotation"
+            )
+        } else {
+            "every Ready node outside the control plane needs a zone and allocatable CPU, and the Ready nodes must span two zones or more \
+             (`[cluster]`: `zones`, `node-cpu`, or the nodes' `zone` and `cpu`), or remove the annotation"
+                .to_owned()
+        };
+        out.push(d.with_help(help));
     }
 }
 
@@ -182,6 +187,12 @@ mod tests {
         let d: Vec<_> = diags.iter().filter(|d| d.rule == "topology-hints-disabled").collect();
         assert_eq!(d.len(), 1, "{diags:?}");
         assert!(d[0].message.ends_with("Insufficient number of endpoints (2 endpoints, 3 zones), addressType: IPv4"), "{}", d[0].message);
+        assert!(d[0].help.as_deref().is_some_and(|h| h.contains("3 ready endpoints (not 2)")), "{:?}", d[0].help);
+        // Four replicas over three equal zones are refused too: six would do.
+        let (_, diags) = sim_with(&[&service(4)], &Options::default());
+        let d: Vec<_> = diags.iter().filter(|d| d.rule == "topology-hints-disabled").collect();
+        assert!(d[0].message.contains("without exceeding overload threshold (4 endpoints, 3 zones)"), "{}", d[0].message);
+        assert!(d[0].help.as_deref().is_some_and(|h| h.contains("6 ready endpoints (not 4)")), "{:?}", d[0].help);
     }
 
     #[test]
