@@ -12,7 +12,7 @@ use crate::rules::{Cur, Sink};
 
 /// Validates the source `key` (the volume's first one) when it is one of these; false for the
 /// sources `volume.rs` handles.
-pub(super) fn check(sink: &mut Sink<'_>, key: &str, src: &Cur<'_>, v: &Cur<'_>) -> bool {
+pub(super) fn check(sink: &mut Sink<'_>, key: &str, src: &Cur<'_>, v: &Cur<'_>, values: formats::Values) -> bool {
     match key {
         "gitRepo" => {
             required(sink, src, "repository", "set the repository to clone");
@@ -63,7 +63,7 @@ pub(super) fn check(sink: &mut Sink<'_>, key: &str, src: &Cur<'_>, v: &Cur<'_>) 
         }
         "cephfs" => non_empty_list(sink, src, "monitors", "list the Ceph monitors"),
         "quobyte" => quobyte(sink, src),
-        "fc" => fc(sink, src),
+        "fc" => fc(sink, src, values),
         "flexVolume" => {
             required(sink, src, "driver", "name the FlexVolume driver");
             for (k, o) in src.field("options").map(|o| o.entries().collect::<Vec<_>>()).unwrap_or_default() {
@@ -260,7 +260,7 @@ fn split_host_port_ok(s: &str) -> bool {
 }
 
 /// `validateFCVolumeSource`.
-fn fc(sink: &mut Sink<'_>, src: &Cur<'_>) {
+fn fc(sink: &mut Sink<'_>, src: &Cur<'_>, values: formats::Values) {
     let list =
         |k: &str| -> Vec<&str> { src.field(k).map(|l| l.items().map(|(_, x)| x.text().unwrap_or("")).collect()).unwrap_or_default() };
     let (wwns, wwids) = (list("targetWWNs"), list("wwids"));
@@ -275,7 +275,7 @@ fn fc(sink: &mut Sink<'_>, src: &Cur<'_>) {
             ErrorType::Invalid,
             format!(
                 "Invalid value: {}: targetWWNs and wwids can not be specified simultaneously",
-                formats::go_string_slice(wwns.iter().copied())
+                values.string_slice(wwns.iter().copied())
             ),
         )
         .help("keep one of `targetWWNs` and `wwids`");
