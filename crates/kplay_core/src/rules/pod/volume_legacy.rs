@@ -340,6 +340,15 @@ mod tests {
         errors_of(R, &pod_with(&format!("  containers:\n  - name: web\n    image: nginx:1.27\n  volumes:\n  - name: a\n{src}")))
     }
 
+    /// `field.Invalid(fc.targetWWNs, fc.TargetWWNs, …)`: the list as `%#v` before 1.34, JSON from 1.34.
+    #[test]
+    fn fc_prints_the_wwn_list() {
+        let y = pod_with("  containers:\n  - name: web\n    image: nginx:1.27\n  volumes:\n  - name: a\n    fc: {targetWWNs: [w1, w2], lun: 1, wwids: [x]}\n");
+        let msgs = |minor| crate::rules::pod::util::messages_of_version(R, &y, crate::KubeVersion::new(minor));
+        assert_eq!(msgs(33), [r#"Invalid value: []string{"w1", "w2"}: targetWWNs and wwids can not be specified simultaneously"#]);
+        assert_eq!(msgs(34), [r#"Invalid value: ["w1","w2"]: targetWWNs and wwids can not be specified simultaneously"#]);
+    }
+
     #[test]
     fn sources() {
         let p = |s: &str| format!("spec.volumes[0].{s}");
