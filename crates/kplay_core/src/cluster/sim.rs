@@ -677,7 +677,8 @@ fn allocate_services(sim: &mut Sim<'_>, mut user: Vec<ServiceView>, probes: Vec<
                             // `allocIPs`: `field.Invalid(spec.clusterIPs, service.Spec.ClusterIPs, ...)`.
                             format!(
                                 "Invalid value: {}: failed to allocate IP {req}: {}",
-                                crate::rules::formats::go_string_slice(v.cluster_ips.iter().map(String::as_str)),
+                                crate::rules::formats::Values::of(sim.cluster.kube_version)
+                                    .string_slice(v.cluster_ips.iter().map(String::as_str)),
                                 e.ip_message(req, crate::rules::service::allocation::meta_allocator(sim.cluster.kube_version))
                             ),
                         )

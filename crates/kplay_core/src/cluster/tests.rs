@@ -1030,7 +1030,7 @@ fn conflicts_with_other_services_are_reported_as_the_allocators_report_them() {
                 "cluster-ip-conflict",
                 "spec.clusterIPs",
                 "Invalid",
-                "Invalid value: []string{\"10.96.0.50\"}: failed to allocate IP 10.96.0.50: provided IP is already allocated"
+                "Invalid value: [\"10.96.0.50\"]: failed to allocate IP 10.96.0.50: provided IP is already allocated"
             ),
             row("c", "node-port-conflict", "spec.ports[0].nodePort", "Invalid", "Invalid value: 30080: provided port is already allocated"),
             // `txnAllocNodePorts` wraps the health-check port's error in `errors.NewInternalError`.
@@ -1130,15 +1130,14 @@ fn an_address_outside_every_service_cidr_is_a_mismatched_network_from_1_33() {
         let (_, diags) = sim_with(&[&text], &opts);
         service_errors(&diags).into_iter().map(|r| (r.0, r.1, r.4)).collect::<Vec<_>>()
     };
-    let row = |n: &str, ip: &str, why: &str| {
-        (
-            n.to_string(),
-            "service-cluster-ip-out-of-range".to_string(),
-            format!("Invalid value: []string{{\"{ip}\"}}: failed to allocate IP {ip}: {why}"),
-        )
+    // The list prints as `%#v` before 1.34 and as JSON from 1.34 (`formats::JSON_VALUES_FROM`).
+    let row = |minor: u16, n: &str, ip: &str, why: &str| {
+        let list = if minor < 34 { format!("[]string{{\"{ip}\"}}") } else { format!("[\"{ip}\"]") };
+        (n.to_string(), "service-cluster-ip-out-of-range".to_string(), format!("Invalid value: {list}: failed to allocate IP {ip}: {why}"))
     };
     let mismatch = "the provided network does not match the current range";
     for minor in [33, 34, 37] {
+        let row = |n: &str, ip: &str, why: &str| row(minor, n, ip, why);
         assert_eq!(
             messages(minor),
             [
@@ -1151,8 +1150,8 @@ fn an_address_outside_every_service_cidr_is_a_mismatched_network_from_1_33() {
         );
     }
     let bitmap = |ip: &str| format!("the provided IP ({ip}) is not in the valid range. The range of valid IPs is 10.96.0.0/12");
-    assert_eq!(messages(32)[0], row("a", "10.112.0.1", &bitmap("10.112.0.1")));
-    assert_eq!(messages(32)[3], row("e", "10.112.0.2", &bitmap("10.112.0.2")));
+    assert_eq!(messages(32)[0], row(32, "a", "10.112.0.1", &bitmap("10.112.0.1")));
+    assert_eq!(messages(32)[3], row(32, "e", "10.112.0.2", &bitmap("10.112.0.2")));
 }
 
 #[test]

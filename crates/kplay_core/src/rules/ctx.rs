@@ -31,6 +31,11 @@ impl<'a> Ctx<'a> {
         &self.obj.kind
     }
 
+    /// How the target version's `field.Error` prints struct, map and slice bad values.
+    pub fn values(&self) -> crate::rules::formats::Values {
+        crate::rules::formats::Values::of(self.opts.kube_version)
+    }
+
     /// The pod spec of a Pod or of a workload's pod template (CronJob included), with the
     /// server's path (`spec`, `spec.template.spec`, `spec.jobTemplate.spec.template.spec`).
     /// A StatefulSet's template too, although the server validates only the pods made from it:

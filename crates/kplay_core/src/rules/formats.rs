@@ -667,26 +667,123 @@ pub fn go_json_string(s: &str) -> String {
     out
 }
 
-/// Go's `%#v` of a `[]string`, as `field.Invalid` prints a slice value: `[]string{"a", "b"}`
-/// (`[]string(nil)` for none).
-pub fn go_string_slice<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
-    let v: Vec<String> = items.into_iter().map(quote).collect();
-    if v.is_empty() {
-        "[]string(nil)".to_string()
-    } else {
-        format!("[]string{{{}}}", v.join(", "))
+/// The first release whose `field.Error.ErrorBody` (apimachinery `util/validation/field/errors.go`)
+/// prints a bad value that is not a string, bool or sized number with `json.Marshal`, falling
+/// back to its `String()` and then to `%#v` only when marshalling fails: kubernetes#132314 "Nicer
+/// value rendering in API errors", in apimachinery v0.34.0. Before, `ErrorBody` used the value's
+/// (or its pointer's) `String()` and else Go's `%#v`. Internal API types have no json tags, so a
+/// struct prints with its Go field names, in declaration order, nil pointers and slices as
+/// `null`; `IntOrString` and `Quantity` marshal to a bare number or a JSON string.
+pub const JSON_VALUES_FROM: u16 = 34;
+
+/// How the target version's `field.Error` prints a struct, map or slice bad value
+/// (see [`JSON_VALUES_FROM`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Values {
+    /// Before 1.34: `%#v` (`[]string{"a", "b"}`), or `String()` when the value has one.
+    GoSyntax,
+    /// From 1.34: `json.Marshal` (`["a","b"]`).
+    Json,
+}
+
+impl Values {
+    pub fn of(version: crate::version::KubeVersion) -> Values {
+        if version.at_least(JSON_VALUES_FROM) {
+            Values::Json
+        } else {
+            Values::GoSyntax
+        }
+    }
+
+    /// A string inside a struct, map or slice value: Go-quoted or JSON-quoted.
+    pub fn string(self, s: &str) -> String {
+        match self {
+            Values::GoSyntax => quote(s),
+            Values::Json => go_json_string(s),
+        }
+    }
+
+    /// A `[]string` bad value: `[]string{"a", "b"}` or `["a","b"]`; no items is the nil slice,
+    /// `[]string(nil)` or `null`.
+    pub fn string_slice<'a>(self, items: impl IntoIterator<Item = &'a str>) -> String {
+        let v: Vec<String> = items.into_iter().map(|s| self.string(s)).collect();
+        match (self, v.is_empty()) {
+            (Values::GoSyntax, true) => "[]string(nil)".to_string(),
+            (Values::GoSyntax, false) => format!("[]string{{{}}}", v.join(", ")),
+            (Values::Json, true) => "null".to_string(),
+            (Values::Json, false) => format!("[{}]", v.join(",")),
+        }
+    }
+
+    /// A `map[string]string` bad value, keys sorted (by `fmt` and by `encoding/json` alike):
+    /// `map[string]string{"a":"b", "c":"d"}` or `{"a":"b","c":"d"}`; a missing map (`None`) is
+    /// `map[string]string(nil)` or `null`.
+    pub fn string_map<'a>(self, entries: Option<impl IntoIterator<Item = (&'a str, &'a str)>>) -> String {
+        let Some(entries) = entries else {
+            return if self == Values::Json { "null" } else { "map[string]string(nil)" }.to_string();
+        };
+        let mut v: Vec<(&str, &str)> = entries.into_iter().collect();
+        crate::sort::sort(&mut v);
+        let v: Vec<String> = v.iter().map(|(k, val)| format!("{}:{}", self.string(k), self.string(val))).collect();
+        match self {
+            Values::GoSyntax => format!("map[string]string{{{}}}", v.join(", ")),
+            Values::Json => format!("{{{}}}", v.join(",")),
+        }
+    }
+
+    /// A slice of structs that is nil (`[]<go_type>(nil)`, `null`) or empty (`[]<go_type>{}`, `[]`).
+    pub fn empty_slice(self, go_type: &str, nil: bool) -> String {
+        match (self, nil) {
+            (Values::GoSyntax, true) => format!("[]{go_type}(nil)"),
+            (Values::GoSyntax, false) => format!("[]{go_type}{{}}"),
+            (Values::Json, true) => "null".to_string(),
+            (Values::Json, false) => "[]".to_string(),
+        }
+    }
+
+    /// An `intstr.IntOrString` bad value: through its pointer's `String()` before 1.34 (`25%`,
+    /// unquoted), through its `MarshalJSON` from 1.34 (`"25%"`; an integer is bare either way).
+    pub fn int_or_string(self, v: IntOrString<'_>) -> String {
+        match (self, v) {
+            (_, IntOrString::Int(i)) => i.to_string(),
+            (Values::GoSyntax, IntOrString::Str(s)) => s.to_string(),
+            (Values::Json, IntOrString::Str(s)) => go_json_string(s),
+        }
+    }
+
+    /// A struct bad value with no `String()`: `%#v` (`<go_type>{A:1, B:"x"}`) or JSON
+    /// (`{"A":1,"B":"x"}`, internal types having no json tags). Each field is its name and its
+    /// value already rendered in this style.
+    pub fn go_struct(self, go_type: &str, fields: &[(&str, String)]) -> String {
+        match self {
+            Values::GoSyntax => {
+                let f: Vec<String> = fields.iter().map(|(k, v)| format!("{k}:{v}")).collect();
+                format!("{go_type}{{{}}}", f.join(", "))
+            }
+            Values::Json => {
+                let f: Vec<String> = fields.iter().map(|(k, v)| format!("{}:{v}", go_json_string(k))).collect();
+                format!("{{{}}}", f.join(","))
+            }
+        }
+    }
+
+    /// A pointer field inside a struct value: `%#v` prints the type and nil or an address (which
+    /// kplay cannot know, so `0xc000…`); JSON prints `null` or the value (`json`, rendered as JSON).
+    pub fn pointer(self, go_type: &str, json: Option<String>) -> String {
+        match (self, json) {
+            (Values::GoSyntax, None) => format!("({go_type})(nil)"),
+            (Values::GoSyntax, Some(_)) => format!("({go_type})(0xc000…)"),
+            (Values::Json, None) => "null".to_string(),
+            (Values::Json, Some(j)) => j,
+        }
     }
 }
 
-/// Go's `%#v` of a `map[string]string`, as `field.Invalid` prints a map value, keys sorted as
-/// `fmt` sorts them: `map[string]string{"a":"b", "c":"d"}`; `map[string]string(nil)` for a
-/// missing map (`None`).
-pub fn go_string_map<'a>(entries: Option<impl IntoIterator<Item = (&'a str, &'a str)>>) -> String {
-    let Some(entries) = entries else { return "map[string]string(nil)".to_string() };
-    let mut v: Vec<(&str, &str)> = entries.into_iter().collect();
-    crate::sort::sort(&mut v);
-    let v: Vec<String> = v.iter().map(|(k, val)| format!("{}:{}", quote(k), quote(val))).collect();
-    format!("map[string]string{{{}}}", v.join(", "))
+/// The value of an `intstr.IntOrString`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IntOrString<'a> {
+    Int(i64),
+    Str(&'a str),
 }
 
 /// `Invalid value: <n>: <detail>` for numbers.
@@ -735,11 +832,35 @@ pub fn not_found(value: &str) -> String {
 mod tests {
     #[test]
     fn go_values_print_as_field_invalid_prints_them() {
-        assert_eq!(go_string_slice(["10.96.0.10", "fd00::a"]), r#"[]string{"10.96.0.10", "fd00::a"}"#);
-        assert_eq!(go_string_slice([]), "[]string(nil)");
-        assert_eq!(go_string_map(Some([("tier", "b"), ("app", "a\"b")])), r#"map[string]string{"app":"a\"b", "tier":"b"}"#);
-        assert_eq!(go_string_map(Some([])), "map[string]string{}");
-        assert_eq!(go_string_map(None::<[(&str, &str); 0]>), "map[string]string(nil)");
+        let g = Values::GoSyntax;
+        assert_eq!(g.string_slice(["10.96.0.10", "fd00::a"]), r#"[]string{"10.96.0.10", "fd00::a"}"#);
+        assert_eq!(g.string_slice([]), "[]string(nil)");
+        assert_eq!(g.string_map(Some([("tier", "b"), ("app", "a\"b")])), r#"map[string]string{"app":"a\"b", "tier":"b"}"#);
+        assert_eq!(g.string_map(Some([])), "map[string]string{}");
+        assert_eq!(g.string_map(None::<[(&str, &str); 0]>), "map[string]string(nil)");
+        assert_eq!(g.int_or_string(IntOrString::Str("25%")), "25%");
+        assert_eq!(
+            g.go_struct("apps.X", &[("Type", g.string("a")), ("P", g.pointer("*int32", None))]),
+            r#"apps.X{Type:"a", P:(*int32)(nil)}"#
+        );
+        assert_eq!(g.empty_slice("networking.IngressRule", true), "[]networking.IngressRule(nil)");
+    }
+
+    /// From 1.34 `field.Error` marshals the value: no spaces, `null` for nil, `<>&` escaped.
+    #[test]
+    fn json_values_from_1_34() {
+        assert_eq!(Values::of(crate::KubeVersion::new(33)), Values::GoSyntax);
+        assert_eq!(Values::of(crate::KubeVersion::new(34)), Values::Json);
+        let j = Values::Json;
+        assert_eq!(j.string_slice(["10.96.0.10", "a<b"]), r#"["10.96.0.10","a\u003cb"]"#);
+        assert_eq!(j.string_slice([]), "null");
+        assert_eq!(j.string_map(Some([("tier", "b"), ("app", "a\"b")])), r#"{"app":"a\"b","tier":"b"}"#);
+        assert_eq!(j.string_map(Some([])), "{}");
+        assert_eq!(j.string_map(None::<[(&str, &str); 0]>), "null");
+        assert_eq!(j.int_or_string(IntOrString::Str("25%")), r#""25%""#);
+        assert_eq!(j.int_or_string(IntOrString::Int(0)), "0");
+        assert_eq!(j.go_struct("apps.X", &[("Type", j.string("a")), ("P", j.pointer("*int32", None))]), r#"{"Type":"a","P":null}"#);
+        assert_eq!(j.empty_slice("networking.IngressRule", false), "[]");
     }
 
     use super::*;

@@ -197,7 +197,7 @@ mod tests {
             msgs,
             [
                 "Required value (no `spec` in the manifest)",
-                "Invalid value: map[string]string(nil): `selector` does not match template `labels` (no `spec.template` in the manifest)",
+                "Invalid value: null: `selector` does not match template `labels` (no `spec.template` in the manifest)",
                 "Required value (no `spec.template.spec` in the manifest)",
             ]
         );

@@ -59,10 +59,10 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
         return;
     }
     let span = spec.as_ref().map_or_else(|| ctx.obj.head_span(), crate::rules::Cur::key_span);
-    // The bad value is `spec.Rules`, printed with `%#v`: a nil slice, or an empty one when the
-    // manifest says `rules: []`.
+    // The bad value is `spec.Rules`: a nil slice, or an empty one when the manifest says
+    // `rules: []` (`%#v` before 1.34, JSON `null` or `[]` from 1.34).
     let empty_list = spec.as_ref().and_then(|s| s.field("rules")).is_some_and(|r| r.node.as_seq().is_some());
-    let value = if empty_list { "[]networking.IngressRule{}" } else { "[]networking.IngressRule(nil)" };
+    let value = ctx.values().empty_slice("networking.IngressRule", !empty_list);
     sink.field_error_at(
         span,
         "spec",
@@ -87,16 +87,21 @@ mod tests {
         assert!(hits(&ing("  rules:\n  - host: example.com\n"), r).is_empty());
     }
 
-    /// The value printed is Go's `%#v` of `spec.Rules`: nil when missing or null, empty for `[]`.
+    /// The value printed is `spec.Rules`: nil when missing or null, empty for `[]`; Go's `%#v`
+    /// before 1.34, JSON from 1.34.
     #[test]
     fn message_prints_the_rules_slice() {
-        let msg = |body: &str| {
+        let msg = |body: &str, minor: u16| {
             let files = vec![crate::SourceFile::new("t.yaml", ing(body))];
-            let a = crate::analyze(&files, &crate::Options::default());
+            let opts = crate::Options { kube_version: crate::KubeVersion::new(minor), ..Default::default() };
+            let a = crate::analyze(&files, &opts);
             a.diagnostics.iter().find(|d| d.rule == super::RULE.name).map(|d| d.message.clone()).unwrap_or_default()
         };
-        assert!(msg("  ingressClassName: nginx\n").starts_with("Invalid value: []networking.IngressRule(nil): either"));
-        assert!(msg("  rules: null\n").starts_with("Invalid value: []networking.IngressRule(nil): either"));
-        assert!(msg("  rules: []\n").starts_with("Invalid value: []networking.IngressRule{}: either"));
+        assert!(msg("  ingressClassName: nginx\n", 33).starts_with("Invalid value: []networking.IngressRule(nil): either"));
+        assert!(msg("  rules: null\n", 33).starts_with("Invalid value: []networking.IngressRule(nil): either"));
+        assert!(msg("  rules: []\n", 33).starts_with("Invalid value: []networking.IngressRule{}: either"));
+        assert!(msg("  ingressClassName: nginx\n", 34).starts_with("Invalid value: null: either"));
+        assert!(msg("  rules: null\n", 34).starts_with("Invalid value: null: either"));
+        assert!(msg("  rules: []\n", 34).starts_with("Invalid value: []: either"));
     }
 }

@@ -112,8 +112,18 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
             }
             // `BannedOwners`: an Event may not own anything.
             if group.is_empty() && version == "v1" && kind == "Event" {
-                let value =
-                    format!("{{\"apiVersion\":{:?},\"kind\":{:?},\"name\":{:?},\"uid\":{:?}}}", api, kind, text("name"), text("uid"));
+                // The bad value is the `metav1.OwnerReference`, printed as JSON (its json tags;
+                // `controller` and `blockOwnerDeletion` omitted when unset). Before 1.34 the
+                // server printed it through its generated `String()`, which kplay does not copy.
+                let j = formats::go_json_string;
+                let mut value =
+                    format!("{{\"apiVersion\":{},\"kind\":{},\"name\":{},\"uid\":{}", j(&api), j(&kind), j(&text("name")), j(&text("uid")));
+                for k in ["controller", "blockOwnerDeletion"] {
+                    if let Some(b) = r.field(k).and_then(|c| c.bool()) {
+                        value.push_str(&format!(",{}:{b}", j(k)));
+                    }
+                }
+                value.push('}');
                 sink.field_error_at(
                     r.span(),
                     &item_path,
@@ -155,8 +165,8 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
             foreground |= v == "foregroundDeletion";
         }
         if orphan && foreground {
-            // The bad value is the whole list, as Go's `%#v` prints a `[]string`.
-            let all = formats::go_string_slice(fins.items().map(|(_, f)| f.text().unwrap_or("")).collect::<Vec<_>>());
+            // The bad value is the whole `[]string` (`%#v` before 1.34, JSON from 1.34).
+            let all = ctx.values().string_slice(fins.items().map(|(_, f)| f.text().unwrap_or("")).collect::<Vec<_>>());
             sink.field_error(
                 &fins,
                 ErrorType::Invalid,
@@ -180,14 +190,24 @@ mod tests {
         };
         assert_eq!(errors_of(R, &pod("  finalizers:\n  - cleanup\n")), pairs(&[("metadata.finalizers[0]", "Invalid")]));
         assert_eq!(errors_of(R, &pod("  finalizers:\n  - orphan\n  - foregroundDeletion\n")), pairs(&[("metadata.finalizers", "Invalid")]));
-        // The value printed is the whole list (`%#v` of the []string).
-        let files = vec![crate::SourceFile::new("t.yaml", pod("  finalizers:\n  - orphan\n  - foregroundDeletion\n"))];
-        let a = crate::analyze(&files, &crate::Options::default());
-        assert!(
-            a.diagnostics.iter().any(|d| d.message
-                == r#"Invalid value: []string{"orphan", "foregroundDeletion"}: finalizer orphan and foregroundDeletion cannot be both set"#),
-            "{:#?}",
-            a.diagnostics
+        // The value printed is the whole list: `%#v` of the []string before 1.34, JSON from 1.34.
+        let both = pod("  finalizers:\n  - orphan\n  - foregroundDeletion\n");
+        let msgs = |minor| crate::rules::pod::util::messages_of_version(R, &both, KubeVersion::new(minor));
+        assert_eq!(
+            msgs(33),
+            [r#"Invalid value: []string{"orphan", "foregroundDeletion"}: finalizer orphan and foregroundDeletion cannot be both set"#]
+        );
+        assert_eq!(
+            msgs(34),
+            [r#"Invalid value: ["orphan","foregroundDeletion"]: finalizer orphan and foregroundDeletion cannot be both set"#]
+        );
+        // An Event owner: the `metav1.OwnerReference` as JSON (json tags, unset pointers omitted).
+        let event = pod("  ownerReferences:\n  - {apiVersion: v1, kind: Event, name: a<b, uid: u1, controller: true}\n");
+        assert_eq!(
+            crate::rules::pod::util::messages_of(R, &event),
+            [
+                r#"Invalid value: {"apiVersion":"v1","kind":"Event","name":"a\u003cb","uid":"u1","controller":true}: /v1, Kind=Event is disallowed from being an owner"#
+            ]
         );
         assert_eq!(
             errors_of(R, &pod("  ownerReferences:\n  - apiVersion: apps/v1\n    kind: ReplicaSet\n    name: web\n")),

@@ -91,8 +91,8 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let Some(cfg) = cfg else { return };
     if let Some(ns) = cfg.field("nameservers") {
         if ns.len() > 3 {
-            // The bad value is the whole list (Go's `%#v` of a `[]string`).
-            let list = formats::go_string_slice(ns.items().map(|(_, x)| x.node.text().unwrap_or("")));
+            // The bad value is the whole `[]string` (`%#v` before 1.34, JSON from 1.34).
+            let list = ctx.values().string_slice(ns.items().map(|(_, x)| x.node.text().unwrap_or("")));
             sink.field_error(&whole(&ns), ErrorType::Invalid, format!("Invalid value: {list}: must not have more than 3 nameservers"))
                 .help("list at most 3 nameservers");
         }
@@ -105,7 +105,7 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     }
     if let Some(s) = cfg.field("searches") {
         let items: Vec<&str> = s.items().map(|(_, x)| x.node.text().unwrap_or("")).collect();
-        let list = formats::go_string_slice(items.iter().copied());
+        let list = ctx.values().string_slice(items.iter().copied());
         if items.len() > 32 {
             sink.field_error(&whole(&s), ErrorType::Invalid, format!("Invalid value: {list}: must not have more than 32 search paths"))
                 .help("list at most 32 search domains");
@@ -167,9 +167,13 @@ mod tests {
     #[test]
     fn too_many_nameservers_message_shows_the_list() {
         let y = p("  dnsConfig:\n    nameservers: [1.1.1.1, 2.2.2.2, 3.3.3.3, 4.4.4.4]\n");
-        let a = crate::analyze(&[crate::SourceFile::new("t.yaml", &y)], &crate::Options::default());
-        let msgs: Vec<&str> = a.diagnostics.iter().filter(|d| d.rule == R).map(|d| d.message.as_str()).collect();
-        assert_eq!(msgs, [r#"Invalid value: []string{"1.1.1.1", "2.2.2.2", "3.3.3.3", "4.4.4.4"}: must not have more than 3 nameservers"#]);
+        // `%#v` before 1.34, JSON from 1.34.
+        let msgs = |minor| crate::rules::pod::util::messages_of_version(R, &y, crate::KubeVersion::new(minor));
+        assert_eq!(
+            msgs(33),
+            [r#"Invalid value: []string{"1.1.1.1", "2.2.2.2", "3.3.3.3", "4.4.4.4"}: must not have more than 3 nameservers"#]
+        );
+        assert_eq!(msgs(34), [r#"Invalid value: ["1.1.1.1","2.2.2.2","3.3.3.3","4.4.4.4"]: must not have more than 3 nameservers"#]);
     }
 
     #[test]

@@ -269,7 +269,7 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
         .map(|rc| rc.items().filter_map(|(_, c)| c.field("name").and_then(|n| n.str()).filter(|n| !n.is_empty())).collect())
         .unwrap_or_default();
     if let Some(rc) = spec.field("resourceClaims") {
-        pod_claims(sink, &rc);
+        pod_claims(sink, ctx.values(), &rc);
     }
     // Ephemeral containers too: `validateContainerCommon` checks their resources, and
     // `validateEphemeralContainers` then forbids them (`ephemeral-container-invalid`).
@@ -378,7 +378,7 @@ fn requirements(sink: &mut Sink<'_>, r: &Cur<'_>, level: &Level, claims: &HashSe
 
 /// `validatePodResourceClaims`: each claim's name is a unique DNS-1123 label, and it names
 /// exactly one source, a ResourceClaim or a ResourceClaimTemplate (DNS subdomains).
-fn pod_claims(sink: &mut Sink<'_>, list: &Cur<'_>) {
+fn pod_claims(sink: &mut Sink<'_>, values: formats::Values, list: &Cur<'_>) {
     let mut seen: HashSet<&str> = HashSet::new();
     for (_, c) in list.items() {
         let name = text(&c, "name");
@@ -394,13 +394,12 @@ fn pod_claims(sink: &mut Sink<'_>, list: &Cur<'_>) {
         let claim = c.field("resourceClaimName");
         let template = c.field("resourceClaimTemplateName");
         if claim.is_some() == template.is_some() {
-            // `field.Invalid` prints the struct (`%#v`); a set pointer prints as an address.
-            let ptr = |p: &Option<Cur<'_>>| if p.is_some() { "(*string)(0xc000…)" } else { "(*string)(nil)" };
-            let value = format!(
-                "core.PodResourceClaim{{Name:{}, ResourceClaimName:{}, ResourceClaimTemplateName:{}}}",
-                formats::quote(name),
-                ptr(&claim),
-                ptr(&template)
+            // `field.Invalid` prints the struct: `%#v` before 1.34 (a set pointer as an address),
+            // JSON from 1.34 (a set pointer as its string).
+            let ptr = |p: &Option<Cur<'_>>| values.pointer("*string", p.as_ref().map(|c| values.string(c.text().unwrap_or(""))));
+            let value = values.go_struct(
+                "core.PodResourceClaim",
+                &[("Name", values.string(name)), ("ResourceClaimName", ptr(&claim)), ("ResourceClaimTemplateName", ptr(&template))],
             );
             let detail = if claim.is_some() {
                 "at most one of `resourceClaimName` or `resourceClaimTemplateName` may be specified"
@@ -704,9 +703,13 @@ mod tests {
                 ("spec.resourceClaims[3].resourceClaimName", "Invalid")
             ])
         );
-        let msgs = messages_of(R, &y);
+        // `%#v` before 1.34 (set pointers as addresses), JSON from 1.34.
+        let msgs = crate::rules::pod::util::messages_of_version(R, &y, crate::KubeVersion::new(33));
         assert!(msgs.contains(&"Invalid value: core.PodResourceClaim{Name:\"Bad_N\", ResourceClaimName:(*string)(0xc000…), ResourceClaimTemplateName:(*string)(0xc000…)}: at most one of `resourceClaimName` or `resourceClaimTemplateName` may be specified".to_string()), "{msgs:?}");
         assert!(msgs.contains(&"Invalid value: core.PodResourceClaim{Name:\"ok\", ResourceClaimName:(*string)(nil), ResourceClaimTemplateName:(*string)(nil)}: must specify one of: `resourceClaimName`, `resourceClaimTemplateName`".to_string()), "{msgs:?}");
+        let msgs = messages_of(R, &y);
+        assert!(msgs.contains(&r#"Invalid value: {"Name":"Bad_N","ResourceClaimName":"c","ResourceClaimTemplateName":"t"}: at most one of `resourceClaimName` or `resourceClaimTemplateName` may be specified"#.to_string()), "{msgs:?}");
+        assert!(msgs.contains(&r#"Invalid value: {"Name":"ok","ResourceClaimName":null,"ResourceClaimTemplateName":null}: must specify one of: `resourceClaimName`, `resourceClaimTemplateName`"#.to_string()), "{msgs:?}");
         let ok = pod_with("  resourceClaims:\n  - name: gpu\n    resourceClaimTemplateName: gpu-template\n  containers:\n  - name: web\n    image: nginx:1.27\n");
         assert_eq!(errors_of(R, &ok), pairs(&[]));
     }

@@ -220,7 +220,14 @@ pub fn errors_of_version(rule: &str, yaml: &str, v: crate::KubeVersion) -> Vec<(
 /// The messages of `rule` diagnostics for a manifest, in output order (table tests).
 #[cfg(test)]
 pub fn messages_of(rule: &str, yaml: &str) -> Vec<String> {
-    let a = crate::analyze(&[crate::SourceFile::new("t.yaml", yaml)], &crate::Options::default());
+    messages_of_version(rule, yaml, crate::KubeVersion::DEFAULT)
+}
+
+/// [`messages_of`] for Kubernetes `v`.
+#[cfg(test)]
+pub fn messages_of_version(rule: &str, yaml: &str, v: crate::KubeVersion) -> Vec<String> {
+    let opts = crate::Options { kube_version: v, ..Default::default() };
+    let a = crate::analyze(&[crate::SourceFile::new("t.yaml", yaml)], &opts);
     a.diagnostics.iter().filter(|d| d.rule == rule).map(|d| d.message.clone()).collect()
 }
 

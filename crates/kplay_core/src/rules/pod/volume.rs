@@ -413,7 +413,7 @@ fn source(sink: &mut Sink<'_>, v: &Cur<'_>, owner: &Owner<'_>, sa: &str) {
                 }
             }
             k => {
-                super::volume_legacy::check(sink, k, &src, v);
+                super::volume_legacy::check(sink, k, &src, v, crate::rules::formats::Values::of(version));
             }
         }
     }

@@ -12,7 +12,7 @@ use crate::rules::{Cur, Sink};
 
 /// Validates the source `key` (the volume's first one) when it is one of these; false for the
 /// sources `volume.rs` handles.
-pub(super) fn check(sink: &mut Sink<'_>, key: &str, src: &Cur<'_>, v: &Cur<'_>) -> bool {
+pub(super) fn check(sink: &mut Sink<'_>, key: &str, src: &Cur<'_>, v: &Cur<'_>, values: formats::Values) -> bool {
     match key {
         "gitRepo" => {
             required(sink, src, "repository", "set the repository to clone");
@@ -63,7 +63,7 @@ pub(super) fn check(sink: &mut Sink<'_>, key: &str, src: &Cur<'_>, v: &Cur<'_>) 
         }
         "cephfs" => non_empty_list(sink, src, "monitors", "list the Ceph monitors"),
         "quobyte" => quobyte(sink, src),
-        "fc" => fc(sink, src),
+        "fc" => fc(sink, src, values),
         "flexVolume" => {
             required(sink, src, "driver", "name the FlexVolume driver");
             for (k, o) in src.field("options").map(|o| o.entries().collect::<Vec<_>>()).unwrap_or_default() {
@@ -260,7 +260,7 @@ fn split_host_port_ok(s: &str) -> bool {
 }
 
 /// `validateFCVolumeSource`.
-fn fc(sink: &mut Sink<'_>, src: &Cur<'_>) {
+fn fc(sink: &mut Sink<'_>, src: &Cur<'_>, values: formats::Values) {
     let list =
         |k: &str| -> Vec<&str> { src.field(k).map(|l| l.items().map(|(_, x)| x.text().unwrap_or("")).collect()).unwrap_or_default() };
     let (wwns, wwids) = (list("targetWWNs"), list("wwids"));
@@ -275,7 +275,7 @@ fn fc(sink: &mut Sink<'_>, src: &Cur<'_>) {
             ErrorType::Invalid,
             format!(
                 "Invalid value: {}: targetWWNs and wwids can not be specified simultaneously",
-                formats::go_string_slice(wwns.iter().copied())
+                values.string_slice(wwns.iter().copied())
             ),
         )
         .help("keep one of `targetWWNs` and `wwids`");
@@ -338,6 +338,15 @@ mod tests {
 
     fn v(src: &str) -> Vec<(String, String)> {
         errors_of(R, &pod_with(&format!("  containers:\n  - name: web\n    image: nginx:1.27\n  volumes:\n  - name: a\n{src}")))
+    }
+
+    /// `field.Invalid(fc.targetWWNs, fc.TargetWWNs, …)`: the list as `%#v` before 1.34, JSON from 1.34.
+    #[test]
+    fn fc_prints_the_wwn_list() {
+        let y = pod_with("  containers:\n  - name: web\n    image: nginx:1.27\n  volumes:\n  - name: a\n    fc: {targetWWNs: [w1, w2], lun: 1, wwids: [x]}\n");
+        let msgs = |minor| crate::rules::pod::util::messages_of_version(R, &y, crate::KubeVersion::new(minor));
+        assert_eq!(msgs(33), [r#"Invalid value: []string{"w1", "w2"}: targetWWNs and wwids can not be specified simultaneously"#]);
+        assert_eq!(msgs(34), [r#"Invalid value: ["w1","w2"]: targetWWNs and wwids can not be specified simultaneously"#]);
     }
 
     #[test]

@@ -145,6 +145,8 @@ pub struct ServiceNetwork {
     /// ClusterIPs come from the ServiceCIDR `MetaAllocator` (MultiCIDRServiceAllocator, GA and
     /// on from 1.33), not the bitmap allocator: see [`ip_not_in_range_message`].
     pub meta_allocator: bool,
+    /// How `field.Error` prints the `clusterIPs` list in messages (JSON from 1.34).
+    pub values: formats::Values,
 }
 
 impl Default for ServiceNetwork {
@@ -152,7 +154,13 @@ impl Default for ServiceNetwork {
     /// IPv4 and node ports `30000-32767`.
     fn default() -> Self {
         let cidr = ServiceCidr { network: IpAddr::V4(std::net::Ipv4Addr::new(10, 96, 0, 0)), prefix: 12 };
-        ServiceNetwork { cidrs: vec![cidr], node_port_min: 30000, node_port_max: 32767, meta_allocator: true }
+        ServiceNetwork {
+            cidrs: vec![cidr],
+            node_port_min: 30000,
+            node_port_max: 32767,
+            meta_allocator: true,
+            values: formats::Values::Json,
+        }
     }
 }
 
@@ -161,7 +169,11 @@ impl ServiceNetwork {
     /// to kubeadm's defaults.
     pub fn from_options(opts: &crate::analysis::Options) -> ServiceNetwork {
         let d = &opts.cluster;
-        let mut net = ServiceNetwork { meta_allocator: meta_allocator(opts.kube_version), ..ServiceNetwork::default() };
+        let mut net = ServiceNetwork {
+            meta_allocator: meta_allocator(opts.kube_version),
+            values: formats::Values::of(opts.kube_version),
+            ..ServiceNetwork::default()
+        };
         let cidrs: Vec<ServiceCidr> =
             std::iter::once(d.service_cidr.as_str()).chain(d.service_cidr_secondary.as_deref()).filter_map(ServiceCidr::parse).collect();
         if !cidrs.is_empty() {
@@ -408,7 +420,7 @@ fn init_ip_family_fields(input: &Input, net: &ServiceNetwork, strict_ip: bool, o
     };
     out.policy = Some(policy.clone());
 
-    let pre = cluster_ips_related_errors(input, strict_ip);
+    let pre = cluster_ips_related_errors(input, net.values, strict_ip);
     if !pre.is_empty() {
         return Err(pre);
     }
@@ -449,7 +461,7 @@ fn init_ip_family_fields(input: &Input, net: &ServiceNetwork, strict_ip: bool, o
     }
 
     let mut families: Vec<Family> = input.ip_families.iter().filter_map(|f| Family::parse(&f.value)).collect();
-    let list_text = list_text(&input.cluster_ips);
+    let list_text = list_text(net.values, &input.cluster_ips);
     for (i, ip) in input.cluster_ips.iter().enumerate() {
         if ip.value == "None" {
             break;
@@ -536,19 +548,20 @@ fn cidrs_text(net: &ServiceNetwork) -> String {
     v.join(", ")
 }
 
-/// How `field.Invalid` prints `spec.clusterIPs` as the bad value: Go's `%#v` of a `[]string`.
-fn list_text(items: &[Item]) -> String {
-    formats::go_string_slice(items.iter().map(|i| i.value.as_str()))
+/// How `field.Invalid` prints `spec.clusterIPs` as the bad value: a `[]string` (`%#v` before
+/// 1.34, JSON from 1.34).
+fn list_text(values: formats::Values, items: &[Item]) -> String {
+    values.string_slice(items.iter().map(|i| i.value.as_str()))
 }
 
 /// `ValidateServiceClusterIPsRelatedFields` (SD-01…SD-09); empty for ExternalName Services.
-pub fn cluster_ips_related_errors(input: &Input, strict_ip: bool) -> Vec<AllocError> {
+pub fn cluster_ips_related_errors(input: &Input, values: formats::Values, strict_ip: bool) -> Vec<AllocError> {
     let mut errs = Vec::new();
     if input.type_ == "ExternalName" {
         return errs;
     }
     let ips = &input.cluster_ips;
-    let list = list_text(ips);
+    let list = list_text(values, ips);
     let whole = |msg: &str, help: &str| AllocError {
         rule: CLUSTER_IPS_INVALID,
         path: "spec.clusterIPs".into(),
@@ -692,7 +705,7 @@ fn alloc_cluster_ips(input: &Input, net: &ServiceNetwork, out: &Outcome) -> Resu
                 path: "spec.clusterIPs".into(),
                 span: ip.span,
                 error_type: ErrorType::Invalid,
-                message: format!("Invalid value: {}: failed to allocate IP {}: {e}", list_text(ips), ip.value),
+                message: format!("Invalid value: {}: failed to allocate IP {}: {e}", list_text(net.values, ips), ip.value),
                 help: format!(
                     "pick an address inside {} (not its first or last address), or omit clusterIP to get one allocated",
                     cidrs_text(net)
@@ -809,13 +822,17 @@ mod tests {
     }
 
     /// `field.Invalid(spec.clusterIPs, service.Spec.ClusterIPs, "failed to allocate IP …")`: the
-    /// value is the list, printed as Go's `%#v`.
+    /// value is the list, printed as Go's `%#v` before 1.34 and as JSON from 1.34.
     #[test]
     fn allocation_messages_show_the_cluster_ips_as_go_prints_them() {
         let y = "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  clusterIP: 10.32.0.10\n  ports:\n  - port: 80\n";
-        let a = crate::analyze(&[crate::SourceFile::new("t.yaml", y)], &crate::Options::default());
-        let d = a.diagnostics.iter().find(|d| d.rule == "service-cluster-ip-out-of-range").expect("out of range");
-        assert!(d.message.starts_with(r#"Invalid value: []string{"10.32.0.10"}: failed to allocate IP 10.32.0.10: "#), "{}", d.message);
+        let message = |minor| {
+            let opts = crate::Options { kube_version: crate::KubeVersion::new(minor), ..Default::default() };
+            let a = crate::analyze(&[crate::SourceFile::new("t.yaml", y)], &opts);
+            a.diagnostics.iter().find(|d| d.rule == "service-cluster-ip-out-of-range").expect("out of range").message.clone()
+        };
+        assert!(message(33).starts_with(r#"Invalid value: []string{"10.32.0.10"}: failed to allocate IP 10.32.0.10: "#), "{}", message(33));
+        assert!(message(34).starts_with(r#"Invalid value: ["10.32.0.10"]: failed to allocate IP 10.32.0.10: "#), "{}", message(34));
     }
 
     #[test]

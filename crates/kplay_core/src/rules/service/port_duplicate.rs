@@ -1,6 +1,7 @@
 //! `service-port-duplicate`: the same (protocol, port) twice in one Service.
 
 use crate::diagnostic::{ErrorType, Severity};
+use crate::rules::formats::{IntOrString, Values};
 use crate::rules::{Ctx, Rule, Sink, Stage};
 
 pub static RULE: Rule = Rule {
@@ -12,8 +13,9 @@ pub static RULE: Rule = Rule {
         r#"## What it does
 Reports a Service port whose `(protocol, port)` pair was already used by an earlier port. The
 same number with different protocols (DNS on TCP and UDP 53) is fine. The server prints the
-pair as the Go struct it compares: `spec.ports[1]: Duplicate value: core.ServicePort{Name:"",
-Protocol:"TCP", AppProtocol:(*string)(nil), Port:80, ...}`.
+pair as the Go struct it compares, as JSON from Kubernetes 1.34: `spec.ports[1]: Duplicate
+value: {"Name":"","Protocol":"TCP","AppProtocol":null,"Port":80,"TargetPort":0,"NodePort":0}`
+(before 1.34 in Go syntax: `core.ServicePort{Name:"", Protocol:"TCP", ...}`).
 
 ## Why is this bad?
 The API server refuses the Service: the cluster IP cannot forward one port to two places.
@@ -75,7 +77,7 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
                 span,
                 &format!("spec.ports[{i}]"),
                 ErrorType::Duplicate,
-                format!("Duplicate value: {}", go_port_key(proto, n)),
+                format!("Duplicate value: {}", go_port_key(ctx.values(), proto, n)),
             )
             .help("each (protocol, port) pair may appear once: change the port number or merge the entries")
             .secondary(file, first, "first used here");
@@ -86,12 +88,24 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
 }
 
 /// How `field.Duplicate(portPath, key)` prints the key `ValidateService` builds,
-/// `core.ServicePort{Protocol: port.Protocol, Port: port.Port}`: the internal type has no
-/// `String()`, so `field.Error` falls back to Go's `%#v`, every other field at its zero value.
-fn go_port_key(protocol: &str, port: i64) -> String {
-    format!(
-        "core.ServicePort{{Name:\"\", Protocol:{}, AppProtocol:(*string)(nil), Port:{port}, TargetPort:intstr.IntOrString{{Type:0, IntVal:0, StrVal:\"\"}}, NodePort:0}}",
-        crate::rules::formats::quote(protocol)
+/// `core.ServicePort{Protocol: port.Protocol, Port: port.Port}`, every other field at its zero
+/// value: the internal type has no `String()`, so `%#v` before 1.34 (the zero `TargetPort`
+/// spelled out), JSON from 1.34 (Go field names; the zero `IntOrString` marshals as `0`).
+fn go_port_key(values: Values, protocol: &str, port: i64) -> String {
+    let target = match values {
+        Values::GoSyntax => "intstr.IntOrString{Type:0, IntVal:0, StrVal:\"\"}".to_string(),
+        Values::Json => values.int_or_string(IntOrString::Int(0)),
+    };
+    values.go_struct(
+        "core.ServicePort",
+        &[
+            ("Name", values.string("")),
+            ("Protocol", values.string(protocol)),
+            ("AppProtocol", values.pointer("*string", None)),
+            ("Port", port.to_string()),
+            ("TargetPort", target),
+            ("NodePort", "0".to_string()),
+        ],
     )
 }
 
@@ -111,11 +125,15 @@ mod tests {
 
     #[test]
     fn the_value_is_the_go_struct_key() {
-        let a = run(&svc("  ports:\n  - name: a\n    port: 80\n  - name: b\n    port: 80\n    targetPort: 8080\n"), 34);
-        let msgs: Vec<&str> = a.diagnostics.iter().filter(|d| d.rule == super::RULE.name).map(|d| d.message.as_str()).collect();
+        let msgs = |minor| -> Vec<String> {
+            let a = run(&svc("  ports:\n  - name: a\n    port: 80\n  - name: b\n    port: 80\n    targetPort: 8080\n"), minor);
+            a.diagnostics.iter().filter(|d| d.rule == super::RULE.name).map(|d| d.message.clone()).collect()
+        };
+        // `%#v` before 1.34, JSON from 1.34 (internal type: Go field names).
         assert_eq!(
-            msgs,
+            msgs(33),
             ["Duplicate value: core.ServicePort{Name:\"\", Protocol:\"TCP\", AppProtocol:(*string)(nil), Port:80, TargetPort:intstr.IntOrString{Type:0, IntVal:0, StrVal:\"\"}, NodePort:0}"]
         );
+        assert_eq!(msgs(34), [r#"Duplicate value: {"Name":"","Protocol":"TCP","AppProtocol":null,"Port":80,"TargetPort":0,"NodePort":0}"#]);
     }
 }

@@ -182,7 +182,8 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
         }
         if let Some(t) = &template {
             let span = tlabels.as_ref().map_or(t.key_span(), Cur::key_span);
-            labels_mismatch(sink, t, tlabels.as_ref(), span).help("a missing selector matches no pods; add one that selects these labels");
+            labels_mismatch(sink, ctx.values(), t, tlabels.as_ref(), span)
+                .help("a missing selector matches no pods; add one that selects these labels");
         }
         return;
     };
@@ -257,7 +258,7 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     if let Some(t) = &template {
         if !matches(&sel, tlabels.as_ref()) {
             let span = tlabels.as_ref().map_or(t.key_span(), Cur::span);
-            let d = labels_mismatch(sink, t, tlabels.as_ref(), span);
+            let d = labels_mismatch(sink, ctx.values(), t, tlabels.as_ref(), span);
             d.help("make the template's labels include every `matchLabels` pair of the selector");
             d.secondary(sink_file(ctx), sel.span(), "the selector");
         }
@@ -291,7 +292,7 @@ fn generated_selector(ctx: &Ctx<'_>, spec: &Cur<'_>, sink: &mut Sink<'_>) {
                 at,
                 &path,
                 ErrorType::Invalid,
-                format!("Invalid value: {}: must be '{want}'", labels_value(tlabels.as_ref())),
+                format!("Invalid value: {}: must be '{want}'", labels_value(ctx.values(), tlabels.as_ref())),
             )
             .help(format!("remove the `{k}` label: the server sets it to the Job's own value"));
         }
@@ -336,7 +337,7 @@ fn replication_controller(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
         return;
     }
     let span = tlabels.as_ref().map_or(t.key_span(), Cur::span);
-    let d = labels_mismatch(sink, &t, tlabels.as_ref(), span);
+    let d = labels_mismatch(sink, ctx.values(), &t, tlabels.as_ref(), span);
     d.help("make the template's labels include every pair of the selector");
     if let Some(s) = &sel {
         d.secondary(sink_file(ctx), s.span(), "the selector");
@@ -345,24 +346,30 @@ fn replication_controller(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
 
 /// `field.Invalid(template.metadata.labels, template.Labels, "`selector` does not match template
 /// `labels`")` at `span`.
-fn labels_mismatch<'s>(sink: &'s mut Sink<'_>, t: &Cur<'_>, tlabels: Option<&Cur<'_>>, span: crate::source::Span) -> &'s mut Diagnostic {
+fn labels_mismatch<'s>(
+    sink: &'s mut Sink<'_>,
+    values: formats::Values,
+    t: &Cur<'_>,
+    tlabels: Option<&Cur<'_>>,
+    span: crate::source::Span,
+) -> &'s mut Diagnostic {
     sink.field_error_at(
         span,
         &format!("{}.metadata.labels", t.path),
         ErrorType::Invalid,
         format!(
             "Invalid value: {}: `selector` does not match template `labels`{}",
-            labels_value(tlabels),
+            labels_value(values, tlabels),
             t.missing_note().unwrap_or_default()
         ),
     )
 }
 
-/// How `field.Invalid` prints the template's labels as the bad value: Go's `%#v` of a
-/// `map[string]string` (`map[string]string(nil)` when the template has none).
-fn labels_value(labels: Option<&Cur<'_>>) -> String {
+/// How `field.Invalid` prints the template's labels as the bad value: a `map[string]string`,
+/// `%#v` before 1.34 and JSON from 1.34 (nil when the template has none).
+fn labels_value(values: formats::Values, labels: Option<&Cur<'_>>) -> String {
     let entries = labels.filter(|l| !l.node.is_null()).map(|l| l.entries().filter_map(|(k, v)| Some((k, v.text()?))).collect::<Vec<_>>());
-    formats::go_string_map(entries)
+    values.string_map(entries)
 }
 
 #[cfg(test)]
@@ -378,9 +385,10 @@ mod tests {
     #[test]
     fn mismatch_message_shows_the_template_labels() {
         let y = dep("  selector:\n    matchLabels: {app: web}\n", "        tier: b\n        app: api\n");
-        let a = crate::analyze(&[crate::SourceFile::new("t.yaml", &y)], &crate::Options::default());
-        let msgs: Vec<&str> = a.diagnostics.iter().filter(|d| d.rule == R).map(|d| d.message.as_str()).collect();
-        assert_eq!(msgs, [r#"Invalid value: map[string]string{"app":"api", "tier":"b"}: `selector` does not match template `labels`"#]);
+        // `%#v` before 1.34, JSON from 1.34.
+        let msgs = |minor| crate::rules::pod::util::messages_of_version(R, &y, crate::KubeVersion::new(minor));
+        assert_eq!(msgs(33), [r#"Invalid value: map[string]string{"app":"api", "tier":"b"}: `selector` does not match template `labels`"#]);
+        assert_eq!(msgs(34), [r#"Invalid value: {"app":"api","tier":"b"}: `selector` does not match template `labels`"#]);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! int-or-percent values (D-11..D-15).
 
 use crate::diagnostic::{ErrorType, Severity};
-use crate::rules::formats;
+use crate::rules::formats::{self, IntOrString, Values};
 use crate::rules::{Ctx, Cur, Rule, Sink, Stage};
 use crate::yaml::Resolved;
 
@@ -90,30 +90,32 @@ fn value(c: Option<&Cur<'_>>) -> i64 {
     }
 }
 
-/// An `intstr.IntOrString` as `field.Error` prints it: through its `String()` (the pointer
-/// implements `fmt.Stringer`, which `ErrorBody` uses), so `25%`, `25` and `0` unquoted.
-fn int_or_string_text(c: &Cur<'_>) -> String {
+/// An `intstr.IntOrString` as `field.Error` prints it: before 1.34 through its pointer's
+/// `String()` (`25%`, `25`, `0` unquoted), from 1.34 through its `MarshalJSON` (`"25%"`
+/// quoted, numbers bare): see [`formats::JSON_VALUES_FROM`].
+fn int_or_string_text(values: Values, c: &Cur<'_>) -> String {
     match c.node.resolved() {
-        Some(Resolved::Str(s)) => s.to_string(),
-        _ => c.node.as_i64().map_or_else(|| c.text().unwrap_or("").to_string(), |i| i.to_string()),
+        Some(Resolved::Str(s)) => values.int_or_string(IntOrString::Str(s)),
+        _ => c.node.as_i64().map_or_else(|| c.text().unwrap_or("").to_string(), |i| values.int_or_string(IntOrString::Int(i))),
     }
 }
 
 /// `Invalid value: <IntOrString>: <detail>`.
-fn invalid_ios(c: &Cur<'_>, detail: &str) -> String {
-    format!("Invalid value: {}: {detail}", int_or_string_text(c))
+fn invalid_ios(values: Values, c: &Cur<'_>, detail: &str) -> String {
+    format!("Invalid value: {}: {detail}", int_or_string_text(values, c))
 }
 
 /// `ValidatePositiveIntOrPercent` (+ `IsNotMoreThan100Percent` when `max100`).
-fn int_or_percent(sink: &mut Sink<'_>, c: Option<&Cur<'_>>, max100: bool) {
+fn int_or_percent(sink: &mut Sink<'_>, values: Values, c: Option<&Cur<'_>>, max100: bool) {
     let Some(c) = c else { return };
     match c.node.resolved() {
         Some(Resolved::Str(s)) => {
             for m in formats::percent_msgs(s) {
-                sink.field_error(c, ErrorType::Invalid, invalid_ios(c, &m)).help("write a percent like `25%` or an unquoted integer");
+                sink.field_error(c, ErrorType::Invalid, invalid_ios(values, c, &m))
+                    .help("write a percent like `25%` or an unquoted integer");
             }
             if max100 && formats::parse_percent(s).is_some_and(|p| p > 100) {
-                sink.field_error(c, ErrorType::Invalid, invalid_ios(c, "must not be greater than 100%")).help("use at most `100%`");
+                sink.field_error(c, ErrorType::Invalid, invalid_ios(values, c, "must not be greater than 100%")).help("use at most `100%`");
             }
         }
         _ => {
@@ -128,9 +130,9 @@ fn int_or_percent(sink: &mut Sink<'_>, c: Option<&Cur<'_>>, max100: bool) {
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let Some(spec) = ctx.root().field("spec") else { return };
     match ctx.kind() {
-        "Deployment" => deployment(sink, &spec),
-        "DaemonSet" => daemon_set(sink, &spec),
-        "StatefulSet" => stateful_set(sink, &spec, ctx.opts.kube_version.at_least(37)),
+        "Deployment" => deployment(sink, ctx.values(), &spec),
+        "DaemonSet" => daemon_set(sink, ctx.values(), &spec),
+        "StatefulSet" => stateful_set(sink, ctx.values(), &spec, ctx.opts.kube_version.at_least(37)),
         _ => {}
     }
 }
@@ -139,7 +141,7 @@ fn type_of<'a>(s: &Cur<'a>) -> &'a str {
     s.field("type").and_then(|t| t.text()).unwrap_or("")
 }
 
-fn deployment(sink: &mut Sink<'_>, spec: &Cur<'_>) {
+fn deployment(sink: &mut Sink<'_>, values: Values, spec: &Cur<'_>) {
     let Some(st) = spec.field("strategy") else { return };
     match type_of(&st) {
         "Recreate" => {
@@ -152,12 +154,12 @@ fn deployment(sink: &mut Sink<'_>, spec: &Cur<'_>) {
             let Some(ru) = st.field("rollingUpdate") else { return };
             let mu = ru.field("maxUnavailable");
             let ms = ru.field("maxSurge");
-            int_or_percent(sink, mu.as_ref(), false);
-            int_or_percent(sink, ms.as_ref(), false);
+            int_or_percent(sink, values, mu.as_ref(), false);
+            int_or_percent(sink, values, ms.as_ref(), false);
             if value(mu.as_ref()) == 0 && value(ms.as_ref()) == 0 {
                 let at = mu.clone().unwrap_or_else(|| Cur::new(ru.node, ru.child_path("maxUnavailable")));
                 let msg = if mu.is_some() {
-                    invalid_ios(&at, "may not be 0 when `maxSurge` is 0")
+                    invalid_ios(values, &at, "may not be 0 when `maxSurge` is 0")
                 } else {
                     "Invalid value: 0: may not be 0 when `maxSurge` is 0".to_string()
                 };
@@ -167,17 +169,26 @@ fn deployment(sink: &mut Sink<'_>, spec: &Cur<'_>) {
             if let Some(m) = &mu {
                 if let Some(Resolved::Str(s)) = m.node.resolved() {
                     if formats::parse_percent(s).is_some_and(|p| p > 100) {
-                        sink.field_error(m, ErrorType::Invalid, invalid_ios(m, "must not be greater than 100%")).help("use at most `100%`");
+                        sink.field_error(m, ErrorType::Invalid, invalid_ios(values, m, "must not be greater than 100%"))
+                            .help("use at most `100%`");
                     }
                 }
             }
         }
         other => {
-            // The bad value is the whole `*apps.DeploymentStrategy`, which has no String():
-            // Go prints it with `%#v`, its `rollingUpdate` pointer as nil or as an address.
-            let ru = if st.field("rollingUpdate").is_some_and(|r| !r.node.is_null()) { "0xc000…" } else { "nil" };
-            let value =
-                format!("apps.DeploymentStrategy{{Type:{}, RollingUpdate:(*apps.RollingUpdateDeployment)({ru})}}", formats::quote(other));
+            // The bad value is the whole `*apps.DeploymentStrategy`, which has no String(): `%#v`
+            // before 1.34 (the `rollingUpdate` pointer as nil or an address), JSON from 1.34
+            // (the internal `RollingUpdateDeployment`'s two IntOrStrings, zero when unset).
+            let ru = st.field("rollingUpdate").filter(|r| !r.node.is_null()).map(|r| {
+                let ios =
+                    |k: &str| r.field(k).map_or_else(|| values.int_or_string(IntOrString::Int(0)), |c| int_or_string_text(values, &c));
+                values
+                    .go_struct("apps.RollingUpdateDeployment", &[("MaxUnavailable", ios("maxUnavailable")), ("MaxSurge", ios("maxSurge"))])
+            });
+            let value = values.go_struct(
+                "apps.DeploymentStrategy",
+                &[("Type", values.string(other)), ("RollingUpdate", values.pointer("*apps.RollingUpdateDeployment", ru))],
+            );
             let supported: Vec<String> = ["Recreate", "RollingUpdate"].iter().map(|s| formats::quote(s)).collect();
             sink.field_error(
                 &st,
@@ -189,7 +200,7 @@ fn deployment(sink: &mut Sink<'_>, spec: &Cur<'_>) {
     }
 }
 
-fn daemon_set(sink: &mut Sink<'_>, spec: &Cur<'_>) {
+fn daemon_set(sink: &mut Sink<'_>, values: Values, spec: &Cur<'_>) {
     let Some(st) = spec.field("updateStrategy") else { return };
     match type_of(&st) {
         "OnDelete" => {}
@@ -200,12 +211,12 @@ fn daemon_set(sink: &mut Sink<'_>, spec: &Cur<'_>) {
             };
             let mu = ru.field("maxUnavailable");
             let ms = ru.field("maxSurge");
-            int_or_percent(sink, mu.as_ref(), true);
-            int_or_percent(sink, ms.as_ref(), true);
+            int_or_percent(sink, values, mu.as_ref(), true);
+            int_or_percent(sink, values, ms.as_ref(), true);
             let (hu, hs) = (value(mu.as_ref()) != 0, value(ms.as_ref()) != 0);
             if hu && hs {
                 if let Some(s) = &ms {
-                    sink.field_error(s, ErrorType::Invalid, invalid_ios(s, "may not be set when maxUnavailable is non-zero"))
+                    sink.field_error(s, ErrorType::Invalid, invalid_ios(values, s, "may not be set when maxUnavailable is non-zero"))
                         .help("a DaemonSet either surges or makes pods unavailable: set one of them to 0");
                 }
             } else if !hu && !hs {
@@ -226,7 +237,7 @@ fn daemon_set(sink: &mut Sink<'_>, spec: &Cur<'_>) {
 }
 
 /// `max_unavailable`: MaxUnavailableStatefulSet is on (1.37); before, the field is dropped.
-fn stateful_set(sink: &mut Sink<'_>, spec: &Cur<'_>, max_unavailable: bool) {
+fn stateful_set(sink: &mut Sink<'_>, values: Values, spec: &Cur<'_>, max_unavailable: bool) {
     let Some(st) = spec.field("updateStrategy") else { return };
     match type_of(&st) {
         "OnDelete" => {
@@ -244,9 +255,9 @@ fn stateful_set(sink: &mut Sink<'_>, spec: &Cur<'_>, max_unavailable: bool) {
                 }
             }
             if let Some(m) = ru.field("maxUnavailable").filter(|_| max_unavailable) {
-                int_or_percent(sink, Some(&m), true);
+                int_or_percent(sink, values, Some(&m), true);
                 if value(Some(&m)) == 0 {
-                    sink.field_error(&m, ErrorType::Invalid, invalid_ios(&m, "cannot be 0")).help("use at least 1");
+                    sink.field_error(&m, ErrorType::Invalid, invalid_ios(values, &m, "cannot be 0")).help("use at least 1");
                 }
             }
         }
@@ -285,22 +296,41 @@ mod tests {
             pairs(&[("spec.strategy.rollingUpdate", "Forbidden")])
         );
         assert_eq!(errors_of(R, &dep("    type: BlueGreen\n")), pairs(&[("spec.strategy", "NotSupported")]));
-        // IntOrString values print through their String(): unquoted.
-        let msgs = |y: &str| -> Vec<String> {
-            let a = crate::analyze(&[crate::SourceFile::new("t.yaml", y)], &crate::Options::default());
-            a.diagnostics.iter().filter(|d| d.rule == R).map(|d| d.message.clone()).collect()
-        };
-        assert_eq!(msgs(&ru("      maxSurge: 0\n      maxUnavailable: 0\n")), ["Invalid value: 0: may not be 0 when `maxSurge` is 0"]);
-        assert_eq!(msgs(&ru("      maxUnavailable: 150%\n")), ["Invalid value: 150%: must not be greater than 100%"]);
-        assert!(
-            msgs(&ru("      maxSurge: '25'\n"))[0].starts_with("Invalid value: 25: a valid percent string"),
-            "{:?}",
-            msgs(&ru("      maxSurge: '25'\n"))
+        // IntOrString values print through their String() before 1.34 (unquoted), as JSON from
+        // 1.34 (a string quoted, a number bare).
+        let msgs = |y: &str, minor| crate::rules::pod::util::messages_of_version(R, y, crate::KubeVersion::new(minor));
+        for minor in [33, 34] {
+            assert_eq!(
+                msgs(&ru("      maxSurge: 0\n      maxUnavailable: 0\n"), minor),
+                ["Invalid value: 0: may not be 0 when `maxSurge` is 0"]
+            );
+        }
+        assert_eq!(msgs(&ru("      maxUnavailable: 150%\n"), 33), ["Invalid value: 150%: must not be greater than 100%"]);
+        assert_eq!(msgs(&ru("      maxUnavailable: 150%\n"), 34), [r#"Invalid value: "150%": must not be greater than 100%"#]);
+        assert!(msgs(&ru("      maxSurge: '25'\n"), 33)[0].starts_with("Invalid value: 25: a valid percent string"));
+        assert!(msgs(&ru("      maxSurge: '25'\n"), 34)[0].starts_with(r#"Invalid value: "25": a valid percent string"#));
+        // The value is the whole strategy: `%#v` before 1.34, JSON from 1.34.
+        let supported = r#": supported values: "Recreate", "RollingUpdate""#;
+        assert_eq!(
+            msgs(&dep("    type: BlueGreen\n"), 33),
+            [format!(
+                r#"Unsupported value: apps.DeploymentStrategy{{Type:"BlueGreen", RollingUpdate:(*apps.RollingUpdateDeployment)(nil)}}{supported}"#
+            )]
         );
-        // The value is the whole strategy as Go's `%#v` prints it.
-        let a = crate::analyze(&[crate::SourceFile::new("t.yaml", dep("    type: BlueGreen\n"))], &crate::Options::default());
-        let want = r#"Unsupported value: apps.DeploymentStrategy{Type:"BlueGreen", RollingUpdate:(*apps.RollingUpdateDeployment)(nil)}: supported values: "Recreate", "RollingUpdate""#;
-        assert!(a.diagnostics.iter().any(|d| d.message == want), "{:#?}", a.diagnostics);
+        assert_eq!(
+            msgs(&dep("    type: BlueGreen\n"), 34),
+            [format!(r#"Unsupported value: {{"Type":"BlueGreen","RollingUpdate":null}}{supported}"#)]
+        );
+        assert_eq!(
+            msgs(&dep("    type: BlueGreen\n    rollingUpdate: {maxSurge: 25%}\n"), 33),
+            [format!(
+                r#"Unsupported value: apps.DeploymentStrategy{{Type:"BlueGreen", RollingUpdate:(*apps.RollingUpdateDeployment)(0xc000…)}}{supported}"#
+            )]
+        );
+        assert_eq!(
+            msgs(&dep("    type: BlueGreen\n    rollingUpdate: {maxSurge: 25%}\n"), 34),
+            [format!(r#"Unsupported value: {{"Type":"BlueGreen","RollingUpdate":{{"MaxUnavailable":0,"MaxSurge":"25%"}}}}{supported}"#)]
+        );
         let ds = "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: agent\nspec:\n  selector:\n    matchLabels: {app: agent}\n  updateStrategy:\n    rollingUpdate: {maxSurge: 1}\n  template:\n    metadata:\n      labels: {app: agent}\n    spec:\n      containers:\n      - name: agent\n        image: fluent/fluent-bit:3.1\n";
         assert_eq!(errors_of(R, ds), pairs(&[("spec.updateStrategy.rollingUpdate.maxSurge", "Invalid")]));
     }
