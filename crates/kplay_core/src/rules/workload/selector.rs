@@ -234,7 +234,11 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let n_ml = sel.field("matchLabels").map_or(0, |m| m.len());
     let n_me = sel.field("matchExpressions").map_or(0, |m| m.len());
     if n_ml + n_me == 0 {
-        sink.field_error(&sel, ErrorType::Invalid, format!("Invalid value: {empty_text}"))
+        // The bad value is the `*metav1.LabelSelector`: from 1.34 printed as JSON, where an
+        // empty selector (even `matchLabels: {}`, omitempty) is `{}`. Before 1.34 kplay prints
+        // no value (whether Go used its `String()` or `%#v` there is not settled).
+        let value = if ctx.values() == formats::Values::Json { "{}: " } else { "" };
+        sink.field_error(&sel, ErrorType::Invalid, format!("Invalid value: {value}{empty_text}"))
             .help("add `matchLabels` with the template's labels");
         return;
     }
@@ -389,6 +393,16 @@ mod tests {
         let msgs = |minor| crate::rules::pod::util::messages_of_version(R, &y, crate::KubeVersion::new(minor));
         assert_eq!(msgs(33), [r#"Invalid value: map[string]string{"app":"api", "tier":"b"}: `selector` does not match template `labels`"#]);
         assert_eq!(msgs(34), [r#"Invalid value: {"app":"api","tier":"b"}: `selector` does not match template `labels`"#]);
+    }
+
+    #[test]
+    fn an_empty_selector_prints_as_an_empty_json_object_from_1_34() {
+        let msgs = |sel: &str, minor| {
+            crate::rules::pod::util::messages_of_version(R, &dep(sel, "        app: web\n"), crate::KubeVersion::new(minor))
+        };
+        assert_eq!(msgs("  selector: {}\n", 34), ["Invalid value: {}: empty selector is invalid for deployment"]);
+        assert_eq!(msgs("  selector:\n    matchLabels: {}\n", 35), ["Invalid value: {}: empty selector is invalid for deployment"]);
+        assert_eq!(msgs("  selector: {}\n", 33), ["Invalid value: empty selector is invalid for deployment"]);
     }
 
     #[test]
