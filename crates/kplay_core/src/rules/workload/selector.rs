@@ -235,9 +235,14 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let n_me = sel.field("matchExpressions").map_or(0, |m| m.len());
     if n_ml + n_me == 0 {
         // The bad value is the `*metav1.LabelSelector`: from 1.34 printed as JSON, where an
-        // empty selector (even `matchLabels: {}`, omitempty) is `{}`. Before 1.34 kplay prints
-        // no value (whether Go used its `String()` or `%#v` there is not settled).
-        let value = if ctx.values() == formats::Values::Json { "{}: " } else { "" };
+        // empty selector (even `matchLabels: {}`, omitempty) is `{}`; before, through the
+        // pointer's generated `String()` (as `ErrorBody` prints any value whose pointer is a
+        // `fmt.Stringer`), which writes an empty map and list the same whether nil or not.
+        let value = if ctx.values() == formats::Values::Json {
+            "{}: "
+        } else {
+            "&LabelSelector{MatchLabels:map[string]string{},MatchExpressions:[]LabelSelectorRequirement{},}: "
+        };
         sink.field_error(&sel, ErrorType::Invalid, format!("Invalid value: {value}{empty_text}"))
             .help("add `matchLabels` with the template's labels");
         return;
@@ -402,7 +407,10 @@ mod tests {
         };
         assert_eq!(msgs("  selector: {}\n", 34), ["Invalid value: {}: empty selector is invalid for deployment"]);
         assert_eq!(msgs("  selector:\n    matchLabels: {}\n", 35), ["Invalid value: {}: empty selector is invalid for deployment"]);
-        assert_eq!(msgs("  selector: {}\n", 33), ["Invalid value: empty selector is invalid for deployment"]);
+        assert_eq!(
+            msgs("  selector: {}\n", 33),
+            ["Invalid value: &LabelSelector{MatchLabels:map[string]string{},MatchExpressions:[]LabelSelectorRequirement{},}: empty selector is invalid for deployment"]
+        );
     }
 
     #[test]
