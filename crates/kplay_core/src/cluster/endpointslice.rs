@@ -337,11 +337,12 @@ pub(crate) fn reconcile(sim: &mut Sim<'_>, user: Vec<EndpointSliceView>, version
             if hints_enabled(&svc.spec.meta.annotations) {
                 // `AddHints` over the slices to create, in the order they are written.
                 let mut all: Vec<&mut Endpoint> = groups.iter_mut().flat_map(|g| g.1.iter_mut()).collect();
-                if let Err(message) = super::topology::add_hints(&mut all, ratios.as_deref()) {
+                if let Err(disabled) = super::topology::add_hints(&mut all, ratios.as_deref()) {
                     topology_events.push(super::state::TopologyEvent {
                         namespace: svc.namespace.clone(),
                         service: svc.name.clone(),
-                        message: format!("{message}, addressType: {fam}"),
+                        address_type: fam,
+                        disabled,
                     });
                 }
             }

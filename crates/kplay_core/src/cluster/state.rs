@@ -584,8 +584,9 @@ pub struct Cluster {
 pub struct TopologyEvent {
     pub namespace: String,
     pub service: String,
-    /// The event's message, with its `, addressType: IPv4` suffix.
-    pub message: String,
+    /// `IPv4` or `IPv6`, as the message's `, addressType: …` suffix names it.
+    pub address_type: &'static str,
+    pub disabled: super::topology::Disabled,
 }
 
 impl Cluster {

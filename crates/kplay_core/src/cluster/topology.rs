@@ -22,7 +22,6 @@ pub const INSUFFICIENT_NUMBER_OF_ENDPOINTS: &str = "Insufficient number of endpo
 pub const MIN_ALLOCATION_EXCEEDS_OVERLOAD_THRESHOLD: &str =
     "Unable to allocate minimum required endpoints to each zone without exceeding overload threshold";
 pub const NO_ZONE_SPECIFIED: &str = "One or more endpoints do not have a zone specified";
-pub const NO_ALLOCATED_HINTS_FOR_ZONES: &str = "No hints allocated for zones";
 
 /// Each zone's share of the allocatable CPU of the nodes that count (`SetNodes`), in zone order,
 /// or `None` when the controller has too little to go on: a counted node without a zone or
@@ -131,19 +130,31 @@ fn ready(ep: &Endpoint) -> bool {
     ep.conditions.ready == Some(true)
 }
 
+/// Why `AddHints` wrote no hints: its `TopologyAwareHintsDisabled` event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Disabled {
+    /// The event's message, without its `, addressType: …` suffix.
+    pub message: String,
+    /// The ready endpoints the allocation was tried with.
+    pub ready: usize,
+    /// The smallest larger number of ready endpoints the zones' shares would take, when the
+    /// nodes gave shares and the endpoints had zones.
+    pub needed: Option<usize>,
+}
+
 /// `AddHints` for one Service and address family, over its endpoints in slice order. On
-/// success every ready endpoint carries one zone hint; otherwise no endpoint has any, and the
-/// error is the message of the controller's `TopologyAwareHintsDisabled` warning event
-/// (without the `, addressType: …` suffix).
-pub fn add_hints(endpoints: &mut [&mut Endpoint], ratios: Option<&[(String, f64)]>) -> Result<(), String> {
+/// success every ready endpoint carries one zone hint; otherwise no endpoint has any.
+pub fn add_hints(endpoints: &mut [&mut Endpoint], ratios: Option<&[(String, f64)]>) -> Result<(), Disabled> {
     let total = endpoints.iter().filter(|e| ready(e)).count();
-    let clear = |endpoints: &mut [&mut Endpoint]| endpoints.iter_mut().for_each(|e| e.for_zones.clear());
+    let disabled = |endpoints: &mut [&mut Endpoint], message: String, needed: Option<usize>| {
+        for e in endpoints.iter_mut() {
+            e.for_zones.clear();
+        }
+        Err(Disabled { message, ready: total, needed })
+    };
     let allocations = match allocations(ratios, total) {
         Ok(a) => a,
-        Err(e) => {
-            clear(endpoints);
-            return Err(e);
-        }
+        Err(e) => return disabled(endpoints, e, ratios.and_then(|r| endpoints_needed(r, total))),
     };
     // Step 1: every ready endpoint is hinted for its own zone.
     let mut hinted: BTreeMap<String, usize> = BTreeMap::new();
@@ -153,27 +164,24 @@ pub fn add_hints(endpoints: &mut [&mut Endpoint], ratios: Option<&[(String, f64)
             continue;
         }
         let Some(zone) = ep.zone.clone().filter(|z| !z.is_empty()) else {
-            clear(endpoints);
-            return Err(NO_ZONE_SPECIFIED.to_owned());
+            return disabled(endpoints, NO_ZONE_SPECIFIED.to_owned(), None);
         };
         *hinted.entry(zone.clone()).or_insert(0) += 1;
         ep.for_zones = vec![zone];
     }
     // Steps 2 and 3: zones over their share give endpoints to zones under it, in slice order.
+    // (Go's last check, "No hints allocated for zones", cannot fail here: the allocation needs
+    // at least one ready endpoint per zone, and each of them has a zone by now.)
     let (mut giving, mut receiving) = giving_and_receiving(&allocations, &hinted);
     for ep in endpoints.iter_mut() {
-        if !ready(ep) {
-            continue;
-        }
         if giving.is_empty() || receiving.is_empty() {
             break;
         }
-        let Some(zone) = ep.zone.clone() else { continue };
+        let Some(zone) = ep.zone.clone().filter(|_| ready(ep)) else { continue };
         if !giving.contains_key(&zone) {
             continue;
         }
         let Some(to) = receiving.keys().next().cloned() else { break };
-        ep.for_zones = vec![to.clone()];
         for (map, z) in [(&mut giving, &zone), (&mut receiving, &to)] {
             let left = map.get_mut(z).expect("present");
             *left -= 1;
@@ -181,12 +189,7 @@ pub fn add_hints(endpoints: &mut [&mut Endpoint], ratios: Option<&[(String, f64)
                 map.remove(z);
             }
         }
-        *hinted.entry(to).or_insert(0) += 1;
-        *hinted.get_mut(&zone).expect("present") -= 1;
-    }
-    if hinted.is_empty() {
-        clear(endpoints);
-        return Err(NO_ALLOCATED_HINTS_FOR_ZONES.to_owned());
+        ep.for_zones = vec![to];
     }
     Ok(())
 }
@@ -215,7 +218,7 @@ mod tests {
 
     fn run(eps: &mut [Endpoint], r: Option<&[(String, f64)]>) -> Result<Vec<Vec<String>>, String> {
         let mut refs: Vec<&mut Endpoint> = eps.iter_mut().collect();
-        add_hints(&mut refs, r)?;
+        add_hints(&mut refs, r).map_err(|d| d.message)?;
         Ok(eps.iter().map(|e| e.for_zones.clone()).collect())
     }
 

@@ -9,6 +9,7 @@ use super::net;
 use super::state::{Cluster, EndpointSlice, Namespace, Node as ClusterNode, Pod, Service, StoreMeta, Workload};
 use crate::model::typed::{labels_display, IntOrString, LabelSelector, Labels, Origin};
 use crate::model::Object;
+use crate::rules::formats::go_json_string;
 use crate::source::Span;
 use crate::yaml::{Entry, Node, Resolved, ScalarStyle};
 
@@ -952,30 +953,13 @@ pub fn list(c: &Cluster, objects: &[Object], kind: Kind, scope: &Scope) -> Node 
     object("v1", "List", vec![("items", seq(items)), ("metadata", map(vec![("resourceVersion", s(""))]))])
 }
 
-/// Writes a node as JSON (two-space indentation), the way the API returns the object.
+/// Writes a node as JSON (two-space indentation), the way the API returns the object (strings
+/// escaped as Go's `encoding/json` escapes them, `<`, `>` and `&` included).
 pub fn to_json(n: &Node) -> String {
     let mut out = String::new();
     json(n, 0, &mut out);
     out.push('\n');
     out
-}
-
-fn json_string(v: &str, out: &mut String) {
-    out.push('"');
-    for c in v.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
 }
 
 fn json(n: &Node, indent: usize, out: &mut String) {
@@ -986,7 +970,7 @@ fn json(n: &Node, indent: usize, out: &mut String) {
             out.push_str("{\n");
             for (i, e) in entries.iter().enumerate() {
                 out.push_str(&pad(indent + 2));
-                json_string(e.key.text().unwrap_or(""), out);
+                out.push_str(&go_json_string(e.key.text().unwrap_or("")));
                 out.push_str(": ");
                 json(&e.value, indent + 2, out);
                 if i + 1 < entries.len() {
@@ -1012,7 +996,7 @@ fn json(n: &Node, indent: usize, out: &mut String) {
             out.push(']');
         }
         crate::yaml::NodeKind::Scalar(_) => match n.resolved() {
-            Some(Resolved::Str(v)) => json_string(v, out),
+            Some(Resolved::Str(v)) => out.push_str(&go_json_string(v)),
             Some(Resolved::Null) | None => out.push_str("null"),
             Some(r) => out.push_str(&r.json_text()),
         },
@@ -1046,6 +1030,17 @@ mod tests {
         assert!(y.contains("kind: EndpointSlice"), "{y}");
         assert_eq!("svc".parse::<Kind>(), Ok(Kind::Services));
         assert!("bogus".parse::<Kind>().is_err());
+    }
+
+    #[test]
+    fn json_output_escapes_strings_as_go_does() {
+        // encoding/json (the API's and kubectl's JSON) escapes `<`, `>` and `&` as well.
+        let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27\n      env:\n        - name: NOTE\n          value: 'a<b & \"c\"'\n";
+        let files = [crate::SourceFile::new("a.yaml", text)];
+        let opts = crate::Options::default();
+        let (a, c) = crate::analysis::analyze_and_simulate(&files, &opts);
+        let j = to_json(&list(&c, &a.objects, Kind::Pods, &Scope::Namespace("default".into())));
+        assert!(j.contains(r#""value": "a\u003cb \u0026 \"c\"""#), "{j}");
     }
 
     /// `spec` of one Service of `get services -o yaml`, as YAML.

@@ -136,21 +136,15 @@ pub(crate) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
             origin,
             span.unwrap_or(origin.head),
             format!(
-                "Service `{}` asks for topology-aware routing, but the EndpointSlice controller writes no hints: {}",
-                svc.name, e.message
+                "Service `{}` asks for topology-aware routing, but the EndpointSlice controller writes no hints: {}, addressType: {}",
+                svc.name, e.disabled.message, e.address_type
             ),
         );
         d.primary.message = "Topology Aware Hints has been disabled".into();
-        let ready = cx
-            .cluster
-            .slices_of(&svc.namespace, &svc.name)
-            .filter(|s| e.message.ends_with(&format!("addressType: {}", s.address_type)))
-            .flat_map(|s| &s.endpoints)
-            .filter(|ep| ep.conditions.ready == Some(true))
-            .count();
-        let help = if e.message.starts_with(topology::NO_ZONE_SPECIFIED) {
+        let (ready, needed) = (e.disabled.ready, e.disabled.needed);
+        let help = if e.disabled.message == topology::NO_ZONE_SPECIFIED {
             "every node running one of the Service's pods needs a `topology.kubernetes.io/zone` label (`[cluster] nodes`: `zone`), or remove the annotation".to_owned()
-        } else if let Some(needed) = topology::zone_ratios(&cx.cluster.nodes).and_then(|r| topology::endpoints_needed(&r, ready)) {
+        } else if let Some(needed) = needed {
             format!(
                 "without hints kube-proxy sends traffic to every ready endpoint in every zone; {needed} ready endpoints (not {ready}) would give \
                  every zone its share within the overload threshold, or remove the annotation"
