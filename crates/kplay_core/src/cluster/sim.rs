@@ -109,10 +109,10 @@ pub(crate) fn run(_files: &[SourceFile], objects: &[Object], opts: &Options) -> 
     let mut sim = Sim { objects, desc, cluster, rv: 100, order: 0, diags: Vec::new(), lookups, opts };
     build_nodes(&mut sim);
     for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
-        add_namespace(&mut sim, ns, Labels::new(), true, Origin::BUILTIN);
+        add_namespace(&mut sim, ns, Labels::new(), Labels::new(), true, Origin::BUILTIN);
     }
     if opts.default_namespace != "default" {
-        add_namespace(&mut sim, &opts.default_namespace, Labels::new(), true, Origin::BUILTIN);
+        add_namespace(&mut sim, &opts.default_namespace, Labels::new(), Labels::new(), true, Origin::BUILTIN);
     }
 
     // The registry: accepted objects in order; a later object of the same kind, namespace and
@@ -164,7 +164,7 @@ pub(crate) fn run(_files: &[SourceFile], objects: &[Object], opts: &Options) -> 
             "Namespace" => {
                 let v = typed::namespace(i, o);
                 if namespace_names.insert(v.meta.name.clone()) {
-                    add_namespace(&mut sim, &v.meta.name.clone(), v.meta.labels.clone(), false, v.origin);
+                    add_namespace(&mut sim, &v.meta.name.clone(), v.meta.labels.clone(), v.meta.annotations.clone(), false, v.origin);
                 }
             }
             "Service" if probes.contains(&i) => probe_services.push((services.len(), typed::service(i, o))),
@@ -208,12 +208,12 @@ pub(crate) fn run(_files: &[SourceFile], objects: &[Object], opts: &Options) -> 
     cluster
 }
 
-fn add_namespace(sim: &mut Sim<'_>, name: &str, labels: Labels, builtin: bool, origin: Origin) {
+fn add_namespace(sim: &mut Sim<'_>, name: &str, labels: Labels, annotations: Labels, builtin: bool, origin: Origin) {
     let store = sim.store("Namespace", "", name);
     let mut labels = labels;
     // Every namespace carries its name as a label (since v1.21).
     labels.insert("kubernetes.io/metadata.name".into(), name.into());
-    sim.cluster.namespaces.push(Namespace { name: name.into(), labels, builtin, origin, store });
+    sim.cluster.namespaces.push(Namespace { name: name.into(), labels, annotations, builtin, origin, store });
 }
 
 fn build_nodes(sim: &mut Sim<'_>) {
@@ -1126,7 +1126,8 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
             deleting: false,
             status: None,
             stored_spec: stored_spec.clone(),
-            annotations: Labels::new(),
+            // `GetPodFromTemplate`: the template's annotations.
+            annotations: template.annotations.clone(),
             finalizers: if kind == "Job" { vec![JOB_TRACKING_FINALIZER.into()] } else { Vec::new() },
         };
         match kind.as_str() {
@@ -1208,7 +1209,7 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
                 deleting: b.meta.deleting,
                 status: Some(b.status),
                 stored_spec: None,
-                annotations: Labels::new(),
+                annotations: b.meta.annotations,
                 finalizers: Vec::new(),
             },
         ));
