@@ -322,6 +322,11 @@ pub struct Workload {
     pub namespace: String,
     pub name: String,
     pub labels: Labels,
+    /// `metadata.annotations` as stored: the manifest's (a ReplicaSet's copied from its
+    /// Deployment), with what the API server and the controller add (`deployment.kubernetes.io/*`
+    /// on a Deployment and its ReplicaSet, `deprecated.daemonset.template.generation` on a
+    /// DaemonSet).
+    pub annotations: Labels,
     pub selector: Option<LabelSelector>,
     /// Replicas asked for (after overrides), before the simulation cap.
     pub desired: i64,

@@ -896,6 +896,9 @@ fn workload_object(objects: &[Object], w: &Workload) -> Node {
     ]);
     if let Some(o) = stored(objects, &w.origin).filter(|o| o.kind == w.kind) {
         let mut n = with_identity(o.stored.clone(), Some(&w.namespace), &w.store);
+        if let Some(meta) = n.get_mut("metadata") {
+            set_map(meta, "annotations", &w.annotations);
+        }
         n.set("status", status);
         return n;
     }
@@ -913,7 +916,10 @@ fn workload_object(objects: &[Object], w: &Workload) -> Node {
         api_of(&w.kind),
         &w.kind,
         vec![
-            ("metadata", Meta { labels: &w.labels, owner, ..Meta::new(&w.name, Some(&w.namespace), &w.store) }.node()),
+            (
+                "metadata",
+                Meta { labels: &w.labels, annotations: &w.annotations, owner, ..Meta::new(&w.name, Some(&w.namespace), &w.store) }.node(),
+            ),
             ("spec", map(spec)),
             ("status", status),
         ],
@@ -1232,7 +1238,7 @@ mod tests {
         let l = list(&c, &a.objects, Kind::Deployments, &Scope::Namespace("default".into()));
         let meta = l.get("items").and_then(Node::as_seq).unwrap()[0].get("metadata").unwrap();
         let keys: Vec<&str> = meta.as_map().unwrap().iter().filter_map(|e| e.key.text()).collect();
-        assert_eq!(keys, ["name", "namespace", "labels", "uid", "resourceVersion"]);
+        assert_eq!(keys, ["name", "namespace", "labels", "annotations", "uid", "resourceVersion"]);
         assert_eq!(meta.get("namespace").and_then(Node::as_str), Some("default"));
     }
 
@@ -1259,6 +1265,9 @@ mod tests {
             j.contains("    \"labels\": {\n      \"app\": \"web\"\n    },\n    \"annotations\": {\n      \"example.com/port\": \"80\",\n      \"team\": \"blue\"\n    },\n    \"uid\": "),
             "{j}"
         );
+        // kubeadm's kube-dns Service carries its Prometheus annotations.
+        let (y, _) = printed(text, Kind::Services, "kube-dns");
+        assert!(y.contains("annotations:\n  prometheus.io/port: \"9153\"\n  prometheus.io/scrape: \"true\"\nuid: "), "{y}");
         // A Namespace's too; a stored manifest's (an Ingress) sorted as Go writes a map, an
         // empty map left out.
         let more = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team\n  annotations:\n    owner: blue\n---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\n  annotations:\n    z: \"1\"\n    a: \"2\"\n  labels: {}\nspec:\n  defaultBackend:\n    service:\n      name: web\n      port:\n        number: 80\n";
@@ -1277,6 +1286,59 @@ mod tests {
         let (y, j) = printed(DEPLOYMENT, Kind::Pods, "web-");
         assert!(y.contains("\nannotations:\n  prometheus.io/scrape: \"true\"\nuid: "), "{y}");
         assert!(j.contains("\n    },\n    \"annotations\": {\n      \"prometheus.io/scrape\": \"true\"\n    },\n    \"uid\": "), "{j}");
+    }
+
+    /// The Deployment controller's annotations: the revision on the Deployment (its own
+    /// overwritten) and the ReplicaSet, which copies the Deployment's others and records the
+    /// desired and maximum replicas (3 + 25% of 3 rounded up).
+    #[test]
+    fn a_deployment_and_its_replica_set_carry_the_controllers_annotations() {
+        let (y, j) = printed(DEPLOYMENT, Kind::Deployments, "web");
+        assert!(y.contains("labels:\n  app: web\nannotations:\n  deployment.kubernetes.io/revision: \"1\"\n  team: blue\nuid: "), "{y}");
+        assert!(
+            j.contains("\"annotations\": {\n      \"deployment.kubernetes.io/revision\": \"1\",\n      \"team\": \"blue\"\n    },"),
+            "{j}"
+        );
+        let (y, j) = printed(DEPLOYMENT, Kind::ReplicaSets, "web-");
+        assert!(
+            y.contains("annotations:\n  deployment.kubernetes.io/desired-replicas: \"3\"\n  deployment.kubernetes.io/max-replicas: \"4\"\n  deployment.kubernetes.io/revision: \"1\"\n  team: blue\nuid: "),
+            "{y}"
+        );
+        assert!(j.contains("\"deployment.kubernetes.io/max-replicas\": \"4\""), "{j}");
+        // Its template is the Deployment's, annotations included.
+        assert!(j.contains("\"template\": {\n      \"metadata\": {\n        \"labels\": {\n          \"app\": \"web\",\n          \"pod-template-hash\": "), "{j}");
+        assert!(j.contains("\"annotations\": {\n          \"prometheus.io/scrape\": \"true\"\n        }"), "{j}");
+        // `MaxSurge` by strategy: an integer as it is, a percentage rounded up, none for Recreate;
+        // the built-in CoreDNS (2 replicas, the default 25%).
+        let strategies = [
+            ("  strategy:\n    rollingUpdate:\n      maxSurge: 2\n", "5"),
+            ("  strategy:\n    rollingUpdate:\n      maxSurge: 50%\n", "5"),
+            ("  strategy:\n    rollingUpdate:\n      maxSurge: 0\n      maxUnavailable: 1\n", "3"),
+            ("  strategy:\n    type: Recreate\n", "3"),
+        ];
+        for (strategy, max) in strategies {
+            let text = DEPLOYMENT.replace("  replicas: 3\n", &format!("  replicas: 3\n{strategy}"));
+            let (y, _) = printed(&text, Kind::ReplicaSets, "web-");
+            assert!(y.contains(&format!("deployment.kubernetes.io/max-replicas: \"{max}\"\n")), "{strategy}{y}");
+        }
+        let (y, _) = printed(DEPLOYMENT, Kind::ReplicaSets, "coredns-");
+        assert!(y.contains("deployment.kubernetes.io/desired-replicas: \"2\"\n  deployment.kubernetes.io/max-replicas: \"3\"\n"), "{y}");
+    }
+
+    /// The apps/v1 DaemonSet keeps `spec.templateGeneration` in an annotation: 1 on create, or
+    /// what the manifest's annotation says; the pods' `pod-template-generation` is the same.
+    #[test]
+    fn a_daemon_set_carries_its_template_generation() {
+        let ds = |meta: &str| {
+            format!("apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: agent\n{meta}spec:\n  selector:\n    matchLabels:\n      app: agent\n  template:\n    metadata:\n      labels:\n        app: agent\n    spec:\n      containers:\n        - name: a\n          image: nginx:1.27\n")
+        };
+        let (y, _) = printed(&ds(""), Kind::DaemonSets, "agent");
+        assert!(y.contains("namespace: default\nannotations:\n  deprecated.daemonset.template.generation: \"1\"\nuid: "), "{y}");
+        let text = ds("  annotations:\n    deprecated.daemonset.template.generation: \"3\"\n");
+        let (_, j) = printed(&text, Kind::DaemonSets, "agent");
+        assert!(j.contains("\"deprecated.daemonset.template.generation\": \"3\""), "{j}");
+        let (y, _) = printed(&text, Kind::Pods, "agent-");
+        assert!(y.contains("pod-template-generation: \"3\"\n"), "{y}");
     }
 
     /// A mirrored EndpointSlice keeps its Endpoints' annotations (but the trigger time),
