@@ -109,10 +109,10 @@ pub(crate) fn run(_files: &[SourceFile], objects: &[Object], opts: &Options) -> 
     let mut sim = Sim { objects, desc, cluster, rv: 100, order: 0, diags: Vec::new(), lookups, opts };
     build_nodes(&mut sim);
     for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
-        add_namespace(&mut sim, ns, Labels::new(), true, Origin::BUILTIN);
+        add_namespace(&mut sim, ns, Labels::new(), Labels::new(), true, Origin::BUILTIN);
     }
     if opts.default_namespace != "default" {
-        add_namespace(&mut sim, &opts.default_namespace, Labels::new(), true, Origin::BUILTIN);
+        add_namespace(&mut sim, &opts.default_namespace, Labels::new(), Labels::new(), true, Origin::BUILTIN);
     }
 
     // The registry: accepted objects in order; a later object of the same kind, namespace and
@@ -164,7 +164,7 @@ pub(crate) fn run(_files: &[SourceFile], objects: &[Object], opts: &Options) -> 
             "Namespace" => {
                 let v = typed::namespace(i, o);
                 if namespace_names.insert(v.meta.name.clone()) {
-                    add_namespace(&mut sim, &v.meta.name.clone(), v.meta.labels.clone(), false, v.origin);
+                    add_namespace(&mut sim, &v.meta.name.clone(), v.meta.labels.clone(), v.meta.annotations.clone(), false, v.origin);
                 }
             }
             "Service" if probes.contains(&i) => probe_services.push((services.len(), typed::service(i, o))),
@@ -208,12 +208,12 @@ pub(crate) fn run(_files: &[SourceFile], objects: &[Object], opts: &Options) -> 
     cluster
 }
 
-fn add_namespace(sim: &mut Sim<'_>, name: &str, labels: Labels, builtin: bool, origin: Origin) {
+fn add_namespace(sim: &mut Sim<'_>, name: &str, labels: Labels, annotations: Labels, builtin: bool, origin: Origin) {
     let store = sim.store("Namespace", "", name);
     let mut labels = labels;
     // Every namespace carries its name as a label (since v1.21).
     labels.insert("kubernetes.io/metadata.name".into(), name.into());
-    sim.cluster.namespaces.push(Namespace { name: name.into(), labels, builtin, origin, store });
+    sim.cluster.namespaces.push(Namespace { name: name.into(), labels, annotations, builtin, origin, store });
 }
 
 fn build_nodes(sim: &mut Sim<'_>) {
@@ -298,6 +298,8 @@ spec:
     targetPort: 6443
 ";
 
+/// kubeadm's `kube-dns` Service (cmd/kubeadm/app/phases/addons/dns/manifests.go): its labels
+/// and annotations, and the CoreDNS pods' ports.
 const KUBE_DNS_SERVICE: &str = "apiVersion: v1
 kind: Service
 metadata:
@@ -307,6 +309,9 @@ metadata:
     k8s-app: kube-dns
     kubernetes.io/cluster-service: \"true\"
     kubernetes.io/name: CoreDNS
+  annotations:
+    prometheus.io/port: \"9153\"
+    prometheus.io/scrape: \"true\"
 spec:
   type: ClusterIP
   selector:
@@ -1027,11 +1032,24 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
         let mut pod_owner = OwnerRef { kind: kind.clone(), name: name.clone(), uid: store.uid.clone() };
         let mut pod_labels = template.labels.clone();
         let mut pod_base = format!("{name}-");
+        let mut annotations = v.meta.annotations.clone();
+        match kind.as_str() {
+            // `SetDeploymentRevision` with its new ReplicaSet's revision.
+            "Deployment" => {
+                annotations.insert(REVISION_ANNOTATION.into(), FIRST_REVISION.into());
+            }
+            // `Convert_apps_DaemonSet_To_v1_DaemonSet`: apps/v1 keeps `spec.templateGeneration` here.
+            "DaemonSet" => {
+                annotations.insert(TEMPLATE_GENERATION_ANNOTATION.into(), daemon_template_generation(&v.meta.annotations).to_string());
+            }
+            _ => {}
+        }
         sim.cluster.workloads.push(Workload {
             kind: kind.clone(),
             namespace: ns.clone(),
             name: name.clone(),
             labels: v.meta.labels.clone(),
+            annotations,
             selector: v.selector.clone(),
             desired,
             replicas: 0,
@@ -1057,11 +1075,13 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
                 let rs_uid = store.uid.clone();
                 let mut rs_labels = template.labels.clone();
                 rs_labels.insert("pod-template-hash".into(), h.clone());
+                let strategy = stored_object.and_then(|o| o.stored.path(&["spec", "strategy"]));
                 sim.cluster.workloads.push(Workload {
                     kind: "ReplicaSet".into(),
                     namespace: ns.clone(),
                     name: rs_name.clone(),
                     labels: rs_labels,
+                    annotations: replica_set_annotations(&v.meta.annotations, desired, strategy),
                     selector: Some(sel),
                     desired,
                     replicas: 0,
@@ -1085,7 +1105,7 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
             "DaemonSet" => {
                 let h = template_hash(&template);
                 pod_labels.insert("controller-revision-hash".into(), h);
-                pod_labels.insert("pod-template-generation".into(), "1".into());
+                pod_labels.insert("pod-template-generation".into(), daemon_template_generation(&v.meta.annotations).to_string());
             }
             "Job" => {
                 let uid = sim.cluster.workloads[top].store.uid.clone();
@@ -1126,7 +1146,8 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
             deleting: false,
             status: None,
             stored_spec: stored_spec.clone(),
-            annotations: Labels::new(),
+            // `GetPodFromTemplate`: the template's annotations.
+            annotations: template.annotations.clone(),
             finalizers: if kind == "Job" { vec![JOB_TRACKING_FINALIZER.into()] } else { Vec::new() },
         };
         match kind.as_str() {
@@ -1208,7 +1229,7 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
                 deleting: b.meta.deleting,
                 status: Some(b.status),
                 stored_spec: None,
-                annotations: Labels::new(),
+                annotations: b.meta.annotations,
                 finalizers: Vec::new(),
             },
         ));
@@ -1252,6 +1273,70 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
 
 const JOB_TRACKING_FINALIZER: &str = "batch.kubernetes.io/job-tracking";
 const JOB_COMPLETION_INDEX: &str = "batch.kubernetes.io/job-completion-index";
+
+// The Deployment controller's annotations (pkg/controller/deployment/util/deployment_util.go).
+const REVISION_ANNOTATION: &str = "deployment.kubernetes.io/revision";
+const REVISION_HISTORY_ANNOTATION: &str = "deployment.kubernetes.io/revision-history";
+const DESIRED_REPLICAS_ANNOTATION: &str = "deployment.kubernetes.io/desired-replicas";
+const MAX_REPLICAS_ANNOTATION: &str = "deployment.kubernetes.io/max-replicas";
+/// The revision of a Deployment's first ReplicaSet (`MaxRevision` of none, plus one): kplay's
+/// Deployments have no older ReplicaSet.
+const FIRST_REVISION: &str = "1";
+const TEMPLATE_GENERATION_ANNOTATION: &str = "deprecated.daemonset.template.generation";
+
+/// A DaemonSet's `spec.templateGeneration` as created: the apps/v1 annotation that carries it
+/// (`Convert_v1_DaemonSet_To_apps_DaemonSet` parses it), at least 1 (`PrepareForCreate`). The
+/// server refuses a value that is not an integer; kplay reads it as absent.
+fn daemon_template_generation(annotations: &Labels) -> i64 {
+    annotations.get(TEMPLATE_GENERATION_ANNOTATION).and_then(|v| v.parse::<i64>().ok()).unwrap_or(0).max(1)
+}
+
+/// The annotations the Deployment controller creates its ReplicaSet with
+/// (`SetNewReplicaSetAnnotations`): the Deployment's own but those `annotationsToSkip` names,
+/// the revision, and `SetReplicasAnnotations`' desired count (`spec.replicas`) and maximum
+/// (`spec.replicas` + `MaxSurge`).
+fn replica_set_annotations(deployment: &Labels, replicas: i64, strategy: Option<&YNode>) -> Labels {
+    const SKIP: [&str; 6] = [
+        "kubectl.kubernetes.io/last-applied-configuration",
+        REVISION_ANNOTATION,
+        REVISION_HISTORY_ANNOTATION,
+        DESIRED_REPLICAS_ANNOTATION,
+        MAX_REPLICAS_ANNOTATION,
+        "deprecated.deployment.rollback.to",
+    ];
+    let mut a: Labels = deployment.iter().filter(|(k, _)| !SKIP.contains(&k.as_str())).map(|(k, v)| (k.clone(), v.clone())).collect();
+    a.insert(REVISION_ANNOTATION.into(), FIRST_REVISION.into());
+    a.insert(DESIRED_REPLICAS_ANNOTATION.into(), replicas.to_string());
+    a.insert(MAX_REPLICAS_ANNOTATION.into(), replicas.saturating_add(max_surge(strategy, replicas)).to_string());
+    a
+}
+
+/// `MaxSurge`: 0 unless the strategy is RollingUpdate, where `ResolveFenceposts` scales
+/// `maxSurge` against `spec.replicas` (`GetScaledValueFromIntOrPercent`: an integer as it is, a
+/// percentage rounded up); 0 when either fencepost does not resolve (validation refuses those).
+/// What is absent is what `SetDefaults_Deployment` sets (RollingUpdate, 25% and 25%), as for the
+/// built-in CoreDNS Deployment, whose manifest is not defaulted.
+fn max_surge(strategy: Option<&YNode>, replicas: i64) -> i64 {
+    if strategy.and_then(|s| s.get("type")).and_then(YNode::as_str).is_some_and(|t| t != "RollingUpdate") {
+        return 0;
+    }
+    let scaled = |key: &str, round_up: bool| -> Option<i64> {
+        let v = strategy.and_then(|s| s.path(&["rollingUpdate", key])).filter(|v| !v.is_null());
+        let percent = match v {
+            None => 25,
+            Some(v) => match v.resolved()? {
+                crate::yaml::Resolved::Str(s) => i64::try_from(crate::rules::formats::parse_percent(s)?).ok()?,
+                _ => return v.as_i64(),
+            },
+        };
+        let x = percent as f64 * replicas as f64 / 100.0;
+        Some(if round_up { x.ceil() } else { x.floor() } as i64)
+    };
+    match (scaled("maxSurge", true), scaled("maxUnavailable", false)) {
+        (Some(surge), Some(_)) => surge,
+        _ => 0,
+    }
+}
 
 /// `podGenerateNameWithIndex`: `<job>-<index>-`, the job's name cut so that the prefix fits
 /// the 58 characters of a generated name's base.

@@ -297,6 +297,8 @@ pub struct Node {
 pub struct Namespace {
     pub name: String,
     pub labels: Labels,
+    /// `metadata.annotations` of the Namespace manifest.
+    pub annotations: Labels,
     /// One of the namespaces every cluster has.
     pub builtin: bool,
     pub origin: Origin,
@@ -320,6 +322,11 @@ pub struct Workload {
     pub namespace: String,
     pub name: String,
     pub labels: Labels,
+    /// `metadata.annotations` as stored: the manifest's (a ReplicaSet's copied from its
+    /// Deployment), with what the API server and the controller add (`deployment.kubernetes.io/*`
+    /// on a Deployment and its ReplicaSet, `deprecated.daemonset.template.generation` on a
+    /// DaemonSet).
+    pub annotations: Labels,
     pub selector: Option<LabelSelector>,
     /// Replicas asked for (after overrides), before the simulation cap.
     pub desired: i64,
@@ -371,7 +378,8 @@ pub struct Pod {
     /// with this pod's name gives it. None for a Pod written by hand.
     #[serde(skip)]
     pub stored_spec: Option<std::sync::Arc<super::defaults::ControllerPodSpec>>,
-    /// `metadata.annotations` a controller set (an Indexed Job's completion index).
+    /// `metadata.annotations`: the Pod manifest's, or its template's with what the controller
+    /// adds (an Indexed Job's completion index).
     pub annotations: Labels,
     /// `metadata.finalizers` a controller set (a Job's `batch.kubernetes.io/job-tracking`).
     pub finalizers: Vec<String>,

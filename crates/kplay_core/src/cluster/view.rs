@@ -7,7 +7,7 @@ use std::str::FromStr;
 
 use super::net;
 use super::state::{Cluster, EndpointSlice, Namespace, Node as ClusterNode, Pod, Service, StoreMeta, Workload};
-use crate::model::typed::{labels_display, IntOrString, LabelSelector, Labels, Origin};
+use crate::model::typed::{labels_display, string_map, IntOrString, LabelSelector, Labels, Origin};
 use crate::model::Object;
 use crate::rules::formats::go_json_string;
 use crate::source::Span;
@@ -387,30 +387,79 @@ fn selector(sel: &LabelSelector) -> Node {
     map(e)
 }
 
-fn metadata(name: &str, namespace: Option<&str>, l: &Labels, uid: &str, rv: u64, owner: Option<(&str, &str, &str, &str)>) -> Node {
-    let mut e = vec![("name", s(name))];
-    if let Some(ns) = namespace {
-        e.push(("namespace", s(ns)));
+/// No labels or annotations.
+static NONE: Labels = Labels::new();
+
+/// The `metadata` of an object kplay builds, in one order for every kind: the fields a manifest
+/// holds (`name`, `generateName`, `namespace`, `labels`, `annotations`), then what the registry
+/// adds (`uid`, `resourceVersion`, `deletionTimestamp`), as [`with_identity`] appends it to a
+/// stored manifest, then a controller's `ownerReferences` and `finalizers`. Empty maps and
+/// lists are left out (`omitempty`).
+struct Meta<'a> {
+    name: &'a str,
+    generate_name: Option<String>,
+    namespace: Option<&'a str>,
+    labels: &'a Labels,
+    annotations: &'a Labels,
+    store: &'a StoreMeta,
+    deleting: bool,
+    /// The controller's owner reference: apiVersion, kind, name, uid.
+    owner: Option<(&'a str, &'a str, &'a str, &'a str)>,
+    finalizers: &'a [String],
+}
+
+impl<'a> Meta<'a> {
+    fn new(name: &'a str, namespace: Option<&'a str>, store: &'a StoreMeta) -> Self {
+        Meta {
+            name,
+            generate_name: None,
+            namespace,
+            labels: &NONE,
+            annotations: &NONE,
+            store,
+            deleting: false,
+            owner: None,
+            finalizers: &[],
+        }
     }
-    if !l.is_empty() {
-        e.push(("labels", labels(l)));
+
+    fn node(self) -> Node {
+        let mut e = vec![("name", s(self.name))];
+        if let Some(g) = &self.generate_name {
+            e.push(("generateName", s(g)));
+        }
+        if let Some(ns) = self.namespace {
+            e.push(("namespace", s(ns)));
+        }
+        if !self.labels.is_empty() {
+            e.push(("labels", labels(self.labels)));
+        }
+        if !self.annotations.is_empty() {
+            e.push(("annotations", labels(self.annotations)));
+        }
+        e.push(("uid", s(&self.store.uid)));
+        e.push(("resourceVersion", s(&self.store.resource_version.to_string())));
+        if self.deleting {
+            e.push(("deletionTimestamp", s("1970-01-01T00:00:00Z")));
+        }
+        if let Some((api, kind, oname, ouid)) = self.owner {
+            e.push((
+                "ownerReferences",
+                seq(vec![map(vec![
+                    ("apiVersion", s(api)),
+                    ("kind", s(kind)),
+                    ("name", s(oname)),
+                    ("uid", s(ouid)),
+                    ("controller", boolean(true)),
+                    ("blockOwnerDeletion", boolean(true)),
+                ])]),
+            ));
+        }
+        if !self.finalizers.is_empty() {
+            e.push(("finalizers", strings(self.finalizers)));
+        }
+        map(e)
     }
-    e.push(("uid", s(uid)));
-    e.push(("resourceVersion", s(&rv.to_string())));
-    if let Some((api, kind, oname, ouid)) = owner {
-        e.push((
-            "ownerReferences",
-            seq(vec![map(vec![
-                ("apiVersion", s(api)),
-                ("kind", s(kind)),
-                ("name", s(oname)),
-                ("uid", s(ouid)),
-                ("controller", boolean(true)),
-                ("blockOwnerDeletion", boolean(true)),
-            ])]),
-        ));
-    }
-    map(e)
 }
 
 fn object(api: &str, kind: &str, rest: Vec<(&str, Node)>) -> Node {
@@ -428,19 +477,20 @@ fn stored<'a>(objects: &'a [Object], o: &Origin) -> Option<&'a Object> {
 }
 
 /// A stored tree with what the registry adds to its metadata, as `kubectl get -o yaml` shows
-/// it: `namespace` after `name` (namespaced kinds), then `uid` and `resourceVersion`.
+/// it: `namespace` after `name` (namespaced kinds), then `uid` and `resourceVersion`; its
+/// `labels` and `annotations` as Go writes a `map[string]string` (keys sorted, a null value
+/// empty, an empty map left out).
 fn with_identity(mut n: Node, namespace: Option<&str>, store: &StoreMeta) -> Node {
     if n.get("metadata").and_then(Node::as_map).is_none() {
         n.set("metadata", map(Vec::new()));
     }
     let Some(meta) = n.get_mut("metadata") else { return n };
     if let Some(ns) = namespace.filter(|_| meta.get("namespace").is_none()) {
-        meta.set("namespace", s(ns));
-        if let Some(m) = meta.as_map_mut() {
-            // Move it from the end to just after `name`.
-            let at = m.iter().position(|e| e.key.text() == Some("name")).map_or(0, |i| i + 1);
-            let e = m.pop().expect("just set");
-            m.insert(at, e);
+        set_after(meta, "namespace", s(ns), &["name"]);
+    }
+    for key in ["labels", "annotations"] {
+        if let Some(m) = meta.get(key).map(|m| string_map(Some(m)).0) {
+            set_map(meta, key, &m);
         }
     }
     if meta.get("uid").is_none() {
@@ -450,6 +500,31 @@ fn with_identity(mut n: Node, namespace: Option<&str>, store: &StoreMeta) -> Nod
         meta.set("resourceVersion", s(&store.resource_version.to_string()));
     }
     n
+}
+
+/// Sets `key` of a mapping: in place when it is there, else just after the first of `after`
+/// that is (first when none is).
+fn set_after(m: &mut Node, key: &str, value: Node, after: &[&str]) {
+    let present = m.get(key).is_some();
+    m.set(key, value);
+    if present {
+        return;
+    }
+    if let Some(entries) = m.as_map_mut() {
+        let at = after.iter().find_map(|k| entries.iter().position(|e| e.key.text() == Some(k))).map_or(0, |i| i + 1);
+        let e = entries.pop().expect("just set");
+        entries.insert(at, e);
+    }
+}
+
+/// Sets a stored tree's `metadata.labels` or `metadata.annotations` to `m`, in [`Meta`]'s order
+/// when the manifest has none; an empty map is left out.
+fn set_map(meta: &mut Node, key: &str, m: &Labels) {
+    if m.is_empty() {
+        meta.remove(key);
+    } else {
+        set_after(meta, key, labels(m), &["labels", "namespace", "name"]);
+    }
 }
 
 fn api_of(kind: &str) -> &'static str {
@@ -497,16 +572,15 @@ fn pod_object(c: &Cluster, objects: &[Object], p: &Pod) -> Node {
         status.push(("podIP", s(&ip.to_string())));
         status.push(("podIPs", seq(p.ips.iter().map(|i| map(vec![("ip", s(&i.to_string()))])).collect())));
     }
-    let mut meta = metadata(&p.name, Some(&p.namespace), &p.labels, &p.store.uid, p.store.resource_version, owner);
-    if !p.annotations.is_empty() {
-        meta.set("annotations", labels(&p.annotations));
+    let meta = Meta {
+        labels: &p.labels,
+        annotations: &p.annotations,
+        deleting: p.terminating,
+        owner,
+        finalizers: &p.finalizers,
+        ..Meta::new(&p.name, Some(&p.namespace), &p.store)
     }
-    if !p.finalizers.is_empty() {
-        meta.set("finalizers", strings(&p.finalizers));
-    }
-    if p.terminating {
-        meta.set("deletionTimestamp", s("1970-01-01T00:00:00Z"));
-    }
+    .node();
     status.push(("qosClass", s(qos_class(&spec))));
     object("v1", "Pod", vec![("metadata", meta), ("spec", spec), ("status", map(status))])
 }
@@ -720,7 +794,11 @@ fn service_object(svc: &Service) -> Node {
         "v1",
         "Service",
         vec![
-            ("metadata", metadata(&svc.name, Some(&svc.namespace), &v.meta.labels, &svc.store.uid, svc.store.resource_version, None)),
+            (
+                "metadata",
+                Meta { labels: &v.meta.labels, annotations: &v.meta.annotations, ..Meta::new(&svc.name, Some(&svc.namespace), &svc.store) }
+                    .node(),
+            ),
             ("spec", map(spec)),
             ("status", status),
         ],
@@ -729,41 +807,19 @@ fn service_object(svc: &Service) -> Node {
 
 /// An EndpointSlice as `kubectl get endpointslice -o yaml` prints it.
 pub fn endpoint_slice_object(c: &Cluster, es: &EndpointSlice) -> Node {
-    let owner_svc = es.service.as_deref().filter(|_| es.managed);
-    let mut meta = metadata(&es.name, Some(&es.namespace), &es.labels, &es.store.uid, es.store.resource_version, None);
-    if let Some(svc) = owner_svc.and_then(|n| c.service(&es.namespace, n)) {
-        meta.set("generateName", s(&format!("{}-", svc.name)));
-        meta.set(
-            "ownerReferences",
-            seq(vec![map(vec![
-                ("apiVersion", s("v1")),
-                ("kind", s("Service")),
-                ("name", s(&svc.name)),
-                ("uid", s(&svc.store.uid)),
-                ("controller", boolean(true)),
-                ("blockOwnerDeletion", boolean(true)),
-            ])]),
-        );
+    let mut meta = Meta { labels: &es.labels, annotations: &es.annotations, ..Meta::new(&es.name, Some(&es.namespace), &es.store) };
+    let owner_svc = es.service.as_deref().filter(|_| es.managed).and_then(|n| c.service(&es.namespace, n));
+    if let Some(svc) = owner_svc {
+        meta.generate_name = Some(format!("{}-", svc.name));
+        meta.owner = Some(("v1", "Service", &svc.name, &svc.store.uid));
     }
-    if let Some(owner) = &es.mirrored_from {
-        // The mirroring controller's `newEndpointSlice`: named after the Endpoints, owned by it.
-        let uid = net::object_uid(c.description.seed, "Endpoints", &es.namespace, owner);
-        meta.set("generateName", s(&format!("{owner}-")));
-        meta.set(
-            "ownerReferences",
-            seq(vec![map(vec![
-                ("apiVersion", s("v1")),
-                ("kind", s("Endpoints")),
-                ("name", s(owner)),
-                ("uid", s(&uid)),
-                ("controller", boolean(true)),
-                ("blockOwnerDeletion", boolean(true)),
-            ])]),
-        );
+    // The mirroring controller's `newEndpointSlice`: named after the Endpoints, owned by it.
+    let endpoints_uid = es.mirrored_from.as_ref().map(|owner| net::object_uid(c.description.seed, "Endpoints", &es.namespace, owner));
+    if let (Some(owner), Some(uid)) = (&es.mirrored_from, &endpoints_uid) {
+        meta.generate_name = Some(format!("{owner}-"));
+        meta.owner = Some(("v1", "Endpoints", owner, uid));
     }
-    if !es.annotations.is_empty() {
-        meta.set("annotations", labels(&es.annotations));
-    }
+    let meta = meta.node();
     let endpoints: Vec<Node> = es
         .endpoints
         .iter()
@@ -840,6 +896,9 @@ fn workload_object(objects: &[Object], w: &Workload) -> Node {
     ]);
     if let Some(o) = stored(objects, &w.origin).filter(|o| o.kind == w.kind) {
         let mut n = with_identity(o.stored.clone(), Some(&w.namespace), &w.store);
+        if let Some(meta) = n.get_mut("metadata") {
+            set_map(meta, "annotations", &w.annotations);
+        }
         n.set("status", status);
         return n;
     }
@@ -848,12 +907,19 @@ fn workload_object(objects: &[Object], w: &Workload) -> Node {
     if let Some(sel) = &w.selector {
         spec.push(("selector", selector(sel)));
     }
-    spec.push(("template", map(vec![("metadata", map(vec![("labels", labels(&w.template.labels))]))])));
+    let mut template_meta = vec![("labels", labels(&w.template.labels))];
+    if !w.template.annotations.is_empty() {
+        template_meta.push(("annotations", labels(&w.template.annotations)));
+    }
+    spec.push(("template", map(vec![("metadata", map(template_meta))])));
     object(
         api_of(&w.kind),
         &w.kind,
         vec![
-            ("metadata", metadata(&w.name, Some(&w.namespace), &w.labels, &w.store.uid, w.store.resource_version, owner)),
+            (
+                "metadata",
+                Meta { labels: &w.labels, annotations: &w.annotations, owner, ..Meta::new(&w.name, Some(&w.namespace), &w.store) }.node(),
+            ),
             ("spec", map(spec)),
             ("status", status),
         ],
@@ -865,7 +931,7 @@ fn node_object(n: &ClusterNode) -> Node {
         "v1",
         "Node",
         vec![
-            ("metadata", metadata(&n.name, None, &n.labels, &n.store.uid, n.store.resource_version, None)),
+            ("metadata", Meta { labels: &n.labels, ..Meta::new(&n.name, None, &n.store) }.node()),
             ("spec", {
                 // Both are `omitempty`: a node the IPAM controller gave no CIDR has neither.
                 let mut spec = Vec::new();
@@ -915,7 +981,7 @@ fn namespace_object(n: &Namespace) -> Node {
         "v1",
         "Namespace",
         vec![
-            ("metadata", metadata(&n.name, None, &n.labels, &n.store.uid, n.store.resource_version, None)),
+            ("metadata", Meta { labels: &n.labels, annotations: &n.annotations, ..Meta::new(&n.name, None, &n.store) }.node()),
             ("spec", map(vec![("finalizers", seq(vec![s("kubernetes")]))])),
             ("status", map(vec![("phase", s("Active"))])),
         ],
@@ -1172,7 +1238,117 @@ mod tests {
         let l = list(&c, &a.objects, Kind::Deployments, &Scope::Namespace("default".into()));
         let meta = l.get("items").and_then(Node::as_seq).unwrap()[0].get("metadata").unwrap();
         let keys: Vec<&str> = meta.as_map().unwrap().iter().filter_map(|e| e.key.text()).collect();
-        assert_eq!(keys, ["name", "namespace", "labels", "uid", "resourceVersion"]);
+        assert_eq!(keys, ["name", "namespace", "labels", "annotations", "uid", "resourceVersion"]);
         assert_eq!(meta.get("namespace").and_then(Node::as_str), Some("default"));
+    }
+
+    /// One object of `get KIND -o yaml` and `-o json` (the first whose name starts with
+    /// `name`): its `metadata` as YAML, and the object as JSON.
+    fn printed(text: &str, kind: Kind, name: &str) -> (String, String) {
+        let files = [crate::SourceFile::new("a.yaml", text)];
+        let (a, c) = crate::analysis::analyze_and_simulate(&files, &crate::Options::default());
+        let l = list(&c, &a.objects, kind, &Scope::All);
+        let items = l.get("items").and_then(Node::as_seq).unwrap();
+        let item = items
+            .iter()
+            .find(|i| i.path(&["metadata", "name"]).and_then(Node::as_str).is_some_and(|n| n.starts_with(name)))
+            .unwrap_or_else(|| panic!("{name}: {}", crate::yaml::emit::to_yaml(&l)));
+        (crate::yaml::emit::to_yaml(item.get("metadata").unwrap()), to_json(item))
+    }
+
+    #[test]
+    fn a_services_annotations_are_printed_after_its_labels_sorted() {
+        let text = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  labels:\n    app: web\n  annotations:\n    team: blue\n    example.com/port: \"80\"\nspec:\n  selector:\n    app: web\n  ports:\n    - port: 80\n";
+        let (y, j) = printed(text, Kind::Services, "web");
+        assert!(y.contains("labels:\n  app: web\nannotations:\n  example.com/port: \"80\"\n  team: blue\nuid: "), "{y}");
+        assert!(
+            j.contains("    \"labels\": {\n      \"app\": \"web\"\n    },\n    \"annotations\": {\n      \"example.com/port\": \"80\",\n      \"team\": \"blue\"\n    },\n    \"uid\": "),
+            "{j}"
+        );
+        // kubeadm's kube-dns Service carries its Prometheus annotations.
+        let (y, _) = printed(text, Kind::Services, "kube-dns");
+        assert!(y.contains("annotations:\n  prometheus.io/port: \"9153\"\n  prometheus.io/scrape: \"true\"\nuid: "), "{y}");
+        // A Namespace's too; a stored manifest's (an Ingress) sorted as Go writes a map, an
+        // empty map left out.
+        let more = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team\n  annotations:\n    owner: blue\n---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\n  annotations:\n    z: \"1\"\n    a: \"2\"\n  labels: {}\nspec:\n  defaultBackend:\n    service:\n      name: web\n      port:\n        number: 80\n";
+        let (y, j) = printed(more, Kind::Namespaces, "team");
+        assert!(y.contains("kubernetes.io/metadata.name: team\nannotations:\n  owner: blue\nuid: "), "{y}");
+        assert!(j.contains("\"annotations\": {\n      \"owner\": \"blue\"\n    },\n    \"uid\": "), "{j}");
+        let (y, j) = printed(more, Kind::Ingresses, "web");
+        assert!(y.starts_with("name: web\nnamespace: default\nannotations:\n  a: \"2\"\n  z: \"1\"\nuid: "), "{y}");
+        assert!(j.contains("\"annotations\": {\n      \"a\": \"2\",\n      \"z\": \"1\"\n    },\n    \"uid\": "), "{j}");
+    }
+
+    const DEPLOYMENT: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  labels:\n    app: web\n  annotations:\n    team: blue\n    deployment.kubernetes.io/revision: \"7\"\nspec:\n  replicas: 3\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n      annotations:\n        prometheus.io/scrape: \"true\"\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27\n";
+
+    #[test]
+    fn a_deployments_pods_carry_its_templates_annotations() {
+        let (y, j) = printed(DEPLOYMENT, Kind::Pods, "web-");
+        assert!(y.contains("\nannotations:\n  prometheus.io/scrape: \"true\"\nuid: "), "{y}");
+        assert!(j.contains("\n    },\n    \"annotations\": {\n      \"prometheus.io/scrape\": \"true\"\n    },\n    \"uid\": "), "{j}");
+    }
+
+    /// The Deployment controller's annotations: the revision on the Deployment (its own
+    /// overwritten) and the ReplicaSet, which copies the Deployment's others and records the
+    /// desired and maximum replicas (3 + 25% of 3 rounded up).
+    #[test]
+    fn a_deployment_and_its_replica_set_carry_the_controllers_annotations() {
+        let (y, j) = printed(DEPLOYMENT, Kind::Deployments, "web");
+        assert!(y.contains("labels:\n  app: web\nannotations:\n  deployment.kubernetes.io/revision: \"1\"\n  team: blue\nuid: "), "{y}");
+        assert!(
+            j.contains("\"annotations\": {\n      \"deployment.kubernetes.io/revision\": \"1\",\n      \"team\": \"blue\"\n    },"),
+            "{j}"
+        );
+        let (y, j) = printed(DEPLOYMENT, Kind::ReplicaSets, "web-");
+        assert!(
+            y.contains("annotations:\n  deployment.kubernetes.io/desired-replicas: \"3\"\n  deployment.kubernetes.io/max-replicas: \"4\"\n  deployment.kubernetes.io/revision: \"1\"\n  team: blue\nuid: "),
+            "{y}"
+        );
+        assert!(j.contains("\"deployment.kubernetes.io/max-replicas\": \"4\""), "{j}");
+        // Its template is the Deployment's, annotations included.
+        assert!(j.contains("\"template\": {\n      \"metadata\": {\n        \"labels\": {\n          \"app\": \"web\",\n          \"pod-template-hash\": "), "{j}");
+        assert!(j.contains("\"annotations\": {\n          \"prometheus.io/scrape\": \"true\"\n        }"), "{j}");
+        // `MaxSurge` by strategy: an integer as it is, a percentage rounded up, none for Recreate;
+        // the built-in CoreDNS (2 replicas, the default 25%).
+        let strategies = [
+            ("  strategy:\n    rollingUpdate:\n      maxSurge: 2\n", "5"),
+            ("  strategy:\n    rollingUpdate:\n      maxSurge: 50%\n", "5"),
+            ("  strategy:\n    rollingUpdate:\n      maxSurge: 0\n      maxUnavailable: 1\n", "3"),
+            ("  strategy:\n    type: Recreate\n", "3"),
+        ];
+        for (strategy, max) in strategies {
+            let text = DEPLOYMENT.replace("  replicas: 3\n", &format!("  replicas: 3\n{strategy}"));
+            let (y, _) = printed(&text, Kind::ReplicaSets, "web-");
+            assert!(y.contains(&format!("deployment.kubernetes.io/max-replicas: \"{max}\"\n")), "{strategy}{y}");
+        }
+        let (y, _) = printed(DEPLOYMENT, Kind::ReplicaSets, "coredns-");
+        assert!(y.contains("deployment.kubernetes.io/desired-replicas: \"2\"\n  deployment.kubernetes.io/max-replicas: \"3\"\n"), "{y}");
+    }
+
+    /// The apps/v1 DaemonSet keeps `spec.templateGeneration` in an annotation: 1 on create, or
+    /// what the manifest's annotation says; the pods' `pod-template-generation` is the same.
+    #[test]
+    fn a_daemon_set_carries_its_template_generation() {
+        let ds = |meta: &str| {
+            format!("apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: agent\n{meta}spec:\n  selector:\n    matchLabels:\n      app: agent\n  template:\n    metadata:\n      labels:\n        app: agent\n    spec:\n      containers:\n        - name: a\n          image: nginx:1.27\n")
+        };
+        let (y, _) = printed(&ds(""), Kind::DaemonSets, "agent");
+        assert!(y.contains("namespace: default\nannotations:\n  deprecated.daemonset.template.generation: \"1\"\nuid: "), "{y}");
+        let text = ds("  annotations:\n    deprecated.daemonset.template.generation: \"3\"\n");
+        let (_, j) = printed(&text, Kind::DaemonSets, "agent");
+        assert!(j.contains("\"deprecated.daemonset.template.generation\": \"3\""), "{j}");
+        let (y, _) = printed(&text, Kind::Pods, "agent-");
+        assert!(y.contains("pod-template-generation: \"3\"\n"), "{y}");
+    }
+
+    /// A mirrored EndpointSlice keeps its Endpoints' annotations (but the trigger time),
+    /// printed after its labels as every object's are, its `generateName` after its name.
+    #[test]
+    fn a_mirrored_slice_prints_its_annotations_after_its_labels() {
+        let text = "apiVersion: v1\nkind: Service\nmetadata:\n  name: db\nspec:\n  ports:\n    - port: 5432\n---\napiVersion: v1\nkind: Endpoints\nmetadata:\n  name: db\n  annotations:\n    note: x\n    endpoints.kubernetes.io/last-change-trigger-time: \"2025-01-01T00:00:00Z\"\nsubsets:\n  - addresses:\n      - ip: 192.0.2.42\n    ports:\n      - port: 5432\n";
+        let (y, j) = printed(text, Kind::EndpointSlices, "db-");
+        assert!(y.contains("\ngenerateName: db-\nnamespace: default\nlabels:\n"), "{y}");
+        assert!(y.contains("  kubernetes.io/service-name: db\nannotations:\n  note: x\nuid: "), "{y}");
+        assert!(j.contains("      \"kubernetes.io/service-name\": \"db\"\n    },\n    \"annotations\": {\n      \"note\": \"x\"\n    },\n    \"uid\": "), "{j}");
     }
 }

@@ -770,7 +770,7 @@ fn strings(n: Option<&Node>) -> Vec<String> {
 }
 
 /// A string map with the value spans.
-fn string_map(n: Option<&Node>) -> (Labels, BTreeMap<String, Span>) {
+pub(crate) fn string_map(n: Option<&Node>) -> (Labels, BTreeMap<String, Span>) {
     let mut m = Labels::new();
     let mut spans = BTreeMap::new();
     for e in n.and_then(Node::as_map).unwrap_or(&[]) {
