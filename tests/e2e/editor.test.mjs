@@ -76,6 +76,37 @@ test('an error is underlined at its exact characters, listed, and cleared when f
   assert.deepEqual(errors, []);
 });
 
+test("a gutter mark kept for another line shows that line's diagnostics", async () => {
+  const { page, errors } = await fresh();
+  // Namespaces: fixing the first name brings no other diagnostic (a Service's selector would).
+  const ns = (name) => `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${name}\n`;
+  await setEditorText(page, `${ns('Bad_A')}---\n${ns('Bad_B')}`);
+  await page.locator('[data-testid="diagnostic"][data-severity="error"][data-line="9"]').waitFor();
+  assert.equal(await page.locator('.cm-lint-marker-error').count(), 2);
+  // Tag the first mark's element, then fix the first name with the cursor elsewhere (the
+  // cursor's line has a gutter element of its own).
+  await page.evaluate(() => { document.querySelector('.cm-lint-marker-error').kplayTag = 'kept'; });
+  await page.evaluate(() => {
+    const handle = window.kplayEditor.current;
+    window.kplayEditor.jump(handle, 10, 1);
+    const line = handle.view.state.doc.line(4);
+    const at = line.from + line.text.indexOf('Bad_A');
+    handle.view.dispatch({ changes: { from: at, to: at + 5, insert: 'bad-a' } });
+  });
+  await page.waitForFunction(() => !document.querySelector('[data-testid="diagnostic"][data-severity="error"][data-line="4"]'));
+  await page.locator('.cm-lint-marker-error').first().waitFor();
+  assert.equal(await page.locator('.cm-lint-marker-error').count(), 1);
+  // CodeMirror gave the first element to the line still marked (same severity: not made again)...
+  assert.equal(await page.evaluate(() => document.querySelector('.cm-lint-marker-error').kplayTag), 'kept');
+  // ...and its card shows that line's diagnostic, not the fixed one's.
+  await page.locator('.cm-lint-marker-error').first().hover();
+  const card = page.locator('.cm-tooltip-lint .kp-card-message').first();
+  await card.waitFor();
+  assert.match(await card.textContent(), /Bad_B/);
+  assert.doesNotMatch(await page.locator('.cm-tooltip-lint').textContent(), /Bad_A/);
+  assert.deepEqual(errors, []);
+});
+
 test('a line added above moves the problems and the underline instead of rebuilding them', async () => {
   const { page, errors } = await fresh();
   await setEditorText(page, BAD_NAME);

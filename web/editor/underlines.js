@@ -193,7 +193,9 @@ const underlineLayer = ViewPlugin.fromClass(class {
     let old = this.dom.firstChild;
     let i = 0;
     for (const { box: marker } of next) {
-      if (old && i < this.drawn.length && marker.update(old, this.drawn[i].box)) {
+      // A box that did not move is left alone: `update` writes its four styles again even
+      // then, and each write makes the browser compute the box's style again.
+      if (old && i < this.drawn.length && (marker.eq(this.drawn[i].box) || marker.update(old, this.drawn[i].box))) {
         old = old.nextSibling;
         i++;
       } else {
@@ -251,8 +253,12 @@ function hideCard(tr, card) {
 const RANK = { hint: 0, info: 1, warning: 2, error: 3 };
 
 /** The gutter's mark of a line: its worst severity, and the line's diagnostics for the card.
- * Equal to another with the same severity and the same diagnostics (by content), so a new set
- * that says the same about a line keeps its element. */
+ * Equal to another of the same severity: its element shows nothing else, and the card reads the
+ * line's diagnostics from the state when it opens (`marksAt`), so an element kept for a newer
+ * mark never shows the older one's. CodeMirror's gutter gives its elements to the lines with
+ * marks in order, so when a mark comes or goes every line below it in sight gets another line's
+ * mark; compared by their diagnostics, each of those elements was made again (six or so per
+ * keystroke on the benchmark's manifest, traced). */
 class LineMark extends GutterMarker {
   constructor(diagnostics) {
     super();
@@ -260,16 +266,26 @@ class LineMark extends GutterMarker {
     this.severity = diagnostics.reduce((worst, d) => (RANK[d.severity] > RANK[worst] ? d.severity : worst), 'hint');
   }
   eq(other) {
-    return other.severity === this.severity && other.diagnostics.length === this.diagnostics.length
-      && other.diagnostics.every((d, i) => d.kplayKey === this.diagnostics[i].kplayKey);
+    return other.severity === this.severity;
   }
   toDOM(view) {
     const mark = document.createElement('div');
     mark.className = `cm-lint-marker cm-lint-marker-${this.severity}`;
-    mark.addEventListener('mouseenter', () => cardTimers.hover(view, mark, this.diagnostics));
+    mark.addEventListener('mouseenter', () => cardTimers.hover(view, mark));
     mark.addEventListener('mouseleave', () => cardTimers.leave(view));
     return mark;
   }
+}
+
+/** The diagnostics of the gutter's mark on the line starting at `from` (none without one). */
+function marksAt(state, from) {
+  let found = [];
+  state.field(places).marks.between(from, from, (at, _to, mark) => {
+    if (at !== from) return undefined;
+    found = mark.diagnostics;
+    return false;
+  });
+  return found;
 }
 
 /** One mark per line that has diagnostics (where each starts). */
@@ -299,11 +315,13 @@ const gutterCard = StateField.define({
 const cardTimers = {
   show: undefined,
   hide: undefined,
-  hover(view, mark, diagnostics) {
+  hover(view, mark) {
     clearTimeout(this.hide);
     clearTimeout(this.show);
     this.show = setTimeout(() => {
       const line = view.elementAtHeight(mark.getBoundingClientRect().top + 5 - view.documentTop);
+      const diagnostics = marksAt(view.state, line.from);
+      if (diagnostics.length === 0) return;
       view.dispatch({ effects: setGutterCard.of({
         pos: line.from,
         above: false,
