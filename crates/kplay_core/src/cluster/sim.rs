@@ -982,7 +982,14 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
         });
         let desired = desired.max(0);
         let mut count = desired;
-        if kind != "DaemonSet" && desired > max {
+        // `spec.paused`: the Deployment controller only syncs (`sync` calls
+        // `getAllReplicaSetsAndSyncRevision` with `createIfNotExisted` false), so a Deployment
+        // created paused gets no ReplicaSet and no pods, whatever it is scaled to (`scale` only
+        // resizes ReplicaSets that exist).
+        let paused = kind == "Deployment" && v.paused.is_some();
+        if paused {
+            count = 0;
+        } else if kind != "DaemonSet" && desired > max {
             // The built-in CoreDNS Deployment is capped too, silently: it has no place in the
             // user's files to point at.
             if !v.origin.is_builtin() {
@@ -1034,8 +1041,8 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
         let mut pod_base = format!("{name}-");
         let mut annotations = v.meta.annotations.clone();
         match kind.as_str() {
-            // `SetDeploymentRevision` with its new ReplicaSet's revision.
-            "Deployment" => {
+            // `SetDeploymentRevision` with its new ReplicaSet's revision (none while paused).
+            "Deployment" if !paused => {
                 annotations.insert(REVISION_ANNOTATION.into(), FIRST_REVISION.into());
             }
             // `Convert_apps_DaemonSet_To_v1_DaemonSet`: apps/v1 keeps `spec.templateGeneration` here.
@@ -1052,6 +1059,7 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
             annotations,
             selector: v.selector.clone(),
             desired,
+            paused,
             replicas: 0,
             ready_replicas: 0,
             template: template.clone(),
@@ -1063,7 +1071,7 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
             store,
         });
         match kind.as_str() {
-            "Deployment" => {
+            "Deployment" if !paused => {
                 let h = template_hash(&template);
                 let rs_name = format!("{name}-{h}");
                 pod_labels.insert("pod-template-hash".into(), h.clone());
@@ -1084,6 +1092,7 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
                     annotations: replica_set_annotations(&v.meta.annotations, desired, strategy),
                     selector: Some(sel),
                     desired,
+                    paused: false,
                     replicas: 0,
                     ready_replicas: 0,
                     template: rs_template,
@@ -1311,14 +1320,16 @@ fn replica_set_annotations(deployment: &Labels, replicas: i64, strategy: Option<
     a
 }
 
-/// `MaxSurge`: 0 unless the strategy is RollingUpdate, where `ResolveFenceposts` scales
-/// `maxSurge` against `spec.replicas` (`GetScaledValueFromIntOrPercent`: an integer as it is, a
-/// percentage rounded up); 0 when either fencepost does not resolve (validation refuses those).
-/// What is absent is what `SetDefaults_Deployment` sets (RollingUpdate, 25% and 25%), as for the
-/// built-in CoreDNS Deployment, whose manifest is not defaulted.
-fn max_surge(strategy: Option<&YNode>, replicas: i64) -> i64 {
+/// `ResolveFenceposts` of a RollingUpdate strategy: `maxSurge` and `maxUnavailable` scaled
+/// against `spec.replicas` (`GetScaledValueFromIntOrPercent`: an integer as it is, a percentage
+/// rounded up for the surge and down for the unavailable), with `maxUnavailable` 1 when both
+/// come to 0. None for another strategy, or when either does not resolve (validation refuses
+/// those; Go then returns 0 and 0). What is absent is what `SetDefaults_Deployment` sets
+/// (RollingUpdate, 25% and 25%), as for the built-in CoreDNS Deployment, whose manifest is not
+/// defaulted.
+fn fenceposts(strategy: Option<&YNode>, replicas: i64) -> Option<(i64, i64)> {
     if strategy.and_then(|s| s.get("type")).and_then(YNode::as_str).is_some_and(|t| t != "RollingUpdate") {
-        return 0;
+        return None;
     }
     let scaled = |key: &str, round_up: bool| -> Option<i64> {
         let v = strategy.and_then(|s| s.path(&["rollingUpdate", key])).filter(|v| !v.is_null());
@@ -1332,10 +1343,24 @@ fn max_surge(strategy: Option<&YNode>, replicas: i64) -> i64 {
         let x = percent as f64 * replicas as f64 / 100.0;
         Some(if round_up { x.ceil() } else { x.floor() } as i64)
     };
-    match (scaled("maxSurge", true), scaled("maxUnavailable", false)) {
-        (Some(surge), Some(_)) => surge,
-        _ => 0,
+    match (scaled("maxSurge", true)?, scaled("maxUnavailable", false)?) {
+        (0, 0) => Some((0, 1)),
+        both => Some(both),
     }
+}
+
+/// `MaxSurge`: the resolved `maxSurge` of a RollingUpdate strategy, else 0.
+fn max_surge(strategy: Option<&YNode>, replicas: i64) -> i64 {
+    fenceposts(strategy, replicas).map_or(0, |(surge, _)| surge)
+}
+
+/// `MaxUnavailable`: the resolved `maxUnavailable` of a RollingUpdate strategy, at most
+/// `replicas`; 0 for another strategy or 0 replicas.
+pub(super) fn max_unavailable(strategy: Option<&YNode>, replicas: i64) -> i64 {
+    if replicas == 0 {
+        return 0;
+    }
+    fenceposts(strategy, replicas).map_or(0, |(_, unavailable)| unavailable.min(replicas))
 }
 
 /// `podGenerateNameWithIndex`: `<job>-<index>-`, the job's name cut so that the prefix fits
@@ -2101,5 +2126,28 @@ mod host_port_tests {
         assert!(!super::host_port_conflict(&p("10.0.0.1", "TCP", 80), &p("10.0.0.2", "TCP", 80)));
         assert!(!super::host_port_conflict(&p("0.0.0.0", "TCP", 80), &p("0.0.0.0", "UDP", 80)));
         assert!(!super::host_port_conflict(&p("0.0.0.0", "TCP", 80), &p("0.0.0.0", "TCP", 81)));
+    }
+}
+
+#[cfg(test)]
+mod controller_tests {
+    use crate::source::SourceFile;
+
+    /// `MaxUnavailable`: `ResolveFenceposts` (25% each by default, `maxUnavailable` 1 when both
+    /// come to 0), at most `replicas`; 0 for Recreate or 0 replicas.
+    #[test]
+    fn max_unavailable_resolves_the_fenceposts() {
+        let unavailable = |strategy: &str, replicas: i64| {
+            let f = crate::yaml::load_file(0, &SourceFile::new("s.yaml", strategy), &crate::yaml::Limits::default());
+            let root = f.docs.first().and_then(|d| d.root.clone());
+            super::max_unavailable(root.as_ref(), replicas)
+        };
+        assert_eq!(unavailable("", 3), 0, "25% of 3, rounded down");
+        assert_eq!(unavailable("", 4), 1);
+        assert_eq!(unavailable("rollingUpdate:\n  maxSurge: 0\n  maxUnavailable: 10%\n", 1), 1, "both 0: 1");
+        assert_eq!(unavailable("rollingUpdate:\n  maxUnavailable: 5\n", 3), 3, "at most replicas");
+        assert_eq!(unavailable("rollingUpdate:\n  maxUnavailable: 5\n", 0), 0);
+        assert_eq!(unavailable("type: Recreate\n", 3), 0);
+        assert_eq!(super::max_surge(None, 3), 1, "25% of 3, rounded up");
     }
 }

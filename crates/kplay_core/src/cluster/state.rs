@@ -330,6 +330,10 @@ pub struct Workload {
     pub selector: Option<LabelSelector>,
     /// Replicas asked for (after overrides), before the simulation cap.
     pub desired: i64,
+    /// A Deployment created with `spec.paused: true`. Its controller only syncs (`sync` with
+    /// `createIfNotExisted` false): it creates no ReplicaSet, so no pods, even when scaled; its
+    /// status says it is paused (`get -o yaml`).
+    pub paused: bool,
     /// Pods created.
     pub replicas: usize,
     pub ready_replicas: usize,
