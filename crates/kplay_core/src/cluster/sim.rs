@@ -938,6 +938,8 @@ struct NewPod {
     pinned_node: Option<String>,
     hostname: Option<String>,
     subdomain: Option<String>,
+    /// `metadata.generateName`.
+    generate_name: Option<String>,
     deleting: bool,
     status: Option<typed::PodStatusHint>,
     /// A controller's pod: its stored spec, shared by the controller's pods.
@@ -1038,7 +1040,7 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
         };
         let mut pod_owner = OwnerRef { kind: kind.clone(), name: name.clone(), uid: store.uid.clone() };
         let mut pod_labels = template.labels.clone();
-        let mut pod_base = format!("{name}-");
+        let mut pod_base = pods_prefix(&name);
         let mut annotations = v.meta.annotations.clone();
         match kind.as_str() {
             // `SetDeploymentRevision` with its new ReplicaSet's revision (none while paused).
@@ -1105,7 +1107,7 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
                 });
                 sim.cluster.workloads[top].pod_template_hash = Some(h);
                 pod_owner = OwnerRef { kind: "ReplicaSet".into(), name: rs_name.clone(), uid: rs_uid };
-                pod_base = format!("{rs_name}-");
+                pod_base = pods_prefix(&rs_name);
             }
             "StatefulSet" => {
                 let h = template_hash(&template);
@@ -1152,6 +1154,9 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
             pinned_node: pinned,
             hostname: template.spec.hostname.clone(),
             subdomain: template.spec.subdomain.clone(),
+            // `GetPodFromTemplate`: the controller's prefix, which names the pod unless the
+            // controller names it itself (a StatefulSet's keeps the prefix all the same).
+            generate_name: Some(pod_base.clone()),
             deleting: false,
             status: None,
             stored_spec: stored_spec.clone(),
@@ -1203,10 +1208,13 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
                 // hostname `<job>-<index>` and JOB_COMPLETION_INDEX (`addCompletionIndexEnvVariables`).
                 for i in 0..count {
                     let idx = i.to_string();
-                    let pod_name = unique_name(&mut names, &ns, &job_generate_name(&name, &idx), &[&idx]);
+                    let base = job_generate_name(&name, &idx);
+                    let pod_name = unique_name(&mut names, &ns, &base, &[&idx]);
                     let mut labels = pod_labels.clone();
                     labels.insert(JOB_COMPLETION_INDEX.into(), idx.clone());
                     let mut p = mk(pod_name, labels, None);
+                    // `CreatePodsWithGenerateName` with `podGenerateNameWithIndex`.
+                    p.generate_name = Some(base);
                     p.annotations.insert(JOB_COMPLETION_INDEX.into(), idx.clone());
                     p.hostname = Some(format!("{name}-{idx}"));
                     new_pods.push((ns.clone(), p));
@@ -1223,6 +1231,13 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
     for b in bare {
         let ns = b.meta.namespace.clone();
         names.insert(format!("{ns}/{}", b.meta.name));
+        let generate_name = sim
+            .objects
+            .get(b.origin.object)
+            .and_then(|o| o.stored.path(&["metadata", "generateName"]))
+            .and_then(YNode::as_str)
+            .filter(|g| !g.is_empty())
+            .map(str::to_string);
         new_pods.push((
             ns,
             NewPod {
@@ -1230,6 +1245,7 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
                 labels: b.meta.labels.clone(),
                 hostname: b.template.spec.hostname.clone(),
                 subdomain: b.template.spec.subdomain.clone(),
+                generate_name,
                 spec: Arc::new(b.template.spec),
                 owner: None,
                 workload: None,
@@ -1255,6 +1271,7 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
         sim.cluster.pods.push(Pod {
             namespace: ns,
             name: p.name,
+            generate_name: p.generate_name,
             labels: p.labels,
             ips,
             node,
@@ -1318,6 +1335,17 @@ fn replica_set_annotations(deployment: &Labels, replicas: i64, strategy: Option<
     a.insert(DESIRED_REPLICAS_ANNOTATION.into(), replicas.to_string());
     a.insert(MAX_REPLICAS_ANNOTATION.into(), replicas.saturating_add(max_surge(strategy, replicas)).to_string());
     a
+}
+
+/// `getPodsPrefix`: the `generateName` a controller gives its pods, `<name>-`, or the bare
+/// name when the dash would make it too long for a name (`ValidatePodName` of a prefix: a
+/// DNS-1123 subdomain, 253 characters, once the trailing dash is masked).
+fn pods_prefix(controller: &str) -> String {
+    if controller.len() < 253 {
+        format!("{controller}-")
+    } else {
+        controller.to_string()
+    }
 }
 
 /// `ResolveFenceposts` of a RollingUpdate strategy: `maxSurge` and `maxUnavailable` scaled
@@ -2132,6 +2160,15 @@ mod host_port_tests {
 #[cfg(test)]
 mod controller_tests {
     use crate::source::SourceFile;
+
+    #[test]
+    fn a_pods_prefix_drops_the_dash_only_where_a_name_could_not_take_it() {
+        assert_eq!(super::pods_prefix("web"), "web-");
+        let long = "a".repeat(252);
+        assert_eq!(super::pods_prefix(&long), format!("{long}-"));
+        let longest = "a".repeat(253);
+        assert_eq!(super::pods_prefix(&longest), longest);
+    }
 
     /// `MaxUnavailable`: `ResolveFenceposts` (25% each by default, `maxUnavailable` 1 when both
     /// come to 0), at most `replicas`; 0 for Recreate or 0 replicas.

@@ -356,6 +356,10 @@ pub struct Workload {
 pub struct Pod {
     pub namespace: String,
     pub name: String,
+    /// `metadata.generateName`: the Pod manifest's, or what the controller that made the pod
+    /// set (`GetPodFromTemplate`: `<controller>-`; an Indexed Job's `<job>-<index>-`), also
+    /// on a StatefulSet's pods, which it then names itself.
+    pub generate_name: Option<String>,
     pub labels: Labels,
     /// `status.podIPs` (primary first); empty while the pod is not scheduled.
     pub ips: Vec<IpAddr>,

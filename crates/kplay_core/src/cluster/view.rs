@@ -573,6 +573,7 @@ fn pod_object(c: &Cluster, objects: &[Object], p: &Pod) -> Node {
         status.push(("podIPs", seq(p.ips.iter().map(|i| map(vec![("ip", s(&i.to_string()))])).collect())));
     }
     let meta = Meta {
+        generate_name: p.generate_name.clone(),
         labels: &p.labels,
         annotations: &p.annotations,
         deleting: p.terminating,
@@ -1423,6 +1424,41 @@ mod tests {
         // `paused: false` is an ordinary Deployment.
         let y = printed_yaml(&DEPLOYMENT.replace("  replicas: 3\n", "  replicas: 3\n  paused: false\n"), Kind::Deployments, "web");
         assert!(y.contains("deployment.kubernetes.io/revision: \"1\"") && !y.contains("DeploymentPaused"), "{y}");
+    }
+
+    /// `GetPodFromTemplate` gives a controller's pods `generateName: <controller>-` (a
+    /// Deployment's: its ReplicaSet's), which a StatefulSet keeps while naming its pods itself;
+    /// an Indexed Job's pods get `<job>-<index>-`. A hand-written Pod has the manifest's.
+    #[test]
+    fn a_controllers_pods_carry_its_generate_name() {
+        let (y, j) = printed(DEPLOYMENT, Kind::Pods, "web-");
+        let rs = y.lines().find_map(|l| l.strip_prefix("    name: ")).expect("the owner reference").to_string();
+        assert!(y.contains(&format!("\ngenerateName: {rs}-\nnamespace: default\n")), "{y}");
+        assert!(j.contains(&format!("\"generateName\": \"{rs}-\",")), "{j}");
+        let workload = |kind: &str, spec: &str| {
+            format!("apiVersion: {}\nkind: {kind}\nmetadata:\n  name: w\nspec:\n{spec}  selector:\n    matchLabels:\n      app: w\n  template:\n    metadata:\n      labels:\n        app: w\n    spec:\n      containers:\n        - name: w\n          image: nginx:1.27\n", if kind == "Job" { "batch/v1" } else { "apps/v1" })
+        };
+        for (kind, spec, generate_name) in [("StatefulSet", "  serviceName: w\n", "w-"), ("DaemonSet", "", "w-"), ("ReplicaSet", "", "w-")]
+        {
+            let (y, _) = printed(&workload(kind, spec), Kind::Pods, "w-");
+            assert!(y.contains(&format!("\ngenerateName: {generate_name}\nnamespace: ")), "{kind}: {y}");
+        }
+        let (y, _) = printed(&workload("StatefulSet", "  serviceName: w\n"), Kind::Pods, "w-");
+        assert!(y.starts_with("name: w-0\ngenerateName: w-\n"), "{y}");
+        let job = |spec: &str| {
+            workload("Job", spec)
+                .replace("      containers:", "      restartPolicy: Never\n      containers:")
+                .replace("  selector:\n    matchLabels:\n      app: w\n", "")
+        };
+        let (y, _) = printed(&job(""), Kind::Pods, "w-");
+        assert!(y.contains("\ngenerateName: w-\nnamespace: "), "{y}");
+        let (y, _) = printed(&job("  completions: 2\n  completionMode: Indexed\n"), Kind::Pods, "w-0-");
+        assert!(y.contains("\ngenerateName: w-0-\nnamespace: "), "{y}");
+        let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: p\n      image: nginx:1.27\n";
+        let (y, _) = printed(pod, Kind::Pods, "p");
+        assert!(!y.contains("generateName"), "{y}");
+        let (y, _) = printed(&pod.replace("  name: p\n", "  name: p\n  generateName: p-\n"), Kind::Pods, "p");
+        assert!(y.starts_with("name: p\ngenerateName: p-\nnamespace: "), "{y}");
     }
 
     /// A mirrored EndpointSlice keeps its Endpoints' annotations (but the trigger time),
