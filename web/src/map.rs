@@ -517,16 +517,18 @@ impl Builder {
             let id = format!("missing/pods/{}/{}", svc.namespace, svc.name);
             let mut reason = format!("selector {sel} matches no pod in namespace {}", svc.namespace);
             // A top-level workload whose pods it would select but that runs none (scaled to 0
-            // here or in its manifest): the box stands for it, so its details offer the scale.
+            // here or in its manifest, or a Deployment created paused): the box stands for it,
+            // so its details offer the scale.
             let idle = cluster.workloads.iter().find(|w| {
                 w.owner.is_none()
                     && w.namespace == svc.namespace
-                    && w.desired == 0
+                    && (w.desired == 0 || w.paused)
                     && !selector.is_empty()
                     && selector.iter().all(|(k, v)| w.template.labels.get(k) == Some(v))
             });
             if let Some(w) = idle {
-                reason.push_str(&format!(": {}/{} has 0 replicas", w.kind.to_ascii_lowercase(), w.name));
+                let why = if w.desired == 0 { "has 0 replicas" } else { "is paused, so it has no ReplicaSet" };
+                reason.push_str(&format!(": {}/{} {why}", w.kind.to_ascii_lowercase(), w.name));
             }
             let object = idle.and_then(|w| user_object(w.origin.object));
             let to = self.add_once(MapBox::new(id, Kind::Pod, "no pods".to_owned(), wrap(&reason, LINE_CHARS), Health::Missing, object));
@@ -697,6 +699,20 @@ mod tests {
         // The box stands for the Deployment: its details offer the scale back.
         let a = analyze(&files.iter().map(|(n, t)| SourceFile::new(*n, *t)).collect::<Vec<_>>(), &opts);
         assert_eq!(empty.object.and_then(|i| a.objects.get(i)).map(|o| o.kind.as_str()), Some("Deployment"));
+    }
+
+    #[test]
+    fn a_paused_deployment_is_named_by_the_empty_box_that_stands_for_it() {
+        let texts: Vec<(&str, String)> = example("clusterip")
+            .iter()
+            .map(|(n, t)| (*n, t.replace("\nspec:\n  replicas: 3\n", "\nspec:\n  paused: true\n  replicas: 3\n")))
+            .collect();
+        assert!(texts.iter().any(|(_, t)| t.contains("paused: true")), "the example has a Deployment to pause");
+        let files: Vec<(&str, &str)> = texts.iter().map(|(n, t)| (*n, t.as_str())).collect();
+        let (m, _) = map_of(&files, &Options::default(), false);
+        let empty = m.boxes.iter().find(|b| b.id.starts_with("missing/pods/")).expect("a placeholder for the pods");
+        assert!(empty.lines.join(" ").contains("deployment/web is paused"), "{:?}", empty.lines);
+        assert!(empty.object.is_some(), "the box stands for the Deployment");
     }
 
     #[test]

@@ -938,6 +938,8 @@ struct NewPod {
     pinned_node: Option<String>,
     hostname: Option<String>,
     subdomain: Option<String>,
+    /// `metadata.generateName`.
+    generate_name: Option<String>,
     deleting: bool,
     status: Option<typed::PodStatusHint>,
     /// A controller's pod: its stored spec, shared by the controller's pods.
@@ -982,7 +984,14 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
         });
         let desired = desired.max(0);
         let mut count = desired;
-        if kind != "DaemonSet" && desired > max {
+        // `spec.paused`: the Deployment controller only syncs (`sync` calls
+        // `getAllReplicaSetsAndSyncRevision` with `createIfNotExisted` false), so a Deployment
+        // created paused gets no ReplicaSet and no pods, whatever it is scaled to (`scale` only
+        // resizes ReplicaSets that exist).
+        let paused = kind == "Deployment" && v.paused.is_some();
+        if paused {
+            count = 0;
+        } else if kind != "DaemonSet" && desired > max {
             // The built-in CoreDNS Deployment is capped too, silently: it has no place in the
             // user's files to point at.
             if !v.origin.is_builtin() {
@@ -1031,11 +1040,11 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
         };
         let mut pod_owner = OwnerRef { kind: kind.clone(), name: name.clone(), uid: store.uid.clone() };
         let mut pod_labels = template.labels.clone();
-        let mut pod_base = format!("{name}-");
+        let mut pod_base = pods_prefix(&name);
         let mut annotations = v.meta.annotations.clone();
         match kind.as_str() {
-            // `SetDeploymentRevision` with its new ReplicaSet's revision.
-            "Deployment" => {
+            // `SetDeploymentRevision` with its new ReplicaSet's revision (none while paused).
+            "Deployment" if !paused => {
                 annotations.insert(REVISION_ANNOTATION.into(), FIRST_REVISION.into());
             }
             // `Convert_apps_DaemonSet_To_v1_DaemonSet`: apps/v1 keeps `spec.templateGeneration` here.
@@ -1052,6 +1061,7 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
             annotations,
             selector: v.selector.clone(),
             desired,
+            paused,
             replicas: 0,
             ready_replicas: 0,
             template: template.clone(),
@@ -1063,7 +1073,7 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
             store,
         });
         match kind.as_str() {
-            "Deployment" => {
+            "Deployment" if !paused => {
                 let h = template_hash(&template);
                 let rs_name = format!("{name}-{h}");
                 pod_labels.insert("pod-template-hash".into(), h.clone());
@@ -1084,6 +1094,7 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
                     annotations: replica_set_annotations(&v.meta.annotations, desired, strategy),
                     selector: Some(sel),
                     desired,
+                    paused: false,
                     replicas: 0,
                     ready_replicas: 0,
                     template: rs_template,
@@ -1096,7 +1107,7 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
                 });
                 sim.cluster.workloads[top].pod_template_hash = Some(h);
                 pod_owner = OwnerRef { kind: "ReplicaSet".into(), name: rs_name.clone(), uid: rs_uid };
-                pod_base = format!("{rs_name}-");
+                pod_base = pods_prefix(&rs_name);
             }
             "StatefulSet" => {
                 let h = template_hash(&template);
@@ -1143,6 +1154,9 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
             pinned_node: pinned,
             hostname: template.spec.hostname.clone(),
             subdomain: template.spec.subdomain.clone(),
+            // `GetPodFromTemplate`: the controller's prefix, which names the pod unless the
+            // controller names it itself (a StatefulSet's keeps the prefix all the same).
+            generate_name: Some(pod_base.clone()),
             deleting: false,
             status: None,
             stored_spec: stored_spec.clone(),
@@ -1194,10 +1208,13 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
                 // hostname `<job>-<index>` and JOB_COMPLETION_INDEX (`addCompletionIndexEnvVariables`).
                 for i in 0..count {
                     let idx = i.to_string();
-                    let pod_name = unique_name(&mut names, &ns, &job_generate_name(&name, &idx), &[&idx]);
+                    let base = job_generate_name(&name, &idx);
+                    let pod_name = unique_name(&mut names, &ns, &base, &[&idx]);
                     let mut labels = pod_labels.clone();
                     labels.insert(JOB_COMPLETION_INDEX.into(), idx.clone());
                     let mut p = mk(pod_name, labels, None);
+                    // `CreatePodsWithGenerateName` with `podGenerateNameWithIndex`.
+                    p.generate_name = Some(base);
                     p.annotations.insert(JOB_COMPLETION_INDEX.into(), idx.clone());
                     p.hostname = Some(format!("{name}-{idx}"));
                     new_pods.push((ns.clone(), p));
@@ -1214,6 +1231,13 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
     for b in bare {
         let ns = b.meta.namespace.clone();
         names.insert(format!("{ns}/{}", b.meta.name));
+        let generate_name = sim
+            .objects
+            .get(b.origin.object)
+            .and_then(|o| o.stored.path(&["metadata", "generateName"]))
+            .and_then(YNode::as_str)
+            .filter(|g| !g.is_empty())
+            .map(str::to_string);
         new_pods.push((
             ns,
             NewPod {
@@ -1221,6 +1245,7 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
                 labels: b.meta.labels.clone(),
                 hostname: b.template.spec.hostname.clone(),
                 subdomain: b.template.spec.subdomain.clone(),
+                generate_name,
                 spec: Arc::new(b.template.spec),
                 owner: None,
                 workload: None,
@@ -1246,6 +1271,7 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
         sim.cluster.pods.push(Pod {
             namespace: ns,
             name: p.name,
+            generate_name: p.generate_name,
             labels: p.labels,
             ips,
             node,
@@ -1311,14 +1337,27 @@ fn replica_set_annotations(deployment: &Labels, replicas: i64, strategy: Option<
     a
 }
 
-/// `MaxSurge`: 0 unless the strategy is RollingUpdate, where `ResolveFenceposts` scales
-/// `maxSurge` against `spec.replicas` (`GetScaledValueFromIntOrPercent`: an integer as it is, a
-/// percentage rounded up); 0 when either fencepost does not resolve (validation refuses those).
-/// What is absent is what `SetDefaults_Deployment` sets (RollingUpdate, 25% and 25%), as for the
-/// built-in CoreDNS Deployment, whose manifest is not defaulted.
-fn max_surge(strategy: Option<&YNode>, replicas: i64) -> i64 {
+/// `getPodsPrefix`: the `generateName` a controller gives its pods, `<name>-`, or the bare
+/// name when the dash would make it too long for a name (`ValidatePodName` of a prefix: a
+/// DNS-1123 subdomain, 253 characters, once the trailing dash is masked).
+fn pods_prefix(controller: &str) -> String {
+    if controller.len() < 253 {
+        format!("{controller}-")
+    } else {
+        controller.to_string()
+    }
+}
+
+/// `ResolveFenceposts` of a RollingUpdate strategy: `maxSurge` and `maxUnavailable` scaled
+/// against `spec.replicas` (`GetScaledValueFromIntOrPercent`: an integer as it is, a percentage
+/// rounded up for the surge and down for the unavailable), with `maxUnavailable` 1 when both
+/// come to 0. None for another strategy, or when either does not resolve (validation refuses
+/// those; Go then returns 0 and 0). What is absent is what `SetDefaults_Deployment` sets
+/// (RollingUpdate, 25% and 25%), as for the built-in CoreDNS Deployment, whose manifest is not
+/// defaulted.
+fn fenceposts(strategy: Option<&YNode>, replicas: i64) -> Option<(i64, i64)> {
     if strategy.and_then(|s| s.get("type")).and_then(YNode::as_str).is_some_and(|t| t != "RollingUpdate") {
-        return 0;
+        return None;
     }
     let scaled = |key: &str, round_up: bool| -> Option<i64> {
         let v = strategy.and_then(|s| s.path(&["rollingUpdate", key])).filter(|v| !v.is_null());
@@ -1332,10 +1371,24 @@ fn max_surge(strategy: Option<&YNode>, replicas: i64) -> i64 {
         let x = percent as f64 * replicas as f64 / 100.0;
         Some(if round_up { x.ceil() } else { x.floor() } as i64)
     };
-    match (scaled("maxSurge", true), scaled("maxUnavailable", false)) {
-        (Some(surge), Some(_)) => surge,
-        _ => 0,
+    match (scaled("maxSurge", true)?, scaled("maxUnavailable", false)?) {
+        (0, 0) => Some((0, 1)),
+        both => Some(both),
     }
+}
+
+/// `MaxSurge`: the resolved `maxSurge` of a RollingUpdate strategy, else 0.
+fn max_surge(strategy: Option<&YNode>, replicas: i64) -> i64 {
+    fenceposts(strategy, replicas).map_or(0, |(surge, _)| surge)
+}
+
+/// `MaxUnavailable`: the resolved `maxUnavailable` of a RollingUpdate strategy, at most
+/// `replicas`; 0 for another strategy or 0 replicas.
+pub(super) fn max_unavailable(strategy: Option<&YNode>, replicas: i64) -> i64 {
+    if replicas == 0 {
+        return 0;
+    }
+    fenceposts(strategy, replicas).map_or(0, |(_, unavailable)| unavailable.min(replicas))
 }
 
 /// `podGenerateNameWithIndex`: `<job>-<index>-`, the job's name cut so that the prefix fits
@@ -2101,5 +2154,37 @@ mod host_port_tests {
         assert!(!super::host_port_conflict(&p("10.0.0.1", "TCP", 80), &p("10.0.0.2", "TCP", 80)));
         assert!(!super::host_port_conflict(&p("0.0.0.0", "TCP", 80), &p("0.0.0.0", "UDP", 80)));
         assert!(!super::host_port_conflict(&p("0.0.0.0", "TCP", 80), &p("0.0.0.0", "TCP", 81)));
+    }
+}
+
+#[cfg(test)]
+mod controller_tests {
+    use crate::source::SourceFile;
+
+    #[test]
+    fn a_pods_prefix_drops_the_dash_only_where_a_name_could_not_take_it() {
+        assert_eq!(super::pods_prefix("web"), "web-");
+        let long = "a".repeat(252);
+        assert_eq!(super::pods_prefix(&long), format!("{long}-"));
+        let longest = "a".repeat(253);
+        assert_eq!(super::pods_prefix(&longest), longest);
+    }
+
+    /// `MaxUnavailable`: `ResolveFenceposts` (25% each by default, `maxUnavailable` 1 when both
+    /// come to 0), at most `replicas`; 0 for Recreate or 0 replicas.
+    #[test]
+    fn max_unavailable_resolves_the_fenceposts() {
+        let unavailable = |strategy: &str, replicas: i64| {
+            let f = crate::yaml::load_file(0, &SourceFile::new("s.yaml", strategy), &crate::yaml::Limits::default());
+            let root = f.docs.first().and_then(|d| d.root.clone());
+            super::max_unavailable(root.as_ref(), replicas)
+        };
+        assert_eq!(unavailable("", 3), 0, "25% of 3, rounded down");
+        assert_eq!(unavailable("", 4), 1);
+        assert_eq!(unavailable("rollingUpdate:\n  maxSurge: 0\n  maxUnavailable: 10%\n", 1), 1, "both 0: 1");
+        assert_eq!(unavailable("rollingUpdate:\n  maxUnavailable: 5\n", 3), 3, "at most replicas");
+        assert_eq!(unavailable("rollingUpdate:\n  maxUnavailable: 5\n", 0), 0);
+        assert_eq!(unavailable("type: Recreate\n", 3), 0);
+        assert_eq!(super::max_surge(None, 3), 1, "25% of 3, rounded up");
     }
 }

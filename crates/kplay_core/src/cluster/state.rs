@@ -330,6 +330,10 @@ pub struct Workload {
     pub selector: Option<LabelSelector>,
     /// Replicas asked for (after overrides), before the simulation cap.
     pub desired: i64,
+    /// A Deployment created with `spec.paused: true`. Its controller only syncs (`sync` with
+    /// `createIfNotExisted` false): it creates no ReplicaSet, so no pods, even when scaled; its
+    /// status says it is paused (`get -o yaml`).
+    pub paused: bool,
     /// Pods created.
     pub replicas: usize,
     pub ready_replicas: usize,
@@ -352,6 +356,10 @@ pub struct Workload {
 pub struct Pod {
     pub namespace: String,
     pub name: String,
+    /// `metadata.generateName`: the Pod manifest's, or what the controller that made the pod
+    /// set (`GetPodFromTemplate`: `<controller>-`; an Indexed Job's `<job>-<index>-`), also
+    /// on a StatefulSet's pods, which it then names itself.
+    pub generate_name: Option<String>,
     pub labels: Labels,
     /// `status.podIPs` (primary first); empty while the pod is not scheduled.
     pub ips: Vec<IpAddr>,

@@ -201,6 +201,46 @@ fn overrides_toggle_readiness_nodes_and_scale() {
     assert_eq!((e.conditions.ready, e.conditions.serving, e.conditions.terminating), (Some(false), Some(false), Some(true)));
 }
 
+/// A Deployment created with `spec.paused: true`: the controller's `sync` creates no
+/// ReplicaSet (`createIfNotExisted` false), so there are no pods and its Service has no
+/// endpoints, also once scaled; `selector-matches-no-pods` says why.
+#[test]
+fn a_paused_deployment_gets_no_replica_set_and_its_service_no_endpoints() {
+    let paused = WEB.replace("  replicas: 3\n", "  replicas: 3\n  paused: true\n");
+    let mut opts = Options::default();
+    opts.cluster.overrides.scale.push(ScaleOverride { namespace: None, kind: "Deployment".into(), name: "web".into(), replicas: 5 });
+    for opts in [Options::default(), opts] {
+        let (c, d) = sim_with(&[&paused], &opts);
+        let web: Vec<&Workload> = c.workloads.iter().filter(|w| w.namespace == "default").collect();
+        assert_eq!(web.len(), 1, "the Deployment alone: {web:?}");
+        assert!(web[0].paused && web[0].pod_template_hash.is_none());
+        assert!(!web[0].annotations.contains_key("deployment.kubernetes.io/revision"));
+        assert!(c.pods.iter().all(|p| p.namespace != "default"));
+        assert!(c.slices_of("default", "web").all(|s| s.endpoints.is_empty()));
+        let hit: Vec<&crate::Diagnostic> = d.iter().filter(|d| d.rule == "selector-matches-no-pods").collect();
+        assert_eq!(hit.len(), 1, "{d:?}");
+        let label =
+            hit[0].secondary.iter().find(|l| l.message.starts_with("deployment/web would match, but it is paused")).expect("says why");
+        assert_eq!(&paused[label.span.range()], "true");
+        assert!(
+            hit[0].help.as_deref().is_some_and(|h| h.starts_with("resume deployment/web (`kubectl rollout resume deployment/web`")),
+            "{:?}",
+            hit[0].help
+        );
+    }
+    // Nothing is simulated, so nothing is capped.
+    let mut opts = Options::default();
+    opts.cluster.max_replicas_per_workload = 2;
+    let (_, d) = sim_with(&[&paused], &opts);
+    assert!(d.iter().all(|d| d.rule != "replicas-over-simulation-limit"), "{d:?}");
+    // Paused at 0 replicas it would run none anyway: not a selector defect.
+    let (_, d) = sim_with(&[&paused.replace("  replicas: 3\n", "  replicas: 0\n")], &Options::default());
+    assert!(d.iter().all(|d| d.rule != "selector-matches-no-pods"), "{d:?}");
+    // Not paused: the ReplicaSet and its pods.
+    let c = sim(&[&WEB.replace("  replicas: 3\n", "  replicas: 3\n  paused: false\n")]);
+    assert_eq!(c.pods.iter().filter(|p| p.namespace == "default").count(), 3);
+}
+
 fn node_ports_of(c: &Cluster, name: &str) -> Vec<Option<u16>> {
     c.service("default", name).expect(name).ports.iter().map(|p| p.node_port).collect()
 }

@@ -573,6 +573,7 @@ fn pod_object(c: &Cluster, objects: &[Object], p: &Pod) -> Node {
         status.push(("podIPs", seq(p.ips.iter().map(|i| map(vec![("ip", s(&i.to_string()))])).collect())));
     }
     let meta = Meta {
+        generate_name: p.generate_name.clone(),
         labels: &p.labels,
         annotations: &p.annotations,
         deleting: p.terminating,
@@ -889,12 +890,15 @@ pub fn endpoint_slice_object(c: &Cluster, es: &EndpointSlice) -> Node {
 }
 
 fn workload_object(objects: &[Object], w: &Workload) -> Node {
-    let status = map(vec![
+    let mut status = map(vec![
         ("replicas", int(w.replicas as i64)),
         ("readyReplicas", int(w.ready_replicas as i64)),
         ("availableReplicas", int(w.ready_replicas as i64)),
     ]);
     if let Some(o) = stored(objects, &w.origin).filter(|o| o.kind == w.kind) {
+        if w.paused {
+            status = paused_deployment_status(&o.stored, w.desired);
+        }
         let mut n = with_identity(o.stored.clone(), Some(&w.namespace), &w.store);
         if let Some(meta) = n.get_mut("metadata") {
             set_map(meta, "annotations", &w.annotations);
@@ -924,6 +928,34 @@ fn workload_object(objects: &[Object], w: &Workload) -> Node {
             ("status", status),
         ],
     )
+}
+
+/// The status the Deployment controller leaves on a Deployment created paused, which has no
+/// ReplicaSet (`syncDeployment` → `checkPausedConditions`, then `sync` → `calculateStatus`):
+/// `observedGeneration` the generation it was created with (1, `PrepareForCreate`), no
+/// replicas (Go's `omitempty` leaves the zero counts out), and two conditions in the order they
+/// are set: `Progressing` Unknown `DeploymentPaused` when it has a progress deadline
+/// (`progressDeadlineSeconds`, defaulted to 600; not when it is 2147483647), then `Available`,
+/// True when no replica (none being available) is fewer than `replicas` minus `MaxUnavailable`,
+/// as for 0 replicas or a `maxUnavailable` that covers them all, else False. As for pods' conditions,
+/// kplay leaves out the timestamps (`lastUpdateTime`, `lastTransitionTime`).
+fn paused_deployment_status(stored: &Node, replicas: i64) -> Node {
+    let cond = |t: &str, status: &str, reason: &str, message: &str| {
+        map(vec![("type", s(t)), ("status", s(status)), ("reason", s(reason)), ("message", s(message))])
+    };
+    let spec = stored.get("spec");
+    let mut conditions = Vec::new();
+    let deadline = spec.and_then(|s| s.get("progressDeadlineSeconds")).and_then(Node::as_i64);
+    if deadline.is_some_and(|d| d != i64::from(i32::MAX)) {
+        conditions.push(cond("Progressing", "Unknown", "DeploymentPaused", "Deployment is paused"));
+    }
+    let strategy = spec.and_then(|s| s.get("strategy"));
+    conditions.push(if 0 >= replicas - super::sim::max_unavailable(strategy, replicas) {
+        cond("Available", "True", "MinimumReplicasAvailable", "Deployment has minimum availability.")
+    } else {
+        cond("Available", "False", "MinimumReplicasUnavailable", "Deployment does not have minimum availability.")
+    });
+    map(vec![("observedGeneration", int(1)), ("conditions", seq(conditions))])
 }
 
 fn node_object(n: &ClusterNode) -> Node {
@@ -1339,6 +1371,94 @@ mod tests {
         assert!(j.contains("\"deprecated.daemonset.template.generation\": \"3\""), "{j}");
         let (y, _) = printed(&text, Kind::Pods, "agent-");
         assert!(y.contains("pod-template-generation: \"3\"\n"), "{y}");
+    }
+
+    /// The whole object of `get KIND -o yaml` whose name starts with `name`.
+    fn printed_yaml(text: &str, kind: Kind, name: &str) -> String {
+        let files = [crate::SourceFile::new("a.yaml", text)];
+        let (a, c) = crate::analysis::analyze_and_simulate(&files, &crate::Options::default());
+        let l = list(&c, &a.objects, kind, &Scope::All);
+        let items = l.get("items").and_then(Node::as_seq).unwrap();
+        let item = items.iter().find(|i| i.path(&["metadata", "name"]).and_then(Node::as_str).is_some_and(|n| n.starts_with(name)));
+        crate::yaml::emit::to_yaml(item.unwrap_or_else(|| panic!("{name}: {}", crate::yaml::emit::to_yaml(&l))))
+    }
+
+    /// A Deployment created paused: the controller creates no ReplicaSet (so it records no
+    /// revision) and leaves the status `syncDeployment` gives it: the paused Progressing
+    /// condition, then Available by `MaxUnavailable`, no replica counts (`omitempty`).
+    #[test]
+    fn a_paused_deployment_has_no_replica_set_and_says_it_is_paused() {
+        let paused = DEPLOYMENT.replace("  replicas: 3\n", "  replicas: 3\n  paused: true\n");
+        let y = printed_yaml(&paused, Kind::Deployments, "web");
+        // No revision: the manifest's stays as written.
+        assert!(y.contains("annotations:\n    deployment.kubernetes.io/revision: \"7\"\n    team: blue\n  uid: "), "{y}");
+        assert!(
+            y.ends_with("\nstatus:\n  observedGeneration: 1\n  conditions:\n    - type: Progressing\n      status: Unknown\n      reason: DeploymentPaused\n      message: Deployment is paused\n    - type: Available\n      status: \"False\"\n      reason: MinimumReplicasUnavailable\n      message: Deployment does not have minimum availability.\n"),
+            "{y}"
+        );
+        let files = [crate::SourceFile::new("a.yaml", paused.as_str())];
+        let (a, c) = crate::analysis::analyze_and_simulate(&files, &crate::Options::default());
+        let rs = list(&c, &a.objects, Kind::ReplicaSets, &Scope::Namespace("default".into()));
+        assert_eq!(rs.get("items").and_then(Node::as_seq).map(<[Node]>::len), Some(0));
+        let pods = table(&c, Kind::Pods, &Scope::Namespace("default".into()), false);
+        assert!(pods.rows.is_empty(), "{:?}", pods.rows);
+        let t = table(&c, Kind::Deployments, &Scope::Namespace("default".into()), false);
+        assert_eq!(t.rows, [["web", "0/3", "0", "0"]]);
+        // Available when the unavailable pods allowed cover them all: 0 replicas, or one with
+        // `maxSurge: 0` (the fenceposts then resolve `maxUnavailable` to at least 1); no
+        // Progressing condition without a progress deadline (2147483647).
+        let available = "    - type: Available\n      status: \"True\"\n      reason: MinimumReplicasAvailable\n      message: Deployment has minimum availability.\n";
+        for (spec, progressing) in [
+            ("  replicas: 0\n", true),
+            ("  replicas: 1\n  strategy:\n    rollingUpdate:\n      maxSurge: 0\n      maxUnavailable: 10%\n", true),
+            ("  replicas: 0\n  progressDeadlineSeconds: 2147483647\n", false),
+        ] {
+            let text = paused.replace("  replicas: 3\n", spec);
+            let y = printed_yaml(&text, Kind::Deployments, "web");
+            assert!(y.ends_with(available), "{spec}{y}");
+            assert_eq!(y.contains("DeploymentPaused"), progressing, "{spec}{y}");
+        }
+        // Recreate: `MaxUnavailable` is 0.
+        let text = paused.replace("  replicas: 3\n", "  replicas: 1\n  strategy:\n    type: Recreate\n");
+        assert!(printed_yaml(&text, Kind::Deployments, "web").contains("reason: MinimumReplicasUnavailable"));
+        // `paused: false` is an ordinary Deployment.
+        let y = printed_yaml(&DEPLOYMENT.replace("  replicas: 3\n", "  replicas: 3\n  paused: false\n"), Kind::Deployments, "web");
+        assert!(y.contains("deployment.kubernetes.io/revision: \"1\"") && !y.contains("DeploymentPaused"), "{y}");
+    }
+
+    /// `GetPodFromTemplate` gives a controller's pods `generateName: <controller>-` (a
+    /// Deployment's: its ReplicaSet's), which a StatefulSet keeps while naming its pods itself;
+    /// an Indexed Job's pods get `<job>-<index>-`. A hand-written Pod has the manifest's.
+    #[test]
+    fn a_controllers_pods_carry_its_generate_name() {
+        let (y, j) = printed(DEPLOYMENT, Kind::Pods, "web-");
+        let rs = y.lines().find_map(|l| l.strip_prefix("    name: ")).expect("the owner reference").to_string();
+        assert!(y.contains(&format!("\ngenerateName: {rs}-\nnamespace: default\n")), "{y}");
+        assert!(j.contains(&format!("\"generateName\": \"{rs}-\",")), "{j}");
+        let workload = |kind: &str, spec: &str| {
+            format!("apiVersion: {}\nkind: {kind}\nmetadata:\n  name: w\nspec:\n{spec}  selector:\n    matchLabels:\n      app: w\n  template:\n    metadata:\n      labels:\n        app: w\n    spec:\n      containers:\n        - name: w\n          image: nginx:1.27\n", if kind == "Job" { "batch/v1" } else { "apps/v1" })
+        };
+        for (kind, spec, generate_name) in [("StatefulSet", "  serviceName: w\n", "w-"), ("DaemonSet", "", "w-"), ("ReplicaSet", "", "w-")]
+        {
+            let (y, _) = printed(&workload(kind, spec), Kind::Pods, "w-");
+            assert!(y.contains(&format!("\ngenerateName: {generate_name}\nnamespace: ")), "{kind}: {y}");
+        }
+        let (y, _) = printed(&workload("StatefulSet", "  serviceName: w\n"), Kind::Pods, "w-");
+        assert!(y.starts_with("name: w-0\ngenerateName: w-\n"), "{y}");
+        let job = |spec: &str| {
+            workload("Job", spec)
+                .replace("      containers:", "      restartPolicy: Never\n      containers:")
+                .replace("  selector:\n    matchLabels:\n      app: w\n", "")
+        };
+        let (y, _) = printed(&job(""), Kind::Pods, "w-");
+        assert!(y.contains("\ngenerateName: w-\nnamespace: "), "{y}");
+        let (y, _) = printed(&job("  completions: 2\n  completionMode: Indexed\n"), Kind::Pods, "w-0-");
+        assert!(y.contains("\ngenerateName: w-0-\nnamespace: "), "{y}");
+        let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: p\n      image: nginx:1.27\n";
+        let (y, _) = printed(pod, Kind::Pods, "p");
+        assert!(!y.contains("generateName"), "{y}");
+        let (y, _) = printed(&pod.replace("  name: p\n", "  name: p\n  generateName: p-\n"), Kind::Pods, "p");
+        assert!(y.starts_with("name: p\ngenerateName: p-\nnamespace: "), "{y}");
     }
 
     /// A mirrored EndpointSlice keeps its Endpoints' annotations (but the trigger time),

@@ -515,6 +515,8 @@ pub struct WorkloadView {
     pub service_name_span: Option<Span>,
     /// The key span of `spec` (where to point when `spec.serviceName` is missing).
     pub spec_span: Span,
+    /// A Deployment's `spec.paused: true`: the span of its value.
+    pub paused: Option<Span>,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -970,6 +972,7 @@ pub fn workload(index: usize, obj: &Object) -> WorkloadView {
         service_name: s(spec.and_then(|s| s.get("serviceName"))).filter(|x| !x.is_empty()),
         service_name_span: spec.and_then(|s| value_span(s, "serviceName")),
         spec_span: spec_entry.map_or(obj.head_span(), |e| e.key.span),
+        paused: spec.and_then(|s| s.get("paused")).filter(|p| obj.kind == "Deployment" && p.as_bool() == Some(true)).map(|p| p.span),
     }
 }
 

@@ -150,18 +150,24 @@ pub(crate) struct Candidate<'a> {
     /// fails the Pod checks, `statefulset-pod-invalid`, or pods an admission plugin refuses,
     /// `rules::pod::admission`): runs no pods, shown for hints only.
     pub pods_refused: bool,
+    /// A Deployment created paused that asks for pods: its controller creates no ReplicaSet,
+    /// so it runs none. Where its `paused: true` is.
+    pub paused: Option<Span>,
 }
 
 impl Candidate<'_> {
-    /// Runs no pods because the API server refuses the object or its controller's pods.
+    /// Runs no pods because the API server refuses the object or its controller's pods, or
+    /// because it is a paused Deployment.
     pub fn runs_no_pods(&self) -> bool {
-        self.refused || self.pods_refused
+        self.refused || self.pods_refused || self.paused.is_some()
     }
 
     /// Why a matching candidate runs no pods, for a secondary label: "" when it runs them.
     pub fn refusal(&self) -> &'static str {
         if self.refused {
             "the API server refuses it as written"
+        } else if self.paused.is_some() {
+            "it is paused: `spec.paused: true` keeps the Deployment controller from creating its ReplicaSet, so it runs no pods until it is resumed"
         } else if self.pods_refused {
             "the API server refuses the pods its controller creates from its template (FailedCreate)"
         } else {
@@ -202,6 +208,8 @@ impl<'a> Cx<'a> {
             if w.origin.is_builtin() || w.owner.is_some() {
                 continue;
             }
+            // Scaled to zero, it creates no pods to refuse, nor would it resumed.
+            let paused = w.view.as_ref().and_then(|v| v.paused).filter(|_| w.paused && w.desired > 0);
             v.push(Candidate {
                 labels: &w.template.labels,
                 label_spans: &w.template.label_spans,
@@ -210,8 +218,9 @@ impl<'a> Cx<'a> {
                 display: format!("{}/{}", w.kind.to_ascii_lowercase(), w.name),
                 namespace: &w.namespace,
                 refused: false,
-                // Scaled to zero, it creates no pods to refuse.
-                pods_refused: w.desired > 0 && self.objects.get(w.origin.object).is_some_and(|o| o.pods_refused),
+                // Paused, it creates none to refuse.
+                pods_refused: w.desired > 0 && !w.paused && self.objects.get(w.origin.object).is_some_and(|o| o.pods_refused),
+                paused,
             });
         }
         for p in &self.cluster.pods {
@@ -229,6 +238,7 @@ impl<'a> Cx<'a> {
                 namespace: &p.namespace,
                 refused: false,
                 pods_refused: false,
+                paused: None,
             });
         }
         for r in &self.refused {
@@ -241,6 +251,7 @@ impl<'a> Cx<'a> {
                 namespace: &r.namespace,
                 refused: true,
                 pods_refused: false,
+                paused: None,
             });
         }
         v

@@ -17,8 +17,10 @@ pub static SELECTOR_MATCHES_NO_PODS: Rule = Rule {
 Matches each Service's `selector` against the labels of every pod the simulated cluster runs
 and every workload pod template, in the Service's namespace. When nothing matches, it points at
 the closest template and at each label that differs, in whatever file it is. A matching template
-whose workload the API server refuses, or a StatefulSet whose pods it refuses
-(`statefulset-pod-invalid`), runs no pods: the warning names it and says why.
+whose workload the API server refuses, a StatefulSet whose pods it refuses
+(`statefulset-pod-invalid`), or a Deployment created with `spec.paused: true` (its controller
+creates no ReplicaSet, so no pods, until it is resumed), runs no pods: the warning names it and
+says why.
 
 ## Why is this bad?
 The Service gets no endpoints: connections to it are refused. The usual causes are a typo in a
@@ -143,13 +145,21 @@ pub(crate) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
         let score = |c: &Candidate<'_>| sel.iter().filter(|(k, v)| c.labels.get(*k) == Some(*v)).count();
         let refused_match = here.iter().find(|c| c.runs_no_pods() && matches(c));
         if let Some(c) = refused_match {
-            d = d.with_secondary(c.origin.file, c.origin.head, format!("{} would match, but {}", c.display, c.refusal()));
+            d = d.with_secondary(
+                c.origin.file,
+                c.paused.unwrap_or(c.origin.head),
+                format!("{} would match, but {}", c.display, c.refusal()),
+            );
         }
         let best = here
             .iter()
             .filter(|c| !c.refused)
             .max_by_key(|c| (score(c), sel.keys().filter(|k| c.labels.contains_key(*k)).count(), std::cmp::Reverse(c.origin.object)));
         let mut help = match refused_match {
+            Some(c) if c.paused.is_some() => format!(
+                "resume {} (`kubectl rollout resume {}`, or drop `paused: true` from its manifest) for its pods to be created: its labels already agree",
+                c.display, c.display
+            ),
             Some(c) if c.pods_refused => {
                 format!("fix the pod template of {} (see its warnings about the pods it creates): the labels already agree", c.display)
             }
