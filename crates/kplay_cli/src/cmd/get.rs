@@ -1,7 +1,10 @@
 //! `kplay get KIND [PATH...]`: what `kubectl get` would show after applying the manifests to a
-//! fresh simulated cluster: kubectl-like tables, or the objects as a `v1` List (`-o yaml|json`).
+//! fresh simulated cluster: kubectl-like tables, or the objects as a `v1` List (`-o yaml|json`),
+//! every mapping's keys sorted as kubectl prints them (`kplay_core::yaml::key_order`).
 
 use kplay_core::cluster::view::{self, Kind, Scope};
+use kplay_core::yaml::key_order::{sort_keys, KeyOrder};
+use kplay_core::yaml::{emit, Node};
 use kplay_core::{analyze, cluster};
 
 use super::Common;
@@ -56,8 +59,8 @@ pub fn run(args: &Args) -> u8 {
     let c = cluster::simulate(&files, &analysis.objects, &opts);
     let scope = if args.all_namespaces { Scope::All } else { Scope::Namespace(opts.default_namespace.clone()) };
     let text = match args.output {
-        Some(GetOutput::Json) => view::to_json(&view::list(&c, &analysis.objects, kind, &scope)),
-        Some(GetOutput::Yaml) => kplay_core::yaml::emit::to_yaml(&view::list(&c, &analysis.objects, kind, &scope)),
+        Some(GetOutput::Json) => view::to_json(&sorted(view::list(&c, &analysis.objects, kind, &scope), KeyOrder::GoJson)),
+        Some(GetOutput::Yaml) => emit::to_yaml(&sorted(view::list(&c, &analysis.objects, kind, &scope), KeyOrder::GoYamlV2)),
         Some(GetOutput::Wide) | None => {
             let t = view::table(&c, kind, &scope, args.output == Some(GetOutput::Wide));
             if t.rows.is_empty() {
@@ -76,4 +79,11 @@ pub fn run(args: &Args) -> u8 {
         eprintln!("note: some objects were refused (run `kplay check` for the errors); they are not in the simulated cluster");
     }
     exit::OK
+}
+
+/// The list with every mapping's keys in the order kubectl's printer for the format writes them:
+/// kubectl prints unstructured objects, whose maps come out sorted.
+fn sorted(mut list: Node, order: KeyOrder) -> Node {
+    sort_keys(&mut list, order);
+    list
 }

@@ -8,6 +8,7 @@
 
 pub mod emit;
 mod json;
+pub mod key_order;
 mod load;
 mod node;
 pub mod resolve;
