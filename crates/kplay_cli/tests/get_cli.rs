@@ -170,8 +170,8 @@ fn yaml_prints_keys_in_go_yaml_v2_order() {
 #[test]
 fn json_prints_keys_in_byte_order() {
     let (j, list) = printed("pods", "json", KeyOrder::GoJson);
-    assert!(j.starts_with("{\n  \"apiVersion\": \"v1\",\n  \"items\": [\n"), "{j}");
-    assert!(j.ends_with("],\n  \"kind\": \"List\",\n  \"metadata\": {\n    \"resourceVersion\": \"\"\n  }\n}\n"), "{j}");
+    assert!(j.starts_with("{\n    \"apiVersion\": \"v1\",\n    \"items\": [\n"), "{j}");
+    assert!(j.ends_with("],\n    \"kind\": \"List\",\n    \"metadata\": {\n        \"resourceVersion\": \"\"\n    }\n}\n"), "{j}");
     let meta = pod_metadata(&list);
     assert_eq!(keys(meta.get("annotations").unwrap()), ["example.com/aB", "example.com/a_b", "example.com/v10", "example.com/v2"]);
     // Numbers, booleans and strings as before.

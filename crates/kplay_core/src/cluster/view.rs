@@ -1051,8 +1051,9 @@ pub fn list(c: &Cluster, objects: &[Object], kind: Kind, scope: &Scope) -> Node 
     object("v1", "List", vec![("items", seq(items)), ("metadata", map(vec![("resourceVersion", s(""))]))])
 }
 
-/// Writes a node as JSON (two-space indentation), the way the API returns the object (strings
-/// escaped as Go's `encoding/json` escapes them, `<`, `>` and `&` included).
+/// Writes a node as JSON the way `kubectl get -o json` prints it: indented by four spaces
+/// (cli-runtime's `JSONPrinter`: `json.MarshalIndent(obj, "", "    ")`), strings escaped as Go's
+/// `encoding/json` escapes them, `<`, `>` and `&` included.
 pub fn to_json(n: &Node) -> String {
     let mut out = String::new();
     json(n, 0, &mut out);
@@ -1067,10 +1068,10 @@ fn json(n: &Node, indent: usize, out: &mut String) {
         crate::yaml::NodeKind::Map(entries) => {
             out.push_str("{\n");
             for (i, e) in entries.iter().enumerate() {
-                out.push_str(&pad(indent + 2));
+                out.push_str(&pad(indent + 4));
                 out.push_str(&go_json_string(e.key.text().unwrap_or("")));
                 out.push_str(": ");
-                json(&e.value, indent + 2, out);
+                json(&e.value, indent + 4, out);
                 if i + 1 < entries.len() {
                     out.push(',');
                 }
@@ -1083,8 +1084,8 @@ fn json(n: &Node, indent: usize, out: &mut String) {
         crate::yaml::NodeKind::Seq(items) => {
             out.push_str("[\n");
             for (i, it) in items.iter().enumerate() {
-                out.push_str(&pad(indent + 2));
-                json(it, indent + 2, out);
+                out.push_str(&pad(indent + 4));
+                json(it, indent + 4, out);
                 if i + 1 < items.len() {
                     out.push(',');
                 }
@@ -1294,7 +1295,7 @@ mod tests {
         let (y, j) = printed(text, Kind::Services, "web");
         assert!(y.contains("labels:\n  app: web\nannotations:\n  example.com/port: \"80\"\n  team: blue\nuid: "), "{y}");
         assert!(
-            j.contains("    \"labels\": {\n      \"app\": \"web\"\n    },\n    \"annotations\": {\n      \"example.com/port\": \"80\",\n      \"team\": \"blue\"\n    },\n    \"uid\": "),
+            j.contains("    \"labels\": {\n            \"app\": \"web\"\n        },\n        \"annotations\": {\n            \"example.com/port\": \"80\",\n            \"team\": \"blue\"\n        },\n        \"uid\": "),
             "{j}"
         );
         // kubeadm's kube-dns Service carries its Prometheus annotations.
@@ -1305,10 +1306,10 @@ mod tests {
         let more = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team\n  annotations:\n    owner: blue\n---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\n  annotations:\n    z: \"1\"\n    a: \"2\"\n  labels: {}\nspec:\n  defaultBackend:\n    service:\n      name: web\n      port:\n        number: 80\n";
         let (y, j) = printed(more, Kind::Namespaces, "team");
         assert!(y.contains("kubernetes.io/metadata.name: team\nannotations:\n  owner: blue\nuid: "), "{y}");
-        assert!(j.contains("\"annotations\": {\n      \"owner\": \"blue\"\n    },\n    \"uid\": "), "{j}");
+        assert!(j.contains("\"annotations\": {\n            \"owner\": \"blue\"\n        },\n        \"uid\": "), "{j}");
         let (y, j) = printed(more, Kind::Ingresses, "web");
         assert!(y.starts_with("name: web\nnamespace: default\nannotations:\n  a: \"2\"\n  z: \"1\"\nuid: "), "{y}");
-        assert!(j.contains("\"annotations\": {\n      \"a\": \"2\",\n      \"z\": \"1\"\n    },\n    \"uid\": "), "{j}");
+        assert!(j.contains("\"annotations\": {\n            \"a\": \"2\",\n            \"z\": \"1\"\n        },\n        \"uid\": "), "{j}");
     }
 
     const DEPLOYMENT: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  labels:\n    app: web\n  annotations:\n    team: blue\n    deployment.kubernetes.io/revision: \"7\"\nspec:\n  replicas: 3\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n      annotations:\n        prometheus.io/scrape: \"true\"\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27\n";
@@ -1317,7 +1318,7 @@ mod tests {
     fn a_deployments_pods_carry_its_templates_annotations() {
         let (y, j) = printed(DEPLOYMENT, Kind::Pods, "web-");
         assert!(y.contains("\nannotations:\n  prometheus.io/scrape: \"true\"\nuid: "), "{y}");
-        assert!(j.contains("\n    },\n    \"annotations\": {\n      \"prometheus.io/scrape\": \"true\"\n    },\n    \"uid\": "), "{j}");
+        assert!(j.contains("\n        },\n        \"annotations\": {\n            \"prometheus.io/scrape\": \"true\"\n        },\n        \"uid\": "), "{j}");
     }
 
     /// The Deployment controller's annotations: the revision on the Deployment (its own
@@ -1328,7 +1329,7 @@ mod tests {
         let (y, j) = printed(DEPLOYMENT, Kind::Deployments, "web");
         assert!(y.contains("labels:\n  app: web\nannotations:\n  deployment.kubernetes.io/revision: \"1\"\n  team: blue\nuid: "), "{y}");
         assert!(
-            j.contains("\"annotations\": {\n      \"deployment.kubernetes.io/revision\": \"1\",\n      \"team\": \"blue\"\n    },"),
+            j.contains("\"annotations\": {\n            \"deployment.kubernetes.io/revision\": \"1\",\n            \"team\": \"blue\"\n        },"),
             "{j}"
         );
         let (y, j) = printed(DEPLOYMENT, Kind::ReplicaSets, "web-");
@@ -1338,8 +1339,8 @@ mod tests {
         );
         assert!(j.contains("\"deployment.kubernetes.io/max-replicas\": \"4\""), "{j}");
         // Its template is the Deployment's, annotations included.
-        assert!(j.contains("\"template\": {\n      \"metadata\": {\n        \"labels\": {\n          \"app\": \"web\",\n          \"pod-template-hash\": "), "{j}");
-        assert!(j.contains("\"annotations\": {\n          \"prometheus.io/scrape\": \"true\"\n        }"), "{j}");
+        assert!(j.contains("\"template\": {\n            \"metadata\": {\n                \"labels\": {\n                    \"app\": \"web\",\n                    \"pod-template-hash\": "), "{j}");
+        assert!(j.contains("\"annotations\": {\n                    \"prometheus.io/scrape\": \"true\"\n                }"), "{j}");
         // `MaxSurge` by strategy: an integer as it is, a percentage rounded up, none for Recreate;
         // the built-in CoreDNS (2 replicas, the default 25%).
         let strategies = [
@@ -1469,6 +1470,6 @@ mod tests {
         let (y, j) = printed(text, Kind::EndpointSlices, "db-");
         assert!(y.contains("\ngenerateName: db-\nnamespace: default\nlabels:\n"), "{y}");
         assert!(y.contains("  kubernetes.io/service-name: db\nannotations:\n  note: x\nuid: "), "{y}");
-        assert!(j.contains("      \"kubernetes.io/service-name\": \"db\"\n    },\n    \"annotations\": {\n      \"note\": \"x\"\n    },\n    \"uid\": "), "{j}");
+        assert!(j.contains("      \"kubernetes.io/service-name\": \"db\"\n        },\n        \"annotations\": {\n            \"note\": \"x\"\n        },\n        \"uid\": "), "{j}");
     }
 }
