@@ -1309,7 +1309,10 @@ mod tests {
         assert!(j.contains("\"annotations\": {\n            \"owner\": \"blue\"\n        },\n        \"uid\": "), "{j}");
         let (y, j) = printed(more, Kind::Ingresses, "web");
         assert!(y.starts_with("name: web\nnamespace: default\nannotations:\n  a: \"2\"\n  z: \"1\"\nuid: "), "{y}");
-        assert!(j.contains("\"annotations\": {\n            \"a\": \"2\",\n            \"z\": \"1\"\n        },\n        \"uid\": "), "{j}");
+        assert!(
+            j.contains("\"annotations\": {\n            \"a\": \"2\",\n            \"z\": \"1\"\n        },\n        \"uid\": "),
+            "{j}"
+        );
     }
 
     const DEPLOYMENT: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  labels:\n    app: web\n  annotations:\n    team: blue\n    deployment.kubernetes.io/revision: \"7\"\nspec:\n  replicas: 3\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n      annotations:\n        prometheus.io/scrape: \"true\"\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27\n";
@@ -1318,7 +1321,12 @@ mod tests {
     fn a_deployments_pods_carry_its_templates_annotations() {
         let (y, j) = printed(DEPLOYMENT, Kind::Pods, "web-");
         assert!(y.contains("\nannotations:\n  prometheus.io/scrape: \"true\"\nuid: "), "{y}");
-        assert!(j.contains("\n        },\n        \"annotations\": {\n            \"prometheus.io/scrape\": \"true\"\n        },\n        \"uid\": "), "{j}");
+        assert!(
+            j.contains(
+                "\n        },\n        \"annotations\": {\n            \"prometheus.io/scrape\": \"true\"\n        },\n        \"uid\": "
+            ),
+            "{j}"
+        );
     }
 
     /// The Deployment controller's annotations: the revision on the Deployment (its own
@@ -1329,7 +1337,9 @@ mod tests {
         let (y, j) = printed(DEPLOYMENT, Kind::Deployments, "web");
         assert!(y.contains("labels:\n  app: web\nannotations:\n  deployment.kubernetes.io/revision: \"1\"\n  team: blue\nuid: "), "{y}");
         assert!(
-            j.contains("\"annotations\": {\n            \"deployment.kubernetes.io/revision\": \"1\",\n            \"team\": \"blue\"\n        },"),
+            j.contains(
+                "\"annotations\": {\n            \"deployment.kubernetes.io/revision\": \"1\",\n            \"team\": \"blue\"\n        },"
+            ),
             "{j}"
         );
         let (y, j) = printed(DEPLOYMENT, Kind::ReplicaSets, "web-");
