@@ -86,7 +86,7 @@ fn assert_sorted(n: &Node, order: KeyOrder, text: &str) {
         }
         NodeKind::Map(entries) => {
             let k = keys(n);
-            assert!(k.windows(2).all(|w| order.cmp(w[0], w[1]).is_lt()), "{k:?} not sorted in {text}");
+            assert!(k.windows(2).all(|w| order.less(w[0], w[1])), "{k:?} not sorted in {text}");
             for e in entries {
                 assert_sorted(&e.value, order, text);
             }
