@@ -910,7 +910,7 @@ fn allocate_services(sim: &mut Sim<'_>, mut user: Vec<ServiceView>, probes: Vec<
 // ---------------------------------------------------------------------------------------------
 // Workload controllers
 
-fn template_hash(t: &PodTemplate) -> String {
+pub(super) fn template_hash(t: &PodTemplate) -> String {
     // Kubernetes hashes the Go struct with `DeepHashObject` (fnv32a over a spew dump), which
     // cannot be reproduced from YAML; kplay hashes the canonical YAML of the stored template
     // the same way, so the label has the real shape (SafeEncodeString of a decimal uint32) and

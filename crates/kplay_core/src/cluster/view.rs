@@ -889,16 +889,10 @@ pub fn endpoint_slice_object(c: &Cluster, es: &EndpointSlice) -> Node {
     object("discovery.k8s.io/v1", "EndpointSlice", rest)
 }
 
-fn workload_object(objects: &[Object], w: &Workload) -> Node {
-    let mut status = map(vec![
-        ("replicas", int(w.replicas as i64)),
-        ("readyReplicas", int(w.ready_replicas as i64)),
-        ("availableReplicas", int(w.ready_replicas as i64)),
-    ]);
-    if let Some(o) = stored(objects, &w.origin).filter(|o| o.kind == w.kind) {
-        if w.paused {
-            status = paused_deployment_status(&o.stored, w.desired);
-        }
+fn workload_object(c: &Cluster, objects: &[Object], w: &Workload) -> Node {
+    let stored_object = stored(objects, &w.origin).filter(|o| o.kind == w.kind);
+    let status = workload_status(c, stored_object.map(|o| &o.stored), w);
+    if let Some(o) = stored_object {
         let mut n = with_identity(o.stored.clone(), Some(&w.namespace), &w.store);
         if let Some(meta) = n.get_mut("metadata") {
             set_map(meta, "annotations", &w.annotations);
@@ -930,32 +924,151 @@ fn workload_object(objects: &[Object], w: &Workload) -> Node {
     )
 }
 
-/// The status the Deployment controller leaves on a Deployment created paused, which has no
-/// ReplicaSet (`syncDeployment` → `checkPausedConditions`, then `sync` → `calculateStatus`):
-/// `observedGeneration` the generation it was created with (1, `PrepareForCreate`), no
-/// replicas (Go's `omitempty` leaves the zero counts out), and two conditions in the order they
-/// are set: `Progressing` Unknown `DeploymentPaused` when it has a progress deadline
-/// (`progressDeadlineSeconds`, defaulted to 600; not when it is 2147483647), then `Available`,
-/// True when no replica (none being available) is fewer than `replicas` minus `MaxUnavailable`,
-/// as for 0 replicas or a `maxUnavailable` that covers them all, else False. As for pods' conditions,
-/// kplay leaves out the timestamps (`lastUpdateTime`, `lastTransitionTime`).
-fn paused_deployment_status(stored: &Node, replicas: i64) -> Node {
-    let cond = |t: &str, status: &str, reason: &str, message: &str| {
-        map(vec![("type", s(t)), ("status", s(status)), ("reason", s(reason)), ("message", s(message))])
+/// A condition without its timestamps (kplay prints none, as for pods' conditions).
+fn condition(t: &str, status: &str, reason: &str, message: &str) -> Node {
+    map(vec![("type", s(t)), ("status", s(status)), ("reason", s(reason)), ("message", s(message))])
+}
+
+/// The status a workload's controller has written once the simulated cluster has settled:
+/// every pod it could create exists, and the ones that will ever be Ready are, for longer
+/// than any `minReadySeconds` (so available means ready). Each kind's fields are its own, as
+/// its controller computes them; Go's `omitempty` leaves zero counts out, except for the
+/// fields the API types declare without it (noted per kind). `observedGeneration` is the
+/// generation of a created object, 1 (`PrepareForCreate`); the scale override does not change
+/// the stored object. Not modelled: failed pod creations (`ReplicaFailure`), rollouts
+/// (one revision only), timestamps (`startTime`, conditions' times).
+fn workload_status(c: &Cluster, stored: Option<&Node>, w: &Workload) -> Node {
+    let (n, ready) = (w.replicas as i64, w.ready_replicas as i64);
+    let spec = stored.and_then(|s| s.get("spec"));
+    let mut f: Vec<(&str, Node)> = Vec::new();
+    let counts = |f: &mut Vec<(&str, Node)>, fields: &[(&'static str, i64, bool)]| {
+        for &(k, v, required) in fields {
+            if required || v != 0 {
+                f.push((k, int(v)));
+            }
+        }
     };
-    let spec = stored.get("spec");
-    let mut conditions = Vec::new();
-    let deadline = spec.and_then(|s| s.get("progressDeadlineSeconds")).and_then(Node::as_i64);
-    if deadline.is_some_and(|d| d != i64::from(i32::MAX)) {
-        conditions.push(cond("Progressing", "Unknown", "DeploymentPaused", "Deployment is paused"));
+    match w.kind.as_str() {
+        "Deployment" => return deployment_status(c, spec, w),
+        // `calculateStatus` (replica_set_utils.go); `replicas` has no `omitempty`. Every pod
+        // the controller made carries its template's labels (`fullyLabeledReplicas`).
+        "ReplicaSet" | "ReplicationController" => counts(
+            &mut f,
+            &[
+                ("replicas", n, true),
+                ("fullyLabeledReplicas", n, false),
+                ("readyReplicas", ready, false),
+                ("availableReplicas", ready, false),
+            ],
+        ),
+        // `computeReplicaStatus` and `completeRollingUpdate` (stateful_set_control.go): one
+        // revision, current and updated; `replicas` and `availableReplicas` have no
+        // `omitempty`, and the controller writes `collisionCount` (a pointer) from the start.
+        // The revision is the pods' `controller-revision-hash`.
+        "StatefulSet" => {
+            let revision = format!("{}-{}", w.name, super::sim::template_hash(&w.template));
+            counts(
+                &mut f,
+                &[("replicas", n, true), ("readyReplicas", ready, false), ("currentReplicas", n, false), ("updatedReplicas", n, false)],
+            );
+            f.push(("currentRevision", s(&revision)));
+            f.push(("updateRevision", s(&revision)));
+            f.push(("collisionCount", int(0)));
+            counts(&mut f, &[("availableReplicas", ready, true)]);
+        }
+        // `updateDaemonSetStatus` (daemon_controller.go): kplay makes one pod per node that
+        // should run it; the first four counts have no `omitempty`.
+        "DaemonSet" => counts(
+            &mut f,
+            &[
+                ("currentNumberScheduled", n, true),
+                ("numberMisscheduled", 0, true),
+                ("desiredNumberScheduled", n, true),
+                ("numberReady", ready, true),
+                ("updatedNumberScheduled", n, false),
+                ("numberAvailable", ready, false),
+                ("numberUnavailable", n - ready, false),
+            ],
+        ),
+        // `syncJob` (job_controller.go): its pods run, none has finished. `ready` (JobReadyPods)
+        // and `terminating` (JobPodReplacementPolicy) are pointers the controller always sets,
+        // `uncountedTerminatedPods` too, and `failedIndexes` with `backoffLimitPerIndex`.
+        "Job" => {
+            counts(&mut f, &[("active", n, false), ("ready", ready, true), ("terminating", 0, true)]);
+            f.push(("uncountedTerminatedPods", map(Vec::new())));
+            if spec.and_then(|s| s.get("backoffLimitPerIndex")).is_some_and(|v| !v.is_null()) {
+                f.push(("failedIndexes", s("")));
+            }
+        }
+        _ => counts(&mut f, &[("replicas", n, true), ("readyReplicas", ready, false)]),
     }
+    if w.kind != "Job" {
+        f.push(("observedGeneration", int(1)));
+    }
+    map(f)
+}
+
+/// The Deployment controller's status (`calculateStatus` and `syncRolloutStatus`, sync.go and
+/// progress.go). Counts: `replicas` and `updatedReplicas` its ReplicaSet's pods (one
+/// revision), `readyReplicas` and `availableReplicas` the ready ones, `unavailableReplicas`
+/// the ReplicaSet's `spec.replicas` (the desired count) minus those. Conditions, in the order
+/// `SetDeploymentCondition` leaves them (it appends a condition whose status or reason
+/// changed, so the Progressing update that follows every Available change comes last):
+/// `Available` True `MinimumReplicasAvailable` when the available pods are at least
+/// `replicas` minus the resolved `maxUnavailable`, else False `MinimumReplicasUnavailable`;
+/// then, unless there is no progress deadline (`progressDeadlineSeconds` 2147483647, where
+/// `syncRolloutStatus` removes it), `Progressing`: True `NewReplicaSetAvailable` once all
+/// replicas are updated and available (`DeploymentComplete`), else, the deadline (600 s by
+/// default) being long past in a settled cluster, False `ProgressDeadlineExceeded`
+/// (`DeploymentTimedOut`). A Deployment that asks for more replicas than kplay simulates is
+/// complete when all it simulates are.
+///
+/// Created paused, it has no ReplicaSet (`syncDeployment` → `checkPausedConditions`, then
+/// `sync` → `calculateStatus`): no counts, and the conditions in the order they are set,
+/// `Progressing` Unknown `DeploymentPaused` (with a deadline), then `Available`.
+fn deployment_status(c: &Cluster, spec: Option<&Node>, w: &Workload) -> Node {
+    let (n, ready, desired) = (w.replicas as i64, w.ready_replicas as i64, w.desired);
+    let deadline = spec.and_then(|s| s.get("progressDeadlineSeconds")).and_then(Node::as_i64);
+    // The API server defaults it to 600; a built-in Deployment has no stored spec here.
+    let has_deadline = deadline.is_none_or(|d| d != i64::from(i32::MAX));
     let strategy = spec.and_then(|s| s.get("strategy"));
-    conditions.push(if 0 >= replicas - super::sim::max_unavailable(strategy, replicas) {
-        cond("Available", "True", "MinimumReplicasAvailable", "Deployment has minimum availability.")
+    let available = if ready >= desired - super::sim::max_unavailable(strategy, desired) {
+        condition("Available", "True", "MinimumReplicasAvailable", "Deployment has minimum availability.")
     } else {
-        cond("Available", "False", "MinimumReplicasUnavailable", "Deployment does not have minimum availability.")
-    });
-    map(vec![("observedGeneration", int(1)), ("conditions", seq(conditions))])
+        condition("Available", "False", "MinimumReplicasUnavailable", "Deployment does not have minimum availability.")
+    };
+    if w.paused {
+        let mut conditions = Vec::new();
+        if has_deadline {
+            conditions.push(condition("Progressing", "Unknown", "DeploymentPaused", "Deployment is paused"));
+        }
+        conditions.push(available);
+        return map(vec![("observedGeneration", int(1)), ("conditions", seq(conditions))]);
+    }
+    let mut conditions = vec![available];
+    if has_deadline {
+        let rs = format!("{}-{}", w.name, w.pod_template_hash.as_deref().unwrap_or_default());
+        let simulated = desired.min(c.description.max_replicas_per_workload.max(0));
+        conditions.push(if n == simulated && ready == n {
+            condition("Progressing", "True", "NewReplicaSetAvailable", &format!("ReplicaSet \"{rs}\" has successfully progressed."))
+        } else {
+            condition("Progressing", "False", "ProgressDeadlineExceeded", &format!("ReplicaSet \"{rs}\" has timed out progressing."))
+        });
+    }
+    let mut f = vec![("observedGeneration", int(1))];
+    for (k, v) in [
+        ("replicas", n),
+        ("updatedReplicas", n),
+        ("readyReplicas", ready),
+        ("availableReplicas", ready),
+        ("unavailableReplicas", (desired - ready).max(0)),
+    ] {
+        if v != 0 {
+            f.push((k, int(v)));
+        }
+    }
+    f.push(("conditions", seq(conditions)));
+    map(f)
 }
 
 fn node_object(n: &ClusterNode) -> Node {
@@ -1028,12 +1141,12 @@ pub fn list(c: &Cluster, objects: &[Object], kind: Kind, scope: &Scope) -> Node 
         Kind::EndpointSlices => {
             c.endpoint_slices.iter().filter(|x| scope.shows(&x.namespace)).map(|e| endpoint_slice_object(c, e)).collect()
         }
-        Kind::Deployments => workloads(c, "Deployment", scope).map(|w| workload_object(objects, w)).collect(),
-        Kind::ReplicaSets => workloads(c, "ReplicaSet", scope).map(|w| workload_object(objects, w)).collect(),
-        Kind::ReplicationControllers => workloads(c, "ReplicationController", scope).map(|w| workload_object(objects, w)).collect(),
-        Kind::StatefulSets => workloads(c, "StatefulSet", scope).map(|w| workload_object(objects, w)).collect(),
-        Kind::DaemonSets => workloads(c, "DaemonSet", scope).map(|w| workload_object(objects, w)).collect(),
-        Kind::Jobs => workloads(c, "Job", scope).map(|w| workload_object(objects, w)).collect(),
+        Kind::Deployments => workloads(c, "Deployment", scope).map(|w| workload_object(c, objects, w)).collect(),
+        Kind::ReplicaSets => workloads(c, "ReplicaSet", scope).map(|w| workload_object(c, objects, w)).collect(),
+        Kind::ReplicationControllers => workloads(c, "ReplicationController", scope).map(|w| workload_object(c, objects, w)).collect(),
+        Kind::StatefulSets => workloads(c, "StatefulSet", scope).map(|w| workload_object(c, objects, w)).collect(),
+        Kind::DaemonSets => workloads(c, "DaemonSet", scope).map(|w| workload_object(c, objects, w)).collect(),
+        Kind::Jobs => workloads(c, "Job", scope).map(|w| workload_object(c, objects, w)).collect(),
         Kind::Nodes => c.nodes.iter().map(node_object).collect(),
         Kind::Namespaces => c.namespaces.iter().map(namespace_object).collect(),
         Kind::Ingresses => c
@@ -1366,6 +1479,97 @@ mod tests {
         }
         let (y, _) = printed(DEPLOYMENT, Kind::ReplicaSets, "coredns-");
         assert!(y.contains("deployment.kubernetes.io/desired-replicas: \"2\"\n  deployment.kubernetes.io/max-replicas: \"3\"\n"), "{y}");
+    }
+
+    /// The status part of `kind`/`name`'s YAML, the object itself, and the whole list.
+    fn printed_status(text: &str, kind: Kind, name: &str) -> String {
+        let y = printed_yaml(text, kind, name);
+        y[y.find("\nstatus:\n").unwrap_or_else(|| panic!("{y}"))..].to_string()
+    }
+
+    /// A Deployment whose pods are all ready has the status its controller writes: counts of its
+    /// one ReplicaSet's pods, then Available and Progressing (in the order `SetDeploymentCondition`
+    /// leaves them) naming that ReplicaSet.
+    #[test]
+    fn a_settled_deployment_has_the_controllers_status() {
+        let rs = printed_yaml(DEPLOYMENT, Kind::ReplicaSets, "web-");
+        let rs_name = rs.lines().find_map(|l| l.strip_prefix("  name: ")).unwrap();
+        assert_eq!(
+            printed_status(DEPLOYMENT, Kind::Deployments, "web"),
+            format!(
+                "\nstatus:\n  observedGeneration: 1\n  replicas: 3\n  updatedReplicas: 3\n  readyReplicas: 3\n  availableReplicas: 3\n  conditions:\n    - type: Available\n      status: \"True\"\n      reason: MinimumReplicasAvailable\n      message: Deployment has minimum availability.\n    - type: Progressing\n      status: \"True\"\n      reason: NewReplicaSetAvailable\n      message: ReplicaSet \"{rs_name}\" has successfully progressed.\n"
+            )
+        );
+        // Its pods never fit a node: none available (25% of 3 may be unavailable, rounded
+        // down: none), and the rollout timed out long ago.
+        let pending =
+            DEPLOYMENT.replace("    spec:\n      containers:", "    spec:\n      nodeSelector:\n        disk: none\n      containers:");
+        let rs = printed_yaml(&pending, Kind::ReplicaSets, "web-");
+        let rs_name = rs.lines().find_map(|l| l.strip_prefix("  name: ")).unwrap();
+        let y = printed_status(&pending, Kind::Deployments, "web");
+        assert!(y.starts_with("\nstatus:\n  observedGeneration: 1\n  replicas: 3\n  updatedReplicas: 3\n  unavailableReplicas: 3\n  conditions:\n    - type: Available\n      status: \"False\"\n      reason: MinimumReplicasUnavailable\n"), "{y}");
+        assert!(
+            y.ends_with(&format!(
+                "      reason: ProgressDeadlineExceeded\n      message: ReplicaSet \"{rs_name}\" has timed out progressing.\n"
+            )),
+            "{y}"
+        );
+        // With `maxUnavailable: 3` it is still Available; without a deadline there is no
+        // Progressing condition.
+        let lenient = pending.replace(
+            "  replicas: 3\n",
+            "  replicas: 3\n  progressDeadlineSeconds: 2147483647\n  strategy:\n    rollingUpdate:\n      maxUnavailable: 3\n",
+        );
+        let y = printed_status(&lenient, Kind::Deployments, "web");
+        assert!(y.ends_with("  conditions:\n    - type: Available\n      status: \"True\"\n      reason: MinimumReplicasAvailable\n      message: Deployment has minimum availability.\n"), "{y}");
+        // Its ReplicaSet: `replicas` always, zero counts left out.
+        assert_eq!(
+            printed_status(&pending, Kind::ReplicaSets, "web-"),
+            "\nstatus:\n  replicas: 3\n  fullyLabeledReplicas: 3\n  observedGeneration: 1\n"
+        );
+        assert_eq!(
+            printed_status(DEPLOYMENT, Kind::ReplicaSets, "web-"),
+            "\nstatus:\n  replicas: 3\n  fullyLabeledReplicas: 3\n  readyReplicas: 3\n  availableReplicas: 3\n  observedGeneration: 1\n"
+        );
+    }
+
+    /// A StatefulSet's, DaemonSet's and Job's statuses have their own controllers' fields.
+    #[test]
+    fn stateful_sets_daemon_sets_and_jobs_have_their_controllers_status() {
+        let template = "  template:\n    metadata:\n      labels:\n        app: w\n    spec:\n      containers:\n        - name: w\n          image: nginx:1.27\n";
+        let sts = format!("apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: w\nspec:\n  serviceName: w\n  replicas: 2\n  selector:\n    matchLabels:\n      app: w\n{template}");
+        let pod = printed_yaml(&sts, Kind::Pods, "w-0");
+        let revision = pod.lines().find_map(|l| l.trim().strip_prefix("controller-revision-hash: ")).unwrap().trim_matches('"');
+        assert_eq!(
+            printed_status(&sts, Kind::StatefulSets, "w"),
+            format!("\nstatus:\n  replicas: 2\n  readyReplicas: 2\n  currentReplicas: 2\n  updatedReplicas: 2\n  currentRevision: {revision}\n  updateRevision: {revision}\n  collisionCount: 0\n  availableReplicas: 2\n  observedGeneration: 1\n")
+        );
+        // None ready: `availableReplicas` stays, as `replicas` does.
+        let none = sts.replace(
+            "    spec:\n      containers:",
+            "    spec:\n      readinessGates:\n        - conditionType: example.com/gate\n      containers:",
+        );
+        let y = printed_status(&none, Kind::StatefulSets, "w");
+        assert!(y.starts_with("\nstatus:\n  replicas: 2\n  currentReplicas: 2\n") && y.contains("  availableReplicas: 0\n"), "{y}");
+
+        let ds = format!(
+            "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: w\nspec:\n  selector:\n    matchLabels:\n      app: w\n{template}"
+        );
+        let nodes = crate::Options::default().cluster.node_count;
+        assert_eq!(
+            printed_status(&ds, Kind::DaemonSets, "w"),
+            format!("\nstatus:\n  currentNumberScheduled: {nodes}\n  numberMisscheduled: 0\n  desiredNumberScheduled: {nodes}\n  numberReady: {nodes}\n  updatedNumberScheduled: {nodes}\n  numberAvailable: {nodes}\n  observedGeneration: 1\n")
+        );
+
+        let job = |extra: &str| {
+            format!("apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: w\nspec:\n  completions: 5\n  parallelism: 2\n{extra}  template:\n    spec:\n      restartPolicy: Never\n      containers:\n        - name: w\n          image: busybox\n")
+        };
+        assert_eq!(
+            printed_status(&job(""), Kind::Jobs, "w"),
+            "\nstatus:\n  active: 2\n  ready: 2\n  terminating: 0\n  uncountedTerminatedPods: {}\n"
+        );
+        let indexed = job("  completionMode: Indexed\n  backoffLimitPerIndex: 1\n");
+        assert!(printed_status(&indexed, Kind::Jobs, "w").ends_with("  uncountedTerminatedPods: {}\n  failedIndexes: \"\"\n"));
     }
 
     /// The apps/v1 DaemonSet keeps `spec.templateGeneration` in an annotation: 1 on create, or
