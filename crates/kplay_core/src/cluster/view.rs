@@ -566,7 +566,11 @@ fn pod_object(c: &Cluster, objects: &[Object], p: &Pod) -> Node {
         status.push(("conditions", seq(conditions)));
     }
     if let Some(n) = p.node.as_deref().and_then(|n| c.node(n)) {
-        status.push(("hostIP", s(&n.internal_ip.to_string())));
+        // The kubelet writes both (`hostIPs` since the HostIPs feature, on from 1.29, GA 1.30);
+        // kplay's nodes have one address.
+        let ip = n.internal_ip.to_string();
+        status.push(("hostIP", s(&ip)));
+        status.push(("hostIPs", seq(vec![map(vec![("ip", s(&ip))])])));
     }
     if let Some(ip) = p.ip() {
         status.push(("podIP", s(&ip.to_string())));
@@ -1531,6 +1535,14 @@ mod tests {
             printed_status(DEPLOYMENT, Kind::ReplicaSets, "web-"),
             "\nstatus:\n  replicas: 3\n  fullyLabeledReplicas: 3\n  readyReplicas: 3\n  availableReplicas: 3\n  observedGeneration: 1\n"
         );
+    }
+
+    /// A scheduled pod's status names its node's address twice, as the kubelet writes it.
+    #[test]
+    fn a_pods_status_has_its_hosts_ips() {
+        let y = printed_status(DEPLOYMENT, Kind::Pods, "web-");
+        let ip = y.lines().find_map(|l| l.strip_prefix("  hostIP: ")).unwrap_or_else(|| panic!("{y}"));
+        assert!(y.contains(&format!("  hostIP: {ip}\n  hostIPs:\n    - ip: {ip}\n")), "{y}");
     }
 
     /// A StatefulSet's, DaemonSet's and Job's statuses have their own controllers' fields.
