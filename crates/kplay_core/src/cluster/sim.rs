@@ -1975,9 +1975,33 @@ fn schedule(sim: &mut Sim<'_>, sidecar_ports: bool, dra: bool) {
         priority: priorities.iter().map(|p| p.0).collect(),
         counters: SpreadCounters::default(),
     };
+    // StatefulSets with `podManagementPolicy: OrderedReady` (the default): the controller
+    // creates ordinal n+1 only once every pod before it is Running and Ready (`processReplica`
+    // returns while `isRunningAndReady` is false, in stateful_set_control.go), so the pods after
+    // one that never gets there are never created. `held` holds such StatefulSets, `dropped`
+    // the pods that do not exist. What decides is the pod's own state, not the playground's
+    // what-if overrides (which act on pods already made).
+    let ordered: HashSet<usize> = sim
+        .cluster
+        .workloads
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| {
+            w.kind == "StatefulSet"
+                && sim.objects.get(w.origin.object).and_then(|o| o.stored.path(&["spec", "podManagementPolicy"])).and_then(YNode::as_str)
+                    != Some("Parallel")
+        })
+        .map(|(i, _)| i)
+        .collect();
+    let (mut held, mut dropped) = (HashSet::new(), Vec::new());
     for (pi, &(priority, never_preempts)) in priorities.iter().enumerate() {
         let (placed, rest) = sim.cluster.pods.split_at_mut(pi);
         let pod = &mut rest[0];
+        let in_order = pod.workload.filter(|w| ordered.contains(w));
+        if in_order.is_some_and(|w| held.contains(&w)) {
+            dropped.push(pi);
+            continue;
+        }
         let placement = &pod.spec.placement;
         let host_ports = pod.spec.host_ports(sidecar_ports);
         // The counters of the pod's spread constraints' selectors (with `matchLabelKeys`).
@@ -2102,6 +2126,9 @@ fn schedule(sim: &mut Sim<'_>, sidecar_ports: bool, dra: bool) {
         if pod.phase != "Running" {
             pod.ready = false;
         }
+        if let Some(w) = in_order.filter(|_| !pod.ready) {
+            held.insert(w);
+        }
         if let Some(o) = overrides.iter().find(|o| o.name == pod.name && o.namespace.as_deref().unwrap_or("default") == pod.namespace) {
             if let Some(r) = o.ready {
                 pod.ready = r;
@@ -2114,6 +2141,9 @@ fn schedule(sim: &mut Sim<'_>, sidecar_ports: bool, dra: bool) {
             st.on_node[i].push(pi);
             st.counters.add(pod, i);
         }
+    }
+    for pi in dropped.into_iter().rev() {
+        sim.cluster.pods.remove(pi);
     }
     // Workload status.
     let mut counts: HashMap<(String, String, String), (usize, usize)> = HashMap::new();

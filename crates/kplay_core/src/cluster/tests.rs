@@ -1728,3 +1728,39 @@ fn ingress_nginx_service_upstream_goes_through_kube_proxy() {
     assert_eq!(simulate(on_node2).delivered, 20);
     assert_eq!(simulate(req("http://direct.example.com/")).delivered, 20);
 }
+
+/// `OrderedReady` (the default): the StatefulSet controller makes the next ordinal only once
+/// the pods before it are Running and Ready, so a pod that never gets there is the last one.
+/// `Parallel` makes them all; a what-if override on a made pod removes none.
+#[test]
+fn an_ordered_stateful_set_stops_at_its_first_pod_that_is_never_ready() {
+    let sts = |policy: &str, pod_spec: &str| {
+        format!(
+            "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: w\nspec:\n  serviceName: w\n  replicas: 3\n{policy}  selector:\n    matchLabels:\n      app: w\n  template:\n    metadata:\n      labels:\n        app: w\n    spec:\n{pod_spec}      containers:\n        - name: w\n          image: nginx:1.27\n"
+        )
+    };
+    let names = |c: &Cluster| {
+        c.pods.iter().filter(|p| p.name.starts_with("w-")).map(|p| (p.name.clone(), p.phase.clone(), p.ready)).collect::<Vec<_>>()
+    };
+    let gated = "      readinessGates:\n        - conditionType: example.com/gate\n";
+    let pending = "      nodeSelector:\n        disk: none\n";
+    let all_ready = |c: &Cluster| names(c).iter().all(|(_, phase, ready)| phase == "Running" && *ready);
+    let c = sim(&[&sts("", "")]);
+    assert_eq!(names(&c).len(), 3);
+    assert!(all_ready(&c));
+    assert_eq!(names(&sim(&[&sts("", gated)])), vec![("w-0".to_string(), "Running".to_string(), false)]);
+    assert_eq!(
+        names(&sim(&[&sts("  podManagementPolicy: OrderedReady\n", pending)])),
+        vec![("w-0".to_string(), "Pending".to_string(), false)]
+    );
+    let c = sim(&[&sts("  podManagementPolicy: Parallel\n", gated)]);
+    assert_eq!(names(&c).iter().map(|p| p.0.as_str()).collect::<Vec<_>>(), ["w-0", "w-1", "w-2"]);
+    let w = c.workloads.iter().find(|w| w.name == "w").unwrap();
+    assert_eq!((w.replicas, w.ready_replicas), (3, 0));
+    let c = sim(&[&sts("", gated)]);
+    let w = c.workloads.iter().find(|w| w.name == "w").unwrap();
+    assert_eq!((w.replicas, w.ready_replicas, w.desired), (1, 0, 3));
+    let mut opts = Options::default();
+    opts.cluster.overrides.pods.push(PodOverride { namespace: None, name: "w-0".into(), ready: Some(false), terminating: None });
+    assert_eq!(names(&sim_with(&[&sts("", "")], &opts).0).iter().map(|p| p.2).collect::<Vec<_>>(), [false, true, true]);
+}

@@ -1556,12 +1556,16 @@ mod tests {
             printed_status(&sts, Kind::StatefulSets, "w"),
             format!("\nstatus:\n  replicas: 2\n  readyReplicas: 2\n  currentReplicas: 2\n  updatedReplicas: 2\n  currentRevision: {revision}\n  updateRevision: {revision}\n  collisionCount: 0\n  availableReplicas: 2\n  observedGeneration: 1\n")
         );
-        // None ready: `availableReplicas` stays, as `replicas` does.
+        // None ready: `availableReplicas` stays, as `replicas` does; with `OrderedReady` (the
+        // default) the first pod is the only one.
         let none = sts.replace(
             "    spec:\n      containers:",
             "    spec:\n      readinessGates:\n        - conditionType: example.com/gate\n      containers:",
         );
         let y = printed_status(&none, Kind::StatefulSets, "w");
+        assert!(y.starts_with("\nstatus:\n  replicas: 1\n  currentReplicas: 1\n") && y.contains("  availableReplicas: 0\n"), "{y}");
+        let parallel = none.replace("  replicas: 2\n", "  replicas: 2\n  podManagementPolicy: Parallel\n");
+        let y = printed_status(&parallel, Kind::StatefulSets, "w");
         assert!(y.starts_with("\nstatus:\n  replicas: 2\n  currentReplicas: 2\n") && y.contains("  availableReplicas: 0\n"), "{y}");
 
         let ds = format!(
