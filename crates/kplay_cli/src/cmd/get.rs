@@ -22,7 +22,9 @@ pub enum GetOutput {
 pub struct Args {
     /// What to list: pods, services, endpointslices, deployments, replicasets,
     /// replicationcontrollers, statefulsets, daemonsets, jobs, nodes, namespaces, ingresses,
-    /// ingressclasses (kubectl's short names work).
+    /// ingressclasses (kubectl's short names work); several separated by commas
+    /// (`pods,svc`), or `all` (pods, replicationcontrollers, services, daemonsets, deployments,
+    /// replicasets, statefulsets, jobs), as with kubectl.
     #[arg(value_name = "KIND")]
     pub kind: String,
     #[command(flatten)]
@@ -39,7 +41,7 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> u8 {
-    let kind: Kind = match args.kind.parse() {
+    let kinds = match Kind::parse_list(&args.kind) {
         Ok(k) => k,
         Err(e) => {
             eprintln!("error: {e}");
@@ -59,20 +61,15 @@ pub fn run(args: &Args) -> u8 {
     let c = cluster::simulate(&files, &analysis.objects, &opts);
     let scope = if args.all_namespaces { Scope::All } else { Scope::Namespace(opts.default_namespace.clone()) };
     let text = match args.output {
-        Some(GetOutput::Json) => view::to_json(&sorted(view::list(&c, &analysis.objects, kind, &scope), KeyOrder::GoJson)),
-        Some(GetOutput::Yaml) => emit::to_yaml(&sorted(view::list(&c, &analysis.objects, kind, &scope), KeyOrder::GoYamlV2)),
-        Some(GetOutput::Wide) | None => {
-            let t = view::table(&c, kind, &scope, args.output == Some(GetOutput::Wide));
-            if t.rows.is_empty() {
-                match &scope {
-                    Scope::Namespace(ns) if kind.is_namespaced() => eprintln!("No resources found in {ns} namespace."),
-                    _ => eprintln!("No resources found"),
-                }
-                String::new()
-            } else {
-                t.render()
+        Some(GetOutput::Json) => view::to_json(&sorted(view::list_kinds(&c, &analysis.objects, &kinds, &scope), KeyOrder::GoJson)),
+        Some(GetOutput::Yaml) => emit::to_yaml(&sorted(view::list_kinds(&c, &analysis.objects, &kinds, &scope), KeyOrder::GoYamlV2)),
+        Some(GetOutput::Wide) | None => view::tables(&c, &kinds, &scope, args.output == Some(GetOutput::Wide)).unwrap_or_else(|| {
+            match &scope {
+                Scope::Namespace(ns) if kinds.iter().any(|k| k.is_namespaced()) => eprintln!("No resources found in {ns} namespace."),
+                _ => eprintln!("No resources found"),
             }
-        }
+            String::new()
+        }),
     };
     crate::print_out(&text);
     if analysis.has_errors() {

@@ -63,6 +63,53 @@ impl Kind {
     pub fn is_namespaced(self) -> bool {
         !matches!(self, Kind::Nodes | Kind::Namespaces | Kind::IngressClasses)
     }
+
+    /// kubectl's `get` argument: one kind, several separated by commas (`pods,svc`), or `all`,
+    /// the kinds of kubectl's `all` category that kplay simulates, in kubectl's order (core
+    /// group first, then apps and batch: pods, replicationcontrollers, services, daemonsets,
+    /// deployments, replicasets, statefulsets, jobs). A kind named twice is listed once.
+    pub fn parse_list(s: &str) -> Result<Vec<Kind>, String> {
+        const ALL: [Kind; 8] = [
+            Kind::Pods,
+            Kind::ReplicationControllers,
+            Kind::Services,
+            Kind::DaemonSets,
+            Kind::Deployments,
+            Kind::ReplicaSets,
+            Kind::StatefulSets,
+            Kind::Jobs,
+        ];
+        let mut kinds = Vec::new();
+        for part in s.split(',') {
+            let more = if part.eq_ignore_ascii_case("all") { ALL.to_vec() } else { vec![part.parse()?] };
+            for k in more {
+                if !kinds.contains(&k) {
+                    kinds.push(k);
+                }
+            }
+        }
+        Ok(kinds)
+    }
+
+    /// How kubectl names an object of this kind when it lists several kinds (`pod/web-0`,
+    /// `deployment.apps/web`): the singular resource, with its API group unless it is core.
+    pub fn resource_prefix(self) -> &'static str {
+        match self {
+            Kind::Pods => "pod",
+            Kind::Services => "service",
+            Kind::EndpointSlices => "endpointslice.discovery.k8s.io",
+            Kind::Deployments => "deployment.apps",
+            Kind::ReplicaSets => "replicaset.apps",
+            Kind::ReplicationControllers => "replicationcontroller",
+            Kind::StatefulSets => "statefulset.apps",
+            Kind::DaemonSets => "daemonset.apps",
+            Kind::Jobs => "job.batch",
+            Kind::Nodes => "node",
+            Kind::Namespaces => "namespace",
+            Kind::Ingresses => "ingress.networking.k8s.io",
+            Kind::IngressClasses => "ingressclass.networking.k8s.io",
+        }
+    }
 }
 
 /// Which namespaces to show: one (kubectl's context namespace) or all (`-A`).
@@ -79,6 +126,31 @@ impl Scope {
             Scope::Namespace(n) => n == ns,
         }
     }
+}
+
+/// What kubectl prints for `get KINDS` as tables: each kind with objects in its own table,
+/// separated by a blank line; when the objects found are of more than one kind, every name
+/// carries its kind (`pod/web-0`, kubectl's `printWithKind` from `multipleGVKsRequested`).
+/// None when nothing was found.
+pub fn tables(c: &Cluster, kinds: &[Kind], scope: &Scope, wide: bool) -> Option<String> {
+    let found: Vec<(Kind, Table)> = kinds.iter().map(|&k| (k, table(c, k, scope, wide))).filter(|(_, t)| !t.rows.is_empty()).collect();
+    let with_kind = found.len() > 1;
+    let mut out = String::new();
+    for (i, (kind, mut t)) in found.into_iter().enumerate() {
+        if with_kind {
+            let name_column = usize::from(t.headers.first().is_some_and(|h| h == "NAMESPACE"));
+            for r in &mut t.rows {
+                if let Some(name) = r.get_mut(name_column) {
+                    *name = format!("{}/{name}", kind.resource_prefix());
+                }
+            }
+        }
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(&t.render());
+    }
+    (!out.is_empty()).then_some(out)
 }
 
 /// A table as kubectl prints it.
@@ -323,6 +395,9 @@ pub fn table(c: &Cluster, kind: Kind, scope: &Scope, wide: bool) -> Table {
             }
         }
     }
+    // The API server lists objects in the order of their storage keys (`<namespace>/<name>`,
+    // etcd's range reads and the watch cache's B-tree alike), so kubectl prints them so.
+    crate::sort::sort_by_key(&mut rows, |(ns, r)| format!("{ns}/{}", r.first().map_or("", String::as_str)));
     let mut headers: Vec<String> = headers.into_iter().map(str::to_owned).collect();
     if all {
         headers.insert(0, "NAMESPACE".into());
@@ -1139,7 +1214,30 @@ fn namespace_object(n: &Namespace) -> Node {
 
 /// The objects of `kind` in their API shape, as a `v1` `List`.
 pub fn list(c: &Cluster, objects: &[Object], kind: Kind, scope: &Scope) -> Node {
-    let items: Vec<Node> = match kind {
+    list_kinds(c, objects, &[kind], scope)
+}
+
+/// The objects of each of `kinds` in turn, in one `v1` `List` (as kubectl prints
+/// `get pods,services -o yaml` or `get all -o yaml`).
+pub fn list_kinds(c: &Cluster, objects: &[Object], kinds: &[Kind], scope: &Scope) -> Node {
+    let items = kinds
+        .iter()
+        .flat_map(|&k| {
+            // In storage-key order, as the API server lists them (see `table`).
+            let mut items = items(c, objects, k, scope);
+            crate::sort::sort_by_key(&mut items, |n| {
+                let meta = n.get("metadata");
+                let field = |f: &str| meta.and_then(|m| m.get(f)).and_then(Node::as_str).unwrap_or_default().to_owned();
+                format!("{}/{}", field("namespace"), field("name"))
+            });
+            items
+        })
+        .collect();
+    object("v1", "List", vec![("items", seq(items)), ("metadata", map(vec![("resourceVersion", s(""))]))])
+}
+
+fn items(c: &Cluster, objects: &[Object], kind: Kind, scope: &Scope) -> Vec<Node> {
+    match kind {
         Kind::Pods => c.pods.iter().filter(|p| scope.shows(&p.namespace)).map(|p| pod_object(c, objects, p)).collect(),
         Kind::Services => c.services.iter().filter(|x| scope.shows(&x.namespace)).map(service_object).collect(),
         Kind::EndpointSlices => {
@@ -1164,8 +1262,7 @@ pub fn list(c: &Cluster, objects: &[Object], kind: Kind, scope: &Scope) -> Node 
             .iter()
             .filter_map(|i| stored(objects, &i.spec.origin).map(|o| with_identity(o.stored.clone(), None, &i.store)))
             .collect(),
-    };
-    object("v1", "List", vec![("items", seq(items)), ("metadata", map(vec![("resourceVersion", s(""))]))])
+    }
 }
 
 /// Writes a node as JSON the way `kubectl get -o json` prints it: indented by four spaces
@@ -1534,6 +1631,67 @@ mod tests {
         assert_eq!(
             printed_status(DEPLOYMENT, Kind::ReplicaSets, "web-"),
             "\nstatus:\n  replicas: 3\n  fullyLabeledReplicas: 3\n  readyReplicas: 3\n  availableReplicas: 3\n  observedGeneration: 1\n"
+        );
+    }
+
+    /// `get pods,svc` and `get all`: one table per kind found, names with their kind when more
+    /// than one kind was found, objects in storage-key order (namespace, then name).
+    #[test]
+    fn several_kinds_print_as_kubectl_prints_them() {
+        assert_eq!(Kind::parse_list("pods,svc,po").unwrap(), [Kind::Pods, Kind::Services]);
+        let all = Kind::parse_list("all").unwrap();
+        assert_eq!(all.len(), 8);
+        assert_eq!((all[0], all[2], all[7]), (Kind::Pods, Kind::Services, Kind::Jobs));
+        assert_eq!(Kind::parse_list("ing,all").unwrap()[0], Kind::Ingresses);
+        assert!(Kind::parse_list("pods,nope").is_err());
+
+        let files = [crate::SourceFile::new("a.yaml", DEPLOYMENT)];
+        let (a, c) = crate::analysis::analyze_and_simulate(&files, &crate::Options::default());
+        let default = Scope::Namespace("default".into());
+        let out = tables(&c, &all, &default, false).unwrap();
+        let blocks: Vec<&str> = out.split("\n\n").collect();
+        assert_eq!(blocks.len(), 4, "pods, services, deployments, replicasets: {out}");
+        assert!(blocks[0].starts_with("NAME ") && blocks[0].lines().skip(1).all(|l| l.starts_with("pod/web-")), "{out}");
+        let pods: Vec<&str> = blocks[0].lines().skip(1).map(|l| l.split(' ').next().unwrap()).collect();
+        assert!(pods.len() == 3 && pods.windows(2).all(|w| w[0] < w[1]), "sorted by name: {pods:?}");
+        assert!(
+            blocks[1].contains("\nservice/kubernetes ")
+                && blocks[2].contains("\ndeployment.apps/web ")
+                && blocks[3].contains("\nreplicaset.apps/web-"),
+            "{out}"
+        );
+        // One kind found: plain names, as for one kind asked.
+        let one = tables(&c, &[Kind::Pods, Kind::Jobs], &default, false).unwrap();
+        assert!(one.lines().skip(1).all(|l| l.starts_with("web-")), "{one}");
+        assert_eq!(tables(&c, &[Kind::Jobs], &default, false), None);
+        // All namespaces: by namespace first (`default` before `kube-system`), names after the
+        // NAMESPACE column carry their kind.
+        let out = tables(&c, &[Kind::Pods, Kind::Services], &Scope::All, false).unwrap();
+        let namespaces: Vec<&str> = out.split("\n\n").next().unwrap().lines().skip(1).map(|l| l.split(' ').next().unwrap()).collect();
+        assert_eq!(namespaces, ["default", "default", "default", "kube-system", "kube-system"]);
+        assert!(out.contains("\nkube-system   service/kube-dns "), "{out}");
+        // One List, kind by kind, each sorted the same way.
+        let l = list_kinds(&c, &a.objects, &[Kind::Services, Kind::Pods], &Scope::All);
+        let names: Vec<String> = l
+            .get("items")
+            .and_then(Node::as_seq)
+            .unwrap()
+            .iter()
+            .map(|i| {
+                format!(
+                    "{}/{}",
+                    i.get("kind").and_then(Node::as_str).unwrap(),
+                    i.path(&["metadata", "name"]).and_then(Node::as_str).unwrap()
+                )
+            })
+            .collect();
+        assert_eq!(names[..2], ["Service/kubernetes".to_string(), "Service/kube-dns".to_string()]);
+        let pod_names: Vec<&String> = names.iter().filter(|n| n.starts_with("Pod/")).collect();
+        assert!(
+            pod_names.len() == 5
+                && pod_names[..3].iter().all(|n| n.starts_with("Pod/web-"))
+                && pod_names[..3].windows(2).all(|w| w[0] < w[1]),
+            "{names:?}"
         );
     }
 
