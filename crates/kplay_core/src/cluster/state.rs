@@ -402,6 +402,10 @@ pub struct Pod {
     /// `status.reason` and `status.message` of a pod its node's kubelet refused to admit
     /// (phase `Failed`).
     pub rejected: Option<(String, String)>,
+    /// Why the kubelet does not start its containers: a key its ConfigMap or Secret (one the
+    /// input creates) lacks. Such a pod is Pending and not Ready.
+    #[serde(skip)]
+    pub held: Option<super::config_refs::Held>,
     pub store: StoreMeta,
 }
 
