@@ -420,6 +420,12 @@ impl Pod {
     pub fn held_by_readiness_gates(&self) -> bool {
         !self.ready && self.phase == "Running" && !self.spec.readiness_gates.is_empty()
     }
+
+    /// Why the kubelet does not run the containers of this pending pod on a node, when a key
+    /// its ConfigMap or Secret lacks stops it (see [`Held`](super::config_refs::Held)).
+    pub fn held(&self) -> Option<&super::config_refs::Held> {
+        self.held.as_ref().filter(|_| self.phase == "Pending" && self.node.is_some() && self.rejected.is_none())
+    }
 }
 
 /// A Service port with its allocated NodePort.

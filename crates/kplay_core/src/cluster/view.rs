@@ -172,10 +172,8 @@ fn pod_ready(p: &Pod) -> String {
     format!("{ready}/{n}")
 }
 
-/// Why the kubelet does not run the pod's containers, for a pending pod on a node that is up
-/// (see [`Held`]).
 fn held(p: &Pod) -> Option<&Held> {
-    p.held.as_ref().filter(|_| p.phase == "Pending" && p.node.is_some() && p.rejected.is_none())
+    p.held()
 }
 
 /// kubectl's `printPod` STATUS: the phase, else `status.reason` (a kubelet's rejection), else
