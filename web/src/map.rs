@@ -454,7 +454,8 @@ impl Builder {
         let health = pod_health(p);
         let state = match health {
             Health::Ok => "ready",
-            Health::NotReady => "not ready",
+            // The kubelet's reason when a missing ConfigMap or Secret key holds the pod.
+            Health::NotReady => p.held().map_or("not ready", |h| h.reason()),
             Health::Terminating => "terminating",
             Health::Missing | Health::Refused => "missing",
         };
@@ -654,6 +655,29 @@ mod tests {
         assert!(a.boxes.iter().all(|b| b.x + b.w <= a.width && b.y + b.h <= a.height));
         let node_x = a.boxes.iter().find(|b| b.kind == Kind::Node).unwrap().x;
         assert!(pod_x + BOX_W < node_x, "nodes are the last column");
+    }
+
+    #[test]
+    fn a_pod_held_by_a_missing_config_key_says_why() {
+        let text = "apiVersion: v1
+kind: ConfigMap
+metadata: {name: settings}
+data: {mode: fast}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: web, labels: {app: web}}
+spec:
+  containers:
+    - name: web
+      image: nginx:1.27
+      env: [{name: M, valueFrom: {configMapKeyRef: {name: settings, key: speed}}}]
+";
+        let (m, _) = map_of(&[("a.yaml", text)], &Options::default(), false);
+        let pod = m.find("pod/default/web").expect("the pod");
+        assert_eq!(pod.health, Health::NotReady);
+        assert_eq!(pod.lines.last().map(String::as_str), Some("CreateContainerConfigError"));
+        assert!(pod.lines.iter().all(|l| l.chars().count() <= pod.line_chars()));
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! rules (`rules/cluster`).
 
 pub mod alloc;
+pub mod config_refs;
 pub mod defaults;
 pub mod dns;
 pub mod endpointslice;

@@ -1263,8 +1263,20 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
     // apply` creates a bare Pod listed before a Deployment first); built-in ones (CoreDNS) first.
     let rank = |o: &Origin| if o.is_builtin() { 0 } else { o.object.saturating_add(1) };
     crate::sort::sort_by_key(&mut new_pods, |(_, p)| rank(&p.origin));
+    let config = super::config_refs::ConfigObjects::new(sim.objects);
+    // One answer per template and namespace: a controller's pods share their spec.
+    let mut held_by_spec: HashMap<(*const PodSpec, String), Option<super::config_refs::Held>> = HashMap::new();
     for (ns, p) in new_pods {
         let store = sim.store("Pod", &ns, &p.name);
+        // A status written in the manifest decides, as for readiness.
+        let held = if p.origin.is_builtin() || p.status.as_ref().is_some_and(|s| s.phase.is_some()) {
+            None
+        } else {
+            held_by_spec
+                .entry((Arc::as_ptr(&p.spec), ns.clone()))
+                .or_insert_with(|| super::config_refs::held(&ns, &p.spec.config_refs, sim.objects, &config))
+                .clone()
+        };
         let status = p.status.unwrap_or_default();
         let node = p.pinned_node.or_else(|| p.spec.placement.node_name.clone());
         let ips: Vec<IpAddr> = status.pod_ips.iter().filter_map(|s| net::parse_ip(s)).collect();
@@ -1279,7 +1291,7 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
             workload: p.workload,
             phase: status.phase.unwrap_or_default(),
             // A readiness gate's condition is set by no component kplay runs (a written Ready wins).
-            ready: status.ready.unwrap_or(p.spec.readiness_gates.is_empty()),
+            ready: status.ready.unwrap_or(p.spec.readiness_gates.is_empty() && held.is_none()),
             terminating: p.deleting,
             host_network: p.spec.host_network,
             hostname: p.hostname,
@@ -1292,6 +1304,7 @@ fn run_workloads(sim: &mut Sim<'_>, mut views: Vec<WorkloadView>, bare: Vec<PodV
             unschedulable: None,
             spread_refusal: None,
             rejected: None,
+            held,
             store,
         });
     }
@@ -2093,7 +2106,10 @@ fn schedule(sim: &mut Sim<'_>, sidecar_ports: bool, dra: bool) {
             if slots[i].count < max_pods && node.ready {
                 heap.push(Reverse((slots[i].count, i)));
             }
-            if pod.ips.is_empty() {
+            // A volume that does not mount keeps the kubelet from creating the pod's sandbox,
+            // so it gets no IP (a host-network pod has its node's anyway).
+            let no_sandbox = matches!(pod.held, Some(super::config_refs::Held::Volume { .. })) && !pod.host_network;
+            if pod.ips.is_empty() && !no_sandbox {
                 if pod.host_network {
                     pod.ips.push(node.internal_ip);
                 } else {
@@ -2110,7 +2126,8 @@ fn schedule(sim: &mut Sim<'_>, sidecar_ports: bool, dra: bool) {
                 }
             }
             if pod.phase.is_empty() {
-                pod.phase = if pod.ips.is_empty() { "Pending".into() } else { "Running".into() };
+                // A container the kubelet does not create keeps the pod Pending (`getPhase`).
+                pod.phase = if pod.ips.is_empty() || pod.held.is_some() { "Pending".into() } else { "Running".into() };
             }
             // The node lifecycle controller marks pods of an unreachable node not ready.
             if !node.ready {

@@ -402,6 +402,10 @@ pub struct Pod {
     /// `status.reason` and `status.message` of a pod its node's kubelet refused to admit
     /// (phase `Failed`).
     pub rejected: Option<(String, String)>,
+    /// Why the kubelet does not start its containers: a key its ConfigMap or Secret (one the
+    /// input creates) lacks. Such a pod is Pending and not Ready.
+    #[serde(skip)]
+    pub held: Option<super::config_refs::Held>,
     pub store: StoreMeta,
 }
 
@@ -415,6 +419,12 @@ impl Pod {
     /// while its containers are ready (`GeneratePodReadyCondition`).
     pub fn held_by_readiness_gates(&self) -> bool {
         !self.ready && self.phase == "Running" && !self.spec.readiness_gates.is_empty()
+    }
+
+    /// Why the kubelet does not run the containers of this pending pod on a node, when a key
+    /// its ConfigMap or Secret lacks stops it (see [`Held`](super::config_refs::Held)).
+    pub fn held(&self) -> Option<&super::config_refs::Held> {
+        self.held.as_ref().filter(|_| self.phase == "Pending" && self.node.is_some() && self.rejected.is_none())
     }
 }
 

@@ -1764,3 +1764,199 @@ fn an_ordered_stateful_set_stops_at_its_first_pod_that_is_never_ready() {
     opts.cluster.overrides.pods.push(PodOverride { namespace: None, name: "w-0".into(), ready: Some(false), terminating: None });
     assert_eq!(names(&sim_with(&[&sts("", "")], &opts).0).iter().map(|p| p.2).collect::<Vec<_>>(), [false, true, true]);
 }
+
+/// A Deployment `web` (2 pods, `app: web`) whose container and volumes are `spec`, its Service
+/// `web`, a ConfigMap `settings` (`mode`, binaryData `logo`) and a Secret `db` (`user`,
+/// stringData `password`).
+fn config_case(spec: &str) -> String {
+    format!(
+        "apiVersion: v1
+kind: ConfigMap
+metadata: {{name: settings}}
+data: {{mode: fast}}
+binaryData: {{logo: aGk=}}
+---
+apiVersion: v1
+kind: Secret
+metadata: {{name: db}}
+data: {{user: YQ==}}
+stringData: {{password: x}}
+---
+apiVersion: v1
+kind: Service
+metadata: {{name: web}}
+spec: {{selector: {{app: web}}, ports: [{{port: 80}}]}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: web}}
+spec:
+  replicas: 2
+  selector: {{matchLabels: {{app: web}}}}
+  template:
+    metadata: {{labels: {{app: web}}}}
+    spec:
+{spec}"
+    )
+}
+
+/// The pods' (STATUS, READY) in `kubectl get pods`, and whether each has an IP.
+fn web_pods(c: &Cluster) -> Vec<(String, String, bool)> {
+    let table = view::table(c, view::Kind::Pods, &view::Scope::Namespace("default".into()), false);
+    c.pods
+        .iter()
+        .filter(|p| p.name.starts_with("web-"))
+        .map(|p| {
+            let row = table.rows.iter().find(|r| r[0] == p.name).expect("row");
+            (row[2].clone(), row[1].clone(), p.ip().is_some())
+        })
+        .collect()
+}
+
+fn ready_endpoints(c: &Cluster, service: &str) -> usize {
+    c.endpoint_slices
+        .iter()
+        .filter(|s| s.service.as_deref() == Some(service))
+        .flat_map(|s| &s.endpoints)
+        .filter(|e| e.conditions.ready == Some(true))
+        .count()
+}
+
+#[test]
+fn a_missing_config_key_in_env_keeps_the_pods_pending_with_create_container_config_error() {
+    // makeEnvironmentVariables (pkg/kubelet/kubelet_pods.go) fails, the container is never
+    // created: waiting CreateContainerConfigError, the pod Pending (it has its sandbox and IP).
+    let text = config_case(
+        "      containers:
+        - name: app
+          image: nginx
+          env:
+            - name: MODE
+              valueFrom: {configMapKeyRef: {name: settings, key: speed}}
+",
+    );
+    let c = sim(&[&text]);
+    assert_eq!(web_pods(&c), vec![("CreateContainerConfigError".into(), "0/1".into(), true); 2]);
+    assert!(c.pods.iter().filter(|p| p.name.starts_with("web-")).all(|p| p.phase == "Pending" && !p.ready));
+    assert_eq!(ready_endpoints(&c, "web"), 0);
+    let w = c.workloads.iter().find(|w| w.name == "web").expect("web");
+    assert_eq!((w.replicas, w.ready_replicas), (2, 0));
+    let (_, pod) = stored_pods(&text).into_iter().find(|(n, _)| n.starts_with("web-")).expect("pod");
+    let status = crate::yaml::emit::to_yaml(pod.get("status").unwrap());
+    assert!(status.contains("phase: Pending\n"), "{status}");
+    assert!(
+        status.contains(
+            "  - name: app\n    state:\n      waiting:\n        reason: CreateContainerConfigError\n        message: couldn't find key speed in ConfigMap default/settings\n"
+        ),
+        "{status}"
+    );
+    assert!(status.contains("  - type: PodReadyToStartContainers\n    status: \"True\"\n"), "{status}");
+    assert!(
+        status.contains("  - type: Ready\n    status: \"False\"\n    reason: ContainersNotReady\n    message: \"containers with unready status: [app]\"\n"),
+        "{status}"
+    );
+}
+
+#[test]
+fn keys_of_data_binary_data_and_string_data_are_found() {
+    let text = config_case(
+        "      containers:
+        - name: app
+          image: nginx
+          env:
+            - {name: A, valueFrom: {configMapKeyRef: {name: settings, key: mode}}}
+            - {name: B, valueFrom: {configMapKeyRef: {name: settings, key: logo}}}
+            - {name: C, valueFrom: {secretKeyRef: {name: db, key: user}}}
+            - {name: D, valueFrom: {secretKeyRef: {name: db, key: password}}}
+            - {name: E, valueFrom: {secretKeyRef: {name: db, key: nothing, optional: true}}}
+            - {name: F, valueFrom: {secretKeyRef: {name: elsewhere, key: made-outside-git}}}
+          envFrom:
+            - configMapRef: {name: settings}
+            - secretRef: {name: not-in-the-manifests}
+      volumes:
+        - name: v
+          secret: {secretName: db, items: [{key: password, path: p}]}
+        - name: claim
+          persistentVolumeClaim: {claimName: data}
+",
+    );
+    let c = sim(&[&text]);
+    assert_eq!(web_pods(&c), vec![("Running".into(), "1/1".into(), true); 2]);
+    assert_eq!(ready_endpoints(&c, "web"), 2);
+}
+
+#[test]
+fn a_volume_item_whose_key_is_missing_never_mounts() {
+    // The secret volume's MakePayload refuses the item ("references non-existent secret key"):
+    // FailedMount, no sandbox, so no IP and no endpoint; the container waits ContainerCreating.
+    let text = config_case(
+        "      containers:
+        - {name: app, image: nginx}
+      volumes:
+        - name: creds
+          secret: {secretName: db, items: [{key: token, path: t}]}
+",
+    );
+    let c = sim(&[&text]);
+    assert_eq!(web_pods(&c), vec![("ContainerCreating".into(), "0/1".into(), false); 2]);
+    assert!(c.endpoint_slices.iter().filter(|s| s.service.as_deref() == Some("web")).all(|s| s.endpoints.is_empty()));
+    let (_, pod) = stored_pods(&text).into_iter().find(|(n, _)| n.starts_with("web-")).expect("pod");
+    let status = crate::yaml::emit::to_yaml(pod.get("status").unwrap());
+    assert!(status.contains("    state:\n      waiting:\n        reason: ContainerCreating\n"), "{status}");
+    assert!(status.contains("  - type: PodReadyToStartContainers\n    status: \"False\"\n"), "{status}");
+    assert!(!status.contains("podIP"), "{status}");
+}
+
+#[test]
+fn a_projected_config_map_item_whose_key_is_missing_never_mounts() {
+    let text = config_case(
+        "      containers:
+        - {name: app, image: nginx}
+      volumes:
+        - name: all
+          projected:
+            sources:
+              - configMap: {name: settings, items: [{key: colour, path: c}]}
+",
+    );
+    assert_eq!(web_pods(&sim(&[&text])), vec![("ContainerCreating".into(), "0/1".into(), false); 2]);
+    // optional: the item is left out.
+    let optional = text.replace("items: [{key: colour, path: c}]", "items: [{key: colour, path: c}], optional: true");
+    assert_eq!(web_pods(&sim(&[&optional])), vec![("Running".into(), "1/1".into(), true); 2]);
+}
+
+#[test]
+fn an_init_container_whose_key_is_missing_holds_the_pod_in_init() {
+    let text = config_case(
+        "      initContainers:
+        - {name: first, image: busybox}
+        - name: setup
+          image: busybox
+          env: [{name: K, valueFrom: {secretKeyRef: {name: db, key: token}}}]
+      containers:
+        - {name: app, image: nginx}
+",
+    );
+    let c = sim(&[&text]);
+    assert_eq!(web_pods(&c), vec![("Init:CreateContainerConfigError".into(), "0/1".into(), true); 2]);
+    let (_, pod) = stored_pods(&text).into_iter().find(|(n, _)| n.starts_with("web-")).expect("pod");
+    let status = crate::yaml::emit::to_yaml(pod.get("status").unwrap());
+    assert!(status.contains("reason: ContainersNotInitialized\n    message: \"containers with incomplete status: [setup]\"\n"), "{status}");
+    assert!(status.contains("message: couldn't find key token in Secret default/db\n"), "{status}");
+    assert!(status.contains("  - name: app\n    state:\n      waiting:\n        reason: PodInitializing\n"), "{status}");
+}
+
+#[test]
+fn only_the_container_whose_key_is_missing_waits() {
+    let text = config_case(
+        "      containers:
+        - {name: app, image: nginx}
+        - name: agent
+          image: busybox
+          env: [{name: K, valueFrom: {configMapKeyRef: {name: settings, key: colour}}}]
+",
+    );
+    let c = sim(&[&text]);
+    assert_eq!(web_pods(&c), vec![("CreateContainerConfigError".into(), "1/2".into(), true); 2]);
+    assert_eq!(ready_endpoints(&c, "web"), 0);
+}

@@ -5,6 +5,7 @@
 use std::fmt::Write as _;
 use std::str::FromStr;
 
+use super::config_refs::Held;
 use super::net;
 use super::state::{Cluster, EndpointSlice, Namespace, Node as ClusterNode, Pod, Service, StoreMeta, Workload};
 use crate::model::typed::{labels_display, string_map, IntOrString, LabelSelector, Labels, Origin};
@@ -234,7 +235,17 @@ fn slice_endpoints(s: &EndpointSlice) -> String {
 /// kubectl's READY: the ready containers (a pod held by its readiness gates has them all).
 fn pod_ready(p: &Pod) -> String {
     let n = p.spec.containers.iter().filter(|c| !c.sidecar).count().max(1);
-    format!("{}/{n}", if p.ready || p.held_by_readiness_gates() { n } else { 0 })
+    let ready = match held(p) {
+        // The containers the kubelet did create run.
+        Some(Held::Containers(v)) => n.saturating_sub(v.len()),
+        _ if p.ready || p.held_by_readiness_gates() => n,
+        _ => 0,
+    };
+    format!("{ready}/{n}")
+}
+
+fn held(p: &Pod) -> Option<&Held> {
+    p.held()
 }
 
 /// kubectl's `printPod` STATUS: the phase, else `status.reason` (a kubelet's rejection), else
@@ -246,6 +257,14 @@ fn pod_status(p: &Pod) -> String {
         reason.clone()
     } else if p.node.is_none() && p.spec.scheduling_gated {
         "SchedulingGated".into()
+    } else if let Some(h) = held(p) {
+        // The first init container not done, else the first waiting container's reason; with
+        // init containers every container waits `PodInitializing` by default: `Init:0/N`.
+        match h {
+            Held::Volume { .. } if !p.spec.init_containers.is_empty() => format!("Init:0/{}", p.spec.init_containers.len()),
+            Held::Init { .. } => format!("Init:{}", h.reason()),
+            _ => h.reason().into(),
+        }
     } else {
         p.phase.clone()
     }
@@ -651,6 +670,13 @@ fn pod_object(c: &Cluster, objects: &[Object], p: &Pod) -> Node {
         status.push(("podIP", s(&ip.to_string())));
         status.push(("podIPs", seq(p.ips.iter().map(|i| map(vec![("ip", s(&i.to_string()))])).collect())));
     }
+    if let Some(h) = held(p) {
+        let (init, containers) = container_statuses(&spec, h);
+        if !init.is_empty() {
+            status.push(("initContainerStatuses", seq(init)));
+        }
+        status.push(("containerStatuses", seq(containers)));
+    }
     let meta = Meta {
         generate_name: p.generate_name.clone(),
         labels: &p.labels,
@@ -663,6 +689,79 @@ fn pod_object(c: &Cluster, objects: &[Object], p: &Pod) -> Node {
     .node();
     status.push(("qosClass", s(qos_class(&spec))));
     object("v1", "Pod", vec![("metadata", meta), ("spec", spec), ("status", map(status))])
+}
+
+/// The kubelet's `initContainerStatuses` and `containerStatuses` of a pod it holds
+/// (`convertToAPIContainerStatuses`): a container it did not create waits with the default
+/// reason (`ContainerCreating`, or `PodInitializing` when the pod has init containers) or its
+/// own (`CreateContainerConfigError` and the error); init containers before a held one have
+/// completed (a sidecar runs); containers it created run. kplay keeps no times, so no
+/// `startedAt`, and no `containerID` or `imageID`.
+fn container_statuses(spec: &Node, h: &Held) -> (Vec<Node>, Vec<Node>) {
+    let list = |k: &str| spec.get(k).and_then(Node::as_seq).unwrap_or(&[]);
+    let (inits, containers) = (list("initContainers"), list("containers"));
+    let default = if inits.is_empty() { "ContainerCreating" } else { "PodInitializing" };
+    let waiting = |reason: &str, message: &str| {
+        let mut w = vec![("reason", s(reason))];
+        if !message.is_empty() {
+            w.push(("message", s(message)));
+        }
+        (map(vec![("waiting", map(w))]), false)
+    };
+    let status = |c: &Node, (state, ready): (Node, bool), started: bool| {
+        let text = |k: &str| c.get(k).and_then(Node::text).unwrap_or("");
+        map(vec![
+            ("name", s(text("name"))),
+            ("state", state),
+            ("lastState", map(Vec::new())),
+            ("ready", boolean(ready)),
+            ("restartCount", int(0)),
+            ("image", s(text("image"))),
+            ("imageID", s("")),
+            ("started", boolean(started)),
+        ])
+    };
+    let name = |c: &Node| c.get("name").and_then(Node::text).unwrap_or("").to_owned();
+    let held_init = match h {
+        Held::Init { container, .. } => inits.iter().position(|c| name(c) == *container),
+        _ => None,
+    };
+    let init = inits
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let state = match (h, held_init) {
+                (Held::Init { message, .. }, Some(k)) if i == k => waiting(h.reason(), message),
+                (_, Some(k)) if i < k => {
+                    if c.get("restartPolicy").and_then(Node::text) == Some("Always") {
+                        (map(vec![("running", map(Vec::new()))]), true)
+                    } else {
+                        // Ready once it completed (the prober manager's `UpdatePodStatus`).
+                        let done = map(vec![("terminated", map(vec![("exitCode", int(0)), ("reason", s("Completed"))]))]);
+                        return status(c, (done, true), false);
+                    }
+                }
+                _ => waiting(default, ""),
+            };
+            let started = state.1;
+            status(c, state, started)
+        })
+        .collect();
+    let containers = containers
+        .iter()
+        .map(|c| {
+            let state = match h {
+                Held::Containers(v) => match v.iter().find(|(n, _)| *n == name(c)) {
+                    Some((_, message)) => waiting(h.reason(), message),
+                    None => (map(vec![("running", map(Vec::new()))]), true),
+                },
+                _ => waiting(default, ""),
+            };
+            let started = state.1;
+            status(c, state, started)
+        })
+        .collect();
+    (init, containers)
 }
 
 /// A pod's `status.conditions` as the components that own them write them: the API server's
@@ -703,8 +802,29 @@ fn pod_conditions(c: &Cluster, p: &Pod) -> Vec<Node> {
         .chain(p.spec.containers.iter().filter(|c| !c.sidecar))
         .map(|c| c.name.as_str())
         .collect();
+    let held = held(p).filter(|_| node.ready);
+    let names: Vec<&str> = match held {
+        // Only the containers the kubelet did not create are unready.
+        Some(Held::Containers(v)) => names.into_iter().filter(|n| v.iter().any(|(c, _)| c == n)).collect(),
+        _ => names,
+    };
     let unready = format!("containers with unready status: [{}]", names.join(" "));
     let running = p.phase == "Running";
+    // `GeneratePodInitializedCondition`: the init containers not done yet.
+    let initialized = match held {
+        Some(Held::Volume { .. }) if !p.spec.init_containers.is_empty() => Some(0),
+        Some(Held::Init { container, .. }) => p.spec.init_containers.iter().position(|c| c == container),
+        _ => None,
+    }
+    .map_or_else(
+        || cond("Initialized", true, if p.phase == "Succeeded" { "PodCompleted" } else { "" }, ""),
+        |k| {
+            let rest = p.spec.init_containers[k..].join(" ");
+            cond("Initialized", false, "ContainersNotInitialized", &format!("containers with incomplete status: [{rest}]"))
+        },
+    );
+    // The sandbox exists unless a volume did not mount.
+    let sandbox = running || held.is_some_and(|h| !matches!(h, Held::Volume { .. }));
     let completed = p.phase == "Succeeded";
     let gated = p.held_by_readiness_gates();
     let containers_ready = running && (p.ready || !node.ready || gated);
@@ -724,8 +844,8 @@ fn pod_conditions(c: &Cluster, p: &Pod) -> Vec<Node> {
         not_ready("Ready")
     };
     vec![
-        cond("PodReadyToStartContainers", running, "", ""),
-        cond("Initialized", true, if completed { "PodCompleted" } else { "" }, ""),
+        cond("PodReadyToStartContainers", sandbox, "", ""),
+        initialized,
         ready,
         not_ready("ContainersReady"),
         cond("PodScheduled", true, "", ""),

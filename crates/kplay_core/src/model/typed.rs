@@ -393,7 +393,100 @@ pub struct PodSpec {
     /// `readinessGates[].conditionType`: the kubelet reports the pod Ready only once each of
     /// these conditions is True, and nothing in the simulated cluster sets one.
     pub readiness_gates: Vec<String>,
+    /// What the pod reads from ConfigMaps, Secrets and PersistentVolumeClaims of its namespace
+    /// (env, envFrom, volumes), in the kubelet's order: volumes, then init containers, then
+    /// containers.
+    #[serde(skip)]
+    pub config_refs: Vec<ConfigRef>,
+    /// The names of `initContainers` (sidecars too), in order.
+    #[serde(skip)]
+    pub init_containers: Vec<String>,
     pub span: Span,
+}
+
+/// A reference from a pod spec to a ConfigMap, Secret or PersistentVolumeClaim.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigRef {
+    /// `ConfigMap`, `Secret` or `PersistentVolumeClaim`.
+    pub kind: &'static str,
+    pub name: String,
+    /// Where the name is written (`name:`, `secretName:`, `claimName:`).
+    pub name_span: Span,
+    /// The key read: `configMapKeyRef.key`, `secretKeyRef.key`, a volume's `items[].key`.
+    pub key: Option<(String, Span)>,
+    /// `optional: true`: a missing object or key is no error.
+    pub optional: bool,
+    pub user: RefUser,
+}
+
+/// What reads a [`ConfigRef`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RefUser {
+    /// A container's `env` or `envFrom`; `init` for `initContainers` (sidecars too).
+    Env { container: String, init: bool },
+    /// A volume (`configMap`, `secret`, a `projected` source, `persistentVolumeClaim`).
+    Volume { name: String },
+}
+
+/// The references of a pod spec, volumes first (the kubelet mounts them before it starts a
+/// container), then init containers and containers, each container's `envFrom` before its
+/// `env` (`makeEnvironmentVariables`).
+fn config_refs(n: &Node) -> Vec<ConfigRef> {
+    let mut v = Vec::new();
+    let named = |r: &Node, key: &str| r.get(key).and_then(|x| Some((x.text()?.to_owned(), x.span))).filter(|(x, _)| !x.is_empty());
+    let optional = |r: &Node| b(r.get("optional")) == Some(true);
+    for vol in seq(n.get("volumes")) {
+        let user = || RefUser::Volume { name: s(vol.get("name")).unwrap_or_default() };
+        let mut sources: Vec<(&'static str, &Node, &str)> = Vec::new();
+        if let Some(r) = vol.get("configMap") {
+            sources.push(("ConfigMap", r, "name"));
+        }
+        if let Some(r) = vol.get("secret") {
+            sources.push(("Secret", r, "secretName"));
+        }
+        for src in seq(vol.path(&["projected", "sources"])) {
+            if let Some(r) = src.get("configMap") {
+                sources.push(("ConfigMap", r, "name"));
+            }
+            if let Some(r) = src.get("secret") {
+                sources.push(("Secret", r, "name"));
+            }
+        }
+        for (kind, r, name_key) in sources {
+            let Some((name, name_span)) = named(r, name_key) else { continue };
+            let items = seq(r.get("items"));
+            let keys: Vec<Option<(String, Span)>> =
+                if items.is_empty() { vec![None] } else { items.iter().map(|it| named(it, "key")).collect() };
+            for key in keys {
+                v.push(ConfigRef { kind, name: name.clone(), name_span, key, optional: optional(r), user: user() });
+            }
+        }
+        if let Some((name, name_span)) = vol.get("persistentVolumeClaim").and_then(|r| named(r, "claimName")) {
+            v.push(ConfigRef { kind: "PersistentVolumeClaim", name, name_span, key: None, optional: false, user: user() });
+        }
+    }
+    for (list, init) in [("initContainers", true), ("containers", false)] {
+        for c in seq(n.get(list)) {
+            let user = || RefUser::Env { container: s(c.get("name")).unwrap_or_default(), init };
+            for e in seq(c.get("envFrom")) {
+                for (key, kind) in [("configMapRef", "ConfigMap"), ("secretRef", "Secret")] {
+                    if let Some((name, name_span)) = e.get(key).and_then(|r| named(r, "name")) {
+                        let optional = e.get(key).is_some_and(optional);
+                        v.push(ConfigRef { kind, name, name_span, key: None, optional, user: user() });
+                    }
+                }
+            }
+            for e in seq(c.get("env")) {
+                for (key, kind) in [("configMapKeyRef", "ConfigMap"), ("secretKeyRef", "Secret")] {
+                    let Some(r) = e.path(&["valueFrom", key]) else { continue };
+                    if let Some((name, name_span)) = named(r, "name") {
+                        v.push(ConfigRef { kind, name, name_span, key: named(r, "key"), optional: optional(r), user: user() });
+                    }
+                }
+            }
+        }
+    }
+    v
 }
 
 impl PodSpec {
@@ -900,6 +993,8 @@ pub fn pod_spec(n: &Node) -> PodSpec {
         scheduler_name: s(n.get("schedulerName")).unwrap_or_default(),
         scheduling_gated: !seq(n.get("schedulingGates")).is_empty(),
         readiness_gates: seq(n.get("readinessGates")).iter().filter_map(|g| s(g.get("conditionType"))).collect(),
+        config_refs: config_refs(n),
+        init_containers: seq(n.get("initContainers")).iter().map(|c| s(c.get("name")).unwrap_or_default()).collect(),
         span: n.span,
     }
 }

@@ -4,6 +4,8 @@
 //! controller settled, called from [`check_all`].
 
 mod cluster_ip_conflict;
+mod config_key_not_found;
+mod config_object_not_found;
 mod ingress_backend_port_not_found;
 mod ingress_backend_service_not_found;
 mod ingress_class_not_found;
@@ -22,6 +24,8 @@ mod topology_hints_disabled;
 mod workload_selectors_overlap;
 
 pub use cluster_ip_conflict::CLUSTER_IP_CONFLICT;
+pub use config_key_not_found::CONFIG_KEY_NOT_FOUND;
+pub use config_object_not_found::CONFIG_OBJECT_NOT_FOUND;
 pub use ingress_backend_port_not_found::INGRESS_BACKEND_PORT_NOT_FOUND;
 pub use ingress_backend_service_not_found::INGRESS_BACKEND_SERVICE_NOT_FOUND;
 pub use ingress_class_not_found::INGRESS_CLASS_NOT_FOUND;
@@ -44,7 +48,7 @@ use std::collections::{BTreeMap, HashMap};
 use super::Rule;
 use crate::cluster::state::{Cluster, Service};
 use crate::diagnostic::Diagnostic;
-use crate::model::typed::{Labels, Origin};
+use crate::model::typed::{Labels, Origin, PodSpec};
 use crate::model::Object;
 use crate::source::Span;
 
@@ -64,6 +68,8 @@ pub static RULES: &[&Rule] = &[
     &CLUSTER_IP_CONFLICT,
     &NODE_PORT_CONFLICT,
     &POD_UNSCHEDULABLE,
+    &CONFIG_KEY_NOT_FOUND,
+    &CONFIG_OBJECT_NOT_FOUND,
     &NAMESPACE_NOT_FOUND,
     &REPLICAS_OVER_SIMULATION_LIMIT,
 ];
@@ -268,6 +274,72 @@ impl<'a> Cx<'a> {
 
 static EMPTY_SPANS: BTreeMap<String, Span> = BTreeMap::new();
 
+/// A pod spec the user wrote: a workload's template (reported once, not once per pod) or a
+/// bare Pod.
+pub(crate) struct PodSource<'a> {
+    pub spec: &'a PodSpec,
+    pub namespace: &'a str,
+    pub labels: &'a Labels,
+    pub origin: Origin,
+    /// `deployment/web`; the pod's name for a bare Pod.
+    pub display: String,
+    pub bare: bool,
+}
+
+impl PodSource<'_> {
+    /// "pod `web`" or "the pods of deployment/web", as a sentence's subject.
+    pub fn pods(&self) -> String {
+        if self.bare {
+            format!("pod `{}`", self.display)
+        } else {
+            format!("the pods of {}", self.display)
+        }
+    }
+
+    /// The verb's `s` after [`pods`](Self::pods).
+    pub fn verb_s(&self) -> &'static str {
+        if self.bare {
+            "s"
+        } else {
+            ""
+        }
+    }
+}
+
+impl Cx<'_> {
+    /// The user's workload templates and bare Pods the cluster stored.
+    pub fn pod_sources(&self) -> Vec<PodSource<'_>> {
+        let mut v = Vec::new();
+        for w in &self.cluster.workloads {
+            if w.origin.is_builtin() || w.owner.is_some() {
+                continue;
+            }
+            v.push(PodSource {
+                spec: &w.template.spec,
+                namespace: &w.namespace,
+                labels: &w.template.labels,
+                origin: w.origin,
+                display: format!("{}/{}", w.kind.to_ascii_lowercase(), w.name),
+                bare: false,
+            });
+        }
+        for p in &self.cluster.pods {
+            if p.workload.is_some() || p.origin.is_builtin() {
+                continue;
+            }
+            v.push(PodSource {
+                spec: &p.spec,
+                namespace: &p.namespace,
+                labels: &p.labels,
+                origin: p.origin,
+                display: p.name.clone(),
+                bare: true,
+            });
+        }
+        v
+    }
+}
+
 /// Runs every cross-object check on the settled cluster.
 pub(crate) fn check_all(cluster: &Cluster, objects: &[Object], out: &mut Vec<Diagnostic>) {
     let cx = Cx::new(cluster, objects);
@@ -284,6 +356,8 @@ pub(crate) fn check_all(cluster: &Cluster, objects: &[Object], out: &mut Vec<Dia
     ingress_backend_port_not_found::check(&cx, out);
     ingress_class_not_found::check(&cx, out);
     pod_unschedulable::check(&cx, out);
+    config_key_not_found::check(&cx, out);
+    config_object_not_found::check(&cx, out);
     namespace_not_found::check(&cx, out);
 }
 
