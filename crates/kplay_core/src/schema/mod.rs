@@ -137,6 +137,13 @@ pub fn not_checked(obj: &Object) -> Diagnostic {
             ("v1", "Endpoints") => format!(
                 "{CHECKED}; the addresses of an Endpoints named after a Service without a selector are still mirrored into EndpointSlices, as the mirroring controller does"
             ),
+            ("v1", "ConfigMap" | "Secret") => format!(
+                "{CHECKED}; this {}'s keys still count for the Pods that read them (`config-key-not-found`)",
+                obj.kind
+            ),
+            ("v1", "PersistentVolumeClaim") => {
+                format!("{CHECKED}; this claim still counts for the Pods that mount it (`config-object-not-found`)")
+            }
             ("v1", "ServiceAccount") | ("scheduling.k8s.io/v1", "PriorityClass") | ("node.k8s.io/v1", "RuntimeClass") => {
                 format!("{CHECKED}; this {} still counts for the Pods that name it (the admission plugin looks it up)", obj.kind)
             }

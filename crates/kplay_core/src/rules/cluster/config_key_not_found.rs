@@ -163,3 +163,21 @@ fn diagnostic(
     };
     d.with_help(help)
 }
+
+#[cfg(test)]
+mod tests {
+    /// The "not checked" note on a ConfigMap, a Secret or a claim says what still counts.
+    #[test]
+    fn the_note_on_a_config_object_says_its_keys_still_count() {
+        for (kind, says) in [
+            ("ConfigMap", "this ConfigMap's keys still count"),
+            ("Secret", "this Secret's keys still count"),
+            ("PersistentVolumeClaim", "this claim still counts"),
+        ] {
+            let files = [crate::SourceFile::new("a.yaml", format!("apiVersion: v1\nkind: {kind}\nmetadata:\n  name: x\n"))];
+            let a = crate::analyze(&files, &crate::Options::default());
+            let d = a.diagnostics.iter().find(|d| d.rule == "kind-not-checked").expect("noted");
+            assert!(d.help.as_deref().is_some_and(|h| h.contains(says)), "{kind}: {:?}", d.help);
+        }
+    }
+}
