@@ -60,7 +60,7 @@ pub fn run(args: &Args) -> u8 {
     let scope = if args.all_namespaces { Scope::All } else { Scope::Namespace(opts.default_namespace.clone()) };
     let text = match args.output {
         Some(GetOutput::Json) => view::to_json(&sorted(view::list(&c, &analysis.objects, kind, &scope), KeyOrder::GoJson)),
-        Some(GetOutput::Yaml) => emit::to_yaml(&sorted(view::list(&c, &analysis.objects, kind, &scope), KeyOrder::GoYamlV2)),
+        Some(GetOutput::Yaml) => emit::to_yaml_kubectl(&sorted(view::list(&c, &analysis.objects, kind, &scope), KeyOrder::GoYamlV2)),
         Some(GetOutput::Wide) | None => {
             let t = view::table(&c, kind, &scope, args.output == Some(GetOutput::Wide));
             if t.rows.is_empty() {
