@@ -127,11 +127,11 @@ pub(crate) fn format_go_g(f: f64) -> String {
     let Some((mantissa, exp)) = sci.split_once('e') else { return sci };
     let exp: i32 = exp.parse().unwrap_or(0);
     let sign = if f < 0.0 { "-" } else { "" };
-    if exp < -4 || exp >= 6 {
+    if (-4..6).contains(&exp) {
+        format!("{sign}{}", f.abs())
+    } else {
         let esign = if exp < 0 { '-' } else { '+' };
         format!("{sign}{mantissa}e{esign}{:02}", exp.unsigned_abs())
-    } else {
-        format!("{sign}{}", f.abs())
     }
 }
 
@@ -351,7 +351,7 @@ fn analyze(v: &[char]) -> Analysis {
 }
 
 /// `yaml_emitter_select_scalar_style` in block context, for an untagged scalar.
-fn select_style(requested: Style, a: &Analysis, empty: bool, simple_key: bool) -> Style {
+fn select_style(requested: Style, a: Analysis, empty: bool, simple_key: bool) -> Style {
     let mut style = requested;
     if simple_key && a.multiline {
         style = Style::DoubleQuoted;
@@ -437,13 +437,13 @@ impl Emitter {
     /// holds it.
     fn scalar(&mut self, text: &str, requested: Style, simple_key: bool) {
         let v: Vec<char> = text.chars().collect();
-        let style = select_style(requested, &analyze(&v), v.is_empty(), simple_key);
+        let style = select_style(requested, analyze(&v), v.is_empty(), simple_key);
         let saved = self.indent;
         self.increase_indent(true, false);
         let allow_breaks = !simple_key;
         match style {
-            Style::Plain => self.write_plain(&v, allow_breaks),
-            Style::SingleQuoted => self.write_single_quoted(&v, allow_breaks),
+            Style::Plain => self.write_plain_or_single_quoted(&v, allow_breaks, false),
+            Style::SingleQuoted => self.write_plain_or_single_quoted(&v, allow_breaks, true),
             Style::DoubleQuoted => self.write_double_quoted(&v, allow_breaks),
             Style::Literal => self.write_literal(&v),
         }
@@ -514,43 +514,15 @@ impl Emitter {
         allow_breaks && !spaces && self.column > WIDTH
     }
 
-    /// `yaml_emitter_write_plain_scalar`.
-    fn write_plain(&mut self, v: &[char], allow_breaks: bool) {
-        if !self.whitespace {
+    /// `yaml_emitter_write_plain_scalar` and, `quoted`, `yaml_emitter_write_single_quoted_scalar`
+    /// (the same but for the quotes, a quote doubled inside, and no fold at the first or last
+    /// character, which a plain scalar never has a space at: its analysis refuses that).
+    fn write_plain_or_single_quoted(&mut self, v: &[char], allow_breaks: bool, quoted: bool) {
+        if quoted {
+            self.write_indicator("'", true, false, false);
+        } else if !self.whitespace {
             self.put(' ');
         }
-        let (mut spaces, mut breaks) = (false, false);
-        for (i, &c) in v.iter().enumerate() {
-            if c == ' ' {
-                if self.folds_at(allow_breaks, spaces) && v.get(i + 1) != Some(&' ') {
-                    self.write_indent();
-                } else {
-                    self.put(c);
-                }
-                spaces = true;
-            } else if is_break(c) {
-                if !breaks && c == '\n' {
-                    self.put_break();
-                }
-                self.write_break(c);
-                breaks = true;
-            } else {
-                if breaks {
-                    self.write_indent();
-                }
-                self.put(c);
-                self.indention = false;
-                spaces = false;
-                breaks = false;
-            }
-        }
-        self.whitespace = false;
-        self.indention = false;
-    }
-
-    /// `yaml_emitter_write_single_quoted_scalar`.
-    fn write_single_quoted(&mut self, v: &[char], allow_breaks: bool) {
-        self.write_indicator("'", true, false, false);
         let (mut spaces, mut breaks) = (false, false);
         for (i, &c) in v.iter().enumerate() {
             if c == ' ' {
@@ -562,6 +534,7 @@ impl Emitter {
                 }
                 spaces = true;
             } else if is_break(c) {
+                // A lone line feed in a flow scalar would fold into a space: write two.
                 if !breaks && c == '\n' {
                     self.put_break();
                 }
@@ -571,7 +544,7 @@ impl Emitter {
                 if breaks {
                     self.write_indent();
                 }
-                if c == '\'' {
+                if quoted && c == '\'' {
                     self.put('\'');
                 }
                 self.put(c);
@@ -580,7 +553,9 @@ impl Emitter {
                 breaks = false;
             }
         }
-        self.write_indicator("'", false, false, false);
+        if quoted {
+            self.write_indicator("'", false, false, false);
+        }
         self.whitespace = false;
         self.indention = false;
     }
@@ -714,6 +689,13 @@ mod tests {
         to_yaml_kubectl(&map(vec![("k", s(v))]))
     }
 
+    /// Each string with the text `k: <string>` prints as.
+    fn values(cases: &[(&str, &str)]) {
+        for (v, want) in cases {
+            assert_eq!(value(v), *want, "{v:?}");
+        }
+    }
+
     /// The value as the JSON kubectl starts from would carry it, for comparing trees.
     fn json_of(n: &Node) -> String {
         match &n.kind {
@@ -822,13 +804,15 @@ mod tests {
     /// above U+FFFD): double quotes with `yaml_emitter_write_double_quoted_scalar`'s escapes.
     #[test]
     fn special_characters_double_quoted() {
-        assert_eq!(value("a\tb"), "k: \"a\\tb\"\n");
-        assert_eq!(value("bell\u{7}\u{1b}\0"), "k: \"bell\\a\\e\\0\"\n");
-        assert_eq!(value("a\r"), "k: \"a\\r\"\n");
-        assert_eq!(value("\u{85}x\u{9f}"), "k: \"\\Nx\\x9F\"\n");
-        assert_eq!(value("bom\u{feff}"), "k: \"bom\\uFEFF\"\n");
-        assert_eq!(value("smile 😀"), "k: \"smile \\U0001F600\"\n");
-        assert_eq!(value("quote \" and \\ - x\t"), "k: \"quote \\\" and \\\\ - x\\t\"\n");
+        values(&[
+            ("a\tb", "k: \"a\\tb\"\n"),
+            ("bell\u{7}\u{1b}\0", "k: \"bell\\a\\e\\0\"\n"),
+            ("a\r", "k: \"a\\r\"\n"),
+            ("\u{85}x\u{9f}", "k: \"\\Nx\\x9F\"\n"),
+            ("bom\u{feff}", "k: \"bom\\uFEFF\"\n"),
+            ("smile 😀", "k: \"smile \\U0001F600\"\n"),
+            ("quote \" and \\ - x\t", "k: \"quote \\\" and \\\\ - x\\t\"\n"),
+        ]);
         // Printable non-ASCII stays as it is (the encoder sets `unicode`).
         assert_eq!(value("café ü €"), "k: café ü €\n");
     }
@@ -839,13 +823,15 @@ mod tests {
     /// break. The text is indented two past the node that holds it.
     #[test]
     fn literal_blocks_and_chomping() {
-        assert_eq!(value("line one\nline two\n"), "k: |\n  line one\n  line two\n");
-        assert_eq!(value("a\nb"), "k: |-\n  a\n  b\n");
-        assert_eq!(value("a\n\n"), "k: |+\n  a\n\n");
-        assert_eq!(value("\n"), "k: |2+\n\n");
-        assert_eq!(value(" lead\nx"), "k: |2-\n   lead\n  x\n");
-        assert_eq!(value("\nx\n"), "k: |2\n\n  x\n");
-        assert_eq!(value("a\n\nb\n"), "k: |\n  a\n\n  b\n");
+        values(&[
+            ("line one\nline two\n", "k: |\n  line one\n  line two\n"),
+            ("a\nb", "k: |-\n  a\n  b\n"),
+            ("a\n\n", "k: |+\n  a\n\n"),
+            ("\n", "k: |2+\n\n"),
+            (" lead\nx", "k: |2-\n   lead\n  x\n"),
+            ("\nx\n", "k: |2\n\n  x\n"),
+            ("a\n\nb\n", "k: |\n  a\n\n  b\n"),
+        ]);
         let n = map(vec![("items", seq(vec![map(vec![("data", s("x: 1\ny: 2\n")), ("z", s("a\n  b"))])]))]);
         assert_eq!(assert_reads_back(&n), "items:\n- data: |\n    x: 1\n    y: 2\n  z: |-\n    a\n      b\n");
         assert_eq!(to_yaml_kubectl(&s("a\nb")), "|-\n  a\n  b\n");
@@ -855,10 +841,12 @@ mod tests {
     /// line break, and with `break_space` single quotes too: double quotes, `\n` escaped.
     #[test]
     fn literal_refused_double_quoted() {
-        assert_eq!(value("a \nb"), "k: \"a \\nb\"\n");
-        assert_eq!(value("a\nb "), "k: \"a\\nb \"\n");
-        assert_eq!(value("a\r\nb"), "k: \"a\\r\\nb\"\n");
-        assert_eq!(value("a\tb\nc"), "k: \"a\\tb\\nc\"\n");
+        values(&[
+            ("a \nb", "k: \"a \\nb\"\n"),
+            ("a\nb ", "k: \"a\\nb \"\n"),
+            ("a\r\nb", "k: \"a\\r\\nb\"\n"),
+            ("a\tb\nc", "k: \"a\\tb\\nc\"\n"),
+        ]);
         // A space after a break is fine for a literal block.
         assert_eq!(value("a\n b"), "k: |-\n  a\n   b\n");
     }
@@ -977,7 +965,7 @@ mod tests {
     #[test]
     fn go_g_format() {
         assert_eq!(format_go_g(1e6), "1e+06");
-        assert_eq!(format_go_g(999999.0), "999999");
+        assert_eq!(format_go_g(999_999.0), "999999");
         assert_eq!(format_go_g(-2.5e-5), "-2.5e-05");
         assert_eq!(format_go_g(0.00012), "0.00012");
         assert_eq!(format_go_g(1e100), "1e+100");
