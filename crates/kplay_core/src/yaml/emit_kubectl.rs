@@ -43,6 +43,12 @@
 //! `yaml_emitter_write_block_scalar_hints`: `|-` without a final line break, `|` with one,
 //! `|+` with more than one, and an indentation indicator `2` when it starts with a space or a
 //! line break.
+//!
+//! The width 80 is go-yaml v2.4's default: v2.3 had turned folding off, v2.4 turned it back on
+//! and made "no folding" an opt-in (`FutureLineWrap`), which neither kubectl nor
+//! sigs.k8s.io/yaml calls. U+2028 and U+2029 are line breaks to go-yaml (YAML 1.1): a string
+//! with one is single-quoted with the character written raw, which go-yaml reads back as it was
+//! but a YAML 1.2 reader (our loader) reads with the next line's indentation in it.
 
 use super::node::{format_go_float, Node, NodeKind, Resolved};
 use super::resolve::resolve_plain;
@@ -119,7 +125,7 @@ fn float_text(f: f64) -> String {
 /// `strconv.FormatFloat(f, 'g', -1, 64)`: the shortest digits that read back as `f`, in
 /// exponent form (`d.ddde±XX`, two exponent digits at least) when the decimal exponent is
 /// below -4 or at least 6 (for the shortest form Go decides with a precision of 6).
-pub(crate) fn format_go_g(f: f64) -> String {
+fn format_go_g(f: f64) -> String {
     if f == 0.0 {
         return if f.is_sign_negative() { "-0".into() } else { "0".into() };
     }
