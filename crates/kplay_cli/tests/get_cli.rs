@@ -1,5 +1,6 @@
 //! `kplay get KIND -o yaml|json` end to end: the `v1` List with every mapping's keys sorted as
-//! kubectl prints them (go-yaml v2's natural order for YAML, bytes for JSON).
+//! kubectl prints them (go-yaml v2's natural order for YAML, bytes for JSON), and the YAML laid
+//! out as go-yaml v2 writes it.
 
 use std::io::Write as _;
 use std::process::{Command, Stdio};
@@ -50,6 +51,11 @@ spec:
 
 /// `kplay get KIND - -o FORMAT` with [`MANIFESTS`] on stdin.
 fn get(kind: &str, format: &str) -> String {
+    get_from(MANIFESTS, kind, format)
+}
+
+/// `kplay get KIND - -o FORMAT` with `manifests` on stdin.
+fn get_from(manifests: &str, kind: &str, format: &str) -> String {
     // An empty configuration directory, so a kplay.toml of the developer's does not apply.
     let mut child = Command::new(env!("CARGO_BIN_EXE_kplay"))
         .args(["get", kind, "-", "-o", format])
@@ -58,7 +64,7 @@ fn get(kind: &str, format: &str) -> String {
         .stdout(Stdio::piped())
         .spawn()
         .expect("run kplay");
-    child.stdin.take().expect("stdin").write_all(MANIFESTS.as_bytes()).expect("write stdin");
+    child.stdin.take().expect("stdin").write_all(manifests.as_bytes()).expect("write stdin");
     let out = child.wait_with_output().expect("kplay output");
     assert_eq!(out.status.code(), Some(0));
     String::from_utf8(out.stdout).expect("UTF-8")
@@ -153,8 +159,8 @@ fn yaml_prints_keys_in_go_yaml_v2_order() {
         ]
     );
     assert_eq!(keys(&spec.get("ports").unwrap().as_seq().unwrap()[0]), ["port", "protocol", "targetPort"]);
-    // Values print as before.
-    assert!(y.contains("\n        - port: 80\n          protocol: TCP\n          targetPort: 8080\n"), "{y}");
+    // A sequence in a mapping at the key's column, as go-yaml v2 writes it.
+    assert!(y.contains("\n    ports:\n    - port: 80\n      protocol: TCP\n      targetPort: 8080\n"), "{y}");
 
     let (y, list) = printed("pods", "yaml", KeyOrder::GoYamlV2);
     let meta = pod_metadata(&list);
@@ -178,4 +184,70 @@ fn json_prints_keys_in_byte_order() {
     assert!(j.contains("\"readOnly\": true") && j.contains("\"defaultMode\": 420") && j.contains("\"priority\": 0"), "{j}");
     let v: serde_json::Value = serde_json::from_str(&j).expect("JSON");
     assert_eq!(v["items"].as_array().map(Vec::len), Some(1), "the Deployment's pod (CoreDNS's are in kube-system)");
+}
+
+/// `-o yaml` as kubectl lays it out (go-yaml v2's emitter, `kplay_core::yaml::emit`'s
+/// `to_yaml_kubectl`): sequences in a mapping at the key's column, each string in the style
+/// go-yaml v2 picks for it, long values folded at column 80.
+#[test]
+fn yaml_is_laid_out_as_go_yaml_v2_writes_it() {
+    let words: Vec<String> = (1..=16).map(|i| format!("word-{i:04}")).collect();
+    let manifest = format!(
+        "apiVersion: v1
+kind: Service
+metadata:
+  name: styled
+  annotations:
+    example.com/long: {long}
+    example.com/multi: \"line one\\nline two\\n\"
+    example.com/number: \"108\"
+    example.com/dash: \"- x\"
+    example.com/tab: \"a\\tb\"
+    example.com/plain: nginx:1.27
+spec:
+  selector:
+    app: styled
+  ports:
+    - name: http
+      port: 80
+      targetPort: 8080
+",
+        long = words.join(" ")
+    );
+    let y = get_from(&manifest, "services", "yaml");
+    // `      example.com/long: ` is 24 columns: the first space past column 80 follows the 6th
+    // word; the continuation, at the value's indentation (8), holds 8 words.
+    let annotations = format!(
+        "
+  metadata:
+    annotations:
+      example.com/dash: '- x'
+      example.com/long: {}
+        {}
+        {}
+      example.com/multi: |
+        line one
+        line two
+      example.com/number: \"108\"
+      example.com/plain: nginx:1.27
+      example.com/tab: \"a\\tb\"
+    name: styled
+",
+        words[..6].join(" "),
+        words[6..14].join(" "),
+        words[14..].join(" ")
+    );
+    assert!(y.contains(&annotations), "{y}");
+    assert!(y.contains("\n- apiVersion: v1\n  kind: Service\n"), "{y}");
+    assert!(y.contains("\n    ports:\n    - name: http\n      port: 80\n      protocol: TCP\n      targetPort: 8080\n"), "{y}");
+    assert!(y.contains("\n    clusterIPs:\n    - 10.9"), "{y}");
+    // And it reads back to the same values.
+    let list = load(&y);
+    let styled = item(&list, "styled");
+    let a = styled.path(&["metadata", "annotations"]).unwrap();
+    assert_eq!(a.get("example.com/long").and_then(Node::as_str), Some(words.join(" ").as_str()));
+    assert_eq!(a.get("example.com/multi").and_then(Node::as_str), Some("line one\nline two\n"));
+    assert_eq!(a.get("example.com/number").and_then(Node::as_str), Some("108"));
+    assert_eq!(a.get("example.com/tab").and_then(Node::as_str), Some("a\tb"));
+    assert_eq!(a.get("example.com/dash").and_then(Node::as_str), Some("- x"));
 }

@@ -62,7 +62,9 @@ pub fn run(args: &Args) -> u8 {
     let scope = if args.all_namespaces { Scope::All } else { Scope::Namespace(opts.default_namespace.clone()) };
     let text = match args.output {
         Some(GetOutput::Json) => view::to_json(&sorted(view::list_kinds(&c, &analysis.objects, &kinds, &scope), KeyOrder::GoJson)),
-        Some(GetOutput::Yaml) => emit::to_yaml(&sorted(view::list_kinds(&c, &analysis.objects, &kinds, &scope), KeyOrder::GoYamlV2)),
+        Some(GetOutput::Yaml) => {
+            emit::to_yaml_kubectl(&sorted(view::list_kinds(&c, &analysis.objects, &kinds, &scope), KeyOrder::GoYamlV2))
+        }
         Some(GetOutput::Wide) | None => view::tables(&c, &kinds, &scope, args.output == Some(GetOutput::Wide)).unwrap_or_else(|| {
             match &scope {
                 Scope::Namespace(ns) if kinds.iter().any(|k| k.is_namespaced()) => eprintln!("No resources found in {ns} namespace."),

@@ -1,8 +1,13 @@
 //! Writes a [`Node`] tree back as block YAML (for `--show-defaulted` and the stored-objects view).
 //! Strings that would be read as another type are quoted, so the output reads back the same.
+//!
+//! [`to_yaml_kubectl`] is the other mode: the layout and scalar styles of `kubectl get -o yaml`
+//! (go-yaml v2's emitter, see `emit_kubectl.rs`), for `kplay get -o yaml`.
 
 use super::node::{Node, NodeKind, Resolved};
 use super::resolve::resolve_plain;
+
+pub use super::emit_kubectl::to_yaml_kubectl;
 
 /// Emits `node` as a YAML document (without `---`).
 pub fn to_yaml(node: &Node) -> String {

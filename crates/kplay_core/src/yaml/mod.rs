@@ -7,6 +7,7 @@
 //! duplicate keys and the resource limits are handled.
 
 pub mod emit;
+mod emit_kubectl;
 mod json;
 pub mod key_order;
 mod load;
