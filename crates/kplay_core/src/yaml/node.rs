@@ -73,11 +73,13 @@ pub fn format_go_float(f: f64) -> String {
     let abs = f.abs();
     if abs != 0.0 && !(1e-6..1e21).contains(&abs) {
         let s = format!("{f:e}");
-        // Go writes e+21 / e-07.
+        // strconv writes e+21 and e-07; encoding/json then cleans "e-09" up to "e-9"
+        // (floatEncoder), so a negative exponent keeps no leading zero.
         if let Some((m, e)) = s.split_once('e') {
-            let (sign, digits) = e.strip_prefix('-').map_or(("+", e), |d| ("-", d));
-            let digits = if digits.len() < 2 { format!("0{digits}") } else { digits.to_string() };
-            return format!("{m}e{sign}{digits}");
+            return match e.strip_prefix('-') {
+                Some(digits) => format!("{m}e-{digits}"),
+                None => format!("{m}e+{}", if e.len() < 2 { format!("0{e}") } else { e.to_string() }),
+            };
         }
         s
     } else {

@@ -265,6 +265,8 @@ mod tests {
         assert_eq!(format_go_float(1.1), "1.1");
         assert_eq!(format_go_float(1000.0), "1000");
         assert_eq!(format_go_float(1e21), "1e+21");
-        assert_eq!(format_go_float(1e-7), "1e-07");
+        assert_eq!(format_go_float(1e-7), "1e-7");
+        assert_eq!(format_go_float(-2.5e-12), "-2.5e-12");
+        assert_eq!(format_go_float(3e22), "3e+22");
     }
 }
