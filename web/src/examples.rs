@@ -503,6 +503,54 @@ spec:
       protocol: HTTP
 ";
 
+const MISTAKE_CONFIG_KEY: &str = "\
+# Mistake: the env var reads a key its ConfigMap does not have (logLevel instead of log-level).
+# The API server accepts it all; the kubelet never starts the container, so the Service has no
+# ready endpoint.
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: web-settings
+data:
+  log-level: debug
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27
+          ports:
+            - containerPort: 80
+          env:
+            - name: LOG_LEVEL
+              valueFrom:
+                configMapKeyRef:
+                  name: web-settings
+                  key: logLevel
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector:
+    app: web
+  ports:
+    - port: 80
+";
+
 /// Every gallery entry, in the order the menu shows them. The first is the default workspace.
 pub const GALLERY: &[Example] = &[
     Example {
@@ -604,6 +652,13 @@ pub const GALLERY: &[Example] = &[
         files: &[("manifest.yaml", MISTAKE_NAMED_PORT)],
     },
     Example {
+        id: "mistake-config-key",
+        title: "Mistake: ConfigMap key not found",
+        about: "logLevel instead of log-level: the pods never start.",
+        broken: true,
+        files: &[("manifest.yaml", MISTAKE_CONFIG_KEY)],
+    },
+    Example {
         id: "mistake-validation",
         title: "Mistake: invalid name, port and protocol",
         about: "Errors the API server answers with 422.",
@@ -660,6 +715,20 @@ mod tests {
             }
             assert!(!a.objects.is_empty(), "{}: no objects", e.id);
         }
+    }
+
+    /// The ConfigMap mistake is the kubelet's: a warning on the key, and pods that never start.
+    #[test]
+    fn the_config_key_mistake_shows_on_the_key() {
+        let e = find("mistake-config-key").unwrap();
+        let a = analyse(e);
+        let d: Vec<_> = a.diagnostics.iter().filter(|d| matches!(d.severity, Severity::Error | Severity::Warning)).collect();
+        assert_eq!(d.iter().map(|d| d.rule).collect::<Vec<_>>(), ["config-key-not-found"], "{d:?}");
+        let text = e.files[0].1;
+        assert_eq!(&text[d[0].primary.span.start as usize..d[0].primary.span.end as usize], "logLevel");
+        let fixed = text.replace("key: logLevel", "key: log-level");
+        let a = analyze(&[SourceFile::new("m.yaml", fixed)], &Options::default());
+        assert!(a.diagnostics.iter().all(|d| !matches!(d.severity, Severity::Error | Severity::Warning)), "{:?}", a.diagnostics);
     }
 
     #[test]
