@@ -1,7 +1,7 @@
 //! `config-key-not-found`: a pod reads a key its ConfigMap or Secret (in the manifests) lacks.
 
 use super::{Cx, PodSource};
-use crate::cluster::config_refs::{keys, missing_key_message, ConfigObjects};
+use crate::cluster::config_refs::{keys, missing_key_message};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::typed::RefUser;
 use crate::rules::{Rule, Stage};
@@ -103,11 +103,10 @@ spec:
 };
 
 pub(crate) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
-    let index = ConfigObjects::new(cx.objects);
     for src in cx.pod_sources() {
         for r in &src.spec.config_refs {
             let Some((key, key_span)) = r.key.as_ref().filter(|_| !r.optional && r.kind != "PersistentVolumeClaim") else { continue };
-            let Some(obj) = index.find(r.kind, src.namespace, &r.name).and_then(|i| cx.objects.get(i)) else { continue };
+            let Some(obj) = cx.config.find(r.kind, src.namespace, &r.name).and_then(|i| cx.objects.get(i)) else { continue };
             let have = keys(obj);
             if have.contains(key.as_str()) {
                 continue;

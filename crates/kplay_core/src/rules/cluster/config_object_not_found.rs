@@ -4,7 +4,6 @@
 use std::collections::HashSet;
 
 use super::Cx;
-use crate::cluster::config_refs::ConfigObjects;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::typed::RefUser;
 use crate::rules::{Rule, Stage};
@@ -90,7 +89,6 @@ spec:
 };
 
 pub(crate) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
-    let index = ConfigObjects::new(cx.objects);
     for src in cx.pod_sources() {
         if matches!(src.namespace, "kube-system" | "kube-public") {
             continue;
@@ -99,7 +97,7 @@ pub(crate) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
         for r in &src.spec.config_refs {
             if r.optional
                 || (r.kind == "ConfigMap" && r.name == "kube-root-ca.crt")
-                || index.find(r.kind, src.namespace, &r.name).is_some()
+                || cx.config.find(r.kind, src.namespace, &r.name).is_some()
                 || !seen.insert((r.kind, r.name.as_str()))
             {
                 continue;

@@ -46,6 +46,7 @@ pub use workload_selectors_overlap::WORKLOAD_SELECTORS_OVERLAP;
 use std::collections::{BTreeMap, HashMap};
 
 use super::Rule;
+use crate::cluster::config_refs::ConfigObjects;
 use crate::cluster::state::{Cluster, Service};
 use crate::diagnostic::Diagnostic;
 use crate::model::typed::{Labels, Origin, PodSpec};
@@ -91,6 +92,8 @@ pub(crate) struct Cx<'a> {
     /// with tens of thousands of objects.
     services: HashMap<(&'a str, &'a str), usize>,
     services_by_ns: HashMap<&'a str, Vec<usize>>,
+    /// The ConfigMaps, Secrets and claims the input creates, for the rules on pods' references.
+    pub config: ConfigObjects<'a>,
 }
 
 /// A refused Pod or workload, read from its manifest.
@@ -190,7 +193,7 @@ impl<'a> Cx<'a> {
             services.insert((s.namespace.as_str(), s.name.as_str()), i);
             services_by_ns.entry(s.namespace.as_str()).or_default().push(i);
         }
-        Cx { cluster, objects, refused: refused(objects), services, services_by_ns }
+        Cx { cluster, objects, refused: refused(objects), services, services_by_ns, config: ConfigObjects::new(objects) }
     }
 
     /// The Service `namespace/name`.
