@@ -4,7 +4,8 @@
 //! - rule fixtures (`rules/<rule>/*.yaml`, `seed/*.yaml`, ...): ordinary manifests where every
 //!   line on which a diagnostic's primary span starts ends with `# expect: rule-a, rule-b`.
 //!   A file without markers must produce no diagnostic at all.
-//! - spec vectors (`spec/validation/*.yaml`): a header of `# expect-valid` or
+//! - spec vectors (`spec/validation/*.yaml`, and `k8s/validation/*.yaml` derived from cases of
+//!   Kubernetes' own tests, each naming its `# source:`): a header of `# expect-valid` or
 //!   `# expect-k8s: <field path> <type>` lines, then the manifest. The diagnostics' `kubernetes`
 //!   (field, type) pairs must equal the expected ones exactly (as a multiset).
 

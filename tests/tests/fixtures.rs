@@ -34,12 +34,16 @@ fn rule_fixtures_match_their_markers() {
     assert!(failures.is_empty(), "{} of {count} fixtures failed:\n{}", failures.len(), failures.join("\n"));
 }
 
-/// Spec vectors: the (field, type) pairs must equal the API server's, no more and no fewer.
+/// Spec vectors and those derived from Kubernetes' tests: the (field, type) pairs must equal the API server's, no more and no fewer.
 #[test]
 fn spec_validation_vectors() {
     let mut failures = Vec::new();
-    let paths = files_under(&fixtures_dir().join("spec/validation"));
-    assert!(paths.len() >= 78, "the spec vectors are missing");
+    let spec = files_under(&fixtures_dir().join("spec/validation"));
+    assert!(spec.len() >= 78, "the spec vectors are missing");
+    // More vectors of the same form, each read from a case of Kubernetes' own tests or code
+    // (its `# source:` line says which): facts about Kubernetes, like the spec's.
+    let derived = files_under(&fixtures_dir().join("k8s/validation"));
+    let paths: Vec<_> = spec.into_iter().chain(derived).collect();
     for path in &paths {
         let text = std::fs::read_to_string(path).expect("fixture is UTF-8");
         let h = vector_header(&text);
