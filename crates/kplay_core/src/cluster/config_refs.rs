@@ -13,9 +13,11 @@ use crate::model::typed::{ConfigRef, RefUser};
 use crate::model::{Acceptance, Object};
 
 /// The ConfigMaps, Secrets and PersistentVolumeClaims the input creates, by kind, namespace
-/// and name.
+/// and name, and the claims its StatefulSets' controller creates.
 pub(crate) struct ConfigObjects<'a> {
     by_name: HashMap<(&'a str, &'a str, &'a str), usize>,
+    /// `<template>-<statefulset>-<ordinal>` (namespace, claim) -> the StatefulSet's index.
+    generated_claims: HashMap<(&'a str, String), usize>,
 }
 
 /// The kinds a pod can reference.
@@ -24,7 +26,14 @@ const KINDS: [&str; 3] = ["ConfigMap", "Secret", "PersistentVolumeClaim"];
 impl<'a> ConfigObjects<'a> {
     pub fn new(objects: &'a [Object]) -> Self {
         let mut by_name = HashMap::new();
+        let mut generated_claims = HashMap::new();
         for (i, o) in objects.iter().enumerate() {
+            if o.kind == "StatefulSet" && matches!(o.acceptance, Acceptance::Accepted | Acceptance::Unknown) {
+                for claim in statefulset_claims(o) {
+                    generated_claims.entry((o.namespace.as_str(), claim)).or_insert(i);
+                }
+                continue;
+            }
             if o.api_version != "v1"
                 || !KINDS.contains(&o.kind.as_str())
                 || !matches!(o.acceptance, Acceptance::Accepted | Acceptance::Unknown)
@@ -36,13 +45,36 @@ impl<'a> ConfigObjects<'a> {
                 by_name.entry((o.kind.as_str(), o.namespace.as_str(), name)).or_insert(i);
             }
         }
-        ConfigObjects { by_name }
+        ConfigObjects { by_name, generated_claims }
     }
 
-    /// The index in the objects of `kind` `namespace/name`, when the input creates it.
+    /// The index in the objects of `kind` `namespace/name`, when the input creates it; for a
+    /// claim a StatefulSet's controller creates, the StatefulSet's.
     pub fn find(&self, kind: &str, namespace: &str, name: &str) -> Option<usize> {
-        self.by_name.get(&(kind, namespace, name)).copied()
+        self.by_name.get(&(kind, namespace, name)).copied().or_else(|| {
+            (kind == "PersistentVolumeClaim").then(|| self.generated_claims.get(&(namespace, name.to_string())).copied()).flatten()
+        })
     }
+}
+
+/// The claims the StatefulSet controller creates for a StatefulSet's pods: one per
+/// `volumeClaimTemplates` entry and ordinal, named `<template>-<statefulset>-<ordinal>`
+/// (`getPersistentVolumeClaimName`), ordinals from `spec.ordinals.start` for `spec.replicas`
+/// (default 1) pods. Bounded: at most 10,000 ordinals are named.
+fn statefulset_claims(o: &Object) -> Vec<String> {
+    let (Some(name), Some(templates)) =
+        (o.name.as_deref(), o.stored.path(&["spec", "volumeClaimTemplates"]).and_then(crate::yaml::Node::as_seq))
+    else {
+        return Vec::new();
+    };
+    let replicas = o.stored.path(&["spec", "replicas"]).and_then(crate::yaml::Node::as_i64).unwrap_or(1).clamp(0, 10_000);
+    let start = o.stored.path(&["spec", "ordinals", "start"]).and_then(crate::yaml::Node::as_i64).unwrap_or(0).max(0);
+    let mut out = Vec::new();
+    for t in templates {
+        let Some(template) = t.path(&["metadata", "name"]).and_then(crate::yaml::Node::as_str) else { continue };
+        out.extend((start..start + replicas).map(|i| format!("{template}-{name}-{i}")));
+    }
+    out
 }
 
 /// The keys of a ConfigMap (`data` and `binaryData`) or a Secret (`data` and `stringData`,

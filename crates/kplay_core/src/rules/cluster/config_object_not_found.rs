@@ -20,8 +20,10 @@ manifests do not create in the pod's namespace: `env[].valueFrom.configMapKeyRef
 `secretKeyRef`, `envFrom[].configMapRef` and `secretRef` (containers and init containers),
 `configMap`, `secret` and `projected` volumes, and `persistentVolumeClaim.claimName`. A
 reference marked `optional: true` is not listed. Each object is reported once per pod template,
-at its first reference. Not listed: `kube-root-ca.crt` (every namespace has it) and references
-from pods in `kube-system` and `kube-public`, whose objects kubeadm makes.
+at its first reference. Not listed: `kube-root-ca.crt` (every namespace has it), the claims a
+StatefulSet of the manifests gets from its controller (`<template>-<statefulset>-<ordinal>`, one
+per `volumeClaimTemplates` entry and pod), and references from pods in `kube-system` and
+`kube-public`, whose objects kubeadm makes.
 
 It is an info, not a warning: Secrets are often created outside the manifests (by hand, by a
 secrets operator, by a Helm chart). The simulation assumes the object exists with the keys
