@@ -385,6 +385,11 @@ pub struct Outcome {
     /// Per port: the nodePort to store (a requested one, or one shared with another port of
     /// the same number); 0 when the allocator picks one (left to the simulator).
     pub node_ports: Vec<i64>,
+    /// Per port: the index of the port whose nodePort the allocator picks for it (the port
+    /// itself when it is the first of its number to want one, an earlier port of the same number
+    /// otherwise); `None` when the port gets a requested nodePort or none at all. Ports that
+    /// share an index get the same nodePort, which validation then sees.
+    pub shared_dynamic: Vec<Option<usize>>,
 }
 
 const POLICY_SINGLE: &str = "SingleStack";
@@ -393,7 +398,11 @@ const POLICY_REQUIRE: &str = "RequireDualStack";
 
 /// Runs the allocation phase on one Service. `strict_ip` is StrictIPCIDRValidation (1.36+).
 pub fn begin_create(input: &Input, net: &ServiceNetwork, strict_ip: bool) -> Outcome {
-    let mut out = Outcome { node_ports: input.ports.iter().map(|p| p.node_port).collect(), ..Outcome::default() };
+    let mut out = Outcome {
+        node_ports: input.ports.iter().map(|p| p.node_port).collect(),
+        shared_dynamic: vec![None; input.ports.len()],
+        ..Outcome::default()
+    };
     if input.type_ != "ExternalName" {
         if let Err(errors) = init_ip_family_fields(input, net, strict_ip, &mut out) {
             out.errors = errors;
@@ -748,26 +757,31 @@ fn alloc_node_ports(input: &Input, net: &ServiceNetwork, out: &mut Outcome) -> R
 
     if input.type_ == "NodePort" || input.type_ == "LoadBalancer" {
         let should_allocate = input.type_ == "NodePort" || input.allocate_lb_node_ports;
-        // Port number -> nodePort given to it (or DYNAMIC).
-        let mut by_port: Vec<(i64, i64)> = Vec::new();
+        // Port number -> nodePort given to it (or DYNAMIC) and the port that got it first.
+        let mut by_port: Vec<(i64, i64, usize)> = Vec::new();
         for (i, p) in input.ports.iter().enumerate() {
             if p.node_port == 0 && !should_allocate {
                 continue;
             }
-            let given = by_port.iter().find(|(port, _)| *port == p.port).map_or(0, |&(_, np)| np);
+            let (given, first) = by_port.iter().find(|(port, _, _)| *port == p.port).map_or((0, i), |&(_, np, j)| (np, j));
             if given == 0 {
                 // `findRequestedNodePort`: any port with this number that asks for a nodePort.
                 let requested = input.ports.iter().find(|q| q.port == p.port && q.node_port != 0);
                 if let Some(q) = requested {
                     allocate(q.node_port).map_err(|m| port_error(i, q.node_port, q.node_port_span, m))?;
                     out.node_ports[i] = q.node_port;
-                    by_port.push((p.port, q.node_port));
+                    by_port.push((p.port, q.node_port, i));
                 } else {
-                    by_port.push((p.port, DYNAMIC));
+                    by_port.push((p.port, DYNAMIC, i));
+                    out.shared_dynamic[i] = Some(i);
                 }
             } else if p.node_port != given {
                 if p.node_port == 0 {
+                    // `servicePort.NodePort = allocatedNodePort`: the same number as the first.
                     out.node_ports[i] = given.max(0);
+                    if given == DYNAMIC {
+                        out.shared_dynamic[i] = Some(first);
+                    }
                 } else {
                     allocate(p.node_port).map_err(|m| port_error(i, p.node_port, p.node_port_span, m))?;
                 }
@@ -957,6 +971,27 @@ mod tests {
         let mut c = input("ClusterIP");
         c.ports = vec![port(80, 80)];
         assert!(begin_create(&c, &net, false).errors.is_empty());
+    }
+
+    /// `initNodePorts` gives every port of one number the nodePort the first one got, also
+    /// when the allocator picked it.
+    #[test]
+    fn dynamically_allocated_node_ports_are_shared_by_port_number() {
+        let net = ServiceNetwork::default();
+        let port = |port: i64, np: i64| PortIn { port, node_port: np, node_port_span: Span::default() };
+        let mut i = input("NodePort");
+        i.ports = vec![port(80, 0), port(443, 0), port(80, 0), port(53, 30053), port(53, 0)];
+        let o = begin_create(&i, &net, false);
+        assert!(o.errors.is_empty());
+        assert_eq!(o.shared_dynamic, vec![Some(0), Some(1), Some(0), None, None]);
+        assert_eq!(o.node_ports, vec![0, 0, 0, 30053, 30053]);
+        // A LoadBalancer that allocates no node ports shares none.
+        let mut lb = input("LoadBalancer");
+        lb.allocate_lb_node_ports = false;
+        lb.ports = vec![port(80, 0), port(80, 0)];
+        assert_eq!(begin_create(&lb, &net, false).shared_dynamic, vec![None, None]);
+        lb.allocate_lb_node_ports = true;
+        assert_eq!(begin_create(&lb, &net, false).shared_dynamic, vec![Some(0), Some(0)]);
     }
 
     #[test]

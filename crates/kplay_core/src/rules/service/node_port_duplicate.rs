@@ -1,5 +1,6 @@
 //! `service-node-port-duplicate`: the same (protocol, nodePort) twice in one Service.
 
+use super::allocation;
 use crate::diagnostic::{ErrorType, Severity};
 use crate::rules::{Ctx, Rule, Sink, Stage};
 
@@ -13,7 +14,9 @@ pub static RULE: Rule = Rule {
 Reports a port whose `(protocol, nodePort)` pair was already used by an earlier port of the
 Service. TCP and UDP may share a nodePort. For NodePort and LoadBalancer Services the allocator
 usually reports such clashes first (`service-node-port-already-allocated`); this check catches
-the rest, e.g. a repeated port entry or a ClusterIP Service.
+the rest, e.g. a repeated port entry or a ClusterIP Service. Ports with the same `port` number
+share one nodePort, also one the allocator picks, so two identical ports that ask for none
+clash as well.
 
 ## Why is this bad?
 The API server refuses the Service: one node port cannot forward to two Service ports.
@@ -63,20 +66,52 @@ spec:
 
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let Some(spec) = super::spec(ctx) else { return };
-    let mut seen: Vec<(&str, i64)> = Vec::new();
-    for (_, p) in super::ports(&spec) {
-        let (n, Some(c)) = super::int_field(&p, "nodePort") else { continue };
-        if n == 0 {
+    // Ports that asked for no nodePort get theirs from the allocator, and every port of the same
+    // number gets the one the first got (`initNodePorts`): the allocation outcome says which.
+    let input = allocation::Input::from_spec(spec.node, spec.key_span());
+    let shared = allocation::begin_create(&input, &allocation::ServiceNetwork::from_options(ctx.opts), ctx.opts.kube_version.at_least(36))
+        .shared_dynamic;
+    let mut seen: Vec<(&str, NodePort)> = Vec::new();
+    for (i, p) in super::ports(&spec) {
+        let proto = super::field_str(&p, "protocol").map_or("", |(_, v)| v);
+        let (n, c) = super::int_field(&p, "nodePort");
+        let key = match (n, shared.get(i).copied().flatten()) {
+            (0, Some(first)) => NodePort::Allocated(first),
+            (0, None) => continue,
+            (n, _) => NodePort::Number(n),
+        };
+        if !seen.contains(&(proto, key)) {
+            seen.push((proto, key));
             continue;
         }
-        let proto = super::field_str(&p, "protocol").map_or("", |(_, v)| v);
-        if seen.contains(&(proto, n)) {
-            sink.field_error(&c, ErrorType::Duplicate, format!("Duplicate value: {n}"))
-                .help("each node port forwards to one Service port: use another nodePort or remove the repeated port");
-        } else {
-            seen.push((proto, n));
+        match (key, c) {
+            (NodePort::Number(n), Some(c)) => {
+                sink.field_error(&c, ErrorType::Duplicate, format!("Duplicate value: {n}"))
+                    .help("each node port forwards to one Service port: use another nodePort or remove the repeated port");
+            }
+            (NodePort::Number(_), None) => {}
+            (NodePort::Allocated(first), _) => {
+                let port = super::int_field(&p, "port").0;
+                sink.field_error_at(
+                    super::item_head(&p),
+                    &format!("spec.ports[{i}].nodePort"),
+                    ErrorType::Duplicate,
+                    format!(
+                        "Duplicate value: the nodePort allocated for spec.ports[{first}]: ports with the same port number ({port}) share one nodePort, and this one has the same protocol ({proto})"
+                    ),
+                )
+                .help("remove the repeated port, or give it another `port` number or protocol");
+            }
         }
     }
+}
+
+/// A port's nodePort as validation sees it: a number (requested, or copied from a requested
+/// one), or the one the allocator picked for the port with this index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NodePort {
+    Number(i64),
+    Allocated(usize),
 }
 
 #[cfg(test)]
@@ -91,5 +126,15 @@ mod tests {
             pairs(&[("spec.ports[1].nodePort", "Duplicate")])
         );
         assert!(hits(&svc("  type: NodePort\n  ports:\n  - name: a\n    port: 53\n    nodePort: 30053\n  - name: b\n    port: 53\n    protocol: UDP\n    nodePort: 30053\n"), r).is_empty());
+        // Two 80/TCP ports with no nodePort: the allocator gives the second the first's.
+        let twice = "  ports:\n  - name: a\n    port: 80\n  - name: b\n    port: 80\n";
+        assert_eq!(hits(&svc(&format!("  type: NodePort\n{twice}")), r), pairs(&[("spec.ports[1].nodePort", "Duplicate")]));
+        assert_eq!(hits(&svc(&format!("  type: LoadBalancer\n{twice}")), r), pairs(&[("spec.ports[1].nodePort", "Duplicate")]));
+        // None is allocated for a ClusterIP Service or a LoadBalancer without node ports.
+        assert!(hits(&svc(twice), r).is_empty());
+        assert!(hits(&svc(&format!("  type: LoadBalancer\n  allocateLoadBalancerNodePorts: false\n{twice}")), r).is_empty());
+        // Different protocols share the nodePort without clashing.
+        let mixed = "  type: NodePort\n  ports:\n  - name: a\n    port: 53\n  - name: b\n    port: 53\n    protocol: UDP\n";
+        assert!(hits(&svc(mixed), r).is_empty());
     }
 }
