@@ -99,7 +99,6 @@ const STANDARD_RESOURCES: &[&str] = &[
     "limits.memory",
     "limits.ephemeral-storage",
     "pods",
-    "quota",
     "services",
     "replicationcontrollers",
     "resourcequotas",
@@ -114,6 +113,12 @@ const STANDARD_RESOURCES: &[&str] = &[
 
 pub(crate) fn is_hugepages(name: &str) -> bool {
     name.starts_with("hugepages-")
+}
+
+/// `IsQuotaHugePageResourceName`: `hugepages-` or the quota form `requests.hugepages-` (both count
+/// as standard resource names, though only the first is a container resource).
+fn is_quota_hugepages(name: &str) -> bool {
+    is_hugepages(name) || name.starts_with("requests.hugepages-")
 }
 
 /// `IsSupportedPodLevelResource`: cpu, memory and hugepages.
@@ -222,7 +227,7 @@ fn resource_name_msgs(name: &str) -> Vec<String> {
     if !msgs.is_empty() {
         return msgs;
     }
-    if !name.contains('/') && !STANDARD_RESOURCES.contains(&name) && !is_hugepages(name) {
+    if !name.contains('/') && !STANDARD_RESOURCES.contains(&name) && !is_quota_hugepages(name) {
         return vec!["must be a standard resource type or fully qualified".to_string()];
     }
     Vec::new()
@@ -586,6 +591,26 @@ mod tests {
         format!(
             "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n      - name: web\n        image: nginx:1.27\n        resources:\n{res}"
         )
+    }
+
+    /// `standardResources` has `resourcequotas` but no `quota`, and `IsStandardResourceName` also
+    /// takes the quota form `requests.hugepages-<size>`; neither is a container resource.
+    #[test]
+    fn standard_but_not_container_names() {
+        assert_eq!(
+            crate::rules::pod::util::messages_of(R, &c("      requests:\n        quota: 1\n")),
+            [
+                "Invalid value: \"quota\": must be a standard resource type or fully qualified",
+                "Invalid value: \"quota\": must be a standard resource for containers",
+            ]
+        );
+        assert_eq!(
+            crate::rules::pod::util::messages_of(R, &c("      requests:\n        requests.hugepages-2Mi: 2Mi\n")),
+            ["Invalid value: \"requests.hugepages-2Mi\": must be a standard resource for containers"]
+        );
+        // At pod level the quota form is a well-formed name that is not supported there.
+        let y = pod_with("  resources:\n    requests:\n      requests.hugepages-2Mi: 2Mi\n  containers:\n  - name: web\n    image: a:1\n");
+        assert_eq!(errors_of(R, &y), pairs(&[("spec.resources.requests[requests.hugepages-2Mi]", "NotSupported")]));
     }
 
     #[test]
