@@ -15,7 +15,9 @@ pub static WORKLOAD_SPEC_INVALID: Rule = Rule {
     docs: rule_docs!(
         r#"## What it does
 Checks the workload-level fields: `replicas`, `minReadySeconds`, `revisionHistoryLimit` and
-`progressDeadlineSeconds` may not be negative and the deadline must exceed `minReadySeconds`;
+`progressDeadlineSeconds` may not be negative and the deadline must exceed `minReadySeconds`
+(a Deployment's `deprecated.deployment.rollback.to` annotation, the old `rollbackTo`, may not
+be a negative revision either);
 StatefulSet `podManagementPolicy` is `OrderedReady` or `Parallel`, its
 `persistentVolumeClaimRetentionPolicy` values `Retain` or `Delete` and `ordinals.start` not
 negative (its `revisionHistoryLimit` is not checked), and from Kubernetes 1.33 a
@@ -87,7 +89,7 @@ spec:
 - CronJob: <https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/>
 "#
     ),
-    spec: &["D-01", "D-16", "D-17"],
+    spec: &["D-01", "D-16", "D-17", "D-18"],
     check: Some(check),
 };
 
@@ -98,6 +100,25 @@ fn non_negative(sink: &mut Sink<'_>, parent: &Cur<'_>, name: &str) {
                 .help(format!("use 0 or more for `{name}`"));
         }
     }
+}
+
+/// The annotation apps/v1 keeps the old `spec.rollbackTo` in (`appsv1.DeprecatedRollbackTo`).
+const ROLLBACK_TO: &str = "deprecated.deployment.rollback.to";
+
+/// D-18: `Convert_v1_Deployment_To_apps_Deployment` turns a non-empty rollback annotation into
+/// the internal `spec.rollbackTo.revision` (and drops the annotation), and `ValidateRollback`
+/// reports a negative revision as `spec.rollback.version`, a path apps/v1 does not have: the
+/// diagnostic points at the annotation's value. A value `ParseInt` refuses fails the conversion
+/// itself, a 400 with no field, which this rule does not report.
+fn rollback_to(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+    let Some(a) = ctx.root().field("metadata").and_then(|m| m.field("annotations")).and_then(|a| a.field(ROLLBACK_TO)) else {
+        return;
+    };
+    let Some(n) = a.str().and_then(|s| s.parse::<i64>().ok()).filter(|n| *n < 0) else { return };
+    let at = Cur::new(a.node, "spec.rollback.version");
+    sink.field_error(&at, ErrorType::Invalid, formats::invalid_num(n, "must be greater than or equal to 0")).help(format!(
+        "the annotation `{ROLLBACK_TO}` becomes the deprecated `spec.rollbackTo.revision`; remove it or use a revision of 0 or more"
+    ));
 }
 
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
@@ -114,6 +135,7 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
                         .help(format!("set `progressDeadlineSeconds` above {min} (the default is 600)"));
                 }
             }
+            rollback_to(ctx, sink);
         }
         "ReplicaSet" | "ReplicationController" => {
             for f in ["replicas", "minReadySeconds"] {
@@ -406,6 +428,18 @@ mod tests {
         assert_eq!(errors_of(R, &cj("Local")), pairs(&[("spec.timeZone", "Invalid")]));
         assert_eq!(errors_of(R, &cj("'Mars/Olympus'")), pairs(&[("spec.timeZone", "Invalid")]));
         assert_eq!(errors_of(R, &cj("''")), pairs(&[("spec.timeZone", "Invalid")]));
+    }
+
+    #[test]
+    fn rollback_annotation() {
+        // Convert_v1_Deployment_To_apps_Deployment: the annotation becomes spec.rollbackTo.revision.
+        let dep = |v: &str| {
+            format!("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  annotations:\n    deprecated.deployment.rollback.to: {v}\nspec:\n  selector:\n    matchLabels: {{app: web}}\n  template:\n    metadata:\n      labels: {{app: web}}\n    spec:\n      containers:\n      - name: web\n        image: nginx:1.27\n")
+        };
+        assert_eq!(errors_of(R, &dep("'-1'")), pairs(&[("spec.rollback.version", "Invalid")]));
+        assert_eq!(errors_of(R, &dep("'3'")), pairs(&[]));
+        assert_eq!(errors_of(R, &dep("'0'")), pairs(&[]));
+        assert_eq!(errors_of(R, &dep("''")), pairs(&[]), "an empty annotation is ignored");
     }
 
     #[test]
