@@ -147,6 +147,10 @@ pub fn path_matches(p: &IngressPath, request: &str, regex: bool) -> bool {
     }
 }
 
+/// The order of two matches of one request: greater wins (see [`nginx_rank`]); the string is
+/// the path in regex mode.
+type Rank<'a> = (bool, usize, bool, &'a str);
+
 /// How nginx ranks a (non-regex) match of `p` against `request`: `=` locations before prefix
 /// locations, then the longer location string; an Exact path before the `= /foo` location
 /// ingress-nginx adds for a Prefix `/foo` (it only adds one when no Exact `/foo` exists).
@@ -245,7 +249,7 @@ pub fn route<'a>(ingresses: &[&'a IngressInfo], req: &HttpRequest) -> IngressDec
             }
         }
     }
-    let mut best: Option<((bool, usize, bool, &'a str), IngressRoute<'a>)> = None;
+    let mut best: Option<(Rank<'a>, IngressRoute<'a>)> = None;
     if let Some(kind) = best_kind {
         let in_group = |r: &super::input::IngressRule| host_matches(r.host.as_deref(), &host) == Some(kind);
         let regex = ingresses.iter().any(|i| i.uses_regex && i.rules.iter().any(in_group));

@@ -806,7 +806,7 @@ mod k8s_vectors {
         }
     }
 
-    fn check_route(id: &str, exp: &Node, got: (i64, String)) {
+    fn check_route(id: &str, exp: &Node, got: &(i64, String)) {
         assert_eq!(got.0, exp.get("status").and_then(Node::as_i64).unwrap_or(200), "{id}: status ({got:?})");
         if let Some(b) = exp.get("backend").and_then(Node::text) {
             assert_eq!(got.1, b, "{id}: backend");
@@ -919,7 +919,7 @@ mod k8s_vectors {
                 let host = t(input, &["host"]);
                 let rule = IngressRule { host: (!host.is_empty()).then_some(host), paths };
                 let ing = ingress_of(vec![rule], flag(input, "use_regex", false));
-                check_route(&id, exp, route(&[ing], &t(input, &["request"])));
+                check_route(&id, exp, &route(&[ing], &t(input, &["request"])));
             }
             "ingress_host_match" => {
                 let rules = input
@@ -940,7 +940,7 @@ mod k8s_vectors {
                     })
                     .collect();
                 let ing = ingress_of(rules, false);
-                check_route(&id, exp, route(&[ing], &format!("http://{}/", t(input, &["host_header"]))));
+                check_route(&id, exp, &route(&[ing], &format!("http://{}/", t(input, &["host_header"]))));
             }
             "ingress_nginx_rendering" => {
                 let paths: Vec<(String, PathType)> = input
