@@ -1,7 +1,8 @@
 //! The Ingress controller model: which Ingresses a controller serves (IngressClass), host
 //! matching (exact, one-label `*.` wildcards; on the Host without its port and one trailing
-//! dot), Exact/Prefix/ImplementationSpecific paths with element-wise Prefix matching, precedence
-//! across merged Ingresses, `defaultBackend` and the controller's 404. Where the Ingress API leaves room the choices are ingress-nginx's
+//! dot), Exact paths, element-wise Prefix matching, ImplementationSpecific as ingress-nginx's
+//! plain nginx prefix location (a string prefix), nginx's precedence across merged Ingresses,
+//! `defaultBackend` and the controller's 404. Where the Ingress API leaves room the choices are ingress-nginx's
 //! (routing-semantics.md §7).
 
 use super::input::{IngressBackend, IngressInfo, IngressPath, PathType, ProxyInput};
@@ -138,8 +139,30 @@ pub fn path_matches(p: &IngressPath, request: &str, regex: bool) -> bool {
     }
     match p.path_type {
         PathType::Exact => p.path == request,
-        // ingress-nginx treats ImplementationSpecific like Prefix when no regex is in use.
-        PathType::Prefix | PathType::ImplementationSpecific => prefix_matches(&p.path, request),
+        PathType::Prefix => prefix_matches(&p.path, request),
+        // ingress-nginx writes an ImplementationSpecific path as it is, `location /foo`: an
+        // nginx string prefix, so `/foo` also takes `/foobar` (`updateServerLocations` only
+        // rewrites Prefix paths).
+        PathType::ImplementationSpecific => request.starts_with(&p.path),
+    }
+}
+
+/// The order of two matches of one request: greater wins (see [`nginx_rank`]); the string is
+/// the path in regex mode.
+type Rank<'a> = (bool, usize, bool, &'a str);
+
+/// How nginx ranks a (non-regex) match of `p` against `request`: `=` locations before prefix
+/// locations, then the longer location string; an Exact path before the `= /foo` location
+/// ingress-nginx adds for a Prefix `/foo` (it only adds one when no Exact `/foo` exists).
+/// Prefix `/foo` is written `location /foo/` plus `location = /foo` (the path as written),
+/// ImplementationSpecific as it is (`updateServerLocations`, `normalizePrefixPath`).
+fn nginx_rank(p: &IngressPath, request: &str) -> (bool, usize, bool) {
+    match p.path_type {
+        PathType::Exact => (true, p.path.len(), true),
+        PathType::Prefix if p.path == request && p.path != "/" => (true, p.path.len(), false),
+        PathType::Prefix if p.path == "/" || p.path.ends_with('/') => (false, p.path.len(), false),
+        PathType::Prefix => (false, p.path.len() + 1, false),
+        PathType::ImplementationSpecific => (false, p.path.len(), false),
     }
 }
 
@@ -226,7 +249,7 @@ pub fn route<'a>(ingresses: &[&'a IngressInfo], req: &HttpRequest) -> IngressDec
             }
         }
     }
-    let mut best: Option<((bool, usize, &'a str), IngressRoute<'a>)> = None;
+    let mut best: Option<(Rank<'a>, IngressRoute<'a>)> = None;
     if let Some(kind) = best_kind {
         let in_group = |r: &super::input::IngressRule| host_matches(r.host.as_deref(), &host) == Some(kind);
         let regex = ingresses.iter().any(|i| i.uses_regex && i.rules.iter().any(in_group));
@@ -236,13 +259,15 @@ pub fn route<'a>(ingresses: &[&'a IngressInfo], req: &HttpRequest) -> IngressDec
                     if !path_matches(p, &path, regex) {
                         continue;
                     }
-                    // Exact wins whenever it matches; then the longest path; ties keep the oldest.
-                    // Regex locations are tried in ingress-nginx's order (longest path string
-                    // first, then the greater string) and the first match wins.
+                    // nginx's choice: an `=` location wins, then the longest prefix location
+                    // ([`nginx_rank`]); ties keep the oldest. Regex locations are tried in
+                    // ingress-nginx's order (longest path string first, then the greater
+                    // string) and the first match wins.
                     let key = if regex {
-                        (false, p.path.len(), p.path.as_str())
+                        (false, p.path.len(), false, p.path.as_str())
                     } else {
-                        (p.path_type == PathType::Exact, elements(&p.path).count(), "")
+                        let (exact, len, exact_type) = nginx_rank(p, &path);
+                        (exact, len, exact_type, "")
                     };
                     if best.as_ref().is_none_or(|(k, _)| key > *k) {
                         let how = if regex { "case-insensitive regex, ingress-nginx's use-regex mode" } else { p.path_type.as_str() };
@@ -312,16 +337,16 @@ pub fn nginx_locations(paths: &[(String, PathType)]) -> Vec<String> {
     for (p, t) in paths {
         match t {
             PathType::Exact => locs.push((p.clone(), true)),
-            PathType::Prefix | PathType::ImplementationSpecific => {
-                if p == "/" {
-                    locs.push((p.clone(), false));
-                } else {
-                    let trimmed = p.trim_end_matches('/');
-                    locs.push((format!("{trimmed}/"), false));
-                    let has_exact = paths.iter().any(|(q, qt)| *qt == PathType::Exact && q == trimmed);
-                    if *t == PathType::Prefix && !has_exact {
-                        locs.push((trimmed.to_string(), true));
-                    }
+            // Written as it is: `updateServerLocations` only rewrites Prefix paths.
+            PathType::ImplementationSpecific => locs.push((p.clone(), false)),
+            PathType::Prefix if p == "/" => locs.push((p.clone(), false)),
+            PathType::Prefix => {
+                // `normalizePrefixPath` appends a `/`; the added exact location copies the path
+                // as written, unless an Exact location of that same path exists.
+                let normalized = if p.ends_with('/') { p.clone() } else { format!("{p}/") };
+                locs.push((normalized, false));
+                if !paths.iter().any(|(q, qt)| *qt == PathType::Exact && q == p) {
+                    locs.push((p.clone(), true));
                 }
             }
         }

@@ -320,6 +320,19 @@ mod flows {
         s.endpoints = vec![EndpointInfo { ready: false, serving: false, terminating: true, ..EndpointInfo::ready(ip("10.0.1.4"), 80) }];
         term.services.push(s);
         assert_eq!(reach(&term, pod(), "172.30.1.1:80", Protocol::Tcp, None), expected("flow-19"));
+
+        // The vectors derived from Kubernetes' own tests, every category.
+        let text = include_str!("../../../../tests/fixtures/proxy/k8s-routing-vectors.yaml");
+        let file = SourceFile::new("k8s-routing-vectors.yaml", text);
+        let root = load_file(0, &file, &Limits::default()).docs.into_iter().next().and_then(|d| d.root).expect("vectors load");
+        let vectors = root.get("vectors").and_then(Node::as_seq).expect("vectors list");
+        assert!(vectors.len() >= 20);
+        let failed: Vec<String> = vectors
+            .iter()
+            .filter(|v| std::panic::catch_unwind(|| super::k8s_vectors::check(v, &reach)).is_err())
+            .map(|v| v.get("id").and_then(Node::text).unwrap_or_default().to_string())
+            .collect();
+        assert!(failed.is_empty(), "failed vectors: {failed:?}");
     }
 
     #[test]
@@ -612,6 +625,334 @@ mod flows {
             let nft: Vec<_> = t.hops.iter().filter(|h| h.kind == "nftables").collect();
             assert!(nft.iter().all(|h| !h.detail.ends_with("goto ") && !h.detail.contains("gave ?")), "{to}: {nft:#?}");
             assert_eq!(nft.iter().filter(|h| h.detail.contains("marked for masquerade")).count(), 1, "{to}: {nft:#?}");
+        }
+    }
+}
+
+/// The runner for `tests/fixtures/proxy/k8s-routing-vectors.yaml`: vectors of the spec's schema
+/// derived from Kubernetes' and ingress-nginx's own tests, with structured inputs.
+mod k8s_vectors {
+    use std::collections::BTreeSet;
+
+    use super::super::ingress::{self, HttpRequest, IngressDecision};
+    use super::super::names;
+    use super::super::nftables;
+    use super::super::trace::Source;
+    use super::*;
+    use crate::yaml::Node;
+
+    type Reach = dyn Fn(&ProxyInput, Source, &str, Protocol, Option<&str>) -> (BTreeSet<String>, Option<bool>);
+
+    fn t(n: &Node, path: &[&str]) -> String {
+        n.path(path).and_then(Node::text).unwrap_or_default().to_string()
+    }
+
+    fn list(n: &Node, path: &[&str]) -> Vec<String> {
+        n.path(path).and_then(Node::as_seq).unwrap_or(&[]).iter().map(|x| x.text().unwrap_or("null").to_string()).collect()
+    }
+
+    fn spn(input: &Node) -> String {
+        let port = t(input, &["port_name"]);
+        let base = format!("{}/{}", t(input, &["namespace"]), t(input, &["service"]));
+        if port.is_empty() {
+            base
+        } else {
+            format!("{base}:{port}")
+        }
+    }
+
+    fn flag(n: &Node, key: &str, default: bool) -> bool {
+        n.get(key).and_then(Node::as_bool).unwrap_or(default)
+    }
+
+    fn policy(n: &Node, key: &str) -> TrafficPolicy {
+        if t(n, &[key]) == "Local" {
+            TrafficPolicy::Local
+        } else {
+            TrafficPolicy::Cluster
+        }
+    }
+
+    /// One service port of a flow vector's `services`.
+    fn service(s: &Node) -> ServicePortInfo {
+        let proto = Protocol::parse(&t(s, &["protocol"])).unwrap_or(Protocol::Tcp);
+        let port = s.get("port").and_then(Node::as_i64).unwrap_or(80) as u16;
+        let mut svc = ServicePortInfo::cluster_ip(
+            &t(s, &["namespace"]),
+            &t(s, &["name"]),
+            &t(s, &["port_name"]),
+            proto,
+            ip(&t(s, &["clusterIP"])),
+            port,
+        );
+        svc.service_type = match t(s, &["type"]).as_str() {
+            "NodePort" => ServiceType::NodePort,
+            "LoadBalancer" => ServiceType::LoadBalancer,
+            _ => ServiceType::ClusterIp,
+        };
+        svc.node_port = s.get("nodePort").and_then(Node::as_i64).unwrap_or(0) as u16;
+        svc.load_balancer_ips = list(s, &["loadBalancerIPs"]).iter().map(|x| ip(x)).collect();
+        svc.external_ips = list(s, &["externalIPs"]).iter().map(|x| ip(x)).collect();
+        svc.load_balancer_source_ranges = list(s, &["loadBalancerSourceRanges"]).iter().filter_map(|c| Cidr::parse(c)).collect();
+        svc.external_policy = policy(s, "externalTrafficPolicy");
+        svc.internal_policy = policy(s, "internalTrafficPolicy");
+        svc.session_affinity = s.get("sessionAffinityTimeout").and_then(Node::as_i64).map(|x| x as u32);
+        if svc.external_policy == TrafficPolicy::Local && svc.service_type == ServiceType::LoadBalancer {
+            svc.health_check_node_port = 30000;
+        }
+        for e in s.get("endpoints").and_then(Node::as_seq).unwrap_or(&[]) {
+            let mut ep = EndpointInfo::ready(ip(&t(e, &["ip"])), e.get("port").and_then(Node::as_i64).unwrap_or(i64::from(port)) as u16);
+            ep.ready = flag(e, "ready", true);
+            ep.serving = flag(e, "serving", true);
+            ep.terminating = flag(e, "terminating", false);
+            ep.node_name = e.get("node").and_then(Node::text).map(str::to_string);
+            svc.endpoints.push(ep);
+        }
+        svc
+    }
+
+    /// kube-proxy's test setup: node `test-node` (192.168.0.2), pod CIDR 10.0.0.0/8, the other
+    /// nodes the endpoints name, and the source as a pod on `test-node` when it is a pod IP.
+    fn flow(v: &Node, id: &str, reach: &Reach) {
+        let input = v.get("input").expect("input");
+        let exp = v.get("expected").expect("expected");
+        let mut proxy = ProxyInput {
+            config: ProxyConfig {
+                cluster_cidrs: vec![Cidr::parse("10.0.0.0/8").unwrap()],
+                masquerade_all: flag(input, "masqueradeAll", false),
+                ..ProxyConfig::default()
+            },
+            nodes: vec![NodeInfo { name: TEST_NODE.into(), ips: vec![ip("192.168.0.2")], zone: None }],
+            ..ProxyInput::default()
+        };
+        for s in input.get("services").and_then(Node::as_seq).expect("services") {
+            proxy.services.push(service(s));
+        }
+        let mut others: Vec<String> =
+            proxy.services.iter().flat_map(|s| &s.endpoints).filter_map(|e| e.node_name.clone()).filter(|n| n != TEST_NODE).collect();
+        others.sort();
+        others.dedup();
+        for (i, n) in others.into_iter().enumerate() {
+            proxy.nodes.push(NodeInfo { name: n, ips: vec![ip(&format!("192.168.0.{}", 10 + i))], zone: None });
+        }
+        let src = ip(&t(input, &["source"]));
+        if proxy.in_cluster_cidr(src) {
+            proxy.pods.push(PodInfo {
+                namespace: "ns".into(),
+                name: "client".into(),
+                ip: Some(src),
+                node: Some(TEST_NODE.into()),
+                ..PodInfo::default()
+            });
+        }
+        let proto = Protocol::parse(&t(input, &["protocol"])).unwrap_or(Protocol::Tcp);
+        let (got, masq) = reach(&proxy, Source::Ip(src), &t(input, &["destination"]), proto, Some(TEST_NODE));
+        let want = t(exp, &["possible_destinations"]);
+        let want: BTreeSet<String> = want.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+        let got = if got.is_empty() { BTreeSet::from(["DROP".to_string()]) } else { got };
+        assert_eq!(got, want, "{id}");
+        if let Some(m) = exp.get("masquerade").and_then(Node::as_bool) {
+            assert_eq!(masq, Some(m), "{id}: masquerade");
+        }
+    }
+
+    fn backend_name(b: &IngressBackend) -> String {
+        match b {
+            IngressBackend::Service { name, .. } => name.clone(),
+            IngressBackend::Resource { name, .. } => name.clone(),
+        }
+    }
+
+    fn ingress_of(rules: Vec<IngressRule>, regex: bool) -> IngressInfo {
+        IngressInfo {
+            namespace: "default".into(),
+            name: "ing".into(),
+            class_name: None,
+            order: 0,
+            default_backend: None,
+            rules,
+            tls: vec![],
+            uses_regex: regex,
+            service_upstream: false,
+        }
+    }
+
+    fn paths_of(n: &Node, default_type: &str) -> Vec<IngressPath> {
+        n.as_seq()
+            .unwrap_or(&[])
+            .iter()
+            .map(|p| {
+                let (path, ty, backend) = match p.text() {
+                    Some(s) => (s.to_string(), default_type.to_string(), s.to_string()),
+                    None => (t(p, &["path"]), t(p, &["path_type"]), t(p, &["backend"])),
+                };
+                let backend = if backend.is_empty() { path.clone() } else { backend };
+                IngressPath {
+                    path,
+                    path_type: PathType::parse(&ty).expect("path type"),
+                    backend: IngressBackend::Service { name: backend, port: BackendPort::Number(80) },
+                }
+            })
+            .collect()
+    }
+
+    /// `(status, backend)` of one request.
+    fn route(ings: &[IngressInfo], url: &str) -> (i64, String) {
+        let refs: Vec<&IngressInfo> = ings.iter().collect();
+        let url = url.trim_start_matches("GET ").trim();
+        match ingress::route(&refs, &HttpRequest::parse_url(url).expect("url")) {
+            IngressDecision::Routed(r) => (200, backend_name(r.backend)),
+            IngressDecision::NotFound { .. } => (404, String::new()),
+        }
+    }
+
+    fn check_route(id: &str, exp: &Node, got: &(i64, String)) {
+        assert_eq!(got.0, exp.get("status").and_then(Node::as_i64).unwrap_or(200), "{id}: status ({got:?})");
+        if let Some(b) = exp.get("backend").and_then(Node::text) {
+            assert_eq!(got.1, b, "{id}: backend");
+        }
+    }
+
+    pub(super) fn check(v: &Node, reach: &Reach) {
+        let id = t(v, &["id"]);
+        let input = v.get("input").expect("input");
+        let exp = v.get("expected").expect("expected");
+        match t(v, &["category"]).as_str() {
+            "iptables_service_chain_name" => {
+                let (spn, proto) = (spn(input), t(input, &["protocol"]).to_ascii_lowercase());
+                let mut checked = 0;
+                for (key, f) in [
+                    ("KUBE-SVC", names::svc_chain as fn(&str, &str) -> String),
+                    ("chain", names::svc_chain),
+                    ("KUBE-SVL", names::svl_chain),
+                    ("KUBE-EXT", names::ext_chain),
+                    ("KUBE-FW", names::fw_chain),
+                ] {
+                    if let Some(want) = exp.get(key).and_then(Node::text) {
+                        assert_eq!(f(&spn, &proto), want, "{id}: {key}");
+                        checked += 1;
+                    }
+                }
+                assert!(checked > 0, "{id}");
+            }
+            "iptables_endpoint_chain_name" => {
+                let got = names::sep_chain(&spn(input), &t(input, &["protocol"]).to_ascii_lowercase(), &t(input, &["endpoint"]));
+                assert_eq!(got, t(exp, &["chain"]), "{id}");
+            }
+            "iptables_probability_string" => {
+                // `n` reads as a YAML 1.1 boolean key, so take the entry's value by position.
+                let n: usize = input.as_map().and_then(|m| m.first()).and_then(|e| e.value.as_i64()).expect("n") as usize;
+                assert_eq!(names::probability(n), t(exp, &["string"]), "{id}");
+            }
+            "iptables_probability_sequence" => {
+                // The probabilities of the SVC chain kplay writes for n endpoints, in order.
+                let n = input.get("endpoints").and_then(Node::as_i64).unwrap() as usize;
+                let mut svc = ServicePortInfo::cluster_ip("ns1", "svc1", "", Protocol::Tcp, ip("172.30.1.1"), 80);
+                svc.endpoints = (0..n).map(|i| EndpointInfo::ready(ip(&format!("10.0.{}.{}", i / 250, 1 + i % 250)), 80)).collect();
+                let input = ProxyInput { services: vec![svc], ..ProxyInput::default() };
+                let text = iptables::generate(&input, &NodeContext::of(&input, TEST_NODE)).render(RenderOptions::default());
+                let got: Vec<String> = text
+                    .lines()
+                    .filter(|l| l.starts_with("-A KUBE-SVC-AQI2S6QIMU7PVVRP") && l.contains("-j KUBE-SEP-"))
+                    .map(|l| l.split("--probability ").nth(1).map_or("null".to_string(), |r| r.split(' ').next().unwrap().to_string()))
+                    .collect();
+                assert_eq!(got, list(exp, &["per_rule_probability"]), "{id}");
+            }
+            "iptables_save_display" => {
+                assert_eq!(names::probability_saved(&t(input, &["kube_proxy_wrote"])), t(exp, &["iptables_save_prints"]), "{id}");
+            }
+            "nftables_chain_name" => {
+                let base = names::nft_hash_and_truncate(&t(input, &["base_string"]));
+                let mut checked = 0;
+                for key in ["service", "local", "external", "firewall", "endpoint", "affinity"] {
+                    if let Some(want) = exp.get(key).and_then(Node::text) {
+                        assert_eq!(format!("{key}-{base}"), want, "{id}");
+                        checked += 1;
+                    }
+                }
+                assert!(checked > 0, "{id}");
+            }
+            "nftables_lb_rule" => {
+                let (svc_text, proto) = t(input, &["service"]).split_once(' ').map(|(a, b)| (a.to_string(), b.to_string())).unwrap();
+                let (nsname, port_name) = svc_text.split_once(':').map_or((svc_text.as_str(), ""), |(a, b)| (a, b));
+                let (ns, name) = nsname.split_once('/').unwrap();
+                let mut svc = ServicePortInfo::cluster_ip(
+                    ns,
+                    name,
+                    port_name,
+                    Protocol::parse(&proto.to_ascii_uppercase()).unwrap(),
+                    ip("172.30.0.41"),
+                    80,
+                );
+                for e in list(input, &["endpoints"]) {
+                    let (a, p) = e.rsplit_once(':').unwrap();
+                    svc.endpoints.push(EndpointInfo::ready(ip(a.trim_matches(['[', ']'])), p.parse().unwrap()));
+                }
+                let chain = nftables::ServiceNames::of(&svc).service;
+                let input = ProxyInput { services: vec![svc], ..ProxyInput::default() };
+                let rs = nftables::generate(&input, &NodeContext::of(&input, TEST_NODE));
+                let rules: Vec<&str> = rs.chain(&chain).expect("service chain").rules.iter().map(|r| r.text.as_str()).collect();
+                assert!(rules.contains(&t(exp, &["rule"]).as_str()), "{id}: {rules:#?}");
+            }
+            "kube_proxy_endpoint_order" => {
+                let mut svc = ServicePortInfo::cluster_ip("ns1", "svc1", "", Protocol::Tcp, ip("172.30.1.1"), 80);
+                for e in list(input, &["endpoints"]) {
+                    let (a, p) = e.rsplit_once(':').unwrap();
+                    svc.endpoints.push(EndpointInfo::ready(ip(a.trim_matches(['[', ']'])), p.parse().unwrap()));
+                }
+                let got: Vec<String> = svc.sorted_endpoints().iter().map(|e| e.addr()).collect();
+                assert_eq!(got, list(exp, &["order"]), "{id}");
+            }
+            "kube_proxy_packet_flow" => flow(v, &id, reach),
+            "ingress_path_match" => {
+                let ty = t(input, &["path_type"]);
+                let paths = paths_of(input.get("paths").expect("paths"), &ty);
+                let ing = ingress_of(vec![IngressRule { host: None, paths }], flag(input, "use_regex", false));
+                let (status, backend) = route(&[ing], &format!("http://example.com{}", t(input, &["request_path"])));
+                assert_eq!(status == 200, exp.get("matches").and_then(Node::as_bool).unwrap(), "{id}: {backend}");
+                if let Some(w) = exp.get("winning_path").and_then(Node::text) {
+                    assert_eq!(backend, w, "{id}");
+                }
+            }
+            "ingress_route" => {
+                let paths = paths_of(input.get("paths").expect("paths"), "Prefix");
+                let host = t(input, &["host"]);
+                let rule = IngressRule { host: (!host.is_empty()).then_some(host), paths };
+                let ing = ingress_of(vec![rule], flag(input, "use_regex", false));
+                check_route(&id, exp, &route(&[ing], &t(input, &["request"])));
+            }
+            "ingress_host_match" => {
+                let rules = input
+                    .get("rules")
+                    .and_then(Node::as_seq)
+                    .unwrap()
+                    .iter()
+                    .map(|r| {
+                        let host = t(r, &["host"]);
+                        IngressRule {
+                            host: (!host.is_empty()).then_some(host),
+                            paths: vec![IngressPath {
+                                path: "/".into(),
+                                path_type: PathType::Prefix,
+                                backend: IngressBackend::Service { name: t(r, &["backend"]), port: BackendPort::Number(80) },
+                            }],
+                        }
+                    })
+                    .collect();
+                let ing = ingress_of(rules, false);
+                check_route(&id, exp, &route(&[ing], &format!("http://{}/", t(input, &["host_header"]))));
+            }
+            "ingress_nginx_rendering" => {
+                let paths: Vec<(String, PathType)> = input
+                    .get("paths")
+                    .and_then(Node::as_seq)
+                    .unwrap()
+                    .iter()
+                    .map(|p| (t(p, &["path"]), PathType::parse(&t(p, &["path_type"])).unwrap()))
+                    .collect();
+                assert_eq!(ingress::nginx_locations(&paths), list(exp, &["location_blocks_in_order"]), "{id}");
+            }
+            other => panic!("{id}: unexpected category {other}"),
         }
     }
 }
