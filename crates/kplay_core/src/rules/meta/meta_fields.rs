@@ -12,7 +12,9 @@ pub static METADATA_INVALID: Rule = Rule {
     summary: "`metadata.generation`, `ownerReferences` or `finalizers` hold values the API server refuses.",
     docs: rule_docs!(
         r#"## What it does
-Checks the rarer metadata fields: `generation` may not be negative; every owner reference needs
+Checks the rarer metadata fields: `generation` may not be negative (on the kinds whose
+registry sets it to 1 before validating, it is never checked: workloads, Ingress,
+NetworkPolicy, PodDisruptionBudget, and Pods from 1.33); every owner reference needs
 `apiVersion` (with a version; `a/b/c` does not parse), `kind`, `name` and `uid`, an Event
 (`v1`, `Event`) may not be an owner, and at most one may be the controller;
 finalizers must be qualified names, unqualified ones only `kubernetes`, `orphan` or
@@ -63,7 +65,7 @@ spec:
 
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let Some(meta) = ctx.root().field("metadata") else { return };
-    if let Some(g) = meta.field("generation") {
+    if let Some(g) = meta.field("generation").filter(|_| !generation_set_on_create(ctx.kind(), ctx.opts.kube_version)) {
         if let Some(n) = g.i64().filter(|n| *n < 0) {
             sink.field_error(&g, ErrorType::Invalid, formats::invalid_num(n, "must be greater than or equal to 0"))
                 .help("remove `generation`: the server maintains it");
@@ -177,6 +179,27 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     }
 }
 
+/// Kinds whose registry strategy sets `metadata.generation = 1` in `PrepareForCreate`, which
+/// runs before validation, so a `generation` written in the manifest never reaches
+/// `ValidateObjectMeta`. Pods do since 1.33 (k/k #130181, deliberately not behind the
+/// PodObservedGenerationTracking gate); a Service, ConfigMap or Namespace keeps what it was sent.
+fn generation_set_on_create(kind: &str, v: crate::KubeVersion) -> bool {
+    match kind {
+        "Pod" => v.at_least(33),
+        "Deployment"
+        | "ReplicaSet"
+        | "StatefulSet"
+        | "DaemonSet"
+        | "ReplicationController"
+        | "Job"
+        | "CronJob"
+        | "Ingress"
+        | "NetworkPolicy"
+        | "PodDisruptionBudget" => true,
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::rules::pod::util::{errors_of, errors_of_version, pairs};
@@ -213,7 +236,14 @@ mod tests {
             errors_of(R, &pod("  ownerReferences:\n  - apiVersion: apps/v1\n    kind: ReplicaSet\n    name: web\n")),
             pairs(&[("metadata.ownerReferences.uid", "Invalid")])
         );
-        assert_eq!(errors_of(R, &pod("  generation: -1\n")), pairs(&[("metadata.generation", "Invalid")]));
+        // A Pod's generation is set to 1 before validation from 1.33 (`podStrategy.PrepareForCreate`);
+        // a Service's is validated as sent.
+        assert_eq!(errors_of(R, &pod("  generation: -1\n")), pairs(&[]));
+        assert_eq!(errors_of_version(R, &pod("  generation: -1\n"), KubeVersion::new(32)), pairs(&[("metadata.generation", "Invalid")]));
+        let svc = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  generation: -1\nspec:\n  ports:\n  - port: 80\n";
+        assert_eq!(errors_of(R, svc), pairs(&[("metadata.generation", "Invalid")]));
+        let deploy = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  generation: -5\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - name: web\n        image: a:1\n";
+        assert_eq!(errors_of(R, deploy), pairs(&[]));
         // A banned owner kind, and an apiVersion `ParseGroupVersion` cannot parse.
         let refs = "  ownerReferences:\n  - apiVersion: v1\n    kind: Event\n    name: e\n    uid: '1'\n  - apiVersion: a/b/c\n    kind: X\n    name: e\n    uid: '1'\n";
         assert_eq!(

@@ -38,7 +38,8 @@ cover the containers: each pod-level request at least the containers' aggregate 
 (the regular containers and the sidecars add up; an init container needs its own request plus
 the sidecars started before it), each pod-level `hugepages-<size>` limit at least the containers'
 aggregate limit of that size (hugepages cannot be overcommitted), and no regular container's
-limit above the pod-level limit.
+limit above the pod-level limit. The pod's `overhead` is checked like a container's limits, and
+the server reports it under `spec.overhead.limits[<name>]`.
 
 ## Why is this bad?
 The API server rejects the object. A request above the limit cannot be satisfied by the kubelet,
@@ -283,6 +284,9 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
             requirements(sink, &r, &Level { pod: false }, &claim_names);
         }
     }
+    if let Some(o) = spec.field("overhead") {
+        overhead(sink, &o);
+    }
     // PodLevelResources: beta and on by default from 1.34.
     if ctx.opts.kube_version.at_least(34) {
         if let Some(r) = spec.field("resources") {
@@ -316,18 +320,7 @@ fn requirements(sink: &mut Sink<'_>, r: &Cur<'_>, level: &Level, claims: &HashSe
             name_and_value(sink, name, v, q.as_ref(), level);
             if is_hugepages(name) {
                 huge = true;
-                if let Some(q) = q {
-                    let divisible = hugepage_size(name).is_some_and(|size| whole(q) % size == 0);
-                    if !divisible {
-                        let c = q.canonical();
-                        sink.field_error(
-                            v,
-                            ErrorType::Invalid,
-                            formats::invalid(&c, &format!("{c} is not positive integer multiple of {name}")),
-                        )
-                        .help("use a whole multiple of the page size");
-                    }
-                }
+                hugepage_multiple(sink, name, v, q.as_ref());
             }
             if matches!(*name, "cpu" | "memory") {
                 cpu_mem = true;
@@ -378,6 +371,41 @@ fn requirements(sink: &mut Sink<'_>, r: &Cur<'_>, level: &Level, claims: &HashSe
     }
     if let Some(cl) = r.field("claims") {
         claim_names(sink, &cl, claims);
+    }
+}
+
+/// `validateResourceQuantityHugePageValue`: a hugepages quantity is a whole multiple of its page
+/// size.
+fn hugepage_multiple(sink: &mut Sink<'_>, name: &str, v: &Cur<'_>, q: Option<&Quantity>) {
+    let Some(q) = q else { return };
+    let divisible = hugepage_size(name).is_some_and(|size| whole(q) % size == 0);
+    if !divisible {
+        let c = q.canonical();
+        sink.field_error(v, ErrorType::Invalid, formats::invalid(&c, &format!("{c} is not positive integer multiple of {name}")))
+            .help("use a whole multiple of the page size");
+    }
+}
+
+/// `validateOverhead`: `ValidateContainerResourceRequirements(&{Limits: overhead}, nil,
+/// spec.overhead)`, so each entry is checked as a container limit and reported under
+/// `spec.overhead.limits[<name>]` (sic: the field has no `limits`), and hugepages without `cpu`
+/// or `memory` are Forbidden on `spec.overhead`. These are validation errors: the RuntimeClass
+/// plugin's refusal of an overhead without a class comes after validation, only for a valid Pod.
+fn overhead(sink: &mut Sink<'_>, o: &Cur<'_>) {
+    let (mut cpu_mem, mut huge) = (false, false);
+    for (name, v) in o.entries() {
+        let v = Cur { path: format!("{}.limits[{name}]", o.path), ..v };
+        let q = v.text().and_then(Quantity::parse);
+        name_and_value(sink, name, &v, q.as_ref(), &Level { pod: false });
+        if is_hugepages(name) {
+            huge = true;
+            hugepage_multiple(sink, name, &v, q.as_ref());
+        }
+        cpu_mem |= matches!(name, "cpu" | "memory");
+    }
+    if huge && !cpu_mem {
+        sink.field_error_at(o.key_span(), &o.path, ErrorType::Forbidden, formats::forbidden("HugePages require cpu or memory"))
+            .help("add `cpu` or `memory` to the overhead together with hugepages");
     }
 }
 
@@ -857,5 +885,28 @@ mod tests {
             errors_of(R, &y),
             pairs(&[("spec.resources.containers[0][cpu].limits", "Invalid"), ("spec.resources.requests", "Invalid")])
         );
+    }
+
+    /// `validateOverhead` checks `spec.overhead` as a container's limits, with the path
+    /// `spec.overhead.limits[<name>]`: a negative quantity, an unqualified unknown name (two
+    /// messages), a hugepages size that is not a multiple of the page, and hugepages without
+    /// cpu or memory (Forbidden on `spec.overhead`).
+    #[test]
+    fn overhead_as_limits() {
+        use crate::rules::pod::util::messages_of;
+        let y = pod_with("  overhead:\n    cpu: '-1'\n    gpu: '1'\n  containers:\n  - name: web\n    image: nginx:1.27\n");
+        assert_eq!(
+            errors_of(R, &y),
+            pairs(&[
+                ("spec.overhead.limits[cpu]", "Invalid"),
+                ("spec.overhead.limits[gpu]", "Invalid"),
+                ("spec.overhead.limits[gpu]", "Invalid")
+            ])
+        );
+        assert!(messages_of(R, &y).contains(&"Invalid value: \"-1\": must be greater than or equal to 0".to_string()));
+        let huge = pod_with("  overhead:\n    hugepages-2Mi: 3Mi\n  containers:\n  - name: web\n    image: nginx:1.27\n");
+        assert_eq!(errors_of(R, &huge), pairs(&[("spec.overhead", "Forbidden"), ("spec.overhead.limits[hugepages-2Mi]", "Invalid")]));
+        let ok = pod_with("  overhead:\n    cpu: 250m\n    memory: 120Mi\n  containers:\n  - name: web\n    image: nginx:1.27\n");
+        assert_eq!(errors_of(R, &ok), pairs(&[]));
     }
 }
