@@ -139,8 +139,10 @@ mod tests {
         assert!(page.contains("| M-01 |"));
         assert!(page.contains("specification rules have a kplay rule"));
         // A note stands in for "not implemented" only where the table of ids gives one.
-        assert!(page.contains("| D-18 | `spec.rollback.version` | does not apply to apps/v1"), "D-18 row");
-        assert!(!page.contains("| D-18 | `spec.rollback.version` | not implemented |"));
+        assert!(page.contains("| M-13 | `metadata.managedFields[i].operation` | does not apply to manifests"), "M-13 row");
+        assert!(!page.contains("| M-13 | `metadata.managedFields[i].operation` | not implemented |"));
+        // An id a rule names links to it.
+        assert!(page.contains("| D-18 | `spec.rollback.version` | [`workload-spec-invalid`](#workload-spec-invalid) |"), "D-18 row");
     }
 
     #[test]
