@@ -16,8 +16,33 @@ use crate::model::{Acceptance, Object};
 /// and name, and the claims its StatefulSets' controller creates.
 pub(crate) struct ConfigObjects<'a> {
     by_name: HashMap<(&'a str, &'a str, &'a str), usize>,
-    /// `<template>-<statefulset>-<ordinal>` (namespace, claim) -> the StatefulSet's index.
-    generated_claims: HashMap<(&'a str, String), usize>,
+    /// The claims StatefulSets get from their controller, one family per
+    /// `volumeClaimTemplates` entry.
+    claim_families: Vec<ClaimFamily<'a>>,
+}
+
+/// The claims the StatefulSet controller creates for one `volumeClaimTemplates` entry:
+/// `<template>-<statefulset>-<ordinal>` (`getPersistentVolumeClaimName`), one per pod, ordinals
+/// from `spec.ordinals.start` for `spec.replicas` (default 1) pods.
+struct ClaimFamily<'a> {
+    namespace: &'a str,
+    template: &'a str,
+    statefulset: &'a str,
+    ordinals: std::ops::Range<i64>,
+    /// The StatefulSet's index in the objects.
+    object: usize,
+}
+
+impl ClaimFamily<'_> {
+    /// Whether `name` is one of the family's claims, read back from the name rather than
+    /// listing them (a StatefulSet may ask for many replicas).
+    fn contains(&self, namespace: &str, name: &str) -> bool {
+        let ordinal = (namespace == self.namespace)
+            .then(|| name.strip_prefix(self.template)?.strip_prefix('-')?.strip_prefix(self.statefulset)?.strip_prefix('-'))
+            .flatten();
+        // `strconv.Itoa` writes no sign and no leading zero.
+        ordinal.and_then(|o| o.parse::<i64>().ok().filter(|n| n.to_string() == o)).is_some_and(|n| self.ordinals.contains(&n))
+    }
 }
 
 /// The kinds a pod can reference.
@@ -26,12 +51,10 @@ const KINDS: [&str; 3] = ["ConfigMap", "Secret", "PersistentVolumeClaim"];
 impl<'a> ConfigObjects<'a> {
     pub fn new(objects: &'a [Object]) -> Self {
         let mut by_name = HashMap::new();
-        let mut generated_claims = HashMap::new();
+        let mut claim_families = Vec::new();
         for (i, o) in objects.iter().enumerate() {
             if o.kind == "StatefulSet" && matches!(o.acceptance, Acceptance::Accepted | Acceptance::Unknown) {
-                for claim in statefulset_claims(o) {
-                    generated_claims.entry((o.namespace.as_str(), claim)).or_insert(i);
-                }
+                claim_families.extend(claim_families_of(i, o));
                 continue;
             }
             if o.api_version != "v1"
@@ -45,36 +68,39 @@ impl<'a> ConfigObjects<'a> {
                 by_name.entry((o.kind.as_str(), o.namespace.as_str(), name)).or_insert(i);
             }
         }
-        ConfigObjects { by_name, generated_claims }
+        ConfigObjects { by_name, claim_families }
     }
 
     /// The index in the objects of `kind` `namespace/name`, when the input creates it; for a
     /// claim a StatefulSet's controller creates, the StatefulSet's.
     pub fn find(&self, kind: &str, namespace: &str, name: &str) -> Option<usize> {
         self.by_name.get(&(kind, namespace, name)).copied().or_else(|| {
-            (kind == "PersistentVolumeClaim").then(|| self.generated_claims.get(&(namespace, name.to_string())).copied()).flatten()
+            let mut generated = self.claim_families.iter().filter(|_| kind == "PersistentVolumeClaim");
+            generated.find(|f| f.contains(namespace, name)).map(|f| f.object)
         })
     }
 }
 
-/// The claims the StatefulSet controller creates for a StatefulSet's pods: one per
-/// `volumeClaimTemplates` entry and ordinal, named `<template>-<statefulset>-<ordinal>`
-/// (`getPersistentVolumeClaimName`), ordinals from `spec.ordinals.start` for `spec.replicas`
-/// (default 1) pods. Bounded: at most 10,000 ordinals are named.
-fn statefulset_claims(o: &Object) -> Vec<String> {
-    let (Some(name), Some(templates)) =
+/// The claim families of StatefulSet `o` (index `i`), one per named `volumeClaimTemplates` entry.
+fn claim_families_of(i: usize, o: &Object) -> Vec<ClaimFamily<'_>> {
+    let (Some(statefulset), Some(templates)) =
         (o.name.as_deref(), o.stored.path(&["spec", "volumeClaimTemplates"]).and_then(crate::yaml::Node::as_seq))
     else {
         return Vec::new();
     };
-    let replicas = o.stored.path(&["spec", "replicas"]).and_then(crate::yaml::Node::as_i64).unwrap_or(1).clamp(0, 10_000);
+    let replicas = o.stored.path(&["spec", "replicas"]).and_then(crate::yaml::Node::as_i64).unwrap_or(1).max(0);
     let start = o.stored.path(&["spec", "ordinals", "start"]).and_then(crate::yaml::Node::as_i64).unwrap_or(0).max(0);
-    let mut out = Vec::new();
-    for t in templates {
-        let Some(template) = t.path(&["metadata", "name"]).and_then(crate::yaml::Node::as_str) else { continue };
-        out.extend((start..start + replicas).map(|i| format!("{template}-{name}-{i}")));
-    }
-    out
+    templates
+        .iter()
+        .filter_map(|t| t.path(&["metadata", "name"]).and_then(crate::yaml::Node::as_str))
+        .map(|template| ClaimFamily {
+            namespace: o.namespace.as_str(),
+            template,
+            statefulset,
+            ordinals: start..start.saturating_add(replicas),
+            object: i,
+        })
+        .collect()
 }
 
 /// The keys of a ConfigMap (`data` and `binaryData`) or a Secret (`data` and `stringData`,
@@ -145,4 +171,26 @@ pub(crate) fn held(namespace: &str, refs: &[ConfigRef], objects: &[Object], inde
         }
     }
     (!containers.is_empty()).then_some(Held::Containers(containers))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ClaimFamily;
+
+    /// The controller's names, `<template>-<statefulset>-<ordinal>`, read back: only the family's
+    /// namespace, its ordinals, and the ordinal as `strconv.Itoa` writes it.
+    #[test]
+    fn claim_families_read_their_names_back() {
+        let f = ClaimFamily { namespace: "default", template: "data", statefulset: "db", ordinals: 3..5, object: 7 };
+        assert!(f.contains("default", "data-db-3"));
+        assert!(f.contains("default", "data-db-4"));
+        for name in ["data-db-2", "data-db-5", "data-db-03", "data-db-+3", "data-db-", "data-db3", "logs-db-3", "data-web-3"] {
+            assert!(!f.contains("default", name), "{name}");
+        }
+        assert!(!f.contains("other", "data-db-3"));
+        // A template and a StatefulSet whose names contain dashes.
+        let g = ClaimFamily { namespace: "n", template: "data-x", statefulset: "my-db", ordinals: 0..1, object: 0 };
+        assert!(g.contains("n", "data-x-my-db-0"));
+        assert!(!g.contains("n", "data-x-my-db-1"));
+    }
 }
