@@ -8,10 +8,13 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// The repository root (the parent of `xtask/`).
+/// The repository root (the parent of `xtask/`). `cargo xtask` (`cargo run`) tells the binary
+/// where its manifest is at run time; the path compiled in is only the fallback, because a
+/// binary built by another checkout sharing the target directory looks fresh to cargo and would
+/// otherwise build and test that checkout instead of this one.
 pub fn root() -> PathBuf {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest.parent().map_or_else(|| manifest.to_path_buf(), Path::to_path_buf)
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR").map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from);
+    manifest.parent().map_or_else(|| manifest.clone(), Path::to_path_buf)
 }
 
 /// Cargo's bin folder, where `cargo install` puts trunk and wasm-bindgen.
