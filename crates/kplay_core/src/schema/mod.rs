@@ -113,12 +113,51 @@ pub fn decode(obj: &Object, opts: &Options) -> Vec<Diagnostic> {
         identity::Identity::Modelled(root) => {
             let mut d = decode::Decoder::new(table, minor, obj);
             d.run(root);
-            d.out
+            let mut out = d.out;
+            // Conversion to the internal type follows a decode that succeeded.
+            if !out.iter().any(|d| d.severity == Severity::Error) {
+                out.extend(rollback_annotation(obj));
+            }
+            out
         }
     };
     // A disabled decode rule lets the object through, like the server's `fieldValidation=Ignore`.
     out.retain(|d| !opts.disabled_rules.iter().any(|r| r == d.rule));
     out
+}
+
+/// The annotation an apps/v1 Deployment keeps the old `spec.rollbackTo` in.
+const ROLLBACK_TO: &str = "deprecated.deployment.rollback.to";
+
+/// `Convert_v1_Deployment_To_apps_Deployment`: a non-empty `deprecated.deployment.rollback.to`
+/// annotation is read with `strconv.ParseInt(value, 10, 64)`; a value it refuses fails the
+/// conversion, so the request fails to decode (HTTP 400, no field named). Rust's `i64` parser
+/// takes what `ParseInt` takes in base 10: an optional sign, then digits only.
+fn rollback_annotation(obj: &Object) -> Option<Diagnostic> {
+    if obj.api_version != "apps/v1" || obj.kind != "Deployment" {
+        return None;
+    }
+    let node = obj.raw.get("metadata")?.get("annotations")?.get(ROLLBACK_TO)?;
+    let value = node.as_str()?;
+    if value.is_empty() || value.parse::<i64>().is_ok() {
+        return None;
+    }
+    let digits = value.strip_prefix(['+', '-']).unwrap_or(value);
+    let why = if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) { "value out of range" } else { "invalid syntax" };
+    // Go's `strconv.Quote`, which Rust's `Debug` of a string matches for what a manifest holds.
+    let quoted = format!("{value:?}");
+    Some(
+        Diagnostic::new(
+            crate::rules::decode::ROLLBACK_ANNOTATION_INVALID.name,
+            Severity::Error,
+            obj.file,
+            node.span,
+            format!("failed to parse annotation[{ROLLBACK_TO}]={value} as int64: strconv.ParseInt: parsing {quoted}: {why}"),
+        )
+        .with_help("the annotation must be a revision number such as `2`; to roll a Deployment back, remove it and run `kubectl rollout undo deployment/<name>`")
+        .with_object(Some(obj.object_ref.clone()))
+        .with_kubernetes(format!("metadata.annotations.{ROLLBACK_TO}"), ErrorType::Decode),
+    )
 }
 
 /// The "not checked" note for kinds kplay does not model.

@@ -10,6 +10,7 @@ mod field_type_mismatch;
 mod kind_missing;
 mod kind_unknown;
 mod quantity_invalid;
+mod rollback_annotation_invalid;
 mod unknown_field;
 mod yaml_implicit_type;
 
@@ -20,6 +21,7 @@ pub use field_type_mismatch::FIELD_TYPE_MISMATCH;
 pub use kind_missing::KIND_MISSING;
 pub use kind_unknown::KIND_UNKNOWN;
 pub use quantity_invalid::QUANTITY_INVALID;
+pub use rollback_annotation_invalid::ROLLBACK_ANNOTATION_INVALID;
 pub use unknown_field::UNKNOWN_FIELD;
 pub use yaml_implicit_type::YAML_IMPLICIT_TYPE;
 
@@ -35,6 +37,7 @@ pub static RULES: &[&Rule] = &[
     &FIELD_TYPE_MISMATCH,
     &YAML_IMPLICIT_TYPE,
     &QUANTITY_INVALID,
+    &ROLLBACK_ANNOTATION_INVALID,
 ];
 
 #[cfg(test)]

@@ -109,7 +109,7 @@ const ROLLBACK_TO: &str = "deprecated.deployment.rollback.to";
 /// the internal `spec.rollbackTo.revision` (and drops the annotation), and `ValidateRollback`
 /// reports a negative revision as `spec.rollback.version`, a path apps/v1 does not have: the
 /// diagnostic points at the annotation's value. A value `ParseInt` refuses fails the conversion
-/// itself, a 400 with no field, which this rule does not report.
+/// itself, a 400 with no field: `rollback-annotation-invalid` (decode stage, `crate::schema`).
 fn rollback_to(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let Some(a) = ctx.root().field("metadata").and_then(|m| m.field("annotations")).and_then(|a| a.field(ROLLBACK_TO)) else {
         return;
