@@ -351,8 +351,19 @@ fn svc_and_pod(svc_ports: &str, publish: bool, pod_meta: &str, pod_spec_ports: &
     )
 }
 
+/// The options a vector runs with: the release its `kube_version` names (`"1.35"`, at the
+/// vector's top level or in its `input`), else kplay's default release.
+fn vector_options(v: &Node) -> Options {
+    let version = v.get("kube_version").or_else(|| v.path(&["input", "kube_version"])).and_then(Node::text);
+    let kube_version = version.map_or(crate::version::KubeVersion::DEFAULT, |s| {
+        crate::version::KubeVersion::parse(s).unwrap_or_else(|e| panic!("kube_version {s}: {e}"))
+    });
+    Options { kube_version, ..Options::default() }
+}
+
 fn check_vector(v: &Node) {
     let id = t(v, &["id"]);
+    let base = vector_options(v);
     let cat = t(v, &["category"]);
     let input = v.get("input").expect("input");
     let exp = v.get("expected").expect("expected");
@@ -365,7 +376,7 @@ fn check_vector(v: &Node) {
             let meta = if deleting { "  deletionTimestamp: \"2026-01-01T00:00:00Z\"\n" } else { "" };
             let status = format!("status:\n  phase: Running\n  conditions:\n    - type: Ready\n      status: \"{ready}\"\n");
             let text = svc_and_pod("    - port: 80\n", publish, meta, "", &status);
-            let c = sim(&[&text]);
+            let (c, _) = sim_with(&[&text], &base);
             let ep = c.slices_of("default", "s").flat_map(|s| &s.endpoints).next().unwrap_or_else(|| panic!("{id}: no endpoint"));
             let want = |k: &str| exp.get(k).and_then(Node::as_bool);
             assert_eq!(ep.conditions.ready, want("ready"), "{id} ready");
@@ -380,7 +391,7 @@ fn check_vector(v: &Node) {
             );
             let families = list(input, &["ipFamilies"]);
             let mut text = svc_and_pod("    - port: 80\n", false, "", "", &status);
-            let mut opts = Options::default();
+            let mut opts = base.clone();
             if !families.is_empty() {
                 let fams = families.join(", ");
                 text = text.replacen("spec:\n", &format!("spec:\n  ipFamilyPolicy: PreferDualStack\n  ipFamilies: [{fams}]\n"), 1);
@@ -397,7 +408,7 @@ fn check_vector(v: &Node) {
                 .collect();
             assert_eq!(got, list(exp, &["addresses"]), "{id}");
         }
-        "endpointslice_ports" if input.get("manifests").is_some() => check_slices(&id, input, exp),
+        "endpointslice_ports" if input.get("manifests").is_some() => check_slices(&id, input, exp, &base),
         "endpointslice_ports" => {
             let sp = input.get("service_port").expect("service_port");
             let mut svc_ports = format!("    - name: {}\n      protocol: {}\n", t(sp, &["name"]), t(sp, &["protocol"]));
@@ -413,7 +424,7 @@ fn check_vector(v: &Node) {
                 ));
             }
             let text = svc_and_pod(&svc_ports, false, "", &pod_ports, "");
-            let c = sim(&[&text]);
+            let (c, _) = sim_with(&[&text], &base);
             let svc = c.service("default", "s").unwrap();
             let pod = c.pod("default", "p").unwrap();
             let got = crate::cluster::endpointslice::endpoint_ports(&svc.ports, pod);
@@ -428,7 +439,7 @@ fn check_vector(v: &Node) {
         }
         "endpointslice_size" => {
             let n = input.get("ready_pods").and_then(Node::as_i64).unwrap();
-            let mut opts = Options::default();
+            let mut opts = base.clone();
             opts.cluster.max_endpoints_per_slice = input.get("maxEndpointsPerSlice").and_then(Node::as_i64).unwrap() as usize;
             let text = format!("{}---\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: web\n  ports:\n    - port: 80\n", WEB.split("---").next().unwrap().replace("replicas: 3", &format!("replicas: {n}")));
             let (c, _) = sim_with(&[&text], &opts);
@@ -453,7 +464,7 @@ fn check_vector(v: &Node) {
                 assert_eq!(d1.to_string(), t(exp, &["last_allocatable"]), "{id}");
             }
             // The `kubernetes` Service of a cluster with this CIDR gets network + 1.
-            let mut opts = Options::default();
+            let mut opts = base.clone();
             opts.cluster.service_cidr = t(input, &["service_cidr"]);
             let (c, _) = sim_with(&[], &opts);
             assert_eq!(c.service("default", "kubernetes").unwrap().cluster_ips[0].to_string(), t(exp, &["kubernetes_service_ip"]), "{id}");
@@ -468,14 +479,16 @@ fn check_vector(v: &Node) {
             }
             assert_eq!(format!("{d0}-{d1}"), t(exp, &["dynamic_band"]), "{id}");
         }
-        "dns" => check_dns_vector(&id, input, exp),
+        "dns" => check_dns_vector(&id, input, exp, &base),
+        "endpointslice_hints" => check_hints(&id, input, exp, &base),
+        "kube_proxy_endpoints" => check_proxy_endpoints(&id, input, exp, &base),
         other => panic!("{id}: unexpected category {other}"),
     }
 }
 
-fn check_dns_vector(id: &str, input: &Node, exp: &Node) {
+fn check_dns_vector(id: &str, input: &Node, exp: &Node, base: &Options) {
     let zone = input.get("zone").and_then(Node::text).unwrap_or("cluster.local").to_string();
-    let mut opts = Options::default();
+    let mut opts = base.clone();
     opts.cluster.cluster_domain.clone_from(&zone);
     let ns = t(input, &["namespace"]);
     let case = t(input, &["case"]);
@@ -582,8 +595,10 @@ fn check_dns_vector(id: &str, input: &Node, exp: &Node) {
 
 /// The slices of Service `input.service` after applying `input.manifests`, as a sorted list
 /// of `(address type, ports "name:port/proto" in slice order, pod names sorted)`.
-fn check_slices(id: &str, input: &Node, exp: &Node) {
-    let (c, _) = sim_with(&[&t(input, &["manifests"])], &Options::default());
+fn check_slices(id: &str, input: &Node, exp: &Node, base: &Options) {
+    let (c, _) = sim_with(&[&t(input, &["manifests"])], base);
+    // `ports_in_order: true` compares the ports in the order the slice lists them.
+    let in_order = exp.get("ports_in_order").and_then(Node::as_bool).unwrap_or(false);
     let ns = input.get("namespace").and_then(Node::text).unwrap_or("default");
     let mut got: Vec<(Vec<String>, Vec<String>)> = c
         .slices_of(ns, &t(input, &["service"]))
@@ -593,7 +608,9 @@ fn check_slices(id: &str, input: &Node, exp: &Node) {
                 .iter()
                 .map(|p| format!("{}:{}/{}", p.name.as_deref().unwrap_or(""), p.port.unwrap_or(0), p.protocol.as_deref().unwrap_or("")))
                 .collect();
-            ports.sort();
+            if !in_order {
+                ports.sort();
+            }
             let pods = sorted(s.endpoints.iter().filter_map(|e| e.target_ref.as_ref().map(|r| r.name.clone())).collect());
             (ports, pods)
         })
@@ -604,10 +621,61 @@ fn check_slices(id: &str, input: &Node, exp: &Node) {
         .and_then(Node::as_seq)
         .expect("slices")
         .iter()
-        .map(|s| (sorted(list(s, &["ports"])), sorted(list(s, &["pods"]))))
+        .map(|s| (if in_order { list(s, &["ports"]) } else { sorted(list(s, &["ports"])) }, sorted(list(s, &["pods"]))))
         .collect();
     want.sort();
     assert_eq!(got, want, "{id}");
+}
+
+/// The topology hints of Service `input.service`'s endpoints after applying `input.manifests`:
+/// `expected.endpoints` lists `{pod, forZones, forNodes}` (missing lists are empty).
+fn check_hints(id: &str, input: &Node, exp: &Node, base: &Options) {
+    let (c, _) = sim_with(&[&t(input, &["manifests"])], base);
+    let ns = input.get("namespace").and_then(Node::text).unwrap_or("default");
+    let mut got: Vec<(String, Vec<String>, Vec<String>)> = c
+        .slices_of(ns, &t(input, &["service"]))
+        .flat_map(|s| &s.endpoints)
+        .map(|e| (e.target_ref.as_ref().map(|r| r.name.clone()).unwrap_or_default(), e.for_zones.clone(), e.for_nodes.clone()))
+        .collect();
+    got.sort();
+    let mut want: Vec<(String, Vec<String>, Vec<String>)> = exp
+        .get("endpoints")
+        .and_then(Node::as_seq)
+        .expect("endpoints")
+        .iter()
+        .map(|e| (t(e, &["pod"]), list(e, &["forZones"]), list(e, &["forNodes"])))
+        .collect();
+    want.sort();
+    assert_eq!(got, want, "{id}");
+}
+
+/// The endpoints kube-proxy reads for `input.service`'s port `input.port_name` (default "")
+/// after applying `input.manifests` (pkg/proxy/endpointslicecache.go: joined by port name and
+/// protocol, one per `ip:port`): `expected.endpoints` lists `{address: ip:port, ready,
+/// serving, terminating, node}` in kube-proxy's `ip:port` order; omitted fields are not checked.
+fn check_proxy_endpoints(id: &str, input: &Node, exp: &Node, base: &Options) {
+    let (c, _) = sim_with(&[&t(input, &["manifests"])], base);
+    let proxy = crate::proxy::input::ProxyInput::from_cluster(&c);
+    let ns = input.get("namespace").and_then(Node::text).unwrap_or("default");
+    let (name, port) = (t(input, &["service"]), t(input, &["port_name"]));
+    let svc = proxy
+        .services
+        .iter()
+        .find(|s| s.namespace == ns && s.name == name && s.port_name == port)
+        .unwrap_or_else(|| panic!("{id}: no service port {ns}/{name}:{port}"));
+    let got = svc.sorted_endpoints();
+    let want = exp.get("endpoints").and_then(Node::as_seq).expect("endpoints");
+    assert_eq!(got.iter().map(|e| e.addr()).collect::<Vec<_>>(), want.iter().map(|w| t(w, &["address"])).collect::<Vec<_>>(), "{id}");
+    for (e, w) in got.iter().zip(want) {
+        for (key, value) in [("ready", e.ready), ("serving", e.serving), ("terminating", e.terminating)] {
+            if let Some(b) = w.get(key).and_then(Node::as_bool) {
+                assert_eq!(value, b, "{id}: {} {key}", e.addr());
+            }
+        }
+        if let Some(n) = w.get("node").and_then(Node::text) {
+            assert_eq!(e.node_name.as_deref(), Some(n), "{id}: {} node", e.addr());
+        }
+    }
 }
 
 #[test]

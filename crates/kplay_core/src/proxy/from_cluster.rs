@@ -3,6 +3,7 @@
 //! `kubernetes.io/service-name` label, port name and protocol (`endpointslicecache.go`), and the
 //! Ingress objects for the controller model.
 
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::net::IpAddr;
 
@@ -24,16 +25,14 @@ impl ProxyInput {
         cidrs.extend(d.cluster_cidr_v6.as_deref().and_then(Cidr::parse));
         let mut service_cidrs: Vec<Cidr> = Cidr::parse(&d.service_cidr).into_iter().collect();
         service_cidrs.extend(d.service_cidr_secondary.as_deref().and_then(Cidr::parse));
-        let config = ProxyConfig {
+        let mut config = ProxyConfig {
             cluster_cidrs: cidrs,
             service_cidrs,
             cluster_domain: d.cluster_domain.clone(),
             ipvs_scheduler: d.ipvs_scheduler.clone(),
-            truncate_comments: cluster.kube_version.at_least(37),
-            // #122812 and #125015 (both 1.31) added the nfacct counters and their rules.
-            nfacct: cluster.kube_version.at_least(31),
             ..ProxyConfig::default()
         };
+        config.set_release(cluster.kube_version);
         let nodes =
             cluster.nodes.iter().map(|n| NodeInfo { name: n.name.clone(), ips: vec![n.internal_ip], zone: n.zone.clone() }).collect();
         let pods = cluster
@@ -193,11 +192,21 @@ fn service_ports(cluster: &Cluster, svc: &Service, out: &mut Vec<ServicePortInfo
     }
 }
 
+impl ProxyConfig {
+    /// What changes with the release kube-proxy is.
+    pub fn set_release(&mut self, version: crate::version::KubeVersion) {
+        // #139516 (1.37) truncates map-element comments to 128 bytes.
+        self.truncate_comments = version.at_least(37);
+        // #122812 and #125015 (both 1.31) added the nfacct counters and their rules.
+        self.nfacct = version.at_least(31);
+    }
+}
+
 /// Endpoints of one service port from its slices: port matched by name and protocol, only
 /// `addresses[0]`, of the family of the rules kplay writes (IPv4 when the Service has an IPv4
-/// ClusterIP); duplicates by `ip:port` resolved in favour
-/// of a non-terminating copy.
+/// ClusterIP); duplicates by `ip:port` merged as [`replaces`] says.
 fn endpoints_for(cluster: &Cluster, svc: &Service, info: &ServicePortInfo) -> Vec<EndpointInfo> {
+    let version = cluster.kube_version;
     let mut by_addr: HashMap<String, EndpointInfo> = HashMap::new();
     let mut order: Vec<String> = Vec::new();
     let wanted_v4 = if info.cluster_ips.iter().any(IpAddr::is_ipv4) { Some(true) } else { info.cluster_ips.first().map(IpAddr::is_ipv4) };
@@ -245,20 +254,36 @@ fn endpoints_for(cluster: &Cluster, svc: &Service, info: &ServicePortInfo) -> Ve
                     .filter(|t| t.kind == "Pod")
                     .map(|t| PodRef { namespace: t.namespace.clone(), name: t.name.clone() }),
             };
-            let key = e.addr();
-            match by_addr.get(&key) {
-                Some(old) if !old.terminating || e.terminating => {}
-                Some(_) => {
-                    by_addr.insert(key, e);
+            match by_addr.entry(e.addr()) {
+                Entry::Vacant(slot) => {
+                    order.push(slot.key().clone());
+                    slot.insert(e);
                 }
-                None => {
-                    order.push(key.clone());
-                    by_addr.insert(key, e);
+                Entry::Occupied(mut slot) => {
+                    if replaces(&e, version) {
+                        slot.insert(e);
+                    }
                 }
             }
         }
     }
     order.into_iter().filter_map(|k| by_addr.remove(&k)).collect()
+}
+
+/// Whether a later endpoint with an `ip:port` already seen replaces the earlier one, in
+/// kube-proxy's `addEndpoints` (pkg/proxy/endpointslicecache.go), which walks the slices and
+/// their endpoints and keeps one per `ip:port`:
+/// * 1.36+ (#135593, a pod IP reused while the old pod still terminates): `!exists ||
+///   !terminating`, so every non-terminating copy replaces the one before it: the last
+///   non-terminating copy wins, a terminating copy only when no other is seen.
+/// * up to 1.35: `!exists || isLocal`, so the first copy wins unless a later one is on the
+///   proxy's own node. kplay builds one endpoint list for every node, so it keeps the first
+///   (the copies of one IP are normally on one node).
+///
+/// kube-proxy walks the slices in map order, so which copy is "first" among slices is not
+/// fixed there; kplay takes the slices in the order they were created.
+pub(crate) fn replaces(later: &EndpointInfo, version: crate::version::KubeVersion) -> bool {
+    version.at_least(36) && !later.terminating
 }
 
 #[cfg(test)]
@@ -293,6 +318,62 @@ mod tests {
         ));
         assert_eq!(t.outcome, Outcome::Rejected, "{t:#?}");
         assert!(t.hops.iter().any(|h| h.detail.contains("default/my-service:http has no endpoints")), "{t:#?}");
+    }
+
+    fn input_at(yaml: &str, minor: u16) -> ProxyInput {
+        let files = vec![SourceFile::new("t.yaml", yaml)];
+        let opts = Options { kube_version: crate::version::KubeVersion::new(minor), ..Options::default() };
+        let analysis = analyze(&files, &opts);
+        ProxyInput::from_cluster(&simulate(&files, &analysis.objects, &opts))
+    }
+
+    /// A selector-less Service `web` and two EndpointSlices that both list 10.0.0.9:80, with
+    /// the conditions `first` and `second`.
+    fn two_slices_one_ip(first: &str, second: &str) -> String {
+        let slice = |name: &str, node: &str, conditions: &str| {
+            format!(
+                "---\napiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata:\n  name: {name}\n  labels: {{kubernetes.io/service-name: web}}\n\
+                 addressType: IPv4\nports: [{{name: http, port: 80, protocol: TCP}}]\nendpoints:\n- addresses: [10.0.0.9]\n  nodeName: {node}\n  conditions: {conditions}\n"
+            )
+        };
+        format!(
+            "apiVersion: v1\nkind: Service\nmetadata: {{name: web}}\nspec:\n  ports: [{{name: http, port: 80}}]\n{}{}",
+            slice("web-a", "node-a", first),
+            slice("web-b", "node-b", second)
+        )
+    }
+
+    /// (ready, serving, terminating, node) of the one endpoint kube-proxy keeps.
+    fn kept(yaml: &str, minor: u16) -> (bool, bool, bool, String) {
+        let input = input_at(yaml, minor);
+        let svc = input.services.iter().find(|s| s.name == "web").expect("web:http");
+        assert_eq!(svc.endpoints.len(), 1, "1.{minor}: {:?}", svc.endpoints);
+        let e = &svc.endpoints[0];
+        (e.ready, e.serving, e.terminating, e.node_name.clone().unwrap_or_default())
+    }
+
+    /// `addEndpoints` keeps one endpoint per `ip:port`: up to 1.35 the first (`!exists ||
+    /// isLocal`), from 1.36 every non-terminating copy replaces the earlier one (`!exists ||
+    /// !terminating`, #135593), so a running pod wins over a terminating one that had its IP.
+    #[test]
+    fn duplicate_endpoint_ips_are_merged_as_the_releases_kube_proxy_does() {
+        let terminating_then_running =
+            two_slices_one_ip("{ready: false, serving: true, terminating: true}", "{ready: true, serving: true, terminating: false}");
+        for minor in [34, 35] {
+            assert_eq!(kept(&terminating_then_running, minor), (false, true, true, "node-a".into()), "1.{minor}");
+        }
+        for minor in [36, 37] {
+            assert_eq!(kept(&terminating_then_running, minor), (true, true, false, "node-b".into()), "1.{minor}");
+        }
+        // Two non-terminating copies: the later one from 1.36.
+        let both_running = two_slices_one_ip("{ready: true}", "{ready: false, serving: false}");
+        assert_eq!(kept(&both_running, 35), (true, true, false, "node-a".into()));
+        assert_eq!(kept(&both_running, 36), (false, false, false, "node-b".into()));
+        // A terminating copy after a running one never replaces it.
+        let running_then_terminating = two_slices_one_ip("{ready: true}", "{ready: false, serving: true, terminating: true}");
+        for minor in [34, 36] {
+            assert_eq!(kept(&running_then_terminating, minor), (true, true, false, "node-a".into()), "1.{minor}");
+        }
     }
 
     /// kube-proxy's behaviour that depends on the release reaches the proxy input.

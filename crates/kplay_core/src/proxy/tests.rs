@@ -265,7 +265,20 @@ mod flows {
 
     /// Every destination 400 simulated requests reach, and whether they were masqueraded.
     fn reach(input: &ProxyInput, from: Source, to: &str, proto: Protocol, entry: Option<&str>) -> (BTreeSet<String>, Option<bool>) {
+        reach_in(input, from, to, proto, entry, Mode::Iptables)
+    }
+
+    /// [`reach`] through kube-proxy's `mode` rules.
+    fn reach_in(
+        input: &ProxyInput,
+        from: Source,
+        to: &str,
+        proto: Protocol,
+        entry: Option<&str>,
+        mode: Mode,
+    ) -> (BTreeSet<String>, Option<bool>) {
         let mut req = TraceRequest::new(from, Destination::parse(to).expect("destination"));
+        req.mode = mode;
         req.protocol = proto;
         req.entry_node = entry.map(str::to_string);
         let sim = Tracer::new(input).simulate(&SimulateRequest { trace: req, requests: 400, clients: 1, interval_ms: 1 });
@@ -329,7 +342,7 @@ mod flows {
         assert!(vectors.len() >= 20);
         let failed: Vec<String> = vectors
             .iter()
-            .filter(|v| std::panic::catch_unwind(|| super::k8s_vectors::check(v, &reach)).is_err())
+            .filter(|v| std::panic::catch_unwind(|| super::k8s_vectors::check(v, &reach_in)).is_err())
             .map(|v| v.get("id").and_then(Node::text).unwrap_or_default().to_string())
             .collect();
         assert!(failed.is_empty(), "failed vectors: {failed:?}");
@@ -635,13 +648,46 @@ mod k8s_vectors {
     use std::collections::BTreeSet;
 
     use super::super::ingress::{self, HttpRequest, IngressDecision};
+    use super::super::modes::Mode;
     use super::super::names;
     use super::super::nftables;
     use super::super::trace::Source;
     use super::*;
+    use crate::version::KubeVersion;
     use crate::yaml::Node;
 
-    type Reach = dyn Fn(&ProxyInput, Source, &str, Protocol, Option<&str>) -> (BTreeSet<String>, Option<bool>);
+    type Reach = dyn Fn(&ProxyInput, Source, &str, Protocol, Option<&str>, Mode) -> (BTreeSet<String>, Option<bool>);
+
+    /// The release a vector names in `kube_version` (top level or in `input`), else kplay's default.
+    fn version_of(v: &Node) -> KubeVersion {
+        let version = v.get("kube_version").or_else(|| v.path(&["input", "kube_version"])).and_then(Node::text);
+        version.map_or(KubeVersion::DEFAULT, |s| KubeVersion::parse(s).unwrap_or_else(|e| panic!("kube_version {s}: {e}")))
+    }
+
+    /// The proxy modes a flow vector runs in: `input.modes` if it lists them, else the modes
+    /// whose `proxier_test.go` its `source` names (iptables when it names neither).
+    fn modes_of(v: &Node) -> Vec<Mode> {
+        let parse = |m: &str| match m {
+            "iptables" => Mode::Iptables,
+            "nftables" => Mode::Nftables,
+            "ipvs" => Mode::Ipvs,
+            other => panic!("unknown proxy mode {other}"),
+        };
+        let listed = list(v, &["input", "modes"]);
+        if !listed.is_empty() {
+            return listed.iter().map(|m| parse(m)).collect();
+        }
+        let source = t(v, &["source"]);
+        let mut modes: Vec<Mode> = [("iptables/", Mode::Iptables), ("nftables/", Mode::Nftables), ("ipvs/", Mode::Ipvs)]
+            .into_iter()
+            .filter(|(dir, _)| source.contains(&format!("pkg/proxy/{dir}proxier_test.go")))
+            .map(|(_, m)| m)
+            .collect();
+        if modes.is_empty() {
+            modes.push(Mode::Iptables);
+        }
+        modes
+    }
 
     fn t(n: &Node, path: &[&str]) -> String {
         n.path(path).and_then(Node::text).unwrap_or_default().to_string()
@@ -716,12 +762,17 @@ mod k8s_vectors {
     fn flow(v: &Node, id: &str, reach: &Reach) {
         let input = v.get("input").expect("input");
         let exp = v.get("expected").expect("expected");
+        let mut config = ProxyConfig {
+            cluster_cidrs: vec![Cidr::parse("10.0.0.0/8").unwrap()],
+            masquerade_all: flag(input, "masqueradeAll", false),
+            ..ProxyConfig::default()
+        };
+        config.set_release(version_of(v));
+        // kube-proxy's tests allocate ClusterIPs from 172.30.0.0/16 (NewFakeProxier).
+        let cidr = input.get("serviceCIDR").and_then(Node::text).unwrap_or("172.30.0.0/16");
+        config.service_cidrs = vec![Cidr::parse(cidr).expect("serviceCIDR")];
         let mut proxy = ProxyInput {
-            config: ProxyConfig {
-                cluster_cidrs: vec![Cidr::parse("10.0.0.0/8").unwrap()],
-                masquerade_all: flag(input, "masqueradeAll", false),
-                ..ProxyConfig::default()
-            },
+            config,
             nodes: vec![NodeInfo { name: TEST_NODE.into(), ips: vec![ip("192.168.0.2")], zone: None }],
             ..ProxyInput::default()
         };
@@ -746,14 +797,52 @@ mod k8s_vectors {
             });
         }
         let proto = Protocol::parse(&t(input, &["protocol"])).unwrap_or(Protocol::Tcp);
-        let (got, masq) = reach(&proxy, Source::Ip(src), &t(input, &["destination"]), proto, Some(TEST_NODE));
         let want = t(exp, &["possible_destinations"]);
         let want: BTreeSet<String> = want.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
-        let got = if got.is_empty() { BTreeSet::from(["DROP".to_string()]) } else { got };
-        assert_eq!(got, want, "{id}");
-        if let Some(m) = exp.get("masquerade").and_then(Node::as_bool) {
-            assert_eq!(masq, Some(m), "{id}: masquerade");
+        for mode in modes_of(v) {
+            let m = mode.as_str();
+            let (got, masq) = reach(&proxy, Source::Ip(src), &t(input, &["destination"]), proto, Some(TEST_NODE), mode);
+            let got = if got.is_empty() { BTreeSet::from(["DROP".to_string()]) } else { got };
+            assert_eq!(got, want, "{id} ({m})");
+            if let Some(want_masq) = exp.get("masquerade").and_then(Node::as_bool) {
+                assert_eq!(masq, Some(want_masq), "{id} ({m}): masquerade");
+            }
         }
+    }
+
+    /// `CategorizeEndpoints` (pkg/proxy/topology.go) on node `test-node` in `input.zone`:
+    /// `expected.cluster` / `expected.local` list the `ip:port`s of each set (null: the service
+    /// does not use that set), `expected.all` the union (defaults to the one non-null set),
+    /// `expected.has_any` defaults to `all` being non-empty.
+    fn categorize(id: &str, input: &Node, exp: &Node) {
+        let mut svc = ServicePortInfo::cluster_ip("ns1", "svc1", "", Protocol::Tcp, ip("172.30.1.1"), 80);
+        svc.internal_policy = policy(input, "internalTrafficPolicy");
+        svc.external_policy = policy(input, "externalTrafficPolicy");
+        svc.node_port = input.get("nodePort").and_then(Node::as_i64).unwrap_or(0) as u16;
+        for e in input.get("endpoints").and_then(Node::as_seq).expect("endpoints") {
+            let (a, p) = t(e, &["endpoint"]).rsplit_once(':').map(|(a, p)| (a.to_string(), p.to_string())).unwrap();
+            let mut ep = EndpointInfo::ready(ip(&a), p.parse().unwrap());
+            ep.ready = flag(e, "ready", true);
+            ep.serving = flag(e, "serving", ep.ready);
+            ep.terminating = flag(e, "terminating", false);
+            ep.node_name = Some(if flag(e, "local", false) { TEST_NODE.to_string() } else { "other-node".to_string() });
+            ep.zone_hints = list(e, &["zoneHints"]);
+            ep.node_hints = list(e, &["nodeHints"]);
+            svc.endpoints.push(ep);
+        }
+        let zone = input.get("zone").and_then(Node::text).filter(|z| !z.is_empty());
+        let c = super::super::endpoints::categorize(&svc, TEST_NODE, zone);
+        let set = |eps: &[&EndpointInfo]| eps.iter().map(|e| e.addr()).collect::<BTreeSet<String>>();
+        let want = |key: &str| exp.get(key).filter(|n| !n.is_null()).map(|_| list(exp, &[key]).into_iter().collect::<BTreeSet<String>>());
+        let (want_cluster, want_local) = (want("cluster"), want("local"));
+        assert_eq!(want_cluster.is_some(), svc.uses_cluster_endpoints(), "{id}: uses cluster endpoints");
+        assert_eq!(want_local.is_some(), svc.uses_local_endpoints(), "{id}: uses local endpoints");
+        assert_eq!(set(&c.cluster), want_cluster.clone().unwrap_or_default(), "{id}: cluster");
+        assert_eq!(set(&c.local), want_local.clone().unwrap_or_default(), "{id}: local");
+        let all = want("all").or(want_cluster.xor(want_local)).unwrap_or_default();
+        assert_eq!(set(&c.all_reachable), all, "{id}: all");
+        let has_any = exp.get("has_any").and_then(Node::as_bool).unwrap_or(!all.is_empty());
+        assert_eq!(c.has_any, has_any, "{id}: has_any");
     }
 
     fn backend_name(b: &IngressBackend) -> String {
@@ -904,6 +993,7 @@ mod k8s_vectors {
                 assert_eq!(got, list(exp, &["order"]), "{id}");
             }
             "kube_proxy_packet_flow" => flow(v, &id, reach),
+            "kube_proxy_categorize" => categorize(&id, input, exp),
             "ingress_path_match" => {
                 let ty = t(input, &["path_type"]);
                 let paths = paths_of(input.get("paths").expect("paths"), &ty);
@@ -955,4 +1045,36 @@ mod k8s_vectors {
             other => panic!("{id}: unexpected category {other}"),
         }
     }
+}
+
+/// A simulation in nftables mode counts what `cluster-ips-check` does to a ClusterIP's unused
+/// port (rejected) and an unallocated Service CIDR address (dropped), as the trace does; it used
+/// to compile only the iptables rules, which let both through as "no route".
+#[test]
+fn nftables_simulation_applies_the_cluster_ips_check() {
+    use super::modes::Mode;
+    use super::trace::{Destination, SimulateRequest, Source, TraceRequest, Tracer};
+    let mut s = ServicePortInfo::cluster_ip("ns1", "svc1", "http", Protocol::Tcp, ip("172.30.0.41"), 80);
+    s.endpoints = vec![EndpointInfo::ready(ip("10.180.0.1"), 80).on_node(TEST_NODE)];
+    let input = ProxyInput {
+        config: ProxyConfig {
+            cluster_cidrs: vec![Cidr::parse("10.0.0.0/8").unwrap()],
+            service_cidrs: vec![Cidr::parse("172.30.0.0/16").unwrap()],
+            ..ProxyConfig::default()
+        },
+        nodes: vec![NodeInfo { name: TEST_NODE.into(), ips: vec![ip("192.168.0.2")], zone: None }],
+        services: vec![s],
+        ..ProxyInput::default()
+    };
+    let run = |to: &str, mode: Mode| {
+        let mut req = TraceRequest::new(Source::Ip(ip("10.180.0.2")), Destination::parse(to).unwrap());
+        req.mode = mode;
+        req.entry_node = Some(TEST_NODE.into());
+        let sim = Tracer::new(&input).simulate(&SimulateRequest { trace: req, requests: 50, clients: 1, interval_ms: 1 });
+        (sim.rejected, sim.dropped, sim.no_route)
+    };
+    assert_eq!(run("172.30.0.41:443", Mode::Nftables), (50, 0, 0));
+    assert_eq!(run("172.30.0.50:80", Mode::Nftables), (0, 50, 0));
+    // iptables has no such rules: the packet is routed on and reaches nothing.
+    assert_eq!(run("172.30.0.41:443", Mode::Iptables), (0, 0, 50));
 }

@@ -1437,6 +1437,16 @@ impl Tracer<'_> {
         let rs = self.ruleset(node, v6);
         let mut probe = ForcedOracle { chain: None, take: None, first_random_chain: None };
         let base = eval::walk_nodeports(rs, &node_ips, np_addrs.as_deref(), pkt, client.origin, &mut probe);
+        // nftables-only rules, as the trace applies them: a ClusterIP on a port no Service uses
+        // is rejected, an unallocated address of the Service CIDR dropped (`cluster-ips-check`).
+        if req.mode == Mode::Nftables && base.verdict == Verdict::Accept && base.dnat.is_none() {
+            if let Some((reject, _)) = modes::nft_cluster_ip_check(self.nft_ruleset(node, v6), dst) {
+                let outcome = if reject { Outcome::Rejected } else { Outcome::Dropped };
+                let b = Branch { outcome, endpoint: None, masq: base.masqueraded };
+                return Decision { affinity: vec![], thresholds: vec![], branches: vec![b], probs: vec![1.0] };
+            }
+        }
+        let rs = self.ruleset(node, v6);
         let branch_of = |w: &Walk, eps: &mut Vec<EndpointRef>| -> Branch {
             let outcome = match w.verdict {
                 Verdict::Accept if w.dnat.is_some() || input.pod_by_ip(dst).is_some() => Outcome::Delivered,
