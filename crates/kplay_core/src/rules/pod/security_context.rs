@@ -150,7 +150,7 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
         .help("drop `shareProcessNamespace` or `hostPID`");
     }
     if !host_users {
-        // kubernetes#132868 (1.34) reworded the message and forbade volumeDevices too.
+        // kubernetes#132868 (v1.34.0, CHANGELOG-1.34) reworded the message and forbade volumeDevices.
         let v134 = ctx.opts.kube_version.at_least(34);
         let detail = if v134 { "when `hostUsers` is false" } else { "when `pod.Spec.HostUsers` is false" };
         // Paths as the server spells them (`HostPID`, `HostIPC`, sic).
