@@ -257,6 +257,16 @@ fn drop_disabled_fields(spec: &mut Node, opts: &Options) {
             });
         }
     }
+    // InPlacePodVerticalScaling (alpha, off up to 1.32; beta on from 1.33): `dropDisabledFields`
+    // clears `resizePolicy` of every container (regular, init and ephemeral), so none of it is
+    // validated.
+    if !v.at_least(33) {
+        for list in CONTAINER_LISTS {
+            each_item(spec, list, |_, c| {
+                c.remove("resizePolicy");
+            });
+        }
+    }
     // EnvFiles (beta, on from 1.35): `valueFrom.fileKeyRef` is dropped before.
     if !v.at_least(35) {
         for list in CONTAINER_LISTS {

@@ -356,15 +356,17 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
 }
 
 /// `fileKeyRef.volumeName` must name an emptyDir volume of the pod (1.35+).
+/// `validateFileKeyRefVolumes` looks every name up, the empty one too: a missing or empty
+/// `volumeName` is NotFound here as well as Required above (unless a volume has no name).
 fn file_key_volume(sink: &mut Sink<'_>, spec: &Cur<'_>, vf: &Cur<'_>) {
     let Some(fk) = vf.field("fileKeyRef") else { return };
-    let Some(v) = fk.field("volumeName") else { return };
-    let name = v.text().unwrap_or("");
-    if name.is_empty() {
-        return;
-    }
+    let v = child_or_parent(&fk, "volumeName");
+    let name = text(&fk, "volumeName");
     let vol = spec.field("volumes").and_then(|vs| vs.items().map(|(_, x)| x).find(|x| text(x, "name") == name));
     match vol {
+        None if name.is_empty() => {
+            sink.field_error(&v, ErrorType::NotFound, formats::not_found(name)).help("name an emptyDir volume of the pod");
+        }
         None => {
             sink.field_error(&v, ErrorType::NotFound, formats::not_found(name)).help("add an emptyDir volume with this name");
         }
@@ -378,11 +380,26 @@ fn file_key_volume(sink: &mut Sink<'_>, spec: &Cur<'_>, vf: &Cur<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::pod::util::{errors_of, pairs, pod_with};
+    use crate::rules::pod::util::{errors_of, errors_of_version, pairs, pod_with};
     const R: &str = "env-source-invalid";
 
     fn env(e: &str) -> String {
         pod_with(&format!("  containers:\n  - name: web\n    image: nginx:1.27\n    env:\n{e}"))
+    }
+
+    /// `validateFileKeyRefVolumes` (1.35+) looks up even an empty or missing `volumeName`, so
+    /// that is NotFound besides the Required of `validateFileKeySelector`.
+    #[test]
+    fn file_key_ref_without_volume_name() {
+        let v = crate::KubeVersion::new(35);
+        let p = "spec.containers[0].env[0].valueFrom.fileKeyRef.volumeName";
+        for vol in ["", "          volumeName: \"\"\n"] {
+            let y = format!(
+                "  volumes:\n  - name: config\n    emptyDir: {{}}\n  containers:\n  - name: web\n    image: nginx:1.27\n    env:\n    - name: A\n      valueFrom:\n        fileKeyRef:\n{vol}          path: env\n          key: A\n"
+            );
+            let y = pod_with(&y);
+            assert_eq!(errors_of_version(R, &y, v), pairs(&[(p, "NotFound"), (p, "Required")]), "{vol:?}");
+        }
     }
 
     #[test]

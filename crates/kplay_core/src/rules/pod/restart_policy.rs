@@ -7,6 +7,10 @@
 //! strategy drops those values before validation (done in `cluster/defaults/pod.rs`), so they
 //! are accepted; from 1.35 (beta, on) `Always`, `OnFailure` and `Never` are accepted on both
 //! and `restartPolicyRules` are validated.
+//!
+//! `resizePolicy` (InPlacePodVerticalScaling): dropped by the strategy up to 1.32 (gate off);
+//! from 1.33 validated, and allowed on init containers, sidecar or not (C-12 cannot fire on
+//! create); from 1.36 a plain init container may not use `RestartContainer`.
 
 use std::collections::HashSet;
 
@@ -27,7 +31,8 @@ sidecar, up to Kubernetes 1.33; silently dropped in 1.34 unless `Always` on an i
 `Always`, `OnFailure` or `Never` with `restartPolicyRules` from 1.35), that init containers
 which are not sidecars have no `lifecycle` and no probes, and `resizePolicy` entries
 (`cpu`/`memory`, `NotRequired`/`RestartContainer`, each resource once, `NotRequired` when the
-pod's `restartPolicy` is `Never`).
+pod's `restartPolicy` is `Never`; from 1.36 not `RestartContainer` on a plain init container).
+Up to 1.32 the in-place resize feature is off and `resizePolicy` is dropped unchecked.
 
 ## Why is this bad?
 The API server rejects the object. An init container runs to completion before the app starts,
@@ -130,14 +135,11 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
             }
         }
         if let Some(rp) = c.field("resizePolicy") {
-            // AllowSidecarResizePolicy (InPlacePodVerticalScaling, on from 1.33); from 1.34
-            // `validateInitContainers` checks only `!opts.AllowSidecarResizePolicy`, so no init
-            // container gets the error.
-            let sidecar_ok = v.at_least(33);
-            if kind == ContainerKind::Init && !v.at_least(34) && (!sidecar_ok || !is_sidecar(&c)) && !rp.is_empty() {
-                sink.field_error(&whole(&rp), ErrorType::Invalid, formats::invalid("", "must not be set for init containers"))
-                    .help("remove `resizePolicy` from the init container");
-            }
+            // C-12 ("must not be set for init containers") never fires on create: it needs
+            // `!opts.AllowSidecarResizePolicy`, which is the InPlacePodVerticalScaling gate, on
+            // from 1.33, and with the gate off (up to 1.32) the strategy drops every
+            // `resizePolicy` before validation (`cluster/defaults/pod.rs`). The check ignores
+            // the container's own restartPolicy, so plain init containers pass too.
             resize_policy(sink, &rp, pod_policy, kind == ContainerKind::Init && !is_sidecar(&c) && v.at_least(36));
         }
     }
@@ -295,13 +297,23 @@ mod tests {
                 ("spec.containers[0].resizePolicy[1]", "Duplicate")
             ])
         );
-        // A plain init container's resizePolicy: rejected up to 1.33, allowed from 1.34
-        // (InPlacePodVerticalScaling on, so AllowSidecarResizePolicy).
+        // A plain init container's resizePolicy is accepted in every version: from 1.33
+        // InPlacePodVerticalScaling is on (AllowSidecarResizePolicy, which does not look at the
+        // container's restartPolicy); up to 1.32 the strategy drops every resizePolicy, so even
+        // bad entries are not validated.
         let init = pod_with(
-            "  initContainers:\n  - name: init\n    image: busybox:1.36\n    resizePolicy:\n    - resourceName: cpu\n      restartPolicy: NotRequired\n  containers:\n  - name: web\n    image: nginx:1.27\n",
+            "  initContainers:\n  - name: init\n    image: busybox:1.36\n    resizePolicy:\n    - resourceName: cpu\n      restartPolicy: NotRequired\n  containers:\n  - name: web\n    image: nginx:1.27\n    resizePolicy:\n    - resourceName: gpu\n      restartPolicy: NotRequired\n",
         );
-        assert_eq!(errors_of_version(R, &init, KubeVersion::new(33)), pairs(&[("spec.initContainers[0].resizePolicy", "Invalid")]));
-        assert_eq!(errors_of_version(R, &init, KubeVersion::new(34)), pairs(&[]));
+        for v in [30, 32] {
+            assert_eq!(errors_of_version(R, &init, KubeVersion::new(v)), pairs(&[]), "1.{v}");
+        }
+        for v in [33, 34] {
+            assert_eq!(
+                errors_of_version(R, &init, KubeVersion::new(v)),
+                pairs(&[("spec.containers[0].resizePolicy", "NotSupported")]),
+                "1.{v}"
+            );
+        }
     }
 
     /// `validateContainerCommon` checks an ephemeral container's resizePolicy too.

@@ -30,9 +30,9 @@ bytes; `seLinuxChangePolicy`; `windowsOptions` (`gmsaCredentialSpecName` a DNS s
 control characters, one backslash at most, a NetBIOS or DNS domain under 256 characters, a
 user of 1 to 104 characters, not only dots and spaces, none of `"/\:;|=,+*?<>@[]`);
 `allowPrivilegeEscalation: false` not with `privileged: true` or `CAP_SYS_ADMIN`; host
-namespaces not with `hostUsers: false`; and Windows HostProcess pods (the pod's and containers'
-`hostProcess` agree, all containers or none are HostProcess containers, and such pods use
-`hostNetwork: true`).
+namespaces (and, from 1.34, containers' `volumeDevices`) not with `hostUsers: false`; and
+Windows HostProcess pods (the pod's and containers' `hostProcess` agree, all containers or none
+are HostProcess containers, and such pods use `hostNetwork: true`).
 
 `seLinuxChangePolicy` by version: 1.30 and 1.31 do not know the field; in 1.32 its gate
 (SELinuxChangePolicy, alpha) is off and the server drops it before validation; from 1.33 the
@@ -150,19 +150,27 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
         .help("drop `shareProcessNamespace` or `hostPID`");
     }
     if !host_users {
+        // kubernetes#132868 (v1.34.0, CHANGELOG-1.34) reworded the message and forbade volumeDevices.
+        let v134 = ctx.opts.kube_version.at_least(34);
+        let detail = if v134 { "when `hostUsers` is false" } else { "when `pod.Spec.HostUsers` is false" };
         // Paths as the server spells them (`HostPID`, `HostIPC`, sic).
         for (on, key, path) in
             [(host_net, "hostNetwork", "hostNetwork"), (host_pid, "hostPID", "HostPID"), (host_ipc, "hostIPC", "HostIPC")]
         {
             if on {
                 let at = spec.field(key).unwrap_or_else(|| spec.clone());
-                sink.field_error_at(
-                    at.span(),
-                    &spec.child_path(path),
-                    ErrorType::Forbidden,
-                    formats::forbidden("when `pod.Spec.HostUsers` is false"),
-                )
-                .help("host namespaces cannot be combined with a user namespace (`hostUsers: false`)");
+                sink.field_error_at(at.span(), &spec.child_path(path), ErrorType::Forbidden, formats::forbidden(detail))
+                    .help("host namespaces cannot be combined with a user namespace (`hostUsers: false`)");
+            }
+        }
+        // Block devices cannot be ID-mapped into a user namespace: `validateHostUsers` forbids
+        // any container's `volumeDevices` (an empty list is nil after decoding, so allowed).
+        if v134 {
+            for (_, c) in containers(&spec) {
+                if let Some(d) = c.field("volumeDevices").filter(|d| d.items().next().is_some()) {
+                    sink.field_error(&whole(&d), ErrorType::Forbidden, formats::forbidden(detail))
+                        .help("mount the claim as a filesystem with `volumeMounts`, or drop `hostUsers: false`");
+                }
             }
         }
     }
@@ -562,6 +570,14 @@ mod tests {
         assert_eq!(messages_of(R, &share), ["Invalid value: true: ShareProcessNamespace and HostPID cannot both be enabled"]);
         let hu = p("  hostUsers: false\n  hostNetwork: true\n  hostPID: true\n", "");
         assert_eq!(errors_of(R, &hu), pairs(&[("spec.HostPID", "Forbidden"), ("spec.hostNetwork", "Forbidden")]));
+        assert_eq!(messages_of(R, &hu), ["Forbidden: when `hostUsers` is false"; 2]);
+        // From 1.34 block devices are forbidden in a user namespace too (kubernetes#132868).
+        let dev = pod_with(
+            "  hostUsers: false\n  volumes:\n  - name: d\n    persistentVolumeClaim:\n      claimName: d\n  initContainers:\n  - name: i\n    image: a:1\n    volumeDevices:\n    - name: d\n      devicePath: /dev/xvda\n  containers:\n  - name: web\n    image: a:1\n    volumeDevices: []\n",
+        );
+        let dev_errors = pairs(&[("spec.initContainers[0].volumeDevices", "Forbidden")]);
+        assert_eq!(errors_of(R, &dev), dev_errors);
+        assert_eq!(errors_of_version(R, &dev, KubeVersion::new(33)), pairs(&[]));
         // Windows HostProcess pods (`validateWindowsHostProcessPod`).
         let hp = |extra: &str, c2: &str| {
             pod_with(&format!("{extra}  containers:\n  - name: a\n    image: a:1\n    securityContext:\n      windowsOptions:\n        hostProcess: true\n  - name: b\n    image: b:1\n{c2}"))
