@@ -260,7 +260,7 @@ fn endpoints_for(cluster: &Cluster, svc: &Service, info: &ServicePortInfo) -> Ve
                     slot.insert(e);
                 }
                 Entry::Occupied(mut slot) => {
-                    if replaces(&e, version) {
+                    if replaces(slot.get(), &e, version) {
                         slot.insert(e);
                     }
                 }
@@ -276,14 +276,19 @@ fn endpoints_for(cluster: &Cluster, svc: &Service, info: &ServicePortInfo) -> Ve
 /// * 1.36+ (#135593, a pod IP reused while the old pod still terminates): `!exists ||
 ///   !terminating`, so every non-terminating copy replaces the one before it: the last
 ///   non-terminating copy wins, a terminating copy only when no other is seen.
-/// * up to 1.35: `!exists || isLocal`, so the first copy wins unless a later one is on the
-///   proxy's own node. kplay builds one endpoint list for every node, so it keeps the first
-///   (the copies of one IP are normally on one node).
+/// * up to 1.35 the code's condition is `!exists || isLocal`, over slices walked in map
+///   order, so the copy kept depends on the node and on that order. kplay builds one endpoint
+///   list for every node and follows routing-semantics.md §1.6, the spec of its default
+///   release: a non-terminating copy replaces a terminating one (what the running copy's own
+///   node keeps), otherwise the first copy stays.
 ///
-/// kube-proxy walks the slices in map order, so which copy is "first" among slices is not
-/// fixed there; kplay takes the slices in the order they were created.
-pub(crate) fn replaces(later: &EndpointInfo, version: crate::version::KubeVersion) -> bool {
-    version.at_least(36) && !later.terminating
+/// kplay takes the slices in the order they were created.
+pub(crate) fn replaces(earlier: &EndpointInfo, later: &EndpointInfo, version: crate::version::KubeVersion) -> bool {
+    if version.at_least(36) {
+        !later.terminating
+    } else {
+        earlier.terminating && !later.terminating
+    }
 }
 
 #[cfg(test)]
@@ -352,17 +357,15 @@ mod tests {
         (e.ready, e.serving, e.terminating, e.node_name.clone().unwrap_or_default())
     }
 
-    /// `addEndpoints` keeps one endpoint per `ip:port`: up to 1.35 the first (`!exists ||
-    /// isLocal`), from 1.36 every non-terminating copy replaces the earlier one (`!exists ||
-    /// !terminating`, #135593), so a running pod wins over a terminating one that had its IP.
+    /// `addEndpoints` keeps one endpoint per `ip:port`: a running pod wins over a terminating
+    /// one that had its IP (up to 1.35 as routing-semantics.md §1.6 says; from 1.36 by
+    /// `!exists || !terminating`, #135593, where also every non-terminating copy replaces the
+    /// one before it).
     #[test]
     fn duplicate_endpoint_ips_are_merged_as_the_releases_kube_proxy_does() {
         let terminating_then_running =
             two_slices_one_ip("{ready: false, serving: true, terminating: true}", "{ready: true, serving: true, terminating: false}");
-        for minor in [34, 35] {
-            assert_eq!(kept(&terminating_then_running, minor), (false, true, true, "node-a".into()), "1.{minor}");
-        }
-        for minor in [36, 37] {
+        for minor in [34, 35, 36, 37] {
             assert_eq!(kept(&terminating_then_running, minor), (true, true, false, "node-b".into()), "1.{minor}");
         }
         // Two non-terminating copies: the later one from 1.36.
