@@ -126,14 +126,12 @@ pub fn decode(obj: &Object, opts: &Options) -> Vec<Diagnostic> {
     out
 }
 
-/// The annotation an apps/v1 Deployment keeps the old `spec.rollbackTo` in.
-const ROLLBACK_TO: &str = "deprecated.deployment.rollback.to";
-
 /// `Convert_v1_Deployment_To_apps_Deployment`: a non-empty `deprecated.deployment.rollback.to`
 /// annotation is read with `strconv.ParseInt(value, 10, 64)`; a value it refuses fails the
 /// conversion, so the request fails to decode (HTTP 400, no field named). Rust's `i64` parser
 /// takes what `ParseInt` takes in base 10: an optional sign, then digits only.
 fn rollback_annotation(obj: &Object) -> Option<Diagnostic> {
+    use crate::rules::workload::spec_fields::ROLLBACK_TO;
     if obj.api_version != "apps/v1" || obj.kind != "Deployment" {
         return None;
     }

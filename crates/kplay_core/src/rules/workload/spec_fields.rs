@@ -102,8 +102,9 @@ fn non_negative(sink: &mut Sink<'_>, parent: &Cur<'_>, name: &str) {
     }
 }
 
-/// The annotation apps/v1 keeps the old `spec.rollbackTo` in (`appsv1.DeprecatedRollbackTo`).
-const ROLLBACK_TO: &str = "deprecated.deployment.rollback.to";
+/// The annotation apps/v1 keeps the old `spec.rollbackTo` in (`appsv1.DeprecatedRollbackTo`);
+/// its conversion is read at decode too (`crate::schema`, `rollback-annotation-invalid`).
+pub(crate) const ROLLBACK_TO: &str = "deprecated.deployment.rollback.to";
 
 /// D-18: `Convert_v1_Deployment_To_apps_Deployment` turns a non-empty rollback annotation into
 /// the internal `spec.rollbackTo.revision` (and drops the annotation), and `ValidateRollback`
